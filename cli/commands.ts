@@ -1,0 +1,95 @@
+import type { ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import * as schemas from '../protocol/schemas.ts';
+import { presentSelf } from '../server/accounts/presenter.ts';
+import { build } from '../server/app.ts';
+import type { Config } from '../server/config.ts';
+import { isAppError } from '../server/errors.ts';
+import { createLogger } from '../server/lib/logger.ts';
+import { start } from '../server/main.ts';
+import { openStorage } from '../server/storage/index.ts';
+import { ensureWebBuild } from './web-build.ts';
+
+export class CliError extends Error {
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+interface Command {
+  options: Options;
+  run(config: Config, values: Record<string, string | boolean | undefined>): Promise<number>;
+}
+
+export const usage = `Usage: comptoir <command> [options]
+
+Commands:
+  start                      Build the web app if needed, migrate, and serve (PORT, HOST, DATABASE_URL…)
+    --no-build                 serve without building the web app
+  migrate [--json]           Bring the database schema up to date
+  user create --username U --password P [--display-name N] [--json]
+                             Create an account; --json prints it as JSON
+  help                       This text
+
+Configuration comes from the environment; see the README.
+`;
+
+export const commands: Record<string, Command> = {
+  start: {
+    options: { 'no-build': { type: 'boolean' } },
+    async run(config, values) {
+      if (values['no-build'] !== true) await ensureWebBuild(config.webDist);
+      await start(process.env);
+      return new Promise<number>(() => {}); // serves until a signal stops the process
+    },
+  },
+
+  migrate: {
+    options: { json: { type: 'boolean' } },
+    async run(config, values) {
+      const storage = await openStorage(config.database);
+      try {
+        await storage.migrate();
+      } finally {
+        await storage.close();
+      }
+      const where = config.database.kind === 'sqlite' ? config.database.path : 'postgres';
+      if (values.json) process.stdout.write(`${JSON.stringify({ ok: true, database: config.database.kind })}\n`);
+      else process.stdout.write(`Database up to date (${where})\n`);
+      return 0;
+    },
+  },
+
+  'user create': {
+    options: {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'display-name': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(config, values) {
+      const parsed = schemas.signUpBody.safeParse({
+        username: values.username,
+        password: values.password,
+        ...(values['display-name'] !== undefined ? { displayName: values['display-name'] } : {}),
+      });
+      if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));
+      const comptoir = await build(config, { logger: createLogger('warn') });
+      try {
+        const user = await comptoir.accounts.createUser(parsed.data);
+        if (values.json) process.stdout.write(`${JSON.stringify(presentSelf(user))}\n`);
+        else process.stdout.write(`Created ${user.username} (${user.id})\n`);
+        return 0;
+      } catch (e) {
+        if (isAppError(e)) throw new CliError(e.id, e.message);
+        throw e;
+      } finally {
+        await comptoir.close();
+      }
+    },
+  },
+};

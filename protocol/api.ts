@@ -1,0 +1,34 @@
+import type { DomainEvent } from './events.ts';
+import type { ConversationView, MessageView, SelfView, SessionView, UserView } from './views.ts';
+
+/** Answers of the HTTP API (docs/PROTOCOL.md lists the routes). */
+export interface MeResponse {
+  user: SelfView;
+  sessionId: string;
+}
+export interface UsersResponse {
+  users: UserView[];
+}
+export interface SessionsResponse {
+  sessions: SessionView[];
+}
+/** The conversation list, with the event cursor it is consistent with: hello with it to go live. */
+export interface ConversationsResponse {
+  cursor: number;
+  conversations: ConversationView[];
+}
+export interface ConversationResponse {
+  conversation: ConversationView;
+}
+export interface MessagesResponse {
+  messages: MessageView[];
+  hasMore: boolean;
+}
+export interface MessageResponse {
+  message: MessageView;
+}
+export interface EventsResponse {
+  events: { pos: number; event: DomainEvent }[];
+  cursor: number;
+  hasMore: boolean;
+}

@@ -1,0 +1,46 @@
+/**
+ * Stable error ids. The server maps each to an HTTP status (server/errors.ts); the web app maps each to a
+ * sentence in its message catalogue. The same ids travel in WebSocket `error` frames.
+ */
+export const errorIds = [
+  'bad_request',
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthenticated',
+  'session_expired',
+  'forbidden_origin',
+  'invalid_credentials',
+  'username_taken',
+  'user_not_found',
+  'session_not_found',
+  'conversation_not_found',
+  'not_member',
+  'not_admin',
+  'member_limit',
+  'message_not_found',
+  'not_author',
+  'message_deleted',
+  'message_too_long',
+  'message_empty',
+  'client_id_conflict',
+  'rate_limited',
+  'too_many_connections',
+  'not_found',
+  'hello_required',
+  'invalid_frame',
+  'unknown_frame',
+  'frame_too_large',
+  'storage_unavailable',
+  'internal',
+] as const;
+
+export type ErrorId = (typeof errorIds)[number];
+
+/** The body of every HTTP error answer, and the payload of a socket `error` frame. */
+export interface ErrorBody {
+  id: ErrorId;
+  message: string;
+  /** Field-level problems for `bad_request`, seconds to wait for `rate_limited`. */
+  details?: Record<string, unknown>;
+}

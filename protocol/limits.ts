@@ -1,0 +1,29 @@
+/**
+ * Limits shared by the server (validation at the edge) and the web app (counters, input maxLength).
+ * Change them here and both sides follow.
+ */
+export const limits = {
+  username: { min: 3, max: 32, pattern: /^[a-z0-9][a-z0-9_.]*$/ },
+  displayName: { min: 1, max: 64 },
+  password: { min: 8, max: 256 },
+  /** Characters (UTF-16 code units, as `String.length` counts them) in one message. */
+  messageText: { max: 4000 },
+  groupTitle: { min: 1, max: 100 },
+  /** Members of a group, the creator included. */
+  groupMembers: { max: 256 },
+  clientId: { min: 8, max: 64, pattern: /^[A-Za-z0-9_-]+$/ },
+  /** Messages in one history page. */
+  historyPage: { default: 50, max: 100 },
+  /** Events in one catch-up page (HTTP) or one replayed burst (socket). */
+  eventsPage: { default: 500, max: 1000 },
+  userSearch: { queryMax: 64, results: 20 },
+  /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
+  frameBytes: 16 * 1024,
+  /** Bytes in one HTTP request body. */
+  httpBodyBytes: 64 * 1024,
+} as const;
+
+/** Milliseconds a typing indicator stays up after the last `typing` frame. */
+export const TYPING_TTL_MS = 6000;
+/** A client sends `typing` at most this often while the person keeps typing. */
+export const TYPING_RESEND_MS = 3000;

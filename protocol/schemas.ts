@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { limits } from './limits.ts';
+
+/** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
+
+export const id = z.string().min(1).max(64);
+export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const cursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const idParams = z.strictObject({ id });
+
+export const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(limits.username.min)
+  .max(limits.username.max)
+  .regex(limits.username.pattern, 'letters, digits, "_" and "." only, starting with a letter or digit');
+
+export const displayName = z.string().trim().min(limits.displayName.min).max(limits.displayName.max);
+export const password = z.string().min(limits.password.min).max(limits.password.max);
+export const clientId = z.string().min(limits.clientId.min).max(limits.clientId.max).regex(limits.clientId.pattern);
+/** Message text: length is checked by the service so that it can answer `message_too_long`. */
+export const messageText = z.string();
+export const groupTitle = z.string().trim().min(limits.groupTitle.min).max(limits.groupTitle.max);
+
+export const signUpBody = z.strictObject({
+  username,
+  password,
+  displayName: displayName.optional(),
+});
+export const signInBody = z.strictObject({ username: z.string().max(256), password: z.string().max(1024) });
+export const updateProfileBody = z.strictObject({ displayName });
+export const userSearchQuery = z.strictObject({ q: z.string().trim().min(1).max(limits.userSearch.queryMax) });
+
+export const startDirectBody = z.strictObject({ userId: id });
+export const createGroupBody = z.strictObject({
+  title: groupTitle,
+  memberIds: z.array(id).max(limits.groupMembers.max - 1),
+});
+export const updateConversationBody = z.strictObject({ title: groupTitle });
+export const addMembersBody = z.strictObject({ userIds: z.array(id).min(1).max(limits.groupMembers.max) });
+
+export const historyQuery = z.strictObject({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.historyPage.max).default(limits.historyPage.default),
+});
+export const sendMessageBody = z.strictObject({
+  clientId,
+  text: messageText,
+  replyToId: id.optional(),
+});
+export const editMessageBody = z.strictObject({ text: messageText });
+export const receiptBody = z
+  .strictObject({ deliveredSeq: seq.optional(), readSeq: seq.optional() })
+  .refine((b) => b.deliveredSeq !== undefined || b.readSeq !== undefined, 'deliveredSeq or readSeq');
+export const eventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(limits.eventsPage.max).default(limits.eventsPage.default),
+});
+
+export type SignUpBody = z.infer<typeof signUpBody>;
+export type SignInBody = z.infer<typeof signInBody>;
+export type CreateGroupBody = z.infer<typeof createGroupBody>;
+export type SendMessageBody = z.infer<typeof sendMessageBody>;

@@ -1,0 +1,74 @@
+/**
+ * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
+ * ids are opaque strings, sequence numbers and cursors are numbers.
+ */
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface SelfView extends UserView {
+  createdAt: string;
+}
+
+export interface SessionView {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface QuoteView {
+  id: string;
+  senderId: string;
+  /** The quoted text as it was when quoted, shortened; null when it had been deleted. */
+  text: string | null;
+  deleted: boolean;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  /** Position of the message in its conversation: 1, 2, 3… without gaps. */
+  seq: number;
+  senderId: string;
+  clientId: string | null;
+  /** null once deleted for everyone. */
+  text: string | null;
+  replyTo: QuoteView | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export type ConversationKind = 'direct' | 'group';
+export type MemberRole = 'admin' | 'member';
+
+export interface MemberView {
+  user: UserView;
+  role: MemberRole;
+  /** Highest seq this member's devices have received. */
+  deliveredSeq: number;
+  /** Highest seq this member has read. */
+  readSeq: number;
+}
+
+export interface ConversationView {
+  id: string;
+  kind: ConversationKind;
+  /** Group name; null for one-to-one conversations (show the other person's name). */
+  title: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+  /** seq of the latest message, 0 when there is none. */
+  lastSeq: number;
+  members: MemberView[];
+  lastMessage: MessageView | null;
+  /** Messages from others after the viewer's read watermark, not deleted. */
+  unread: number;
+}

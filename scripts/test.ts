@@ -1,0 +1,91 @@
+/**
+ * `npm test`: typecheck, lint, build the web app, then every test file — unit, integration, both storage
+ * backends, browser — with node:test. Outside CI, a missing PostgreSQL or Chromium is reported in one
+ * line and those tests are skipped; under CI=true nothing is skipped (Chromium is installed with apt-get
+ * when missing and we are root, and the Postgres suites fail if the database is unreachable).
+ *
+ * Arguments narrow the run: `npm test -- server/messaging` runs the test files under that path only
+ * (and skips typecheck, lint and build unless --all is given).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.join(import.meta.dirname, '..');
+const ci = process.env.CI === 'true';
+const args = process.argv.slice(2);
+const filters = args.filter((a) => !a.startsWith('--'));
+const full = filters.length === 0 || args.includes('--all');
+
+function run(label: string, cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): void {
+  console.log(`\n# ${label}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) {
+    console.error(`\n# ${label} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((c): c is string => !!c && fs.existsSync(c)) ?? null;
+}
+
+/** Chromium for the browser tests: found, installed (root + apt-get), or skipped with one line (not in CI). */
+function ensureChromium(): string | null {
+  const found = findChromium();
+  if (found) return found;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt) {
+    console.log('# Chromium is missing: installing Debian chromium with apt-get (about 2 minutes)');
+    const r = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], {
+      stdio: 'inherit',
+    });
+    if (r.status === 0) return findChromium();
+  }
+  if (ci) {
+    console.error('# Chromium is required under CI=true and could not be found or installed');
+    process.exit(1);
+  }
+  console.log('# Chromium not found (install Debian chromium or set CHROMIUM_PATH): browser tests skipped');
+  return null;
+}
+
+function testFiles(): string[] {
+  const dirs = ['server', 'web', 'protocol', 'cli', 'test'];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.test.ts')) out.push(path.relative(root, p));
+    }
+  };
+  for (const d of dirs) walk(path.join(root, d));
+  return out
+    .sort()
+    .filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ''))));
+}
+
+if (full) {
+  run('typecheck', 'npx', ['tsc', '-p', '.']);
+  run('lint', 'npx', ['biome', 'check', '.']);
+}
+const files = testFiles();
+if (files.length === 0) {
+  console.error(`# no test files found${filters.length ? ` under ${filters.join(', ')}` : ''}`);
+  process.exit(1);
+}
+const browser = files.some((f) => f.startsWith('test/e2e/'));
+const env: NodeJS.ProcessEnv = { ...process.env };
+if (browser) {
+  const chromium = ensureChromium();
+  if (chromium) env.CHROMIUM_PATH = chromium;
+  else env.COMPTOIR_SKIP_BROWSER = 'Chromium not found';
+  if (chromium) run('build the web app', 'npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+}
+console.log(`\n# ${files.length} test files`);
+run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);

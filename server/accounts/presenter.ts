@@ -1,0 +1,24 @@
+import type { SelfView, SessionView, UserView } from '../../protocol/views.ts';
+import type { SessionRecord, UserRecord } from '../storage/types.ts';
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function presentUser(u: UserRecord): UserView {
+  return { id: u.id, username: u.username, displayName: u.displayName };
+}
+
+export function presentSelf(u: UserRecord): SelfView {
+  return { ...presentUser(u), createdAt: iso(u.createdAt) };
+}
+
+export function presentSession(s: SessionRecord, currentId: string): SessionView {
+  return {
+    id: s.id,
+    userAgent: s.userAgent,
+    ip: s.ip,
+    createdAt: iso(s.createdAt),
+    lastSeenAt: iso(s.lastSeenAt),
+    expiresAt: iso(s.expiresAt),
+    current: s.id === currentId,
+  };
+}

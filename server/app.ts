@@ -1,0 +1,115 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { limits } from '../protocol/limits.ts';
+import { accountsRoutes } from './accounts/routes.ts';
+import { AccountsService } from './accounts/service.ts';
+import { MemoryBus } from './bus/memory.ts';
+import type { EventBus } from './bus/types.ts';
+import type { Config } from './config.ts';
+import type { CookiePolicy } from './http/cookies.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerGuards } from './http/guards.ts';
+import './http/types.ts';
+import { registerWeb } from './http/web.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { RateLimiter } from './lib/ratelimit.ts';
+import { ConversationsService } from './messaging/conversations.ts';
+import { MessagesService } from './messaging/messages.ts';
+import { messagingRoutes } from './messaging/routes.ts';
+import { ConversationStates } from './messaging/state.ts';
+import { Gateway } from './realtime/gateway.ts';
+import { attachWebSocket } from './realtime/upgrade.ts';
+import { Committer } from './storage/commit.ts';
+import { openStorage } from './storage/index.ts';
+import type { Storage } from './storage/types.ts';
+
+export interface Comptoir {
+  app: FastifyInstance;
+  config: Config;
+  storage: Storage;
+  bus: EventBus;
+  committer: Committer;
+  accounts: AccountsService;
+  conversations: ConversationsService;
+  messages: MessagesService;
+  gateway: Gateway;
+  /** Stops taking work, finishes the writes under way, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the domains together and answers the app, ready to `listen()` (main.ts) or to be driven in
+ * process (tests). Storage is opened and migrated here.
+ */
+export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const storage = options.storage ?? (await openStorage(config.database));
+  await storage.migrate();
+  const bus: EventBus = new MemoryBus(log);
+  const committer = new Committer(storage, bus, log);
+  const states = new ConversationStates();
+  committer.onRollback(() => states.clear());
+
+  const accounts = new AccountsService(storage, committer, config.sessionTtlMs, config.rates);
+  const conversations = new ConversationsService(storage, committer, states);
+  const messages = new MessagesService(
+    storage,
+    committer,
+    states,
+    new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
+  );
+  const gateway = new Gateway(
+    messages,
+    log,
+    {
+      perAccount: config.maxSocketsPerAccount,
+      perAddress: config.maxSocketsPerAddress,
+      framesPerSecond: config.rates.framesPerSecond,
+    },
+    (s) => bus.signal(s),
+  );
+  bus.subscribe(gateway);
+
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: limits.httpBodyBytes,
+    trustProxy: config.trustProxy,
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const cookie: CookiePolicy = {
+    secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),
+    maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000),
+  };
+  await app.register(fastifyCookie);
+  registerErrorHandling(app);
+  registerGuards(app, {
+    accounts,
+    publicOrigin: config.publicOrigin,
+    cookie,
+    requestsPerMinute: config.rates.requestsPerMinute,
+  });
+  app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
+  accountsRoutes(app, accounts, cookie);
+  messagingRoutes(app, conversations, messages);
+  await registerWeb(app, config.webDist);
+  const wss = attachWebSocket(app, gateway, accounts, {
+    publicOrigin: config.publicOrigin,
+    trustProxy: config.trustProxy,
+  });
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    gateway.close();
+    wss.close();
+    await app.close();
+    await committer.drain();
+    await bus.close();
+    await storage.close();
+  };
+  return { app, config, storage, bus, committer, accounts, conversations, messages, gateway, close };
+}

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One typed configuration, read from the environment with defaults, validated at start.
+ * Every variable is listed in the README.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** `sqlite:<path>` (default `sqlite:<DATA_DIR>/comptoir.db`) or `postgres://…`. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** FULL survives power loss; NORMAL survives a crash of the process only. */
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The origin people reach the server at, e.g. https://chat.example.org. Default: the request's Host. */
+  PUBLIC_ORIGIN: z.url().optional(),
+  /** Trust X-Forwarded-For from a reverse proxy (for per-IP rate limits and the sessions list). */
+  TRUST_PROXY: bool.default(false),
+  SESSION_TTL_DAYS: positiveInt.default(30),
+  /** Messages (and edits, deletes) an account may send: a bucket of BURST refilled at PER_SECOND. */
+  RATE_MESSAGES_PER_SECOND: positiveInt.default(5),
+  RATE_MESSAGES_BURST: positiveInt.default(30),
+  /** Any HTTP request, per account and per address: a bucket refilled per minute. */
+  RATE_REQUESTS_PER_MINUTE: positiveInt.default(600),
+  /** Failed sign-ins per username and per address in 15 minutes before refusing. */
+  RATE_SIGNIN_FAILURES: positiveInt.default(10),
+  /** Sign-ups per address per hour. */
+  RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
+  /** Frames of any kind one socket may send per second (bursts of ten seconds' worth). */
+  RATE_FRAMES_PER_SECOND: positiveInt.default(20),
+  MAX_SOCKETS_PER_ACCOUNT: positiveInt.default(50),
+  MAX_SOCKETS_PER_ADDRESS: positiveInt.default(1000),
+  /** Where the built web app is; the server serves it when it exists. */
+  WEB_DIST: z.string().min(1).optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'postgres'; url: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicOrigin: string | null;
+  trustProxy: boolean;
+  sessionTtlMs: number;
+  rates: {
+    messagesPerSecond: number;
+    messagesBurst: number;
+    requestsPerMinute: number;
+    signinFailures: number;
+    signupsPerHour: number;
+    framesPerSecond: number;
+  };
+  maxSocketsPerAccount: number;
+  maxSocketsPerAddress: number;
+  webDist: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS),
+    logLevel: e.LOG_LEVEL,
+    publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : null,
+    trustProxy: e.TRUST_PROXY,
+    sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    rates: {
+      messagesPerSecond: e.RATE_MESSAGES_PER_SECOND,
+      messagesBurst: e.RATE_MESSAGES_BURST,
+      requestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
+      signinFailures: e.RATE_SIGNIN_FAILURES,
+      signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
+      framesPerSecond: e.RATE_FRAMES_PER_SECOND,
+    },
+    maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
+  };
+}
+
+function parseDatabaseUrl(
+  url: string | undefined,
+  dataDir: string,
+  synchronous: 'FULL' | 'NORMAL',
+): Config['database'] {
+  if (!url) return { kind: 'sqlite', path: path.join(dataDir, 'comptoir.db'), synchronous };
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (!file) throw new ConfigError('Invalid configuration: DATABASE_URL sqlite: needs a path');
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file), synchronous };
+  }
+  throw new ConfigError('Invalid configuration: DATABASE_URL must start with sqlite: or postgres://');
+}

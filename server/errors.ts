@@ -1,0 +1,72 @@
+import type { ErrorBody, ErrorId } from '../protocol/errors.ts';
+
+/**
+ * The error catalogue: every error a client can see has a stable id and an HTTP status. Services throw
+ * AppError; the HTTP error handler (http/errors.ts) and the socket gateway turn it into the envelope.
+ * `reportable` errors are bugs or outages and are logged at error level.
+ */
+export const catalogue: Record<ErrorId, { status: number; message: string; reportable?: boolean }> = {
+  bad_request: { status: 400, message: 'The request is invalid' },
+  invalid_json: { status: 400, message: 'The body is not valid JSON' },
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json' },
+  unauthenticated: { status: 401, message: 'Sign in first' },
+  session_expired: { status: 401, message: 'Your session has expired; sign in again' },
+  forbidden_origin: { status: 403, message: 'Requests from this origin are not allowed' },
+  invalid_credentials: { status: 401, message: 'Wrong username or password' },
+  username_taken: { status: 409, message: 'This username is taken' },
+  user_not_found: { status: 404, message: 'No such person' },
+  session_not_found: { status: 404, message: 'No such session' },
+  conversation_not_found: { status: 404, message: 'No such conversation' },
+  not_member: { status: 403, message: 'You are not a member of this conversation' },
+  not_admin: { status: 403, message: 'Only the group admins can do this' },
+  member_limit: { status: 409, message: 'The group is full' },
+  message_not_found: { status: 404, message: 'No such message' },
+  not_author: { status: 403, message: 'Only the author can change this message' },
+  message_deleted: { status: 409, message: 'This message was deleted' },
+  message_too_long: { status: 400, message: 'The message is too long' },
+  message_empty: { status: 400, message: 'The message is empty' },
+  client_id_conflict: { status: 409, message: 'This client id was used for another conversation' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down' },
+  too_many_connections: { status: 429, message: 'Too many connections' },
+  not_found: { status: 404, message: 'Not found' },
+  hello_required: { status: 400, message: 'Send hello first' },
+  invalid_frame: { status: 400, message: 'The frame is invalid' },
+  unknown_frame: { status: 400, message: 'Unknown frame type' },
+  frame_too_large: { status: 413, message: 'The frame is too large' },
+  storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
+  internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
+};
+
+export class AppError extends Error {
+  readonly id: ErrorId;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly reportable: boolean;
+
+  constructor(id: ErrorId, message?: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    const entry = catalogue[id];
+    super(message ?? entry.message, options);
+    this.name = 'AppError';
+    this.id = id;
+    this.status = entry.status;
+    this.details = details;
+    this.reportable = entry.reportable === true;
+  }
+
+  toBody(): ErrorBody {
+    return this.details
+      ? { id: this.id, message: this.message, details: this.details }
+      : { id: this.id, message: this.message };
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Any thrown value as an AppError: unknown errors become `internal` (the cause is kept for the log). */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  return new AppError('internal', undefined, undefined, { cause: e });
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * Serves the built web app (web/dist) with an index.html fallback for client-side URLs, and answers
+ * unknown API paths with `not_found`. Without a build, `/` says how to make one.
+ */
+export async function registerWeb(app: FastifyInstance, dist: string) {
+  const hasBuild = fs.existsSync(path.join(dist, 'index.html'));
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-frame-options', 'DENY');
+    }
+    return payload;
+  });
+  if (hasBuild) {
+    await app.register(fastifyStatic, {
+      root: dist,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        // Vite names assets by content hash: they never change.
+        if (file.includes(`${path.sep}assets${path.sep}`))
+          res.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+  app.setNotFoundHandler({}, (req, reply) => {
+    const apiLike = req.url.startsWith('/api/') || req.url === '/api' || req.url.startsWith('/ws');
+    if (req.method === 'GET' && !apiLike) {
+      if (hasBuild) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send('Comptoir is running, but the web app is not built: run `npm run build` (npm start does it).');
+    }
+    throw new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
+  });
+}

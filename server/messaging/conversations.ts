@@ -1,0 +1,254 @@
+import { limits } from '../../protocol/limits.ts';
+import type { ConversationView, MemberRole } from '../../protocol/views.ts';
+import { presentUser } from '../accounts/presenter.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
+import type { ConversationRecord, MemberRecord, Storage, UserRecord } from '../storage/types.ts';
+import { requireAdmin, requireGroup, requireMember } from './policy.ts';
+import { presentConversation, presentMessage } from './presenter.ts';
+import type { ConversationStates } from './state.ts';
+
+/** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
+export class ConversationsService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly committer: Committer,
+    private readonly states: ConversationStates,
+  ) {}
+
+  async list(userId: string): Promise<{ cursor: number; conversations: ConversationView[] }> {
+    const { cursor, items } = await this.storage.reader.conversationList(userId);
+    const userIds = new Set<string>();
+    const quoteIds = new Set<string>();
+    for (const it of items) {
+      for (const m of it.members) userIds.add(m.userId);
+      if (it.lastMessage?.replyToId) quoteIds.add(it.lastMessage.replyToId);
+    }
+    const users = await this.usersMap([...userIds]);
+    const quotes = new Map((await this.storage.reader.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
+    const conversations = items.map((it) =>
+      presentConversation(
+        it.conversation,
+        it.members,
+        users,
+        it.lastMessage
+          ? presentMessage(
+              it.lastMessage,
+              it.lastMessage.replyToId ? (quotes.get(it.lastMessage.replyToId) ?? null) : null,
+            )
+          : null,
+        it.unread,
+      ),
+    );
+    return { cursor, conversations };
+  }
+
+  async get(userId: string, conversationId: string): Promise<ConversationView> {
+    const r = this.storage.reader;
+    const c = await r.conversationById(conversationId);
+    const members = c ? await r.membersOf(conversationId) : [];
+    const me = members.find((m) => m.userId === userId);
+    if (!c || !me) throw new AppError('conversation_not_found');
+    if (!me.active) throw new AppError('not_member');
+    const last = c.lastSeq > 0 ? (await r.messagesBefore(conversationId, c.lastSeq + 1, 1))[0] : undefined;
+    const quoted = last?.replyToId ? await r.messageById(last.replyToId) : null;
+    return presentConversation(
+      c,
+      members,
+      await this.usersMap(members.map((m) => m.userId)),
+      last ? presentMessage(last, quoted) : null,
+      await r.unreadCount(conversationId, userId, me.readSeq),
+    );
+  }
+
+  /** The one-to-one conversation of two people, created the first time. */
+  async startDirect(userId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
+    if (otherId === userId) throw new AppError('bad_request', 'Start a conversation with someone else');
+    if (!(await this.storage.reader.userById(otherId))) throw new AppError('user_not_found');
+    const directKey = [userId, otherId].sort().join(':');
+    const result = await this.committer.run(async (uow) => {
+      const existing = await uow.tx.conversationByDirectKey(directKey);
+      if (existing) return { id: existing.id, created: false };
+      const c = this.newConversation(uow, 'direct', null, directKey, userId);
+      await this.create(uow, c, [
+        { userId, role: 'member' },
+        { userId: otherId, role: 'member' },
+      ]);
+      return { id: c.id, created: true };
+    });
+    return { conversation: await this.get(userId, result.id), created: result.created };
+  }
+
+  async createGroup(userId: string, title: string, memberIds: readonly string[]): Promise<ConversationView> {
+    const others = [...new Set(memberIds)].filter((id) => id !== userId);
+    if (others.length + 1 > limits.groupMembers.max) throw new AppError('member_limit');
+    await this.requireUsers(others);
+    const id = await this.committer.run(async (uow) => {
+      const c = this.newConversation(uow, 'group', title, null, userId);
+      await this.create(uow, c, [
+        { userId, role: 'admin' },
+        ...others.map((o) => ({ userId: o, role: 'member' as const })),
+      ]);
+      return c.id;
+    });
+    return this.get(userId, id);
+  }
+
+  async rename(userId: string, conversationId: string, title: string): Promise<ConversationView> {
+    await this.committer.run(async (uow) => {
+      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+      requireAdmin(state, userId);
+      await uow.tx.updateConversationTitle(conversationId, title);
+      await uow.emit({
+        event: { type: 'conversation.updated', conversationId, title, by: userId },
+        scope: { conversationId },
+        audience: [...state.members.keys()],
+      });
+    });
+    return this.get(userId, conversationId);
+  }
+
+  /** Any member of a group may add people; they see the conversation from then on. */
+  async addMembers(userId: string, conversationId: string, userIds: readonly string[]): Promise<ConversationView> {
+    const wanted = [...new Set(userIds)];
+    await this.requireUsers(wanted);
+    await this.committer.run(async (uow) => {
+      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+      requireGroup(state);
+      const added = wanted.filter((id) => !state.members.has(id));
+      if (added.length === 0) return;
+      if (state.members.size + added.length > limits.groupMembers.max) throw new AppError('member_limit');
+      const users = await this.usersMap(added, uow);
+      const before = [...state.members.keys()];
+      for (const id of added) {
+        await uow.tx.upsertMember(this.memberRow(conversationId, id, 'member', state.lastSeq, uow.now));
+        const u = users.get(id);
+        if (!u) throw new AppError('user_not_found');
+        await uow.emit({
+          event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
+          scope: { conversationId },
+          audience: before,
+        });
+      }
+      for (const id of added) {
+        state.members.set(id, 'member');
+        state.former.delete(id);
+      }
+      await this.announceJoin(uow, conversationId, added);
+    });
+    return this.get(userId, conversationId);
+  }
+
+  /** Removes someone (admins), or leaves (anyone, `targetId` = yourself). */
+  async removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
+    await this.committer.run(async (uow) => {
+      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+      requireGroup(state);
+      const leaving = targetId === userId;
+      if (!leaving) requireAdmin(state, userId);
+      if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
+      const audience = [...state.members.keys()];
+      await uow.tx.deactivateMember(conversationId, targetId);
+      const pos = await uow.emit({
+        event: {
+          type: 'member.removed',
+          conversationId,
+          userId: targetId,
+          by: userId,
+          reason: leaving ? 'left' : 'removed',
+        },
+        scope: { conversationId },
+        audience,
+      });
+      await uow.tx.closePeriod(conversationId, targetId, pos);
+      const wasAdmin = state.members.get(targetId) === 'admin';
+      state.members.delete(targetId);
+      state.former.add(targetId);
+      // A group keeps an admin while it has members: the longest-standing member takes over.
+      if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
+        const rows = (await uow.tx.membersOf(conversationId)).filter((m) => m.active);
+        const heir = rows[0];
+        if (heir) {
+          await uow.tx.setMemberRole(conversationId, heir.userId, 'admin');
+          state.members.set(heir.userId, 'admin');
+          await uow.emit({
+            event: { type: 'member.role_changed', conversationId, userId: heir.userId, role: 'admin' },
+            scope: { conversationId },
+            audience: [...state.members.keys()],
+          });
+        }
+      }
+    });
+  }
+
+  private newConversation(
+    uow: UnitOfWork,
+    kind: 'direct' | 'group',
+    title: string | null,
+    directKey: string | null,
+    createdBy: string,
+  ): ConversationRecord {
+    return {
+      id: newId(uow.now),
+      kind,
+      title,
+      directKey,
+      createdBy,
+      createdAt: uow.now,
+      lastActivityAt: uow.now,
+      lastSeq: 0,
+    };
+  }
+
+  private memberRow(conversationId: string, userId: string, role: MemberRole, seq: number, now: number): MemberRecord {
+    return { conversationId, userId, role, deliveredSeq: seq, readSeq: seq, joinedAt: now, active: true };
+  }
+
+  private async create(uow: UnitOfWork, c: ConversationRecord, members: { userId: string; role: MemberRole }[]) {
+    await uow.tx.insertConversation(c);
+    for (const m of members) await uow.tx.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, uow.now));
+    this.states.forget(c.id);
+    await this.announceJoin(
+      uow,
+      c.id,
+      members.map((m) => m.userId),
+    );
+  }
+
+  /** Tells each newcomer about the whole conversation, and starts their view of its events there. */
+  private async announceJoin(uow: UnitOfWork, conversationId: string, userIds: readonly string[]) {
+    const c = await uow.tx.conversationById(conversationId);
+    if (!c) throw new AppError('conversation_not_found');
+    const members = await uow.tx.membersOf(conversationId);
+    const users = await this.usersMap(
+      members.map((m) => m.userId),
+      uow,
+    );
+    const last = c.lastSeq > 0 ? (await uow.tx.messagesBefore(conversationId, c.lastSeq + 1, 1))[0] : undefined;
+    const quoted = last?.replyToId ? await uow.tx.messageById(last.replyToId) : null;
+    const conversation = presentConversation(c, members, users, last ? presentMessage(last, quoted) : null, 0);
+    for (const userId of userIds) {
+      const pos = await uow.emit({
+        event: { type: 'conversation.joined', conversationId, conversation },
+        scope: { userId },
+        audience: [userId],
+      });
+      await uow.tx.openPeriod(conversationId, userId, pos);
+    }
+  }
+
+  private async requireUsers(ids: readonly string[]) {
+    if (ids.length === 0) return;
+    const found = await this.storage.reader.usersByIds(ids);
+    if (found.length !== ids.length) {
+      const known = new Set(found.map((u) => u.id));
+      throw new AppError('user_not_found', undefined, { missing: ids.filter((id) => !known.has(id)) });
+    }
+  }
+
+  private async usersMap(ids: readonly string[], uow?: UnitOfWork): Promise<Map<string, UserRecord>> {
+    const rows = await (uow ? uow.tx : this.storage.reader).usersByIds(ids);
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+}

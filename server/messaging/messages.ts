@@ -1,0 +1,243 @@
+import type { DomainEvent } from '../../protocol/events.ts';
+import { limits } from '../../protocol/limits.ts';
+import type { MessageView } from '../../protocol/views.ts';
+import type { Origin } from '../bus/types.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { RateLimiter } from '../lib/ratelimit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
+import type { MessageRecord, Storage } from '../storage/types.ts';
+import { requireMember } from './policy.ts';
+import { presentMessage, presentMessages } from './presenter.ts';
+import type { ConversationStates } from './state.ts';
+
+export interface SendInput {
+  conversationId: string;
+  clientId: string;
+  text: string;
+  replyToId?: string | undefined;
+}
+
+export interface SendResult {
+  message: MessageView;
+  /** Position of its `message.created` event; null when the clientId had been used (nothing new). */
+  pos: number | null;
+  created: boolean;
+}
+
+/** An edit or delete: the message as it now is, and its event's pos (null when nothing changed). */
+export interface ChangeResult {
+  message: MessageView;
+  pos: number | null;
+}
+
+/** Checks a text and answers it trimmed. */
+function cleanText(text: string): string {
+  if (text.length > limits.messageText.max) {
+    throw new AppError('message_too_long', undefined, { max: limits.messageText.max });
+  }
+  const t = text.trim();
+  if (t.length === 0) throw new AppError('message_empty');
+  return t;
+}
+
+/** Messages: send (idempotent by client id), edit, delete, receipts, history and the event feed. */
+export class MessagesService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly committer: Committer,
+    private readonly states: ConversationStates,
+    private readonly rate: RateLimiter,
+  ) {}
+
+  private throttle(userId: string) {
+    const wait = this.rate.take(userId);
+    if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
+  }
+
+  async send(userId: string, input: SendInput, origin: Origin | null = null): Promise<SendResult> {
+    const text = cleanText(input.text);
+    this.throttle(userId);
+    const { conversationId, clientId } = input;
+    return this.committer.run(async (uow) => {
+      const { tx } = uow;
+      const previous = await tx.messageByClientId(userId, clientId);
+      if (previous) {
+        if (previous.conversationId !== conversationId) throw new AppError('client_id_conflict');
+        const quoted = previous.replyToId ? await tx.messageById(previous.replyToId) : null;
+        return { message: presentMessage(previous, quoted), pos: null, created: false };
+      }
+      const state = requireMember(await this.states.load(tx, conversationId), userId);
+      let quoted: MessageRecord | null = null;
+      if (input.replyToId !== undefined) {
+        quoted = await tx.messageById(input.replyToId);
+        if (!quoted || quoted.conversationId !== conversationId)
+          throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
+      }
+      const seq = state.lastSeq + 1;
+      const record: MessageRecord = {
+        id: newId(uow.now),
+        conversationId,
+        seq,
+        senderId: userId,
+        clientId,
+        text,
+        replyToId: quoted?.id ?? null,
+        createdAt: uow.now,
+        editedAt: null,
+        deletedAt: null,
+      };
+      await tx.insertMessage(record);
+      await tx.bumpConversation(conversationId, seq, uow.now);
+      // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
+      await tx.advanceWatermarks(conversationId, userId, seq, seq);
+      const message = presentMessage(record, quoted);
+      const pos = await uow.emit({
+        event: { type: 'message.created', conversationId, message },
+        scope: { conversationId },
+        audience: [...state.members.keys()],
+        origin,
+      });
+      state.lastSeq = seq;
+      return { message, pos, created: true };
+    });
+  }
+
+  async edit(userId: string, messageId: string, text: string, origin: Origin | null = null): Promise<ChangeResult> {
+    const clean = cleanText(text);
+    this.throttle(userId);
+    return this.change(userId, messageId, origin, async (uow, m) => {
+      if (m.text === clean) return null;
+      const edited: MessageRecord = { ...m, text: clean, editedAt: uow.now };
+      await uow.tx.updateMessage(m.id, clean, uow.now, null);
+      return edited;
+    });
+  }
+
+  async delete(userId: string, messageId: string, origin: Origin | null = null): Promise<ChangeResult> {
+    this.throttle(userId);
+    return this.change(userId, messageId, origin, async (uow, m) => {
+      const deleted: MessageRecord = { ...m, text: null, deletedAt: uow.now };
+      await uow.tx.updateMessage(m.id, null, m.editedAt, uow.now);
+      return deleted;
+    });
+  }
+
+  /** An author's change to their message; `apply` answers the new record, or null for "nothing changed". */
+  private async change(
+    userId: string,
+    messageId: string,
+    origin: Origin | null,
+    apply: (uow: UnitOfWork, m: MessageRecord) => Promise<MessageRecord | null>,
+  ): Promise<ChangeResult> {
+    return this.committer.run(async (uow) => {
+      const m = await uow.tx.messageById(messageId);
+      if (!m) throw new AppError('message_not_found');
+      const state = await this.states.load(uow.tx, m.conversationId);
+      try {
+        requireMember(state, userId);
+      } catch (e) {
+        // Someone who never was in the conversation learns nothing about the message.
+        if (e instanceof AppError && e.id === 'conversation_not_found') throw new AppError('message_not_found');
+        throw e;
+      }
+      if (m.senderId !== userId) throw new AppError('not_author');
+      if (m.deletedAt !== null) throw new AppError('message_deleted');
+      const quoted = m.replyToId ? await uow.tx.messageById(m.replyToId) : null;
+      const next = await apply(uow, m);
+      if (!next) return { message: presentMessage(m, quoted), pos: null };
+      const message = presentMessage(next, quoted);
+      const event: DomainEvent =
+        next.deletedAt !== null
+          ? { type: 'message.deleted', conversationId: m.conversationId, message }
+          : { type: 'message.edited', conversationId: m.conversationId, message };
+      const pos = await uow.emit({
+        event,
+        scope: { conversationId: m.conversationId },
+        audience: [...(state?.members.keys() ?? [])],
+        origin,
+      });
+      return { message, pos };
+    });
+  }
+
+  /** Moves a member's delivery and read watermarks forward (clamped to the last message). */
+  async receipt(userId: string, conversationId: string, deliveredSeq?: number, readSeq?: number): Promise<void> {
+    await this.committer.run(async (uow) => {
+      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+      const row = await uow.tx.member(conversationId, userId);
+      if (!row) throw new AppError('conversation_not_found');
+      const read = Math.min(Math.max(row.readSeq, readSeq ?? 0), state.lastSeq);
+      const delivered = Math.min(Math.max(row.deliveredSeq, deliveredSeq ?? 0, read), state.lastSeq);
+      if (read === row.readSeq && delivered === row.deliveredSeq) return;
+      await uow.tx.advanceWatermarks(conversationId, userId, delivered, read);
+      await uow.emit({
+        event: { type: 'receipt.updated', conversationId, userId, deliveredSeq: delivered, readSeq: read },
+        scope: { conversationId },
+        audience: [...state.members.keys()],
+      });
+    });
+  }
+
+  /** A page of history, oldest first: the `limit` messages before seq `before` (or the latest). */
+  async history(
+    userId: string,
+    conversationId: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+    const r = this.storage.reader;
+    await this.requireReadable(userId, conversationId);
+    const rows = await r.messagesBefore(conversationId, before ?? null, limit + 1);
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(1) : rows;
+    const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
+    const quoted = new Map((await r.messagesByIds(quoteIds)).map((m) => [m.id, m]));
+    return { messages: presentMessages(page, quoted), hasMore };
+  }
+
+  /** Read access: an active member (checked against committed data). */
+  async requireReadable(userId: string, conversationId: string): Promise<void> {
+    const cached = this.states.peek(conversationId);
+    if (cached) {
+      requireMember(cached, userId);
+      return;
+    }
+    const row = await this.storage.reader.member(conversationId, userId);
+    if (!row) throw new AppError('conversation_not_found');
+    if (!row.active) throw new AppError('not_member');
+  }
+
+  /** Active members of a conversation the person is in (for typing signals); throws like a read. */
+  async audienceOf(userId: string, conversationId: string): Promise<string[]> {
+    const cached = this.states.peek(conversationId);
+    if (cached) return [...requireMember(cached, userId).members.keys()];
+    const rows = await this.storage.reader.membersOf(conversationId);
+    const me = rows.find((m) => m.userId === userId);
+    if (!me) throw new AppError('conversation_not_found');
+    if (!me.active) throw new AppError('not_member');
+    return rows.filter((m) => m.active).map((m) => m.userId);
+  }
+
+  /** The same, with each event as its stored JSON (what sockets send as is). */
+  async feedRaw(userId: string, cursor: number, limit: number): Promise<{ pos: number; json: string }[]> {
+    const rows = await this.storage.reader.eventsFor(userId, cursor, limit);
+    return rows.map((r) => ({ pos: r.pos, json: r.payload }));
+  }
+
+  /** The newest position of the event log. */
+  head(): Promise<number> {
+    return this.storage.reader.headPosition();
+  }
+
+  /** The events after `cursor` that the person may see, in order. */
+  async feed(
+    userId: string,
+    cursor: number,
+    limit: number,
+  ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
+    const rows = await this.storage.reader.eventsFor(userId, cursor, limit);
+    const events = rows.map((r) => ({ pos: r.pos, event: JSON.parse(r.payload) as DomainEvent }));
+    return { events, cursor: rows.at(-1)?.pos ?? cursor, hasMore: rows.length === limit };
+  }
+}

@@ -1,0 +1,62 @@
+import type { ConversationView, MemberView, MessageView, QuoteView, UserView } from '../../protocol/views.ts';
+import { iso, presentUser } from '../accounts/presenter.ts';
+import type { ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../storage/types.ts';
+
+const QUOTE_CHARS = 200;
+
+export function presentQuote(m: MessageRecord): QuoteView {
+  const deleted = m.deletedAt !== null;
+  return { id: m.id, senderId: m.senderId, text: deleted ? null : (m.text ?? '').slice(0, QUOTE_CHARS), deleted };
+}
+
+export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): MessageView {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    senderId: m.senderId,
+    clientId: m.clientId,
+    text: m.deletedAt !== null ? null : m.text,
+    replyTo: quoted ? presentQuote(quoted) : null,
+    createdAt: iso(m.createdAt),
+    editedAt: m.editedAt === null ? null : iso(m.editedAt),
+    deletedAt: m.deletedAt === null ? null : iso(m.deletedAt),
+  };
+}
+
+/** Messages with their quotes, the quoted messages looked up in `byId`. */
+export function presentMessages(messages: MessageRecord[], quoted: Map<string, MessageRecord>): MessageView[] {
+  return messages.map((m) => presentMessage(m, m.replyToId ? (quoted.get(m.replyToId) ?? null) : null));
+}
+
+const unknownUser = (id: string): UserView => ({ id, username: 'unknown', displayName: 'Unknown' });
+
+export function presentMember(m: MemberRecord, users: Map<string, UserRecord>): MemberView {
+  const u = users.get(m.userId);
+  return {
+    user: u ? presentUser(u) : unknownUser(m.userId),
+    role: m.role,
+    deliveredSeq: m.deliveredSeq,
+    readSeq: m.readSeq,
+  };
+}
+
+export function presentConversation(
+  c: ConversationRecord,
+  members: MemberRecord[],
+  users: Map<string, UserRecord>,
+  lastMessage: MessageView | null,
+  unread: number,
+): ConversationView {
+  return {
+    id: c.id,
+    kind: c.kind,
+    title: c.title,
+    createdAt: iso(c.createdAt),
+    lastActivityAt: iso(c.lastActivityAt),
+    lastSeq: c.lastSeq,
+    members: members.filter((m) => m.active).map((m) => presentMember(m, users)),
+    lastMessage,
+    unread,
+  };
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type {
+  ConversationResponse,
+  ConversationsResponse,
+  EventsResponse,
+  MessageResponse,
+  MessagesResponse,
+} from '../../protocol/api.ts';
+import * as schemas from '../../protocol/schemas.ts';
+import { authOf, parse } from '../http/validate.ts';
+import type { ConversationsService } from './conversations.ts';
+import type { MessagesService } from './messages.ts';
+
+type Id = { Params: { id: string } };
+const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
+
+export function messagingRoutes(app: FastifyInstance, conversations: ConversationsService, messages: MessagesService) {
+  const me = (req: FastifyRequest) => authOf(req).user.id;
+  const idOf = (params: unknown) => parse(schemas.idParams, params).id;
+
+  app.get('/api/conversations', async (req): Promise<ConversationsResponse> => conversations.list(me(req)));
+
+  app.post('/api/conversations/direct', async (req, reply) => {
+    const { userId } = parse(schemas.startDirectBody, req.body);
+    const r = await conversations.startDirect(me(req), userId);
+    return reply.status(r.created ? 201 : 200).send({ conversation: r.conversation } satisfies ConversationResponse);
+  });
+
+  app.post('/api/conversations/group', async (req, reply) => {
+    const body = parse(schemas.createGroupBody, req.body);
+    const conversation = await conversations.createGroup(me(req), body.title, body.memberIds);
+    return reply.status(201).send({ conversation } satisfies ConversationResponse);
+  });
+
+  app.get<Id>(
+    '/api/conversations/:id',
+    async (req): Promise<ConversationResponse> => ({
+      conversation: await conversations.get(me(req), idOf(req.params)),
+    }),
+  );
+
+  app.patch<Id>('/api/conversations/:id', async (req): Promise<ConversationResponse> => {
+    const { title } = parse(schemas.updateConversationBody, req.body);
+    return { conversation: await conversations.rename(me(req), idOf(req.params), title) };
+  });
+
+  app.post<Id>('/api/conversations/:id/members', async (req): Promise<ConversationResponse> => {
+    const { userIds } = parse(schemas.addMembersBody, req.body);
+    return { conversation: await conversations.addMembers(me(req), idOf(req.params), userIds) };
+  });
+
+  app.delete('/api/conversations/:id/members/:userId', async (req, reply) => {
+    const p = parse(memberParams, req.params);
+    await conversations.removeMember(me(req), p.id, p.userId);
+    return reply.status(204).send();
+  });
+
+  app.get<Id>('/api/conversations/:id/messages', async (req): Promise<MessagesResponse> => {
+    const q = parse(schemas.historyQuery, req.query);
+    return messages.history(me(req), idOf(req.params), q.before, q.limit);
+  });
+
+  app.post<Id>('/api/conversations/:id/messages', async (req, reply) => {
+    const body = parse(schemas.sendMessageBody, req.body);
+    const r = await messages.send(me(req), { conversationId: idOf(req.params), ...body });
+    return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
+  });
+
+  app.patch<Id>('/api/messages/:id', async (req): Promise<MessageResponse> => {
+    const { text } = parse(schemas.editMessageBody, req.body);
+    return { message: (await messages.edit(me(req), idOf(req.params), text)).message };
+  });
+
+  app.delete<Id>(
+    '/api/messages/:id',
+    async (req): Promise<MessageResponse> => ({
+      message: (await messages.delete(me(req), idOf(req.params))).message,
+    }),
+  );
+
+  app.post<Id>('/api/conversations/:id/receipts', async (req, reply) => {
+    const body = parse(schemas.receiptBody, req.body);
+    await messages.receipt(me(req), idOf(req.params), body.deliveredSeq, body.readSeq);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/events', async (req): Promise<EventsResponse> => {
+    const q = parse(schemas.eventsQuery, req.query);
+    return messages.feed(me(req), q.after, q.limit);
+  });
+}

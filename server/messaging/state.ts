@@ -1,0 +1,56 @@
+import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+import { Lru } from '../lib/lru.ts';
+import type { Tx } from '../storage/types.ts';
+
+/**
+ * What the write path needs to know of a conversation on every message: its kind, its next seq and who
+ * is in it. Entries are built and changed only inside committer jobs (the single writer), so they always
+ * match the database as of the job; a failed batch clears them all (Committer.onRollback).
+ */
+export interface ConversationState {
+  id: string;
+  kind: ConversationKind;
+  lastSeq: number;
+  /** Active members and their role. */
+  members: Map<string, MemberRole>;
+  /** People who were members once and are no longer. */
+  former: Set<string>;
+}
+
+export class ConversationStates {
+  private readonly cache: Lru<string, ConversationState>;
+
+  constructor(max = 100_000) {
+    this.cache = new Lru(max);
+  }
+
+  /** The state of a conversation, loaded through the job's transaction when missing; null if none. */
+  async load(tx: Tx, conversationId: string): Promise<ConversationState | null> {
+    const hit = this.cache.get(conversationId);
+    if (hit) return hit;
+    const c = await tx.conversationById(conversationId);
+    if (!c) return null;
+    const members = new Map<string, MemberRole>();
+    const former = new Set<string>();
+    for (const m of await tx.membersOf(conversationId)) {
+      if (m.active) members.set(m.userId, m.role);
+      else former.add(m.userId);
+    }
+    const state: ConversationState = { id: c.id, kind: c.kind, lastSeq: c.lastSeq, members, former };
+    this.cache.set(conversationId, state);
+    return state;
+  }
+
+  /** The cached state, if any, for read-only checks outside jobs. */
+  peek(conversationId: string): ConversationState | undefined {
+    return this.cache.get(conversationId);
+  }
+
+  forget(conversationId: string) {
+    this.cache.delete(conversationId);
+  }
+
+  clear() {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,68 @@
+import type WebSocket from 'ws';
+import type { ErrorBody } from '../../protocol/errors.ts';
+import type { PublishedEvent } from '../bus/types.ts';
+import type { AppError } from '../errors.ts';
+
+/** Above this many bytes queued for a socket, the client is too slow: it is closed and will catch up. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Live events kept while a catch-up runs; past that the catch-up reads them from the log instead. */
+export const MAX_CATCHUP_BUFFER = 10_000;
+
+export const CloseCode = {
+  goingAway: 1001,
+  tooBig: 1009,
+  tryAgainLater: 1013,
+  sessionEnded: 4001,
+  tooSlow: 4008,
+  noHello: 4009,
+} as const;
+
+/**
+ * One socket of one signed-in person. Before `hello` it receives nothing; while it catches up, live
+ * events wait in `buffer` (or, past its size, are read back from the log); then it is live.
+ */
+export class Connection {
+  phase: 'awaiting_hello' | 'catching_up' | 'live' = 'awaiting_hello';
+  /** Highest pos sent to this socket: nothing at or below it is sent again. */
+  lastPos = 0;
+  buffer: PublishedEvent[] | null = null;
+  overflowed = false;
+  /** Bumped by each hello, so that an older catch-up still running stops. */
+  generation = 0;
+  alive = true;
+  /** Frames are being refused for flooding (one error was sent). */
+  throttled = false;
+  helloTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly userId: string,
+    readonly sessionId: string,
+    readonly address: string,
+  ) {}
+
+  get open() {
+    return this.ws.readyState === 1;
+  }
+
+  sendRaw(frame: string) {
+    if (!this.open) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CloseCode.tooSlow, 'too slow');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  sendError(ref: string | null | undefined, error: AppError | ErrorBody) {
+    const body: ErrorBody = 'toBody' in error ? error.toBody() : error;
+    this.sendRaw(JSON.stringify({ type: 'error', ref: ref ?? null, error: body }));
+  }
+
+  close(code: number, reason: string) {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    if (this.ws.readyState === 0 || this.ws.readyState === 1) this.ws.close(code, reason);
+  }
+}

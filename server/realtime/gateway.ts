@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type WebSocket from 'ws';
+import type { EventConsumer, PublishedEvent, PublishedSignal } from '../bus/types.ts';
+import { AppError, toAppError } from '../errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import { RateLimiter } from '../lib/ratelimit.ts';
+import type { MessagesService } from '../messaging/messages.ts';
+import { catchUp } from './catchup.ts';
+import { CloseCode, Connection, MAX_CATCHUP_BUFFER } from './connection.ts';
+import { parseFrame, refOf } from './frames.ts';
+import { handleFrame } from './handlers.ts';
+
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+
+/**
+ * The WebSocket gateway: it keeps who is connected, consumes the event stream and sends each event to
+ * the sockets of the people in its audience — nobody else — in pos order, and it turns client frames into
+ * service calls. It is a consumer of the bus: services never call it.
+ */
+export class Gateway implements EventConsumer {
+  readonly name = 'realtime';
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly bySession = new Map<string, Set<Connection>>();
+  private readonly byAddress = new Map<string, number>();
+  /** Frames of any kind per connection (a flood guard under the per-account message limit). */
+  private readonly frameRate: RateLimiter;
+  private readonly heartbeat: NodeJS.Timeout;
+  /** Live events kept per socket while it catches up; past that they are read back from the log. */
+  maxCatchupBuffer = MAX_CATCHUP_BUFFER;
+
+  constructor(
+    readonly messages: MessagesService,
+    readonly log: Logger,
+    readonly limits: { perAccount: number; perAddress: number; framesPerSecond: number },
+    readonly signal: (s: PublishedSignal) => void,
+  ) {
+    // A burst of ten seconds' worth of frames, refilled continuously.
+    this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  get connectionCount() {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  /** Whether one more socket is allowed for this account and address. */
+  admit(userId: string, address: string): AppError | null {
+    if ((this.byUser.get(userId)?.size ?? 0) >= this.limits.perAccount) return new AppError('too_many_connections');
+    if ((this.byAddress.get(address) ?? 0) >= this.limits.perAddress) return new AppError('too_many_connections');
+    return null;
+  }
+
+  accept(ws: WebSocket, userId: string, sessionId: string, address: string) {
+    const conn = new Connection(randomUUID(), ws, userId, sessionId, address);
+    addTo(this.byUser, userId, conn);
+    addTo(this.bySession, sessionId, conn);
+    this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
+    conn.helloTimer = setTimeout(() => {
+      if (conn.phase === 'awaiting_hello') conn.close(CloseCode.noHello, 'no hello');
+    }, HELLO_TIMEOUT_MS);
+    ws.on('message', (data, isBinary) => this.onFrame(conn, data as Buffer, isBinary));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (err) => this.log.debug({ err, connection: conn.id }, 'socket error'));
+    ws.on('close', () => this.forget(conn));
+  }
+
+  private onFrame(conn: Connection, data: Buffer, isBinary: boolean) {
+    const wait = this.frameRate.take(conn.id);
+    if (wait > 0) {
+      // Answer the first refused frame of a burst, then drop frames silently until the bucket refills.
+      if (!conn.throttled)
+        conn.sendError(refOf(data), new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) }));
+      conn.throttled = true;
+      return;
+    }
+    conn.throttled = false;
+    let frame: ReturnType<typeof parseFrame>;
+    try {
+      frame = parseFrame(data, isBinary);
+    } catch (e) {
+      conn.sendError(refOf(data), toAppError(e));
+      return;
+    }
+    if (frame.type === 'hello') {
+      if (conn.helloTimer) clearTimeout(conn.helloTimer);
+      conn.helloTimer = null;
+      void catchUp(this, conn, frame.cursor).catch((e) => this.fail(conn, frame.ref, e));
+      return;
+    }
+    if (conn.phase === 'awaiting_hello') {
+      conn.sendError('ref' in frame ? frame.ref : null, new AppError('hello_required'));
+      return;
+    }
+    handleFrame(this, conn, frame).catch((e) => this.fail(conn, 'ref' in frame ? frame.ref : null, e));
+  }
+
+  fail(conn: Connection, ref: string | null | undefined, e: unknown) {
+    const err = toAppError(e);
+    if (err.reportable) this.log.error({ err: err.cause ?? err, connection: conn.id }, 'socket request failed');
+    conn.sendError(ref, err);
+  }
+
+  onEvents(events: readonly PublishedEvent[]) {
+    for (const e of events) {
+      let frame: string | null = null;
+      for (const userId of e.audience) {
+        const conns = this.byUser.get(userId);
+        if (!conns) continue;
+        for (const conn of conns) {
+          frame ??= `{"type":"event","pos":${e.pos},"event":${e.json}}`;
+          this.deliver(conn, e, frame);
+        }
+      }
+      if (e.event.type === 'session.revoked') {
+        for (const conn of this.bySession.get(e.event.sessionId) ?? [])
+          conn.close(CloseCode.sessionEnded, 'session ended');
+      }
+    }
+  }
+
+  /** Sends one event to one socket, or keeps it for after the catch-up. */
+  deliver(conn: Connection, e: PublishedEvent, frame?: string) {
+    if (conn.phase === 'awaiting_hello') return;
+    if (conn.phase === 'catching_up') {
+      if (conn.buffer && conn.buffer.length < this.maxCatchupBuffer) conn.buffer.push(e);
+      else {
+        conn.buffer = null;
+        conn.overflowed = true;
+      }
+      return;
+    }
+    if (e.pos <= conn.lastPos) return;
+    conn.lastPos = e.pos;
+    if (e.origin && e.origin.connectionId === conn.id && 'message' in e.event) {
+      conn.sendRaw(JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message }));
+      return;
+    }
+    conn.sendRaw(frame ?? `{"type":"event","pos":${e.pos},"event":${e.json}}`);
+  }
+
+  onSignal(s: PublishedSignal) {
+    let frame: string | null = null;
+    for (const userId of s.audience) {
+      for (const conn of this.byUser.get(userId) ?? []) {
+        if (conn.id === s.exceptConnection || conn.phase !== 'live') continue;
+        frame ??= JSON.stringify({ type: 'signal', signal: s.signal });
+        conn.sendRaw(frame);
+      }
+    }
+  }
+
+  private forget(conn: Connection) {
+    if (conn.helloTimer) clearTimeout(conn.helloTimer);
+    conn.buffer = null;
+    removeFrom(this.byUser, conn.userId, conn);
+    removeFrom(this.bySession, conn.sessionId, conn);
+    const n = (this.byAddress.get(conn.address) ?? 1) - 1;
+    if (n <= 0) this.byAddress.delete(conn.address);
+    else this.byAddress.set(conn.address, n);
+    this.frameRate.reset(conn.id);
+  }
+
+  /** Drops sockets that stopped answering pings (a vanished network leaves no close behind). */
+  private beat() {
+    for (const conns of this.byUser.values()) {
+      for (const conn of conns) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        if (conn.open) conn.ws.ping();
+      }
+    }
+  }
+
+  /** Closes every socket (server shutdown): clients reconnect elsewhere or later, with their cursor. */
+  close() {
+    clearInterval(this.heartbeat);
+    for (const conns of this.byUser.values())
+      for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
+  }
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}

@@ -1,0 +1,421 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { MemberRecord, MessageRecord, Storage, Tx, UserRecord } from './types.ts';
+
+/**
+ * The storage contract: every backend runs this same suite (sqlite.test.ts, postgres.test.ts), as Hono
+ * runs each router through one shared case file. A backend is correct when it passes it unchanged.
+ */
+export function storageContract(
+  name: string,
+  open: () => Promise<{ storage: Storage; reopen?: () => Promise<Storage>; cleanup: () => Promise<void> }>,
+  options: { skip?: () => Promise<string | false> } = {},
+) {
+  describe(`storage contract: ${name}`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void> = async () => {};
+    let reopen: (() => Promise<Storage>) | undefined;
+    let skip: string | false = false;
+    let n = 0;
+    const uid = (p: string) => `${p}${String(++n).padStart(6, '0')}`;
+    const write = <T>(fn: (tx: Tx) => Promise<T>) => storage.transaction(fn);
+
+    before(async () => {
+      skip = options.skip ? await options.skip() : false;
+      if (skip) return;
+      const o = await open();
+      storage = o.storage;
+      cleanup = o.cleanup;
+      reopen = o.reopen;
+      await storage.migrate();
+      await storage.migrate(); // idempotent
+    });
+    after(async () => {
+      if (skip) return;
+      await storage.close().catch(() => {});
+      await cleanup();
+    });
+
+    const user = (over: Partial<UserRecord> = {}): UserRecord => {
+      const id = uid('u');
+      return { id, username: `user_${id}`, displayName: `User ${id}`, passwordHash: 'h', createdAt: 1000 + n, ...over };
+    };
+    const addUsers = async (...users: UserRecord[]) =>
+      write(async (tx) => {
+        for (const u of users) await tx.insertUser(u);
+      });
+    const member = (conversationId: string, userId: string, over: Partial<MemberRecord> = {}): MemberRecord => ({
+      conversationId,
+      userId,
+      role: 'member',
+      deliveredSeq: 0,
+      readSeq: 0,
+      joinedAt: 1,
+      active: true,
+      ...over,
+    });
+    const message = (
+      conversationId: string,
+      senderId: string,
+      seq: number,
+      over: Partial<MessageRecord> = {},
+    ): MessageRecord => ({
+      id: uid('m'),
+      conversationId,
+      seq,
+      senderId,
+      clientId: uid('client'),
+      text: `message ${seq}`,
+      replyToId: null,
+      createdAt: 5000 + seq,
+      editedAt: null,
+      deletedAt: null,
+      ...over,
+    });
+    /** A conversation with members, each with a period opened by a joined event. */
+    const conversation = async (members: string[], kind: 'direct' | 'group' = 'group') => {
+      const id = uid('c');
+      await write(async (tx) => {
+        await tx.insertConversation({
+          id,
+          kind,
+          title: kind === 'group' ? `Group ${id}` : null,
+          directKey: kind === 'direct' ? members.join(':') : null,
+          createdBy: members[0] as string,
+          createdAt: 10,
+          lastActivityAt: 10,
+          lastSeq: 0,
+        });
+        for (const m of members) {
+          await tx.upsertMember(member(id, m));
+          const pos = await tx.appendEvent({
+            conversationId: null,
+            userId: m,
+            type: 'conversation.joined',
+            payload: `{"c":"${id}"}`,
+            createdAt: 10,
+          });
+          await tx.openPeriod(id, m, pos);
+        }
+      });
+      return id;
+    };
+    const post = async (conversationId: string, senderId: string, seq: number, over: Partial<MessageRecord> = {}) => {
+      const m = message(conversationId, senderId, seq, over);
+      const pos = await write(async (tx) => {
+        await tx.insertMessage(m);
+        await tx.bumpConversation(conversationId, seq, m.createdAt);
+        return tx.appendEvent({
+          conversationId,
+          userId: null,
+          type: 'message.created',
+          payload: JSON.stringify({ seq }),
+          createdAt: m.createdAt,
+        });
+      });
+      return { message: m, pos };
+    };
+
+    it('stores and finds users; usernames are unique', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user({ displayName: 'Élodie Martin' });
+      await addUsers(a);
+      assert.deepEqual(await storage.reader.userById(a.id), a);
+      assert.deepEqual(await storage.reader.userByUsername(a.username), a);
+      assert.equal(await storage.reader.userById('nope'), null);
+      await assert.rejects(addUsers(user({ username: a.username })));
+      assert.deepEqual(await storage.reader.userById(a.id), a, 'the failed insert changed nothing');
+      await write((tx) => tx.updateUserDisplayName(a.id, 'Élodie M.'));
+      assert.equal((await storage.reader.userById(a.id))?.displayName, 'Élodie M.');
+      const both = await storage.reader.usersByIds([a.id, 'missing']);
+      assert.deepEqual(
+        both.map((u) => u.id),
+        [a.id],
+      );
+      assert.deepEqual(await storage.reader.usersByIds([]), []);
+    });
+
+    it('searches by username prefix or display name, without accents or case, excluding the asker', async (t) => {
+      if (skip) return t.skip(skip);
+      const tag = uid('s');
+      const ana = user({ username: `ana_${tag}`, displayName: 'Ana Lopez' });
+      const anatole = user({ username: `anatole_${tag}`, displayName: 'Anatole' });
+      const zoe = user({ username: `zoe_${tag}`, displayName: `Zoé ${tag.toUpperCase()}` });
+      const percent = user({ username: `pct_${tag}`, displayName: '100% real' });
+      await addUsers(ana, anatole, zoe, percent);
+      const ids = async (q: string, exclude = 'x') =>
+        (await storage.reader.searchUsers(q, 20, exclude)).map((u) => u.id);
+      assert.deepEqual(await ids(`ana_${tag}`), [ana.id]);
+      assert.deepEqual(await ids(`zoe ${tag}`), [zoe.id], 'display name, case and accents folded');
+      assert.deepEqual(await ids(`ZOÉ ${tag}`), [zoe.id]);
+      assert.deepEqual(await ids(`ana_${tag}`, ana.id), [], 'the asker is excluded');
+      assert.ok(!(await ids('100%')).includes(ana.id), '% is literal');
+      assert.ok((await ids('100%')).includes(percent.id));
+      assert.equal((await storage.reader.searchUsers('a', 2, 'x')).length <= 2, true, 'limit');
+    });
+
+    it('keeps sessions: lookup by token hash, touch, revoke, list', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const s = {
+        id: uid('s'),
+        userId: a.id,
+        tokenHash: uid('hash'),
+        userAgent: 'UA',
+        ip: '127.0.0.1',
+        createdAt: 1,
+        lastSeenAt: 1,
+        expiresAt: 100,
+        revokedAt: null,
+      };
+      await write((tx) => tx.insertSession(s));
+      assert.deepEqual(await storage.reader.sessionByTokenHash(s.tokenHash), s);
+      await write((tx) => tx.touchSession(s.id, 50, 500));
+      await write((tx) => tx.revokeSession(s.id, 60));
+      await write((tx) => tx.revokeSession(s.id, 70)); // the first revocation stands
+      assert.deepEqual(await storage.reader.sessionByTokenHash(s.tokenHash), {
+        ...s,
+        lastSeenAt: 50,
+        expiresAt: 500,
+        revokedAt: 60,
+      });
+      assert.equal((await storage.reader.sessionsOfUser(a.id)).length, 1);
+      assert.equal(await storage.reader.sessionByTokenHash('nope'), null);
+    });
+
+    it('keeps conversations and members; one direct conversation per pair', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      await addUsers(a, b);
+      const direct = await conversation([a.id, b.id], 'direct');
+      const c = await storage.reader.conversationByDirectKey(`${a.id}:${b.id}`);
+      assert.equal(c?.id, direct);
+      assert.equal(c?.kind, 'direct');
+      await assert.rejects(
+        write((tx) =>
+          tx.insertConversation({
+            id: uid('c'),
+            kind: 'direct',
+            title: null,
+            directKey: `${a.id}:${b.id}`,
+            createdBy: a.id,
+            createdAt: 1,
+            lastActivityAt: 1,
+            lastSeq: 0,
+          }),
+        ),
+      );
+      const members = await storage.reader.membersOf(direct);
+      assert.deepEqual(members.map((m) => m.userId).sort(), [a.id, b.id].sort());
+      assert.deepEqual((await storage.reader.conversationIdsOfUser(a.id)).includes(direct), true);
+
+      await write((tx) => tx.deactivateMember(direct, b.id));
+      assert.equal((await storage.reader.member(direct, b.id))?.active, false);
+      assert.equal((await storage.reader.conversationIdsOfUser(b.id)).includes(direct), false);
+      await write((tx) => tx.upsertMember(member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2 })));
+      const back = await storage.reader.member(direct, b.id);
+      assert.equal(back?.active, true);
+      assert.equal(back?.role, 'admin');
+      await write((tx) => tx.setMemberRole(direct, b.id, 'member'));
+      assert.equal((await storage.reader.member(direct, b.id))?.role, 'member');
+      await write((tx) => tx.updateConversationTitle(direct, 'Renamed'));
+      assert.equal((await storage.reader.conversationById(direct))?.title, 'Renamed');
+      assert.equal(await storage.reader.member(direct, 'nobody'), null);
+    });
+
+    it('moves watermarks forward only', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const c = await conversation([a.id]);
+      await write((tx) => tx.advanceWatermarks(c, a.id, 5, 3));
+      await write((tx) => tx.advanceWatermarks(c, a.id, 2, 1));
+      const m = await storage.reader.member(c, a.id);
+      assert.equal(m?.deliveredSeq, 5);
+      assert.equal(m?.readSeq, 3);
+    });
+
+    it('stores messages: by id, by client id, pages backwards, counts unread', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      await addUsers(a, b);
+      const c = await conversation([a.id, b.id]);
+      const sent: MessageRecord[] = [];
+      for (let seq = 1; seq <= 7; seq++) sent.push((await post(c, seq % 2 ? a.id : b.id, seq)).message);
+      const first = sent[0] as MessageRecord;
+      assert.deepEqual(await storage.reader.messageById(first.id), first);
+      assert.deepEqual(await storage.reader.messageByClientId(a.id, first.clientId as string), first);
+      assert.equal(
+        await storage.reader.messageByClientId(b.id, first.clientId as string),
+        null,
+        'client ids are per sender',
+      );
+      await assert.rejects(post(c, a.id, 8, { clientId: first.clientId }), 'a client id is used once per sender');
+      await assert.rejects(post(c, b.id, 7), 'a seq is used once per conversation');
+      const latest = await storage.reader.messagesBefore(c, null, 3);
+      assert.deepEqual(
+        latest.map((m) => m.seq),
+        [5, 6, 7],
+      );
+      const older = await storage.reader.messagesBefore(c, 5, 3);
+      assert.deepEqual(
+        older.map((m) => m.seq),
+        [2, 3, 4],
+      );
+      assert.deepEqual(
+        (await storage.reader.messagesBefore(c, 2, 3)).map((m) => m.seq),
+        [1],
+      );
+      assert.equal((await storage.reader.conversationById(c))?.lastSeq, 7);
+      // b has read up to 2: unread are a's messages 3, 5, 7
+      assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2 + 0 + 1);
+      await write((tx) => tx.updateMessage((sent[4] as MessageRecord).id, null, null, 9999));
+      assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2, 'deleted messages are not unread');
+      const deleted = await storage.reader.messageById((sent[4] as MessageRecord).id);
+      assert.equal(deleted?.text, null);
+      assert.equal(deleted?.deletedAt, 9999);
+      await write((tx) => tx.updateMessage(first.id, 'edited', 123, null));
+      assert.equal((await storage.reader.messageById(first.id))?.editedAt, 123);
+      const byIds = await storage.reader.messagesByIds([first.id, (sent[1] as MessageRecord).id]);
+      assert.equal(byIds.length, 2);
+    });
+
+    it('appends events in increasing pos and serves each person only what they may see', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      const outsider = user();
+      await addUsers(a, b, outsider);
+      const start = await storage.reader.headPosition();
+      const c = await conversation([a.id]);
+      const m1 = await post(c, a.id, 1);
+      // b joins after message 1
+      const joined = await write(async (tx) => {
+        await tx.upsertMember(member(c, b.id));
+        const pos = await tx.appendEvent({
+          conversationId: null,
+          userId: b.id,
+          type: 'conversation.joined',
+          payload: '{}',
+          createdAt: 1,
+        });
+        await tx.openPeriod(c, b.id, pos);
+        return pos;
+      });
+      const m2 = await post(c, a.id, 2);
+      // b is removed: the removal event is the last b sees
+      const removed = await write(async (tx) => {
+        await tx.deactivateMember(c, b.id);
+        const pos = await tx.appendEvent({
+          conversationId: c,
+          userId: null,
+          type: 'member.removed',
+          payload: '{}',
+          createdAt: 1,
+        });
+        await tx.closePeriod(c, b.id, pos);
+        return pos;
+      });
+      const m3 = await post(c, a.id, 3);
+      const own = await write((tx) =>
+        tx.appendEvent({ conversationId: null, userId: b.id, type: 'session.revoked', payload: '{}', createdAt: 1 }),
+      );
+      assert.ok(
+        m1.pos > start && joined > m1.pos && m2.pos > joined && removed > m2.pos && m3.pos > removed && own > m3.pos,
+      );
+      assert.equal(await storage.reader.headPosition(), own);
+
+      const posOf = async (userId: string, cursor = start, limit = 100) =>
+        (await storage.reader.eventsFor(userId, cursor, limit)).map((e) => e.pos);
+      assert.deepEqual(await posOf(b.id), [joined, m2.pos, removed, own]);
+      assert.deepEqual(await posOf(b.id, m2.pos), [removed, own], 'after a cursor');
+      assert.deepEqual(await posOf(b.id, start, 2), [joined, m2.pos], 'limit');
+      assert.ok((await posOf(a.id)).includes(m3.pos));
+      assert.ok(!(await posOf(a.id)).includes(own), "another's account events are theirs alone");
+      assert.deepEqual(await posOf(outsider.id), []);
+      const [e] = await storage.reader.eventsFor(b.id, m2.pos, 1);
+      assert.equal(e?.type, 'member.removed');
+      assert.equal(e?.conversationId, c);
+      assert.equal(e?.payload, '{}');
+    });
+
+    it('answers the conversation list and its cursor from one snapshot', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      await addUsers(a, b);
+      const older = await conversation([a.id, b.id]);
+      const newer = await conversation([a.id, b.id]);
+      await post(older, b.id, 1);
+      await post(newer, b.id, 1);
+      await post(newer, b.id, 2);
+      await write((tx) => tx.advanceWatermarks(newer, a.id, 1, 1));
+      const list = await storage.reader.conversationList(a.id);
+      assert.equal(list.cursor, await storage.reader.headPosition());
+      assert.deepEqual(
+        list.items.map((i) => i.conversation.id),
+        [newer, older],
+      );
+      const first = list.items[0];
+      assert.equal(first?.unread, 1);
+      assert.equal(first?.lastMessage?.seq, 2);
+      assert.equal(first?.members.length, 2);
+      assert.deepEqual((await storage.reader.conversationList('nobody')).items, []);
+    });
+
+    it('rolls a failed transaction back entirely, and a failed savepoint alone', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      await assert.rejects(
+        write(async (tx) => {
+          await tx.insertUser(a);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await storage.reader.userById(a.id), null);
+      await write(async (tx) => {
+        await storage.savepoint(tx, () => tx.insertUser(a));
+        await assert.rejects(
+          storage.savepoint(tx, async () => {
+            await tx.insertUser(b);
+            await tx.insertUser({ ...b, id: uid('dup') }); // same username: fails
+          }),
+        );
+        assert.equal(await tx.userById(b.id), null, 'the savepoint was rolled back');
+        assert.ok(await tx.userById(a.id), 'reads inside the transaction see its writes');
+      });
+      assert.ok(await storage.reader.userById(a.id));
+      assert.equal(await storage.reader.userById(b.id), null);
+    });
+
+    it('does not show uncommitted writes to the reader', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      let seenInside: UserRecord | null = null;
+      await write(async (tx) => {
+        await tx.insertUser(a);
+        seenInside = await storage.reader.userById(a.id);
+      });
+      assert.equal(seenInside, null);
+      assert.ok(await storage.reader.userById(a.id));
+    });
+
+    it('keeps everything across a reopen', async (t) => {
+      if (skip) return t.skip(skip);
+      if (!reopen) return t.skip('in-memory');
+      const a = user();
+      await addUsers(a);
+      const head = await storage.reader.headPosition();
+      await storage.close();
+      storage = await reopen();
+      await storage.migrate();
+      assert.deepEqual(await storage.reader.userById(a.id), a);
+      assert.equal(await storage.reader.headPosition(), head);
+    });
+  });
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { TransactionAborted } from '../errors.ts';
+import { loadMigrations } from '../migrations.ts';
+import type { ConversationListItem, EventRecord, Reader, Storage, Tx } from '../types.ts';
+import { SqliteReads } from './reads.ts';
+import { type EventRow, toEvent } from './rows.ts';
+import { Statements } from './statements.ts';
+import { SqliteTx } from './writes.ts';
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:' (one connection serves reads and writes). */
+  path: string;
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+/** The reader connection: committed data only (WAL gives it a snapshot per statement or transaction). */
+class SqliteReader extends SqliteReads implements Reader {
+  async conversationList(userId: string) {
+    // One read transaction: the list and the cursor come from the same snapshot.
+    return this.s.db.transaction(() => {
+      const cursor = this.headSync();
+      const ids = this.conversationIdsOfUserSync(userId);
+      const items: ConversationListItem[] = [];
+      for (const id of ids) {
+        const conversation = this.conversationByIdSync(id);
+        if (!conversation) continue;
+        const members = this.membersOfSync(id);
+        const me = members.find((m) => m.userId === userId);
+        items.push({
+          conversation,
+          members,
+          lastMessage: this.lastMessageSync(id, conversation.lastSeq),
+          unread: me ? this.unreadCountSync(id, userId, me.readSeq) : 0,
+        });
+      }
+      items.sort((a, b) => b.conversation.lastActivityAt - a.conversation.lastActivityAt);
+      return { cursor, items };
+    })();
+  }
+
+  async eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]> {
+    return this.s
+      .all<EventRow>(
+        `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
+           FROM member_periods p JOIN events e ON e.conversation_id = p.conversation_id
+          WHERE p.user_id = ? AND e.pos > ? AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+         UNION ALL
+         SELECT pos, conversation_id, user_id, type, payload, created_at FROM events WHERE user_id = ? AND pos > ?
+         ORDER BY 1 LIMIT ?`,
+        userId,
+        cursor,
+        userId,
+        cursor,
+        limit,
+      )
+      .map(toEvent);
+  }
+
+  headSync(): number {
+    return this.s.one<{ pos: number | null }>('SELECT max(pos) AS pos FROM events')?.pos ?? 0;
+  }
+  async headPosition() {
+    return this.headSync();
+  }
+}
+
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly reader: SqliteReader;
+  private readonly writer: Database.Database;
+  private readonly readerDb: Database.Database;
+  private readonly tx: SqliteTx;
+  private readonly ws: Statements;
+
+  constructor(options: SqliteOptions) {
+    const memory = options.path === ':memory:';
+    if (!memory) fs.mkdirSync(path.dirname(options.path), { recursive: true });
+    this.writer = new Database(options.path);
+    this.writer.pragma('journal_mode = WAL');
+    this.writer.pragma(`synchronous = ${options.synchronous}`);
+    this.writer.pragma('foreign_keys = ON');
+    this.writer.pragma('busy_timeout = 5000');
+    this.readerDb = memory ? this.writer : new Database(options.path);
+    this.readerDb.pragma('busy_timeout = 5000');
+    this.ws = new Statements(this.writer);
+    this.tx = new SqliteTx(this.ws);
+    this.reader = new SqliteReader(new Statements(this.readerDb));
+  }
+
+  async migrate() {
+    const db = this.writer;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    for (const m of loadMigrations('sqlite')) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          Date.now(),
+        );
+      }).immediate();
+    }
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.ws.run('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(this.tx);
+      this.ws.run('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.writer.inTransaction) this.ws.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** Jobs never nest, so one savepoint name serves; the statements are prepared once. */
+  async savepoint<T>(_tx: Tx, fn: () => Promise<T>): Promise<T> {
+    this.ws.run('SAVEPOINT job');
+    try {
+      const result = await fn();
+      this.ws.run('RELEASE job');
+      return result;
+    } catch (e) {
+      // Some failures (disk full, I/O) end the whole transaction: then nothing may go on in it.
+      if (!this.writer.inTransaction) throw new TransactionAborted(e);
+      this.ws.run('ROLLBACK TO job');
+      this.ws.run('RELEASE job');
+      throw e;
+    }
+  }
+
+  async close() {
+    if (this.readerDb !== this.writer) this.readerDb.close();
+    this.writer.close();
+  }
+}

@@ -1,0 +1,170 @@
+import type { MemberRole } from '../../../protocol/views.ts';
+import { fold } from '../../lib/text.ts';
+import type {
+  ConversationRecord,
+  MemberRecord,
+  MessageRecord,
+  NewEvent,
+  SessionRecord,
+  Tx,
+  UserRecord,
+} from '../types.ts';
+import { SqliteReads } from './reads.ts';
+
+/** The writes of a transaction on the writer connection (reads see its own writes). */
+export class SqliteTx extends SqliteReads implements Tx {
+  async insertUser(u: UserRecord) {
+    this.s.run(
+      'INSERT INTO users (id, username, display_name, display_name_folded, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      u.id,
+      u.username,
+      u.displayName,
+      fold(u.displayName),
+      u.passwordHash,
+      u.createdAt,
+    );
+  }
+  async updateUserDisplayName(userId: string, displayName: string) {
+    this.s.run(
+      'UPDATE users SET display_name = ?, display_name_folded = ? WHERE id = ?',
+      displayName,
+      fold(displayName),
+      userId,
+    );
+  }
+
+  async insertSession(x: SessionRecord) {
+    this.s.run(
+      `INSERT INTO sessions (id, user_id, token_hash, user_agent, ip, created_at, last_seen_at, expires_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      x.id,
+      x.userId,
+      x.tokenHash,
+      x.userAgent,
+      x.ip,
+      x.createdAt,
+      x.lastSeenAt,
+      x.expiresAt,
+      x.revokedAt,
+    );
+  }
+  async touchSession(sessionId: string, lastSeenAt: number, expiresAt: number) {
+    this.s.run('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?', lastSeenAt, expiresAt, sessionId);
+  }
+  async revokeSession(sessionId: string, revokedAt: number) {
+    this.s.run('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', revokedAt, sessionId);
+  }
+
+  async insertConversation(c: ConversationRecord) {
+    this.s.run(
+      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      c.id,
+      c.kind,
+      c.title,
+      c.directKey,
+      c.createdBy,
+      c.createdAt,
+      c.lastActivityAt,
+      c.lastSeq,
+    );
+  }
+  async updateConversationTitle(conversationId: string, title: string) {
+    this.s.run('UPDATE conversations SET title = ? WHERE id = ?', title, conversationId);
+  }
+  async bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number) {
+    this.s.run(
+      'UPDATE conversations SET last_seq = ?, last_activity_at = ? WHERE id = ?',
+      lastSeq,
+      lastActivityAt,
+      conversationId,
+    );
+  }
+
+  async upsertMember(m: MemberRecord) {
+    this.s.run(
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role,
+         delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq,
+         joined_at = excluded.joined_at, active = excluded.active`,
+      m.conversationId,
+      m.userId,
+      m.role,
+      m.deliveredSeq,
+      m.readSeq,
+      m.joinedAt,
+      m.active ? 1 : 0,
+    );
+  }
+  async deactivateMember(conversationId: string, userId: string) {
+    this.s.run('UPDATE members SET active = 0 WHERE conversation_id = ? AND user_id = ?', conversationId, userId);
+  }
+  async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
+    this.s.run('UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?', role, conversationId, userId);
+  }
+  async advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number) {
+    this.s.run(
+      `UPDATE members SET delivered_seq = max(delivered_seq, ?), read_seq = max(read_seq, ?)
+       WHERE conversation_id = ? AND user_id = ?`,
+      deliveredSeq,
+      readSeq,
+      conversationId,
+      userId,
+    );
+  }
+
+  async insertMessage(m: MessageRecord) {
+    this.s.run(
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.id,
+      m.conversationId,
+      m.seq,
+      m.senderId,
+      m.clientId,
+      m.text,
+      m.replyToId,
+      m.createdAt,
+      m.editedAt,
+      m.deletedAt,
+    );
+  }
+  async updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null) {
+    this.s.run(
+      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ? WHERE id = ?',
+      text,
+      editedAt,
+      deletedAt,
+      id,
+    );
+  }
+
+  async appendEvent(e: NewEvent) {
+    const r = this.s.run(
+      'INSERT INTO events (conversation_id, user_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      e.conversationId,
+      e.userId,
+      e.type,
+      e.payload,
+      e.createdAt,
+    );
+    return Number(r.lastInsertRowid);
+  }
+  async openPeriod(conversationId: string, userId: string, fromPos: number) {
+    this.s.run(
+      'INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos) VALUES (?, ?, ?, NULL)',
+      userId,
+      conversationId,
+      fromPos,
+    );
+  }
+  async closePeriod(conversationId: string, userId: string, toPos: number) {
+    this.s.run(
+      'UPDATE member_periods SET to_pos = ? WHERE user_id = ? AND conversation_id = ? AND to_pos IS NULL',
+      toPos,
+      userId,
+      conversationId,
+    );
+  }
+}

@@ -1,0 +1,178 @@
+import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+
+/**
+ * What the database holds, as the services see it. Times are milliseconds since the epoch; the
+ * presenters turn them into ISO strings. Both backends (sqlite/, postgres/) return exactly these shapes,
+ * and the contract suite (contract.test.ts) checks that they do.
+ */
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  /** For direct conversations: the two user ids, sorted, joined by ':'; unique. */
+  directKey: string | null;
+  createdBy: string;
+  createdAt: number;
+  lastActivityAt: number;
+  lastSeq: number;
+}
+
+export interface MemberRecord {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  deliveredSeq: number;
+  readSeq: number;
+  joinedAt: number;
+  /** false once the person left or was removed; the row stays so that "not_member" can be told apart. */
+  active: boolean;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientId: string | null;
+  text: string | null;
+  replyToId: string | null;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+}
+
+/** One entry of the event log. Exactly one of conversationId / userId says who may see it. */
+export interface EventRecord {
+  pos: number;
+  conversationId: string | null;
+  userId: string | null;
+  type: string;
+  /** The event as JSON, exactly as it is sent to clients. */
+  payload: string;
+  createdAt: number;
+}
+
+/** A conversation of one person's list, with what the list shows. */
+export interface ConversationListItem {
+  conversation: ConversationRecord;
+  members: MemberRecord[];
+  lastMessage: MessageRecord | null;
+  unread: number;
+}
+
+/** Reads. On the reader they see committed data only; inside a transaction they see its own writes. */
+export interface Reads {
+  userById(id: string): Promise<UserRecord | null>;
+  usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
+  userByUsername(username: string): Promise<UserRecord | null>;
+  /** Username prefix or display-name substring, case-insensitive; ordered by username. */
+  searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]>;
+
+  sessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  sessionsOfUser(userId: string): Promise<SessionRecord[]>;
+
+  conversationById(id: string): Promise<ConversationRecord | null>;
+  conversationByDirectKey(directKey: string): Promise<ConversationRecord | null>;
+  /** Every member row of a conversation, active or not, in order of joining. */
+  membersOf(conversationId: string): Promise<MemberRecord[]>;
+  member(conversationId: string, userId: string): Promise<MemberRecord | null>;
+  /** Ids of the conversations a user is an active member of. */
+  conversationIdsOfUser(userId: string): Promise<string[]>;
+
+  messageById(id: string): Promise<MessageRecord | null>;
+  messagesByIds(ids: readonly string[]): Promise<MessageRecord[]>;
+  messageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null>;
+  /** Up to `limit` messages with seq < before (or the latest), returned oldest first. */
+  messagesBefore(conversationId: string, before: number | null, limit: number): Promise<MessageRecord[]>;
+  /** Messages of others after the watermark, not deleted. */
+  unreadCount(conversationId: string, userId: string, afterSeq: number): Promise<number>;
+}
+
+export interface Reader extends Reads {
+  /**
+   * A person's conversation list (active memberships), most recent activity first, and the log position
+   * it is consistent with, read in one snapshot.
+   */
+  conversationList(userId: string): Promise<{ cursor: number; items: ConversationListItem[] }>;
+  /**
+   * Events after `cursor` that `userId` may see: those of conversations during the periods they were a
+   * member, and those addressed to them. In order of pos, at most `limit`.
+   */
+  eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]>;
+  /** The highest pos in the log (0 when empty). */
+  headPosition(): Promise<number>;
+}
+
+export interface NewEvent {
+  conversationId: string | null;
+  userId: string | null;
+  type: string;
+  payload: string;
+  createdAt: number;
+}
+
+/** Writes, inside a transaction. */
+export interface Tx extends Reads {
+  insertUser(user: UserRecord): Promise<void>;
+  updateUserDisplayName(userId: string, displayName: string): Promise<void>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  touchSession(sessionId: string, lastSeenAt: number, expiresAt: number): Promise<void>;
+  revokeSession(sessionId: string, revokedAt: number): Promise<void>;
+
+  insertConversation(conversation: ConversationRecord): Promise<void>;
+  updateConversationTitle(conversationId: string, title: string): Promise<void>;
+  /** Sets last_seq and last_activity_at after a message. */
+  bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number): Promise<void>;
+
+  /** Inserts or re-activates a member (watermarks reset to the given ones). */
+  upsertMember(member: MemberRecord): Promise<void>;
+  deactivateMember(conversationId: string, userId: string): Promise<void>;
+  setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void>;
+  /** Moves watermarks forward only (never back). */
+  advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number): Promise<void>;
+
+  insertMessage(message: MessageRecord): Promise<void>;
+  updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null): Promise<void>;
+
+  /** Appends to the log and answers the event's pos. */
+  appendEvent(event: NewEvent): Promise<number>;
+  /** Opens a membership period at `fromPos` (inclusive). */
+  openPeriod(conversationId: string, userId: string, fromPos: number): Promise<void>;
+  /** Closes the open membership period at `toPos` (inclusive). */
+  closePeriod(conversationId: string, userId: string, toPos: number): Promise<void>;
+}
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly reader: Reader;
+  /**
+   * Runs `fn` in one transaction on the writer connection. Callers go through the group committer
+   * (commit.ts), which makes it the only writer; `savepoint` isolates one job inside the transaction.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  savepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

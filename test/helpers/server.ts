@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { build, type Comptoir } from '../../server/app.ts';
+import { type Config, loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/lib/logger.ts';
+import type { Storage } from '../../server/storage/types.ts';
+import { tempDir } from './tmp.ts';
+
+export interface TestServer {
+  comptoir: Comptoir;
+  url: string;
+  wsUrl: string;
+  config: Config;
+  dataDir: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * A real Comptoir on 127.0.0.1:<random port>, with its own SQLite database in a temporary directory
+ * (or the storage given). Environment overrides tune limits for a test.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { storage?: Storage; dataDir?: string } = {},
+): Promise<TestServer> {
+  const tmp = options.dataDir ? null : tempDir();
+  const dataDir = options.dataDir ?? (tmp as { dir: string }).dir;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RATE_SIGNUPS_PER_HOUR: '1000',
+    RATE_REQUESTS_PER_MINUTE: '100000',
+    WEB_DIST: path.join(dataDir, 'no-web'),
+    ...env,
+  });
+  const comptoir = await build(config, {
+    logger: createLogger(config.logLevel),
+    ...(options.storage ? { storage: options.storage } : {}),
+  });
+  await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = comptoir.app.server.address() as { port: number };
+  return {
+    comptoir,
+    config,
+    dataDir,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    close: async () => {
+      await comptoir.close();
+      tmp?.cleanup();
+    },
+  };
+}
