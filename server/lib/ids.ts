@@ -13,9 +13,21 @@ export function newId(now = Date.now()): string {
     out[i] = ALPHABET[t % 32] as string;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
-  for (let i = 0; i < 16; i++) out[10 + i] = ALPHABET[(bytes[i] as number) % 32] as string;
+  const bytes = random16();
+  for (let i = 0; i < 16; i++) out[10 + i] = ALPHABET[(bytes[poolAt + i] as number) % 32] as string;
+  poolAt += 16;
   return out.join('');
+}
+
+// Random bytes are drawn 4 KiB at a time: one call to the CSPRNG per 256 ids instead of one per id.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function random16(): Buffer {
+  if (poolAt + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  return pool;
 }
 
 /** A secret token for a cookie: 256 bits, base64url. */

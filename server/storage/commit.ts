@@ -2,8 +2,7 @@ import type { DomainEvent } from '../../protocol/events.ts';
 import type { EventBus, Origin, PublishedEvent } from '../bus/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { TransactionAborted } from './errors.ts';
-import type { Storage, Tx } from './types.ts';
+import { type Storage, type Tx, txWrites } from './types.ts';
 
 /** Who may see an event: everyone in a conversation (now or at that moment), or one person. */
 export type EventScope = { conversationId: string } | { userId: string };
@@ -16,17 +15,25 @@ export interface Emit {
   origin?: Origin | null;
 }
 
-/** What a job gets: the transaction, a way to record events, and hooks for after commit. */
+/**
+ * What a job gets: the transaction, a way to record events, and hooks for after commit.
+ *
+ * A job checks first and writes after: an AppError thrown before its first write simply fails the job.
+ * Any other failure — an unexpected error, or an AppError after a write — cannot be undone inside the
+ * shared transaction, so the whole batch is rolled back and run again without that job.
+ */
 export interface UnitOfWork {
   readonly tx: Tx;
   readonly now: number;
   /** Appends the event to the log (in this transaction) and answers its pos; it is published after commit. */
   emit(e: Emit): Promise<number>;
-  /** Runs after the transaction commits, before the events are published. */
+  /** Runs after the batch is durable, before the events are published. */
   afterCommit(fn: () => void): void;
 }
 
 export type Job<T> = (uow: UnitOfWork) => Promise<T>;
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
   job: Job<unknown>;
@@ -34,11 +41,41 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** A job failed in a way only a rollback can clean up. */
+class Poisoned extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super('a job failed after writing');
+  }
+}
+
+/** The transaction seen by jobs: the backend's, counting writes. */
+function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
+  let writes = 0;
+  const counted = Object.create(tx) as Tx;
+  const methods = counted as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of txWrites) {
+    const original = tx[name] as (...args: unknown[]) => Promise<unknown>;
+    methods[name] = (...args: unknown[]) => {
+      writes++;
+      return original.apply(tx, args);
+    };
+  }
+  return { tx: counted, writes: () => writes };
+}
+
 /**
  * Group commit. Every write goes through `run`; the jobs submitted during one turn of the event loop run
- * one after the other inside one transaction (each in its own savepoint, so one failing job fails alone),
- * then the transaction commits once, then — and only then — the jobs' promises settle and their events are
- * published, in pos order. One batch at a time: this is the only writer, so pos order is commit order.
+ * one after the other inside one transaction, which then commits once. Once it is durable
+ * (Storage.durable) — and only then — the jobs' promises settle and their events are published, in pos
+ * order, batch after batch. One batch runs at a time: this is the only writer, so pos order is commit
+ * order. The next batch may run while the previous one is being made durable.
+ *
+ * There are no savepoints (SQLite copies every page a savepoint touches: they tripled the cost of a
+ * message). A job that fails after writing poisons the batch: it is rolled back and run again without
+ * that job. A second such failure in one batch fails the rest with `storage_unavailable`.
  */
 export class Committer {
   private queue: Pending[] = [];
@@ -46,8 +83,10 @@ export class Committer {
   private running = false;
   private idle: (() => void)[] = [];
   private readonly rollbackHooks: (() => void)[] = [];
+  /** Settles when every committed batch has been made durable and released, in order. */
+  private settled: Promise<void> = Promise.resolve();
   /** Batches committed and jobs run, for the benchmark and the logs. */
-  readonly stats = { batches: 0, jobs: 0, maxBatch: 0 };
+  readonly stats = { batches: 0, jobs: 0, maxBatch: 0, retries: 0 };
 
   constructor(
     private readonly storage: Storage,
@@ -63,15 +102,17 @@ export class Committer {
     });
   }
 
-  /** Called when a batch is lost (the transaction failed): caches built inside jobs must be dropped. */
+  /** Called when a transaction is rolled back: state built inside jobs must be dropped. */
   onRollback(fn: () => void) {
     this.rollbackHooks.push(fn);
   }
 
   /** Resolves once every submitted job has settled. */
   drain(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+    return new Promise((resolve) => {
+      this.idle.push(resolve);
+      void this.settled.then(() => this.notifyIdle());
+    });
   }
 
   private schedule() {
@@ -83,92 +124,131 @@ export class Committer {
     });
   }
 
+  private notifyIdle() {
+    if (this.running || this.scheduled || this.queue.length > 0) return;
+    for (const f of this.idle.splice(0)) f();
+  }
+
+  private rolledBack() {
+    for (const h of this.rollbackHooks) h();
+  }
+
   private async flush() {
     if (this.queue.length === 0) {
-      for (const f of this.idle.splice(0)) f();
+      void this.settled.then(() => this.notifyIdle());
       return;
     }
     this.running = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    const published: PublishedEvent[] = [];
-    const hooks: (() => void)[] = [];
-    const now = Date.now();
+    const excluded = new Map<number, unknown>();
+    let attempt: Awaited<ReturnType<Committer['attempt']>> | null = null;
     let failure: unknown = null;
-    try {
-      await this.storage.transaction(async (tx) => {
-        for (const p of batch) {
-          const events: PublishedEvent[] = [];
-          const jobHooks: (() => void)[] = [];
-          const uow: UnitOfWork = {
-            tx,
-            now,
-            emit: async (e) => {
-              const json = JSON.stringify(e.event);
-              const scope = e.scope;
-              const pos = await tx.appendEvent({
-                conversationId: 'conversationId' in scope ? scope.conversationId : null,
-                userId: 'userId' in scope ? scope.userId : null,
-                type: e.event.type,
-                payload: json,
-                createdAt: now,
-              });
-              events.push({
-                pos,
-                event: e.event,
-                json,
-                audience: e.audience,
-                origin: e.origin ?? null,
-                createdAt: now,
-              });
-              return pos;
-            },
-            afterCommit: (fn) => jobHooks.push(fn),
-          };
-          try {
-            const value = await this.storage.savepoint(tx, () => p.job(uow));
-            outcomes.push({ ok: true, value });
-            for (const e of events) published.push(e);
-            for (const h of jobHooks) hooks.push(h);
-          } catch (error) {
-            if (error instanceof TransactionAborted) throw error;
-            outcomes.push({ ok: false, error });
-          }
+    for (let tries = 0; attempt === null && failure === null; tries++) {
+      try {
+        attempt = await this.attempt(batch, excluded);
+      } catch (e) {
+        this.rolledBack();
+        if (e instanceof Poisoned && tries === 0) {
+          this.stats.retries++;
+          excluded.set(e.index, e.error);
+          if (!isAppError(e.error)) this.log.error({ err: e.error }, 'job failed; batch retried without it');
+          continue;
         }
-      });
-    } catch (e) {
-      failure = e;
+        failure = e instanceof Poisoned ? e.error : e;
+      }
     }
 
-    if (failure !== null) {
+    if (attempt === null) {
       this.log.error({ err: failure, jobs: batch.length }, 'batch transaction failed');
-      for (const h of this.rollbackHooks) h();
       const error = new AppError('storage_unavailable', undefined, undefined, { cause: failure });
-      for (const p of batch) p.reject(error);
+      batch.forEach((p, i) => p.reject(excluded.has(i) ? toJobError(excluded.get(i)) : error));
     } else {
-      this.stats.batches++;
-      this.stats.jobs += batch.length;
-      if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-      for (const h of hooks) {
-        try {
-          h();
-        } catch (err) {
-          this.log.error({ err }, 'after-commit hook failed');
-        }
-      }
-      this.bus.publish(published);
-      batch.forEach((p, i) => {
-        const o = outcomes[i];
-        if (!o) return;
-        if (o.ok) p.resolve(o.value);
-        else {
-          if (!isAppError(o.error)) this.log.error({ err: o.error }, 'job failed');
-          p.reject(o.error);
-        }
-      });
+      const { outcomes, published, hooks } = attempt;
+      for (const [i, error] of excluded) outcomes[i] = { ok: false, error: toJobError(error) };
+      // Committed. This batch is acknowledged and published once it is on disk, after the ones before.
+      const durable = this.storage.durable();
+      this.settled = this.settled
+        .then(() => durable)
+        .then(
+          () => this.release(batch, outcomes, published, hooks),
+          (err: unknown) => {
+            this.log.error({ err, jobs: batch.length }, 'making a batch durable failed');
+            const error = new AppError('storage_unavailable', undefined, undefined, { cause: err });
+            for (const p of batch) p.reject(error);
+          },
+        );
     }
     this.running = false;
     if (this.queue.length > 0) this.schedule();
-    else for (const f of this.idle.splice(0)) f();
+    else void this.settled.then(() => this.notifyIdle());
   }
+
+  /** Runs the batch (minus the excluded jobs) in one transaction; throws Poisoned to roll it back. */
+  private async attempt(batch: Pending[], excluded: Map<number, unknown>) {
+    const outcomes: Outcome[] = new Array(batch.length);
+    const published: PublishedEvent[] = [];
+    const hooks: (() => void)[] = [];
+    const now = Date.now();
+    await this.storage.transaction(async (backendTx) => {
+      const { tx, writes } = countingTx(backendTx);
+      for (let i = 0; i < batch.length; i++) {
+        if (excluded.has(i)) continue;
+        const events: PublishedEvent[] = [];
+        const jobHooks: (() => void)[] = [];
+        const uow: UnitOfWork = {
+          tx,
+          now,
+          emit: async (e) => {
+            const json = JSON.stringify(e.event);
+            const scope = e.scope;
+            const pos = await tx.appendEvent({
+              conversationId: 'conversationId' in scope ? scope.conversationId : null,
+              userId: 'userId' in scope ? scope.userId : null,
+              type: e.event.type,
+              payload: json,
+              createdAt: now,
+            });
+            events.push({ pos, event: e.event, json, audience: e.audience, origin: e.origin ?? null, createdAt: now });
+            return pos;
+          },
+          afterCommit: (fn) => jobHooks.push(fn),
+        };
+        const before = writes();
+        try {
+          outcomes[i] = { ok: true, value: await (batch[i] as Pending).job(uow) };
+          for (const e of events) published.push(e);
+          for (const h of jobHooks) hooks.push(h);
+        } catch (error) {
+          if (!isAppError(error) || writes() !== before) throw new Poisoned(i, error);
+          outcomes[i] = { ok: false, error };
+        }
+      }
+    });
+    return { outcomes, published, hooks };
+  }
+
+  private release(batch: Pending[], outcomes: Outcome[], published: PublishedEvent[], hooks: (() => void)[]) {
+    this.stats.batches++;
+    this.stats.jobs += batch.length;
+    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+    for (const h of hooks) {
+      try {
+        h();
+      } catch (err) {
+        this.log.error({ err }, 'after-commit hook failed');
+      }
+    }
+    this.bus.publish(published);
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (!o) return;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+  }
+}
+
+/** What the submitter of a poisoned job is told: its AppError, or `internal` for anything else. */
+function toJobError(e: unknown): AppError {
+  return isAppError(e) ? e : new AppError('internal', undefined, undefined, { cause: e });
 }

@@ -132,7 +132,7 @@ export interface NewEvent {
   createdAt: number;
 }
 
-/** Writes, inside a transaction. */
+/** Writes, inside a transaction. Every method named in `txWrites` writes; the others only read. */
 export interface Tx extends Reads {
   insertUser(user: UserRecord): Promise<void>;
   updateUserDisplayName(userId: string, displayName: string): Promise<void>;
@@ -168,11 +168,40 @@ export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly reader: Reader;
   /**
-   * Runs `fn` in one transaction on the writer connection. Callers go through the group committer
-   * (commit.ts), which makes it the only writer; `savepoint` isolates one job inside the transaction.
+   * Runs `fn` in one transaction on the writer connection: committed if it resolves, rolled back entirely
+   * if it throws. Callers go through the group committer (commit.ts), which makes it the only writer.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  savepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Resolves once every transaction committed before the call is on disk. The committer acknowledges
+   * and publishes a batch only then, while the next batch may already run.
+   */
+  durable(): Promise<void>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The methods of Tx that write (the group committer counts them to know whether a failed job wrote). */
+export const txWrites = [
+  'insertUser',
+  'updateUserDisplayName',
+  'insertSession',
+  'touchSession',
+  'revokeSession',
+  'insertConversation',
+  'updateConversationTitle',
+  'bumpConversation',
+  'upsertMember',
+  'deactivateMember',
+  'setMemberRole',
+  'advanceWatermarks',
+  'insertMessage',
+  'updateMessage',
+  'appendEvent',
+  'openPeriod',
+  'closePeriod',
+] as const satisfies readonly Exclude<keyof Tx, keyof Reads>[];
+
+/** Every write method of Tx is listed in txWrites (a type-level check). */
+type Missing = Exclude<Exclude<keyof Tx, keyof Reads>, (typeof txWrites)[number]>;
+export const allWritesListed: Missing extends never ? true : Missing = true;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { TransactionAborted } from '../errors.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { ConversationListItem, EventRecord, Reader, Storage, Tx } from '../types.ts';
+import { startCheckpointer, WalSync } from './durability.ts';
 import { SqliteReads } from './reads.ts';
 import { type EventRow, toEvent } from './rows.ts';
 import { Statements } from './statements.ts';
@@ -12,7 +12,14 @@ import { SqliteTx } from './writes.ts';
 export interface SqliteOptions {
   /** A file path, or ':memory:' (one connection serves reads and writes). */
   path: string;
+  /**
+   * FULL: a batch is acknowledged once its WAL frames are fsynced (on the thread pool, see WalSync);
+   * it survives power loss. NORMAL: once they reach the OS; it survives a crash of the process only.
+   */
   synchronous: 'FULL' | 'NORMAL';
+  /** Milliseconds between checkpoints (default 1000). */
+  checkpointEveryMs?: number;
+  onError?: (message: string) => void;
 }
 
 /** The reader connection: committed data only (WAL gives it a snapshot per statement or transaction). */
@@ -73,15 +80,25 @@ export class SqliteStorage implements Storage {
   private readonly readerDb: Database.Database;
   private readonly tx: SqliteTx;
   private readonly ws: Statements;
+  private readonly walSync: WalSync | null;
+  private readonly checkpointer: { close: () => Promise<void> } | null;
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:';
     if (!memory) fs.mkdirSync(path.dirname(options.path), { recursive: true });
     this.writer = new Database(options.path);
     this.writer.pragma('journal_mode = WAL');
-    this.writer.pragma(`synchronous = ${options.synchronous}`);
+    // Commits never fsync on the event loop: durable() does it on the thread pool (FULL), and the
+    // checkpointer thread moves the WAL into the database file.
+    this.writer.pragma('synchronous = NORMAL');
+    this.writer.pragma(`wal_autocheckpoint = ${memory ? 1000 : 0}`);
     this.writer.pragma('foreign_keys = ON');
+    this.writer.pragma('temp_store = MEMORY');
     this.writer.pragma('busy_timeout = 5000');
+    this.walSync = !memory && options.synchronous === 'FULL' ? new WalSync(options.path) : null;
+    this.checkpointer = memory
+      ? null
+      : startCheckpointer(options.path, options.checkpointEveryMs ?? 1000, options.onError ?? (() => {}));
     this.readerDb = memory ? this.writer : new Database(options.path);
     this.readerDb.pragma('busy_timeout = 5000');
     this.ws = new Statements(this.writer);
@@ -122,23 +139,13 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Jobs never nest, so one savepoint name serves; the statements are prepared once. */
-  async savepoint<T>(_tx: Tx, fn: () => Promise<T>): Promise<T> {
-    this.ws.run('SAVEPOINT job');
-    try {
-      const result = await fn();
-      this.ws.run('RELEASE job');
-      return result;
-    } catch (e) {
-      // Some failures (disk full, I/O) end the whole transaction: then nothing may go on in it.
-      if (!this.writer.inTransaction) throw new TransactionAborted(e);
-      this.ws.run('ROLLBACK TO job');
-      this.ws.run('RELEASE job');
-      throw e;
-    }
+  durable(): Promise<void> {
+    return this.walSync ? this.walSync.durable() : Promise.resolve();
   }
 
   async close() {
+    await this.checkpointer?.close();
+    this.walSync?.close();
     if (this.readerDb !== this.writer) this.readerDb.close();
     this.writer.close();
   }

@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:messaging` — Comptoir's messaging against a bare WebSocket relay, on this machine.
+ *
+ * For each of ROUNDS rounds:
+ *   1. idle memory: a fresh Comptoir process; server RSS before and after IDLE authenticated sockets;
+ *   2. throughput: CLIENTS sockets in CLIENTS/2 one-to-one conversations, closed loop (one message in
+ *      flight per client), messages persisted and delivered per second — then the same clients against
+ *      the bare relay (bench/relay.ts), which parses and forwards without storing;
+ *   3. latency: RATE messages/s offered in an open loop, send-to-receive from each scheduled send time.
+ * Prints a table of the rounds and their medians, then one line `RESULT {json}`.
+ *
+ * Environment: BENCH_ROUNDS (3), BENCH_CLIENTS (1000), BENCH_IDLE (10000), BENCH_RATE (5000),
+ * BENCH_SECONDS (5, the measured window of each phase), BENCH_PROFILE (a directory: CPU profiles of the
+ * Comptoir processes are written there).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HttpClient } from '../test/helpers/client.ts';
+import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, openLoop, sleep } from './lib/clients.ts';
+import { median, percentile, round, table } from './lib/stats.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const IDLE = Number(process.env.BENCH_IDLE ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 5000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const root = path.join(import.meta.dirname, '..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
+
+const serverEnv = {
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  RATE_MESSAGES_PER_SECOND: '1000000',
+  RATE_MESSAGES_BURST: '1000000',
+  RATE_FRAMES_PER_SECOND: '1000000',
+  RATE_REQUESTS_PER_MINUTE: '1000000',
+  RATE_SIGNUPS_PER_HOUR: '1000000',
+  MAX_SOCKETS_PER_ADDRESS: '100000',
+  MAX_SOCKETS_PER_ACCOUNT: '1000',
+};
+
+interface Proc {
+  child: ChildProcess;
+  port: number;
+}
+
+function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
+  const profile = process.env.BENCH_PROFILE && args[0] === 'server/main.ts' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      out += c;
+      const m = ready.exec(out);
+      if (m?.[1]) resolve({ child, port: Number(m[1]) });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
+  });
+}
+
+const startComptoir = () => startProcess(['server/main.ts'], { ...serverEnv, LOG_LEVEL: 'info' }, /listening on http:\/\/[\d.]+:(\d+)/);
+
+async function stop(p: Proc) {
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGTERM');
+  await exited;
+}
+
+function rssKb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+}
+
+/** 2 × CLIENTS/2 people, each pair in a one-to-one conversation. */
+async function seed(url: string): Promise<{ specs: ClientSpec[]; tables: { cookies: Record<string, string>; conversations: Record<string, string[]> } }> {
+  const people: { http: HttpClient; id: string }[] = new Array(CLIENTS);
+  let next = 0;
+  const worker = async () => {
+    while (next < CLIENTS) {
+      const i = next++;
+      const http = new HttpClient(url);
+      const r = await http.post<{ user: { id: string } }>('/api/auth/signup', { username: `bench${i}`, password: 'bench password' });
+      if (r.status !== 201) throw new Error(`signup ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+      people[i] = { http, id: r.body.user.id };
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const specs: ClientSpec[] = new Array(CLIENTS);
+  const tables = { cookies: {} as Record<string, string>, conversations: {} as Record<string, string[]> };
+  for (let i = 0; i < CLIENTS; i += 2) {
+    const a = people[i] as { http: HttpClient; id: string };
+    const b = people[i + 1] as { http: HttpClient; id: string };
+    const r = await a.http.post<{ conversation: { id: string } }>('/api/conversations/direct', { userId: b.id });
+    const conversationId = r.body.conversation.id;
+    specs[i] = { cookie: a.http.cookie as string, conversationId };
+    specs[i + 1] = { cookie: b.http.cookie as string, conversationId };
+    tables.conversations[conversationId] = [a.id, b.id];
+    tables.cookies[a.http.cookie as string] = a.id;
+    tables.cookies[b.http.cookie as string] = b.id;
+  }
+  return { specs, tables };
+}
+
+interface Round {
+  relay: number;
+  comptoir: number;
+  ratio: number;
+  p50: number;
+  p99: number;
+  lost: number;
+  rssPerConnKb: number;
+}
+
+async function idleMemory(specs: ClientSpec[]): Promise<number> {
+  const server = await startComptoir();
+  const wsUrl = `ws://127.0.0.1:${server.port}/ws`;
+  const warm = await connectAll(wsUrl, specs.slice(0, 100));
+  await closeAll(warm);
+  await sleep(1500);
+  const before = rssKb(server.child.pid as number);
+  const idleSpecs = Array.from({ length: IDLE }, (_, i) => specs[i % specs.length] as ClientSpec);
+  const idle = await connectAll(wsUrl, idleSpecs, 200);
+  await sleep(3000);
+  const after = rssKb(server.child.pid as number);
+  await closeAll(idle);
+  await stop(server);
+  return (after - before) / IDLE;
+}
+
+async function main() {
+  const seeder = await startComptoir();
+  process.stdout.write(`Seeding ${CLIENTS} people and ${CLIENTS / 2} conversations… `);
+  const { specs, tables } = await seed(`http://127.0.0.1:${seeder.port}`);
+  await stop(seeder);
+  const tablesFile = path.join(dataDir, 'relay-tables.json');
+  fs.writeFileSync(tablesFile, JSON.stringify(tables));
+  process.stdout.write('done\n');
+
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const rssPerConnKb = await idleMemory(specs);
+
+    const relay = await startProcess(['bench/relay.ts', tablesFile], {}, /RELAY LISTENING (\d+)/);
+    let clients: BenchClient[] = await connectAll(`ws://127.0.0.1:${relay.port}/ws`, specs);
+    const relayRate = await closedLoop(clients, 2000, SECONDS * 1000);
+    await closeAll(clients);
+    await stop(relay);
+
+    const server = await startComptoir();
+    clients = await connectAll(`ws://127.0.0.1:${server.port}/ws`, specs);
+    const comptoirRate = await closedLoop(clients, 2000, SECONDS * 1000);
+    await sleep(1000);
+    const lat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
+    await closeAll(clients);
+    await stop(server);
+
+    const round_: Round = {
+      relay: relayRate,
+      comptoir: comptoirRate,
+      ratio: comptoirRate / relayRate,
+      p50: percentile(lat.latencies, 50),
+      p99: percentile(lat.latencies, 99),
+      lost: lat.lost,
+      rssPerConnKb,
+    };
+    rounds.push(round_);
+    process.stdout.write(
+      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms, ${round(rssPerConnKb, 1)} kB/conn\n`,
+    );
+  }
+
+  const med = {
+    relay: median(rounds.map((x) => x.relay)),
+    comptoir: median(rounds.map((x) => x.comptoir)),
+    ratio: median(rounds.map((x) => x.ratio)),
+    p50: median(rounds.map((x) => x.p50)),
+    p99: median(rounds.map((x) => x.p99)),
+    lost: median(rounds.map((x) => x.lost)),
+    rss: median(rounds.map((x) => x.rssPerConnKb)),
+  };
+  const rows: (string | number)[][] = [
+    ['', ...rounds.map((_, i) => `round ${i + 1}`), 'median', 'target'],
+    ['bare relay, msgs/s (closed loop)', ...rounds.map((x) => Math.round(x.relay)), Math.round(med.relay), ''],
+    ['Comptoir, msgs/s persisted + delivered', ...rounds.map((x) => Math.round(x.comptoir)), Math.round(med.comptoir), ''],
+    ['ratio Comptoir / relay', ...rounds.map((x) => round(x.ratio)), round(med.ratio), '≥ 0.5'],
+    [`p50 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p50)), round(med.p50), ''],
+    [`p99 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p99)), round(med.p99), '≤ 15'],
+    ['messages lost', ...rounds.map((x) => x.lost), med.lost, '0'],
+    [`server RSS per idle connection (${IDLE}), kB`, ...rounds.map((x) => round(x.rssPerConnKb, 1)), round(med.rss, 1), '≤ 20'],
+  ];
+  process.stdout.write(`\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=FULL\n${table(rows)}\n\n`);
+  process.stdout.write(
+    `RESULT ${JSON.stringify({
+      throughput_ratio: round(med.ratio, 3),
+      msgs_per_s: Math.round(med.comptoir),
+      relay_msgs_per_s: Math.round(med.relay),
+      p50_ms: round(med.p50),
+      p99_ms: round(med.p99),
+      rss_per_conn_kb: round(med.rss, 1),
+      lost: med.lost,
+      rounds: ROUNDS,
+    })}\n`,
+  );
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,175 @@
+import pg from 'pg';
+import { loadMigrations } from '../migrations.ts';
+import type { Storage, Tx } from '../types.ts';
+import { PgReader } from './reader.ts';
+import { Sql, types } from './sql.ts';
+import { PgTx } from './writes.ts';
+
+export interface PostgresOptions {
+  /** Size of the reader pool. */
+  readers?: number;
+  /**
+   * Told of connection errors outside any query (the server restarting, a connection killed). They do not
+   * stop the storage: the writer reconnects on its next transaction, the pool replaces its connections.
+   */
+  onConnectionError?: (error: Error, connection: 'writer' | 'reader') => void;
+}
+
+/** The key of the advisory lock that serializes processes migrating the same database. */
+const MIGRATION_LOCK = 8_301_745_612_290;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INT PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+/**
+ * PostgreSQL: one dedicated client for the writer (the group committer runs one transaction at a time on
+ * it) and a pool for the reader, which therefore sees committed data only.
+ */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres' as const;
+  readonly reader: PgReader;
+  private readonly pool: pg.Pool;
+  /** The writer's connection; null until the first use and after it died (the next use reconnects). */
+  private writer: pg.Client | null = null;
+  /** The writer's connection while a transaction runs on it, for `savepoint`. */
+  private active: pg.Client | null = null;
+  /** Writer work (transactions, migrations) runs one at a time, in call order. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly url: string,
+    private readonly options: PostgresOptions,
+  ) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      types,
+      max: options.readers ?? 10,
+      application_name: 'comptoir-reader',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // An idle pooled connection that fails is dropped by the pool; without a listener it would crash us.
+    this.pool.on('error', (err) => this.options.onConnectionError?.(err, 'reader'));
+    this.reader = new PgReader(this.pool);
+  }
+
+  /** Connects the writer now (so that a wrong URL fails here); the pool connects on demand. */
+  static async connect(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
+    const storage = new PostgresStorage(url, options);
+    try {
+      await storage.writerClient();
+    } catch (e) {
+      await storage.close().catch(() => {});
+      throw e;
+    }
+    return storage;
+  }
+
+  async migrate() {
+    await this.exclusive(async () => {
+      const client = await this.writerClient();
+      for (const m of loadMigrations('postgres')) {
+        await this.inTransaction(client, async () => {
+          // Held until this transaction ends: another process migrating waits here, then sees it applied.
+          await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+          await client.query(SCHEMA_MIGRATIONS);
+          const applied = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+          if (applied.rowCount) return;
+          await client.query(m.sql); // no parameters: the simple protocol, several statements allowed
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            Date.now(),
+          ]);
+        });
+      }
+    });
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const client = await this.writerClient();
+      this.active = client;
+      try {
+        return await this.inTransaction(client, () => fn(new PgTx(new Sql(client))));
+      } finally {
+        this.active = null;
+      }
+    });
+  }
+
+  /** A COMMIT on PostgreSQL returns once the commit is durable (synchronous_commit): nothing to wait for. */
+  durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Waits for the writer work under way, then ends the writer and the pool. */
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    await this.turn;
+    const writer = this.writer;
+    this.writer = null;
+    await Promise.all([this.pool.end(), writer?.end().catch(() => {})]);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  /** BEGIN … COMMIT on the writer; ROLLBACK on failure, and a connection that cannot even roll back is dropped. */
+  private async inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
+    try {
+      await client.query('BEGIN');
+      const result = await fn();
+      const commit = await client.query('COMMIT');
+      // PostgreSQL answers a COMMIT of a failed transaction (an error swallowed by a job) by
+      // rolling back: that must not pass for success.
+      if (commit.command === 'ROLLBACK') throw new Error('The transaction had failed: COMMIT rolled it back');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => this.discard(client));
+      throw e;
+    }
+  }
+
+  /** The writer's connection, made anew when there is none (first use, or the previous one died). */
+  private async writerClient(): Promise<pg.Client> {
+    if (this.closed) throw new Error('The storage is closed');
+    if (this.writer) return this.writer;
+    const client = new pg.Client({
+      connectionString: this.url,
+      types,
+      application_name: 'comptoir-writer',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // The server ending the connection (restart, pg_terminate_backend) emits 'error' when no query is
+    // running: report it and forget the client, so that the next transaction connects again.
+    client.on('error', (err) => {
+      this.options.onConnectionError?.(err, 'writer');
+      this.discard(client);
+    });
+    client.on('end', () => this.discard(client));
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw e;
+    }
+    this.writer = client;
+    return client;
+  }
+
+  private discard(client: pg.Client) {
+    if (this.writer === client) this.writer = null;
+    client.end().catch(() => {});
+  }
+}

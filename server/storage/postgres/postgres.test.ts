@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { createTestDatabase, POSTGRES_URL, postgresSkip } from '../../../test/helpers/postgres.ts';
+import { storageContract } from '../contract.ts';
+import { loadMigrations } from '../migrations.ts';
+import type { UserRecord } from '../types.ts';
+import { PostgresStorage } from './index.ts';
+
+storageContract(
+  'postgres',
+  async () => {
+    const db = await createTestDatabase();
+    const open = () => PostgresStorage.connect(db.url);
+    return { storage: await open(), reopen: open, cleanup: db.drop };
+  },
+  { skip: postgresSkip },
+);
+
+describe('postgres backend', () => {
+  let skip: string | false = false;
+  let db: { url: string; drop: () => Promise<void> };
+  let admin: pg.Client;
+  const opened: PostgresStorage[] = [];
+  let n = 0;
+  const user = (over: Partial<UserRecord> = {}): UserRecord => {
+    const id = `pgu${++n}`;
+    return {
+      id,
+      username: `pg_${id}`,
+      displayName: `Pg ${id}`,
+      passwordHash: 'h',
+      createdAt: 1_700_000_000_000 + n,
+      ...over,
+    };
+  };
+  const open = async () => {
+    const s = await PostgresStorage.connect(db.url);
+    opened.push(s);
+    return s;
+  };
+
+  /** Kills this database's connections with that application_name, and waits until they are gone. */
+  const kill = async (applicationName: 'comptoir-writer' | 'comptoir-reader') => {
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+      [new URL(db.url).pathname.slice(1), applicationName],
+    );
+    assert.ok(rows.length > 0, `a ${applicationName} connection to kill`);
+    for (const { pid } of rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    for (;;) {
+      const left = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])', [
+        rows.map((r) => r.pid),
+      ]);
+      if (left.rowCount === 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 50)); // let the client read the end of its socket
+  };
+
+  before(async () => {
+    skip = await postgresSkip();
+    if (skip) return;
+    db = await createTestDatabase();
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+  });
+  after(async () => {
+    if (skip) return;
+    for (const s of opened) await s.close().catch(() => {});
+    await admin.end();
+    await db.drop();
+  });
+
+  it('migrates from two processes at once on a fresh database', async (t) => {
+    if (skip) return t.skip(skip);
+    const [a, b] = await Promise.all([open(), open()]);
+    await Promise.all([a.migrate(), b.migrate()]);
+    await Promise.all([a.migrate(), b.migrate()]);
+    // schema_migrations lives in the test database, not in the admin's.
+    const check = new pg.Client({ connectionString: db.url });
+    await check.connect();
+    const applied = await check.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    await check.end();
+    assert.deepEqual(
+      applied.rows.map((r) => r.version),
+      loadMigrations('postgres').map((m) => m.version),
+    );
+    const u = user();
+    await a.transaction((tx) => tx.insertUser(u));
+    assert.deepEqual(await b.reader.userById(u.id), u);
+  });
+
+  it('parses BIGINT to numbers on its own connections only', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    const u = user({ createdAt: Date.now() });
+    await s.transaction((tx) => tx.insertUser(u));
+    const back = await s.reader.userById(u.id);
+    assert.equal(typeof back?.createdAt, 'number');
+    assert.deepEqual(back, u);
+    assert.equal(typeof (await s.reader.headPosition()), 'number');
+    assert.equal(pg.types.getTypeParser(20, 'text')('12'), '12', "pg's global parser is untouched");
+  });
+
+  it('survives the writer connection being killed in a transaction, then reconnects', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    const a = user();
+    const b = user();
+    const c = user();
+    await s.transaction((tx) => tx.insertUser(user())); // the writer is connected and has worked
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        await tx.insertUser(a);
+        await kill('comptoir-writer');
+        await tx.insertUser(b);
+      }),
+    );
+    await s.transaction((tx) => tx.insertUser(c));
+    assert.equal(await s.reader.userById(a.id), null, 'the killed transaction left nothing');
+    assert.equal(await s.reader.userById(b.id), null);
+    assert.deepEqual(await s.reader.userById(c.id), c);
+  });
+
+  it('survives the writer connection being killed while idle, and the next transaction succeeds', async (t) => {
+    if (skip) return t.skip(skip);
+    const errors: string[] = [];
+    const s = await PostgresStorage.connect(db.url, { onConnectionError: (_e, which) => errors.push(which) });
+    opened.push(s);
+    await kill('comptoir-writer'); // an unhandled 'error' event here would end the test process
+    const u = user();
+    await s.transaction((tx) => tx.insertUser(u));
+    assert.deepEqual(await s.reader.userById(u.id), u);
+    assert.deepEqual(errors, ['writer'], 'the error was reported, once');
+  });
+
+  it('survives reader connections being killed', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    const u = user();
+    await s.transaction((tx) => tx.insertUser(u));
+    await Promise.all([s.reader.userById(u.id), s.reader.conversationList(u.id), s.reader.headPosition()]);
+    await kill('comptoir-reader');
+    assert.deepEqual(await s.reader.userById(u.id), u);
+    assert.deepEqual((await s.reader.conversationList(u.id)).items, []);
+  });
+
+  it('survives a reader connection being killed in the middle of the conversation list', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    const u = user();
+    await s.transaction((tx) => tx.insertUser(u));
+    // Hold the list's first query on a lock, kill its connection there, then let go.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+    const list = s.reader.conversationList(u.id);
+    list.catch(() => {}); // awaited below
+    for (;;) {
+      const waiting = await admin.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'comptoir-reader' AND wait_event_type = 'Lock'`,
+      );
+      if (waiting.rowCount) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await kill('comptoir-reader');
+    await assert.rejects(list);
+    await locker.query('ROLLBACK');
+    await locker.end();
+    assert.deepEqual((await s.reader.conversationList(u.id)).items, []);
+  });
+
+  it('does not commit a transaction whose failed statement a job swallowed', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    const a = user();
+    const taken = user();
+    await s.transaction((tx) => tx.insertUser(taken));
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        await tx.insertUser(a);
+        await tx.insertUser({ ...user(), username: taken.username }).catch(() => {}); // swallowed
+      }),
+    );
+    assert.equal(await s.reader.userById(a.id), null);
+  });
+
+  it('answers "not found" for keys holding U+0000, which PostgreSQL text cannot store', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await open();
+    assert.equal(await s.reader.userByUsername('ab\u0000c'), null);
+    assert.equal(await s.reader.userById('x\u0000'), null);
+    assert.equal(await s.reader.conversationById('x\u0000'), null);
+    assert.equal(await s.reader.messageById('x\u0000'), null);
+    assert.deepEqual(await s.reader.usersByIds(['x\u0000']), []);
+    assert.deepEqual(await s.reader.searchUsers('a\u0000', 10, 'x'), []);
+  });
+});

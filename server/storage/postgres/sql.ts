@@ -1,0 +1,41 @@
+import pg from 'pg';
+
+/**
+ * Type parsing for every connection of this backend: BIGINT (int8, oid 20; also what count(*) answers) as
+ * a JS number. Times in ms, seq and pos all stay far below 2^53. Given to each client and to the pool
+ * through `types`, so pg's global parsers (used by anything else in the process) are left alone.
+ */
+export const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, 'text', (value: string) => Number(value));
+
+/** What can run a query: the pool (one pooled connection per query) or one client. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/** Thin typed helpers over a Queryable. Parameters are `$1`, `$2`…; values are sent as parameters. */
+export class Sql {
+  constructor(readonly q: Queryable) {}
+
+  async all<R>(text: string, ...values: unknown[]): Promise<R[]> {
+    const result = await this.q.query(text, values);
+    return result.rows as R[];
+  }
+
+  async one<R>(text: string, ...values: unknown[]): Promise<R | undefined> {
+    const rows = await this.all<R>(text, ...values);
+    return rows[0];
+  }
+
+  /** Runs a statement and answers how many rows it touched. */
+  async run(text: string, ...values: unknown[]): Promise<number> {
+    const result = await this.q.query(text, values);
+    return result.rowCount ?? 0;
+  }
+}
+
+/**
+ * PostgreSQL TEXT cannot hold U+0000 (the query fails), while SQLite stores it. A key containing it can
+ * therefore match nothing: lookups answer "not found" without asking, as SQLite would.
+ */
+export const hasNul = (s: string): boolean => s.includes('\u0000');
