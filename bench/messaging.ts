@@ -62,6 +62,7 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
+    if (process.env.BENCH_TRACE) child.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
     child.once('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
   });
 }
@@ -111,6 +112,8 @@ async function seed(url: string): Promise<{ specs: ClientSpec[]; tables: { cooki
 
 interface Round {
   relay: number;
+  relayP50: number;
+  relayP99: number;
   comptoir: number;
   ratio: number;
   p50: number;
@@ -151,6 +154,8 @@ async function main() {
     const relay = await startProcess(['bench/relay.ts', tablesFile], {}, /RELAY LISTENING (\d+)/);
     let clients: BenchClient[] = await connectAll(`ws://127.0.0.1:${relay.port}/ws`, specs);
     const relayRate = await closedLoop(clients, 2000, SECONDS * 1000);
+    await sleep(500);
+    const relayLat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
     await closeAll(clients);
     await stop(relay);
 
@@ -166,6 +171,8 @@ async function main() {
       relay: relayRate,
       comptoir: comptoirRate,
       ratio: comptoirRate / relayRate,
+      relayP50: percentile(relayLat.latencies, 50),
+      relayP99: percentile(relayLat.latencies, 99),
       p50: percentile(lat.latencies, 50),
       p99: percentile(lat.latencies, 99),
       lost: lat.lost,
@@ -173,7 +180,7 @@ async function main() {
     };
     rounds.push(round_);
     process.stdout.write(
-      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms, ${round(rssPerConnKb, 1)} kB/conn\n`,
+      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms (relay ${round(round_.relayP50)} / ${round(round_.relayP99)} ms), ${round(rssPerConnKb, 1)} kB/conn\n`,
     );
   }
 
@@ -185,12 +192,15 @@ async function main() {
     p99: median(rounds.map((x) => x.p99)),
     lost: median(rounds.map((x) => x.lost)),
     rss: median(rounds.map((x) => x.rssPerConnKb)),
+    relayP50: median(rounds.map((x) => x.relayP50)),
+    relayP99: median(rounds.map((x) => x.relayP99)),
   };
   const rows: (string | number)[][] = [
     ['', ...rounds.map((_, i) => `round ${i + 1}`), 'median', 'target'],
     ['bare relay, msgs/s (closed loop)', ...rounds.map((x) => Math.round(x.relay)), Math.round(med.relay), ''],
     ['Comptoir, msgs/s persisted + delivered', ...rounds.map((x) => Math.round(x.comptoir)), Math.round(med.comptoir), ''],
     ['ratio Comptoir / relay', ...rounds.map((x) => round(x.ratio)), round(med.ratio), '≥ 0.5'],
+    [`bare relay p50 / p99 at ${RATE}/s, ms`, ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`), `${round(med.relayP50)} / ${round(med.relayP99)}`, ''],
     [`p50 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p50)), round(med.p50), ''],
     [`p99 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p99)), round(med.p99), '≤ 15'],
     ['messages lost', ...rounds.map((x) => x.lost), med.lost, '0'],
@@ -204,6 +214,8 @@ async function main() {
       relay_msgs_per_s: Math.round(med.relay),
       p50_ms: round(med.p50),
       p99_ms: round(med.p99),
+      relay_p50_ms: round(med.relayP50),
+      relay_p99_ms: round(med.relayP99),
       rss_per_conn_kb: round(med.rss, 1),
       lost: med.lost,
       rounds: ROUNDS,

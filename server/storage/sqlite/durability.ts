@@ -52,8 +52,14 @@ export class WalSync {
 }
 
 /** Starts the checkpointer thread (checkpoint-worker.mjs). */
-export function startCheckpointer(dbPath: string, everyMs: number, onError: (message: string) => void) {
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { path: dbPath, everyMs } });
+export function startCheckpointer(
+  dbPath: string,
+  options: { everyMs: number; restartBytes: number },
+  onError: (message: string) => void,
+) {
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+    workerData: { path: dbPath, ...options },
+  });
   worker.on('message', (m: unknown) => {
     if (typeof m === 'object' && m !== null && 'error' in m) onError(String((m as { error: unknown }).error));
   });

@@ -17,8 +17,10 @@ export interface SqliteOptions {
    * it survives power loss. NORMAL: once they reach the OS; it survives a crash of the process only.
    */
   synchronous: 'FULL' | 'NORMAL';
-  /** Milliseconds between checkpoints (default 1000). */
+  /** Milliseconds between checkpoints (default 100). */
   checkpointEveryMs?: number;
+  /** WAL size past which the checkpointer forces it to start over (default 256 MiB). */
+  walRestartBytes?: number;
   onError?: (message: string) => void;
 }
 
@@ -94,13 +96,20 @@ export class SqliteStorage implements Storage {
     this.writer.pragma(`wal_autocheckpoint = ${memory ? 1000 : 0}`);
     this.writer.pragma('foreign_keys = ON');
     this.writer.pragma('temp_store = MEMORY');
-    this.writer.pragma('busy_timeout = 5000');
+    // Never sleep in SQLite's busy handler on the event loop: a busy writer lock (the checkpointer
+    // restarting the WAL, another process) makes transaction() retry a moment later instead.
+    this.writer.pragma('busy_timeout = 0');
+    this.writer.pragma('journal_size_limit = 67108864');
     this.walSync = !memory && options.synchronous === 'FULL' ? new WalSync(options.path) : null;
     this.checkpointer = memory
       ? null
-      : startCheckpointer(options.path, options.checkpointEveryMs ?? 1000, options.onError ?? (() => {}));
+      : startCheckpointer(
+          options.path,
+          { everyMs: options.checkpointEveryMs ?? 100, restartBytes: options.walRestartBytes ?? 256 * 1024 * 1024 },
+          options.onError ?? (() => {}),
+        );
     this.readerDb = memory ? this.writer : new Database(options.path);
-    this.readerDb.pragma('busy_timeout = 5000');
+    this.readerDb.pragma('busy_timeout = 1000');
     this.ws = new Statements(this.writer);
     this.tx = new SqliteTx(this.ws);
     this.reader = new SqliteReader(new Statements(this.readerDb));
@@ -128,7 +137,7 @@ export class SqliteStorage implements Storage {
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    this.ws.run('BEGIN IMMEDIATE');
+    await this.begin();
     try {
       const result = await fn(this.tx);
       this.ws.run('COMMIT');
@@ -136,6 +145,21 @@ export class SqliteStorage implements Storage {
     } catch (e) {
       if (this.writer.inTransaction) this.ws.run('ROLLBACK');
       throw e;
+    }
+  }
+
+  /** BEGIN IMMEDIATE, retried without blocking while another connection holds the write lock. */
+  private async begin() {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        this.ws.run('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 1));
+      }
     }
   }
 

@@ -1,0 +1,99 @@
+import type {
+  ConversationResponse,
+  ConversationsResponse,
+  MeResponse,
+  MessageResponse,
+  MessagesResponse,
+  SessionsResponse,
+  UsersResponse,
+} from '../../../protocol/api.ts';
+import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
+import type { SelfView } from '../../../protocol/views.ts';
+
+/** A failed request: an error id from the catalogue, `network` when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly id: ErrorId | 'network' | 'unknown',
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isErrorId(value: unknown): value is ErrorId {
+  return typeof value === 'string' && (errorIds as readonly string[]).includes(value);
+}
+
+/** Called when any request answers 401: the session is gone. */
+let onUnauthenticated: (() => void) | null = null;
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError('network', 0, e instanceof Error ? e.message : 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  let data: unknown = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: Partial<ErrorBody> } | null)?.error;
+    const id = isErrorId(err?.id) ? err.id : 'unknown';
+    if (res.status === 401 && !opts.quiet401 && (id === 'unauthenticated' || id === 'session_expired'))
+      onUnauthenticated?.();
+    throw new ApiError(id, res.status, err?.message ?? res.statusText, err?.details);
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  signUp: (body: { username: string; password: string; displayName?: string }) =>
+    request<{ user: SelfView }>('POST', '/api/auth/signup', body, { quiet401: true }),
+  signIn: (body: { username: string; password: string }) =>
+    request<{ user: SelfView }>('POST', '/api/auth/signin', body, { quiet401: true }),
+  signOut: () => request<void>('POST', '/api/auth/signout', undefined, { quiet401: true }),
+  me: () => request<MeResponse>('GET', '/api/me', undefined, { quiet401: true }),
+  updateMe: (displayName: string) => request<{ user: SelfView }>('PATCH', '/api/me', { displayName }),
+  sessions: () => request<SessionsResponse>('GET', '/api/sessions'),
+  revokeSession: (id: string) => request<void>('DELETE', `/api/sessions/${enc(id)}`),
+  searchUsers: (q: string) => request<UsersResponse>('GET', `/api/users?q=${enc(q)}`),
+  conversations: () => request<ConversationsResponse>('GET', '/api/conversations'),
+  startDirect: (userId: string) => request<ConversationResponse>('POST', '/api/conversations/direct', { userId }),
+  createGroup: (title: string, memberIds: string[]) =>
+    request<ConversationResponse>('POST', '/api/conversations/group', { title, memberIds }),
+  conversation: (id: string) => request<ConversationResponse>('GET', `/api/conversations/${enc(id)}`),
+  renameGroup: (id: string, title: string) =>
+    request<ConversationResponse>('PATCH', `/api/conversations/${enc(id)}`, { title }),
+  addMembers: (id: string, userIds: string[]) =>
+    request<ConversationResponse>('POST', `/api/conversations/${enc(id)}/members`, { userIds }),
+  removeMember: (id: string, userId: string) =>
+    request<void>('DELETE', `/api/conversations/${enc(id)}/members/${enc(userId)}`),
+  messages: (id: string, before?: number, limit = 50) =>
+    request<MessagesResponse>(
+      'GET',
+      `/api/conversations/${enc(id)}/messages?limit=${limit}${before !== undefined ? `&before=${before}` : ''}`,
+    ),
+  editMessage: (id: string, text: string) => request<MessageResponse>('PATCH', `/api/messages/${enc(id)}`, { text }),
+  deleteMessage: (id: string) => request<MessageResponse>('DELETE', `/api/messages/${enc(id)}`),
+};

@@ -1,0 +1,20 @@
+import { useI18n } from '../i18n/useI18n.ts';
+import { useSelect } from '../state/store.ts';
+import { AuthScreen } from './AuthScreen.tsx';
+import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { Shell } from './Shell.tsx';
+
+export function App() {
+  const phase = useSelect((s) => s.phase);
+  const { t } = useI18n();
+  if (phase === 'signedOut') return <AuthScreen />;
+  if (phase === 'loading') {
+    return (
+      <main className="splash" aria-busy="true">
+        <p>{t('common.loading')}</p>
+        <ConnectionStatus />
+      </main>
+    );
+  }
+  return <Shell />;
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { limits } from '../../../protocol/limits.ts';
+import { getAuthNotice, signIn, signUp } from '../app/session.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { IconChat } from './Icons.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
+import '../styles/auth.css';
+
+type Mode = 'signIn' | 'signUp';
+
+/** Sign in / sign up, switchable; server errors shown through the catalogue. */
+export function AuthScreen() {
+  const { t, te } = useI18n();
+  const [mode, setMode] = useState<Mode>('signIn');
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(() =>
+    getAuthNotice() === 'sessionEnded' ? t('auth.sessionEnded') : null,
+  );
+  const [busy, setBusy] = useState(false);
+
+  const validate = (): string | null => {
+    if (mode === 'signIn') return username.trim() && password ? null : te('bad_request');
+    const u = username.trim().toLowerCase();
+    if (u.length < limits.username.min || u.length > limits.username.max || !limits.username.pattern.test(u)) {
+      return t('auth.invalid.username', { min: limits.username.min, max: limits.username.max });
+    }
+    const d = displayName.trim();
+    if (d.length > limits.displayName.max) {
+      return t('auth.invalid.displayName', { min: limits.displayName.min, max: limits.displayName.max });
+    }
+    if (password.length < limits.password.min || password.length > limits.password.max) {
+      return t('auth.invalid.password', { min: limits.password.min });
+    }
+    return null;
+  };
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const problem = validate();
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'signIn') await signIn(username.trim(), password);
+      else await signUp(username.trim().toLowerCase(), password, displayName);
+    } catch (err) {
+      setError(te(errorIdOf(err)));
+      setBusy(false);
+    }
+  };
+
+  const switchMode = () => {
+    setMode((m) => (m === 'signIn' ? 'signUp' : 'signIn'));
+    setError(null);
+  };
+
+  const signUpMode = mode === 'signUp';
+  return (
+    <main className="auth">
+      <div className="auth-card">
+        <div className="auth-brand">
+          <span className="auth-logo" aria-hidden="true">
+            <IconChat size={28} />
+          </span>
+          <div>
+            <p className="auth-app">{t('app.name')}</p>
+            <p className="auth-tagline">{t('app.tagline')}</p>
+          </div>
+        </div>
+        <h1 className="auth-title">{signUpMode ? t('auth.signUp.title') : t('auth.signIn.title')}</h1>
+        <form onSubmit={submit} noValidate>
+          <label htmlFor="auth-username" className="field-label">
+            {t('auth.username')}
+          </label>
+          <input
+            id="auth-username"
+            className="input"
+            data-testid="auth-username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            maxLength={signUpMode ? limits.username.max : 256}
+            onChange={(e) => setUsername(e.target.value)}
+            aria-describedby={signUpMode ? 'auth-username-hint' : undefined}
+            required
+          />
+          {signUpMode && (
+            <p id="auth-username-hint" className="field-hint">
+              {t('auth.username.hint', { min: limits.username.min, max: limits.username.max })}
+            </p>
+          )}
+          {signUpMode && (
+            <>
+              <label htmlFor="auth-display-name" className="field-label">
+                {t('auth.displayName')}
+              </label>
+              <input
+                id="auth-display-name"
+                className="input"
+                data-testid="auth-display-name"
+                autoComplete="name"
+                value={displayName}
+                maxLength={limits.displayName.max}
+                onChange={(e) => setDisplayName(e.target.value)}
+                aria-describedby="auth-display-name-hint"
+              />
+              <p id="auth-display-name-hint" className="field-hint">
+                {t('auth.displayName.hint')}
+              </p>
+            </>
+          )}
+          <label htmlFor="auth-password" className="field-label">
+            {t('auth.password')}
+          </label>
+          <input
+            id="auth-password"
+            className="input"
+            type="password"
+            data-testid="auth-password"
+            autoComplete={signUpMode ? 'new-password' : 'current-password'}
+            value={password}
+            maxLength={signUpMode ? limits.password.max : 1024}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={signUpMode ? 'auth-password-hint' : undefined}
+            required
+          />
+          {signUpMode && (
+            <p id="auth-password-hint" className="field-hint">
+              {t('auth.password.hint', { min: limits.password.min })}
+            </p>
+          )}
+          {error && (
+            <p className="form-error auth-error" data-testid="auth-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button
+            type="submit"
+            className="button button-primary button-block"
+            data-testid="auth-submit"
+            disabled={busy}
+          >
+            {busy ? t('auth.busy') : signUpMode ? t('auth.signUp.submit') : t('auth.signIn.submit')}
+          </button>
+        </form>
+        <button type="button" className="link-button auth-switch" data-testid="auth-switch" onClick={switchMode}>
+          {signUpMode ? t('auth.switch.toSignIn') : t('auth.switch.toSignUp')}
+        </button>
+        <div className="auth-footer">
+          <LanguageSelect id="auth-language" />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,37 @@
+/** Initials on a colour derived from the id: no images needed. */
+const hues = [210, 250, 280, 330, 10, 30, 150, 180];
+
+function hueOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return hues[h % hues.length] ?? 210;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0]?.[0] ?? '?';
+  const second = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  return (first + second).toUpperCase();
+}
+
+export function Avatar({
+  id,
+  name,
+  size = 40,
+  group = false,
+}: {
+  id: string;
+  name: string;
+  size?: number;
+  group?: boolean;
+}) {
+  return (
+    <span
+      className={`avatar${group ? ' avatar-group' : ''}`}
+      style={{ width: size, height: size, fontSize: size * 0.38, ['--avatar-hue' as string]: String(hueOf(id)) }}
+      aria-hidden="true"
+    >
+      {initials(name)}
+    </span>
+  );
+}

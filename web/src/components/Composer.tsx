@@ -1,0 +1,220 @@
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { limits } from '../../../protocol/limits.ts';
+import type { MessageView } from '../../../protocol/views.ts';
+import { editMessage } from '../app/actions.ts';
+import { sendMessage } from '../app/outbox.ts';
+import { composerChanged, stopTyping } from '../app/typing.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { IconClose, IconEdit, IconReply, IconSend } from './Icons.tsx';
+import '../styles/composer.css';
+
+export type ComposerMode = { kind: 'reply'; message: MessageView } | { kind: 'edit'; message: MessageView } | null;
+
+export interface ComposerHandle {
+  focus(): void;
+}
+
+/** Drafts survive switching conversations (not reloads). */
+const drafts = new Map<string, string>();
+const COUNTER_FROM = limits.messageText.max - 500;
+
+export const Composer = forwardRef<
+  ComposerHandle,
+  {
+    conversationId: string;
+    mode: ComposerMode;
+    setMode: (mode: ComposerMode) => void;
+    lastOwnMessage: MessageView | undefined;
+    nameOf: (userId: string) => string;
+  }
+>(function Composer({ conversationId, mode, setMode, lastOwnMessage, nameOf }, ref) {
+  const { t, te } = useI18n();
+  const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  const draftBeforeEdit = useRef('');
+
+  useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
+
+  // Entering edit mode puts the message's text in the composer; leaving it restores the draft.
+  const editingId = mode?.kind === 'edit' ? mode.message.id : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs only when the edited message changes
+  useEffect(() => {
+    if (mode?.kind !== 'edit') return;
+    draftBeforeEdit.current = text;
+    setText(mode.message.text ?? '');
+    setError(null);
+    requestAnimationFrame(() => {
+      const el = areaRef.current;
+      if (el) {
+        el.focus();
+        el.setSelectionRange(el.value.length, el.value.length);
+      }
+    });
+  }, [editingId]);
+
+  useEffect(() => () => stopTyping(), []);
+
+  // Grow with the text, up to a limit (CSS max-height).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
+  useLayoutEffect(() => {
+    const el = areaRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [text]);
+
+  const change = (value: string) => {
+    setText(value);
+    setError(null);
+    if (mode?.kind !== 'edit') {
+      drafts.set(conversationId, value);
+      composerChanged(conversationId, value);
+    }
+  };
+
+  const cancelMode = () => {
+    if (mode?.kind === 'edit') {
+      setText(draftBeforeEdit.current);
+    }
+    setMode(null);
+    setError(null);
+    areaRef.current?.focus();
+  };
+
+  const tooLong = text.length > limits.messageText.max;
+  const empty = text.trim() === '';
+
+  const submit = async () => {
+    if (busy) return;
+    if (empty) {
+      setError(te('message_empty'));
+      return;
+    }
+    if (tooLong) return;
+    if (mode?.kind === 'edit') {
+      const original = mode.message;
+      if (text === original.text) {
+        cancelMode();
+        return;
+      }
+      setBusy(true);
+      try {
+        await editMessage(original.id, text);
+        setText(draftBeforeEdit.current);
+        setMode(null);
+      } catch (e) {
+        setError(te(errorIdOf(e)));
+      } finally {
+        setBusy(false);
+        areaRef.current?.focus();
+      }
+      return;
+    }
+    sendMessage(conversationId, text, mode?.kind === 'reply' ? mode.message : null);
+    stopTyping();
+    drafts.delete(conversationId);
+    setText('');
+    setMode(null);
+    areaRef.current?.focus();
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'Escape' && mode) {
+      e.preventDefault();
+      cancelMode();
+    } else if (e.key === 'ArrowUp' && text === '' && !mode && lastOwnMessage) {
+      e.preventDefault();
+      setMode({ kind: 'edit', message: lastOwnMessage });
+    }
+  };
+
+  const counterVisible = text.length >= COUNTER_FROM;
+  const bannerName = mode ? (mode.message.senderId ? nameOf(mode.message.senderId) : '') : '';
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {mode?.kind === 'reply' && (
+        <div className="composer-banner" data-testid="reply-banner">
+          <IconReply size={16} />
+          <div className="composer-banner-body">
+            <strong>{t('composer.replyingTo', { name: bannerName })}</strong>
+            <span className="composer-banner-text">{mode.message.text ?? t('message.deleted')}</span>
+          </div>
+          <button type="button" className="icon-button" onClick={cancelMode} aria-label={t('composer.cancelReply')}>
+            <IconClose size={16} />
+          </button>
+        </div>
+      )}
+      {mode?.kind === 'edit' && (
+        <div className="composer-banner composer-banner-edit" data-testid="edit-banner">
+          <IconEdit size={16} />
+          <div className="composer-banner-body">
+            <strong>{t('composer.editing')}</strong>
+            <span className="composer-banner-text">{mode.message.text}</span>
+          </div>
+          <button type="button" className="icon-button" onClick={cancelMode} aria-label={t('composer.cancelEdit')}>
+            <IconClose size={16} />
+          </button>
+        </div>
+      )}
+      <div className="composer-row">
+        <label htmlFor={`composer-${conversationId}`} className="sr-only">
+          {t('composer.label')}
+        </label>
+        <textarea
+          id={`composer-${conversationId}`}
+          ref={areaRef}
+          data-testid="composer"
+          className="composer-input"
+          rows={1}
+          value={text}
+          placeholder={t('composer.placeholder')}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKeyDown}
+          aria-describedby={`composer-hint-${conversationId}`}
+          aria-invalid={tooLong || undefined}
+        />
+        <button
+          type="submit"
+          className="send-button"
+          data-testid="send-button"
+          disabled={empty || tooLong || busy}
+          aria-label={mode?.kind === 'edit' ? t('composer.save') : t('composer.send')}
+        >
+          <IconSend size={20} />
+        </button>
+      </div>
+      <div className="composer-footer">
+        <span id={`composer-hint-${conversationId}`} className="composer-hint">
+          {error ? (
+            <span className="form-error" role="alert">
+              {error}
+            </span>
+          ) : (
+            t('composer.hint')
+          )}
+        </span>
+        {counterVisible && (
+          <span className={`composer-counter${tooLong ? ' composer-counter-over' : ''}`} aria-live="polite">
+            {tooLong
+              ? t('composer.tooLong', { count: text.length - limits.messageText.max })
+              : t('composer.counter', { count: text.length, max: limits.messageText.max })}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+});

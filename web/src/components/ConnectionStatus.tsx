@@ -1,0 +1,19 @@
+import { useI18n } from '../i18n/useI18n.ts';
+import { useSelect } from '../state/store.ts';
+
+/** Connection state (`connection-status`, data-state): a dot when online, a banner otherwise. */
+export function ConnectionStatus() {
+  const state = useSelect((s) => s.connection);
+  const { t } = useI18n();
+  return (
+    <div
+      className={`connection-status connection-${state}`}
+      data-testid="connection-status"
+      data-state={state}
+      role="status"
+    >
+      <span className="connection-dot" aria-hidden="true" />
+      <span className={state === 'online' ? 'sr-only' : 'connection-text'}>{t(`connection.${state}`)}</span>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { memo } from 'react';
+import type { ConversationView } from '../../../protocol/views.ts';
+import { navigate, pathFor } from '../app/router.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { Avatar } from './Avatar.tsx';
+
+/** One entry of the conversation list: a link to `/c/<id>`. */
+export const ConversationItem = memo(function ConversationItem({
+  conv,
+  title,
+  meId,
+  senderName,
+  typing,
+  active,
+}: {
+  conv: ConversationView;
+  title: string;
+  meId: string | undefined;
+  /** Display name of the last message's sender (groups). */
+  senderName: string | null;
+  typing: boolean;
+  active: boolean;
+}) {
+  const { t, stamp } = useI18n();
+  const last = conv.lastMessage;
+  let preview: string;
+  if (!last) preview = t('sidebar.preview.none');
+  else if (last.deletedAt || last.text === null) preview = t('sidebar.preview.deleted');
+  else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: last.text });
+  else if (conv.kind === 'group' && senderName)
+    preview = t('sidebar.preview.sender', { name: senderName, text: last.text });
+  else preview = last.text;
+  const unread = conv.unread;
+
+  return (
+    <li>
+      <a
+        href={pathFor({ conversationId: conv.id })}
+        className={`conversation-item${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
+        data-testid="conversation-item"
+        data-conversation-id={conv.id}
+        aria-current={active ? 'page' : undefined}
+        onClick={(e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          navigate(conv.id);
+        }}
+      >
+        <Avatar id={conv.id} name={title} size={44} group={conv.kind === 'group'} />
+        <span className="conversation-body">
+          <span className="conversation-top">
+            <span className="conversation-title">{title}</span>
+            <time className="conversation-time" dateTime={conv.lastActivityAt}>
+              {stamp(conv.lastActivityAt)}
+            </time>
+          </span>
+          <span className="conversation-bottom">
+            {typing ? (
+              <span className="conversation-preview conversation-typing">{t('sidebar.typing')}</span>
+            ) : (
+              <span className="conversation-preview">{preview.replace(/\s+/g, ' ')}</span>
+            )}
+            {unread > 0 && (
+              <>
+                <span className="unread-badge" data-testid="unread-badge" aria-hidden="true">
+                  {unread}
+                </span>
+                <span className="sr-only">{t('sidebar.unread', { count: unread })}</span>
+              </>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+});

@@ -1,0 +1,103 @@
+import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
+import '../styles/menu.css';
+
+export interface MenuItem {
+  key: string;
+  label: string;
+  icon?: ReactNode;
+  onSelect: () => void;
+  testId?: string;
+  danger?: boolean;
+}
+
+/**
+ * A `role="menu"` popup: focus goes to the first item, ↑/↓/Home/End move, Enter/Space select, Escape or Tab
+ * close and give focus back to the button that opened it.
+ */
+export function Menu({
+  items,
+  label,
+  onClose,
+  anchorRef,
+  align = 'end',
+}: {
+  items: MenuItem[];
+  label: string;
+  onClose: () => void;
+  anchorRef: RefObject<HTMLElement | null>;
+  align?: 'start' | 'end';
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onPointer = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (ref.current?.contains(target) || anchorRef.current?.contains(target)) return;
+      onCloseRef.current();
+    };
+    document.addEventListener('pointerdown', onPointer, true);
+    return () => document.removeEventListener('pointerdown', onPointer, true);
+  }, [anchorRef]);
+
+  const close = (refocus: boolean) => {
+    onCloseRef.current();
+    if (refocus) anchorRef.current?.focus();
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const nodes = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = nodes.indexOf(document.activeElement as HTMLElement);
+    const move = (i: number) => nodes[(i + nodes.length) % nodes.length]?.focus();
+    switch (e.key) {
+      case 'ArrowDown':
+        e.preventDefault();
+        move(at + 1);
+        break;
+      case 'ArrowUp':
+        e.preventDefault();
+        move(at - 1);
+        break;
+      case 'Home':
+        e.preventDefault();
+        move(0);
+        break;
+      case 'End':
+        e.preventDefault();
+        move(nodes.length - 1);
+        break;
+      case 'Escape':
+        e.preventDefault();
+        e.stopPropagation();
+        close(true);
+        break;
+      case 'Tab':
+        close(false);
+        break;
+    }
+  };
+
+  return (
+    <div ref={ref} role="menu" aria-label={label} className={`menu menu-${align}`} onKeyDown={onKeyDown}>
+      {items.map((item) => (
+        <button
+          key={item.key}
+          type="button"
+          role="menuitem"
+          tabIndex={-1}
+          className={`menu-item${item.danger ? ' menu-item-danger' : ''}`}
+          data-testid={item.testId}
+          onClick={() => {
+            close(true);
+            item.onSelect();
+          }}
+        >
+          {item.icon}
+          <span>{item.label}</span>
+        </button>
+      ))}
+    </div>
+  );
+}

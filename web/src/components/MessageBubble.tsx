@@ -1,0 +1,189 @@
+import { memo, useRef, useState } from 'react';
+import type { MessageView, QuoteView } from '../../../protocol/views.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import type { MessageStatus } from '../state/selectors.ts';
+import type { OutboxItem } from '../state/types.ts';
+import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from './Icons.tsx';
+import { Menu, type MenuItem } from './Menu.tsx';
+import { MessageText } from './MessageText.tsx';
+
+export interface BubbleProps {
+  /** A stored message, or a pending/failed one from the outbox. */
+  message: MessageView | null;
+  pending: OutboxItem | null;
+  own: boolean;
+  status: MessageStatus;
+  senderName: string;
+  showSender: boolean;
+  /** The quoted message: its current local copy when loaded, else the server's quote. */
+  quote: { quote: QuoteView; local: MessageView | undefined; senderName: string } | null;
+  seenBy: string | null;
+  tabbable: boolean;
+  onReply: (m: MessageView) => void;
+  onEdit: (m: MessageView) => void;
+  onDelete: (m: MessageView) => void;
+  onQuoteClick: (messageId: string) => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}
+
+function StatusIcon({ status, label }: { status: MessageStatus; label: string }) {
+  if (status === 'received') return null;
+  return (
+    <span className={`msg-status msg-status-${status}`} title={label}>
+      {status === 'pending' && <IconClock size={14} />}
+      {status === 'failed' && <IconAlert size={14} />}
+      {status === 'sent' && <IconTicks size={16} double={false} />}
+      {(status === 'delivered' || status === 'read') && <IconTicks size={16} double />}
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}
+
+export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
+  const { message, pending, own, status, t, te, time } = { ...props, ...useI18n() };
+  const [menuOpen, setMenuOpen] = useState(false);
+  const moreRef = useRef<HTMLButtonElement>(null);
+  const text = message ? message.text : (pending?.text ?? '');
+  const deleted = message?.deletedAt != null;
+  const createdAt = message?.createdAt ?? pending?.createdAt ?? new Date().toISOString();
+  const clientId = message?.clientId ?? pending?.clientId ?? '';
+
+  const statusLabel =
+    status === 'failed'
+      ? t('message.status.failed', { error: te(pending?.error ?? 'unknown') })
+      : status === 'received'
+        ? ''
+        : t(`message.status.${status}`);
+
+  const items: MenuItem[] = [];
+  if (message && !deleted) {
+    items.push({
+      key: 'reply',
+      label: t('message.reply'),
+      icon: <IconReply size={16} />,
+      onSelect: () => props.onReply(message),
+      testId: 'action-reply',
+    });
+    if (own) {
+      items.push({
+        key: 'edit',
+        label: t('message.edit'),
+        icon: <IconEdit size={16} />,
+        onSelect: () => props.onEdit(message),
+        testId: 'action-edit',
+      });
+      items.push({
+        key: 'delete',
+        label: t('message.delete'),
+        icon: <IconTrash size={16} />,
+        onSelect: () => props.onDelete(message),
+        testId: 'action-delete',
+        danger: true,
+      });
+    }
+  }
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
+    if (e.target !== e.currentTarget || items.length === 0) return;
+    if (e.key === 'Enter' || e.key === ' ' || e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      e.preventDefault();
+      setMenuOpen(true);
+    }
+  };
+
+  const quote = props.quote;
+  const quoteText = quote ? (quote.local ? (quote.local.deletedAt ? null : quote.local.text) : quote.quote.text) : null;
+  const quoteDeleted = quote
+    ? quote.local
+      ? quote.local.deletedAt !== null
+      : quote.quote.deleted || quote.quote.text === null
+    : false;
+
+  return (
+    <article
+      className={`msg ${own ? 'msg-own' : 'msg-other'}${deleted ? ' msg-deleted' : ''}${status === 'failed' ? ' msg-failed' : ''}`}
+      id={message ? `msg-${message.id}` : `pending-${clientId}`}
+      data-testid="message"
+      data-message-id={message?.id ?? ''}
+      data-client-id={clientId}
+      data-seq={message ? String(message.seq) : ''}
+      data-status={status}
+      tabIndex={props.tabbable ? 0 : -1}
+      onKeyDown={onKeyDown}
+      aria-label={t('message.from', { name: own ? t('message.you') : props.senderName, time: time(createdAt) })}
+    >
+      {props.showSender && !own && <div className="msg-sender">{props.senderName}</div>}
+      <div className="msg-row">
+        <div className="bubble">
+          {quote && (
+            <button
+              type="button"
+              className="msg-quote"
+              data-testid="message-quote"
+              onClick={() => props.onQuoteClick(quote.quote.id)}
+              aria-label={t('message.quote.goto', { name: quote.senderName })}
+            >
+              <span className="msg-quote-name">{quote.senderName}</span>
+              <span className="msg-quote-text">{quoteDeleted ? t('message.quote.deleted') : quoteText}</span>
+            </button>
+          )}
+          <div className="msg-text" data-testid="message-text">
+            {deleted || text === null ? <em>{t('message.deleted')}</em> : <MessageText text={text} />}
+          </div>
+          <div className="msg-meta">
+            {message?.editedAt && !deleted && (
+              <span className="msg-edited" data-testid="edited-label">
+                {t('message.edited')}
+              </span>
+            )}
+            <time dateTime={createdAt}>{time(createdAt)}</time>
+            {own && <StatusIcon status={status} label={statusLabel} />}
+          </div>
+        </div>
+        {items.length > 0 && (
+          <div className="msg-actions">
+            <button
+              ref={moreRef}
+              type="button"
+              className="icon-button msg-more"
+              data-testid="message-actions"
+              aria-label={t('message.actions')}
+              aria-haspopup="menu"
+              aria-expanded={menuOpen}
+              tabIndex={props.tabbable ? 0 : -1}
+              onClick={() => setMenuOpen((o) => !o)}
+            >
+              <IconMore size={18} />
+            </button>
+            {menuOpen && (
+              <Menu
+                items={items}
+                label={t('message.actions')}
+                onClose={() => setMenuOpen(false)}
+                anchorRef={moreRef}
+                align={own ? 'end' : 'start'}
+              />
+            )}
+          </div>
+        )}
+      </div>
+      {status === 'failed' && pending && (
+        <div className="msg-failure" role="alert">
+          <span>{statusLabel}</span>
+          <button type="button" className="link-button" onClick={() => props.onRetry(pending.clientId)}>
+            {t('message.retry')}
+          </button>
+          <button type="button" className="link-button" onClick={() => props.onDiscard(pending.clientId)}>
+            {t('message.discard')}
+          </button>
+        </div>
+      )}
+      {props.seenBy && (
+        <div className="msg-seen" data-testid="seen-by">
+          {props.seenBy}
+        </div>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,319 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ConversationView, MessageView } from '../../../protocol/views.ts';
+import { loadOlder } from '../app/history.ts';
+import { discardSend, retrySend } from '../app/outbox.ts';
+import { dayKey, dayRelation } from '../i18n/format.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { lastOwnMessage, messageStatus, seenBy, type ThreadItem } from '../state/selectors.ts';
+import { IconDown } from './Icons.tsx';
+import { MessageBubble } from './MessageBubble.tsx';
+
+const BOTTOM_SLACK_PX = 48;
+
+function keyOf(item: ThreadItem | undefined): string {
+  if (!item) return '';
+  return item.kind === 'message' ? item.message.id : `pending:${item.item.clientId}`;
+}
+function createdAtOf(item: ThreadItem): string {
+  return item.kind === 'message' ? item.message.createdAt : item.item.createdAt;
+}
+function senderOf(item: ThreadItem, meId: string): string {
+  return item.kind === 'message' ? item.message.senderId : meId;
+}
+
+export interface MessageListProps {
+  conversationId: string;
+  conv: ConversationView;
+  items: ThreadItem[];
+  messages: MessageView[];
+  hasMore: boolean;
+  loaded: boolean;
+  meId: string;
+  nameOf: (userId: string) => string;
+  onReply: (m: MessageView) => void;
+  onEdit: (m: MessageView) => void;
+  onDelete: (m: MessageView) => void;
+  onAtBottomChange: (atBottom: boolean) => void;
+}
+
+/** The thread: oldest → newest, infinite scroll backwards, sticks to the bottom, roving focus on messages. */
+export function MessageList(props: MessageListProps) {
+  const { conversationId, conv, items, messages, meId, nameOf } = props;
+  const { t, te, day } = useI18n();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
+  const atBottomRef = useRef(true);
+  const [atBottom, setAtBottom] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const prev = useRef<{ cid: string; first: string; last: string; count: number; height: number; top: number } | null>(
+    null,
+  );
+  const onAtBottomChange = props.onAtBottomChange;
+
+  const updateBottom = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    if (prev.current) {
+      prev.current.height = el.scrollHeight;
+      prev.current.top = el.scrollTop;
+    }
+    if (bottom !== atBottomRef.current) {
+      atBottomRef.current = bottom;
+      setAtBottom(bottom);
+      onAtBottomChange(bottom);
+    }
+    if (bottom) setUnseen(0);
+  }, [onAtBottomChange]);
+
+  const scrollToBottom = useCallback(
+    (smooth = false) => {
+      const el = scrollRef.current;
+      if (!el) return;
+      el.scrollTo({ top: el.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+      if (!smooth) updateBottom();
+    },
+    [updateBottom],
+  );
+
+  // Keep the reading position across renders: prepend → hold position, append → follow if at the bottom.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const first = keyOf(items[0]);
+    const last = keyOf(items[items.length - 1]);
+    const p = prev.current;
+    if (!p || p.cid !== conversationId) {
+      el.scrollTop = el.scrollHeight;
+      atBottomRef.current = true;
+      setAtBottom(true);
+      setUnseen(0);
+      onAtBottomChange(true);
+    } else if (first !== p.first && last === p.last && items.length > p.count) {
+      el.scrollTop = p.top + (el.scrollHeight - p.height);
+    } else if (last !== p.last) {
+      const newest = items[items.length - 1];
+      const mine = newest !== undefined && senderOf(newest, meId) === meId;
+      if (atBottomRef.current || (mine && newest?.kind === 'pending')) {
+        el.scrollTop = el.scrollHeight;
+      } else if (items.length > p.count) {
+        const oldIndex = items.findIndex((i) => keyOf(i) === p.last);
+        const added = items.slice(oldIndex + 1).filter((i) => senderOf(i, meId) !== meId).length;
+        if (added > 0) setUnseen((n) => n + added);
+      }
+    }
+    prev.current = {
+      cid: conversationId,
+      first,
+      last,
+      count: items.length,
+      height: el.scrollHeight,
+      top: el.scrollTop,
+    };
+    updateBottom();
+  }, [items, conversationId, meId, onAtBottomChange, updateBottom]);
+
+  // Stay at the bottom when the pane resizes (composer grows, keyboard opens, window resized).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (atBottomRef.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    const inner = el.firstElementChild;
+    if (inner) ro.observe(inner);
+    return () => ro.disconnect();
+  }, []);
+
+  // Reaching the top loads older messages. Re-armed whenever the first message changes.
+  const firstKey = keyOf(items[0]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first message re-arms the observer
+  useEffect(() => {
+    const root = scrollRef.current;
+    const target = topRef.current;
+    if (!root || !target || !props.loaded || !props.hasMore || olderError) return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        io.disconnect();
+        setLoadingOlder(true);
+        loadOlder(conversationId)
+          .catch((e: unknown) => setOlderError(te(errorIdOf(e))))
+          .finally(() => setLoadingOlder(false));
+      },
+      { root, rootMargin: '300px 0px 0px 0px' },
+    );
+    io.observe(target);
+    return () => io.disconnect();
+  }, [conversationId, firstKey, props.loaded, props.hasMore, olderError, te]);
+
+  const jumpTo = useCallback((messageId: string) => {
+    const el = scrollRef.current?.querySelector<HTMLElement>(`#${CSS.escape(`msg-${messageId}`)}`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.classList.add('msg-highlight');
+    setTimeout(() => el.classList.remove('msg-highlight'), 1600);
+    el.focus({ preventScroll: true });
+  }, []);
+
+  const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
+  const lastOwn = useMemo(() => lastOwnMessage(messages, meId), [messages, meId]);
+  const seenText = useMemo(() => {
+    if (conv.kind !== 'group' || !lastOwn) return null;
+    const names = seenBy(conv, lastOwn.seq, meId).map((u) => u.displayName);
+    return names.length ? t('message.seenBy', { names: names.join(', ') }) : null;
+  }, [conv, lastOwn, meId, t]);
+
+  const tabbableKey =
+    activeKey && items.some((i) => keyOf(i) === activeKey) ? activeKey : keyOf(items[items.length - 1]);
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (target.dataset.testid !== 'message' || e.altKey || e.ctrlKey || e.metaKey) return;
+    let next: Element | null = null;
+    if (e.key === 'ArrowUp') next = target.previousElementSibling;
+    else if (e.key === 'ArrowDown') next = target.nextElementSibling;
+    else if (e.key === 'Home') next = scrollRef.current?.querySelector('[data-testid="message"]') ?? null;
+    else if (e.key === 'End')
+      next = [...(scrollRef.current?.querySelectorAll('[data-testid="message"]') ?? [])].pop() ?? null;
+    else return;
+    const step = e.key === 'ArrowUp' ? 'previousElementSibling' : 'nextElementSibling';
+    while (next && (next as HTMLElement).dataset.testid !== 'message') next = next[step];
+    if (next instanceof HTMLElement) {
+      e.preventDefault();
+      next.focus();
+    }
+  };
+
+  const onFocus = (e: React.FocusEvent<HTMLDivElement>) => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-testid="message"]');
+    if (!el) return;
+    const key = el.dataset.messageId || `pending:${el.dataset.clientId ?? ''}`;
+    setActiveKey(key);
+  };
+
+  const rows: React.ReactNode[] = [];
+  let lastDay = '';
+  let prevItem: ThreadItem | undefined;
+  for (const item of items) {
+    const created = createdAtOf(item);
+    const dk = dayKey(created);
+    if (dk !== lastDay) {
+      const rel = dayRelation(created);
+      rows.push(
+        <div className="day-sep" key={`day-${dk}`}>
+          <span>
+            {rel === 'today' ? t('thread.today') : rel === 'yesterday' ? t('thread.yesterday') : day(created)}
+          </span>
+        </div>,
+      );
+    }
+    const sender = senderOf(item, meId);
+    const own = sender === meId;
+    const newRun = !prevItem || senderOf(prevItem, meId) !== sender || dk !== lastDay;
+    lastDay = dk;
+    prevItem = item;
+    const key = keyOf(item);
+    if (item.kind === 'message') {
+      const m = item.message;
+      const q = m.replyTo;
+      rows.push(
+        <MessageBubble
+          key={key}
+          message={m}
+          pending={null}
+          own={own}
+          status={messageStatus(conv, m, meId)}
+          senderName={nameOf(m.senderId)}
+          showSender={conv.kind === 'group' && newRun}
+          quote={q ? { quote: q, local: byId.get(q.id), senderName: nameOf(q.senderId) } : null}
+          seenBy={lastOwn?.id === m.id ? seenText : null}
+          tabbable={key === tabbableKey}
+          onReply={props.onReply}
+          onEdit={props.onEdit}
+          onDelete={props.onDelete}
+          onQuoteClick={jumpTo}
+          onRetry={retrySend}
+          onDiscard={discardSend}
+        />,
+      );
+    } else {
+      const p = item.item;
+      const q = p.replyTo;
+      rows.push(
+        <MessageBubble
+          key={key}
+          message={null}
+          pending={p}
+          own
+          status={p.status}
+          senderName={nameOf(meId)}
+          showSender={false}
+          quote={q ? { quote: q, local: byId.get(q.id), senderName: nameOf(q.senderId) } : null}
+          seenBy={null}
+          tabbable={key === tabbableKey}
+          onReply={props.onReply}
+          onEdit={props.onEdit}
+          onDelete={props.onDelete}
+          onQuoteClick={jumpTo}
+          onRetry={retrySend}
+          onDiscard={discardSend}
+        />,
+      );
+    }
+  }
+
+  return (
+    <div className="thread-wrap">
+      <div
+        ref={scrollRef}
+        className="thread-scroll"
+        data-testid="thread"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-busy={!props.loaded}
+        aria-label={t('thread.label')}
+        onScroll={updateBottom}
+        onKeyDown={onKeyDown}
+        onFocus={onFocus}
+        tabIndex={-1}
+        id="thread"
+      >
+        <div className="thread-inner">
+          <div ref={topRef} className="thread-top">
+            {props.loaded && !props.hasMore && items.length > 0 && <p className="thread-start">{t('thread.start')}</p>}
+            {loadingOlder && <p className="thread-loading">{t('thread.loadingOlder')}</p>}
+            {olderError && (
+              <p className="thread-error">
+                {olderError}{' '}
+                <button type="button" className="link-button" onClick={() => setOlderError(null)}>
+                  {t('common.retry')}
+                </button>
+              </p>
+            )}
+          </div>
+          {props.loaded && items.length === 0 && <p className="thread-empty">{t('thread.empty')}</p>}
+          {!props.loaded && items.length === 0 && <p className="thread-loading">{t('common.loading')}</p>}
+          {rows}
+        </div>
+      </div>
+      {!atBottom && (
+        <button
+          type="button"
+          className="jump-button"
+          onClick={() => scrollToBottom(true)}
+          aria-label={t('thread.jumpToLatest')}
+        >
+          {unseen > 0 && <span>{t('thread.newMessages', { count: unseen })}</span>}
+          <IconDown size={18} />
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { memo } from 'react';
+import { linkify } from '../lib/linkify.ts';
+
+/** Message text as React text nodes, with http(s) links as safe anchors. Never raw HTML. */
+export const MessageText = memo(function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((seg, i) =>
+        seg.kind === 'link' ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: segments of a fixed text
+          <a key={i} href={seg.href} target="_blank" rel="noopener noreferrer nofollow">
+            {seg.text}
+          </a>
+        ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: segments of a fixed text
+          <span key={i}>{seg.text}</span>
+        ),
+      )}
+    </>
+  );
+});

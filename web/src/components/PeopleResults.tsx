@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import type { UserView } from '../../../protocol/views.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { Avatar } from './Avatar.tsx';
+import type { PeopleSearch } from './usePeopleSearch.ts';
+
+/** A list of people found, each a button (`people-result`). */
+export function PeopleResults({
+  search,
+  query,
+  onPick,
+  labelFor,
+  isDisabled,
+  renderAction,
+  isSelected,
+}: {
+  search: PeopleSearch;
+  query: string;
+  onPick: (u: UserView) => void;
+  labelFor: (u: UserView) => string;
+  isDisabled?: (u: UserView) => boolean;
+  renderAction?: (u: UserView) => ReactNode;
+  isSelected?: (u: UserView) => boolean;
+}) {
+  const { t, te } = useI18n();
+  if (!query.trim()) return null;
+  return (
+    <div className="people-results" aria-live="polite">
+      {search.searching && search.results.length === 0 && <p className="field-hint">{t('sidebar.search.searching')}</p>}
+      {search.error && <p className="form-error">{te(search.error)}</p>}
+      {!search.searching && !search.error && search.answered && search.results.length === 0 && (
+        <p className="field-hint">{t('sidebar.search.none')}</p>
+      )}
+      {search.results.length > 0 && (
+        <ul className="people-list">
+          {search.results.map((u) => (
+            <li key={u.id}>
+              <button
+                type="button"
+                className="person"
+                data-testid="people-result"
+                data-user-id={u.id}
+                disabled={isDisabled?.(u)}
+                aria-pressed={isSelected ? isSelected(u) : undefined}
+                onClick={() => onPick(u)}
+                aria-label={labelFor(u)}
+              >
+                <Avatar id={u.id} name={u.displayName} size={32} />
+                <span className="person-name">
+                  {u.displayName}
+                  <span className="member-username">@{u.username}</span>
+                </span>
+                {renderAction?.(u)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

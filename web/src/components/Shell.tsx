@@ -1,0 +1,77 @@
+import { useEffect, useRef, useState } from 'react';
+import { navigate, useRoute } from '../app/router.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { conversationList, totalUnread } from '../state/selectors.ts';
+import { store, useSelect } from '../state/store.ts';
+import { IconChat } from './Icons.tsx';
+import { NewGroupDialog } from './NewGroupDialog.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
+import { Sidebar, type SidebarHandle } from './Sidebar.tsx';
+import { ThreadPane } from './ThreadPane.tsx';
+import { Toasts } from './Toasts.tsx';
+import '../styles/layout.css';
+
+/** Signed-in layout: list + thread side by side (≥ 720 px), or one of them with a back button. */
+export function Shell() {
+  const { conversationId } = useRoute();
+  const { t } = useI18n();
+  const [dialog, setDialog] = useState<'settings' | 'newGroup' | null>(null);
+  const sidebarRef = useRef<SidebarHandle>(null);
+
+  // Keyboard: Alt+↑/↓ moves between conversations, Ctrl/⌘+K searches people.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('dialog[open]')) return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        if (conversationId && window.matchMedia('(max-width: 719px)').matches) navigate(null);
+        requestAnimationFrame(() => sidebarRef.current?.focusSearch());
+        return;
+      }
+      if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        const list = conversationList(store.getSnapshot());
+        if (list.length === 0) return;
+        e.preventDefault();
+        const at = list.findIndex((c) => c.id === conversationId);
+        const next =
+          e.key === 'ArrowUp' ? (at <= 0 ? list.length - 1 : at - 1) : at < 0 || at >= list.length - 1 ? 0 : at + 1;
+        const target = list[next];
+        if (target) navigate(target.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [conversationId]);
+
+  const unread = useSelect(totalUnread);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${t('app.name')}` : t('app.name');
+  }, [t, unread]);
+
+  return (
+    <div className={`shell ${conversationId ? 'shell-thread-open' : 'shell-list-open'}`}>
+      <a href="#thread" className="skip-link">
+        {t('app.skipToMessages')}
+      </a>
+      <Sidebar
+        ref={sidebarRef}
+        activeId={conversationId}
+        onOpenSettings={() => setDialog('settings')}
+        onNewGroup={() => setDialog('newGroup')}
+      />
+      <main className="main-pane">
+        {conversationId ? (
+          <ThreadPane key={conversationId} conversationId={conversationId} />
+        ) : (
+          <div className="thread-empty-state">
+            <IconChat size={48} />
+            <p>{t('thread.noConversation')}</p>
+          </div>
+        )}
+      </main>
+      {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'newGroup' && <NewGroupDialog onClose={() => setDialog(null)} />}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { limits } from '../../../protocol/limits.ts';
+import type { UserView } from '../../../protocol/views.ts';
+import { startDirect } from '../app/actions.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { conversationList, displayNameOf } from '../state/selectors.ts';
+import { useAppState } from '../state/store.ts';
+import { Avatar } from './Avatar.tsx';
+import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { ConversationItem } from './ConversationItem.tsx';
+import { IconClose, IconPlus, IconSearch, IconSettings } from './Icons.tsx';
+import { PeopleResults } from './PeopleResults.tsx';
+import { useConversationTitle } from './useConversationTitle.ts';
+import { usePeopleSearch } from './usePeopleSearch.ts';
+import '../styles/sidebar.css';
+
+export interface SidebarHandle {
+  focusSearch(): void;
+  clearSearch(): void;
+}
+
+/** The list side: header with actions, people search, conversations by latest activity. */
+export const Sidebar = forwardRef<
+  SidebarHandle,
+  { activeId: string | null; onOpenSettings: () => void; onNewGroup: () => void }
+>(function Sidebar({ activeId, onOpenSettings, onNewGroup }, ref) {
+  const state = useAppState();
+  const { t, te } = useI18n();
+  const [query, setQuery] = useState('');
+  const [startError, setStartError] = useState<string | null>(null);
+  const search = usePeopleSearch(query);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const titleOf = useConversationTitle();
+  const now = Date.now();
+  const list = useMemo(() => conversationList(state), [state]);
+  const meId = state.me?.id;
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      focusSearch: () => {
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      },
+      clearSearch: () => setQuery(''),
+    }),
+    [],
+  );
+
+  const start = async (user: UserView) => {
+    setStartError(null);
+    try {
+      await startDirect(user);
+      setQuery('');
+    } catch (e) {
+      setStartError(te(errorIdOf(e)));
+    }
+  };
+
+  return (
+    <aside className="sidebar" aria-label={t('sidebar.label')}>
+      <header className="sidebar-header">
+        {state.me && <Avatar id={state.me.id} name={state.me.displayName} size={32} />}
+        <h1 className="sidebar-title">{t('app.name')}</h1>
+        <ConnectionStatus />
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="new-group-button"
+          onClick={() => {
+            setQuery('');
+            onNewGroup();
+          }}
+          aria-label={t('sidebar.newGroup')}
+          title={t('sidebar.newGroup')}
+          aria-haspopup="dialog"
+        >
+          <IconPlus />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="settings-button"
+          onClick={() => {
+            setQuery('');
+            onOpenSettings();
+          }}
+          aria-label={t('sidebar.settings')}
+          title={t('sidebar.settings')}
+          aria-haspopup="dialog"
+        >
+          <IconSettings />
+        </button>
+      </header>
+      <search className="sidebar-search">
+        <label htmlFor="people-search" className="sr-only">
+          {t('sidebar.search.label')}
+        </label>
+        <span className="search-icon" aria-hidden="true">
+          <IconSearch size={16} />
+        </span>
+        <input
+          ref={searchRef}
+          id="people-search"
+          type="search"
+          className="input search-input"
+          data-testid="people-search"
+          placeholder={t('sidebar.search.placeholder')}
+          value={query}
+          maxLength={limits.userSearch.queryMax}
+          autoComplete="off"
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setStartError(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && query) {
+              e.preventDefault();
+              setQuery('');
+            } else if (e.key === 'ArrowDown') {
+              const first = document.querySelector<HTMLElement>('.sidebar [data-testid="people-result"]');
+              if (first) {
+                e.preventDefault();
+                first.focus();
+              }
+            }
+          }}
+        />
+        {query && (
+          <button
+            type="button"
+            className="icon-button search-clear"
+            onClick={() => setQuery('')}
+            aria-label={t('sidebar.search.clear')}
+          >
+            <IconClose size={16} />
+          </button>
+        )}
+      </search>
+      {query.trim() && (
+        <section className="sidebar-people" aria-label={t('sidebar.search.results')}>
+          <PeopleResults
+            search={search}
+            query={query}
+            onPick={(u) => void start(u)}
+            labelFor={(u) => `${u.displayName} (@${u.username})`}
+          />
+          {startError && (
+            <p className="form-error" role="alert">
+              {startError}
+            </p>
+          )}
+        </section>
+      )}
+      <nav className="conversation-nav" aria-label={t('sidebar.label')}>
+        {list.length === 0 ? (
+          <p className="sidebar-empty">{t('sidebar.empty')}</p>
+        ) : (
+          <ul className="conversation-list">
+            {list.map((c) => {
+              const typing = Object.entries(state.typing[c.id] ?? {}).some(([u, until]) => u !== meId && until > now);
+              const lastSender = c.lastMessage?.senderId;
+              return (
+                <ConversationItem
+                  key={c.id}
+                  conv={c}
+                  title={titleOf(c)}
+                  meId={meId}
+                  senderName={lastSender ? displayNameOf(state, c, lastSender) : null}
+                  typing={typing}
+                  active={c.id === activeId}
+                />
+              );
+            })}
+          </ul>
+        )}
+      </nav>
+    </aside>
+  );
+});

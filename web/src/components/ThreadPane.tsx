@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { MessageView } from '../../../protocol/views.ts';
+import { deleteMessage } from '../app/actions.ts';
+import { loadLatest } from '../app/history.ts';
+import { navigate } from '../app/router.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { displayNameOf, lastOwnMessage, threadItems, typingUsers } from '../state/selectors.ts';
+import { useAppState } from '../state/store.ts';
+import { Avatar } from './Avatar.tsx';
+import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { GroupPanel } from './GroupPanel.tsx';
+import { IconBack, IconUsers } from './Icons.tsx';
+import { MessageList } from './MessageList.tsx';
+import { TypingIndicator } from './TypingIndicator.tsx';
+import { useConversationTitle } from './useConversationTitle.ts';
+import { useReadTracker } from './useReadTracker.ts';
+import '../styles/thread.css';
+
+/** One open conversation: header, messages, typing line, composer (or a read-only notice). */
+export function ThreadPane({ conversationId }: { conversationId: string }) {
+  const state = useAppState();
+  const { t, te } = useI18n();
+  const conv = state.conversations[conversationId];
+  const thread = state.threads[conversationId];
+  const meId = state.me?.id ?? '';
+  const removed = state.removed[conversationId];
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [mode, setMode] = useState<ComposerMode>(null);
+  const [toDelete, setToDelete] = useState<MessageView | null>(null);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [atBottom, setAtBottom] = useState(true);
+  const composerRef = useRef<ComposerHandle>(null);
+  const titleOf = useConversationTitle();
+
+  const loaded = thread?.loaded ?? false;
+  useEffect(() => {
+    if (!conv || loaded || removed || loadError) return;
+    loadLatest(conversationId).catch((e: unknown) => setLoadError(te(errorIdOf(e))));
+  }, [conversationId, conv, loaded, removed, loadError, te]);
+
+  const items = useMemo(() => threadItems(state, conversationId), [state, conversationId]);
+  const messages = thread?.messages;
+  const lastOwn = useMemo(() => lastOwnMessage(messages ?? [], meId), [messages, meId]);
+  // Expired signals are pruned from the store on time, so reading the clock here is enough.
+  const typing = typingUsers(state, conversationId, Date.now());
+
+  const nameOf = useCallback(
+    (userId: string) =>
+      userId === meId ? t('message.you') : (displayNameOf(state, conv, userId) ?? t('conversation.unknownUser')),
+    [state, conv, meId, t],
+  );
+
+  useReadTracker(conversationId, atBottom, conv?.lastSeq ?? 0, !!conv && !removed && loaded);
+
+  // Escape in the thread cancels a reply or edit too.
+  const onReply = useCallback((m: MessageView) => {
+    setMode({ kind: 'reply', message: m });
+    requestAnimationFrame(() => composerRef.current?.focus());
+  }, []);
+  const onEdit = useCallback((m: MessageView) => setMode({ kind: 'edit', message: m }), []);
+  const onDelete = useCallback((m: MessageView) => setToDelete(m), []);
+
+  if (!conv) {
+    return (
+      <section className="thread-pane thread-missing" aria-label={t('thread.label')}>
+        <header className="thread-header">
+          <button
+            type="button"
+            className="icon-button back-button"
+            data-testid="back-button"
+            onClick={() => navigate(null)}
+            aria-label={t('thread.back')}
+          >
+            <IconBack />
+          </button>
+        </header>
+        <p className="thread-placeholder">{state.phase === 'ready' ? t('thread.notFound') : t('common.loading')}</p>
+      </section>
+    );
+  }
+
+  const title = titleOf(conv);
+  const subtitle =
+    typing.length > 0
+      ? t('sidebar.typing')
+      : conv.kind === 'group'
+        ? t('conversation.members', { count: conv.members.length })
+        : t('conversation.direct');
+
+  return (
+    <section className="thread-pane" aria-labelledby="thread-title">
+      <header className="thread-header">
+        <button
+          type="button"
+          className="icon-button back-button"
+          data-testid="back-button"
+          onClick={() => navigate(null)}
+          aria-label={t('thread.back')}
+        >
+          <IconBack />
+        </button>
+        <Avatar id={conv.id} name={title} size={36} group={conv.kind === 'group'} />
+        <div className="thread-heading">
+          <h2 id="thread-title">{title}</h2>
+          <p className="thread-subtitle">{subtitle}</p>
+        </div>
+        {conv.kind === 'group' && !removed && (
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="group-settings-button"
+            onClick={() => setPanelOpen(true)}
+            aria-label={t('group.info')}
+            aria-haspopup="dialog"
+          >
+            <IconUsers />
+          </button>
+        )}
+      </header>
+      {loadError && !loaded ? (
+        <div className="thread-placeholder" role="alert">
+          <p>{t('thread.loadFailed', { error: loadError })}</p>
+          <button type="button" className="button" onClick={() => setLoadError(null)}>
+            {t('common.retry')}
+          </button>
+        </div>
+      ) : (
+        <MessageList
+          conversationId={conversationId}
+          conv={conv}
+          items={items}
+          messages={messages ?? []}
+          hasMore={thread?.hasMore ?? false}
+          loaded={loaded}
+          meId={meId}
+          nameOf={nameOf}
+          onReply={onReply}
+          onEdit={onEdit}
+          onDelete={onDelete}
+          onAtBottomChange={setAtBottom}
+        />
+      )}
+      {removed ? (
+        <p className="thread-readonly" role="status">
+          {t('thread.notMember')}
+        </p>
+      ) : (
+        <>
+          <TypingIndicator users={typing} />
+          <Composer
+            ref={composerRef}
+            conversationId={conversationId}
+            mode={mode}
+            setMode={setMode}
+            lastOwnMessage={lastOwn}
+            nameOf={nameOf}
+          />
+        </>
+      )}
+      {toDelete && (
+        <ConfirmDialog
+          title={t('confirmDelete.title')}
+          body={t('confirmDelete.body')}
+          confirmLabel={t('confirmDelete.confirm')}
+          confirmTestId="confirm-delete"
+          onConfirm={async () => {
+            await deleteMessage(toDelete.id);
+            if (mode?.message.id === toDelete.id) setMode(null);
+          }}
+          onClose={() => setToDelete(null)}
+        />
+      )}
+      {panelOpen && conv.kind === 'group' && (
+        <GroupPanel conversationId={conversationId} onClose={() => setPanelOpen(false)} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+import { test } from 'node:test';
+
+/**
+ * Smoke test: server-render the main screens from a populated store (no DOM needed) and check the
+ * data-testid contract and that text is escaped. Effects do not run in server rendering.
+ */
+register(
+  'data:text/javascript,export async function load(url, context, next) { if (url.endsWith(".css")) return { format: "module", source: "", shortCircuit: true }; return next(url, context); }',
+);
+
+const { renderToString } = await import('react-dom/server');
+const { createElement } = await import('react');
+const { store } = await import('../state/store.ts');
+const { applySnapshot, applyEvent } = await import('../state/apply.ts');
+const { addPending, markFailed } = await import('../state/local.ts');
+const { App } = await import('./App.tsx');
+const { ThreadPane } = await import('./ThreadPane.tsx');
+const { SettingsDialog } = await import('./SettingsDialog.tsx');
+const { NewGroupDialog } = await import('./NewGroupDialog.tsx');
+const { GroupPanel } = await import('./GroupPanel.tsx');
+const fx = await import('../state/fixtures.test-helpers.ts');
+
+const html = (el: Parameters<typeof renderToString>[0]) => renderToString(el);
+
+test('sign-in screen has the auth contract', () => {
+  store.update((s) => ({ ...s, phase: 'signedOut' }));
+  const out = html(createElement(App));
+  for (const id of ['auth-username', 'auth-password', 'auth-submit', 'auth-switch', 'language-select']) {
+    assert.match(out, new RegExp(`data-testid="${id}"`), id);
+  }
+  assert.doesNotMatch(out, /data-testid="auth-display-name"/, 'display name only when signing up');
+});
+
+test('signed-in shell: list, thread with own/others/pending/failed messages, composer', () => {
+  store.update((s) => {
+    let n = applySnapshot(
+      {
+        ...s,
+        phase: 'ready',
+        connection: 'online',
+        me: { ...fx.me, createdAt: '2024-01-01T00:00:00.000Z' },
+        sessionId: 's1',
+      },
+      {
+        cursor: 1,
+        conversations: [
+          fx.conv({ members: [fx.member(fx.me), fx.member(fx.ana, 2, 1), fx.member(fx.ben, 2, 2)] }),
+          fx.conv({ id: 'c2', kind: 'direct', title: null, members: [fx.member(fx.me), fx.member(fx.ana)] }),
+        ],
+      },
+    );
+    n = applyEvent(n, {
+      type: 'message.created',
+      conversationId: 'c1',
+      message: fx.msg(1, fx.me.id, { text: 'see https://example.com <script>alert(1)</script>' }),
+    });
+    n = applyEvent(n, {
+      type: 'message.created',
+      conversationId: 'c1',
+      message: fx.msg(2, fx.ana.id, {
+        replyTo: { id: 'm1', senderId: fx.me.id, text: 'see', deleted: false },
+        editedAt: '2024-01-01T12:00:00.000Z',
+      }),
+    });
+    n = applyEvent(n, {
+      type: 'message.created',
+      conversationId: 'c1',
+      message: fx.msg(3, fx.ana.id, { text: null, deletedAt: '2024-01-01T12:00:00.000Z' }),
+    });
+    n = addPending(addPending(n, fx.pending('pending-aaa')), fx.pending('pending-bbb'));
+    n = markFailed(n, 'pending-bbb', 'message_too_long');
+    return {
+      ...n,
+      threads: { ...n.threads, c1: { ...(n.threads.c1 ?? { messages: [] }), loaded: true, hasMore: false } },
+    };
+  });
+  const shell = html(createElement(App));
+  assert.match(
+    shell,
+    /data-testid="conversation-item"[^>]*data-conversation-id="c1"|data-conversation-id="c1"[^>]*data-testid="conversation-item"/,
+  );
+  assert.match(shell, /data-testid="unread-badge"[^>]*>1</, 'm2 is unread; m3 arrived deleted');
+  assert.match(
+    shell,
+    /data-testid="connection-status"[^>]*data-state="online"|data-state="online"[^>]*data-testid="connection-status"/,
+  );
+  for (const id of ['people-search', 'new-group-button', 'settings-button'])
+    assert.match(shell, new RegExp(`data-testid="${id}"`), id);
+
+  const thread = html(createElement(ThreadPane, { conversationId: 'c1' }));
+  for (const id of [
+    'thread',
+    'composer',
+    'send-button',
+    'typing-indicator',
+    'message-quote',
+    'edited-label',
+    'seen-by',
+    'group-settings-button',
+    'back-button',
+    'message-actions',
+  ]) {
+    assert.match(thread, new RegExp(`data-testid="${id}"`), id);
+  }
+  assert.match(thread, /role="log"/);
+  assert.match(thread, /aria-live="polite"/);
+  assert.match(thread, /data-status="read"/, 'read by everyone (Ana 1, Ben 2 ≥ seq 1)');
+  assert.match(thread, /data-status="received"/);
+  assert.match(thread, /data-status="pending"/);
+  assert.match(thread, /data-status="failed"/);
+  assert.match(thread, /data-message-id=""/);
+  assert.match(thread, /data-client-id="pending-aaa"/);
+  assert.match(thread, /<a href="https:\/\/example.com\/" target="_blank" rel="noopener noreferrer nofollow">/);
+  assert.match(thread, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.doesNotMatch(thread, /<script>/);
+  assert.match(thread, /This message was deleted/);
+  assert.match(thread, /Seen by Ana, Ben/);
+});
+
+test('dialogs render their contract', () => {
+  const settings = html(createElement(SettingsDialog, { onClose: () => {} }));
+  for (const id of ['display-name-input', 'display-name-save', 'language-select', 'signout-button']) {
+    assert.match(settings, new RegExp(`data-testid="${id}"`), id);
+  }
+  const group = html(createElement(NewGroupDialog, { onClose: () => {} }));
+  for (const id of ['group-title-input', 'group-create-submit'])
+    assert.match(group, new RegExp(`data-testid="${id}"`), id);
+  const panel = html(createElement(GroupPanel, { conversationId: 'c1', onClose: () => {} }));
+  for (const id of ['member-item', 'leave-group', 'add-member-search'])
+    assert.match(panel, new RegExp(`data-testid="${id}"`), id);
+});

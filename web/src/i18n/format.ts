@@ -1,0 +1,53 @@
+import type { Locale } from './translate.ts';
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+function dtf(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** Local calendar day of an ISO date, as a comparable key. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function formatTime(locale: Locale, iso: string): string {
+  return dtf(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+export function formatDateTime(locale: Locale, iso: string): string {
+  return dtf(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** "today" / "yesterday" are left to the caller (they are catalogue entries); this formats other days. */
+export function formatDay(locale: Locale, iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const sameYear = d.getFullYear() === now.getFullYear();
+  return dtf(locale, sameYear ? { weekday: 'long', day: 'numeric', month: 'long' } : { dateStyle: 'long' }).format(d);
+}
+
+export type DayRelation = 'today' | 'yesterday' | 'other';
+export function dayRelation(iso: string, now: Date = new Date()): DayRelation {
+  const key = dayKey(iso);
+  if (key === dayKey(now.toISOString())) return 'today';
+  const y = new Date(now);
+  y.setDate(y.getDate() - 1);
+  if (key === dayKey(y.toISOString())) return 'yesterday';
+  return 'other';
+}
+
+/** Short stamp for the conversation list: time today, weekday this week, date otherwise. */
+export function formatListStamp(locale: Locale, iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (dayRelation(iso, now) === 'today') return formatTime(locale, iso);
+  const ageDays = (now.getTime() - d.getTime()) / 86_400_000;
+  if (ageDays < 6) return dtf(locale, { weekday: 'short' }).format(d);
+  if (d.getFullYear() === now.getFullYear()) return dtf(locale, { day: 'numeric', month: 'short' }).format(d);
+  return dtf(locale, { dateStyle: 'short' }).format(d);
+}

@@ -1,0 +1,32 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import type { ErrorId } from '../../../protocol/errors.ts';
+import { formatDateTime, formatDay, formatListStamp, formatTime } from './format.ts';
+import { getLocale, subscribeLocale } from './locale.ts';
+import { type Locale, makeTranslate, type Translate, translateError } from './translate.ts';
+
+export interface I18n {
+  locale: Locale;
+  t: Translate;
+  /** Sentence for an error id. */
+  te: (id: ErrorId | 'network' | 'unknown') => string;
+  time: (iso: string) => string;
+  dateTime: (iso: string) => string;
+  day: (iso: string) => string;
+  stamp: (iso: string) => string;
+}
+
+export function useI18n(): I18n {
+  const locale = useSyncExternalStore(subscribeLocale, getLocale, getLocale);
+  return useMemo(
+    () => ({
+      locale,
+      t: makeTranslate(locale),
+      te: (id) => translateError(locale, id),
+      time: (iso) => formatTime(locale, iso),
+      dateTime: (iso) => formatDateTime(locale, iso),
+      day: (iso) => formatDay(locale, iso),
+      stamp: (iso) => formatListStamp(locale, iso),
+    }),
+    [locale],
+  );
+}

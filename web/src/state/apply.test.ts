@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DomainEvent } from '../../../protocol/events.ts';
+import { advanceCursor, applyEvent, applyEventFrame, applyMessage } from './apply.ts';
+import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
+import { addPending, applyHistory, markFailed, markReadLocally } from './local.ts';
+import { threadItems } from './selectors.ts';
+import type { State } from './types.ts';
+
+const created = (m: ReturnType<typeof msg>): DomainEvent => ({
+  type: 'message.created',
+  conversationId: m.conversationId,
+  message: m,
+});
+const applyAll = (s: State, events: DomainEvent[]) => events.reduce(applyEvent, s);
+
+function assertIdempotent(s: State, event: DomainEvent) {
+  const once = applyEvent(s, event);
+  const twice = applyEvent(once, event);
+  assert.deepEqual(twice, once, `${event.type} applied twice differs`);
+  assert.equal(twice, once, `${event.type} applied twice should return the same object`);
+}
+
+describe('message.created', () => {
+  test('bumps lastSeq, lastMessage, activity and unread for someone else’s message', () => {
+    const s = applyEvent(stateWith([conv()]), created(msg(1, ana.id)));
+    const c = s.conversations.c1;
+    assert.equal(c?.lastSeq, 1);
+    assert.equal(c?.lastMessage?.id, 'm1');
+    assert.equal(c?.unread, 1);
+    assert.equal(c?.lastActivityAt, msg(1, ana.id).createdAt);
+    assert.deepEqual(
+      s.threads.c1?.messages.map((m) => m.id),
+      ['m1'],
+    );
+  });
+
+  test('my own messages do not count as unread', () => {
+    const s = applyEvent(stateWith([conv()]), created(msg(1, me.id)));
+    assert.equal(s.conversations.c1?.unread, 0);
+    assert.equal(s.conversations.c1?.lastSeq, 1);
+  });
+
+  test('is idempotent, also for an event already reflected in the snapshot', () => {
+    const base = stateWith([conv()]);
+    for (const e of [created(msg(1, ana.id)), created(msg(2, me.id))]) assertIdempotent(base, e);
+    // Snapshot already holds seq 5 with unread 1; replaying seq 5 and an older seq 4 changes no counter.
+    const snap = stateWith([conv({ lastSeq: 5, unread: 1, lastMessage: msg(5, ana.id) })]);
+    const after = applyAll(snap, [created(msg(5, ana.id)), created(msg(4, ana.id))]);
+    assert.equal(after.conversations.c1?.unread, 1);
+    assert.equal(after.conversations.c1?.lastSeq, 5);
+    assert.equal(after.conversations.c1?.lastMessage?.id, 'm5');
+  });
+
+  test('keeps messages sorted by seq and unique by id whatever the arrival order', () => {
+    const s = applyAll(
+      stateWith([conv()]),
+      [3, 1, 2, 3, 1].map((n) => created(msg(n, ana.id))),
+    );
+    assert.deepEqual(
+      s.threads.c1?.messages.map((m) => m.seq),
+      [1, 2, 3],
+    );
+    assert.equal(s.conversations.c1?.lastSeq, 3);
+    // Only seq 3 moved lastSeq past what was known after it; 1 and 2 arrived late.
+    assert.equal(s.conversations.c1?.unread, 1);
+  });
+
+  test('a message from someone clears their typing indicator', () => {
+    const s0 = { ...stateWith([conv()]), typing: { c1: { [ana.id]: Date.now() + 5000 } } };
+    const s = applyEvent(s0, created(msg(1, ana.id)));
+    assert.deepEqual(s.typing.c1, {});
+  });
+});
+
+describe('pending → acknowledged', () => {
+  test('the ack replaces the pending bubble; the later event adds no second bubble', () => {
+    let s = addPending(stateWith([conv()]), pending('client-abc-1'));
+    assert.equal(threadItems(s, 'c1').length, 1);
+    assert.equal(threadItems(s, 'c1')[0]?.kind, 'pending');
+    const stored = msg(1, me.id, { clientId: 'client-abc-1', text: 'hello' });
+    s = applyMessage(s, stored); // the ack
+    assert.equal(s.outbox.length, 0);
+    s = applyEvent(s, created(stored)); // e.g. replayed after reconnect
+    const items = threadItems(s, 'c1');
+    assert.equal(items.length, 1);
+    assert.equal(items[0]?.kind, 'message');
+  });
+
+  test('a message.created from another tab with my clientId replaces the pending bubble', () => {
+    let s = addPending(stateWith([conv()]), pending('client-xyz-2'));
+    s = applyEvent(s, created(msg(1, me.id, { clientId: 'client-xyz-2' })));
+    assert.equal(s.outbox.length, 0);
+    assert.deepEqual(
+      threadItems(s, 'c1').map((i) => i.kind),
+      ['message'],
+    );
+  });
+
+  test('a failed send stays until retried or discarded, and other clientIds are untouched', () => {
+    let s = addPending(addPending(stateWith([conv()]), pending('aaaaaaaa1')), pending('bbbbbbbb2'));
+    s = markFailed(s, 'aaaaaaaa1', 'message_too_long');
+    s = applyEvent(s, created(msg(1, me.id, { clientId: 'bbbbbbbb2' })));
+    assert.deepEqual(
+      s.outbox.map((o) => [o.clientId, o.status, o.error]),
+      [['aaaaaaaa1', 'failed', 'message_too_long']],
+    );
+    assert.equal(addPending(s, pending('aaaaaaaa1')), s, 'adding the same clientId twice is a no-op');
+  });
+});
+
+describe('edits and deletions', () => {
+  const base = () => applyAll(stateWith([conv()]), [created(msg(1, ana.id)), created(msg(2, ana.id))]);
+
+  test('an edit replaces the text, an older edit does not win over a newer one', () => {
+    const e1 = msg(2, ana.id, { text: 'v1', editedAt: '2024-01-02T00:00:00.000Z' });
+    const e2 = msg(2, ana.id, { text: 'v2', editedAt: '2024-01-03T00:00:00.000Z' });
+    const s = applyAll(base(), [
+      { type: 'message.edited', conversationId: 'c1', message: e2 },
+      { type: 'message.edited', conversationId: 'c1', message: e1 },
+    ]);
+    assert.equal(s.threads.c1?.messages[1]?.text, 'v2');
+    assert.equal(s.conversations.c1?.lastMessage?.text, 'v2');
+    assertIdempotent(base(), { type: 'message.edited', conversationId: 'c1', message: e1 });
+  });
+
+  test('a deletion is final and lowers unread exactly once', () => {
+    const s0 = base();
+    assert.equal(s0.conversations.c1?.unread, 2);
+    const del: DomainEvent = {
+      type: 'message.deleted',
+      conversationId: 'c1',
+      message: msg(2, ana.id, { text: null, deletedAt: '2024-01-02T00:00:00.000Z' }),
+    };
+    const s1 = applyEvent(s0, del);
+    assert.equal(s1.conversations.c1?.unread, 1);
+    assert.equal(s1.threads.c1?.messages[1]?.text, null);
+    assert.equal(s1.conversations.c1?.lastMessage?.deletedAt, '2024-01-02T00:00:00.000Z');
+    assertIdempotent(s0, del);
+    const late = applyEvent(s1, {
+      type: 'message.edited',
+      conversationId: 'c1',
+      message: msg(2, ana.id, { text: 'zombie', editedAt: '2024-01-05T00:00:00.000Z' }),
+    });
+    assert.equal(late.threads.c1?.messages[1]?.text, null);
+  });
+
+  test('deleting a message never seen before lowers unread once', () => {
+    const s0 = stateWith([conv({ lastSeq: 9, unread: 3, lastMessage: msg(9, ana.id) })]);
+    const del: DomainEvent = {
+      type: 'message.deleted',
+      conversationId: 'c1',
+      message: msg(8, ana.id, { text: null, deletedAt: '2024-01-02T00:00:00.000Z' }),
+    };
+    assert.equal(applyEvent(s0, del).conversations.c1?.unread, 2);
+    assertIdempotent(s0, del);
+  });
+});
+
+describe('receipts', () => {
+  const rc = (userId: string, deliveredSeq: number, readSeq: number): DomainEvent => ({
+    type: 'receipt.updated',
+    conversationId: 'c1',
+    userId,
+    deliveredSeq,
+    readSeq,
+  });
+
+  test('watermarks only move forward, and read implies delivered', () => {
+    const s = applyAll(stateWith([conv({ lastSeq: 10 })]), [rc(ana.id, 5, 3), rc(ana.id, 4, 2), rc(ana.id, 2, 7)]);
+    const a = s.conversations.c1?.members.find((m) => m.user.id === ana.id);
+    assert.deepEqual([a?.deliveredSeq, a?.readSeq], [7, 7]);
+    assertIdempotent(s, rc(ana.id, 5, 3));
+  });
+
+  test('my own read receipt (from another tab) clears unread', () => {
+    let s = applyAll(
+      stateWith([conv()]),
+      [1, 2, 3].map((n) => created(msg(n, ana.id))),
+    );
+    assert.equal(s.conversations.c1?.unread, 3);
+    s = applyHistory(s, 'c1', { messages: s.threads.c1?.messages ?? [], hasMore: false }, 'latest');
+    s = applyEvent(s, rc(me.id, 3, 2));
+    assert.equal(s.conversations.c1?.unread, 1);
+    s = applyEvent(s, rc(me.id, 3, 3));
+    assert.equal(s.conversations.c1?.unread, 0);
+  });
+
+  test('reading locally clears the badge at once', () => {
+    let s = applyAll(
+      stateWith([conv()]),
+      [1, 2].map((n) => created(msg(n, ana.id))),
+    );
+    s = markReadLocally(s, 'c1', 2);
+    assert.equal(s.conversations.c1?.unread, 0);
+    assert.equal(s.conversations.c1?.members.find((m) => m.user.id === me.id)?.readSeq, 2);
+    assert.equal(markReadLocally(s, 'c1', 2), s);
+  });
+});
+
+describe('membership', () => {
+  test('member.added, role_changed and removed are idempotent', () => {
+    const s0 = stateWith([conv()]);
+    const added: DomainEvent = { type: 'member.added', conversationId: 'c1', user: cat, role: 'member', by: me.id };
+    assertIdempotent(s0, added);
+    const s1 = applyEvent(s0, added);
+    assert.equal(s1.conversations.c1?.members.length, 4);
+    const role: DomainEvent = { type: 'member.role_changed', conversationId: 'c1', userId: cat.id, role: 'admin' };
+    assertIdempotent(s1, role);
+    const removed: DomainEvent = {
+      type: 'member.removed',
+      conversationId: 'c1',
+      userId: ben.id,
+      by: me.id,
+      reason: 'removed',
+    };
+    assertIdempotent(s1, removed);
+    assert.deepEqual(
+      applyEvent(s1, removed).conversations.c1?.members.map((m) => m.user.id),
+      [me.id, ana.id, cat.id],
+    );
+  });
+
+  test('when I am removed the conversation leaves the list and pending sends fail', () => {
+    let s = addPending(stateWith([conv(), conv({ id: 'c2' })]), pending('pending-1'));
+    const ev: DomainEvent = {
+      type: 'member.removed',
+      conversationId: 'c1',
+      userId: me.id,
+      by: ana.id,
+      reason: 'removed',
+    };
+    assertIdempotent(s, ev);
+    s = applyEvent(s, ev);
+    assert.equal(s.removed.c1, 'removed');
+    assert.ok(s.conversations.c1, 'kept so that an open thread can show read-only');
+    assert.equal(s.outbox[0]?.status, 'failed');
+    assert.equal(s.outbox[0]?.error, 'not_member');
+    // Being added again brings it back.
+    s = applyEvent(s, { type: 'conversation.joined', conversationId: 'c1', conversation: conv() });
+    assert.equal(s.removed.c1, undefined);
+  });
+
+  test('conversation.joined merges without moving counters backwards', () => {
+    const s0 = stateWith([
+      conv({ lastSeq: 7, unread: 2, lastMessage: msg(7, ana.id), members: [member(me), member(ana, 6, 5)] }),
+    ]);
+    const stale: DomainEvent = {
+      type: 'conversation.joined',
+      conversationId: 'c1',
+      conversation: conv({ lastSeq: 3, unread: 1, members: [member(me), member(ana, 1, 1)] }),
+    };
+    const s1 = applyEvent(s0, stale);
+    assert.equal(s1.conversations.c1?.lastSeq, 7);
+    assert.equal(s1.conversations.c1?.unread, 2);
+    assert.equal(s1.conversations.c1?.members[1]?.readSeq, 5);
+    assertIdempotent(s0, stale);
+  });
+
+  test('title and display name updates', () => {
+    const s0 = stateWith([conv()]);
+    const t: DomainEvent = { type: 'conversation.updated', conversationId: 'c1', title: 'New', by: ana.id };
+    assertIdempotent(s0, t);
+    assert.equal(applyEvent(s0, t).conversations.c1?.title, 'New');
+    const u: DomainEvent = { type: 'user.updated', conversationId: null, user: { ...me, displayName: 'Moi' } };
+    assertIdempotent(s0, u);
+    const s1 = applyEvent(s0, u);
+    assert.equal(s1.me?.displayName, 'Moi');
+    assert.equal(s1.conversations.c1?.members[0]?.user.displayName, 'Moi');
+  });
+
+  test('session.revoked is recorded once', () => {
+    assertIdempotent(stateWith([]), { type: 'session.revoked', conversationId: null, sessionId: 's9' });
+  });
+});
+
+describe('cursor', () => {
+  test('event frames at or below the cursor are skipped; the cursor only moves forward', () => {
+    const s0 = stateWith([conv()], 10);
+    const s1 = applyEventFrame(s0, 10, created(msg(1, ana.id)));
+    assert.equal(s1, s0);
+    const s2 = applyEventFrame(s0, 12, created(msg(1, ana.id)));
+    assert.equal(s2.cursor, 12);
+    assert.equal(s2.conversations.c1?.unread, 1);
+    assert.equal(applyEventFrame(s2, 11, created(msg(2, ana.id))), s2);
+    assert.equal(advanceCursor(s2, 5).cursor, 12);
+    assert.equal(advanceCursor(s2, 20).cursor, 20);
+  });
+});

@@ -1,0 +1,244 @@
+import type { ConversationsResponse } from '../../../protocol/api.ts';
+import type { DomainEvent } from '../../../protocol/events.ts';
+import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
+import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead } from './conversation.ts';
+import { emptyThread, findMessage, upsertMessage } from './thread.ts';
+import type { State } from './types.ts';
+
+/**
+ * The event reducer. Every function here is pure and idempotent: applying the same event twice, or an
+ * event whose effect a snapshot already holds, returns an equal state (the same object when nothing changes).
+ */
+
+function withConversation(state: State, conv: ConversationView): State {
+  if (state.conversations[conv.id] === conv) return state;
+  return rememberUsers(
+    { ...state, conversations: { ...state.conversations, [conv.id]: conv } },
+    conv.members.map((m) => m.user),
+  );
+}
+
+/** Adds people to the directory of names (kept after they leave, for their old messages). */
+export function rememberUsers(state: State, users: readonly UserView[]): State {
+  let dir = state.users;
+  for (const u of users) {
+    const known = dir[u.id];
+    if (known && known.displayName === u.displayName && known.username === u.username) continue;
+    if (dir === state.users) dir = { ...dir };
+    dir[u.id] = { id: u.id, username: u.username, displayName: u.displayName };
+  }
+  return dir === state.users ? state : { ...state, users: dir };
+}
+
+function clearTyping(state: State, conversationId: string, userId: string): State {
+  const conv = state.typing[conversationId];
+  if (!conv || !(userId in conv)) return state;
+  const { [userId]: _, ...rest } = conv;
+  return { ...state, typing: { ...state.typing, [conversationId]: rest } };
+}
+
+/** A message as the server stored it: from `message.created`, or a `send` ack. */
+export function applyMessage(state: State, message: MessageView): State {
+  const cid = message.conversationId;
+  let next = state;
+  // The pending bubble of this message (this tab's, or one re-sent after a reconnect) gives way to it.
+  if (
+    message.clientId !== null &&
+    next.outbox.some((o) => o.clientId === message.clientId && o.conversationId === cid)
+  ) {
+    next = {
+      ...next,
+      outbox: next.outbox.filter((o) => !(o.clientId === message.clientId && o.conversationId === cid)),
+    };
+  }
+  const thread = next.threads[cid] ?? emptyThread;
+  const updated = upsertMessage(thread, message);
+  if (updated !== thread) next = { ...next, threads: { ...next.threads, [cid]: updated } };
+  next = clearTyping(next, cid, message.senderId);
+
+  const conv = next.conversations[cid];
+  if (!conv) return next;
+  if (message.seq > conv.lastSeq) {
+    const meId = next.me?.id;
+    const readSeq = myMember(conv, meId)?.readSeq ?? 0;
+    const countsAsUnread = message.senderId !== meId && !message.deletedAt && message.seq > readSeq;
+    next = withConversation(next, {
+      ...conv,
+      lastSeq: message.seq,
+      lastMessage: message,
+      lastActivityAt:
+        Date.parse(message.createdAt) > Date.parse(conv.lastActivityAt) ? message.createdAt : conv.lastActivityAt,
+      unread: conv.unread + (countsAsUnread ? 1 : 0),
+    });
+  }
+  return next;
+}
+
+/** An edited or deleted message. */
+export function applyMessageChange(state: State, message: MessageView): State {
+  const cid = message.conversationId;
+  let next = state;
+  const thread = next.threads[cid] ?? emptyThread;
+  const conv = next.conversations[cid];
+  const before =
+    findMessage(thread, message.id) ?? (conv?.lastMessage?.id === message.id ? conv.lastMessage : undefined);
+  const updated = upsertMessage(thread, message);
+  if (updated !== thread) next = { ...next, threads: { ...next.threads, [cid]: updated } };
+  if (!conv) return next;
+  let c = conv;
+  if (c.lastMessage && c.lastMessage.id === message.id) {
+    const changed = upsertMessage({ messages: [c.lastMessage], loaded: true, hasMore: false }, message);
+    if (changed.messages[0] !== c.lastMessage) c = { ...c, lastMessage: changed.messages[0] ?? null };
+  }
+  // A deletion removes an unread message from the count, once: only when we knew it undeleted,
+  // or we had never seen it but now hold the deleted copy (so a second application finds it deleted).
+  const newlyDeleted = message.deletedAt !== null && (before ? before.deletedAt === null : updated !== thread);
+  if (newlyDeleted && message.senderId !== next.me?.id && message.seq <= c.lastSeq) {
+    const readSeq = myMember(c, next.me?.id)?.readSeq ?? 0;
+    if (message.seq > readSeq && c.unread > 0) c = { ...c, unread: c.unread - 1 };
+  }
+  return withConversation(next, c);
+}
+
+export function applyReceipt(
+  state: State,
+  conversationId: string,
+  userId: string,
+  deliveredSeq: number,
+  readSeq: number,
+): State {
+  const conv = state.conversations[conversationId];
+  if (!conv) return state;
+  let c = setMemberWatermarks(conv, userId, deliveredSeq, readSeq);
+  const meId = state.me?.id;
+  if (c !== conv && userId === meId) {
+    const mine = myMember(c, meId);
+    const unread = unreadAfterRead(c, state.threads[conversationId], meId, mine?.readSeq ?? 0);
+    if (unread !== c.unread) c = { ...c, unread: Math.min(unread, c.unread) };
+  }
+  return withConversation(state, c);
+}
+
+export function applyEvent(state: State, event: DomainEvent): State {
+  switch (event.type) {
+    case 'message.created':
+      return applyMessage(state, event.message);
+    case 'message.edited':
+    case 'message.deleted':
+      return applyMessageChange(state, event.message);
+    case 'receipt.updated':
+      return applyReceipt(state, event.conversationId, event.userId, event.deliveredSeq, event.readSeq);
+    case 'conversation.joined': {
+      const next = upsertConversation(state, event.conversation);
+      if (!(event.conversationId in next.removed)) return next;
+      const { [event.conversationId]: _, ...removed } = next.removed;
+      return { ...next, removed };
+    }
+    case 'conversation.updated': {
+      const conv = state.conversations[event.conversationId];
+      if (!conv || conv.title === event.title) return state;
+      return withConversation(state, { ...conv, title: event.title });
+    }
+    case 'member.added': {
+      const conv = state.conversations[event.conversationId];
+      if (!conv) return state;
+      const at = conv.members.findIndex((m) => m.user.id === event.user.id);
+      const old = conv.members[at];
+      if (old && old.role === event.role && old.user.displayName === event.user.displayName) return state;
+      const members = conv.members.slice();
+      if (old) members[at] = { ...old, user: event.user, role: event.role };
+      else members.push({ user: event.user, role: event.role, deliveredSeq: 0, readSeq: 0 });
+      return withConversation(state, { ...conv, members });
+    }
+    case 'member.removed': {
+      const conv = state.conversations[event.conversationId];
+      if (event.userId === state.me?.id) {
+        if (state.removed[event.conversationId] === event.reason) return state;
+        const next = clearTyping(state, event.conversationId, event.userId);
+        const typing = { ...next.typing };
+        delete typing[event.conversationId];
+        return {
+          ...next,
+          typing,
+          removed: { ...next.removed, [event.conversationId]: event.reason },
+          outbox: next.outbox.map((o) =>
+            o.conversationId === event.conversationId && o.status === 'pending'
+              ? { ...o, status: 'failed', error: 'not_member' }
+              : o,
+          ),
+        };
+      }
+      if (!conv?.members.some((m) => m.user.id === event.userId)) return state;
+      const next = clearTyping(state, event.conversationId, event.userId);
+      return withConversation(next, { ...conv, members: conv.members.filter((m) => m.user.id !== event.userId) });
+    }
+    case 'member.role_changed': {
+      const conv = state.conversations[event.conversationId];
+      const member = conv?.members.find((m) => m.user.id === event.userId);
+      if (!conv || !member || member.role === event.role) return state;
+      return withConversation(state, {
+        ...conv,
+        members: conv.members.map((m) => (m === member ? { ...m, role: event.role } : m)),
+      });
+    }
+    case 'user.updated':
+      return applyUser(state, event.user);
+    case 'session.revoked':
+      if (state.revokedSessions.includes(event.sessionId)) return state;
+      return { ...state, revokedSessions: [...state.revokedSessions, event.sessionId] };
+  }
+}
+
+/** A person's new display name, everywhere they appear. */
+export function applyUser(state: State, user: { id: string; username: string; displayName: string }): State {
+  let conversations = state.conversations;
+  for (const conv of Object.values(state.conversations)) {
+    const at = conv.members.findIndex((m) => m.user.id === user.id);
+    const old = conv.members[at];
+    if (!old || (old.user.displayName === user.displayName && old.user.username === user.username)) continue;
+    const members = conv.members.slice();
+    members[at] = { ...old, user: { ...old.user, username: user.username, displayName: user.displayName } };
+    if (conversations === state.conversations) conversations = { ...conversations };
+    conversations[conv.id] = { ...conv, members };
+  }
+  let me = state.me;
+  if (me && me.id === user.id && me.displayName !== user.displayName) me = { ...me, displayName: user.displayName };
+  const next = conversations === state.conversations && me === state.me ? state : { ...state, conversations, me };
+  return state.users[user.id] ? rememberUsers(next, [user]) : next;
+}
+
+export function upsertConversation(state: State, conv: ConversationView): State {
+  const existing = state.conversations[conv.id];
+  let merged = mergeConversation(existing, conv);
+  // A view computed before my latest read receipt must not bring the badge back.
+  const mine = myMember(merged, state.me?.id);
+  if (merged.unread > 0 && mine && mine.readSeq >= merged.lastSeq) merged = { ...merged, unread: 0 };
+  // Structurally unchanged: keep the same objects so that nothing re-renders.
+  if (existing && JSON.stringify(existing) === JSON.stringify(merged)) return state;
+  return withConversation(state, merged);
+}
+
+/**
+ * Replaces what we know with a fresh `GET /api/conversations` (first load, or after `reset`). Message
+ * caches are dropped (they may have holes now); the outbox and typing signals stay.
+ */
+export function applySnapshot(state: State, snapshot: ConversationsResponse): State {
+  const conversations: Record<string, ConversationView> = {};
+  for (const c of snapshot.conversations) conversations[c.id] = c;
+  return rememberUsers(
+    { ...state, conversations, removed: {}, threads: {}, cursor: snapshot.cursor },
+    snapshot.conversations.flatMap((c) => c.members.map((m) => m.user)),
+  );
+}
+
+/** The cursor only moves forward. */
+export function advanceCursor(state: State, pos: number | undefined): State {
+  if (pos === undefined || (state.cursor !== null && pos <= state.cursor)) return state;
+  return { ...state, cursor: pos };
+}
+
+/** One `event` frame: skipped when its pos is at or below the cursor (already applied). */
+export function applyEventFrame(state: State, pos: number, event: DomainEvent): State {
+  if (state.cursor !== null && pos <= state.cursor) return state;
+  return advanceCursor(applyEvent(state, event), pos);
+}

@@ -1,0 +1,125 @@
+import type { Signal } from '../../../protocol/events.ts';
+import type { MessageView, SelfView } from '../../../protocol/views.ts';
+import { applyReceipt, applyUser } from './apply.ts';
+import { myMember } from './conversation.ts';
+import { emptyThread, mergePage } from './thread.ts';
+import type { ConnectionState, FailReason, OutboxItem, State } from './types.ts';
+
+/** Pure state changes that come from this client rather than from server events. */
+
+export function setConnection(state: State, connection: ConnectionState): State {
+  return state.connection === connection ? state : { ...state, connection };
+}
+
+export function setMe(state: State, me: SelfView, sessionId: string | null): State {
+  const next = applyUser({ ...state, me, sessionId: sessionId ?? state.sessionId }, me);
+  return next;
+}
+
+export function addPending(state: State, item: OutboxItem): State {
+  if (state.outbox.some((o) => o.clientId === item.clientId)) return state;
+  return { ...state, outbox: [...state.outbox, item] };
+}
+
+function mapOutbox(state: State, clientId: string, fn: (o: OutboxItem) => OutboxItem): State {
+  let changed = false;
+  const outbox = state.outbox.map((o) => {
+    if (o.clientId !== clientId) return o;
+    const n = fn(o);
+    if (n !== o) changed = true;
+    return n;
+  });
+  return changed ? { ...state, outbox } : state;
+}
+
+export function markFailed(state: State, clientId: string, error: FailReason): State {
+  return mapOutbox(state, clientId, (o) =>
+    o.status === 'failed' && o.error === error ? o : { ...o, status: 'failed', error },
+  );
+}
+
+export function markPendingAgain(state: State, clientId: string): State {
+  return mapOutbox(state, clientId, (o) => (o.status === 'pending' ? o : { ...o, status: 'pending', error: null }));
+}
+
+export function discardPending(state: State, clientId: string): State {
+  if (!state.outbox.some((o) => o.clientId === clientId)) return state;
+  return { ...state, outbox: state.outbox.filter((o) => o.clientId !== clientId) };
+}
+
+/** A typing signal from someone else; `now` in ms. */
+export function applySignal(state: State, signal: Signal, now: number, ttlMs: number): State {
+  if (signal.userId === state.me?.id) return state;
+  const current = state.typing[signal.conversationId] ?? {};
+  if (signal.typing) {
+    return {
+      ...state,
+      typing: { ...state.typing, [signal.conversationId]: { ...current, [signal.userId]: now + ttlMs } },
+    };
+  }
+  if (!(signal.userId in current)) return state;
+  const { [signal.userId]: _, ...rest } = current;
+  return { ...state, typing: { ...state.typing, [signal.conversationId]: rest } };
+}
+
+/** Drops typing indicators that have expired by `now`. */
+export function pruneTyping(state: State, now: number): State {
+  let typing = state.typing;
+  for (const [cid, users] of Object.entries(state.typing)) {
+    const live = Object.entries(users).filter(([, until]) => until > now);
+    if (live.length === Object.keys(users).length) continue;
+    if (typing === state.typing) typing = { ...typing };
+    typing[cid] = Object.fromEntries(live);
+  }
+  return typing === state.typing ? state : { ...state, typing };
+}
+
+/** Earliest expiry among typing indicators, to schedule the next prune. */
+export function nextTypingExpiry(state: State): number | null {
+  let min: number | null = null;
+  for (const users of Object.values(state.typing)) {
+    for (const until of Object.values(users)) if (min === null || until < min) min = until;
+  }
+  return min;
+}
+
+/** I read up to `seq` here: move my watermark and the unread count at once (the event confirms later). */
+export function markReadLocally(state: State, conversationId: string, seq: number): State {
+  const meId = state.me?.id;
+  if (!meId || !state.conversations[conversationId]) return state;
+  const next = applyReceipt(state, conversationId, meId, seq, seq);
+  const conv = next.conversations[conversationId];
+  if (conv && conv.unread > 0 && (myMember(conv, meId)?.readSeq ?? 0) >= conv.lastSeq) {
+    return { ...next, conversations: { ...next.conversations, [conversationId]: { ...conv, unread: 0 } } };
+  }
+  return next;
+}
+
+export function applyHistory(
+  state: State,
+  conversationId: string,
+  page: { messages: MessageView[]; hasMore: boolean },
+  kind: 'latest' | 'older',
+): State {
+  const thread = state.threads[conversationId] ?? emptyThread;
+  const merged = mergePage(thread, page.messages, page.hasMore, kind);
+  return { ...state, threads: { ...state.threads, [conversationId]: merged } };
+}
+
+/** Back to the sign-in screen: forget everything about the account. */
+export function signedOut(state: State): State {
+  return {
+    ...state,
+    phase: 'signedOut',
+    me: null,
+    sessionId: null,
+    cursor: null,
+    conversations: {},
+    removed: {},
+    threads: {},
+    outbox: [],
+    typing: {},
+    users: {},
+    revokedSessions: [],
+  };
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ana, ben, conv, me, member, msg, stateWith } from './fixtures.test-helpers.ts';
+import { applySignal, pruneTyping } from './local.ts';
+import {
+  conversationList,
+  conversationTitle,
+  lastOwnMessage,
+  messageStatus,
+  seenBy,
+  typingUsers,
+} from './selectors.ts';
+
+test('ticks: sent, delivered to every other member, read by every other member', () => {
+  const m = msg(5, me.id);
+  const at = (a: [number, number], b: [number, number]) =>
+    messageStatus(conv({ members: [member(me), member(ana, ...a), member(ben, ...b)] }), m, me.id);
+  assert.equal(at([0, 0], [0, 0]), 'sent');
+  assert.equal(at([5, 0], [4, 0]), 'sent', 'Ben has not received it yet');
+  assert.equal(at([5, 0], [9, 0]), 'delivered');
+  assert.equal(at([5, 5], [9, 4]), 'delivered', 'Ben has not read it yet');
+  assert.equal(at([5, 5], [9, 9]), 'read');
+  assert.equal(messageStatus(conv({ members: [member(me)] }), m, me.id), 'sent', 'alone: never read');
+  assert.equal(messageStatus(conv(), msg(5, ana.id), me.id), 'received');
+});
+
+test('seen by lists the other members whose read watermark reached the message', () => {
+  const c = conv({ members: [member(me, 9, 9), member(ana, 6, 6), member(ben, 9, 4)] });
+  assert.deepEqual(
+    seenBy(c, 5, me.id).map((u) => u.displayName),
+    ['Ana'],
+  );
+  assert.deepEqual(seenBy(c, 7, me.id), []);
+  assert.equal(lastOwnMessage([msg(1, me.id), msg(2, ana.id), msg(3, me.id, { deletedAt: 'x' })], me.id)?.seq, 1);
+});
+
+test('titles: group title, or the other person for a direct conversation', () => {
+  assert.equal(conversationTitle(conv({ title: 'Team' }), me.id), 'Team');
+  assert.equal(conversationTitle(conv({ title: '  ' }), me.id), null);
+  assert.equal(
+    conversationTitle(conv({ kind: 'direct', title: null, members: [member(me), member(ana)] }), me.id),
+    'Ana',
+  );
+});
+
+test('the list is ordered by last activity and hides conversations I left', () => {
+  const s = stateWith([
+    conv({ id: 'a', lastActivityAt: '2024-01-01T10:00:00.000Z' }),
+    conv({ id: 'b', lastActivityAt: '2024-01-03T10:00:00.000Z' }),
+    conv({ id: 'c', lastActivityAt: '2024-01-02T10:00:00.000Z' }),
+  ]);
+  assert.deepEqual(
+    conversationList(s).map((c) => c.id),
+    ['b', 'c', 'a'],
+  );
+  assert.deepEqual(
+    conversationList({ ...s, removed: { c: 'left' } }).map((c) => c.id),
+    ['b', 'a'],
+  );
+});
+
+test('typing indicators expire after their TTL and ignore me', () => {
+  let s = stateWith([conv()]);
+  s = applySignal(s, { type: 'typing', conversationId: 'c1', userId: ana.id, typing: true }, 1000, 6000);
+  s = applySignal(s, { type: 'typing', conversationId: 'c1', userId: me.id, typing: true }, 1000, 6000);
+  s = applySignal(s, { type: 'typing', conversationId: 'c1', userId: ben.id, typing: true }, 3000, 6000);
+  assert.deepEqual(
+    typingUsers(s, 'c1', 5000).map((u) => u.displayName),
+    ['Ana', 'Ben'],
+  );
+  assert.deepEqual(
+    typingUsers(s, 'c1', 7500).map((u) => u.displayName),
+    ['Ben'],
+  );
+  s = applySignal(s, { type: 'typing', conversationId: 'c1', userId: ben.id, typing: false }, 4000, 6000);
+  assert.deepEqual(
+    typingUsers(s, 'c1', 5000).map((u) => u.displayName),
+    ['Ana'],
+  );
+  const pruned = pruneTyping(s, 8000);
+  assert.deepEqual(pruned.typing.c1, {});
+  assert.equal(pruneTyping(pruned, 9000), pruned);
+});

@@ -1,0 +1,111 @@
+import type { ConversationView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
+import { byActivity } from './conversation.ts';
+import type { OutboxItem, State } from './types.ts';
+
+/** Derived views of the state. Pure; components memoise them. */
+
+export type OwnStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageStatus = OwnStatus | 'received';
+
+/** Conversations shown in the list (not the ones I left), latest activity first. */
+export function conversationList(state: State): ConversationView[] {
+  return Object.values(state.conversations)
+    .filter((c) => !(c.id in state.removed))
+    .sort(byActivity);
+}
+
+export function otherMembers(conv: ConversationView, meId: string | undefined): MemberView[] {
+  return conv.members.filter((m) => m.user.id !== meId);
+}
+
+/** Group title, or the other person's name for a one-to-one conversation; null when neither is known. */
+export function conversationTitle(conv: ConversationView, meId: string | undefined): string | null {
+  if (conv.kind === 'group') return conv.title?.trim() ? conv.title : null;
+  return otherMembers(conv, meId)[0]?.user.displayName ?? conv.title ?? null;
+}
+
+export function findUser(conv: ConversationView | undefined, userId: string): UserView | undefined {
+  return conv?.members.find((m) => m.user.id === userId)?.user;
+}
+
+/**
+ * Ticks of one of my stored messages: read when every other member has read it, delivered when every
+ * other member's devices have it, sent otherwise (also when no one else is there).
+ */
+export function ownMessageStatus(
+  conv: ConversationView,
+  message: MessageView,
+  meId: string,
+): 'sent' | 'delivered' | 'read' {
+  const others = otherMembers(conv, meId);
+  if (others.length === 0) return 'sent';
+  if (others.every((m) => m.readSeq >= message.seq)) return 'read';
+  if (others.every((m) => Math.max(m.deliveredSeq, m.readSeq) >= message.seq)) return 'delivered';
+  return 'sent';
+}
+
+export function messageStatus(
+  conv: ConversationView | undefined,
+  message: MessageView,
+  meId: string | undefined,
+): MessageStatus {
+  if (message.senderId !== meId || !meId) return 'received';
+  if (!conv) return 'sent';
+  return ownMessageStatus(conv, message, meId);
+}
+
+/** Other members who have read up to `seq`, in member order. */
+export function seenBy(conv: ConversationView, seq: number, meId: string | undefined): UserView[] {
+  return otherMembers(conv, meId)
+    .filter((m) => m.readSeq >= seq)
+    .map((m) => m.user);
+}
+
+/** My latest message that is not deleted, in a loaded list. */
+export function lastOwnMessage(messages: readonly MessageView[], meId: string | undefined): MessageView | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as MessageView;
+    if (m.senderId === meId && !m.deletedAt) return m;
+  }
+  return undefined;
+}
+
+/** People typing in a conversation right now (not me), by display name. */
+export function typingUsers(state: State, conversationId: string, now: number): UserView[] {
+  const users = state.typing[conversationId];
+  if (!users) return [];
+  const conv = state.conversations[conversationId];
+  const out: UserView[] = [];
+  for (const [userId, until] of Object.entries(users)) {
+    if (until <= now || userId === state.me?.id) continue;
+    const user = findUser(conv, userId);
+    if (user) out.push(user);
+  }
+  return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+export type ThreadItem = { kind: 'message'; message: MessageView } | { kind: 'pending'; item: OutboxItem };
+
+/** Stored messages of a conversation followed by its pending and failed sends, oldest first. */
+export function threadItems(state: State, conversationId: string): ThreadItem[] {
+  const messages = state.threads[conversationId]?.messages ?? [];
+  const stored = new Set(messages.map((m) => m.clientId).filter((c) => c !== null));
+  const items: ThreadItem[] = messages.map((message) => ({ kind: 'message', message }));
+  for (const item of state.outbox) {
+    if (item.conversationId === conversationId && !stored.has(item.clientId)) items.push({ kind: 'pending', item });
+  }
+  return items;
+}
+
+export function isAdmin(conv: ConversationView, userId: string | undefined): boolean {
+  return conv.members.some((m) => m.user.id === userId && m.role === 'admin');
+}
+
+export function totalUnread(state: State): number {
+  return conversationList(state).reduce((n, c) => n + c.unread, 0);
+}
+
+/** A person's current display name: from the conversation, else from anyone we have met; null if unknown. */
+export function displayNameOf(state: State, conv: ConversationView | undefined, userId: string): string | null {
+  return findUser(conv, userId)?.displayName ?? state.users[userId]?.displayName ?? null;
+}

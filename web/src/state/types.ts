@@ -1,0 +1,68 @@
+import type { ErrorId } from '../../../protocol/errors.ts';
+import type { ConversationView, MessageView, QuoteView, SelfView, UserView } from '../../../protocol/views.ts';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+export type Phase = 'loading' | 'signedOut' | 'ready';
+export type FailReason = ErrorId | 'network' | 'unknown';
+
+/** A message typed here and not yet acknowledged by the server. */
+export interface OutboxItem {
+  clientId: string;
+  conversationId: string;
+  text: string;
+  replyToId: string | null;
+  /** Shown above the pending bubble. */
+  replyTo: QuoteView | null;
+  createdAt: string;
+  status: 'pending' | 'failed';
+  error: FailReason | null;
+}
+
+/** Loaded messages of one conversation, sorted by seq, unique by id. */
+export interface Thread {
+  messages: MessageView[];
+  /**
+   * The latest page has been fetched, so `messages` is one contiguous run ending at the newest message.
+   * Before that it only holds messages seen in events (a sparse cache).
+   */
+  loaded: boolean;
+  /** Older messages exist on the server before the first loaded one. */
+  hasMore: boolean;
+}
+
+export interface State {
+  phase: Phase;
+  me: SelfView | null;
+  sessionId: string | null;
+  /** Highest event `pos` applied; null before the first snapshot. */
+  cursor: number | null;
+  connection: ConnectionState;
+  conversations: Record<string, ConversationView>;
+  /** Conversations I left or was removed from (still in `conversations` so an open one can show read-only). */
+  removed: Record<string, 'removed' | 'left'>;
+  threads: Record<string, Thread>;
+  outbox: OutboxItem[];
+  /** conversationId → userId → time (ms) the typing indicator expires. */
+  typing: Record<string, Record<string, number>>;
+  /** Everyone we have seen (members past and present), to name the authors of old messages. */
+  users: Record<string, UserView>;
+  /** Sessions of mine revoked while this page was open. */
+  revokedSessions: string[];
+}
+
+export function initialState(): State {
+  return {
+    phase: 'loading',
+    me: null,
+    sessionId: null,
+    cursor: null,
+    connection: 'connecting',
+    conversations: {},
+    removed: {},
+    threads: {},
+    outbox: [],
+    typing: {},
+    users: {},
+    revokedSessions: [],
+  };
+}

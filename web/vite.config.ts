@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** The web app. Run from the repo root: `npx vite --config web/vite.config.ts` (dev) or `npx vite build --config web/vite.config.ts`. */
+const root = fileURLToPath(new URL('.', import.meta.url));
+const server = process.env.COMPTOIR_SERVER ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root,
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: server, changeOrigin: false },
+      '/healthz': { target: server, changeOrigin: false },
+      '/ws': { target: server, ws: true, changeOrigin: false },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: server },
+      '/healthz': { target: server },
+      '/ws': { target: server, ws: true },
+    },
+  },
+});
