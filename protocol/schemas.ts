@@ -3,6 +3,9 @@ import { limits } from './limits.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
 
+/** Text that may be stored: no NUL character (PostgreSQL refuses it in text columns). */
+const storable = (s: z.ZodString) => s.refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+
 export const id = z.string().min(1).max(64);
 export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const cursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -17,12 +20,12 @@ export const username = z
   .max(limits.username.max)
   .regex(limits.username.pattern, 'letters, digits, "_" and "." only, starting with a letter or digit');
 
-export const displayName = z.string().trim().min(limits.displayName.min).max(limits.displayName.max);
+export const displayName = storable(z.string().trim().min(limits.displayName.min).max(limits.displayName.max));
 export const password = z.string().min(limits.password.min).max(limits.password.max);
 export const clientId = z.string().min(limits.clientId.min).max(limits.clientId.max).regex(limits.clientId.pattern);
 /** Message text: length is checked by the service so that it can answer `message_too_long`. */
-export const messageText = z.string();
-export const groupTitle = z.string().trim().min(limits.groupTitle.min).max(limits.groupTitle.max);
+export const messageText = storable(z.string());
+export const groupTitle = storable(z.string().trim().min(limits.groupTitle.min).max(limits.groupTitle.max));
 
 export const signUpBody = z.strictObject({
   username,

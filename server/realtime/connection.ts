@@ -30,6 +30,8 @@ export class Connection {
   /** Bumped by each hello, so that an older catch-up still running stops. */
   generation = 0;
   alive = true;
+  /** Writes are held (Gateway.onEvents) until the batch has been fanned out. */
+  corked = false;
   /** Frames are being refused for flooding (one error was sent). */
   throttled = false;
   helloTimer: NodeJS.Timeout | null = null;
@@ -41,6 +43,21 @@ export class Connection {
     readonly sessionId: string,
     readonly address: string,
   ) {}
+
+  /**
+   * Holds this socket's writes until `uncork`: the frames one batch sends it leave in one write. (`ws`
+   * keeps its net.Socket as `_socket`; corking it is what `ws` itself does around each frame.)
+   */
+  cork(): boolean {
+    const socket = (this.ws as unknown as { _socket?: { cork(): void } | null })._socket;
+    if (!socket) return false;
+    socket.cork();
+    return true;
+  }
+
+  uncork() {
+    (this.ws as unknown as { _socket?: { uncork(): void } | null })._socket?.uncork();
+  }
 
   get open() {
     return this.ws.readyState === 1;

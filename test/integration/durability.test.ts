@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import { backends } from '../helpers/backends.ts';
 import { HttpClient, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const env = (dataDir: string) => ({
+const env = (dataDir: string, extra: Record<string, string>) => ({
+  ...extra,
   DATA_DIR: dataDir,
   RATE_MESSAGES_BURST: '100000',
   RATE_MESSAGES_PER_SECOND: '100000',
@@ -28,111 +30,141 @@ async function history(p: Person, conversationId: string): Promise<MessageView[]
   let before: number | undefined;
   for (;;) {
     const q = before ? `?limit=100&before=${before}` : '?limit=100';
-    const page = (await p.http.get<{ messages: MessageView[]; hasMore: boolean }>(`/api/conversations/${conversationId}/messages${q}`)).body;
+    const page = (
+      await p.http.get<{ messages: MessageView[]; hasMore: boolean }>(
+        `/api/conversations/${conversationId}/messages${q}`,
+      )
+    ).body;
     all.unshift(...page.messages);
     if (!page.hasMore || page.messages.length === 0) return all;
     before = page.messages[0]?.seq;
   }
 }
 
-describe('durability', { timeout: 120_000 }, () => {
-  const tmp = tempDir();
-  let server: ServerProcess | null = null;
-  before(() => {});
-  after(() => {
-    server?.child.kill('SIGKILL');
-    tmp.cleanup();
-  });
+for (const backend of backends) {
+  describe(`durability (${backend.name})`, { timeout: 120_000 }, () => {
+    const tmp = tempDir();
+    let server: ServerProcess | null = null;
+    let skip: string | false = false;
+    let db: { env: Record<string, string>; cleanup: () => Promise<void> } = { env: {}, cleanup: async () => {} };
+    before(async () => {
+      skip = await backend.skip();
+      if (!skip) db = await backend.prepare();
+    });
+    after(async () => {
+      server?.child.kill('SIGKILL');
+      await server?.exited;
+      await db.cleanup();
+      tmp.cleanup();
+    });
 
-  it('keeps every acknowledged message through kill -9, once, and dedupes the resends', async () => {
-    server = await spawnServer(env(tmp.dir));
-    const ana = await signUp(server.url);
-    const ben = await signUp(server.url);
-    const conv = await startDirect(ana, ben);
-    const senders = await Promise.all([0, 1, 2, 3].map(() => SocketClient.live((server as ServerProcess).wsUrl, ana)));
-    const sent = new Map<string, string>(); // clientId → text
-    const acked = new Map<string, string>(); // clientId → message id
-    let stop = false;
-    let i = 0;
-    const pump = async (sock: SocketClient) => {
-      // Keep a window of 20 sends in flight per socket until the server dies.
-      const inFlight = new Set<string>();
-      sock.ws.on('message', (data) => {
-        const f = JSON.parse(String(data)) as ServerFrame;
-        if (f.type === 'ack' && f.ref && f.message) {
-          acked.set(f.ref, f.message.id);
-          inFlight.delete(f.ref);
+    it('keeps every acknowledged message through kill -9, once, and dedupes the resends', async (t) => {
+      if (skip) return t.skip(skip);
+      server = await spawnServer(env(tmp.dir, db.env));
+      const ana = await signUp(server.url);
+      const ben = await signUp(server.url);
+      const conv = await startDirect(ana, ben);
+      const senders = await Promise.all(
+        [0, 1, 2, 3].map(() => SocketClient.live((server as ServerProcess).wsUrl, ana)),
+      );
+      const sent = new Map<string, string>(); // clientId → text
+      const acked = new Map<string, string>(); // clientId → message id
+      let stop = false;
+      let i = 0;
+      const pump = async (sock: SocketClient) => {
+        // Keep a window of 20 sends in flight per socket until the server dies.
+        const inFlight = new Set<string>();
+        sock.ws.on('message', (data) => {
+          const f = JSON.parse(String(data)) as ServerFrame;
+          if (f.type === 'ack' && f.ref && f.message) {
+            acked.set(f.ref, f.message.id);
+            inFlight.delete(f.ref);
+          }
+        });
+        while (!stop && sock.ws.readyState === 1) {
+          while (inFlight.size < 20 && !stop) {
+            const clientId = `kill9-${++i}-xxxxxxxx`;
+            sent.set(clientId, `load ${i}`);
+            inFlight.add(clientId);
+            sock.send({ type: 'send', ref: clientId, conversationId: conv.id, clientId, text: `load ${i}` });
+          }
+          await new Promise((r) => setTimeout(r, 1));
         }
-      });
-      while (!stop && sock.ws.readyState === 1) {
-        while (inFlight.size < 20 && !stop) {
-          const clientId = `kill9-${++i}-xxxxxxxx`;
-          sent.set(clientId, `load ${i}`);
-          inFlight.add(clientId);
-          sock.send({ type: 'send', ref: clientId, conversationId: conv.id, clientId, text: `load ${i}` });
-        }
-        await new Promise((r) => setTimeout(r, 1));
+      };
+      const pumps = senders.map((s) => pump(s));
+      while (acked.size < 1500) await new Promise((r) => setTimeout(r, 5));
+      server.child.kill('SIGKILL');
+      const exit = await server.exited;
+      stop = true;
+      await Promise.all(pumps);
+      assert.equal(exit.signal, 'SIGKILL');
+      const ackedAtKill = new Map(acked);
+      assert.ok(sent.size > ackedAtKill.size, 'some sends were in flight when the server died');
+
+      server = await spawnServer(env(tmp.dir, db.env));
+      const anaAgain = await signIn(server.url, ana);
+      const stored = await history(anaAgain, conv.id);
+      const byClient = new Map(stored.map((m) => [m.clientId, m]));
+      assert.equal(byClient.size, stored.length, 'no client id twice');
+      for (const [clientId, id] of ackedAtKill) {
+        assert.equal(byClient.get(clientId)?.id, id, `acknowledged ${clientId} survived`);
       }
-    };
-    const pumps = senders.map((s) => pump(s));
-    while (acked.size < 1500) await new Promise((r) => setTimeout(r, 5));
-    server.child.kill('SIGKILL');
-    const exit = await server.exited;
-    stop = true;
-    await Promise.all(pumps);
-    assert.equal(exit.signal, 'SIGKILL');
-    const ackedAtKill = new Map(acked);
-    assert.ok(sent.size > ackedAtKill.size, 'some sends were in flight when the server died');
+      assert.deepEqual(
+        stored.map((m) => m.seq),
+        stored.map((_, k) => k + 1),
+        'seq without gaps',
+      );
 
-    server = await spawnServer(env(tmp.dir));
-    const anaAgain = await signIn(server.url, ana);
-    const stored = await history(anaAgain, conv.id);
-    const byClient = new Map(stored.map((m) => [m.clientId, m]));
-    assert.equal(byClient.size, stored.length, 'no client id twice');
-    for (const [clientId, id] of ackedAtKill) {
-      assert.equal(byClient.get(clientId)?.id, id, `acknowledged ${clientId} survived`);
-    }
-    assert.deepEqual(stored.map((m) => m.seq), stored.map((_, k) => k + 1), 'seq without gaps');
+      // The client resends everything it never saw acknowledged, with the same client ids.
+      const sock = await SocketClient.live(server.wsUrl, anaAgain);
+      for (const [clientId, text] of sent) {
+        if (!ackedAtKill.has(clientId)) await sock.sendMessage(conv.id, text, clientId);
+      }
+      for (const [clientId, id] of [...ackedAtKill].slice(0, 50)) {
+        assert.equal(
+          (await sock.sendMessage(conv.id, 'again', clientId)).message.id,
+          id,
+          'a resend of an acked message returns it',
+        );
+      }
+      const final = await history(anaAgain, conv.id);
+      assert.equal(final.length, sent.size, 'every message exactly once');
+      assert.equal(new Set(final.map((m) => m.clientId)).size, sent.size);
+      sock.close();
+    });
 
-    // The client resends everything it never saw acknowledged, with the same client ids.
-    const sock = await SocketClient.live(server.wsUrl, anaAgain);
-    for (const [clientId, text] of sent) {
-      if (!ackedAtKill.has(clientId)) await sock.sendMessage(conv.id, text, clientId);
-    }
-    for (const [clientId, id] of [...ackedAtKill].slice(0, 50)) {
-      assert.equal((await sock.sendMessage(conv.id, 'again', clientId)).message.id, id, 'a resend of an acked message returns it');
-    }
-    const final = await history(anaAgain, conv.id);
-    assert.equal(final.length, sent.size, 'every message exactly once');
-    assert.equal(new Set(final.map((m) => m.clientId)).size, sent.size);
-    sock.close();
+    it('lets a client that was away during a restart catch up from its cursor', async (t) => {
+      if (skip) return t.skip(skip);
+      server?.child.kill('SIGKILL');
+      await server?.exited;
+      server = await spawnServer(env(tmp.dir, db.env));
+      const ana = await signUp(server.url);
+      const ben = await signUp(server.url);
+      const conv = await startDirect(ana, ben);
+      const b = await SocketClient.live(server.wsUrl, ben);
+      const a = await SocketClient.live(server.wsUrl, ana);
+      await a.sendMessage(conv.id, 'before the restart');
+      const last = await b.next<Extract<ServerFrame, { type: 'event' }>>(
+        (f) => f.type === 'event' && f.event.type === 'message.created',
+      );
+      // A graceful restart: sockets are told to go away (1001).
+      server.child.kill('SIGTERM');
+      assert.equal((await b.waitClose()).code, 1001);
+      await server.exited;
+      server = await spawnServer(env(tmp.dir, db.env));
+      const anaAgain = await signIn(server.url, ana);
+      const a2 = await SocketClient.live(server.wsUrl, anaAgain);
+      const texts: string[] = [];
+      for (let k = 0; k < 5; k++)
+        texts.push((await a2.sendMessage(conv.id, `while ben was away ${k}`)).message.text ?? '');
+      // Ben's browser kept its cookie and its cursor.
+      const b2 = await SocketClient.live(server.wsUrl, ben, last.pos);
+      const got = b2
+        .events('message.created')
+        .map((f) => (f.event.type === 'message.created' ? f.event.message.text : ''));
+      assert.deepEqual(got, texts);
+      a2.close();
+      b2.close();
+    });
   });
-
-  it('lets a client that was away during a restart catch up from its cursor', async () => {
-    server?.child.kill('SIGKILL');
-    await server?.exited;
-    server = await spawnServer(env(tmp.dir));
-    const ana = await signUp(server.url);
-    const ben = await signUp(server.url);
-    const conv = await startDirect(ana, ben);
-    const b = await SocketClient.live(server.wsUrl, ben);
-    const a = await SocketClient.live(server.wsUrl, ana);
-    await a.sendMessage(conv.id, 'before the restart');
-    const last = await b.next<Extract<ServerFrame, { type: 'event' }>>((f) => f.type === 'event' && f.event.type === 'message.created');
-    // A graceful restart: sockets are told to go away (1001).
-    server.child.kill('SIGTERM');
-    assert.equal((await b.waitClose()).code, 1001);
-    await server.exited;
-    server = await spawnServer(env(tmp.dir));
-    const anaAgain = await signIn(server.url, ana);
-    const a2 = await SocketClient.live(server.wsUrl, anaAgain);
-    const texts: string[] = [];
-    for (let k = 0; k < 5; k++) texts.push((await a2.sendMessage(conv.id, `while ben was away ${k}`)).message.text ?? '');
-    // Ben's browser kept its cookie and its cursor.
-    const b2 = await SocketClient.live(server.wsUrl, ben, last.pos);
-    const got = b2.events('message.created').map((f) => (f.event.type === 'message.created' ? f.event.message.text : ''));
-    assert.deepEqual(got, texts);
-    a2.close();
-    b2.close();
-  });
-});
+}

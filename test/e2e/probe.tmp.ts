@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../helpers/server.ts';
+import { signUp } from '../helpers/client.ts';
+
+const srv = await startServer({ WEB_DIST: path.resolve('web/dist'), RATE_SIGNUPS_PER_HOUR: '1000' });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+console.log('browser', browser.version());
+const ctx = await browser.newContext({ baseURL: srv.url });
+import fs from 'node:fs';
+await ctx.route('**/assets/**', async (route) => {
+  const res = await route.fetch();
+  if (res.status() !== 401) return route.fulfill({ response: res });
+  const file = path.resolve('web/dist', new URL(route.request().url()).pathname.slice(1));
+  return route.fulfill({ path: file });
+});
+const page = await ctx.newPage();
+page.on('console', (m) => console.log('console:', m.text()));
+page.on('websocket', (ws) => { console.log('ws open', ws.url()); ws.on('close', () => console.log('ws closed event (playwright)')); });
+let t0 = Date.now();
+await page.goto('/');
+await page.getByTestId('auth-switch').click();
+await page.getByTestId('auth-username').fill('probe_a');
+await page.getByTestId('auth-display-name').fill('Probe A');
+await page.getByTestId('auth-password').fill('correct horse battery');
+await page.getByTestId('auth-submit').click();
+await page.locator('[data-testid=connection-status][data-state=online]').first().waitFor({ timeout: 5000 });
+console.log('online after', Date.now() - t0, 'ms; hasFocus', await page.evaluate(() => document.hasFocus()));
+
+await page.evaluate(() => {
+  const w = new WebSocket(`ws://${location.host}/ws`);
+  (window as any).__probe = { w, log: [] as string[] };
+  w.onopen = () => { (window as any).__probe.log.push('open'); w.send(JSON.stringify({ type: 'hello', cursor: null })); };
+  w.onmessage = (e) => (window as any).__probe.log.push('msg:' + String(e.data).slice(0, 40));
+  w.onclose = (e) => (window as any).__probe.log.push('close:' + e.code);
+});
+await new Promise((r) => setTimeout(r, 500));
+console.log('before', await page.evaluate(() => (window as any).__probe.log));
+await ctx.setOffline(true);
+await new Promise((r) => setTimeout(r, 1000));
+console.log('after offline', await page.evaluate(() => [(window as any).__probe.w.readyState, ...(window as any).__probe.log]));
+await page.evaluate(() => { try { (window as any).__probe.w.send(JSON.stringify({ type: 'ping', ref: 'p1' })); } catch (e) { (window as any).__probe.log.push('send threw ' + e); } });
+await new Promise((r) => setTimeout(r, 1000));
+console.log('after ping', await page.evaluate(() => [(window as any).__probe.w.readyState, ...(window as any).__probe.log]));
+console.log('server byUser', [...(srv.comptoir.gateway as any).byUser.values()].map((x: any) => x.size));
+await ctx.setOffline(false);
+await new Promise((r) => setTimeout(r, 1000));
+console.log('after back online', await page.evaluate(() => [(window as any).__probe.w.readyState, ...(window as any).__probe.log]));
+await browser.close();
+await srv.close();

@@ -1,0 +1,26 @@
+import { createTestDatabase, postgresSkip } from './postgres.ts';
+
+/** A storage backend the integration suites run against: SQLite always, PostgreSQL when reachable. */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** A skip reason (PostgreSQL unreachable outside CI), or false. */
+  skip(): Promise<string | false>;
+  /** Server environment for a fresh database, and how to remove it. */
+  prepare(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
+}
+
+export const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    skip: async () => false,
+    prepare: async () => ({ env: {}, cleanup: async () => {} }),
+  },
+  {
+    name: 'postgres',
+    skip: postgresSkip,
+    prepare: async () => {
+      const db = await createTestDatabase();
+      return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
+    },
+  },
+];
