@@ -47,7 +47,10 @@ interface Proc {
 }
 
 function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const profile = process.env.BENCH_PROFILE && args[0] === 'server/main.ts' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const profile =
+    process.env.BENCH_PROFILE && args[0] === 'server/main.ts'
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+      : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -67,7 +70,8 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
   });
 }
 
-const startComptoir = () => startProcess(['server/main.ts'], { ...serverEnv, LOG_LEVEL: 'info' }, /listening on http:\/\/[\d.]+:(\d+)/);
+const startComptoir = () =>
+  startProcess(['server/main.ts'], { ...serverEnv, LOG_LEVEL: 'info' }, /listening on http:\/\/[\d.]+:(\d+)/);
 
 async function stop(p: Proc) {
   const exited = new Promise((r) => p.child.once('exit', r));
@@ -81,14 +85,22 @@ function rssKb(pid: number): number {
 }
 
 /** 2 × CLIENTS/2 people, each pair in a one-to-one conversation. */
-async function seed(url: string): Promise<{ specs: ClientSpec[]; tables: { cookies: Record<string, string>; conversations: Record<string, string[]> } }> {
+async function seed(
+  url: string,
+): Promise<{
+  specs: ClientSpec[];
+  tables: { cookies: Record<string, string>; conversations: Record<string, string[]> };
+}> {
   const people: { http: HttpClient; id: string }[] = new Array(CLIENTS);
   let next = 0;
   const worker = async () => {
     while (next < CLIENTS) {
       const i = next++;
       const http = new HttpClient(url);
-      const r = await http.post<{ user: { id: string } }>('/api/auth/signup', { username: `bench${i}`, password: 'bench password' });
+      const r = await http.post<{ user: { id: string } }>('/api/auth/signup', {
+        username: `bench${i}`,
+        password: 'bench password',
+      });
       if (r.status !== 201) throw new Error(`signup ${i}: ${r.status} ${JSON.stringify(r.body)}`);
       people[i] = { http, id: r.body.user.id };
     }
@@ -198,15 +210,32 @@ async function main() {
   const rows: (string | number)[][] = [
     ['', ...rounds.map((_, i) => `round ${i + 1}`), 'median', 'target'],
     ['bare relay, msgs/s (closed loop)', ...rounds.map((x) => Math.round(x.relay)), Math.round(med.relay), ''],
-    ['Comptoir, msgs/s persisted + delivered', ...rounds.map((x) => Math.round(x.comptoir)), Math.round(med.comptoir), ''],
+    [
+      'Comptoir, msgs/s persisted + delivered',
+      ...rounds.map((x) => Math.round(x.comptoir)),
+      Math.round(med.comptoir),
+      '',
+    ],
     ['ratio Comptoir / relay', ...rounds.map((x) => round(x.ratio)), round(med.ratio), '≥ 0.5'],
-    [`bare relay p50 / p99 at ${RATE}/s, ms`, ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`), `${round(med.relayP50)} / ${round(med.relayP99)}`, ''],
+    [
+      `bare relay p50 / p99 at ${RATE}/s, ms`,
+      ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`),
+      `${round(med.relayP50)} / ${round(med.relayP99)}`,
+      '',
+    ],
     [`p50 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p50)), round(med.p50), ''],
     [`p99 latency at ${RATE}/s, ms`, ...rounds.map((x) => round(x.p99)), round(med.p99), '≤ 15'],
     ['messages lost', ...rounds.map((x) => x.lost), med.lost, '0'],
-    [`server RSS per idle connection (${IDLE}), kB`, ...rounds.map((x) => round(x.rssPerConnKb, 1)), round(med.rss, 1), '≤ 20'],
+    [
+      `server RSS per idle connection (${IDLE}), kB`,
+      ...rounds.map((x) => round(x.rssPerConnKb, 1)),
+      round(med.rss, 1),
+      '≤ 20',
+    ],
   ];
-  process.stdout.write(`\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=FULL\n${table(rows)}\n\n`);
+  process.stdout.write(
+    `\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=FULL\n${table(rows)}\n\n`,
+  );
   process.stdout.write(
     `RESULT ${JSON.stringify({
       throughput_ratio: round(med.ratio, 3),

@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
 
 const [tablesFile] = process.argv.slice(2);
 if (!tablesFile) throw new Error('usage: relay.ts <tables.json>');
@@ -23,18 +24,28 @@ wss.on('connection', (ws, req) => {
   const cookie = (req.headers.cookie ?? '').split(';')[0]?.trim() ?? '';
   const user = tables.cookies[cookie];
   if (!user) return ws.close(4001);
-  let set = sockets.get(user);
-  if (!set) sockets.set(user, (set = new Set()));
+  const set = sockets.get(user) ?? new Set<WebSocket>();
+  sockets.set(user, set);
   set.add(ws);
   ws.on('close', () => set.delete(ws));
   ws.on('message', (data) => {
-    const f = JSON.parse(String(data)) as { type: string; ref?: string; conversationId?: string; clientId?: string; text?: string };
+    const f = JSON.parse(String(data)) as {
+      type: string;
+      ref?: string;
+      conversationId?: string;
+      clientId?: string;
+      text?: string;
+    };
     if (f.type === 'hello') return ws.send(JSON.stringify({ type: 'ready', cursor: pos }));
     if (f.type !== 'send' || !f.conversationId) return;
     const members = tables.conversations[f.conversationId] ?? [];
     const p = ++pos;
     const message = { conversationId: f.conversationId, senderId: user, clientId: f.clientId, text: f.text };
-    const frame = JSON.stringify({ type: 'event', pos: p, event: { type: 'message.created', conversationId: f.conversationId, message } });
+    const frame = JSON.stringify({
+      type: 'event',
+      pos: p,
+      event: { type: 'message.created', conversationId: f.conversationId, message },
+    });
     for (const m of members) {
       for (const s of sockets.get(m) ?? []) if (s !== ws) s.send(frame);
     }

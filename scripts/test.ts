@@ -39,9 +39,13 @@ function ensureChromium(): string | null {
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (isRoot && hasApt) {
     console.log('# Chromium is missing: installing Debian chromium with apt-get (about 2 minutes)');
-    const r = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], {
-      stdio: 'inherit',
-    });
+    const r = spawnSync(
+      'sh',
+      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'],
+      {
+        stdio: 'inherit',
+      },
+    );
     if (r.status === 0) return findChromium();
   }
   if (ci) {
@@ -65,9 +69,7 @@ function testFiles(): string[] {
     }
   };
   for (const d of dirs) walk(path.join(root, d));
-  return out
-    .sort()
-    .filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ''))));
+  return out.sort().filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/^\.\//, ''))));
 }
 
 if (full) {
@@ -85,7 +87,8 @@ if (browser) {
   const chromium = ensureChromium();
   if (chromium) env.CHROMIUM_PATH = chromium;
   else env.COMPTOIR_SKIP_BROWSER = 'Chromium not found';
-  if (chromium) run('build the web app', 'npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
+  if (chromium)
+    run('build the web app', 'npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 }
 console.log(`\n# ${files.length} test files`);
 run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);

@@ -32,8 +32,12 @@ describe('accounts', () => {
     const me = await http.get<{ user: SelfView; sessionId: string }>('/api/me');
     assert.equal(me.body.user.displayName, 'Camille Roux');
     const db = new Database(s.config.database.kind === 'sqlite' ? s.config.database.path : '', { readonly: true });
-    const row = db.prepare('SELECT password_hash FROM users WHERE username = ?').get('camille.r') as { password_hash: string };
-    const session = db.prepare('SELECT token_hash FROM sessions WHERE id = ?').get(me.body.sessionId) as { token_hash: string };
+    const row = db.prepare('SELECT password_hash FROM users WHERE username = ?').get('camille.r') as {
+      password_hash: string;
+    };
+    const session = db.prepare('SELECT token_hash FROM sessions WHERE id = ?').get(me.body.sessionId) as {
+      token_hash: string;
+    };
     db.close();
     assert.match(row.password_hash, /^\$argon2id\$/);
     const token = (http.cookie ?? '').split('=')[1] ?? '';
@@ -105,7 +109,12 @@ describe('accounts', () => {
   it('lists sessions per device and revokes one', async () => {
     const p = await signUp(s.url);
     const laptop = new HttpClient(s.url);
-    await laptop.request('POST', '/api/auth/signin', { username: p.user.username, password: p.password }, { 'user-agent': 'Laptop/1.0' });
+    await laptop.request(
+      'POST',
+      '/api/auth/signin',
+      { username: p.user.username, password: p.password },
+      { 'user-agent': 'Laptop/1.0' },
+    );
     const sessions = (await p.http.get<{ sessions: SessionView[] }>('/api/sessions')).body.sessions;
     assert.equal(sessions.length, 2);
     assert.equal(sessions.filter((x) => x.current).length, 1);
@@ -146,7 +155,10 @@ describe('accounts', () => {
     const r = await a.http.patch<{ user: SelfView }>('/api/me', { displayName: 'Zoé Éclair' });
     assert.equal(r.body.user.displayName, 'Zoé Éclair');
     const f = await sock.next((x) => x.type === 'event' && x.event.type === 'user.updated');
-    assert.equal(f.type === 'event' && (f.event as Extract<DomainEvent, { type: 'user.updated' }>).user.displayName, 'Zoé Éclair');
+    assert.equal(
+      f.type === 'event' && (f.event as Extract<DomainEvent, { type: 'user.updated' }>).user.displayName,
+      'Zoé Éclair',
+    );
     sock.close();
     const bad = await a.http.patch<Err>('/api/me', { displayName: '' });
     assert.equal(bad.status, 400);
@@ -158,7 +170,9 @@ describe('accounts', () => {
     await target.http.patch('/api/me', { displayName: 'Hélène Dupont' });
     const byName = (await asker.http.get<{ users: UserView[] }>('/api/users?q=helene%20dup')).body.users;
     assert.ok(byName.some((u) => u.id === target.user.id));
-    const byUsername = (await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username.slice(0, 10)}`)).body.users;
+    const byUsername = (
+      await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username.slice(0, 10)}`)
+    ).body.users;
     assert.equal(byUsername[0]?.id, target.user.id);
     assert.ok(!('passwordHash' in (byUsername[0] ?? {})));
     const self = (await target.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username}`)).body.users;
@@ -178,11 +192,19 @@ describe('HTTP edge', () => {
   after(() => s.close());
 
   it('answers invalid JSON, wrong content types, oversized bodies and unknown routes with error ids', async () => {
-    const bad = await p.http.request<Err>('POST', '/api/conversations/group', '{"title": ', { 'content-type': 'application/json' });
+    const bad = await p.http.request<Err>('POST', '/api/conversations/group', '{"title": ', {
+      'content-type': 'application/json',
+    });
     assert.deepEqual([bad.status, bad.body.error.id], [400, 'invalid_json']);
-    const form = await p.http.request<Err>('POST', '/api/conversations/group', 'title=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await p.http.request<Err>('POST', '/api/conversations/group', 'title=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     assert.deepEqual([form.status, form.body.error.id], [415, 'unsupported_media_type']);
-    const huge = await p.http.post<Err>('/api/conversations/group', { title: 'x', memberIds: [], pad: 'x'.repeat(70 * 1024) });
+    const huge = await p.http.post<Err>('/api/conversations/group', {
+      title: 'x',
+      memberIds: [],
+      pad: 'x'.repeat(70 * 1024),
+    });
     assert.deepEqual([huge.status, huge.body.error.id], [413, 'payload_too_large']);
     const nowhere = await p.http.get<Err>('/api/nowhere');
     assert.deepEqual([nowhere.status, nowhere.body.error.id], [404, 'not_found']);
@@ -190,9 +212,19 @@ describe('HTTP edge', () => {
   });
 
   it('refuses state changes from another origin', async () => {
-    const r = await p.http.request<Err>('POST', '/api/conversations/group', { title: 'x', memberIds: [] }, { origin: 'https://evil.example' });
+    const r = await p.http.request<Err>(
+      'POST',
+      '/api/conversations/group',
+      { title: 'x', memberIds: [] },
+      { origin: 'https://evil.example' },
+    );
     assert.deepEqual([r.status, r.body.error.id], [403, 'forbidden_origin']);
-    const same = await p.http.request('POST', '/api/conversations/group', { title: 'x', memberIds: [] }, { origin: s.url });
+    const same = await p.http.request(
+      'POST',
+      '/api/conversations/group',
+      { title: 'x', memberIds: [] },
+      { origin: s.url },
+    );
     assert.equal(same.status, 201);
   });
 

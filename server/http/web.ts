@@ -21,6 +21,8 @@ const CSP = [
  */
 export async function registerWeb(app: FastifyInstance, dist: string) {
   const hasBuild = fs.existsSync(path.join(dist, 'index.html'));
+  // Every client-side URL answers the app's index.html (read once: a new build means a restart).
+  const index = hasBuild ? fs.readFileSync(path.join(dist, 'index.html')) : null;
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
@@ -31,22 +33,28 @@ export async function registerWeb(app: FastifyInstance, dist: string) {
     return payload;
   });
   if (hasBuild) {
-    await app.register(fastifyStatic, {
-      root: dist,
-      wildcard: false,
-      index: false,
-      cacheControl: false,
-      setHeaders: (res, file) => {
-        // Vite names assets by content hash: they never change.
-        if (file.includes(`${path.sep}assets${path.sep}`))
-          res.header('cache-control', 'public, max-age=31536000, immutable');
-      },
+    // The app's files are public (the sign-in screen is one of them): their routes opt out of auth.
+    await app.register(async (files) => {
+      files.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), auth: false };
+      });
+      await files.register(fastifyStatic, {
+        root: dist,
+        wildcard: false,
+        index: false,
+        cacheControl: false,
+        setHeaders: (res, file) => {
+          // Vite names assets by content hash: they never change.
+          if (file.includes(`${path.sep}assets${path.sep}`))
+            res.header('cache-control', 'public, max-age=31536000, immutable');
+        },
+      });
     });
   }
   app.setNotFoundHandler({}, (req, reply) => {
     const apiLike = req.url.startsWith('/api/') || req.url === '/api' || req.url.startsWith('/ws');
-    if (req.method === 'GET' && !apiLike) {
-      if (hasBuild) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if ((req.method === 'GET' || req.method === 'HEAD') && !apiLike) {
+      if (index !== null) return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
       return reply
         .type('text/plain; charset=utf-8')
         .send('Comptoir is running, but the web app is not built: run `npm run build` (npm start does it).');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
-import { createGroup, type Person, signUp, startDirect } from '../../test/helpers/client.ts';
 import { backends } from '../../test/helpers/backends.ts';
+import { createGroup, type Person, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 
 type Err = { error: { id: string; message: string; details?: Record<string, unknown> } };

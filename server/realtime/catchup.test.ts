@@ -15,7 +15,12 @@ import { Gateway } from './gateway.ts';
 function harness(initial: number, pageYields: (commit: () => void) => void) {
   const log: { pos: number; json: string }[] = [];
   let pos = 0;
-  const event = (n: number): DomainEvent => ({ type: 'conversation.updated', conversationId: 'c', title: `t${n}`, by: 'u' });
+  const event = (n: number): DomainEvent => ({
+    type: 'conversation.updated',
+    conversationId: 'c',
+    title: `t${n}`,
+    by: 'u',
+  });
   const commit = () => {
     pos++;
     const e = event(pos);
@@ -33,7 +38,12 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
       return page;
     },
   } as unknown as MessagesService;
-  const gw = new Gateway(messages, createLogger('silent'), { perAccount: 10, perAddress: 10, framesPerSecond: 10 }, () => {});
+  const gw = new Gateway(
+    messages,
+    createLogger('silent'),
+    { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
+    () => {},
+  );
   const sent: string[] = [];
   const ws = {
     readyState: 1,
@@ -44,13 +54,18 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
   } as unknown as WebSocket;
   for (let i = 0; i < initial; i++) commit();
   gw.accept(ws, 'u', 's', '127.0.0.1');
-  const conn = [...(gw as unknown as { byUser: Map<string, Set<import('./connection.ts').Connection>> }).byUser.get('u') ?? []][0];
+  const conn = [
+    ...((gw as unknown as { byUser: Map<string, Set<import('./connection.ts').Connection>> }).byUser.get('u') ?? []),
+  ][0];
   assert.ok(conn);
   return { gw, conn, sent, commit, head: () => pos, close: () => gw.close() };
 }
 
 function positions(sent: string[]) {
-  return sent.map((f) => JSON.parse(f) as { type: string; pos?: number; cursor?: number }).filter((f) => f.type === 'event').map((f) => f.pos as number);
+  return sent
+    .map((f) => JSON.parse(f) as { type: string; pos?: number; cursor?: number })
+    .filter((f) => f.type === 'event')
+    .map((f) => f.pos as number);
 }
 
 describe('catch-up', () => {
@@ -77,7 +92,10 @@ describe('catch-up', () => {
     h.gw.maxCatchupBuffer = 5;
     await catchUp(h.gw, h.conn, 0);
     const got = positions(h.sent);
-    assert.deepEqual(got, Array.from({ length: h.head() }, (_, i) => 1 + i));
+    assert.deepEqual(
+      got,
+      Array.from({ length: h.head() }, (_, i) => 1 + i),
+    );
     h.close();
   });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../protocol/frames.ts';
-import { createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { backends } from '../../test/helpers/backends.ts';
+import { createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 
 type EventFrame = Extract<ServerFrame, { type: 'event' }>;

@@ -17,9 +17,19 @@ describe('group commit', () => {
   const published: PublishedEvent[] = [];
   let rollbacks = 0;
   let n = 0;
-  const user = (): UserRecord => ({ id: `u${++n}`, username: `user${n}`, displayName: 'U', passwordHash: 'h', createdAt: 1 });
+  const user = (): UserRecord => ({
+    id: `u${++n}`,
+    username: `user${n}`,
+    displayName: 'U',
+    passwordHash: 'h',
+    createdAt: 1,
+  });
   const event = (u: UserRecord) => ({
-    event: { type: 'user.updated' as const, conversationId: null, user: { id: u.id, username: u.username, displayName: 'U' } },
+    event: {
+      type: 'user.updated' as const,
+      conversationId: null,
+      user: { id: u.id, username: u.username, displayName: 'U' },
+    },
     scope: { userId: u.id },
     audience: [u.id],
   });
@@ -50,7 +60,10 @@ describe('group commit', () => {
       ),
     );
     assert.equal(committer.stats.batches - before, 1, 'one batch');
-    assert.deepEqual(results, [...results].sort((a, b) => a - b));
+    assert.deepEqual(
+      results,
+      [...results].sort((a, b) => a - b),
+    );
     const last = published.slice(-50).map((e) => e.pos);
     assert.deepEqual(last, results);
     for (const u of users) assert.ok(await storage.reader.userById(u.id));
@@ -96,7 +109,11 @@ describe('group commit', () => {
     assert.ok(await storage.reader.userById(a.id));
     assert.ok(await storage.reader.userById(b.id));
     assert.equal(await storage.reader.userById(half.id), null, "the failed job's first write was undone");
-    assert.equal(published.filter((e) => e.audience[0] === a.id).length, 1, 'the event of the retried job is published once');
+    assert.equal(
+      published.filter((e) => e.audience[0] === a.id).length,
+      1,
+      'the event of the retried job is published once',
+    );
   });
 
   it('answers an AppError thrown after a write as itself, with the write undone', async () => {
@@ -133,9 +150,11 @@ describe('group commit', () => {
 
   it('drains: resolves once everything submitted has settled', async () => {
     let done = false;
-    void committer.run(async ({ tx }) => tx.insertUser(user())).then(() => {
-      done = true;
-    });
+    void committer
+      .run(async ({ tx }) => tx.insertUser(user()))
+      .then(() => {
+        done = true;
+      });
     await committer.drain();
     assert.equal(done, true);
   });

@@ -161,7 +161,9 @@ export class Committer {
     if (attempt === null) {
       this.log.error({ err: failure, jobs: batch.length }, 'batch transaction failed');
       const error = new AppError('storage_unavailable', undefined, undefined, { cause: failure });
-      batch.forEach((p, i) => p.reject(excluded.has(i) ? toJobError(excluded.get(i)) : error));
+      batch.forEach((p, i) => {
+        p.reject(excluded.has(i) ? toJobError(excluded.get(i)) : error);
+      });
     } else {
       const { outcomes, published, hooks } = attempt;
       for (const [i, error] of excluded) outcomes[i] = { ok: false, error: toJobError(error) };

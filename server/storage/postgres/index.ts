@@ -35,8 +35,6 @@ export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
   /** The writer's connection; null until the first use and after it died (the next use reconnects). */
   private writer: pg.Client | null = null;
-  /** The writer's connection while a transaction runs on it, for `savepoint`. */
-  private active: pg.Client | null = null;
   /** Writer work (transactions, migrations) runs one at a time, in call order. */
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -94,12 +92,7 @@ export class PostgresStorage implements Storage {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const client = await this.writerClient();
-      this.active = client;
-      try {
-        return await this.inTransaction(client, () => fn(new PgTx(new Sql(client))));
-      } finally {
-        this.active = null;
-      }
+      return this.inTransaction(client, () => fn(new PgTx(new Sql(client))));
     });
   }
 

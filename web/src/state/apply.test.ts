@@ -186,6 +186,17 @@ describe('receipts', () => {
     assert.equal(s.conversations.c1?.unread, 0);
   });
 
+  test("a member's own message implies their watermarks reach it", () => {
+    let s = applyAll(stateWith([conv()]), [created(msg(1, me.id)), created(msg(2, me.id))]);
+    s = applyEvent(s, created(msg(3, ana.id)));
+    const a = s.conversations.c1?.members.find((m) => m.user.id === ana.id);
+    assert.deepEqual([a?.deliveredSeq, a?.readSeq], [3, 3], 'Ana replying means she has read 1 and 2');
+    const b = s.conversations.c1?.members.find((m) => m.user.id === ben.id);
+    assert.deepEqual([b?.deliveredSeq, b?.readSeq], [0, 0], 'Ben said nothing');
+    s = applyEvent(s, created(msg(4, me.id)));
+    assert.equal(s.conversations.c1?.unread, 0, 'writing means I read what came before');
+  });
+
   test('reading locally clears the badge at once', () => {
     let s = applyAll(
       stateWith([conv()]),

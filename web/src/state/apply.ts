@@ -71,7 +71,8 @@ export function applyMessage(state: State, message: MessageView): State {
       unread: conv.unread + (countsAsUnread ? 1 : 0),
     });
   }
-  return next;
+  // A member's own message implies their watermarks reach it (docs/PROTOCOL.md, Receipts).
+  return applyReceipt(next, cid, message.senderId, message.seq, message.seq);
 }
 
 /** An edited or deleted message. */
