@@ -79,6 +79,12 @@ async function stop(p: Proc) {
   await exited;
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (10 ms resolution). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssKb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -124,6 +130,8 @@ async function seed(
 
 interface Round {
   relay: number;
+  relayCpu: number;
+  comptoirCpu: number;
   relayP50: number;
   relayP99: number;
   comptoir: number;
@@ -165,7 +173,8 @@ async function main() {
 
     const relay = await startProcess(['bench/relay.ts', tablesFile], {}, /RELAY LISTENING (\d+)/);
     let clients: BenchClient[] = await connectAll(`ws://127.0.0.1:${relay.port}/ws`, specs);
-    const relayRate = await closedLoop(clients, 2000, SECONDS * 1000);
+    const relayLoop = await closedLoop(clients, 2000, SECONDS * 1000, () => cpuMs(relay.child.pid as number));
+    const relayRate = relayLoop.rate;
     await sleep(500);
     const relayLat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
     await closeAll(clients);
@@ -173,7 +182,8 @@ async function main() {
 
     const server = await startComptoir();
     clients = await connectAll(`ws://127.0.0.1:${server.port}/ws`, specs);
-    const comptoirRate = await closedLoop(clients, 2000, SECONDS * 1000);
+    const comptoirLoop = await closedLoop(clients, 2000, SECONDS * 1000, () => cpuMs(server.child.pid as number));
+    const comptoirRate = comptoirLoop.rate;
     await sleep(1000);
     const lat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
     await closeAll(clients);
@@ -183,6 +193,8 @@ async function main() {
       relay: relayRate,
       comptoir: comptoirRate,
       ratio: comptoirRate / relayRate,
+      relayCpu: relayLoop.cpuUsPerMessage,
+      comptoirCpu: comptoirLoop.cpuUsPerMessage,
       relayP50: percentile(relayLat.latencies, 50),
       relayP99: percentile(relayLat.latencies, 99),
       p50: percentile(lat.latencies, 50),
@@ -192,7 +204,7 @@ async function main() {
     };
     rounds.push(round_);
     process.stdout.write(
-      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms (relay ${round(round_.relayP50)} / ${round(round_.relayP99)} ms), ${round(rssPerConnKb, 1)} kB/conn\n`,
+      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}; CPU ${Math.round(round_.relayCpu)} vs ${Math.round(round_.comptoirCpu)} µs/msg), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms (relay ${round(round_.relayP50)} / ${round(round_.relayP99)} ms), ${round(rssPerConnKb, 1)} kB/conn\n`,
     );
   }
 
@@ -200,6 +212,8 @@ async function main() {
     relay: median(rounds.map((x) => x.relay)),
     comptoir: median(rounds.map((x) => x.comptoir)),
     ratio: median(rounds.map((x) => x.ratio)),
+    relayCpu: median(rounds.map((x) => x.relayCpu)),
+    comptoirCpu: median(rounds.map((x) => x.comptoirCpu)),
     p50: median(rounds.map((x) => x.p50)),
     p99: median(rounds.map((x) => x.p99)),
     lost: median(rounds.map((x) => x.lost)),
@@ -217,6 +231,8 @@ async function main() {
       '',
     ],
     ['ratio Comptoir / relay', ...rounds.map((x) => round(x.ratio)), round(med.ratio), '≥ 0.5'],
+    ['server CPU µs per message: relay', ...rounds.map((x) => Math.round(x.relayCpu)), Math.round(med.relayCpu), ''],
+    ['server CPU µs per message: Comptoir', ...rounds.map((x) => Math.round(x.comptoirCpu)), Math.round(med.comptoirCpu), ''],
     [
       `bare relay p50 / p99 at ${RATE}/s, ms`,
       ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`),
@@ -241,6 +257,8 @@ async function main() {
       throughput_ratio: round(med.ratio, 3),
       msgs_per_s: Math.round(med.comptoir),
       relay_msgs_per_s: Math.round(med.relay),
+      cpu_us_per_msg: Math.round(med.comptoirCpu),
+      relay_cpu_us_per_msg: Math.round(med.relayCpu),
       p50_ms: round(med.p50),
       p99_ms: round(med.p99),
       relay_p50_ms: round(med.relayP50),

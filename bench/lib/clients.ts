@@ -79,7 +79,12 @@ const sendFrame = (c: BenchClient, n: number, run: number) =>
  * Closed loop: every client keeps one message in flight, sending the next when the previous is
  * acknowledged. Answers messages delivered to recipients per second over the measured window.
  */
-export async function closedLoop(clients: BenchClient[], warmupMs: number, measureMs: number): Promise<number> {
+export async function closedLoop(
+  clients: BenchClient[],
+  warmupMs: number,
+  measureMs: number,
+  cpuMs: () => number = () => 0,
+): Promise<{ rate: number; cpuUsPerMessage: number }> {
   const run = ++runId;
   let delivered = 0;
   let counting = false;
@@ -99,13 +104,15 @@ export async function closedLoop(clients: BenchClient[], warmupMs: number, measu
   await sleep(warmupMs);
   counting = true;
   const t0 = performance.now();
+  const cpu0 = cpuMs();
   await sleep(measureMs);
   counting = false;
   const elapsed = performance.now() - t0;
+  const cpu = cpuMs() - cpu0;
   stopped = true;
   await sleep(500); // let the last messages drain
   for (const c of clients) c.onFrame = () => {};
-  return (delivered / elapsed) * 1000;
+  return { rate: (delivered / elapsed) * 1000, cpuUsPerMessage: (cpu * 1000) / Math.max(1, delivered) };
 }
 
 /**

@@ -208,9 +208,10 @@ export class AccountsService {
     const userId = auth.user.id;
     const updated = await this.committer.run(async (uow) => {
       const { tx } = uow;
+      const current = await tx.userById(userId);
+      if (!current) throw new AppError('user_not_found');
+      const user = { ...current, displayName };
       await tx.updateUserDisplayName(userId, displayName);
-      const user = await tx.userById(userId);
-      if (!user) throw new AppError('user_not_found');
       const view = presentUser(user);
       await uow.emit({
         event: { type: 'user.updated', conversationId: null, user: view },

@@ -120,11 +120,11 @@ export class ConversationsService {
       if (added.length === 0) return;
       if (state.members.size + added.length > limits.groupMembers.max) throw new AppError('member_limit');
       const users = await this.usersMap(added, uow);
+      if (users.size !== added.length) throw new AppError('user_not_found');
       const before = [...state.members.keys()];
       for (const id of added) {
+        const u = users.get(id) as UserRecord;
         await uow.tx.upsertMember(this.memberRow(conversationId, id, 'member', state.lastSeq, uow.now));
-        const u = users.get(id);
-        if (!u) throw new AppError('user_not_found');
         await uow.emit({
           event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
           scope: { conversationId },
