@@ -11,7 +11,7 @@
  *
  * Environment: BENCH_ROUNDS (3), BENCH_CLIENTS (1000), BENCH_IDLE (10000), BENCH_RATE (5000),
  * BENCH_SECONDS (5, the measured window of each phase), BENCH_PROFILE (a directory: CPU profiles of the
- * Comptoir processes are written there).
+ * Comptoir processes are written there), BENCH_ONLY=throughput (skip the memory and latency phases).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +26,9 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000);
 const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_ONLY=throughput: the closed loops only (for profiling). */
+const ONLY_THROUGHPUT = process.env.BENCH_ONLY === 'throughput';
+const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
 const root = path.join(import.meta.dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
 
@@ -169,14 +172,14 @@ async function main() {
 
   const rounds: Round[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
-    const rssPerConnKb = await idleMemory(specs);
+    const rssPerConnKb = ONLY_THROUGHPUT ? Number.NaN : await idleMemory(specs);
 
     const relay = await startProcess(['bench/relay.ts', tablesFile], {}, /RELAY LISTENING (\d+)/);
     let clients: BenchClient[] = await connectAll(`ws://127.0.0.1:${relay.port}/ws`, specs);
     const relayLoop = await closedLoop(clients, 2000, SECONDS * 1000, () => cpuMs(relay.child.pid as number));
     const relayRate = relayLoop.rate;
     await sleep(500);
-    const relayLat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
+    const relayLat = ONLY_THROUGHPUT ? noLatency : await openLoop(clients, RATE, 1000, SECONDS * 1000);
     await closeAll(clients);
     await stop(relay);
 
@@ -185,7 +188,7 @@ async function main() {
     const comptoirLoop = await closedLoop(clients, 2000, SECONDS * 1000, () => cpuMs(server.child.pid as number));
     const comptoirRate = comptoirLoop.rate;
     await sleep(1000);
-    const lat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
+    const lat = ONLY_THROUGHPUT ? noLatency : await openLoop(clients, RATE, 1000, SECONDS * 1000);
     await closeAll(clients);
     await stop(server);
 

@@ -143,7 +143,7 @@ export interface Tx extends Reads {
 
   insertConversation(conversation: ConversationRecord): Promise<void>;
   updateConversationTitle(conversationId: string, title: string): Promise<void>;
-  /** Sets last_seq and last_activity_at after a message. */
+  /** Moves last_seq and last_activity_at forward after a message (never back). */
   bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number): Promise<void>;
 
   /** Inserts or re-activates a member (watermarks reset to the given ones). */

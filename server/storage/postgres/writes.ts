@@ -85,7 +85,7 @@ export class PgTx extends PgReads implements Tx {
   }
   async bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number) {
     await this.sql.run(
-      'UPDATE conversations SET last_seq = $1, last_activity_at = $2 WHERE id = $3',
+      'UPDATE conversations SET last_seq = GREATEST(last_seq, $1), last_activity_at = GREATEST(last_activity_at, $2) WHERE id = $3',
       lastSeq,
       lastActivityAt,
       conversationId,

@@ -140,9 +140,11 @@ export class SqliteStorage implements Storage {
     await this.begin();
     try {
       const result = await fn(this.tx);
+      this.tx.flushDeferred();
       this.ws.run('COMMIT');
       return result;
     } catch (e) {
+      this.tx.discardDeferred();
       if (this.writer.inTransaction) this.ws.run('ROLLBACK');
       throw e;
     }

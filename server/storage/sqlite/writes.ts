@@ -13,6 +13,12 @@ import { SqliteReads } from './reads.ts';
 
 /** The writes of a transaction on the writer connection (reads see its own writes). */
 export class SqliteTx extends SqliteReads implements Tx {
+  private readonly bumps = new Map<string, { lastSeq: number; lastActivityAt: number }>();
+  private readonly marks = new Map<
+    string,
+    { conversationId: string; userId: string; deliveredSeq: number; readSeq: number }
+  >();
+
   async insertUser(u: UserRecord) {
     this.s.run(
       'INSERT INTO users (id, username, display_name, display_name_folded, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -72,13 +78,18 @@ export class SqliteTx extends SqliteReads implements Tx {
   async updateConversationTitle(conversationId: string, title: string) {
     this.s.run('UPDATE conversations SET title = ? WHERE id = ?', title, conversationId);
   }
+  /**
+   * Deferred: the batch's bumps of one conversation become one UPDATE, run before any read of
+   * conversations or members and before COMMIT (flushDeferred). Most batches touch a conversation with
+   * several messages; this halves the statements of a message.
+   */
   async bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number) {
-    this.s.run(
-      'UPDATE conversations SET last_seq = ?, last_activity_at = ? WHERE id = ?',
-      lastSeq,
-      lastActivityAt,
-      conversationId,
-    );
+    const b = this.bumps.get(conversationId);
+    if (!b) this.bumps.set(conversationId, { lastSeq, lastActivityAt });
+    else {
+      b.lastSeq = Math.max(b.lastSeq, lastSeq);
+      b.lastActivityAt = Math.max(b.lastActivityAt, lastActivityAt);
+    }
   }
 
   async upsertMember(m: MemberRecord) {
@@ -103,15 +114,71 @@ export class SqliteTx extends SqliteReads implements Tx {
   async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
     this.s.run('UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?', role, conversationId, userId);
   }
+  /** Deferred like bumpConversation: one UPDATE per member per batch. */
   async advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number) {
-    this.s.run(
-      `UPDATE members SET delivered_seq = max(delivered_seq, ?), read_seq = max(read_seq, ?)
-       WHERE conversation_id = ? AND user_id = ?`,
-      deliveredSeq,
-      readSeq,
-      conversationId,
-      userId,
-    );
+    const key = `${conversationId}\u0000${userId}`;
+    const w = this.marks.get(key);
+    if (!w) this.marks.set(key, { conversationId, userId, deliveredSeq, readSeq });
+    else {
+      w.deliveredSeq = Math.max(w.deliveredSeq, deliveredSeq);
+      w.readSeq = Math.max(w.readSeq, readSeq);
+    }
+  }
+
+  /** Writes the deferred updates. Called before reads that could see them, and before COMMIT. */
+  flushDeferred() {
+    if (this.bumps.size > 0) {
+      for (const [id, b] of this.bumps) {
+        this.s.run(
+          'UPDATE conversations SET last_seq = max(last_seq, ?), last_activity_at = max(last_activity_at, ?) WHERE id = ?',
+          b.lastSeq,
+          b.lastActivityAt,
+          id,
+        );
+      }
+      this.bumps.clear();
+    }
+    if (this.marks.size > 0) {
+      for (const w of this.marks.values()) {
+        this.s.run(
+          `UPDATE members SET delivered_seq = max(delivered_seq, ?), read_seq = max(read_seq, ?)
+           WHERE conversation_id = ? AND user_id = ?`,
+          w.deliveredSeq,
+          w.readSeq,
+          w.conversationId,
+          w.userId,
+        );
+      }
+      this.marks.clear();
+    }
+  }
+
+  /** Forgets the deferred updates (the transaction is rolled back). */
+  discardDeferred() {
+    this.bumps.clear();
+    this.marks.clear();
+  }
+
+  // Reads of conversations and members see the deferred updates.
+  override conversationByIdSync(id: string) {
+    this.flushDeferred();
+    return super.conversationByIdSync(id);
+  }
+  override async conversationByDirectKey(directKey: string) {
+    this.flushDeferred();
+    return super.conversationByDirectKey(directKey);
+  }
+  override membersOfSync(conversationId: string) {
+    this.flushDeferred();
+    return super.membersOfSync(conversationId);
+  }
+  override async member(conversationId: string, userId: string) {
+    this.flushDeferred();
+    return super.member(conversationId, userId);
+  }
+  override conversationIdsOfUserSync(userId: string) {
+    this.flushDeferred();
+    return super.conversationIdsOfUserSync(userId);
   }
 
   async insertMessage(m: MessageRecord) {
