@@ -54,7 +54,7 @@ export class WalSync {
 /** Starts the checkpointer thread (checkpoint-worker.mjs). */
 export function startCheckpointer(
   dbPath: string,
-  options: { everyMs: number; restartBytes: number },
+  options: { everyMs: number; syncEveryMs: number; restartBytes: number },
   onError: (message: string) => void,
 ) {
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {

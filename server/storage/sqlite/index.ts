@@ -17,8 +17,10 @@ export interface SqliteOptions {
    * it survives power loss. NORMAL: once they reach the OS; it survives a crash of the process only.
    */
   synchronous: 'FULL' | 'NORMAL';
-  /** Milliseconds between checkpoints (default 100). */
+  /** Milliseconds between checkpoints (default 1000). */
   checkpointEveryMs?: number;
+  /** Milliseconds between fdatasyncs of the WAL by the checkpointer (default 100; 0: none). */
+  walSyncEveryMs?: number;
   /** WAL size past which the checkpointer forces it to start over (default 256 MiB). */
   walRestartBytes?: number;
   onError?: (message: string) => void;
@@ -105,7 +107,11 @@ export class SqliteStorage implements Storage {
       ? null
       : startCheckpointer(
           options.path,
-          { everyMs: options.checkpointEveryMs ?? 100, restartBytes: options.walRestartBytes ?? 256 * 1024 * 1024 },
+          {
+            everyMs: options.checkpointEveryMs ?? 1000,
+            syncEveryMs: options.walSyncEveryMs ?? 100,
+            restartBytes: options.walRestartBytes ?? 256 * 1024 * 1024,
+          },
           options.onError ?? (() => {}),
         );
     this.readerDb = memory ? this.writer : new Database(options.path);
