@@ -94,9 +94,7 @@ function rssKb(pid: number): number {
 }
 
 /** 2 × CLIENTS/2 people, each pair in a one-to-one conversation. */
-async function seed(
-  url: string,
-): Promise<{
+async function seed(url: string): Promise<{
   specs: ClientSpec[];
   tables: { cookies: Record<string, string>; conversations: Record<string, string[]> };
 }> {
@@ -235,7 +233,12 @@ async function main() {
     ],
     ['ratio Comptoir / relay', ...rounds.map((x) => round(x.ratio)), round(med.ratio), '≥ 0.5'],
     ['server CPU µs per message: relay', ...rounds.map((x) => Math.round(x.relayCpu)), Math.round(med.relayCpu), ''],
-    ['server CPU µs per message: Comptoir', ...rounds.map((x) => Math.round(x.comptoirCpu)), Math.round(med.comptoirCpu), ''],
+    [
+      'server CPU µs per message: Comptoir',
+      ...rounds.map((x) => Math.round(x.comptoirCpu)),
+      Math.round(med.comptoirCpu),
+      '',
+    ],
     [
       `bare relay p50 / p99 at ${RATE}/s, ms`,
       ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`),
