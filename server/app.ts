@@ -11,6 +11,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
+import { startDiagnostics } from './lib/diagnostics.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
 import { ConversationsService } from './messaging/conversations.ts';
@@ -100,10 +101,15 @@ export async function build(config: Config, options: { logger?: Logger; storage?
     trustProxy: config.trustProxy,
   });
 
+  const stopDiagnostics = config.diagnosticsEveryS
+    ? startDiagnostics(log, config.diagnosticsEveryS, committer)
+    : () => {};
+
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    stopDiagnostics();
     gateway.close();
     wss.close();
     await app.close();

@@ -41,6 +41,8 @@ const envSchema = z.object({
   RATE_FRAMES_PER_SECOND: positiveInt.default(20),
   MAX_SOCKETS_PER_ACCOUNT: positiveInt.default(50),
   MAX_SOCKETS_PER_ADDRESS: positiveInt.default(1000),
+  /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
+  COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
   /** Where the built web app is; the server serves it when it exists. */
   WEB_DIST: z.string().min(1).optional(),
 });
@@ -65,6 +67,7 @@ export interface Config {
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
   webDist: string;
+  diagnosticsEveryS: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
+    diagnosticsEveryS: e.COMPTOIR_DIAGNOSTICS ?? null,
   };
 }
 

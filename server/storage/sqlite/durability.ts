@@ -54,7 +54,7 @@ export class WalSync {
 /** Starts the checkpointer thread (checkpoint-worker.mjs). */
 export function startCheckpointer(
   dbPath: string,
-  options: { everyMs: number; syncEveryMs: number; restartBytes: number },
+  options: { idleMs: number; maxIntervalMs: number; restartBytes: number; pollMs: number },
   onError: (message: string) => void,
 ) {
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {

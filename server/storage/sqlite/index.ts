@@ -17,10 +17,10 @@ export interface SqliteOptions {
    * it survives power loss. NORMAL: once they reach the OS; it survives a crash of the process only.
    */
   synchronous: 'FULL' | 'NORMAL';
-  /** Milliseconds between checkpoints (default 1000). */
-  checkpointEveryMs?: number;
-  /** Milliseconds between fdatasyncs of the WAL by the checkpointer (default 100; 0: none). */
-  walSyncEveryMs?: number;
+  /** A checkpoint runs once writes have paused this long (default 500 ms)… */
+  checkpointIdleMs?: number;
+  /** …and at least this often while they go on (default 30 s). */
+  checkpointMaxIntervalMs?: number;
   /** WAL size past which the checkpointer forces it to start over (default 256 MiB). */
   walRestartBytes?: number;
   onError?: (message: string) => void;
@@ -108,9 +108,10 @@ export class SqliteStorage implements Storage {
       : startCheckpointer(
           options.path,
           {
-            everyMs: options.checkpointEveryMs ?? 1000,
-            syncEveryMs: options.walSyncEveryMs ?? 100,
+            idleMs: options.checkpointIdleMs ?? 500,
+            maxIntervalMs: options.checkpointMaxIntervalMs ?? 30_000,
             restartBytes: options.walRestartBytes ?? 256 * 1024 * 1024,
+            pollMs: 100,
           },
           options.onError ?? (() => {}),
         );

@@ -1,0 +1,51 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import type { Logger } from './logger.ts';
+
+/**
+ * `COMPTOIR_DIAGNOSTICS=<seconds>`: every interval, logs the event loop's delay (p50, p99, max), the
+ * garbage collections and the committer's batches. For operators chasing latency, and for the benchmark.
+ */
+export function startDiagnostics(
+  log: Logger,
+  everyS: number,
+  committer: { stats: { batches: number; jobs: number; maxBatch: number; retries: number } },
+) {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const gcs: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let last = { ...committer.stats };
+  const timer = setInterval(() => {
+    const g = gcs.splice(0);
+    const s = committer.stats;
+    log.info(
+      {
+        loopMs: {
+          p50: +(delay.percentile(50) / 1e6).toFixed(1),
+          p99: +(delay.percentile(99) / 1e6).toFixed(1),
+          max: +(delay.max / 1e6).toFixed(1),
+        },
+        gc: {
+          count: g.length,
+          maxMs: +Math.max(0, ...g).toFixed(1),
+          totalMs: +g.reduce((a, b) => a + b, 0).toFixed(1),
+        },
+        batches: s.batches - last.batches,
+        jobs: s.jobs - last.jobs,
+        retries: s.retries - last.retries,
+      },
+      'diagnostics',
+    );
+    last = { ...s };
+    delay.reset();
+  }, everyS * 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    observer.disconnect();
+    delay.disable();
+  };
+}
