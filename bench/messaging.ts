@@ -33,6 +33,9 @@ const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
 const root = path.join(import.meta.dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
 
+/** As `npm start` and the `comptoir` command run the server (BENCH_NODE_OPTIONS to try others). */
+const SERVER_NODE_OPTIONS = '--max-semi-space-size=32';
+
 const serverEnv = {
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
@@ -89,7 +92,12 @@ const startComptoir = () =>
   // BENCH_TRACE=1: the server's diagnostics (event loop delay, GC, batches) every 2 s on stderr.
   startProcess(
     ['server/main.ts'],
-    { ...serverEnv, LOG_LEVEL: 'info', ...(process.env.BENCH_TRACE ? { COMPTOIR_DIAGNOSTICS: '2' } : {}) },
+    {
+      ...serverEnv,
+      LOG_LEVEL: 'info',
+      ...(process.env.BENCH_TRACE ? { COMPTOIR_DIAGNOSTICS: '2' } : {}),
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS,
+    },
     /listening on http:\/\/[\d.]+:(\d+)/,
   );
 
@@ -282,7 +290,7 @@ async function main() {
     ],
   ];
   process.stdout.write(
-    `\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=FULL\n${table(rows)}\n\n`,
+    `\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=${process.env.SQLITE_SYNCHRONOUS ?? 'NORMAL'}\n${table(rows)}\n\n`,
   );
   process.stdout.write(
     `RESULT ${JSON.stringify({

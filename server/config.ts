@@ -18,8 +18,9 @@ const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   /**
    * NORMAL: an acknowledged write survives a crash of the process at once, and a power loss once the
-   * checkpointer has synced it (about 100 ms). FULL: it survives a power loss from the moment it is
-   * acknowledged, at the price of an fdatasync per batch (latency then follows the disk's fsync tail).
+   * checkpointer has synced it (0.5 s after writes pause, 30 s at most). FULL: it survives a power loss
+   * from the moment it is acknowledged, at the price of an fdatasync per batch (latency then follows the
+   * disk's fsync tail).
    */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

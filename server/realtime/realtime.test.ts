@@ -84,6 +84,16 @@ for (const backend of backends) {
         (await c.next<ErrorFrame>((f) => f.type === 'error' && f.ref === 'r3')).error.id,
         'conversation_not_found',
       );
+      c.send({ type: 'send', ref: 'long', conversationId: 'x', clientId: 'abcdefgh456', text: 'y'.repeat(4001) });
+      assert.equal(
+        (await c.next<ErrorFrame>((f) => f.type === 'error' && f.ref === 'long')).error.id,
+        'message_too_long',
+      );
+      c.send({ type: 'send', ref: 'blank', conversationId: 'x', clientId: 'abcdefgh789', text: ' \n ' });
+      assert.equal(
+        (await c.next<ErrorFrame>((f) => f.type === 'error' && f.ref === 'blank')).error.id,
+        'message_empty',
+      );
       c.send({ type: 'ping', ref: 'big', pad: 'x'.repeat(20_000) });
       await c.next(isError('frame_too_large'));
       c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
