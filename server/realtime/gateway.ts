@@ -107,12 +107,18 @@ export class Gateway implements EventConsumer {
   }
 
   onEvents(events: readonly PublishedEvent[]) {
+    // Each socket's frames of this batch leave in one write.
+    const corked: Connection[] = [];
     for (const e of events) {
       let frame: string | null = null;
       for (const userId of e.audience) {
         const conns = this.byUser.get(userId);
         if (!conns) continue;
         for (const conn of conns) {
+          if (!conn.corked && conn.phase === 'live' && conn.cork()) {
+            conn.corked = true;
+            corked.push(conn);
+          }
           frame ??= `{"type":"event","pos":${e.pos},"event":${e.json}}`;
           this.deliver(conn, e, frame);
         }
@@ -121,6 +127,10 @@ export class Gateway implements EventConsumer {
         for (const conn of this.bySession.get(e.event.sessionId) ?? [])
           conn.close(CloseCode.sessionEnded, 'session ended');
       }
+    }
+    for (const conn of corked) {
+      conn.corked = false;
+      conn.uncork();
     }
   }
 
