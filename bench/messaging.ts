@@ -14,7 +14,7 @@
  * BENCH_SECONDS (5, the measured window of each phase), BENCH_PROFILE (a directory: CPU profiles of the
  * Comptoir processes are written there), BENCH_ONLY=throughput (skip the memory and latency phases).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +111,15 @@ async function stop(p: Proc) {
 function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Waits until the kernel has written back what the previous phase dirtied: its writeback otherwise
+ * throttles the writes of the next phase (Linux's dirty-page balancing), a leftover, not a property of
+ * the phase being measured.
+ */
+function settleDisk() {
+  execFileSync('sync');
 }
 
 function rssKb(pid: number): number {
@@ -217,6 +226,7 @@ async function main() {
     // recovery from the saturation above.
     let lat = noLatency;
     if (!ONLY_THROUGHPUT) {
+      settleDisk();
       const fresh = await startComptoir();
       clients = await connectAll(`ws://127.0.0.1:${fresh.port}/ws`, specs);
       lat = await openLoop(clients, RATE, 1000, SECONDS * 1000);
