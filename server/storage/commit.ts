@@ -33,6 +33,9 @@ export interface UnitOfWork {
 
 export type Job<T> = (uow: UnitOfWork) => Promise<T>;
 
+/** A batch slower than this is logged (a stalled disk shows here first). */
+const SLOW_BATCH_MS = 50;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
@@ -139,6 +142,7 @@ export class Committer {
       return;
     }
     this.running = true;
+    const started = performance.now();
     const batch = this.queue.splice(0, this.maxBatch);
     const excluded = new Map<number, unknown>();
     let attempt: Awaited<ReturnType<Committer['attempt']>> | null = null;
@@ -166,6 +170,8 @@ export class Committer {
       });
     } else {
       const { outcomes, published, hooks } = attempt;
+      const ms = performance.now() - started;
+      if (ms > SLOW_BATCH_MS) this.log.warn({ ms: Math.round(ms), jobs: batch.length }, 'slow write batch');
       for (const [i, error] of excluded) outcomes[i] = { ok: false, error: toJobError(error) };
       // Committed. This batch is acknowledged and published once it is on disk, after the ones before.
       const durable = this.storage.durable();
