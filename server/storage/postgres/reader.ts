@@ -1,6 +1,4 @@
 import type pg from 'pg';
-import type { ConversationListItem, EventRecord, MemberRecord, Reader } from '../types.ts';
-import { PgReads } from './reads.ts';
 import {
   type ConversationRow,
   EVENT_COLUMNS,
@@ -9,7 +7,9 @@ import {
   toConversation,
   toEvent,
   toMember,
-} from './rows.ts';
+} from '../rows.ts';
+import type { ConversationListItem, EventRecord, MemberRecord, Reader } from '../types.ts';
+import { PgReads } from './reads.ts';
 import { Sql } from './sql.ts';
 
 const HEAD = 'SELECT coalesce(max(pos), 0) AS pos FROM events';

@@ -1,5 +1,4 @@
 import { escapeLike, fold } from '../../lib/text.ts';
-import type { MemberRecord, MessageRecord, Reads, SessionRecord, UserRecord } from '../types.ts';
 import {
   CONVERSATION_COLUMNS,
   type ConversationRow,
@@ -16,7 +15,8 @@ import {
   toUser,
   USER_COLUMNS,
   type UserRow,
-} from './rows.ts';
+} from '../rows.ts';
+import type { MemberRecord, MessageRecord, Reads, SessionRecord, UserRecord } from '../types.ts';
 import { hasNul, type Sql } from './sql.ts';
 
 const USER = `SELECT ${USER_COLUMNS} FROM users`;

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.ts';
+import { type EventRow, toEvent } from '../rows.ts';
 import type { ConversationListItem, EventRecord, Reader, Storage, Tx } from '../types.ts';
 import { startCheckpointer, WalSync } from './durability.ts';
 import { SqliteReads } from './reads.ts';
-import { type EventRow, toEvent } from './rows.ts';
 import { Statements } from './statements.ts';
 import { SqliteTx } from './writes.ts';
 

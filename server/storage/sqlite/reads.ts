@@ -1,5 +1,4 @@
 import { escapeLike, fold } from '../../lib/text.ts';
-import type { ConversationRecord, MemberRecord, MessageRecord, Reads, SessionRecord, UserRecord } from '../types.ts';
 import {
   type ConversationRow,
   type MemberRow,
@@ -11,7 +10,8 @@ import {
   toSession,
   toUser,
   type UserRow,
-} from './rows.ts';
+} from '../rows.ts';
+import type { ConversationRecord, MemberRecord, MessageRecord, Reads, SessionRecord, UserRecord } from '../types.ts';
 import { placeholders, type Statements } from './statements.ts';
 
 const USER = 'SELECT id, username, display_name, password_hash, created_at FROM users';

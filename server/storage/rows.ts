@@ -1,4 +1,4 @@
-import type { ConversationKind, MemberRole } from '../../../protocol/views.ts';
+import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
 import type {
   ConversationRecord,
   EventRecord,
@@ -6,11 +6,12 @@ import type {
   MessageRecord,
   SessionRecord,
   UserRecord,
-} from '../types.ts';
+} from './types.ts';
 
 /**
- * Row shapes as PostgreSQL returns them (BIGINT already parsed to numbers by `types` in sql.ts, BOOLEAN to
- * booleans), the column lists that produce them, and their mapping to records.
+ * Row shapes as both backends return them (PostgreSQL's BIGINT parsed to numbers by `types` in
+ * postgres/sql.ts; `active` is a BOOLEAN there and 0/1 in SQLite), the column lists that produce them,
+ * and their mapping to records.
  */
 
 export const USER_COLUMNS = 'id, username, display_name, password_hash, created_at';
@@ -84,7 +85,7 @@ export interface MemberRow {
   delivered_seq: number;
   read_seq: number;
   joined_at: number;
-  active: boolean;
+  active: boolean | number;
 }
 export const toMember = (r: MemberRow): MemberRecord => ({
   conversationId: r.conversation_id,
@@ -93,7 +94,7 @@ export const toMember = (r: MemberRow): MemberRecord => ({
   deliveredSeq: r.delivered_seq,
   readSeq: r.read_seq,
   joinedAt: r.joined_at,
-  active: r.active,
+  active: r.active === true || r.active === 1,
 });
 
 export const MESSAGE_COLUMNS =
