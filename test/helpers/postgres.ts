@@ -5,6 +5,7 @@ import pg from 'pg';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let available: Promise<string | null> | null = null;
+let announced = false;
 
 /** null when PostgreSQL answers, else why not. */
 export function postgresUnavailable(): Promise<string | null> {
@@ -33,7 +34,8 @@ export async function postgresSkip(): Promise<string | false> {
   if (process.env.CI === 'true')
     throw new Error(`PostgreSQL is required under CI=true but unreachable at ${POSTGRES_URL}: ${why}`);
   const line = `PostgreSQL not reachable at ${POSTGRES_URL} (${why}): Postgres tests skipped`;
-  console.log(`# ${line}`);
+  if (!announced) console.log(`# ${line}`);
+  announced = true;
   return line;
 }
 
