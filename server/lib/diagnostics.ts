@@ -8,7 +8,7 @@ import type { Logger } from './logger.ts';
 export function startDiagnostics(
   log: Logger,
   everyS: number,
-  committer: { stats: { batches: number; jobs: number; maxBatch: number; retries: number } },
+  committer: { stats: { batches: number; jobs: number; retries: number } },
 ) {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();

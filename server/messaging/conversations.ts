@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { ConversationRecord, MemberRecord, Storage, UserRecord } from '../storage/types.ts';
-import { requireAdmin, requireGroup, requireMember } from './policy.ts';
+import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
 import type { ConversationStates } from './state.ts';
 
@@ -48,9 +48,8 @@ export class ConversationsService {
     const r = this.storage.reader;
     const c = await r.conversationById(conversationId);
     const members = c ? await r.membersOf(conversationId) : [];
-    const me = members.find((m) => m.userId === userId);
-    if (!c || !me) throw new AppError('conversation_not_found');
-    if (!me.active) throw new AppError('not_member');
+    const me = requireActiveRow(members.find((m) => m.userId === userId));
+    if (!c) throw new AppError('conversation_not_found');
     const last = c.lastSeq > 0 ? (await r.messagesBefore(conversationId, c.lastSeq + 1, 1))[0] : undefined;
     const quoted = last?.replyToId ? await r.messageById(last.replyToId) : null;
     return presentConversation(

@@ -7,7 +7,7 @@ import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { MessageRecord, Storage } from '../storage/types.ts';
-import { requireMember } from './policy.ts';
+import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
 import type { ConversationStates } from './state.ts';
 
@@ -203,9 +203,7 @@ export class MessagesService {
       requireMember(cached, userId);
       return;
     }
-    const row = await this.storage.reader.member(conversationId, userId);
-    if (!row) throw new AppError('conversation_not_found');
-    if (!row.active) throw new AppError('not_member');
+    requireActiveRow(await this.storage.reader.member(conversationId, userId));
   }
 
   /** Active members of a conversation the person is in (for typing signals); throws like a read. */
@@ -213,9 +211,7 @@ export class MessagesService {
     const cached = this.states.peek(conversationId);
     if (cached) return [...requireMember(cached, userId).members.keys()];
     const rows = await this.storage.reader.membersOf(conversationId);
-    const me = rows.find((m) => m.userId === userId);
-    if (!me) throw new AppError('conversation_not_found');
-    if (!me.active) throw new AppError('not_member');
+    requireActiveRow(rows.find((m) => m.userId === userId));
     return rows.filter((m) => m.active).map((m) => m.userId);
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
-import { backends } from '../../test/helpers/backends.ts';
+import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { createGroup, type Person, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 
@@ -29,13 +29,10 @@ for (const backend of backends) {
       (await p.http.get<{ cursor: number; conversations: ConversationView[] }>('/api/conversations')).body;
 
     let skip: string | false = false;
-    let cleanup = async () => {};
     before(async () => {
       skip = await backend.skip();
       if (skip) return;
-      const db = await backend.prepare();
-      cleanup = db.cleanup;
-      s = await startServer({ RATE_MESSAGES_BURST: '500', ...db.env });
+      s = await serverOn(backend, { RATE_MESSAGES_BURST: '500' });
       ana = await signUp(s.url);
       ben = await signUp(s.url);
       eve = await signUp(s.url);
@@ -43,7 +40,6 @@ for (const backend of backends) {
     after(async () => {
       if (skip) return;
       await s.close();
-      await cleanup();
     });
 
     it('starts one one-to-one conversation per pair', async (t) => {

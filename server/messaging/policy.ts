@@ -21,9 +21,12 @@ export function requireAdmin(state: ConversationState, userId: string) {
   if (state.members.get(userId) !== 'admin') throw new AppError('not_admin');
 }
 
-/** Members (active or former) whose role and presence a read check needs, from rows. */
-export function requireMemberRow(row: { active: boolean } | null, exists: boolean) {
-  if (!exists) throw new AppError('conversation_not_found');
+/**
+ * The same rule from a member row read outside a job: none means a stranger (the conversation "does not
+ * exist"), an inactive one a former member. Answers the row, now known to be active.
+ */
+export function requireActiveRow<R extends { active: boolean }>(row: R | null | undefined): R {
   if (!row) throw new AppError('conversation_not_found');
   if (!row.active) throw new AppError('not_member');
+  return row;
 }

@@ -41,12 +41,6 @@ export class Gateway implements EventConsumer {
     this.heartbeat.unref();
   }
 
-  get connectionCount() {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
-  }
-
   /** Whether one more socket is allowed for this account and address. */
   admit(userId: string, address: string): AppError | null {
     if ((this.byUser.get(userId)?.size ?? 0) >= this.limits.perAccount) return new AppError('too_many_connections');

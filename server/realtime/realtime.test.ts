@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../protocol/frames.ts';
-import { backends } from '../../test/helpers/backends.ts';
+import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 
@@ -29,13 +29,10 @@ for (const backend of backends) {
     };
 
     let skip: string | false = false;
-    let cleanup = async () => {};
     before(async () => {
       skip = await backend.skip();
       if (skip) return;
-      const db = await backend.prepare();
-      cleanup = db.cleanup;
-      s = await startServer({ RATE_MESSAGES_BURST: '100', RATE_FRAMES_PER_SECOND: '30', ...db.env });
+      s = await serverOn(backend, { RATE_MESSAGES_BURST: '100', RATE_FRAMES_PER_SECOND: '30' });
       ana = await signUp(s.url);
       ben = await signUp(s.url);
       eve = await signUp(s.url);
@@ -44,7 +41,6 @@ for (const backend of backends) {
       if (skip) return;
       for (const c of sockets) c.close();
       await s.close();
-      await cleanup();
     });
 
     it('refuses an upgrade without a session, with a forged one, or from another origin', async (t) => {

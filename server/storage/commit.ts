@@ -89,7 +89,7 @@ export class Committer {
   /** Settles when every committed batch has been made durable and released, in order. */
   private settled: Promise<void> = Promise.resolve();
   /** Batches committed and jobs run, for the benchmark and the logs. */
-  readonly stats = { batches: 0, jobs: 0, maxBatch: 0, retries: 0 };
+  readonly stats = { batches: 0, jobs: 0, retries: 0 };
 
   constructor(
     private readonly storage: Storage,
@@ -238,7 +238,6 @@ export class Committer {
   private release(batch: Pending[], outcomes: Outcome[], published: PublishedEvent[], hooks: (() => void)[]) {
     this.stats.batches++;
     this.stats.jobs += batch.length;
-    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
     for (const h of hooks) {
       try {
         h();

@@ -1,4 +1,5 @@
 import { createTestDatabase, postgresSkip } from './postgres.ts';
+import { startServer, type TestServer } from './server.ts';
 
 /** A storage backend the integration suites run against: SQLite always, PostgreSQL when reachable. */
 export interface Backend {
@@ -24,3 +25,16 @@ export const backends: Backend[] = [
     },
   },
 ];
+
+/** A server on a fresh database of the backend; its close() also removes the database. */
+export async function serverOn(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await backend.prepare();
+  const server = await startServer({ ...env, ...db.env });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await db.cleanup();
+    },
+  };
+}

@@ -66,15 +66,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
     return (
       <section className="thread-pane thread-missing" aria-label={t('thread.label')}>
         <header className="thread-header">
-          <button
-            type="button"
-            className="icon-button back-button"
-            data-testid="back-button"
-            onClick={() => navigate(null)}
-            aria-label={t('thread.back')}
-          >
-            <IconBack />
-          </button>
+          <BackButton label={t('thread.back')} />
         </header>
         <p className="thread-placeholder">{state.phase === 'ready' ? t('thread.notFound') : t('common.loading')}</p>
       </section>
@@ -92,15 +84,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   return (
     <section className="thread-pane" aria-labelledby="thread-title">
       <header className="thread-header">
-        <button
-          type="button"
-          className="icon-button back-button"
-          data-testid="back-button"
-          onClick={() => navigate(null)}
-          aria-label={t('thread.back')}
-        >
-          <IconBack />
-        </button>
+        <BackButton label={t('thread.back')} />
         <Avatar id={conv.id} name={title} size={36} group={conv.kind === 'group'} />
         <div className="thread-heading">
           <h2 id="thread-title">{title}</h2>
@@ -176,5 +160,20 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
         <GroupPanel conversationId={conversationId} onClose={() => setPanelOpen(false)} />
       )}
     </section>
+  );
+}
+
+/** Back to the conversation list (shown on narrow screens). */
+function BackButton({ label }: { label: string }) {
+  return (
+    <button
+      type="button"
+      className="icon-button back-button"
+      data-testid="back-button"
+      onClick={() => navigate(null)}
+      aria-label={label}
+    >
+      <IconBack />
+    </button>
   );
 }
