@@ -28,6 +28,8 @@ export class Gateway implements EventConsumer {
   private readonly heartbeat: NodeJS.Timeout;
   /** Live events kept per socket while it catches up; past that they are read back from the log. */
   maxCatchupBuffer = MAX_CATCHUP_BUFFER;
+  /** A socket that has not said hello by then is closed (4009). */
+  helloTimeoutMs = HELLO_TIMEOUT_MS;
 
   constructor(
     readonly messages: MessagesService,
@@ -55,7 +57,7 @@ export class Gateway implements EventConsumer {
     this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
     conn.helloTimer = setTimeout(() => {
       if (conn.phase === 'awaiting_hello') conn.close(CloseCode.noHello, 'no hello');
-    }, HELLO_TIMEOUT_MS);
+    }, this.helloTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data as Buffer, isBinary));
     ws.on('pong', () => {
       conn.alive = true;
@@ -171,7 +173,7 @@ export class Gateway implements EventConsumer {
   }
 
   /** Drops sockets that stopped answering pings (a vanished network leaves no close behind). */
-  private beat() {
+  beat() {
     for (const conns of this.byUser.values()) {
       for (const conn of conns) {
         if (!conn.alive) {

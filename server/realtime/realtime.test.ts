@@ -109,7 +109,7 @@ for (const backend of backends) {
       await again.next((f) => f.type === 'pong');
     });
 
-    it('closes a connection that never says hello', async (t) => {
+    it('sends nothing to a socket before hello', async (t) => {
       if (skip) return t.skip(skip);
       // The timeout is 10 s in production; here we only check the socket is not fed before hello.
       const c = await SocketClient.connect(s.wsUrl, ben.http.cookie);
@@ -118,6 +118,45 @@ for (const backend of backends) {
       await (await live(ana)).sendMessage(conv.id, 'before hello');
       await sleep(100);
       assert.equal(c.frames.length, 0);
+    });
+
+    it('closes a socket that never says hello (4009)', async (t) => {
+      if (skip) return t.skip(skip);
+      const gw = s.comptoir.gateway;
+      const previous = gw.helloTimeoutMs;
+      gw.helloTimeoutMs = 100;
+      try {
+        const silent = await SocketClient.connect(s.wsUrl, ana.http.cookie);
+        const greeted = await SocketClient.connect(s.wsUrl, ana.http.cookie);
+        greeted.send({ type: 'hello', cursor: null });
+        assert.equal((await silent.waitClose()).code, 4009);
+        await sleep(150);
+        assert.equal(greeted.closed, null, 'a socket that said hello stays');
+        greeted.close();
+      } finally {
+        gw.helloTimeoutMs = previous;
+      }
+    });
+
+    it('drops a socket that stops answering pings, and keeps the others', async (t) => {
+      if (skip) return t.skip(skip);
+      const dead = await new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(s.wsUrl, { headers: { cookie: ana.http.cookie ?? '' }, autoPong: false });
+        ws.once('open', () => {
+          ws.send(JSON.stringify({ type: 'hello', cursor: null }));
+          resolve(ws);
+        });
+        ws.once('error', reject);
+      });
+      const alive = await live(ana);
+      const closed = new Promise<number>((resolve) => dead.once('close', (code) => resolve(code)));
+      s.comptoir.gateway.beat(); // ping everyone
+      await sleep(100); // the live socket answers, the dead one does not
+      s.comptoir.gateway.beat(); // no pong since the last beat: terminated
+      const timeout = sleep(3000).then(() => 'still open');
+      assert.equal(await Promise.race([closed, timeout]), 1006);
+      alive.send({ type: 'ping', ref: 'still' });
+      await alive.next((f) => f.type === 'pong' && f.ref === 'still');
     });
 
     it('delivers a message live to members, acks the sender, and tells nobody else', async (t) => {
