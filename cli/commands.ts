@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import * as schemas from '../protocol/schemas.ts';
 import { presentSelf } from '../server/accounts/presenter.ts';
-import { build } from '../server/app.ts';
+import { createCore } from '../server/app.ts';
 import type { Config } from '../server/config.ts';
 import { isAppError } from '../server/errors.ts';
 import { createLogger } from '../server/lib/logger.ts';
@@ -78,9 +78,9 @@ export const commands: Record<string, Command> = {
         ...(values['display-name'] !== undefined ? { displayName: values['display-name'] } : {}),
       });
       if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));
-      const comptoir = await build(config, { logger: createLogger('warn') });
+      const core = await createCore(config, { logger: createLogger('warn') });
       try {
-        const user = await comptoir.accounts.createUser(parsed.data);
+        const user = await core.accounts.createUser(parsed.data);
         if (values.json) process.stdout.write(`${JSON.stringify(presentSelf(user))}\n`);
         else process.stdout.write(`Created ${user.username} (${user.id})\n`);
         return 0;
@@ -88,7 +88,7 @@ export const commands: Record<string, Command> = {
         if (isAppError(e)) throw new CliError(e.id, e.message);
         throw e;
       } finally {
-        await comptoir.close();
+        await core.close();
       }
     },
   },

@@ -24,25 +24,30 @@ import { Committer } from './storage/commit.ts';
 import { openStorage } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
 
-export interface Comptoir {
-  app: FastifyInstance;
-  config: Config;
+/** The domains over storage and the bus, without transport: what `build()` serves, and what the CLI uses. */
+export interface Core {
+  log: Logger;
   storage: Storage;
   bus: EventBus;
   committer: Committer;
   accounts: AccountsService;
   conversations: ConversationsService;
   messages: MessagesService;
-  gateway: Gateway;
-  /** Stops taking work, finishes the writes under way, closes sockets and the database. */
+  /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
 }
 
-/**
- * Wires the domains together and answers the app, ready to `listen()` (main.ts) or to be driven in
- * process (tests). Storage is opened and migrated here.
- */
-export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
+/** A running Comptoir: the core and its transport. */
+export interface Comptoir extends Core {
+  app: FastifyInstance;
+  config: Config;
+  gateway: Gateway;
+  /** Stops taking work, closes sockets, finishes the writes under way, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens and migrates storage, and wires the domains together. */
+export async function createCore(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Core> {
   const log = options.logger ?? createLogger(config.logLevel);
   const storage = options.storage ?? (await openStorage(config.database));
   await storage.migrate();
@@ -50,7 +55,6 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   const committer = new Committer(storage, bus, log);
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
-
   const accounts = new AccountsService(storage, committer, config.sessionTtlMs, config.rates);
   const conversations = new ConversationsService(storage, committer, states);
   const messages = new MessagesService(
@@ -59,6 +63,21 @@ export async function build(config: Config, options: { logger?: Logger; storage?
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
   );
+  const close = async () => {
+    await committer.drain();
+    await bus.close();
+    await storage.close();
+  };
+  return { log, storage, bus, committer, accounts, conversations, messages, close };
+}
+
+/**
+ * The core plus its transport — HTTP routes, the web app, the WebSocket gateway — ready to `listen()`
+ * (main.ts) or to be driven in process (tests).
+ */
+export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
+  const core = await createCore(config, options);
+  const { log, bus, committer, accounts, conversations, messages } = core;
   const gateway = new Gateway(
     messages,
     log,
@@ -113,9 +132,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
     gateway.close();
     wss.close();
     await app.close();
-    await committer.drain();
-    await bus.close();
-    await storage.close();
+    await core.close();
   };
-  return { app, config, storage, bus, committer, accounts, conversations, messages, gateway, close };
+  return { ...core, app, config, gateway, close };
 }

@@ -8,6 +8,7 @@ import type { ConversationRecord, MemberRecord, Storage, UserRecord } from '../s
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
 import type { ConversationStates } from './state.ts';
+import { lastMessageView } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
 export class ConversationsService {
@@ -50,13 +51,11 @@ export class ConversationsService {
     const members = c ? await r.membersOf(conversationId) : [];
     const me = requireActiveRow(members.find((m) => m.userId === userId));
     if (!c) throw new AppError('conversation_not_found');
-    const last = c.lastSeq > 0 ? (await r.messagesBefore(conversationId, c.lastSeq + 1, 1))[0] : undefined;
-    const quoted = last?.replyToId ? await r.messageById(last.replyToId) : null;
     return presentConversation(
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      last ? presentMessage(last, quoted) : null,
+      await lastMessageView(r, c),
       await r.unreadCount(conversationId, userId, me.readSeq),
     );
   }
@@ -224,9 +223,7 @@ export class ConversationsService {
       members.map((m) => m.userId),
       uow,
     );
-    const last = c.lastSeq > 0 ? (await uow.tx.messagesBefore(conversationId, c.lastSeq + 1, 1))[0] : undefined;
-    const quoted = last?.replyToId ? await uow.tx.messageById(last.replyToId) : null;
-    const conversation = presentConversation(c, members, users, last ? presentMessage(last, quoted) : null, 0);
+    const conversation = presentConversation(c, members, users, await lastMessageView(uow.tx, c), 0);
     for (const userId of userIds) {
       const pos = await uow.emit({
         event: { type: 'conversation.joined', conversationId, conversation },

@@ -10,6 +10,7 @@ import type { MessageRecord, Storage } from '../storage/types.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
 import type { ConversationStates } from './state.ts';
+import { messageView } from './views.ts';
 
 export interface SendInput {
   conversationId: string;
@@ -64,8 +65,7 @@ export class MessagesService {
       const previous = await tx.messageByClientId(userId, clientId);
       if (previous) {
         if (previous.conversationId !== conversationId) throw new AppError('client_id_conflict');
-        const quoted = previous.replyToId ? await tx.messageById(previous.replyToId) : null;
-        return { message: presentMessage(previous, quoted), pos: null, created: false };
+        return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
       let quoted: MessageRecord | null = null;
@@ -232,8 +232,8 @@ export class MessagesService {
     cursor: number,
     limit: number,
   ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
-    const rows = await this.storage.reader.eventsFor(userId, cursor, limit);
-    const events = rows.map((r) => ({ pos: r.pos, event: JSON.parse(r.payload) as DomainEvent }));
+    const rows = await this.feedRaw(userId, cursor, limit);
+    const events = rows.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
     return { events, cursor: rows.at(-1)?.pos ?? cursor, hasMore: rows.length === limit };
   }
 }
