@@ -33,8 +33,8 @@ const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
 const root = path.join(import.meta.dirname, '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
 
-/** As `npm start` and the `comptoir` command run the server (BENCH_NODE_OPTIONS to try others). */
-const SERVER_NODE_OPTIONS = '--max-semi-space-size=32';
+/** As `npm start` and the `comptoir` command run the server: no V8 flags (BENCH_NODE_OPTIONS to try some). */
+const SERVER_NODE_OPTIONS = '';
 
 const serverEnv = {
   DATA_DIR: dataDir,
