@@ -5,7 +5,7 @@
 export const limits = {
   username: { min: 3, max: 32, pattern: /^[a-z0-9][a-z0-9_.]*$/ },
   displayName: { min: 1, max: 64 },
-  password: { min: 8, max: 256 },
+  password: { min: 12, max: 256 },
   /** Characters (UTF-16 code units, as `String.length` counts them) in one message. */
   messageText: { max: 4000 },
   groupTitle: { min: 1, max: 100 },

@@ -1,8 +1,10 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { limits } from '../protocol/limits.ts';
+import { Passwords } from './accounts/passwords.ts';
 import { accountsRoutes } from './accounts/routes.ts';
 import { AccountsService } from './accounts/service.ts';
+import { SessionsService } from './accounts/sessions.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
@@ -31,6 +33,7 @@ export interface Core {
   bus: EventBus;
   committer: Committer;
   accounts: AccountsService;
+  sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
   /** Finishes the writes under way, then closes the bus and the database. */
@@ -55,7 +58,13 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
   const committer = new Committer(storage, bus, log);
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
-  const accounts = new AccountsService(storage, committer, config.sessionTtlMs, config.rates);
+  const sessions = new SessionsService(storage, committer, { idleMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });
+  const accounts = new AccountsService(storage, committer, sessions, new Passwords(config.passwordHashConcurrency), {
+    signinFailures: config.rates.signinFailures,
+    signupsPerHour: config.rates.signupsPerHour,
+    signup: config.signup,
+    profileChangesPerHour: config.rates.profileChangesPerHour,
+  });
   const conversations = new ConversationsService(storage, committer, states);
   const messages = new MessagesService(
     storage,
@@ -68,7 +77,7 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
     await bus.close();
     await storage.close();
   };
-  return { log, storage, bus, committer, accounts, conversations, messages, close };
+  return { log, storage, bus, committer, accounts, sessions, conversations, messages, close };
 }
 
 /**
@@ -77,7 +86,7 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
  */
 export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
   const core = await createCore(config, options);
-  const { log, bus, committer, accounts, conversations, messages } = core;
+  const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   const gateway = new Gateway(
     messages,
     log,
@@ -87,6 +96,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
       framesPerSecond: config.rates.framesPerSecond,
     },
     (s) => bus.signal(s),
+    sessions,
   );
   bus.subscribe(gateway);
 
@@ -101,12 +111,11 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   });
   const cookie: CookiePolicy = {
     secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),
-    maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000),
   };
   await app.register(fastifyCookie);
   registerErrorHandling(app);
   registerGuards(app, {
-    accounts,
+    sessions,
     publicOrigin: config.publicOrigin,
     cookie,
     requestsPerMinute: config.rates.requestsPerMinute,
@@ -115,7 +124,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   accountsRoutes(app, accounts, cookie);
   messagingRoutes(app, conversations, messages);
   await registerWeb(app, config.webDist);
-  const wss = attachWebSocket(app, gateway, accounts, {
+  const wss = attachWebSocket(app, gateway, sessions, {
     publicOrigin: config.publicOrigin,
     trustProxy: config.trustProxy,
   });

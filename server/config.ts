@@ -28,14 +28,26 @@ const envSchema = z.object({
   PUBLIC_ORIGIN: z.url().optional(),
   /** Trust X-Forwarded-For from a reverse proxy (for per-IP rate limits and the sessions list). */
   TRUST_PROXY: bool.default(false),
+  /** A session ends after this many days without use… */
   SESSION_TTL_DAYS: positiveInt.default(30),
+  /** …and this many days after sign-in, used or not. */
+  SESSION_MAX_DAYS: positiveInt.default(90),
+  /** `closed`: nobody signs up from the web; accounts come from `comptoir user create`. */
+  SIGNUP: z.enum(['open', 'closed']).default('open'),
+  /** Password hashes (argon2id, 19 MiB each) running at once; they share libuv's pool with fsync. */
+  PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
   /** Messages (and edits, deletes) an account may send: a bucket of BURST refilled at PER_SECOND. */
   RATE_MESSAGES_PER_SECOND: positiveInt.default(5),
   RATE_MESSAGES_BURST: positiveInt.default(30),
   /** Any HTTP request, per account and per address: a bucket refilled per minute. */
   RATE_REQUESTS_PER_MINUTE: positiveInt.default(600),
-  /** Failed sign-ins per username and per address in 15 minutes before refusing. */
+  /**
+   * Failed sign-ins in 15 minutes per (username, address) and per known device before slowing down;
+   * three times that per address and per username from devices that never signed in.
+   */
   RATE_SIGNIN_FAILURES: positiveInt.default(10),
+  /** Display-name changes per account per hour (each one is told to every conversation). */
+  RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
   /** Sign-ups per address per hour. */
   RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
   /** Frames of any kind one socket may send per second (bursts of ten seconds' worth). */
@@ -57,12 +69,16 @@ export interface Config {
   publicOrigin: string | null;
   trustProxy: boolean;
   sessionTtlMs: number;
+  sessionMaxMs: number;
+  signup: 'open' | 'closed';
+  passwordHashConcurrency: number;
   rates: {
     messagesPerSecond: number;
     messagesBurst: number;
     requestsPerMinute: number;
     signinFailures: number;
     signupsPerHour: number;
+    profileChangesPerHour: number;
     framesPerSecond: number;
   };
   maxSocketsPerAccount: number;
@@ -87,12 +103,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : null,
     trustProxy: e.TRUST_PROXY,
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    sessionMaxMs: Math.max(e.SESSION_MAX_DAYS, e.SESSION_TTL_DAYS) * 24 * 3600 * 1000,
+    signup: e.SIGNUP,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     rates: {
       messagesPerSecond: e.RATE_MESSAGES_PER_SECOND,
       messagesBurst: e.RATE_MESSAGES_BURST,
       requestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
       signinFailures: e.RATE_SIGNIN_FAILURES,
       signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
+      profileChangesPerHour: e.RATE_PROFILE_CHANGES_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,
     },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,

@@ -43,6 +43,7 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
     createLogger('silent'),
     { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
     () => {},
+    { endsAt: async () => null },
   );
   const sent: string[] = [];
   const ws = {
@@ -53,7 +54,7 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
     close: () => {},
   } as unknown as WebSocket;
   for (let i = 0; i < initial; i++) commit();
-  gw.accept(ws, 'u', 's', '127.0.0.1');
+  gw.accept(ws, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
   const conn = [
     ...((gw as unknown as { byUser: Map<string, Set<import('./connection.ts').Connection>> }).byUser.get('u') ?? []),
   ][0];

@@ -35,6 +35,9 @@ export class Connection {
   /** Frames are being refused for flooding (one error was sent). */
   throttled = false;
   helloTimer: NodeJS.Timeout | null = null;
+  /** When the session ends, as known; the heartbeat checks it again then (it may have slid). */
+  sessionEndsAt = Number.POSITIVE_INFINITY;
+  checkingSession = false;
 
   constructor(
     readonly id: string,

@@ -36,6 +36,8 @@ export class Gateway implements EventConsumer {
     readonly log: Logger,
     readonly limits: { perAccount: number; perAddress: number; framesPerSecond: number },
     readonly signal: (s: PublishedSignal) => void,
+    /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
+    readonly sessions: { endsAt(sessionId: string): Promise<number | null> },
   ) {
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
@@ -50,8 +52,9 @@ export class Gateway implements EventConsumer {
     return null;
   }
 
-  accept(ws: WebSocket, userId: string, sessionId: string, address: string) {
+  accept(ws: WebSocket, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
     const conn = new Connection(randomUUID(), ws, userId, sessionId, address);
+    conn.sessionEndsAt = sessionEndsAt;
     addTo(this.byUser, userId, conn);
     addTo(this.bySession, sessionId, conn);
     this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
@@ -172,18 +175,38 @@ export class Gateway implements EventConsumer {
     this.frameRate.reset(conn.id);
   }
 
-  /** Drops sockets that stopped answering pings (a vanished network leaves no close behind). */
-  beat() {
+  /**
+   * Drops sockets that stopped answering pings (a vanished network leaves no close behind), and closes
+   * those whose session has ended (4001).
+   */
+  beat(now = Date.now()) {
     for (const conns of this.byUser.values()) {
       for (const conn of conns) {
         if (!conn.alive) {
           conn.ws.terminate();
           continue;
         }
+        if (now >= conn.sessionEndsAt) this.checkSession(conn);
         conn.alive = false;
         if (conn.open) conn.ws.ping();
       }
     }
+  }
+
+  /** The session's expiry as the socket knew it has passed: it may have slid since; else close (4001). */
+  private checkSession(conn: Connection) {
+    if (conn.checkingSession) return;
+    conn.checkingSession = true;
+    this.sessions
+      .endsAt(conn.sessionId)
+      .then((end) => {
+        if (end === null) conn.close(CloseCode.sessionEnded, 'session ended');
+        else conn.sessionEndsAt = end;
+      })
+      .catch((err: unknown) => this.log.warn({ err, connection: conn.id }, 'session check failed'))
+      .finally(() => {
+        conn.checkingSession = false;
+      });
   }
 
   /** Closes every socket (server shutdown): clients reconnect elsewhere or later, with their cursor. */

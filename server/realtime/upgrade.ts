@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import { parseCookie } from 'cookie';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { AccountsService } from '../accounts/service.ts';
+import type { SessionsService } from '../accounts/sessions.ts';
 import { catalogue, toAppError } from '../errors.ts';
-import { SESSION_COOKIE } from '../http/cookies.ts';
+import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -27,7 +27,7 @@ function refuse(socket: Duplex, status: number, body: object) {
 export function attachWebSocket(
   app: FastifyInstance,
   gateway: Gateway,
-  accounts: AccountsService,
+  sessions: SessionsService,
   options: { publicOrigin: string | null; trustProxy: boolean },
 ) {
   const wss = new WebSocketServer({
@@ -58,10 +58,11 @@ export function attachWebSocket(
         return;
       }
       const address = addressOf(req, options.trustProxy);
-      let auth: Awaited<ReturnType<AccountsService['authenticate']>>;
+      let auth: Awaited<ReturnType<SessionsService['authenticate']>>;
       try {
-        const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-        auth = await accounts.authenticate(token);
+        const secure = options.publicOrigin ? options.publicOrigin.startsWith('https:') : protocol === 'https';
+        const token = readCookie(parseCookie(req.headers.cookie ?? ''), SESSION_COOKIE, secure);
+        auth = await sessions.authenticate(token);
       } catch (e) {
         const err = toAppError(e);
         refuse(socket, err.status, { error: err.toBody() });
@@ -73,7 +74,9 @@ export function attachWebSocket(
         return;
       }
       if (socket.destroyed) return;
-      wss.handleUpgrade(req, socket, head, (ws) => gateway.accept(ws, auth.user.id, auth.session.id, address));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        gateway.accept(ws, auth.user.id, auth.session.id, address, auth.session.expiresAt),
+      );
     })().catch((err) => {
       app.log.error({ err }, 'upgrade failed');
       socket.destroy();

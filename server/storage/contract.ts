@@ -182,6 +182,24 @@ export function storageContract(
       });
       assert.equal((await storage.reader.sessionsOfUser(a.id)).length, 1);
       assert.equal(await storage.reader.sessionByTokenHash('nope'), null);
+      assert.deepEqual(await storage.reader.sessionById(s.id), await storage.reader.sessionByTokenHash(s.tokenHash));
+      assert.equal(await storage.reader.sessionById('nope'), null);
+    });
+
+    it('keeps devices by the hash of their token', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const d = { id: uid('d'), userId: a.id, tokenHash: uid('dhash'), createdAt: 5, lastUsedAt: 5 };
+      await write((tx) => tx.insertDevice(d));
+      assert.deepEqual(await storage.reader.deviceByTokenHash(d.tokenHash), d);
+      await write((tx) => tx.touchDevice(d.id, 9));
+      assert.deepEqual(await storage.reader.deviceByTokenHash(d.tokenHash), { ...d, lastUsedAt: 9 });
+      assert.equal(await storage.reader.deviceByTokenHash('nope'), null);
+      await assert.rejects(
+        write((tx) => tx.insertDevice({ ...d, id: uid('d') })),
+        'a token hash is unique',
+      );
     });
 
     it('keeps conversations and members; one direct conversation per pair', async (t) => {

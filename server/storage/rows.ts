@@ -1,6 +1,7 @@
 import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   EventRecord,
   MemberRecord,
   MessageRecord,
@@ -53,6 +54,22 @@ export const toSession = (r: SessionRow): SessionRecord => ({
   lastSeenAt: r.last_seen_at,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+});
+
+export const DEVICE_COLUMNS = 'id, user_id, token_hash, created_at, last_used_at';
+export interface DeviceRow {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number;
+}
+export const toDevice = (r: DeviceRow): DeviceRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  tokenHash: r.token_hash,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
 });
 
 export const CONVERSATION_COLUMNS = 'id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq';

@@ -26,6 +26,15 @@ export interface SessionRecord {
   revokedAt: number | null;
 }
 
+/** A browser or app where a person signed in: its cookie's token is stored as a SHA-256 only. */
+export interface DeviceRecord {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
 export interface ConversationRecord {
   id: string;
   kind: ConversationKind;
@@ -90,6 +99,8 @@ export interface Reads {
   searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]>;
 
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  sessionById(id: string): Promise<SessionRecord | null>;
+  deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
   sessionsOfUser(userId: string): Promise<SessionRecord[]>;
 
   conversationById(id: string): Promise<ConversationRecord | null>;
@@ -140,6 +151,8 @@ export interface Tx extends Reads {
   insertSession(session: SessionRecord): Promise<void>;
   touchSession(sessionId: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   revokeSession(sessionId: string, revokedAt: number): Promise<void>;
+  insertDevice(device: DeviceRecord): Promise<void>;
+  touchDevice(deviceId: string, lastUsedAt: number): Promise<void>;
 
   insertConversation(conversation: ConversationRecord): Promise<void>;
   updateConversationTitle(conversationId: string, title: string): Promise<void>;
@@ -188,6 +201,8 @@ export const txWrites = [
   'insertSession',
   'touchSession',
   'revokeSession',
+  'insertDevice',
+  'touchDevice',
   'insertConversation',
   'updateConversationTitle',
   'bumpConversation',

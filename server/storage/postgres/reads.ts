@@ -2,6 +2,8 @@ import { escapeLike, fold } from '../../lib/text.ts';
 import {
   CONVERSATION_COLUMNS,
   type ConversationRow,
+  DEVICE_COLUMNS,
+  type DeviceRow,
   MEMBER_COLUMNS,
   MESSAGE_COLUMNS,
   type MemberRow,
@@ -9,6 +11,7 @@ import {
   SESSION_COLUMNS,
   type SessionRow,
   toConversation,
+  toDevice,
   toMember,
   toMessage,
   toSession,
@@ -78,6 +81,16 @@ export class PgReads implements Reads {
     if (hasNul(tokenHash)) return null;
     const r = await this.sql.one<SessionRow>(`${SESSION} WHERE token_hash = $1`, tokenHash);
     return r ? toSession(r) : null;
+  }
+  async sessionById(id: string) {
+    if (hasNul(id)) return null;
+    const r = await this.sql.one<SessionRow>(`${SESSION} WHERE id = $1`, id);
+    return r ? toSession(r) : null;
+  }
+  async deviceByTokenHash(tokenHash: string) {
+    if (hasNul(tokenHash)) return null;
+    const r = await this.sql.one<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = $1`, tokenHash);
+    return r ? toDevice(r) : null;
   }
   async sessionsOfUser(userId: string): Promise<SessionRecord[]> {
     if (hasNul(userId)) return [];

@@ -2,6 +2,7 @@ import type { MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   MemberRecord,
   MessageRecord,
   NewEvent,
@@ -64,6 +65,20 @@ export class PgTx extends PgReads implements Tx {
       revokedAt,
       sessionId,
     );
+  }
+
+  async insertDevice(d: DeviceRecord) {
+    await this.sql.run(
+      'INSERT INTO devices (id, user_id, token_hash, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5)',
+      d.id,
+      d.userId,
+      d.tokenHash,
+      d.createdAt,
+      d.lastUsedAt,
+    );
+  }
+  async touchDevice(deviceId: string, lastUsedAt: number) {
+    await this.sql.run('UPDATE devices SET last_used_at = $1 WHERE id = $2', lastUsedAt, deviceId);
   }
 
   async insertConversation(c: ConversationRecord) {

@@ -1,10 +1,13 @@
 import { escapeLike, fold } from '../../lib/text.ts';
 import {
   type ConversationRow,
+  DEVICE_COLUMNS,
+  type DeviceRow,
   type MemberRow,
   type MessageRow,
   type SessionRow,
   toConversation,
+  toDevice,
   toMember,
   toMessage,
   toSession,
@@ -65,6 +68,14 @@ export class SqliteReads implements Reads {
   async sessionByTokenHash(tokenHash: string) {
     const r = this.s.one<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
     return r ? toSession(r) : null;
+  }
+  async sessionById(id: string) {
+    const r = this.s.one<SessionRow>('SELECT * FROM sessions WHERE id = ?', id);
+    return r ? toSession(r) : null;
+  }
+  async deviceByTokenHash(tokenHash: string) {
+    const r = this.s.one<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`, tokenHash);
+    return r ? toDevice(r) : null;
   }
   async sessionsOfUser(userId: string): Promise<SessionRecord[]> {
     return this.s

@@ -2,6 +2,7 @@ import type { MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   MemberRecord,
   MessageRecord,
   NewEvent,
@@ -59,6 +60,20 @@ export class SqliteTx extends SqliteReads implements Tx {
   }
   async revokeSession(sessionId: string, revokedAt: number) {
     this.s.run('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', revokedAt, sessionId);
+  }
+
+  async insertDevice(d: DeviceRecord) {
+    this.s.run(
+      'INSERT INTO devices (id, user_id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+      d.id,
+      d.userId,
+      d.tokenHash,
+      d.createdAt,
+      d.lastUsedAt,
+    );
+  }
+  async touchDevice(deviceId: string, lastUsedAt: number) {
+    this.s.run('UPDATE devices SET last_used_at = ? WHERE id = ?', lastUsedAt, deviceId);
   }
 
   async insertConversation(c: ConversationRecord) {

@@ -1,6 +1,7 @@
 import type {
   ConversationResponse,
   ConversationsResponse,
+  InstanceResponse,
   MeResponse,
   MessageResponse,
   MessagesResponse,
@@ -68,6 +69,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
 const enc = encodeURIComponent;
 
 export const api = {
+  instance: () => request<InstanceResponse>('GET', '/api/instance', undefined, { quiet401: true }),
   signUp: (body: { username: string; password: string; displayName?: string }) =>
     request<{ user: SelfView }>('POST', '/api/auth/signup', body, { quiet401: true }),
   signIn: (body: { username: string; password: string }) =>

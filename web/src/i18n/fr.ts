@@ -24,7 +24,8 @@ export const fr: Catalogue = {
   'auth.displayName': 'Nom affiché',
   'auth.displayName.hint': 'Le nom que les autres voient. Vous pourrez le changer plus tard.',
   'auth.password': 'Mot de passe',
-  'auth.password.hint': 'Au moins {min} caractères.',
+  'auth.password.hint': 'Au moins {min} caractères, difficile à deviner : quelques mots sans rapport font l’affaire.',
+  'auth.signupClosed': 'Les inscriptions sont fermées sur ce serveur. Demandez un compte à son administrateur.',
   'auth.signIn.submit': 'Se connecter',
   'auth.signUp.submit': 'Créer le compte',
   'auth.switch.toSignUp': 'Nouveau ici ? Créez un compte',
@@ -172,6 +173,9 @@ export const fr: Catalogue = {
   'error.forbidden_origin': 'Cette requête venait d’un autre site et a été refusée.',
   'error.invalid_credentials': 'Nom d’utilisateur ou mot de passe incorrect.',
   'error.username_taken': 'Ce nom d’utilisateur est déjà pris.',
+  'error.weak_password':
+    'Ce mot de passe est trop facile à deviner. Essayez-en un plus long, ou quelques mots sans rapport entre eux.',
+  'error.signup_closed': 'Les inscriptions sont fermées sur ce serveur. Demandez un compte à son administrateur.',
   'error.user_not_found': 'Cette personne est introuvable.',
   'error.session_not_found': 'Cet appareil est déjà déconnecté.',
   'error.conversation_not_found': 'Cette conversation est introuvable.',
@@ -191,6 +195,7 @@ export const fr: Catalogue = {
   'error.invalid_frame': 'L’application a envoyé quelque chose que le serveur n’a pas pu lire.',
   'error.unknown_frame': 'L’application a envoyé quelque chose que le serveur ne connaît pas.',
   'error.frame_too_large': 'C’est trop volumineux pour être envoyé.',
+  'error.cursor_expired': 'Rechargement : cet appareil est resté absent trop longtemps.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
 };
