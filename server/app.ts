@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { MessagesService } from './messaging/messages.ts';
+import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { Gateway } from './realtime/gateway.ts';
@@ -65,7 +66,12 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
     signup: config.signup,
     profileChangesPerHour: config.rates.profileChangesPerHour,
   });
-  const conversations = new ConversationsService(storage, committer, states);
+  const conversations = new ConversationsService(
+    storage,
+    committer,
+    states,
+    new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
+  );
   const messages = new MessagesService(
     storage,
     committer,

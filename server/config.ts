@@ -46,6 +46,10 @@ const envSchema = z.object({
    * three times that per address and per username from devices that never signed in.
    */
   RATE_SIGNIN_FAILURES: positiveInt.default(10),
+  /** Groups one account may create per hour… */
+  RATE_GROUPS_PER_HOUR: positiveInt.default(20),
+  /** …and people it may add to groups per hour (creating a group with 30 people counts 30). */
+  RATE_MEMBER_ADDS_PER_HOUR: positiveInt.default(500),
   /** Display-name changes per account per hour (each one is told to every conversation). */
   RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
   /** Sign-ups per address per hour. */
@@ -79,6 +83,8 @@ export interface Config {
     signinFailures: number;
     signupsPerHour: number;
     profileChangesPerHour: number;
+    groupsPerHour: number;
+    memberAddsPerHour: number;
     framesPerSecond: number;
   };
   maxSocketsPerAccount: number;
@@ -113,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signinFailures: e.RATE_SIGNIN_FAILURES,
       signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
       profileChangesPerHour: e.RATE_PROFILE_CHANGES_PER_HOUR,
+      groupsPerHour: e.RATE_GROUPS_PER_HOUR,
+      memberAddsPerHour: e.RATE_MEMBER_ADDS_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,
     },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,

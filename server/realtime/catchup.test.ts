@@ -19,6 +19,7 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
     type: 'conversation.updated',
     conversationId: 'c',
     title: `t${n}`,
+    history: 'joined',
     by: 'u',
   });
   const commit = () => {

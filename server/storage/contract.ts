@@ -52,6 +52,8 @@ export function storageContract(
       readSeq: 0,
       joinedAt: 1,
       active: true,
+      visibleFromSeq: 0,
+      removed: false,
       ...over,
     });
     const message = (
@@ -70,6 +72,7 @@ export function storageContract(
       createdAt: 5000 + seq,
       editedAt: null,
       deletedAt: null,
+      eventPositions: [],
       ...over,
     });
     /** A conversation with members, each with a period opened by a joined event. */
@@ -85,6 +88,7 @@ export function storageContract(
           createdAt: 10,
           lastActivityAt: 10,
           lastSeq: 0,
+          history: 'joined',
         });
         for (const m of members) {
           await tx.upsertMember(member(id, m));
@@ -222,6 +226,7 @@ export function storageContract(
             createdAt: 1,
             lastActivityAt: 1,
             lastSeq: 0,
+            history: 'full',
           }),
         ),
       );
@@ -229,12 +234,20 @@ export function storageContract(
       assert.deepEqual(members.map((m) => m.userId).sort(), [a.id, b.id].sort());
       assert.deepEqual((await storage.reader.conversationIdsOfUser(a.id)).includes(direct), true);
 
-      await write((tx) => tx.deactivateMember(direct, b.id));
+      await write((tx) => tx.deactivateMember(direct, b.id, true));
       assert.equal((await storage.reader.member(direct, b.id))?.active, false);
+      assert.equal((await storage.reader.member(direct, b.id))?.removed, true);
+      assert.equal((await storage.reader.conversationById(direct))?.history, 'joined');
+      await write((tx) => tx.setConversationHistory(direct, 'full'));
+      assert.equal((await storage.reader.conversationById(direct))?.history, 'full');
       assert.equal((await storage.reader.conversationIdsOfUser(b.id)).includes(direct), false);
-      await write((tx) => tx.upsertMember(member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2 })));
+      await write((tx) =>
+        tx.upsertMember(member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2, visibleFromSeq: 2 })),
+      );
       const back = await storage.reader.member(direct, b.id);
       assert.equal(back?.active, true);
+      assert.equal(back?.removed, false);
+      assert.equal(back?.visibleFromSeq, 2);
       assert.equal(back?.role, 'admin');
       await write((tx) => tx.setMemberRole(direct, b.id, 'member'));
       assert.equal((await storage.reader.member(direct, b.id))?.role, 'member');
@@ -290,15 +303,45 @@ export function storageContract(
       assert.equal((await storage.reader.conversationById(c))?.lastSeq, 7);
       // b has read up to 2: unread are a's messages 3, 5, 7
       assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2 + 0 + 1);
-      await write((tx) => tx.updateMessage((sent[4] as MessageRecord).id, null, null, 9999));
+      await write((tx) => tx.updateMessage((sent[4] as MessageRecord).id, null, null, 9999, [12, 57]));
       assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2, 'deleted messages are not unread');
       const deleted = await storage.reader.messageById((sent[4] as MessageRecord).id);
       assert.equal(deleted?.text, null);
       assert.equal(deleted?.deletedAt, 9999);
-      await write((tx) => tx.updateMessage(first.id, 'edited', 123, null));
+      assert.deepEqual(deleted?.eventPositions, [12, 57]);
+      await write((tx) => tx.updateMessage(first.id, 'edited', 123, null, []));
       assert.equal((await storage.reader.messageById(first.id))?.editedAt, 123);
       const byIds = await storage.reader.messagesByIds([first.id, (sent[1] as MessageRecord).id]);
       assert.equal(byIds.length, 2);
+    });
+
+    it('finds the replies to a message, and rewrites events still in the log', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const c = await conversation([a.id]);
+      const original = message(c, a.id, 1, { eventPositions: [3] });
+      const reply = message(c, a.id, 2, { replyToId: original.id, eventPositions: [4, 9] });
+      const other = message(c, a.id, 3);
+      await write(async (tx) => {
+        for (const m of [original, reply, other]) await tx.insertMessage(m);
+      });
+      assert.deepEqual(await storage.reader.messagesReplyingTo(original.id), [reply]);
+      assert.deepEqual(await storage.reader.messagesReplyingTo(other.id), []);
+      const [p1, p2] = await write(async (tx) => [
+        await tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":1}', createdAt: 1 }),
+        await tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":2}', createdAt: 1 }),
+      ]);
+      await write((tx) => tx.rewriteEvent(p1 as number, '{"v":"erased"}'));
+      const back = await storage.reader.eventsAt([p2 as number, p1 as number, 999_999_999]);
+      assert.deepEqual(
+        back.map((e) => [e.pos, e.payload]),
+        [
+          [p1, '{"v":"erased"}'],
+          [p2, '{"v":2}'],
+        ],
+      );
+      assert.deepEqual(await storage.reader.eventsAt([]), []);
     });
 
     it('appends events in increasing pos and serves each person only what they may see', async (t) => {
@@ -326,7 +369,7 @@ export function storageContract(
       const m2 = await post(c, a.id, 2);
       // b is removed: the removal event is the last b sees
       const removed = await write(async (tx) => {
-        await tx.deactivateMember(c, b.id);
+        await tx.deactivateMember(c, b.id, true);
         const pos = await tx.appendEvent({
           conversationId: c,
           userId: null,

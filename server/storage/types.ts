@@ -1,4 +1,4 @@
-import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 
 /**
  * What the database holds, as the services see it. Times are milliseconds since the epoch; the
@@ -45,6 +45,8 @@ export interface ConversationRecord {
   createdAt: number;
   lastActivityAt: number;
   lastSeq: number;
+  /** What members see of the messages sent before they joined: from their joining on, or everything. */
+  history: HistoryVisibility;
 }
 
 export interface MemberRecord {
@@ -56,6 +58,10 @@ export interface MemberRecord {
   joinedAt: number;
   /** false once the person left or was removed; the row stays so that "not_member" can be told apart. */
   active: boolean;
+  /** The conversation's last seq when they (last) joined: under history 'joined' they see what follows. */
+  visibleFromSeq: number;
+  /** An admin removed them (not active): only an admin may add them back. */
+  removed: boolean;
 }
 
 export interface MessageRecord {
@@ -69,6 +75,11 @@ export interface MessageRecord {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  /**
+   * Positions of the log events that carry this message (its created, edited and deleted events), so
+   * that an edit or a deletion can rewrite every earlier copy of its text.
+   */
+  eventPositions: number[];
 }
 
 /** One entry of the event log. Exactly one of conversationId / userId says who may see it. */
@@ -118,6 +129,10 @@ export interface Reads {
   messagesBefore(conversationId: string, before: number | null, limit: number): Promise<MessageRecord[]>;
   /** Messages of others after the watermark, not deleted. */
   unreadCount(conversationId: string, userId: string, afterSeq: number): Promise<number>;
+  /** The messages that reply to (quote) a message. */
+  messagesReplyingTo(messageId: string): Promise<MessageRecord[]>;
+  /** The events at these positions that are still in the log, in pos order. */
+  eventsAt(positions: readonly number[]): Promise<EventRecord[]>;
 }
 
 export interface Reader extends Reads {
@@ -156,21 +171,31 @@ export interface Tx extends Reads {
 
   insertConversation(conversation: ConversationRecord): Promise<void>;
   updateConversationTitle(conversationId: string, title: string): Promise<void>;
+  setConversationHistory(conversationId: string, history: HistoryVisibility): Promise<void>;
   /** Moves last_seq and last_activity_at forward after a message (never back). */
   bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number): Promise<void>;
 
   /** Inserts or re-activates a member (watermarks reset to the given ones). */
   upsertMember(member: MemberRecord): Promise<void>;
-  deactivateMember(conversationId: string, userId: string): Promise<void>;
+  /** Ends a membership; `removed` when an admin removed them (rather than they left). */
+  deactivateMember(conversationId: string, userId: string, removed: boolean): Promise<void>;
   setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void>;
   /** Moves watermarks forward only (never back). */
   advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number): Promise<void>;
 
   insertMessage(message: MessageRecord): Promise<void>;
-  updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null): Promise<void>;
+  updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ): Promise<void>;
 
   /** Appends to the log and answers the event's pos. */
   appendEvent(event: NewEvent): Promise<number>;
+  /** Replaces the payload of an event still in the log (erasing what an edit or deletion took back). */
+  rewriteEvent(pos: number, payload: string): Promise<void>;
   /** Opens a membership period at `fromPos` (inclusive). */
   openPeriod(conversationId: string, userId: string, fromPos: number): Promise<void>;
   /** Closes the open membership period at `toPos` (inclusive). */
@@ -205,6 +230,7 @@ export const txWrites = [
   'touchDevice',
   'insertConversation',
   'updateConversationTitle',
+  'setConversationHistory',
   'bumpConversation',
   'upsertMember',
   'deactivateMember',
@@ -213,6 +239,7 @@ export const txWrites = [
   'insertMessage',
   'updateMessage',
   'appendEvent',
+  'rewriteEvent',
   'openPeriod',
   'closePeriod',
 ] as const satisfies readonly Exclude<keyof Tx, keyof Reads>[];

@@ -4,6 +4,8 @@ import {
   type ConversationRow,
   DEVICE_COLUMNS,
   type DeviceRow,
+  EVENT_COLUMNS,
+  type EventRow,
   MEMBER_COLUMNS,
   MESSAGE_COLUMNS,
   type MemberRow,
@@ -12,6 +14,7 @@ import {
   type SessionRow,
   toConversation,
   toDevice,
+  toEvent,
   toMember,
   toMessage,
   toSession,
@@ -167,6 +170,19 @@ export class PgReads implements Reads {
             limit,
           );
     return rows.reverse().map(toMessage);
+  }
+  async messagesReplyingTo(messageId: string) {
+    if (hasNul(messageId)) return [];
+    const rows = await this.sql.all<MessageRow>(`${MESSAGE} WHERE reply_to_id = $1 ORDER BY seq`, messageId);
+    return rows.map(toMessage);
+  }
+  async eventsAt(positions: readonly number[]) {
+    if (positions.length === 0) return [];
+    const rows = await this.sql.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE pos = ANY($1::bigint[]) ORDER BY pos`,
+      positions,
+    );
+    return rows.map(toEvent);
   }
   async unreadCount(conversationId: string, userId: string, afterSeq: number) {
     if (hasNul(conversationId)) return 0;

@@ -1,5 +1,6 @@
-import type { MemberRole } from '../../../protocol/views.ts';
+import type { HistoryVisibility, MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
+import { positionsToText } from '../rows.ts';
 import type {
   ConversationRecord,
   DeviceRecord,
@@ -83,8 +84,8 @@ export class PgTx extends PgReads implements Tx {
 
   async insertConversation(c: ConversationRecord) {
     await this.sql.run(
-      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       c.id,
       c.kind,
       c.title,
@@ -93,7 +94,11 @@ export class PgTx extends PgReads implements Tx {
       c.createdAt,
       c.lastActivityAt,
       c.lastSeq,
+      c.history,
     );
+  }
+  async setConversationHistory(conversationId: string, history: HistoryVisibility) {
+    await this.sql.run('UPDATE conversations SET history = $1 WHERE id = $2', history, conversationId);
   }
   async updateConversationTitle(conversationId: string, title: string) {
     await this.sql.run('UPDATE conversations SET title = $1 WHERE id = $2', title, conversationId);
@@ -109,11 +114,13 @@ export class PgTx extends PgReads implements Tx {
 
   async upsertMember(m: MemberRecord) {
     await this.sql.run(
-      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active,
+         visible_from_seq, removed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = EXCLUDED.role,
          delivered_seq = EXCLUDED.delivered_seq, read_seq = EXCLUDED.read_seq,
-         joined_at = EXCLUDED.joined_at, active = EXCLUDED.active`,
+         joined_at = EXCLUDED.joined_at, active = EXCLUDED.active,
+         visible_from_seq = EXCLUDED.visible_from_seq, removed = EXCLUDED.removed`,
       m.conversationId,
       m.userId,
       m.role,
@@ -121,11 +128,14 @@ export class PgTx extends PgReads implements Tx {
       m.readSeq,
       m.joinedAt,
       m.active,
+      m.visibleFromSeq,
+      m.removed,
     );
   }
-  async deactivateMember(conversationId: string, userId: string) {
+  async deactivateMember(conversationId: string, userId: string, removed: boolean) {
     await this.sql.run(
-      'UPDATE members SET active = FALSE WHERE conversation_id = $1 AND user_id = $2',
+      'UPDATE members SET active = FALSE, removed = $1 WHERE conversation_id = $2 AND user_id = $3',
+      removed,
       conversationId,
       userId,
     );
@@ -152,8 +162,9 @@ export class PgTx extends PgReads implements Tx {
 
   async insertMessage(m: MessageRecord) {
     await this.sql.run(
-      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at,
+         deleted_at, event_positions)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       m.id,
       m.conversationId,
       m.seq,
@@ -164,14 +175,22 @@ export class PgTx extends PgReads implements Tx {
       m.createdAt,
       m.editedAt,
       m.deletedAt,
+      positionsToText(m.eventPositions),
     );
   }
-  async updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null) {
+  async updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ) {
     await this.sql.run(
-      'UPDATE messages SET text = $1, edited_at = $2, deleted_at = $3 WHERE id = $4',
+      'UPDATE messages SET text = $1, edited_at = $2, deleted_at = $3, event_positions = $4 WHERE id = $5',
       text,
       editedAt,
       deletedAt,
+      positionsToText(eventPositions),
       id,
     );
   }
@@ -192,6 +211,9 @@ export class PgTx extends PgReads implements Tx {
     );
     if (!r) throw new Error('INSERT INTO events returned no pos');
     return r.pos;
+  }
+  async rewriteEvent(pos: number, payload: string) {
+    await this.sql.run('UPDATE events SET payload = $1 WHERE pos = $2', payload, pos);
   }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     await this.sql.run(

@@ -39,10 +39,12 @@ class SqliteReader extends SqliteReads implements Reader {
         if (!conversation) continue;
         const members = this.membersOfSync(id);
         const me = members.find((m) => m.userId === userId);
+        // Under history 'joined', a newcomer sees no message from before their joining, not even as a preview.
+        const visible = conversation.history === 'full' || (me && conversation.lastSeq > me.visibleFromSeq);
         items.push({
           conversation,
           members,
-          lastMessage: this.lastMessageSync(id, conversation.lastSeq),
+          lastMessage: visible ? this.lastMessageSync(id, conversation.lastSeq) : null,
           unread: me ? this.unreadCountSync(id, userId, me.readSeq) : 0,
         });
       }
@@ -97,6 +99,9 @@ export class SqliteStorage implements Storage {
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma(`wal_autocheckpoint = ${memory ? 1000 : 0}`);
     this.writer.pragma('foreign_keys = ON');
+    // Freed space is overwritten with zeros: an edited or deleted message's old text does not linger in
+    // the database file's pages (docs/SECURITY.md, "What deletion erases").
+    this.writer.pragma('secure_delete = ON');
     this.writer.pragma('temp_store = MEMORY');
     // Never sleep in SQLite's busy handler on the event loop: a busy writer lock (the checkpointer
     // restarting the WAL, another process) makes transaction() retry a moment later instead.

@@ -1,5 +1,6 @@
-import type { MemberRole } from '../../../protocol/views.ts';
+import type { HistoryVisibility, MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
+import { positionsToText } from '../rows.ts';
 import type {
   ConversationRecord,
   DeviceRecord,
@@ -78,8 +79,8 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async insertConversation(c: ConversationRecord) {
     this.s.run(
-      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.kind,
       c.title,
@@ -88,7 +89,11 @@ export class SqliteTx extends SqliteReads implements Tx {
       c.createdAt,
       c.lastActivityAt,
       c.lastSeq,
+      c.history,
     );
+  }
+  async setConversationHistory(conversationId: string, history: HistoryVisibility) {
+    this.s.run('UPDATE conversations SET history = ? WHERE id = ?', history, conversationId);
   }
   async updateConversationTitle(conversationId: string, title: string) {
     this.s.run('UPDATE conversations SET title = ? WHERE id = ?', title, conversationId);
@@ -109,11 +114,13 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async upsertMember(m: MemberRecord) {
     this.s.run(
-      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active,
+         visible_from_seq, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role,
          delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq,
-         joined_at = excluded.joined_at, active = excluded.active`,
+         joined_at = excluded.joined_at, active = excluded.active,
+         visible_from_seq = excluded.visible_from_seq, removed = excluded.removed`,
       m.conversationId,
       m.userId,
       m.role,
@@ -121,10 +128,17 @@ export class SqliteTx extends SqliteReads implements Tx {
       m.readSeq,
       m.joinedAt,
       m.active ? 1 : 0,
+      m.visibleFromSeq,
+      m.removed ? 1 : 0,
     );
   }
-  async deactivateMember(conversationId: string, userId: string) {
-    this.s.run('UPDATE members SET active = 0 WHERE conversation_id = ? AND user_id = ?', conversationId, userId);
+  async deactivateMember(conversationId: string, userId: string, removed: boolean) {
+    this.s.run(
+      'UPDATE members SET active = 0, removed = ? WHERE conversation_id = ? AND user_id = ?',
+      removed ? 1 : 0,
+      conversationId,
+      userId,
+    );
   }
   async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
     this.s.run('UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?', role, conversationId, userId);
@@ -198,8 +212,9 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async insertMessage(m: MessageRecord) {
     this.s.run(
-      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at,
+         deleted_at, event_positions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.conversationId,
       m.seq,
@@ -210,14 +225,22 @@ export class SqliteTx extends SqliteReads implements Tx {
       m.createdAt,
       m.editedAt,
       m.deletedAt,
+      positionsToText(m.eventPositions),
     );
   }
-  async updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null) {
+  async updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ) {
     this.s.run(
-      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ? WHERE id = ?',
+      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ? WHERE id = ?',
       text,
       editedAt,
       deletedAt,
+      positionsToText(eventPositions),
       id,
     );
   }
@@ -232,6 +255,9 @@ export class SqliteTx extends SqliteReads implements Tx {
       e.createdAt,
     );
     return Number(r.lastInsertRowid);
+  }
+  async rewriteEvent(pos: number, payload: string) {
+    this.s.run('UPDATE events SET payload = ? WHERE pos = ?', payload, pos);
   }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     this.s.run(
