@@ -7,6 +7,7 @@ import type { AccountsService } from '../accounts/service.ts';
 import { catalogue, toAppError } from '../errors.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
+import { clientOrigin, type TrustFn } from '../http/proxy.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
@@ -28,7 +29,7 @@ export function attachWebSocket(
   app: FastifyInstance,
   gateway: Gateway,
   accounts: AccountsService,
-  options: { publicOrigin: string | null; trustProxy: boolean },
+  options: { publicOrigin: string | null; trust: TrustFn | false },
 ) {
   const wss = new WebSocketServer({
     noServer: true,
@@ -45,19 +46,13 @@ export function attachWebSocket(
         refuse(socket, 404, { error: { id: 'not_found', message: catalogue.not_found.message } });
         return;
       }
-      const host = req.headers.host ?? 'localhost';
-      const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
-      const forwardedProto = options.trustProxy
-        ? String(req.headers['x-forwarded-proto'] ?? '')
-            .split(',')[0]
-            ?.trim()
-        : '';
-      const protocol = forwardedProto || (encrypted ? 'https' : 'http');
-      if (!originAllowed(req.headers.origin, ownOrigin({ protocol, host }, options.publicOrigin))) {
+      // The same address, protocol and host as req.ip/req.protocol/req.host on HTTP routes.
+      const client = clientOrigin(req, options.trust);
+      if (!originAllowed(req.headers.origin, ownOrigin(client, options.publicOrigin))) {
         refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } });
         return;
       }
-      const address = addressOf(req, options.trustProxy);
+      const address = client.ip;
       let auth: Awaited<ReturnType<AccountsService['authenticate']>>;
       try {
         const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
@@ -81,13 +76,4 @@ export function attachWebSocket(
   });
 
   return wss;
-}
-
-function addressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }
