@@ -117,7 +117,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
   accountsRoutes(app, accounts, cookie);
   messagingRoutes(app, conversations, messages);
-  await registerWeb(app, config.webDist);
+  await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, accounts, {
     publicOrigin: config.publicOrigin,
     trust,

@@ -7,17 +7,20 @@ import type { AccountsService } from '../accounts/service.ts';
 import { catalogue, toAppError } from '../errors.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
+import { hstsFor } from '../http/headers.ts';
 import { clientOrigin, type TrustFn } from '../http/proxy.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
 const MAX_PAYLOAD = 1024 * 1024;
 
-function refuse(socket: Duplex, status: number, body: object) {
+function refuse(socket: Duplex, status: number, body: object, hsts: string | null) {
   const json = JSON.stringify(body);
   socket.end(
     `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 429 ? 'Too Many Requests' : 'Error'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+      (hsts ? `Strict-Transport-Security: ${hsts}\r\n` : '') +
+      `Connection: close\r\n\r\n${json}`,
   );
 }
 
@@ -41,15 +44,17 @@ export function attachWebSocket(
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     void (async () => {
-      const url = req.url ?? '';
-      if (url !== '/ws' && !url.startsWith('/ws?')) {
-        refuse(socket, 404, { error: { id: 'not_found', message: catalogue.not_found.message } });
-        return;
-      }
       // The same address, protocol and host as req.ip/req.protocol/req.host on HTTP routes.
       const client = clientOrigin(req, options.trust);
-      if (!originAllowed(req.headers.origin, ownOrigin(client, options.publicOrigin))) {
-        refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } });
+      const own = ownOrigin(client, options.publicOrigin);
+      const hsts = hstsFor(own);
+      const url = req.url ?? '';
+      if (url !== '/ws' && !url.startsWith('/ws?')) {
+        refuse(socket, 404, { error: { id: 'not_found', message: catalogue.not_found.message } }, hsts);
+        return;
+      }
+      if (!originAllowed(req.headers.origin, own)) {
+        refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } }, hsts);
         return;
       }
       const address = client.ip;
@@ -59,12 +64,12 @@ export function attachWebSocket(
         auth = await accounts.authenticate(token);
       } catch (e) {
         const err = toAppError(e);
-        refuse(socket, err.status, { error: err.toBody() });
+        refuse(socket, err.status, { error: err.toBody() }, hsts);
         return;
       }
       const denied = gateway.admit(auth.user.id, address);
       if (denied) {
-        refuse(socket, denied.status, { error: denied.toBody() });
+        refuse(socket, denied.status, { error: denied.toBody() }, hsts);
         return;
       }
       if (socket.destroyed) return;
