@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linkify, safeHref } from './linkify.ts';
+import { linkify, MAX_LINK_LENGTH, safeHref } from './linkify.ts';
 
 const links = (text: string) => linkify(text).filter((s) => s.kind === 'link');
 
@@ -76,4 +76,84 @@ test('text around links is kept exactly', () => {
     text,
   );
   assert.equal(links(text).length, 2);
+});
+
+/** A deterministic mix of `chars`, `n` long. */
+function mix(chars: string, n: number, seed = 7): string {
+  let x = seed;
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    s += chars[x % chars.length];
+  }
+  return s;
+}
+
+/** A linear pass over the same text — the URL pattern's matches and a count of brackets — as the yardstick. */
+function scan(text: string): number {
+  let n = 0;
+  for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) n += m[0].length;
+  for (let i = 0; i < text.length; i++) if ('()[]{}'.includes(text[i] as string)) n++;
+  return n;
+}
+
+/** The fastest of five trials, in ms per call (load on the machine only ever adds time). */
+function fastest(fn: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let trial = 0; trial < 5; trial++) {
+    const t0 = performance.now();
+    let runs = 0;
+    do {
+      fn();
+      runs++;
+    } while (performance.now() - t0 < 10);
+    best = Math.min(best, (performance.now() - t0) / runs);
+  }
+  return best;
+}
+
+test('linear time: a URL followed by 100,000 brackets or punctuation costs a few scans of it, not n² steps', () => {
+  const url = 'see https://example.com/a_(b)';
+  const inputs = (n: number): [string, string][] => [
+    ['closing parentheses', url + ')'.repeat(n)],
+    ['mixed closing brackets and punctuation', url + mix(')]}.,!?', n)],
+    ['mixed brackets', url + mix('()[]{}', n)],
+    ['punctuation, then a letter', `${url + mix('.,;:!?', n)}x`],
+  ];
+  // Sizes go up so that a quadratic version fails at 10,000 in about a second instead of hanging at 100,000.
+  for (const n of [10_000, 100_000]) {
+    for (const [name, text] of inputs(n)) {
+      const ratio = fastest(() => linkify(text)) / fastest(() => scan(text));
+      assert.ok(ratio < 50, `${name} × ${n}: linkify took ${ratio.toFixed(1)} scans of the same text`);
+      assert.equal(
+        linkify(text)
+          .map((s) => s.text)
+          .join(''),
+        text,
+        name,
+      );
+    }
+  }
+  // The trimmed URL is still found.
+  assert.equal(links(`${url}${')'.repeat(100_000)}`)[0]?.text, 'https://example.com/a_(b)');
+  assert.equal(links(`${url}${mix(')]}.,!?', 100_000)}`)[0]?.text, 'https://example.com/a_(b)');
+});
+
+test(`a URL longer than ${MAX_LINK_LENGTH} characters stays plain text, shown whole`, () => {
+  const base = 'https://example.com/';
+  const atCap = base + 'a'.repeat(MAX_LINK_LENGTH - base.length);
+  assert.equal(links(`go ${atCap} now`)[0]?.text, atCap);
+  const over = `${atCap}a`;
+  const text = `go ${over} now, or https://example.com/short`;
+  assert.deepEqual(links(text), [
+    { kind: 'link', text: 'https://example.com/short', href: 'https://example.com/short' },
+  ]);
+  assert.equal(
+    linkify(text)
+      .map((s) => s.text)
+      .join(''),
+    text,
+  );
+  // Trailing punctuation does not count toward the length.
+  assert.equal(links(`${atCap}.`)[0]?.text, atCap);
 });

@@ -1,33 +1,42 @@
 /**
  * Splits message text into plain-text runs and web links. Only `http:` and `https:` URLs become links;
  * everything else (including `javascript:`, `data:` and markup) stays text, rendered as text by React.
+ * Linear in the length of the text: every character is looked at a bounded number of times.
  */
 export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
+/**
+ * A longer URL stays plain text: shown whole and copyable, rather than a link whose destination cannot be
+ * read at a glance (shortening its text would hide part of where it goes). Browsers, proxies and servers
+ * commonly refuse URLs past about 2,000 characters anyway.
+ */
+export const MAX_LINK_LENGTH = 2048;
+
 const urlPattern = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const trailing = /[.,;:!?'"»”’]+$/;
+const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '»', '”', '’']);
+const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
-/** Drops trailing punctuation and unbalanced closing brackets that belong to the sentence, not the URL. */
-function trimUrl(candidate: string): string {
-  let url = candidate;
-  for (;;) {
-    const before = url;
-    url = url.replace(trailing, '');
-    for (const [open, close] of [
-      ['(', ')'],
-      ['[', ']'],
-      ['{', '}'],
-    ] as const) {
-      if (url.endsWith(close) && count(url, close) > count(url, open)) url = url.slice(0, -1);
-    }
-    if (url === before) return url;
+/**
+ * How much of `candidate` is the URL: without the trailing punctuation and unbalanced closing brackets
+ * that belong to the sentence. Brackets are counted once, then the end walks back one character at a time.
+ */
+function urlLength(candidate: string): number {
+  const count: Record<string, number> = { '(': 0, ')': 0, '[': 0, ']': 0, '{': 0, '}': 0 };
+  for (let i = 0; i < candidate.length; i++) {
+    const c = candidate[i] as string;
+    if (c in count) count[c] = (count[c] as number) + 1;
   }
-}
-
-function count(s: string, ch: string): number {
-  let n = 0;
-  for (const c of s) if (c === ch) n++;
-  return n;
+  let end = candidate.length;
+  while (end > 0) {
+    const c = candidate[end - 1] as string;
+    const open = OPENER[c];
+    if (TRAILING.has(c)) end--;
+    else if (open && (count[c] as number) > (count[open] as number)) {
+      count[c] = (count[c] as number) - 1;
+      end--;
+    } else break;
+  }
+  return end;
 }
 
 /** The normalised href when `raw` is a valid http(s) URL with a host, else null. */
@@ -54,11 +63,12 @@ export function linkify(text: string): Segment[] {
   };
   for (const match of text.matchAll(urlPattern)) {
     const start = match.index;
-    const url = trimUrl(match[0]);
-    const href = safeHref(url);
     // A scheme glued to preceding letters ("xhttp://") is not a link start: \b allows it, so check.
-    const glued = start > 0 && /[A-Za-z0-9]/.test(text[start - 1] ?? '');
-    if (!href || glued || url.length <= 'https://'.length - 1) continue;
+    if (start > 0 && /[A-Za-z0-9]/.test(text[start - 1] ?? '')) continue;
+    const url = match[0].slice(0, urlLength(match[0]));
+    if (url.length <= 'https://'.length - 1 || url.length > MAX_LINK_LENGTH) continue;
+    const href = safeHref(url);
+    if (!href) continue;
     pushText(text.slice(last, start));
     out.push({ kind: 'link', text: url, href });
     last = start + url.length;
