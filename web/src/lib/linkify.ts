@@ -1,7 +1,10 @@
+import { mixesScripts } from './scripts.ts';
+
 /**
  * Splits message text into plain-text runs and web links. Only `http:` and `https:` URLs become links;
  * everything else (including `javascript:`, `data:` and markup) stays text, rendered as text by React.
- * Linear in the length of the text: every character is looked at a bounded number of times.
+ * A link's text is the URL as written, except that bidirectional controls are dropped (from the href
+ * too) and a host mixing scripts is shown in punycode, as in the href. Linear in the length of the text.
  */
 export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
@@ -15,10 +18,13 @@ export const MAX_LINK_LENGTH = 2048;
 const urlPattern = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '»', '”', '’']);
 const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** Bidirectional controls (embeddings, overrides, isolates, marks): they could show a link reversed. */
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const isBidi = (c: string) => /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/.test(c);
 
 /**
  * How much of `candidate` is the URL: without the trailing punctuation and unbalanced closing brackets
- * that belong to the sentence. Brackets are counted once, then the end walks back one character at a time.
+ * that belong to the sentence (nor bidi controls among them, which are invisible). Brackets are counted once, then the end walks back one character at a time.
  */
 function urlLength(candidate: string): number {
   const count: Record<string, number> = { '(': 0, ')': 0, '[': 0, ']': 0, '{': 0, '}': 0 };
@@ -30,7 +36,7 @@ function urlLength(candidate: string): number {
   while (end > 0) {
     const c = candidate[end - 1] as string;
     const open = OPENER[c];
-    if (TRAILING.has(c)) end--;
+    if (TRAILING.has(c) || isBidi(c)) end--;
     else if (open && (count[c] as number) > (count[open] as number)) {
       count[c] = (count[c] as number) - 1;
       end--;
@@ -39,8 +45,8 @@ function urlLength(candidate: string): number {
   return end;
 }
 
-/** The normalised href when `raw` is a valid http(s) URL with a host, else null. */
-export function safeHref(raw: string): string | null {
+/** The parsed URL when `raw` is a valid http(s) URL with a host, else null. */
+function parseWebUrl(raw: string): URL | null {
   let parsed: URL;
   try {
     parsed = new URL(raw);
@@ -49,7 +55,58 @@ export function safeHref(raw: string): string | null {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
   if (!parsed.hostname) return null;
-  return parsed.href;
+  return parsed;
+}
+
+/** The normalised href (host in punycode) when `raw` is a valid http(s) URL with a host, else null. */
+export function safeHref(raw: string): string | null {
+  return parseWebUrl(raw)?.href ?? null;
+}
+
+/**
+ * Where the host is in a written http(s) URL, as the URL parser reads it: after the scheme and any
+ * slashes (or backslashes) and user info, up to a port, path, query or fragment.
+ */
+function hostSpan(url: string): { start: number; end: number } {
+  let from = url.indexOf(':') + 1;
+  while (url[from] === '/' || url[from] === '\\') from++;
+  let end = from;
+  while (end < url.length && !'/?#\\'.includes(url[end] as string)) end++;
+  const at = url.lastIndexOf('@', end - 1);
+  const start = at >= from ? at + 1 : from;
+  const colon = url.indexOf(':', start);
+  return { start, end: colon !== -1 && colon < end ? colon : end };
+}
+
+/** The host as the URL parser makes it (percent-decoded, mapped, in punycode), or null if it is none. */
+function asciiHost(host: string): string | null {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+function percentDecoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The link's text: the URL as written, with a host that mixes scripts (`pаypal.com`, Cyrillic а) replaced
+ * by its punycode (`xn--pypal-4ve.com`), so the person sees it is not what it looks like.
+ */
+function linkText(written: string, url: URL): string {
+  if (!url.hostname.split('.').some((label) => label.startsWith('xn--'))) return written;
+  const { start, end } = hostSpan(written);
+  const host = written.slice(start, end);
+  // Not the host the parser read (a spelling this reading does not know): show the normalised URL.
+  if (asciiHost(host) !== url.hostname) return url.href;
+  if (!mixesScripts(percentDecoded(host))) return written;
+  return written.slice(0, start) + url.hostname + written.slice(end);
 }
 
 export function linkify(text: string): Segment[] {
@@ -65,13 +122,14 @@ export function linkify(text: string): Segment[] {
     const start = match.index;
     // A scheme glued to preceding letters ("xhttp://") is not a link start: \b allows it, so check.
     if (start > 0 && /[A-Za-z0-9]/.test(text[start - 1] ?? '')) continue;
-    const url = match[0].slice(0, urlLength(match[0]));
+    const span = match[0].slice(0, urlLength(match[0]));
+    const url = span.replace(BIDI, '');
     if (url.length <= 'https://'.length - 1 || url.length > MAX_LINK_LENGTH) continue;
-    const href = safeHref(url);
-    if (!href) continue;
+    const parsed = parseWebUrl(url);
+    if (!parsed) continue;
     pushText(text.slice(last, start));
-    out.push({ kind: 'link', text: url, href });
-    last = start + url.length;
+    out.push({ kind: 'link', text: linkText(url, parsed), href: parsed.href });
+    last = start + span.length;
   }
   pushText(text.slice(last));
   return out;
