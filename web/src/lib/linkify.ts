@@ -20,11 +20,12 @@ const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '»', '”', '
 const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 /** Bidirectional controls (embeddings, overrides, isolates, marks): they could show a link reversed. */
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
-const isBidi = (c: string) => /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/.test(c);
+const BIDI_CHAR = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 
 /**
  * How much of `candidate` is the URL: without the trailing punctuation and unbalanced closing brackets
- * that belong to the sentence (nor bidi controls among them, which are invisible). Brackets are counted once, then the end walks back one character at a time.
+ * that belong to the sentence (nor bidi controls among them, which are invisible). Brackets are counted
+ * once, then the end walks back one character at a time.
  */
 function urlLength(candidate: string): number {
   const count: Record<string, number> = { '(': 0, ')': 0, '[': 0, ']': 0, '{': 0, '}': 0 };
@@ -36,7 +37,7 @@ function urlLength(candidate: string): number {
   while (end > 0) {
     const c = candidate[end - 1] as string;
     const open = OPENER[c];
-    if (TRAILING.has(c) || isBidi(c)) end--;
+    if (TRAILING.has(c) || BIDI_CHAR.test(c)) end--;
     else if (open && (count[c] as number) > (count[open] as number)) {
       count[c] = (count[c] as number) - 1;
       end--;
