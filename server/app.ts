@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
+import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
 import { startDiagnostics } from './lib/diagnostics.ts';
@@ -106,10 +107,12 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   );
   bus.subscribe(gateway);
 
+  // One trust rule for req.ip/req.protocol/req.host and for the socket upgrade (realtime/upgrade.ts).
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: limits.httpBodyBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: trust,
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
@@ -129,10 +132,10 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
   accountsRoutes(app, accounts, cookie);
   messagingRoutes(app, conversations, messages);
-  await registerWeb(app, config.webDist);
+  await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, sessions, {
     publicOrigin: config.publicOrigin,
-    trustProxy: config.trustProxy,
+    trust,
   });
 
   const stopDiagnostics = config.diagnosticsEveryS

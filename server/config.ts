@@ -1,13 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/proxy.ts';
 
 /**
  * One typed configuration, read from the environment with defaults, validated at start.
  * Every variable is listed in the README.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
@@ -26,8 +24,21 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The origin people reach the server at, e.g. https://chat.example.org. Default: the request's Host. */
   PUBLIC_ORIGIN: z.url().optional(),
-  /** Trust X-Forwarded-For from a reverse proxy (for per-IP rate limits and the sessions list). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which reverse proxies' X-Forwarded-For/-Proto/-Host to believe (per-address limits, the sessions list,
+   * https detection): `false`, a hop count, or their addresses / CIDR ranges. `true` is refused.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** A session ends after this many days without use… */
   SESSION_TTL_DAYS: positiveInt.default(30),
   /** …and this many days after sign-in, used or not. */
@@ -71,7 +82,7 @@ export interface Config {
   database: { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'postgres'; url: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicOrigin: string | null;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   sessionTtlMs: number;
   sessionMaxMs: number;
   signup: 'open' | 'closed';

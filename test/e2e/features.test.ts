@@ -330,6 +330,7 @@ test('message text: links are safe new-tab anchors, javascript: URLs and markup 
     assert.equal(await link.getAttribute('href'), 'https://example.com/guide?x=1&y=2');
     assert.equal(await link.textContent(), 'https://example.com/guide?x=1&y=2');
     assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('dir'), 'ltr', 'isolated from bidi controls around it');
     const rel = ((await link.getAttribute('rel')) ?? '').split(/\s+/);
     assert.ok(rel.includes('noopener'), `rel="${rel.join(' ')}" has noopener`);
     // The markup is shown as typed, not turned into elements.
