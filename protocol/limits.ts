@@ -16,7 +16,8 @@ export const limits = {
   historyPage: { default: 50, max: 100 },
   /** Events in one catch-up page (HTTP) or one replayed burst (socket). */
   eventsPage: { default: 500, max: 1000 },
-  userSearch: { queryMax: 64, results: 20 },
+  /** People search: at least 2 characters; strangers are found by their exact username only. */
+  userSearch: { queryMin: 2, queryMax: 64, results: 20 },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */

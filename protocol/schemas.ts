@@ -34,7 +34,9 @@ export const signUpBody = z.strictObject({
 });
 export const signInBody = z.strictObject({ username: z.string().max(256), password: z.string().max(1024) });
 export const updateProfileBody = z.strictObject({ displayName });
-export const userSearchQuery = z.strictObject({ q: z.string().trim().min(1).max(limits.userSearch.queryMax) });
+export const userSearchQuery = z.strictObject({
+  q: z.string().trim().min(limits.userSearch.queryMin).max(limits.userSearch.queryMax),
+});
 
 export const startDirectBody = z.strictObject({ userId: id });
 export const historyVisibility = z.enum(['joined', 'full']);

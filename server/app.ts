@@ -8,6 +8,7 @@ import { SessionsService } from './accounts/sessions.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
+import { LogRetention } from './events/retention.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
@@ -22,7 +23,7 @@ import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
-import { Gateway } from './realtime/gateway.ts';
+import { defaultBudgets, Gateway } from './realtime/gateway.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
 import { openStorage } from './storage/index.ts';
@@ -38,6 +39,8 @@ export interface Core {
   sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
+  /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
+  retention: LogRetention | null;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
 }
@@ -79,12 +82,14 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
   );
+  const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
+    retention?.stop();
     await committer.drain();
     await bus.close();
     await storage.close();
   };
-  return { log, storage, bus, committer, accounts, sessions, conversations, messages, close };
+  return { log, storage, bus, committer, accounts, sessions, conversations, messages, retention, close };
 }
 
 /**
@@ -104,6 +109,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
     },
     (s) => bus.signal(s),
     sessions,
+    { ...defaultBudgets, maxQueuedBytes: config.maxQueuedBytes },
   );
   bus.subscribe(gateway);
 
@@ -138,6 +144,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
     trust,
   });
 
+  core.retention?.start();
   const stopDiagnostics = config.diagnosticsEveryS
     ? startDiagnostics(log, config.diagnosticsEveryS, committer)
     : () => {};

@@ -43,6 +43,8 @@ const envSchema = z.object({
   SESSION_TTL_DAYS: positiveInt.default(30),
   /** …and this many days after sign-in, used or not. */
   SESSION_MAX_DAYS: positiveInt.default(90),
+  /** Days the event log keeps events (devices away longer reload their list); 0 keeps them forever. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
   /** `closed`: nobody signs up from the web; accounts come from `comptoir user create`. */
   SIGNUP: z.enum(['open', 'closed']).default('open'),
   /** Password hashes (argon2id, 19 MiB each) running at once; they share libuv's pool with fsync. */
@@ -68,6 +70,8 @@ const envSchema = z.object({
   /** Frames of any kind one socket may send per second (bursts of ten seconds' worth). */
   RATE_FRAMES_PER_SECOND: positiveInt.default(20),
   MAX_SOCKETS_PER_ACCOUNT: positiveInt.default(50),
+  /** MiB queued for all sockets together; past it, the sockets that are behind are closed (4008). */
+  MAX_QUEUED_MB: positiveInt.default(256),
   MAX_SOCKETS_PER_ADDRESS: positiveInt.default(1000),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
@@ -85,6 +89,8 @@ export interface Config {
   trustProxy: TrustProxy;
   sessionTtlMs: number;
   sessionMaxMs: number;
+  /** null: the event log keeps everything. */
+  eventRetentionMs: number | null;
   signup: 'open' | 'closed';
   passwordHashConcurrency: number;
   rates: {
@@ -100,6 +106,7 @@ export interface Config {
   };
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
+  maxQueuedBytes: number;
   webDist: string;
   diagnosticsEveryS: number | null;
 }
@@ -122,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
     sessionMaxMs: Math.max(e.SESSION_MAX_DAYS, e.SESSION_TTL_DAYS) * 24 * 3600 * 1000,
     signup: e.SIGNUP,
+    eventRetentionMs: e.EVENT_RETENTION_DAYS === 0 ? null : e.EVENT_RETENTION_DAYS * 24 * 3600 * 1000,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     rates: {
       messagesPerSecond: e.RATE_MESSAGES_PER_SECOND,
@@ -136,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
     diagnosticsEveryS: e.COMPTOIR_DIAGNOSTICS ?? null,
   };

@@ -185,12 +185,23 @@ describe('accounts', () => {
     assert.equal(bad.status, 400);
   });
 
-  it('finds people by username prefix or display name', async () => {
+  it('finds strangers by exact username only, and contacts by username prefix or display name', async () => {
     const asker: Person = await signUp(s.url);
     const target = await signUp(s.url, `findme_${Date.now()}`);
     await target.http.patch('/api/me', { displayName: 'Hélène Dupont' });
+    const strangers = (await asker.http.get<{ users: UserView[] }>('/api/users?q=helene%20dup')).body.users;
+    assert.ok(!strangers.some((u) => u.id === target.user.id), 'a stranger is not found by display name');
+    const exact = (await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username}`)).body.users;
+    assert.deepEqual(
+      exact.map((u) => u.id),
+      [target.user.id],
+    );
+    await startDirect(asker, target);
     const byName = (await asker.http.get<{ users: UserView[] }>('/api/users?q=helene%20dup')).body.users;
-    assert.ok(byName.some((u) => u.id === target.user.id));
+    assert.ok(
+      byName.some((u) => u.id === target.user.id),
+      'a contact is',
+    );
     const byUsername = (
       await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username.slice(0, 10)}`)
     ).body.users;
@@ -199,6 +210,7 @@ describe('accounts', () => {
     const self = (await target.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username}`)).body.users;
     assert.ok(!self.some((u) => u.id === target.user.id), 'not yourself');
     assert.equal((await asker.http.get('/api/users?q=')).status, 400);
+    assert.equal((await asker.http.get('/api/users?q=a')).status, 400, 'at least two characters');
     assert.equal((await asker.http.get(`/api/users?q=${'x'.repeat(100)}`)).status, 400);
   });
 });

@@ -72,9 +72,9 @@ for (const backend of backends) {
       assert.ok(bytes < 256 * 250, `the log grew by ${bytes} bytes, linear in the members`);
       // Every member's catch-up starts with it.
       const crowd = others[0] as { id: string };
-      const seen = await s.comptoir.storage.reader.eventsFor(crowd.id, head, 10);
+      const seen = await s.comptoir.storage.reader.eventsFor(crowd.id, head, 10, head + 1);
       assert.deepEqual(
-        seen.map((e) => e.type),
+        seen.events.map((e) => e.type),
         ['conversation.joined'],
       );
       const full = await ana.http.post<Err>(`/api/conversations/${r.body.conversation.id}/members`, {

@@ -220,10 +220,22 @@ export class MessagesService {
     return rows.filter((m) => m.active).map((m) => m.userId);
   }
 
-  /** The same, with each event as its stored JSON (what sockets send as is). */
-  async feedRaw(userId: string, cursor: number, limit: number): Promise<{ pos: number; json: string }[]> {
-    const rows = await this.storage.reader.eventsFor(userId, cursor, limit);
-    return rows.map((r) => ({ pos: r.pos, json: r.payload }));
+  /**
+   * A page of the log as one person may see it after `cursor`, up to `head`, each event as its stored JSON
+   * (what sockets send as is); `through`: the page is complete up to there. Throws `cursor_expired` when
+   * retention has deleted events after the cursor (checked after the read, so that a deletion racing
+   * with it cannot go unnoticed).
+   */
+  async feedPage(
+    userId: string,
+    cursor: number,
+    limit: number,
+    head: number,
+  ): Promise<{ events: { pos: number; json: string }[]; through: number }> {
+    const r = this.storage.reader;
+    const page = await r.eventsFor(userId, cursor, limit, head);
+    if (cursor < (await r.logFloor())) throw new AppError('cursor_expired');
+    return { events: page.events.map((e) => ({ pos: e.pos, json: e.payload })), through: page.through };
   }
 
   /** The newest position of the event log. */
@@ -231,14 +243,19 @@ export class MessagesService {
     return this.storage.reader.headPosition();
   }
 
-  /** The events after `cursor` that the person may see, in order. */
+  /** `GET /api/events`: the events after `cursor` that the person may see, in order. */
   async feed(
     userId: string,
     cursor: number,
     limit: number,
   ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
-    const rows = await this.feedRaw(userId, cursor, limit);
-    const events = rows.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
-    return { events, cursor: rows.at(-1)?.pos ?? cursor, hasMore: rows.length === limit };
+    const head = await this.head();
+    if (cursor >= head) {
+      if (cursor < (await this.storage.reader.logFloor())) throw new AppError('cursor_expired');
+      return { events: [], cursor, hasMore: false };
+    }
+    const page = await this.feedPage(userId, cursor, limit, head);
+    const events = page.events.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
+    return { events, cursor: page.through, hasMore: page.through < head };
   }
 }

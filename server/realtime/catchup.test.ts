@@ -3,18 +3,37 @@ import { describe, it } from 'node:test';
 import type WebSocket from 'ws';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { PublishedEvent } from '../bus/types.ts';
+import { AppError } from '../errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import { catchUp } from './catchup.ts';
-import { Gateway } from './gateway.ts';
+import type { Connection } from './connection.ts';
+import { type Budgets, defaultBudgets, Gateway } from './gateway.ts';
 
 /**
  * The catch-up against a log that grows while it is read: the feed yields to the event loop between pages
  * (as PostgreSQL does), and new events are committed and published at every yield.
  */
-function harness(initial: number, pageYields: (commit: () => void) => void) {
+interface Harness {
+  gw: Gateway;
+  conn: Connection;
+  ws: { bufferedAmount: number };
+  sent: string[];
+  commit: () => void;
+  head: () => number;
+  pagesRead: () => number;
+  close: () => void;
+}
+
+function harness(
+  initial: number,
+  pageYields: (commit: () => void) => void,
+  budgets: Partial<Budgets> = {},
+  floor = () => 0,
+): Harness {
   const log: { pos: number; json: string }[] = [];
   let pos = 0;
+  let pagesRead = 0;
   const event = (n: number): DomainEvent => ({
     type: 'conversation.updated',
     conversationId: 'c',
@@ -32,11 +51,13 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
   };
   const messages = {
     head: async () => pos,
-    feedRaw: async (_user: string, cursor: number, limit: number) => {
-      const page = log.filter((e) => e.pos > cursor).slice(0, limit);
+    feedPage: async (_user: string, cursor: number, limit: number, head: number) => {
+      pagesRead++;
+      const events = log.filter((e) => e.pos > cursor && e.pos <= head).slice(0, limit);
       await new Promise((r) => setImmediate(r));
       pageYields(commit);
-      return page;
+      if (cursor < floor()) throw new AppError('cursor_expired');
+      return { events, through: events.length === limit ? (events.at(-1)?.pos ?? head) : head };
     },
   } as unknown as MessagesService;
   const gw = new Gateway(
@@ -45,6 +66,7 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
     { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
     () => {},
     { endsAt: async () => null },
+    { ...defaultBudgets, catchupPagesPerSecond: 1000, ...budgets },
   );
   const sent: string[] = [];
   const ws = {
@@ -53,14 +75,12 @@ function harness(initial: number, pageYields: (commit: () => void) => void) {
     send: (f: string) => sent.push(f),
     on: () => ws,
     close: () => {},
-  } as unknown as WebSocket;
+  };
   for (let i = 0; i < initial; i++) commit();
-  gw.accept(ws, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
-  const conn = [
-    ...((gw as unknown as { byUser: Map<string, Set<import('./connection.ts').Connection>> }).byUser.get('u') ?? []),
-  ][0];
+  gw.accept(ws as unknown as WebSocket, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
+  const conn = [...((gw as unknown as { byUser: Map<string, Set<Connection>> }).byUser.get('u') ?? [])][0];
   assert.ok(conn);
-  return { gw, conn, sent, commit, head: () => pos, close: () => gw.close() };
+  return { gw, conn, ws, sent, commit, head: () => pos, pagesRead: () => pagesRead, close: () => gw.close() };
 }
 
 function positions(sent: string[]) {
@@ -108,6 +128,43 @@ describe('catch-up', () => {
     await catchUp(h.gw, h.conn, null);
     h.commit();
     assert.deepEqual(positions(h.sent), [12]);
+    h.close();
+  });
+
+  it('waits for the socket to drain before sending the next page', async () => {
+    const h = harness(1500, () => {});
+    h.ws.bufferedAmount = 1024 * 1024; // the client is not reading
+    const done = catchUp(h.gw, h.conn, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(h.pagesRead(), 0, 'no page while the socket is full');
+    h.ws.bufferedAmount = 0;
+    await done;
+    assert.equal(positions(h.sent).length, 1500);
+    h.close();
+  });
+
+  it("paces an account's pages to its budget, waiting rather than refusing", async () => {
+    const h = harness(3000, () => {}, { catchupPagesPerSecond: 2 }); // a burst of 4 pages, then 2 per second
+    const started = Date.now();
+    await catchUp(h.gw, h.conn, 0);
+    const elapsed = Date.now() - started;
+    assert.equal(positions(h.sent).length, 3000, 'everything is sent in the end');
+    assert.ok(h.pagesRead() >= 6);
+    assert.ok(elapsed >= 700, `six pages at two per second after a burst of four took ${elapsed} ms`);
+    h.close();
+  });
+
+  it('resets a client whose cursor is older than what the log keeps', async () => {
+    const h = harness(
+      100,
+      () => {},
+      {},
+      () => 50,
+    );
+    await catchUp(h.gw, h.conn, 10);
+    const frames = h.sent.map((f) => JSON.parse(f) as { type: string; reason?: string });
+    assert.deepEqual(frames, [{ type: 'reset', reason: 'cursor_expired' }]);
+    assert.equal(h.conn.phase, 'awaiting_hello');
     h.close();
   });
 });

@@ -9,6 +9,7 @@ import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
 import { hstsFor } from '../http/headers.ts';
 import { clientOrigin, type TrustFn } from '../http/proxy.ts';
+import { CloseCode } from './connection.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
@@ -69,11 +70,13 @@ export function attachWebSocket(
         return;
       }
       const denied = gateway.admit(auth.user.id, address);
+      if (socket.destroyed) return;
       if (denied) {
-        refuse(socket, denied.status, { error: denied.toBody() }, hsts);
+        // Past the connection limits the socket is opened and closed at once with 1013 ("try again
+        // later"): a browser sees that code, where a refused upgrade is only a 1006 it cannot tell apart.
+        wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.tryAgainLater, denied.message));
         return;
       }
-      if (socket.destroyed) return;
       wss.handleUpgrade(req, socket, head, (ws) =>
         gateway.accept(ws, auth.user.id, auth.session.id, address, auth.session.expiresAt),
       );

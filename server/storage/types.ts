@@ -106,8 +106,12 @@ export interface Reads {
   userById(id: string): Promise<UserRecord | null>;
   usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
   userByUsername(username: string): Promise<UserRecord | null>;
-  /** Username prefix or display-name substring, case-insensitive; ordered by username. */
-  searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]>;
+  /**
+   * People a viewer may find: anyone by their exact username; the people they share or shared a
+   * conversation with also by username prefix or display-name substring (case- and accent-insensitive).
+   * The viewer excluded; the exact match first, then by username.
+   */
+  searchUsers(query: string, limit: number, viewerId: string): Promise<UserRecord[]>;
 
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
   sessionById(id: string): Promise<SessionRecord | null>;
@@ -142,12 +146,21 @@ export interface Reader extends Reads {
    */
   conversationList(userId: string): Promise<{ cursor: number; items: ConversationListItem[] }>;
   /**
-   * Events after `cursor` that `userId` may see: those of conversations during the periods they were a
-   * member, and those addressed to them. In order of pos, at most `limit`.
+   * A page of the events `userId` may see after `cursor`, up to `head`: those of conversations during the
+   * periods they were a member, and those addressed to them; in order of pos, at most `limit`. `through`:
+   * the page is complete up to there (the next page starts after it). A page costs what it returns, not
+   * what lies behind the cursor (events-page.ts).
    */
-  eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]>;
+  eventsFor(
+    userId: string,
+    cursor: number,
+    limit: number,
+    head: number,
+  ): Promise<{ events: EventRecord[]; through: number }>;
   /** The highest pos in the log (0 when empty). */
   headPosition(): Promise<number>;
+  /** The highest pos retention has deleted (0 when none): events at or below it are gone. */
+  logFloor(): Promise<number>;
 }
 
 export interface NewEvent {
@@ -196,6 +209,11 @@ export interface Tx extends Reads {
   appendEvent(event: NewEvent): Promise<number>;
   /** Replaces the payload of an event still in the log (erasing what an edit or deletion took back). */
   rewriteEvent(pos: number, payload: string): Promise<void>;
+  /**
+   * Retention: deletes the oldest events created before `createdBefore`, at most `maxRows` of them, with
+   * the membership periods that ended among them, and raises the floor. Answers how many it deleted.
+   */
+  trimLog(createdBefore: number, maxRows: number): Promise<number>;
   /** Opens a membership period at `fromPos` (inclusive). */
   openPeriod(conversationId: string, userId: string, fromPos: number): Promise<void>;
   /** Closes the open membership period at `toPos` (inclusive). */
@@ -240,6 +258,7 @@ export const txWrites = [
   'updateMessage',
   'appendEvent',
   'rewriteEvent',
+  'trimLog',
   'openPeriod',
   'closePeriod',
 ] as const satisfies readonly Exclude<keyof Tx, keyof Reads>[];

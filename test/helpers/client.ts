@@ -225,3 +225,18 @@ export class SocketClient {
     this.ws.close();
   }
 }
+
+/**
+ * A barrier for "receives nothing": `from` sends a marker message in `conversationId`, and this resolves
+ * once `observer` (a member of it) has received it. Events reach a socket in pos order, so once the marker
+ * is there, every event committed before it that was meant for the observer has arrived too: a check
+ * made then cannot miss a late wrong delivery, on however loaded a machine.
+ */
+export async function barrier(from: SocketClient, conversationId: string, observer: SocketClient): Promise<void> {
+  const marker = `barrier ${Math.random().toString(36).slice(2, 12)}`;
+  await from.sendMessage(conversationId, marker);
+  await observer.next(
+    (f) => f.type === 'event' && f.event.type === 'message.created' && f.event.message.text === marker,
+    10_000,
+  );
+}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pageOfEvents } from '../events-page.ts';
 import {
   type ConversationRow,
   EVENT_COLUMNS,
@@ -121,20 +122,46 @@ export class PgReader extends PgReads implements Reader {
     }
   }
 
-  /** One query: the conversation events inside the person's membership periods, and their own events. */
-  async eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]> {
+  eventsFor(userId: string, cursor: number, limit: number, head: number) {
+    return pageOfEvents(this, userId, cursor, limit, head);
+  }
+
+  /** One index seek per membership period (and one for the person's own events). */
+  async nextVisiblePos(userId: string, after: number): Promise<number | null> {
+    const r = await this.sql.one<{ pos: number | null }>(
+      `SELECT min(n) AS pos FROM (
+         SELECT (SELECT e.pos FROM events e
+                  WHERE e.conversation_id = p.conversation_id AND e.pos > GREATEST($1, p.from_pos - 1)
+                    AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+                  ORDER BY e.pos LIMIT 1) AS n
+           FROM member_periods p WHERE p.user_id = $2 AND (p.to_pos IS NULL OR p.to_pos > $1)
+         UNION ALL
+         SELECT (SELECT pos FROM events WHERE user_id = $2 AND pos > $1 ORDER BY pos LIMIT 1)) candidates`,
+      after,
+      userId,
+    );
+    return r?.pos ?? null;
+  }
+
+  async eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
     const rows = await this.sql.all<EventRow>(
       `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
          FROM member_periods p JOIN events e ON e.conversation_id = p.conversation_id
-        WHERE p.user_id = $1 AND e.pos > $2 AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+        WHERE p.user_id = $1 AND (p.to_pos IS NULL OR p.to_pos > $2) AND p.from_pos <= $3
+          AND e.pos > $2 AND e.pos <= $3 AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
        UNION ALL
-       SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 AND pos > $2
-       ORDER BY 1 LIMIT $3`,
+       SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 AND pos > $2 AND pos <= $3
+       ORDER BY 1 LIMIT $4`,
       userId,
-      cursor,
+      after,
+      upTo,
       limit,
     );
     return rows.map(toEvent);
+  }
+
+  async logFloor() {
+    return (await this.sql.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1'))?.floor ?? 0;
   }
 
   async headPosition() {

@@ -57,21 +57,26 @@ export class PgReads implements Reads {
     return r ? toUser(r) : null;
   }
   /**
-   * Username prefix OR folded display-name substring; the exact username first, then username-prefix
-   * matches, then by username. Usernames are lower case (protocol/limits.ts), so LIKE being case-sensitive
-   * here (SQLite's is not, for ASCII) changes nothing.
+   * The exact username, or — among the people the viewer shares (or shared) a conversation with — a
+   * username prefix or folded display-name substring; the exact username first, then username-prefix
+   * matches, then by username. Usernames are lower case (protocol/limits.ts), so LIKE being
+   * case-sensitive here (SQLite's is not, for ASCII) changes nothing.
    */
-  async searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]> {
+  async searchUsers(query: string, limit: number, viewerId: string): Promise<UserRecord[]> {
     const q = fold(query);
-    if (hasNul(q)) return [];
+    if (hasNul(q) || hasNul(viewerId)) return [];
     const prefix = `${escapeLike(q)}%`;
     const contains = `%${escapeLike(q)}%`;
     const rows = await this.sql.all<UserRow>(
       `${USER}
-        WHERE id <> $1 AND (username LIKE $2 ESCAPE '\\' OR display_name_folded LIKE $3 ESCAPE '\\')
+        WHERE id <> $1 AND (
+          username = $4
+          OR ((username LIKE $2 ESCAPE '\\' OR display_name_folded LIKE $3 ESCAPE '\\')
+              AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
+                          WHERE me.user_id = $1)))
         ORDER BY (username = $4) DESC, (username LIKE $2 ESCAPE '\\') DESC, username COLLATE "C"
         LIMIT $5`,
-      excludeUserId,
+      viewerId,
       prefix,
       contains,
       q,

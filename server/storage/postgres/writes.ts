@@ -215,6 +215,29 @@ export class PgTx extends PgReads implements Tx {
   async rewriteEvent(pos: number, payload: string) {
     await this.sql.run('UPDATE events SET payload = $1 WHERE pos = $2', payload, pos);
   }
+  async trimLog(createdBefore: number, maxRows: number) {
+    const floor = (await this.sql.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1'))?.floor ?? 0;
+    // Positions grow with time: the oldest events are the first ones after the floor. Delete the run of
+    // them older than the cutoff (up to the first newer one, should the clock ever have stepped back) —
+    // never the newest event of all (the log's head, which clients compare their cursor with).
+    const upTo = (
+      await this.sql.one<{ pos: number | null }>(
+        `WITH oldest AS (SELECT pos, created_at FROM events WHERE pos > $1 AND pos < (SELECT max(pos) FROM events)
+                          ORDER BY pos LIMIT $2)
+         SELECT max(pos) AS pos FROM oldest
+          WHERE created_at < $3
+            AND pos < coalesce((SELECT min(pos) FROM oldest WHERE created_at >= $3), 9223372036854775807)`,
+        floor,
+        maxRows,
+        createdBefore,
+      )
+    )?.pos;
+    if (upTo === null || upTo === undefined) return 0;
+    const deleted = await this.sql.run('DELETE FROM events WHERE pos > $1 AND pos <= $2', floor, upTo);
+    await this.sql.run('DELETE FROM member_periods WHERE to_pos IS NOT NULL AND to_pos <= $1', upTo);
+    await this.sql.run('UPDATE log_state SET floor = $1 WHERE id = 1', upTo);
+    return deleted;
+  }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     await this.sql.run(
       'INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos) VALUES ($1, $2, $3, NULL)',

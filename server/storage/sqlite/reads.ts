@@ -53,20 +53,19 @@ export class SqliteReads implements Reads {
     const r = this.s.one<UserRow>(`${USER} WHERE username = ?`, username);
     return r ? toUser(r) : null;
   }
-  async searchUsers(query: string, limit: number, excludeUserId: string) {
+  async searchUsers(query: string, limit: number, viewerId: string) {
     const q = fold(query);
     const prefix = `${escapeLike(q)}%`;
     const contains = `%${escapeLike(q)}%`;
     return this.s
       .all<UserRow>(
-        `${USER} WHERE id <> ? AND (username LIKE ? ESCAPE '\\' OR display_name_folded LIKE ? ESCAPE '\\')
-         ORDER BY (username = ?) DESC, (username LIKE ? ESCAPE '\\') DESC, username LIMIT ?`,
-        excludeUserId,
-        prefix,
-        contains,
-        q,
-        prefix,
-        limit,
+        `${USER} WHERE id <> @viewer AND (
+           username = @exact
+           OR ((username LIKE @prefix ESCAPE '\\' OR display_name_folded LIKE @contains ESCAPE '\\')
+               AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
+                           WHERE me.user_id = @viewer)))
+         ORDER BY (username = @exact) DESC, (username LIKE @prefix ESCAPE '\\') DESC, username LIMIT @limit`,
+        { viewer: viewerId, exact: q, prefix, contains, limit },
       )
       .map(toUser);
   }

@@ -259,6 +259,29 @@ export class SqliteTx extends SqliteReads implements Tx {
   async rewriteEvent(pos: number, payload: string) {
     this.s.run('UPDATE events SET payload = ? WHERE pos = ?', payload, pos);
   }
+  async trimLog(createdBefore: number, maxRows: number) {
+    const floor = this.s.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1')?.floor ?? 0;
+    // Positions grow with time: the oldest events are the first ones after the floor. Delete the run of
+    // them older than the cutoff (up to the first newer one, should the clock ever have stepped back) —
+    // never the newest event of all, so that positions never start again from a lower number.
+    const window = `SELECT pos, created_at FROM events WHERE pos > ? AND pos < (SELECT max(pos) FROM events)
+                     ORDER BY pos LIMIT ?`;
+    const upTo = this.s.one<{ pos: number | null }>(
+      `SELECT max(pos) AS pos FROM (${window})
+        WHERE created_at < ? AND pos < coalesce((SELECT min(pos) FROM (${window}) WHERE created_at >= ?), 9e18)`,
+      floor,
+      maxRows,
+      createdBefore,
+      floor,
+      maxRows,
+      createdBefore,
+    )?.pos;
+    if (upTo === null || upTo === undefined) return 0;
+    const deleted = this.s.run('DELETE FROM events WHERE pos > ? AND pos <= ?', floor, upTo).changes;
+    this.s.run('DELETE FROM member_periods WHERE to_pos IS NOT NULL AND to_pos <= ?', upTo);
+    this.s.run('UPDATE log_state SET floor = ? WHERE id = 1', upTo);
+    return deleted;
+  }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     this.s.run(
       'INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos) VALUES (?, ?, ?, NULL)',

@@ -44,6 +44,7 @@ export const en = {
   'sidebar.search.label': 'Search people',
   'sidebar.search.placeholder': 'Search people (Ctrl+K)',
   'sidebar.search.none': 'No one found.',
+  'sidebar.search.hint': 'To find someone new, type their exact username.',
   'sidebar.search.searching': 'Searching…',
   'sidebar.search.results': 'People',
   'sidebar.search.clear': 'Clear search',

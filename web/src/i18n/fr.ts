@@ -45,6 +45,7 @@ export const fr: Catalogue = {
   'sidebar.search.label': 'Rechercher des personnes',
   'sidebar.search.placeholder': 'Rechercher des personnes (Ctrl+K)',
   'sidebar.search.none': 'Personne trouvé.',
+  'sidebar.search.hint': 'Pour trouver quelqu’un de nouveau, tapez son nom d’utilisateur exact.',
   'sidebar.search.searching': 'Recherche…',
   'sidebar.search.results': 'Personnes',
   'sidebar.search.clear': 'Effacer la recherche',
