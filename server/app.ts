@@ -26,7 +26,7 @@ import { ConversationStates } from './messaging/state.ts';
 import { defaultBudgets, Gateway } from './realtime/gateway.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
-import { openStorage } from './storage/index.ts';
+import { openStorage, withStorageErrors } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
 
 /** The domains over storage and the bus, without transport: what `build()` serves, and what the CLI uses. */
@@ -54,13 +54,32 @@ export interface Comptoir extends Core {
   close(): Promise<void>;
 }
 
+export interface CoreOptions {
+  logger?: Logger;
+  storage?: Storage;
+  /**
+   * Making a batch durable failed (fsync): by default the process exits at once (exit code 75), as
+   * PostgreSQL does — a restart recovers from the log what is really on disk, and clients catch up.
+   */
+  onDurabilityFailure?: (error: unknown) => void;
+}
+
 /** Opens and migrates storage, and wires the domains together. */
-export async function createCore(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Core> {
+export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const log = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? (await openStorage(config.database));
+  const storage = withStorageErrors(options.storage ?? (await openStorage(config.database)));
   await storage.migrate();
   const bus: EventBus = new MemoryBus(log);
-  const committer = new Committer(storage, bus, log);
+  const committer = new Committer(
+    storage,
+    bus,
+    log,
+    options.onDurabilityFailure ??
+      ((err) => {
+        log.fatal({ err }, 'stopping: a write may not have reached the disk; restart to recover from the log');
+        process.exit(75);
+      }),
+  );
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
   const sessions = new SessionsService(storage, committer, { idleMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });
@@ -96,7 +115,7 @@ export async function createCore(config: Config, options: { logger?: Logger; sto
  * The core plus its transport — HTTP routes, the web app, the WebSocket gateway — ready to `listen()`
  * (main.ts) or to be driven in process (tests).
  */
-export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
+export async function build(config: Config, options: CoreOptions = {}): Promise<Comptoir> {
   const core = await createCore(config, options);
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   const gateway = new Gateway(
