@@ -83,11 +83,17 @@ export const startComptoir = (env: Record<string, string>) =>
     /listening on http:\/\/[\d.]+:(\d+)/,
   );
 
-export async function stop(p: Proc) {
+/**
+ * Asks the process to shut down (SIGTERM) and waits for it; a process whose event loop is still blocked
+ * after `killAfterMs` cannot even see the signal: it is killed.
+ */
+export async function stop(p: Proc, killAfterMs = 20_000) {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   const exited = new Promise((r) => p.child.once('exit', r));
   p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), killAfterMs);
   await exited;
+  clearTimeout(timer);
 }
 
 /** CPU time (user + system) a process has used, in ms, from /proc (10 ms resolution). */
