@@ -77,6 +77,8 @@ interface Measured {
   p50: number;
   p99: number;
   lost: number;
+  /** People's sockets found closed at the end of the phase. */
+  dropped: number;
   /** Server CPU over the measured window, % of one core. */
   cpu: number;
 }
@@ -132,11 +134,13 @@ async function main() {
       drainMs: DRAIN_MS,
     });
     const report = attack ? await attack.finish() : null;
+    // People's sockets the server closed (too slow, a heartbeat missed while its event loop was blocked).
+    const dropped = clients.filter((c) => c.ws.readyState !== c.ws.OPEN).length;
     await closeAll(clients);
     await stop(server);
     // A message that never arrived is later than any that did.
     const all = [...lat.latencies, ...new Array<number>(lat.lost).fill(Number.POSITIVE_INFINITY)];
-    return { p50: percentile(all, 50), p99: percentile(all, 99), lost: lat.lost, cpu, attack: report };
+    return { p50: percentile(all, 50), p99: percentile(all, 99), lost: lat.lost, dropped, cpu, attack: report };
   };
 
   const rounds: Round[] = [];
@@ -281,6 +285,12 @@ function report(rounds: Round[], visible: number, victim: string) {
       '0',
     ),
     row(
+      "people's sockets closed by the server (same)",
+      (x) => `${x.alone.dropped} / ${x.replay.dropped} / ${x.signin.dropped}`,
+      '',
+      '0',
+    ),
+    row(
       'server CPU, % of a core (same)',
       (x) => `${Math.round(x.alone.cpu)} / ${Math.round(x.replay.cpu)} / ${Math.round(x.signin.cpu)}`,
       '',
@@ -318,6 +328,7 @@ function report(rounds: Round[], visible: number, victim: string) {
       signin_refused_429: med((x) => st(x, '429')),
       signin_allowance: med((x) => x.signin.allowance),
       lost: Math.max(...rounds.map((x) => x.alone.lost + x.replay.lost + x.signin.lost)),
+      sockets_dropped: Math.max(...rounds.map((x) => x.alone.dropped + x.replay.dropped + x.signin.dropped)),
       rounds: ROUNDS,
     })}\n`,
   );
