@@ -19,12 +19,10 @@
  * MAX_SOCKETS_PER_ACCOUNT), BENCH_GUESSES (200), RATE_SIGNIN_FAILURES (10, passed to the server),
  * BENCH_TRACE, BENCH_PROFILE (bench/lib/processes.ts).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { type ReplayAttack, replayAttacker, type SigninAttack, signinAttacker } from './lib/attack.ts';
 import { closeAll, connectAll, openLoop } from './lib/clients.ts';
-import { cpuMs, settleDisk, startComptoir, stop } from './lib/processes.ts';
+import { benchDataDir, cpuMs, settleDisk, startComptoir, stop } from './lib/processes.ts';
 import { seedBusyMember, seedPairs } from './lib/seed.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
@@ -47,7 +45,7 @@ const DRAIN_MS = 60_000;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const ATTACKER_ADDRESS = '203.0.113.7';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-abuse-'));
+const dataDir = benchDataDir('comptoir-bench-abuse-');
 /** Seeding only: sign-ups, groups and history as fast as the server takes them. */
 const seedEnv = {
   DATA_DIR: dataDir,
@@ -339,7 +337,5 @@ try {
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
-} finally {
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit();

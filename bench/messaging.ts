@@ -18,7 +18,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, openLoop, sleep } from './lib/clients.ts';
-import { cpuMs, rssKb, settleDisk, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
+import {
+  benchDataDir,
+  cpuMs,
+  rssKb,
+  settleDisk,
+  startProcess,
+  startComptoir as startServer,
+  stop,
+} from './lib/processes.ts';
 import { seedPairs } from './lib/seed.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
@@ -30,7 +38,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** BENCH_ONLY=throughput: the closed loops only (for profiling). */
 const ONLY_THROUGHPUT = process.env.BENCH_ONLY === 'throughput';
 const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
+const dataDir = benchDataDir('comptoir-bench-');
 
 const serverEnv = {
   DATA_DIR: dataDir,
@@ -201,7 +209,6 @@ async function main() {
       rounds: ROUNDS,
     })}\n`,
   );
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 try {
@@ -209,7 +216,5 @@ try {
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
-} finally {
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit();

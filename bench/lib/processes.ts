@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const root = path.join(import.meta.dirname, '..', '..');
@@ -62,6 +63,16 @@ export function startProcess(
     }
     child.once('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
   });
+}
+
+/**
+ * A fresh data directory under the system's temporary directory, removed when the benchmark exits — after
+ * its processes have been killed — however it ends (an error, Ctrl-C, SIGTERM).
+ */
+export function benchDataDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** As `npm start` and the `comptoir` command run the server: no V8 flags (BENCH_NODE_OPTIONS to try some). */
