@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/proxy.ts';
@@ -47,8 +48,14 @@ const envSchema = z.object({
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
   /** `closed`: nobody signs up from the web; accounts come from `comptoir user create`. */
   SIGNUP: z.enum(['open', 'closed']).default('open'),
-  /** Password hashes (argon2id, 19 MiB each) running at once; they share libuv's pool with fsync. */
-  PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
+  /**
+   * Password hashes (argon2id, 19 MiB each) running at once. Default: half the cores, at most 2 (they run
+   * on libuv's pool of four threads, which fsync also needs) — a sign-in flood never takes the cores
+   * people's messages need (bench:abuse: two at once on two cores tripled the messaging p99).
+   */
+  PASSWORD_HASH_CONCURRENCY: positiveInt
+    .max(64)
+    .default(Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))),
   /** Messages (and edits, deletes) an account may send: a bucket of BURST refilled at PER_SECOND. */
   RATE_MESSAGES_PER_SECOND: positiveInt.default(5),
   RATE_MESSAGES_BURST: positiveInt.default(30),

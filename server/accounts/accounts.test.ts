@@ -218,7 +218,7 @@ describe('accounts', () => {
 describe('password hashing under a flood', () => {
   let flood: TestServer;
   before(async () => {
-    flood = await startServer({ RATE_SIGNIN_FAILURES: '1000' });
+    flood = await startServer({ RATE_SIGNIN_FAILURES: '1000', PASSWORD_HASH_CONCURRENCY: '2' });
   });
   after(() => flood.close());
 

@@ -66,7 +66,7 @@ function harness(
     { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
     () => {},
     { endsAt: async () => null },
-    { ...defaultBudgets, catchupPagesPerSecond: 1000, ...budgets },
+    { ...defaultBudgets, catchupEventsPerSecond: 1_000_000, ...budgets },
   );
   const sent: string[] = [];
   const ws = {
@@ -144,13 +144,14 @@ describe('catch-up', () => {
   });
 
   it("paces an account's pages to its budget, waiting rather than refusing", async () => {
-    const h = harness(3000, () => {}, { catchupPagesPerSecond: 2 }); // a burst of 4 pages, then 2 per second
+    // 800 events a second: a burst of two pages of 200, then a page every 250 ms.
+    const h = harness(1200, () => {}, { catchupEventsPerSecond: 800 });
     const started = Date.now();
     await catchUp(h.gw, h.conn, 0);
     const elapsed = Date.now() - started;
-    assert.equal(positions(h.sent).length, 3000, 'everything is sent in the end');
+    assert.equal(positions(h.sent).length, 1200, 'everything is sent in the end');
     assert.ok(h.pagesRead() >= 6);
-    assert.ok(elapsed >= 700, `six pages at two per second after a burst of four took ${elapsed} ms`);
+    assert.ok(elapsed >= 700, `six pages, two at once then four a quarter second apart, took ${elapsed} ms`);
     h.close();
   });
 

@@ -1,7 +1,6 @@
-import { limits } from '../../protocol/limits.ts';
 import { isAppError } from '../errors.ts';
 import type { Connection } from './connection.ts';
-import type { Gateway } from './gateway.ts';
+import { CATCHUP_PAGE, type Gateway } from './gateway.ts';
 
 /**
  * `hello {cursor}`: sends every event after the cursor that the person may see, in order, then `ready`,
@@ -30,17 +29,20 @@ export async function catchUp(gw: Gateway, conn: Connection, requested: number |
       if (stale()) return;
       let page: Awaited<ReturnType<Gateway['messages']['feedPage']>>;
       try {
-        page = await gw.messages.feedPage(conn.userId, cursor, limits.eventsPage.default, head);
+        page = await gw.messages.feedPage(conn.userId, cursor, CATCHUP_PAGE, head);
       } catch (e) {
         if (isAppError(e) && e.id === 'cursor_expired') return reset(conn, 'cursor_expired');
         throw e;
       }
       if (stale()) return;
+      // The page's frames leave in one write.
+      const corked = !conn.corked && conn.cork();
       for (const { pos, json } of page.events) {
         if (pos <= conn.lastPos) continue;
         conn.lastPos = pos;
         conn.sendRaw(`{"type":"event","pos":${pos},"event":${json}}`);
       }
+      if (corked) conn.uncork();
       // The page is complete up to `through`: a live event at or below it was in the log, and sent.
       cursor = page.through;
       conn.lastPos = Math.max(conn.lastPos, cursor);

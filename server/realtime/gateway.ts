@@ -14,11 +14,16 @@ const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
 /** A catch-up sends its next page once the socket has less than this queued. */
 const CATCHUP_LOW_WATER = 64 * 1024;
+/**
+ * Events per catch-up page: small enough that reading and sending one holds the event loop for a couple
+ * of milliseconds, so that people's live messages pass between pages.
+ */
+export const CATCHUP_PAGE = 200;
 
 /** What one account may make the gateway do, besides sending messages (budgets per account or socket). */
 export interface Budgets {
-  /** Catch-up pages (up to 500 events each) per second for one account, across its sockets (burst ×2). */
-  catchupPagesPerSecond: number;
+  /** Events one account's catch-ups may send per second, across its sockets (bursts of two pages). */
+  catchupEventsPerSecond: number;
   /** `hello` frames per socket per minute (each restarts a catch-up). */
   hellosPerMinute: number;
   /** Bytes queued for all sockets together; past it, sockets that are behind are closed (4008). */
@@ -26,7 +31,7 @@ export interface Budgets {
 }
 
 export const defaultBudgets: Budgets = {
-  catchupPagesPerSecond: 10,
+  catchupEventsPerSecond: 5000,
   hellosPerMinute: 6,
   maxQueuedBytes: 256 * 1024 * 1024,
 };
@@ -72,7 +77,8 @@ export class Gateway implements EventConsumer {
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
-    this.catchupPages = new RateLimiter(budgets.catchupPagesPerSecond * 2, 2000);
+    // Bursts of two pages: one account never holds the event loop for long in one go.
+    this.catchupPages = new RateLimiter(CATCHUP_PAGE * 2, ((CATCHUP_PAGE * 2) / budgets.catchupEventsPerSecond) * 1000);
     this.recount = setInterval(() => this.recountQueued(), 1000);
     this.recount.unref();
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
@@ -179,9 +185,9 @@ export class Gateway implements EventConsumer {
    */
   async pace(conn: Connection): Promise<void> {
     while (conn.open && conn.ws.bufferedAmount > CATCHUP_LOW_WATER) await sleep(5);
-    for (let wait = this.catchupPages.take(conn.userId); wait > 0 && conn.open; ) {
+    for (let wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE); wait > 0 && conn.open; ) {
       await sleep(wait);
-      wait = this.catchupPages.take(conn.userId);
+      wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE);
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
