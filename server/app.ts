@@ -9,7 +9,7 @@ import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
 import type { CookiePolicy } from './http/cookies.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
@@ -117,6 +117,7 @@ export async function build(config: Config, options: { logger?: Logger; storage?
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
   const cookie: CookiePolicy = {
     secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),
