@@ -144,10 +144,19 @@ export class Gateway implements EventConsumer {
       }
       return;
     }
-    if (e.pos <= conn.lastPos) return;
+    const ack =
+      e.origin && e.origin.connectionId === conn.id && 'message' in e.event
+        ? JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message })
+        : null;
+    if (e.pos <= conn.lastPos) {
+      // A catch-up read it from the log before it was published (a hello after the request): the socket
+      // has the event, but its request still needs the ack that answers it.
+      if (ack) conn.sendRaw(ack);
+      return;
+    }
     conn.lastPos = e.pos;
-    if (e.origin && e.origin.connectionId === conn.id && 'message' in e.event) {
-      conn.sendRaw(JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message }));
+    if (ack) {
+      conn.sendRaw(ack);
       return;
     }
     conn.sendRaw(frame ?? `{"type":"event","pos":${e.pos},"event":${e.json}}`);
