@@ -213,7 +213,7 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         assert.equal(m.id, b.prior.id, `a retry answered another message: ${what}`);
       } else {
         assert.equal(a.status, 201, what);
-        w.messages.push(m.id);
+        w.addMessage(m.id, b.me);
         w.clientIds.push({ clientId: sent.clientId, conversationId: m.conversationId, senderId: b.me });
       }
       break;

@@ -43,6 +43,8 @@ export class World {
   readonly base: string[] = [];
   readonly messages: string[] = [];
   readonly users: string[] = [];
+  /** Messages by sender (user id): what they may edit and delete. */
+  readonly sentBy = new Map<string, string[]>();
   /** Client ids already used, with where: a retry must add nothing. */
   readonly clientIds: { clientId: string; conversationId: string; senderId: string }[] = [];
   private rowReader!: RowReader;
@@ -74,7 +76,7 @@ export class World {
         ...(replyToId ? { replyToId } : {}),
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      w.messages.push(r.body.message.id);
+      w.addMessage(r.body.message.id, p.user.id);
       w.clientIds.push({ clientId, conversationId, senderId: p.user.id });
       return r.body.message;
     };
@@ -90,6 +92,13 @@ export class World {
     assert.equal((await ana.http.delete(`/api/conversations/${left.id}/members/${ana.user.id}`)).status, 204);
     w.rowReader = await openRows(s.config.database);
     return w;
+  }
+
+  addMessage(id: string, senderId: string) {
+    this.messages.push(id);
+    const mine = this.sentBy.get(senderId) ?? [];
+    mine.push(id);
+    this.sentBy.set(senderId, mine);
   }
 
   /** A session made in process (no password hash), as sign-in would store it. */
