@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { EventsResponse } from '../../protocol/api.ts';
 import type { ConversationView, MessageView, SessionView, UserView } from '../../protocol/views.ts';
@@ -277,11 +277,14 @@ for (const backend of backends) {
       s = await fuzzServer(backend, watch);
       w = await World.create(s);
     });
+    // Whatever went wrong in the server during a property is that property's failure (and not the next one's).
+    afterEach(() => watch.check('after the property'));
     after(async () => {
       if (skip) return;
       stats.print(`HTTP answers (${backend.name})`);
-      await w.close();
-      await s.close();
+      // A setup that failed half-way leaves some of these unset: close what there is, or the file hangs.
+      await w?.close();
+      await s?.close();
     });
 
     for (const route of routes) {

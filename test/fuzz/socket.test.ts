@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { limits } from '../../protocol/limits.ts';
@@ -210,13 +210,16 @@ for (const backend of backends) {
       ana = await w.socket('ana');
       eve = await w.socket('eve');
     });
+    // Whatever went wrong in the server during a property is that property's failure (and not the next one's).
+    afterEach(() => watch.check('after the property'));
     after(async () => {
       if (skip) return;
       stats.print(`socket answers (${backend.name})`);
-      ana.close();
-      eve.close();
-      await w.close();
-      await s.close();
+      // A setup that failed half-way leaves some of these unset: close what there is, or the file hangs.
+      ana?.close();
+      eve?.close();
+      await w?.close();
+      await s?.close();
     });
 
     /**
