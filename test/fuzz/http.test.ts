@@ -156,15 +156,15 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
   // Refused for its origin (or, before any hook, for a URL that cannot be decoded).
   if (input.origin === 'foreign' && UNSAFE.has(route.method))
     assert.ok(id === 'forbidden_origin' || id === 'bad_request', `a write from another origin: ${what}`);
-  if (route.auth && b.me === null) {
+  // An empty parameter names another route (GET /api/conversations/ is the list).
+  const sameRoute = Object.values(input.params).every((v) => v !== '');
+  if (route.auth && b.me === null && sameRoute) {
     assert.ok(!ok, `signed out yet ${a.status}: ${what}`);
     assert.ok(
       ['unauthenticated', 'forbidden_origin', 'not_found', 'bad_request'].includes(id ?? ''),
       `signed out, answered ${id}: ${what}`,
     );
   }
-  // An empty parameter names another route (GET /api/conversations/ is the list).
-  const sameRoute = Object.values(input.params).every((v) => v !== '');
   if (sameRoute && (route.idKind === 'conversation' || route.idKind === 'message')) {
     if (!b.member) assert.ok(!ok, `${a.status} for someone not in the conversation: ${what}`);
     // Someone who never belonged learns nothing: not that it exists, nor who wrote a message.
