@@ -10,7 +10,7 @@ import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
 import { LogRetention } from './events/retention.ts';
 import type { CookiePolicy } from './http/cookies.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
@@ -23,7 +23,7 @@ import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
-import { defaultBudgets, Gateway } from './realtime/gateway.ts';
+import { Gateway } from './realtime/gateway.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
 import { openStorage, withStorageErrors } from './storage/index.ts';
@@ -128,7 +128,12 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     },
     (s) => bus.signal(s),
     sessions,
-    { ...defaultBudgets, maxQueuedBytes: config.maxQueuedBytes },
+    {
+      maxQueuedBytes: config.maxQueuedBytes,
+      hellosPerMinute: config.rates.hellosPerMinute,
+      typingPer10s: config.rates.typingPer10s,
+      catchupEventsPerSecond: config.rates.catchupEventsPerSecond,
+    },
   );
   bus.subscribe(gateway);
 
@@ -142,6 +147,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
   const cookie: CookiePolicy = {
     secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),

@@ -74,6 +74,12 @@ const envSchema = z.object({
   RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
   /** Sign-ups per address per hour. */
   RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
+  /** `hello` frames one socket may send per minute (each restarts a catch-up). */
+  RATE_HELLOS_PER_MINUTE: positiveInt.default(6),
+  /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
+  RATE_TYPING_PER_10S: positiveInt.default(5),
+  /** Events one account's catch-ups may send per second, across its sockets. */
+  RATE_CATCHUP_EVENTS_PER_SECOND: positiveInt.default(5000),
   /** Frames of any kind one socket may send per second (bursts of ten seconds' worth). */
   RATE_FRAMES_PER_SECOND: positiveInt.default(20),
   MAX_SOCKETS_PER_ACCOUNT: positiveInt.default(50),
@@ -110,6 +116,9 @@ export interface Config {
     groupsPerHour: number;
     memberAddsPerHour: number;
     framesPerSecond: number;
+    hellosPerMinute: number;
+    typingPer10s: number;
+    catchupEventsPerSecond: number;
   };
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
@@ -148,6 +157,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       groupsPerHour: e.RATE_GROUPS_PER_HOUR,
       memberAddsPerHour: e.RATE_MEMBER_ADDS_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,
+      hellosPerMinute: e.RATE_HELLOS_PER_MINUTE,
+      typingPer10s: e.RATE_TYPING_PER_10S,
+      catchupEventsPerSecond: e.RATE_CATCHUP_EVENTS_PER_SECOND,
     },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,

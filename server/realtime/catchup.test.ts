@@ -20,6 +20,8 @@ interface Harness {
   ws: { bufferedAmount: number };
   sent: string[];
   commit: () => void;
+  /** This socket's own send, in the log at once, published when the returned function is called. */
+  commitOwn: (ref: string) => () => void;
   head: () => number;
   pagesRead: () => number;
   close: () => void;
@@ -80,7 +82,37 @@ function harness(
   gw.accept(ws as unknown as WebSocket, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
   const conn = [...((gw as unknown as { byUser: Map<string, Set<Connection>> }).byUser.get('u') ?? [])][0];
   assert.ok(conn);
-  return { gw, conn, ws, sent, commit, head: () => pos, pagesRead: () => pagesRead, close: () => gw.close() };
+  /**
+   * This socket's own send, committed (in the log, where a catch-up reads it) but published only when the
+   * returned function is called — as when the commit lands between a hello and its catch-up's reads.
+   */
+  const commitOwn = (ref: string) => {
+    pos++;
+    const message = { id: `m${pos}`, conversationId: 'c', seq: pos, senderId: 'u', clientId: ref, text: 'hi' };
+    const e = { type: 'message.created', conversationId: 'c', message } as unknown as DomainEvent;
+    const json = JSON.stringify(e);
+    log.push({ pos, json });
+    const published: PublishedEvent = {
+      pos,
+      event: e,
+      json,
+      audience: ['u'],
+      origin: { connectionId: conn.id, ref },
+      createdAt: 0,
+    };
+    return () => gw.onEvents([published]);
+  };
+  return {
+    gw,
+    conn,
+    ws,
+    sent,
+    commit,
+    commitOwn,
+    head: () => pos,
+    pagesRead: () => pagesRead,
+    close: () => gw.close(),
+  };
 }
 
 function positions(sent: string[]) {
@@ -167,5 +199,23 @@ describe('catch-up', () => {
     assert.deepEqual(frames, [{ type: 'reset', reason: 'cursor_expired' }]);
     assert.equal(h.conn.phase, 'awaiting_hello');
     h.close();
+  });
+
+  // Found by the fuzz suite (test/fuzz/socket.test.ts): a send, then a hello, left the send without its ack.
+  it("acks the socket's own request even when its event reached the socket first through a catch-up", async () => {
+    for (const cursor of [0, null]) {
+      const h = harness(3, () => {});
+      const publish = h.commitOwn('r1');
+      await catchUp(h.gw, h.conn, cursor);
+      publish();
+      const frames = h.sent.map((f) => JSON.parse(f) as { type: string; ref?: string; pos?: number });
+      const acks = frames.filter((f) => f.type === 'ack');
+      assert.deepEqual(
+        acks.map((f) => [f.ref, f.pos]),
+        [['r1', 4]],
+        `cursor ${cursor}: ${JSON.stringify(frames)}`,
+      );
+      h.close();
+    }
   });
 });

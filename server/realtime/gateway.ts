@@ -26,6 +26,8 @@ export interface Budgets {
   catchupEventsPerSecond: number;
   /** `hello` frames per socket per minute (each restarts a catch-up). */
   hellosPerMinute: number;
+  /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
+  typingPer10s: number;
   /** Bytes queued for all sockets together; past it, sockets that are behind are closed (4008). */
   maxQueuedBytes: number;
 }
@@ -33,6 +35,7 @@ export interface Budgets {
 export const defaultBudgets: Budgets = {
   catchupEventsPerSecond: 5000,
   hellosPerMinute: 6,
+  typingPer10s: 5,
   maxQueuedBytes: 256 * 1024 * 1024,
 };
 
@@ -51,8 +54,8 @@ export class Gateway implements EventConsumer {
   private readonly helloRate: RateLimiter;
   private readonly catchupPages: RateLimiter;
   /** Typing signals per member of a conversation, and per conversation (a group of 256 fans each out). */
-  readonly typingPerMember = new RateLimiter(5, 10_000);
-  readonly typingPerConversation = new RateLimiter(30, 10_000);
+  readonly typingPerMember: RateLimiter;
+  readonly typingPerConversation: RateLimiter;
   private readonly recount: NodeJS.Timeout;
   /** Bytes queued across sockets, as last seen on each (Connection.queued); refreshed by the heartbeat. */
   queuedBytes = 0;
@@ -77,6 +80,8 @@ export class Gateway implements EventConsumer {
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
+    this.typingPerMember = new RateLimiter(budgets.typingPer10s, 10_000);
+    this.typingPerConversation = new RateLimiter(budgets.typingPer10s * 6, 10_000);
     // Bursts of two pages: one account never holds the event loop for long in one go.
     this.catchupPages = new RateLimiter(CATCHUP_PAGE * 2, ((CATCHUP_PAGE * 2) / budgets.catchupEventsPerSecond) * 1000);
     this.recount = setInterval(() => this.recountQueued(), 1000);
@@ -237,10 +242,19 @@ export class Gateway implements EventConsumer {
       }
       return;
     }
-    if (e.pos <= conn.lastPos) return;
+    const ack =
+      e.origin && e.origin.connectionId === conn.id && 'message' in e.event
+        ? JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message })
+        : null;
+    if (e.pos <= conn.lastPos) {
+      // A catch-up read it from the log before it was published (a hello after the request): the socket
+      // has the event, but its request still needs the ack that answers it.
+      if (ack) conn.sendRaw(ack);
+      return;
+    }
     conn.lastPos = e.pos;
-    if (e.origin && e.origin.connectionId === conn.id && 'message' in e.event) {
-      conn.sendRaw(JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message }));
+    if (ack) {
+      conn.sendRaw(ack);
       return;
     }
     conn.sendRaw(frame ?? `{"type":"event","pos":${e.pos},"event":${e.json}}`);

@@ -32,9 +32,13 @@ export const backends: Backend[] = [
 ];
 
 /** A server on a fresh database of the backend; its close() also removes the database. */
-export async function serverOn(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export async function serverOn(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: Parameters<typeof startServer>[1] = {},
+): Promise<TestServer> {
   const db = await backend.prepare();
-  const server = await startServer({ ...env, ...db.env });
+  const server = await startServer({ ...env, ...db.env }, options);
   return {
     ...server,
     close: async () => {
