@@ -3,26 +3,31 @@ import { DeferredWriteError } from '../types.ts';
 import type { Sql } from './sql.ts';
 
 /**
- * The rows of a batch's messages and events as one INSERT each, from arrays: one round trip for the
- * batch, and a statement text that does not depend on the number of rows (prepared once).
+ * Everything a batch deferred, in one statement (one round trip): its messages and events inserted from
+ * arrays, its conversation bumps and watermark moves as UPDATEs joined to arrays. The text does not depend
+ * on the number of rows, so it is prepared once; an empty array makes its part a no-op. The four parts
+ * touch four tables and none reads another's (data-modifying CTEs see one snapshot); the foreign-key
+ * checks of the new messages run at the end of the statement and see the conversations as updated.
+ * Bumps and watermarks only move forward (GREATEST), as bumpConversation and advanceWatermarks promise;
+ * the maps hold one row per key.
  */
-const INSERT_MESSAGES = `
-  INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::bigint[], $9::bigint[], $10::bigint[])`;
-const INSERT_EVENTS = `
-  INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at)
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`;
-/** Forward only, as bumpConversation and advanceWatermarks are; one row per key (the maps merge them). */
-const BUMP_CONVERSATIONS = `
-  UPDATE conversations c
-     SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
-    FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, last_seq, at)
-   WHERE c.id = u.id`;
-const ADVANCE_WATERMARKS = `
+const FLUSH = `
+  WITH new_messages AS (
+    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::bigint[], $9::bigint[], $10::bigint[])
+  ), new_events AS (
+    INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at)
+    SELECT * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
+  ), bumps AS (
+    UPDATE conversations c
+       SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
+      FROM unnest($17::text[], $18::bigint[], $19::bigint[]) AS u(id, last_seq, at)
+     WHERE c.id = u.id
+  )
   UPDATE members m
      SET delivered_seq = GREATEST(m.delivered_seq, u.delivered), read_seq = GREATEST(m.read_seq, u.read)
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(conversation_id, user_id, delivered, read)
+    FROM unnest($20::text[], $21::text[], $22::bigint[], $23::bigint[]) AS u(conversation_id, user_id, delivered, read)
    WHERE m.conversation_id = u.conversation_id AND m.user_id = u.user_id`;
 
 export interface Bump {
@@ -76,8 +81,8 @@ export class PendingWrites {
   }
 
   /**
-   * Sends everything pending, at most one statement per table. On failure the transaction is aborted
-   * (PostgreSQL refuses anything more in it) and the error names no job: DeferredWriteError.
+   * Sends everything pending, in one statement. On failure the transaction is aborted (PostgreSQL refuses
+   * anything more in it) and the error names no job: DeferredWriteError.
    */
   async flush(sql: Sql): Promise<void> {
     if (this.empty) return;
@@ -89,49 +94,32 @@ export class PendingWrites {
     const marks = [...this.marks.values()];
     this.marks.clear();
     try {
-      if (messages.length > 0) {
-        await sql.run(
-          INSERT_MESSAGES,
-          messages.map((m) => m.id),
-          messages.map((m) => m.conversationId),
-          messages.map((m) => m.seq),
-          messages.map((m) => m.senderId),
-          messages.map((m) => m.clientId),
-          messages.map((m) => m.text),
-          messages.map((m) => m.replyToId),
-          messages.map((m) => m.createdAt),
-          messages.map((m) => m.editedAt),
-          messages.map((m) => m.deletedAt),
-        );
-      }
-      if (events.length > 0) {
-        await sql.run(
-          INSERT_EVENTS,
-          events.map((e) => e.pos),
-          events.map((e) => e.conversationId),
-          events.map((e) => e.userId),
-          events.map((e) => e.type),
-          events.map((e) => e.payload),
-          events.map((e) => e.createdAt),
-        );
-      }
-      if (bumps.length > 0) {
-        await sql.run(
-          BUMP_CONVERSATIONS,
-          bumps.map(([id]) => id),
-          bumps.map(([, b]) => b.lastSeq),
-          bumps.map(([, b]) => b.lastActivityAt),
-        );
-      }
-      if (marks.length > 0) {
-        await sql.run(
-          ADVANCE_WATERMARKS,
-          marks.map((w) => w.conversationId),
-          marks.map((w) => w.userId),
-          marks.map((w) => w.deliveredSeq),
-          marks.map((w) => w.readSeq),
-        );
-      }
+      await sql.run(
+        FLUSH,
+        messages.map((m) => m.id),
+        messages.map((m) => m.conversationId),
+        messages.map((m) => m.seq),
+        messages.map((m) => m.senderId),
+        messages.map((m) => m.clientId),
+        messages.map((m) => m.text),
+        messages.map((m) => m.replyToId),
+        messages.map((m) => m.createdAt),
+        messages.map((m) => m.editedAt),
+        messages.map((m) => m.deletedAt),
+        events.map((e) => e.pos),
+        events.map((e) => e.conversationId),
+        events.map((e) => e.userId),
+        events.map((e) => e.type),
+        events.map((e) => e.payload),
+        events.map((e) => e.createdAt),
+        bumps.map(([id]) => id),
+        bumps.map(([, b]) => b.lastSeq),
+        bumps.map(([, b]) => b.lastActivityAt),
+        marks.map((w) => w.conversationId),
+        marks.map((w) => w.userId),
+        marks.map((w) => w.deliveredSeq),
+        marks.map((w) => w.readSeq),
+      );
     } catch (cause) {
       throw new DeferredWriteError({ cause });
     }
