@@ -32,6 +32,22 @@ const runsWithoutSending: Partial<Record<keyof Tx, string>> = {
   sessionsOfUser: 'sessions are never deferred',
 };
 
+/**
+ * Writes sent at once that cannot change what PgTx holds of messages (idempotency keys) and members
+ * (receipt rows); every other one must make it read them again (forget()).
+ */
+const leavesMessagesAndMembersAlone: (keyof Tx)[] = [
+  'insertUser',
+  'updateUserDisplayName',
+  'insertSession',
+  'touchSession',
+  'revokeSession',
+  'insertConversation',
+  'updateConversationTitle',
+  'openPeriod',
+  'closePeriod',
+];
+
 /** A connection that records statements and answers nothing. */
 function recorder() {
   const texts: string[] = [];
@@ -86,7 +102,31 @@ describe('PgTx sends its deferred writes before anything that could see them', (
     });
   }
 
+  for (const name of txWrites) {
+    if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;
+    it(`${name} makes the transaction read messages and members again`, async () => {
+      const { sql, texts } = recorder();
+      const tx = new PgTx(sql);
+      // Prefetched: none in the database (the recorder answers no rows).
+      await tx.prepare({
+        jobs: 1,
+        hints: [{ clientId: { senderId: 'u1', clientId: 'k1' } }, { member: { conversationId: 'c1', userId: 'u1' } }],
+      });
+      const prepared = texts.length;
+      assert.equal(await tx.messageByClientId('u1', 'k1'), null);
+      assert.equal(await tx.member('c1', 'u1'), null);
+      assert.equal(texts.length, prepared, 'answered from what the transaction holds');
+      const method = tx[name] as (...args: unknown[]) => Promise<unknown>;
+      await method.apply(tx, argsOf(name));
+      const after = texts.length;
+      await tx.messageByClientId('u1', 'k1');
+      await tx.member('c1', 'u1');
+      assert.equal(texts.length, after + 2, `${name} must forget() what the transaction holds`);
+    });
+  }
+
   it('lists only methods that exist', () => {
     for (const name of Object.keys(runsWithoutSending)) assert.ok(methods.includes(name as keyof Tx), name);
+    for (const name of leavesMessagesAndMembersAlone) assert.ok(methods.includes(name), name);
   });
 });

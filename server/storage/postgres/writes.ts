@@ -149,7 +149,16 @@ export class PgTx extends PgReads implements Tx {
     return { ...m, deliveredSeq: Math.max(m.deliveredSeq, w.deliveredSeq), readSeq: Math.max(m.readSeq, w.readSeq) };
   }
 
-  // Writes sent at once, after the pending ones.
+  /**
+   * After a write sent at once that changes messages or members: what the transaction knew of them
+   * (prefetched rows, its own inserts — sent by then) is read again from the database.
+   */
+  private forget() {
+    this.byClientId.clear();
+    this.members.clear();
+  }
+
+  // Writes sent at once, after the pending ones (those that change messages or members then forget()).
 
   async insertUser(u: UserRecord) {
     await this.flush();
@@ -249,7 +258,7 @@ export class PgTx extends PgReads implements Tx {
       m.joinedAt,
       m.active,
     );
-    this.members.delete(memberKey(m.conversationId, m.userId));
+    this.forget();
   }
   async deactivateMember(conversationId: string, userId: string) {
     await this.flush();
@@ -258,7 +267,7 @@ export class PgTx extends PgReads implements Tx {
       conversationId,
       userId,
     );
-    this.members.delete(memberKey(conversationId, userId));
+    this.forget();
   }
   async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
     await this.flush();
@@ -268,7 +277,7 @@ export class PgTx extends PgReads implements Tx {
       conversationId,
       userId,
     );
-    this.members.delete(memberKey(conversationId, userId));
+    this.forget();
   }
   /** Deferred: one UPDATE per batch, forward only (GREATEST keeps the higher watermark). */
   async advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number) {
@@ -295,9 +304,7 @@ export class PgTx extends PgReads implements Tx {
       deletedAt,
       id,
     );
-    for (const [key, m] of this.byClientId) {
-      if (m?.id === id) this.byClientId.set(key, { ...m, text, editedAt, deletedAt });
-    }
+    this.forget();
   }
 
   /**
