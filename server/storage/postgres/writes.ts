@@ -27,11 +27,13 @@ const MEMBERS_BY_KEYS = `
 /**
  * A transaction on the writer's client. Every Tx method would be a round trip; so the hot writes of the
  * way of a message — insertMessage, appendEvent, bumpConversation, advanceWatermarks — are deferred
- * (PendingWrites) and sent as one statement per table, and the reads the jobs declared (ReadHint) are
+ * (PendingWrites) and sent together in one statement, and the reads the jobs declared (ReadHint) are
  * loaded for the whole batch at once (prepare). Its reads still see its own writes: each one either
  * answers from what the transaction holds (pending messages, prefetched keys, pending bumps and
  * watermarks laid over the rows read) or sends the pending writes first. Any other write sends them
- * first too, so the database sees the writes in the order the jobs made them.
+ * first too, so the database sees the writes in the order the jobs made them, and one that changes
+ * messages or members then drops what the transaction held of them (forget). writes.test.ts holds every
+ * method of Tx to these rules unless it is listed there with its reason.
  *
  * The committer calls the read methods through a wrapper made with Object.create(tx): state lives in
  * objects that are changed in place, never in fields that are assigned again.
@@ -237,7 +239,7 @@ export class PgTx extends PgReads implements Tx {
     await this.flush();
     await this.sql.run('UPDATE conversations SET title = $1 WHERE id = $2', title, conversationId);
   }
-  /** Deferred: one UPDATE per batch (forward only). */
+  /** Deferred: merged per conversation, sent with the batch's other rows (forward only). */
   async bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number) {
     this.pending.bump(conversationId, lastSeq, lastActivityAt);
   }
@@ -279,7 +281,7 @@ export class PgTx extends PgReads implements Tx {
     );
     this.forget();
   }
-  /** Deferred: one UPDATE per batch, forward only (GREATEST keeps the higher watermark). */
+  /** Deferred: merged per member, sent with the batch's other rows, forward only (GREATEST). */
   async advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number) {
     this.pending.mark(conversationId, userId, deliveredSeq, readSeq);
     const key = memberKey(conversationId, userId);
@@ -287,7 +289,7 @@ export class PgTx extends PgReads implements Tx {
     if (known) this.members.set(key, this.marked(known));
   }
 
-  // Writes deferred to one INSERT per batch.
+  // Messages and events: inserts deferred and sent with the batch's other rows; edits sent at once.
 
   async insertMessage(m: MessageRecord) {
     const row = { ...m };
