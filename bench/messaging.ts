@@ -17,13 +17,21 @@
  * BENCH_DATABASE_URL — default postgres://postgres@127.0.0.1:5432/postgres — and dropped at the end;
  * PostgreSQL's own CPU per message is then printed too).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HttpClient } from '../test/helpers/client.ts';
 import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, openLoop, sleep } from './lib/clients.ts';
-import { type BenchDatabase, cpuMs, openBenchDatabase } from './lib/database.ts';
+import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
+import {
+  benchDataDir,
+  cpuMs,
+  rssKb,
+  settleDisk,
+  startProcess,
+  startComptoir as startServer,
+  stop,
+} from './lib/processes.ts';
+import { seedPairs } from './lib/seed.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,13 +42,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** BENCH_ONLY=throughput: the closed loops only (for profiling). */
 const ONLY_THROUGHPUT = process.env.BENCH_ONLY === 'throughput';
 const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
-const root = path.join(import.meta.dirname, '..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-'));
+const dataDir = benchDataDir('comptoir-bench-');
 /** SQLite in dataDir, or a PostgreSQL database of the benchmark's own (opened in main). */
 let database: BenchDatabase | undefined;
-
-/** As `npm start` and the `comptoir` command run the server: no V8 flags (BENCH_NODE_OPTIONS to try some). */
-const SERVER_NODE_OPTIONS = '';
 
 const serverEnv = {
   DATA_DIR: dataDir,
@@ -54,117 +58,7 @@ const serverEnv = {
   MAX_SOCKETS_PER_ACCOUNT: '1000',
 };
 
-interface Proc {
-  child: ChildProcess;
-  port: number;
-}
-
-/** Every process the benchmark started: killed when it exits, even on a crash. */
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-// Interrupted: exit through the 'exit' handlers (children killed, the benchmark's database dropped).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const profile =
-    process.env.BENCH_PROFILE && args[0] === 'server/main.ts'
-      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
-      : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c;
-      const m = ready.exec(out);
-      if (m?.[1]) resolve({ child, port: Number(m[1]) });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    if (process.env.BENCH_TRACE) {
-      child.stdout?.on('data', (c: Buffer) => process.stderr.write(c));
-      child.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
-    }
-    child.once('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
-  });
-}
-
-const startComptoir = () =>
-  // BENCH_TRACE=1: the server's diagnostics (event loop delay, GC, batches) every 2 s on stderr.
-  startProcess(
-    ['server/main.ts'],
-    {
-      ...serverEnv,
-      ...database?.env,
-      LOG_LEVEL: 'info',
-      ...(process.env.BENCH_TRACE ? { COMPTOIR_DIAGNOSTICS: '2' } : {}),
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS,
-    },
-    /listening on http:\/\/[\d.]+:(\d+)/,
-  );
-
-async function stop(p: Proc) {
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGTERM');
-  await exited;
-}
-
-/**
- * Waits until the kernel has written back what the previous phase dirtied: its writeback otherwise
- * throttles the writes of the next phase (Linux's dirty-page balancing), a leftover, not a property of
- * the phase being measured.
- */
-function settleDisk() {
-  execFileSync('sync');
-}
-
-function rssKb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-}
-
-/** 2 × CLIENTS/2 people, each pair in a one-to-one conversation. */
-async function seed(url: string): Promise<{
-  specs: ClientSpec[];
-  tables: { cookies: Record<string, string>; conversations: Record<string, string[]> };
-}> {
-  const people: { http: HttpClient; id: string }[] = new Array(CLIENTS);
-  let next = 0;
-  const worker = async () => {
-    while (next < CLIENTS) {
-      const i = next++;
-      const http = new HttpClient(url);
-      const r = await http.post<{ user: { id: string } }>('/api/auth/signup', {
-        username: `bench${i}`,
-        password: 'bench password',
-      });
-      if (r.status !== 201) throw new Error(`signup ${i}: ${r.status} ${JSON.stringify(r.body)}`);
-      people[i] = { http, id: r.body.user.id };
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  const specs: ClientSpec[] = new Array(CLIENTS);
-  const tables = { cookies: {} as Record<string, string>, conversations: {} as Record<string, string[]> };
-  for (let i = 0; i < CLIENTS; i += 2) {
-    const a = people[i] as { http: HttpClient; id: string };
-    const b = people[i + 1] as { http: HttpClient; id: string };
-    const r = await a.http.post<{ conversation: { id: string } }>('/api/conversations/direct', { userId: b.id });
-    const conversationId = r.body.conversation.id;
-    specs[i] = { cookie: a.http.cookie as string, conversationId };
-    specs[i + 1] = { cookie: b.http.cookie as string, conversationId };
-    tables.conversations[conversationId] = [a.id, b.id];
-    tables.cookies[a.http.cookie as string] = a.id;
-    tables.cookies[b.http.cookie as string] = b.id;
-  }
-  return { specs, tables };
-}
+const startComptoir = () => startServer({ ...serverEnv, ...database?.env });
 
 interface Round {
   relay: number;
@@ -204,7 +98,7 @@ async function main() {
   database = db;
   const seeder = await startComptoir();
   process.stdout.write(`Seeding ${CLIENTS} people and ${CLIENTS / 2} conversations… `);
-  const { specs, tables } = await seed(`http://127.0.0.1:${seeder.port}`);
+  const { specs, tables } = await seedPairs(`http://127.0.0.1:${seeder.port}`, CLIENTS);
   await stop(seeder);
   const tablesFile = path.join(dataDir, 'relay-tables.json');
   fs.writeFileSync(tablesFile, JSON.stringify(tables));
@@ -357,7 +251,6 @@ async function main() {
       rounds: ROUNDS,
     })}\n`,
   );
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 try {
@@ -365,9 +258,7 @@ try {
 } catch (e) {
   console.error(e);
   process.exitCode = 1;
-} finally {
-  for (const c of children) c.kill('SIGKILL');
-  await database?.drop().catch((e: unknown) => console.error('dropping the benchmark database failed:', e));
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
+// The Comptoir processes are stopped by now (an error: killed first); then the database goes.
+await database?.drop().catch((e: unknown) => console.error('dropping the benchmark database failed:', e));
 process.exit();

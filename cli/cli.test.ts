@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HttpClient } from '../test/helpers/client.ts';
@@ -8,13 +8,50 @@ import { tempDir } from '../test/helpers/tmp.ts';
 
 const bin = path.join(import.meta.dirname, 'bin.mjs');
 
-function comptoir(args: string[], env: Record<string, string>) {
+function comptoir(args: string[], env: Record<string, string>, input = '') {
   const r = spawnSync(process.execPath, [bin, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
     timeout: 60_000,
+    input,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The command run in a pseudo-terminal (util-linux `script`), answering each prompt as it appears, as a
+ * person would: `answers` maps a prompt to the keys typed at it.
+ */
+function comptoirInTerminal(
+  args: string[],
+  env: Record<string, string>,
+  answers: [prompt: string, keys: string][],
+): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+  });
+  let output = '';
+  let next = 0;
+  let seenUpTo = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk;
+    const answer = answers[next];
+    if (!answer) return;
+    const at = output.indexOf(answer[0], seenUpTo);
+    if (at < 0) return;
+    seenUpTo = at + answer[0].length;
+    next++;
+    // Typed once the terminal is in no-echo mode, a moment after the prompt is shown.
+    setTimeout(() => child.stdin.write(answer[1]), 100);
+  });
+  const timer = setTimeout(() => child.kill(), 30_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 describe('comptoir command', () => {
@@ -22,20 +59,11 @@ describe('comptoir command', () => {
   const env = { DATA_DIR: tmp.dir };
   after(() => tmp.cleanup());
 
-  it('creates a user and prints it as JSON; that user can sign in', async () => {
+  it('creates a user (password on standard input) and prints it as JSON; that user can sign in', async () => {
     const r = comptoir(
-      [
-        'user',
-        'create',
-        '--username',
-        'Margot',
-        '--password',
-        'a long password',
-        '--display-name',
-        'Margot L.',
-        '--json',
-      ],
+      ['user', 'create', '--username', 'Margot', '--display-name', 'Margot L.', '--json'],
       env,
+      'a long password\n',
     );
     assert.equal(r.code, 0, r.stderr);
     const user = JSON.parse(r.stdout) as { id: string; username: string; displayName: string; createdAt: string };
@@ -58,13 +86,44 @@ describe('comptoir command', () => {
     }
   });
 
-  it('answers a taken username and invalid input with an error and exit code 1', () => {
-    const taken = comptoir(['user', 'create', '--username', 'margot', '--password', 'another password', '--json'], env);
+  it('asks for the password twice at a terminal, without echoing it', async () => {
+    const twice: [string, string][] = [
+      ['Password: ', 'typed at the prompt\r'],
+      ['Password again: ', 'typed at the prompt\r'],
+    ];
+    const r = await comptoirInTerminal(['user', 'create', '--username', 'prompted', '--json'], env, twice);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /Password: /);
+    assert.match(r.output, /Password again: /);
+    assert.doesNotMatch(r.output, /typed at the prompt/, 'not echoed');
+    assert.match(r.output, /"username":"prompted"/);
+    const differ = await comptoirInTerminal(['user', 'create', '--username', 'prompted2'], env, [
+      ['Password: ', 'one long password\r'],
+      ['Password again: ', 'other long password\r'],
+    ]);
+    assert.equal(differ.code, 1);
+    assert.match(differ.output, /differ/);
+  });
+
+  it('answers a taken username, a weak password and invalid input with an error and exit code 1', () => {
+    const taken = comptoir(['user', 'create', '--username', 'margot', '--json'], env, 'another password\n');
     assert.equal(taken.code, 1);
     assert.deepEqual(JSON.parse(taken.stdout).error.id, 'username_taken');
-    const short = comptoir(['user', 'create', '--username', 'x', '--password', 'short'], env);
+    const weak = comptoir(['user', 'create', '--username', 'weakling', '--json'], env, 'password1234\n');
+    assert.equal(weak.code, 1);
+    assert.deepEqual(JSON.parse(weak.stdout).error.id, 'weak_password');
+    const short = comptoir(['user', 'create', '--username', 'x'], env, 'short\n');
     assert.equal(short.code, 1);
     assert.match(short.stderr, /username|password/);
+    const none = comptoir(['user', 'create', '--username', 'nopassword'], env, '');
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /standard input/);
+  });
+
+  it('refuses a password on the command line', () => {
+    const r = comptoir(['user', 'create', '--username', 'leaky', '--password', 'a long password'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not taken on the command line/);
   });
 
   it('migrates, explains itself, and refuses unknown commands and options', () => {
@@ -73,7 +132,7 @@ describe('comptoir command', () => {
     assert.deepEqual(JSON.parse(m.stdout), { ok: true, database: 'sqlite' });
     const help = comptoir(['help'], env);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /user create --username U --password P/);
+    assert.match(help.stdout, /user create --username U \[--display-name N\]/);
     assert.equal(comptoir(['frobnicate'], env).code, 2);
     assert.equal(comptoir(['user', 'create', '--nope'], env).code, 2);
     const badConfig = comptoir(['migrate'], { ...env, PORT: 'not-a-port' });

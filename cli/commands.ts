@@ -8,16 +8,11 @@ import { isAppError } from '../server/errors.ts';
 import { createLogger } from '../server/lib/logger.ts';
 import { start } from '../server/main.ts';
 import { openStorage } from '../server/storage/index.ts';
+import { CliError, CliUsageError } from './errors.ts';
+import { readPassword } from './password.ts';
 import { ensureWebBuild } from './web-build.ts';
 
-export class CliError extends Error {
-  constructor(
-    readonly id: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { CliError, CliUsageError } from './errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 interface Command {
@@ -31,8 +26,11 @@ Commands:
   start                      Build the web app if needed, migrate, and serve (PORT, HOST, DATABASE_URL…)
     --no-build                 serve without building the web app
   migrate [--json]           Bring the database schema up to date
-  user create --username U --password P [--display-name N] [--json]
-                             Create an account; --json prints it as JSON
+  user create --username U [--display-name N] [--json]
+                             Create an account (open or closed sign-up). The password is asked for
+                             (twice) in a terminal, or read from the first line of standard input:
+                               comptoir user create --username margot < password.txt
+                             --json prints the account as JSON
   help                       This text
 
 Configuration comes from the environment; see the README.
@@ -72,9 +70,15 @@ export const commands: Record<string, Command> = {
       json: { type: 'boolean' },
     },
     async run(config, values) {
+      if (values.password !== undefined) {
+        throw new CliUsageError(
+          'Passwords are not taken on the command line (they would stay in the shell history and show in the ' +
+            'process list): type it at the prompt, or give it on standard input',
+        );
+      }
       const parsed = schemas.signUpBody.safeParse({
         username: values.username,
-        password: values.password,
+        password: await readPassword(),
         ...(values['display-name'] !== undefined ? { displayName: values['display-name'] } : {}),
       });
       if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../server/config.ts';
-import { CliError, commands, usage } from './commands.ts';
+import { CliError, CliUsageError, commands, usage } from './commands.ts';
 
 /** `comptoir <command> [options]`: answers the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CliUsageError) {
+      process.stderr.write(`${e.message}\n\n${usage}`);
       return 2;
     }
     if (e instanceof CliError) {

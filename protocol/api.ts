@@ -2,6 +2,12 @@ import type { DomainEvent } from './events.ts';
 import type { ConversationView, MessageView, SelfView, SessionView, UserView } from './views.ts';
 
 /** Answers of the HTTP API (docs/PROTOCOL.md lists the routes). */
+
+/** `GET /api/instance`: what the sign-in screen needs before anyone signs in. */
+export interface InstanceResponse {
+  /** `closed`: accounts are created by the operator (`comptoir user create`). */
+  signup: 'open' | 'closed';
+}
 export interface MeResponse {
   user: SelfView;
   sessionId: string;

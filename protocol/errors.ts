@@ -12,6 +12,8 @@ export const errorIds = [
   'forbidden_origin',
   'invalid_credentials',
   'username_taken',
+  'weak_password',
+  'signup_closed',
   'user_not_found',
   'session_not_found',
   'conversation_not_found',
@@ -31,6 +33,7 @@ export const errorIds = [
   'invalid_frame',
   'unknown_frame',
   'frame_too_large',
+  'cursor_expired',
   'storage_unavailable',
   'internal',
 ] as const;

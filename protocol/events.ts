@@ -1,4 +1,4 @@
-import type { ConversationView, MemberRole, MessageView, UserView } from './views.ts';
+import type { ConversationView, HistoryVisibility, MemberRole, MessageView, UserView } from './views.ts';
 
 /**
  * Domain events, named `resource.verb`. Each is stored in the event log in the transaction that made the
@@ -15,9 +15,18 @@ export type DomainEvent =
       deliveredSeq: number;
       readSeq: number;
     }
-  /** To the people added, and to a conversation's first members: the whole conversation as they now see it. */
-  | { type: 'conversation.joined'; conversationId: string; conversation: ConversationView }
-  | { type: 'conversation.updated'; conversationId: string; title: string | null; by: string }
+  /**
+   * People joined (the conversation was created, or people were added): the conversation as it now is —
+   * its members, no messages — once, to everyone in it. `userIds` joined; for them it starts here.
+   */
+  | { type: 'conversation.joined'; conversationId: string; conversation: ConversationView; userIds: string[] }
+  | {
+      type: 'conversation.updated';
+      conversationId: string;
+      title: string | null;
+      history: HistoryVisibility;
+      by: string;
+    }
   | {
       type: 'member.added';
       conversationId: string;

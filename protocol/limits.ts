@@ -5,7 +5,7 @@
 export const limits = {
   username: { min: 3, max: 32, pattern: /^[a-z0-9][a-z0-9_.]*$/ },
   displayName: { min: 1, max: 64 },
-  password: { min: 8, max: 256 },
+  password: { min: 12, max: 256 },
   /** Characters (UTF-16 code units, as `String.length` counts them) in one message. */
   messageText: { max: 4000 },
   groupTitle: { min: 1, max: 100 },
@@ -16,7 +16,8 @@ export const limits = {
   historyPage: { default: 50, max: 100 },
   /** Events in one catch-up page (HTTP) or one replayed burst (socket). */
   eventsPage: { default: 500, max: 1000 },
-  userSearch: { queryMax: 64, results: 20 },
+  /** People search: at least 2 characters; strangers are found by their exact username only. */
+  userSearch: { queryMin: 2, queryMax: 64, results: 20 },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */

@@ -34,14 +34,21 @@ export const signUpBody = z.strictObject({
 });
 export const signInBody = z.strictObject({ username: z.string().max(256), password: z.string().max(1024) });
 export const updateProfileBody = z.strictObject({ displayName });
-export const userSearchQuery = z.strictObject({ q: z.string().trim().min(1).max(limits.userSearch.queryMax) });
+export const userSearchQuery = z.strictObject({
+  q: z.string().trim().min(limits.userSearch.queryMin).max(limits.userSearch.queryMax),
+});
 
 export const startDirectBody = z.strictObject({ userId: id });
+export const historyVisibility = z.enum(['joined', 'full']);
 export const createGroupBody = z.strictObject({
   title: groupTitle,
   memberIds: z.array(id).max(limits.groupMembers.max - 1),
+  /** What members added later see of earlier messages (default `joined`: what follows their joining). */
+  history: historyVisibility.optional(),
 });
-export const updateConversationBody = z.strictObject({ title: groupTitle });
+export const updateConversationBody = z
+  .strictObject({ title: groupTitle.optional(), history: historyVisibility.optional() })
+  .refine((b) => b.title !== undefined || b.history !== undefined, 'title or history');
 export const addMembersBody = z.strictObject({ userIds: z.array(id).min(1).max(limits.groupMembers.max) });
 
 export const historyQuery = z.strictObject({

@@ -47,6 +47,11 @@ export interface MessageView {
 }
 
 export type ConversationKind = 'direct' | 'group';
+/**
+ * What a group's members see of the messages sent before they joined: `joined`, only what follows their
+ * joining (the default); `full`, everything. One-to-one conversations are `full`.
+ */
+export type HistoryVisibility = 'joined' | 'full';
 export type MemberRole = 'admin' | 'member';
 
 export interface MemberView {
@@ -63,6 +68,7 @@ export interface ConversationView {
   kind: ConversationKind;
   /** Group name; null for one-to-one conversations (show the other person's name). */
   title: string | null;
+  history: HistoryVisibility;
   createdAt: string;
   lastActivityAt: string;
   /** seq of the latest message, 0 when there is none. */

@@ -1,14 +1,18 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { limits } from '../protocol/limits.ts';
+import { Passwords } from './accounts/passwords.ts';
 import { accountsRoutes } from './accounts/routes.ts';
 import { AccountsService } from './accounts/service.ts';
+import { SessionsService } from './accounts/sessions.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
+import { LogRetention } from './events/retention.ts';
 import type { CookiePolicy } from './http/cookies.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { registerGuards } from './http/guards.ts';
+import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
 import { startDiagnostics } from './lib/diagnostics.ts';
@@ -16,12 +20,13 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { MessagesService } from './messaging/messages.ts';
+import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
-import { openStorage } from './storage/index.ts';
+import { openStorage, withStorageErrors } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
 
 /** The domains over storage and the bus, without transport: what `build()` serves, and what the CLI uses. */
@@ -31,8 +36,11 @@ export interface Core {
   bus: EventBus;
   committer: Committer;
   accounts: AccountsService;
+  sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
+  /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
+  retention: LogRetention | null;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
 }
@@ -46,38 +54,70 @@ export interface Comptoir extends Core {
   close(): Promise<void>;
 }
 
+export interface CoreOptions {
+  logger?: Logger;
+  storage?: Storage;
+  /**
+   * Making a batch durable failed (fsync): by default the process exits at once (exit code 75), as
+   * PostgreSQL does — a restart recovers from the log what is really on disk, and clients catch up.
+   */
+  onDurabilityFailure?: (error: unknown) => void;
+}
+
 /** Opens and migrates storage, and wires the domains together. */
-export async function createCore(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Core> {
+export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const log = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? (await openStorage(config.database));
+  const storage = withStorageErrors(options.storage ?? (await openStorage(config.database)));
   await storage.migrate();
   const bus: EventBus = new MemoryBus(log);
-  const committer = new Committer(storage, bus, log);
+  const committer = new Committer(
+    storage,
+    bus,
+    log,
+    options.onDurabilityFailure ??
+      ((err) => {
+        log.fatal({ err }, 'stopping: a write may not have reached the disk; restart to recover from the log');
+        process.exit(75);
+      }),
+  );
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
-  const accounts = new AccountsService(storage, committer, config.sessionTtlMs, config.rates);
-  const conversations = new ConversationsService(storage, committer, states);
+  const sessions = new SessionsService(storage, committer, { idleMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });
+  const accounts = new AccountsService(storage, committer, sessions, new Passwords(config.passwordHashConcurrency), {
+    signinFailures: config.rates.signinFailures,
+    signupsPerHour: config.rates.signupsPerHour,
+    signup: config.signup,
+    profileChangesPerHour: config.rates.profileChangesPerHour,
+  });
+  const conversations = new ConversationsService(
+    storage,
+    committer,
+    states,
+    new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
+  );
   const messages = new MessagesService(
     storage,
     committer,
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
   );
+  const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
+    retention?.stop();
     await committer.drain();
     await bus.close();
     await storage.close();
   };
-  return { log, storage, bus, committer, accounts, conversations, messages, close };
+  return { log, storage, bus, committer, accounts, sessions, conversations, messages, retention, close };
 }
 
 /**
  * The core plus its transport — HTTP routes, the web app, the WebSocket gateway — ready to `listen()`
  * (main.ts) or to be driven in process (tests).
  */
-export async function build(config: Config, options: { logger?: Logger; storage?: Storage } = {}): Promise<Comptoir> {
+export async function build(config: Config, options: CoreOptions = {}): Promise<Comptoir> {
   const core = await createCore(config, options);
-  const { log, bus, committer, accounts, conversations, messages } = core;
+  const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   const gateway = new Gateway(
     messages,
     log,
@@ -87,26 +127,35 @@ export async function build(config: Config, options: { logger?: Logger; storage?
       framesPerSecond: config.rates.framesPerSecond,
     },
     (s) => bus.signal(s),
+    sessions,
+    {
+      maxQueuedBytes: config.maxQueuedBytes,
+      hellosPerMinute: config.rates.hellosPerMinute,
+      typingPer10s: config.rates.typingPer10s,
+      catchupEventsPerSecond: config.rates.catchupEventsPerSecond,
+    },
   );
   bus.subscribe(gateway);
 
+  // One trust rule for req.ip/req.protocol/req.host and for the socket upgrade (realtime/upgrade.ts).
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: limits.httpBodyBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: trust,
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
   const cookie: CookiePolicy = {
     secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),
-    maxAgeSeconds: Math.floor(config.sessionTtlMs / 1000),
   };
   await app.register(fastifyCookie);
   registerErrorHandling(app);
   registerGuards(app, {
-    accounts,
+    sessions,
     publicOrigin: config.publicOrigin,
     cookie,
     requestsPerMinute: config.rates.requestsPerMinute,
@@ -114,12 +163,13 @@ export async function build(config: Config, options: { logger?: Logger; storage?
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
   accountsRoutes(app, accounts, cookie);
   messagingRoutes(app, conversations, messages);
-  await registerWeb(app, config.webDist);
-  const wss = attachWebSocket(app, gateway, accounts, {
+  await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
+  const wss = attachWebSocket(app, gateway, sessions, {
     publicOrigin: config.publicOrigin,
-    trustProxy: config.trustProxy,
+    trust,
   });
 
+  core.retention?.start();
   const stopDiagnostics = config.diagnosticsEveryS
     ? startDiagnostics(log, config.diagnosticsEveryS, committer)
     : () => {};

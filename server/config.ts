@@ -1,13 +1,12 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/proxy.ts';
 
 /**
  * One typed configuration, read from the environment with defaults, validated at start.
  * Every variable is listed in the README.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
@@ -26,21 +25,66 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The origin people reach the server at, e.g. https://chat.example.org. Default: the request's Host. */
   PUBLIC_ORIGIN: z.url().optional(),
-  /** Trust X-Forwarded-For from a reverse proxy (for per-IP rate limits and the sessions list). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which reverse proxies' X-Forwarded-For/-Proto/-Host to believe (per-address limits, the sessions list,
+   * https detection): `false`, a hop count, or their addresses / CIDR ranges. `true` is refused.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** A session ends after this many days without use… */
   SESSION_TTL_DAYS: positiveInt.default(30),
+  /** …and this many days after sign-in, used or not. */
+  SESSION_MAX_DAYS: positiveInt.default(90),
+  /** Days the event log keeps events (devices away longer reload their list); 0 keeps them forever. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(30),
+  /** `closed`: nobody signs up from the web; accounts come from `comptoir user create`. */
+  SIGNUP: z.enum(['open', 'closed']).default('open'),
+  /**
+   * Password hashes (argon2id, 19 MiB each) running at once. Default: half the cores, at most 2 (they run
+   * on libuv's pool of four threads, which fsync also needs) — a sign-in flood never takes the cores
+   * people's messages need (bench:abuse: two at once on two cores tripled the messaging p99).
+   */
+  PASSWORD_HASH_CONCURRENCY: positiveInt
+    .max(64)
+    .default(Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))),
   /** Messages (and edits, deletes) an account may send: a bucket of BURST refilled at PER_SECOND. */
   RATE_MESSAGES_PER_SECOND: positiveInt.default(5),
   RATE_MESSAGES_BURST: positiveInt.default(30),
   /** Any HTTP request, per account and per address: a bucket refilled per minute. */
   RATE_REQUESTS_PER_MINUTE: positiveInt.default(600),
-  /** Failed sign-ins per username and per address in 15 minutes before refusing. */
+  /**
+   * Failed sign-ins in 15 minutes per (username, address) and per known device before slowing down;
+   * three times that per address and per username from devices that never signed in.
+   */
   RATE_SIGNIN_FAILURES: positiveInt.default(10),
+  /** Groups one account may create per hour… */
+  RATE_GROUPS_PER_HOUR: positiveInt.default(20),
+  /** …and people it may add to groups per hour (creating a group with 30 people counts 30). */
+  RATE_MEMBER_ADDS_PER_HOUR: positiveInt.default(500),
+  /** Display-name changes per account per hour (each one is told to every conversation). */
+  RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
   /** Sign-ups per address per hour. */
   RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
+  /** `hello` frames one socket may send per minute (each restarts a catch-up). */
+  RATE_HELLOS_PER_MINUTE: positiveInt.default(6),
+  /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
+  RATE_TYPING_PER_10S: positiveInt.default(5),
+  /** Events one account's catch-ups may send per second, across its sockets. */
+  RATE_CATCHUP_EVENTS_PER_SECOND: positiveInt.default(5000),
   /** Frames of any kind one socket may send per second (bursts of ten seconds' worth). */
   RATE_FRAMES_PER_SECOND: positiveInt.default(20),
   MAX_SOCKETS_PER_ACCOUNT: positiveInt.default(50),
+  /** MiB queued for all sockets together; past it, the sockets that are behind are closed (4008). */
+  MAX_QUEUED_MB: positiveInt.default(256),
   MAX_SOCKETS_PER_ADDRESS: positiveInt.default(1000),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
@@ -55,18 +99,30 @@ export interface Config {
   database: { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'postgres'; url: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicOrigin: string | null;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   sessionTtlMs: number;
+  sessionMaxMs: number;
+  /** null: the event log keeps everything. */
+  eventRetentionMs: number | null;
+  signup: 'open' | 'closed';
+  passwordHashConcurrency: number;
   rates: {
     messagesPerSecond: number;
     messagesBurst: number;
     requestsPerMinute: number;
     signinFailures: number;
     signupsPerHour: number;
+    profileChangesPerHour: number;
+    groupsPerHour: number;
+    memberAddsPerHour: number;
     framesPerSecond: number;
+    hellosPerMinute: number;
+    typingPer10s: number;
+    catchupEventsPerSecond: number;
   };
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
+  maxQueuedBytes: number;
   webDist: string;
   diagnosticsEveryS: number | null;
 }
@@ -87,16 +143,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : null,
     trustProxy: e.TRUST_PROXY,
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    sessionMaxMs: Math.max(e.SESSION_MAX_DAYS, e.SESSION_TTL_DAYS) * 24 * 3600 * 1000,
+    signup: e.SIGNUP,
+    eventRetentionMs: e.EVENT_RETENTION_DAYS === 0 ? null : e.EVENT_RETENTION_DAYS * 24 * 3600 * 1000,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     rates: {
       messagesPerSecond: e.RATE_MESSAGES_PER_SECOND,
       messagesBurst: e.RATE_MESSAGES_BURST,
       requestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
       signinFailures: e.RATE_SIGNIN_FAILURES,
       signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
+      profileChangesPerHour: e.RATE_PROFILE_CHANGES_PER_HOUR,
+      groupsPerHour: e.RATE_GROUPS_PER_HOUR,
+      memberAddsPerHour: e.RATE_MEMBER_ADDS_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,
+      hellosPerMinute: e.RATE_HELLOS_PER_MINUTE,
+      typingPer10s: e.RATE_TYPING_PER_10S,
+      catchupEventsPerSecond: e.RATE_CATCHUP_EVENTS_PER_SECOND,
     },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
     diagnosticsEveryS: e.COMPTOIR_DIAGNOSTICS ?? null,
   };

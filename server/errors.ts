@@ -15,6 +15,8 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   forbidden_origin: { status: 403, message: 'Requests from this origin are not allowed' },
   invalid_credentials: { status: 401, message: 'Wrong username or password' },
   username_taken: { status: 409, message: 'This username is taken' },
+  weak_password: { status: 400, message: 'This password is too easy to guess' },
+  signup_closed: { status: 403, message: 'Sign-up is closed on this server; ask its operator for an account' },
   user_not_found: { status: 404, message: 'No such person' },
   session_not_found: { status: 404, message: 'No such session' },
   conversation_not_found: { status: 404, message: 'No such conversation' },
@@ -34,6 +36,10 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   invalid_frame: { status: 400, message: 'The frame is invalid' },
   unknown_frame: { status: 400, message: 'Unknown frame type' },
   frame_too_large: { status: 413, message: 'The frame is too large' },
+  cursor_expired: {
+    status: 410,
+    message: 'Events after this cursor are no longer kept; reload the conversations and use their cursor',
+  },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
 };

@@ -12,6 +12,8 @@ export interface BenchClient {
 export interface ClientSpec {
   cookie: string;
   conversationId: string;
+  /** More upgrade headers (an `X-Forwarded-For` that gives the client an address of its own). */
+  headers?: Record<string, string>;
 }
 
 const A = 'a'.charCodeAt(0);
@@ -28,7 +30,7 @@ const kind = (data: Buffer) => {
 
 function connectOne(wsUrl: string, spec: ClientSpec, index: number): Promise<BenchClient> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl, { headers: { cookie: spec.cookie }, perMessageDeflate: false });
+    const ws = new WebSocket(wsUrl, { headers: { ...spec.headers, cookie: spec.cookie }, perMessageDeflate: false });
     const client: BenchClient = { ws, index, conversationId: spec.conversationId, onFrame: () => {} };
     ws.once('error', reject);
     ws.once('open', () => {
@@ -124,16 +126,52 @@ export async function closedLoop(
   };
 }
 
+export interface OpenLoopOptions {
+  /** Called when the measured window opens (after the warm-up)… */
+  onMeasure?: () => void;
+  /** …and when it closes, before the drain. */
+  onEnd?: () => void;
+  /** After the window, how long to wait for messages still on their way (1000 ms); they count when they arrive. */
+  drainMs?: number;
+}
+
+/**
+ * Sends `total` messages as fast as the server acknowledges them, each client keeping one in flight
+ * (to seed history). Resolves when every one has been acknowledged.
+ */
+export function fill(clients: BenchClient[], total: number): Promise<void> {
+  const run = ++runId;
+  let sent = 0;
+  let acked = 0;
+  return new Promise((resolve) => {
+    if (total <= 0) return resolve();
+    const next = (c: BenchClient) => {
+      if (sent < total) c.ws.send(sendFrame(c, sent++, run));
+    };
+    for (const c of clients) {
+      c.onFrame = (data) => {
+        if (kind(data) !== A) return;
+        if (++acked === total) {
+          for (const x of clients) x.onFrame = () => {};
+          resolve();
+        } else next(c);
+      };
+    }
+    for (const c of clients) next(c);
+  });
+}
+
 /**
  * Open loop: sends `rate` messages per second spread over the clients, on a fixed schedule that does not
  * wait for answers, and measures each message from its scheduled send time to its arrival at the
- * recipient. Answers the latencies (ms) and how many never arrived.
+ * recipient. Answers the latencies (ms) and how many never arrived (within `drainMs` after the window).
  */
 export async function openLoop(
   clients: BenchClient[],
   rate: number,
   warmupMs: number,
   measureMs: number,
+  options: OpenLoopOptions = {},
 ): Promise<{ latencies: number[]; lost: number; offered: number }> {
   const run = ++runId;
   const scheduled = new Map<string, number>();
@@ -153,9 +191,14 @@ export async function openLoop(
   }
   let sent = 0;
   let offered = 0;
+  let measuring = false;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const now = performance.now();
+      if (!measuring && now >= measureFrom) {
+        measuring = true;
+        options.onMeasure?.();
+      }
       const due = Math.floor(((Math.min(now, end) - start) * rate) / 1000);
       while (sent < due) {
         const at = start + (sent * 1000) / rate;
@@ -173,9 +216,15 @@ export async function openLoop(
     };
     tick();
   });
-  await sleep(1000);
-  let lost = 0;
-  for (const at of scheduled.values()) if (at >= measureFrom) lost++;
+  options.onEnd?.();
+  const outstanding = () => {
+    let n = 0;
+    for (const at of scheduled.values()) if (at >= measureFrom) n++;
+    return n;
+  };
+  const drainUntil = performance.now() + (options.drainMs ?? 1000);
+  while (performance.now() < drainUntil && outstanding() > 0) await sleep(10);
+  const lost = outstanding();
   for (const c of clients) c.onFrame = () => {};
   return { latencies, lost, offered };
 }

@@ -28,7 +28,7 @@ export interface CpuMeter {
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** CPU time (user + system) a process has used, in ms, from /proc (10 ms resolution); 0 once it is gone. */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -40,7 +40,7 @@ describe('accounts', () => {
     };
     db.close();
     assert.match(row.password_hash, /^\$argon2id\$/);
-    const token = (http.cookie ?? '').split('=')[1] ?? '';
+    const token = http.cookieValue('comptoir_session') ?? '';
     assert.notEqual(session.token_hash, token, 'the token is not stored');
     assert.match(session.token_hash, /^[0-9a-f]{64}$/);
   });
@@ -51,6 +51,11 @@ describe('accounts', () => {
       [{ username: 'ab', password: 'long enough pw' }, 400, 'bad_request'],
       [{ username: 'has space', password: 'long enough pw' }, 400, 'bad_request'],
       [{ username: 'okname', password: 'short' }, 400, 'bad_request'],
+      [{ username: 'okname', password: 'elevenchars' }, 400, 'bad_request'],
+      [{ username: 'okname', password: 'password1234' }, 400, 'weak_password'],
+      [{ username: 'okname', password: 'qwertyuiopasdf' }, 400, 'weak_password'],
+      [{ username: 'okname', password: 'aaaaaaaaaaaaaaaaaaaaaaaa' }, 400, 'weak_password'],
+      [{ username: 'margaux.dubois', password: 'margaux.dubois2024' }, 400, 'weak_password'],
       [{ username: 'okname', password: 'x'.repeat(300) }, 400, 'bad_request'],
       [{ username: 'okname' }, 400, 'bad_request'],
       [{ username: 'camille.r', password: 'another secret' }, 409, 'username_taken'],
@@ -60,6 +65,8 @@ describe('accounts', () => {
       assert.deepEqual([r.status, r.body.error.id], [status, id], JSON.stringify(body));
     }
     assert.equal(http.cookie, null);
+    const weak = await http.post<Err>('/api/auth/signup', { username: 'okname', password: 'password1234' });
+    assert.equal(weak.body.error.details?.reason, 'similarToCommon', 'the reason is named');
   });
 
   it('signs in and out; wrong passwords and unknown names get the same answer', async () => {
@@ -74,7 +81,8 @@ describe('accounts', () => {
     assert.equal((await http.get('/api/me')).status, 200);
     const before = http.cookie;
     assert.equal((await http.post('/api/auth/signout')).status, 204);
-    assert.equal(http.cookie, null, 'the cookie is cleared');
+    assert.equal(http.cookieValue('comptoir_session'), null, 'the session cookie is cleared');
+    assert.ok(http.cookieValue('comptoir_device'), 'the device is still known');
     const stale = new HttpClient(s.url);
     stale.cookie = before;
     const r = await stale.get<Err>('/api/me');
@@ -92,17 +100,30 @@ describe('accounts', () => {
     assert.equal((await http.get('/api/me')).status, 401);
   });
 
-  it('stops a sign-in brute force per username, even with the right password afterwards', async () => {
+  it('refuses parallel guesses past the limit before checking them, and lets known devices in', async () => {
     const p = await signUp(s.url);
-    const http = new HttpClient(s.url);
-    for (let i = 0; i < 5; i++) {
-      const r = await http.post<Err>('/api/auth/signin', { username: p.user.username, password: `guess number ${i}` });
-      assert.equal(r.status, 401);
-    }
-    const blocked = await http.post<Err>('/api/auth/signin', { username: p.user.username, password: p.password });
-    assert.deepEqual([blocked.status, blocked.body.error.id], [429, 'rate_limited']);
-    assert.ok(Number(blocked.headers.get('retry-after')) > 0);
-    // The account keeps working for its existing sessions.
+    const attacker = new HttpClient(s.url);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        attacker.post<Err>('/api/auth/signin', { username: p.user.username, password: `guess number ${i}` }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    assert.equal(statuses.filter((x) => x === 401).length, 5, 'exactly the limit was checked against the password');
+    assert.equal(statuses.filter((x) => x === 429).length, 55);
+    const limited = answers.find((r) => r.status === 429) as (typeof answers)[number];
+    assert.equal(limited.body.error.id, 'rate_limited');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    // From the attacker's browser (same username, same address) the right password waits too…
+    const fresh = new HttpClient(s.url);
+    const waits = await fresh.post<Err>('/api/auth/signin', { username: p.user.username, password: p.password });
+    assert.deepEqual([waits.status, waits.body.error.id], [429, 'rate_limited']);
+    // …but the device where the person signed up, which carries its device cookie, gets in.
+    const device = new HttpClient(s.url);
+    device.cookie = `comptoir_device=${p.http.cookieValue('comptoir_device')}`;
+    const known = await device.post('/api/auth/signin', { username: p.user.username, password: p.password });
+    assert.equal(known.status, 200);
+    // Existing sessions were never affected.
     assert.equal((await p.http.get('/api/me')).status, 200);
   });
 
@@ -164,12 +185,23 @@ describe('accounts', () => {
     assert.equal(bad.status, 400);
   });
 
-  it('finds people by username prefix or display name', async () => {
+  it('finds strangers by exact username only, and contacts by username prefix or display name', async () => {
     const asker: Person = await signUp(s.url);
     const target = await signUp(s.url, `findme_${Date.now()}`);
     await target.http.patch('/api/me', { displayName: 'Hélène Dupont' });
+    const strangers = (await asker.http.get<{ users: UserView[] }>('/api/users?q=helene%20dup')).body.users;
+    assert.ok(!strangers.some((u) => u.id === target.user.id), 'a stranger is not found by display name');
+    const exact = (await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username}`)).body.users;
+    assert.deepEqual(
+      exact.map((u) => u.id),
+      [target.user.id],
+    );
+    await startDirect(asker, target);
     const byName = (await asker.http.get<{ users: UserView[] }>('/api/users?q=helene%20dup')).body.users;
-    assert.ok(byName.some((u) => u.id === target.user.id));
+    assert.ok(
+      byName.some((u) => u.id === target.user.id),
+      'a contact is',
+    );
     const byUsername = (
       await asker.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username.slice(0, 10)}`)
     ).body.users;
@@ -178,7 +210,27 @@ describe('accounts', () => {
     const self = (await target.http.get<{ users: UserView[] }>(`/api/users?q=${target.user.username}`)).body.users;
     assert.ok(!self.some((u) => u.id === target.user.id), 'not yourself');
     assert.equal((await asker.http.get('/api/users?q=')).status, 400);
+    assert.equal((await asker.http.get('/api/users?q=a')).status, 400, 'at least two characters');
     assert.equal((await asker.http.get(`/api/users?q=${'x'.repeat(100)}`)).status, 400);
+  });
+});
+
+describe('password hashing under a flood', () => {
+  let flood: TestServer;
+  before(async () => {
+    flood = await startServer({ RATE_SIGNIN_FAILURES: '1000', PASSWORD_HASH_CONCURRENCY: '2' });
+  });
+  after(() => flood.close());
+
+  it('runs at most two password hashes at once, whatever arrives', async () => {
+    const passwords = (flood.comptoir.accounts as unknown as { passwords: { load: { peak: number } } }).passwords;
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        new HttpClient(flood.url).post('/api/auth/signin', { username: `nobody${i}`, password: 'not a password' }),
+      ),
+    );
+    assert.ok(answers.every((r) => r.status === 401 || r.status === 429));
+    assert.ok(passwords.load.peak <= 2, `peak ${passwords.load.peak}`);
   });
 });
 
@@ -244,5 +296,101 @@ describe('HTTP edge', () => {
     assert.ok(limited, 'a flood is refused');
     assert.equal(limited.body.error.id, 'rate_limited');
     assert.equal((await p.http.get<Err>('/healthz')).status, 200, 'health stays reachable');
+  });
+});
+
+describe('cookies under https', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ PUBLIC_ORIGIN: 'https://chat.example.org' });
+  });
+  after(() => s.close());
+
+  it('take the __Host- prefix: Secure, this host only, path /', async () => {
+    const http = new HttpClient(s.url);
+    const r = await http.post('/api/auth/signup', {
+      username: `hostcookie${Date.now()}`,
+      password: 'a long enough secret',
+    });
+    assert.equal(r.status, 201);
+    const cookies = r.headers.getSetCookie();
+    for (const name of ['__Host-comptoir_session', '__Host-comptoir_device']) {
+      const c = cookies.find((x) => x.startsWith(`${name}=`));
+      assert.ok(c, name);
+      assert.match(c, /; Secure/i);
+      assert.match(c, /; Path=\//);
+      assert.doesNotMatch(c, /Domain=/i);
+    }
+    assert.ok(!cookies.some((c) => c.startsWith('comptoir_session=')), 'no unprefixed cookie');
+    assert.equal((await http.get('/api/me')).status, 200);
+    // The unprefixed name, which a sibling subdomain could set, is not read under https.
+    const shadow = new HttpClient(s.url);
+    shadow.cookie = `comptoir_session=${http.cookieValue('__Host-comptoir_session')}`;
+    assert.equal((await shadow.get('/api/me')).status, 401);
+  });
+});
+
+describe('closed sign-up', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ SIGNUP: 'closed' });
+  });
+  after(() => s.close());
+
+  it('refuses sign-ups and says so to the sign-in screen; accounts made by the operator sign in', async () => {
+    const http = new HttpClient(s.url);
+    assert.deepEqual((await http.get('/api/instance')).body, { signup: 'closed' });
+    const r = await http.post<Err>('/api/auth/signup', { username: 'newcomer', password: 'a long enough secret' });
+    assert.deepEqual([r.status, r.body.error.id], [403, 'signup_closed']);
+    await s.comptoir.accounts.createUser({ username: 'bymyoperator', password: 'a long enough secret' });
+    const signin = await http.post('/api/auth/signin', { username: 'bymyoperator', password: 'a long enough secret' });
+    assert.equal(signin.status, 200);
+    const open = await startServer({});
+    try {
+      assert.deepEqual((await new HttpClient(open.url).get('/api/instance')).body, { signup: 'open' });
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('session ends while a socket is open', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({});
+  });
+  after(() => s.close());
+
+  it('closes the socket (4001) once the session has expired, and keeps one that slid', async () => {
+    const p = await signUp(s.url);
+    const q = await signUp(s.url);
+    const ending = await SocketClient.live(s.wsUrl, p);
+    const lasting = await SocketClient.live(s.wsUrl, q);
+    const db = new Database(s.config.database.kind === 'sqlite' ? s.config.database.path : '');
+    db.prepare('UPDATE sessions SET expires_at = ? WHERE user_id = ?').run(Date.now() - 1000, p.user.id);
+    db.close();
+    // The heartbeat, a month later: both sockets' known expiries have passed; the database decides.
+    s.comptoir.gateway.beat(Date.now() + 31 * 24 * 3600_000);
+    assert.equal((await ending.waitClose()).code, 4001);
+    lasting.send({ type: 'ping', ref: 'still' });
+    await lasting.next((f) => f.type === 'pong');
+    assert.equal(lasting.closed, null);
+    lasting.close();
+  });
+});
+
+describe('profile changes', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ RATE_PROFILE_CHANGES_PER_HOUR: '3' });
+  });
+  after(() => s.close());
+
+  it('are limited per account: each one is told to every conversation', async () => {
+    const p = await signUp(s.url);
+    for (let i = 0; i < 3; i++) assert.equal((await p.http.patch('/api/me', { displayName: `Name ${i}` })).status, 200);
+    const r = await p.http.patch<Err>('/api/me', { displayName: 'One too many' });
+    assert.deepEqual([r.status, r.body.error.id], [429, 'rate_limited']);
+    assert.equal((await p.http.patch('/api/me', { displayName: 'Name 2' })).status, 200, 'no change costs nothing');
   });
 });

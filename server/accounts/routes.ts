@@ -1,28 +1,51 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MeResponse, SessionsResponse, UsersResponse } from '../../protocol/api.ts';
+import type { InstanceResponse, MeResponse, SessionsResponse, UsersResponse } from '../../protocol/api.ts';
 import { limits } from '../../protocol/limits.ts';
 import * as schemas from '../../protocol/schemas.ts';
-import { type CookiePolicy, clearSessionCookie, setSessionCookie } from '../http/cookies.ts';
+import {
+  type CookiePolicy,
+  clearSessionCookie,
+  DEVICE_COOKIE,
+  readCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../http/cookies.ts';
 import { authOf, parse } from '../http/validate.ts';
 import { presentSelf } from './presenter.ts';
-import type { AccountsService, DeviceInfo } from './service.ts';
+import type { AccountsService, DeviceInfo, SignedIn } from './service.ts';
 
 const device = (req: FastifyRequest): DeviceInfo => ({ userAgent: req.headers['user-agent'] ?? null, ip: req.ip });
 const open = { config: { auth: false } };
 
 export function accountsRoutes(app: FastifyInstance, accounts: AccountsService, cookie: CookiePolicy) {
+  const { sessions } = accounts;
+  const signedIn = (req: FastifyRequest, reply: Parameters<typeof setSessionCookie>[0], r: SignedIn) => {
+    setSessionCookie(reply, req, r.token, r.session.expiresAt, cookie);
+    if (r.deviceToken) setDeviceCookie(reply, req, r.deviceToken, cookie);
+  };
+
+  /** What the sign-in screen needs to know before anyone signs in. */
+  app.get(
+    '/api/instance',
+    open,
+    async (): Promise<InstanceResponse> => ({
+      signup: accounts.signupOpen ? 'open' : 'closed',
+    }),
+  );
+
   app.post('/api/auth/signup', open, async (req, reply) => {
     const body = parse(schemas.signUpBody, req.body);
-    const { user, token } = await accounts.signUp(body, device(req));
-    setSessionCookie(reply, req, token, cookie);
-    return reply.status(201).send({ user: presentSelf(user) });
+    const r = await accounts.signUp(body, device(req));
+    signedIn(req, reply, r);
+    return reply.status(201).send({ user: presentSelf(r.user) });
   });
 
   app.post('/api/auth/signin', open, async (req, reply) => {
     const body = parse(schemas.signInBody, req.body);
-    const { user, token } = await accounts.signIn(body.username, body.password, device(req));
-    setSessionCookie(reply, req, token, cookie);
-    return { user: presentSelf(user) };
+    const known = readCookie(req.cookies, DEVICE_COOKIE, cookie.secure(req));
+    const r = await accounts.signIn(body.username, body.password, device(req), known);
+    signedIn(req, reply, r);
+    return { user: presentSelf(r.user) };
   });
 
   app.post('/api/auth/signout', async (req, reply) => {
@@ -44,13 +67,13 @@ export function accountsRoutes(app: FastifyInstance, accounts: AccountsService, 
   app.get(
     '/api/sessions',
     async (req): Promise<SessionsResponse> => ({
-      sessions: await accounts.listSessions(authOf(req)),
+      sessions: await sessions.list(authOf(req)),
     }),
   );
 
   app.delete<{ Params: { id: string } }>('/api/sessions/:id', async (req, reply) => {
     const { id } = parse(schemas.idParams, req.params);
-    await accounts.revokeSession(authOf(req), id);
+    await sessions.revokeOwn(authOf(req), id);
     return reply.status(204).send();
   });
 

@@ -1,211 +1,150 @@
-import { createHash } from 'node:crypto';
 import type { SignUpBody } from '../../protocol/schemas.ts';
-import type { SessionView, UserView } from '../../protocol/views.ts';
+import type { UserView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
 import { newId, newToken } from '../lib/ids.ts';
-import { Lru } from '../lib/lru.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
-import type { SessionRecord, Storage, UserRecord } from '../storage/types.ts';
-import { hashPassword, verifyNothing, verifyPassword } from './passwords.ts';
-import { presentSession, presentUser } from './presenter.ts';
+import type { DeviceRecord, SessionRecord, Storage, UserRecord } from '../storage/types.ts';
+import { checkPasswordStrength, type Passwords } from './passwords.ts';
+import { presentUser } from './presenter.ts';
+import { type AuthContext, type DeviceInfo, hashToken, type SessionsService } from './sessions.ts';
+import { SignInGuard } from './signin-guard.ts';
 
-/** Who is making a request. */
-export interface AuthContext {
+export type { AuthContext, DeviceInfo } from './sessions.ts';
+
+/** What a successful sign-up or sign-in gives the browser: a session, and a device token when new. */
+export interface SignedIn {
   user: UserRecord;
+  token: string;
   session: SessionRecord;
+  /** The device cookie to set: a new one on a device that had none for this person. */
+  deviceToken: string | null;
 }
 
-export interface DeviceInfo {
-  userAgent: string | null;
-  ip: string | null;
+export interface AccountsOptions {
+  signinFailures: number;
+  signupsPerHour: number;
+  signup: 'open' | 'closed';
+  /** Display-name changes per account per hour (each writes one event per conversation). */
+  profileChangesPerHour: number;
 }
 
-const TOUCH_EVERY_MS = 60 * 60 * 1000;
-const CACHE_FOR_MS = 5 * 60 * 1000;
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** Accounts: sign-up, sign-in, sessions, profile, finding people. */
+/** Accounts: sign-up, sign-in, profile, finding people. Sessions themselves are SessionsService's. */
 export class AccountsService {
-  /** tokenHash → session, so that requests and sockets do not read the database each time. */
-  private readonly sessions = new Lru<string, { auth: AuthContext; cachedAt: number }>(50_000);
-
-  /** Failed sign-ins per username and per address (15 minutes), sign-ups per address (1 hour). */
-  private readonly failuresByUsername: RateLimiter;
-  private readonly failuresByAddress: RateLimiter;
+  private readonly guard: SignInGuard;
   private readonly signUps: RateLimiter;
+  private readonly profileChanges: RateLimiter;
 
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
-    private readonly sessionTtlMs: number,
-    rates: { signinFailures: number; signupsPerHour: number },
+    readonly sessions: SessionsService,
+    readonly passwords: Passwords,
+    private readonly options: AccountsOptions,
   ) {
-    this.failuresByUsername = new RateLimiter(rates.signinFailures, 15 * 60_000);
-    this.failuresByAddress = new RateLimiter(rates.signinFailures * 3, 15 * 60_000);
-    this.signUps = new RateLimiter(rates.signupsPerHour, 60 * 60_000);
+    this.guard = new SignInGuard(options.signinFailures);
+    this.signUps = new RateLimiter(options.signupsPerHour, 60 * 60_000);
+    this.profileChanges = new RateLimiter(options.profileChangesPerHour, 60 * 60_000);
   }
 
   private static refuse(wait: number): AppError {
     return new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
   }
 
-  async signUp(
-    body: SignUpBody,
-    device: DeviceInfo,
-  ): Promise<{ user: UserRecord; token: string; session: SessionRecord }> {
+  get signupOpen(): boolean {
+    return this.options.signup === 'open';
+  }
+
+  async signUp(body: SignUpBody, device: DeviceInfo): Promise<SignedIn> {
+    if (!this.signupOpen) throw new AppError('signup_closed');
     if (device.ip !== null) {
       const wait = this.signUps.take(device.ip);
       if (wait > 0) throw AccountsService.refuse(wait);
     }
     const now = Date.now();
     const user = await this.newUser(body, now);
-    const { token, session } = this.newSession(user.id, device, now);
-    await this.insertUser(user, session);
-    return { user, token, session };
+    const { token, session } = this.sessions.create(user.id, device, now);
+    const known = this.newDevice(user.id, now);
+    await this.committer.run(async ({ tx }) => {
+      if (await tx.userByUsername(user.username)) throw new AppError('username_taken');
+      await tx.insertUser(user);
+      await tx.insertSession(session);
+      await tx.insertDevice(known.device);
+    });
+    return { user, token, session, deviceToken: known.token };
   }
 
-  /** Creates an account without a session (the `comptoir user create` command). */
+  /** Creates an account without a session (the `comptoir user create` command; open or closed sign-up). */
   async createUser(body: SignUpBody): Promise<UserRecord> {
     const user = await this.newUser(body, Date.now());
-    await this.insertUser(user, null);
+    await this.committer.run(async ({ tx }) => {
+      if (await tx.userByUsername(user.username)) throw new AppError('username_taken');
+      await tx.insertUser(user);
+    });
     return user;
   }
 
   private async newUser(body: SignUpBody, now: number): Promise<UserRecord> {
+    if (await this.storage.reader.userByUsername(body.username)) throw new AppError('username_taken');
+    await checkPasswordStrength(body.password, [body.username, body.displayName ?? '']);
     return {
       id: newId(now),
       username: body.username,
       displayName: body.displayName ?? body.username,
-      passwordHash: await hashPassword(body.password),
+      passwordHash: await this.passwords.hash(body.password),
       createdAt: now,
     };
   }
 
-  private insertUser(user: UserRecord, session: SessionRecord | null) {
-    return this.committer.run(async ({ tx }) => {
-      if (await tx.userByUsername(user.username)) throw new AppError('username_taken');
-      await tx.insertUser(user);
-      if (session) await tx.insertSession(session);
-    });
-  }
-
-  async signIn(
-    username: string,
-    password: string,
-    device: DeviceInfo,
-  ): Promise<{ user: UserRecord; token: string; session: SessionRecord }> {
-    const name = username.trim().toLowerCase();
-    const address = device.ip ?? 'unknown';
-    const wait = Math.max(this.failuresByUsername.check(name), this.failuresByAddress.check(address));
-    if (wait > 0) throw AccountsService.refuse(wait);
-    const user = await this.storage.reader.userByUsername(name);
-    let ok = false;
-    if (user) ok = await verifyPassword(user.passwordHash, password);
-    else await verifyNothing(password);
-    if (!user || !ok) {
-      this.failuresByUsername.take(name);
-      this.failuresByAddress.take(address);
-      throw new AppError('invalid_credentials');
-    }
-    this.failuresByUsername.reset(name);
-    const { token, session } = this.newSession(user.id, device, Date.now());
-    await this.committer.run(({ tx }) => tx.insertSession(session));
-    return { user, token, session };
-  }
-
-  private newSession(userId: string, device: DeviceInfo, now: number) {
+  private newDevice(userId: string, now: number): { token: string; device: DeviceRecord } {
     const token = newToken();
-    const session: SessionRecord = {
-      id: newId(now),
-      userId,
-      tokenHash: hashToken(token),
-      userAgent: device.userAgent?.slice(0, 256) ?? null,
-      ip: device.ip,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: now + this.sessionTtlMs,
-      revokedAt: null,
-    };
-    return { token, session };
+    return { token, device: { id: newId(now), userId, tokenHash: hashToken(token), createdAt: now, lastUsedAt: now } };
   }
 
   /**
-   * The session a token belongs to. Throws `unauthenticated` for an unknown token, `session_expired` for
-   * a revoked or expired one. `renewed` is true when the expiry moved (the cookie should be set again).
+   * Checks a password within the sign-in limits (signin-guard.ts): the attempt's tokens are taken before
+   * the hash and given back only on success. `deviceToken` is the device cookie, if the browser has one.
    */
-  async authenticate(token: string | undefined): Promise<AuthContext & { renewed: boolean }> {
-    if (!token || token.length > 128) throw new AppError('unauthenticated');
-    const tokenHash = hashToken(token);
+  async signIn(username: string, password: string, device: DeviceInfo, deviceToken?: string): Promise<SignedIn> {
+    const name = username.trim().toLowerCase();
+    const user = await this.storage.reader.userByUsername(name);
+    const known =
+      user && deviceToken && deviceToken.length <= 128
+        ? await this.storage.reader.deviceByTokenHash(hashToken(deviceToken))
+        : null;
+    const knownDevice = known && user && known.userId === user.id ? known : null;
+    const attempt = this.guard.begin(name, device.ip ?? 'unknown', knownDevice?.id ?? null);
+    let ok = false;
+    try {
+      if (user) ok = await this.passwords.verify(user.passwordHash, password);
+      else await this.passwords.verifyNothing(password);
+    } catch (e) {
+      attempt.settle('unchecked'); // the hashing was refused (too many at once): not a guess
+      throw e;
+    }
+    attempt.settle(user && ok ? 'right' : 'wrong');
+    if (!user || !ok) throw new AppError('invalid_credentials');
     const now = Date.now();
-    let cached = this.sessions.get(tokenHash);
-    if (!cached || now - cached.cachedAt > CACHE_FOR_MS) {
-      const session = await this.storage.reader.sessionByTokenHash(tokenHash);
-      if (!session) throw new AppError('unauthenticated');
-      const user = await this.storage.reader.userById(session.userId);
-      if (!user) throw new AppError('unauthenticated');
-      cached = { auth: { user, session }, cachedAt: now };
-      this.sessions.set(tokenHash, cached);
-    }
-    const { session, user } = cached.auth;
-    if (session.revokedAt !== null || session.expiresAt <= now) {
-      this.sessions.delete(tokenHash);
-      throw new AppError('session_expired');
-    }
-    let renewed = false;
-    if (now - session.lastSeenAt > TOUCH_EVERY_MS) {
-      const expiresAt = now + this.sessionTtlMs;
-      cached.auth = { user, session: { ...session, lastSeenAt: now, expiresAt } };
-      renewed = true;
-      this.committer
-        .run(({ tx }) => tx.touchSession(session.id, now, expiresAt))
-        .catch(() => {
-          // Touching is best effort: the session stays valid until its previous expiry.
-        });
-    }
-    return { ...cached.auth, renewed };
+    const { token, session } = this.sessions.create(user.id, device, now);
+    const fresh = knownDevice ? null : this.newDevice(user.id, now);
+    await this.committer.run(async ({ tx }) => {
+      await tx.insertSession(session);
+      if (fresh) await tx.insertDevice(fresh.device);
+      else if (knownDevice) await tx.touchDevice(knownDevice.id, now);
+    });
+    return { user, token, session, deviceToken: fresh?.token ?? null };
   }
 
   async signOut(auth: AuthContext): Promise<void> {
-    await this.revoke(auth.user.id, auth.session.id);
-  }
-
-  async listSessions(auth: AuthContext): Promise<SessionView[]> {
-    const now = Date.now();
-    const all = await this.storage.reader.sessionsOfUser(auth.user.id);
-    return all.filter((s) => s.revokedAt === null && s.expiresAt > now).map((s) => presentSession(s, auth.session.id));
-  }
-
-  async revokeSession(auth: AuthContext, sessionId: string): Promise<void> {
-    const sessions = await this.storage.reader.sessionsOfUser(auth.user.id);
-    const target = sessions.find((s) => s.id === sessionId && s.revokedAt === null);
-    if (!target) throw new AppError('session_not_found');
-    await this.revoke(auth.user.id, sessionId);
-  }
-
-  private async revoke(userId: string, sessionId: string) {
-    await this.committer.run(async (uow) => {
-      await uow.tx.revokeSession(sessionId, uow.now);
-      await uow.emit({
-        event: { type: 'session.revoked', conversationId: null, sessionId },
-        scope: { userId },
-        audience: [userId],
-      });
-      uow.afterCommit(() => this.forgetSession(sessionId));
-    });
-  }
-
-  private forgetSession(sessionId: string) {
-    for (const entry of this.sessions.values()) {
-      if (entry.auth.session.id === sessionId)
-        entry.auth = { ...entry.auth, session: { ...entry.auth.session, revokedAt: Date.now() } };
-    }
+    await this.sessions.revoke(auth.user.id, auth.session.id);
   }
 
   /** Changes the display name; everyone who shares a conversation with the person sees it live. */
   async updateDisplayName(auth: AuthContext, displayName: string): Promise<UserRecord> {
     const userId = auth.user.id;
+    if (displayName === auth.user.displayName) return auth.user;
+    const wait = this.profileChanges.take(userId);
+    if (wait > 0) throw AccountsService.refuse(wait);
     const updated = await this.committer.run(async (uow) => {
       const { tx } = uow;
       const current = await tx.userById(userId);
@@ -228,9 +167,7 @@ export class AccountsService {
       }
       return user;
     });
-    for (const entry of this.sessions.values()) {
-      if (entry.auth.user.id === userId) entry.auth = { ...entry.auth, user: updated };
-    }
+    this.sessions.userChanged(updated);
     return updated;
   }
 

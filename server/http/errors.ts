@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, toAppError } from '../errors.ts';
 
 /** Fastify's own errors, by code, in the catalogue's terms. */
@@ -34,4 +34,19 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     return reply.status(err.status).send({ error: err.toBody() });
   });
+}
+
+/**
+ * Errors Fastify answers before any route or hook runs — a path it cannot decode (`%ED%A0%80`), a path
+ * parameter over its length limit — in the same envelope (Fastify's `frameworkErrors` option).
+ */
+export function frameworkErrors(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const err =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new AppError('bad_request', 'The URL is not valid')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError('bad_request', 'A path parameter is too long')
+        : toAppError(error);
+  if (err.reportable) req.log.error({ err: error }, err.message);
+  return reply.status(err.status).send({ error: err.toBody() });
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccountsService } from '../accounts/service.ts';
+import type { SessionsService } from '../accounts/sessions.ts';
 import { AppError } from '../errors.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
-import { type CookiePolicy, SESSION_COOKIE, setSessionCookie } from './cookies.ts';
+import { type CookiePolicy, readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -17,7 +17,7 @@ export function originAllowed(origin: string | undefined, own: string): boolean 
 }
 
 export interface GuardOptions {
-  accounts: AccountsService;
+  sessions: SessionsService;
   publicOrigin: string | null;
   cookie: CookiePolicy;
   requestsPerMinute: number;
@@ -44,10 +44,10 @@ export function registerGuards(app: FastifyInstance, o: GuardOptions) {
       if (wait > 0) throw refuse(wait);
     }
     if (req.routeOptions.config.auth === false || !req.routeOptions.url) return;
-    const token = req.cookies[SESSION_COOKIE];
-    const auth = await o.accounts.authenticate(token);
+    const token = readCookie(req.cookies, SESSION_COOKIE, o.cookie.secure(req));
+    const auth = await o.sessions.authenticate(token);
     req.auth = { user: auth.user, session: auth.session };
-    if (auth.renewed && token) setSessionCookie(reply, req, token, o.cookie);
+    if (auth.renewed && token) setSessionCookie(reply, req, token, auth.session.expiresAt, o.cookie);
     const wait = perAccount.take(auth.user.id);
     if (wait > 0) throw refuse(wait);
   });

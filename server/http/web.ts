@@ -3,31 +3,26 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.ts';
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+import { ownOrigin } from './guards.ts';
+import { cspFor, hstsFor } from './headers.ts';
 
 /**
  * Serves the built web app (web/dist) with an index.html fallback for client-side URLs, and answers
- * unknown API paths with `not_found`. Without a build, `/` says how to make one.
+ * unknown API paths with `not_found`. Without a build, `/` says how to make one. Every response gets the
+ * security headers; HSTS when the server is reached over https.
  */
-export async function registerWeb(app: FastifyInstance, dist: string) {
+export async function registerWeb(app: FastifyInstance, dist: string, o: { publicOrigin: string | null }) {
   const hasBuild = fs.existsSync(path.join(dist, 'index.html'));
   // Every client-side URL answers the app's index.html (read once: a new build means a restart).
   const index = hasBuild ? fs.readFileSync(path.join(dist, 'index.html')) : null;
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
+    const own = ownOrigin(req, o.publicOrigin);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
+    const hsts = hstsFor(own);
+    if (hsts) reply.header('strict-transport-security', hsts);
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      reply.header('content-security-policy', CSP);
+      reply.header('content-security-policy', cspFor(own));
       reply.header('x-frame-options', 'DENY');
     }
     return payload;

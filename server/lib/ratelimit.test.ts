@@ -29,3 +29,17 @@ describe('RateLimiter', () => {
     assert.equal((r as unknown as { buckets: Map<string, unknown> }).buckets.has('x'), false);
   });
 });
+
+describe('RateLimiter.give', () => {
+  it('gives back what was taken, never above capacity', () => {
+    const r = new RateLimiter(2, 1000, () => 0);
+    r.take('a');
+    r.take('a');
+    assert.ok(r.check('a') > 0);
+    r.give('a');
+    assert.equal(r.take('a'), 0, 'the token came back');
+    r.give('a', 10);
+    assert.equal(r.check('a', 2), 0);
+    assert.ok(r.check('a', 3) > 0, 'capped at capacity');
+  });
+});

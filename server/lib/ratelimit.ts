@@ -32,6 +32,17 @@ export class RateLimiter {
     return 0;
   }
 
+  /**
+   * Gives back `cost` tokens taken earlier (never above capacity): a sign-in takes its token before the
+   * password is checked, and gets it back when the password was right.
+   */
+  give(key: string, cost = 1) {
+    const now = this.clock();
+    const tokens = this.level(key, now) + cost;
+    if (tokens >= this.capacity) this.buckets.delete(key);
+    else this.buckets.set(key, { tokens, at: now });
+  }
+
   /** Answers the milliseconds to wait before `cost` tokens are there, without taking them. */
   check(key: string, cost = 1): number {
     const tokens = this.level(key, this.clock());

@@ -1,5 +1,5 @@
 import { limits } from '../../protocol/limits.ts';
-import type { ConversationView, MemberRole } from '../../protocol/views.ts';
+import type { ConversationView, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -7,8 +7,9 @@ import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { ConversationRecord, MemberRecord, Storage, UserRecord } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
+import type { GroupQuotas } from './quotas.ts';
 import type { ConversationStates } from './state.ts';
-import { lastMessageView } from './views.ts';
+import { lastMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
 export class ConversationsService {
@@ -16,6 +17,7 @@ export class ConversationsService {
     private readonly storage: Storage,
     private readonly committer: Committer,
     private readonly states: ConversationStates,
+    private readonly quotas: GroupQuotas,
   ) {}
 
   async list(userId: string): Promise<{ cursor: number; conversations: ConversationView[] }> {
@@ -55,8 +57,8 @@ export class ConversationsService {
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      await lastMessageView(r, c),
-      await r.unreadCount(conversationId, userId, me.readSeq),
+      c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
+      await r.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
     );
   }
 
@@ -68,7 +70,7 @@ export class ConversationsService {
     const result = await this.committer.run(async (uow) => {
       const existing = await uow.tx.conversationByDirectKey(directKey);
       if (existing) return { id: existing.id, created: false };
-      const c = this.newConversation(uow, 'direct', null, directKey, userId);
+      const c = this.newConversation(uow, 'direct', null, directKey, userId, 'full');
       await this.create(uow, c, [
         { userId, role: 'member' },
         { userId: otherId, role: 'member' },
@@ -78,28 +80,51 @@ export class ConversationsService {
     return { conversation: await this.get(userId, result.id), created: result.created };
   }
 
-  async createGroup(userId: string, title: string, memberIds: readonly string[]): Promise<ConversationView> {
+  async createGroup(
+    userId: string,
+    title: string,
+    memberIds: readonly string[],
+    history: HistoryVisibility = 'joined',
+  ): Promise<ConversationView> {
     const others = [...new Set(memberIds)].filter((id) => id !== userId);
     if (others.length + 1 > limits.groupMembers.max) throw new AppError('member_limit');
     await this.requireUsers(others);
-    const id = await this.committer.run(async (uow) => {
-      const c = this.newConversation(uow, 'group', title, null, userId);
-      await this.create(uow, c, [
-        { userId, role: 'admin' },
-        ...others.map((o) => ({ userId: o, role: 'member' as const })),
-      ]);
-      return c.id;
-    });
+    const id = await this.quotas.spend(
+      userId,
+      others.length,
+      () =>
+        this.committer.run(async (uow) => {
+          const c = this.newConversation(uow, 'group', title, null, userId, history);
+          await this.create(uow, c, [
+            { userId, role: 'admin' },
+            ...others.map((o) => ({ userId: o, role: 'member' as const })),
+          ]);
+          return c.id;
+        }),
+      true,
+    );
     return this.get(userId, id);
   }
 
-  async rename(userId: string, conversationId: string, title: string): Promise<ConversationView> {
+  /** A group's title or history setting (admins). */
+  async update(
+    userId: string,
+    conversationId: string,
+    change: { title?: string | undefined; history?: HistoryVisibility | undefined },
+  ): Promise<ConversationView> {
     await this.committer.run(async (uow) => {
       const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
       requireAdmin(state, userId);
-      await uow.tx.updateConversationTitle(conversationId, title);
+      const c = await uow.tx.conversationById(conversationId);
+      if (!c) throw new AppError('conversation_not_found');
+      const title = change.title ?? c.title;
+      const history = change.history ?? c.history;
+      if (title === c.title && history === c.history) return;
+      if (title !== c.title && title !== null) await uow.tx.updateConversationTitle(conversationId, title);
+      if (history !== c.history) await uow.tx.setConversationHistory(conversationId, history);
+      state.history = history;
       await uow.emit({
-        event: { type: 'conversation.updated', conversationId, title, by: userId },
+        event: { type: 'conversation.updated', conversationId, title, history, by: userId },
         scope: { conversationId },
         audience: [...state.members.keys()],
       });
@@ -107,34 +132,41 @@ export class ConversationsService {
     return this.get(userId, conversationId);
   }
 
-  /** Any member of a group may add people; they see the conversation from then on. */
+  /**
+   * Any member of a group may add people, but only an admin may add back someone an admin removed. The
+   * newcomers see the conversation from then on, and its earlier messages only if its history is `full`.
+   */
   async addMembers(userId: string, conversationId: string, userIds: readonly string[]): Promise<ConversationView> {
     const wanted = [...new Set(userIds)];
     await this.requireUsers(wanted);
-    await this.committer.run(async (uow) => {
-      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
-      requireGroup(state);
-      const added = wanted.filter((id) => !state.members.has(id));
-      if (added.length === 0) return;
-      if (state.members.size + added.length > limits.groupMembers.max) throw new AppError('member_limit');
-      const users = await this.usersMap(added, uow);
-      if (users.size !== added.length) throw new AppError('user_not_found');
-      const before = [...state.members.keys()];
-      for (const id of added) {
-        const u = users.get(id) as UserRecord;
-        await uow.tx.upsertMember(this.memberRow(conversationId, id, 'member', state.lastSeq, uow.now));
-        await uow.emit({
-          event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
-          scope: { conversationId },
-          audience: before,
-        });
-      }
-      for (const id of added) {
-        state.members.set(id, 'member');
-        state.former.delete(id);
-      }
-      await this.announceJoin(uow, conversationId, added);
-    });
+    await this.quotas.spend(userId, wanted.length, () =>
+      this.committer.run(async (uow) => {
+        const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+        requireGroup(state);
+        const added = wanted.filter((id) => !state.members.has(id));
+        if (added.length === 0) return;
+        if (added.some((id) => state.former.get(id) === 'removed')) requireAdmin(state, userId);
+        if (state.members.size + added.length > limits.groupMembers.max) throw new AppError('member_limit');
+        const users = await this.usersMap(added, uow);
+        if (users.size !== added.length) throw new AppError('user_not_found');
+        const before = [...state.members.keys()];
+        const from = state.history === 'joined' ? state.lastSeq : 0;
+        for (const id of added) {
+          const u = users.get(id) as UserRecord;
+          await uow.tx.upsertMember(this.memberRow(conversationId, id, 'member', state.lastSeq, from, uow.now));
+          await uow.emit({
+            event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
+            scope: { conversationId },
+            audience: before,
+          });
+        }
+        for (const id of added) {
+          state.members.set(id, 'member');
+          state.former.delete(id);
+        }
+        await this.announceJoin(uow, conversationId, added);
+      }),
+    );
     return this.get(userId, conversationId);
   }
 
@@ -147,7 +179,7 @@ export class ConversationsService {
       if (!leaving) requireAdmin(state, userId);
       if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
       const audience = [...state.members.keys()];
-      await uow.tx.deactivateMember(conversationId, targetId);
+      await uow.tx.deactivateMember(conversationId, targetId, !leaving);
       const pos = await uow.emit({
         event: {
           type: 'member.removed',
@@ -162,7 +194,7 @@ export class ConversationsService {
       await uow.tx.closePeriod(conversationId, targetId, pos);
       const wasAdmin = state.members.get(targetId) === 'admin';
       state.members.delete(targetId);
-      state.former.add(targetId);
+      state.former.set(targetId, leaving ? 'left' : 'removed');
       // A group keeps an admin while it has members: the longest-standing member takes over.
       if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
         const rows = (await uow.tx.membersOf(conversationId)).filter((m) => m.active);
@@ -186,6 +218,7 @@ export class ConversationsService {
     title: string | null,
     directKey: string | null,
     createdBy: string,
+    history: HistoryVisibility,
   ): ConversationRecord {
     return {
       id: newId(uow.now),
@@ -196,16 +229,34 @@ export class ConversationsService {
       createdAt: uow.now,
       lastActivityAt: uow.now,
       lastSeq: 0,
+      history,
     };
   }
 
-  private memberRow(conversationId: string, userId: string, role: MemberRole, seq: number, now: number): MemberRecord {
-    return { conversationId, userId, role, deliveredSeq: seq, readSeq: seq, joinedAt: now, active: true };
+  private memberRow(
+    conversationId: string,
+    userId: string,
+    role: MemberRole,
+    seq: number,
+    visibleFromSeq: number,
+    now: number,
+  ): MemberRecord {
+    return {
+      conversationId,
+      userId,
+      role,
+      deliveredSeq: seq,
+      readSeq: seq,
+      joinedAt: now,
+      active: true,
+      visibleFromSeq,
+      removed: false,
+    };
   }
 
   private async create(uow: UnitOfWork, c: ConversationRecord, members: { userId: string; role: MemberRole }[]) {
     await uow.tx.insertConversation(c);
-    for (const m of members) await uow.tx.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, uow.now));
+    for (const m of members) await uow.tx.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, 0, uow.now));
     this.states.forget(c.id);
     await this.announceJoin(
       uow,
@@ -214,7 +265,12 @@ export class ConversationsService {
     );
   }
 
-  /** Tells each newcomer about the whole conversation, and starts their view of its events there. */
+  /**
+   * Tells everyone in the conversation — its newcomers first of all — what it now is: one event with one
+   * snapshot, however many joined (a group of 256 writes one snapshot, not 256 copies of its member
+   * list), and each newcomer's view of the conversation's events starts there. The snapshot carries no
+   * message: newcomers load what they may read over HTTP.
+   */
   private async announceJoin(uow: UnitOfWork, conversationId: string, userIds: readonly string[]) {
     const c = await uow.tx.conversationById(conversationId);
     if (!c) throw new AppError('conversation_not_found');
@@ -223,15 +279,13 @@ export class ConversationsService {
       members.map((m) => m.userId),
       uow,
     );
-    const conversation = presentConversation(c, members, users, await lastMessageView(uow.tx, c), 0);
-    for (const userId of userIds) {
-      const pos = await uow.emit({
-        event: { type: 'conversation.joined', conversationId, conversation },
-        scope: { userId },
-        audience: [userId],
-      });
-      await uow.tx.openPeriod(conversationId, userId, pos);
-    }
+    const conversation = presentConversation(c, members, users, null, 0);
+    const pos = await uow.emit({
+      event: { type: 'conversation.joined', conversationId, conversation, userIds: [...userIds] },
+      scope: { conversationId },
+      audience: members.filter((m) => m.active).map((m) => m.userId),
+    });
+    for (const userId of userIds) await uow.tx.openPeriod(conversationId, userId, pos);
   }
 
   private async requireUsers(ids: readonly string[]) {

@@ -5,12 +5,13 @@ import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
-import type { Committer, UnitOfWork } from '../storage/commit.ts';
+import type { Committer } from '../storage/commit.ts';
 import type { MessageRecord, Storage } from '../storage/types.ts';
+import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
 import type { ConversationStates } from './state.ts';
-import { messageView } from './views.ts';
+import { messageView, visibleFrom } from './views.ts';
 
 export interface SendInput {
   conversationId: string;
@@ -73,7 +74,9 @@ export class MessagesService {
       let quoted: MessageRecord | null = null;
       if (input.replyToId !== undefined) {
         quoted = await tx.messageById(input.replyToId);
-        if (!quoted || quoted.conversationId !== conversationId)
+        // One may quote only what one may read (a newcomer does not see what came before them).
+        const me = quoted && state.history === 'joined' ? await tx.member(conversationId, userId) : null;
+        if (!quoted || quoted.conversationId !== conversationId || (me && quoted.seq <= me.visibleFromSeq))
           throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
       }
       const seq = state.lastSeq + 1;
@@ -88,11 +91,8 @@ export class MessagesService {
         createdAt: uow.now,
         editedAt: null,
         deletedAt: null,
+        eventPositions: [],
       };
-      await tx.insertMessage(record);
-      await tx.bumpConversation(conversationId, seq, uow.now);
-      // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
-      await tx.advanceWatermarks(conversationId, userId, seq, seq);
       const message = presentMessage(record, quoted);
       const pos = await uow.emit({
         event: { type: 'message.created', conversationId, message },
@@ -100,6 +100,10 @@ export class MessagesService {
         audience: [...state.members.keys()],
         origin,
       });
+      await tx.insertMessage({ ...record, eventPositions: [pos] });
+      await tx.bumpConversation(conversationId, seq, uow.now);
+      // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
+      await tx.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
       return { message, pos, created: true };
     }, hint);
@@ -108,29 +112,26 @@ export class MessagesService {
   async edit(userId: string, messageId: string, text: string, origin: Origin | null = null): Promise<ChangeResult> {
     const clean = cleanText(text);
     this.throttle(userId);
-    return this.change(userId, messageId, origin, async (uow, m) => {
-      if (m.text === clean) return null;
-      const edited: MessageRecord = { ...m, text: clean, editedAt: uow.now };
-      await uow.tx.updateMessage(m.id, clean, uow.now, null);
-      return edited;
-    });
+    return this.change(userId, messageId, origin, (m, now) =>
+      m.text === clean ? null : { ...m, text: clean, editedAt: now },
+    );
   }
 
   async delete(userId: string, messageId: string, origin: Origin | null = null): Promise<ChangeResult> {
     this.throttle(userId);
-    return this.change(userId, messageId, origin, async (uow, m) => {
-      const deleted: MessageRecord = { ...m, text: null, deletedAt: uow.now };
-      await uow.tx.updateMessage(m.id, null, m.editedAt, uow.now);
-      return deleted;
-    });
+    return this.change(userId, messageId, origin, (m, now) => ({ ...m, text: null, deletedAt: now }));
   }
 
-  /** An author's change to their message; `apply` answers the new record, or null for "nothing changed". */
+  /**
+   * An author's change to their message: `apply` answers the changed record, or null for "nothing
+   * changed". The change is stored, its event appended, and every earlier copy of the message in the log
+   * rewritten to what it now is (erase.ts), in the same transaction.
+   */
   private async change(
     userId: string,
     messageId: string,
     origin: Origin | null,
-    apply: (uow: UnitOfWork, m: MessageRecord) => Promise<MessageRecord | null>,
+    apply: (m: MessageRecord, now: number) => MessageRecord | null,
   ): Promise<ChangeResult> {
     return this.committer.run(async (uow) => {
       const m = await uow.tx.messageById(messageId);
@@ -146,7 +147,7 @@ export class MessagesService {
       if (m.senderId !== userId) throw new AppError('not_author');
       if (m.deletedAt !== null) throw new AppError('message_deleted');
       const quoted = m.replyToId ? await uow.tx.messageById(m.replyToId) : null;
-      const next = await apply(uow, m);
+      const next = apply(m, uow.now);
       if (!next) return { message: presentMessage(m, quoted), pos: null };
       const message = presentMessage(next, quoted);
       const event: DomainEvent =
@@ -159,6 +160,9 @@ export class MessagesService {
         audience: [...(state?.members.keys() ?? [])],
         origin,
       });
+      const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
+      await uow.tx.updateMessage(m.id, next.text, next.editedAt, next.deletedAt, stored.eventPositions);
+      await rewriteEarlierCopies(uow.tx, stored, message, pos);
       return { message, pos };
     });
   }
@@ -190,8 +194,8 @@ export class MessagesService {
     limit: number,
   ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
     const r = this.storage.reader;
-    await this.requireReadable(userId, conversationId);
-    const rows = await r.messagesBefore(conversationId, before ?? null, limit + 1);
+    const from = await this.readableFrom(userId, conversationId);
+    const rows = (await r.messagesBefore(conversationId, before ?? null, limit + 1)).filter((m) => m.seq > from);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
@@ -199,14 +203,15 @@ export class MessagesService {
     return { messages: presentMessages(page, quoted), hasMore };
   }
 
-  /** Read access: an active member (checked against committed data). */
-  async requireReadable(userId: string, conversationId: string): Promise<void> {
-    const cached = this.states.peek(conversationId);
-    if (cached) {
-      requireMember(cached, userId);
-      return;
-    }
-    requireActiveRow(await this.storage.reader.member(conversationId, userId));
+  /**
+   * Read access to a conversation's messages: an active member, who reads the messages after the seq this
+   * answers (their joining, when the group's history is `joined`; 0 otherwise).
+   */
+  async readableFrom(userId: string, conversationId: string): Promise<number> {
+    const r = this.storage.reader;
+    const me = requireActiveRow(await r.member(conversationId, userId));
+    const history = this.states.peek(conversationId)?.history ?? (await r.conversationById(conversationId))?.history;
+    return visibleFrom({ history: history ?? 'joined' }, me);
   }
 
   /** Active members of a conversation the person is in (for typing signals); throws like a read. */
@@ -218,10 +223,22 @@ export class MessagesService {
     return rows.filter((m) => m.active).map((m) => m.userId);
   }
 
-  /** The same, with each event as its stored JSON (what sockets send as is). */
-  async feedRaw(userId: string, cursor: number, limit: number): Promise<{ pos: number; json: string }[]> {
-    const rows = await this.storage.reader.eventsFor(userId, cursor, limit);
-    return rows.map((r) => ({ pos: r.pos, json: r.payload }));
+  /**
+   * A page of the log as one person may see it after `cursor`, up to `head`, each event as its stored JSON
+   * (what sockets send as is); `through`: the page is complete up to there. Throws `cursor_expired` when
+   * retention has deleted events after the cursor (checked after the read, so that a deletion racing
+   * with it cannot go unnoticed).
+   */
+  async feedPage(
+    userId: string,
+    cursor: number,
+    limit: number,
+    head: number,
+  ): Promise<{ events: { pos: number; json: string }[]; through: number }> {
+    const r = this.storage.reader;
+    const page = await r.eventsFor(userId, cursor, limit, head);
+    if (cursor < (await r.logFloor())) throw new AppError('cursor_expired');
+    return { events: page.events.map((e) => ({ pos: e.pos, json: e.payload })), through: page.through };
   }
 
   /** The newest position of the event log. */
@@ -229,14 +246,19 @@ export class MessagesService {
     return this.storage.reader.headPosition();
   }
 
-  /** The events after `cursor` that the person may see, in order. */
+  /** `GET /api/events`: the events after `cursor` that the person may see, in order. */
   async feed(
     userId: string,
     cursor: number,
     limit: number,
   ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
-    const rows = await this.feedRaw(userId, cursor, limit);
-    const events = rows.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
-    return { events, cursor: rows.at(-1)?.pos ?? cursor, hasMore: rows.length === limit };
+    const head = await this.head();
+    if (cursor >= head) {
+      if (cursor < (await this.storage.reader.logFloor())) throw new AppError('cursor_expired');
+      return { events: [], cursor, hasMore: false };
+    }
+    const page = await this.feedPage(userId, cursor, limit, head);
+    const events = page.events.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
+    return { events, cursor: page.through, hasMore: page.through < head };
   }
 }

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../../protocol/events.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { createGroup, type Person, signUp, startDirect } from '../../test/helpers/client.ts';
-import { startServer, type TestServer } from '../../test/helpers/server.ts';
+import type { TestServer } from '../../test/helpers/server.ts';
 
 type Err = { error: { id: string; message: string; details?: Record<string, unknown> } };
 let n = 0;

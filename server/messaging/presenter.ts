@@ -52,6 +52,7 @@ export function presentConversation(
     id: c.id,
     kind: c.kind,
     title: c.title,
+    history: c.history,
     createdAt: iso(c.createdAt),
     lastActivityAt: iso(c.lastActivityAt),
     lastSeq: c.lastSeq,

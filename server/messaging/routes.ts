@@ -29,7 +29,7 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
 
   app.post('/api/conversations/group', async (req, reply) => {
     const body = parse(schemas.createGroupBody, req.body);
-    const conversation = await conversations.createGroup(me(req), body.title, body.memberIds);
+    const conversation = await conversations.createGroup(me(req), body.title, body.memberIds, body.history);
     return reply.status(201).send({ conversation } satisfies ConversationResponse);
   });
 
@@ -41,8 +41,8 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
   );
 
   app.patch<Id>('/api/conversations/:id', async (req): Promise<ConversationResponse> => {
-    const { title } = parse(schemas.updateConversationBody, req.body);
-    return { conversation: await conversations.rename(me(req), idOf(req.params), title) };
+    const change = parse(schemas.updateConversationBody, req.body);
+    return { conversation: await conversations.update(me(req), idOf(req.params), change) };
   });
 
   app.post<Id>('/api/conversations/:id/members', async (req): Promise<ConversationResponse> => {

@@ -1,4 +1,4 @@
-import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Tx } from '../storage/types.ts';
 
@@ -10,11 +10,12 @@ import type { Tx } from '../storage/types.ts';
 export interface ConversationState {
   id: string;
   kind: ConversationKind;
+  history: HistoryVisibility;
   lastSeq: number;
   /** Active members and their role. */
   members: Map<string, MemberRole>;
-  /** People who were members once and are no longer. */
-  former: Set<string>;
+  /** People who were members once and are no longer: they left, or an admin removed them. */
+  former: Map<string, 'left' | 'removed'>;
 }
 
 export class ConversationStates {
@@ -31,12 +32,19 @@ export class ConversationStates {
     const c = await tx.conversationById(conversationId);
     if (!c) return null;
     const members = new Map<string, MemberRole>();
-    const former = new Set<string>();
+    const former = new Map<string, 'left' | 'removed'>();
     for (const m of await tx.membersOf(conversationId)) {
       if (m.active) members.set(m.userId, m.role);
-      else former.add(m.userId);
+      else former.set(m.userId, m.removed ? 'removed' : 'left');
     }
-    const state: ConversationState = { id: c.id, kind: c.kind, lastSeq: c.lastSeq, members, former };
+    const state: ConversationState = {
+      id: c.id,
+      kind: c.kind,
+      history: c.history,
+      lastSeq: c.lastSeq,
+      members,
+      former,
+    };
     this.cache.set(conversationId, state);
     return state;
   }

@@ -1,5 +1,5 @@
 import type { MessageView } from '../../protocol/views.ts';
-import type { ConversationRecord, MessageRecord, Reads } from '../storage/types.ts';
+import type { ConversationRecord, MemberRecord, MessageRecord, Reads } from '../storage/types.ts';
 import { presentMessage } from './presenter.ts';
 
 /** A message as clients see it, with the message it quotes looked up (in a job's tx or the reader). */
@@ -12,4 +12,12 @@ export async function lastMessageView(reads: Reads, c: ConversationRecord): Prom
   if (c.lastSeq === 0) return null;
   const [last] = await reads.messagesBefore(c.id, c.lastSeq + 1, 1);
   return last ? messageView(reads, last) : null;
+}
+
+/**
+ * The seq after which a member may read a conversation's messages: from their (last) joining on when its
+ * history is `joined`, everything when it is `full`.
+ */
+export function visibleFrom(c: Pick<ConversationRecord, 'history'>, member: Pick<MemberRecord, 'visibleFromSeq'>) {
+  return c.history === 'joined' ? member.visibleFromSeq : 0;
 }

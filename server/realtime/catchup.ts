@@ -1,49 +1,68 @@
-import { limits } from '../../protocol/limits.ts';
+import { isAppError } from '../errors.ts';
 import type { Connection } from './connection.ts';
-import type { Gateway } from './gateway.ts';
+import { CATCHUP_PAGE, type Gateway } from './gateway.ts';
 
 /**
  * `hello {cursor}`: sends every event after the cursor that the person may see, in order, then `ready`,
  * then live events. Live events published meanwhile wait in the connection's buffer and are sent after
  * the replay unless already replayed (pos ≤ lastPos), so nothing is lost or sent twice. When the buffer
- * overflows, the replay reads on from the log until it reaches the head.
+ * overflows, the replay reads on from the log until it reaches the new head.
+ *
+ * Paced, so that one account replaying the log cannot stall the server: a page at a time, each costing
+ * what it returns (storage/events-page.ts); before each page the socket must have drained and the
+ * account's page budget must allow it (Gateway.pace), and the event loop gets a turn.
  */
 export async function catchUp(gw: Gateway, conn: Connection, requested: number | null): Promise<void> {
   const generation = ++conn.generation;
-  const reader = gw.messages;
+  const stale = () => generation !== conn.generation || !conn.open;
   conn.phase = 'catching_up';
   conn.buffer = [];
   conn.overflowed = false;
-  const head = await reader.head();
-  if (generation !== conn.generation || !conn.open) return;
-  if (requested !== null && requested > head) {
-    conn.phase = 'awaiting_hello';
-    conn.buffer = null;
-    conn.sendRaw(JSON.stringify({ type: 'reset', reason: 'cursor_ahead' }));
-    return;
-  }
+  let head = await gw.messages.head();
+  if (stale()) return;
+  if (requested !== null && requested > head) return reset(conn, 'cursor_ahead');
   let cursor = requested ?? head;
   conn.lastPos = cursor;
-  const page = limits.eventsPage.default;
   for (;;) {
-    const events = await reader.feedRaw(conn.userId, cursor, page);
-    if (generation !== conn.generation || !conn.open) return;
-    for (const { pos, json } of events) {
-      if (pos <= conn.lastPos) continue;
-      conn.lastPos = pos;
-      conn.sendRaw(`{"type":"event","pos":${pos},"event":${json}}`);
+    while (cursor < head) {
+      await gw.pace(conn);
+      if (stale()) return;
+      let page: Awaited<ReturnType<Gateway['messages']['feedPage']>>;
+      try {
+        page = await gw.messages.feedPage(conn.userId, cursor, CATCHUP_PAGE, head);
+      } catch (e) {
+        if (isAppError(e) && e.id === 'cursor_expired') return reset(conn, 'cursor_expired');
+        throw e;
+      }
+      if (stale()) return;
+      // The page's frames leave in one write.
+      const corked = !conn.corked && conn.cork();
+      for (const { pos, json } of page.events) {
+        if (pos <= conn.lastPos) continue;
+        conn.lastPos = pos;
+        conn.sendRaw(`{"type":"event","pos":${pos},"event":${json}}`);
+      }
+      if (corked) conn.uncork();
+      // The page is complete up to `through`: a live event at or below it was in the log, and sent.
+      cursor = page.through;
+      conn.lastPos = Math.max(conn.lastPos, cursor);
     }
-    if (events.length > 0) cursor = conn.lastPos;
-    if (events.length < page) {
-      if (!conn.overflowed) break;
-      // Live events were dropped from the buffer: read them from the log with a fresh buffer.
-      conn.overflowed = false;
-      conn.buffer = [];
-    }
+    if (!conn.overflowed) break;
+    // Live events were dropped from the buffer: read them from the log, up to its new head.
+    conn.overflowed = false;
+    conn.buffer = [];
+    head = await gw.messages.head();
+    if (stale()) return;
   }
   const buffered = conn.buffer ?? [];
   conn.buffer = null;
   conn.phase = 'live';
   for (const e of buffered) gw.deliver(conn, e);
   conn.sendRaw(JSON.stringify({ type: 'ready', cursor: conn.lastPos }));
+}
+
+function reset(conn: Connection, reason: 'cursor_ahead' | 'cursor_expired') {
+  conn.phase = 'awaiting_hello';
+  conn.buffer = null;
+  conn.sendRaw(JSON.stringify({ type: 'reset', reason }));
 }

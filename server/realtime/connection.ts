@@ -4,7 +4,7 @@ import type { PublishedEvent } from '../bus/types.ts';
 import type { AppError } from '../errors.ts';
 
 /** Above this many bytes queued for a socket, the client is too slow: it is closed and will catch up. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Live events kept while a catch-up runs; past that the catch-up reads them from the log instead. */
 export const MAX_CATCHUP_BUFFER = 10_000;
 
@@ -35,6 +35,11 @@ export class Connection {
   /** Frames are being refused for flooding (one error was sent). */
   throttled = false;
   helloTimer: NodeJS.Timeout | null = null;
+  /** When the session ends, as known; the heartbeat checks it again then (it may have slid). */
+  sessionEndsAt = Number.POSITIVE_INFINITY;
+  checkingSession = false;
+  /** Bytes queued on the socket when last seen (the gateway's total across sockets counts it). */
+  queued = 0;
 
   constructor(
     readonly id: string,
@@ -42,6 +47,8 @@ export class Connection {
     readonly userId: string,
     readonly sessionId: string,
     readonly address: string,
+    /** Told after every send (the gateway keeps the budget of bytes queued across sockets). */
+    private readonly onQueued: (conn: Connection) => void = () => {},
   ) {}
 
   /**
@@ -65,12 +72,19 @@ export class Connection {
 
   sendRaw(frame: string) {
     if (!this.open) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.closedTooSlow = true;
       this.close(CloseCode.tooSlow, 'too slow');
       return;
     }
     this.ws.send(frame);
+    this.onQueued(this);
   }
+
+  /** Closed for having too much queued (4008), by its own limit or the budget across sockets. */
+  closedTooSlow = false;
+  /** The most a socket may have queued before it is closed as too slow (4008). */
+  maxBufferedBytes = MAX_BUFFERED_BYTES;
 
   sendError(ref: string | null | undefined, error: AppError | ErrorBody) {
     const body: ErrorBody = 'toBody' in error ? error.toBody() : error;

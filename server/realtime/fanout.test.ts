@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
+import type { DomainEvent } from '../../protocol/events.ts';
+import { type Person, SocketClient, signUp } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
+import type { PublishedEvent } from '../bus/types.ts';
 
 describe('fan-out', () => {
   let s: TestServer;
   const people: Person[] = [];
   const sockets: SocketClient[] = [];
   before(async () => {
-    s = await startServer({ RATE_MESSAGES_BURST: '1000', RATE_FRAMES_PER_SECOND: '1000' });
-    for (let i = 0; i < 20; i++) people.push(await signUp(s.url));
+    s = await startServer({});
+    for (let i = 0; i < 10; i++) people.push(await signUp(s.url));
     for (const p of people) sockets.push(await SocketClient.live(s.wsUrl, p));
   });
   after(async () => {
@@ -19,33 +21,41 @@ describe('fan-out', () => {
   });
 
   it('sends each socket the frames of one batch in a single write', async () => {
-    const convs: { id: string }[] = [];
-    for (let i = 0; i < 20; i += 2) convs.push(await startDirect(people[i] as Person, people[i + 1] as Person));
-    // Count the writes of every socket of this process: the clients' own sends (one each) and the server's.
+    // A batch of 30 events, each for every one of the 10 people: 30 frames per socket. The gateway's
+    // fan-out is synchronous, so the server sockets' writes during onEvents are exactly the batch's.
+    const audience = people.map((p) => p.user.id);
+    const head = await s.comptoir.storage.reader.headPosition();
+    const batch: PublishedEvent[] = Array.from({ length: 30 }, (_, i) => {
+      const event: DomainEvent = {
+        type: 'conversation.updated',
+        conversationId: 'fanout',
+        title: `title ${i}`,
+        history: 'joined',
+        by: audience[0] as string,
+      };
+      return { pos: head + 1 + i, event, json: JSON.stringify(event), audience, origin: null, createdAt: 0 };
+    });
     let writes = 0;
     const proto = net.Socket.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const original = { write: proto._write, writev: proto._writev } as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['_write', '_writev']) {
-      const fn = proto[name] as (...args: unknown[]) => unknown;
+    const original = { _write: proto._write, _writev: proto._writev };
+    for (const name of ['_write', '_writev'] as const) {
+      const fn = original[name] as (...args: unknown[]) => unknown;
       proto[name] = function (this: unknown, ...args: unknown[]) {
         writes++;
         return fn.apply(this, args);
       };
     }
     try {
-      // Everyone sends at once: each socket gets its ack and its partner's message in the same batch.
-      await Promise.all(sockets.map((c, i) => c.sendMessage(convs[Math.floor(i / 2)]?.id as string, 'together')));
+      s.comptoir.gateway.onEvents(batch);
     } finally {
-      proto._write = original.write as (...args: unknown[]) => unknown;
-      proto._writev = original.writev as (...args: unknown[]) => unknown;
+      proto._write = original._write as (...args: unknown[]) => unknown;
+      proto._writev = original._writev as (...args: unknown[]) => unknown;
     }
-    // 20 client sends + 20 server writes (not 40: ack + event corked together).
-    assert.ok(writes <= 40 + 2, `${writes} writes for 20 messages`);
+    assert.equal(writes, people.length, `${writes} writes for 10 sockets × 30 frames`);
     for (const c of sockets) {
-      const together = c
-        .events('message.created')
-        .filter((f) => f.event.type === 'message.created' && f.event.message.text === 'together');
-      assert.equal(together.length, 1, 'each person got the partner message once');
+      const last = batch.at(-1) as PublishedEvent;
+      await c.next((f) => f.type === 'event' && f.pos === last.pos);
+      assert.equal(c.frames.filter((f) => f.type === 'event' && f.pos > head).length, 30, 'each got every frame');
     }
   });
 });

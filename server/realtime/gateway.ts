@@ -6,12 +6,38 @@ import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import { catchUp } from './catchup.ts';
-import { CloseCode, Connection, MAX_CATCHUP_BUFFER } from './connection.ts';
+import { CloseCode, Connection, MAX_BUFFERED_BYTES, MAX_CATCHUP_BUFFER } from './connection.ts';
 import { parseFrame, refOf } from './frames.ts';
 import { handleFrame } from './handlers.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
+/** A catch-up sends its next page once the socket has less than this queued. */
+const CATCHUP_LOW_WATER = 64 * 1024;
+/**
+ * Events per catch-up page: small enough that reading and sending one holds the event loop for a couple
+ * of milliseconds, so that people's live messages pass between pages.
+ */
+export const CATCHUP_PAGE = 200;
+
+/** What one account may make the gateway do, besides sending messages (budgets per account or socket). */
+export interface Budgets {
+  /** Events one account's catch-ups may send per second, across its sockets (bursts of two pages). */
+  catchupEventsPerSecond: number;
+  /** `hello` frames per socket per minute (each restarts a catch-up). */
+  hellosPerMinute: number;
+  /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
+  typingPer10s: number;
+  /** Bytes queued for all sockets together; past it, sockets that are behind are closed (4008). */
+  maxQueuedBytes: number;
+}
+
+export const defaultBudgets: Budgets = {
+  catchupEventsPerSecond: 5000,
+  hellosPerMinute: 6,
+  typingPer10s: 5,
+  maxQueuedBytes: 256 * 1024 * 1024,
+};
 
 /**
  * The WebSocket gateway: it keeps who is connected, consumes the event stream and sends each event to
@@ -25,6 +51,17 @@ export class Gateway implements EventConsumer {
   private readonly byAddress = new Map<string, number>();
   /** Frames of any kind per connection (a flood guard under the per-account message limit). */
   private readonly frameRate: RateLimiter;
+  private readonly helloRate: RateLimiter;
+  private readonly catchupPages: RateLimiter;
+  /** Typing signals per member of a conversation, and per conversation (a group of 256 fans each out). */
+  readonly typingPerMember: RateLimiter;
+  readonly typingPerConversation: RateLimiter;
+  private readonly recount: NodeJS.Timeout;
+  /** Bytes queued across sockets, as last seen on each (Connection.queued); refreshed by the heartbeat. */
+  queuedBytes = 0;
+  /** Sockets closed because the bytes queued across sockets went past the budget. */
+  closedOverBudget = 0;
+  private readonly backlogged = new Set<Connection>();
   private readonly heartbeat: NodeJS.Timeout;
   /** Live events kept per socket while it catches up; past that they are read back from the log. */
   maxCatchupBuffer = MAX_CATCHUP_BUFFER;
@@ -36,9 +73,19 @@ export class Gateway implements EventConsumer {
     readonly log: Logger,
     readonly limits: { perAccount: number; perAddress: number; framesPerSecond: number },
     readonly signal: (s: PublishedSignal) => void,
+    /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
+    readonly sessions: { endsAt(sessionId: string): Promise<number | null> },
+    readonly budgets: Budgets = defaultBudgets,
   ) {
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
+    this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
+    this.typingPerMember = new RateLimiter(budgets.typingPer10s, 10_000);
+    this.typingPerConversation = new RateLimiter(budgets.typingPer10s * 6, 10_000);
+    // Bursts of two pages: one account never holds the event loop for long in one go.
+    this.catchupPages = new RateLimiter(CATCHUP_PAGE * 2, ((CATCHUP_PAGE * 2) / budgets.catchupEventsPerSecond) * 1000);
+    this.recount = setInterval(() => this.recountQueued(), 1000);
+    this.recount.unref();
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -50,8 +97,9 @@ export class Gateway implements EventConsumer {
     return null;
   }
 
-  accept(ws: WebSocket, userId: string, sessionId: string, address: string) {
-    const conn = new Connection(randomUUID(), ws, userId, sessionId, address);
+  accept(ws: WebSocket, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
+    const conn = new Connection(randomUUID(), ws, userId, sessionId, address, (c) => this.noteQueued(c));
+    conn.sessionEndsAt = sessionEndsAt;
     addTo(this.byUser, userId, conn);
     addTo(this.bySession, sessionId, conn);
     this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
@@ -84,6 +132,12 @@ export class Gateway implements EventConsumer {
       return;
     }
     if (frame.type === 'hello') {
+      const helloWait = this.helloRate.take(conn.id);
+      if (helloWait > 0) {
+        // The catch-up under way (or the live stream) goes on; this hello is not taken.
+        conn.sendError(frame.ref, new AppError('rate_limited', undefined, { retryAfter: Math.ceil(helloWait / 1000) }));
+        return;
+      }
       if (conn.helloTimer) clearTimeout(conn.helloTimer);
       conn.helloTimer = null;
       void catchUp(this, conn, frame.cursor).catch((e) => this.fail(conn, frame.ref, e));
@@ -130,6 +184,53 @@ export class Gateway implements EventConsumer {
     }
   }
 
+  /**
+   * Before each catch-up page: the socket has drained what it was sent, the account's page budget allows
+   * another page (it waits, it is not refused), and the event loop has had a turn.
+   */
+  async pace(conn: Connection): Promise<void> {
+    while (conn.open && conn.ws.bufferedAmount > CATCHUP_LOW_WATER) await sleep(5);
+    for (let wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE); wait > 0 && conn.open; ) {
+      await sleep(wait);
+      wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * Called after bytes were queued on a socket: keeps the total across sockets, and past the budget closes
+   * the sockets that are behind (more than 1/16 of their own limit queued) — they catch up on reconnect.
+   */
+  noteQueued(conn: Connection) {
+    const now = conn.ws.bufferedAmount;
+    this.queuedBytes += now - conn.queued;
+    conn.queued = now;
+    if (now > 0) this.backlogged.add(conn);
+    if (this.queuedBytes > this.budgets.maxQueuedBytes && now > MAX_BUFFERED_BYTES / 16) {
+      this.log.warn({ connection: conn.id, queued: now, total: this.queuedBytes }, 'outbound budget exceeded');
+      this.closedOverBudget++;
+      this.forgetQueued(conn);
+      conn.closedTooSlow = true;
+      conn.close(CloseCode.tooSlow, 'too slow');
+    }
+  }
+
+  private forgetQueued(conn: Connection) {
+    this.queuedBytes -= conn.queued;
+    conn.queued = 0;
+    this.backlogged.delete(conn);
+  }
+
+  /** Recounts the bytes queued across sockets (those that drained since their last send are forgotten). */
+  recountQueued() {
+    for (const conn of this.backlogged) {
+      const now = conn.open ? conn.ws.bufferedAmount : 0;
+      this.queuedBytes += now - conn.queued;
+      conn.queued = now;
+      if (now === 0) this.backlogged.delete(conn);
+    }
+  }
+
   /** Sends one event to one socket, or keeps it for after the catch-up. */
   deliver(conn: Connection, e: PublishedEvent, frame?: string) {
     if (conn.phase === 'awaiting_hello') return;
@@ -141,10 +242,19 @@ export class Gateway implements EventConsumer {
       }
       return;
     }
-    if (e.pos <= conn.lastPos) return;
+    const ack =
+      e.origin && e.origin.connectionId === conn.id && 'message' in e.event
+        ? JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message })
+        : null;
+    if (e.pos <= conn.lastPos) {
+      // A catch-up read it from the log before it was published (a hello after the request): the socket
+      // has the event, but its request still needs the ack that answers it.
+      if (ack) conn.sendRaw(ack);
+      return;
+    }
     conn.lastPos = e.pos;
-    if (e.origin && e.origin.connectionId === conn.id && 'message' in e.event) {
-      conn.sendRaw(JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message }));
+    if (ack) {
+      conn.sendRaw(ack);
       return;
     }
     conn.sendRaw(frame ?? `{"type":"event","pos":${e.pos},"event":${e.json}}`);
@@ -170,25 +280,49 @@ export class Gateway implements EventConsumer {
     if (n <= 0) this.byAddress.delete(conn.address);
     else this.byAddress.set(conn.address, n);
     this.frameRate.reset(conn.id);
+    this.helloRate.reset(conn.id);
+    this.forgetQueued(conn);
   }
 
-  /** Drops sockets that stopped answering pings (a vanished network leaves no close behind). */
-  beat() {
+  /**
+   * Drops sockets that stopped answering pings (a vanished network leaves no close behind), and closes
+   * those whose session has ended (4001).
+   */
+  beat(now = Date.now()) {
+    this.recountQueued();
     for (const conns of this.byUser.values()) {
       for (const conn of conns) {
         if (!conn.alive) {
           conn.ws.terminate();
           continue;
         }
+        if (now >= conn.sessionEndsAt) this.checkSession(conn);
         conn.alive = false;
         if (conn.open) conn.ws.ping();
       }
     }
   }
 
+  /** The session's expiry as the socket knew it has passed: it may have slid since; else close (4001). */
+  private checkSession(conn: Connection) {
+    if (conn.checkingSession) return;
+    conn.checkingSession = true;
+    this.sessions
+      .endsAt(conn.sessionId)
+      .then((end) => {
+        if (end === null) conn.close(CloseCode.sessionEnded, 'session ended');
+        else conn.sessionEndsAt = end;
+      })
+      .catch((err: unknown) => this.log.warn({ err, connection: conn.id }, 'session check failed'))
+      .finally(() => {
+        conn.checkingSession = false;
+      });
+  }
+
   /** Closes every socket (server shutdown): clients reconnect elsewhere or later, with their cursor. */
   close() {
     clearInterval(this.heartbeat);
+    clearInterval(this.recount);
     for (const conns of this.byUser.values())
       for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
   }
@@ -209,3 +343,5 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
   set.delete(value);
   if (set.size === 0) map.delete(key);
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

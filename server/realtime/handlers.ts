@@ -1,5 +1,6 @@
 import type { ClientFrame } from '../../protocol/frames.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import { AppError } from '../errors.ts';
 import type { Connection } from './connection.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -50,6 +51,12 @@ export async function handleFrame(gw: Gateway, conn: Connection, frame: Request)
       return;
     case 'typing': {
       const audience = await gw.messages.audienceOf(conn.userId, frame.conversationId);
+      // Typing fans out to every member: limited per member and per conversation, not only per socket.
+      const wait = Math.max(
+        gw.typingPerMember.take(`${conn.userId}\u0000${frame.conversationId}`),
+        gw.typingPerConversation.take(frame.conversationId),
+      );
+      if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
       gw.signal({
         signal: { type: 'typing', conversationId: frame.conversationId, userId: conn.userId, typing: frame.typing },
         audience: audience.filter((u) => u !== conn.userId),

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
+import { barrier, createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 
 type EventFrame = Extract<ServerFrame, { type: 'event' }>;
@@ -116,8 +116,15 @@ for (const backend of backends) {
       sockets.push(c);
       const conv = await startDirect(ana, ben);
       await (await live(ana)).sendMessage(conv.id, 'before hello');
-      await sleep(100);
-      assert.equal(c.frames.length, 0);
+      // The barrier: the message was fanned out before its ack reached Ana; a hello sent after that is
+      // answered after anything that fan-out would have given this socket.
+      c.send({ type: 'hello', cursor: null });
+      await c.next((f) => f.type === 'ready');
+      assert.deepEqual(
+        c.frames.map((f) => f.type),
+        ['ready'],
+        'nothing before hello',
+      );
     });
 
     it('closes a socket that never says hello (4009)', async (t) => {
@@ -129,8 +136,14 @@ for (const backend of backends) {
         const silent = await SocketClient.connect(s.wsUrl, ana.http.cookie);
         const greeted = await SocketClient.connect(s.wsUrl, ana.http.cookie);
         greeted.send({ type: 'hello', cursor: null });
+        await greeted.next((f) => f.type === 'ready');
         assert.equal((await silent.waitClose()).code, 4009);
-        await sleep(150);
+        // The greeted socket's timer was cleared by its hello: it can never fire.
+        const conns = (gw as unknown as { byUser: Map<string, Set<{ helloTimer: unknown; phase: string }>> }).byUser;
+        const live = [...(conns.get(ana.user.id) ?? [])].filter((c) => c.phase === 'live');
+        assert.ok(live.length > 0 && live.every((c) => c.helloTimer === null));
+        greeted.send({ type: 'ping', ref: 'after' });
+        await greeted.next((f) => f.type === 'pong' && f.ref === 'after');
         assert.equal(greeted.closed, null, 'a socket that said hello stays');
         greeted.close();
       } finally {
@@ -151,7 +164,14 @@ for (const backend of backends) {
       const alive = await live(ana);
       const closed = new Promise<number>((resolve) => dead.once('close', (code) => resolve(code)));
       s.comptoir.gateway.beat(); // ping everyone
-      await sleep(100); // the live socket answers, the dead one does not
+      // The live socket answers: wait until the server has its pong (the dead one never answers).
+      const gwConns = (s.comptoir.gateway as unknown as { byUser: Map<string, Set<{ alive: boolean; phase: string }>> })
+        .byUser;
+      const answered = () => [...(gwConns.get(ana.user.id) ?? [])].some((c) => c.phase === 'live' && c.alive);
+      for (let waited = 0; !answered(); waited += 10) {
+        assert.ok(waited < 5000, 'the live socket answered the ping');
+        await sleep(10);
+      }
       s.comptoir.gateway.beat(); // no pong since the last beat: terminated
       const timeout = sleep(3000).then(() => 'still open');
       assert.equal(await Promise.race([closed, timeout]), 1006);
@@ -162,6 +182,7 @@ for (const backend of backends) {
     it('delivers a message live to members, acks the sender, and tells nobody else', async (t) => {
       if (skip) return t.skip(skip);
       const conv = await startDirect(ana, ben);
+      const withEve = await startDirect(ana, eve);
       const anaPhone = await live(ana);
       const anaLaptop = await live(ana);
       const benSock = await live(ben);
@@ -174,10 +195,15 @@ for (const backend of backends) {
       const got = await benSock.next<EventFrame>(isEvent('message.created', (f) => f.pos === pos));
       assert.equal(got.event.type === 'message.created' && got.event.message.id, message.id);
       await anaLaptop.next(isEvent('message.created', (f) => f.pos === pos));
-      // The sending socket gets the ack in place of the event, not both.
-      await sleep(50);
+      // The sending socket gets the ack in place of the event, not both; a non-member gets nothing. The
+      // barrier (a later message Ana sends Eve) arrives after anything earlier that was meant for them.
+      await barrier(anaPhone, withEve.id, eveSock);
       assert.equal(anaPhone.frames.slice(before).filter((f) => f.type === 'event' && f.pos === pos).length, 0);
-      assert.equal(eveSock.events().length, 0, 'a non-member hears nothing');
+      assert.equal(
+        eveSock.events().filter((f) => f.event.conversationId === conv.id).length,
+        0,
+        'a non-member hears nothing',
+      );
     });
 
     it('returns the original message when a send is retried with the same client id', async (t) => {
@@ -189,7 +215,7 @@ for (const backend of backends) {
       const second = await a.sendMessage(conv.id, 'once', 'client-retry-1');
       assert.equal(second.message.id, first.message.id);
       assert.equal(second.pos, undefined, 'no new event');
-      await sleep(50);
+      await barrier(a, conv.id, b);
       assert.equal(
         b
           .events('message.created')
@@ -220,6 +246,7 @@ for (const backend of backends) {
     it('relays typing to the other members only, and receipts to all', async (t) => {
       if (skip) return t.skip(skip);
       const conv = await startDirect(ana, ben);
+      const withEve = await startDirect(ana, eve);
       const a = await live(ana);
       const b = await live(ben);
       const e = await live(eve);
@@ -243,14 +270,18 @@ for (const backend of backends) {
         isEvent('receipt.updated', (f) => f.event.type === 'receipt.updated' && f.event.readSeq === message.seq),
       );
       assert.ok(read, 'clamped to the last message');
-      await sleep(50);
+      // Ana's typing signal was relayed while her frame was handled, before her later message: once
+      // the barrier (that message, to Eve) is there, a wrong signal would be there too.
+      await barrier(a, withEve.id, e);
       assert.equal(a.frames.filter((f) => f.type === 'signal').length, 0, 'the typist does not hear themselves');
-      assert.equal(e.frames.filter((f) => f.type !== 'ready').length, 0);
+      assert.equal(e.frames.filter((f) => f.type === 'signal').length, 0, 'nor does a non-member');
+      assert.equal(e.events().filter((f) => f.event.conversationId === conv.id).length, 0);
     });
 
     it('stops telling a removed member anything', async (t) => {
       if (skip) return t.skip(skip);
       const group = await createGroup(ana, 'Removal', [ben, eve]);
+      const withEve = await startDirect(ana, eve);
       const a = await live(ana);
       const b = await live(ben);
       const e = await live(eve);
@@ -267,8 +298,12 @@ for (const backend of backends) {
       );
       a.send({ type: 'typing', conversationId: group.id, typing: true });
       await b.next((f) => f.type === 'signal');
-      await sleep(50);
-      assert.equal(e.frames.length, count, 'nothing after the removal');
+      await barrier(a, withEve.id, e); // anything meant for Eve before this marker has arrived
+      assert.deepEqual(
+        e.frames.slice(count).map((f) => (f.type === 'event' ? f.event.conversationId : f.type)),
+        [withEve.id],
+        'nothing about the group after the removal: only the marker, in another conversation',
+      );
       e.send({ type: 'send', ref: 'gone', conversationId: group.id, clientId: 'eve-after-removal', text: 'hello?' });
       assert.equal((await e.next<ErrorFrame>((f) => f.type === 'error' && f.ref === 'gone')).error.id, 'not_member');
     });
@@ -382,11 +417,21 @@ for (const backend of backends) {
         const p = await signUp(small.url);
         const one = await SocketClient.connect(small.wsUrl, p.http.cookie);
         const two = await SocketClient.connect(small.wsUrl, p.http.cookie);
-        await assert.rejects(SocketClient.connect(small.wsUrl, p.http.cookie), { status: 429 });
+        const third = await SocketClient.connect(small.wsUrl, p.http.cookie);
+        const closed = await third.waitClose();
+        assert.equal(closed.code, 1013, 'opened and closed at once: a browser can tell why');
+        assert.match(closed.reason, /Too many connections/);
         one.close();
         await one.waitClose();
-        await sleep(20);
+        // Once the server has let go of it (its close handler ran), there is room again.
+        const byUser = (small.comptoir.gateway as unknown as { byUser: Map<string, Set<unknown>> }).byUser;
+        for (let waited = 0; (byUser.get(p.user.id)?.size ?? 0) > 1; waited += 5) {
+          assert.ok(waited < 5000, 'the server forgets a closed socket');
+          await sleep(5);
+        }
         const three = await SocketClient.connect(small.wsUrl, p.http.cookie);
+        three.send({ type: 'hello', cursor: null });
+        await three.next((f) => f.type === 'ready'); // a socket closed with 1013 would never get there
         two.close();
         three.close();
       } finally {

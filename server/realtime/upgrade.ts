@@ -3,20 +3,25 @@ import type { Duplex } from 'node:stream';
 import { parseCookie } from 'cookie';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { AccountsService } from '../accounts/service.ts';
+import type { SessionsService } from '../accounts/sessions.ts';
 import { catalogue, toAppError } from '../errors.ts';
-import { SESSION_COOKIE } from '../http/cookies.ts';
+import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
+import { hstsFor } from '../http/headers.ts';
+import { clientOrigin, type TrustFn } from '../http/proxy.ts';
+import { CloseCode } from './connection.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
 const MAX_PAYLOAD = 1024 * 1024;
 
-function refuse(socket: Duplex, status: number, body: object) {
+function refuse(socket: Duplex, status: number, body: object, hsts: string | null) {
   const json = JSON.stringify(body);
   socket.end(
     `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 429 ? 'Too Many Requests' : 'Error'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+      (hsts ? `Strict-Transport-Security: ${hsts}\r\n` : '') +
+      `Connection: close\r\n\r\n${json}`,
   );
 }
 
@@ -27,8 +32,8 @@ function refuse(socket: Duplex, status: number, body: object) {
 export function attachWebSocket(
   app: FastifyInstance,
   gateway: Gateway,
-  accounts: AccountsService,
-  options: { publicOrigin: string | null; trustProxy: boolean },
+  sessions: SessionsService,
+  options: { publicOrigin: string | null; trust: TrustFn | false },
 ) {
   const wss = new WebSocketServer({
     noServer: true,
@@ -40,40 +45,41 @@ export function attachWebSocket(
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     void (async () => {
+      // The same address, protocol and host as req.ip/req.protocol/req.host on HTTP routes.
+      const client = clientOrigin(req, options.trust);
+      const own = ownOrigin(client, options.publicOrigin);
+      const hsts = hstsFor(own);
       const url = req.url ?? '';
       if (url !== '/ws' && !url.startsWith('/ws?')) {
-        refuse(socket, 404, { error: { id: 'not_found', message: catalogue.not_found.message } });
+        refuse(socket, 404, { error: { id: 'not_found', message: catalogue.not_found.message } }, hsts);
         return;
       }
-      const host = req.headers.host ?? 'localhost';
-      const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
-      const forwardedProto = options.trustProxy
-        ? String(req.headers['x-forwarded-proto'] ?? '')
-            .split(',')[0]
-            ?.trim()
-        : '';
-      const protocol = forwardedProto || (encrypted ? 'https' : 'http');
-      if (!originAllowed(req.headers.origin, ownOrigin({ protocol, host }, options.publicOrigin))) {
-        refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } });
+      if (!originAllowed(req.headers.origin, own)) {
+        refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } }, hsts);
         return;
       }
-      const address = addressOf(req, options.trustProxy);
-      let auth: Awaited<ReturnType<AccountsService['authenticate']>>;
+      const address = client.ip;
+      let auth: Awaited<ReturnType<SessionsService['authenticate']>>;
       try {
-        const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-        auth = await accounts.authenticate(token);
+        const secure = own.startsWith('https:');
+        const token = readCookie(parseCookie(req.headers.cookie ?? ''), SESSION_COOKIE, secure);
+        auth = await sessions.authenticate(token);
       } catch (e) {
         const err = toAppError(e);
-        refuse(socket, err.status, { error: err.toBody() });
+        refuse(socket, err.status, { error: err.toBody() }, hsts);
         return;
       }
       const denied = gateway.admit(auth.user.id, address);
+      if (socket.destroyed) return;
       if (denied) {
-        refuse(socket, denied.status, { error: denied.toBody() });
+        // Past the connection limits the socket is opened and closed at once with 1013 ("try again
+        // later"): a browser sees that code, where a refused upgrade is only a 1006 it cannot tell apart.
+        wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.tryAgainLater, denied.message));
         return;
       }
-      if (socket.destroyed) return;
-      wss.handleUpgrade(req, socket, head, (ws) => gateway.accept(ws, auth.user.id, auth.session.id, address));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        gateway.accept(ws, auth.user.id, auth.session.id, address, auth.session.expiresAt),
+      );
     })().catch((err) => {
       app.log.error({ err }, 'upgrade failed');
       socket.destroy();
@@ -81,13 +87,4 @@ export function attachWebSocket(
   });
 
   return wss;
-}
-
-function addressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }

@@ -78,6 +78,7 @@ for (const backend of backends) {
       createdAt: 1,
       editedAt: null,
       deletedAt: null,
+      eventPositions: [],
     });
 
     before(async () => {
@@ -189,9 +190,9 @@ for (const backend of backends) {
         positions.every((p, i) => p > (i === 0 ? head : (positions[i - 1] as number))),
         'increasing, after the head',
       );
-      const log = await storage.reader.eventsFor(u.id, head, 1000);
+      const log = await storage.reader.eventsFor(u.id, head, 1000, await storage.reader.headPosition());
       assert.deepEqual(
-        log.map((e) => e.pos),
+        log.events.map((e) => e.pos),
         positions,
         'the log holds them in that order',
       );

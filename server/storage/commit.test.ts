@@ -128,23 +128,37 @@ describe('group commit', () => {
     assert.equal(await storage.reader.userById(u.id), null);
   });
 
-  it('acknowledges a batch only once it is durable, and batches in order', async () => {
+  it('acknowledges and publishes a batch only once it is durable, and batches in order', async () => {
     const order: string[] = [];
-    const slow = storage.durable.bind(storage);
-    let calls = 0;
-    storage.durable = () => {
-      calls++;
-      const first = calls === 1;
-      return slow().then(() => new Promise<void>((r) => setTimeout(r, first ? 100 : 0)));
-    };
+    const real = storage.durable.bind(storage);
+    // durable() held open until the test lets it go: the first batch commits, then waits on it.
+    const gates: (() => void)[] = [];
+    storage.durable = () => real().then(() => new Promise<void>((r) => gates.push(r)));
     try {
-      const p1 = committer.run(async ({ tx }) => tx.insertUser(user())).then(() => order.push('first'));
-      await new Promise((r) => setTimeout(r, 20)); // the first batch committed; its sync is slow
+      const u1 = user();
+      const publishedBefore = published.length;
+      const p1 = committer
+        .run(async (uow) => {
+          await uow.tx.insertUser(u1);
+          return uow.emit(event(u1));
+        })
+        .then(() => order.push('first'));
+      while (gates.length < 1) await new Promise((r) => setImmediate(r));
+      assert.ok(await storage.reader.userById(u1.id), 'committed…');
       const p2 = committer.run(async ({ tx }) => tx.insertUser(user())).then(() => order.push('second'));
+      while (gates.length < 2) await new Promise((r) => setImmediate(r)); // the second batch committed too
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(order, [], '…but neither job is acknowledged while durable() has not resolved');
+      assert.equal(published.length, publishedBefore, 'nor is its event published');
+      (gates[1] as () => void)(); // the second sync ends first: it still waits for the first
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(order, []);
+      (gates[0] as () => void)();
       await Promise.all([p1, p2]);
       assert.deepEqual(order, ['first', 'second']);
+      assert.equal(published.length, publishedBefore + 1);
     } finally {
-      storage.durable = slow;
+      storage.durable = real;
     }
   });
 
@@ -157,5 +171,61 @@ describe('group commit', () => {
       });
     await committer.drain();
     assert.equal(done, true);
+  });
+});
+
+describe('group commit when making a batch durable fails', () => {
+  it('acknowledges and publishes nothing of it or after it, refuses new work, and says so once', async () => {
+    const tmp = tempDir();
+    const storage = new SqliteStorage({ path: path.join(tmp.dir, 'db.sqlite'), synchronous: 'FULL' });
+    await storage.migrate();
+    const log = createLogger('silent');
+    const bus = new MemoryBus(log);
+    const published: PublishedEvent[] = [];
+    bus.subscribe({ name: 'test', onEvents: (es) => published.push(...es) });
+    const failures: unknown[] = [];
+    const committer = new Committer(storage, bus, log, (e) => failures.push(e));
+    const u = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
+    try {
+      await committer.run(async ({ tx }) => tx.insertUser(u('before')));
+      const real = storage.durable.bind(storage);
+      const gates: { resolve: () => void; reject: (e: Error) => void }[] = [];
+      storage.durable = () =>
+        real().then(() => new Promise<void>((resolve, reject) => gates.push({ resolve, reject })));
+      const failing = committer.run(async (uow) => {
+        await uow.tx.insertUser(u('failing'));
+        return uow.emit({
+          event: {
+            type: 'user.updated',
+            conversationId: null,
+            user: { id: 'failing', username: 'f', displayName: 'f' },
+          },
+          scope: { userId: 'failing' },
+          audience: ['failing'],
+        });
+      });
+      failing.catch(() => {});
+      await new Promise((r) => setTimeout(r, 20));
+      const after = committer.run(async ({ tx }) => tx.insertUser(u('after'))); // commits, waits its turn
+      after.catch(() => {});
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(gates.length, 2, 'both batches committed, both waiting to be durable');
+      gates[1]?.resolve(); // the later one reaches the disk…
+      gates[0]?.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })); // …the first does not
+      await assert.rejects(failing, { id: 'storage_unavailable' });
+      await assert.rejects(after, { id: 'storage_unavailable' }, 'a batch after it is not acknowledged either');
+      assert.equal(published.length, 0, 'nothing published');
+      assert.equal(failures.length, 1, 'told once');
+      await assert.rejects(
+        committer.run(async ({ tx }) => tx.insertUser(u('later'))),
+        { id: 'storage_unavailable' },
+        'no more writes',
+      );
+      assert.equal(await storage.reader.userById('later'), null);
+      storage.durable = real;
+    } finally {
+      await storage.close();
+      tmp.cleanup();
+    }
   });
 });

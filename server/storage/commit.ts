@@ -95,16 +95,28 @@ export class Committer {
   private settled: Promise<void> = Promise.resolve();
   /** Batches committed and jobs run, for the benchmark and the logs. */
   readonly stats = { batches: 0, jobs: 0, retries: 0 };
+  /** Set when making a batch durable failed: nothing more is written, the process is stopping. */
+  private broken: unknown = null;
 
   constructor(
     private readonly storage: Storage,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    /**
+     * Called once if making a batch durable fails (an fsync error). The batch is neither acknowledged nor
+     * published, and nothing is written after it; the server stops (main.ts), as PostgreSQL does since
+     * 2018: after a failed fsync the kernel may have dropped the dirty pages, so only a restart that
+     * recovers from the log knows what is on disk. Clients reconnect and catch up from the log.
+     */
+    private readonly onDurabilityFailure: (error: unknown) => void = () => {},
     private readonly maxBatch = 2000,
   ) {}
 
   /** Submits a job; `hint` says what it will read, for backends that load a batch's reads at once. */
   run<T>(job: Job<T>, hint?: ReadHint): Promise<T> {
+    if (this.broken !== null) {
+      return Promise.reject(new AppError('storage_unavailable', undefined, undefined, { cause: this.broken }));
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ job: job as Job<unknown>, hint, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
@@ -143,6 +155,10 @@ export class Committer {
   }
 
   private async flush() {
+    if (this.broken !== null) {
+      const error = new AppError('storage_unavailable', undefined, undefined, { cause: this.broken });
+      for (const p of this.queue.splice(0)) p.reject(error);
+    }
     if (this.queue.length === 0) {
       void this.settled.then(() => this.notifyIdle());
       return;
@@ -193,11 +209,20 @@ export class Committer {
       this.settled = this.settled
         .then(() => durable)
         .then(
-          () => this.release(batch, outcomes, published, hooks),
+          () => {
+            if (this.broken === null) return this.release(batch, outcomes, published, hooks);
+            // A batch after the one that failed: it may sit on data that never reached the disk.
+            const error = new AppError('storage_unavailable', undefined, undefined, { cause: this.broken });
+            for (const p of batch) p.reject(error);
+          },
           (err: unknown) => {
-            this.log.error({ err, jobs: batch.length }, 'making a batch durable failed');
+            // Committed but maybe not on disk: never acknowledged, never published, nothing after it.
+            const first = this.broken === null;
+            this.broken ??= err;
+            this.log.fatal({ err, jobs: batch.length }, 'making a batch durable failed');
             const error = new AppError('storage_unavailable', undefined, undefined, { cause: err });
             for (const p of batch) p.reject(error);
+            if (first) this.onDurabilityFailure(err);
           },
         );
     }

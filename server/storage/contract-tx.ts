@@ -29,18 +29,26 @@ export function transactionContract(ctx: ContractContext) {
     readSeq: 0,
     joinedAt: 1,
     active: true,
+    visibleFromSeq: 0,
+    removed: false,
   });
-  const message = (conversationId: string, senderId: string, seq: number): MessageRecord => ({
+  const message = (
+    conversationId: string,
+    senderId: string,
+    seq: number,
+    replyToId: string | null = null,
+  ): MessageRecord => ({
     id: ctx.uid('m'),
     conversationId,
     seq,
     senderId,
     clientId: ctx.uid('client'),
     text: `message ${seq}`,
-    replyToId: null,
+    replyToId,
     createdAt: 5000 + seq,
     editedAt: null,
     deletedAt: null,
+    eventPositions: [],
   });
   const event = (conversationId: string) => ({
     conversationId,
@@ -68,6 +76,7 @@ export function transactionContract(ctx: ContractContext) {
         createdAt: 1,
         lastActivityAt: 1,
         lastSeq: 0,
+        history: 'full',
       });
       await tx.upsertMember(member(c, a.id));
       await tx.upsertMember(member(c, b.id));
@@ -81,7 +90,7 @@ export function transactionContract(ctx: ContractContext) {
     const skip = ctx.skip();
     if (skip) return t.skip(skip);
     const { a, b, c, directKey, first } = await setup();
-    const second = message(c, a.id, 2);
+    const second = message(c, a.id, 2, first.id);
     const third = message(c, b.id, 3);
     await write(async (tx) => {
       // What a batch of jobs would declare: a's idempotency key, a's member row (b's is not declared).
@@ -95,12 +104,14 @@ export function transactionContract(ctx: ContractContext) {
       assert.equal(await tx.messageByClientId(a.id, second.clientId as string), null);
       assert.equal((await tx.member(c, a.id))?.readSeq, 0);
 
+      // As the send job does: the event first, then the message that lists it.
+      const pos = await tx.appendEvent(event(c));
+      assert.ok(pos > 0);
+      second.eventPositions = [pos];
       await tx.insertMessage(second);
       await tx.bumpConversation(c, 2, second.createdAt);
       await tx.advanceWatermarks(c, a.id, 2, 2);
       await tx.advanceWatermarks(c, b.id, 1, 0);
-      const pos = await tx.appendEvent(event(c));
-      assert.ok(pos > 0);
 
       // Reads a backend may answer from what the transaction holds…
       assert.deepEqual(await tx.messageByClientId(a.id, second.clientId as string), second);
@@ -129,6 +140,14 @@ export function transactionContract(ctx: ContractContext) {
         [1, 2],
       );
       assert.equal(await tx.unreadCount(c, b.id, 0), 2);
+      assert.deepEqual(
+        (await tx.messagesReplyingTo(first.id)).map((m) => m.id),
+        [second.id],
+      );
+      assert.deepEqual(
+        (await tx.eventsAt([pos])).map((e) => e.pos),
+        [pos],
+      );
 
       // More writes after those reads, and reads again.
       await tx.insertMessage(third);
@@ -144,7 +163,7 @@ export function transactionContract(ctx: ContractContext) {
       assert.equal(await tx.unreadCount(c, a.id, 0), 1);
 
       // An edit is seen by the idempotency lookup, and watermarks never go back.
-      await tx.updateMessage(second.id, 'edited', 77, null);
+      await tx.updateMessage(second.id, 'edited', 77, null, second.eventPositions);
       assert.equal((await tx.messageByClientId(a.id, second.clientId as string))?.text, 'edited');
       await tx.advanceWatermarks(c, a.id, 1, 1);
       assert.equal((await tx.member(c, a.id))?.readSeq, 2);

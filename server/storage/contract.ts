@@ -53,6 +53,8 @@ export function storageContract(
       readSeq: 0,
       joinedAt: 1,
       active: true,
+      visibleFromSeq: 0,
+      removed: false,
       ...over,
     });
     const message = (
@@ -71,6 +73,7 @@ export function storageContract(
       createdAt: 5000 + seq,
       editedAt: null,
       deletedAt: null,
+      eventPositions: [],
       ...over,
     });
     /** A conversation with members, each with a period opened by a joined event. */
@@ -86,6 +89,7 @@ export function storageContract(
           createdAt: 10,
           lastActivityAt: 10,
           lastSeq: 0,
+          history: 'joined',
         });
         for (const m of members) {
           await tx.upsertMember(member(id, m));
@@ -136,23 +140,31 @@ export function storageContract(
       assert.deepEqual(await storage.reader.usersByIds([]), []);
     });
 
-    it('searches by username prefix or display name, without accents or case, excluding the asker', async (t) => {
+    it('finds contacts by username prefix or display name (no accents, no case), strangers by username', async (t) => {
       if (skip) return t.skip(skip);
       const tag = uid('s');
       const ana = user({ username: `ana_${tag}`, displayName: 'Ana Lopez' });
       const anatole = user({ username: `anatole_${tag}`, displayName: 'Anatole' });
       const zoe = user({ username: `zoe_${tag}`, displayName: `Zoé ${tag.toUpperCase()}` });
       const percent = user({ username: `pct_${tag}`, displayName: '100% real' });
-      await addUsers(ana, anatole, zoe, percent);
-      const ids = async (q: string, exclude = 'x') =>
-        (await storage.reader.searchUsers(q, 20, exclude)).map((u) => u.id);
-      assert.deepEqual(await ids(`ana_${tag}`), [ana.id]);
+      const viewer = user({ username: `viewer_${tag}` });
+      const stranger = user({ username: `viewer2_${tag}` });
+      await addUsers(ana, anatole, zoe, percent, viewer, stranger);
+      await conversation([viewer.id, ana.id, anatole.id, zoe.id, percent.id]);
+      const ids = async (q: string, asker = viewer.id) =>
+        (await storage.reader.searchUsers(q, 20, asker)).map((u) => u.id);
+      assert.deepEqual(await ids(`ana_${tag}`), [ana.id], 'the exact username first');
+      assert.ok((await ids('ana')).includes(anatole.id), 'contacts by username prefix');
       assert.deepEqual(await ids(`zoe ${tag}`), [zoe.id], 'display name, case and accents folded');
       assert.deepEqual(await ids(`ZOÉ ${tag}`), [zoe.id]);
       assert.deepEqual(await ids(`ana_${tag}`, ana.id), [], 'the asker is excluded');
       assert.ok(!(await ids('100%')).includes(ana.id), '% is literal');
       assert.ok((await ids('100%')).includes(percent.id));
-      assert.equal((await storage.reader.searchUsers('a', 2, 'x')).length <= 2, true, 'limit');
+      assert.equal((await storage.reader.searchUsers('a', 2, viewer.id)).length <= 2, true, 'limit');
+      // Someone who shares no conversation with them finds them by exact username only.
+      assert.deepEqual(await ids('ana', stranger.id), [], 'no prefix search among strangers');
+      assert.deepEqual(await ids('Ana Lopez', stranger.id), [], 'nor by display name');
+      assert.deepEqual(await ids(`ANA_${tag}`, stranger.id), [ana.id], 'the exact username, any case');
     });
 
     it('keeps sessions: lookup by token hash, touch, revoke, list', async (t) => {
@@ -183,6 +195,24 @@ export function storageContract(
       });
       assert.equal((await storage.reader.sessionsOfUser(a.id)).length, 1);
       assert.equal(await storage.reader.sessionByTokenHash('nope'), null);
+      assert.deepEqual(await storage.reader.sessionById(s.id), await storage.reader.sessionByTokenHash(s.tokenHash));
+      assert.equal(await storage.reader.sessionById('nope'), null);
+    });
+
+    it('keeps devices by the hash of their token', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const d = { id: uid('d'), userId: a.id, tokenHash: uid('dhash'), createdAt: 5, lastUsedAt: 5 };
+      await write((tx) => tx.insertDevice(d));
+      assert.deepEqual(await storage.reader.deviceByTokenHash(d.tokenHash), d);
+      await write((tx) => tx.touchDevice(d.id, 9));
+      assert.deepEqual(await storage.reader.deviceByTokenHash(d.tokenHash), { ...d, lastUsedAt: 9 });
+      assert.equal(await storage.reader.deviceByTokenHash('nope'), null);
+      await assert.rejects(
+        write((tx) => tx.insertDevice({ ...d, id: uid('d') })),
+        'a token hash is unique',
+      );
     });
 
     it('keeps conversations and members; one direct conversation per pair', async (t) => {
@@ -205,6 +235,7 @@ export function storageContract(
             createdAt: 1,
             lastActivityAt: 1,
             lastSeq: 0,
+            history: 'full',
           }),
         ),
       );
@@ -212,12 +243,20 @@ export function storageContract(
       assert.deepEqual(members.map((m) => m.userId).sort(), [a.id, b.id].sort());
       assert.deepEqual((await storage.reader.conversationIdsOfUser(a.id)).includes(direct), true);
 
-      await write((tx) => tx.deactivateMember(direct, b.id));
+      await write((tx) => tx.deactivateMember(direct, b.id, true));
       assert.equal((await storage.reader.member(direct, b.id))?.active, false);
+      assert.equal((await storage.reader.member(direct, b.id))?.removed, true);
+      assert.equal((await storage.reader.conversationById(direct))?.history, 'joined');
+      await write((tx) => tx.setConversationHistory(direct, 'full'));
+      assert.equal((await storage.reader.conversationById(direct))?.history, 'full');
       assert.equal((await storage.reader.conversationIdsOfUser(b.id)).includes(direct), false);
-      await write((tx) => tx.upsertMember(member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2 })));
+      await write((tx) =>
+        tx.upsertMember(member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2, visibleFromSeq: 2 })),
+      );
       const back = await storage.reader.member(direct, b.id);
       assert.equal(back?.active, true);
+      assert.equal(back?.removed, false);
+      assert.equal(back?.visibleFromSeq, 2);
       assert.equal(back?.role, 'admin');
       await write((tx) => tx.setMemberRole(direct, b.id, 'member'));
       assert.equal((await storage.reader.member(direct, b.id))?.role, 'member');
@@ -273,15 +312,45 @@ export function storageContract(
       assert.equal((await storage.reader.conversationById(c))?.lastSeq, 7);
       // b has read up to 2: unread are a's messages 3, 5, 7
       assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2 + 0 + 1);
-      await write((tx) => tx.updateMessage((sent[4] as MessageRecord).id, null, null, 9999));
+      await write((tx) => tx.updateMessage((sent[4] as MessageRecord).id, null, null, 9999, [12, 57]));
       assert.equal(await storage.reader.unreadCount(c, b.id, 2), 2, 'deleted messages are not unread');
       const deleted = await storage.reader.messageById((sent[4] as MessageRecord).id);
       assert.equal(deleted?.text, null);
       assert.equal(deleted?.deletedAt, 9999);
-      await write((tx) => tx.updateMessage(first.id, 'edited', 123, null));
+      assert.deepEqual(deleted?.eventPositions, [12, 57]);
+      await write((tx) => tx.updateMessage(first.id, 'edited', 123, null, []));
       assert.equal((await storage.reader.messageById(first.id))?.editedAt, 123);
       const byIds = await storage.reader.messagesByIds([first.id, (sent[1] as MessageRecord).id]);
       assert.equal(byIds.length, 2);
+    });
+
+    it('finds the replies to a message, and rewrites events still in the log', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const c = await conversation([a.id]);
+      const original = message(c, a.id, 1, { eventPositions: [3] });
+      const reply = message(c, a.id, 2, { replyToId: original.id, eventPositions: [4, 9] });
+      const other = message(c, a.id, 3);
+      await write(async (tx) => {
+        for (const m of [original, reply, other]) await tx.insertMessage(m);
+      });
+      assert.deepEqual(await storage.reader.messagesReplyingTo(original.id), [reply]);
+      assert.deepEqual(await storage.reader.messagesReplyingTo(other.id), []);
+      const [p1, p2] = await write(async (tx) => [
+        await tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":1}', createdAt: 1 }),
+        await tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":2}', createdAt: 1 }),
+      ]);
+      await write((tx) => tx.rewriteEvent(p1 as number, '{"v":"erased"}'));
+      const back = await storage.reader.eventsAt([p2 as number, p1 as number, 999_999_999]);
+      assert.deepEqual(
+        back.map((e) => [e.pos, e.payload]),
+        [
+          [p1, '{"v":"erased"}'],
+          [p2, '{"v":2}'],
+        ],
+      );
+      assert.deepEqual(await storage.reader.eventsAt([]), []);
     });
 
     it('appends events in increasing pos and serves each person only what they may see', async (t) => {
@@ -309,7 +378,7 @@ export function storageContract(
       const m2 = await post(c, a.id, 2);
       // b is removed: the removal event is the last b sees
       const removed = await write(async (tx) => {
-        await tx.deactivateMember(c, b.id);
+        await tx.deactivateMember(c, b.id, true);
         const pos = await tx.appendEvent({
           conversationId: c,
           userId: null,
@@ -329,18 +398,109 @@ export function storageContract(
       );
       assert.equal(await storage.reader.headPosition(), own);
 
+      const head = own;
       const posOf = async (userId: string, cursor = start, limit = 100) =>
-        (await storage.reader.eventsFor(userId, cursor, limit)).map((e) => e.pos);
+        (await storage.reader.eventsFor(userId, cursor, limit, head)).events.map((e) => e.pos);
       assert.deepEqual(await posOf(b.id), [joined, m2.pos, removed, own]);
       assert.deepEqual(await posOf(b.id, m2.pos), [removed, own], 'after a cursor');
       assert.deepEqual(await posOf(b.id, start, 2), [joined, m2.pos], 'limit');
       assert.ok((await posOf(a.id)).includes(m3.pos));
       assert.ok(!(await posOf(a.id)).includes(own), "another's account events are theirs alone");
       assert.deepEqual(await posOf(outsider.id), []);
-      const [e] = await storage.reader.eventsFor(b.id, m2.pos, 1);
+      const {
+        events: [e],
+        through,
+      } = await storage.reader.eventsFor(b.id, m2.pos, 1, head);
       assert.equal(e?.type, 'member.removed');
       assert.equal(e?.conversationId, c);
       assert.equal(e?.payload, '{}');
+      assert.equal(through, removed, 'a full page is complete up to its last event');
+      assert.deepEqual(await storage.reader.eventsFor(outsider.id, start, 100, head), { events: [], through: head });
+      // Up to the head given, not beyond (events committed later belong to a later page).
+      assert.deepEqual(
+        (await storage.reader.eventsFor(b.id, start, 100, m2.pos)).events.map((x) => x.pos),
+        [joined, m2.pos],
+      );
+    });
+
+    it("pages through one person's events among many others', completely and in order", async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const b = user();
+      const c = user();
+      await addUsers(a, b, c);
+      const mine = await conversation([a.id, b.id]);
+      const theirs = await conversation([c.id]);
+      const start = await storage.reader.headPosition();
+      const expected: number[] = [];
+      let seq = { mine: 0, theirs: 0 };
+      // A busy conversation of others, with a's events sprinkled in: quiet stretches and dense ones.
+      await write(async (tx) => {
+        for (let i = 0; i < 3000; i++) {
+          const forA = i % 97 === 0 || (i > 2000 && i < 2100);
+          const conv = forA ? mine : theirs;
+          const n = forA ? ++seq.mine : ++seq.theirs;
+          const pos = await tx.appendEvent({
+            conversationId: conv,
+            userId: null,
+            type: 'message.created',
+            payload: `{"n":${n}}`,
+            createdAt: 1,
+          });
+          if (forA) expected.push(pos);
+        }
+      });
+      seq = { mine: 0, theirs: 0 };
+      const head = await storage.reader.headPosition();
+      const got: number[] = [];
+      let cursor = start;
+      let pages = 0;
+      while (cursor < head) {
+        const page = await storage.reader.eventsFor(a.id, cursor, 50, head);
+        assert.ok(page.through > cursor, 'every page makes progress');
+        assert.ok(page.events.every((e) => e.pos > cursor && e.pos <= page.through));
+        got.push(...page.events.map((e) => e.pos));
+        cursor = page.through;
+        pages++;
+      }
+      assert.deepEqual(got, expected);
+      assert.ok(pages <= 10, `${pages} pages for ${expected.length} events`);
+    });
+
+    it('trims the oldest events and raises the floor', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      await addUsers(a);
+      const c = await conversation([a.id]);
+      assert.equal(await storage.reader.logFloor(), 0);
+      const old = await write(async (tx) => {
+        const out: number[] = [];
+        for (let i = 0; i < 5; i++)
+          out.push(
+            await tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{}', createdAt: 100 + i }),
+          );
+        return out;
+      });
+      const recent = await write((tx) =>
+        tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{}', createdAt: Date.now() }),
+      );
+      // Everything older than a minute (what earlier tests wrote too), at most 2 rows at a time.
+      const cutoff = Date.now() - 60_000;
+      assert.equal(await write((tx) => tx.trimLog(cutoff, 2)), 2, 'at most maxRows');
+      let deleted = 2;
+      for (;;) {
+        const n = await write((tx) => tx.trimLog(cutoff, 2));
+        if (n === 0) break;
+        deleted += n;
+      }
+      assert.ok(deleted >= old.length);
+      assert.equal(await storage.reader.logFloor(), old[4], 'the floor is the last position deleted');
+      assert.deepEqual(
+        (await storage.reader.eventsAt([...old, recent])).map((e) => e.pos),
+        [recent],
+        'the recent event stays',
+      );
+      assert.equal(await write((tx) => tx.trimLog(cutoff, 100)), 0);
     });
 
     it('answers the conversation list and its cursor from one snapshot', async (t) => {

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import type { Storage } from './types.ts';
+import { AppError, isAppError } from '../errors.ts';
+import type { Reader, Storage } from './types.ts';
 
 /** Opens the configured backend. Postgres is loaded only when asked for. */
 export async function openStorage(db: Config['database']): Promise<Storage> {
@@ -9,4 +10,32 @@ export async function openStorage(db: Config['database']): Promise<Storage> {
   }
   const { PostgresStorage } = await import('./postgres/index.ts');
   return PostgresStorage.connect(db.url);
+}
+
+/**
+ * The storage as the domains use it: a read that fails in the database (a connection refused, a disk
+ * error) answers `storage_unavailable` (503, "retry"), as a failed write does through the committer,
+ * instead of passing for a bug (500).
+ */
+export function withStorageErrors(storage: Storage): Storage {
+  const reader = new Proxy(storage.reader, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return result instanceof Promise ? result.catch(rethrow) : result;
+        } catch (e) {
+          return rethrow(e);
+        }
+      };
+    },
+  }) as Reader;
+  return Object.create(storage, { reader: { value: reader } }) as Storage;
+}
+
+function rethrow(e: unknown): never {
+  if (isAppError(e)) throw e;
+  throw new AppError('storage_unavailable', undefined, undefined, { cause: e });
 }

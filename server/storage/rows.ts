@@ -1,6 +1,7 @@
-import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   EventRecord,
   MemberRecord,
   MessageRecord,
@@ -55,7 +56,24 @@ export const toSession = (r: SessionRow): SessionRecord => ({
   revokedAt: r.revoked_at,
 });
 
-export const CONVERSATION_COLUMNS = 'id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq';
+export const DEVICE_COLUMNS = 'id, user_id, token_hash, created_at, last_used_at';
+export interface DeviceRow {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number;
+}
+export const toDevice = (r: DeviceRow): DeviceRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  tokenHash: r.token_hash,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+});
+
+export const CONVERSATION_COLUMNS =
+  'id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history';
 export interface ConversationRow {
   id: string;
   kind: string;
@@ -65,6 +83,7 @@ export interface ConversationRow {
   created_at: number;
   last_activity_at: number;
   last_seq: number;
+  history: string;
 }
 export const toConversation = (r: ConversationRow): ConversationRecord => ({
   id: r.id,
@@ -75,9 +94,11 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   createdAt: r.created_at,
   lastActivityAt: r.last_activity_at,
   lastSeq: r.last_seq,
+  history: r.history as HistoryVisibility,
 });
 
-export const MEMBER_COLUMNS = 'conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active';
+export const MEMBER_COLUMNS =
+  'conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active, visible_from_seq, removed';
 export interface MemberRow {
   conversation_id: string;
   user_id: string;
@@ -86,6 +107,8 @@ export interface MemberRow {
   read_seq: number;
   joined_at: number;
   active: boolean | number;
+  visible_from_seq: number;
+  removed: boolean | number;
 }
 export const toMember = (r: MemberRow): MemberRecord => ({
   conversationId: r.conversation_id,
@@ -95,10 +118,12 @@ export const toMember = (r: MemberRow): MemberRecord => ({
   readSeq: r.read_seq,
   joinedAt: r.joined_at,
   active: r.active === true || r.active === 1,
+  visibleFromSeq: r.visible_from_seq,
+  removed: r.removed === true || r.removed === 1,
 });
 
 export const MESSAGE_COLUMNS =
-  'id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at';
+  'id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at, event_positions';
 export interface MessageRow {
   id: string;
   conversation_id: string;
@@ -110,7 +135,11 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  event_positions: string;
 }
+/** "12,57" ↔ [12, 57]: the positions of the events that carry a message. */
+export const positionsToText = (positions: readonly number[]) => positions.join(',');
+const positionsFromText = (text: string): number[] => (text ? text.split(',').map(Number) : []);
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
   conversationId: r.conversation_id,
@@ -122,6 +151,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
+  eventPositions: positionsFromText(r.event_positions),
 });
 
 export const EVENT_COLUMNS = 'pos, conversation_id, user_id, type, payload, created_at';

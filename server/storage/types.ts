@@ -1,4 +1,4 @@
-import type { ConversationKind, MemberRole } from '../../protocol/views.ts';
+import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 
 /**
  * What the database holds, as the services see it. Times are milliseconds since the epoch; the
@@ -26,6 +26,15 @@ export interface SessionRecord {
   revokedAt: number | null;
 }
 
+/** A browser or app where a person signed in: its cookie's token is stored as a SHA-256 only. */
+export interface DeviceRecord {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
 export interface ConversationRecord {
   id: string;
   kind: ConversationKind;
@@ -36,6 +45,8 @@ export interface ConversationRecord {
   createdAt: number;
   lastActivityAt: number;
   lastSeq: number;
+  /** What members see of the messages sent before they joined: from their joining on, or everything. */
+  history: HistoryVisibility;
 }
 
 export interface MemberRecord {
@@ -47,6 +58,10 @@ export interface MemberRecord {
   joinedAt: number;
   /** false once the person left or was removed; the row stays so that "not_member" can be told apart. */
   active: boolean;
+  /** The conversation's last seq when they (last) joined: under history 'joined' they see what follows. */
+  visibleFromSeq: number;
+  /** An admin removed them (not active): only an admin may add them back. */
+  removed: boolean;
 }
 
 export interface MessageRecord {
@@ -60,6 +75,11 @@ export interface MessageRecord {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  /**
+   * Positions of the log events that carry this message (its created, edited and deleted events), so
+   * that an edit or a deletion can rewrite every earlier copy of its text.
+   */
+  eventPositions: number[];
 }
 
 /** One entry of the event log. Exactly one of conversationId / userId says who may see it. */
@@ -86,10 +106,16 @@ export interface Reads {
   userById(id: string): Promise<UserRecord | null>;
   usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
   userByUsername(username: string): Promise<UserRecord | null>;
-  /** Username prefix or display-name substring, case-insensitive; ordered by username. */
-  searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]>;
+  /**
+   * People a viewer may find: anyone by their exact username; the people they share or shared a
+   * conversation with also by username prefix or display-name substring (case- and accent-insensitive).
+   * The viewer excluded; the exact match first, then by username.
+   */
+  searchUsers(query: string, limit: number, viewerId: string): Promise<UserRecord[]>;
 
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  sessionById(id: string): Promise<SessionRecord | null>;
+  deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
   sessionsOfUser(userId: string): Promise<SessionRecord[]>;
 
   conversationById(id: string): Promise<ConversationRecord | null>;
@@ -107,6 +133,10 @@ export interface Reads {
   messagesBefore(conversationId: string, before: number | null, limit: number): Promise<MessageRecord[]>;
   /** Messages of others after the watermark, not deleted. */
   unreadCount(conversationId: string, userId: string, afterSeq: number): Promise<number>;
+  /** The messages that reply to (quote) a message. */
+  messagesReplyingTo(messageId: string): Promise<MessageRecord[]>;
+  /** The events at these positions that are still in the log, in pos order. */
+  eventsAt(positions: readonly number[]): Promise<EventRecord[]>;
 }
 
 export interface Reader extends Reads {
@@ -116,12 +146,21 @@ export interface Reader extends Reads {
    */
   conversationList(userId: string): Promise<{ cursor: number; items: ConversationListItem[] }>;
   /**
-   * Events after `cursor` that `userId` may see: those of conversations during the periods they were a
-   * member, and those addressed to them. In order of pos, at most `limit`.
+   * A page of the events `userId` may see after `cursor`, up to `head`: those of conversations during the
+   * periods they were a member, and those addressed to them; in order of pos, at most `limit`. `through`:
+   * the page is complete up to there (the next page starts after it). A page costs what it returns, not
+   * what lies behind the cursor (events-page.ts).
    */
-  eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]>;
+  eventsFor(
+    userId: string,
+    cursor: number,
+    limit: number,
+    head: number,
+  ): Promise<{ events: EventRecord[]; through: number }>;
   /** The highest pos in the log (0 when empty). */
   headPosition(): Promise<number>;
+  /** The highest pos retention has deleted (0 when none): events at or below it are gone. */
+  logFloor(): Promise<number>;
 }
 
 export interface NewEvent {
@@ -174,24 +213,41 @@ export interface Tx extends Reads, TxBatching {
   insertSession(session: SessionRecord): Promise<void>;
   touchSession(sessionId: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   revokeSession(sessionId: string, revokedAt: number): Promise<void>;
+  insertDevice(device: DeviceRecord): Promise<void>;
+  touchDevice(deviceId: string, lastUsedAt: number): Promise<void>;
 
   insertConversation(conversation: ConversationRecord): Promise<void>;
   updateConversationTitle(conversationId: string, title: string): Promise<void>;
+  setConversationHistory(conversationId: string, history: HistoryVisibility): Promise<void>;
   /** Moves last_seq and last_activity_at forward after a message (never back). */
   bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number): Promise<void>;
 
   /** Inserts or re-activates a member (watermarks reset to the given ones). */
   upsertMember(member: MemberRecord): Promise<void>;
-  deactivateMember(conversationId: string, userId: string): Promise<void>;
+  /** Ends a membership; `removed` when an admin removed them (rather than they left). */
+  deactivateMember(conversationId: string, userId: string, removed: boolean): Promise<void>;
   setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void>;
   /** Moves watermarks forward only (never back). */
   advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number): Promise<void>;
 
   insertMessage(message: MessageRecord): Promise<void>;
-  updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null): Promise<void>;
+  updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ): Promise<void>;
 
   /** Appends to the log and answers the event's pos. */
   appendEvent(event: NewEvent): Promise<number>;
+  /** Replaces the payload of an event still in the log (erasing what an edit or deletion took back). */
+  rewriteEvent(pos: number, payload: string): Promise<void>;
+  /**
+   * Retention: deletes the oldest events created before `createdBefore`, at most `maxRows` of them, with
+   * the membership periods that ended among them, and raises the floor. Answers how many it deleted.
+   */
+  trimLog(createdBefore: number, maxRows: number): Promise<number>;
   /** Opens a membership period at `fromPos` (inclusive). */
   openPeriod(conversationId: string, userId: string, fromPos: number): Promise<void>;
   /** Closes the open membership period at `toPos` (inclusive). */
@@ -222,8 +278,11 @@ export const txWrites = [
   'insertSession',
   'touchSession',
   'revokeSession',
+  'insertDevice',
+  'touchDevice',
   'insertConversation',
   'updateConversationTitle',
+  'setConversationHistory',
   'bumpConversation',
   'upsertMember',
   'deactivateMember',
@@ -232,6 +291,8 @@ export const txWrites = [
   'insertMessage',
   'updateMessage',
   'appendEvent',
+  'rewriteEvent',
+  'trimLog',
   'openPeriod',
   'closePeriod',
 ] as const satisfies readonly Exclude<keyof Tx, keyof Reads | keyof TxBatching>[];

@@ -4,8 +4,8 @@
  * wait for the DOM with short explicit timeouts, and full-page screenshots of every open page when a test
  * fails (`test-results/e2e/<test>-<person>.png`).
  *
- * Skipped, with one line, when COMPTOIR_SKIP_BROWSER is set or Chromium is missing (outside CI); under
- * CI=true a missing Chromium fails the file.
+ * Skipped, with one line, when COMPTOIR_SKIP_BROWSER is set or Chromium is missing — outside CI only:
+ * under CI=true nothing is skipped (a missing Chromium, or COMPTOIR_SKIP_BROWSER, fails the file).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,14 +34,16 @@ export const WAIT_MS = 5000;
 export const RECONNECT_MS = 10_000;
 
 /** Why the browser tests of this file are skipped, or false to run them. Throws under CI=true without Chromium. */
-function browserSkip(): string | false {
-  const asked = process.env.COMPTOIR_SKIP_BROWSER;
+export function browserSkip(env: NodeJS.ProcessEnv = process.env, chromium = CHROMIUM_PATH): string | false {
+  const ci = env.CI === 'true';
+  const asked = env.COMPTOIR_SKIP_BROWSER;
+  if (asked && ci) throw new Error(`COMPTOIR_SKIP_BROWSER is set (${asked}) but nothing is skipped under CI=true`);
   if (asked) return `browser tests skipped: ${asked}`;
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    if (process.env.CI === 'true') {
-      throw new Error(`Chromium is required under CI=true but was not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+  if (!fs.existsSync(chromium)) {
+    if (ci) {
+      throw new Error(`Chromium is required under CI=true but was not found at ${chromium} (set CHROMIUM_PATH)`);
     }
-    return `Chromium not found at ${CHROMIUM_PATH} (install Debian chromium or set CHROMIUM_PATH): browser tests skipped`;
+    return `Chromium not found at ${chromium} (install Debian chromium or set CHROMIUM_PATH): browser tests skipped`;
   }
   return false;
 }
@@ -70,7 +72,7 @@ export interface SuiteTestOptions {
  * Registers the file's browser and server (before/after hooks) and returns `test`, which runs its body with
  * a fresh Scene, screenshots every page when the body throws, and closes the scene's contexts after.
  */
-export function e2eSuite(): {
+export function e2eSuite(options: { env?: Record<string, string> } = {}): {
   test: (name: string, fn: (s: Scene) => Promise<void>, opts?: SuiteTestOptions) => void;
   env: () => Env;
 } {
@@ -85,7 +87,7 @@ export function e2eSuite(): {
       }
       const [browser, server] = await Promise.all([
         chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS }),
-        startServer({ WEB_DIST, RATE_SIGNUPS_PER_HOUR: '1000' }),
+        startServer({ WEB_DIST, RATE_SIGNUPS_PER_HOUR: '1000', ...options.env }),
       ]);
       env = { browser, server };
     });

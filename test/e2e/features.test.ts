@@ -185,6 +185,17 @@ test('a group: create with two others, "seen by", rename, remove a member', asyn
     );
   }
 
+  // The history setting: new members see what follows their joining until an admin opens it; Ben, who is
+  // not an admin, sees the switch follow live but cannot turn it.
+  const history = panel.getByTestId('group-history');
+  assert.equal(await history.isChecked(), false);
+  await ben.page.getByTestId('group-settings-button').click();
+  const benHistory = ben.page.getByTestId('group-panel').getByTestId('group-history');
+  assert.equal(await benHistory.isDisabled(), true);
+  await history.check();
+  await eventually(async () => assert.equal(await benHistory.isChecked(), true));
+  await ben.page.getByTestId('group-panel').getByRole('button', { name: 'Close' }).click();
+
   // Ana removes Cleo: gone from the members; Cleo's list loses the group and her thread turns read-only.
   assert.equal(await panel.getByTestId('member-item').count(), 3);
   await panel.locator(`[data-testid="member-item"][data-user-id="${cleo.id}"]`).getByTestId('remove-member').click();
@@ -319,6 +330,7 @@ test('message text: links are safe new-tab anchors, javascript: URLs and markup 
     assert.equal(await link.getAttribute('href'), 'https://example.com/guide?x=1&y=2');
     assert.equal(await link.textContent(), 'https://example.com/guide?x=1&y=2');
     assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('dir'), 'ltr', 'isolated from bidi controls around it');
     const rel = ((await link.getAttribute('rel')) ?? '').split(/\s+/);
     assert.ok(rel.includes('noopener'), `rel="${rel.join(' ')}" has noopener`);
     // The markup is shown as typed, not turned into elements.

@@ -8,10 +8,26 @@ export interface HttpAnswer<T = unknown> {
   headers: Headers;
 }
 
-/** An HTTP client with one cookie (the session), like one browser. */
+/** An HTTP client with its cookies (the session, the device), like one browser. */
 export class HttpClient {
-  cookie: string | null = null;
+  private readonly jar = new Map<string, string>();
   constructor(readonly baseUrl: string) {}
+
+  /** The Cookie header this client sends (null when it has none); setting it replaces every cookie. */
+  get cookie(): string | null {
+    return this.jar.size === 0 ? null : [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  set cookie(header: string | null) {
+    this.jar.clear();
+    for (const part of (header ?? '').split(';')) {
+      const at = part.indexOf('=');
+      if (at > 0) this.jar.set(part.slice(0, at).trim(), part.slice(at + 1).trim());
+    }
+  }
+  /** One cookie's value, e.g. `comptoir_session` (or `__Host-comptoir_session` under https). */
+  cookieValue(name: string): string | null {
+    return this.jar.get(name) ?? null;
+  }
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -27,10 +43,14 @@ export class HttpClient {
       h['content-type'] ??= 'application/json';
     }
     const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload ?? null });
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('comptoir_session='));
-    if (setCookie) {
-      const value = setCookie.split(';')[0] as string;
-      this.cookie = value === 'comptoir_session=' ? null : value;
+    for (const set of res.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = set.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      if (value === '' || expired) this.jar.delete(name);
+      else this.jar.set(name, value);
     }
     const text = await res.text();
     let parsed: unknown = text;
@@ -204,4 +224,19 @@ export class SocketClient {
   close() {
     this.ws.close();
   }
+}
+
+/**
+ * A barrier for "receives nothing": `from` sends a marker message in `conversationId`, and this resolves
+ * once `observer` (a member of it) has received it. Events reach a socket in pos order, so once the marker
+ * is there, every event committed before it that was meant for the observer has arrived too: a check
+ * made then cannot miss a late wrong delivery, on however loaded a machine.
+ */
+export async function barrier(from: SocketClient, conversationId: string, observer: SocketClient): Promise<void> {
+  const marker = `barrier ${Math.random().toString(36).slice(2, 12)}`;
+  await from.sendMessage(conversationId, marker);
+  await observer.next(
+    (f) => f.type === 'event' && f.event.type === 'message.created' && f.event.message.text === marker,
+    10_000,
+  );
 }

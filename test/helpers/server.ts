@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { build, type Comptoir } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
+import type { Logger } from '../../server/lib/logger.ts';
 import { createLogger } from '../../server/lib/logger.ts';
 import type { Storage } from '../../server/storage/types.ts';
 import { tempDir } from './tmp.ts';
@@ -16,11 +17,11 @@ export interface TestServer {
 
 /**
  * A real Comptoir on 127.0.0.1:<random port>, with its own SQLite database in a temporary directory
- * (or the storage given). Environment overrides tune limits for a test.
+ * (or the storage given). Environment overrides tune limits for a test; `logger` replaces the silent one.
  */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { storage?: Storage; dataDir?: string } = {},
+  options: { storage?: Storage; dataDir?: string; logger?: Logger } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? (tmp as { dir: string }).dir;
@@ -35,7 +36,7 @@ export async function startServer(
     ...env,
   });
   const comptoir = await build(config, {
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     ...(options.storage ? { storage: options.storage } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });

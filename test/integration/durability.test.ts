@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { MessageView } from '../../protocol/views.ts';
-import { backends } from '../helpers/backends.ts';
+import { type Backend, backends } from '../helpers/backends.ts';
 import { HttpClient, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -41,8 +43,16 @@ async function history(p: Person, conversationId: string): Promise<MessageView[]
   }
 }
 
-for (const backend of backends) {
-  describe(`durability (${backend.name})`, { timeout: 120_000 }, () => {
+const [sqlite, postgres] = backends as [Backend, Backend];
+const variants: { name: string; backend: Backend; extra: Record<string, string> }[] = [
+  { name: 'sqlite, synchronous=NORMAL', backend: sqlite, extra: {} },
+  // FULL: each batch waits for an fdatasync of the WAL on the thread pool (durability.ts) before its acks.
+  { name: 'sqlite, synchronous=FULL', backend: sqlite, extra: { SQLITE_SYNCHRONOUS: 'FULL' } },
+  { name: 'postgres', backend: postgres, extra: {} },
+];
+
+for (const { name, backend, extra } of variants) {
+  describe(`durability (${name})`, { timeout: 120_000 }, () => {
     const tmp = tempDir();
     let server: ServerProcess | null = null;
     let skip: string | false = false;
@@ -50,6 +60,7 @@ for (const backend of backends) {
     before(async () => {
       skip = await backend.skip();
       if (!skip) db = await backend.prepare();
+      db = { ...db, env: { ...db.env, ...extra } };
     });
     after(async () => {
       server?.child.kill('SIGKILL');
@@ -168,3 +179,71 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('a failed fsync (sqlite, synchronous=FULL)', { timeout: 120_000 }, () => {
+  const tmp = tempDir();
+  const flag = path.join(tmp.dir, 'fail-fsync');
+  let server: ServerProcess | null = null;
+  after(async () => {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    tmp.cleanup();
+  });
+
+  it('stops the server without acknowledging; after a restart every acknowledged message is there, once', async () => {
+    const failing = { ...env(tmp.dir, { SQLITE_SYNCHRONOUS: 'FULL' }), COMPTOIR_TEST_FAIL_FSYNC_FLAG: flag };
+    server = await spawnServer(failing, [
+      '--import',
+      path.join(import.meta.dirname, '..', 'helpers', 'failing-fsync.mjs'),
+    ]);
+    const ana = await signUp(server.url);
+    const ben = await signUp(server.url);
+    const conv = await startDirect(ana, ben);
+    const sock = await SocketClient.live(server.wsUrl, ana);
+    const watcher = await SocketClient.live(server.wsUrl, ben);
+    const sent = new Map<string, string>();
+    const acked = new Map<string, string>();
+    sock.ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as ServerFrame;
+      if (f.type === 'ack' && f.ref && f.message) acked.set(f.ref, f.message.id);
+    });
+    let i = 0;
+    const send = () => {
+      const clientId = `fsync-${++i}-xxxxxxxx`;
+      sent.set(clientId, `message ${i}`);
+      sock.send({ type: 'send', ref: clientId, conversationId: conv.id, clientId, text: `message ${i}` });
+    };
+    while (acked.size < 200) {
+      for (let k = 0; k < 10; k++) send();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // The disk starts failing: the next batch's fsync answers EIO.
+    fs.writeFileSync(flag, '');
+    const ackedBefore = acked.size;
+    const deliveredBefore = watcher.events('message.created').length;
+    for (let k = 0; k < 50 && sock.ws.readyState === 1; k++) {
+      send();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const exit = await server.exited;
+    assert.equal(exit.code, 75, 'the server stopped itself');
+    assert.match(server.output(), /making a batch durable failed/);
+    assert.ok(acked.size - ackedBefore <= 10 * 2, 'at most the batches already durable were acknowledged');
+    // Nothing that was not acknowledged reached anyone.
+    const delivered = watcher.events('message.created').length;
+    assert.ok(delivered <= acked.size, `${delivered} delivered, ${acked.size} acknowledged`);
+    assert.ok(delivered >= deliveredBefore);
+
+    fs.rmSync(flag);
+    server = await spawnServer(env(tmp.dir, { SQLITE_SYNCHRONOUS: 'FULL' }));
+    const anaAgain = await signIn(server.url, ana);
+    const stored = new Map((await history(anaAgain, conv.id)).map((m) => [m.clientId, m.id]));
+    for (const [clientId, id] of acked) assert.equal(stored.get(clientId), id, `acknowledged ${clientId} is there`);
+    // The client resends what was never acknowledged, with the same client ids: each is stored once.
+    const again = await SocketClient.live(server.wsUrl, anaAgain);
+    for (const [clientId, text] of sent) if (!acked.has(clientId)) await again.sendMessage(conv.id, text, clientId);
+    const final = await history(anaAgain, conv.id);
+    assert.equal(final.length, sent.size, 'every message exactly once');
+    again.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { positionsToText } from '../rows.ts';
 import type { MessageRecord, NewEvent } from '../types.ts';
 import { DeferredWriteError } from '../types.ts';
 import type { Sql } from './sql.ts';
@@ -13,21 +14,22 @@ import type { Sql } from './sql.ts';
  */
 const FLUSH = `
   WITH new_messages AS (
-    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
+    INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at,
+                          deleted_at, event_positions)
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                         $8::bigint[], $9::bigint[], $10::bigint[])
+                         $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
   ), new_events AS (
     INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at)
-    SELECT * FROM unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bigint[])
+    SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])
   ), bumps AS (
     UPDATE conversations c
        SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
-      FROM unnest($17::text[], $18::bigint[], $19::bigint[]) AS u(id, last_seq, at)
+      FROM unnest($18::text[], $19::bigint[], $20::bigint[]) AS u(id, last_seq, at)
      WHERE c.id = u.id
   )
   UPDATE members m
      SET delivered_seq = GREATEST(m.delivered_seq, u.delivered), read_seq = GREATEST(m.read_seq, u.read)
-    FROM unnest($20::text[], $21::text[], $22::bigint[], $23::bigint[]) AS u(conversation_id, user_id, delivered, read)
+    FROM unnest($21::text[], $22::text[], $23::bigint[], $24::bigint[]) AS u(conversation_id, user_id, delivered, read)
    WHERE m.conversation_id = u.conversation_id AND m.user_id = u.user_id`;
 
 export interface Bump {
@@ -106,6 +108,7 @@ export class PendingWrites {
         messages.map((m) => m.createdAt),
         messages.map((m) => m.editedAt),
         messages.map((m) => m.deletedAt),
+        messages.map((m) => positionsToText(m.eventPositions)),
         events.map((e) => e.pos),
         events.map((e) => e.conversationId),
         events.map((e) => e.userId),

@@ -2,6 +2,10 @@ import { escapeLike, fold } from '../../lib/text.ts';
 import {
   CONVERSATION_COLUMNS,
   type ConversationRow,
+  DEVICE_COLUMNS,
+  type DeviceRow,
+  EVENT_COLUMNS,
+  type EventRow,
   MEMBER_COLUMNS,
   MESSAGE_COLUMNS,
   type MemberRow,
@@ -9,6 +13,8 @@ import {
   SESSION_COLUMNS,
   type SessionRow,
   toConversation,
+  toDevice,
+  toEvent,
   toMember,
   toMessage,
   toSession,
@@ -51,21 +57,26 @@ export class PgReads implements Reads {
     return r ? toUser(r) : null;
   }
   /**
-   * Username prefix OR folded display-name substring; the exact username first, then username-prefix
-   * matches, then by username. Usernames are lower case (protocol/limits.ts), so LIKE being case-sensitive
-   * here (SQLite's is not, for ASCII) changes nothing.
+   * The exact username, or — among the people the viewer shares (or shared) a conversation with — a
+   * username prefix or folded display-name substring; the exact username first, then username-prefix
+   * matches, then by username. Usernames are lower case (protocol/limits.ts), so LIKE being
+   * case-sensitive here (SQLite's is not, for ASCII) changes nothing.
    */
-  async searchUsers(query: string, limit: number, excludeUserId: string): Promise<UserRecord[]> {
+  async searchUsers(query: string, limit: number, viewerId: string): Promise<UserRecord[]> {
     const q = fold(query);
-    if (hasNul(q)) return [];
+    if (hasNul(q) || hasNul(viewerId)) return [];
     const prefix = `${escapeLike(q)}%`;
     const contains = `%${escapeLike(q)}%`;
     const rows = await this.sql.all<UserRow>(
       `${USER}
-        WHERE id <> $1 AND (username LIKE $2 ESCAPE '\\' OR display_name_folded LIKE $3 ESCAPE '\\')
+        WHERE id <> $1 AND (
+          username = $4
+          OR ((username LIKE $2 ESCAPE '\\' OR display_name_folded LIKE $3 ESCAPE '\\')
+              AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
+                          WHERE me.user_id = $1)))
         ORDER BY (username = $4) DESC, (username LIKE $2 ESCAPE '\\') DESC, username COLLATE "C"
         LIMIT $5`,
-      excludeUserId,
+      viewerId,
       prefix,
       contains,
       q,
@@ -78,6 +89,16 @@ export class PgReads implements Reads {
     if (hasNul(tokenHash)) return null;
     const r = await this.sql.one<SessionRow>(`${SESSION} WHERE token_hash = $1`, tokenHash);
     return r ? toSession(r) : null;
+  }
+  async sessionById(id: string) {
+    if (hasNul(id)) return null;
+    const r = await this.sql.one<SessionRow>(`${SESSION} WHERE id = $1`, id);
+    return r ? toSession(r) : null;
+  }
+  async deviceByTokenHash(tokenHash: string) {
+    if (hasNul(tokenHash)) return null;
+    const r = await this.sql.one<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = $1`, tokenHash);
+    return r ? toDevice(r) : null;
   }
   async sessionsOfUser(userId: string): Promise<SessionRecord[]> {
     if (hasNul(userId)) return [];
@@ -154,6 +175,19 @@ export class PgReads implements Reads {
             limit,
           );
     return rows.reverse().map(toMessage);
+  }
+  async messagesReplyingTo(messageId: string) {
+    if (hasNul(messageId)) return [];
+    const rows = await this.sql.all<MessageRow>(`${MESSAGE} WHERE reply_to_id = $1 ORDER BY seq`, messageId);
+    return rows.map(toMessage);
+  }
+  async eventsAt(positions: readonly number[]) {
+    if (positions.length === 0) return [];
+    const rows = await this.sql.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE pos = ANY($1::bigint[]) ORDER BY pos`,
+      positions,
+    );
+    return rows.map(toEvent);
   }
   async unreadCount(conversationId: string, userId: string, afterSeq: number) {
     if (hasNul(conversationId)) return 0;

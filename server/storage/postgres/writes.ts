@@ -1,8 +1,17 @@
-import type { MemberRole } from '../../../protocol/views.ts';
+import type { HistoryVisibility, MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
-import { MEMBER_COLUMNS, MESSAGE_COLUMNS, type MemberRow, type MessageRow, toMember, toMessage } from '../rows.ts';
+import {
+  MEMBER_COLUMNS,
+  MESSAGE_COLUMNS,
+  type MemberRow,
+  type MessageRow,
+  positionsToText,
+  toMember,
+  toMessage,
+} from '../rows.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   MemberRecord,
   MessageRecord,
   NewEvent,
@@ -117,6 +126,14 @@ export class PgTx extends PgReads implements Tx {
     await this.flush();
     return super.unreadCount(conversationId, userId, afterSeq);
   }
+  override async messagesReplyingTo(messageId: string) {
+    await this.flush();
+    return super.messagesReplyingTo(messageId);
+  }
+  override async eventsAt(positions: readonly number[]) {
+    await this.flush();
+    return super.eventsAt(positions);
+  }
   override async conversationById(id: string) {
     return this.bumped(await super.conversationById(id));
   }
@@ -220,11 +237,27 @@ export class PgTx extends PgReads implements Tx {
     );
   }
 
+  async insertDevice(d: DeviceRecord) {
+    await this.flush();
+    await this.sql.run(
+      'INSERT INTO devices (id, user_id, token_hash, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5)',
+      d.id,
+      d.userId,
+      d.tokenHash,
+      d.createdAt,
+      d.lastUsedAt,
+    );
+  }
+  async touchDevice(deviceId: string, lastUsedAt: number) {
+    await this.flush();
+    await this.sql.run('UPDATE devices SET last_used_at = $1 WHERE id = $2', lastUsedAt, deviceId);
+  }
+
   async insertConversation(c: ConversationRecord) {
     await this.flush();
     await this.sql.run(
-      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       c.id,
       c.kind,
       c.title,
@@ -233,7 +266,12 @@ export class PgTx extends PgReads implements Tx {
       c.createdAt,
       c.lastActivityAt,
       c.lastSeq,
+      c.history,
     );
+  }
+  async setConversationHistory(conversationId: string, history: HistoryVisibility) {
+    await this.flush();
+    await this.sql.run('UPDATE conversations SET history = $1 WHERE id = $2', history, conversationId);
   }
   async updateConversationTitle(conversationId: string, title: string) {
     await this.flush();
@@ -247,11 +285,13 @@ export class PgTx extends PgReads implements Tx {
   async upsertMember(m: MemberRecord) {
     await this.flush();
     await this.sql.run(
-      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active,
+         visible_from_seq, removed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = EXCLUDED.role,
          delivered_seq = EXCLUDED.delivered_seq, read_seq = EXCLUDED.read_seq,
-         joined_at = EXCLUDED.joined_at, active = EXCLUDED.active`,
+         joined_at = EXCLUDED.joined_at, active = EXCLUDED.active,
+         visible_from_seq = EXCLUDED.visible_from_seq, removed = EXCLUDED.removed`,
       m.conversationId,
       m.userId,
       m.role,
@@ -259,13 +299,16 @@ export class PgTx extends PgReads implements Tx {
       m.readSeq,
       m.joinedAt,
       m.active,
+      m.visibleFromSeq,
+      m.removed,
     );
     this.forget();
   }
-  async deactivateMember(conversationId: string, userId: string) {
+  async deactivateMember(conversationId: string, userId: string, removed: boolean) {
     await this.flush();
     await this.sql.run(
-      'UPDATE members SET active = FALSE WHERE conversation_id = $1 AND user_id = $2',
+      'UPDATE members SET active = FALSE, removed = $1 WHERE conversation_id = $2 AND user_id = $3',
+      removed,
       conversationId,
       userId,
     );
@@ -297,13 +340,20 @@ export class PgTx extends PgReads implements Tx {
     this.pending.messagesById.set(row.id, row);
     if (row.clientId !== null) this.byClientId.set(clientKey(row.senderId, row.clientId), row);
   }
-  async updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null) {
+  async updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ) {
     await this.flush();
     await this.sql.run(
-      'UPDATE messages SET text = $1, edited_at = $2, deleted_at = $3 WHERE id = $4',
+      'UPDATE messages SET text = $1, edited_at = $2, deleted_at = $3, event_positions = $4 WHERE id = $5',
       text,
       editedAt,
       deletedAt,
+      positionsToText(eventPositions),
       id,
     );
     this.forget();
@@ -319,6 +369,34 @@ export class PgTx extends PgReads implements Tx {
     const pos = await this.positions.next();
     this.pending.events.push({ ...e, pos });
     return pos;
+  }
+  async rewriteEvent(pos: number, payload: string) {
+    await this.flush();
+    await this.sql.run('UPDATE events SET payload = $1 WHERE pos = $2', payload, pos);
+  }
+  async trimLog(createdBefore: number, maxRows: number) {
+    await this.flush();
+    const floor = (await this.sql.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1'))?.floor ?? 0;
+    // Positions grow with time: the oldest events are the first ones after the floor. Delete the run of
+    // them older than the cutoff (up to the first newer one, should the clock ever have stepped back) —
+    // never the newest event of all (the log's head, which clients compare their cursor with).
+    const upTo = (
+      await this.sql.one<{ pos: number | null }>(
+        `WITH oldest AS (SELECT pos, created_at FROM events WHERE pos > $1 AND pos < (SELECT max(pos) FROM events)
+                          ORDER BY pos LIMIT $2)
+         SELECT max(pos) AS pos FROM oldest
+          WHERE created_at < $3
+            AND pos < coalesce((SELECT min(pos) FROM oldest WHERE created_at >= $3), 9223372036854775807)`,
+        floor,
+        maxRows,
+        createdBefore,
+      )
+    )?.pos;
+    if (upTo === null || upTo === undefined) return 0;
+    const deleted = await this.sql.run('DELETE FROM events WHERE pos > $1 AND pos <= $2', floor, upTo);
+    await this.sql.run('DELETE FROM member_periods WHERE to_pos IS NOT NULL AND to_pos <= $1', upTo);
+    await this.sql.run('UPDATE log_state SET floor = $1 WHERE id = 1', upTo);
+    return deleted;
   }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     await this.flush();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { pageOfEvents } from '../events-page.ts';
 import { loadMigrations } from '../migrations.ts';
 import { type EventRow, toEvent } from '../rows.ts';
 import type { ConversationListItem, EventRecord, Reader, Storage, Tx } from '../types.ts';
@@ -39,10 +40,12 @@ class SqliteReader extends SqliteReads implements Reader {
         if (!conversation) continue;
         const members = this.membersOfSync(id);
         const me = members.find((m) => m.userId === userId);
+        // Under history 'joined', a newcomer sees no message from before their joining, not even as a preview.
+        const visible = conversation.history === 'full' || (me && conversation.lastSeq > me.visibleFromSeq);
         items.push({
           conversation,
           members,
-          lastMessage: this.lastMessageSync(id, conversation.lastSeq),
+          lastMessage: visible ? this.lastMessageSync(id, conversation.lastSeq) : null,
           unread: me ? this.unreadCountSync(id, userId, me.readSeq) : 0,
         });
       }
@@ -51,22 +54,44 @@ class SqliteReader extends SqliteReads implements Reader {
     })();
   }
 
-  async eventsFor(userId: string, cursor: number, limit: number): Promise<EventRecord[]> {
+  eventsFor(userId: string, cursor: number, limit: number, head: number) {
+    return pageOfEvents(this, userId, cursor, limit, head);
+  }
+
+  /** One index seek per membership period (and one for the person's own events). */
+  async nextVisiblePos(userId: string, after: number): Promise<number | null> {
+    const r = this.s.one<{ pos: number | null }>(
+      `SELECT min(n) AS pos FROM (
+         SELECT (SELECT e.pos FROM events e
+                  WHERE e.conversation_id = p.conversation_id AND e.pos > max(@after, p.from_pos - 1)
+                    AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+                  ORDER BY e.pos LIMIT 1) AS n
+           FROM member_periods p WHERE p.user_id = @userId AND (p.to_pos IS NULL OR p.to_pos > @after)
+         UNION ALL
+         SELECT (SELECT pos FROM events WHERE user_id = @userId AND pos > @after ORDER BY pos LIMIT 1))`,
+      { after, userId },
+    );
+    return r?.pos ?? null;
+  }
+
+  async eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
     return this.s
       .all<EventRow>(
         `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
            FROM member_periods p JOIN events e ON e.conversation_id = p.conversation_id
-          WHERE p.user_id = ? AND e.pos > ? AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+          WHERE p.user_id = @userId AND (p.to_pos IS NULL OR p.to_pos > @after) AND p.from_pos <= @upTo
+            AND e.pos > @after AND e.pos <= @upTo AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
          UNION ALL
-         SELECT pos, conversation_id, user_id, type, payload, created_at FROM events WHERE user_id = ? AND pos > ?
-         ORDER BY 1 LIMIT ?`,
-        userId,
-        cursor,
-        userId,
-        cursor,
-        limit,
+         SELECT pos, conversation_id, user_id, type, payload, created_at FROM events
+          WHERE user_id = @userId AND pos > @after AND pos <= @upTo
+         ORDER BY 1 LIMIT @limit`,
+        { userId, after, upTo, limit },
       )
       .map(toEvent);
+  }
+
+  async logFloor() {
+    return this.s.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1')?.floor ?? 0;
   }
 
   headSync(): number {
@@ -97,6 +122,9 @@ export class SqliteStorage implements Storage {
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma(`wal_autocheckpoint = ${memory ? 1000 : 0}`);
     this.writer.pragma('foreign_keys = ON');
+    // Freed space is overwritten with zeros: an edited or deleted message's old text does not linger in
+    // the database file's pages (docs/SECURITY.md, "What deletion erases").
+    this.writer.pragma('secure_delete = ON');
     this.writer.pragma('temp_store = MEMORY');
     // Never sleep in SQLite's busy handler on the event loop: a busy writer lock (the checkpointer
     // restarting the WAL, another process) makes transaction() retry a moment later instead.

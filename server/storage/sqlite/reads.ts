@@ -1,10 +1,19 @@
 import { escapeLike, fold } from '../../lib/text.ts';
 import {
+  CONVERSATION_COLUMNS,
   type ConversationRow,
+  DEVICE_COLUMNS,
+  type DeviceRow,
+  EVENT_COLUMNS,
+  type EventRow,
+  MEMBER_COLUMNS,
+  MESSAGE_COLUMNS,
   type MemberRow,
   type MessageRow,
   type SessionRow,
   toConversation,
+  toDevice,
+  toEvent,
   toMember,
   toMessage,
   toSession,
@@ -15,9 +24,9 @@ import type { ConversationRecord, MemberRecord, MessageRecord, Reads, SessionRec
 import { placeholders, type Statements } from './statements.ts';
 
 const USER = 'SELECT id, username, display_name, password_hash, created_at FROM users';
-const MESSAGE =
-  'SELECT id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at FROM messages';
-const MEMBER = 'SELECT conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active FROM members';
+const MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
+const MEMBER = `SELECT ${MEMBER_COLUMNS} FROM members`;
+const CONVERSATION = `SELECT ${CONVERSATION_COLUMNS} FROM conversations`;
 
 /**
  * The reads, synchronous underneath (better-sqlite3), shared by the reader connection and the writer's
@@ -44,20 +53,19 @@ export class SqliteReads implements Reads {
     const r = this.s.one<UserRow>(`${USER} WHERE username = ?`, username);
     return r ? toUser(r) : null;
   }
-  async searchUsers(query: string, limit: number, excludeUserId: string) {
+  async searchUsers(query: string, limit: number, viewerId: string) {
     const q = fold(query);
     const prefix = `${escapeLike(q)}%`;
     const contains = `%${escapeLike(q)}%`;
     return this.s
       .all<UserRow>(
-        `${USER} WHERE id <> ? AND (username LIKE ? ESCAPE '\\' OR display_name_folded LIKE ? ESCAPE '\\')
-         ORDER BY (username = ?) DESC, (username LIKE ? ESCAPE '\\') DESC, username LIMIT ?`,
-        excludeUserId,
-        prefix,
-        contains,
-        q,
-        prefix,
-        limit,
+        `${USER} WHERE id <> @viewer AND (
+           username = @exact
+           OR ((username LIKE @prefix ESCAPE '\\' OR display_name_folded LIKE @contains ESCAPE '\\')
+               AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
+                           WHERE me.user_id = @viewer)))
+         ORDER BY (username = @exact) DESC, (username LIKE @prefix ESCAPE '\\') DESC, username LIMIT @limit`,
+        { viewer: viewerId, exact: q, prefix, contains, limit },
       )
       .map(toUser);
   }
@@ -66,6 +74,14 @@ export class SqliteReads implements Reads {
     const r = this.s.one<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
     return r ? toSession(r) : null;
   }
+  async sessionById(id: string) {
+    const r = this.s.one<SessionRow>('SELECT * FROM sessions WHERE id = ?', id);
+    return r ? toSession(r) : null;
+  }
+  async deviceByTokenHash(tokenHash: string) {
+    const r = this.s.one<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE token_hash = ?`, tokenHash);
+    return r ? toDevice(r) : null;
+  }
   async sessionsOfUser(userId: string): Promise<SessionRecord[]> {
     return this.s
       .all<SessionRow>('SELECT * FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC', userId)
@@ -73,14 +89,14 @@ export class SqliteReads implements Reads {
   }
 
   conversationByIdSync(id: string): ConversationRecord | null {
-    const r = this.s.one<ConversationRow>('SELECT * FROM conversations WHERE id = ?', id);
+    const r = this.s.one<ConversationRow>(`${CONVERSATION} WHERE id = ?`, id);
     return r ? toConversation(r) : null;
   }
   async conversationById(id: string) {
     return this.conversationByIdSync(id);
   }
   async conversationByDirectKey(directKey: string) {
-    const r = this.s.one<ConversationRow>('SELECT * FROM conversations WHERE direct_key = ?', directKey);
+    const r = this.s.one<ConversationRow>(`${CONVERSATION} WHERE direct_key = ?`, directKey);
     return r ? toConversation(r) : null;
   }
   membersOfSync(conversationId: string): MemberRecord[] {
@@ -152,5 +168,17 @@ export class SqliteReads implements Reads {
   }
   async unreadCount(conversationId: string, userId: string, afterSeq: number) {
     return this.unreadCountSync(conversationId, userId, afterSeq);
+  }
+  async messagesReplyingTo(messageId: string) {
+    return this.s.all<MessageRow>(`${MESSAGE} WHERE reply_to_id = ? ORDER BY seq`, messageId).map(toMessage);
+  }
+  async eventsAt(positions: readonly number[]) {
+    if (positions.length === 0) return [];
+    return this.s
+      .all<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE pos IN (${placeholders(positions.length)}) ORDER BY pos`,
+        ...positions,
+      )
+      .map(toEvent);
   }
 }

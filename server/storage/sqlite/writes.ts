@@ -1,7 +1,9 @@
-import type { MemberRole } from '../../../protocol/views.ts';
+import type { HistoryVisibility, MemberRole } from '../../../protocol/views.ts';
 import { fold } from '../../lib/text.ts';
+import { positionsToText } from '../rows.ts';
 import type {
   ConversationRecord,
+  DeviceRecord,
   MemberRecord,
   MessageRecord,
   NewEvent,
@@ -61,10 +63,24 @@ export class SqliteTx extends SqliteReads implements Tx {
     this.s.run('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', revokedAt, sessionId);
   }
 
+  async insertDevice(d: DeviceRecord) {
+    this.s.run(
+      'INSERT INTO devices (id, user_id, token_hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+      d.id,
+      d.userId,
+      d.tokenHash,
+      d.createdAt,
+      d.lastUsedAt,
+    );
+  }
+  async touchDevice(deviceId: string, lastUsedAt: number) {
+    this.s.run('UPDATE devices SET last_used_at = ? WHERE id = ?', lastUsedAt, deviceId);
+  }
+
   async insertConversation(c: ConversationRecord) {
     this.s.run(
-      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       c.id,
       c.kind,
       c.title,
@@ -73,7 +89,11 @@ export class SqliteTx extends SqliteReads implements Tx {
       c.createdAt,
       c.lastActivityAt,
       c.lastSeq,
+      c.history,
     );
+  }
+  async setConversationHistory(conversationId: string, history: HistoryVisibility) {
+    this.s.run('UPDATE conversations SET history = ? WHERE id = ?', history, conversationId);
   }
   async updateConversationTitle(conversationId: string, title: string) {
     this.s.run('UPDATE conversations SET title = ? WHERE id = ?', title, conversationId);
@@ -94,11 +114,13 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async upsertMember(m: MemberRecord) {
     this.s.run(
-      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active,
+         visible_from_seq, removed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role,
          delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq,
-         joined_at = excluded.joined_at, active = excluded.active`,
+         joined_at = excluded.joined_at, active = excluded.active,
+         visible_from_seq = excluded.visible_from_seq, removed = excluded.removed`,
       m.conversationId,
       m.userId,
       m.role,
@@ -106,10 +128,17 @@ export class SqliteTx extends SqliteReads implements Tx {
       m.readSeq,
       m.joinedAt,
       m.active ? 1 : 0,
+      m.visibleFromSeq,
+      m.removed ? 1 : 0,
     );
   }
-  async deactivateMember(conversationId: string, userId: string) {
-    this.s.run('UPDATE members SET active = 0 WHERE conversation_id = ? AND user_id = ?', conversationId, userId);
+  async deactivateMember(conversationId: string, userId: string, removed: boolean) {
+    this.s.run(
+      'UPDATE members SET active = 0, removed = ? WHERE conversation_id = ? AND user_id = ?',
+      removed ? 1 : 0,
+      conversationId,
+      userId,
+    );
   }
   async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
     this.s.run('UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?', role, conversationId, userId);
@@ -183,8 +212,9 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async insertMessage(m: MessageRecord) {
     this.s.run(
-      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at,
+         deleted_at, event_positions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.conversationId,
       m.seq,
@@ -195,14 +225,22 @@ export class SqliteTx extends SqliteReads implements Tx {
       m.createdAt,
       m.editedAt,
       m.deletedAt,
+      positionsToText(m.eventPositions),
     );
   }
-  async updateMessage(id: string, text: string | null, editedAt: number | null, deletedAt: number | null) {
+  async updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ) {
     this.s.run(
-      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ? WHERE id = ?',
+      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ? WHERE id = ?',
       text,
       editedAt,
       deletedAt,
+      positionsToText(eventPositions),
       id,
     );
   }
@@ -217,6 +255,32 @@ export class SqliteTx extends SqliteReads implements Tx {
       e.createdAt,
     );
     return Number(r.lastInsertRowid);
+  }
+  async rewriteEvent(pos: number, payload: string) {
+    this.s.run('UPDATE events SET payload = ? WHERE pos = ?', payload, pos);
+  }
+  async trimLog(createdBefore: number, maxRows: number) {
+    const floor = this.s.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1')?.floor ?? 0;
+    // Positions grow with time: the oldest events are the first ones after the floor. Delete the run of
+    // them older than the cutoff (up to the first newer one, should the clock ever have stepped back) —
+    // never the newest event of all, so that positions never start again from a lower number.
+    const window = `SELECT pos, created_at FROM events WHERE pos > ? AND pos < (SELECT max(pos) FROM events)
+                     ORDER BY pos LIMIT ?`;
+    const upTo = this.s.one<{ pos: number | null }>(
+      `SELECT max(pos) AS pos FROM (${window})
+        WHERE created_at < ? AND pos < coalesce((SELECT min(pos) FROM (${window}) WHERE created_at >= ?), 9e18)`,
+      floor,
+      maxRows,
+      createdBefore,
+      floor,
+      maxRows,
+      createdBefore,
+    )?.pos;
+    if (upTo === null || upTo === undefined) return 0;
+    const deleted = this.s.run('DELETE FROM events WHERE pos > ? AND pos <= ?', floor, upTo).changes;
+    this.s.run('DELETE FROM member_periods WHERE to_pos IS NOT NULL AND to_pos <= ?', upTo);
+    this.s.run('UPDATE log_state SET floor = ? WHERE id = 1', upTo);
+    return deleted;
   }
   async openPeriod(conversationId: string, userId: string, fromPos: number) {
     this.s.run(

@@ -1,6 +1,7 @@
 import type {
   ConversationResponse,
   ConversationsResponse,
+  InstanceResponse,
   MeResponse,
   MessageResponse,
   MessagesResponse,
@@ -8,7 +9,7 @@ import type {
   UsersResponse,
 } from '../../../protocol/api.ts';
 import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
-import type { SelfView } from '../../../protocol/views.ts';
+import type { HistoryVisibility, SelfView } from '../../../protocol/views.ts';
 
 /** A failed request: an error id from the catalogue, `network` when the server could not be reached. */
 export class ApiError extends Error {
@@ -68,6 +69,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
 const enc = encodeURIComponent;
 
 export const api = {
+  instance: () => request<InstanceResponse>('GET', '/api/instance', undefined, { quiet401: true }),
   signUp: (body: { username: string; password: string; displayName?: string }) =>
     request<{ user: SelfView }>('POST', '/api/auth/signup', body, { quiet401: true }),
   signIn: (body: { username: string; password: string }) =>
@@ -83,8 +85,8 @@ export const api = {
   createGroup: (title: string, memberIds: string[]) =>
     request<ConversationResponse>('POST', '/api/conversations/group', { title, memberIds }),
   conversation: (id: string) => request<ConversationResponse>('GET', `/api/conversations/${enc(id)}`),
-  renameGroup: (id: string, title: string) =>
-    request<ConversationResponse>('PATCH', `/api/conversations/${enc(id)}`, { title }),
+  updateGroup: (id: string, change: { title?: string; history?: HistoryVisibility }) =>
+    request<ConversationResponse>('PATCH', `/api/conversations/${enc(id)}`, change),
   addMembers: (id: string, userIds: string[]) =>
     request<ConversationResponse>('POST', `/api/conversations/${enc(id)}/members`, { userIds }),
   removeMember: (id: string, userId: string) =>

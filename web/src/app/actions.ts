@@ -1,4 +1,4 @@
-import type { UserView } from '../../../protocol/views.ts';
+import type { HistoryVisibility, UserView } from '../../../protocol/views.ts';
 import { api } from '../api/http.ts';
 import { applyEvent, applyMessageChange, applyUser, upsertConversation } from '../state/apply.ts';
 import { store } from '../state/store.ts';
@@ -18,8 +18,11 @@ export async function createGroup(title: string, memberIds: string[]): Promise<v
   navigate(conversation.id);
 }
 
-export async function renameGroup(conversationId: string, title: string): Promise<void> {
-  const { conversation } = await api.renameGroup(conversationId, title);
+export async function updateGroup(
+  conversationId: string,
+  change: { title?: string; history?: HistoryVisibility },
+): Promise<void> {
+  const { conversation } = await api.updateGroup(conversationId, change);
   store.update((s) => upsertConversation(s, conversation));
 }
 

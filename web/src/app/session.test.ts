@@ -171,6 +171,20 @@ test('reset reloads the conversation list and says hello with its cursor', async
   assert.deepEqual(ws().sent.at(-1), { type: 'hello', cursor: 3 });
 });
 
+test('a cursor older than what the log keeps (cursor_expired) reloads the same way, keeping the outbox', async () => {
+  connect();
+  sendMessage('c1', 'written while away', null);
+  conversationsAnswer = { cursor: 900, conversations: [conv({ id: 'c1', title: 'Still here' })] };
+  ws().receive({ type: 'reset', reason: 'cursor_expired' });
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  const s = store.getSnapshot();
+  assert.equal(s.cursor, 900);
+  assert.equal(s.conversations.c1?.title, 'Still here');
+  assert.equal(s.outbox.length, 1, 'what was written is not lost');
+  assert.deepEqual(ws().sent.at(-1), { type: 'hello', cursor: 900 });
+});
+
 test('being removed from a group hides it from the list, fails its pending sends and says so', async () => {
   const { getToasts } = await import('./toasts.ts');
   const { conversationList } = await import('../state/selectors.ts');

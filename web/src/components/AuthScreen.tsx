@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
+import { api } from '../api/http.ts';
 import { getAuthNotice, signIn, signUp } from '../app/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
@@ -20,6 +21,24 @@ export function AuthScreen() {
     getAuthNotice() === 'sessionEnded' ? t('auth.sessionEnded') : null,
   );
   const [busy, setBusy] = useState(false);
+  /** Whether this server takes sign-ups (its operator may have closed them). */
+  const [signupOpen, setSignupOpen] = useState(true);
+  useEffect(() => {
+    let live = true;
+    api
+      .instance()
+      .then((i) => {
+        if (!live) return;
+        setSignupOpen(i.signup === 'open');
+        if (i.signup === 'closed') setMode('signIn');
+      })
+      .catch(() => {
+        // Unreachable server: the form says so when used.
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const validate = (): string | null => {
     if (mode === 'signIn') return username.trim() && password ? null : te('bad_request');
@@ -151,9 +170,15 @@ export function AuthScreen() {
             {busy ? t('auth.busy') : signUpMode ? t('auth.signUp.submit') : t('auth.signIn.submit')}
           </button>
         </form>
-        <button type="button" className="link-button auth-switch" data-testid="auth-switch" onClick={switchMode}>
-          {signUpMode ? t('auth.switch.toSignIn') : t('auth.switch.toSignUp')}
-        </button>
+        {signupOpen ? (
+          <button type="button" className="link-button auth-switch" data-testid="auth-switch" onClick={switchMode}>
+            {signUpMode ? t('auth.switch.toSignIn') : t('auth.switch.toSignUp')}
+          </button>
+        ) : (
+          <p className="field-hint auth-switch" data-testid="auth-signup-closed">
+            {t('auth.signupClosed')}
+          </p>
+        )}
         <div className="auth-footer">
           <LanguageSelect id="auth-language" />
         </div>

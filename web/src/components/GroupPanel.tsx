@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
-import type { UserView } from '../../../protocol/views.ts';
-import { addMembers, leaveGroup, removeMember, renameGroup } from '../app/actions.ts';
+import type { HistoryVisibility, UserView } from '../../../protocol/views.ts';
+import { addMembers, leaveGroup, removeMember, updateGroup } from '../app/actions.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { isAdmin } from '../state/selectors.ts';
@@ -22,6 +22,8 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
+  /** The history setting as just chosen, shown at once until the server's answer replaces it. */
+  const [pendingHistory, setPendingHistory] = useState<HistoryVisibility | null>(null);
   const search = usePeopleSearch(query);
 
   if (!conv || state.removed[conversationId]) {
@@ -65,7 +67,7 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              await renameGroup(conversationId, title.trim());
+              await updateGroup(conversationId, { title: title.trim() });
               setSaved(true);
               setTimeout(() => setSaved(false), 2000);
             });
@@ -101,6 +103,25 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
       ) : (
         <p className="group-title-readonly">{conv.title}</p>
       )}
+
+      <label className="checkbox-row" htmlFor="group-history">
+        <input
+          id="group-history"
+          type="checkbox"
+          data-testid="group-history"
+          checked={(pendingHistory ?? conv.history) === 'full'}
+          disabled={!admin || busy}
+          onChange={(e) => {
+            const history = e.target.checked ? 'full' : 'joined';
+            setPendingHistory(history);
+            void run(() => updateGroup(conversationId, { history })).finally(() => setPendingHistory(null));
+          }}
+        />
+        <span>
+          {t('group.history')}
+          <span className="field-hint">{admin ? t('group.history.hint') : t('group.history.adminsOnly')}</span>
+        </span>
+      </label>
 
       <h3 className="section-title">{t('conversation.members', { count: conv.members.length })}</h3>
       <ul className="member-list">

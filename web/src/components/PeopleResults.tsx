@@ -31,6 +31,11 @@ export function PeopleResults({
       {!search.searching && !search.error && search.answered && search.results.length === 0 && (
         <p className="field-hint">{t('sidebar.search.none')}</p>
       )}
+      {!search.searching && !search.error && search.answered && (
+        <p className="field-hint" data-testid="people-search-hint">
+          {t('sidebar.search.hint')}
+        </p>
+      )}
       {search.results.length > 0 && (
         <ul className="people-list">
           {search.results.map((u) => (

@@ -112,7 +112,10 @@ test('signed-in shell: list, thread with own/others/pending/failed messages, com
   assert.match(thread, /data-status="failed"/);
   assert.match(thread, /data-message-id=""/);
   assert.match(thread, /data-client-id="pending-aaa"/);
-  assert.match(thread, /<a href="https:\/\/example.com\/" target="_blank" rel="noopener noreferrer nofollow">/);
+  assert.match(
+    thread,
+    /<a href="https:\/\/example.com\/" dir="ltr" target="_blank" rel="noopener noreferrer nofollow">/,
+  );
   assert.match(thread, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.doesNotMatch(thread, /<script>/);
   assert.match(thread, /This message was deleted/);

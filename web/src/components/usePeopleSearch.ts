@@ -17,7 +17,7 @@ export function usePeopleSearch(query: string, delayMs = 250): PeopleSearch {
   const [state, setState] = useState<PeopleSearch>({ results: [], searching: false, error: null, answered: '' });
   const q = query.trim().slice(0, limits.userSearch.queryMax);
   useEffect(() => {
-    if (!q) {
+    if (q.length < limits.userSearch.queryMin) {
       setState({ results: [], searching: false, error: null, answered: '' });
       return;
     }

@@ -248,7 +248,7 @@ describe('membership', () => {
     assert.equal(s.outbox[0]?.status, 'failed');
     assert.equal(s.outbox[0]?.error, 'not_member');
     // Being added again brings it back.
-    s = applyEvent(s, { type: 'conversation.joined', conversationId: 'c1', conversation: conv() });
+    s = applyEvent(s, { type: 'conversation.joined', conversationId: 'c1', conversation: conv(), userIds: [me.id] });
     assert.equal(s.removed.c1, undefined);
   });
 
@@ -260,6 +260,7 @@ describe('membership', () => {
       type: 'conversation.joined',
       conversationId: 'c1',
       conversation: conv({ lastSeq: 3, unread: 1, members: [member(me), member(ana, 1, 1)] }),
+      userIds: [me.id],
     };
     const s1 = applyEvent(s0, stale);
     assert.equal(s1.conversations.c1?.lastSeq, 7);
@@ -268,11 +269,40 @@ describe('membership', () => {
     assertIdempotent(s0, stale);
   });
 
+  test('conversation.joined for others takes the members of a conversation I am in, and keeps the rest', () => {
+    const s0 = stateWith([
+      conv({ lastSeq: 7, unread: 2, lastMessage: msg(7, ana.id), members: [member(me), member(ana, 6, 5)] }),
+    ]);
+    const others: DomainEvent = {
+      type: 'conversation.joined',
+      conversationId: 'c1',
+      conversation: conv({
+        lastSeq: 7,
+        unread: 0,
+        lastMessage: null,
+        members: [member(me), member(ana, 6, 5), member(ben)],
+      }),
+      userIds: [ben.id],
+    };
+    const s1 = applyEvent(s0, others);
+    assert.equal(s1.conversations.c1?.members.length, 3, 'the newcomer is a member');
+    assert.equal(s1.conversations.c1?.lastMessage?.seq, 7, 'the preview stays');
+    assert.equal(s1.conversations.c1?.unread, 2, 'the badge stays');
+    assertIdempotent(s0, others);
+  });
+
   test('title and display name updates', () => {
     const s0 = stateWith([conv()]);
-    const t: DomainEvent = { type: 'conversation.updated', conversationId: 'c1', title: 'New', by: ana.id };
+    const t: DomainEvent = {
+      type: 'conversation.updated',
+      conversationId: 'c1',
+      title: 'New',
+      history: 'full',
+      by: ana.id,
+    };
     assertIdempotent(s0, t);
     assert.equal(applyEvent(s0, t).conversations.c1?.title, 'New');
+    assert.equal(applyEvent(s0, t).conversations.c1?.history, 'full');
     const u: DomainEvent = { type: 'user.updated', conversationId: null, user: { ...me, displayName: 'Moi' } };
     assertIdempotent(s0, u);
     const s1 = applyEvent(s0, u);

@@ -130,6 +130,17 @@ export function applyEvent(state: State, event: DomainEvent): State {
     case 'receipt.updated':
       return applyReceipt(state, event.conversationId, event.userId, event.deliveredSeq, event.readSeq);
     case 'conversation.joined': {
+      // People joined a conversation I am already in: its snapshot brings the members (it carries no
+      // message, so the last message and the unread count stay as they are).
+      const known = state.conversations[event.conversationId];
+      if (known && !(event.conversationId in state.removed) && !event.userIds.includes(state.me?.id ?? '')) {
+        return upsertConversation(state, {
+          ...known,
+          title: event.conversation.title,
+          history: event.conversation.history,
+          members: event.conversation.members,
+        });
+      }
       const next = upsertConversation(state, event.conversation);
       if (!(event.conversationId in next.removed)) return next;
       const { [event.conversationId]: _, ...removed } = next.removed;
@@ -137,8 +148,9 @@ export function applyEvent(state: State, event: DomainEvent): State {
     }
     case 'conversation.updated': {
       const conv = state.conversations[event.conversationId];
-      if (!conv || conv.title === event.title) return state;
-      return withConversation(state, { ...conv, title: event.title });
+      const history = event.history ?? conv?.history;
+      if (!conv || (conv.title === event.title && conv.history === history)) return state;
+      return withConversation(state, { ...conv, title: event.title, history: history ?? 'joined' });
     }
     case 'member.added': {
       const conv = state.conversations[event.conversationId];

@@ -11,11 +11,12 @@ function later(a: string, b: string): string {
 export function mergeMember(existing: MemberView | undefined, incoming: MemberView): MemberView {
   if (!existing) return incoming;
   const readSeq = Math.max(existing.readSeq, incoming.readSeq);
+  // Keys in MemberView's order, so that an unchanged member compares equal (upsertConversation).
   return {
     user: incoming.user,
     role: incoming.role,
-    readSeq,
     deliveredSeq: Math.max(existing.deliveredSeq, incoming.deliveredSeq, readSeq),
+    readSeq,
   };
 }
 

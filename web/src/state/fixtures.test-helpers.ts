@@ -34,6 +34,7 @@ export function conv(extra: Partial<ConversationView> = {}): ConversationView {
     id: 'c1',
     kind: 'group',
     title: 'Team',
+    history: 'joined',
     createdAt: '2024-01-01T09:00:00.000Z',
     lastActivityAt: '2024-01-01T09:00:00.000Z',
     lastSeq: 0,

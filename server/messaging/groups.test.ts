@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { EventsResponse } from '../../protocol/api.ts';
+import type { ServerFrame } from '../../protocol/frames.ts';
+import type { ConversationView, MessageView } from '../../protocol/views.ts';
+import { backends, serverOn } from '../../test/helpers/backends.ts';
+import { createGroup, type Person, SocketClient, signUp } from '../../test/helpers/client.ts';
+import type { TestServer } from '../../test/helpers/server.ts';
+import { newId } from '../lib/ids.ts';
+
+type Err = { error: { id: string; message: string; details?: Record<string, unknown> } };
+let n = 0;
+const cid = () => `grp-${Date.now().toString(36)}-${++n}`;
+
+for (const backend of backends) {
+  describe(`group rules (${backend.name})`, () => {
+    let skip: string | false = false;
+    let s: TestServer;
+    let ana: Person;
+    let ben: Person;
+    let carol: Person;
+    const send = async (p: Person, conversationId: string, text: string, replyToId?: string) =>
+      p.http.post<{ message: MessageView } & Err>(`/api/conversations/${conversationId}/messages`, {
+        clientId: cid(),
+        text,
+        ...(replyToId ? { replyToId } : {}),
+      });
+    const history = async (p: Person, conversationId: string) =>
+      (
+        await p.http.get<{ messages: MessageView[] }>(`/api/conversations/${conversationId}/messages`)
+      ).body.messages.map((m) => m.text);
+    const listed = async (p: Person, conversationId: string) =>
+      (await p.http.get<{ conversations: ConversationView[] }>('/api/conversations')).body.conversations.find(
+        (c) => c.id === conversationId,
+      );
+
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      s = await serverOn(backend, { RATE_GROUPS_PER_HOUR: '5', RATE_MEMBER_ADDS_PER_HOUR: '600' });
+      [ana, ben, carol] = [await signUp(s.url), await signUp(s.url), await signUp(s.url)];
+    });
+    after(async () => {
+      if (!skip) await s.close();
+    });
+
+    it('writes one snapshot for a group of 256, and refuses the 257th member', async (t) => {
+      if (skip) return t.skip(skip);
+      // 255 other people, stored directly (signing them up would hash 255 passwords).
+      const others = Array.from({ length: 255 }, (_, i) => ({
+        id: newId(),
+        username: `crowd${backend.name}${i}_${Date.now() % 100000}`,
+        displayName: `Someone with a long enough display name ${i}`,
+        passwordHash: 'x',
+        createdAt: Date.now(),
+      }));
+      await s.comptoir.committer.run(async ({ tx }) => {
+        for (const u of others) await tx.insertUser(u);
+      });
+      const head = await s.comptoir.storage.reader.headPosition();
+      const r = await ana.http.post<{ conversation: ConversationView }>('/api/conversations/group', {
+        title: 'Everyone',
+        memberIds: others.map((u) => u.id),
+      });
+      assert.equal(r.status, 201);
+      assert.equal(r.body.conversation.members.length, 256);
+      const feed = await ana.http.get<EventsResponse>(`/api/events?after=${head}`);
+      const joined = feed.body.events.filter((e) => e.event.type === 'conversation.joined');
+      assert.equal(joined.length, 1, 'one snapshot');
+      assert.equal((await s.comptoir.storage.reader.headPosition()) - head, 1, 'one event in the log');
+      const bytes = JSON.stringify(feed.body.events).length;
+      assert.ok(bytes < 256 * 250, `the log grew by ${bytes} bytes, linear in the members`);
+      // Every member's catch-up starts with it.
+      const crowd = others[0] as { id: string };
+      const seen = await s.comptoir.storage.reader.eventsFor(crowd.id, head, 10, head + 1);
+      assert.deepEqual(
+        seen.events.map((e) => e.type),
+        ['conversation.joined'],
+      );
+      const full = await ana.http.post<Err>(`/api/conversations/${r.body.conversation.id}/members`, {
+        userIds: [ben.user.id],
+      });
+      assert.deepEqual([full.status, full.body.error.id], [409, 'member_limit']);
+      const tooMany = await ana.http.post<Err>('/api/conversations/group', {
+        title: 'Too many',
+        memberIds: [...others.map((u) => u.id), ben.user.id],
+      });
+      assert.deepEqual([tooMany.status, tooMany.body.error.id], [400, 'bad_request'], 'over the schema');
+      assert.ok(tooMany.body.error.details?.fields);
+    });
+
+    it('shows newcomers what follows their joining, unless an admin opens the history', async (t) => {
+      if (skip) return t.skip(skip);
+      const group = await createGroup(ana, 'Since joining', [ben]);
+      const early = (await send(ana, group.id, 'before carol came')).body.message;
+      const added = await ana.http.post<{ conversation: ConversationView }>(`/api/conversations/${group.id}/members`, {
+        userIds: [carol.user.id],
+      });
+      assert.equal(added.status, 200);
+      assert.equal(added.body.conversation.history, 'joined');
+      assert.deepEqual(await history(carol, group.id), []);
+      assert.equal((await listed(carol, group.id))?.lastMessage, null, 'not even as a preview');
+      const reply = await send(carol, group.id, 'quoting what I cannot see', early.id);
+      assert.deepEqual([reply.status, reply.body.error.id], [404, 'message_not_found']);
+      await send(ana, group.id, 'after carol came');
+      assert.deepEqual(await history(carol, group.id), ['after carol came']);
+      assert.equal((await listed(carol, group.id))?.lastMessage?.text, 'after carol came');
+      // The socket replay from 0 agrees with HTTP.
+      const replay = await SocketClient.connect(s.wsUrl, carol.http.cookie);
+      replay.send({ type: 'hello', cursor: 0 });
+      await replay.next((f: ServerFrame) => f.type === 'ready');
+      assert.ok(!JSON.stringify(replay.frames).includes('before carol came'));
+      replay.close();
+      // Ben, there from the start, sees everything; only an admin may open the history.
+      assert.deepEqual(await history(ben, group.id), ['before carol came', 'after carol came']);
+      const refused = await ben.http.patch<Err>(`/api/conversations/${group.id}`, { history: 'full' });
+      assert.deepEqual([refused.status, refused.body.error.id], [403, 'not_admin']);
+      const opened = await ana.http.patch<{ conversation: ConversationView }>(`/api/conversations/${group.id}`, {
+        history: 'full',
+      });
+      assert.equal(opened.body.conversation.history, 'full');
+      assert.deepEqual(await history(carol, group.id), ['before carol came', 'after carol came']);
+      assert.equal((await send(carol, group.id, 'now I can quote it', early.id)).status, 201);
+      const bad = await ana.http.patch<Err>(`/api/conversations/${group.id}`, { history: 'everything' });
+      assert.equal(bad.status, 400);
+      const empty = await ana.http.patch<Err>(`/api/conversations/${group.id}`, {});
+      assert.equal(empty.status, 400);
+    });
+
+    it('lets only admins add back someone an admin removed; anyone may add back who left', async (t) => {
+      if (skip) return t.skip(skip);
+      const group = await createGroup(ana, 'Removal', [ben, carol]);
+      assert.equal((await ana.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      const sneaked = await ben.http.post<Err>(`/api/conversations/${group.id}/members`, { userIds: [carol.user.id] });
+      assert.deepEqual([sneaked.status, sneaked.body.error.id], [403, 'not_admin']);
+      assert.equal(
+        (await ana.http.post(`/api/conversations/${group.id}/members`, { userIds: [carol.user.id] })).status,
+        200,
+      );
+      assert.equal((await carol.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      assert.equal(
+        (await ben.http.post(`/api/conversations/${group.id}/members`, { userIds: [carol.user.id] })).status,
+        200,
+        'she left on her own: any member may add her back',
+      );
+    });
+
+    it('limits the groups and additions one account can make', async (t) => {
+      if (skip) return t.skip(skip);
+      const busy = await signUp(s.url);
+      let refused: { status: number; body: Err } | null = null;
+      for (let i = 0; i < 6 && !refused; i++) {
+        const r = await busy.http.post<Err>('/api/conversations/group', { title: `g${i}`, memberIds: [ana.user.id] });
+        if (r.status !== 201) refused = r;
+      }
+      assert.ok(refused, 'refused within six');
+      assert.deepEqual([refused.status, refused.body.error.id], [429, 'rate_limited']);
+      assert.ok(typeof refused.body.error.details?.retryAfter === 'number');
+    });
+  });
+}

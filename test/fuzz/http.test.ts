@@ -1,0 +1,383 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { EventsResponse } from '../../protocol/api.ts';
+import type { ConversationView, MessageView, SessionView, UserView } from '../../protocol/views.ts';
+import { backends } from '../helpers/backends.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { contentType, encodeAny, jsonEdge, mutated, oddText, padded, textMutation } from './arbitraries.ts';
+import {
+  assertWellFormed,
+  errorIdOf,
+  fuzzParams,
+  fuzzServer,
+  isPlainObject,
+  type RawAnswer,
+  type RawRequest,
+  rawRequest,
+  Stats,
+  Watch,
+} from './harness.ts';
+import { type Actor, actor, type Route, routeName, routes } from './routes.ts';
+import { describeDiff, diffRows } from './rows.ts';
+import { type Snapshot, World } from './world.ts';
+
+/**
+ * Fuzzing the HTTP API on both backends: every route of docs/PROTOCOL.md, with well-shaped input near the
+ * limits and mutations of it (fields dropped, added, retyped; damaged JSON; other content types; oversized
+ * bodies), from each of the world's people and from nobody. Properties, for every request:
+ * 1. the answer is a known status with the error envelope and a catalogued id, never `internal`;
+ * 2. nothing unhandled happens in the server process, and it logs no error;
+ * 3. a batch of refused requests changes no stored row and nothing any person sees; an accepted one
+ *    changes only the tables its route may change, and does what it says (one message per new client id,
+ *    none for a retried one); a stranger never gets a 2xx on someone else's conversation or message.
+ */
+
+type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
+
+interface Input {
+  actor: Actor | 'forged';
+  forgedCookie: string;
+  params: Record<string, string>;
+  query: [string, string][];
+  body: Body;
+  contentType: string;
+  origin: 'own' | 'foreign' | 'none';
+}
+
+const UNSAFE = new Set(['POST', 'PATCH', 'DELETE']);
+
+function inputOf(route: Route, w: World): fc.Arbitrary<Input> {
+  const shaped = route.body?.(w);
+  const body: fc.Arbitrary<Body> = shaped
+    ? fc.oneof(
+        { weight: 5, arbitrary: shaped.map((value): Body => ({ kind: 'json', value })) },
+        { weight: 5, arbitrary: mutated(shaped).map((value): Body => ({ kind: 'json', value })) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .tuple(shaped, textMutation)
+            .map(([v, m]): Body => ({ kind: 'text', text: m(JSON.stringify(v)) })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(shaped, fc.constantFrom(64 * 1024, 64 * 1024 + 1, 300 * 1024))
+            .map(([v, n]): Body => ({ kind: 'text', text: padded(v, n) })),
+        },
+      )
+    : fc.oneof(
+        { weight: 8, arbitrary: fc.constant<Body>({ kind: 'none' }) },
+        { weight: 1, arbitrary: jsonEdge.map((value): Body => ({ kind: 'json', value })) },
+        { weight: 1, arbitrary: textMutation.map((m): Body => ({ kind: 'text', text: m('{}') })) },
+      );
+  const hostile = fc.record({
+    actor: fc.oneof({ weight: 8, arbitrary: actor }, { weight: 1, arbitrary: fc.constant<'forged'>('forged') }),
+    forgedCookie: fc.stringMatching(/^[A-Za-z0-9%_=.-]{0,150}$/),
+    params: route.params?.(w) ?? fc.constant({}),
+    query: route.query ?? fc.constant<[string, string][]>([]),
+    body,
+    contentType,
+    origin: fc.constantFrom<Input['origin']>('none', 'none', 'none', 'own', 'foreign'),
+  });
+  // As a client would send it (the values may still be odd): reaches the services, not only validation.
+  const plausible = fc.record({
+    actor: fc.constantFrom<Actor>('ana', 'ana', 'ben', 'eve'),
+    forgedCookie: fc.constant(''),
+    params: route.params?.(w) ?? fc.constant({}),
+    query: route.query ?? fc.constant<[string, string][]>([]),
+    body: shaped ? shaped.map((value): Body => ({ kind: 'json', value })) : fc.constant<Body>({ kind: 'none' }),
+    contentType: fc.constant('application/json'),
+    origin: fc.constantFrom<Input['origin']>('none', 'own'),
+  });
+  return fc.oneof(plausible, hostile);
+}
+
+function requestOf(route: Route, input: Input, w: World): RawRequest {
+  let path = route.path.replace(/:(\w+)/g, (_, k: string) => encodeAny(input.params[k] ?? ''));
+  if (input.query.length > 0) path += `?${input.query.map(([k, v]) => `${encodeAny(k)}=${encodeAny(v)}`).join('&')}`;
+  const headers: Record<string, string> = {};
+  if (input.actor === 'forged') headers.cookie = `comptoir_session=${input.forgedCookie}`;
+  else if (input.actor !== 'anon') headers.cookie = w.cookieOf(input.actor);
+  if (input.origin === 'own') headers.origin = w.s.url;
+  if (input.origin === 'foreign') headers.origin = 'https://evil.example';
+  let body: string | undefined;
+  if (input.body.kind === 'json') body = JSON.stringify(input.body.value) ?? 'null';
+  if (input.body.kind === 'text') body = input.body.text;
+  if (body !== undefined && input.contentType !== '') headers['content-type'] = input.contentType;
+  // A GET carries no body (browsers and fetch cannot send one).
+  if (route.method === 'GET') body = undefined;
+  return { method: route.method, path, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/** The body as the server parsed it (when it is JSON). */
+function sentBody(input: Input): unknown {
+  if (input.body.kind === 'json') return input.body.value;
+  if (input.body.kind === 'text') {
+    try {
+      return JSON.parse(input.body.text);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** What is known before a request, for the oracles after it. */
+interface Before {
+  me: string | null;
+  /** For a route on a conversation or message: whether the actor may act on it, and ever could. */
+  member: boolean;
+  everMember: boolean;
+  /** For a send: the message that already has this client id. */
+  prior: { id: string; conversationId: string } | null;
+}
+
+async function beforeRequest(route: Route, input: Input, w: World): Promise<Before> {
+  const me = input.actor === 'anon' || input.actor === 'forged' ? null : w.user(input.actor).id;
+  const reader = w.s.comptoir.storage.reader;
+  let conversationId: string | null = null;
+  if (route.idKind === 'conversation') conversationId = input.params.id ?? null;
+  if (route.idKind === 'message') conversationId = await w.conversationOf(input.params.id ?? '');
+  const row = conversationId && me ? await reader.member(conversationId, me) : null;
+  let prior: Before['prior'] = null;
+  const body = sentBody(input);
+  if (route.path.endsWith('/messages') && route.method === 'POST' && me && isPlainObject(body)) {
+    if (typeof body.clientId === 'string') prior = await reader.messageByClientId(me, body.clientId);
+  }
+  return { me, member: row?.active === true, everMember: row !== null, prior };
+}
+
+/** Checks one answer against what the request was and who sent it. */
+async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, w: World, what: string) {
+  assertWellFormed(a, what);
+  const id = errorIdOf(a);
+  const ok = a.status < 300;
+  // Refused for its origin (or, before any hook, for a URL that cannot be decoded).
+  if (input.origin === 'foreign' && UNSAFE.has(route.method))
+    assert.ok(id === 'forbidden_origin' || id === 'bad_request', `a write from another origin: ${what}`);
+  // An empty parameter names another route (GET /api/conversations/ is the list).
+  const sameRoute = Object.values(input.params).every((v) => v !== '');
+  if (route.auth && b.me === null && sameRoute) {
+    assert.ok(!ok, `signed out yet ${a.status}: ${what}`);
+    assert.ok(
+      ['unauthenticated', 'forbidden_origin', 'not_found', 'bad_request'].includes(id ?? ''),
+      `signed out, answered ${id}: ${what}`,
+    );
+  }
+  if (sameRoute && (route.idKind === 'conversation' || route.idKind === 'message')) {
+    if (!b.member) assert.ok(!ok, `${a.status} for someone not in the conversation: ${what}`);
+    // Someone who never belonged learns nothing: not that it exists, nor who wrote a message.
+    if (!b.everMember)
+      assert.ok(
+        !['not_member', 'not_admin', 'not_author', 'message_deleted'].includes(id ?? ''),
+        `leak ${id}: ${what}`,
+      );
+  }
+  if (!ok || b.me === null || !sameRoute) return;
+  const body = a.json as Record<string, unknown>;
+  const reader = w.s.comptoir.storage.reader;
+  switch (routeName(route)) {
+    case 'DELETE /api/sessions/:id':
+      assert.equal((await reader.sessionById(input.params.id ?? ''))?.userId, b.me, `revoked another's session`);
+      break;
+    case 'GET /api/sessions': {
+      const mine = new Set((await reader.sessionsOfUser(b.me)).map((s) => s.id));
+      for (const s of body.sessions as SessionView[]) assert.ok(mine.has(s.id), `another's session listed: ${what}`);
+      break;
+    }
+    case 'GET /api/users': {
+      const users = body.users as UserView[];
+      assert.ok(users.length <= 20 && users.every((u) => u.id !== b.me), `search answer: ${what}`);
+      break;
+    }
+    case 'GET /api/events':
+      for (const { event } of (body as unknown as EventsResponse).events) {
+        const c = 'conversationId' in event ? event.conversationId : null;
+        if (c) assert.ok(await reader.member(c, b.me), `an event of a conversation never theirs: ${what}`);
+        else if (event.type === 'user.updated') assert.equal(event.user.id, b.me, what);
+        else if (event.type === 'session.revoked')
+          assert.equal((await reader.sessionById(event.sessionId))?.userId, b.me, what);
+      }
+      break;
+    case 'GET /api/conversations/:id':
+      assert.equal((body.conversation as ConversationView).id, input.params.id, what);
+      break;
+    case 'POST /api/conversations/:id/messages': {
+      const sent = sentBody(input) as { clientId: string };
+      const m = body.message as MessageView;
+      assert.deepEqual([m.clientId, m.conversationId, m.senderId], [sent.clientId, input.params.id, b.me], what);
+      if (b.prior) {
+        // A retry: the original, and nothing new.
+        assert.equal(a.status, 200, `a used client id made a new message: ${what}`);
+        assert.equal(m.id, b.prior.id, `a retry answered another message: ${what}`);
+      } else {
+        assert.equal(a.status, 201, what);
+        w.addMessage(m.id, b.me);
+        w.clientIds.push({ clientId: sent.clientId, conversationId: m.conversationId, senderId: b.me });
+      }
+      break;
+    }
+    case 'POST /api/conversations/direct':
+    case 'POST /api/conversations/group': {
+      const c = body.conversation as ConversationView;
+      assert.ok(
+        c.members.some((m) => m.user.id === b.me),
+        what,
+      );
+      if (!w.conversations.includes(c.id)) w.conversations.push(c.id);
+      break;
+    }
+    case 'POST /api/auth/signup':
+      w.users.push((body.user as UserView).id);
+      break;
+  }
+}
+
+/** Everything one batch of requests may change, given which were accepted. */
+function checkChanges(route: Route, before: Snapshot, after: Snapshot, accepted: Input[], what: string) {
+  const diff = diffRows(before.rows, after.rows);
+  if (accepted.length === 0) {
+    assert.equal(diff.size, 0, `refused requests changed stored rows:\n${describeDiff(diff)}\n${what}`);
+    assert.equal(after.head, before.head, `refused requests moved the log head: ${what}`);
+    assert.deepEqual(after.views, before.views, `refused requests changed what people see: ${what}`);
+    return;
+  }
+  for (const table of diff.keys())
+    assert.ok(route.touches.includes(table), `${routeName(route)} changed ${table}:\n${describeDiff(diff)}\n${what}`);
+  if (routeName(route) === 'POST /api/conversations/:id/messages') {
+    // One new message per new client id, none for a retried one.
+    const fresh = new Set(accepted.map((i) => (sentBody(i) as { clientId: string }).clientId));
+    const added = (diff.get('messages')?.added ?? []).map((r) => JSON.parse(r) as { client_id: string; seq: number });
+    const removed = new Set((diff.get('messages')?.removed ?? []).map((r) => (JSON.parse(r) as { id: string }).id));
+    const created = added.filter((r) => !removed.has((r as unknown as { id: string }).id));
+    assert.ok(created.length <= fresh.size, `more messages than new client ids: ${what}`);
+    for (const r of created) assert.ok(fresh.has(r.client_id), `a message with client id ${r.client_id}: ${what}`);
+  }
+}
+
+const viewers = ['ana', 'eve'] as const;
+
+const describeInput = (input: Input, r: RawRequest) =>
+  `${input.actor} ${r.method} ${r.path.slice(0, 300)} ${JSON.stringify(r.headers)} ${String(r.body ?? '').slice(0, 300)}`;
+
+/** Route properties: how many runs each (a run is a batch of one to four requests). */
+const runsOf = (route: Route) => (route.path.startsWith('/api/auth/sign') && route.method === 'POST' ? 12 : 25);
+
+for (const backend of backends) {
+  describe(`fuzzing the HTTP API (${backend.name})`, () => {
+    const watch = new Watch();
+    const stats = new Stats();
+    let s: TestServer;
+    let w: World;
+    let skip: string | false = false;
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      s = await fuzzServer(backend, watch);
+      w = await World.create(s);
+    });
+    // Whatever went wrong in the server during a property is that property's failure (and not the next one's).
+    afterEach(() => watch.check('after the property'));
+    after(async () => {
+      if (skip) return;
+      stats.print(`HTTP answers (${backend.name})`);
+      // A setup that failed half-way leaves some of these unset: close what there is, or the file hangs.
+      await w?.close();
+      await s?.close();
+    });
+
+    for (const route of routes) {
+      it(`${routeName(route)}: known answers, no crash, only the intended change`, async (t) => {
+        if (skip) return t.skip(skip);
+        // The snapshot after one run is the one before the next; a run that failed half-way leaves none.
+        let last: Snapshot | null = null;
+        const property = fc.asyncProperty(
+          fc.array(inputOf(route, w), { minLength: 1, maxLength: 4 }),
+          async (batch) => {
+            const before = last ?? (await w.snapshot(viewers));
+            last = null;
+            const accepted: Input[] = [];
+            const done: string[] = [];
+            for (const input of batch) {
+              const b = await beforeRequest(route, input, w);
+              const req = requestOf(route, input, w);
+              const what = describeInput(input, req);
+              const a = await rawRequest(s.url, req);
+              done.push(`${what} → ${a.status} ${a.text.slice(0, 200)}`);
+              stats.add(routeName(route), `${a.status}${errorIdOf(a) ? ` ${errorIdOf(a)}` : ''}`);
+              await checkAnswer(route, input, b, a, w, what);
+              if (a.status < 300) accepted.push(input);
+            }
+            // A sign-out or a revoked session ends the actor's session: they get a new one (a row in sessions).
+            await w.restoreSessions();
+            const now = await w.snapshot(viewers);
+            checkChanges(route, before, now, accepted, done.join('\n'));
+            watch.check(done.join('\n'));
+            const health = await rawRequest(s.url, { method: 'GET', path: '/healthz' });
+            assert.deepEqual([health.status, health.json], [200, { ok: true }]);
+            last = now;
+          },
+        );
+        await fc.assert(property, fuzzParams(runsOf(route)));
+      });
+    }
+
+    it('unknown routes, methods and malformed URLs: known answers, nothing changes', async (t) => {
+      if (skip) return t.skip(skip);
+      const known = routes.map((r) => r.path.replace(':id', 'x').replace(':userId', 'y'));
+      const path = fc.oneof(
+        fc.constantFrom(...known),
+        fc.tuple(fc.constantFrom(...known), oddText(20)).map(([p, x]) => `${p}/${encodeAny(x)}`),
+        fc.constantFrom(
+          '/api',
+          '/api/',
+          '/api/nope',
+          '/api//me',
+          '/api/../api/me',
+          '/api/%2e%2e/me',
+          '/api/me%00',
+          '/api/conversations/%',
+          '/api/conversations/%zz',
+          '/api/conversations/%E0%A4%A',
+          '/api/conversations/%ED%A0%80',
+          '/api/conversations/x?%=%',
+          '/api/events?after=1&after=2',
+          '/api/events?after[]=1',
+          '/api/events?__proto__[after]=1',
+          `/api/conversations/${'a'.repeat(5000)}`,
+          '/ws',
+          '/ws?x=1',
+          '/healthz/../api/me',
+          '*',
+        ),
+        oddText(30).map((x) => `/api/${encodeAny(x)}`),
+      );
+      const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND');
+      const property = fc.asyncProperty(
+        fc.array(fc.record({ method, path, who: fc.constantFrom('ana', 'anon') }), { minLength: 1, maxLength: 6 }),
+        async (batch) => {
+          const before = await w.snapshot([]);
+          for (const { method, path, who } of batch) {
+            const headers: Record<string, string> = { 'content-type': 'application/json' };
+            if (who === 'ana') headers.cookie = w.cookieOf('ana');
+            const body = method === 'GET' ? undefined : '{}';
+            const a = await rawRequest(s.url, { method, path, headers, ...(body ? { body } : {}) });
+            const what = `${who} ${method} ${path.slice(0, 200)}`;
+            // Known routes with a wrong method or odd ids may succeed (a GET of /api/me); else well-formed errors.
+            assertWellFormed(a, what);
+          }
+          const after = await w.snapshot([]);
+          // POST /api/auth/signout (and other known writes) may be among them: compare only when none was one.
+          const writes = batch.some(
+            (x) => x.method !== 'GET' && x.who === 'ana' && known.some((k) => x.path.startsWith(k)),
+          );
+          if (!writes) assert.equal(diffRows(before.rows, after.rows).size, 0, JSON.stringify(batch));
+          watch.check(JSON.stringify(batch));
+          await w.restoreSessions();
+        },
+      );
+      await fc.assert(property, fuzzParams(40));
+    });
+  });
+}

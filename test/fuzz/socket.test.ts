@@ -1,0 +1,396 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { ServerFrame } from '../../protocol/frames.ts';
+import { limits } from '../../protocol/limits.ts';
+import { backends } from '../helpers/backends.ts';
+import { SocketClient } from '../helpers/client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { jsonEdge, mutated, nearLimit, oddKey, oddText, padded, textMutation } from './arbitraries.ts';
+import { acceptableErrorId, fuzzParams, fuzzServer, isPlainObject, rawRequest, Stats, Watch } from './harness.ts';
+import { clientIdArb, idFrom, pick } from './routes.ts';
+import { describeDiff, diffRows } from './rows.ts';
+import { type Snapshot, World } from './world.ts';
+
+/**
+ * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete,
+ * receipt, typing, ping), unknown types, mutated frames, damaged JSON, binary and oversized frames, on a
+ * live socket and before hello. Properties, for every batch of frames:
+ * 1. each is answered as PROTOCOL.md says — an `error` with a catalogued id (never `internal`), an `ack`,
+ *    a `pong` — at most once per ref; the socket stays open and answers a ping and a hello afterwards;
+ * 2. nothing unhandled happens in the server process, and it logs no error;
+ * 3. every stored change has its event, and every `message.*` event of the sender has the `ack` that
+ *    carried its pos (and the other way round); no client id is used twice; when nothing was accepted, no
+ *    row changed and nobody sees anything new; someone outside a conversation receives nothing of it.
+ */
+
+type Frame = { kind: 'json'; value: unknown } | { kind: 'text'; text: string } | { kind: 'binary'; bytes: Buffer };
+
+/** A ref that the run replaces with a unique one, so that the answer can be matched. */
+const AUTO = '\u0000auto';
+const ref = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<unknown>(AUTO) },
+  { weight: 1, arbitrary: fc.constant<unknown>(undefined) },
+  { weight: 1, arbitrary: fc.oneof(jsonEdge, nearLimit(1, 64)) },
+);
+const text = fc.oneof(
+  { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+  { weight: 2, arbitrary: oddText(60) },
+  { weight: 1, arbitrary: nearLimit(1, limits.messageText.max) },
+);
+const seq = fc.oneof({ weight: 4, arbitrary: fc.nat(40) }, { weight: 1, arbitrary: jsonEdge });
+const drop = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const opt = <T>(a: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
+
+/** Well-shaped frames of every type (values near and past the limits), and unknown types. */
+function shaped(w: World): fc.Arbitrary<Record<string, unknown>> {
+  // Mostly ana's own conversations (the direct one with ben, the group) and messages: requests that can succeed.
+  const anas = w.base.slice(0, 2);
+  const conversationId = fc.oneof(
+    { weight: 2, arbitrary: pick(() => anas) },
+    idFrom(() => w.conversations),
+  );
+  const messageId = fc.oneof(
+    { weight: 2, arbitrary: pick(() => w.sentBy.get(w.user('ana').id) ?? ['none']) },
+    idFrom(() => w.messages),
+  );
+  const receipt = fc.oneof(
+    fc.record({ type: fc.constant('receipt'), ref, conversationId, deliveredSeq: seq }),
+    fc.record({ type: fc.constant('receipt'), ref, conversationId, readSeq: seq }),
+    fc.record({ type: fc.constant('receipt'), ref, conversationId, deliveredSeq: opt(seq), readSeq: opt(seq) }),
+  );
+  const unknown = fc.record({
+    type: fc.oneof(
+      fc.constantFrom('HELLO', 'Send', 'pong', 'ack', 'event', 'ready', '__proto__', 'constructor', 'toString', ''),
+      oddText(20),
+      jsonEdge,
+    ),
+    ref,
+  });
+  return fc
+    .oneof(
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          type: fc.constant('hello'),
+          cursor: fc.oneof(fc.constant(null), fc.nat(2000), jsonEdge),
+          ref,
+        }),
+      },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          type: fc.constant('send'),
+          ref,
+          conversationId,
+          clientId: clientIdArb(w),
+          text,
+          replyToId: opt(messageId),
+        }),
+      },
+      { weight: 2, arbitrary: fc.record({ type: fc.constant('edit'), ref, messageId, text }) },
+      { weight: 1, arbitrary: fc.record({ type: fc.constant('delete'), ref, messageId }) },
+      { weight: 2, arbitrary: receipt },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          type: fc.constant('typing'),
+          conversationId,
+          typing: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: jsonEdge }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ type: fc.constant('ping'), ref }) },
+      { weight: 1, arbitrary: unknown },
+    )
+    .map(drop);
+}
+
+function frames(w: World): fc.Arbitrary<Frame> {
+  const s = shaped(w);
+  return fc.oneof(
+    { weight: 10, arbitrary: s.map((value): Frame => ({ kind: 'json', value })) },
+    { weight: 4, arbitrary: mutated(s).map((value): Frame => ({ kind: 'json', value })) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(s, textMutation).map(([v, m]): Frame => ({ kind: 'text', text: m(JSON.stringify(v)) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(s, fc.constantFrom(limits.frameBytes, limits.frameBytes + 1, 200 * 1024))
+        .map(([v, n]): Frame => ({ kind: 'text', text: padded(v, n) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.uint8Array({ maxLength: 64 }).map((b): Frame => ({ kind: 'binary', bytes: Buffer.from(b) })),
+        s.map((v): Frame => ({ kind: 'binary', bytes: Buffer.from(JSON.stringify(v)) })),
+        fc.tuple(oddKey, oddText(20)).map(([k, v]): Frame => ({ kind: 'text', text: `${k}${v}` })),
+      ),
+    },
+  );
+}
+
+let refCounter = 0;
+
+/**
+ * Sends a frame, with AUTO refs made unique. Answers the ref its answer must echo, if any: the usable
+ * `ref` (a string of at most 64 characters) of a frame the server reads — not one over 16 KiB — and that
+ * is not a hello (answered by ready or reset).
+ */
+function sendFrame(c: SocketClient, f: Frame): string | null {
+  let data: string | Buffer;
+  if (f.kind === 'json') {
+    const unique = isPlainObject(f.value) && f.value.ref === AUTO ? `f${++refCounter}` : null;
+    data = JSON.stringify(unique ? { ...(f.value as Record<string, unknown>), ref: unique } : f.value) ?? 'null';
+  } else data = f.kind === 'text' ? f.text : f.bytes;
+  c.ws.send(data, { binary: f.kind === 'binary' });
+  if (Buffer.byteLength(data) > limits.frameBytes) return null;
+  try {
+    const v: unknown = JSON.parse(data.toString());
+    const ref = isPlainObject(v) ? v.ref : undefined;
+    const hello = isPlainObject(v) && v.type === 'hello' && f.kind !== 'binary';
+    return typeof ref === 'string' && ref.length <= 64 && !hello ? ref : null;
+  } catch {
+    return null;
+  }
+}
+
+const refOfFrame = (f: ServerFrame) => ('ref' in f ? f.ref : undefined);
+
+/**
+ * How many answers with `ref: null` a frame gets: 'one' (a frame that is not read, not JSON, not a known
+ * type, or a request without a usable ref), 'maybe' (a receipt or typing without ref: nothing when it
+ * succeeds; a hello without ref: an error only when invalid), or 'none' (its answer echoes its ref).
+ */
+function nullAnswers(f: Frame): 'one' | 'maybe' | 'none' {
+  const text =
+    f.kind === 'binary' ? f.bytes.toString('utf8') : f.kind === 'text' ? f.text : (JSON.stringify(f.value) ?? 'null');
+  if (Buffer.byteLength(text) > limits.frameBytes) return 'one';
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 'one';
+  }
+  const ref = isPlainObject(v) ? v.ref : undefined;
+  const usable = typeof ref === 'string' && ref.length <= 64;
+  if (usable || (isPlainObject(v) && v.ref === AUTO)) return 'none';
+  // A binary frame is refused whatever it holds (its ref echoed when it has one).
+  if (f.kind === 'binary') return 'one';
+  const type = isPlainObject(v) ? v.type : undefined;
+  if (ref === undefined && (type === 'receipt' || type === 'typing' || type === 'hello')) return 'maybe';
+  return 'one';
+}
+
+/** Waits until `pred` holds, polling; fails with `what` after `ms`. */
+async function until(pred: () => boolean, what: () => string, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) assert.fail(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+for (const backend of backends) {
+  describe(`fuzzing the WebSocket gateway (${backend.name})`, () => {
+    const watch = new Watch();
+    const stats = new Stats();
+    let s: TestServer;
+    let w: World;
+    let ana: SocketClient;
+    let eve: SocketClient;
+    let skip: string | false = false;
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      s = await fuzzServer(backend, watch);
+      w = await World.create(s);
+      ana = await w.socket('ana');
+      eve = await w.socket('eve');
+    });
+    // Whatever went wrong in the server during a property is that property's failure (and not the next one's).
+    afterEach(() => watch.check('after the property'));
+    after(async () => {
+      if (skip) return;
+      stats.print(`socket answers (${backend.name})`);
+      // A setup that failed half-way leaves some of these unset: close what there is, or the file hangs.
+      ana?.close();
+      eve?.close();
+      await w?.close();
+      await s?.close();
+    });
+
+    /**
+     * The socket takes a hello (from now on: a `reset` may have left it waiting for one) and answers a
+     * ping again; the HTTP API still serves.
+     */
+    async function stillServing(c: SocketClient) {
+      assert.equal(c.closed, null, `the socket was closed: ${JSON.stringify(c.closed)}`);
+      const from = c.frames.length;
+      c.send({ type: 'hello', cursor: null });
+      await c.next((f) => f.type === 'ready', 5000, from);
+      const r = `alive${++refCounter}`;
+      c.send({ type: 'ping', ref: r });
+      await c.next((f) => f.type === 'pong' && f.ref === r, 5000, from);
+      const health = await rawRequest(s.url, { method: 'GET', path: '/healthz' });
+      assert.equal(health.status, 200);
+    }
+
+    it('frames of every type, mutated and damaged, on a live socket', async (t) => {
+      if (skip) return t.skip(skip);
+      const me = w.user('ana').id;
+      let last: Snapshot | null = null;
+      const property = fc.asyncProperty(fc.array(frames(w), { minLength: 1, maxLength: 6 }), async (batch) => {
+        const before = last ?? (await w.snapshot(['ana', 'eve']));
+        last = null;
+        // Client ids are the sender's: ana's own used ones.
+        const usedClientIds = new Set(w.clientIds.filter((c) => c.senderId === me).map((c) => c.clientId));
+        const fromAna = ana.frames.length;
+        const fromEve = eve.frames.length;
+        const expected: string[] = [];
+        let hellos = 0;
+        const nulls = batch.map(nullAnswers);
+        const nullAtLeast = nulls.filter((n) => n === 'one').length;
+        const nullAtMost = nullAtLeast + nulls.filter((n) => n === 'maybe').length;
+        for (const f of batch) {
+          const echo = sendFrame(ana, f);
+          if (echo !== null) expected.push(echo);
+          if (f.kind === 'json' && isPlainObject(f.value) && f.value.type === 'hello') hellos++;
+        }
+        const what = () =>
+          `sent ${JSON.stringify(batch).slice(0, 1500)}\ngot ${JSON.stringify(ana.frames.slice(fromAna)).slice(0, 1500)}`;
+        // Every request is answered, unless the socket was told to start over (`reset`: the client reloads
+        // and resends), or a second hello came while a catch-up ran (it starts over from its cursor).
+        const excused = () =>
+          hellos > 1 ||
+          ana.frames
+            .slice(fromAna)
+            .some((f) => f.type === 'reset' || (f.type === 'error' && f.error.id === 'hello_required'));
+        const answered = () => ana.frames.slice(fromAna).map(refOfFrame);
+        const nullAnswered = () =>
+          ana.frames.slice(fromAna).filter((f) => ['ack', 'error', 'pong'].includes(f.type) && refOfFrame(f) === null)
+            .length;
+        await until(() => {
+          const seen = answered();
+          const owed = expected.every(
+            (r) => seen.filter((x) => x === r).length >= expected.filter((x) => x === r).length,
+          );
+          return excused() || (owed && nullAnswered() >= nullAtLeast);
+        }, what);
+        await s.comptoir.committer.drain();
+        const settle = `settle${++refCounter}`;
+        ana.send({ type: 'ping', ref: settle });
+        // A pong, or hello_required when a hello with a cursor ahead left the socket waiting for another.
+        await ana.next((f) => refOfFrame(f) === settle, 5000, fromAna);
+        const got = ana.frames.slice(fromAna);
+
+        // 1. Known answers, at most one per ref.
+        const perRef = new Map<string, number>();
+        for (const f of got) {
+          if (f.type === 'error') {
+            assert.ok(acceptableErrorId(f.error.id), `error ${f.error.id}: ${what()}`);
+            assert.equal(typeof f.error.message, 'string');
+            stats.add('error', f.error.id);
+          } else stats.add(f.type, f.type === 'ack' ? (f.pos ? 'with pos' : 'no pos') : '');
+          const r = refOfFrame(f);
+          if (typeof r === 'string' && r.startsWith('f')) perRef.set(r, (perRef.get(r) ?? 0) + 1);
+          if (f.type === 'ack' && f.message) assert.equal(f.message.senderId, me, what());
+        }
+        for (const [r, n] of perRef) assert.equal(n, 1, `${n} answers to ${r}: ${what()}`);
+        assert.ok(
+          nullAnswered() <= nullAtMost,
+          `${nullAnswered()} answers without ref, ${nullAtMost} at most: ${what()}`,
+        );
+
+        // 3. Changes: each has its event; sender's message events ⇔ acks with pos.
+        const now = await w.snapshot(['ana', 'eve']);
+        const diff = diffRows(before.rows, now.rows);
+        const events = (await w.eventsAfter('ana', before.head)).events;
+        assert.equal(now.head, events.at(-1)?.pos ?? before.head, `events ana cannot see: ${what()}`);
+        const ackPos = new Set(got.flatMap((f) => (f.type === 'ack' && f.pos ? [f.pos] : [])));
+        const eventPos = new Set<number>();
+        for (const { pos, event } of events) {
+          if (event.type === 'receipt.updated') {
+            assert.equal(event.userId, me, what());
+            continue;
+          }
+          assert.ok(event.type.startsWith('message.'), `a ${event.type} event from frames: ${what()}`);
+          eventPos.add(pos);
+          if (event.type === 'message.created') {
+            const clientId = (event as { message: { clientId: string } }).message.clientId;
+            assert.ok(!usedClientIds.has(clientId), `client id ${clientId} used twice: ${what()}`);
+            usedClientIds.add(clientId);
+            w.addMessage((event as { message: { id: string } }).message.id, me);
+            w.clientIds.push({ clientId, conversationId: event.conversationId, senderId: me });
+          }
+        }
+        for (const p of ackPos) assert.ok(eventPos.has(p), `an ack at ${p} without its event: ${what()}`);
+        if (!excused())
+          for (const p of eventPos) assert.ok(ackPos.has(p), `an event at ${p} without its ack: ${what()}`);
+        if (events.length === 0) {
+          assert.equal(diff.size, 0, `rows changed without an event:\n${describeDiff(diff)}\n${what()}`);
+          assert.deepEqual(now.views, before.views, `what people see changed: ${what()}`);
+        }
+        for (const table of diff.keys())
+          assert.ok(['messages', 'conversations', 'members', 'events'].includes(table), `${table}: ${what()}`);
+
+        // Fan-out: eve receives nothing of conversations she is not in.
+        for (const f of eve.frames.slice(fromEve)) {
+          const c = f.type === 'event' ? f.event.conversationId : f.type === 'signal' ? f.signal.conversationId : null;
+          if (c) assert.ok(await w.isMember(c, w.user('eve').id), `eve received ${JSON.stringify(f)}`);
+        }
+
+        watch.check(what());
+        await stillServing(ana);
+        last = now;
+      });
+      await fc.assert(property, fuzzParams(120));
+    });
+
+    it('frames before hello: refused, nothing stored, hello still works', async (t) => {
+      if (skip) return t.skip(skip);
+      const early = fc.oneof(frames(w), fc.constant<Frame>({ kind: 'text', text: 'not json' }));
+      const property = fc.asyncProperty(
+        fc
+          .array(early, { minLength: 1, maxLength: 4 })
+          .filter((b) => b.every((f) => !(f.kind === 'json' && isPlainObject(f.value) && f.value.type === 'hello'))),
+        async (batch) => {
+          const before = await w.snapshot([]);
+          const sock = await SocketClient.connect(s.wsUrl, w.cookieOf('ben'));
+          try {
+            for (const f of batch) sendFrame(sock, f);
+            const settle = `early${++refCounter}`;
+            sock.send({ type: 'ping', ref: settle });
+            await sock.next((f) => f.type === 'error' && f.ref === settle);
+            for (const f of sock.frames) {
+              assert.equal(f.type, 'error', `before hello: ${JSON.stringify(f)}`);
+              if (f.type === 'error') assert.ok(acceptableErrorId(f.error.id), JSON.stringify(f));
+            }
+            await s.comptoir.committer.drain();
+            const after = await w.snapshot([]);
+            assert.equal(diffRows(before.rows, after.rows).size, 0, JSON.stringify(batch).slice(0, 1000));
+            watch.check(JSON.stringify(batch).slice(0, 1000));
+            await stillServing(sock);
+          } finally {
+            sock.close();
+          }
+        },
+      );
+      await fc.assert(property, fuzzParams(15));
+    });
+
+    it('a frame over 1 MiB closes the socket (1009); the server goes on', async (t) => {
+      if (skip) return t.skip(skip);
+      const property = fc.asyncProperty(fc.integer({ min: 1024 * 1024 + 1, max: 1536 * 1024 }), async (size) => {
+        const sock = await SocketClient.live(s.wsUrl, w.people.ben);
+        sock.ws.send(padded({ type: 'ping', ref: 'big' }, size));
+        assert.equal((await sock.waitClose()).code, 1009);
+        watch.check(`a frame of ${size} bytes`);
+        await stillServing(ana);
+      });
+      await fc.assert(property, fuzzParams(3));
+    });
+  });
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import type { ConversationsResponse, EventsResponse, MessagesResponse } from '../../protocol/api.ts';
+import type { MessageView, SelfView } from '../../protocol/views.ts';
+import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { rawRequest } from './harness.ts';
+import { openRows, type RowReader, type Rows } from './rows.ts';
+
+export type Name = 'ana' | 'ben' | 'cat' | 'eve';
+export const names: Name[] = ['ana', 'ben', 'cat', 'eve'];
+
+export interface Member extends Person {
+  name: Name;
+  /** The session the fuzzed requests use, and a second one of theirs (a target for DELETE /api/sessions/:id). */
+  sessionId: string;
+  spareSessionId: string;
+}
+
+/** What one person can see: their conversation list and the latest history page of each conversation. */
+export interface View {
+  list: ConversationsResponse;
+  histories: Record<string, MessagesResponse>;
+}
+
+export interface Snapshot {
+  rows: Rows;
+  head: number;
+  views: Partial<Record<Name, View>>;
+}
+
+/**
+ * The people and conversations every fuzz property runs against, on one server:
+ * - ana, ben and cat share a group (ana admin) and ana and ben a one-to-one conversation;
+ * - eve is a stranger to those: she has her own group with cat and a one-to-one with cat;
+ * - ana left a group of ben's (ana gets `not_member` there);
+ * - there are messages from each, a reply and a deleted message.
+ * The pools (conversations, messages, users, used client ids) grow as fuzzed requests succeed.
+ */
+export class World {
+  readonly people = {} as Record<Name, Member>;
+  readonly conversations: string[] = [];
+  /** The conversations made at the start: the histories a view holds (the pools grow, views do not). */
+  readonly base: string[] = [];
+  readonly messages: string[] = [];
+  readonly users: string[] = [];
+  /** Messages by sender (user id): what they may edit and delete. */
+  readonly sentBy = new Map<string, string[]>();
+  /** Client ids already used, with where: a retry must add nothing. */
+  readonly clientIds: { clientId: string; conversationId: string; senderId: string }[] = [];
+  private rowReader!: RowReader;
+
+  private constructor(readonly s: TestServer) {}
+
+  static async create(s: TestServer): Promise<World> {
+    const w = new World(s);
+    for (const name of names) {
+      const p = await signUp(s.url, `${name}_${Math.random().toString(36).slice(2, 8)}`);
+      const me = await p.http.get<{ sessionId: string }>('/api/me');
+      const spare = await w.newSession(p.user.id);
+      w.people[name] = { ...p, name, sessionId: me.body.sessionId, spareSessionId: spare.id };
+      w.users.push(p.user.id);
+    }
+    const { ana, ben, cat, eve } = w.people;
+    const direct = await startDirect(ana, ben);
+    const group = await createGroup(ana, 'Fuzz group', [ben, cat]);
+    const evesGroup = await createGroup(eve, "Eve's group", [cat]);
+    const eveCat = await startDirect(eve, cat);
+    const left = await createGroup(ben, 'Left by ana', [ana]);
+    w.conversations.push(direct.id, group.id, evesGroup.id, eveCat.id, left.id);
+    w.base.push(...w.conversations);
+    const send = async (p: Member, conversationId: string, text: string, replyToId?: string) => {
+      const clientId = `seed-${Math.random().toString(36).slice(2, 12)}`;
+      const r = await p.http.post<{ message: MessageView }>(`/api/conversations/${conversationId}/messages`, {
+        clientId,
+        text,
+        ...(replyToId ? { replyToId } : {}),
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      w.addMessage(r.body.message.id, p.user.id);
+      w.clientIds.push({ clientId, conversationId, senderId: p.user.id });
+      return r.body.message;
+    };
+    const first = await send(ana, direct.id, 'hello ben');
+    await send(ben, direct.id, 'hello ana', first.id);
+    const doomed = await send(ana, direct.id, 'to be deleted');
+    assert.equal((await ana.http.delete(`/api/messages/${doomed.id}`)).status, 200);
+    await send(ana, group.id, 'hello group');
+    await send(cat, group.id, 'hi from cat');
+    await send(eve, evesGroup.id, 'eve only');
+    await send(cat, eveCat.id, 'cat to eve');
+    await send(ben, left.id, 'before ana left');
+    assert.equal((await ana.http.delete(`/api/conversations/${left.id}/members/${ana.user.id}`)).status, 204);
+    w.rowReader = await openRows(s.config.database);
+    return w;
+  }
+
+  addMessage(id: string, senderId: string) {
+    this.messages.push(id);
+    const mine = this.sentBy.get(senderId) ?? [];
+    mine.push(id);
+    this.sentBy.set(senderId, mine);
+  }
+
+  /** A session made in process (no password hash), as sign-in would store it. */
+  async newSession(userId: string): Promise<{ id: string; token: string }> {
+    const { sessions, committer } = this.s.comptoir;
+    const { token, session } = sessions.create(userId, { userAgent: 'fuzz', ip: '127.0.0.1' }, Date.now());
+    await committer.run(({ tx }) => tx.insertSession(session));
+    return { id: session.id, token };
+  }
+
+  cookieOf(name: Name): string {
+    return this.people[name].http.cookie ?? '';
+  }
+
+  /**
+   * Gives anyone whose session a fuzzed request ended (a sign-out, a revoked session) a new one, so that
+   * the next runs act as them again.
+   */
+  async restoreSessions() {
+    for (const name of names) {
+      const p = this.people[name];
+      if ((await this.s.comptoir.sessions.endsAt(p.sessionId)) === null) {
+        const fresh = await this.newSession(p.user.id);
+        p.sessionId = fresh.id;
+        p.http.cookie = `comptoir_session=${fresh.token}`;
+      }
+      if ((await this.s.comptoir.sessions.endsAt(p.spareSessionId)) === null)
+        p.spareSessionId = (await this.newSession(p.user.id)).id;
+    }
+  }
+
+  /** What `name` sees over HTTP: their list and the latest 100 messages of each conversation in it. */
+  async view(name: Name): Promise<View> {
+    const cookie = this.cookieOf(name);
+    const get = async <T>(path: string): Promise<T> => {
+      const r = await rawRequest(this.s.url, { method: 'GET', path, headers: { cookie } });
+      assert.equal(r.status, 200, `${name} GET ${path}: ${r.text.slice(0, 300)}`);
+      return r.json as T;
+    };
+    const list = await get<ConversationsResponse>('/api/conversations');
+    const histories: Record<string, MessagesResponse> = {};
+    for (const c of list.conversations.filter((c) => this.base.includes(c.id)))
+      histories[c.id] = await get<MessagesResponse>(`/api/conversations/${c.id}/messages?limit=100`);
+    return { list, histories };
+  }
+
+  /** The events after `cursor` that `name` may see (GET /api/events). */
+  async eventsAfter(name: Name, cursor: number): Promise<EventsResponse> {
+    const r = await rawRequest(this.s.url, {
+      method: 'GET',
+      path: `/api/events?after=${cursor}&limit=1000`,
+      headers: { cookie: this.cookieOf(name) },
+    });
+    assert.equal(r.status, 200, r.text);
+    return r.json as EventsResponse;
+  }
+
+  head(): Promise<number> {
+    return this.s.comptoir.messages.head();
+  }
+
+  /** Every stored row, the log head, and what each of `viewers` sees. */
+  async snapshot(viewers: readonly Name[]): Promise<Snapshot> {
+    await this.s.comptoir.committer.drain();
+    const views: Partial<Record<Name, View>> = {};
+    for (const v of viewers) views[v] = await this.view(v);
+    return { rows: await this.rowReader.snapshot(), head: await this.head(), views };
+  }
+
+  /** Whether `userId` is an active member of the conversation right now (read from storage). */
+  async isMember(conversationId: string, userId: string | null): Promise<boolean> {
+    if (userId === null) return false;
+    return (await this.s.comptoir.storage.reader.member(conversationId, userId))?.active === true;
+  }
+
+  /** The conversation a message belongs to, or null when there is no such message. */
+  async conversationOf(messageId: string): Promise<string | null> {
+    return (await this.s.comptoir.storage.reader.messageById(messageId))?.conversationId ?? null;
+  }
+
+  user(name: Name): SelfView {
+    return this.people[name].user;
+  }
+
+  /** A live socket of `name` (hello done). */
+  socket(name: Name): Promise<SocketClient> {
+    return SocketClient.live(this.s.wsUrl, this.people[name]);
+  }
+
+  async close() {
+    await this.rowReader.close();
+  }
+}
