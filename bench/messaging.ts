@@ -12,12 +12,16 @@
  *
  * Environment: BENCH_ROUNDS (3), BENCH_CLIENTS (1000), BENCH_IDLE (10000), BENCH_RATE (5000),
  * BENCH_SECONDS (5, the measured window of each phase), BENCH_PROFILE (a directory: CPU profiles of the
- * Comptoir processes are written there), BENCH_ONLY=throughput (skip the memory and latency phases).
+ * Comptoir processes are written there), BENCH_ONLY=throughput (skip the memory and latency phases),
+ * BENCH_DATABASE=postgres (Comptoir on PostgreSQL, in a database of its own created on
+ * BENCH_DATABASE_URL — default postgres://postgres@127.0.0.1:5432/postgres — and dropped at the end;
+ * PostgreSQL's own CPU per message is then printed too).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, openLoop, sleep } from './lib/clients.ts';
+import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
 import {
   benchDataDir,
   cpuMs,
@@ -39,6 +43,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ONLY_THROUGHPUT = process.env.BENCH_ONLY === 'throughput';
 const noLatency = { latencies: [] as number[], lost: 0, offered: 0 };
 const dataDir = benchDataDir('comptoir-bench-');
+/** SQLite in dataDir, or a PostgreSQL database of the benchmark's own (opened in main). */
+let database: BenchDatabase | undefined;
 
 const serverEnv = {
   DATA_DIR: dataDir,
@@ -52,12 +58,15 @@ const serverEnv = {
   MAX_SOCKETS_PER_ACCOUNT: '1000',
 };
 
-const startComptoir = () => startServer(serverEnv);
+const startComptoir = () => startServer({ ...serverEnv, ...database?.env });
 
 interface Round {
   relay: number;
   relayCpu: number;
   comptoirCpu: number;
+  /** PostgreSQL only: CPU of its backends serving the benchmark's database, and of its background writers. */
+  pgCpu: number;
+  pgBackgroundCpu: number;
   relayP50: number;
   relayP99: number;
   comptoir: number;
@@ -85,6 +94,8 @@ async function idleMemory(specs: ClientSpec[]): Promise<number> {
 }
 
 async function main() {
+  const db = await openBenchDatabase(process.env.BENCH_DATABASE);
+  database = db;
   const seeder = await startComptoir();
   process.stdout.write(`Seeding ${CLIENTS} people and ${CLIENTS / 2} conversations… `);
   const { specs, tables } = await seedPairs(`http://127.0.0.1:${seeder.port}`, CLIENTS);
@@ -108,7 +119,14 @@ async function main() {
 
     const server = await startComptoir();
     clients = await connectAll(`ws://127.0.0.1:${server.port}/ws`, specs);
-    const comptoirLoop = await closedLoop(clients, 2000, SECONDS * 1000, () => cpuMs(server.child.pid as number));
+    const pgMeters = db.meters ? [db.meters.backends, db.meters.background] : [];
+    const comptoirLoop = await closedLoop(
+      clients,
+      2000,
+      SECONDS * 1000,
+      () => cpuMs(server.child.pid as number),
+      pgMeters,
+    );
     const comptoirRate = comptoirLoop.rate;
     await closeAll(clients);
     await stop(server);
@@ -131,6 +149,8 @@ async function main() {
       ratio: comptoirRate / relayRate,
       relayCpu: relayLoop.cpuUsPerMessage,
       comptoirCpu: comptoirLoop.cpuUsPerMessage,
+      pgCpu: comptoirLoop.metersUsPerMessage[0] ?? Number.NaN,
+      pgBackgroundCpu: comptoirLoop.metersUsPerMessage[1] ?? Number.NaN,
       relayP50: percentile(relayLat.latencies, 50),
       relayP99: percentile(relayLat.latencies, 99),
       p50: percentile(lat.latencies, 50),
@@ -140,7 +160,7 @@ async function main() {
     };
     rounds.push(round_);
     process.stdout.write(
-      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}; CPU ${Math.round(round_.relayCpu)} vs ${Math.round(round_.comptoirCpu)} µs/msg), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms (relay ${round(round_.relayP50)} / ${round(round_.relayP99)} ms), ${round(rssPerConnKb, 1)} kB/conn\n`,
+      `round ${r}: relay ${Math.round(relayRate)}/s, comptoir ${Math.round(comptoirRate)}/s (×${round(round_.ratio)}; CPU ${Math.round(round_.relayCpu)} vs ${Math.round(round_.comptoirCpu)} µs/msg${db.meters ? ` + PostgreSQL ${Math.round(round_.pgCpu)} + ${Math.round(round_.pgBackgroundCpu)}` : ''}), p50 ${round(round_.p50)} ms, p99 ${round(round_.p99)} ms (relay ${round(round_.relayP50)} / ${round(round_.relayP99)} ms), ${round(rssPerConnKb, 1)} kB/conn\n`,
     );
   }
 
@@ -150,6 +170,8 @@ async function main() {
     ratio: median(rounds.map((x) => x.ratio)),
     relayCpu: median(rounds.map((x) => x.relayCpu)),
     comptoirCpu: median(rounds.map((x) => x.comptoirCpu)),
+    pgCpu: median(rounds.map((x) => x.pgCpu)),
+    pgBackgroundCpu: median(rounds.map((x) => x.pgBackgroundCpu)),
     p50: median(rounds.map((x) => x.p50)),
     p99: median(rounds.map((x) => x.p99)),
     lost: median(rounds.map((x) => x.lost)),
@@ -174,6 +196,22 @@ async function main() {
       Math.round(med.comptoirCpu),
       '',
     ],
+    ...(db.meters
+      ? [
+          [
+            'PostgreSQL CPU µs per message: backends',
+            ...rounds.map((x) => Math.round(x.pgCpu)),
+            Math.round(med.pgCpu),
+            '',
+          ],
+          [
+            'PostgreSQL CPU µs per message: background',
+            ...rounds.map((x) => Math.round(x.pgBackgroundCpu)),
+            Math.round(med.pgBackgroundCpu),
+            '',
+          ],
+        ]
+      : []),
     [
       `bare relay p50 / p99 at ${RATE}/s, ms`,
       ...rounds.map((x) => `${round(x.relayP50)} / ${round(x.relayP99)}`),
@@ -191,15 +229,19 @@ async function main() {
     ],
   ];
   process.stdout.write(
-    `\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, SQLite synchronous=${process.env.SQLITE_SYNCHRONOUS ?? 'NORMAL'}\n${table(rows)}\n\n`,
+    `\n${CLIENTS} clients, ${os.cpus().length} cores, Node ${process.version}, ${db.kind === 'postgres' ? 'PostgreSQL' : `SQLite synchronous=${process.env.SQLITE_SYNCHRONOUS ?? 'NORMAL'}`}\n${table(rows)}\n\n`,
   );
   process.stdout.write(
     `RESULT ${JSON.stringify({
+      database: db.kind,
       throughput_ratio: round(med.ratio, 3),
       msgs_per_s: Math.round(med.comptoir),
       relay_msgs_per_s: Math.round(med.relay),
       cpu_us_per_msg: Math.round(med.comptoirCpu),
       relay_cpu_us_per_msg: Math.round(med.relayCpu),
+      ...(db.meters
+        ? { pg_cpu_us_per_msg: Math.round(med.pgCpu), pg_background_cpu_us_per_msg: Math.round(med.pgBackgroundCpu) }
+        : {}),
       p50_ms: round(med.p50),
       p99_ms: round(med.p99),
       relay_p50_ms: round(med.relayP50),
@@ -217,4 +259,6 @@ try {
   console.error(e);
   process.exitCode = 1;
 }
+// The Comptoir processes are stopped by now (an error: killed first); then the database goes.
+await database?.drop().catch((e: unknown) => console.error('dropping the benchmark database failed:', e));
 process.exit();

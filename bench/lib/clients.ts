@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { CpuMeter } from './database.ts';
 
 /** One benchmark client: a socket that said hello, and the conversation it talks in. */
 export interface BenchClient {
@@ -86,7 +87,8 @@ export async function closedLoop(
   warmupMs: number,
   measureMs: number,
   cpuMs: () => number = () => 0,
-): Promise<{ rate: number; cpuUsPerMessage: number }> {
+  meters: CpuMeter[] = [],
+): Promise<{ rate: number; cpuUsPerMessage: number; metersUsPerMessage: number[] }> {
   const run = ++runId;
   let delivered = 0;
   let counting = false;
@@ -105,16 +107,23 @@ export async function closedLoop(
   for (const c of clients) c.ws.send(sendFrame(c, 0, run));
   await sleep(warmupMs);
   counting = true;
+  await Promise.all(meters.map((m) => m.start()));
   const t0 = performance.now();
   const cpu0 = cpuMs();
   await sleep(measureMs);
   counting = false;
   const elapsed = performance.now() - t0;
   const cpu = cpuMs() - cpu0;
+  const metered = await Promise.all(meters.map((m) => m.stop()));
   stopped = true;
   await sleep(500); // let the last messages drain
   for (const c of clients) c.onFrame = () => {};
-  return { rate: (delivered / elapsed) * 1000, cpuUsPerMessage: (cpu * 1000) / Math.max(1, delivered) };
+  const perMessage = (ms: number) => (ms * 1000) / Math.max(1, delivered);
+  return {
+    rate: (delivered / elapsed) * 1000,
+    cpuUsPerMessage: perMessage(cpu),
+    metersUsPerMessage: metered.map(perMessage),
+  };
 }
 
 export interface OpenLoopOptions {

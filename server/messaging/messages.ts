@@ -61,6 +61,8 @@ export class MessagesService {
     const text = cleanText(input.text);
     this.throttle(userId);
     const { conversationId, clientId } = input;
+    // The idempotency lookup, made for the whole batch at once where that saves round trips.
+    const hint = { clientId: { senderId: userId, clientId } };
     return this.committer.run(async (uow) => {
       const { tx } = uow;
       const previous = await tx.messageByClientId(userId, clientId);
@@ -104,7 +106,7 @@ export class MessagesService {
       await tx.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
       return { message, pos, created: true };
-    });
+    }, hint);
   }
 
   async edit(userId: string, messageId: string, text: string, origin: Origin | null = null): Promise<ChangeResult> {
@@ -167,6 +169,7 @@ export class MessagesService {
 
   /** Moves a member's delivery and read watermarks forward (clamped to the last message). */
   async receipt(userId: string, conversationId: string, deliveredSeq?: number, readSeq?: number): Promise<void> {
+    const hint = { member: { conversationId, userId } };
     await this.committer.run(async (uow) => {
       const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
       const row = await uow.tx.member(conversationId, userId);
@@ -180,7 +183,7 @@ export class MessagesService {
         scope: { conversationId },
         audience: [...state.members.keys()],
       });
-    });
+    }, hint);
   }
 
   /** A page of history, oldest first: the `limit` messages before seq `before` (or the latest). */

@@ -2,7 +2,7 @@ import type { DomainEvent } from '../../protocol/events.ts';
 import type { EventBus, Origin, PublishedEvent } from '../bus/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { type Storage, type Tx, txWrites } from './types.ts';
+import { DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
 
 /** Who may see an event: everyone in a conversation (now or at that moment), or one person. */
 export type EventScope = { conversationId: string } | { userId: string };
@@ -40,6 +40,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending {
   job: Job<unknown>;
+  hint: ReadHint | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -79,6 +80,10 @@ function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
  * There are no savepoints (SQLite copies every page a savepoint touches: they tripled the cost of a
  * message). A job that fails after writing poisons the batch: it is rolled back and run again without
  * that job. A second such failure in one batch fails the rest with `storage_unavailable`.
+ *
+ * A backend may defer writes and send them later (PostgreSQL sends a batch's rows in a few statements):
+ * their failure (DeferredWriteError) names no job, so the batch is rolled back and run again in strict
+ * mode, the deferred writes sent after each job (Tx.flush), which finds the job to run the batch without.
  */
 export class Committer {
   private queue: Pending[] = [];
@@ -107,12 +112,13 @@ export class Committer {
     private readonly maxBatch = 2000,
   ) {}
 
-  run<T>(job: Job<T>): Promise<T> {
+  /** Submits a job; `hint` says what it will read, for backends that load a batch's reads at once. */
+  run<T>(job: Job<T>, hint?: ReadHint): Promise<T> {
     if (this.broken !== null) {
       return Promise.reject(new AppError('storage_unavailable', undefined, undefined, { cause: this.broken }));
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job: job as Job<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ job: job as Job<unknown>, hint, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -163,15 +169,24 @@ export class Committer {
     const excluded = new Map<number, unknown>();
     let attempt: Awaited<ReturnType<Committer['attempt']>> | null = null;
     let failure: unknown = null;
-    for (let tries = 0; attempt === null && failure === null; tries++) {
+    let poisoned = false;
+    let strict = false;
+    while (attempt === null && failure === null) {
       try {
-        attempt = await this.attempt(batch, excluded);
+        attempt = await this.attempt(batch, excluded, strict);
       } catch (e) {
         this.rolledBack();
-        if (e instanceof Poisoned && tries === 0) {
+        if (e instanceof Poisoned && !poisoned) {
+          poisoned = true;
           this.stats.retries++;
           excluded.set(e.index, e.error);
           if (!isAppError(e.error)) this.log.error({ err: e.error }, 'job failed; batch retried without it');
+          continue;
+        }
+        if (e instanceof DeferredWriteError && !strict) {
+          strict = true;
+          this.stats.retries++;
+          this.log.warn({ err: e, jobs: batch.length }, 'deferred writes failed; batch retried job by job');
           continue;
         }
         failure = e instanceof Poisoned ? e.error : e;
@@ -216,13 +231,24 @@ export class Committer {
     else void this.settled.then(() => this.notifyIdle());
   }
 
-  /** Runs the batch (minus the excluded jobs) in one transaction; throws Poisoned to roll it back. */
-  private async attempt(batch: Pending[], excluded: Map<number, unknown>) {
+  /**
+   * Runs the batch (minus the excluded jobs) in one transaction; throws Poisoned to roll it back. In strict
+   * mode the backend's deferred writes are sent after each job, so that their failure names the job.
+   */
+  private async attempt(batch: Pending[], excluded: Map<number, unknown>, strict: boolean) {
     const outcomes: Outcome[] = new Array(batch.length);
     const published: PublishedEvent[] = [];
     const hooks: (() => void)[] = [];
     const now = Date.now();
     await this.storage.transaction(async (backendTx) => {
+      if (backendTx.prepare) {
+        const hints: ReadHint[] = [];
+        for (let i = 0; i < batch.length; i++) {
+          const hint = (batch[i] as Pending).hint;
+          if (hint && !excluded.has(i)) hints.push(hint);
+        }
+        await backendTx.prepare({ jobs: batch.length - excluded.size, hints });
+      }
       const { tx, writes } = countingTx(backendTx);
       for (let i = 0; i < batch.length; i++) {
         if (excluded.has(i)) continue;
@@ -249,9 +275,12 @@ export class Committer {
         const before = writes();
         try {
           outcomes[i] = { ok: true, value: await (batch[i] as Pending).job(uow) };
+          if (strict) await backendTx.flush?.();
           for (const e of events) published.push(e);
           for (const h of jobHooks) hooks.push(h);
         } catch (error) {
+          // Not strict: deferred writes of earlier jobs may be the cause; strict mode will tell.
+          if (error instanceof DeferredWriteError && !strict) throw error;
           if (!isAppError(error) || writes() !== before) throw new Poisoned(i, error);
           outcomes[i] = { ok: false, error };
         }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { transactionContract } from './contract-tx.ts';
 import type { MemberRecord, MessageRecord, Storage, Tx, UserRecord } from './types.ts';
 
 /**
@@ -561,6 +562,8 @@ export function storageContract(
       assert.equal(seenInside, null);
       assert.ok(await storage.reader.userById(a.id));
     });
+
+    transactionContract({ storage: () => storage, skip: () => skip, uid });
 
     it('keeps everything across a reopen', async (t) => {
       if (skip) return t.skip(skip);

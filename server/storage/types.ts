@@ -171,8 +171,42 @@ export interface NewEvent {
   createdAt: number;
 }
 
+/**
+ * What a job will read, declared when it is submitted (Committer.run), so that a backend paying a round
+ * trip per statement (PostgreSQL) can load it for the whole batch in one query before the jobs run. A job
+ * reads the same with or without hints; SQLite ignores them.
+ */
+export interface ReadHint {
+  /** The job calls messageByClientId(senderId, clientId). */
+  clientId?: { senderId: string; clientId: string };
+  /** The job calls member(conversationId, userId). */
+  member?: { conversationId: string; userId: string };
+}
+
+/**
+ * What a backend that defers writes (to send a batch's rows in a few statements) offers the committer.
+ * SQLite offers neither.
+ */
+export interface TxBatching {
+  /** Called once, before the jobs of a batch run: how many there are, and the hints they declared. */
+  prepare?(batch: { jobs: number; hints: readonly ReadHint[] }): Promise<void>;
+  /** Sends the deferred writes now; throws DeferredWriteError if they fail. */
+  flush?(): Promise<void>;
+}
+
+/**
+ * Deferred writes failed when they were sent (before a read that could see them, or before COMMIT), so no
+ * job can be blamed: the committer runs the batch again, flushing after each job, to find the one.
+ */
+export class DeferredWriteError extends Error {
+  constructor(options: { cause: unknown }) {
+    super(`deferred writes failed: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+    this.name = 'DeferredWriteError';
+  }
+}
+
 /** Writes, inside a transaction. Every method named in `txWrites` writes; the others only read. */
-export interface Tx extends Reads {
+export interface Tx extends Reads, TxBatching {
   insertUser(user: UserRecord): Promise<void>;
   updateUserDisplayName(userId: string, displayName: string): Promise<void>;
 
@@ -261,8 +295,8 @@ export const txWrites = [
   'trimLog',
   'openPeriod',
   'closePeriod',
-] as const satisfies readonly Exclude<keyof Tx, keyof Reads>[];
+] as const satisfies readonly Exclude<keyof Tx, keyof Reads | keyof TxBatching>[];
 
 /** Every write method of Tx is listed in txWrites (a type-level check). */
-type Missing = Exclude<Exclude<keyof Tx, keyof Reads>, (typeof txWrites)[number]>;
+type Missing = Exclude<Exclude<keyof Tx, keyof Reads | keyof TxBatching>, (typeof txWrites)[number]>;
 export const allWritesListed: Missing extends never ? true : Missing = true;

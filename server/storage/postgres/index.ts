@@ -92,7 +92,12 @@ export class PostgresStorage implements Storage {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const client = await this.writerClient();
-      return this.inTransaction(client, () => fn(new PgTx(new Sql(client))));
+      const tx = new PgTx(new Sql(client, true));
+      return this.inTransaction(client, async () => {
+        const result = await fn(tx);
+        await tx.flush(); // the deferred writes (DeferredWriteError if they fail)
+        return result;
+      });
     });
   }
 

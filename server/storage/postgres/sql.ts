@@ -10,15 +10,37 @@ types.setTypeParser(pg.types.builtins.INT8, 'text', (value: string) => Number(va
 
 /** What can run a query: the pool (one pooled connection per query) or one client. */
 export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  query(query: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult>;
 }
 
-/** Thin typed helpers over a Queryable. Parameters are `$1`, `$2`…; values are sent as parameters. */
+/** Names of prepared statements, one per statement text (the texts are constants of this backend). */
+const names = new Map<string, string>();
+const nameOf = (text: string): string => {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `comptoir_${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
+};
+
+/**
+ * Thin typed helpers over a Queryable. Parameters are `$1`, `$2`…; values are sent as parameters. With
+ * `prepared`, each statement is parsed once per connection and named (the writer's: its statements are
+ * few and run every batch).
+ */
 export class Sql {
-  constructor(readonly q: Queryable) {}
+  constructor(
+    readonly q: Queryable,
+    private readonly prepared = false,
+  ) {}
+
+  private query(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    return this.prepared ? this.q.query({ name: nameOf(text), text, values }) : this.q.query(text, values);
+  }
 
   async all<R>(text: string, ...values: unknown[]): Promise<R[]> {
-    const result = await this.q.query(text, values);
+    const result = await this.query(text, values);
     return result.rows as R[];
   }
 
@@ -29,7 +51,7 @@ export class Sql {
 
   /** Runs a statement and answers how many rows it touched. */
   async run(text: string, ...values: unknown[]): Promise<number> {
-    const result = await this.q.query(text, values);
+    const result = await this.query(text, values);
     return result.rowCount ?? 0;
   }
 }
