@@ -107,13 +107,21 @@ export class AccountsService {
    */
   async signIn(username: string, password: string, device: DeviceInfo, deviceToken?: string): Promise<SignedIn> {
     const name = username.trim().toLowerCase();
-    const user = await this.storage.reader.userByUsername(name);
-    const known =
-      user && deviceToken && deviceToken.length <= 128
-        ? await this.storage.reader.deviceByTokenHash(hashToken(deviceToken))
-        : null;
+    const address = device.ip ?? 'unknown';
+    const cookie = deviceToken && deviceToken.length <= 128 ? deviceToken : null;
+    // Without a device cookie the limits decide before anything is read: a refused guess costs no query.
+    const early = cookie ? null : this.guard.begin(name, address, null);
+    let user: UserRecord | null;
+    let known: DeviceRecord | null;
+    try {
+      user = await this.storage.reader.userByUsername(name);
+      known = user && cookie ? await this.storage.reader.deviceByTokenHash(hashToken(cookie)) : null;
+    } catch (e) {
+      early?.settle('unchecked');
+      throw e;
+    }
     const knownDevice = known && user && known.userId === user.id ? known : null;
-    const attempt = this.guard.begin(name, device.ip ?? 'unknown', knownDevice?.id ?? null);
+    const attempt = early ?? this.guard.begin(name, address, knownDevice?.id ?? null);
     let ok = false;
     try {
       if (user) ok = await this.passwords.verify(user.passwordHash, password);
