@@ -8,6 +8,7 @@ import { SessionsService } from './accounts/sessions.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
+import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
@@ -39,6 +40,8 @@ export interface Core {
   sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
+  /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
+  replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
   retention: LogRetention | null;
   /** Finishes the writes under way, then closes the bus and the database. */
@@ -80,6 +83,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
         process.exit(75);
       }),
   );
+  committer.durablePosition = await storage.reader.headPosition();
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
   const sessions = new SessionsService(storage, committer, { idleMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });
@@ -95,11 +99,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     states,
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
   );
+  const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const messages = new MessagesService(
     storage,
     committer,
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
+    replay,
   );
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
@@ -108,7 +114,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     await bus.close();
     await storage.close();
   };
-  return { log, storage, bus, committer, accounts, sessions, conversations, messages, retention, close };
+  return { log, storage, bus, committer, accounts, sessions, conversations, messages, replay, retention, close };
 }
 
 /**
@@ -132,7 +138,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       maxQueuedBytes: config.maxQueuedBytes,
       hellosPerMinute: config.rates.hellosPerMinute,
       typingPer10s: config.rates.typingPer10s,
-      catchupEventsPerSecond: config.rates.catchupEventsPerSecond,
+      replay: core.replay,
     },
   );
   bus.subscribe(gateway);

@@ -133,6 +133,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
+  if (e.SESSION_MAX_DAYS < e.SESSION_TTL_DAYS) {
+    throw new ConfigError(
+      `Invalid configuration: SESSION_MAX_DAYS (${e.SESSION_MAX_DAYS}) is the longest a session lasts; it cannot be ` +
+        `shorter than SESSION_TTL_DAYS (${e.SESSION_TTL_DAYS}), how long one lasts without use`,
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -143,7 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : null,
     trustProxy: e.TRUST_PROXY,
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
-    sessionMaxMs: Math.max(e.SESSION_MAX_DAYS, e.SESSION_TTL_DAYS) * 24 * 3600 * 1000,
+    sessionMaxMs: e.SESSION_MAX_DAYS * 24 * 3600 * 1000,
     signup: e.SIGNUP,
     eventRetentionMs: e.EVENT_RETENTION_DAYS === 0 ? null : e.EVENT_RETENTION_DAYS * 24 * 3600 * 1000,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,

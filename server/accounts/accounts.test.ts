@@ -394,3 +394,25 @@ describe('profile changes', () => {
     assert.equal((await p.http.patch('/api/me', { displayName: 'Name 2' })).status, 200, 'no change costs nothing');
   });
 });
+
+describe('per-address limits over IPv6', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ TRUST_PROXY: '127.0.0.1', RATE_SIGNUPS_PER_HOUR: '3' });
+  });
+  after(() => s.close());
+
+  it('count an IPv6 host by its /64: new addresses in it do not buy new attempts', async () => {
+    const signUpFrom = (address: string, i: number) =>
+      new HttpClient(s.url).request<Err>(
+        'POST',
+        '/api/auth/signup',
+        { username: `v6user${i}_${Date.now() % 100000}`, password: 'a long enough secret' },
+        { 'x-forwarded-for': address },
+      );
+    for (let i = 0; i < 3; i++) assert.equal((await signUpFrom(`2001:db8:1:2::${i + 10}`, i)).status, 201);
+    const refused = await signUpFrom('2001:db8:1:2:ffff:ffff:ffff:ffff', 3);
+    assert.deepEqual([refused.status, refused.body.error.id], [429, 'rate_limited']);
+    assert.equal((await signUpFrom('2001:db8:1:3::1', 4)).status, 201, 'another /64 is another address');
+  });
+});

@@ -1,6 +1,7 @@
 import type { SignUpBody } from '../../protocol/schemas.ts';
 import type { UserView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/address.ts';
 import { newId, newToken } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
@@ -58,7 +59,7 @@ export class AccountsService {
   async signUp(body: SignUpBody, device: DeviceInfo): Promise<SignedIn> {
     if (!this.signupOpen) throw new AppError('signup_closed');
     if (device.ip !== null) {
-      const wait = this.signUps.take(device.ip);
+      const wait = this.signUps.take(addressKey(device.ip));
       if (wait > 0) throw AccountsService.refuse(wait);
     }
     const now = Date.now();
@@ -107,7 +108,7 @@ export class AccountsService {
    */
   async signIn(username: string, password: string, device: DeviceInfo, deviceToken?: string): Promise<SignedIn> {
     const name = username.trim().toLowerCase();
-    const address = device.ip ?? 'unknown';
+    const address = addressKey(device.ip);
     const cookie = deviceToken && deviceToken.length <= 128 ? deviceToken : null;
     // Without a device cookie the limits decide before anything is read: a refused guess costs no query.
     const early = cookie ? null : this.guard.begin(name, address, null);

@@ -15,6 +15,7 @@ const HOUR = 60 * 60 * 1000;
 export class LogRetention {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly committer: Committer,
@@ -24,6 +25,7 @@ export class LogRetention {
 
   start(firstAfterMs = 60_000, everyMs = HOUR) {
     const tick = (delay: number) => {
+      if (this.stopped) return;
       this.timer = setTimeout(() => {
         void this.run()
           .catch((err: unknown) => this.log.error({ err }, 'event log retention failed'))
@@ -44,7 +46,7 @@ export class LogRetention {
 
   private async trim(createdBefore: number): Promise<number> {
     let total = 0;
-    for (;;) {
+    while (!this.stopped) {
       const n = await this.committer.run(({ tx }) => tx.trimLog(createdBefore, ROWS_PER_JOB));
       total += n;
       if (n < ROWS_PER_JOB) break;
@@ -54,7 +56,9 @@ export class LogRetention {
     return total;
   }
 
+  /** No run starts after this; the one under way, if any, is awaited by Core.close (committer.drain). */
   stop() {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SessionsService } from '../accounts/sessions.ts';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/address.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import { type CookiePolicy, readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.ts';
 
@@ -40,7 +41,7 @@ export function registerGuards(app: FastifyInstance, o: GuardOptions) {
     }
     const isApi = req.url.startsWith('/api/');
     if (isApi) {
-      const wait = perAddress.take(req.ip);
+      const wait = perAddress.take(addressKey(req.ip));
       if (wait > 0) throw refuse(wait);
     }
     if (req.routeOptions.config.auth === false || !req.routeOptions.url) return;

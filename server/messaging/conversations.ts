@@ -44,7 +44,8 @@ export class ConversationsService {
         it.unread,
       ),
     );
-    return { cursor, conversations };
+    // Not past what is on disk: the events of a batch not yet durable come in the catch-up afterwards.
+    return { cursor: Math.min(cursor, this.committer.durablePosition), conversations };
   }
 
   async get(userId: string, conversationId: string): Promise<ConversationView> {
@@ -162,9 +163,10 @@ export class ConversationsService {
         }
         for (const id of added) {
           state.members.set(id, 'member');
+          state.visibleFrom.set(id, from);
           state.former.delete(id);
         }
-        await this.announceJoin(uow, conversationId, added);
+        await this.announceJoin(uow, conversationId, added, from);
       }),
     );
     return this.get(userId, conversationId);
@@ -194,6 +196,7 @@ export class ConversationsService {
       await uow.tx.closePeriod(conversationId, targetId, pos);
       const wasAdmin = state.members.get(targetId) === 'admin';
       state.members.delete(targetId);
+      state.visibleFrom.delete(targetId);
       state.former.set(targetId, leaving ? 'left' : 'removed');
       // A group keeps an admin while it has members: the longest-standing member takes over.
       if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
@@ -262,6 +265,7 @@ export class ConversationsService {
       uow,
       c.id,
       members.map((m) => m.userId),
+      0,
     );
   }
 
@@ -271,7 +275,12 @@ export class ConversationsService {
    * list), and each newcomer's view of the conversation's events starts there. The snapshot carries no
    * message: newcomers load what they may read over HTTP.
    */
-  private async announceJoin(uow: UnitOfWork, conversationId: string, userIds: readonly string[]) {
+  private async announceJoin(
+    uow: UnitOfWork,
+    conversationId: string,
+    userIds: readonly string[],
+    visibleFromSeq: number,
+  ) {
     const c = await uow.tx.conversationById(conversationId);
     if (!c) throw new AppError('conversation_not_found');
     const members = await uow.tx.membersOf(conversationId);
@@ -285,7 +294,7 @@ export class ConversationsService {
       scope: { conversationId },
       audience: members.filter((m) => m.active).map((m) => m.userId),
     });
-    for (const userId of userIds) await uow.tx.openPeriod(conversationId, userId, pos);
+    for (const userId of userIds) await uow.tx.openPeriod(conversationId, userId, pos, visibleFromSeq);
   }
 
   private async requireUsers(ids: readonly string[]) {

@@ -4,7 +4,7 @@ import type { EventsResponse } from '../../protocol/api.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { createGroup, type Person, SocketClient, signUp } from '../../test/helpers/client.ts';
+import { barrier, createGroup, type Person, SocketClient, signUp } from '../../test/helpers/client.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 import { newId } from '../lib/ids.ts';
 
@@ -125,6 +125,41 @@ for (const backend of backends) {
       assert.equal(bad.status, 400);
       const empty = await ana.http.patch<Err>(`/api/conversations/${group.id}`, {});
       assert.equal(empty.status, 400);
+    });
+
+    it('does not show newcomers the edits and deletions of messages from before they joined', async (t) => {
+      if (skip) return t.skip(skip);
+      const group = await createGroup(ana, 'Old secrets', [ben]);
+      const old = (await send(ana, group.id, 'SECRET BEFORE JOINING')).body.message;
+      const other = (await send(ana, group.id, 'another old one')).body.message;
+      assert.equal(
+        (await ana.http.post(`/api/conversations/${group.id}/members`, { userIds: [carol.user.id] })).status,
+        200,
+      );
+      const cursor = (await carol.http.get<{ cursor: number }>('/api/conversations')).body.cursor;
+      const c = await SocketClient.live(s.wsUrl, carol);
+      const b = await SocketClient.live(s.wsUrl, ben);
+      const a = await SocketClient.live(s.wsUrl, ana);
+      assert.equal((await ana.http.patch(`/api/messages/${old.id}`, { text: 'SECRET EDITED AFTERWARDS' })).status, 200);
+      assert.equal((await ana.http.delete(`/api/messages/${other.id}`)).status, 200);
+      await b.next((f) => f.type === 'event' && f.event.type === 'message.deleted');
+      await barrier(a, group.id, c); // what Carol was meant to get before the marker has arrived
+      const everything = async () => {
+        const feed = await carol.http.get(`/api/events?after=${cursor}`);
+        const replay = await SocketClient.connect(s.wsUrl, carol.http.cookie);
+        replay.send({ type: 'hello', cursor });
+        await replay.next((f: ServerFrame) => f.type === 'ready');
+        replay.close();
+        return JSON.stringify([c.frames, feed.body, replay.frames]);
+      };
+      const seen = await everything();
+      assert.ok(!seen.includes('SECRET'), 'neither live, nor over HTTP, nor replayed');
+      assert.ok(!seen.includes(old.id) && !seen.includes(other.id), 'not even their ids');
+      assert.ok(JSON.stringify(b.frames).includes('SECRET EDITED AFTERWARDS'), 'Ben, there before, sees the edit');
+      // Once an admin opens the history, she reads the message as it now is.
+      await ana.http.patch(`/api/conversations/${group.id}`, { history: 'full' });
+      assert.ok((await history(carol, group.id)).includes('SECRET EDITED AFTERWARDS'));
+      for (const x of [a, b, c]) x.close();
     });
 
     it('lets only admins add back someone an admin removed; anyone may add back who left', async (t) => {

@@ -3,6 +3,7 @@ import { limits } from '../../protocol/limits.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
+import type { ReplayBudget } from '../events/replay-budget.ts';
 import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
@@ -10,7 +11,7 @@ import type { MessageRecord, Storage } from '../storage/types.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
-import type { ConversationStates } from './state.ts';
+import { type ConversationStates, membersWhoSee } from './state.ts';
 import { messageView, visibleFrom } from './views.ts';
 
 export interface SendInput {
@@ -50,6 +51,8 @@ export class MessagesService {
     private readonly committer: Committer,
     private readonly states: ConversationStates,
     private readonly rate: RateLimiter,
+    /** Shared with the socket catch-ups: an account's replays of the log, per second. */
+    private readonly replay: ReplayBudget,
   ) {}
 
   private throttle(userId: string) {
@@ -99,6 +102,7 @@ export class MessagesService {
         scope: { conversationId },
         audience: [...state.members.keys()],
         origin,
+        messageSeq: seq,
       });
       await tx.insertMessage({ ...record, eventPositions: [pos] });
       await tx.bumpConversation(conversationId, seq, uow.now);
@@ -157,8 +161,10 @@ export class MessagesService {
       const pos = await uow.emit({
         event,
         scope: { conversationId: m.conversationId },
-        audience: [...(state?.members.keys() ?? [])],
+        // Not to newcomers who may not read the message (history 'joined'): replays skip it likewise.
+        audience: state ? membersWhoSee(state, m.seq) : [],
         origin,
+        messageSeq: m.seq,
       });
       const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
       await uow.tx.updateMessage(m.id, next.text, next.editedAt, next.deletedAt, stored.eventPositions);
@@ -241,9 +247,9 @@ export class MessagesService {
     return { events: page.events.map((e) => ({ pos: e.pos, json: e.payload })), through: page.through };
   }
 
-  /** The newest position of the event log. */
-  head(): Promise<number> {
-    return this.storage.reader.headPosition();
+  /** The newest position of the event log that may be read back: committed and on disk. */
+  async head(): Promise<number> {
+    return Math.min(await this.storage.reader.headPosition(), this.committer.durablePosition);
   }
 
   /** `GET /api/events`: the events after `cursor` that the person may see, in order. */
@@ -257,7 +263,17 @@ export class MessagesService {
       if (cursor < (await this.storage.reader.logFloor())) throw new AppError('cursor_expired');
       return { events: [], cursor, hasMore: false };
     }
-    const page = await this.feedPage(userId, cursor, limit, head);
+    // The same budget as the socket catch-ups: taken for the whole page first, the unused part given back.
+    const wait = this.replay.take(userId, limit);
+    if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
+    let page: Awaited<ReturnType<MessagesService['feedPage']>>;
+    try {
+      page = await this.feedPage(userId, cursor, limit, head);
+    } catch (e) {
+      this.replay.give(userId, limit);
+      throw e;
+    }
+    this.replay.give(userId, limit - page.events.length);
     const events = page.events.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
     return { events, cursor: page.through, hasMore: page.through < head };
   }

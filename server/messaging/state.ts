@@ -2,6 +2,13 @@ import type { ConversationKind, HistoryVisibility, MemberRole } from '../../prot
 import { Lru } from '../lib/lru.ts';
 import type { Tx } from '../storage/types.ts';
 
+/** Who in a conversation may see an event about its message `seq` (history 'joined' hides older ones). */
+export function membersWhoSee(state: ConversationState, seq: number): string[] {
+  const all = [...state.members.keys()];
+  if (state.history === 'full') return all;
+  return all.filter((id) => (state.visibleFrom.get(id) ?? 0) < seq);
+}
+
 /**
  * What the write path needs to know of a conversation on every message: its kind, its next seq and who
  * is in it. Entries are built and changed only inside committer jobs (the single writer), so they always
@@ -14,6 +21,8 @@ export interface ConversationState {
   lastSeq: number;
   /** Active members and their role. */
   members: Map<string, MemberRole>;
+  /** Active members' visible-from seq (under history 'joined' they read the messages after it). */
+  visibleFrom: Map<string, number>;
   /** People who were members once and are no longer: they left, or an admin removed them. */
   former: Map<string, 'left' | 'removed'>;
 }
@@ -33,9 +42,12 @@ export class ConversationStates {
     if (!c) return null;
     const members = new Map<string, MemberRole>();
     const former = new Map<string, 'left' | 'removed'>();
+    const visibleFrom = new Map<string, number>();
     for (const m of await tx.membersOf(conversationId)) {
-      if (m.active) members.set(m.userId, m.role);
-      else former.set(m.userId, m.removed ? 'removed' : 'left');
+      if (m.active) {
+        members.set(m.userId, m.role);
+        visibleFrom.set(m.userId, m.visibleFromSeq);
+      } else former.set(m.userId, m.removed ? 'removed' : 'left');
     }
     const state: ConversationState = {
       id: c.id,
@@ -43,6 +55,7 @@ export class ConversationStates {
       history: c.history,
       lastSeq: c.lastSeq,
       members,
+      visibleFrom,
       former,
     };
     this.cache.set(conversationId, state);

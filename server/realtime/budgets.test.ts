@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
+import { barrier, createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import type { Connection } from './connection.ts';
 
@@ -148,9 +148,68 @@ describe('typing signals', () => {
     await c.next((f) => f.type === 'event' && f.event.type === 'message.created');
     const signals = c.frames.filter((f) => f.type === 'signal').length;
     assert.ok(signals >= 1 && signals <= 5, `${signals} typing signals reached Cleo for 50 frames`);
-    // Per conversation: Ben's share is left, the conversation's is not unlimited.
-    for (let i = 0; i < 50; i++) b.send({ type: 'typing', conversationId: group.id, typing: true });
-    await b.next((f) => f.type === 'error' && f.error.id === 'rate_limited');
+    // Ana's refused frames took nothing from the conversation's budget: Ben may still type.
+    b.send({ type: 'typing', conversationId: group.id, typing: true });
+    await barrier(b, group.id, c);
+    assert.ok(
+      c.frames.some((f) => f.type === 'signal' && f.signal.userId === ben.user.id),
+      "Ben's typing reached Cleo",
+    );
     for (const x of [a, b, c]) x.close();
+  });
+});
+
+describe('typing signals per conversation', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ RATE_FRAMES_PER_SECOND: '1000', RATE_TYPING_PER_10S: '2' });
+  });
+  after(() => s.close());
+
+  it('are limited per conversation: many members together cannot fan out more than six members’ share', async () => {
+    const people = await Promise.all(Array.from({ length: 8 }, () => signUp(s.url)));
+    const [owner, ...others] = people as [Person, ...Person[]];
+    const group = await createGroup(owner, 'Crowd', others);
+    const sockets = await Promise.all(people.map((p) => SocketClient.live(s.wsUrl, p)));
+    // Six members type twice each (their own share): the conversation's 12 (6 × 2) are spent.
+    for (const [i, sock] of sockets.slice(0, 6).entries()) {
+      for (let k = 0; k < 2; k++) sock.send({ type: 'typing', conversationId: group.id, typing: true });
+      // Once the pong is back, the typing frames before it have taken their tokens (the next frame this
+      // test sends comes in a later turn of the server's event loop than their handling).
+      sock.send({ type: 'ping', ref: `p${i}` });
+      await sock.next((f) => f.type === 'pong' && f.ref === `p${i}`);
+    }
+    assert.ok(!sockets.slice(0, 6).some((x) => x.frames.some((f) => f.type === 'error')), 'each within its share');
+    const seventh = sockets[6] as SocketClient;
+    seventh.send({ type: 'typing', conversationId: group.id, typing: true });
+    const refused = await seventh.next((f) => f.type === 'error');
+    assert.equal(refused.type === 'error' && refused.error.id, 'rate_limited', 'the seventh member waits');
+    for (const sock of sockets) sock.close();
+  });
+});
+
+describe('replaying the log over HTTP', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ RATE_CATCHUP_EVENTS_PER_SECOND: '10' });
+  });
+  after(() => s.close());
+
+  it('draws on the same budget as socket catch-ups: a page is refused past it (429), then allowed again', async () => {
+    const [ana, ben] = [await signUp(s.url), await signUp(s.url)];
+    await startDirect(ana, ben);
+    const first = await ana.http.get<{ events: unknown[] }>('/api/events?after=0&limit=1000');
+    assert.equal(first.status, 200);
+    assert.ok(first.body.events.length > 0);
+    // What the first page did not use came back, but not the events it returned: 1,000 are not there.
+    const second = await ana.http.get<{ error: { id: string; details: { retryAfter: number } } }>(
+      '/api/events?after=0&limit=1000',
+    );
+    assert.deepEqual([second.status, second.body.error.id], [429, 'rate_limited']);
+    assert.ok(second.body.error.details.retryAfter >= 1);
+    assert.equal((await ana.http.get('/api/events?after=0&limit=10')).status, 200, 'a smaller page fits');
+    // The socket catch-up of the same account now waits for the budget too (it is shared).
+    const budget = s.comptoir.replay;
+    assert.ok(budget.take(ana.user.id, 1000) > 0);
   });
 });

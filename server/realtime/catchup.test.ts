@@ -4,6 +4,7 @@ import type WebSocket from 'ws';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
+import { ReplayBudget } from '../events/replay-budget.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import { catchUp } from './catchup.ts';
@@ -68,7 +69,7 @@ function harness(
     { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
     () => {},
     { endsAt: async () => null },
-    { ...defaultBudgets, catchupEventsPerSecond: 1_000_000, ...budgets },
+    { ...defaultBudgets(), replay: new ReplayBudget(1_000_000), ...budgets },
   );
   const sent: string[] = [];
   const ws = {
@@ -177,7 +178,7 @@ describe('catch-up', () => {
 
   it("paces an account's pages to its budget, waiting rather than refusing", async () => {
     // 800 events a second: a burst of two pages of 200, then a page every 250 ms.
-    const h = harness(1200, () => {}, { catchupEventsPerSecond: 800 });
+    const h = harness(1200, () => {}, { replay: new ReplayBudget(800, 400) });
     const started = Date.now();
     await catchUp(h.gw, h.conn, 0);
     const elapsed = Date.now() - started;

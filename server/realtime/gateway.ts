@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { EventConsumer, PublishedEvent, PublishedSignal } from '../bus/types.ts';
 import { AppError, toAppError } from '../errors.ts';
+import { ReplayBudget } from '../events/replay-budget.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { MessagesService } from '../messaging/messages.ts';
@@ -22,8 +23,8 @@ export const CATCHUP_PAGE = 200;
 
 /** What one account may make the gateway do, besides sending messages (budgets per account or socket). */
 export interface Budgets {
-  /** Events one account's catch-ups may send per second, across its sockets (bursts of two pages). */
-  catchupEventsPerSecond: number;
+  /** Events one account may have replayed per second, by its catch-ups and GET /api/events together. */
+  replay: ReplayBudget;
   /** `hello` frames per socket per minute (each restarts a catch-up). */
   hellosPerMinute: number;
   /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
@@ -32,12 +33,10 @@ export interface Budgets {
   maxQueuedBytes: number;
 }
 
-export const defaultBudgets: Budgets = {
-  catchupEventsPerSecond: 5000,
-  hellosPerMinute: 6,
-  typingPer10s: 5,
-  maxQueuedBytes: 256 * 1024 * 1024,
-};
+/** The defaults (README's): a new replay budget each time, since it holds each account's tokens. */
+export function defaultBudgets(): Budgets {
+  return { replay: new ReplayBudget(5000), hellosPerMinute: 6, typingPer10s: 5, maxQueuedBytes: 256 * 1024 * 1024 };
+}
 
 /**
  * The WebSocket gateway: it keeps who is connected, consumes the event stream and sends each event to
@@ -52,7 +51,6 @@ export class Gateway implements EventConsumer {
   /** Frames of any kind per connection (a flood guard under the per-account message limit). */
   private readonly frameRate: RateLimiter;
   private readonly helloRate: RateLimiter;
-  private readonly catchupPages: RateLimiter;
   /** Typing signals per member of a conversation, and per conversation (a group of 256 fans each out). */
   readonly typingPerMember: RateLimiter;
   readonly typingPerConversation: RateLimiter;
@@ -75,15 +73,13 @@ export class Gateway implements EventConsumer {
     readonly signal: (s: PublishedSignal) => void,
     /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
     readonly sessions: { endsAt(sessionId: string): Promise<number | null> },
-    readonly budgets: Budgets = defaultBudgets,
+    readonly budgets: Budgets = defaultBudgets(),
   ) {
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
     this.typingPerMember = new RateLimiter(budgets.typingPer10s, 10_000);
     this.typingPerConversation = new RateLimiter(budgets.typingPer10s * 6, 10_000);
-    // Bursts of two pages: one account never holds the event loop for long in one go.
-    this.catchupPages = new RateLimiter(CATCHUP_PAGE * 2, ((CATCHUP_PAGE * 2) / budgets.catchupEventsPerSecond) * 1000);
     this.recount = setInterval(() => this.recountQueued(), 1000);
     this.recount.unref();
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
@@ -190,9 +186,9 @@ export class Gateway implements EventConsumer {
    */
   async pace(conn: Connection): Promise<void> {
     while (conn.open && conn.ws.bufferedAmount > CATCHUP_LOW_WATER) await sleep(5);
-    for (let wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE); wait > 0 && conn.open; ) {
+    for (let wait = this.budgets.replay.take(conn.userId, CATCHUP_PAGE); wait > 0 && conn.open; ) {
       await sleep(wait);
-      wait = this.catchupPages.take(conn.userId, CATCHUP_PAGE);
+      wait = this.budgets.replay.take(conn.userId, CATCHUP_PAGE);
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -51,12 +51,13 @@ export async function handleFrame(gw: Gateway, conn: Connection, frame: Request)
       return;
     case 'typing': {
       const audience = await gw.messages.audienceOf(conn.userId, frame.conversationId);
-      // Typing fans out to every member: limited per member and per conversation, not only per socket.
-      const wait = Math.max(
-        gw.typingPerMember.take(`${conn.userId}\u0000${frame.conversationId}`),
-        gw.typingPerConversation.take(frame.conversationId),
-      );
+      // Typing fans out to every member: limited per member and per conversation, not only per socket. A
+      // signal refused by one bucket takes nothing from the other (one member cannot spend everyone's).
+      const member = `${conn.userId}\u0000${frame.conversationId}`;
+      const wait = Math.max(gw.typingPerMember.check(member), gw.typingPerConversation.check(frame.conversationId));
       if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
+      gw.typingPerMember.take(member);
+      gw.typingPerConversation.take(frame.conversationId);
       gw.signal({
         signal: { type: 'typing', conversationId: frame.conversationId, userId: conn.userId, typing: frame.typing },
         audience: audience.filter((u) => u !== conn.userId),

@@ -9,6 +9,7 @@ import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
 import { hstsFor } from '../http/headers.ts';
 import { clientOrigin, type TrustFn } from '../http/proxy.ts';
+import { addressKey } from '../lib/address.ts';
 import { CloseCode } from './connection.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -58,7 +59,8 @@ export function attachWebSocket(
         refuse(socket, 403, { error: { id: 'forbidden_origin', message: catalogue.forbidden_origin.message } }, hsts);
         return;
       }
-      const address = client.ip;
+      // Counted by its key: an IPv6 host by its /64 (lib/address.ts).
+      const address = addressKey(client.ip);
       let auth: Awaited<ReturnType<SessionsService['authenticate']>>;
       try {
         const secure = own.startsWith('https:');

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { Committer } from './commit.ts';
 import { SqliteStorage } from './sqlite/index.ts';
-import type { Storage, UserRecord } from './types.ts';
+import { CommitOutcomeUnknown, type Storage, type UserRecord } from './types.ts';
 
 describe('group commit', () => {
   const tmp = tempDir();
@@ -225,6 +225,53 @@ describe('group commit when making a batch durable fails', () => {
       storage.durable = real;
     } finally {
       await storage.close();
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('group commit when the outcome of a COMMIT is unknown', () => {
+  it('publishes nothing, takes no more work, and says so once, as after a failed fsync', async () => {
+    const tmp = tempDir();
+    const real = new SqliteStorage({ path: path.join(tmp.dir, 'db.sqlite'), synchronous: 'NORMAL' });
+    await real.migrate();
+    const log = createLogger('silent');
+    const bus = new MemoryBus(log);
+    const published: PublishedEvent[] = [];
+    bus.subscribe({ name: 'test', onEvents: (es) => published.push(...es) });
+    const failures: unknown[] = [];
+    // A backend whose COMMIT answer was lost (PostgreSQL's connection dropped while committing).
+    const storage = Object.create(real, {
+      transaction: {
+        value: async () => {
+          throw new CommitOutcomeUnknown({ cause: new Error('Connection terminated unexpectedly') });
+        },
+      },
+    }) as Storage;
+    const committer = new Committer(storage, bus, log, (e) => failures.push(e));
+    const u: UserRecord = { id: 'x', username: 'x', displayName: 'x', passwordHash: 'h', createdAt: 1 };
+    try {
+      await assert.rejects(
+        committer.run(async (uow) => {
+          await uow.tx.insertUser(u);
+          return uow.emit({
+            event: { type: 'user.updated', conversationId: null, user: { id: 'x', username: 'x', displayName: 'x' } },
+            scope: { userId: 'x' },
+            audience: ['x'],
+          });
+        }),
+        { id: 'storage_unavailable' },
+      );
+      assert.equal(failures.length, 1);
+      assert.ok(failures[0] instanceof CommitOutcomeUnknown);
+      assert.equal(published.length, 0);
+      await assert.rejects(
+        committer.run(async () => 1),
+        { id: 'storage_unavailable' },
+        'no more work',
+      );
+    } finally {
+      await real.close();
       tmp.cleanup();
     }
   });

@@ -2,7 +2,7 @@ import type { DomainEvent } from '../../protocol/events.ts';
 import type { EventBus, Origin, PublishedEvent } from '../bus/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
+import { CommitOutcomeUnknown, DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
 
 /** Who may see an event: everyone in a conversation (now or at that moment), or one person. */
 export type EventScope = { conversationId: string } | { userId: string };
@@ -13,6 +13,8 @@ export interface Emit {
   /** User ids to send it to live (the members after the change, plus anyone it removed). */
   audience: readonly string[];
   origin?: Origin | null;
+  /** For a message's events, its seq: members who joined after it (history 'joined') do not replay it. */
+  messageSeq?: number;
 }
 
 /**
@@ -97,6 +99,13 @@ export class Committer {
   readonly stats = { batches: 0, jobs: 0, retries: 0 };
   /** Set when making a batch durable failed: nothing more is written, the process is stopping. */
   private broken: unknown = null;
+  /**
+   * The highest position of an event this process has published — its batch durable. Readers serve the
+   * log up to here only (MessagesService.head): a batch committed but not yet on disk (under
+   * SQLITE_SYNCHRONOUS=FULL, or if its fsync fails) is never read back to anyone. Set from the log's
+   * head when the process starts (createCore), when everything in it has been recovered.
+   */
+  durablePosition = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -193,7 +202,15 @@ export class Committer {
       }
     }
 
-    if (attempt === null) {
+    if (attempt === null && failure instanceof CommitOutcomeUnknown) {
+      // Maybe committed, maybe not: as after a failed fsync, nothing more is written until a restart.
+      const first = this.broken === null;
+      this.broken ??= failure;
+      this.log.fatal({ err: failure, jobs: batch.length }, 'the outcome of a batch is unknown');
+      const error = new AppError('storage_unavailable', undefined, undefined, { cause: failure });
+      for (const p of batch) p.reject(error);
+      if (first) this.onDurabilityFailure(failure);
+    } else if (attempt === null) {
       this.log.error({ err: failure, jobs: batch.length }, 'batch transaction failed');
       const error = new AppError('storage_unavailable', undefined, undefined, { cause: failure });
       batch.forEach((p, i) => {
@@ -266,6 +283,7 @@ export class Committer {
               type: e.event.type,
               payload: json,
               createdAt: now,
+              messageSeq: e.messageSeq ?? null,
             });
             events.push({ pos, event: e.event, json, audience: e.audience, origin: e.origin ?? null, createdAt: now });
             return pos;
@@ -299,6 +317,8 @@ export class Committer {
         this.log.error({ err }, 'after-commit hook failed');
       }
     }
+    const last = published.at(-1);
+    if (last && last.pos > this.durablePosition) this.durablePosition = last.pos;
     this.bus.publish(published);
     batch.forEach((p, i) => {
       const o = outcomes[i];

@@ -100,7 +100,7 @@ export function storageContract(
             payload: `{"c":"${id}"}`,
             createdAt: 10,
           });
-          await tx.openPeriod(id, m, pos);
+          await tx.openPeriod(id, m, pos, 0);
         }
       });
       return id;
@@ -372,7 +372,7 @@ export function storageContract(
           payload: '{}',
           createdAt: 1,
         });
-        await tx.openPeriod(c, b.id, pos);
+        await tx.openPeriod(c, b.id, pos, 0);
         return pos;
       });
       const m2 = await post(c, a.id, 2);
@@ -465,6 +465,43 @@ export function storageContract(
       }
       assert.deepEqual(got, expected);
       assert.ok(pages <= 10, `${pages} pages for ${expected.length} events`);
+    });
+
+    it("hides the events of messages a member may not read (history 'joined'), until history is 'full'", async (t) => {
+      if (skip) return t.skip(skip);
+      const a = user();
+      const late = user();
+      await addUsers(a, late);
+      const c = await conversation([a.id]);
+      const at = await write(async (tx) => {
+        const pos = await tx.appendEvent({
+          conversationId: c,
+          userId: null,
+          type: 'joined',
+          payload: '{}',
+          createdAt: 1,
+        });
+        await tx.openPeriod(c, late.id, pos, 2); // joined when the conversation's last seq was 2
+        return pos;
+      });
+      const ev = (messageSeq: number | null) =>
+        write((tx) =>
+          tx.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{}', createdAt: 1, messageSeq }),
+        );
+      const editOf1 = await ev(1);
+      const editOf2 = await ev(2);
+      const editOf3 = await ev(3);
+      const other = await ev(null);
+      const head = await storage.reader.headPosition();
+      const seen = async () => (await storage.reader.eventsFor(late.id, at - 1, 100, head)).events.map((e) => e.pos);
+      assert.deepEqual(await seen(), [at, editOf3, other], 'not the events of messages 1 and 2');
+      assert.deepEqual(
+        (await storage.reader.eventsFor(a.id, at - 1, 100, head)).events.map((e) => e.pos),
+        [at, editOf1, editOf2, editOf3, other],
+        'a member from the start sees them all',
+      );
+      await write((tx) => tx.setConversationHistory(c, 'full'));
+      assert.deepEqual(await seen(), [at, editOf1, editOf2, editOf3, other], "under 'full', everything");
     });
 
     it('trims the oldest events and raises the floor', async (t) => {

@@ -169,6 +169,11 @@ export interface NewEvent {
   type: string;
   payload: string;
   createdAt: number;
+  /**
+   * For a message's events: its seq. A member whose period began after it (history 'joined') is not
+   * shown the event (eventsFor).
+   */
+  messageSeq?: number | null;
 }
 
 /**
@@ -202,6 +207,18 @@ export class DeferredWriteError extends Error {
   constructor(options: { cause: unknown }) {
     super(`deferred writes failed: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
     this.name = 'DeferredWriteError';
+  }
+}
+
+/**
+ * The COMMIT was sent but its answer never came (the connection to PostgreSQL dropped): the batch may or
+ * may not have been committed. Its events cannot be published (they may not exist) nor forgotten (they
+ * may): the committer stops as after a failed fsync, and a restart reads what the log really holds.
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(options: { cause: unknown }) {
+    super(`the outcome of a COMMIT is unknown: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+    this.name = 'CommitOutcomeUnknown';
   }
 }
 
@@ -248,8 +265,11 @@ export interface Tx extends Reads, TxBatching {
    * the membership periods that ended among them, and raises the floor. Answers how many it deleted.
    */
   trimLog(createdBefore: number, maxRows: number): Promise<number>;
-  /** Opens a membership period at `fromPos` (inclusive). */
-  openPeriod(conversationId: string, userId: string, fromPos: number): Promise<void>;
+  /**
+   * Opens a membership period at `fromPos` (inclusive); the member may read the messages after
+   * `visibleFromSeq` (while the conversation's history is 'joined').
+   */
+  openPeriod(conversationId: string, userId: string, fromPos: number, visibleFromSeq: number): Promise<void>;
   /** Closes the open membership period at `toPos` (inclusive). */
   closePeriod(conversationId: string, userId: string, toPos: number): Promise<void>;
 }

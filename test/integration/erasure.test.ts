@@ -24,7 +24,7 @@ for (const backend of backends) {
     before(async () => {
       skip = await backend.skip();
       if (skip) return;
-      s = await serverOn(backend);
+      s = await serverOn(backend, { RATE_CATCHUP_EVENTS_PER_SECOND: '1000000' });
       ana = await signUp(s.url);
       ben = await signUp(s.url);
     });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { loadMigrations } from '../migrations.ts';
-import type { Storage, Tx } from '../types.ts';
+import { CommitOutcomeUnknown, type Storage, type Tx } from '../types.ts';
 import { PgReader } from './reader.ts';
 import { Sql, types } from './sql.ts';
 import { PgTx } from './writes.ts';
@@ -127,12 +127,21 @@ export class PostgresStorage implements Storage {
     try {
       await client.query('BEGIN');
       const result = await fn();
-      const commit = await client.query('COMMIT');
+      let commit: pg.QueryResult;
+      try {
+        commit = await client.query('COMMIT');
+      } catch (cause) {
+        // PostgreSQL answered with an error: nothing was committed. No answer at all: nobody knows.
+        if ((cause as { severity?: unknown }).severity !== undefined) throw cause;
+        this.discard(client);
+        throw new CommitOutcomeUnknown({ cause });
+      }
       // PostgreSQL answers a COMMIT of a failed transaction (an error swallowed by a job) by
       // rolling back: that must not pass for success.
       if (commit.command === 'ROLLBACK') throw new Error('The transaction had failed: COMMIT rolled it back');
       return result;
     } catch (e) {
+      if (e instanceof CommitOutcomeUnknown) throw e;
       await client.query('ROLLBACK').catch(() => this.discard(client));
       throw e;
     }

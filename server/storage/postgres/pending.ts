@@ -19,8 +19,9 @@ const FLUSH = `
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
                          $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
   ), new_events AS (
-    INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at)
-    SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])
+    INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at, message_seq)
+    SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
+                         $25::bigint[])
   ), bumps AS (
     UPDATE conversations c
        SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
@@ -122,6 +123,7 @@ export class PendingWrites {
         marks.map((w) => w.userId),
         marks.map((w) => w.deliveredSeq),
         marks.map((w) => w.readSeq),
+        events.map((e) => e.messageSeq ?? null),
       );
     } catch (cause) {
       throw new DeferredWriteError({ cause });

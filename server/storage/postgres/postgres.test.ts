@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createTestDatabase, POSTGRES_URL, postgresSkip } from '../../../test/helpers/postgres.ts';
 import { storageContract } from '../contract.ts';
 import { loadMigrations } from '../migrations.ts';
-import type { UserRecord } from '../types.ts';
+import { CommitOutcomeUnknown, type UserRecord } from '../types.ts';
 import { PostgresStorage } from './index.ts';
 
 storageContract(
@@ -196,5 +196,44 @@ describe('postgres backend', () => {
     assert.equal(await s.reader.messageById('x\u0000'), null);
     assert.deepEqual(await s.reader.usersByIds(['x\u0000']), []);
     assert.deepEqual(await s.reader.searchUsers('a\u0000', 10, 'x'), []);
+  });
+});
+
+describe('postgres COMMIT without an answer', () => {
+  let skip: string | false = false;
+  let db: { url: string; drop: () => Promise<void> };
+  before(async () => {
+    skip = await postgresSkip();
+    if (!skip) db = await createTestDatabase();
+  });
+  after(async () => {
+    if (!skip) await db.drop();
+  });
+
+  it('is told apart from a refused COMMIT (CommitOutcomeUnknown), and the next transaction reconnects', async (t) => {
+    if (skip) return t.skip(skip);
+    const s = await PostgresStorage.connect(db.url);
+    try {
+      await s.migrate();
+      const mk = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
+      await s.transaction((tx) => tx.insertUser(mk('first')));
+      // The connection drops right after COMMIT is sent: the answer never comes.
+      const writer = (s as unknown as { writer: pg.Client }).writer;
+      const query = writer.query.bind(writer) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+      (writer as unknown as { query: typeof query }).query = (text: string, values?: unknown[]) => {
+        const answer = query(text, values);
+        if (text === 'COMMIT')
+          (writer as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        return answer;
+      };
+      await assert.rejects(
+        s.transaction((tx) => tx.insertUser(mk('unknown'))),
+        (e: Error) => e instanceof CommitOutcomeUnknown,
+      );
+      await s.transaction((tx) => tx.insertUser(mk('after')));
+      assert.ok(await s.reader.userById('after'), 'a new connection serves the next transaction');
+    } finally {
+      await s.close();
+    }
   });
 });

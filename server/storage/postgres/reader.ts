@@ -146,9 +146,11 @@ export class PgReader extends PgReads implements Reader {
   async eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
     const rows = await this.sql.all<EventRow>(
       `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
-         FROM member_periods p JOIN events e ON e.conversation_id = p.conversation_id
+         FROM member_periods p JOIN conversations c ON c.id = p.conversation_id
+         JOIN events e ON e.conversation_id = p.conversation_id
         WHERE p.user_id = $1 AND (p.to_pos IS NULL OR p.to_pos > $2) AND p.from_pos <= $3
           AND e.pos > $2 AND e.pos <= $3 AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+          AND (e.message_seq IS NULL OR e.message_seq > p.visible_from_seq OR c.history = 'full')
        UNION ALL
        SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 AND pos > $2 AND pos <= $3
        ORDER BY 1 LIMIT $4`,

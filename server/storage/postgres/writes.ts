@@ -398,13 +398,15 @@ export class PgTx extends PgReads implements Tx {
     await this.sql.run('UPDATE log_state SET floor = $1 WHERE id = 1', upTo);
     return deleted;
   }
-  async openPeriod(conversationId: string, userId: string, fromPos: number) {
+  async openPeriod(conversationId: string, userId: string, fromPos: number, visibleFromSeq: number) {
     await this.flush();
     await this.sql.run(
-      'INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos) VALUES ($1, $2, $3, NULL)',
+      `INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos, visible_from_seq)
+       VALUES ($1, $2, $3, NULL, $4)`,
       userId,
       conversationId,
       fromPos,
+      visibleFromSeq,
     );
   }
   async closePeriod(conversationId: string, userId: string, toPos: number) {

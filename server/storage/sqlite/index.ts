@@ -78,9 +78,11 @@ class SqliteReader extends SqliteReads implements Reader {
     return this.s
       .all<EventRow>(
         `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
-           FROM member_periods p JOIN events e ON e.conversation_id = p.conversation_id
+           FROM member_periods p JOIN conversations c ON c.id = p.conversation_id
+           JOIN events e ON e.conversation_id = p.conversation_id
           WHERE p.user_id = @userId AND (p.to_pos IS NULL OR p.to_pos > @after) AND p.from_pos <= @upTo
             AND e.pos > @after AND e.pos <= @upTo AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
+            AND (e.message_seq IS NULL OR e.message_seq > p.visible_from_seq OR c.history = 'full')
          UNION ALL
          SELECT pos, conversation_id, user_id, type, payload, created_at FROM events
           WHERE user_id = @userId AND pos > @after AND pos <= @upTo

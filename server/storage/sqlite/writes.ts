@@ -247,12 +247,13 @@ export class SqliteTx extends SqliteReads implements Tx {
 
   async appendEvent(e: NewEvent) {
     const r = this.s.run(
-      'INSERT INTO events (conversation_id, user_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO events (conversation_id, user_id, type, payload, created_at, message_seq) VALUES (?, ?, ?, ?, ?, ?)',
       e.conversationId,
       e.userId,
       e.type,
       e.payload,
       e.createdAt,
+      e.messageSeq ?? null,
     );
     return Number(r.lastInsertRowid);
   }
@@ -282,12 +283,14 @@ export class SqliteTx extends SqliteReads implements Tx {
     this.s.run('UPDATE log_state SET floor = ? WHERE id = 1', upTo);
     return deleted;
   }
-  async openPeriod(conversationId: string, userId: string, fromPos: number) {
+  async openPeriod(conversationId: string, userId: string, fromPos: number, visibleFromSeq: number) {
     this.s.run(
-      'INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos) VALUES (?, ?, ?, NULL)',
+      `INSERT INTO member_periods (user_id, conversation_id, from_pos, to_pos, visible_from_seq)
+       VALUES (?, ?, ?, NULL, ?)`,
       userId,
       conversationId,
       fromPos,
+      visibleFromSeq,
     );
   }
   async closePeriod(conversationId: string, userId: string, toPos: number) {
