@@ -12,7 +12,7 @@ import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
-import { registerGuards } from './http/guards.ts';
+import { ownOrigin, registerGuards } from './http/guards.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
@@ -156,7 +156,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     frameworkErrors,
   });
   const cookie: CookiePolicy = {
-    secure: (req) => (config.publicOrigin ? config.publicOrigin.startsWith('https:') : req.protocol === 'https'),
+    // The same rule as HSTS and the socket upgrade: the origin people reach the server at.
+    secure: (req) => ownOrigin(req, config.publicOrigin).startsWith('https:'),
   };
   await app.register(fastifyCookie);
   registerErrorHandling(app);

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { RateLimiter } from '../lib/ratelimit.ts';
+import { type Draw, giveAll, RateLimiter, takeAll } from '../lib/ratelimit.ts';
 
 /** How long a failure counts: the buckets refill over this window. */
 export const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -44,22 +44,21 @@ export class SignInGuard {
    * `knownDeviceId`: the device cookie's device, when it belongs to the account being signed in to.
    */
   begin(username: string, address: string, knownDeviceId: string | null): Attempt {
-    const buckets: [RateLimiter, string][] = knownDeviceId
+    const draws: Draw[] = knownDeviceId
       ? [[this.perDevice, knownDeviceId]]
       : [
           [this.perPair, `${username}\u0000${address}`],
           [this.perAddress, address],
           [this.perUsername, username],
         ];
-    const wait = Math.max(...buckets.map(([limiter, key]) => limiter.check(key)));
+    const wait = takeAll(draws);
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
-    for (const [limiter, key] of buckets) limiter.take(key);
     let settled = false;
     return {
       settle: (outcome) => {
         if (settled) return;
         settled = true;
-        if (outcome !== 'wrong') for (const [limiter, key] of buckets) limiter.give(key);
+        if (outcome !== 'wrong') giveAll(draws);
       },
     };
   }

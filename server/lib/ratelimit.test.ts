@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RateLimiter } from './ratelimit.ts';
+import { giveAll, RateLimiter, takeAll } from './ratelimit.ts';
 
 describe('RateLimiter', () => {
   it('allows a burst, refuses past it with the wait, and refills over time', () => {
@@ -41,5 +41,35 @@ describe('RateLimiter.give', () => {
     r.give('a', 10);
     assert.equal(r.check('a', 2), 0);
     assert.ok(r.check('a', 3) > 0, 'capped at capacity');
+  });
+});
+
+describe('takeAll', () => {
+  it('takes from every bucket or from none', () => {
+    const a = new RateLimiter(2, 1000, () => 0);
+    const b = new RateLimiter(1, 1000, () => 0);
+    assert.equal(
+      takeAll([
+        [a, 'k'],
+        [b, 'k'],
+      ]),
+      0,
+    );
+    assert.ok(
+      takeAll([
+        [a, 'k'],
+        [b, 'k'],
+      ]) > 0,
+      'b is empty',
+    );
+    assert.equal(a.check('k'), 0, 'so a was not spent');
+    giveAll([[b, 'k']]);
+    assert.equal(
+      takeAll([
+        [a, 'k', 1],
+        [b, 'k'],
+      ]),
+      0,
+    );
   });
 });

@@ -61,3 +61,22 @@ export class RateLimiter {
     }
   }
 }
+
+/** One draw from one bucket: a limiter, its key, and how many tokens (1 by default). */
+export type Draw = readonly [limiter: RateLimiter, key: string, cost?: number];
+
+/**
+ * Takes every draw, or none: answers 0 when all were taken, else the milliseconds until all could be
+ * (nothing taken). An action that counts against several budgets spends none of them when one refuses.
+ */
+export function takeAll(draws: readonly Draw[]): number {
+  const wait = Math.max(0, ...draws.map(([limiter, key, cost = 1]) => limiter.check(key, cost)));
+  if (wait > 0) return wait;
+  for (const [limiter, key, cost = 1] of draws) limiter.take(key, cost);
+  return 0;
+}
+
+/** Gives back what `takeAll` took. */
+export function giveAll(draws: readonly Draw[]) {
+  for (const [limiter, key, cost = 1] of draws) limiter.give(key, cost);
+}

@@ -11,7 +11,7 @@ import type { MessageRecord, Storage } from '../storage/types.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
-import { type ConversationStates, membersWhoSee } from './state.ts';
+import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
 import { messageView, visibleFrom } from './views.ts';
 
 export interface SendInput {
@@ -78,8 +78,7 @@ export class MessagesService {
       if (input.replyToId !== undefined) {
         quoted = await tx.messageById(input.replyToId);
         // One may quote only what one may read (a newcomer does not see what came before them).
-        const me = quoted && state.history === 'joined' ? await tx.member(conversationId, userId) : null;
-        if (!quoted || quoted.conversationId !== conversationId || (me && quoted.seq <= me.visibleFromSeq))
+        if (!quoted || quoted.conversationId !== conversationId || quoted.seq <= readsFrom(state, userId))
           throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
       }
       const seq = state.lastSeq + 1;

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { RateLimiter } from '../lib/ratelimit.ts';
+import { type Draw, giveAll, RateLimiter, takeAll } from '../lib/ratelimit.ts';
 
 /**
  * What one account may make the server write through groups: groups created and people added, per hour.
@@ -21,15 +21,15 @@ export class GroupQuotas {
    */
   async spend<T>(userId: string, people: number, work: () => Promise<T>, group = false): Promise<T> {
     const cost = Math.min(people, this.adds.capacity);
-    const wait = Math.max(group ? this.groups.check(userId) : 0, cost > 0 ? this.adds.check(userId, cost) : 0);
+    const draws: Draw[] = [];
+    if (group) draws.push([this.groups, userId]);
+    if (cost > 0) draws.push([this.adds, userId, cost]);
+    const wait = takeAll(draws);
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
-    if (group) this.groups.take(userId);
-    if (cost > 0) this.adds.take(userId, cost);
     try {
       return await work();
     } catch (e) {
-      if (group) this.groups.give(userId);
-      if (cost > 0) this.adds.give(userId, cost);
+      giveAll(draws);
       throw e;
     }
   }

@@ -1,12 +1,16 @@
 import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Tx } from '../storage/types.ts';
+import { visibleFrom } from './views.ts';
 
 /** Who in a conversation may see an event about its message `seq` (history 'joined' hides older ones). */
 export function membersWhoSee(state: ConversationState, seq: number): string[] {
-  const all = [...state.members.keys()];
-  if (state.history === 'full') return all;
-  return all.filter((id) => (state.visibleFrom.get(id) ?? 0) < seq);
+  return [...state.members.keys()].filter((id) => seq > readsFrom(state, id));
+}
+
+/** The seq after which a member reads the conversation's messages (views.ts, visibleFrom). */
+export function readsFrom(state: ConversationState, userId: string): number {
+  return visibleFrom(state, { visibleFromSeq: state.visibleFrom.get(userId) ?? 0 });
 }
 
 /**

@@ -90,7 +90,7 @@ describe('outbound budgets', () => {
       conn.maxBufferedBytes = 256 * 1024;
       await flood(a, conv.id, 20_000, () => conn.closedTooSlow);
       assert.ok(conn.closedTooSlow, 'closed (4008) for falling behind');
-      assert.equal(gw.closedOverBudget, 0, 'by its own limit');
+      assert.equal(gw.outbound.closedOverBudget, 0, 'by its own limit');
     } finally {
       gw.budgets.maxQueuedBytes = budget;
       dead.destroy();
@@ -118,7 +118,7 @@ describe('outbound budgets', () => {
         slow.every((c) => c.closedTooSlow),
         'both closed (4008)',
       );
-      assert.ok(s.comptoir.gateway.closedOverBudget >= 1, 'by the budget across sockets');
+      assert.ok(s.comptoir.gateway.outbound.closedOverBudget >= 1, 'by the budget across sockets');
       assert.equal(a.closed, null, 'the sender, who reads, stays');
     } finally {
       for (const d of dead) d.destroy();

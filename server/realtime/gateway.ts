@@ -7,9 +7,10 @@ import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import { catchUp } from './catchup.ts';
-import { CloseCode, Connection, MAX_BUFFERED_BYTES, MAX_CATCHUP_BUFFER } from './connection.ts';
+import { CloseCode, Connection, MAX_CATCHUP_BUFFER } from './connection.ts';
 import { parseFrame, refOf } from './frames.ts';
 import { handleFrame } from './handlers.ts';
+import { OutboundBudget } from './outbound.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -54,12 +55,8 @@ export class Gateway implements EventConsumer {
   /** Typing signals per member of a conversation, and per conversation (a group of 256 fans each out). */
   readonly typingPerMember: RateLimiter;
   readonly typingPerConversation: RateLimiter;
-  private readonly recount: NodeJS.Timeout;
-  /** Bytes queued across sockets, as last seen on each (Connection.queued); refreshed by the heartbeat. */
-  queuedBytes = 0;
-  /** Sockets closed because the bytes queued across sockets went past the budget. */
-  closedOverBudget = 0;
-  private readonly backlogged = new Set<Connection>();
+  /** Bytes queued for all sockets together (outbound.ts). */
+  readonly outbound: OutboundBudget;
   private readonly heartbeat: NodeJS.Timeout;
   /** Live events kept per socket while it catches up; past that they are read back from the log. */
   maxCatchupBuffer = MAX_CATCHUP_BUFFER;
@@ -80,8 +77,7 @@ export class Gateway implements EventConsumer {
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
     this.typingPerMember = new RateLimiter(budgets.typingPer10s, 10_000);
     this.typingPerConversation = new RateLimiter(budgets.typingPer10s * 6, 10_000);
-    this.recount = setInterval(() => this.recountQueued(), 1000);
-    this.recount.unref();
+    this.outbound = new OutboundBudget(() => this.budgets.maxQueuedBytes, log);
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -94,7 +90,7 @@ export class Gateway implements EventConsumer {
   }
 
   accept(ws: WebSocket, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
-    const conn = new Connection(randomUUID(), ws, userId, sessionId, address, (c) => this.noteQueued(c));
+    const conn = new Connection(randomUUID(), ws, userId, sessionId, address, (c) => this.outbound.noteQueued(c));
     conn.sessionEndsAt = sessionEndsAt;
     addTo(this.byUser, userId, conn);
     addTo(this.bySession, sessionId, conn);
@@ -193,40 +189,6 @@ export class Gateway implements EventConsumer {
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /**
-   * Called after bytes were queued on a socket: keeps the total across sockets, and past the budget closes
-   * the sockets that are behind (more than 1/16 of their own limit queued) — they catch up on reconnect.
-   */
-  noteQueued(conn: Connection) {
-    const now = conn.ws.bufferedAmount;
-    this.queuedBytes += now - conn.queued;
-    conn.queued = now;
-    if (now > 0) this.backlogged.add(conn);
-    if (this.queuedBytes > this.budgets.maxQueuedBytes && now > MAX_BUFFERED_BYTES / 16) {
-      this.log.warn({ connection: conn.id, queued: now, total: this.queuedBytes }, 'outbound budget exceeded');
-      this.closedOverBudget++;
-      this.forgetQueued(conn);
-      conn.closedTooSlow = true;
-      conn.close(CloseCode.tooSlow, 'too slow');
-    }
-  }
-
-  private forgetQueued(conn: Connection) {
-    this.queuedBytes -= conn.queued;
-    conn.queued = 0;
-    this.backlogged.delete(conn);
-  }
-
-  /** Recounts the bytes queued across sockets (those that drained since their last send are forgotten). */
-  recountQueued() {
-    for (const conn of this.backlogged) {
-      const now = conn.open ? conn.ws.bufferedAmount : 0;
-      this.queuedBytes += now - conn.queued;
-      conn.queued = now;
-      if (now === 0) this.backlogged.delete(conn);
-    }
-  }
-
   /** Sends one event to one socket, or keeps it for after the catch-up. */
   deliver(conn: Connection, e: PublishedEvent, frame?: string) {
     if (conn.phase === 'awaiting_hello') return;
@@ -277,7 +239,7 @@ export class Gateway implements EventConsumer {
     else this.byAddress.set(conn.address, n);
     this.frameRate.reset(conn.id);
     this.helloRate.reset(conn.id);
-    this.forgetQueued(conn);
+    this.outbound.forget(conn);
   }
 
   /**
@@ -285,7 +247,6 @@ export class Gateway implements EventConsumer {
    * those whose session has ended (4001).
    */
   beat(now = Date.now()) {
-    this.recountQueued();
     for (const conns of this.byUser.values()) {
       for (const conn of conns) {
         if (!conn.alive) {
@@ -318,7 +279,7 @@ export class Gateway implements EventConsumer {
   /** Closes every socket (server shutdown): clients reconnect elsewhere or later, with their cursor. */
   close() {
     clearInterval(this.heartbeat);
-    clearInterval(this.recount);
+    this.outbound.close();
     for (const conns of this.byUser.values())
       for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
   }

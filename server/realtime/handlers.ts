@@ -1,6 +1,7 @@
 import type { ClientFrame } from '../../protocol/frames.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
+import { takeAll } from '../lib/ratelimit.ts';
 import type { Connection } from './connection.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -53,11 +54,11 @@ export async function handleFrame(gw: Gateway, conn: Connection, frame: Request)
       const audience = await gw.messages.audienceOf(conn.userId, frame.conversationId);
       // Typing fans out to every member: limited per member and per conversation, not only per socket. A
       // signal refused by one bucket takes nothing from the other (one member cannot spend everyone's).
-      const member = `${conn.userId}\u0000${frame.conversationId}`;
-      const wait = Math.max(gw.typingPerMember.check(member), gw.typingPerConversation.check(frame.conversationId));
+      const wait = takeAll([
+        [gw.typingPerMember, `${conn.userId}\u0000${frame.conversationId}`],
+        [gw.typingPerConversation, frame.conversationId],
+      ]);
       if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
-      gw.typingPerMember.take(member);
-      gw.typingPerConversation.take(frame.conversationId);
       gw.signal({
         signal: { type: 'typing', conversationId: frame.conversationId, userId: conn.userId, typing: frame.typing },
         audience: audience.filter((u) => u !== conn.userId),

@@ -18,18 +18,25 @@ export async function openStorage(db: Config['database']): Promise<Storage> {
  * instead of passing for a bug (500).
  */
 export function withStorageErrors(storage: Storage): Storage {
+  // Each method is wrapped once, on first use (reads are on every request's path).
+  const wrapped = new Map<PropertyKey, (...args: unknown[]) => unknown>();
   const reader = new Proxy(storage.reader, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        try {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          return result instanceof Promise ? result.catch(rethrow) : result;
-        } catch (e) {
-          return rethrow(e);
-        }
-      };
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        fn = (...args: unknown[]) => {
+          try {
+            const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+            return result instanceof Promise ? result.catch(rethrow) : result;
+          } catch (e) {
+            return rethrow(e);
+          }
+        };
+        wrapped.set(prop, fn);
+      }
+      return fn;
     },
   }) as Reader;
   return Object.create(storage, { reader: { value: reader } }) as Storage;
