@@ -83,7 +83,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
         process.exit(75);
       }),
   );
-  committer.durablePosition = await storage.reader.headPosition();
+  committer.durablePosition = await storage.reader.events.headPosition();
   const states = new ConversationStates();
   committer.onRollback(() => states.clear());
   const sessions = new SessionsService(storage, committer, { idleMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });

@@ -1,5 +1,5 @@
 import type { SelfView, SessionView, UserView } from '../../protocol/views.ts';
-import type { SessionRecord, UserRecord } from '../storage/types.ts';
+import type { SessionRecord, UserRecord } from './store.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 

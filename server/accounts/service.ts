@@ -5,11 +5,12 @@ import { addressKey } from '../lib/address.ts';
 import { newId, newToken } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
-import type { DeviceRecord, SessionRecord, Storage, UserRecord } from '../storage/types.ts';
+import type { Storage } from '../storage/types.ts';
 import { checkPasswordStrength, type Passwords } from './passwords.ts';
 import { presentUser } from './presenter.ts';
 import { type AuthContext, type DeviceInfo, hashToken, type SessionsService } from './sessions.ts';
 import { SignInGuard } from './signin-guard.ts';
+import type { DeviceRecord, SessionRecord, UserRecord } from './store.ts';
 
 export type { AuthContext, DeviceInfo } from './sessions.ts';
 
@@ -67,10 +68,10 @@ export class AccountsService {
     const { token, session } = this.sessions.create(user.id, device, now);
     const known = this.newDevice(user.id, now);
     await this.committer.run(async ({ tx }) => {
-      if (await tx.userByUsername(user.username)) throw new AppError('username_taken');
-      await tx.insertUser(user);
-      await tx.insertSession(session);
-      await tx.insertDevice(known.device);
+      if (await tx.accounts.userByUsername(user.username)) throw new AppError('username_taken');
+      await tx.accounts.insertUser(user);
+      await tx.accounts.insertSession(session);
+      await tx.accounts.insertDevice(known.device);
     });
     return { user, token, session, deviceToken: known.token };
   }
@@ -79,14 +80,14 @@ export class AccountsService {
   async createUser(body: SignUpBody): Promise<UserRecord> {
     const user = await this.newUser(body, Date.now());
     await this.committer.run(async ({ tx }) => {
-      if (await tx.userByUsername(user.username)) throw new AppError('username_taken');
-      await tx.insertUser(user);
+      if (await tx.accounts.userByUsername(user.username)) throw new AppError('username_taken');
+      await tx.accounts.insertUser(user);
     });
     return user;
   }
 
   private async newUser(body: SignUpBody, now: number): Promise<UserRecord> {
-    if (await this.storage.reader.userByUsername(body.username)) throw new AppError('username_taken');
+    if (await this.storage.reader.accounts.userByUsername(body.username)) throw new AppError('username_taken');
     await checkPasswordStrength(body.password, [body.username, body.displayName ?? '']);
     return {
       id: newId(now),
@@ -115,8 +116,8 @@ export class AccountsService {
     let user: UserRecord | null;
     let known: DeviceRecord | null;
     try {
-      user = await this.storage.reader.userByUsername(name);
-      known = user && cookie ? await this.storage.reader.deviceByTokenHash(hashToken(cookie)) : null;
+      user = await this.storage.reader.accounts.userByUsername(name);
+      known = user && cookie ? await this.storage.reader.accounts.deviceByTokenHash(hashToken(cookie)) : null;
     } catch (e) {
       early?.settle('unchecked');
       throw e;
@@ -137,9 +138,9 @@ export class AccountsService {
     const { token, session } = this.sessions.create(user.id, device, now);
     const fresh = knownDevice ? null : this.newDevice(user.id, now);
     await this.committer.run(async ({ tx }) => {
-      await tx.insertSession(session);
-      if (fresh) await tx.insertDevice(fresh.device);
-      else if (knownDevice) await tx.touchDevice(knownDevice.id, now);
+      await tx.accounts.insertSession(session);
+      if (fresh) await tx.accounts.insertDevice(fresh.device);
+      else if (knownDevice) await tx.accounts.touchDevice(knownDevice.id, now);
     });
     return { user, token, session, deviceToken: fresh?.token ?? null };
   }
@@ -156,18 +157,18 @@ export class AccountsService {
     if (wait > 0) throw AccountsService.refuse(wait);
     const updated = await this.committer.run(async (uow) => {
       const { tx } = uow;
-      const current = await tx.userById(userId);
+      const current = await tx.accounts.userById(userId);
       if (!current) throw new AppError('user_not_found');
       const user = { ...current, displayName };
-      await tx.updateUserDisplayName(userId, displayName);
+      await tx.accounts.updateUserDisplayName(userId, displayName);
       const view = presentUser(user);
       await uow.emit({
         event: { type: 'user.updated', conversationId: null, user: view },
         scope: { userId },
         audience: [userId],
       });
-      for (const conversationId of await tx.conversationIdsOfUser(userId)) {
-        const audience = (await tx.membersOf(conversationId)).filter((m) => m.active).map((m) => m.userId);
+      for (const conversationId of await tx.messaging.conversationIdsOfUser(userId)) {
+        const audience = (await tx.messaging.membersOf(conversationId)).filter((m) => m.active).map((m) => m.userId);
         await uow.emit({
           event: { type: 'user.updated', conversationId, user: view },
           scope: { conversationId },
@@ -181,6 +182,6 @@ export class AccountsService {
   }
 
   async searchUsers(auth: AuthContext, query: string, limit: number): Promise<UserView[]> {
-    return (await this.storage.reader.searchUsers(query, limit, auth.user.id)).map(presentUser);
+    return (await this.storage.reader.accounts.searchUsers(query, limit, auth.user.id)).map(presentUser);
   }
 }

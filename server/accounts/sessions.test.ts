@@ -21,7 +21,7 @@ for (const backend of backends) {
     const person = async () => {
       const id = `person${++n}`;
       await committer.run(({ tx }) =>
-        tx.insertUser({ id, username: id, displayName: id, passwordHash: 'h', createdAt: now }),
+        tx.accounts.insertUser({ id, username: id, displayName: id, passwordHash: 'h', createdAt: now }),
       );
       return id;
     };
@@ -29,7 +29,7 @@ for (const backend of backends) {
       new SessionsService(s, committer, { idleMs: 30 * DAY, maxMs: 90 * DAY }, () => now);
     const signIn = async (sessions: SessionsService, userId: string) => {
       const { token, session } = sessions.create(userId, { userAgent: 'test', ip: '127.0.0.1' }, now);
-      await committer.run(({ tx }) => tx.insertSession(session));
+      await committer.run(({ tx }) => tx.accounts.insertSession(session));
       return { token, session };
     };
 
@@ -79,17 +79,18 @@ for (const backend of backends) {
       now = Date.now();
       // A reader whose session read is held until we let it go, as a slow pooled connection would be.
       let hold: Promise<void> | null = null;
-      const slowReader = new Proxy(storage.reader, {
+      const slowAccounts = new Proxy(storage.reader.accounts, {
         get(target, prop, receiver) {
           const value = Reflect.get(target, prop, receiver) as unknown;
           if (prop !== 'sessionByTokenHash' || typeof value !== 'function') return value;
           return async (hash: string) => {
-            const row = await (value as Reader['sessionByTokenHash']).call(target, hash);
+            const row = await (value as Reader['accounts']['sessionByTokenHash']).call(target, hash);
             if (hold) await hold;
             return row;
           };
         },
       });
+      const slowReader: Reader = { ...storage.reader, accounts: slowAccounts };
       const slow = Object.create(storage, { reader: { value: slowReader } }) as Storage;
       const sessions = service(slow);
       const userId = await person();

@@ -4,8 +4,9 @@ import { AppError } from '../errors.ts';
 import { newId, newToken } from '../lib/ids.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Committer } from '../storage/commit.ts';
-import type { SessionRecord, Storage, UserRecord } from '../storage/types.ts';
+import type { Storage } from '../storage/types.ts';
 import { presentSession } from './presenter.ts';
+import type { SessionRecord, UserRecord } from './store.ts';
 
 /** Who is making a request. */
 export interface AuthContext {
@@ -97,7 +98,7 @@ export class SessionsService {
       cached.auth = { user, session: { ...session, lastSeenAt: now, expiresAt } };
       renewed = expiresAt > session.expiresAt;
       this.committer
-        .run(({ tx }) => tx.touchSession(session.id, now, expiresAt))
+        .run(({ tx }) => tx.accounts.touchSession(session.id, now, expiresAt))
         .catch(() => {
           // Touching is best effort: the session stays valid until its previous expiry.
         });
@@ -109,9 +110,9 @@ export class SessionsService {
   private async load(tokenHash: string): Promise<{ auth: AuthContext; cachedAt: number }> {
     for (;;) {
       const epoch = this.revocations;
-      const session = await this.storage.reader.sessionByTokenHash(tokenHash);
+      const session = await this.storage.reader.accounts.sessionByTokenHash(tokenHash);
       if (!session) throw new AppError('unauthenticated');
-      const user = await this.storage.reader.userById(session.userId);
+      const user = await this.storage.reader.accounts.userById(session.userId);
       if (!user) throw new AppError('unauthenticated');
       // A revocation committed while we read may not be in what we read: read again.
       if (epoch !== this.revocations) continue;
@@ -126,7 +127,7 @@ export class SessionsService {
    * the socket opened); null when it has ended or was revoked.
    */
   async endsAt(sessionId: string): Promise<number | null> {
-    const session = await this.storage.reader.sessionById(sessionId);
+    const session = await this.storage.reader.accounts.sessionById(sessionId);
     if (!session || session.revokedAt !== null) return null;
     const end = Math.min(session.expiresAt, session.createdAt + this.lifetime.maxMs);
     return end > this.clock() ? end : null;
@@ -134,13 +135,13 @@ export class SessionsService {
 
   async list(auth: AuthContext): Promise<SessionView[]> {
     const now = this.clock();
-    const all = await this.storage.reader.sessionsOfUser(auth.user.id);
+    const all = await this.storage.reader.accounts.sessionsOfUser(auth.user.id);
     return all.filter((s) => s.revokedAt === null && s.expiresAt > now).map((s) => presentSession(s, auth.session.id));
   }
 
   /** Signs out one of the person's devices (their sockets are closed by the gateway on the event). */
   async revokeOwn(auth: AuthContext, sessionId: string): Promise<void> {
-    const sessions = await this.storage.reader.sessionsOfUser(auth.user.id);
+    const sessions = await this.storage.reader.accounts.sessionsOfUser(auth.user.id);
     const target = sessions.find((s) => s.id === sessionId && s.revokedAt === null);
     if (!target) throw new AppError('session_not_found');
     await this.revoke(auth.user.id, sessionId);
@@ -148,7 +149,7 @@ export class SessionsService {
 
   async revoke(userId: string, sessionId: string): Promise<void> {
     await this.committer.run(async (uow) => {
-      await uow.tx.revokeSession(sessionId, uow.now);
+      await uow.tx.accounts.revokeSession(sessionId, uow.now);
       await uow.emit({
         event: { type: 'session.revoked', conversationId: null, sessionId },
         scope: { userId },

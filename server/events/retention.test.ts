@@ -11,15 +11,19 @@ describe('log retention', () => {
     let release = () => {};
     let hold: Promise<void> | null = null;
     const committer = {
-      run: async (job: (uow: { tx: { trimLog: (before: number, max: number) => Promise<number> } }) => unknown) => {
+      run: async (
+        job: (uow: { tx: { events: { trimLog: (before: number, max: number) => Promise<number> } } }) => unknown,
+      ) => {
         runs++;
         if (hold) await hold;
         return job({
           tx: {
-            trimLog: async (_before, max) => {
-              const n = Math.min(max, left[0] as number);
-              left[0] = (left[0] as number) - n;
-              return n;
+            events: {
+              trimLog: async (_before, max) => {
+                const n = Math.min(max, left[0] as number);
+                left[0] = (left[0] as number) - n;
+                return n;
+              },
             },
           },
         });

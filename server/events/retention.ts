@@ -47,7 +47,7 @@ export class LogRetention {
   private async trim(createdBefore: number): Promise<number> {
     let total = 0;
     while (!this.stopped) {
-      const n = await this.committer.run(({ tx }) => tx.trimLog(createdBefore, ROWS_PER_JOB));
+      const n = await this.committer.run(({ tx }) => tx.events.trimLog(createdBefore, ROWS_PER_JOB));
       total += n;
       if (n < ROWS_PER_JOB) break;
       await new Promise((resolve) => setImmediate(resolve));

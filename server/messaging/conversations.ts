@@ -1,14 +1,16 @@
 import { limits } from '../../protocol/limits.ts';
 import type { ConversationView, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
+import type { UserRecord } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
-import type { ConversationRecord, MemberRecord, Storage, UserRecord } from '../storage/types.ts';
+import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
 import type { ConversationStates } from './state.ts';
+import type { ConversationRecord, MemberRecord } from './store.ts';
 import { lastMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
@@ -21,7 +23,7 @@ export class ConversationsService {
   ) {}
 
   async list(userId: string): Promise<{ cursor: number; conversations: ConversationView[] }> {
-    const { cursor, items } = await this.storage.reader.conversationList(userId);
+    const { cursor, items } = await this.storage.reader.messaging.conversationList(userId);
     const userIds = new Set<string>();
     const quoteIds = new Set<string>();
     for (const it of items) {
@@ -29,7 +31,7 @@ export class ConversationsService {
       if (it.lastMessage?.replyToId) quoteIds.add(it.lastMessage.replyToId);
     }
     const users = await this.usersMap([...userIds]);
-    const quotes = new Map((await this.storage.reader.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
+    const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
     const conversations = items.map((it) =>
       presentConversation(
         it.conversation,
@@ -50,8 +52,8 @@ export class ConversationsService {
 
   async get(userId: string, conversationId: string): Promise<ConversationView> {
     const r = this.storage.reader;
-    const c = await r.conversationById(conversationId);
-    const members = c ? await r.membersOf(conversationId) : [];
+    const c = await r.messaging.conversationById(conversationId);
+    const members = c ? await r.messaging.membersOf(conversationId) : [];
     const me = requireActiveRow(members.find((m) => m.userId === userId));
     if (!c) throw new AppError('conversation_not_found');
     return presentConversation(
@@ -59,17 +61,17 @@ export class ConversationsService {
       members,
       await this.usersMap(members.map((m) => m.userId)),
       c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
-      await r.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
+      await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
     );
   }
 
   /** The one-to-one conversation of two people, created the first time. */
   async startDirect(userId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new AppError('bad_request', 'Start a conversation with someone else');
-    if (!(await this.storage.reader.userById(otherId))) throw new AppError('user_not_found');
+    if (!(await this.storage.reader.accounts.userById(otherId))) throw new AppError('user_not_found');
     const directKey = [userId, otherId].sort().join(':');
     const result = await this.committer.run(async (uow) => {
-      const existing = await uow.tx.conversationByDirectKey(directKey);
+      const existing = await uow.tx.messaging.conversationByDirectKey(directKey);
       if (existing) return { id: existing.id, created: false };
       const c = this.newConversation(uow, 'direct', null, directKey, userId, 'full');
       await this.create(uow, c, [
@@ -116,13 +118,13 @@ export class ConversationsService {
     await this.committer.run(async (uow) => {
       const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
       requireAdmin(state, userId);
-      const c = await uow.tx.conversationById(conversationId);
+      const c = await uow.tx.messaging.conversationById(conversationId);
       if (!c) throw new AppError('conversation_not_found');
       const title = change.title ?? c.title;
       const history = change.history ?? c.history;
       if (title === c.title && history === c.history) return;
-      if (title !== c.title && title !== null) await uow.tx.updateConversationTitle(conversationId, title);
-      if (history !== c.history) await uow.tx.setConversationHistory(conversationId, history);
+      if (title !== c.title && title !== null) await uow.tx.messaging.updateConversationTitle(conversationId, title);
+      if (history !== c.history) await uow.tx.messaging.setConversationHistory(conversationId, history);
       state.history = history;
       await uow.emit({
         event: { type: 'conversation.updated', conversationId, title, history, by: userId },
@@ -154,7 +156,9 @@ export class ConversationsService {
         const from = state.history === 'joined' ? state.lastSeq : 0;
         for (const id of added) {
           const u = users.get(id) as UserRecord;
-          await uow.tx.upsertMember(this.memberRow(conversationId, id, 'member', state.lastSeq, from, uow.now));
+          await uow.tx.messaging.upsertMember(
+            this.memberRow(conversationId, id, 'member', state.lastSeq, from, uow.now),
+          );
           await uow.emit({
             event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
             scope: { conversationId },
@@ -181,7 +185,7 @@ export class ConversationsService {
       if (!leaving) requireAdmin(state, userId);
       if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
       const audience = [...state.members.keys()];
-      await uow.tx.deactivateMember(conversationId, targetId, !leaving);
+      await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
       const pos = await uow.emit({
         event: {
           type: 'member.removed',
@@ -193,17 +197,17 @@ export class ConversationsService {
         scope: { conversationId },
         audience,
       });
-      await uow.tx.closePeriod(conversationId, targetId, pos);
+      await uow.tx.events.closePeriod(conversationId, targetId, pos);
       const wasAdmin = state.members.get(targetId) === 'admin';
       state.members.delete(targetId);
       state.visibleFrom.delete(targetId);
       state.former.set(targetId, leaving ? 'left' : 'removed');
       // A group keeps an admin while it has members: the longest-standing member takes over.
       if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
-        const rows = (await uow.tx.membersOf(conversationId)).filter((m) => m.active);
+        const rows = (await uow.tx.messaging.membersOf(conversationId)).filter((m) => m.active);
         const heir = rows[0];
         if (heir) {
-          await uow.tx.setMemberRole(conversationId, heir.userId, 'admin');
+          await uow.tx.messaging.setMemberRole(conversationId, heir.userId, 'admin');
           state.members.set(heir.userId, 'admin');
           await uow.emit({
             event: { type: 'member.role_changed', conversationId, userId: heir.userId, role: 'admin' },
@@ -258,8 +262,8 @@ export class ConversationsService {
   }
 
   private async create(uow: UnitOfWork, c: ConversationRecord, members: { userId: string; role: MemberRole }[]) {
-    await uow.tx.insertConversation(c);
-    for (const m of members) await uow.tx.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, 0, uow.now));
+    await uow.tx.messaging.insertConversation(c);
+    for (const m of members) await uow.tx.messaging.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, 0, uow.now));
     this.states.forget(c.id);
     await this.announceJoin(
       uow,
@@ -281,9 +285,9 @@ export class ConversationsService {
     userIds: readonly string[],
     visibleFromSeq: number,
   ) {
-    const c = await uow.tx.conversationById(conversationId);
+    const c = await uow.tx.messaging.conversationById(conversationId);
     if (!c) throw new AppError('conversation_not_found');
-    const members = await uow.tx.membersOf(conversationId);
+    const members = await uow.tx.messaging.membersOf(conversationId);
     const users = await this.usersMap(
       members.map((m) => m.userId),
       uow,
@@ -294,12 +298,12 @@ export class ConversationsService {
       scope: { conversationId },
       audience: members.filter((m) => m.active).map((m) => m.userId),
     });
-    for (const userId of userIds) await uow.tx.openPeriod(conversationId, userId, pos, visibleFromSeq);
+    for (const userId of userIds) await uow.tx.events.openPeriod(conversationId, userId, pos, visibleFromSeq);
   }
 
   private async requireUsers(ids: readonly string[]) {
     if (ids.length === 0) return;
-    const found = await this.storage.reader.usersByIds(ids);
+    const found = await this.storage.reader.accounts.usersByIds(ids);
     if (found.length !== ids.length) {
       const known = new Set(found.map((u) => u.id));
       throw new AppError('user_not_found', undefined, { missing: ids.filter((id) => !known.has(id)) });
@@ -307,7 +311,7 @@ export class ConversationsService {
   }
 
   private async usersMap(ids: readonly string[], uow?: UnitOfWork): Promise<Map<string, UserRecord>> {
-    const rows = await (uow ? uow.tx : this.storage.reader).usersByIds(ids);
+    const rows = await (uow ? uow.tx : this.storage.reader).accounts.usersByIds(ids);
     return new Map(rows.map((u) => [u.id, u]));
   }
 }

@@ -1,7 +1,8 @@
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { MessageView } from '../../protocol/views.ts';
-import type { MessageRecord, Tx } from '../storage/types.ts';
+import type { Tx } from '../storage/types.ts';
 import { presentQuote } from './presenter.ts';
+import type { MessageRecord } from './store.ts';
 
 type MessageEvent = Extract<DomainEvent, { message: MessageView }>;
 
@@ -23,17 +24,17 @@ export async function rewriteEarlierCopies(
   view: MessageView,
   except: number,
 ): Promise<void> {
-  for (const e of await tx.eventsAt(message.eventPositions.filter((p) => p !== except))) {
+  for (const e of await tx.events.eventsAt(message.eventPositions.filter((p) => p !== except))) {
     const event = messageEvent(e.payload);
     if (!event || event.message.id !== message.id) continue;
-    await tx.rewriteEvent(e.pos, JSON.stringify({ ...event, message: view }));
+    await tx.events.rewriteEvent(e.pos, JSON.stringify({ ...event, message: view }));
   }
-  const replies = await tx.messagesReplyingTo(message.id);
+  const replies = await tx.messaging.messagesReplyingTo(message.id);
   if (replies.length === 0) return;
   const quote = presentQuote(message);
-  for (const e of await tx.eventsAt(replies.flatMap((r) => r.eventPositions))) {
+  for (const e of await tx.events.eventsAt(replies.flatMap((r) => r.eventPositions))) {
     const event = messageEvent(e.payload);
     if (!event || event.message.replyTo?.id !== message.id) continue;
-    await tx.rewriteEvent(e.pos, JSON.stringify({ ...event, message: { ...event.message, replyTo: quote } }));
+    await tx.events.rewriteEvent(e.pos, JSON.stringify({ ...event, message: { ...event.message, replyTo: quote } }));
   }
 }

@@ -55,9 +55,9 @@ for (const backend of backends) {
         createdAt: Date.now(),
       }));
       await s.comptoir.committer.run(async ({ tx }) => {
-        for (const u of others) await tx.insertUser(u);
+        for (const u of others) await tx.accounts.insertUser(u);
       });
-      const head = await s.comptoir.storage.reader.headPosition();
+      const head = await s.comptoir.storage.reader.events.headPosition();
       const r = await ana.http.post<{ conversation: ConversationView }>('/api/conversations/group', {
         title: 'Everyone',
         memberIds: others.map((u) => u.id),
@@ -67,12 +67,12 @@ for (const backend of backends) {
       const feed = await ana.http.get<EventsResponse>(`/api/events?after=${head}`);
       const joined = feed.body.events.filter((e) => e.event.type === 'conversation.joined');
       assert.equal(joined.length, 1, 'one snapshot');
-      assert.equal((await s.comptoir.storage.reader.headPosition()) - head, 1, 'one event in the log');
+      assert.equal((await s.comptoir.storage.reader.events.headPosition()) - head, 1, 'one event in the log');
       const bytes = JSON.stringify(feed.body.events).length;
       assert.ok(bytes < 256 * 250, `the log grew by ${bytes} bytes, linear in the members`);
       // Every member's catch-up starts with it.
       const crowd = others[0] as { id: string };
-      const seen = await s.comptoir.storage.reader.eventsFor(crowd.id, head, 10, head + 1);
+      const seen = await s.comptoir.storage.reader.events.eventsFor(crowd.id, head, 10, head + 1);
       assert.deepEqual(
         seen.events.map((e) => e.type),
         ['conversation.joined'],

@@ -7,11 +7,12 @@ import type { ReplayBudget } from '../events/replay-budget.ts';
 import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
-import type { MessageRecord, Storage } from '../storage/types.ts';
+import type { Storage } from '../storage/types.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
 import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
+import type { MessageRecord } from './store.ts';
 import { messageView, visibleFrom } from './views.ts';
 
 export interface SendInput {
@@ -68,7 +69,7 @@ export class MessagesService {
     const hint = { clientId: { senderId: userId, clientId } };
     return this.committer.run(async (uow) => {
       const { tx } = uow;
-      const previous = await tx.messageByClientId(userId, clientId);
+      const previous = await tx.messaging.messageByClientId(userId, clientId);
       if (previous) {
         if (previous.conversationId !== conversationId) throw new AppError('client_id_conflict');
         return { message: await messageView(tx, previous), pos: null, created: false };
@@ -76,7 +77,7 @@ export class MessagesService {
       const state = requireMember(await this.states.load(tx, conversationId), userId);
       let quoted: MessageRecord | null = null;
       if (input.replyToId !== undefined) {
-        quoted = await tx.messageById(input.replyToId);
+        quoted = await tx.messaging.messageById(input.replyToId);
         // One may quote only what one may read (a newcomer does not see what came before them).
         if (!quoted || quoted.conversationId !== conversationId || quoted.seq <= readsFrom(state, userId))
           throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
@@ -103,10 +104,10 @@ export class MessagesService {
         origin,
         messageSeq: seq,
       });
-      await tx.insertMessage({ ...record, eventPositions: [pos] });
-      await tx.bumpConversation(conversationId, seq, uow.now);
+      await tx.messaging.insertMessage({ ...record, eventPositions: [pos] });
+      await tx.messaging.bumpConversation(conversationId, seq, uow.now);
       // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
-      await tx.advanceWatermarks(conversationId, userId, seq, seq);
+      await tx.messaging.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
       return { message, pos, created: true };
     }, hint);
@@ -137,7 +138,7 @@ export class MessagesService {
     apply: (m: MessageRecord, now: number) => MessageRecord | null,
   ): Promise<ChangeResult> {
     return this.committer.run(async (uow) => {
-      const m = await uow.tx.messageById(messageId);
+      const m = await uow.tx.messaging.messageById(messageId);
       if (!m) throw new AppError('message_not_found');
       const state = await this.states.load(uow.tx, m.conversationId);
       try {
@@ -149,7 +150,7 @@ export class MessagesService {
       }
       if (m.senderId !== userId) throw new AppError('not_author');
       if (m.deletedAt !== null) throw new AppError('message_deleted');
-      const quoted = m.replyToId ? await uow.tx.messageById(m.replyToId) : null;
+      const quoted = m.replyToId ? await uow.tx.messaging.messageById(m.replyToId) : null;
       const next = apply(m, uow.now);
       if (!next) return { message: presentMessage(m, quoted), pos: null };
       const message = presentMessage(next, quoted);
@@ -166,7 +167,7 @@ export class MessagesService {
         messageSeq: m.seq,
       });
       const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
-      await uow.tx.updateMessage(m.id, next.text, next.editedAt, next.deletedAt, stored.eventPositions);
+      await uow.tx.messaging.updateMessage(m.id, next.text, next.editedAt, next.deletedAt, stored.eventPositions);
       await rewriteEarlierCopies(uow.tx, stored, message, pos);
       return { message, pos };
     });
@@ -177,12 +178,12 @@ export class MessagesService {
     const hint = { member: { conversationId, userId } };
     await this.committer.run(async (uow) => {
       const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
-      const row = await uow.tx.member(conversationId, userId);
+      const row = await uow.tx.messaging.member(conversationId, userId);
       if (!row) throw new AppError('conversation_not_found');
       const read = Math.min(Math.max(row.readSeq, readSeq ?? 0), state.lastSeq);
       const delivered = Math.min(Math.max(row.deliveredSeq, deliveredSeq ?? 0, read), state.lastSeq);
       if (read === row.readSeq && delivered === row.deliveredSeq) return;
-      await uow.tx.advanceWatermarks(conversationId, userId, delivered, read);
+      await uow.tx.messaging.advanceWatermarks(conversationId, userId, delivered, read);
       await uow.emit({
         event: { type: 'receipt.updated', conversationId, userId, deliveredSeq: delivered, readSeq: read },
         scope: { conversationId },
@@ -200,11 +201,13 @@ export class MessagesService {
   ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
     const r = this.storage.reader;
     const from = await this.readableFrom(userId, conversationId);
-    const rows = (await r.messagesBefore(conversationId, before ?? null, limit + 1)).filter((m) => m.seq > from);
+    const rows = (await r.messaging.messagesBefore(conversationId, before ?? null, limit + 1)).filter(
+      (m) => m.seq > from,
+    );
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
-    const quoted = new Map((await r.messagesByIds(quoteIds)).map((m) => [m.id, m]));
+    const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
     return { messages: presentMessages(page, quoted), hasMore };
   }
 
@@ -214,8 +217,9 @@ export class MessagesService {
    */
   async readableFrom(userId: string, conversationId: string): Promise<number> {
     const r = this.storage.reader;
-    const me = requireActiveRow(await r.member(conversationId, userId));
-    const history = this.states.peek(conversationId)?.history ?? (await r.conversationById(conversationId))?.history;
+    const me = requireActiveRow(await r.messaging.member(conversationId, userId));
+    const history =
+      this.states.peek(conversationId)?.history ?? (await r.messaging.conversationById(conversationId))?.history;
     return visibleFrom({ history: history ?? 'joined' }, me);
   }
 
@@ -223,7 +227,7 @@ export class MessagesService {
   async audienceOf(userId: string, conversationId: string): Promise<string[]> {
     const cached = this.states.peek(conversationId);
     if (cached) return [...requireMember(cached, userId).members.keys()];
-    const rows = await this.storage.reader.membersOf(conversationId);
+    const rows = await this.storage.reader.messaging.membersOf(conversationId);
     requireActiveRow(rows.find((m) => m.userId === userId));
     return rows.filter((m) => m.active).map((m) => m.userId);
   }
@@ -241,14 +245,14 @@ export class MessagesService {
     head: number,
   ): Promise<{ events: { pos: number; json: string }[]; through: number }> {
     const r = this.storage.reader;
-    const page = await r.eventsFor(userId, cursor, limit, head);
-    if (cursor < (await r.logFloor())) throw new AppError('cursor_expired');
+    const page = await r.events.eventsFor(userId, cursor, limit, head);
+    if (cursor < (await r.events.logFloor())) throw new AppError('cursor_expired');
     return { events: page.events.map((e) => ({ pos: e.pos, json: e.payload })), through: page.through };
   }
 
   /** The newest position of the event log that may be read back: committed and on disk. */
   async head(): Promise<number> {
-    return Math.min(await this.storage.reader.headPosition(), this.committer.durablePosition);
+    return Math.min(await this.storage.reader.events.headPosition(), this.committer.durablePosition);
   }
 
   /** `GET /api/events`: the events after `cursor` that the person may see, in order. */
@@ -259,7 +263,7 @@ export class MessagesService {
   ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
     const head = await this.head();
     if (cursor >= head) {
-      if (cursor < (await this.storage.reader.logFloor())) throw new AppError('cursor_expired');
+      if (cursor < (await this.storage.reader.events.logFloor())) throw new AppError('cursor_expired');
       return { events: [], cursor, hasMore: false };
     }
     // The same budget as the socket catch-ups: taken for the whole page first, the unused part given back.

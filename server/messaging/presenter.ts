@@ -1,6 +1,7 @@
 import type { ConversationView, MemberView, MessageView, QuoteView, UserView } from '../../protocol/views.ts';
 import { iso, presentUser } from '../accounts/presenter.ts';
-import type { ConversationRecord, MemberRecord, MessageRecord, UserRecord } from '../storage/types.ts';
+import type { UserRecord } from '../accounts/store.ts';
+import type { ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
 
 const QUOTE_CHARS = 200;
 

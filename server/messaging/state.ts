@@ -42,12 +42,12 @@ export class ConversationStates {
   async load(tx: Tx, conversationId: string): Promise<ConversationState | null> {
     const hit = this.cache.get(conversationId);
     if (hit) return hit;
-    const c = await tx.conversationById(conversationId);
+    const c = await tx.messaging.conversationById(conversationId);
     if (!c) return null;
     const members = new Map<string, MemberRole>();
     const former = new Map<string, 'left' | 'removed'>();
     const visibleFrom = new Map<string, number>();
-    for (const m of await tx.membersOf(conversationId)) {
+    for (const m of await tx.messaging.membersOf(conversationId)) {
       if (m.active) {
         members.set(m.userId, m.role);
         visibleFrom.set(m.userId, m.visibleFromSeq);

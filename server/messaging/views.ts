@@ -1,16 +1,17 @@
 import type { MessageView } from '../../protocol/views.ts';
-import type { ConversationRecord, MemberRecord, MessageRecord, Reads } from '../storage/types.ts';
+import type { Reads } from '../storage/types.ts';
 import { presentMessage } from './presenter.ts';
+import type { ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
 
 /** A message as clients see it, with the message it quotes looked up (in a job's tx or the reader). */
 export async function messageView(reads: Reads, m: MessageRecord): Promise<MessageView> {
-  return presentMessage(m, m.replyToId ? await reads.messageById(m.replyToId) : null);
+  return presentMessage(m, m.replyToId ? await reads.messaging.messageById(m.replyToId) : null);
 }
 
 /** The latest message of a conversation, as clients see it; null before the first one. */
 export async function lastMessageView(reads: Reads, c: ConversationRecord): Promise<MessageView | null> {
   if (c.lastSeq === 0) return null;
-  const [last] = await reads.messagesBefore(c.id, c.lastSeq + 1, 1);
+  const [last] = await reads.messaging.messagesBefore(c.id, c.lastSeq + 1, 1);
   return last ? messageView(reads, last) : null;
 }
 

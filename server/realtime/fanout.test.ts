@@ -24,7 +24,7 @@ describe('fan-out', () => {
     // A batch of 30 events, each for every one of the 10 people: 30 frames per socket. The gateway's
     // fan-out is synchronous, so the server sockets' writes during onEvents are exactly the batch's.
     const audience = people.map((p) => p.user.id);
-    const head = await s.comptoir.storage.reader.headPosition();
+    const head = await s.comptoir.storage.reader.events.headPosition();
     const batch: PublishedEvent[] = Array.from({ length: 30 }, (_, i) => {
       const event: DomainEvent = {
         type: 'conversation.updated',

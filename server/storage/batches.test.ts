@@ -3,14 +3,16 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, postgresSkip } from '../../test/helpers/postgres.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
+import type { UserRecord } from '../accounts/store.ts';
 import { MemoryBus } from '../bus/memory.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 import type { AppError } from '../errors.ts';
 import { createLogger } from '../lib/logger.ts';
+import type { MessageRecord } from '../messaging/store.ts';
 import { Committer, type UnitOfWork } from './commit.ts';
 import { PostgresStorage } from './postgres/index.ts';
 import { SqliteStorage } from './sqlite/index.ts';
-import type { MessageRecord, Storage, UserRecord } from './types.ts';
+import type { Storage } from './types.ts';
 
 /**
  * The group committer over both backends: a batch's failures are pinned on the job that caused them even
@@ -103,21 +105,21 @@ for (const backend of backends) {
       const a = user();
       const b = user();
       const c = user();
-      await committer.run(({ tx }) => tx.insertUser(b));
+      await committer.run(({ tx }) => tx.accounts.insertUser(b));
       const retries = committer.stats.retries;
       let insertReturned = false;
       const outcomes = await Promise.allSettled([
         committer.run(async (uow) => {
-          await uow.tx.insertUser(a);
+          await uow.tx.accounts.insertUser(a);
           return emitFor(uow, a);
         }),
         committer.run(async (uow) => {
-          await uow.tx.insertMessage(orphan(b.id));
+          await uow.tx.messaging.insertMessage(orphan(b.id));
           insertReturned = true; // on PostgreSQL the row is only held: the failure comes later
           return emitFor(uow, b);
         }),
         committer.run(async (uow) => {
-          await uow.tx.insertUser(c);
+          await uow.tx.accounts.insertUser(c);
           return emitFor(uow, c);
         }),
       ]);
@@ -126,8 +128,8 @@ for (const backend of backends) {
         ['fulfilled', 'rejected', 'fulfilled'],
       );
       assert.equal(outcomes[1].status === 'rejected' && (outcomes[1].reason as AppError).id, 'internal');
-      assert.ok(await storage.reader.userById(a.id));
-      assert.ok(await storage.reader.userById(c.id));
+      assert.ok(await storage.reader.accounts.userById(a.id));
+      assert.ok(await storage.reader.accounts.userById(c.id));
       const audiences = published.map((e) => e.audience[0]);
       assert.equal(audiences.filter((id) => id === a.id).length, 1, "a's event published once");
       assert.equal(audiences.filter((id) => id === c.id).length, 1);
@@ -141,18 +143,18 @@ for (const backend of backends) {
       }
       // The committer goes on, batching again.
       const d = user();
-      await committer.run(({ tx }) => tx.insertUser(d));
-      assert.ok(await storage.reader.userById(d.id));
+      await committer.run(({ tx }) => tx.accounts.insertUser(d));
+      assert.ok(await storage.reader.accounts.userById(d.id));
     });
 
     it('does not blame a job whose read sends the failing writes of an earlier one', async (t) => {
       if (skip) return t.skip(skip);
       const b = user();
-      await committer.run(({ tx }) => tx.insertUser(b));
+      await committer.run(({ tx }) => tx.accounts.insertUser(b));
       const outcomes = await Promise.allSettled([
-        committer.run(async ({ tx }) => tx.insertMessage(orphan(b.id))),
+        committer.run(async ({ tx }) => tx.messaging.insertMessage(orphan(b.id))),
         // A read that must see pending messages: PostgreSQL sends them here, and the failure surfaces here.
-        committer.run(async ({ tx }) => (await tx.messagesBefore('no-such-conversation', null, 10)).length),
+        committer.run(async ({ tx }) => (await tx.messaging.messagesBefore('no-such-conversation', null, 10)).length),
       ]);
       assert.deepEqual(
         outcomes.map((o) => o.status),
@@ -164,9 +166,9 @@ for (const backend of backends) {
     it('publishes events in pos order across batches, the order of the log', async (t) => {
       if (skip) return t.skip(skip);
       const u = user();
-      await committer.run(({ tx }) => tx.insertUser(u));
+      await committer.run(({ tx }) => tx.accounts.insertUser(u));
       const from = published.length;
-      const head = await storage.reader.headPosition();
+      const head = await storage.reader.events.headPosition();
       const batchesBefore = committer.stats.batches;
       const submitted: Promise<number[]>[] = [];
       for (let wave = 0; wave < 4; wave++) {
@@ -190,7 +192,7 @@ for (const backend of backends) {
         positions.every((p, i) => p > (i === 0 ? head : (positions[i - 1] as number))),
         'increasing, after the head',
       );
-      const log = await storage.reader.eventsFor(u.id, head, 1000, await storage.reader.headPosition());
+      const log = await storage.reader.events.eventsFor(u.id, head, 1000, await storage.reader.events.headPosition());
       assert.deepEqual(
         log.events.map((e) => e.pos),
         positions,

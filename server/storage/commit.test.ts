@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir } from '../../test/helpers/tmp.ts';
+import type { UserRecord } from '../accounts/store.ts';
 import { MemoryBus } from '../bus/memory.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { Committer } from './commit.ts';
 import { SqliteStorage } from './sqlite/index.ts';
-import { CommitOutcomeUnknown, type Storage, type UserRecord } from './types.ts';
+import { CommitOutcomeUnknown, type Storage } from './types.ts';
 
 describe('group commit', () => {
   const tmp = tempDir();
@@ -54,7 +55,7 @@ describe('group commit', () => {
     const results = await Promise.all(
       users.map((u) =>
         committer.run(async (uow) => {
-          await uow.tx.insertUser(u);
+          await uow.tx.accounts.insertUser(u);
           return uow.emit(event(u));
         }),
       ),
@@ -66,20 +67,20 @@ describe('group commit', () => {
     );
     const last = published.slice(-50).map((e) => e.pos);
     assert.deepEqual(last, results);
-    for (const u of users) assert.ok(await storage.reader.userById(u.id));
+    for (const u of users) assert.ok(await storage.reader.accounts.userById(u.id));
   });
 
   it('fails a job that refuses before writing, alone', async () => {
     const ok = user();
     const outcomes = await Promise.allSettled([
-      committer.run(async ({ tx }) => tx.insertUser(ok)),
+      committer.run(async ({ tx }) => tx.accounts.insertUser(ok)),
       committer.run(async () => {
         throw new AppError('not_member');
       }),
     ]);
     assert.equal(outcomes[0].status, 'fulfilled');
     assert.equal(outcomes[1].status === 'rejected' && (outcomes[1].reason as AppError).id, 'not_member');
-    assert.ok(await storage.reader.userById(ok.id));
+    assert.ok(await storage.reader.accounts.userById(ok.id));
   });
 
   it('rolls back a batch poisoned by a job that failed after writing, and runs the rest again', async () => {
@@ -90,14 +91,14 @@ describe('group commit', () => {
     const rollbacksBefore = rollbacks;
     const outcomes = await Promise.allSettled([
       committer.run(async (uow) => {
-        await uow.tx.insertUser(a);
+        await uow.tx.accounts.insertUser(a);
         return uow.emit(event(a));
       }),
       committer.run(async ({ tx }) => {
-        await tx.insertUser(half);
-        await tx.insertUser({ ...half, id: 'other-id' }); // same username: fails after a write
+        await tx.accounts.insertUser(half);
+        await tx.accounts.insertUser({ ...half, id: 'other-id' }); // same username: fails after a write
       }),
-      committer.run(async ({ tx }) => tx.insertUser(b)),
+      committer.run(async ({ tx }) => tx.accounts.insertUser(b)),
     ]);
     assert.deepEqual(
       outcomes.map((o) => o.status),
@@ -106,9 +107,9 @@ describe('group commit', () => {
     assert.equal(outcomes[1].status === 'rejected' && (outcomes[1].reason as AppError).id, 'internal');
     assert.equal(committer.stats.retries, retriesBefore + 1);
     assert.equal(rollbacks, rollbacksBefore + 1, 'caches were told');
-    assert.ok(await storage.reader.userById(a.id));
-    assert.ok(await storage.reader.userById(b.id));
-    assert.equal(await storage.reader.userById(half.id), null, "the failed job's first write was undone");
+    assert.ok(await storage.reader.accounts.userById(a.id));
+    assert.ok(await storage.reader.accounts.userById(b.id));
+    assert.equal(await storage.reader.accounts.userById(half.id), null, "the failed job's first write was undone");
     assert.equal(
       published.filter((e) => e.audience[0] === a.id).length,
       1,
@@ -120,12 +121,12 @@ describe('group commit', () => {
     const u = user();
     await assert.rejects(
       committer.run(async ({ tx }) => {
-        await tx.insertUser(u);
+        await tx.accounts.insertUser(u);
         throw new AppError('member_limit');
       }),
       (e: AppError) => e.id === 'member_limit',
     );
-    assert.equal(await storage.reader.userById(u.id), null);
+    assert.equal(await storage.reader.accounts.userById(u.id), null);
   });
 
   it('acknowledges and publishes a batch only once it is durable, and batches in order', async () => {
@@ -139,13 +140,13 @@ describe('group commit', () => {
       const publishedBefore = published.length;
       const p1 = committer
         .run(async (uow) => {
-          await uow.tx.insertUser(u1);
+          await uow.tx.accounts.insertUser(u1);
           return uow.emit(event(u1));
         })
         .then(() => order.push('first'));
       while (gates.length < 1) await new Promise((r) => setImmediate(r));
-      assert.ok(await storage.reader.userById(u1.id), 'committed…');
-      const p2 = committer.run(async ({ tx }) => tx.insertUser(user())).then(() => order.push('second'));
+      assert.ok(await storage.reader.accounts.userById(u1.id), 'committed…');
+      const p2 = committer.run(async ({ tx }) => tx.accounts.insertUser(user())).then(() => order.push('second'));
       while (gates.length < 2) await new Promise((r) => setImmediate(r)); // the second batch committed too
       await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(order, [], '…but neither job is acknowledged while durable() has not resolved');
@@ -165,7 +166,7 @@ describe('group commit', () => {
   it('drains: resolves once everything submitted has settled', async () => {
     let done = false;
     void committer
-      .run(async ({ tx }) => tx.insertUser(user()))
+      .run(async ({ tx }) => tx.accounts.insertUser(user()))
       .then(() => {
         done = true;
       });
@@ -187,13 +188,13 @@ describe('group commit when making a batch durable fails', () => {
     const committer = new Committer(storage, bus, log, (e) => failures.push(e));
     const u = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
     try {
-      await committer.run(async ({ tx }) => tx.insertUser(u('before')));
+      await committer.run(async ({ tx }) => tx.accounts.insertUser(u('before')));
       const real = storage.durable.bind(storage);
       const gates: { resolve: () => void; reject: (e: Error) => void }[] = [];
       storage.durable = () =>
         real().then(() => new Promise<void>((resolve, reject) => gates.push({ resolve, reject })));
       const failing = committer.run(async (uow) => {
-        await uow.tx.insertUser(u('failing'));
+        await uow.tx.accounts.insertUser(u('failing'));
         return uow.emit({
           event: {
             type: 'user.updated',
@@ -206,7 +207,7 @@ describe('group commit when making a batch durable fails', () => {
       });
       failing.catch(() => {});
       await new Promise((r) => setTimeout(r, 20));
-      const after = committer.run(async ({ tx }) => tx.insertUser(u('after'))); // commits, waits its turn
+      const after = committer.run(async ({ tx }) => tx.accounts.insertUser(u('after'))); // commits, waits its turn
       after.catch(() => {});
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(gates.length, 2, 'both batches committed, both waiting to be durable');
@@ -217,11 +218,11 @@ describe('group commit when making a batch durable fails', () => {
       assert.equal(published.length, 0, 'nothing published');
       assert.equal(failures.length, 1, 'told once');
       await assert.rejects(
-        committer.run(async ({ tx }) => tx.insertUser(u('later'))),
+        committer.run(async ({ tx }) => tx.accounts.insertUser(u('later'))),
         { id: 'storage_unavailable' },
         'no more writes',
       );
-      assert.equal(await storage.reader.userById('later'), null);
+      assert.equal(await storage.reader.accounts.userById('later'), null);
       storage.durable = real;
     } finally {
       await storage.close();
@@ -253,7 +254,7 @@ describe('group commit when the outcome of a COMMIT is unknown', () => {
     try {
       await assert.rejects(
         committer.run(async (uow) => {
-          await uow.tx.insertUser(u);
+          await uow.tx.accounts.insertUser(u);
           return uow.emit({
             event: { type: 'user.updated', conversationId: null, user: { id: 'x', username: 'x', displayName: 'x' } },
             scope: { userId: 'x' },

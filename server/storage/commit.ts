@@ -4,8 +4,11 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CommitOutcomeUnknown, DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
 
-/** Who may see an event: everyone in a conversation (now or at that moment), or one person. */
-export type EventScope = { conversationId: string } | { userId: string };
+/**
+ * Who may see an event: everyone in a conversation (now or at that moment), one person, or a wider scope
+ * named `kind:id` (a page's members, an app): events/store.ts.
+ */
+export type EventScope = { conversationId: string } | { userId: string } | { scope: string };
 
 export interface Emit {
   event: DomainEvent;
@@ -60,15 +63,24 @@ class Poisoned extends Error {
 /** The transaction seen by jobs: the backend's, counting writes. */
 function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
   let writes = 0;
-  const counted = Object.create(tx) as Tx;
-  const methods = counted as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const name of txWrites) {
-    const original = tx[name] as (...args: unknown[]) => Promise<unknown>;
-    methods[name] = (...args: unknown[]) => {
-      writes++;
-      return original.apply(tx, args);
-    };
-  }
+  const count = <S extends object>(store: S, names: readonly string[]): S => {
+    const counted = Object.create(store) as S;
+    const methods = counted as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of names) {
+      const original = (store as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+      if (!original) continue;
+      methods[name] = (...args: unknown[]) => {
+        writes++;
+        return original.apply(store, args);
+      };
+    }
+    return counted;
+  };
+  const counted: Tx = Object.create(tx, {
+    accounts: { value: count(tx.accounts, txWrites.accounts) },
+    messaging: { value: count(tx.messaging, txWrites.messaging) },
+    events: { value: count(tx.events, txWrites.events) },
+  });
   return { tx: counted, writes: () => writes };
 }
 
@@ -277,9 +289,10 @@ export class Committer {
           emit: async (e) => {
             const json = JSON.stringify(e.event);
             const scope = e.scope;
-            const pos = await tx.appendEvent({
+            const pos = await tx.events.appendEvent({
               conversationId: 'conversationId' in scope ? scope.conversationId : null,
               userId: 'userId' in scope ? scope.userId : null,
+              scope: 'scope' in scope ? scope.scope : null,
               type: e.event.type,
               payload: json,
               createdAt: now,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { MemberRecord, MessageRecord, Storage, Tx, UserRecord } from './types.ts';
+import type { UserRecord } from '../accounts/store.ts';
+import type { MemberRecord, MessageRecord } from '../messaging/store.ts';
+import type { Storage, Tx } from './types.ts';
 
 /** What the cases below need of the contract suite they run in (contract.ts). */
 export interface ContractContext {
@@ -65,9 +67,9 @@ export function transactionContract(ctx: ContractContext) {
     const directKey = `${a.id}:${b.id}`;
     const first = message(c, a.id, 1);
     await write(async (tx) => {
-      await tx.insertUser(a);
-      await tx.insertUser(b);
-      await tx.insertConversation({
+      await tx.accounts.insertUser(a);
+      await tx.accounts.insertUser(b);
+      await tx.messaging.insertConversation({
         id: c,
         kind: 'direct',
         title: null,
@@ -78,10 +80,10 @@ export function transactionContract(ctx: ContractContext) {
         lastSeq: 0,
         history: 'full',
       });
-      await tx.upsertMember(member(c, a.id));
-      await tx.upsertMember(member(c, b.id));
-      await tx.insertMessage(first);
-      await tx.bumpConversation(c, 1, first.createdAt);
+      await tx.messaging.upsertMember(member(c, a.id));
+      await tx.messaging.upsertMember(member(c, b.id));
+      await tx.messaging.insertMessage(first);
+      await tx.messaging.bumpConversation(c, 1, first.createdAt);
     });
     return { a, b, c, directKey, first };
   };
@@ -101,32 +103,39 @@ export function transactionContract(ctx: ContractContext) {
           { member: { conversationId: c, userId: a.id } },
         ],
       });
-      assert.equal(await tx.messageByClientId(a.id, second.clientId as string), null);
-      assert.equal((await tx.member(c, a.id))?.readSeq, 0);
+      assert.equal(await tx.messaging.messageByClientId(a.id, second.clientId as string), null);
+      assert.equal((await tx.messaging.member(c, a.id))?.readSeq, 0);
 
       // As the send job does: the event first, then the message that lists it.
-      const pos = await tx.appendEvent(event(c));
+      const pos = await tx.events.appendEvent(event(c));
       assert.ok(pos > 0);
       second.eventPositions = [pos];
-      await tx.insertMessage(second);
-      await tx.bumpConversation(c, 2, second.createdAt);
-      await tx.advanceWatermarks(c, a.id, 2, 2);
-      await tx.advanceWatermarks(c, b.id, 1, 0);
+      await tx.messaging.insertMessage(second);
+      await tx.messaging.bumpConversation(c, 2, second.createdAt);
+      await tx.messaging.advanceWatermarks(c, a.id, 2, 2);
+      await tx.messaging.advanceWatermarks(c, b.id, 1, 0);
 
       // Reads a backend may answer from what the transaction holds…
-      assert.deepEqual(await tx.messageByClientId(a.id, second.clientId as string), second);
-      assert.deepEqual(await tx.messageByClientId(a.id, first.clientId as string), first, 'not declared: read');
-      assert.deepEqual(await tx.messageById(second.id), second);
-      assert.equal((await tx.conversationById(c))?.lastSeq, 2);
-      assert.equal((await tx.conversationById(c))?.lastActivityAt, second.createdAt);
-      assert.equal((await tx.conversationByDirectKey(directKey))?.lastSeq, 2);
+      assert.deepEqual(await tx.messaging.messageByClientId(a.id, second.clientId as string), second);
       assert.deepEqual(
-        [(await tx.member(c, a.id))?.deliveredSeq, (await tx.member(c, a.id))?.readSeq],
+        await tx.messaging.messageByClientId(a.id, first.clientId as string),
+        first,
+        'not declared: read',
+      );
+      assert.deepEqual(await tx.messaging.messageById(second.id), second);
+      assert.equal((await tx.messaging.conversationById(c))?.lastSeq, 2);
+      assert.equal((await tx.messaging.conversationById(c))?.lastActivityAt, second.createdAt);
+      assert.equal((await tx.messaging.conversationByDirectKey(directKey))?.lastSeq, 2);
+      assert.deepEqual(
+        [(await tx.messaging.member(c, a.id))?.deliveredSeq, (await tx.messaging.member(c, a.id))?.readSeq],
         [2, 2],
         'a declared member row, moved by the transaction',
       );
-      assert.deepEqual([(await tx.member(c, b.id))?.deliveredSeq, (await tx.member(c, b.id))?.readSeq], [1, 0]);
-      const members = await tx.membersOf(c);
+      assert.deepEqual(
+        [(await tx.messaging.member(c, b.id))?.deliveredSeq, (await tx.messaging.member(c, b.id))?.readSeq],
+        [1, 0],
+      );
+      const members = await tx.messaging.membersOf(c);
       assert.deepEqual(
         members.map((m) => [m.userId, m.deliveredSeq, m.readSeq]).sort(),
         [
@@ -136,46 +145,52 @@ export function transactionContract(ctx: ContractContext) {
       );
       // …and reads that see the pending rows once they are sent.
       assert.deepEqual(
-        (await tx.messagesBefore(c, null, 10)).map((m) => m.seq),
+        (await tx.messaging.messagesBefore(c, null, 10)).map((m) => m.seq),
         [1, 2],
       );
-      assert.equal(await tx.unreadCount(c, b.id, 0), 2);
+      assert.equal(await tx.messaging.unreadCount(c, b.id, 0), 2);
       assert.deepEqual(
-        (await tx.messagesReplyingTo(first.id)).map((m) => m.id),
+        (await tx.messaging.messagesReplyingTo(first.id)).map((m) => m.id),
         [second.id],
       );
       assert.deepEqual(
-        (await tx.eventsAt([pos])).map((e) => e.pos),
+        (await tx.events.eventsAt([pos])).map((e) => e.pos),
         [pos],
       );
 
       // More writes after those reads, and reads again.
-      await tx.insertMessage(third);
-      await tx.bumpConversation(c, 3, third.createdAt);
-      await tx.advanceWatermarks(c, b.id, 3, 3);
-      assert.deepEqual(await tx.messageById(third.id), third);
-      assert.equal((await tx.member(c, b.id))?.readSeq, 3);
-      assert.equal((await tx.conversationById(c))?.lastSeq, 3);
+      await tx.messaging.insertMessage(third);
+      await tx.messaging.bumpConversation(c, 3, third.createdAt);
+      await tx.messaging.advanceWatermarks(c, b.id, 3, 3);
+      assert.deepEqual(await tx.messaging.messageById(third.id), third);
+      assert.equal((await tx.messaging.member(c, b.id))?.readSeq, 3);
+      assert.equal((await tx.messaging.conversationById(c))?.lastSeq, 3);
       assert.deepEqual(
-        (await tx.messagesByIds([third.id, first.id, second.id])).map((m) => m.id),
+        (await tx.messaging.messagesByIds([third.id, first.id, second.id])).map((m) => m.id),
         [first.id, second.id, third.id].sort(),
       );
-      assert.equal(await tx.unreadCount(c, a.id, 0), 1);
+      assert.equal(await tx.messaging.unreadCount(c, a.id, 0), 1);
 
       // An edit is seen by the idempotency lookup, and watermarks never go back.
-      await tx.updateMessage(second.id, 'edited', 77, null, second.eventPositions);
-      assert.equal((await tx.messageByClientId(a.id, second.clientId as string))?.text, 'edited');
-      await tx.advanceWatermarks(c, a.id, 1, 1);
-      assert.equal((await tx.member(c, a.id))?.readSeq, 2);
+      await tx.messaging.updateMessage(second.id, 'edited', 77, null, second.eventPositions);
+      assert.equal((await tx.messaging.messageByClientId(a.id, second.clientId as string))?.text, 'edited');
+      await tx.messaging.advanceWatermarks(c, a.id, 1, 1);
+      assert.equal((await tx.messaging.member(c, a.id))?.readSeq, 2);
 
-      assert.equal(await ctx.storage().reader.messageById(second.id), null, 'the reader sees nothing yet');
+      assert.equal(await ctx.storage().reader.messaging.messageById(second.id), null, 'the reader sees nothing yet');
     });
     const r = ctx.storage().reader;
-    assert.equal((await r.messageById(second.id))?.text, 'edited');
-    assert.deepEqual(await r.messageById(third.id), third);
-    assert.equal((await r.conversationById(c))?.lastSeq, 3);
-    assert.deepEqual([(await r.member(c, a.id))?.deliveredSeq, (await r.member(c, a.id))?.readSeq], [2, 2]);
-    assert.deepEqual([(await r.member(c, b.id))?.deliveredSeq, (await r.member(c, b.id))?.readSeq], [3, 3]);
+    assert.equal((await r.messaging.messageById(second.id))?.text, 'edited');
+    assert.deepEqual(await r.messaging.messageById(third.id), third);
+    assert.equal((await r.messaging.conversationById(c))?.lastSeq, 3);
+    assert.deepEqual(
+      [(await r.messaging.member(c, a.id))?.deliveredSeq, (await r.messaging.member(c, a.id))?.readSeq],
+      [2, 2],
+    );
+    assert.deepEqual(
+      [(await r.messaging.member(c, b.id))?.deliveredSeq, (await r.messaging.member(c, b.id))?.readSeq],
+      [3, 3],
+    );
   });
 
   it('finds a message inserted earlier in the same transaction by its client id, declared or not', async (t) => {
@@ -186,13 +201,17 @@ export function transactionContract(ctx: ContractContext) {
     const undeclared = message(c, a.id, 3);
     await write(async (tx) => {
       await tx.prepare?.({ jobs: 2, hints: [{ clientId: { senderId: a.id, clientId: declared.clientId as string } }] });
-      await tx.insertMessage(declared);
-      await tx.insertMessage(undeclared);
-      assert.deepEqual(await tx.messageByClientId(a.id, declared.clientId as string), declared);
-      assert.deepEqual(await tx.messageByClientId(a.id, undeclared.clientId as string), undeclared);
-      await tx.messagesBefore(c, null, 1); // sends what is pending, where anything is
-      assert.deepEqual(await tx.messageByClientId(a.id, declared.clientId as string), declared, 'still, once sent');
-      assert.deepEqual(await tx.messageByClientId(a.id, undeclared.clientId as string), undeclared);
+      await tx.messaging.insertMessage(declared);
+      await tx.messaging.insertMessage(undeclared);
+      assert.deepEqual(await tx.messaging.messageByClientId(a.id, declared.clientId as string), declared);
+      assert.deepEqual(await tx.messaging.messageByClientId(a.id, undeclared.clientId as string), undeclared);
+      await tx.messaging.messagesBefore(c, null, 1); // sends what is pending, where anything is
+      assert.deepEqual(
+        await tx.messaging.messageByClientId(a.id, declared.clientId as string),
+        declared,
+        'still, once sent',
+      );
+      assert.deepEqual(await tx.messaging.messageByClientId(a.id, undeclared.clientId as string), undeclared);
     });
   });
 
@@ -206,20 +225,20 @@ export function transactionContract(ctx: ContractContext) {
       if (i === 2) {
         await assert.rejects(
           write(async (tx) => {
-            for (let k = 0; k < 3; k++) await tx.appendEvent(event(c));
+            for (let k = 0; k < 3; k++) await tx.events.appendEvent(event(c));
             throw new Error('rolled back');
           }),
         );
       }
-      const head = await r.headPosition();
+      const head = await r.events.headPosition();
       const positions = await write(async (tx) => {
         const out: number[] = [];
-        for (let k = 0; k < 5; k++) out.push(await tx.appendEvent(event(c)));
+        for (let k = 0; k < 5; k++) out.push(await tx.events.appendEvent(event(c)));
         return out;
       });
       assert.ok(positions[0] !== undefined && positions[0] > head, 'after everything committed before');
       committed.push(...positions);
-      assert.equal(await r.headPosition(), positions.at(-1));
+      assert.equal(await r.events.headPosition(), positions.at(-1));
     }
     assert.deepEqual(
       committed,

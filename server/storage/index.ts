@@ -18,9 +18,18 @@ export async function openStorage(db: Config['database']): Promise<Storage> {
  * instead of passing for a bug (500).
  */
 export function withStorageErrors(storage: Storage): Storage {
-  // Each method is wrapped once, on first use (reads are on every request's path).
+  const reader: Reader = {
+    accounts: guarded(storage.reader.accounts),
+    messaging: guarded(storage.reader.messaging),
+    events: guarded(storage.reader.events),
+  };
+  return Object.create(storage, { reader: { value: reader } }) as Storage;
+}
+
+/** A store whose methods answer `storage_unavailable` when the database fails; each wrapped once, on first use. */
+function guarded<S extends object>(store: S): S {
   const wrapped = new Map<PropertyKey, (...args: unknown[]) => unknown>();
-  const reader = new Proxy(storage.reader, {
+  return new Proxy(store, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
@@ -38,8 +47,7 @@ export function withStorageErrors(storage: Storage): Storage {
       }
       return fn;
     },
-  }) as Reader;
-  return Object.create(storage, { reader: { value: reader } }) as Storage;
+  });
 }
 
 function rethrow(e: unknown): never {

@@ -98,14 +98,14 @@ const rows = {
 
 async function check(storage: Storage) {
   await storage.migrate();
-  const log = (await storage.reader.eventsAt([1, 2, 3, 4, 5, 6, 7])).map((e) => e.payload).join('\n');
+  const log = (await storage.reader.events.eventsAt([1, 2, 3, 4, 5, 6, 7])).map((e) => e.payload).join('\n');
   assert.ok(!log.includes('old secret one'), log);
   assert.ok(!log.includes('deleted secret two'), log);
-  const m1 = await storage.reader.messageById('m1');
-  const m4 = await storage.reader.messageById('m4');
+  const m1 = await storage.reader.messaging.messageById('m1');
+  const m4 = await storage.reader.messaging.messageById('m4');
   assert.deepEqual(m1?.eventPositions, [1, 3], "a message's own events are found");
   assert.deepEqual(m4?.eventPositions, [5]);
-  const quotes = (await storage.reader.eventsAt([2, 5])).map(
+  const quotes = (await storage.reader.events.eventsAt([2, 5])).map(
     (e) => (JSON.parse(e.payload) as { message: { replyTo: unknown } }).message.replyTo,
   );
   assert.deepEqual(
@@ -116,7 +116,7 @@ async function check(storage: Storage) {
     ],
   );
   assert.deepEqual(
-    (await storage.reader.messagesReplyingTo('m1')).map((m) => m.id),
+    (await storage.reader.messaging.messagesReplyingTo('m1')).map((m) => m.id),
     ['m2'],
   );
 }

@@ -139,11 +139,11 @@ async function beforeRequest(route: Route, input: Input, w: World): Promise<Befo
   let conversationId: string | null = null;
   if (route.idKind === 'conversation') conversationId = input.params.id ?? null;
   if (route.idKind === 'message') conversationId = await w.conversationOf(input.params.id ?? '');
-  const row = conversationId && me ? await reader.member(conversationId, me) : null;
+  const row = conversationId && me ? await reader.messaging.member(conversationId, me) : null;
   let prior: Before['prior'] = null;
   const body = sentBody(input);
   if (route.path.endsWith('/messages') && route.method === 'POST' && me && isPlainObject(body)) {
-    if (typeof body.clientId === 'string') prior = await reader.messageByClientId(me, body.clientId);
+    if (typeof body.clientId === 'string') prior = await reader.messaging.messageByClientId(me, body.clientId);
   }
   return { me, member: row?.active === true, everMember: row !== null, prior };
 }
@@ -179,10 +179,14 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
   const reader = w.s.comptoir.storage.reader;
   switch (routeName(route)) {
     case 'DELETE /api/sessions/:id':
-      assert.equal((await reader.sessionById(input.params.id ?? ''))?.userId, b.me, `revoked another's session`);
+      assert.equal(
+        (await reader.accounts.sessionById(input.params.id ?? ''))?.userId,
+        b.me,
+        `revoked another's session`,
+      );
       break;
     case 'GET /api/sessions': {
-      const mine = new Set((await reader.sessionsOfUser(b.me)).map((s) => s.id));
+      const mine = new Set((await reader.accounts.sessionsOfUser(b.me)).map((s) => s.id));
       for (const s of body.sessions as SessionView[]) assert.ok(mine.has(s.id), `another's session listed: ${what}`);
       break;
     }
@@ -194,10 +198,10 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
     case 'GET /api/events':
       for (const { event } of (body as unknown as EventsResponse).events) {
         const c = 'conversationId' in event ? event.conversationId : null;
-        if (c) assert.ok(await reader.member(c, b.me), `an event of a conversation never theirs: ${what}`);
+        if (c) assert.ok(await reader.messaging.member(c, b.me), `an event of a conversation never theirs: ${what}`);
         else if (event.type === 'user.updated') assert.equal(event.user.id, b.me, what);
         else if (event.type === 'session.revoked')
-          assert.equal((await reader.sessionById(event.sessionId))?.userId, b.me, what);
+          assert.equal((await reader.accounts.sessionById(event.sessionId))?.userId, b.me, what);
       }
       break;
     case 'GET /api/conversations/:id':

@@ -105,7 +105,7 @@ export class World {
   async newSession(userId: string): Promise<{ id: string; token: string }> {
     const { sessions, committer } = this.s.comptoir;
     const { token, session } = sessions.create(userId, { userAgent: 'fuzz', ip: '127.0.0.1' }, Date.now());
-    await committer.run(({ tx }) => tx.insertSession(session));
+    await committer.run(({ tx }) => tx.accounts.insertSession(session));
     return { id: session.id, token };
   }
 
@@ -171,12 +171,12 @@ export class World {
   /** Whether `userId` is an active member of the conversation right now (read from storage). */
   async isMember(conversationId: string, userId: string | null): Promise<boolean> {
     if (userId === null) return false;
-    return (await this.s.comptoir.storage.reader.member(conversationId, userId))?.active === true;
+    return (await this.s.comptoir.storage.reader.messaging.member(conversationId, userId))?.active === true;
   }
 
   /** The conversation a message belongs to, or null when there is no such message. */
   async conversationOf(messageId: string): Promise<string | null> {
-    return (await this.s.comptoir.storage.reader.messageById(messageId))?.conversationId ?? null;
+    return (await this.s.comptoir.storage.reader.messaging.messageById(messageId))?.conversationId ?? null;
   }
 
   user(name: Name): SelfView {

@@ -1,9 +1,27 @@
 import pg from 'pg';
+import { AccountsStore } from '../../accounts/store.ts';
+import { EventsStore } from '../../events/store.ts';
 import { loadMigrations } from '../migrations.ts';
-import { CommitOutcomeUnknown, type Storage, type Tx } from '../types.ts';
-import { PgReader } from './reader.ts';
+import { CommitOutcomeUnknown, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
+import { PgDb } from './db.ts';
+import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
 import { Sql, types } from './sql.ts';
-import { PgTx } from './writes.ts';
+
+/**
+ * A transaction's stores, sharing what it holds back (PgTxState). Every store other than messaging and
+ * the log sends the pending writes before each of its statements (its Db does), so that the database
+ * sees the writes in the order they were made.
+ */
+export function pgTx(sql: Sql): Tx & Required<TxBatching> {
+  const t = new PgTxState(sql);
+  return {
+    accounts: new AccountsStore(new PgDb(sql, () => t.flush())),
+    messaging: new PgMessagingTx(t),
+    events: new PgEventsTx(t),
+    prepare: (batch) => t.prepare(batch),
+    flush: () => t.flush(),
+  };
+}
 
 export interface PostgresOptions {
   /** Size of the reader pool. */
@@ -31,7 +49,7 @@ const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
  */
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
-  readonly reader: PgReader;
+  readonly reader: Reader;
   private readonly pool: pg.Pool;
   /** The writer's connection; null until the first use and after it died (the next use reconnects). */
   private writer: pg.Client | null = null;
@@ -53,7 +71,12 @@ export class PostgresStorage implements Storage {
     });
     // An idle pooled connection that fails is dropped by the pool; without a listener it would crash us.
     this.pool.on('error', (err) => this.options.onConnectionError?.(err, 'reader'));
-    this.reader = new PgReader(this.pool);
+    const db = new PgDb(new Sql(this.pool));
+    this.reader = {
+      accounts: new AccountsStore(db),
+      messaging: new PgMessagingReader(this.pool),
+      events: new EventsStore(db),
+    };
   }
 
   /** Connects the writer now (so that a wrong URL fails here); the pool connects on demand. */
@@ -92,7 +115,7 @@ export class PostgresStorage implements Storage {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const client = await this.writerClient();
-      const tx = new PgTx(new Sql(client, true));
+      const tx = pgTx(new Sql(client, true));
       return this.inTransaction(client, async () => {
         const result = await fn(tx);
         await tx.flush(); // the deferred writes (DeferredWriteError if they fail)

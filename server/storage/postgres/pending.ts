@@ -1,5 +1,5 @@
-import { positionsToText } from '../rows.ts';
-import type { MessageRecord, NewEvent } from '../types.ts';
+import type { NewEvent } from '../../events/store.ts';
+import { type MessageRecord, positionsToText } from '../../messaging/store.ts';
 import { DeferredWriteError } from '../types.ts';
 import type { Sql } from './sql.ts';
 
@@ -19,9 +19,9 @@ const FLUSH = `
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
                          $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
   ), new_events AS (
-    INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at, message_seq)
+    INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at, message_seq, scope)
     SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
-                         $25::bigint[])
+                         $25::bigint[], $26::text[])
   ), bumps AS (
     UPDATE conversations c
        SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
@@ -124,6 +124,7 @@ export class PendingWrites {
         marks.map((w) => w.deliveredSeq),
         marks.map((w) => w.readSeq),
         events.map((e) => e.messageSeq ?? null),
+        events.map((e) => e.scope ?? null),
       );
     } catch (cause) {
       throw new DeferredWriteError({ cause });
@@ -132,11 +133,22 @@ export class PendingWrites {
 }
 
 /**
+ * The key of the advisory lock a transaction holds from its first event position to its COMMIT: the
+ * log's single sequencer across processes (docs/ARCHITECTURE.md, "Decisions").
+ */
+export const SEQUENCER_LOCK = 8_301_745_612_291;
+
+/**
  * Event positions, taken from the events' sequence a block at a time by the transaction that uses them
  * (one query per block instead of one INSERT … RETURNING per event). The first block is as large as the
  * batch has jobs; each next one doubles. What a transaction leaves unused is a gap in pos, like a
- * rollback leaves. Taking them inside the transaction keeps a second writing process (the CLI, a rolling
- * restart) exactly as safe as a BIGSERIAL default would: docs/ARCHITECTURE.md, "Decisions".
+ * rollback leaves.
+ *
+ * The query first takes SEQUENCER_LOCK, held to the end of the transaction: a second process writing to
+ * the same database (the CLI, a rolling restart, one day several nodes) takes its positions only once this
+ * transaction has committed. So pos order is commit order whatever the number of writers, and a reader
+ * following the log ("events after pos") never meets, later, a row with a smaller position than one it has
+ * read. Within one process the committer runs one transaction at a time, so the lock is never waited for.
  */
 export class Positions {
   private block: number[] = [];
@@ -153,8 +165,10 @@ export class Positions {
   async next(): Promise<number> {
     if (this.used === this.block.length) {
       const rows = await this.sql.all<{ pos: number }>(
-        "SELECT nextval('events_pos_seq') AS pos FROM generate_series(1, $1)",
+        `SELECT nextval('events_pos_seq') AS pos
+           FROM (SELECT pg_advisory_xact_lock($2)) sequencer, generate_series(1, $1)`,
         this.nextSize,
+        SEQUENCER_LOCK,
       );
       this.block = rows.map((r) => r.pos).sort((a, b) => a - b);
       this.used = 0;

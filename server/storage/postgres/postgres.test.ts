@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase, POSTGRES_URL, postgresSkip } from '../../../test/helpers/postgres.ts';
+import type { UserRecord } from '../../accounts/store.ts';
 import { storageContract } from '../contract.ts';
 import { loadMigrations } from '../migrations.ts';
-import { CommitOutcomeUnknown, type UserRecord } from '../types.ts';
+import { CommitOutcomeUnknown } from '../types.ts';
 import { PostgresStorage } from './index.ts';
 
 storageContract(
@@ -87,19 +88,62 @@ describe('postgres backend', () => {
       loadMigrations('postgres').map((m) => m.version),
     );
     const u = user();
-    await a.transaction((tx) => tx.insertUser(u));
-    assert.deepEqual(await b.reader.userById(u.id), u);
+    await a.transaction((tx) => tx.accounts.insertUser(u));
+    assert.deepEqual(await b.reader.accounts.userById(u.id), u);
+  });
+
+  it('gives positions in commit order across two writing processes: a reader following the log never skips a late row', async (t) => {
+    if (skip) return t.skip(skip);
+    const [a, b] = await Promise.all([open(), open()]);
+    const event = (payload: string) => ({ conversationId: null, userId: 'someone', type: 'x', payload, createdAt: 1 });
+    const start = await a.reader.events.headPosition();
+    // A takes its position, then stays open; B appends meanwhile and commits as soon as it may.
+    let releaseA = () => {};
+    const held = new Promise<void>((r) => {
+      releaseA = r;
+    });
+    let tookA = () => {};
+    const took = new Promise<void>((r) => {
+      tookA = r;
+    });
+    const first = a.transaction(async (tx) => {
+      const pos = await tx.events.appendEvent(event('"a"'));
+      tookA();
+      await held;
+      return pos;
+    });
+    await took;
+    let bDone = false;
+    const second = b
+      .transaction((tx) => tx.events.appendEvent(event('"b"')))
+      .then((pos) => {
+        bDone = true;
+        return pos;
+      });
+    // A consumer following the log while A is open: B must not be visible (nor committed) before A.
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(bDone, false, 'B waits for the sequencer while A holds it');
+    const head = await a.reader.events.headPosition();
+    assert.deepEqual(await a.reader.events.eventsAfter(start, 10, head), [], 'nothing committed yet');
+    releaseA();
+    const [posA, posB] = await Promise.all([first, second]);
+    assert.ok(posB > posA, `B (${posB}) after A (${posA}): pos order is commit order`);
+    const all = await b.reader.events.eventsAfter(start, 10, await b.reader.events.headPosition());
+    assert.deepEqual(
+      all.map((e) => e.payload),
+      ['"a"', '"b"'],
+    );
   });
 
   it('parses BIGINT to numbers on its own connections only', async (t) => {
     if (skip) return t.skip(skip);
     const s = await open();
     const u = user({ createdAt: Date.now() });
-    await s.transaction((tx) => tx.insertUser(u));
-    const back = await s.reader.userById(u.id);
+    await s.transaction((tx) => tx.accounts.insertUser(u));
+    const back = await s.reader.accounts.userById(u.id);
     assert.equal(typeof back?.createdAt, 'number');
     assert.deepEqual(back, u);
-    assert.equal(typeof (await s.reader.headPosition()), 'number');
+    assert.equal(typeof (await s.reader.events.headPosition()), 'number');
     assert.equal(pg.types.getTypeParser(20, 'text')('12'), '12', "pg's global parser is untouched");
   });
 
@@ -109,18 +153,18 @@ describe('postgres backend', () => {
     const a = user();
     const b = user();
     const c = user();
-    await s.transaction((tx) => tx.insertUser(user())); // the writer is connected and has worked
+    await s.transaction((tx) => tx.accounts.insertUser(user())); // the writer is connected and has worked
     await assert.rejects(
       s.transaction(async (tx) => {
-        await tx.insertUser(a);
+        await tx.accounts.insertUser(a);
         await kill('comptoir-writer');
-        await tx.insertUser(b);
+        await tx.accounts.insertUser(b);
       }),
     );
-    await s.transaction((tx) => tx.insertUser(c));
-    assert.equal(await s.reader.userById(a.id), null, 'the killed transaction left nothing');
-    assert.equal(await s.reader.userById(b.id), null);
-    assert.deepEqual(await s.reader.userById(c.id), c);
+    await s.transaction((tx) => tx.accounts.insertUser(c));
+    assert.equal(await s.reader.accounts.userById(a.id), null, 'the killed transaction left nothing');
+    assert.equal(await s.reader.accounts.userById(b.id), null);
+    assert.deepEqual(await s.reader.accounts.userById(c.id), c);
   });
 
   it('survives the writer connection being killed while idle, and the next transaction succeeds', async (t) => {
@@ -130,8 +174,8 @@ describe('postgres backend', () => {
     opened.push(s);
     await kill('comptoir-writer'); // an unhandled 'error' event here would end the test process
     const u = user();
-    await s.transaction((tx) => tx.insertUser(u));
-    assert.deepEqual(await s.reader.userById(u.id), u);
+    await s.transaction((tx) => tx.accounts.insertUser(u));
+    assert.deepEqual(await s.reader.accounts.userById(u.id), u);
     assert.deepEqual(errors, ['writer'], 'the error was reported, once');
   });
 
@@ -139,24 +183,28 @@ describe('postgres backend', () => {
     if (skip) return t.skip(skip);
     const s = await open();
     const u = user();
-    await s.transaction((tx) => tx.insertUser(u));
-    await Promise.all([s.reader.userById(u.id), s.reader.conversationList(u.id), s.reader.headPosition()]);
+    await s.transaction((tx) => tx.accounts.insertUser(u));
+    await Promise.all([
+      s.reader.accounts.userById(u.id),
+      s.reader.messaging.conversationList(u.id),
+      s.reader.events.headPosition(),
+    ]);
     await kill('comptoir-reader');
-    assert.deepEqual(await s.reader.userById(u.id), u);
-    assert.deepEqual((await s.reader.conversationList(u.id)).items, []);
+    assert.deepEqual(await s.reader.accounts.userById(u.id), u);
+    assert.deepEqual((await s.reader.messaging.conversationList(u.id)).items, []);
   });
 
   it('survives a reader connection being killed in the middle of the conversation list', async (t) => {
     if (skip) return t.skip(skip);
     const s = await open();
     const u = user();
-    await s.transaction((tx) => tx.insertUser(u));
+    await s.transaction((tx) => tx.accounts.insertUser(u));
     // Hold the list's first query on a lock, kill its connection there, then let go.
     const locker = new pg.Client({ connectionString: db.url });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
-    const list = s.reader.conversationList(u.id);
+    const list = s.reader.messaging.conversationList(u.id);
     list.catch(() => {}); // awaited below
     for (;;) {
       const waiting = await admin.query(
@@ -169,7 +217,7 @@ describe('postgres backend', () => {
     await assert.rejects(list);
     await locker.query('ROLLBACK');
     await locker.end();
-    assert.deepEqual((await s.reader.conversationList(u.id)).items, []);
+    assert.deepEqual((await s.reader.messaging.conversationList(u.id)).items, []);
   });
 
   it('does not commit a transaction whose failed statement a job swallowed', async (t) => {
@@ -177,25 +225,25 @@ describe('postgres backend', () => {
     const s = await open();
     const a = user();
     const taken = user();
-    await s.transaction((tx) => tx.insertUser(taken));
+    await s.transaction((tx) => tx.accounts.insertUser(taken));
     await assert.rejects(
       s.transaction(async (tx) => {
-        await tx.insertUser(a);
-        await tx.insertUser({ ...user(), username: taken.username }).catch(() => {}); // swallowed
+        await tx.accounts.insertUser(a);
+        await tx.accounts.insertUser({ ...user(), username: taken.username }).catch(() => {}); // swallowed
       }),
     );
-    assert.equal(await s.reader.userById(a.id), null);
+    assert.equal(await s.reader.accounts.userById(a.id), null);
   });
 
   it('answers "not found" for keys holding U+0000, which PostgreSQL text cannot store', async (t) => {
     if (skip) return t.skip(skip);
     const s = await open();
-    assert.equal(await s.reader.userByUsername('ab\u0000c'), null);
-    assert.equal(await s.reader.userById('x\u0000'), null);
-    assert.equal(await s.reader.conversationById('x\u0000'), null);
-    assert.equal(await s.reader.messageById('x\u0000'), null);
-    assert.deepEqual(await s.reader.usersByIds(['x\u0000']), []);
-    assert.deepEqual(await s.reader.searchUsers('a\u0000', 10, 'x'), []);
+    assert.equal(await s.reader.accounts.userByUsername('ab\u0000c'), null);
+    assert.equal(await s.reader.accounts.userById('x\u0000'), null);
+    assert.equal(await s.reader.messaging.conversationById('x\u0000'), null);
+    assert.equal(await s.reader.messaging.messageById('x\u0000'), null);
+    assert.deepEqual(await s.reader.accounts.usersByIds(['x\u0000']), []);
+    assert.deepEqual(await s.reader.accounts.searchUsers('a\u0000', 10, 'x'), []);
   });
 });
 
@@ -216,7 +264,7 @@ describe('postgres COMMIT without an answer', () => {
     try {
       await s.migrate();
       const mk = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
-      await s.transaction((tx) => tx.insertUser(mk('first')));
+      await s.transaction((tx) => tx.accounts.insertUser(mk('first')));
       // The connection drops right after COMMIT is sent: the answer never comes.
       const writer = (s as unknown as { writer: pg.Client }).writer;
       const query = writer.query.bind(writer) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
@@ -227,11 +275,11 @@ describe('postgres COMMIT without an answer', () => {
         return answer;
       };
       await assert.rejects(
-        s.transaction((tx) => tx.insertUser(mk('unknown'))),
+        s.transaction((tx) => tx.accounts.insertUser(mk('unknown'))),
         (e: Error) => e instanceof CommitOutcomeUnknown,
       );
-      await s.transaction((tx) => tx.insertUser(mk('after')));
-      assert.ok(await s.reader.userById('after'), 'a new connection serves the next transaction');
+      await s.transaction((tx) => tx.accounts.insertUser(mk('after')));
+      assert.ok(await s.reader.accounts.userById('after'), 'a new connection serves the next transaction');
     } finally {
       await s.close();
     }

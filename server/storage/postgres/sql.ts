@@ -55,9 +55,3 @@ export class Sql {
     return result.rowCount ?? 0;
   }
 }
-
-/**
- * PostgreSQL TEXT cannot hold U+0000 (the query fails), while SQLite stores it. A key containing it can
- * therefore match nothing: lookups answer "not found" without asking, as SQLite would.
- */
-export const hasNul = (s: string): boolean => s.includes('\u0000');

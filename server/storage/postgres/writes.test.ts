@@ -1,58 +1,48 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
+import { AccountsStore } from '../../accounts/store.ts';
+import { EventsStore } from '../../events/store.ts';
+import { MessagingStore } from '../../messaging/store.ts';
 import { type Tx, txWrites } from '../types.ts';
-import { PgReads } from './reads.ts';
+import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
-import { PgTx } from './writes.ts';
+
+type Store = 'accounts' | 'messaging' | 'events';
+type Name = `${Store}.${string}`;
 
 /**
- * PgTx holds a batch's hot writes to send them together; every other method must send them first, so
- * that the database sees the writes in the order the jobs made them and reads see them. The methods
- * that need not are listed here, each with its reason: a method added to Tx later is held to the rule
- * until it is listed.
+ * A PostgreSQL transaction holds a batch's hot writes to send them together; every other method of its
+ * stores must send them first, so that the database sees the writes in the order the jobs made them and
+ * reads see them. The methods that need not are listed here, each with its reason: a method added to a
+ * store later is held to the rule until it is listed.
  */
-const runsWithoutSending: Partial<Record<keyof Tx, string>> = {
-  insertMessage: 'deferred',
-  appendEvent: 'deferred',
-  bumpConversation: 'deferred',
-  advanceWatermarks: 'deferred',
-  messageByClientId: 'answered from pending and prefetched messages, else read (pending ones are not in the table)',
-  messageById: 'answered from pending messages, else read (pending ones are not in the table)',
-  conversationById: 'pending bumps laid over the row read',
-  conversationByDirectKey: 'pending bumps laid over the row read',
-  membersOf: 'pending watermarks laid over the rows read',
-  member: 'prefetched rows kept up to date, or pending watermarks laid over the row read',
-  conversationIdsOfUser: 'deferred writes never change `active`',
-  userById: 'users are never deferred',
-  usersByIds: 'users are never deferred',
-  userByUsername: 'users are never deferred',
-  searchUsers: 'users are never deferred',
-  sessionByTokenHash: 'sessions are never deferred',
-  sessionsOfUser: 'sessions are never deferred',
-  sessionById: 'sessions are never deferred',
-  deviceByTokenHash: 'devices are never deferred',
+const runsWithoutSending: Partial<Record<Name, string>> = {
+  'messaging.insertMessage': 'deferred',
+  'events.appendEvent': 'deferred',
+  'messaging.bumpConversation': 'deferred',
+  'messaging.advanceWatermarks': 'deferred',
+  'messaging.messageByClientId':
+    'answered from pending and prefetched messages, else read (pending ones are not in the table)',
+  'messaging.messageById': 'answered from pending messages, else read (pending ones are not in the table)',
+  'messaging.conversationById': 'pending bumps laid over the row read',
+  'messaging.conversationByDirectKey': 'pending bumps laid over the row read',
+  'messaging.membersOf': 'pending watermarks laid over the rows read',
+  'messaging.member': 'prefetched rows kept up to date, or pending watermarks laid over the row read',
+  'messaging.conversationIdsOfUser': 'deferred writes never change `active`',
+  'events.eventsFor': 'a reader method (not on EventsWrites); the queries it makes send them first',
 };
 
 /**
- * Writes sent at once that cannot change what PgTx holds of messages (idempotency keys) and members
- * (receipt rows); every other one must make it read them again (forget()).
+ * Writes sent at once that cannot change what the transaction holds of messages (idempotency keys) and
+ * members (receipt rows); every other one must make it read them again (forget()).
  */
-const leavesMessagesAndMembersAlone: (keyof Tx)[] = [
-  'insertUser',
-  'updateUserDisplayName',
-  'insertSession',
-  'touchSession',
-  'revokeSession',
-  'insertConversation',
-  'updateConversationTitle',
-  'setConversationHistory',
-  'insertDevice',
-  'touchDevice',
-  'rewriteEvent',
-  'trimLog',
-  'openPeriod',
-  'closePeriod',
+const leavesMessagesAndMembersAlone: Name[] = [
+  ...txWrites.accounts.map((n) => `accounts.${n}` as const),
+  ...txWrites.events.map((n) => `events.${n}` as const),
+  'messaging.insertConversation',
+  'messaging.updateConversationTitle',
+  'messaging.setConversationHistory',
 ];
 
 /** A connection that records statements and answers nothing. */
@@ -69,26 +59,38 @@ function recorder() {
 
 /** Arguments for a method: a record (every field 'x') for those that take one, a list of ids, or strings. */
 const record = new Proxy({}, { get: () => 'x' });
-const argsOf = (name: keyof Tx): unknown[] => {
+const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1]];
   if (name === 'eventsAt') return [[1]];
+  if (name === 'saveConsumerPosition') return ['x', 1, 1];
   return ['x', 'x', 'x', 'x'];
 };
 
-describe('PgTx sends its deferred writes before anything that could see them', () => {
-  const methods = [...new Set([...Object.getOwnPropertyNames(PgReads.prototype), ...txWrites])].filter(
-    (name) => name !== 'constructor',
-  ) as (keyof Tx)[];
+const methodsOf = (proto: object): string[] => Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor');
+const stores: Record<Store, object> = {
+  accounts: AccountsStore.prototype,
+  messaging: MessagingStore.prototype,
+  events: EventsStore.prototype,
+};
+const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
+  methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
+);
+const call = (tx: Tx, name: Name) => {
+  const [store, method] = name.split('.') as [Store, string];
+  const target = tx[store] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return (target[method] as (...args: unknown[]) => Promise<unknown>).apply(target, argsOf(method));
+};
 
+describe('a PostgreSQL transaction sends its deferred writes before anything that could see them', () => {
   for (const name of methods) {
     if (runsWithoutSending[name]) continue;
     it(`${name} sends the pending rows first`, async () => {
       const { sql, texts } = recorder();
-      const tx = new PgTx(sql);
-      await tx.insertMessage({
+      const tx = pgTx(sql);
+      await tx.messaging.insertMessage({
         id: 'm1',
         conversationId: 'c1',
         seq: 1,
@@ -102,8 +104,7 @@ describe('PgTx sends its deferred writes before anything that could see them', (
         eventPositions: [],
       });
       assert.equal(texts.length, 0, 'insertMessage is deferred');
-      const method = tx[name] as (...args: unknown[]) => Promise<unknown>;
-      await method.apply(tx, argsOf(name));
+      await call(tx, name);
       assert.match(
         texts[0] ?? '',
         /WITH new_messages AS/,
@@ -113,31 +114,35 @@ describe('PgTx sends its deferred writes before anything that could see them', (
     });
   }
 
-  for (const name of txWrites) {
+  const writes: Name[] = [
+    ...txWrites.accounts.map((n) => `accounts.${n}` as const),
+    ...txWrites.messaging.map((n) => `messaging.${n}` as const),
+    ...txWrites.events.map((n) => `events.${n}` as const),
+  ];
+  for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;
     it(`${name} makes the transaction read messages and members again`, async () => {
       const { sql, texts } = recorder();
-      const tx = new PgTx(sql);
+      const tx = pgTx(sql);
       // Prefetched: none in the database (the recorder answers no rows).
-      await tx.prepare({
+      await tx.prepare?.({
         jobs: 1,
         hints: [{ clientId: { senderId: 'u1', clientId: 'k1' } }, { member: { conversationId: 'c1', userId: 'u1' } }],
       });
       const prepared = texts.length;
-      assert.equal(await tx.messageByClientId('u1', 'k1'), null);
-      assert.equal(await tx.member('c1', 'u1'), null);
+      assert.equal(await tx.messaging.messageByClientId('u1', 'k1'), null);
+      assert.equal(await tx.messaging.member('c1', 'u1'), null);
       assert.equal(texts.length, prepared, 'answered from what the transaction holds');
-      const method = tx[name] as (...args: unknown[]) => Promise<unknown>;
-      await method.apply(tx, argsOf(name));
+      await call(tx, name);
       const after = texts.length;
-      await tx.messageByClientId('u1', 'k1');
-      await tx.member('c1', 'u1');
+      await tx.messaging.messageByClientId('u1', 'k1');
+      await tx.messaging.member('c1', 'u1');
       assert.equal(texts.length, after + 2, `${name} must forget() what the transaction holds`);
     });
   }
 
   it('lists only methods that exist', () => {
-    for (const name of Object.keys(runsWithoutSending)) assert.ok(methods.includes(name as keyof Tx), name);
+    for (const name of Object.keys(runsWithoutSending)) assert.ok(methods.includes(name as Name), name);
     for (const name of leavesMessagesAndMembersAlone) assert.ok(methods.includes(name), name);
   });
 });

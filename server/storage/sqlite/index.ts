@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { pageOfEvents } from '../events-page.ts';
+import { AccountsStore } from '../../accounts/store.ts';
+import { EventsStore } from '../../events/store.ts';
 import { loadMigrations } from '../migrations.ts';
-import { type EventRow, toEvent } from '../rows.ts';
-import type { ConversationListItem, EventRecord, Reader, Storage, Tx } from '../types.ts';
+import type { Reader, Storage, Tx } from '../types.ts';
+import { SqliteDb } from './db.ts';
 import { startCheckpointer, WalSync } from './durability.ts';
-import { SqliteReads } from './reads.ts';
+import { SqliteMessagingReader, SqliteMessagingTx } from './messaging.ts';
 import { Statements } from './statements.ts';
-import { SqliteTx } from './writes.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (one connection serves reads and writes). */
@@ -27,89 +27,13 @@ export interface SqliteOptions {
   onError?: (message: string) => void;
 }
 
-/** The reader connection: committed data only (WAL gives it a snapshot per statement or transaction). */
-class SqliteReader extends SqliteReads implements Reader {
-  async conversationList(userId: string) {
-    // One read transaction: the list and the cursor come from the same snapshot.
-    return this.s.db.transaction(() => {
-      const cursor = this.headSync();
-      const ids = this.conversationIdsOfUserSync(userId);
-      const items: ConversationListItem[] = [];
-      for (const id of ids) {
-        const conversation = this.conversationByIdSync(id);
-        if (!conversation) continue;
-        const members = this.membersOfSync(id);
-        const me = members.find((m) => m.userId === userId);
-        // Under history 'joined', a newcomer sees no message from before their joining, not even as a preview.
-        const visible = conversation.history === 'full' || (me && conversation.lastSeq > me.visibleFromSeq);
-        items.push({
-          conversation,
-          members,
-          lastMessage: visible ? this.lastMessageSync(id, conversation.lastSeq) : null,
-          unread: me ? this.unreadCountSync(id, userId, me.readSeq) : 0,
-        });
-      }
-      items.sort((a, b) => b.conversation.lastActivityAt - a.conversation.lastActivityAt);
-      return { cursor, items };
-    })();
-  }
-
-  eventsFor(userId: string, cursor: number, limit: number, head: number) {
-    return pageOfEvents(this, userId, cursor, limit, head);
-  }
-
-  /** One index seek per membership period (and one for the person's own events). */
-  async nextVisiblePos(userId: string, after: number): Promise<number | null> {
-    const r = this.s.one<{ pos: number | null }>(
-      `SELECT min(n) AS pos FROM (
-         SELECT (SELECT e.pos FROM events e
-                  WHERE e.conversation_id = p.conversation_id AND e.pos > max(@after, p.from_pos - 1)
-                    AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
-                  ORDER BY e.pos LIMIT 1) AS n
-           FROM member_periods p WHERE p.user_id = @userId AND (p.to_pos IS NULL OR p.to_pos > @after)
-         UNION ALL
-         SELECT (SELECT pos FROM events WHERE user_id = @userId AND pos > @after ORDER BY pos LIMIT 1))`,
-      { after, userId },
-    );
-    return r?.pos ?? null;
-  }
-
-  async eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<EventRecord[]> {
-    return this.s
-      .all<EventRow>(
-        `SELECT e.pos, e.conversation_id, e.user_id, e.type, e.payload, e.created_at
-           FROM member_periods p JOIN conversations c ON c.id = p.conversation_id
-           JOIN events e ON e.conversation_id = p.conversation_id
-          WHERE p.user_id = @userId AND (p.to_pos IS NULL OR p.to_pos > @after) AND p.from_pos <= @upTo
-            AND e.pos > @after AND e.pos <= @upTo AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
-            AND (e.message_seq IS NULL OR e.message_seq > p.visible_from_seq OR c.history = 'full')
-         UNION ALL
-         SELECT pos, conversation_id, user_id, type, payload, created_at FROM events
-          WHERE user_id = @userId AND pos > @after AND pos <= @upTo
-         ORDER BY 1 LIMIT @limit`,
-        { userId, after, upTo, limit },
-      )
-      .map(toEvent);
-  }
-
-  async logFloor() {
-    return this.s.one<{ floor: number }>('SELECT floor FROM log_state WHERE id = 1')?.floor ?? 0;
-  }
-
-  headSync(): number {
-    return this.s.one<{ pos: number | null }>('SELECT max(pos) AS pos FROM events')?.pos ?? 0;
-  }
-  async headPosition() {
-    return this.headSync();
-  }
-}
-
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
-  readonly reader: SqliteReader;
+  readonly reader: Reader;
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
-  private readonly tx: SqliteTx;
+  private readonly tx: Tx;
+  private readonly messagingTx: SqliteMessagingTx;
   private readonly ws: Statements;
   private readonly walSync: WalSync | null;
   private readonly checkpointer: { close: () => Promise<void> } | null;
@@ -147,9 +71,21 @@ export class SqliteStorage implements Storage {
         );
     this.readerDb = memory ? this.writer : new Database(options.path);
     this.readerDb.pragma('busy_timeout = 1000');
+    // The stores of a transaction on the writer connection. Messaging defers some updates and the log's
+    // statements never read them: both run as they are. Every other store's statements run after the
+    // deferred updates are written, so that they see (and follow) every write made before them.
     this.ws = new Statements(this.writer);
-    this.tx = new SqliteTx(this.ws);
-    this.reader = new SqliteReader(new Statements(this.readerDb));
+    const raw = new SqliteDb(this.ws);
+    this.messagingTx = new SqliteMessagingTx(raw, this.ws);
+    const flushed = new SqliteDb(this.ws, () => this.messagingTx.flushDeferred());
+    this.tx = { accounts: new AccountsStore(flushed), messaging: this.messagingTx, events: new EventsStore(raw) };
+    const rs = new Statements(this.readerDb);
+    const rdb = new SqliteDb(rs);
+    this.reader = {
+      accounts: new AccountsStore(rdb),
+      messaging: new SqliteMessagingReader(rdb, rs),
+      events: new EventsStore(rdb),
+    };
   }
 
   async migrate() {
@@ -177,11 +113,11 @@ export class SqliteStorage implements Storage {
     await this.begin();
     try {
       const result = await fn(this.tx);
-      this.tx.flushDeferred();
+      this.messagingTx.flushDeferred();
       this.ws.run('COMMIT');
       return result;
     } catch (e) {
-      this.tx.discardDeferred();
+      this.messagingTx.discardDeferred();
       if (this.writer.inTransaction) this.ws.run('ROLLBACK');
       throw e;
     }

@@ -1,4 +1,4 @@
-import type { EventRecord } from './types.ts';
+import type { EventRecord } from './store.ts';
 
 /** What a backend answers so that a page of someone's events costs what it returns. */
 export interface EventWindows {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type EventWindows, pageOfEvents } from './events-page.ts';
-import type { EventRecord } from './types.ts';
+import { type EventWindows, pageOfEvents } from './page.ts';
+import type { EventRecord } from './store.ts';
 
 /** A log of `size` events, every `every`-th one visible to the reader; counts what each page spans. */
 function log(size: number, visible: (pos: number) => boolean) {
@@ -13,6 +13,7 @@ function log(size: number, visible: (pos: number) => boolean) {
     pos,
     conversationId: 'c',
     userId: null,
+    scope: null,
     type: 'x',
     payload: '{}',
     createdAt: 0,

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
+import type { MessageRecord } from './store.ts';
+
+/** The messaging store: conversations, members, messages, the conversation list. Run on both backends by the storage contract (contract.ts). */
+export function messagingContract(ctx: ContractContext) {
+  const { write, user, addUsers, member, message, conversation, post } = fixtures(ctx);
+  const uid = ctx.uid;
+
+  it('keeps conversations and members; one direct conversation per pair', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const direct = await conversation([a.id, b.id], 'direct');
+    const c = await ctx.storage().reader.messaging.conversationByDirectKey(`${a.id}:${b.id}`);
+    assert.equal(c?.id, direct);
+    assert.equal(c?.kind, 'direct');
+    await assert.rejects(
+      write((tx) =>
+        tx.messaging.insertConversation({
+          id: uid('c'),
+          kind: 'direct',
+          title: null,
+          directKey: `${a.id}:${b.id}`,
+          createdBy: a.id,
+          createdAt: 1,
+          lastActivityAt: 1,
+          lastSeq: 0,
+          history: 'full',
+        }),
+      ),
+    );
+    const members = await ctx.storage().reader.messaging.membersOf(direct);
+    assert.deepEqual(members.map((m) => m.userId).sort(), [a.id, b.id].sort());
+    assert.deepEqual((await ctx.storage().reader.messaging.conversationIdsOfUser(a.id)).includes(direct), true);
+
+    await write((tx) => tx.messaging.deactivateMember(direct, b.id, true));
+    assert.equal((await ctx.storage().reader.messaging.member(direct, b.id))?.active, false);
+    assert.equal((await ctx.storage().reader.messaging.member(direct, b.id))?.removed, true);
+    assert.equal((await ctx.storage().reader.messaging.conversationById(direct))?.history, 'joined');
+    await write((tx) => tx.messaging.setConversationHistory(direct, 'full'));
+    assert.equal((await ctx.storage().reader.messaging.conversationById(direct))?.history, 'full');
+    assert.equal((await ctx.storage().reader.messaging.conversationIdsOfUser(b.id)).includes(direct), false);
+    await write((tx) =>
+      tx.messaging.upsertMember(
+        member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2, visibleFromSeq: 2 }),
+      ),
+    );
+    const back = await ctx.storage().reader.messaging.member(direct, b.id);
+    assert.equal(back?.active, true);
+    assert.equal(back?.removed, false);
+    assert.equal(back?.visibleFromSeq, 2);
+    assert.equal(back?.role, 'admin');
+    await write((tx) => tx.messaging.setMemberRole(direct, b.id, 'member'));
+    assert.equal((await ctx.storage().reader.messaging.member(direct, b.id))?.role, 'member');
+    await write((tx) => tx.messaging.updateConversationTitle(direct, 'Renamed'));
+    assert.equal((await ctx.storage().reader.messaging.conversationById(direct))?.title, 'Renamed');
+    assert.equal(await ctx.storage().reader.messaging.member(direct, 'nobody'), null);
+  });
+
+  it('moves watermarks forward only', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    await addUsers(a);
+    const c = await conversation([a.id]);
+    await write((tx) => tx.messaging.advanceWatermarks(c, a.id, 5, 3));
+    await write((tx) => tx.messaging.advanceWatermarks(c, a.id, 2, 1));
+    const m = await ctx.storage().reader.messaging.member(c, a.id);
+    assert.equal(m?.deliveredSeq, 5);
+    assert.equal(m?.readSeq, 3);
+  });
+
+  it('stores messages: by id, by client id, pages backwards, counts unread', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const c = await conversation([a.id, b.id]);
+    const sent: MessageRecord[] = [];
+    for (let seq = 1; seq <= 7; seq++) sent.push((await post(c, seq % 2 ? a.id : b.id, seq)).message);
+    const first = sent[0] as MessageRecord;
+    assert.deepEqual(await ctx.storage().reader.messaging.messageById(first.id), first);
+    assert.deepEqual(await ctx.storage().reader.messaging.messageByClientId(a.id, first.clientId as string), first);
+    assert.equal(
+      await ctx.storage().reader.messaging.messageByClientId(b.id, first.clientId as string),
+      null,
+      'client ids are per sender',
+    );
+    await assert.rejects(post(c, a.id, 8, { clientId: first.clientId }), 'a client id is used once per sender');
+    await assert.rejects(post(c, b.id, 7), 'a seq is used once per conversation');
+    const latest = await ctx.storage().reader.messaging.messagesBefore(c, null, 3);
+    assert.deepEqual(
+      latest.map((m) => m.seq),
+      [5, 6, 7],
+    );
+    const older = await ctx.storage().reader.messaging.messagesBefore(c, 5, 3);
+    assert.deepEqual(
+      older.map((m) => m.seq),
+      [2, 3, 4],
+    );
+    assert.deepEqual(
+      (await ctx.storage().reader.messaging.messagesBefore(c, 2, 3)).map((m) => m.seq),
+      [1],
+    );
+    assert.equal((await ctx.storage().reader.messaging.conversationById(c))?.lastSeq, 7);
+    // b has read up to 2: unread are a's messages 3, 5, 7
+    assert.equal(await ctx.storage().reader.messaging.unreadCount(c, b.id, 2), 2 + 0 + 1);
+    await write((tx) => tx.messaging.updateMessage((sent[4] as MessageRecord).id, null, null, 9999, [12, 57]));
+    assert.equal(await ctx.storage().reader.messaging.unreadCount(c, b.id, 2), 2, 'deleted messages are not unread');
+    const deleted = await ctx.storage().reader.messaging.messageById((sent[4] as MessageRecord).id);
+    assert.equal(deleted?.text, null);
+    assert.equal(deleted?.deletedAt, 9999);
+    assert.deepEqual(deleted?.eventPositions, [12, 57]);
+    await write((tx) => tx.messaging.updateMessage(first.id, 'edited', 123, null, []));
+    assert.equal((await ctx.storage().reader.messaging.messageById(first.id))?.editedAt, 123);
+    const byIds = await ctx.storage().reader.messaging.messagesByIds([first.id, (sent[1] as MessageRecord).id]);
+    assert.equal(byIds.length, 2);
+  });
+
+  it('finds the replies to a message, and rewrites events still in the log', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    await addUsers(a);
+    const c = await conversation([a.id]);
+    const original = message(c, a.id, 1, { eventPositions: [3] });
+    const reply = message(c, a.id, 2, { replyToId: original.id, eventPositions: [4, 9] });
+    const other = message(c, a.id, 3);
+    await write(async (tx) => {
+      for (const m of [original, reply, other]) await tx.messaging.insertMessage(m);
+    });
+    assert.deepEqual(await ctx.storage().reader.messaging.messagesReplyingTo(original.id), [reply]);
+    assert.deepEqual(await ctx.storage().reader.messaging.messagesReplyingTo(other.id), []);
+    const [p1, p2] = await write(async (tx) => [
+      await tx.events.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":1}', createdAt: 1 }),
+      await tx.events.appendEvent({ conversationId: c, userId: null, type: 'x', payload: '{"v":2}', createdAt: 1 }),
+    ]);
+    await write((tx) => tx.events.rewriteEvent(p1 as number, '{"v":"erased"}'));
+    const back = await ctx.storage().reader.events.eventsAt([p2 as number, p1 as number, 999_999_999]);
+    assert.deepEqual(
+      back.map((e) => [e.pos, e.payload]),
+      [
+        [p1, '{"v":"erased"}'],
+        [p2, '{"v":2}'],
+      ],
+    );
+    assert.deepEqual(await ctx.storage().reader.events.eventsAt([]), []);
+  });
+
+  it('answers the conversation list and its cursor from one snapshot', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const older = await conversation([a.id, b.id]);
+    const newer = await conversation([a.id, b.id]);
+    await post(older, b.id, 1);
+    await post(newer, b.id, 1);
+    await post(newer, b.id, 2);
+    await write((tx) => tx.messaging.advanceWatermarks(newer, a.id, 1, 1));
+    const list = await ctx.storage().reader.messaging.conversationList(a.id);
+    assert.equal(list.cursor, await ctx.storage().reader.events.headPosition());
+    assert.deepEqual(
+      list.items.map((i) => i.conversation.id),
+      [newer, older],
+    );
+    const first = list.items[0];
+    assert.equal(first?.unread, 1);
+    assert.equal(first?.lastMessage?.seq, 2);
+    assert.equal(first?.members.length, 2);
+    assert.deepEqual((await ctx.storage().reader.messaging.conversationList('nobody')).items, []);
+  });
+}

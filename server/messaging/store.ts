@@ -1,0 +1,399 @@
+import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
+import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
+
+/**
+ * What the messaging domain stores — conversations, their members and their messages — and the store
+ * that reads and writes it, each statement written once for both backends (storage/sql.ts). The writes on
+ * the way of a message (insertMessage, bumpConversation, advanceWatermarks) are batched by each backend
+ * in its own way: the backends extend this store and override them (storage/sqlite/messaging.ts,
+ * storage/postgres/messaging.ts). Times are milliseconds since the epoch.
+ */
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  /** For direct conversations: the two user ids, sorted, joined by ':'; unique. */
+  directKey: string | null;
+  createdBy: string;
+  createdAt: number;
+  lastActivityAt: number;
+  lastSeq: number;
+  /** What members see of the messages sent before they joined: from their joining on, or everything. */
+  history: HistoryVisibility;
+}
+
+export interface MemberRecord {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  deliveredSeq: number;
+  readSeq: number;
+  joinedAt: number;
+  /** false once the person left or was removed; the row stays so that "not_member" can be told apart. */
+  active: boolean;
+  /** The conversation's last seq when they (last) joined: under history 'joined' they see what follows. */
+  visibleFromSeq: number;
+  /** An admin removed them (not active): only an admin may add them back. */
+  removed: boolean;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientId: string | null;
+  text: string | null;
+  replyToId: string | null;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  /**
+   * Positions of the log events that carry this message (its created, edited and deleted events), so
+   * that an edit or a deletion can rewrite every earlier copy of its text.
+   */
+  eventPositions: number[];
+}
+
+/** A conversation of one person's list, with what the list shows. */
+export interface ConversationListItem {
+  conversation: ConversationRecord;
+  members: MemberRecord[];
+  lastMessage: MessageRecord | null;
+  unread: number;
+}
+
+/** Reads. On the reader they see committed data only; inside a transaction they see its own writes. */
+export interface MessagingReads {
+  conversationById(id: string): Promise<ConversationRecord | null>;
+  conversationByDirectKey(directKey: string): Promise<ConversationRecord | null>;
+  /** Every member row of a conversation, active or not, in order of joining. */
+  membersOf(conversationId: string): Promise<MemberRecord[]>;
+  member(conversationId: string, userId: string): Promise<MemberRecord | null>;
+  /** Ids of the conversations a user is an active member of. */
+  conversationIdsOfUser(userId: string): Promise<string[]>;
+  messageById(id: string): Promise<MessageRecord | null>;
+  messagesByIds(ids: readonly string[]): Promise<MessageRecord[]>;
+  messageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null>;
+  /** Up to `limit` messages with seq < before (or the latest), returned oldest first. */
+  messagesBefore(conversationId: string, before: number | null, limit: number): Promise<MessageRecord[]>;
+  /** Messages of others after the watermark, not deleted. */
+  unreadCount(conversationId: string, userId: string, afterSeq: number): Promise<number>;
+  /** The messages that reply to (quote) a message. */
+  messagesReplyingTo(messageId: string): Promise<MessageRecord[]>;
+}
+
+export interface MessagingReader extends MessagingReads {
+  /**
+   * A person's conversation list (active memberships), most recent activity first, and the log position
+   * it is consistent with, read in one snapshot.
+   */
+  conversationList(userId: string): Promise<{ cursor: number; items: ConversationListItem[] }>;
+}
+
+export interface MessagingWrites extends MessagingReads {
+  insertConversation(conversation: ConversationRecord): Promise<void>;
+  updateConversationTitle(conversationId: string, title: string): Promise<void>;
+  setConversationHistory(conversationId: string, history: HistoryVisibility): Promise<void>;
+  /** Moves last_seq and last_activity_at forward after a message (never back). */
+  bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number): Promise<void>;
+  /** Inserts or re-activates a member (watermarks reset to the given ones). */
+  upsertMember(member: MemberRecord): Promise<void>;
+  /** Ends a membership; `removed` when an admin removed them (rather than they left). */
+  deactivateMember(conversationId: string, userId: string, removed: boolean): Promise<void>;
+  setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void>;
+  /** Moves watermarks forward only (never back). */
+  advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number): Promise<void>;
+  insertMessage(message: MessageRecord): Promise<void>;
+  updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ): Promise<void>;
+}
+
+/** The methods of MessagingWrites that write (the group committer counts them). */
+export const messagingWrites = [
+  'insertConversation',
+  'updateConversationTitle',
+  'setConversationHistory',
+  'bumpConversation',
+  'upsertMember',
+  'deactivateMember',
+  'setMemberRole',
+  'advanceWatermarks',
+  'insertMessage',
+  'updateMessage',
+] as const satisfies readonly Exclude<keyof MessagingWrites, keyof MessagingReads>[];
+
+export const CONVERSATION_COLUMNS =
+  'id, kind, title, direct_key, created_by, created_at, last_activity_at, last_seq, history';
+export interface ConversationRow {
+  id: string;
+  kind: string;
+  title: string | null;
+  direct_key: string | null;
+  created_by: string;
+  created_at: number;
+  last_activity_at: number;
+  last_seq: number;
+  history: string;
+}
+export const toConversation = (r: ConversationRow): ConversationRecord => ({
+  id: r.id,
+  kind: r.kind as ConversationKind,
+  title: r.title,
+  directKey: r.direct_key,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  lastActivityAt: r.last_activity_at,
+  lastSeq: r.last_seq,
+  history: r.history as HistoryVisibility,
+});
+
+export const MEMBER_COLUMNS =
+  'conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active, visible_from_seq, removed';
+/** `active` and `removed` are BOOLEAN in PostgreSQL, 0/1 in SQLite. */
+export interface MemberRow {
+  conversation_id: string;
+  user_id: string;
+  role: string;
+  delivered_seq: number;
+  read_seq: number;
+  joined_at: number;
+  active: boolean | number;
+  visible_from_seq: number;
+  removed: boolean | number;
+}
+export const toMember = (r: MemberRow): MemberRecord => ({
+  conversationId: r.conversation_id,
+  userId: r.user_id,
+  role: r.role as MemberRole,
+  deliveredSeq: r.delivered_seq,
+  readSeq: r.read_seq,
+  joinedAt: r.joined_at,
+  active: r.active === true || r.active === 1,
+  visibleFromSeq: r.visible_from_seq,
+  removed: r.removed === true || r.removed === 1,
+});
+
+export const MESSAGE_COLUMNS =
+  'id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at, event_positions';
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_id: string | null;
+  text: string | null;
+  reply_to_id: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+  event_positions: string;
+}
+/** "12,57" ↔ [12, 57]: the positions of the events that carry a message. */
+export const positionsToText = (positions: readonly number[]) => positions.join(',');
+export const positionsFromText = (text: string): number[] => (text ? text.split(',').map(Number) : []);
+export const toMessage = (r: MessageRow): MessageRecord => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  seq: r.seq,
+  senderId: r.sender_id,
+  clientId: r.client_id,
+  text: r.text,
+  replyToId: r.reply_to_id,
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
+  eventPositions: positionsFromText(r.event_positions),
+});
+
+const MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
+const MEMBER = `SELECT ${MEMBER_COLUMNS} FROM members`;
+const CONVERSATION = `SELECT ${CONVERSATION_COLUMNS} FROM conversations`;
+
+/** The statements of the messaging store, for one dialect (the SQLite reader runs some synchronously). */
+export function messagingSql(t: SqlText) {
+  return {
+    conversationById: `${CONVERSATION} WHERE id = ?`,
+    conversationByDirectKey: `${CONVERSATION} WHERE direct_key = ?`,
+    membersOf: `${MEMBER} WHERE conversation_id = ? ORDER BY joined_at, user_id${t.bytes}`,
+    member: `${MEMBER} WHERE conversation_id = ? AND user_id = ?`,
+    conversationIdsOfUser: `SELECT conversation_id FROM members WHERE user_id = ? AND active = ${t.true}
+                             ORDER BY conversation_id${t.bytes}`,
+    messageById: `${MESSAGE} WHERE id = ?`,
+    messagesByIds: `${MESSAGE} WHERE ${t.inText('id')} ORDER BY id${t.bytes}`,
+    messageByClientId: `${MESSAGE} WHERE sender_id = ? AND client_id = ?`,
+    latestMessages: `${MESSAGE} WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
+    messagesBefore: `${MESSAGE} WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    messageAt: `${MESSAGE} WHERE conversation_id = ? AND seq = ?`,
+    unreadCount: `SELECT count(*) AS n FROM messages
+                   WHERE conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`,
+    messagesReplyingTo: `${MESSAGE} WHERE reply_to_id = ? ORDER BY seq`,
+    insertConversation: `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at,
+                           last_activity_at, last_seq, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    setConversationHistory: 'UPDATE conversations SET history = ? WHERE id = ?',
+    updateConversationTitle: 'UPDATE conversations SET title = ? WHERE id = ?',
+    bumpConversation: `UPDATE conversations SET last_seq = ${t.greatest}(last_seq, ?),
+                         last_activity_at = ${t.greatest}(last_activity_at, ?) WHERE id = ?`,
+    upsertMember: `INSERT INTO members (conversation_id, user_id, role, delivered_seq, read_seq, joined_at, active,
+                     visible_from_seq, removed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role,
+                     delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq,
+                     joined_at = excluded.joined_at, active = excluded.active,
+                     visible_from_seq = excluded.visible_from_seq, removed = excluded.removed`,
+    deactivateMember: `UPDATE members SET active = ${t.false}, removed = ? WHERE conversation_id = ? AND user_id = ?`,
+    setMemberRole: 'UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?',
+    advanceWatermarks: `UPDATE members SET delivered_seq = ${t.greatest}(delivered_seq, ?),
+                          read_seq = ${t.greatest}(read_seq, ?) WHERE conversation_id = ? AND user_id = ?`,
+    insertMessage: `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at,
+                      edited_at, deleted_at, event_positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    updateMessage: 'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ? WHERE id = ?',
+  };
+}
+
+/**
+ * The messaging store on one Db. Every write here is sent at once; the backends batch some of them by
+ * overriding (and make the reads see what they hold back).
+ */
+export class MessagingStore implements MessagingWrites {
+  protected readonly q: ReturnType<typeof messagingSql>;
+
+  constructor(protected readonly db: Db) {
+    this.q = messagingSql(sqlText(db.dialect));
+  }
+
+  async conversationById(id: string) {
+    if (hasNul(id)) return null;
+    const r = await this.db.one<ConversationRow>(this.q.conversationById, id);
+    return r ? toConversation(r) : null;
+  }
+  async conversationByDirectKey(directKey: string) {
+    if (hasNul(directKey)) return null;
+    const r = await this.db.one<ConversationRow>(this.q.conversationByDirectKey, directKey);
+    return r ? toConversation(r) : null;
+  }
+  async membersOf(conversationId: string) {
+    if (hasNul(conversationId)) return [];
+    return (await this.db.all<MemberRow>(this.q.membersOf, conversationId)).map(toMember);
+  }
+  async member(conversationId: string, userId: string) {
+    if (hasNul(conversationId) || hasNul(userId)) return null;
+    const r = await this.db.one<MemberRow>(this.q.member, conversationId, userId);
+    return r ? toMember(r) : null;
+  }
+  async conversationIdsOfUser(userId: string) {
+    if (hasNul(userId)) return [];
+    const rows = await this.db.all<{ conversation_id: string }>(this.q.conversationIdsOfUser, userId);
+    return rows.map((r) => r.conversation_id);
+  }
+  async messageById(id: string) {
+    if (hasNul(id)) return null;
+    const r = await this.db.one<MessageRow>(this.q.messageById, id);
+    return r ? toMessage(r) : null;
+  }
+  async messagesByIds(ids: readonly string[]) {
+    const keys = ids.filter((id) => !hasNul(id));
+    if (keys.length === 0) return [];
+    return (await this.db.all<MessageRow>(this.q.messagesByIds, keys)).map(toMessage);
+  }
+  async messageByClientId(senderId: string, clientId: string) {
+    if (hasNul(senderId) || hasNul(clientId)) return null;
+    const r = await this.db.one<MessageRow>(this.q.messageByClientId, senderId, clientId);
+    return r ? toMessage(r) : null;
+  }
+  /** Newest first with the limit, then reversed: oldest first. */
+  async messagesBefore(conversationId: string, before: number | null, limit: number) {
+    if (hasNul(conversationId)) return [];
+    const rows =
+      before === null
+        ? await this.db.all<MessageRow>(this.q.latestMessages, conversationId, limit)
+        : await this.db.all<MessageRow>(this.q.messagesBefore, conversationId, before, limit);
+    return rows.reverse().map(toMessage);
+  }
+  async unreadCount(conversationId: string, userId: string, afterSeq: number) {
+    if (hasNul(conversationId)) return 0;
+    return (await this.db.one<{ n: number }>(this.q.unreadCount, conversationId, afterSeq, userId))?.n ?? 0;
+  }
+  async messagesReplyingTo(messageId: string) {
+    if (hasNul(messageId)) return [];
+    return (await this.db.all<MessageRow>(this.q.messagesReplyingTo, messageId)).map(toMessage);
+  }
+
+  async insertConversation(c: ConversationRecord) {
+    await this.db.run(
+      this.q.insertConversation,
+      c.id,
+      c.kind,
+      c.title,
+      c.directKey,
+      c.createdBy,
+      c.createdAt,
+      c.lastActivityAt,
+      c.lastSeq,
+      c.history,
+    );
+  }
+  async setConversationHistory(conversationId: string, history: HistoryVisibility) {
+    await this.db.run(this.q.setConversationHistory, history, conversationId);
+  }
+  async updateConversationTitle(conversationId: string, title: string) {
+    await this.db.run(this.q.updateConversationTitle, title, conversationId);
+  }
+  async bumpConversation(conversationId: string, lastSeq: number, lastActivityAt: number) {
+    await this.db.run(this.q.bumpConversation, lastSeq, lastActivityAt, conversationId);
+  }
+  async upsertMember(m: MemberRecord) {
+    await this.db.run(
+      this.q.upsertMember,
+      m.conversationId,
+      m.userId,
+      m.role,
+      m.deliveredSeq,
+      m.readSeq,
+      m.joinedAt,
+      m.active,
+      m.visibleFromSeq,
+      m.removed,
+    );
+  }
+  async deactivateMember(conversationId: string, userId: string, removed: boolean) {
+    await this.db.run(this.q.deactivateMember, removed, conversationId, userId);
+  }
+  async setMemberRole(conversationId: string, userId: string, role: MemberRole) {
+    await this.db.run(this.q.setMemberRole, role, conversationId, userId);
+  }
+  async advanceWatermarks(conversationId: string, userId: string, deliveredSeq: number, readSeq: number) {
+    await this.db.run(this.q.advanceWatermarks, deliveredSeq, readSeq, conversationId, userId);
+  }
+  async insertMessage(m: MessageRecord) {
+    await this.db.run(
+      this.q.insertMessage,
+      m.id,
+      m.conversationId,
+      m.seq,
+      m.senderId,
+      m.clientId,
+      m.text,
+      m.replyToId,
+      m.createdAt,
+      m.editedAt,
+      m.deletedAt,
+      positionsToText(m.eventPositions),
+    );
+  }
+  async updateMessage(
+    id: string,
+    text: string | null,
+    editedAt: number | null,
+    deletedAt: number | null,
+    eventPositions: readonly number[],
+  ) {
+    await this.db.run(this.q.updateMessage, text, editedAt, deletedAt, positionsToText(eventPositions), id);
+  }
+}

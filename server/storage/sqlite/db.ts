@@ -1,0 +1,32 @@
+import type { Db, SqlValue } from '../sql.ts';
+import type { Statements } from './statements.ts';
+
+type Bound = string | number | null;
+/** Booleans as 0/1, lists as a JSON array (read by json_each: sql.ts inText/inInt). */
+const bind = (v: SqlValue): Bound =>
+  typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : (v as Bound);
+
+/**
+ * A Db on one SQLite connection. `before` runs ahead of every statement: a transaction's deferred
+ * updates are written first, so that a store's statements see (and follow) every write made before them.
+ */
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
+  constructor(
+    private readonly s: Statements,
+    private readonly before: () => void = () => {},
+  ) {}
+
+  async all<R>(text: string, ...values: SqlValue[]): Promise<R[]> {
+    this.before();
+    return this.s.all<R>(text, ...values.map(bind));
+  }
+  async one<R>(text: string, ...values: SqlValue[]): Promise<R | undefined> {
+    this.before();
+    return this.s.one<R>(text, ...values.map(bind));
+  }
+  async run(text: string, ...values: SqlValue[]): Promise<number> {
+    this.before();
+    return this.s.run(text, ...values.map(bind)).changes;
+  }
+}
