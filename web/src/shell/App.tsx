@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n/useI18n.ts';
 import { useSelect } from '../state/store.ts';
+import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { AuthScreen } from './AuthScreen.tsx';
-import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { Shell } from './Shell.tsx';
 
 export function App() {

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/useI18n.ts';
 import { useSelect } from '../state/store.ts';
+import './connection.css';
 
 /** Connection state (`connection-status`, data-state): a dot when online, a banner otherwise. */
 export function ConnectionStatus() {

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { ConversationView } from '../../../protocol/views.ts';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { Avatar } from './Avatar.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
 
 /** One entry of the conversation list: a link to `/c/<id>`. */
 export const ConversationItem = memo(function ConversationItem({

@@ -6,14 +6,14 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { conversationList, displayNameOf } from '../state/selectors.ts';
 import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
-import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
+import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
+import { IconClose, IconPlus, IconSearch, IconSettings } from '../ui/Icons.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
-import { IconClose, IconPlus, IconSearch, IconSettings } from './Icons.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 import { usePeopleSearch } from './usePeopleSearch.ts';
-import '../styles/sidebar.css';
+import './sidebar.css';
 
 export interface SidebarHandle {
   focusSearch(): void;

@@ -7,8 +7,8 @@ import { signOut } from '../app/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { useAppState } from '../state/store.ts';
-import { Dialog } from './Dialog.tsx';
-import { LanguageSelect } from './LanguageSelect.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
+import { LanguageSelect } from '../ui/LanguageSelect.tsx';
 
 /** Best-effort short name of a browser from its user agent. */
 function describeAgent(ua: string | null): string | null {

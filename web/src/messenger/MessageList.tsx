@@ -6,7 +6,7 @@ import { dayKey, dayRelation } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { lastOwnMessage, messageStatus, seenBy, type ThreadItem } from '../state/selectors.ts';
-import { IconDown } from './Icons.tsx';
+import { IconDown } from '../ui/Icons.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 
 const BOTTOM_SLACK_PX = 48;

@@ -6,8 +6,8 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { isAdmin } from '../state/selectors.ts';
 import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
-import { Dialog } from './Dialog.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePeopleSearch } from './usePeopleSearch.ts';
 

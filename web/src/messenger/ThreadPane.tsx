@@ -7,16 +7,16 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { displayNameOf, lastOwnMessage, threadItems, typingUsers } from '../state/selectors.ts';
 import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { IconBack, IconUsers } from '../ui/Icons.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
-import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
-import { IconBack, IconUsers } from './Icons.tsx';
 import { MessageList } from './MessageList.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 import { useReadTracker } from './useReadTracker.ts';
-import '../styles/thread.css';
+import './thread.css';
 
 /** One open conversation: header, messages, typing line, composer (or a read-only notice). */
 export function ThreadPane({ conversationId }: { conversationId: string }) {
