@@ -5,7 +5,7 @@ import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
 import { conversationList, totalUnread } from '../state/selectors.ts';
-import { store, useSelect } from '../state/store.ts';
+import { store, useStore } from '../state/store.ts';
 import { IconChat } from '../ui/Icons.tsx';
 import { Toasts } from '../ui/Toasts.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
@@ -43,7 +43,7 @@ export function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [conversationId]);
 
-  const unread = useSelect(totalUnread);
+  const unread = useStore(totalUnread);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${t('app.name')}` : t('app.name');
   }, [t, unread]);
