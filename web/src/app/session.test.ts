@@ -186,7 +186,7 @@ test('a cursor older than what the log keeps (cursor_expired) reloads the same w
 });
 
 test('being removed from a group hides it from the list, fails its pending sends and says so', async () => {
-  const { getToasts } = await import('./toasts.ts');
+  const { getToasts } = await import('../ui/toasts.ts');
   const { conversationList } = await import('../state/selectors.ts');
   connect();
   sendMessage('c1', 'too late', null);

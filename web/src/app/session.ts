@@ -9,11 +9,11 @@ import { advanceCursor, applyEventFrame, applyMessage, applyMessageChange, apply
 import { applySignal, markFailed, nextTypingExpiry, pruneTyping, setMe, signedOut } from '../state/local.ts';
 import { conversationTitle } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
+import { showToast } from '../ui/toasts.ts';
 import { setSocketHooks, socket } from './connection.ts';
 import { flushOutbox, forgetOutbox, isOutboxRef, restoreOutbox } from './outbox.ts';
 import { noteDelivered, resetReceipts, syncReceipts } from './receipts.ts';
 import { navigate } from './router.ts';
-import { showToast } from './toasts.ts';
 import { stopTyping } from './typing.ts';
 
 /** Signing in and out, the first load, and what each socket frame does to the state. */

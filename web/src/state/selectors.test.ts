@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ana, ben, conv, me, member, msg, stateWith } from './fixtures.test-helpers.ts';
+import { ana, ben, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { applySignal, pruneTyping } from './local.ts';
 import {
+  conversationIds,
   conversationList,
   conversationTitle,
   lastOwnMessage,
   messageStatus,
+  pendingSends,
   seenBy,
+  someoneTyping,
   typingUsers,
 } from './selectors.ts';
 
@@ -57,6 +60,7 @@ test('the list is ordered by last activity and hides conversations I left', () =
     conversationList({ ...s, removed: { c: 'left' } }).map((c) => c.id),
     ['b', 'a'],
   );
+  assert.deepEqual(conversationIds({ ...s, removed: { c: 'left' } }), ['b', 'a']);
 });
 
 test('typing indicators expire after their TTL and ignore me', () => {
@@ -77,7 +81,18 @@ test('typing indicators expire after their TTL and ignore me', () => {
     typingUsers(s, 'c1', 5000).map((u) => u.displayName),
     ['Ana'],
   );
+  assert.equal(someoneTyping(s, 'c1', 5000), true);
+  assert.equal(someoneTyping(s, 'c1', 7500), false, "Ana's signal expired and Ben stopped");
   const pruned = pruneTyping(s, 8000);
   assert.deepEqual(pruned.typing.c1, {});
   assert.equal(pruneTyping(pruned, 9000), pruned);
+});
+
+test('pending sends of one conversation, in outbox order', () => {
+  const s = { ...stateWith([conv()]), outbox: [pending('a'), pending('b', 'hi', 'c2'), pending('c')] };
+  assert.deepEqual(
+    pendingSends(s, 'c1').map((p) => p.clientId),
+    ['a', 'c'],
+  );
+  assert.deepEqual(pendingSends(s, 'c3'), []);
 });

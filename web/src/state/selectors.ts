@@ -2,7 +2,10 @@ import type { ConversationView, MemberView, MessageView, UserView } from '../../
 import { byActivity } from './conversation.ts';
 import type { OutboxItem, State } from './types.ts';
 
-/** Derived views of the state. Pure; components memoise them. */
+/**
+ * Derived views of the state. Pure. A component reads one with useStore(select, equal): a view that
+ * builds a new array on each call (conversationIds, typingUsers, pendingSends) is read with shallowEqual.
+ */
 
 export type OwnStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 export type MessageStatus = OwnStatus | 'received';
@@ -12,6 +15,11 @@ export function conversationList(state: State): ConversationView[] {
   return Object.values(state.conversations)
     .filter((c) => !(c.id in state.removed))
     .sort(byActivity);
+}
+
+/** Ids of the conversations shown in the list, in list order. */
+export function conversationIds(state: State): string[] {
+  return conversationList(state).map((c) => c.id);
 }
 
 export function otherMembers(conv: ConversationView, meId: string | undefined): MemberView[] {
@@ -84,14 +92,33 @@ export function typingUsers(state: State, conversationId: string, now: number): 
   return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+/** Someone other than me signalled typing in a conversation and it has not expired (the list's flag). */
+export function someoneTyping(state: State, conversationId: string, now: number): boolean {
+  const meId = state.me?.id;
+  return Object.entries(state.typing[conversationId] ?? {}).some(([u, until]) => u !== meId && until > now);
+}
+
 export type ThreadItem = { kind: 'message'; message: MessageView } | { kind: 'pending'; item: OutboxItem };
+
+/** The pending and failed sends of one conversation, in outbox order. */
+export function pendingSends(state: State, conversationId: string): OutboxItem[] {
+  return state.outbox.filter((item) => item.conversationId === conversationId);
+}
 
 /** Stored messages of a conversation followed by its pending and failed sends, oldest first. */
 export function threadItems(state: State, conversationId: string): ThreadItem[] {
-  const messages = state.threads[conversationId]?.messages ?? [];
+  return threadItemsOf(state.threads[conversationId]?.messages ?? [], state.outbox, conversationId);
+}
+
+/** threadItems from the parts it reads, for a component that selects them one by one. */
+export function threadItemsOf(
+  messages: readonly MessageView[],
+  outbox: readonly OutboxItem[],
+  conversationId: string,
+): ThreadItem[] {
   const stored = new Set(messages.map((m) => m.clientId).filter((c) => c !== null));
   const items: ThreadItem[] = messages.map((message) => ({ kind: 'message', message }));
-  for (const item of state.outbox) {
+  for (const item of outbox) {
     if (item.conversationId === conversationId && !stored.has(item.clientId)) items.push({ kind: 'pending', item });
   }
   return items;
@@ -106,6 +133,10 @@ export function totalUnread(state: State): number {
 }
 
 /** A person's current display name: from the conversation, else from anyone we have met; null if unknown. */
-export function displayNameOf(state: State, conv: ConversationView | undefined, userId: string): string | null {
-  return findUser(conv, userId)?.displayName ?? state.users[userId]?.displayName ?? null;
+export function displayNameOf(
+  users: State['users'],
+  conv: ConversationView | undefined,
+  userId: string,
+): string | null {
+  return findUser(conv, userId)?.displayName ?? users[userId]?.displayName ?? null;
 }

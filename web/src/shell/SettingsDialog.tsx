@@ -6,9 +6,9 @@ import { updateDisplayName } from '../app/actions.ts';
 import { signOut } from '../app/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { useAppState } from '../state/store.ts';
-import { Dialog } from './Dialog.tsx';
-import { LanguageSelect } from './LanguageSelect.tsx';
+import { useStore } from '../state/store.ts';
+import { Dialog } from '../ui/Dialog.tsx';
+import { LanguageSelect } from '../ui/LanguageSelect.tsx';
 
 /** Best-effort short name of a browser from its user agent. */
 function describeAgent(ua: string | null): string | null {
@@ -38,9 +38,9 @@ function describeAgent(ua: string | null): string | null {
 }
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const state = useAppState();
+  const me = useStore((s) => s.me);
+  const revoked = useStore((s) => s.revokedSessions);
   const { t, te, dateTime } = useI18n();
-  const me = state.me;
   const [name, setName] = useState(me?.displayName ?? '');
   const [nameMsg, setNameMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
@@ -58,7 +58,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   }, [te]);
   useEffect(loadSessions, [loadSessions]);
 
-  const revoked = state.revokedSessions;
   const visible = (sessions ?? []).filter((s) => !revoked.includes(s.id));
   visible.sort((a, b) => (a.current ? -1 : b.current ? 1 : Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt)));
 

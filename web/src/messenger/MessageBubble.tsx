@@ -3,8 +3,8 @@ import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
-import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from './Icons.tsx';
-import { Menu, type MenuItem } from './Menu.tsx';
+import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
+import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageText } from './MessageText.tsx';
 
 export interface BubbleProps {

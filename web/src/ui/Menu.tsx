@@ -1,5 +1,5 @@
 import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
-import '../styles/menu.css';
+import './menu.css';
 
 export interface MenuItem {
   key: string;

@@ -16,10 +16,10 @@ const { store } = await import('../state/store.ts');
 const { applySnapshot, applyEvent } = await import('../state/apply.ts');
 const { addPending, markFailed } = await import('../state/local.ts');
 const { App } = await import('./App.tsx');
-const { ThreadPane } = await import('./ThreadPane.tsx');
+const { ThreadPane } = await import('../messenger/ThreadPane.tsx');
 const { SettingsDialog } = await import('./SettingsDialog.tsx');
-const { NewGroupDialog } = await import('./NewGroupDialog.tsx');
-const { GroupPanel } = await import('./GroupPanel.tsx');
+const { NewGroupDialog } = await import('../messenger/NewGroupDialog.tsx');
+const { GroupPanel } = await import('../messenger/GroupPanel.tsx');
 const fx = await import('../state/fixtures.test-helpers.ts');
 
 const html = (el: Parameters<typeof renderToString>[0]) => renderToString(el);

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useI18n } from '../i18n/useI18n.ts';
 import { IconClose } from './Icons.tsx';
-import '../styles/dialog.css';
+import './dialog.css';
 
 /**
  * A modal dialog on the native <dialog> element: the rest of the page is inert while it is open (so focus

@@ -1,6 +1,6 @@
-import { dismissToast, useToasts } from '../app/toasts.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { IconClose } from './Icons.tsx';
+import { dismissToast, useToasts } from './toasts.ts';
 
 export function Toasts() {
   const toasts = useToasts();

@@ -5,18 +5,18 @@ import { addMembers, leaveGroup, removeMember, updateGroup } from '../app/action
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { isAdmin } from '../state/selectors.ts';
-import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
-import { Dialog } from './Dialog.tsx';
+import { useStore } from '../state/store.ts';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePeopleSearch } from './usePeopleSearch.ts';
 
 /** Group info: rename (admins), members with roles, add people, remove (admins), leave. Live from events. */
 export function GroupPanel({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
-  const state = useAppState();
+  const conv = useStore((s) => s.conversations[conversationId]);
+  const removed = useStore((s) => s.removed[conversationId]);
+  const meId = useStore((s) => s.me?.id);
   const { t, te } = useI18n();
-  const conv = state.conversations[conversationId];
-  const meId = state.me?.id;
   const [title, setTitle] = useState(conv?.title ?? '');
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +26,7 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
   const [pendingHistory, setPendingHistory] = useState<HistoryVisibility | null>(null);
   const search = usePeopleSearch(query);
 
-  if (!conv || state.removed[conversationId]) {
+  if (!conv || removed) {
     return null;
   }
   const admin = isAdmin(conv, meId);

@@ -1,11 +1,11 @@
 import { useI18n } from '../i18n/useI18n.ts';
-import { useSelect } from '../state/store.ts';
+import { useStore } from '../state/store.ts';
+import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { AuthScreen } from './AuthScreen.tsx';
-import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { Shell } from './Shell.tsx';
 
 export function App() {
-  const phase = useSelect((s) => s.phase);
+  const phase = useStore((s) => s.phase);
   const { t } = useI18n();
   if (phase === 'signedOut') return <AuthScreen />;
   if (phase === 'loading') {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { UserView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { Avatar } from './Avatar.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
 import type { PeopleSearch } from './usePeopleSearch.ts';
 
 /** A list of people found, each a button (`people-result`). */

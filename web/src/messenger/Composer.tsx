@@ -6,8 +6,8 @@ import { sendMessage } from '../app/outbox.ts';
 import { composerChanged, stopTyping } from '../app/typing.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { IconClose, IconEdit, IconReply, IconSend } from './Icons.tsx';
-import '../styles/composer.css';
+import { IconClose, IconEdit, IconReply, IconSend } from '../ui/Icons.tsx';
+import './composer.css';
 
 export type ComposerMode = { kind: 'reply'; message: MessageView } | { kind: 'edit'; message: MessageView } | null;
 

@@ -4,9 +4,9 @@ import type { UserView } from '../../../protocol/views.ts';
 import { createGroup } from '../app/actions.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { Avatar } from './Avatar.tsx';
-import { Dialog } from './Dialog.tsx';
-import { IconClose } from './Icons.tsx';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
+import { IconClose } from '../ui/Icons.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePeopleSearch } from './usePeopleSearch.ts';
 

@@ -4,9 +4,9 @@ import { api } from '../api/http.ts';
 import { getAuthNotice, signIn, signUp } from '../app/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { IconChat } from './Icons.tsx';
-import { LanguageSelect } from './LanguageSelect.tsx';
-import '../styles/auth.css';
+import { IconChat } from '../ui/Icons.tsx';
+import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import './auth.css';
 
 type Mode = 'signIn' | 'signUp';
 

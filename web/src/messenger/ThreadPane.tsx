@@ -5,27 +5,36 @@ import { loadLatest } from '../app/history.ts';
 import { navigate } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { displayNameOf, lastOwnMessage, threadItems, typingUsers } from '../state/selectors.ts';
-import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
+import { displayNameOf, lastOwnMessage, pendingSends, threadItemsOf, typingUsers } from '../state/selectors.ts';
+import { shallowEqual, useStore } from '../state/store.ts';
+import { Avatar } from '../ui/Avatar.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { IconBack, IconUsers } from '../ui/Icons.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
-import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
-import { IconBack, IconUsers } from './Icons.tsx';
 import { MessageList } from './MessageList.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 import { useReadTracker } from './useReadTracker.ts';
-import '../styles/thread.css';
+import './thread.css';
 
-/** One open conversation: header, messages, typing line, composer (or a read-only notice). */
+const noMessages: MessageView[] = [];
+
+/**
+ * One open conversation: header, messages, typing line, composer (or a read-only notice). It reads this
+ * conversation's slices only, so activity elsewhere does not re-render it.
+ */
 export function ThreadPane({ conversationId }: { conversationId: string }) {
-  const state = useAppState();
+  const conv = useStore((s) => s.conversations[conversationId]);
+  const thread = useStore((s) => s.threads[conversationId]);
+  const pending = useStore((s) => pendingSends(s, conversationId), shallowEqual);
+  const meId = useStore((s) => s.me?.id ?? '');
+  const removed = useStore((s) => s.removed[conversationId]);
+  const ready = useStore((s) => s.phase === 'ready');
+  const users = useStore((s) => s.users);
+  // Expired signals are pruned from the store on time, so reading the clock here is enough.
+  const typing = useStore((s) => typingUsers(s, conversationId, Date.now()).length > 0);
   const { t, te } = useI18n();
-  const conv = state.conversations[conversationId];
-  const thread = state.threads[conversationId];
-  const meId = state.me?.id ?? '';
-  const removed = state.removed[conversationId];
   const [loadError, setLoadError] = useState<string | null>(null);
   const [mode, setMode] = useState<ComposerMode>(null);
   const [toDelete, setToDelete] = useState<MessageView | null>(null);
@@ -40,16 +49,14 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
     loadLatest(conversationId).catch((e: unknown) => setLoadError(te(errorIdOf(e))));
   }, [conversationId, conv, loaded, removed, loadError, te]);
 
-  const items = useMemo(() => threadItems(state, conversationId), [state, conversationId]);
-  const messages = thread?.messages;
-  const lastOwn = useMemo(() => lastOwnMessage(messages ?? [], meId), [messages, meId]);
-  // Expired signals are pruned from the store on time, so reading the clock here is enough.
-  const typing = typingUsers(state, conversationId, Date.now());
+  const messages = thread?.messages ?? noMessages;
+  const items = useMemo(() => threadItemsOf(messages, pending, conversationId), [messages, pending, conversationId]);
+  const lastOwn = useMemo(() => lastOwnMessage(messages, meId), [messages, meId]);
 
   const nameOf = useCallback(
     (userId: string) =>
-      userId === meId ? t('message.you') : (displayNameOf(state, conv, userId) ?? t('conversation.unknownUser')),
-    [state, conv, meId, t],
+      userId === meId ? t('message.you') : (displayNameOf(users, conv, userId) ?? t('conversation.unknownUser')),
+    [users, conv, meId, t],
   );
 
   useReadTracker(conversationId, atBottom, conv?.lastSeq ?? 0, !!conv && !removed && loaded);
@@ -68,18 +75,17 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
         <header className="thread-header">
           <BackButton label={t('thread.back')} />
         </header>
-        <p className="thread-placeholder">{state.phase === 'ready' ? t('thread.notFound') : t('common.loading')}</p>
+        <p className="thread-placeholder">{ready ? t('thread.notFound') : t('common.loading')}</p>
       </section>
     );
   }
 
   const title = titleOf(conv);
-  const subtitle =
-    typing.length > 0
-      ? t('sidebar.typing')
-      : conv.kind === 'group'
-        ? t('conversation.members', { count: conv.members.length })
-        : t('conversation.direct');
+  const subtitle = typing
+    ? t('sidebar.typing')
+    : conv.kind === 'group'
+      ? t('conversation.members', { count: conv.members.length })
+      : t('conversation.direct');
 
   return (
     <section className="thread-pane" aria-labelledby="thread-title">
@@ -115,7 +121,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
           conversationId={conversationId}
           conv={conv}
           items={items}
-          messages={messages ?? []}
+          messages={messages}
           hasMore={thread?.hasMore ?? false}
           loaded={loaded}
           meId={meId}
@@ -132,7 +138,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
         </p>
       ) : (
         <>
-          <TypingIndicator users={typing} />
+          <TypingIndicator conversationId={conversationId} />
           <Composer
             ref={composerRef}
             conversationId={conversationId}

@@ -1,27 +1,28 @@
 import { memo } from 'react';
-import type { ConversationView } from '../../../protocol/views.ts';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { Avatar } from './Avatar.tsx';
+import { displayNameOf, someoneTyping } from '../state/selectors.ts';
+import { useStore } from '../state/store.ts';
+import { Avatar } from '../ui/Avatar.tsx';
+import { useConversationTitle } from './useConversationTitle.ts';
 
-/** One entry of the conversation list: a link to `/c/<id>`. */
-export const ConversationItem = memo(function ConversationItem({
-  conv,
-  title,
-  meId,
-  senderName,
-  typing,
-  active,
-}: {
-  conv: ConversationView;
-  title: string;
-  meId: string | undefined;
+/**
+ * One entry of the conversation list: a link to `/c/<id>`. It reads its own conversation, typing flag
+ * and last sender's name, so a change to another conversation does not re-render it.
+ */
+export const ConversationItem = memo(function ConversationItem({ id, active }: { id: string; active: boolean }) {
+  const conv = useStore((s) => s.conversations[id]);
+  const meId = useStore((s) => s.me?.id);
+  const typing = useStore((s) => someoneTyping(s, id, Date.now()));
   /** Display name of the last message's sender (groups). */
-  senderName: string | null;
-  typing: boolean;
-  active: boolean;
-}) {
+  const senderName = useStore((s) => {
+    const lastSender = s.conversations[id]?.lastMessage?.senderId;
+    return lastSender ? displayNameOf(s.users, s.conversations[id], lastSender) : null;
+  });
+  const titleOf = useConversationTitle();
   const { t, stamp } = useI18n();
+  if (!conv) return null;
+  const title = titleOf(conv);
   const last = conv.lastMessage;
   let preview: string;
   if (!last) preview = t('sidebar.preview.none');

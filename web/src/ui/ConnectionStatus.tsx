@@ -1,9 +1,10 @@
 import { useI18n } from '../i18n/useI18n.ts';
-import { useSelect } from '../state/store.ts';
+import { useStore } from '../state/store.ts';
+import './connection.css';
 
 /** Connection state (`connection-status`, data-state): a dot when online, a banner otherwise. */
 export function ConnectionStatus() {
-  const state = useSelect((s) => s.connection);
+  const state = useStore((s) => s.connection);
   const { t } = useI18n();
   return (
     <div

@@ -1,19 +1,18 @@
-import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
 import type { UserView } from '../../../protocol/views.ts';
 import { startDirect } from '../app/actions.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { conversationList, displayNameOf } from '../state/selectors.ts';
-import { useAppState } from '../state/store.ts';
-import { Avatar } from './Avatar.tsx';
-import { ConnectionStatus } from './ConnectionStatus.tsx';
+import { conversationIds } from '../state/selectors.ts';
+import { shallowEqual, useStore } from '../state/store.ts';
+import { Avatar } from '../ui/Avatar.tsx';
+import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
+import { IconClose, IconPlus, IconSearch, IconSettings } from '../ui/Icons.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
-import { IconClose, IconPlus, IconSearch, IconSettings } from './Icons.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
-import { useConversationTitle } from './useConversationTitle.ts';
 import { usePeopleSearch } from './usePeopleSearch.ts';
-import '../styles/sidebar.css';
+import './sidebar.css';
 
 export interface SidebarHandle {
   focusSearch(): void;
@@ -25,16 +24,14 @@ export const Sidebar = forwardRef<
   SidebarHandle,
   { activeId: string | null; onOpenSettings: () => void; onNewGroup: () => void }
 >(function Sidebar({ activeId, onOpenSettings, onNewGroup }, ref) {
-  const state = useAppState();
+  const me = useStore((s) => s.me);
+  /** The list's order only: each item reads its own conversation. */
+  const list = useStore(conversationIds, shallowEqual);
   const { t, te } = useI18n();
   const [query, setQuery] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
   const search = usePeopleSearch(query);
   const searchRef = useRef<HTMLInputElement>(null);
-  const titleOf = useConversationTitle();
-  const now = Date.now();
-  const list = useMemo(() => conversationList(state), [state]);
-  const meId = state.me?.id;
 
   useImperativeHandle(
     ref,
@@ -61,7 +58,7 @@ export const Sidebar = forwardRef<
   return (
     <aside className="sidebar" aria-label={t('sidebar.label')}>
       <header className="sidebar-header">
-        {state.me && <Avatar id={state.me.id} name={state.me.displayName} size={32} />}
+        {me && <Avatar id={me.id} name={me.displayName} size={32} />}
         <h1 className="sidebar-title">{t('app.name')}</h1>
         <ConnectionStatus />
         <button
@@ -158,21 +155,9 @@ export const Sidebar = forwardRef<
           <p className="sidebar-empty">{t('sidebar.empty')}</p>
         ) : (
           <ul className="conversation-list">
-            {list.map((c) => {
-              const typing = Object.entries(state.typing[c.id] ?? {}).some(([u, until]) => u !== meId && until > now);
-              const lastSender = c.lastMessage?.senderId;
-              return (
-                <ConversationItem
-                  key={c.id}
-                  conv={c}
-                  title={titleOf(c)}
-                  meId={meId}
-                  senderName={lastSender ? displayNameOf(state, c, lastSender) : null}
-                  typing={typing}
-                  active={c.id === activeId}
-                />
-              );
-            })}
+            {list.map((id) => (
+              <ConversationItem key={id} id={id} active={id === activeId} />
+            ))}
           </ul>
         )}
       </nav>

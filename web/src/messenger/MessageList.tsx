@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationView, MessageView } from '../../../protocol/views.ts';
 import { loadOlder } from '../app/history.ts';
 import { discardSend, retrySend } from '../app/outbox.ts';
@@ -6,7 +6,7 @@ import { dayKey, dayRelation } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { lastOwnMessage, messageStatus, seenBy, type ThreadItem } from '../state/selectors.ts';
-import { IconDown } from './Icons.tsx';
+import { IconDown } from '../ui/Icons.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 
 const BOTTOM_SLACK_PX = 48;
@@ -37,8 +37,11 @@ export interface MessageListProps {
   onAtBottomChange: (atBottom: boolean) => void;
 }
 
-/** The thread: oldest → newest, infinite scroll backwards, sticks to the bottom, roving focus on messages. */
-export function MessageList(props: MessageListProps) {
+/**
+ * The thread: oldest → newest, infinite scroll backwards, sticks to the bottom, roving focus on messages.
+ * Memoised: a typing signal re-renders the pane's header, not the messages.
+ */
+export const MessageList = memo(function MessageList(props: MessageListProps) {
   const { conversationId, conv, items, messages, meId, nameOf } = props;
   const { t, te, day } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -81,6 +84,9 @@ export function MessageList(props: MessageListProps) {
   );
 
   // Keep the reading position across renders: prepend → hold position, append → follow if at the bottom.
+  // Also re-measured whenever the store gives this list something new (ticks, names, paging), as when
+  // it re-ran on every change of the state.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: conv, messages, paging and nameOf change what is drawn
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
@@ -115,7 +121,18 @@ export function MessageList(props: MessageListProps) {
       top: el.scrollTop,
     };
     updateBottom();
-  }, [items, conversationId, meId, onAtBottomChange, updateBottom]);
+  }, [
+    items,
+    conv,
+    messages,
+    props.hasMore,
+    props.loaded,
+    nameOf,
+    conversationId,
+    meId,
+    onAtBottomChange,
+    updateBottom,
+  ]);
 
   // Stay at the bottom when the pane resizes (composer grows, keyboard opens, window resized).
   useEffect(() => {
@@ -316,4 +333,4 @@ export function MessageList(props: MessageListProps) {
       )}
     </div>
   );
-}
+});

@@ -1,15 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { navigate, useRoute } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
+import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
+import { ThreadPane } from '../messenger/ThreadPane.tsx';
 import { conversationList, totalUnread } from '../state/selectors.ts';
-import { store, useSelect } from '../state/store.ts';
-import { IconChat } from './Icons.tsx';
-import { NewGroupDialog } from './NewGroupDialog.tsx';
+import { store, useStore } from '../state/store.ts';
+import { IconChat } from '../ui/Icons.tsx';
+import { Toasts } from '../ui/Toasts.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
-import { Sidebar, type SidebarHandle } from './Sidebar.tsx';
-import { ThreadPane } from './ThreadPane.tsx';
-import { Toasts } from './Toasts.tsx';
-import '../styles/layout.css';
+import './layout.css';
 
 /** Signed-in layout: list + thread side by side (≥ 720 px), or one of them with a back button. */
 export function Shell() {
@@ -43,7 +43,7 @@ export function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [conversationId]);
 
-  const unread = useSelect(totalUnread);
+  const unread = useStore(totalUnread);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${t('app.name')}` : t('app.name');
   }, [t, unread]);
