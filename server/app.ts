@@ -20,11 +20,13 @@ import { startDiagnostics } from './lib/diagnostics.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
 import { ConversationsService } from './messaging/conversations.ts';
+import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { Gateway } from './realtime/gateway.ts';
+import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
 import { openStorage, withStorageErrors } from './storage/index.ts';
@@ -124,22 +126,18 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
 export async function build(config: Config, options: CoreOptions = {}): Promise<Comptoir> {
   const core = await createCore(config, options);
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
+  // The gateway knows no domain: each registers its socket frames, as it registers its routes.
+  const frames = new FrameHandlers();
+  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
   const gateway = new Gateway(
-    messages,
+    { feed: messages, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,
     {
       perAccount: config.maxSocketsPerAccount,
       perAddress: config.maxSocketsPerAddress,
       framesPerSecond: config.rates.framesPerSecond,
     },
-    (s) => bus.signal(s),
-    sessions,
-    {
-      maxQueuedBytes: config.maxQueuedBytes,
-      hellosPerMinute: config.rates.hellosPerMinute,
-      typingPer10s: config.rates.typingPer10s,
-      replay: core.replay,
-    },
+    { maxQueuedBytes: config.maxQueuedBytes, hellosPerMinute: config.rates.hellosPerMinute, replay: core.replay },
   );
   bus.subscribe(gateway);
 

@@ -43,9 +43,8 @@ async function deadReader(s: TestServer, p: Person): Promise<net.Socket> {
 }
 
 /** The gateway's connections of a person (the server side of their sockets). */
-function connectionsOf(s: TestServer, userId: string): Connection[] {
-  const byUser = (s.comptoir.gateway as unknown as { byUser: Map<string, Set<Connection>> }).byUser;
-  return [...(byUser.get(userId) ?? [])];
+function connectionsOf(s: TestServer, userId: string): readonly Connection[] {
+  return s.comptoir.gateway.connectionsOf(userId);
 }
 
 async function until(check: () => boolean, what: string, ms = 10_000) {
@@ -86,7 +85,8 @@ describe('outbound budgets', () => {
     const dead = await deadReader(s, ben);
     try {
       await until(() => connectionsOf(s, ben.user.id)[0]?.phase === 'live', 'the socket is live');
-      const conn = connectionsOf(s, ben.user.id)[0] as Connection;
+      const [conn] = connectionsOf(s, ben.user.id);
+      assert.ok(conn);
       conn.maxBufferedBytes = 256 * 1024;
       await flood(a, conv.id, 20_000, () => conn.closedTooSlow);
       assert.ok(conn.closedTooSlow, 'closed (4008) for falling behind');
@@ -111,7 +111,8 @@ describe('outbound budgets', () => {
         () => [ben, cleo].every((p) => connectionsOf(s, p.user.id)[0]?.phase === 'live'),
         'both sockets are live',
       );
-      const slow = [ben, cleo].map((p) => connectionsOf(s, p.user.id)[0] as Connection);
+      const slow = [ben, cleo].flatMap((p) => connectionsOf(s, p.user.id));
+      assert.equal(slow.length, 2);
       // Each socket alone may queue 4 MiB; together they may not queue more than the 1 MiB budget.
       await flood(a, group.id, 20_000, () => slow.every((c) => c.closedTooSlow));
       assert.ok(

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type WebSocket from 'ws';
 import type { DomainEvent } from '../../protocol/events.ts';
+import type { MessageView } from '../../protocol/views.ts';
+import { fakeSocket } from '../../test/helpers/fake-socket.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
 import { ReplayBudget } from '../events/replay-budget.ts';
 import { createLogger } from '../lib/logger.ts';
-import type { MessagesService } from '../messaging/messages.ts';
-import { catchUp } from './catchup.ts';
+import { catchUp, type FeedReader } from './catchup.ts';
 import type { Connection } from './connection.ts';
 import { type Budgets, defaultBudgets, Gateway } from './gateway.ts';
+import { FrameHandlers } from './registry.ts';
 
 /**
  * The catch-up against a log that grows while it is read: the feed yields to the event loop between pages
@@ -52,9 +53,9 @@ function harness(
     const published: PublishedEvent = { pos, event: e, json, audience: ['u'], origin: null, createdAt: 0 };
     gw.onEvents([published]);
   };
-  const messages = {
+  const feed: FeedReader = {
     head: async () => pos,
-    feedPage: async (_user: string, cursor: number, limit: number, head: number) => {
+    feedPage: async (_user, cursor, limit, head) => {
       pagesRead++;
       const events = log.filter((e) => e.pos > cursor && e.pos <= head).slice(0, limit);
       await new Promise((r) => setImmediate(r));
@@ -62,26 +63,18 @@ function harness(
       if (cursor < floor()) throw new AppError('cursor_expired');
       return { events, through: events.length === limit ? (events.at(-1)?.pos ?? head) : head };
     },
-  } as unknown as MessagesService;
+  };
   const gw = new Gateway(
-    messages,
+    { feed, handlers: new FrameHandlers(), signal: () => {}, sessions: { endsAt: async () => null } },
     createLogger('silent'),
     { perAccount: 10, perAddress: 10, framesPerSecond: 10 },
-    () => {},
-    { endsAt: async () => null },
     { ...defaultBudgets(), replay: new ReplayBudget(1_000_000), ...budgets },
   );
-  const sent: string[] = [];
-  const ws = {
-    readyState: 1,
-    bufferedAmount: 0,
-    send: (f: string) => sent.push(f),
-    on: () => ws,
-    close: () => {},
-  };
+  const ws = fakeSocket();
+  const sent = ws.sent;
   for (let i = 0; i < initial; i++) commit();
-  gw.accept(ws as unknown as WebSocket, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
-  const conn = [...((gw as unknown as { byUser: Map<string, Set<Connection>> }).byUser.get('u') ?? [])][0];
+  gw.accept(ws, 'u', 's', '127.0.0.1', Number.POSITIVE_INFINITY);
+  const conn = gw.connectionsOf('u')[0];
   assert.ok(conn);
   /**
    * This socket's own send, committed (in the log, where a catch-up reads it) but published only when the
@@ -89,8 +82,19 @@ function harness(
    */
   const commitOwn = (ref: string) => {
     pos++;
-    const message = { id: `m${pos}`, conversationId: 'c', seq: pos, senderId: 'u', clientId: ref, text: 'hi' };
-    const e = { type: 'message.created', conversationId: 'c', message } as unknown as DomainEvent;
+    const message: MessageView = {
+      id: `m${pos}`,
+      conversationId: 'c',
+      seq: pos,
+      senderId: 'u',
+      clientId: ref,
+      text: 'hi',
+      replyTo: null,
+      createdAt: new Date(0).toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    };
+    const e: DomainEvent = { type: 'message.created', conversationId: 'c', message };
     const json = JSON.stringify(e);
     log.push({ pos, json });
     const published: PublishedEvent = {

@@ -1,6 +1,35 @@
+import type { PublishedEvent } from '../bus/types.ts';
 import { isAppError } from '../errors.ts';
 import type { Connection } from './connection.ts';
-import { CATCHUP_PAGE, type Gateway } from './gateway.ts';
+
+/**
+ * Events per catch-up page: small enough that reading and sending one holds the event loop for a couple
+ * of milliseconds, so that people's live messages pass between pages.
+ */
+export const CATCHUP_PAGE = 200;
+
+/** A page of the log as one person may see it: each event as its stored JSON, complete up to `through`. */
+export interface FeedPage {
+  events: readonly { pos: number; json: string }[];
+  through: number;
+}
+
+/** The event log, as a catch-up reads it (a port: messaging's feed serves it today). */
+export interface FeedReader {
+  /** The newest position that may be read back (committed and on disk). */
+  head(): Promise<number>;
+  /** What `userId` may see after `cursor`, up to `head`, at most `limit` events; throws `cursor_expired`. */
+  feedPage(userId: string, cursor: number, limit: number, head: number): Promise<FeedPage>;
+}
+
+/** What a catch-up needs of the gateway that runs it. */
+export interface CatchUpHost {
+  readonly feed: FeedReader;
+  /** Resolves when the next page may be sent: the socket has drained, the account's budget allows it. */
+  pace(conn: Connection): Promise<void>;
+  /** Sends a live event that waited for the catch-up (or the ack in its place), unless already sent. */
+  deliver(conn: Connection, e: PublishedEvent): void;
+}
 
 /**
  * `hello {cursor}`: sends every event after the cursor that the person may see, in order, then `ready`,
@@ -10,15 +39,15 @@ import { CATCHUP_PAGE, type Gateway } from './gateway.ts';
  *
  * Paced, so that one account replaying the log cannot stall the server: a page at a time, each costing
  * what it returns (storage/events-page.ts); before each page the socket must have drained and the
- * account's page budget must allow it (Gateway.pace), and the event loop gets a turn.
+ * account's page budget must allow it (`pace`), and the event loop gets a turn.
  */
-export async function catchUp(gw: Gateway, conn: Connection, requested: number | null): Promise<void> {
+export async function catchUp(gw: CatchUpHost, conn: Connection, requested: number | null): Promise<void> {
   const generation = ++conn.generation;
   const stale = () => generation !== conn.generation || !conn.open;
   conn.phase = 'catching_up';
   conn.buffer = [];
   conn.overflowed = false;
-  let head = await gw.messages.head();
+  let head = await gw.feed.head();
   if (stale()) return;
   if (requested !== null && requested > head) return reset(conn, 'cursor_ahead');
   let cursor = requested ?? head;
@@ -27,9 +56,9 @@ export async function catchUp(gw: Gateway, conn: Connection, requested: number |
     while (cursor < head) {
       await gw.pace(conn);
       if (stale()) return;
-      let page: Awaited<ReturnType<Gateway['messages']['feedPage']>>;
+      let page: FeedPage;
       try {
-        page = await gw.messages.feedPage(conn.userId, cursor, CATCHUP_PAGE, head);
+        page = await gw.feed.feedPage(conn.userId, cursor, CATCHUP_PAGE, head);
       } catch (e) {
         if (isAppError(e) && e.id === 'cursor_expired') return reset(conn, 'cursor_expired');
         throw e;
@@ -51,7 +80,7 @@ export async function catchUp(gw: Gateway, conn: Connection, requested: number |
     // Live events were dropped from the buffer: read them from the log, up to its new head.
     conn.overflowed = false;
     conn.buffer = [];
-    head = await gw.messages.head();
+    head = await gw.feed.head();
     if (stale()) return;
   }
   const buffered = conn.buffer ?? [];

@@ -1,4 +1,3 @@
-import type WebSocket from 'ws';
 import type { ErrorBody } from '../../protocol/errors.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 import type { AppError } from '../errors.ts';
@@ -16,6 +15,24 @@ export const CloseCode = {
   tooSlow: 4008,
   noHello: 4009,
 } as const;
+
+/**
+ * What the gateway uses of a `ws` WebSocket (a port: a test hands it a plain object). `_socket` is the
+ * net.Socket that `ws` keeps under that name and does not declare; it is corked around a batch's frames
+ * when there is one.
+ */
+export interface SocketPort {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly _socket?: { cork(): void; uncork(): void } | null;
+  send(frame: string): void;
+  ping(): void;
+  terminate(): void;
+  close(code: number, reason: string): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'pong' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+}
 
 /**
  * One socket of one signed-in person. Before `hello` it receives nothing; while it catches up, live
@@ -43,7 +60,7 @@ export class Connection {
 
   constructor(
     readonly id: string,
-    readonly ws: WebSocket,
+    readonly ws: SocketPort,
     readonly userId: string,
     readonly sessionId: string,
     readonly address: string,
@@ -52,18 +69,18 @@ export class Connection {
   ) {}
 
   /**
-   * Holds this socket's writes until `uncork`: the frames one batch sends it leave in one write. (`ws`
-   * keeps its net.Socket as `_socket`; corking it is what `ws` itself does around each frame.)
+   * Holds this socket's writes until `uncork`: the frames one batch sends it leave in one write. (Corking
+   * `ws`'s net.Socket is what `ws` itself does around each frame.)
    */
   cork(): boolean {
-    const socket = (this.ws as unknown as { _socket?: { cork(): void } | null })._socket;
+    const socket = this.ws._socket;
     if (!socket) return false;
     socket.cork();
     return true;
   }
 
   uncork() {
-    (this.ws as unknown as { _socket?: { uncork(): void } | null })._socket?.uncork();
+    this.ws._socket?.uncork();
   }
 
   get open() {

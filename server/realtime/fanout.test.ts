@@ -6,6 +6,30 @@ import { type Person, SocketClient, signUp } from '../../test/helpers/client.ts'
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import type { PublishedEvent } from '../bus/types.ts';
 
+/** The writes sockets make while `run` runs: each goes through `_write`, or `_writev` for several frames. */
+function countWrites(run: () => void): number {
+  const proto: Pick<net.Socket, '_write' | '_writev'> = net.Socket.prototype;
+  const { _write, _writev } = proto;
+  let writes = 0;
+  proto._write = function (this: net.Socket, ...args) {
+    writes++;
+    return _write.apply(this, args);
+  };
+  if (_writev) {
+    proto._writev = function (this: net.Socket, ...args) {
+      writes++;
+      return _writev.apply(this, args);
+    };
+  }
+  try {
+    run();
+  } finally {
+    proto._write = _write;
+    proto._writev = _writev;
+  }
+  return writes;
+}
+
 describe('fan-out', () => {
   let s: TestServer;
   const people: Person[] = [];
@@ -35,22 +59,7 @@ describe('fan-out', () => {
       };
       return { pos: head + 1 + i, event, json: JSON.stringify(event), audience, origin: null, createdAt: 0 };
     });
-    let writes = 0;
-    const proto = net.Socket.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const original = { _write: proto._write, _writev: proto._writev };
-    for (const name of ['_write', '_writev'] as const) {
-      const fn = original[name] as (...args: unknown[]) => unknown;
-      proto[name] = function (this: unknown, ...args: unknown[]) {
-        writes++;
-        return fn.apply(this, args);
-      };
-    }
-    try {
-      s.comptoir.gateway.onEvents(batch);
-    } finally {
-      proto._write = original._write as (...args: unknown[]) => unknown;
-      proto._writev = original._writev as (...args: unknown[]) => unknown;
-    }
+    const writes = countWrites(() => s.comptoir.gateway.onEvents(batch));
     assert.equal(writes, people.length, `${writes} writes for 10 sockets × 30 frames`);
     for (const c of sockets) {
       const last = batch.at(-1) as PublishedEvent;

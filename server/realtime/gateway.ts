@@ -1,60 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import type WebSocket from 'ws';
 import type { EventConsumer, PublishedEvent, PublishedSignal } from '../bus/types.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { ReplayBudget } from '../events/replay-budget.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
-import type { MessagesService } from '../messaging/messages.ts';
-import { catchUp } from './catchup.ts';
-import { CloseCode, Connection, MAX_CATCHUP_BUFFER } from './connection.ts';
+import { ackInPlaceOf, ackOf } from './acks.ts';
+import { CATCHUP_PAGE, catchUp, type FeedReader } from './catchup.ts';
+import { CloseCode, Connection, MAX_CATCHUP_BUFFER, type SocketPort } from './connection.ts';
 import { parseFrame, refOf } from './frames.ts';
-import { handleFrame } from './handlers.ts';
 import { OutboundBudget } from './outbound.ts';
+import type { FrameContext, FrameHandlers } from './registry.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
 /** A catch-up sends its next page once the socket has less than this queued. */
 const CATCHUP_LOW_WATER = 64 * 1024;
-/**
- * Events per catch-up page: small enough that reading and sending one holds the event loop for a couple
- * of milliseconds, so that people's live messages pass between pages.
- */
-export const CATCHUP_PAGE = 200;
 
-/** What one account may make the gateway do, besides sending messages (budgets per account or socket). */
+/** What one account may make the gateway do, besides its requests (budgets per account or socket). */
 export interface Budgets {
   /** Events one account may have replayed per second, by its catch-ups and GET /api/events together. */
   replay: ReplayBudget;
   /** `hello` frames per socket per minute (each restarts a catch-up). */
   hellosPerMinute: number;
-  /** Typing signals per member of a conversation per 10 s (six times that per conversation). */
-  typingPer10s: number;
   /** Bytes queued for all sockets together; past it, sockets that are behind are closed (4008). */
   maxQueuedBytes: number;
 }
 
 /** The defaults (README's): a new replay budget each time, since it holds each account's tokens. */
 export function defaultBudgets(): Budgets {
-  return { replay: new ReplayBudget(5000), hellosPerMinute: 6, typingPer10s: 5, maxQueuedBytes: 256 * 1024 * 1024 };
+  return { replay: new ReplayBudget(5000), hellosPerMinute: 6, maxQueuedBytes: 256 * 1024 * 1024 };
+}
+
+/** How many sockets, and how many frames a second on each. */
+export interface ConnectionLimits {
+  perAccount: number;
+  perAddress: number;
+  framesPerSecond: number;
+}
+
+/** What the gateway uses of the rest of the server, and nothing more; app.ts wires them. */
+export interface GatewayPorts {
+  /** The event log, as catch-ups read it. */
+  feed: FeedReader;
+  /** The handlers of request frames, which the domains registered. */
+  handlers: FrameHandlers;
+  /** Publishes an ephemeral signal (on the bus, which hands it back to `onSignal`). */
+  signal: (s: PublishedSignal) => void;
+  /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
+  sessions: { endsAt(sessionId: string): Promise<number | null> };
 }
 
 /**
  * The WebSocket gateway: it keeps who is connected, consumes the event stream and sends each event to
- * the sockets of the people in its audience — nobody else — in pos order, and it turns client frames into
- * service calls. It is a consumer of the bus: services never call it.
+ * the sockets of the people in its audience — nobody else — in pos order, and it hands request frames to
+ * the handlers the domains registered, answering each with its ack (acks.ts). It answers `hello` (the
+ * catch-up) and `ping` itself, and knows no domain. It is a consumer of the bus: services never call it.
  */
 export class Gateway implements EventConsumer {
   readonly name = 'realtime';
+  /** The event log, as catch-ups read it (catchup.ts). */
+  readonly feed: FeedReader;
+  private readonly handlers: FrameHandlers;
+  private readonly publishSignal: (s: PublishedSignal) => void;
+  private readonly sessions: GatewayPorts['sessions'];
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
   private readonly byAddress = new Map<string, number>();
   /** Frames of any kind per connection (a flood guard under the per-account message limit). */
   private readonly frameRate: RateLimiter;
   private readonly helloRate: RateLimiter;
-  /** Typing signals per member of a conversation, and per conversation (a group of 256 fans each out). */
-  readonly typingPerMember: RateLimiter;
-  readonly typingPerConversation: RateLimiter;
   /** Bytes queued for all sockets together (outbound.ts). */
   readonly outbound: OutboundBudget;
   private readonly heartbeat: NodeJS.Timeout;
@@ -64,19 +78,18 @@ export class Gateway implements EventConsumer {
   helloTimeoutMs = HELLO_TIMEOUT_MS;
 
   constructor(
-    readonly messages: MessagesService,
+    ports: GatewayPorts,
     readonly log: Logger,
-    readonly limits: { perAccount: number; perAddress: number; framesPerSecond: number },
-    readonly signal: (s: PublishedSignal) => void,
-    /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
-    readonly sessions: { endsAt(sessionId: string): Promise<number | null> },
+    readonly limits: ConnectionLimits,
     readonly budgets: Budgets = defaultBudgets(),
   ) {
+    this.feed = ports.feed;
+    this.handlers = ports.handlers;
+    this.publishSignal = ports.signal;
+    this.sessions = ports.sessions;
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
-    this.typingPerMember = new RateLimiter(budgets.typingPer10s, 10_000);
-    this.typingPerConversation = new RateLimiter(budgets.typingPer10s * 6, 10_000);
     this.outbound = new OutboundBudget(() => this.budgets.maxQueuedBytes, log);
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -89,7 +102,7 @@ export class Gateway implements EventConsumer {
     return null;
   }
 
-  accept(ws: WebSocket, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
+  accept(ws: SocketPort, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
     const conn = new Connection(randomUUID(), ws, userId, sessionId, address, (c) => this.outbound.noteQueued(c));
     conn.sessionEndsAt = sessionEndsAt;
     addTo(this.byUser, userId, conn);
@@ -98,7 +111,7 @@ export class Gateway implements EventConsumer {
     conn.helloTimer = setTimeout(() => {
       if (conn.phase === 'awaiting_hello') conn.close(CloseCode.noHello, 'no hello');
     }, this.helloTimeoutMs);
-    ws.on('message', (data, isBinary) => this.onFrame(conn, data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
     ws.on('pong', () => {
       conn.alive = true;
     });
@@ -106,7 +119,12 @@ export class Gateway implements EventConsumer {
     ws.on('close', () => this.forget(conn));
   }
 
-  private onFrame(conn: Connection, data: Buffer, isBinary: boolean) {
+  /** The people's sockets, as the gateway holds them (for tests and diagnostics: a copy to read). */
+  connectionsOf(userId: string): readonly Connection[] {
+    return [...(this.byUser.get(userId) ?? [])];
+  }
+
+  private onFrame(conn: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
     const wait = this.frameRate.take(conn.id);
     if (wait > 0) {
       // Answer the first refused frame of a burst, then drop frames silently until the bucket refills.
@@ -135,14 +153,36 @@ export class Gateway implements EventConsumer {
       void catchUp(this, conn, frame.cursor).catch((e) => this.fail(conn, frame.ref, e));
       return;
     }
+    const ref = 'ref' in frame ? (frame.ref ?? null) : null;
     if (conn.phase === 'awaiting_hello') {
-      conn.sendError('ref' in frame ? frame.ref : null, new AppError('hello_required'));
+      conn.sendError(ref, new AppError('hello_required'));
       return;
     }
-    handleFrame(this, conn, frame).catch((e) => this.fail(conn, 'ref' in frame ? frame.ref : null, e));
+    if (frame.type === 'ping') {
+      conn.sendRaw(JSON.stringify({ type: 'pong', ref }));
+      return;
+    }
+    this.handlers
+      .handle(this.contextOf(conn, ref), frame.type, frame)
+      .then((outcome) => {
+        const ack = ackOf(ref, outcome);
+        if (ack) conn.sendRaw(ack);
+      })
+      .catch((e) => this.fail(conn, ref, e));
   }
 
-  fail(conn: Connection, ref: string | null | undefined, e: unknown) {
+  /** What a handler knows of its request (registry.ts). */
+  private contextOf(conn: Connection, ref: string | null): FrameContext {
+    return {
+      userId: conn.userId,
+      connectionId: conn.id,
+      ref,
+      origin: { connectionId: conn.id, ref },
+      signal: (audience, signal) => this.publishSignal({ signal, audience, exceptConnection: conn.id }),
+    };
+  }
+
+  private fail(conn: Connection, ref: string | null | undefined, e: unknown) {
     const err = toAppError(e);
     if (err.reportable) this.log.error({ err: err.cause ?? err, connection: conn.id }, 'socket request failed');
     conn.sendError(ref, err);
@@ -200,10 +240,8 @@ export class Gateway implements EventConsumer {
       }
       return;
     }
-    const ack =
-      e.origin && e.origin.connectionId === conn.id && 'message' in e.event
-        ? JSON.stringify({ type: 'ack', ref: e.origin.ref, pos: e.pos, message: e.event.message })
-        : null;
+    // The socket whose request caused the event gets the ack in its place (acks.ts).
+    const ack = ackInPlaceOf(e, conn.id);
     if (e.pos <= conn.lastPos) {
       // A catch-up read it from the log before it was published (a hello after the request): the socket
       // has the event, but its request still needs the ack that answers it.

@@ -139,8 +139,7 @@ for (const backend of backends) {
         await greeted.next((f) => f.type === 'ready');
         assert.equal((await silent.waitClose()).code, 4009);
         // The greeted socket's timer was cleared by its hello: it can never fire.
-        const conns = (gw as unknown as { byUser: Map<string, Set<{ helloTimer: unknown; phase: string }>> }).byUser;
-        const live = [...(conns.get(ana.user.id) ?? [])].filter((c) => c.phase === 'live');
+        const live = gw.connectionsOf(ana.user.id).filter((c) => c.phase === 'live');
         assert.ok(live.length > 0 && live.every((c) => c.helloTimer === null));
         greeted.send({ type: 'ping', ref: 'after' });
         await greeted.next((f) => f.type === 'pong' && f.ref === 'after');
@@ -165,9 +164,7 @@ for (const backend of backends) {
       const closed = new Promise<number>((resolve) => dead.once('close', (code) => resolve(code)));
       s.comptoir.gateway.beat(); // ping everyone
       // The live socket answers: wait until the server has its pong (the dead one never answers).
-      const gwConns = (s.comptoir.gateway as unknown as { byUser: Map<string, Set<{ alive: boolean; phase: string }>> })
-        .byUser;
-      const answered = () => [...(gwConns.get(ana.user.id) ?? [])].some((c) => c.phase === 'live' && c.alive);
+      const answered = () => s.comptoir.gateway.connectionsOf(ana.user.id).some((c) => c.phase === 'live' && c.alive);
       for (let waited = 0; !answered(); waited += 10) {
         assert.ok(waited < 5000, 'the live socket answered the ping');
         await sleep(10);
@@ -424,8 +421,7 @@ for (const backend of backends) {
         one.close();
         await one.waitClose();
         // Once the server has let go of it (its close handler ran), there is room again.
-        const byUser = (small.comptoir.gateway as unknown as { byUser: Map<string, Set<unknown>> }).byUser;
-        for (let waited = 0; (byUser.get(p.user.id)?.size ?? 0) > 1; waited += 5) {
+        for (let waited = 0; small.comptoir.gateway.connectionsOf(p.user.id).length > 1; waited += 5) {
           assert.ok(waited < 5000, 'the server forgets a closed socket');
           await sleep(5);
         }

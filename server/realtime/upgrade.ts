@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { parseCookie } from 'cookie';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { SessionsService } from '../accounts/sessions.ts';
 import { catalogue, toAppError } from '../errors.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
@@ -12,6 +11,14 @@ import { clientOrigin, type TrustFn } from '../http/proxy.ts';
 import { addressKey } from '../lib/address.ts';
 import { CloseCode } from './connection.ts';
 import type { Gateway } from './gateway.ts';
+
+/** How an upgrade authenticates its session cookie (a port: accounts' sessions serve it). */
+export interface SessionAuthenticator {
+  /** The session of a token and its person; throws (`unauthenticated`, `session_expired`) otherwise. */
+  authenticate(
+    token: string | undefined,
+  ): Promise<{ user: { id: string }; session: { id: string; expiresAt: number } }>;
+}
 
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
 const MAX_PAYLOAD = 1024 * 1024;
@@ -33,7 +40,7 @@ function refuse(socket: Duplex, status: number, body: object, hsts: string | nul
 export function attachWebSocket(
   app: FastifyInstance,
   gateway: Gateway,
-  sessions: SessionsService,
+  sessions: SessionAuthenticator,
   options: { publicOrigin: string | null; trust: TrustFn | false },
 ) {
   const wss = new WebSocketServer({
@@ -61,7 +68,7 @@ export function attachWebSocket(
       }
       // Counted by its key: an IPv6 host by its /64 (lib/address.ts).
       const address = addressKey(client.ip);
-      let auth: Awaited<ReturnType<SessionsService['authenticate']>>;
+      let auth: Awaited<ReturnType<SessionAuthenticator['authenticate']>>;
       try {
         const secure = own.startsWith('https:');
         const token = readCookie(parseCookie(req.headers.cookie ?? ''), SESSION_COOKIE, secure);
