@@ -48,6 +48,23 @@ export type DomainEvent =
 
 export type DomainEventType = DomainEvent['type'];
 
+/** Every DomainEvent type, at run time: what the people's clients are sent (the log may hold more). */
+export const domainEventTypes = [
+  'message.created',
+  'message.edited',
+  'message.deleted',
+  'receipt.updated',
+  'conversation.joined',
+  'conversation.updated',
+  'member.added',
+  'member.removed',
+  'member.role_changed',
+  'user.updated',
+  'session.revoked',
+] as const satisfies readonly DomainEventType[];
+type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
+export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;
+
 /** Ephemeral signals: never stored, never replayed. */
 export type Signal = {
   type: 'typing';

@@ -8,8 +8,11 @@ import { SessionsService } from './accounts/sessions.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import type { Config } from './config.ts';
+import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
+import { eventsRoutes } from './events/routes.ts';
+import { DisplayNameFlow } from './flows/display-name.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { ownOrigin, registerGuards } from './http/guards.ts';
@@ -42,6 +45,10 @@ export interface Core {
   sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
+  /** One person's feed of the event log: socket catch-ups and GET /api/events. */
+  feed: EventFeed;
+  /** What spans several domains, each read top to bottom in server/flows/. */
+  flows: { displayName: DisplayNameFlow };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -107,8 +114,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     committer,
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
-    replay,
   );
+  const feed = new EventFeed(storage, committer, replay);
+  const flows = { displayName: new DisplayNameFlow(committer, accounts, conversations) };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
@@ -116,7 +124,21 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     await bus.close();
     await storage.close();
   };
-  return { log, storage, bus, committer, accounts, sessions, conversations, messages, replay, retention, close };
+  return {
+    log,
+    storage,
+    bus,
+    committer,
+    accounts,
+    sessions,
+    conversations,
+    messages,
+    feed,
+    flows,
+    replay,
+    retention,
+    close,
+  };
 }
 
 /**
@@ -130,7 +152,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const frames = new FrameHandlers();
   messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
   const gateway = new Gateway(
-    { feed: messages, handlers: frames, signal: (s) => bus.signal(s), sessions },
+    { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,
     {
       perAccount: config.maxSocketsPerAccount,
@@ -166,8 +188,9 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     requestsPerMinute: config.rates.requestsPerMinute,
   });
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
-  accountsRoutes(app, accounts, cookie);
+  accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
+  eventsRoutes(app, core.feed);
   await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, sessions, {
     publicOrigin: config.publicOrigin,

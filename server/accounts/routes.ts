@@ -13,11 +13,24 @@ import {
 import { authOf, parse } from '../http/validate.ts';
 import { presentSelf } from './presenter.ts';
 import type { AccountsService, DeviceInfo, SignedIn } from './service.ts';
+import type { AuthContext } from './sessions.ts';
+import type { UserRecord } from './store.ts';
 
 const device = (req: FastifyRequest): DeviceInfo => ({ userAgent: req.headers['user-agent'] ?? null, ip: req.ip });
 const open = { config: { auth: false } };
 
-export function accountsRoutes(app: FastifyInstance, accounts: AccountsService, cookie: CookiePolicy) {
+/** What the routes ask of flows that span domains (server/flows/). */
+export interface AccountsFlows {
+  /** The display-name change, announced in every conversation of the person (flows/display-name.ts). */
+  rename(auth: AuthContext, displayName: string): Promise<UserRecord>;
+}
+
+export function accountsRoutes(
+  app: FastifyInstance,
+  accounts: AccountsService,
+  cookie: CookiePolicy,
+  flows: AccountsFlows,
+) {
   const { sessions } = accounts;
   const signedIn = (req: FastifyRequest, reply: Parameters<typeof setSessionCookie>[0], r: SignedIn) => {
     setSessionCookie(reply, req, r.token, r.session.expiresAt, cookie);
@@ -61,7 +74,7 @@ export function accountsRoutes(app: FastifyInstance, accounts: AccountsService, 
 
   app.patch('/api/me', async (req) => {
     const body = parse(schemas.updateProfileBody, req.body);
-    return { user: presentSelf(await accounts.updateDisplayName(authOf(req), body.displayName)) };
+    return { user: presentSelf(await flows.rename(authOf(req), body.displayName)) };
   });
 
   app.get(

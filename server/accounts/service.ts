@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { addressKey } from '../lib/address.ts';
 import { newId, newToken } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
-import type { Committer } from '../storage/commit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { checkPasswordStrength, type Passwords } from './passwords.ts';
 import { presentUser } from './presenter.ts';
@@ -149,36 +149,27 @@ export class AccountsService {
     await this.sessions.revoke(auth.user.id, auth.session.id);
   }
 
-  /** Changes the display name; everyone who shares a conversation with the person sees it live. */
-  async updateDisplayName(auth: AuthContext, displayName: string): Promise<UserRecord> {
-    const userId = auth.user.id;
-    if (displayName === auth.user.displayName) return auth.user;
+  /** Takes one profile change from the person's hourly budget, or refuses (`rate_limited`). */
+  takeProfileChange(userId: string): void {
     const wait = this.profileChanges.take(userId);
     if (wait > 0) throw AccountsService.refuse(wait);
-    const updated = await this.committer.run(async (uow) => {
-      const { tx } = uow;
-      const current = await tx.accounts.userById(userId);
-      if (!current) throw new AppError('user_not_found');
-      const user = { ...current, displayName };
-      await tx.accounts.updateUserDisplayName(userId, displayName);
-      const view = presentUser(user);
-      await uow.emit({
-        event: { type: 'user.updated', conversationId: null, user: view },
-        scope: { userId },
-        audience: [userId],
-      });
-      for (const conversationId of await tx.messaging.conversationIdsOfUser(userId)) {
-        const audience = (await tx.messaging.membersOf(conversationId)).filter((m) => m.active).map((m) => m.userId);
-        await uow.emit({
-          event: { type: 'user.updated', conversationId, user: view },
-          scope: { conversationId },
-          audience,
-        });
-      }
-      return user;
+  }
+
+  /**
+   * The accounts step of a display-name change (flows/display-name.ts runs it in its job): the row
+   * updated, and the person's own devices told (`user.updated` in their user scope).
+   */
+  async renameIn(uow: UnitOfWork, userId: string, displayName: string): Promise<UserRecord> {
+    const current = await uow.tx.accounts.userById(userId);
+    if (!current) throw new AppError('user_not_found');
+    const user = { ...current, displayName };
+    await uow.tx.accounts.updateUserDisplayName(userId, displayName);
+    await uow.emit({
+      event: { type: 'user.updated', conversationId: null, user: presentUser(user) },
+      scope: { userId },
+      audience: [userId],
     });
-    this.sessions.userChanged(updated);
-    return updated;
+    return user;
   }
 
   async searchUsers(auth: AuthContext, query: string, limit: number): Promise<UserView[]> {

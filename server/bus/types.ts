@@ -1,4 +1,5 @@
-import type { DomainEvent, Signal } from '../../protocol/events.ts';
+import type { Signal } from '../../protocol/events.ts';
+import type { LogEvent } from '../events/store.ts';
 
 /** Which request caused an event: lets the socket that sent a message get an `ack` in its place. */
 export interface Origin {
@@ -9,7 +10,7 @@ export interface Origin {
 /** A committed event, as consumers receive it. */
 export interface PublishedEvent {
   pos: number;
-  event: DomainEvent;
+  event: LogEvent;
   /** The JSON of `event`, as stored in the log: serialised once, sent as is. */
   json: string;
   /** The user ids that may see it, decided in the transaction that made it. */

@@ -1,11 +1,14 @@
-import type { EventRecord } from './store.ts';
-
 /** What a backend answers so that a page of someone's events costs what it returns. */
-export interface EventWindows {
+/** Any event of the log: a page needs only its position. */
+interface Positioned {
+  pos: number;
+}
+
+export interface EventWindows<E extends Positioned = Positioned> {
   /** The first position after `after` holding an event `userId` may see; null when there is none. */
   nextVisiblePos(userId: string, after: number): Promise<number | null>;
   /** The events `userId` may see in (after, upTo], in pos order, at most `limit`. */
-  eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<EventRecord[]>;
+  eventsInWindow(userId: string, after: number, upTo: number, limit: number): Promise<E[]>;
 }
 
 /** A window spans this many positions per event wanted: it holds at most that many rows of anyone's. */
@@ -22,14 +25,14 @@ const MAX_QUERIES = 8;
  * holds at most that many events, whoever they belong to, and reads only the person's. Long quiet
  * stretches cost a jump, not a scan; a page does at most 8 queries and answers what it has.
  */
-export async function pageOfEvents(
-  source: EventWindows,
+export async function pageOfEvents<E extends Positioned>(
+  source: EventWindows<E>,
   userId: string,
   cursor: number,
   limit: number,
   head: number,
-): Promise<{ events: EventRecord[]; through: number }> {
-  const events: EventRecord[] = [];
+): Promise<{ events: E[]; through: number }> {
+  const events: E[] = [];
   let through = cursor;
   for (let q = 0; q < MAX_QUERIES && through < head && events.length < limit; q += 2) {
     const next = await source.nextVisiblePos(userId, through);

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '../../protocol/events.ts';
 import { type Db, hasNul, sqlText } from '../storage/sql.ts';
 import { type EventWindows, pageOfEvents } from './page.ts';
 
@@ -12,6 +13,17 @@ import { type EventWindows, pageOfEvents } from './page.ts';
  * position and hold it to COMMIT (storage/postgres/pending.ts, Positions): a reader following the log never
  * meets a row that commits later with a smaller position. docs/ARCHITECTURE.md, "Decisions".
  */
+
+/**
+ * What the log stores: the people's events (protocol/events.ts: what sockets and `GET /api/events`
+ * present) and the events made for other consumers — the developer platform's, named `platform.…`, which
+ * only the webhook dispatcher reads (events/feed.ts keeps them from people's clients).
+ */
+export type LogEvent = DomainEvent | ConsumerEvent;
+export interface ConsumerEvent {
+  type: `platform.${string}`;
+  [field: string]: unknown;
+}
 
 /** One entry of the log. Exactly one of conversationId / userId / scope says who may see it. */
 export interface EventRecord {
@@ -122,7 +134,7 @@ export const toEvent = (r: EventRow): EventRecord => ({
 const HEAD = 'SELECT coalesce(max(pos), 0) AS pos FROM events';
 
 /** The events store on one Db. */
-export class EventsStore implements EventsWrites, EventsReader, EventWindows {
+export class EventsStore implements EventsWrites, EventsReader, EventWindows<EventRecord> {
   private readonly q;
 
   constructor(protected readonly db: Db) {

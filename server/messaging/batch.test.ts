@@ -35,14 +35,14 @@ for (const backend of backends) {
     });
 
     const logOf = async (p: Person, cursor: number) =>
-      (await s.comptoir.messages.feed(p.user.id, cursor, 1000)).events.map((e) => e.event);
+      (await s.comptoir.feed.feed(p.user.id, cursor, 1000)).events.map((e) => e.event);
     const history = async (p: Person, conversationId: string) =>
       (await s.comptoir.messages.history(p.user.id, conversationId, undefined, 100)).messages;
 
     it('answers a retry in the same batch with the original message: one row, one event', async (t) => {
       if (skip) return t.skip(skip);
       const conv = await startDirect(ana, ben);
-      const head = await s.comptoir.messages.head();
+      const head = await s.comptoir.feed.head();
       const clientId = cid();
       const send = () => s.comptoir.messages.send(ana.user.id, { conversationId: conv.id, clientId, text: 'once' });
       const batches = s.comptoir.committer.stats.batches;
@@ -114,7 +114,7 @@ for (const backend of backends) {
       if (skip) return t.skip(skip);
       const zoe = await signUp(s.url);
       const conv = await startDirect(eve, zoe);
-      const head = await s.comptoir.messages.head();
+      const head = await s.comptoir.feed.head();
       const m = s.comptoir.messages;
       await Promise.all([
         m.send(eve.user.id, { conversationId: conv.id, clientId: cid(), text: 'one' }),

@@ -1,5 +1,5 @@
 import { limits } from '../../protocol/limits.ts';
-import type { ConversationView, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
+import type { ConversationView, HistoryVisibility, MemberRole, UserView } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
@@ -271,6 +271,22 @@ export class ConversationsService {
       members.map((m) => m.userId),
       0,
     );
+  }
+
+  /**
+   * The messaging step of a profile change (flows/display-name.ts): everyone who shares a conversation
+   * with the person sees their new profile — `user.updated` in each of their conversations, to its active
+   * members.
+   */
+  async announceProfileIn(uow: UnitOfWork, user: UserView): Promise<void> {
+    for (const conversationId of await uow.tx.messaging.conversationIdsOfUser(user.id)) {
+      const members = await uow.tx.messaging.membersOf(conversationId);
+      await uow.emit({
+        event: { type: 'user.updated', conversationId, user },
+        scope: { conversationId },
+        audience: members.filter((m) => m.active).map((m) => m.userId),
+      });
+    }
   }
 
   /**

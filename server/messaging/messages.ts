@@ -3,7 +3,6 @@ import { limits } from '../../protocol/limits.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
-import type { ReplayBudget } from '../events/replay-budget.ts';
 import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
@@ -45,15 +44,13 @@ function cleanText(text: string): string {
   return t;
 }
 
-/** Messages: send (idempotent by client id), edit, delete, receipts, history and the event feed. */
+/** Messages: send (idempotent by client id), edit, delete, receipts, history. */
 export class MessagesService {
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
     private readonly states: ConversationStates,
     private readonly rate: RateLimiter,
-    /** Shared with the socket catch-ups: an account's replays of the log, per second. */
-    private readonly replay: ReplayBudget,
   ) {}
 
   private throttle(userId: string) {
@@ -230,54 +227,5 @@ export class MessagesService {
     const rows = await this.storage.reader.messaging.membersOf(conversationId);
     requireActiveRow(rows.find((m) => m.userId === userId));
     return rows.filter((m) => m.active).map((m) => m.userId);
-  }
-
-  /**
-   * A page of the log as one person may see it after `cursor`, up to `head`, each event as its stored JSON
-   * (what sockets send as is); `through`: the page is complete up to there. Throws `cursor_expired` when
-   * retention has deleted events after the cursor (checked after the read, so that a deletion racing
-   * with it cannot go unnoticed).
-   */
-  async feedPage(
-    userId: string,
-    cursor: number,
-    limit: number,
-    head: number,
-  ): Promise<{ events: { pos: number; json: string }[]; through: number }> {
-    const r = this.storage.reader;
-    const page = await r.events.eventsFor(userId, cursor, limit, head);
-    if (cursor < (await r.events.logFloor())) throw new AppError('cursor_expired');
-    return { events: page.events.map((e) => ({ pos: e.pos, json: e.payload })), through: page.through };
-  }
-
-  /** The newest position of the event log that may be read back: committed and on disk. */
-  async head(): Promise<number> {
-    return Math.min(await this.storage.reader.events.headPosition(), this.committer.durablePosition);
-  }
-
-  /** `GET /api/events`: the events after `cursor` that the person may see, in order. */
-  async feed(
-    userId: string,
-    cursor: number,
-    limit: number,
-  ): Promise<{ events: { pos: number; event: DomainEvent }[]; cursor: number; hasMore: boolean }> {
-    const head = await this.head();
-    if (cursor >= head) {
-      if (cursor < (await this.storage.reader.events.logFloor())) throw new AppError('cursor_expired');
-      return { events: [], cursor, hasMore: false };
-    }
-    // The same budget as the socket catch-ups: taken for the whole page first, the unused part given back.
-    const wait = this.replay.take(userId, limit);
-    if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
-    let page: Awaited<ReturnType<MessagesService['feedPage']>>;
-    try {
-      page = await this.feedPage(userId, cursor, limit, head);
-    } catch (e) {
-      this.replay.give(userId, limit);
-      throw e;
-    }
-    this.replay.give(userId, limit - page.events.length);
-    const events = page.events.map((r) => ({ pos: r.pos, event: JSON.parse(r.json) as DomainEvent }));
-    return { events, cursor: page.through, hasMore: page.through < head };
   }
 }

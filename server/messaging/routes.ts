@@ -84,9 +84,4 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
     await messages.receipt(me(req), idOf(req.params), body.deliveredSeq, body.readSeq);
     return reply.status(204).send();
   });
-
-  app.get('/api/events', async (req): Promise<EventsResponse> => {
-    const q = parse(schemas.eventsQuery, req.query);
-    return messages.feed(me(req), q.after, q.limit);
-  });
 }

@@ -28,7 +28,12 @@ export function ackOf(ref: string | null, outcome: FrameOutcome): string | null 
  */
 export function ackInPlaceOf(e: PublishedEvent, connectionId: string): string | null {
   if (e.origin === null || e.origin.connectionId !== connectionId) return null;
-  return ack(e.origin.ref, e.pos, 'message' in e.event ? e.event.message : undefined);
+  const ev = e.event;
+  const message =
+    ev.type === 'message.created' || ev.type === 'message.edited' || ev.type === 'message.deleted'
+      ? ev.message
+      : undefined;
+  return ack(e.origin.ref, e.pos, message);
 }
 
 function ack(ref: string | null, pos: number | null = null, message?: MessageView): string {

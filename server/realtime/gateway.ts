@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventConsumer, PublishedEvent, PublishedSignal } from '../bus/types.ts';
 import { AppError, toAppError } from '../errors.ts';
+import { isPeopleEvent } from '../events/feed.ts';
 import { ReplayBudget } from '../events/replay-budget.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
@@ -253,6 +254,8 @@ export class Gateway implements EventConsumer {
       conn.sendRaw(ack);
       return;
     }
+    // The log holds other consumers' events too (a webhook's): a socket is sent the people's only.
+    if (!isPeopleEvent(e.event.type)) return;
     conn.sendRaw(frame ?? `{"type":"event","pos":${e.pos},"event":${e.json}}`);
   }
 

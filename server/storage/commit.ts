@@ -1,6 +1,6 @@
-import type { DomainEvent } from '../../protocol/events.ts';
 import type { EventBus, Origin, PublishedEvent } from '../bus/types.ts';
 import { AppError, isAppError } from '../errors.ts';
+import type { LogEvent } from '../events/store.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CommitOutcomeUnknown, DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
 
@@ -11,7 +11,7 @@ import { CommitOutcomeUnknown, DeferredWriteError, type ReadHint, type Storage, 
 export type EventScope = { conversationId: string } | { userId: string } | { scope: string };
 
 export interface Emit {
-  event: DomainEvent;
+  event: LogEvent;
   scope: EventScope;
   /** User ids to send it to live (the members after the change, plus anyone it removed). */
   audience: readonly string[];

@@ -157,7 +157,7 @@ export class World {
   }
 
   head(): Promise<number> {
-    return this.s.comptoir.messages.head();
+    return this.s.comptoir.feed.head();
   }
 
   /** Every stored row, the log head, and what each of `viewers` sees. */
