@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type {
   ConversationResponse,
   ConversationsResponse,
-  EventsResponse,
   MessageResponse,
   MessagesResponse,
 } from '../../protocol/api.ts';
