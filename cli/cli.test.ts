@@ -86,6 +86,63 @@ describe('comptoir command', () => {
     }
   });
 
+  it('creates a business page while the server runs: the exact JSON, served at once; clear errors', async () => {
+    const owner = comptoir(['user', 'create', '--username', 'paulette', '--json'], env, 'a long password\n');
+    assert.equal(owner.code, 0, owner.stderr);
+    const server = await spawnServer(env);
+    try {
+      const r = comptoir(
+        [
+          'page',
+          'create',
+          '--owner',
+          'paulette',
+          '--name',
+          'Épicerie Paulette',
+          '--username',
+          'epicerie.paulette',
+          '--json',
+        ],
+        env,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { page: { id: string; username: string; name: string } };
+      assert.deepEqual(Object.keys(out), ['page']);
+      assert.deepEqual(Object.keys(out.page), ['id', 'username', 'name']);
+      assert.deepEqual([out.page.username, out.page.name], ['epicerie.paulette', 'Épicerie Paulette']);
+      const http = new HttpClient(server.url);
+      const page = await http.get<{ page: { id: string; name: string } }>(`/api/pages/${out.page.id}`);
+      assert.equal(page.status, 401, 'signed in only');
+      await http.post('/api/auth/signin', { username: 'paulette', password: 'a long password' });
+      const mine = await http.get<{ pages: { page: { id: string }; role: string }[] }>('/api/me/pages');
+      assert.deepEqual(
+        mine.body.pages.map((x) => [x.page.id, x.role]),
+        [[out.page.id, 'admin']],
+        'the running server sees it at once, run by its owner',
+      );
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    const taken = comptoir(['page', 'create', '--owner', 'paulette', '--name', 'X', '--username', 'paulette'], env);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /taken/);
+    const noOwner = comptoir(['page', 'create', '--owner', 'nobody', '--name', 'X', '--username', 'xshop'], env);
+    assert.equal(noOwner.code, 1);
+    assert.match(noOwner.stderr, /nobody/);
+    const pageOwner = comptoir(
+      ['page', 'create', '--owner', 'epicerie.paulette', '--name', 'X', '--username', 'yshop'],
+      env,
+    );
+    assert.equal(pageOwner.code, 1, 'a page does not own a page');
+    const bad = comptoir(['page', 'create', '--owner', 'paulette', '--name', '', '--username', 'zshop'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /name/);
+    const missing = comptoir(['page', 'create', '--name', 'X', '--username', 'wshop'], env);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /--owner/);
+  });
+
   it('asks for the password twice at a terminal, without echoing it', async () => {
     const twice: [string, string][] = [
       ['Password: ', 'typed at the prompt\r'],

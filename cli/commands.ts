@@ -31,6 +31,9 @@ Commands:
                              (twice) in a terminal, or read from the first line of standard input:
                                comptoir user create --username margot < password.txt
                              --json prints the account as JSON
+  page create --owner USERNAME --name NAME --username PAGEUSERNAME [--description D] [--json]
+                             Create a business page run by that person (its admin); --json prints
+                             {"page":{"id","username","name"}}
   help                       This text
 
 Configuration comes from the environment; see the README.
@@ -87,6 +90,45 @@ export const commands: Record<string, Command> = {
         const user = await core.accounts.createUser(parsed.data);
         if (values.json) process.stdout.write(`${JSON.stringify(presentSelf(user))}\n`);
         else process.stdout.write(`Created ${user.username} (${user.id})\n`);
+        return 0;
+      } catch (e) {
+        if (isAppError(e)) throw new CliError(e.id, e.message);
+        throw e;
+      } finally {
+        await core.close();
+      }
+    },
+  },
+
+  'page create': {
+    options: {
+      owner: { type: 'string' },
+      name: { type: 'string' },
+      username: { type: 'string' },
+      description: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(config, values) {
+      if (typeof values.owner !== 'string') throw new CliUsageError('--owner USERNAME is required');
+      const parsed = schemas.createPageBody.safeParse({
+        name: values.name,
+        username: values.username,
+        ...(values.description !== undefined ? { description: values.description } : {}),
+      });
+      if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));
+      const core = await createCore(config, { logger: createLogger('warn') });
+      try {
+        const owner = await core.storage.reader.accounts.userByUsername(values.owner.trim().toLowerCase());
+        if (owner?.kind !== 'person') throw new CliError('user_not_found', `No person named ${values.owner}`);
+        const page = await core.flows.pages.create(owner.id, parsed.data);
+        if (values.json) {
+          process.stdout.write(
+            `${JSON.stringify({ page: { id: page.id, username: page.username, name: page.name } })}\n`,
+          );
+        } else
+          process.stdout.write(
+            `Created the page ${page.name} (@${page.username}, ${page.id}), run by ${owner.username}\n`,
+          );
         return 0;
       } catch (e) {
         if (isAppError(e)) throw new CliError(e.id, e.message);

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { CliError, CliUsageError, commands, usage } from './commands.ts';
 
+/** Commands with a subcommand: `comptoir user create`, `comptoir page create`. */
+const groups = new Set(['user', 'page']);
+
 /** `comptoir <command> [options]`: answers the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -9,7 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return name ? 0 : 1;
   }
-  const words = name === 'user' && rest[0] ? [`user ${rest[0]}`, rest.slice(1)] : [name, rest];
+  const words = groups.has(name ?? '') && rest[0] ? [`${name} ${rest[0]}`, rest.slice(1)] : [name, rest];
   const command = commands[words[0] as string];
   if (!command) {
     process.stderr.write(`Unknown command: ${name}\n\n${usage}`);

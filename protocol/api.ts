@@ -1,5 +1,14 @@
 import type { DomainEvent } from './events.ts';
-import type { ConversationView, MessageView, SelfView, SessionView, UserView } from './views.ts';
+import type {
+  ConversationView,
+  MessageView,
+  PageMemberView,
+  PageRole,
+  PageView,
+  SelfView,
+  SessionView,
+  UserView,
+} from './views.ts';
 
 /** Answers of the HTTP API (docs/PROTOCOL.md lists the routes). */
 
@@ -37,4 +46,22 @@ export interface EventsResponse {
   events: { pos: number; event: DomainEvent }[];
   cursor: number;
   hasMore: boolean;
+}
+
+export interface PageResponse {
+  page: PageView;
+}
+export interface PagesResponse {
+  pages: PageView[];
+}
+/** The pages a person helps run, with their role. */
+export interface MyPagesResponse {
+  pages: { page: PageView; role: PageRole }[];
+}
+export interface PageMembersResponse {
+  members: PageMemberView[];
+}
+export interface PageConversationResponse {
+  conversation: ConversationView;
+  created: boolean;
 }

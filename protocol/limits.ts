@@ -18,6 +18,11 @@ export const limits = {
   eventsPage: { default: 500, max: 1000 },
   /** People search: at least 2 characters; strangers are found by their exact username only. */
   userSearch: { queryMin: 2, queryMax: 64, results: 20 },
+  /** A business page: its name (its account's display name) and description. */
+  pageName: { min: 1, max: 80 },
+  pageDescription: { max: 500 },
+  /** Page search: like people search; pages are public, found by username prefix or name. */
+  pageSearch: { queryMin: 2, queryMax: 64, results: 20 },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */

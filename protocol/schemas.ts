@@ -69,7 +69,25 @@ export const eventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(limits.eventsPage.max).default(limits.eventsPage.default),
 });
 
+export const pageRole = z.enum(['admin', 'agent']);
+export const pageName = storable(z.string().trim().min(limits.pageName.min).max(limits.pageName.max));
+export const pageDescription = storable(z.string().trim().max(limits.pageDescription.max));
+export const createPageBody = z.strictObject({
+  name: pageName,
+  username,
+  description: pageDescription.optional(),
+});
+export const updatePageBody = z
+  .strictObject({ name: pageName.optional(), description: pageDescription.optional() })
+  .refine((b) => b.name !== undefined || b.description !== undefined, 'name or description');
+export const pageSearchQuery = z.strictObject({
+  q: z.string().trim().min(limits.pageSearch.queryMin).max(limits.pageSearch.queryMax),
+});
+export const addPageMemberBody = z.strictObject({ username: z.string().max(256), role: pageRole });
+export const setPageRoleBody = z.strictObject({ role: pageRole });
+
 export type SignUpBody = z.infer<typeof signUpBody>;
+export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 export type SendMessageBody = z.infer<typeof sendMessageBody>;

@@ -7,6 +7,25 @@ export interface UserView {
   id: string;
   username: string;
   displayName: string;
+  /** Set on the account a business page speaks through: the other side of a conversation with a page. */
+  kind?: 'page';
+}
+
+export type PageRole = 'admin' | 'agent';
+
+/** A business page, as anyone sees it. */
+export interface PageView {
+  id: string;
+  username: string;
+  name: string;
+  description: string;
+  createdAt: string;
+}
+
+export interface PageMemberView {
+  user: UserView;
+  role: PageRole;
+  addedAt: string;
 }
 
 export interface SelfView extends UserView {

@@ -13,6 +13,7 @@ import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
+import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { ownOrigin, registerGuards } from './http/guards.ts';
@@ -28,6 +29,8 @@ import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
+import { pagesRoutes } from './pages/routes.ts';
+import { PagesService } from './pages/service.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
@@ -45,10 +48,11 @@ export interface Core {
   sessions: SessionsService;
   conversations: ConversationsService;
   messages: MessagesService;
+  pages: PagesService;
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
-  flows: { displayName: DisplayNameFlow };
+  flows: { displayName: DisplayNameFlow; pages: PageFlows };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -116,7 +120,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
   );
   const feed = new EventFeed(storage, committer, replay);
-  const flows = { displayName: new DisplayNameFlow(committer, accounts, conversations) };
+  const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
+  const flows = {
+    displayName: new DisplayNameFlow(committer, accounts, conversations),
+    pages: new PageFlows(committer, accounts, pages, conversations),
+  };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
@@ -133,6 +141,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     sessions,
     conversations,
     messages,
+    pages,
     feed,
     flows,
     replay,
@@ -191,6 +200,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
+  pagesRoutes(app, core.pages, core.flows.pages);
   await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, sessions, {
     publicOrigin: config.publicOrigin,

@@ -72,6 +72,7 @@ const envSchema = z.object({
   RATE_MEMBER_ADDS_PER_HOUR: positiveInt.default(500),
   /** Display-name changes per account per hour (each one is told to every conversation). */
   RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
+  RATE_PAGES_PER_HOUR: positiveInt.default(5),
   /** Sign-ups per address per hour. */
   RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
   /** `hello` frames one socket may send per minute (each restarts a catch-up). */
@@ -113,6 +114,7 @@ export interface Config {
     signinFailures: number;
     signupsPerHour: number;
     profileChangesPerHour: number;
+    pagesPerHour: number;
     groupsPerHour: number;
     memberAddsPerHour: number;
     framesPerSecond: number;
@@ -160,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signinFailures: e.RATE_SIGNIN_FAILURES,
       signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
       profileChangesPerHour: e.RATE_PROFILE_CHANGES_PER_HOUR,
+      pagesPerHour: e.RATE_PAGES_PER_HOUR,
       groupsPerHour: e.RATE_GROUPS_PER_HOUR,
       memberAddsPerHour: e.RATE_MEMBER_ADDS_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,

@@ -4,7 +4,9 @@ import type { SessionRecord, UserRecord } from './store.ts';
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 export function presentUser(u: UserRecord): UserView {
-  return { id: u.id, username: u.username, displayName: u.displayName };
+  return u.kind === 'page'
+    ? { id: u.id, username: u.username, displayName: u.displayName, kind: 'page' }
+    : { id: u.id, username: u.username, displayName: u.displayName };
 }
 
 export function presentSelf(u: UserRecord): SelfView {

@@ -91,6 +91,7 @@ export class AccountsService {
     await checkPasswordStrength(body.password, [body.username, body.displayName ?? '']);
     return {
       id: newId(now),
+      kind: 'person',
       username: body.username,
       displayName: body.displayName ?? body.username,
       passwordHash: await this.passwords.hash(body.password),
@@ -117,6 +118,8 @@ export class AccountsService {
     let known: DeviceRecord | null;
     try {
       user = await this.storage.reader.accounts.userByUsername(name);
+      // A page's account has no password: it is answered as an unknown name (same work, same answer).
+      if (user?.kind === 'page') user = null;
       known = user && cookie ? await this.storage.reader.accounts.deviceByTokenHash(hashToken(cookie)) : null;
     } catch (e) {
       early?.settle('unchecked');
@@ -147,6 +150,24 @@ export class AccountsService {
 
   async signOut(auth: AuthContext): Promise<void> {
     await this.sessions.revoke(auth.user.id, auth.session.id);
+  }
+
+  /**
+   * The accounts step of creating a business page (flows/pages.ts): the account the page speaks
+   * through — its username (one namespace with people's) and name; it has no password and never signs in.
+   */
+  async createPageAccountIn(uow: UnitOfWork, account: { id: string; username: string; name: string }) {
+    if (await uow.tx.accounts.userByUsername(account.username)) throw new AppError('username_taken');
+    const user: UserRecord = {
+      id: account.id,
+      kind: 'page',
+      username: account.username,
+      displayName: account.name,
+      passwordHash: '',
+      createdAt: uow.now,
+    };
+    await uow.tx.accounts.insertUser(user);
+    return user;
   }
 
   /** Takes one profile change from the person's hourly budget, or refuses (`rate_limited`). */

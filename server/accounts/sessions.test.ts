@@ -21,7 +21,14 @@ for (const backend of backends) {
     const person = async () => {
       const id = `person${++n}`;
       await committer.run(({ tx }) =>
-        tx.accounts.insertUser({ id, username: id, displayName: id, passwordHash: 'h', createdAt: now }),
+        tx.accounts.insertUser({
+          id,
+          username: id,
+          displayName: id,
+          kind: 'person',
+          passwordHash: 'h',
+          createdAt: now,
+        }),
       );
       return id;
     };

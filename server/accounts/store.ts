@@ -8,6 +8,8 @@ import { type Db, hasNul, sqlText } from '../storage/sql.ts';
 
 export interface UserRecord {
   id: string;
+  /** A person, or the account a business page speaks through (pages/): it never signs in. */
+  kind: 'person' | 'page';
   username: string;
   displayName: string;
   passwordHash: string;
@@ -43,7 +45,8 @@ export interface AccountsReads {
   /**
    * People a viewer may find: anyone by their exact username; the people they share or shared a
    * conversation with also by username prefix or display-name substring (case- and accent-insensitive).
-   * The viewer excluded; the exact match first, then username-prefix matches, then by username.
+   * The viewer excluded, and pages (they have their own search); the exact match first, then
+   * username-prefix matches, then by username.
    */
   searchUsers(query: string, limit: number, viewerId: string): Promise<UserRecord[]>;
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
@@ -75,9 +78,10 @@ export const accountsWrites = [
   'touchDevice',
 ] as const satisfies readonly Exclude<keyof AccountsWrites, keyof AccountsReads>[];
 
-const USER_COLUMNS = 'id, username, display_name, password_hash, created_at';
+const USER_COLUMNS = 'id, kind, username, display_name, password_hash, created_at';
 interface UserRow {
   id: string;
+  kind: string;
   username: string;
   display_name: string;
   password_hash: string;
@@ -85,6 +89,7 @@ interface UserRow {
 }
 export const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
+  kind: r.kind === 'page' ? 'page' : 'person',
   username: r.username,
   displayName: r.display_name,
   passwordHash: r.password_hash,
@@ -144,7 +149,7 @@ export class AccountsStore implements AccountsWrites {
       usersByIds: `${USER} WHERE ${t.inText('id')} ORDER BY id${t.bytes}`,
       // Usernames are lower case (protocol/limits.ts): LIKE being case-sensitive in PostgreSQL (not in
       // SQLite, for ASCII) changes nothing.
-      search: `${USER} WHERE id <> ? AND (
+      search: `${USER} WHERE id <> ? AND kind = 'person' AND (
            username = ?
            OR ((username LIKE ? ESCAPE '\\' OR display_name_folded LIKE ? ESCAPE '\\')
                AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
@@ -200,9 +205,10 @@ export class AccountsStore implements AccountsWrites {
 
   async insertUser(u: UserRecord) {
     await this.db.run(
-      `INSERT INTO users (id, username, display_name, display_name_folded, password_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO users (id, kind, username, display_name, display_name_folded, password_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
       u.id,
+      u.kind,
       u.username,
       u.displayName,
       fold(u.displayName),

@@ -324,6 +324,9 @@ export class ConversationsService {
       const known = new Set(found.map((u) => u.id));
       throw new AppError('user_not_found', undefined, { missing: ids.filter((id) => !known.has(id)) });
     }
+    // A page talks with people one to one (its conversations); it is never added to a group.
+    const pages = found.filter((u) => u.kind === 'page').map((u) => u.id);
+    if (pages.length > 0) throw new AppError('not_a_person', undefined, { userIds: pages });
   }
 
   private async usersMap(ids: readonly string[], uow?: UnitOfWork): Promise<Map<string, UserRecord>> {

@@ -51,6 +51,7 @@ for (const backend of backends) {
         id: newId(),
         username: `crowd${backend.name}${i}_${Date.now() % 100000}`,
         displayName: `Someone with a long enough display name ${i}`,
+        kind: 'person' as const,
         passwordHash: 'x',
         createdAt: Date.now(),
       }));

@@ -55,6 +55,7 @@ for (const backend of backends) {
       id: `u${++n}`,
       username: `user${n}`,
       displayName: 'U',
+      kind: 'person',
       passwordHash: 'h',
       createdAt: 1,
     });

@@ -22,6 +22,7 @@ describe('group commit', () => {
     id: `u${++n}`,
     username: `user${n}`,
     displayName: 'U',
+    kind: 'person',
     passwordHash: 'h',
     createdAt: 1,
   });
@@ -186,7 +187,14 @@ describe('group commit when making a batch durable fails', () => {
     bus.subscribe({ name: 'test', onEvents: (es) => published.push(...es) });
     const failures: unknown[] = [];
     const committer = new Committer(storage, bus, log, (e) => failures.push(e));
-    const u = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
+    const u = (id: string): UserRecord => ({
+      id,
+      username: id,
+      displayName: id,
+      kind: 'person',
+      passwordHash: 'h',
+      createdAt: 1,
+    });
     try {
       await committer.run(async ({ tx }) => tx.accounts.insertUser(u('before')));
       const real = storage.durable.bind(storage);
@@ -250,7 +258,7 @@ describe('group commit when the outcome of a COMMIT is unknown', () => {
       },
     }) as Storage;
     const committer = new Committer(storage, bus, log, (e) => failures.push(e));
-    const u: UserRecord = { id: 'x', username: 'x', displayName: 'x', passwordHash: 'h', createdAt: 1 };
+    const u: UserRecord = { id: 'x', username: 'x', displayName: 'x', kind: 'person', passwordHash: 'h', createdAt: 1 };
     try {
       await assert.rejects(
         committer.run(async (uow) => {

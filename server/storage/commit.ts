@@ -2,7 +2,15 @@ import type { EventBus, Origin, PublishedEvent } from '../bus/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { LogEvent } from '../events/store.ts';
 import type { Logger } from '../lib/logger.ts';
-import { CommitOutcomeUnknown, DeferredWriteError, type ReadHint, type Storage, type Tx, txWrites } from './types.ts';
+import {
+  CommitOutcomeUnknown,
+  DeferredWriteError,
+  type ReadHint,
+  type Storage,
+  storeNames,
+  type Tx,
+  txWrites,
+} from './types.ts';
 
 /**
  * Who may see an event: everyone in a conversation (now or at that moment), one person, or a wider scope
@@ -76,11 +84,9 @@ function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
     }
     return counted;
   };
-  const counted: Tx = Object.create(tx, {
-    accounts: { value: count(tx.accounts, txWrites.accounts) },
-    messaging: { value: count(tx.messaging, txWrites.messaging) },
-    events: { value: count(tx.events, txWrites.events) },
-  });
+  const stores: PropertyDescriptorMap = {};
+  for (const name of storeNames) stores[name] = { value: count(tx[name], txWrites[name]) };
+  const counted: Tx = Object.create(tx, stores);
   return { tx: counted, writes: () => writes };
 }
 

@@ -15,7 +15,15 @@ export function fixtures(ctx: ContractContext) {
   const write = <T>(fn: (tx: Tx) => Promise<T>) => ctx.storage().transaction(fn);
   const user = (over: Partial<UserRecord> = {}): UserRecord => {
     const id = uid('u');
-    return { id, username: `user_${id}`, displayName: `User ${id}`, passwordHash: 'h', createdAt: 1000, ...over };
+    return {
+      id,
+      username: `user_${id}`,
+      displayName: `User ${id}`,
+      kind: 'person',
+      passwordHash: 'h',
+      createdAt: 1000,
+      ...over,
+    };
   };
   const addUsers = async (...users: UserRecord[]) =>
     write(async (tx) => {

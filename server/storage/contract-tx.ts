@@ -21,7 +21,7 @@ export function transactionContract(ctx: ContractContext) {
   const write = <T>(fn: (tx: Tx) => Promise<T>) => ctx.storage().transaction(fn);
   const user = (): UserRecord => {
     const id = ctx.uid('u');
-    return { id, username: `user_${id}`, displayName: `User ${id}`, passwordHash: 'h', createdAt: 1 };
+    return { id, username: `user_${id}`, displayName: `User ${id}`, kind: 'person', passwordHash: 'h', createdAt: 1 };
   };
   const member = (conversationId: string, userId: string): MemberRecord => ({
     conversationId,

@@ -4,6 +4,7 @@ import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
+import { pagesContract } from '../pages/store.contract.ts';
 import { type ContractContext, fixtures } from './contract-fixtures.ts';
 import { transactionContract } from './contract-tx.ts';
 import type { Storage } from './types.ts';
@@ -84,6 +85,7 @@ export function storageContract(
     accountsContract(ctx);
     messagingContract(ctx);
     eventsContract(ctx);
+    pagesContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { Reader, Storage } from './types.ts';
+import { type Reader, type Storage, storeNames } from './types.ts';
 
 /** Opens the configured backend. Postgres is loaded only when asked for. */
 export async function openStorage(db: Config['database']): Promise<Storage> {
@@ -18,11 +18,9 @@ export async function openStorage(db: Config['database']): Promise<Storage> {
  * instead of passing for a bug (500).
  */
 export function withStorageErrors(storage: Storage): Storage {
-  const reader: Reader = {
-    accounts: guarded(storage.reader.accounts),
-    messaging: guarded(storage.reader.messaging),
-    events: guarded(storage.reader.events),
-  };
+  const reader = Object.fromEntries(
+    storeNames.map((name) => [name, guarded(storage.reader[name])]),
+  ) as unknown as Reader;
   return Object.create(storage, { reader: { value: reader } }) as Storage;
 }
 

@@ -6,6 +6,7 @@ import {
   type MessagingWrites,
   messagingWrites,
 } from '../messaging/store.ts';
+import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
@@ -21,6 +22,7 @@ export interface Reads {
   readonly accounts: AccountsReads;
   readonly messaging: MessagingReads;
   readonly events: EventsReads;
+  readonly pages: PagesReads;
 }
 
 /** The reader: committed data only. */
@@ -28,6 +30,7 @@ export interface Reader extends Reads {
   readonly accounts: AccountsReads;
   readonly messaging: MessagingReader;
   readonly events: EventsReader;
+  readonly pages: PagesReads;
 }
 
 /**
@@ -81,6 +84,7 @@ export interface Tx extends Reads, TxBatching {
   readonly accounts: AccountsWrites;
   readonly messaging: MessagingWrites;
   readonly events: EventsWrites;
+  readonly pages: PagesWrites;
 }
 
 export interface Storage {
@@ -105,12 +109,17 @@ export const txWrites = {
   accounts: accountsWrites,
   messaging: messagingWrites,
   events: eventsWrites,
+  pages: pagesWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
+
+/** The domains' stores, by name: `reader[name]`, `tx[name]`. */
+export const storeNames = Object.keys(txWrites) as (keyof Reads)[];
 
 /** Every write method of each store is listed in txWrites (a type-level check). */
 type Unlisted<W, R, L extends readonly string[]> = Exclude<Exclude<keyof W, keyof R>, L[number]>;
 type Missing =
   | Unlisted<AccountsWrites, AccountsReads, typeof accountsWrites>
   | Unlisted<MessagingWrites, MessagingReads, typeof messagingWrites>
-  | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>;
+  | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
+  | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

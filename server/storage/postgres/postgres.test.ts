@@ -30,6 +30,7 @@ describe('postgres backend', () => {
       id,
       username: `pg_${id}`,
       displayName: `Pg ${id}`,
+      kind: 'person',
       passwordHash: 'h',
       createdAt: 1_700_000_000_000 + n,
       ...over,
@@ -263,7 +264,14 @@ describe('postgres COMMIT without an answer', () => {
     const s = await PostgresStorage.connect(db.url);
     try {
       await s.migrate();
-      const mk = (id: string): UserRecord => ({ id, username: id, displayName: id, passwordHash: 'h', createdAt: 1 });
+      const mk = (id: string): UserRecord => ({
+        id,
+        username: id,
+        displayName: id,
+        kind: 'person',
+        passwordHash: 'h',
+        createdAt: 1,
+      });
       await s.transaction((tx) => tx.accounts.insertUser(mk('first')));
       // The connection drops right after COMMIT is sent: the answer never comes.
       const writer = (s as unknown as { writer: pg.Client }).writer;

@@ -4,11 +4,12 @@ import type pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
+import { PagesStore } from '../../pages/store.ts';
 import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = 'accounts' | 'messaging' | 'events';
+type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages');
 type Name = `${Store}.${string}`;
 
 /**
@@ -40,6 +41,7 @@ const runsWithoutSending: Partial<Record<Name, string>> = {
 const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.accounts.map((n) => `accounts.${n}` as const),
   ...txWrites.events.map((n) => `events.${n}` as const),
+  ...txWrites.pages.map((n) => `pages.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -66,6 +68,7 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1]];
   if (name === 'eventsAt') return [[1]];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
+  if (['insertPage', 'upsertPageMember'].includes(name)) return [record];
   return ['x', 'x', 'x', 'x'];
 };
 
@@ -74,6 +77,7 @@ const stores: Record<Store, object> = {
   accounts: AccountsStore.prototype,
   messaging: MessagingStore.prototype,
   events: EventsStore.prototype,
+  pages: PagesStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -118,6 +122,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.accounts.map((n) => `accounts.${n}` as const),
     ...txWrites.messaging.map((n) => `messaging.${n}` as const),
     ...txWrites.events.map((n) => `events.${n}` as const),
+    ...txWrites.pages.map((n) => `pages.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

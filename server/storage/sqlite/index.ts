@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { PagesStore } from '../../pages/store.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
@@ -78,13 +79,19 @@ export class SqliteStorage implements Storage {
     const raw = new SqliteDb(this.ws);
     this.messagingTx = new SqliteMessagingTx(raw, this.ws);
     const flushed = new SqliteDb(this.ws, () => this.messagingTx.flushDeferred());
-    this.tx = { accounts: new AccountsStore(flushed), messaging: this.messagingTx, events: new EventsStore(raw) };
+    this.tx = {
+      accounts: new AccountsStore(flushed),
+      messaging: this.messagingTx,
+      events: new EventsStore(raw),
+      pages: new PagesStore(flushed),
+    };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
     this.reader = {
       accounts: new AccountsStore(rdb),
       messaging: new SqliteMessagingReader(rdb, rs),
       events: new EventsStore(rdb),
+      pages: new PagesStore(rdb),
     };
   }
 

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type {
+  MyPagesResponse,
+  PageConversationResponse,
+  PageMembersResponse,
+  PageResponse,
+  PagesResponse,
+} from '../../protocol/api.ts';
+import { limits } from '../../protocol/limits.ts';
+import type { CreatePageBody } from '../../protocol/schemas.ts';
+import * as schemas from '../../protocol/schemas.ts';
+import type { ConversationView, PageView } from '../../protocol/views.ts';
+import { authOf, parse } from '../http/validate.ts';
+import type { PagesService } from './service.ts';
+
+/** What the routes ask of flows that span domains (server/flows/pages.ts). */
+export interface PagesFlows {
+  create(ownerId: string, body: CreatePageBody): Promise<PageView>;
+  update(userId: string, pageId: string, change: { name?: string; description?: string }): Promise<PageView>;
+  openConversation(userId: string, pageId: string): Promise<{ conversation: ConversationView; created: boolean }>;
+}
+
+const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
+
+export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: PagesFlows) {
+  const me = (req: FastifyRequest) => authOf(req).user.id;
+  const idOf = (params: unknown) => parse(schemas.idParams, params).id;
+
+  app.post('/api/pages', async (req, reply): Promise<PageResponse> => {
+    const body = parse(schemas.createPageBody, req.body);
+    const page = await flows.create(me(req), body);
+    reply.status(201);
+    return { page };
+  });
+
+  app.get('/api/pages', async (req): Promise<PagesResponse> => {
+    const q = parse(schemas.pageSearchQuery, req.query);
+    return { pages: await pages.search(q.q, limits.pageSearch.results) };
+  });
+
+  app.get('/api/me/pages', async (req): Promise<MyPagesResponse> => ({ pages: await pages.mine(me(req)) }));
+
+  app.get('/api/pages/:id', async (req): Promise<PageResponse> => ({ page: await pages.get(idOf(req.params)) }));
+
+  app.patch('/api/pages/:id', async (req): Promise<PageResponse> => {
+    const body = parse(schemas.updatePageBody, req.body);
+    return { page: await flows.update(me(req), idOf(req.params), body) };
+  });
+
+  app.get(
+    '/api/pages/:id/members',
+    async (req): Promise<PageMembersResponse> => ({ members: await pages.members(me(req), idOf(req.params)) }),
+  );
+
+  app.post('/api/pages/:id/members', async (req): Promise<PageMembersResponse> => {
+    const body = parse(schemas.addPageMemberBody, req.body);
+    return { members: await pages.addMember(me(req), idOf(req.params), body.username, body.role) };
+  });
+
+  app.patch('/api/pages/:id/members/:userId', async (req): Promise<PageMembersResponse> => {
+    const p = parse(memberParams, req.params);
+    const body = parse(schemas.setPageRoleBody, req.body);
+    return { members: await pages.setRole(me(req), p.id, p.userId, body.role) };
+  });
+
+  app.delete('/api/pages/:id/members/:userId', async (req, reply) => {
+    const p = parse(memberParams, req.params);
+    await pages.removeMember(me(req), p.id, p.userId);
+    return reply.status(204).send();
+  });
+
+  /** A person starts, or reopens, their conversation with the page: the same one every time. */
+  app.post('/api/pages/:id/conversation', async (req, reply): Promise<PageConversationResponse> => {
+    const r = await flows.openConversation(me(req), idOf(req.params));
+    if (r.created) reply.status(201);
+    return r;
+  });
+}
