@@ -1,4 +1,12 @@
-import type { ConversationView, HistoryVisibility, MemberRole, MessageView, UserView } from './views.ts';
+import type {
+  ConversationView,
+  HistoryVisibility,
+  MemberRole,
+  MessageView,
+  PageRole,
+  PageView,
+  UserView,
+} from './views.ts';
 
 /**
  * Domain events, named `resource.verb`. Each is stored in the event log in the transaction that made the
@@ -44,7 +52,12 @@ export type DomainEvent =
     }
   | { type: 'member.role_changed'; conversationId: string; userId: string; role: MemberRole }
   | { type: 'user.updated'; conversationId: string | null; user: UserView }
-  | { type: 'session.revoked'; conversationId: null; sessionId: string };
+  | { type: 'session.revoked'; conversationId: null; sessionId: string }
+  /**
+   * To the person concerned: they now help run the page with this role, or (role null) no longer do —
+   * their sockets acting as the page are closed (4003).
+   */
+  | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -61,6 +74,7 @@ export const domainEventTypes = [
   'member.role_changed',
   'user.updated',
   'session.revoked',
+  'page.membership_changed',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

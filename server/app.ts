@@ -13,6 +13,7 @@ import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
+import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
@@ -52,7 +53,7 @@ export interface Core {
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
-  flows: { displayName: DisplayNameFlow; pages: PageFlows };
+  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -124,6 +125,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const flows = {
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations),
+    pageInbox: new PageInbox(pages, conversations, messages),
   };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
@@ -200,9 +202,9 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
-  pagesRoutes(app, core.pages, core.flows.pages);
+  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
   await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
-  const wss = attachWebSocket(app, gateway, sessions, {
+  const wss = attachWebSocket(app, gateway, sessions, core.pages, {
     publicOrigin: config.publicOrigin,
     trust,
   });

@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type {
+  ConversationResponse,
+  ConversationsResponse,
+  MessageResponse,
+  MessagesResponse,
   MyPagesResponse,
   PageConversationResponse,
   PageMembersResponse,
@@ -10,9 +14,34 @@ import type {
 import { limits } from '../../protocol/limits.ts';
 import type { CreatePageBody } from '../../protocol/schemas.ts';
 import * as schemas from '../../protocol/schemas.ts';
-import type { ConversationView, PageView } from '../../protocol/views.ts';
+import type { ConversationView, MessageView, PageView } from '../../protocol/views.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { PagesService } from './service.ts';
+
+/** The page's inbox: its conversations, read and answered as the page (server/flows/page-inbox.ts). */
+export interface PageInboxPort {
+  list(userId: string, pageId: string): Promise<ConversationsResponse>;
+  get(userId: string, pageId: string, conversationId: string): Promise<ConversationView>;
+  history(
+    userId: string,
+    pageId: string,
+    conversationId: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<MessagesResponse>;
+  send(
+    userId: string,
+    pageId: string,
+    input: { conversationId: string; clientId: string; text: string; replyToId?: string | undefined },
+  ): Promise<{ message: MessageView; created: boolean }>;
+  receipt(
+    userId: string,
+    pageId: string,
+    conversationId: string,
+    deliveredSeq?: number,
+    readSeq?: number,
+  ): Promise<void>;
+}
 
 /** What the routes ask of flows that span domains (server/flows/pages.ts). */
 export interface PagesFlows {
@@ -22,8 +51,9 @@ export interface PagesFlows {
 }
 
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
+const threadParams = z.strictObject({ id: schemas.id, conversationId: schemas.id });
 
-export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: PagesFlows) {
+export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: PagesFlows, inbox: PageInboxPort) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
 
@@ -75,5 +105,37 @@ export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: Pa
     const r = await flows.openConversation(me(req), idOf(req.params));
     if (r.created) reply.status(201);
     return r;
+  });
+
+  // The page's inbox: its conversations, as the page (the people who run it).
+
+  app.get(
+    '/api/pages/:id/conversations',
+    async (req): Promise<ConversationsResponse> => inbox.list(me(req), idOf(req.params)),
+  );
+
+  app.get('/api/pages/:id/conversations/:conversationId', async (req): Promise<ConversationResponse> => {
+    const p = parse(threadParams, req.params);
+    return { conversation: await inbox.get(me(req), p.id, p.conversationId) };
+  });
+
+  app.get('/api/pages/:id/conversations/:conversationId/messages', async (req): Promise<MessagesResponse> => {
+    const p = parse(threadParams, req.params);
+    const q = parse(schemas.historyQuery, req.query);
+    return inbox.history(me(req), p.id, p.conversationId, q.before, q.limit);
+  });
+
+  app.post('/api/pages/:id/conversations/:conversationId/messages', async (req, reply) => {
+    const p = parse(threadParams, req.params);
+    const body = parse(schemas.sendMessageBody, req.body);
+    const r = await inbox.send(me(req), p.id, { conversationId: p.conversationId, ...body });
+    return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
+  });
+
+  app.post('/api/pages/:id/conversations/:conversationId/receipts', async (req, reply) => {
+    const p = parse(threadParams, req.params);
+    const body = parse(schemas.receiptBody, req.body);
+    await inbox.receipt(me(req), p.id, p.conversationId, body.deliveredSeq, body.readSeq);
+    return reply.status(204).send();
   });
 }

@@ -49,6 +49,7 @@ export class PagesService {
       createdAt: uow.now,
     });
     await uow.tx.pages.upsertPageMember({ pageId, userId: ownerId, role: 'admin', addedBy: ownerId, addedAt: uow.now });
+    await this.announceMembershipIn(uow, pageId, ownerId, 'admin');
   }
 
   /** The id the page knows the person by, made the first time they meet. */
@@ -112,6 +113,7 @@ export class PagesService {
         addedBy: existing?.addedBy ?? userId,
         addedAt: existing?.addedAt ?? uow.now,
       });
+      await this.announceMembershipIn(uow, pageId, target.id, role);
     });
     return this.members(userId, pageId);
   }
@@ -125,6 +127,7 @@ export class PagesService {
       if (existing.role === role) return;
       if (existing.role === 'admin') await this.keepAnAdminIn(uow, pageId, targetId);
       await uow.tx.pages.upsertPageMember({ ...existing, role });
+      await this.announceMembershipIn(uow, pageId, targetId, role);
     });
     return this.members(userId, pageId);
   }
@@ -139,6 +142,29 @@ export class PagesService {
       if (!existing) throw new AppError('user_not_found');
       if (existing.role === 'admin') await this.keepAnAdminIn(uow, pageId, targetId);
       await uow.tx.pages.deletePageMember(pageId, targetId);
+      await this.announceMembershipIn(uow, pageId, targetId, null);
+    });
+  }
+
+  /**
+   * Lets a person act as the page (its inbox, its socket): they must help run it, with either role.
+   * Answers the page's account id, which the inbox reads and answers as.
+   */
+  async actAs(userId: string, pageId: string): Promise<string> {
+    const m = await this.storage.reader.pages.pageMember(pageId, userId);
+    if (m) return pageId;
+    if (!(await this.storage.reader.pages.pageById(pageId))) throw new AppError('page_not_found');
+    throw new AppError('not_page_member');
+  }
+
+  /** Tells the person their place on the page changed (role null: they no longer run it). */
+  private async announceMembershipIn(uow: UnitOfWork, pageId: string, userId: string, role: PageRole | null) {
+    const page = await uow.tx.pages.pageById(pageId);
+    if (!page) throw new AppError('page_not_found');
+    await uow.emit({
+      event: { type: 'page.membership_changed', conversationId: null, page: presentPage(page), userId, role },
+      scope: { userId },
+      audience: [userId],
     });
   }
 

@@ -12,6 +12,8 @@ export const CloseCode = {
   tooBig: 1009,
   tryAgainLater: 1013,
   sessionEnded: 4001,
+  /** A socket acting as a page whose person no longer helps run it. */
+  pageAccessEnded: 4003,
   tooSlow: 4008,
   noHello: 4009,
 } as const;
@@ -66,6 +68,11 @@ export class Connection {
     readonly address: string,
     /** Told after every send (the gateway keeps the budget of bytes queued across sockets). */
     private readonly onQueued: (conn: Connection) => void = () => {},
+    /**
+     * The person behind the socket. Usually `userId` itself; on a socket acting as a business page
+     * (`/ws?page=…`), `userId` is the page's account and this is the page member using it.
+     */
+    readonly actorId: string = userId,
   ) {}
 
   /**

@@ -67,6 +67,8 @@ export class Gateway implements EventConsumer {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
   private readonly byAddress = new Map<string, number>();
+  /** Sockets per person, whoever they act as (themselves, or pages they help run): the per-account limit. */
+  private readonly byActor = new Map<string, number>();
   /** Frames of any kind per connection (a flood guard under the per-account message limit). */
   private readonly frameRate: RateLimiter;
   private readonly helloRate: RateLimiter;
@@ -98,14 +100,34 @@ export class Gateway implements EventConsumer {
 
   /** Whether one more socket is allowed for this account and address. */
   admit(userId: string, address: string): AppError | null {
-    if ((this.byUser.get(userId)?.size ?? 0) >= this.limits.perAccount) return new AppError('too_many_connections');
+    if ((this.byActor.get(userId) ?? 0) >= this.limits.perAccount) return new AppError('too_many_connections');
     if ((this.byAddress.get(address) ?? 0) >= this.limits.perAddress) return new AppError('too_many_connections');
     return null;
   }
 
-  accept(ws: SocketPort, userId: string, sessionId: string, address: string, sessionEndsAt: number) {
-    const conn = new Connection(randomUUID(), ws, userId, sessionId, address, (c) => this.outbound.noteQueued(c));
+  /**
+   * A socket of `actorId` (the person whose session it is), acting as `userId`: themselves, or a business
+   * page they help run (its account; `/ws?page=…`), whose conversations it then reads and answers.
+   */
+  accept(
+    ws: SocketPort,
+    userId: string,
+    sessionId: string,
+    address: string,
+    sessionEndsAt: number,
+    actorId: string = userId,
+  ) {
+    const conn = new Connection(
+      randomUUID(),
+      ws,
+      userId,
+      sessionId,
+      address,
+      (c) => this.outbound.noteQueued(c),
+      actorId,
+    );
     conn.sessionEndsAt = sessionEndsAt;
+    this.byActor.set(actorId, (this.byActor.get(actorId) ?? 0) + 1);
     addTo(this.byUser, userId, conn);
     addTo(this.bySession, sessionId, conn);
     this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + 1);
@@ -210,6 +232,11 @@ export class Gateway implements EventConsumer {
         for (const conn of this.bySession.get(e.event.sessionId) ?? [])
           conn.close(CloseCode.sessionEnded, 'session ended');
       }
+      if (e.event.type === 'page.membership_changed' && e.event.role === null) {
+        const person = e.event.userId;
+        for (const conn of this.byUser.get(e.event.page.id) ?? [])
+          if (conn.actorId === person) conn.close(CloseCode.pageAccessEnded, 'no longer runs this page');
+      }
     }
     for (const conn of corked) {
       conn.corked = false;
@@ -275,6 +302,9 @@ export class Gateway implements EventConsumer {
     conn.buffer = null;
     removeFrom(this.byUser, conn.userId, conn);
     removeFrom(this.bySession, conn.sessionId, conn);
+    const a = (this.byActor.get(conn.actorId) ?? 1) - 1;
+    if (a <= 0) this.byActor.delete(conn.actorId);
+    else this.byActor.set(conn.actorId, a);
     const n = (this.byAddress.get(conn.address) ?? 1) - 1;
     if (n <= 0) this.byAddress.delete(conn.address);
     else this.byAddress.set(conn.address, n);

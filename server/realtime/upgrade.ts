@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { parseCookie } from 'cookie';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { catalogue, toAppError } from '../errors.ts';
+import { AppError, catalogue, toAppError } from '../errors.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { originAllowed, ownOrigin } from '../http/guards.ts';
 import { hstsFor } from '../http/headers.ts';
@@ -20,13 +20,19 @@ export interface SessionAuthenticator {
   ): Promise<{ user: { id: string }; session: { id: string; expiresAt: number } }>;
 }
 
+/** How an upgrade lets a person act as a business page (a port: pages serve it). */
+export interface PageAccess {
+  /** The page's account id, when the person helps run the page; throws (`page_not_found`, `not_page_member`). */
+  actAs(userId: string, pageId: string): Promise<string>;
+}
+
 /** Frames above this close the connection (1009); frames above limits.frameBytes get an error frame. */
 const MAX_PAYLOAD = 1024 * 1024;
 
 function refuse(socket: Duplex, status: number, body: object, hsts: string | null) {
   const json = JSON.stringify(body);
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 429 ? 'Too Many Requests' : 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : status === 429 ? 'Too Many Requests' : 'Error'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
       (hsts ? `Strict-Transport-Security: ${hsts}\r\n` : '') +
       `Connection: close\r\n\r\n${json}`,
@@ -36,11 +42,14 @@ function refuse(socket: Duplex, status: number, body: object, hsts: string | nul
 /**
  * `GET /ws` upgrades: same origin only, authenticated by the session cookie, within the per-account and
  * per-address connection limits. Anything else is answered with an HTTP error before any WebSocket exists.
+ * `GET /ws?page=<id>`: the socket acts as that business page — its account's events, its conversations'
+ * frames — for a person who helps run it.
  */
 export function attachWebSocket(
   app: FastifyInstance,
   gateway: Gateway,
   sessions: SessionAuthenticator,
+  pages: PageAccess,
   options: { publicOrigin: string | null; trust: TrustFn | false },
 ) {
   const wss = new WebSocketServer({
@@ -69,10 +78,13 @@ export function attachWebSocket(
       // Counted by its key: an IPv6 host by its /64 (lib/address.ts).
       const address = addressKey(client.ip);
       let auth: Awaited<ReturnType<SessionAuthenticator['authenticate']>>;
+      let actingAs: string;
       try {
         const secure = own.startsWith('https:');
         const token = readCookie(parseCookie(req.headers.cookie ?? ''), SESSION_COOKIE, secure);
         auth = await sessions.authenticate(token);
+        const page = pageParam(url);
+        actingAs = page === null ? auth.user.id : await pages.actAs(auth.user.id, page);
       } catch (e) {
         const err = toAppError(e);
         refuse(socket, err.status, { error: err.toBody() }, hsts);
@@ -87,7 +99,7 @@ export function attachWebSocket(
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) =>
-        gateway.accept(ws, auth.user.id, auth.session.id, address, auth.session.expiresAt),
+        gateway.accept(ws, actingAs, auth.session.id, address, auth.session.expiresAt, auth.user.id),
       );
     })().catch((err) => {
       app.log.error({ err }, 'upgrade failed');
@@ -96,4 +108,15 @@ export function attachWebSocket(
   });
 
   return wss;
+}
+
+/** The `page` of `/ws?page=<id>`; null without one; `bad_request` when it is empty, repeated or too long. */
+function pageParam(url: string): string | null {
+  const at = url.indexOf('?');
+  if (at < 0) return null;
+  const values = new URLSearchParams(url.slice(at + 1)).getAll('page');
+  if (values.length === 0) return null;
+  const [page] = values;
+  if (values.length > 1 || !page || page.length > 64) throw new AppError('bad_request', 'page: one page id');
+  return page;
 }

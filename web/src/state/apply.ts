@@ -199,6 +199,9 @@ export function applyEvent(state: State, event: DomainEvent): State {
     case 'session.revoked':
       if (state.revokedSessions.includes(event.sessionId)) return state;
       return { ...state, revokedSessions: [...state.revokedSessions, event.sessionId] };
+    case 'page.membership_changed':
+      // The pages a person runs are read from GET /api/me/pages when shown; nothing to keep here.
+      return state;
   }
 }
 
