@@ -1,3 +1,4 @@
+import type { Attachment, QuickReply } from './content.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
  * ids are opaque strings, sequence numbers and cursors are numbers.
@@ -63,6 +64,12 @@ export interface MessageView {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Media or a template (pages and bots send these); absent on plain text and once deleted. */
+  attachment?: Attachment;
+  /** Answers the page offers the person, shown as buttons under the message. */
+  quickReplies?: QuickReply[];
+  /** On a person's message sent by tapping a quick reply: its payload (for the page's app). */
+  quickReply?: { payload: string };
 }
 
 export type ConversationKind = 'direct' | 'group';

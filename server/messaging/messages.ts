@@ -1,3 +1,4 @@
+import type { MessageContent } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import { limits } from '../../protocol/limits.ts';
 import type { MessageView } from '../../protocol/views.ts';
@@ -17,8 +18,11 @@ import { messageView, visibleFrom } from './views.ts';
 export interface SendInput {
   conversationId: string;
   clientId: string;
+  /** May be empty when `content` carries an attachment (a template, media). */
   text: string;
   replyToId?: string | undefined;
+  /** What the message carries besides text (pages and bots: protocol/content.ts), already validated. */
+  content?: MessageContent | null | undefined;
 }
 
 export interface SendResult {
@@ -58,9 +62,14 @@ export class MessagesService {
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
   }
 
-  async send(userId: string, input: SendInput, origin: Origin | null = null): Promise<SendResult> {
-    const text = cleanText(input.text);
-    this.throttle(userId);
+  /**
+   * `limited`: the sender's own message rate applies (people); a caller with a rate of its own (the
+   * Graph API's, per page and app) passes false.
+   */
+  async send(userId: string, input: SendInput, origin: Origin | null = null, limited = true): Promise<SendResult> {
+    const content = input.content ?? null;
+    const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
+    if (limited) this.throttle(userId);
     const { conversationId, clientId } = input;
     // The idempotency lookup, made for the whole batch at once where that saves round trips.
     const hint = { clientId: { senderId: userId, clientId } };
@@ -91,6 +100,7 @@ export class MessagesService {
         createdAt: uow.now,
         editedAt: null,
         deletedAt: null,
+        content,
         eventPositions: [],
       };
       const message = presentMessage(record, quoted);
@@ -120,7 +130,7 @@ export class MessagesService {
 
   async delete(userId: string, messageId: string, origin: Origin | null = null): Promise<ChangeResult> {
     this.throttle(userId);
-    return this.change(userId, messageId, origin, (m, now) => ({ ...m, text: null, deletedAt: now }));
+    return this.change(userId, messageId, origin, (m, now) => ({ ...m, text: null, deletedAt: now, content: null }));
   }
 
   /**
@@ -164,7 +174,14 @@ export class MessagesService {
         messageSeq: m.seq,
       });
       const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
-      await uow.tx.messaging.updateMessage(m.id, next.text, next.editedAt, next.deletedAt, stored.eventPositions);
+      await uow.tx.messaging.updateMessage(
+        m.id,
+        next.text,
+        next.editedAt,
+        next.deletedAt,
+        stored.eventPositions,
+        next.content,
+      );
       await rewriteEarlierCopies(uow.tx, stored, message, pos);
       return { message, pos };
     });

@@ -11,7 +11,7 @@ export function presentQuote(m: MessageRecord): QuoteView {
 }
 
 export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): MessageView {
-  return {
+  const view: MessageView = {
     id: m.id,
     conversationId: m.conversationId,
     seq: m.seq,
@@ -23,6 +23,12 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
     editedAt: m.editedAt === null ? null : iso(m.editedAt),
     deletedAt: m.deletedAt === null ? null : iso(m.deletedAt),
   };
+  // What it carries besides text, never once deleted; a bot's metadata is never shown to people.
+  const c = m.deletedAt === null ? m.content : null;
+  if (c?.attachment) view.attachment = c.attachment;
+  if (c?.quickReplies) view.quickReplies = c.quickReplies;
+  if (c?.quickReply) view.quickReply = c.quickReply;
+  return view;
 }
 
 /** Messages with their quotes, the quoted messages looked up in `byId`. */

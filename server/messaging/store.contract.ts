@@ -107,13 +107,13 @@ export function messagingContract(ctx: ContractContext) {
     assert.equal((await ctx.storage().reader.messaging.conversationById(c))?.lastSeq, 7);
     // b has read up to 2: unread are a's messages 3, 5, 7
     assert.equal(await ctx.storage().reader.messaging.unreadCount(c, b.id, 2), 2 + 0 + 1);
-    await write((tx) => tx.messaging.updateMessage((sent[4] as MessageRecord).id, null, null, 9999, [12, 57]));
+    await write((tx) => tx.messaging.updateMessage((sent[4] as MessageRecord).id, null, null, 9999, [12, 57], null));
     assert.equal(await ctx.storage().reader.messaging.unreadCount(c, b.id, 2), 2, 'deleted messages are not unread');
     const deleted = await ctx.storage().reader.messaging.messageById((sent[4] as MessageRecord).id);
     assert.equal(deleted?.text, null);
     assert.equal(deleted?.deletedAt, 9999);
     assert.deepEqual(deleted?.eventPositions, [12, 57]);
-    await write((tx) => tx.messaging.updateMessage(first.id, 'edited', 123, null, []));
+    await write((tx) => tx.messaging.updateMessage(first.id, 'edited', 123, null, [], null));
     assert.equal((await ctx.storage().reader.messaging.messageById(first.id))?.editedAt, 123);
     const byIds = await ctx.storage().reader.messaging.messagesByIds([first.id, (sent[1] as MessageRecord).id]);
     assert.equal(byIds.length, 2);
@@ -170,5 +170,51 @@ export function messagingContract(ctx: ContractContext) {
     assert.equal(first?.lastMessage?.seq, 2);
     assert.equal(first?.members.length, 2);
     assert.deepEqual((await ctx.storage().reader.messaging.conversationList('nobody')).items, []);
+  });
+
+  it('keeps what a message carries besides text (attachment, quick replies, metadata), and clears it', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const [a, b] = [user(), user()];
+    await addUsers(a, b);
+    const c = await conversation([a.id, b.id], 'direct');
+    const content = {
+      attachment: {
+        type: 'template' as const,
+        template: {
+          templateType: 'button' as const,
+          text: 'Votre commande est prête — « retrait » ?',
+          buttons: [{ type: 'postback' as const, title: 'Oui', payload: 'PICKUP_YES' }],
+        },
+      },
+      quickReplies: [{ contentType: 'text' as const, title: 'Plus tard', payload: 'LATER' }],
+      metadata: 'order:42',
+    };
+    const { message: m } = await post(c, b.id, 1, { text: null, content });
+    const back = await ctx.storage().reader.messaging.messageById(m.id);
+    assert.deepEqual(back?.content, content);
+    assert.equal(back?.text, null);
+    assert.deepEqual(
+      (await ctx.storage().reader.messaging.messagesBefore(c, null, 10)).map((x) => x.content),
+      [content],
+    );
+    const list = await ctx.storage().reader.messaging.conversationList(a.id);
+    assert.deepEqual(list.items.find((i) => i.conversation.id === c)?.lastMessage?.content, content, 'in the list too');
+    await write((tx) => tx.messaging.updateMessage(m.id, null, null, 9000, [], null));
+    assert.equal((await ctx.storage().reader.messaging.messageById(m.id))?.content, null, 'cleared');
+  });
+
+  it('tells when someone last wrote in a conversation', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const [a, b] = [user(), user()];
+    await addUsers(a, b);
+    const c = await conversation([a.id, b.id], 'direct');
+    assert.equal(await ctx.storage().reader.messaging.lastMessageAt(c, a.id), null);
+    await post(c, a.id, 1, { createdAt: 7000 });
+    await post(c, b.id, 2, { createdAt: 7100 });
+    await post(c, a.id, 3, { createdAt: 7200 });
+    await post(c, b.id, 4, { createdAt: 7300 });
+    assert.equal(await ctx.storage().reader.messaging.lastMessageAt(c, a.id), 7200);
+    assert.equal(await ctx.storage().reader.messaging.lastMessageAt(c, b.id), 7300);
+    assert.equal(await write((tx) => tx.messaging.lastMessageAt(c, a.id)), 7200);
   });
 }

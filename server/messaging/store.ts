@@ -1,3 +1,4 @@
+import type { MessageContent } from '../../protocol/content.ts';
 import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
@@ -49,6 +50,8 @@ export interface MessageRecord {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  /** What it carries besides its text (protocol/content.ts); null for plain text and once deleted. */
+  content: MessageContent | null;
   /**
    * Positions of the log events that carry this message (its created, edited and deleted events), so
    * that an edit or a deletion can rewrite every earlier copy of its text.
@@ -82,6 +85,8 @@ export interface MessagingReads {
   unreadCount(conversationId: string, userId: string, afterSeq: number): Promise<number>;
   /** The messages that reply to (quote) a message. */
   messagesReplyingTo(messageId: string): Promise<MessageRecord[]>;
+  /** When `senderId` last wrote in the conversation (null: never): a page's messaging window. */
+  lastMessageAt(conversationId: string, senderId: string): Promise<number | null>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -112,6 +117,7 @@ export interface MessagingWrites extends MessagingReads {
     editedAt: number | null,
     deletedAt: number | null,
     eventPositions: readonly number[],
+    content: MessageContent | null,
   ): Promise<void>;
 }
 
@@ -181,7 +187,7 @@ export const toMember = (r: MemberRow): MemberRecord => ({
 });
 
 export const MESSAGE_COLUMNS =
-  'id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at, event_positions';
+  'id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at, deleted_at, event_positions, content';
 export interface MessageRow {
   id: string;
   conversation_id: string;
@@ -194,10 +200,15 @@ export interface MessageRow {
   edited_at: number | null;
   deleted_at: number | null;
   event_positions: string;
+  content: string | null;
 }
 /** "12,57" ↔ [12, 57]: the positions of the events that carry a message. */
 export const positionsToText = (positions: readonly number[]) => positions.join(',');
 export const positionsFromText = (text: string): number[] => (text ? text.split(',').map(Number) : []);
+/** The JSON stored in messages.content, or null. */
+export const contentToText = (c: MessageContent | null): string | null => (c === null ? null : JSON.stringify(c));
+export const contentFromText = (t: string | null): MessageContent | null =>
+  t === null ? null : (JSON.parse(t) as MessageContent);
 export const toMessage = (r: MessageRow): MessageRecord => ({
   id: r.id,
   conversationId: r.conversation_id,
@@ -209,6 +220,7 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
+  content: contentFromText(r.content),
   eventPositions: positionsFromText(r.event_positions),
 });
 
@@ -234,6 +246,9 @@ export function messagingSql(t: SqlText) {
     unreadCount: `SELECT count(*) AS n FROM messages
                    WHERE conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`,
     messagesReplyingTo: `${MESSAGE} WHERE reply_to_id = ? ORDER BY seq`,
+    // Backwards from the newest: the person's last message is usually among the last few.
+    lastMessageAt:
+      'SELECT created_at FROM messages WHERE conversation_id = ? AND sender_id = ? ORDER BY seq DESC LIMIT 1',
     insertConversation: `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at,
                            last_activity_at, last_seq, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     setConversationHistory: 'UPDATE conversations SET history = ? WHERE id = ?',
@@ -252,8 +267,9 @@ export function messagingSql(t: SqlText) {
     advanceWatermarks: `UPDATE members SET delivered_seq = ${t.greatest}(delivered_seq, ?),
                           read_seq = ${t.greatest}(read_seq, ?) WHERE conversation_id = ? AND user_id = ?`,
     insertMessage: `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at,
-                      edited_at, deleted_at, event_positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    updateMessage: 'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ? WHERE id = ?',
+                      edited_at, deleted_at, event_positions, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    updateMessage:
+      'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ?, content = ? WHERE id = ?',
   };
 }
 
@@ -324,6 +340,12 @@ export class MessagingStore implements MessagingWrites {
     if (hasNul(messageId)) return [];
     return (await this.db.all<MessageRow>(this.q.messagesReplyingTo, messageId)).map(toMessage);
   }
+  async lastMessageAt(conversationId: string, senderId: string) {
+    if (hasNul(conversationId) || hasNul(senderId)) return null;
+    return (
+      (await this.db.one<{ created_at: number }>(this.q.lastMessageAt, conversationId, senderId))?.created_at ?? null
+    );
+  }
 
   async insertConversation(c: ConversationRecord) {
     await this.db.run(
@@ -385,6 +407,7 @@ export class MessagingStore implements MessagingWrites {
       m.editedAt,
       m.deletedAt,
       positionsToText(m.eventPositions),
+      contentToText(m.content),
     );
   }
   async updateMessage(
@@ -393,7 +416,16 @@ export class MessagingStore implements MessagingWrites {
     editedAt: number | null,
     deletedAt: number | null,
     eventPositions: readonly number[],
+    content: MessageContent | null,
   ) {
-    await this.db.run(this.q.updateMessage, text, editedAt, deletedAt, positionsToText(eventPositions), id);
+    await this.db.run(
+      this.q.updateMessage,
+      text,
+      editedAt,
+      deletedAt,
+      positionsToText(eventPositions),
+      contentToText(content),
+      id,
+    );
   }
 }

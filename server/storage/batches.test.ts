@@ -81,6 +81,7 @@ for (const backend of backends) {
       createdAt: 1,
       editedAt: null,
       deletedAt: null,
+      content: null,
       eventPositions: [],
     });
 

@@ -57,6 +57,7 @@ export function fixtures(ctx: ContractContext) {
     createdAt: 5000 + seq,
     editedAt: null,
     deletedAt: null,
+    content: null,
     eventPositions: [],
     ...over,
   });

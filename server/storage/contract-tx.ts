@@ -50,6 +50,7 @@ export function transactionContract(ctx: ContractContext) {
     createdAt: 5000 + seq,
     editedAt: null,
     deletedAt: null,
+    content: null,
     eventPositions: [],
   });
   const event = (conversationId: string) => ({
@@ -172,7 +173,7 @@ export function transactionContract(ctx: ContractContext) {
       assert.equal(await tx.messaging.unreadCount(c, a.id, 0), 1);
 
       // An edit is seen by the idempotency lookup, and watermarks never go back.
-      await tx.messaging.updateMessage(second.id, 'edited', 77, null, second.eventPositions);
+      await tx.messaging.updateMessage(second.id, 'edited', 77, null, second.eventPositions, null);
       assert.equal((await tx.messaging.messageByClientId(a.id, second.clientId as string))?.text, 'edited');
       await tx.messaging.advanceWatermarks(c, a.id, 1, 1);
       assert.equal((await tx.messaging.member(c, a.id))?.readSeq, 2);

@@ -4,6 +4,7 @@ import {
   type ConversationListItem,
   type ConversationRecord,
   type ConversationRow,
+  contentFromText,
   MEMBER_COLUMNS,
   MESSAGE_COLUMNS,
   type MemberRecord,
@@ -33,7 +34,7 @@ const LIST = `
   SELECT c.id, c.kind, c.title, c.direct_key, c.created_by, c.created_at, c.last_activity_at, c.last_seq, c.history,
          lm.id AS lm_id, lm.sender_id AS lm_sender_id, lm.client_id AS lm_client_id, lm.text AS lm_text,
          lm.reply_to_id AS lm_reply_to_id, lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
-         lm.deleted_at AS lm_deleted_at, lm.event_positions AS lm_event_positions,
+         lm.deleted_at AS lm_deleted_at, lm.event_positions AS lm_event_positions, lm.content AS lm_content,
          (SELECT count(*) FROM messages u
            WHERE u.conversation_id = c.id AND u.seq > me.read_seq AND u.sender_id <> me.user_id
              AND u.deleted_at IS NULL) AS unread
@@ -63,6 +64,7 @@ interface ListRow extends ConversationRow {
   lm_edited_at: number | null;
   lm_deleted_at: number | null;
   lm_event_positions: string;
+  lm_content: string | null;
   unread: number;
 }
 
@@ -83,6 +85,7 @@ const toItem = (r: ListRow, members: MemberRecord[]): ConversationListItem => ({
           createdAt: r.lm_created_at,
           editedAt: r.lm_edited_at,
           deletedAt: r.lm_deleted_at,
+          content: contentFromText(r.lm_content),
           eventPositions: positionsFromText(r.lm_event_positions),
         },
   unread: r.unread,
@@ -257,6 +260,10 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     return super.messagesReplyingTo(messageId);
   }
+  override async lastMessageAt(conversationId: string, senderId: string) {
+    await this.t.flush();
+    return super.lastMessageAt(conversationId, senderId);
+  }
   override async conversationById(id: string) {
     return this.bumped(await super.conversationById(id));
   }
@@ -326,9 +333,10 @@ export class PgMessagingTx extends MessagingStore {
     editedAt: number | null,
     deletedAt: number | null,
     eventPositions: readonly number[],
+    content: MessageRecord['content'],
   ) {
     await this.t.flush();
-    await super.updateMessage(id, text, editedAt, deletedAt, eventPositions);
+    await super.updateMessage(id, text, editedAt, deletedAt, eventPositions, content);
     this.t.forget();
   }
 

@@ -1,5 +1,5 @@
 import type { NewEvent } from '../../events/store.ts';
-import { type MessageRecord, positionsToText } from '../../messaging/store.ts';
+import { contentToText, type MessageRecord, positionsToText } from '../../messaging/store.ts';
 import { DeferredWriteError } from '../types.ts';
 import type { Sql } from './sql.ts';
 
@@ -15,9 +15,9 @@ import type { Sql } from './sql.ts';
 const FLUSH = `
   WITH new_messages AS (
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id, created_at, edited_at,
-                          deleted_at, event_positions)
+                          deleted_at, event_positions, content)
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                         $8::bigint[], $9::bigint[], $10::bigint[], $11::text[])
+                         $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $27::text[])
   ), new_events AS (
     INSERT INTO events (pos, conversation_id, user_id, type, payload, created_at, message_seq, scope)
     SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
@@ -125,6 +125,7 @@ export class PendingWrites {
         marks.map((w) => w.readSeq),
         events.map((e) => e.messageSeq ?? null),
         events.map((e) => e.scope ?? null),
+        messages.map((m) => contentToText(m.content)),
       );
     } catch (cause) {
       throw new DeferredWriteError({ cause });

@@ -65,7 +65,7 @@ const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
-  if (name === 'updateMessage') return ['x', 'x', 1, null, [1]];
+  if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
   if (['insertPage', 'upsertPageMember'].includes(name)) return [record];
@@ -105,6 +105,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
         createdAt: 1,
         editedAt: null,
         deletedAt: null,
+        content: null,
         eventPositions: [],
       });
       assert.equal(texts.length, 0, 'insertMessage is deferred');

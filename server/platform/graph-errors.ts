@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { type AppError, toAppError } from '../errors.ts';
+import { SendBodyError } from './send-body.ts';
+
+/**
+ * Errors of the Graph-compatible API, as Messenger clients read them: HTTP 4xx with
+ * `{error: {message, type, code, error_subcode?, fbtrace_id}}` — never a 5xx for bad input (some clients
+ * retry 5xx). Every error of the Graph routes becomes one here, in one place.
+ */
+export interface GraphErrorBody {
+  error: { message: string; type: string; code: number; error_subcode?: number; fbtrace_id: string };
+}
+
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly subcode: number | null = null,
+    readonly type = 'OAuthException',
+  ) {
+    super(message);
+    this.name = 'GraphError';
+  }
+
+  toBody(): GraphErrorBody {
+    return {
+      error: {
+        message: this.message,
+        type: this.type,
+        code: this.code,
+        ...(this.subcode === null ? {} : { error_subcode: this.subcode }),
+        fbtrace_id: randomBytes(8).toString('base64url'),
+      },
+    };
+  }
+}
+
+export const graph = {
+  token: (why = 'Invalid OAuth access token.') => new GraphError(400, 190, why),
+  proof: () => new GraphError(400, 100, 'Invalid appsecret_proof provided in the API argument'),
+  param: (field: string, why: string, subcode: number | null = null) =>
+    new GraphError(400, 100, `(#100) param ${field}: ${why}`, subcode),
+  noUser: () => new GraphError(400, 100, '(#100) No matching user found', 2018001),
+  window: () =>
+    new GraphError(
+      400,
+      10,
+      '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview',
+      2018278,
+    ),
+  unavailable: () => new GraphError(400, 551, "This person isn't available right now."),
+  rate: () => new GraphError(400, 613, '(#613) Calls to this api have exceeded the rate limit.'),
+  permission: (why = '(#200) The page does not allow this app to do this') => new GraphError(403, 200, why),
+  unknownPath: () => new GraphError(400, 100, 'Unsupported request - method type or path not supported', 3),
+};
+
+/** Any error thrown on a Graph route, as a Graph error. */
+export function toGraphError(e: unknown): GraphError {
+  if (e instanceof GraphError) return e;
+  if (e instanceof SendBodyError)
+    return graph.param(e.field, e.message.replace(/^\(#100\) param [^:]+: /, ''), e.subcode);
+  const err: AppError = toAppError(e);
+  switch (err.id) {
+    case 'rate_limited':
+      return graph.rate();
+    case 'conversation_not_found':
+    case 'user_not_found':
+    case 'not_member':
+      return graph.noUser();
+    case 'message_too_long':
+      return graph.param('message[text]', err.message);
+    case 'message_empty':
+      return graph.param('message', 'Message cannot be empty, must provide valid attachment or text', 2018034);
+    case 'bad_request':
+    case 'invalid_json':
+    case 'unsupported_media_type':
+      return graph.param('body', err.message);
+    case 'payload_too_large':
+      return graph.param('filedata', 'The attachment is too large', 2018109);
+    case 'storage_unavailable':
+      return new GraphError(503, 2, 'Service temporarily unavailable', null, 'OAuthException');
+    default:
+      return err.status >= 500
+        ? new GraphError(500, 1, 'An unknown error occurred', null, 'OAuthException')
+        : graph.param('body', err.message);
+  }
+}

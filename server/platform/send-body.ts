@@ -1,0 +1,342 @@
+import { z } from 'zod';
+import {
+  type Attachment,
+  type Button,
+  contentLimits,
+  type MessageContent,
+  messageContent,
+  type QuickReply,
+  type Template,
+} from '../../protocol/content.ts';
+
+/**
+ * The Send API's body as Messenger clients send it (snake_case, docs/PLATFORM.md), read into what Comptoir
+ * stores (protocol/content.ts). Every refusal names the field the way the Graph API does
+ * (`message[attachment][payload][elements][0][title]`), for error code 100.
+ */
+
+export const MESSAGE_TEXT_MAX = 2000;
+export const messagingTypes = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'] as const;
+export const messageTags = ['POST_PURCHASE_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'ACCOUNT_UPDATE', 'HUMAN_AGENT'] as const;
+export const senderActions = ['typing_on', 'typing_off', 'mark_seen'] as const;
+
+export type Recipient = { id: string } | { userRef: string };
+
+export interface SendRequest {
+  recipient: Recipient;
+  messagingType: (typeof messagingTypes)[number];
+  tag: (typeof messageTags)[number] | null;
+  /** A message to send, or null for a sender action. */
+  message: { text: string; content: MessageContent | null } | null;
+  senderAction: (typeof senderActions)[number] | null;
+}
+
+/** A refused field: `field` as the Graph API names it, `message` what is wrong. */
+export class SendBodyError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    /** A Graph error subcode where Messenger has one (2018034: empty message). */
+    readonly subcode: number | null = null,
+  ) {
+    super(`(#100) param ${field}: ${message}`);
+    this.name = 'SendBodyError';
+  }
+}
+
+const str = z.string();
+const wireButton = z.looseObject({
+  type: z.enum(['web_url', 'postback', 'phone_number']),
+  title: str,
+  url: str.optional(),
+  payload: z.union([str, z.number()]).optional(),
+  webview_height_ratio: z.enum(['compact', 'tall', 'full']).optional(),
+});
+const wireQuickReply = z.looseObject({
+  content_type: z.enum(['text', 'user_email', 'user_phone_number']),
+  title: z.union([str, z.number()]).optional(),
+  payload: z.union([str, z.number()]).optional(),
+  image_url: str.optional(),
+});
+const wireElement = z.looseObject({
+  title: str,
+  subtitle: str.optional(),
+  image_url: str.optional(),
+  default_action: z.looseObject({ type: z.literal('web_url'), url: str }).optional(),
+  buttons: z.array(wireButton).optional(),
+});
+const amount = z.union([z.number(), str.regex(/^-?[0-9]+(\.[0-9]+)?$/).transform(Number)]);
+const wireTemplate = z.discriminatedUnion('template_type', [
+  z.looseObject({ template_type: z.literal('generic'), elements: z.array(wireElement) }),
+  z.looseObject({ template_type: z.literal('button'), text: str, buttons: z.array(wireButton) }),
+  z.looseObject({
+    template_type: z.literal('media'),
+    elements: z.array(
+      z.looseObject({
+        media_type: z.enum(['image', 'video']),
+        url: str.optional(),
+        attachment_id: str.optional(),
+        buttons: z.array(wireButton).optional(),
+      }),
+    ),
+  }),
+  z.looseObject({
+    template_type: z.literal('receipt'),
+    recipient_name: str,
+    merchant_name: str.optional(),
+    order_number: z.union([str, z.number()]).transform(String),
+    currency: str,
+    payment_method: str,
+    order_url: str.optional(),
+    timestamp: z
+      .union([str.regex(/^[0-9]+$/), z.number().int()])
+      .transform(Number)
+      .optional(),
+    address: z
+      .looseObject({
+        street_1: str,
+        street_2: str.optional(),
+        city: str,
+        postal_code: z.union([str, z.number()]).transform(String),
+        state: str,
+        country: str,
+      })
+      .optional(),
+    summary: z.looseObject({
+      subtotal: amount.optional(),
+      shipping_cost: amount.optional(),
+      total_tax: amount.optional(),
+      total_cost: amount,
+    }),
+    adjustments: z.array(z.looseObject({ name: str, amount })).optional(),
+    elements: z
+      .array(
+        z.looseObject({
+          title: str,
+          subtitle: str.optional(),
+          quantity: z.number().int().optional(),
+          price: amount,
+          currency: str.optional(),
+          image_url: str.optional(),
+        }),
+      )
+      .optional(),
+  }),
+]);
+const wireAttachment = z.discriminatedUnion('type', [
+  z.looseObject({
+    type: z.enum(['image', 'audio', 'video', 'file']),
+    payload: z.looseObject({
+      url: str.optional(),
+      attachment_id: z.union([str, z.number()]).optional(),
+      is_reusable: z.boolean().optional(),
+    }),
+  }),
+  z.looseObject({ type: z.literal('template'), payload: wireTemplate }),
+]);
+const wireMessage = z.looseObject({
+  text: str.optional(),
+  attachment: wireAttachment.optional(),
+  quick_replies: z.array(wireQuickReply).optional(),
+  metadata: str.optional(),
+});
+const wireBody = z.looseObject({
+  recipient: z.looseObject({ id: z.union([str, z.number()]).transform(String).optional(), user_ref: str.optional() }),
+  messaging_type: z.enum(messagingTypes).optional(),
+  tag: z.enum(messageTags).optional(),
+  notification_type: z.enum(['REGULAR', 'SILENT_PUSH', 'NO_PUSH']).optional(),
+  message: wireMessage.optional(),
+  sender_action: z.enum(senderActions).optional(),
+});
+
+/** `message.attachment.payload.elements.0.title` → `message[attachment][payload][elements][0][title]`. */
+export const graphField = (path: readonly PropertyKey[]): string => {
+  const [first, ...rest] = path.map(String);
+  return `${first ?? 'body'}${rest.map((p) => `[${p}]`).join('')}`;
+};
+
+/** A path in Comptoir's content (camelCase, `attachment.template`) as the field the client sent. */
+const toWire = (path: readonly PropertyKey[]): PropertyKey[] =>
+  path.map((p, i) =>
+    typeof p !== 'string'
+      ? p
+      : p === 'template' && path[i - 1] === 'attachment'
+        ? 'payload'
+        : p.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toLowerCase(),
+  );
+
+function refuse(error: z.ZodError, prefix: readonly PropertyKey[] = [], wire = false): never {
+  const issue = error.issues[0];
+  const inner = issue?.path ?? [];
+  const path = [...prefix, ...(wire ? toWire(inner) : inner)];
+  throw new SendBodyError(graphField(path), issue?.message ?? 'invalid');
+}
+
+/**
+ * Media sent by `attachment_id` (a saved upload): the caller resolves it to its URL, or answers null
+ * (unknown id: refused naming the field).
+ */
+export type AttachmentIds = (id: string) => string | null;
+
+/** Reads a Send API body; throws SendBodyError naming the first wrong field. */
+export function readSendBody(raw: unknown, attachments: AttachmentIds = () => null): SendRequest {
+  const parsed = wireBody.safeParse(raw);
+  if (!parsed.success) refuse(parsed.error);
+  const b = parsed.data;
+  const recipient: Recipient | null = b.recipient.id
+    ? { id: b.recipient.id }
+    : b.recipient.user_ref
+      ? { userRef: b.recipient.user_ref }
+      : null;
+  if (!recipient) throw new SendBodyError('recipient', 'an id or a user_ref is required');
+  if (b.sender_action && b.message) throw new SendBodyError('sender_action', 'cannot be sent with a message');
+  if (!b.sender_action && !b.message) throw new SendBodyError('message', 'a message or a sender_action is required');
+  const messagingType = b.messaging_type ?? (b.tag ? 'MESSAGE_TAG' : 'RESPONSE');
+  if (messagingType === 'MESSAGE_TAG' && !b.tag)
+    throw new SendBodyError('tag', 'required with messaging_type MESSAGE_TAG');
+  const request: SendRequest = {
+    recipient,
+    messagingType,
+    tag: b.tag ?? null,
+    message: null,
+    senderAction: b.sender_action ?? null,
+  };
+  if (!b.message) return request;
+  const m = b.message;
+  const text = m.text ?? '';
+  if (m.text !== undefined && m.attachment)
+    throw new SendBodyError('message', 'text and attachment cannot both be set');
+  if (text.length > MESSAGE_TEXT_MAX)
+    throw new SendBodyError('message[text]', `must be at most ${MESSAGE_TEXT_MAX} characters`);
+  if (!m.attachment && text.trim() === '')
+    throw new SendBodyError('message', 'Message cannot be empty, must provide valid attachment or text', 2018034);
+  const content: MessageContent = {};
+  if (m.attachment) content.attachment = readAttachment(m.attachment, attachments);
+  if (m.quick_replies) content.quickReplies = m.quick_replies.map(readQuickReply);
+  if (m.metadata !== undefined) content.metadata = m.metadata;
+  const checked = messageContent.safeParse(content);
+  if (!checked.success) refuse(checked.error, ['message'], true);
+  request.message = { text, content: Object.keys(content).length > 0 ? checked.data : null };
+  return request;
+}
+
+type WireAttachment = z.infer<typeof wireAttachment>;
+type WireButton = z.infer<typeof wireButton>;
+
+function readAttachment(a: WireAttachment, attachments: AttachmentIds): Attachment {
+  if (a.type === 'template') return { type: 'template', template: readTemplate(a.payload) };
+  return {
+    type: a.type,
+    url: mediaUrl(a.payload.url, a.payload.attachment_id, 'message[attachment][payload]', attachments),
+  };
+}
+
+function mediaUrl(
+  url: string | undefined,
+  id: string | number | undefined,
+  field: string,
+  attachments: AttachmentIds,
+): string {
+  if (url !== undefined) return url;
+  if (id === undefined) throw new SendBodyError(field, 'a url or an attachment_id is required');
+  const found = attachments(String(id));
+  if (found === null) throw new SendBodyError(`${field}[attachment_id]`, 'no such attachment');
+  return found;
+}
+
+const readButton = (b: WireButton): Button =>
+  b.type === 'web_url'
+    ? {
+        type: 'web_url',
+        title: b.title,
+        url: b.url ?? '',
+        ...(b.webview_height_ratio ? { webviewHeightRatio: b.webview_height_ratio } : {}),
+      }
+    : { type: b.type, title: b.title, payload: b.payload === undefined ? '' : String(b.payload) };
+
+const readQuickReply = (q: z.infer<typeof wireQuickReply>): QuickReply =>
+  q.content_type === 'text'
+    ? {
+        contentType: 'text',
+        title: q.title === undefined ? '' : String(q.title),
+        payload: q.payload === undefined ? '' : String(q.payload),
+        ...(q.image_url ? { imageUrl: q.image_url } : {}),
+      }
+    : { contentType: q.content_type, ...(q.payload !== undefined ? { payload: String(q.payload) } : {}) };
+
+function readTemplate(t: z.infer<typeof wireTemplate>): Template {
+  const opt = <K extends string, V>(key: K, v: V | undefined) =>
+    v === undefined ? {} : ({ [key]: v } as Record<K, V>);
+  switch (t.template_type) {
+    case 'generic':
+      return {
+        templateType: 'generic',
+        elements: t.elements.map((e) => ({
+          title: e.title,
+          ...opt('subtitle', e.subtitle),
+          ...opt('imageUrl', e.image_url),
+          ...opt(
+            'defaultAction',
+            e.default_action ? { type: 'web_url' as const, url: e.default_action.url } : undefined,
+          ),
+          ...opt('buttons', e.buttons?.map(readButton)),
+        })),
+      };
+    case 'button':
+      return { templateType: 'button', text: t.text, buttons: t.buttons.map(readButton) };
+    case 'media':
+      return {
+        templateType: 'media',
+        elements: t.elements.map((e, i) => ({
+          mediaType: e.media_type,
+          url: mediaUrl(e.url, e.attachment_id, `message[attachment][payload][elements][${i}]`, () => null),
+          ...opt('buttons', e.buttons?.map(readButton)),
+        })),
+      };
+    case 'receipt':
+      return {
+        templateType: 'receipt',
+        recipientName: t.recipient_name,
+        ...opt('merchantName', t.merchant_name),
+        orderNumber: t.order_number,
+        currency: t.currency,
+        paymentMethod: t.payment_method,
+        ...opt('orderUrl', t.order_url),
+        ...opt('timestamp', t.timestamp),
+        ...opt(
+          'address',
+          t.address && {
+            street1: t.address.street_1,
+            ...opt('street2', t.address.street_2),
+            city: t.address.city,
+            postalCode: t.address.postal_code,
+            state: t.address.state,
+            country: t.address.country,
+          },
+        ),
+        summary: {
+          ...opt('subtotal', t.summary.subtotal),
+          ...opt('shippingCost', t.summary.shipping_cost),
+          ...opt('totalTax', t.summary.total_tax),
+          totalCost: t.summary.total_cost,
+        },
+        ...opt(
+          'adjustments',
+          t.adjustments?.map((a) => ({ name: a.name, amount: a.amount })),
+        ),
+        ...opt(
+          'elements',
+          t.elements?.map((e) => ({
+            title: e.title,
+            ...opt('subtitle', e.subtitle),
+            ...opt('quantity', e.quantity),
+            price: e.price,
+            ...opt('currency', e.currency),
+            ...opt('imageUrl', e.image_url),
+          })),
+        ),
+      };
+  }
+}
+
+export { contentLimits };
