@@ -313,6 +313,16 @@ export async function stays(check: () => Promise<void> | void, ms: number, inter
   await check();
 }
 
+/** The data-testid of the element that has focus. */
+export function focusedTestId(page: Page): Promise<string | null | undefined> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+}
+
+/** Waits for the element with `testId` to have focus (the app moves focus on the next animation frame). */
+export async function waitFocus(page: Page, testId: string): Promise<void> {
+  await eventually(async () => assert.equal(await focusedTestId(page), testId));
+}
+
 /** The page's connection state (`connection-status` data-state). */
 export function connectionState(page: Page): Promise<string | null> {
   return page.locator('[data-testid="connection-status"]').first().getAttribute('data-state', { timeout: WAIT_MS });

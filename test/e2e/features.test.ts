@@ -11,6 +11,7 @@ import {
   e2eSuite,
   eventually,
   expectTexts,
+  focusedTestId,
   messageTexts,
   openConversation,
   PASSWORD,
@@ -19,6 +20,7 @@ import {
   stays,
   unreadBadge,
   WAIT_MS,
+  waitFocus,
   waitOnline,
   waitStatus,
 } from './browser.ts';
@@ -43,15 +45,6 @@ async function tabTo(page: Page, selector: string, key = 'Tab', max = 40): Promi
   }
   const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
   throw new Error(`${key} never reached ${selector} (focus is on ${at})`);
-}
-
-function focusedTestId(page: Page): Promise<string | null | undefined> {
-  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-}
-
-/** Waits for the element with `testId` to have focus (the app moves focus on the next animation frame). */
-async function waitFocus(page: Page, testId: string): Promise<void> {
-  await eventually(async () => assert.equal(await focusedTestId(page), testId));
 }
 
 test('reply, edit and delete for everyone, seen live on the other side', async (s) => {
@@ -262,7 +255,7 @@ test('language: switching to French changes the labels and <html lang>; a French
   const page = ana.page;
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.getByTestId('settings-button').getAttribute('aria-label'), 'Settings');
-  assert.equal(await page.getByTestId('people-search').getAttribute('placeholder'), 'Search people (Ctrl+K)');
+  assert.equal(await page.getByTestId('people-search').getAttribute('placeholder'), 'Search people and pages (Ctrl+K)');
 
   await page.getByTestId('settings-button').click();
   const dialog = page.getByTestId('settings-dialog');
@@ -275,7 +268,7 @@ test('language: switching to French changes the labels and <html lang>; a French
   assert.equal(await page.getByTestId('settings-button').getAttribute('aria-label'), 'Paramètres');
   assert.equal(
     await page.getByTestId('people-search').getAttribute('placeholder'),
-    'Rechercher des personnes (Ctrl+K)',
+    'Rechercher personnes et pages (Ctrl+K)',
   );
   assert.match((await page.locator('.sidebar-empty').textContent()) ?? '', /Aucune conversation/);
 

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 /**
- * The web app's folders and what each may import (web/README.md): a feature (messenger/, and inbox/ and
- * console/ to come) imports the shared folders and app/, never another feature; ui/ imports no feature;
+ * The web app's folders and what each may import (web/README.md): a feature (messenger/, pages/, and
+ * inbox/ and console/ to come) imports the shared folders and app/, never another feature; ui/ imports no feature;
  * only shell/ (and main.tsx) puts the features together.
  */
 const src = import.meta.dirname;
 const shared = ['api', 'i18n', 'lib', 'state'];
-const features = ['messenger', 'inbox', 'console'];
+const features = ['messenger', 'pages', 'inbox', 'console'];
 const allowed: Record<string, readonly string[]> = {
   ...Object.fromEntries(shared.map((folder) => [folder, shared])),
   ui: [...shared, 'ui'],
@@ -56,6 +56,13 @@ test('the rule rejects what it should', () => {
   assert.match(violation(at('ui/Dialog.tsx'), '../messenger/Sidebar.tsx') ?? '', /ui\/ may not import messenger\//);
   assert.match(violation(at('messenger/Sidebar.tsx'), '../inbox/Queue.tsx') ?? '', /may not import inbox\//);
   assert.match(violation(at('console/Apps.tsx'), '../messenger/Composer.tsx') ?? '', /may not import messenger\//);
+  assert.match(
+    violation(at('pages/MyPagesDialog.tsx'), '../messenger/Sidebar.tsx') ?? '',
+    /may not import messenger\//,
+  );
+  assert.match(violation(at('messenger/Sidebar.tsx'), '../pages/PagesDialogs.tsx') ?? '', /may not import pages\//);
+  assert.equal(violation(at('shell/Shell.tsx'), '../pages/PagesDialogs.tsx'), null);
+  assert.equal(violation(at('pages/PageMembers.tsx'), '../app/pages.ts'), null);
   assert.match(violation(at('messenger/Sidebar.tsx'), '../shell/App.tsx') ?? '', /may not import shell\//);
   assert.match(violation(at('app/session.ts'), '../messenger/ThreadPane.tsx') ?? '', /may not import messenger\//);
   assert.match(violation(at('state/store.ts'), '../ui/Dialog.tsx') ?? '', /may not import ui\//);

@@ -5,11 +5,16 @@ import type {
   MeResponse,
   MessageResponse,
   MessagesResponse,
+  MyPagesResponse,
+  PageConversationResponse,
+  PageMembersResponse,
+  PageResponse,
+  PagesResponse,
   SessionsResponse,
   UsersResponse,
 } from '../../../protocol/api.ts';
 import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
-import type { HistoryVisibility, SelfView } from '../../../protocol/views.ts';
+import type { HistoryVisibility, PageRole, SelfView } from '../../../protocol/views.ts';
 
 /** A failed request: an error id from the catalogue, `network` when the server could not be reached. */
 export class ApiError extends Error {
@@ -98,4 +103,20 @@ export const api = {
     ),
   editMessage: (id: string, text: string) => request<MessageResponse>('PATCH', `/api/messages/${enc(id)}`, { text }),
   deleteMessage: (id: string) => request<MessageResponse>('DELETE', `/api/messages/${enc(id)}`),
+
+  searchPages: (q: string) => request<PagesResponse>('GET', `/api/pages?q=${enc(q)}`),
+  createPage: (body: { name: string; username: string; description?: string }) =>
+    request<PageResponse>('POST', '/api/pages', body),
+  myPages: () => request<MyPagesResponse>('GET', '/api/me/pages'),
+  page: (id: string) => request<PageResponse>('GET', `/api/pages/${enc(id)}`),
+  updatePage: (id: string, change: { name?: string; description?: string }) =>
+    request<PageResponse>('PATCH', `/api/pages/${enc(id)}`, change),
+  pageMembers: (id: string) => request<PageMembersResponse>('GET', `/api/pages/${enc(id)}/members`),
+  addPageMember: (id: string, username: string, role: PageRole) =>
+    request<PageMembersResponse>('POST', `/api/pages/${enc(id)}/members`, { username, role }),
+  setPageRole: (id: string, userId: string, role: PageRole) =>
+    request<PageMembersResponse>('PATCH', `/api/pages/${enc(id)}/members/${enc(userId)}`, { role }),
+  removePageMember: (id: string, userId: string) =>
+    request<void>('DELETE', `/api/pages/${enc(id)}/members/${enc(userId)}`),
+  pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
 };

@@ -1,9 +1,10 @@
 import { memo } from 'react';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { displayNameOf, someoneTyping } from '../state/selectors.ts';
+import { displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { PageBadge } from '../ui/PageBadge.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 
 /**
@@ -23,6 +24,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   const { t, stamp } = useI18n();
   if (!conv) return null;
   const title = titleOf(conv);
+  /** A conversation with a business page: its name, with the "Page" mark. */
+  const page = pageOf(conv, meId);
   const last = conv.lastMessage;
   let preview: string;
   if (!last) preview = t('sidebar.preview.none');
@@ -47,10 +50,11 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           navigate(conv.id);
         }}
       >
-        <Avatar id={conv.id} name={title} size={44} group={conv.kind === 'group'} />
+        <Avatar id={page?.id ?? conv.id} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title">{title}</span>
+            {page && <PageBadge />}
             <time className="conversation-time" dateTime={conv.lastActivityAt}>
               {stamp(conv.lastActivityAt)}
             </time>

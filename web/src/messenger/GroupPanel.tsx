@@ -9,7 +9,7 @@ import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
-import { usePeopleSearch } from './usePeopleSearch.ts';
+import { usePeopleSearch } from './useSearch.ts';
 
 /** Group info: rename (admins), members with roles, add people, remove (admins), leave. Live from events. */
 export function GroupPanel({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {

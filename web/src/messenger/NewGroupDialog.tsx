@@ -8,7 +8,7 @@ import { Avatar } from '../ui/Avatar.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { IconClose } from '../ui/Icons.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
-import { usePeopleSearch } from './usePeopleSearch.ts';
+import { usePeopleSearch } from './useSearch.ts';
 
 /** New group: a title and people picked by search. */
 export function NewGroupDialog({ onClose }: { onClose: () => void }) {

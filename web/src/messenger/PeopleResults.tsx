@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { UserView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { Avatar } from '../ui/Avatar.tsx';
-import type { PeopleSearch } from './usePeopleSearch.ts';
+import type { PeopleSearch } from './useSearch.ts';
 
 /** A list of people found, each a button (`people-result`). */
 export function PeopleResults({
@@ -13,6 +13,7 @@ export function PeopleResults({
   isDisabled,
   renderAction,
   isSelected,
+  onKeyDown,
 }: {
   search: PeopleSearch;
   query: string;
@@ -21,6 +22,7 @@ export function PeopleResults({
   isDisabled?: (u: UserView) => boolean;
   renderAction?: (u: UserView) => ReactNode;
   isSelected?: (u: UserView) => boolean;
+  onKeyDown?: (e: React.KeyboardEvent<HTMLButtonElement>) => void;
 }) {
   const { t, te } = useI18n();
   if (!query.trim()) return null;
@@ -48,6 +50,7 @@ export function PeopleResults({
                 disabled={isDisabled?.(u)}
                 aria-pressed={isSelected ? isSelected(u) : undefined}
                 onClick={() => onPick(u)}
+                onKeyDown={onKeyDown}
                 aria-label={labelFor(u)}
               >
                 <Avatar id={u.id} name={u.displayName} size={32} />

@@ -1,17 +1,20 @@
 import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
-import type { UserView } from '../../../protocol/views.ts';
+import type { PageView, UserView } from '../../../protocol/views.ts';
 import { startDirect } from '../app/actions.ts';
+import { openPageConversation } from '../app/pages.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { conversationIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
-import { IconClose, IconPlus, IconSearch, IconSettings } from '../ui/Icons.tsx';
+import { IconClose, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
+import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
+import { PageResults } from './PageResults.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
-import { usePeopleSearch } from './usePeopleSearch.ts';
+import { usePageSearch, usePeopleSearch } from './useSearch.ts';
 import './sidebar.css';
 
 export interface SidebarHandle {
@@ -19,11 +22,32 @@ export interface SidebarHandle {
   clearSearch(): void;
 }
 
-/** The list side: header with actions, people search, conversations by latest activity. */
-export const Sidebar = forwardRef<
-  SidebarHandle,
-  { activeId: string | null; onOpenSettings: () => void; onNewGroup: () => void }
->(function Sidebar({ activeId, onOpenSettings, onNewGroup }, ref) {
+/** What the sidebar's buttons and menu open (the shell decides how). */
+export interface SidebarActions {
+  onOpenSettings: () => void;
+  onNewGroup: () => void;
+  onNewPage: () => void;
+  onMyPages: () => void;
+}
+
+/** The list side: header with actions, search of people and pages, conversations by latest activity. */
+/** ↑/↓ from one search result to the next (people, then pages); ↑ from the first returns to the search field. */
+function moveInResults(e: React.KeyboardEvent<HTMLElement>): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const all = e.currentTarget.closest('.search-results')?.querySelectorAll<HTMLElement>('.person:not(:disabled)');
+  const buttons = [...(all ?? [])];
+  const at = buttons.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  e.preventDefault();
+  if (e.key === 'ArrowDown') buttons[Math.min(at + 1, buttons.length - 1)]?.focus();
+  else if (at === 0) document.getElementById('people-search')?.focus();
+  else buttons[at - 1]?.focus();
+}
+
+export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & SidebarActions>(function Sidebar(
+  { activeId, onOpenSettings, onNewGroup, onNewPage, onMyPages },
+  ref,
+) {
   const me = useStore((s) => s.me);
   /** The list's order only: each item reads its own conversation. */
   const list = useStore(conversationIds, shallowEqual);
@@ -31,7 +55,10 @@ export const Sidebar = forwardRef<
   const [query, setQuery] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
   const search = usePeopleSearch(query);
+  const pageSearch = usePageSearch(query);
   const searchRef = useRef<HTMLInputElement>(null);
+  const menuRef = useRef<HTMLButtonElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
 
   useImperativeHandle(
     ref,
@@ -45,10 +72,10 @@ export const Sidebar = forwardRef<
     [],
   );
 
-  const start = async (user: UserView) => {
+  const start = async (open: () => Promise<void>) => {
     setStartError(null);
     try {
-      await startDirect(user);
+      await open();
       setQuery('');
     } catch (e) {
       setStartError(te(errorIdOf(e)));
@@ -89,6 +116,50 @@ export const Sidebar = forwardRef<
         >
           <IconSettings />
         </button>
+        <span className="sidebar-menu">
+          <button
+            ref={menuRef}
+            type="button"
+            className="icon-button"
+            data-testid="sidebar-menu-button"
+            onClick={() => setMenuOpen((o) => !o)}
+            aria-label={t('sidebar.menu')}
+            title={t('sidebar.menu')}
+            aria-haspopup="menu"
+            aria-expanded={menuOpen}
+          >
+            <IconMore />
+          </button>
+          {menuOpen && (
+            <Menu
+              label={t('sidebar.menu')}
+              anchorRef={menuRef}
+              onClose={() => setMenuOpen(false)}
+              items={[
+                {
+                  key: 'new-page',
+                  label: t('sidebar.menu.newPage'),
+                  icon: <IconPlus size={18} />,
+                  testId: 'menu-new-page',
+                  onSelect: () => {
+                    setQuery('');
+                    onNewPage();
+                  },
+                },
+                {
+                  key: 'my-pages',
+                  label: t('sidebar.menu.myPages'),
+                  icon: <IconStore size={18} />,
+                  testId: 'menu-my-pages',
+                  onSelect: () => {
+                    setQuery('');
+                    onMyPages();
+                  },
+                },
+              ]}
+            />
+          )}
+        </span>
       </header>
       <search className="sidebar-search">
         <label htmlFor="people-search" className="sr-only">
@@ -116,7 +187,7 @@ export const Sidebar = forwardRef<
               e.preventDefault();
               setQuery('');
             } else if (e.key === 'ArrowDown') {
-              const first = document.querySelector<HTMLElement>('.sidebar [data-testid="people-result"]');
+              const first = document.querySelector<HTMLElement>('.sidebar .search-results .person:not(:disabled)');
               if (first) {
                 e.preventDefault();
                 first.focus();
@@ -136,19 +207,30 @@ export const Sidebar = forwardRef<
         )}
       </search>
       {query.trim() && (
-        <section className="sidebar-people" aria-label={t('sidebar.search.results')}>
-          <PeopleResults
-            search={search}
-            query={query}
-            onPick={(u) => void start(u)}
-            labelFor={(u) => `${u.displayName} (@${u.username})`}
+        <div className="sidebar-people search-results">
+          <section className="search-section" aria-labelledby="search-people-title">
+            <h2 id="search-people-title" className="search-section-title">
+              {t('sidebar.search.results')}
+            </h2>
+            <PeopleResults
+              search={search}
+              query={query}
+              onPick={(u: UserView) => void start(() => startDirect(u))}
+              labelFor={(u) => `${u.displayName} (@${u.username})`}
+              onKeyDown={moveInResults}
+            />
+          </section>
+          <PageResults
+            search={pageSearch}
+            onPick={(p: PageView) => void start(() => openPageConversation(p))}
+            onKeyDown={moveInResults}
           />
           {startError && (
             <p className="form-error" role="alert">
               {startError}
             </p>
           )}
-        </section>
+        </div>
       )}
       <nav className="conversation-nav" aria-label={t('sidebar.label')}>
         {list.length === 0 ? (

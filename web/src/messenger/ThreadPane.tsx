@@ -5,11 +5,12 @@ import { loadLatest } from '../app/history.ts';
 import { navigate } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { displayNameOf, lastOwnMessage, pendingSends, threadItemsOf, typingUsers } from '../state/selectors.ts';
+import { displayNameOf, lastOwnMessage, pageOf, pendingSends, threadItemsOf, typingUsers } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { IconBack, IconUsers } from '../ui/Icons.tsx';
+import { PageBadge } from '../ui/PageBadge.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -81,19 +82,25 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   }
 
   const title = titleOf(conv);
+  const page = pageOf(conv, meId);
   const subtitle = typing
     ? t('sidebar.typing')
     : conv.kind === 'group'
       ? t('conversation.members', { count: conv.members.length })
-      : t('conversation.direct');
+      : page
+        ? t('conversation.page', { username: page.username })
+        : t('conversation.direct');
 
   return (
     <section className="thread-pane" aria-labelledby="thread-title">
       <header className="thread-header">
         <BackButton label={t('thread.back')} />
-        <Avatar id={conv.id} name={title} size={36} group={conv.kind === 'group'} />
+        <Avatar id={page?.id ?? conv.id} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
         <div className="thread-heading">
-          <h2 id="thread-title">{title}</h2>
+          <div className="thread-title-line">
+            <h2 id="thread-title">{title}</h2>
+            {page && <PageBadge />}
+          </div>
           <p className="thread-subtitle">{subtitle}</p>
         </div>
         {conv.kind === 'group' && !removed && (

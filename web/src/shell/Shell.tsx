@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
+import { PagesDialogs } from '../pages/PagesDialogs.tsx';
 import { conversationList, totalUnread } from '../state/selectors.ts';
 import { store, useStore } from '../state/store.ts';
 import { IconChat } from '../ui/Icons.tsx';
@@ -15,7 +16,7 @@ import './layout.css';
 export function Shell() {
   const { conversationId } = useRoute();
   const { t } = useI18n();
-  const [dialog, setDialog] = useState<'settings' | 'newGroup' | null>(null);
+  const [dialog, setDialog] = useState<'settings' | 'newGroup' | 'newPage' | 'myPages' | null>(null);
   const sidebarRef = useRef<SidebarHandle>(null);
 
   // Keyboard: Alt+↑/↓ moves between conversations, Ctrl/⌘+K searches people.
@@ -58,6 +59,8 @@ export function Shell() {
         activeId={conversationId}
         onOpenSettings={() => setDialog('settings')}
         onNewGroup={() => setDialog('newGroup')}
+        onNewPage={() => setDialog('newPage')}
+        onMyPages={() => setDialog('myPages')}
       />
       <main className="main-pane">
         {conversationId ? (
@@ -71,6 +74,9 @@ export function Shell() {
       </main>
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       {dialog === 'newGroup' && <NewGroupDialog onClose={() => setDialog(null)} />}
+      {(dialog === 'newPage' || dialog === 'myPages') && (
+        <PagesDialogs start={dialog === 'newPage' ? 'new' : 'mine'} onClose={() => setDialog(null)} />
+      )}
       <Toasts />
     </div>
   );

@@ -20,6 +20,10 @@ const { ThreadPane } = await import('../messenger/ThreadPane.tsx');
 const { SettingsDialog } = await import('./SettingsDialog.tsx');
 const { NewGroupDialog } = await import('../messenger/NewGroupDialog.tsx');
 const { GroupPanel } = await import('../messenger/GroupPanel.tsx');
+const { NewPageDialog } = await import('../pages/NewPageDialog.tsx');
+const { MyPagesDialog } = await import('../pages/MyPagesDialog.tsx');
+const { PageSettingsDialog } = await import('../pages/PageSettingsDialog.tsx');
+const { setMyPages, setPageMembers } = await import('../state/pages.ts');
 const fx = await import('../state/fixtures.test-helpers.ts');
 
 const html = (el: Parameters<typeof renderToString>[0]) => renderToString(el);
@@ -133,4 +137,74 @@ test('dialogs render their contract', () => {
   const panel = html(createElement(GroupPanel, { conversationId: 'c1', onClose: () => {} }));
   for (const id of ['member-item', 'leave-group', 'add-member-search'])
     assert.match(panel, new RegExp(`data-testid="${id}"`), id);
+});
+
+test('pages: a conversation with a page carries the badge; the pages dialogs render their contract', () => {
+  const pageUser = { id: 'p1', username: 'chez_emile', displayName: 'Chez <Émile>', kind: 'page' as const };
+  const page = {
+    id: 'p1',
+    username: 'chez_emile',
+    name: 'Chez <Émile>',
+    description: 'Pain',
+    createdAt: '2024-01-01T00:00:00.000Z',
+  };
+  store.update((s) => {
+    let n = applySnapshot(s, {
+      cursor: 2,
+      conversations: [
+        fx.conv({ id: 'c-page', kind: 'direct', title: null, members: [fx.member(fx.me), fx.member(pageUser)] }),
+      ],
+    });
+    n = setMyPages(n, [{ page, role: 'admin' }]);
+    return setPageMembers(n, 'p1', [
+      { user: fx.me, role: 'admin', addedAt: '2024-01-01T00:00:00.000Z' },
+      { user: fx.ana, role: 'agent', addedAt: '2024-01-02T00:00:00.000Z' },
+    ]);
+  });
+  const shell = html(createElement(App));
+  assert.match(shell, /data-testid="sidebar-menu-button"/);
+  assert.match(shell, /Chez &lt;Émile&gt;<\/span><span class="page-badge" data-testid="page-badge">Page</);
+  const thread = html(createElement(ThreadPane, { conversationId: 'c-page' }));
+  assert.match(thread, /data-testid="page-badge"/);
+  assert.match(thread, /Business page · @chez_emile/);
+
+  const created = html(createElement(NewPageDialog, { onCancel: () => {}, onClose: () => {}, onCreated: () => {} }));
+  for (const id of ['page-name-input', 'page-username-input', 'page-description-input', 'page-create-submit'])
+    assert.match(created, new RegExp(`data-testid="${id}"`), id);
+  assert.match(created, /maxLength="80"/);
+  assert.match(created, /maxLength="500"/);
+  assert.match(created, /0 \/ 80/, 'a counter against the limit');
+
+  const mine = html(createElement(MyPagesDialog, { onOpen: () => {}, onNew: () => {}, onClose: () => {} }));
+  assert.match(mine, /data-testid="my-page-item"[^>]*data-page-id="p1"[^>]*data-role="admin"/);
+  assert.match(mine, /aria-label="Chez &lt;Émile&gt; \(@chez_emile\), Admin"/);
+
+  const settings = html(
+    createElement(PageSettingsDialog, { pageId: 'p1', onBack: () => {}, onClose: () => {}, onLeft: () => {} }),
+  );
+  for (const id of [
+    'page-settings-back',
+    'page-settings-name-input',
+    'page-settings-save',
+    'page-member-item',
+    'page-member-role',
+    'page-member-remove',
+    'page-add-username',
+    'page-add-role',
+    'page-add-submit',
+    'page-leave',
+  ])
+    assert.match(settings, new RegExp(`data-testid="${id}"`), id);
+  assert.match(settings, /aria-label="Role of Ana"/);
+  assert.equal(settings.match(/data-testid="page-member-remove"/g)?.length, 1, 'no "Remove" beside myself');
+
+  // An agent sees the same, read-only.
+  store.update((s) => setMyPages(s, [{ page, role: 'agent' }]));
+  const asAgent = html(
+    createElement(PageSettingsDialog, { pageId: 'p1', onBack: () => {}, onClose: () => {}, onLeft: () => {} }),
+  );
+  for (const id of ['page-settings-name-input', 'page-member-role', 'page-member-remove', 'page-add-username'])
+    assert.doesNotMatch(asAgent, new RegExp(`data-testid="${id}"`), id);
+  assert.match(asAgent, /data-testid="page-leave"/);
+  assert.match(asAgent, /Only this page’s admins can change this/);
 });

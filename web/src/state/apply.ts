@@ -2,6 +2,7 @@ import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead } from './conversation.ts';
+import { renameMyPage } from './pages.ts';
 import { emptyThread, findMessage, upsertMessage } from './thread.ts';
 import type { State } from './types.ts';
 
@@ -205,7 +206,7 @@ export function applyEvent(state: State, event: DomainEvent): State {
   }
 }
 
-/** A person's new display name, everywhere they appear. */
+/** A person's (or a page's) new display name, everywhere they appear. */
 export function applyUser(state: State, user: { id: string; username: string; displayName: string }): State {
   let conversations = state.conversations;
   for (const conv of Object.values(state.conversations)) {
@@ -220,7 +221,9 @@ export function applyUser(state: State, user: { id: string; username: string; di
   let me = state.me;
   if (me && me.id === user.id && me.displayName !== user.displayName) me = { ...me, displayName: user.displayName };
   const next = conversations === state.conversations && me === state.me ? state : { ...state, conversations, me };
-  return state.users[user.id] ? rememberUsers(next, [user]) : next;
+  const known = state.users[user.id] ? rememberUsers(next, [user]) : next;
+  // A page's account: its name is the page's name.
+  return renameMyPage(known, user);
 }
 
 export function upsertConversation(state: State, conv: ConversationView): State {

@@ -121,5 +121,7 @@ export function signedOut(state: State): State {
     typing: {},
     users: {},
     revokedSessions: [],
+    myPages: null,
+    pageMembers: {},
   };
 }

@@ -132,6 +132,24 @@ export function totalUnread(state: State): number {
   return conversationList(state).reduce((n, c) => n + c.unread, 0);
 }
 
+/**
+ * The page on the other side of a one-to-one conversation with a business page (its account, `kind:
+ * 'page'`), or null for a conversation with a person or a group.
+ */
+export function pageOf(conv: ConversationView | undefined, meId: string | undefined): UserView | null {
+  if (conv?.kind !== 'direct') return null;
+  const other = otherMembers(conv, meId)[0]?.user;
+  return other?.kind === 'page' ? other : null;
+}
+
+/** Ids of the pages I help run, by name; null until the list is loaded. Read with shallowEqual. */
+export function myPageIds(state: State): string[] | null {
+  if (!state.myPages) return null;
+  return Object.values(state.myPages)
+    .sort((a, b) => a.page.name.localeCompare(b.page.name) || a.page.id.localeCompare(b.page.id))
+    .map((x) => x.page.id);
+}
+
 /** A person's current display name: from the conversation, else from anyone we have met; null if unknown. */
 export function displayNameOf(
   users: State['users'],

@@ -1,5 +1,14 @@
 import type { ErrorId } from '../../../protocol/errors.ts';
-import type { ConversationView, MessageView, QuoteView, SelfView, UserView } from '../../../protocol/views.ts';
+import type {
+  ConversationView,
+  MessageView,
+  PageMemberView,
+  PageRole,
+  PageView,
+  QuoteView,
+  SelfView,
+  UserView,
+} from '../../../protocol/views.ts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 export type Phase = 'loading' | 'signedOut' | 'ready';
@@ -16,6 +25,12 @@ export interface OutboxItem {
   createdAt: string;
   status: 'pending' | 'failed';
   error: FailReason | null;
+}
+
+/** A page I help run, with my role there. */
+export interface MyPage {
+  page: PageView;
+  role: PageRole;
 }
 
 /** Loaded messages of one conversation, sorted by seq, unique by id. */
@@ -48,6 +63,10 @@ export interface State {
   users: Record<string, UserView>;
   /** Sessions of mine revoked while this page was open. */
   revokedSessions: string[];
+  /** The business pages I help run, by page id; null until first loaded (`GET /api/me/pages`). */
+  myPages: Record<string, MyPage> | null;
+  /** Who runs each of my pages whose settings were opened (`GET /api/pages/:id/members`), by page id. */
+  pageMembers: Record<string, PageMemberView[]>;
 }
 
 export function initialState(): State {
@@ -64,5 +83,7 @@ export function initialState(): State {
     typing: {},
     users: {},
     revokedSessions: [],
+    myPages: null,
+    pageMembers: {},
   };
 }

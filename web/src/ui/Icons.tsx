@@ -119,6 +119,15 @@ export const IconTicks = ({ double, ...p }: IconProps & { double: boolean }) => 
     {double && <path d="M13 17l1 1L25 7" />}
   </Svg>
 );
+/** A shop front: business pages. */
+export const IconStore = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 9l1.5-5h15L21 9" />
+    <path d="M3 9a3 3 0 0 0 6 0 3 3 0 0 0 6 0 3 3 0 0 0 6 0" />
+    <path d="M5 11.5V20h14v-8.5" />
+    <path d="M10 20v-5h4v5" />
+  </Svg>
+);
 export const IconChat = (p: IconProps) => (
   <Svg {...p}>
     <path d="M21 12a8 8 0 0 1-11.6 7.1L4 21l1.9-5.4A8 8 0 1 1 21 12z" />
