@@ -2,7 +2,7 @@ import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead } from './conversation.ts';
-import { renameMyPage } from './pages.ts';
+import { forgetPage, renameMyPage, upsertMyPage } from './pages.ts';
 import { emptyThread, findMessage, upsertMessage } from './thread.ts';
 import type { State } from './types.ts';
 
@@ -201,8 +201,9 @@ export function applyEvent(state: State, event: DomainEvent): State {
       if (state.revokedSessions.includes(event.sessionId)) return state;
       return { ...state, revokedSessions: [...state.revokedSessions, event.sessionId] };
     case 'page.membership_changed':
-      // The pages a person runs are read from GET /api/me/pages when shown; nothing to keep here.
-      return state;
+      // Sent to the person concerned (any of their devices): added, their role changed, or out.
+      if (event.userId !== state.me?.id) return state;
+      return event.role === null ? forgetPage(state, event.page.id) : upsertMyPage(state, event.page, event.role);
   }
 }
 

@@ -143,3 +143,22 @@ describe('pageOf', () => {
     assert.equal(pageOf(undefined, me.id), null);
   });
 });
+
+describe('page.membership_changed', () => {
+  const event = (p: PageView, userId: string, role: 'admin' | 'agent' | null) =>
+    ({ type: 'page.membership_changed', conversationId: null, page: p, userId, role }) as const;
+
+  test('follows my place on pages from any device: added, role changed, removed; others’ changes are not mine', () => {
+    const s1 = loaded();
+    const bread = page('p-bread', 'Pain');
+    const added = applyEvent(s1, event(bread, me.id, 'agent'));
+    assert.deepEqual(added.myPages?.['p-bread'], { page: bread, role: 'agent' });
+    const promoted = applyEvent(added, event(bread, me.id, 'admin'));
+    assert.equal(promoted.myPages?.['p-bread']?.role, 'admin');
+    const out = applyEvent(promoted, event(bread, me.id, null));
+    assert.equal(out.myPages?.['p-bread'], undefined);
+    assert.equal(applyEvent(s1, event(bread, ana.id, 'agent')), s1, 'someone else: nothing');
+    const notLoaded = stateWith([]);
+    assert.equal(applyEvent(notLoaded, event(bread, me.id, 'agent')).myPages, null, 'the list loads later with it');
+  });
+});
