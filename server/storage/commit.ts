@@ -80,6 +80,7 @@ function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
     accounts: { value: count(tx.accounts, txWrites.accounts) },
     messaging: { value: count(tx.messaging, txWrites.messaging) },
     events: { value: count(tx.events, txWrites.events) },
+    apps: { value: count(tx.apps, txWrites.apps) },
   });
   return { tx: counted, writes: () => writes };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
+import { appsContract } from '../apps/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { type ContractContext, fixtures } from './contract-fixtures.ts';
@@ -84,6 +85,7 @@ export function storageContract(
     accountsContract(ctx);
     messagingContract(ctx);
     eventsContract(ctx);
+    appsContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

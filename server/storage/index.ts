@@ -22,6 +22,7 @@ export function withStorageErrors(storage: Storage): Storage {
     accounts: guarded(storage.reader.accounts),
     messaging: guarded(storage.reader.messaging),
     events: guarded(storage.reader.events),
+    apps: guarded(storage.reader.apps),
   };
   return Object.create(storage, { reader: { value: reader } }) as Storage;
 }

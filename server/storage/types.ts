@@ -1,4 +1,5 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
+import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import {
   type MessagingReader,
@@ -9,7 +10,7 @@ import {
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
- * (accounts/store.ts, messaging/store.ts, events/store.ts), composed here into the reader (committed
+ * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts), composed here into the reader (committed
  * data) and the transaction (its own writes too), under the domain's name: `reader.accounts.userById`,
  * `tx.messaging.insertMessage`. A new domain adds its store and one line to each of Reads, Reader, Tx,
  * txWrites and the two backends' `stores` (sqlite/index.ts, postgres/index.ts); the contract suite has a
@@ -21,6 +22,7 @@ export interface Reads {
   readonly accounts: AccountsReads;
   readonly messaging: MessagingReads;
   readonly events: EventsReads;
+  readonly apps: AppsReads;
 }
 
 /** The reader: committed data only. */
@@ -28,6 +30,7 @@ export interface Reader extends Reads {
   readonly accounts: AccountsReads;
   readonly messaging: MessagingReader;
   readonly events: EventsReader;
+  readonly apps: AppsReads;
 }
 
 /**
@@ -81,6 +84,7 @@ export interface Tx extends Reads, TxBatching {
   readonly accounts: AccountsWrites;
   readonly messaging: MessagingWrites;
   readonly events: EventsWrites;
+  readonly apps: AppsWrites;
 }
 
 export interface Storage {
@@ -105,6 +109,7 @@ export const txWrites = {
   accounts: accountsWrites,
   messaging: messagingWrites,
   events: eventsWrites,
+  apps: appsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** Every write method of each store is listed in txWrites (a type-level check). */
@@ -112,5 +117,6 @@ type Unlisted<W, R, L extends readonly string[]> = Exclude<Exclude<keyof W, keyo
 type Missing =
   | Unlisted<AccountsWrites, AccountsReads, typeof accountsWrites>
   | Unlisted<MessagingWrites, MessagingReads, typeof messagingWrites>
-  | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>;
+  | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
+  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { loadMigrations } from '../migrations.ts';
 import { CommitOutcomeUnknown, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
@@ -18,6 +19,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     accounts: new AccountsStore(new PgDb(sql, () => t.flush())),
     messaging: new PgMessagingTx(t),
     events: new PgEventsTx(t),
+    apps: new AppsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -76,6 +78,7 @@ export class PostgresStorage implements Storage {
       accounts: new AccountsStore(db),
       messaging: new PgMessagingReader(this.pool),
       events: new EventsStore(db),
+      apps: new AppsStore(db),
     };
   }
 

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
 import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = 'accounts' | 'messaging' | 'events';
+type Store = 'accounts' | 'messaging' | 'events' | 'apps';
 type Name = `${Store}.${string}`;
 
 /**
@@ -40,6 +41,7 @@ const runsWithoutSending: Partial<Record<Name, string>> = {
 const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.accounts.map((n) => `accounts.${n}` as const),
   ...txWrites.events.map((n) => `events.${n}` as const),
+  ...txWrites.apps.map((n) => `apps.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -62,6 +64,8 @@ const record = new Proxy({}, { get: () => 'x' });
 const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
+  if (['insertApp', 'insertPageToken'].includes(name)) return [record];
+  if (name === 'upsertWebhook') return [new Proxy({}, { get: (_, k) => (k === 'fields' ? ['messages'] : 'x') })];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1]];
   if (name === 'eventsAt') return [[1]];
@@ -74,6 +78,7 @@ const stores: Record<Store, object> = {
   accounts: AccountsStore.prototype,
   messaging: MessagingStore.prototype,
   events: EventsStore.prototype,
+  apps: AppsStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -118,6 +123,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.accounts.map((n) => `accounts.${n}` as const),
     ...txWrites.messaging.map((n) => `messaging.${n}` as const),
     ...txWrites.events.map((n) => `events.${n}` as const),
+    ...txWrites.apps.map((n) => `apps.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
@@ -78,13 +79,19 @@ export class SqliteStorage implements Storage {
     const raw = new SqliteDb(this.ws);
     this.messagingTx = new SqliteMessagingTx(raw, this.ws);
     const flushed = new SqliteDb(this.ws, () => this.messagingTx.flushDeferred());
-    this.tx = { accounts: new AccountsStore(flushed), messaging: this.messagingTx, events: new EventsStore(raw) };
+    this.tx = {
+      accounts: new AccountsStore(flushed),
+      messaging: this.messagingTx,
+      events: new EventsStore(raw),
+      apps: new AppsStore(flushed),
+    };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
     this.reader = {
       accounts: new AccountsStore(rdb),
       messaging: new SqliteMessagingReader(rdb, rs),
       events: new EventsStore(rdb),
+      apps: new AppsStore(rdb),
     };
   }
 
