@@ -18,6 +18,11 @@ export const limits = {
   eventsPage: { default: 500, max: 1000 },
   /** People search: at least 2 characters; strangers are found by their exact username only. */
   userSearch: { queryMin: 2, queryMax: 64, results: 20 },
+  /** A developer app's name. */
+  appName: { min: 1, max: 80 },
+  /** A webhook's callback URL (characters), and the verify token the developer chose for its handshake. */
+  webhookUrl: { max: 2048 },
+  verifyToken: { min: 1, max: 256 },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */
