@@ -9,7 +9,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return name ? 0 : 1;
   }
-  const words = name === 'user' && rest[0] ? [`user ${rest[0]}`, rest.slice(1)] : [name, rest];
+  const words = (name === 'user' || name === 'app') && rest[0] ? [`${name} ${rest[0]}`, rest.slice(1)] : [name, rest];
   const command = commands[words[0] as string];
   if (!command) {
     process.stderr.write(`Unknown command: ${name}\n\n${usage}`);
@@ -37,8 +37,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof CliError) {
+      // The message goes to standard error either way; with --json, the error as JSON to standard output too.
       if (json) process.stdout.write(`${JSON.stringify({ error: { id: e.id, message: e.message } })}\n`);
-      else process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${e.message}\n`);
       return 1;
     }
     throw e;
