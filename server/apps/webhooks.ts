@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { limits } from '../../protocol/limits.ts';
 import { AppError } from '../errors.ts';
 import type { PrivateAllowance } from '../lib/ip.ts';
-import { get, OutboundError, type Resolve, resolveTarget } from '../lib/outbound.ts';
+import { get, OutboundError, type Resolve, resolveTarget, systemResolve } from '../lib/outbound.ts';
+import { Semaphore } from '../lib/semaphore.ts';
 
 /**
  * A webhook's callback URL, and the Messenger Platform's subscribe handshake: before a callback is stored,
@@ -19,6 +20,8 @@ export interface WebhookVerifierOptions {
   timeoutMs?: number;
   /** How host names are resolved (the system resolver by default). */
   resolve?: Resolve;
+  /** Host-name lookups at once, and waiting (default 2 and 64). */
+  lookups?: { concurrent: number; queued: number };
 }
 
 /** The most of an answer read: a challenge is a number of ten digits. */
@@ -47,9 +50,24 @@ export function webhookUrl(text: string): URL {
 
 export class WebhookVerifier {
   readonly timeoutMs: number;
+  /**
+   * The system resolver (getaddrinfo) runs on libuv's thread pool, which fsync and password hashing also
+   * need, and a developer's DNS server may take its time on purpose: lookups run a few at once, whoever
+   * asks, and past the queue a handshake is refused (429) rather than let them take the pool.
+   */
+  private readonly lookups: Semaphore;
+  private readonly resolve: Resolve;
 
   constructor(private readonly o: WebhookVerifierOptions) {
     this.timeoutMs = o.timeoutMs ?? 10_000;
+    const { concurrent, queued } = o.lookups ?? { concurrent: 2, queued: 64 };
+    this.lookups = new Semaphore(
+      concurrent,
+      queued,
+      () => new AppError('rate_limited', 'Too many webhooks are being verified; retry in a moment', { retryAfter: 1 }),
+    );
+    const resolve = o.resolve ?? systemResolve;
+    this.resolve = (host) => this.lookups.run(() => resolve(host));
   }
 
   /**
@@ -70,17 +88,14 @@ export class WebhookVerifier {
     call.search = `${call.search}${call.search ? '&' : '?'}${hub}`;
     let answer: Awaited<ReturnType<typeof get>>;
     try {
-      const target = await resolveTarget(url, this.o.allowance, {
-        timeoutMs: this.timeoutMs,
-        ...(this.o.resolve ? { resolve: this.o.resolve } : {}),
-      });
+      const target = await resolveTarget(url, this.o.allowance, { timeoutMs: this.timeoutMs, resolve: this.resolve });
       answer = await get(target, {
         url: call,
         timeoutMs: Math.max(1, deadline - Date.now()),
         maxBytes: MAX_ANSWER_BYTES,
       });
     } catch (e) {
-      if (!(e instanceof OutboundError)) throw e;
+      if (!(e instanceof OutboundError)) throw e; // rate_limited from the lookups' queue, or a bug
       const f = e.failure;
       if (f.reason === 'address') {
         throw new AppError(

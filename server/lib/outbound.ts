@@ -76,8 +76,10 @@ export async function resolveTarget(
     try {
       addresses = await within((o.resolve ?? systemResolve)(host), o.timeoutMs);
     } catch (e) {
-      if (e instanceof OutboundError) throw e;
-      throw new OutboundError({ reason: 'dns', code: (e as { code?: string }).code ?? 'ERROR' });
+      // A resolver's failure has a code (ENOTFOUND, EAI_AGAIN…); anything else is not about the name.
+      const code = (e as { code?: unknown }).code;
+      if (e instanceof OutboundError || typeof code !== 'string') throw e;
+      throw new OutboundError({ reason: 'dns', code });
     }
     if (addresses.length === 0) throw new OutboundError({ reason: 'dns', code: 'ENODATA' });
   }
