@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { AppResponse, AppsResponse } from '../protocol/api.ts';
 import { HttpClient } from '../test/helpers/client.ts';
 import { spawnServer } from '../test/helpers/process.ts';
+import { startReceiver } from '../test/helpers/receiver.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
 
 const bin = path.join(import.meta.dirname, 'bin.mjs');
@@ -16,6 +18,29 @@ function comptoir(args: string[], env: Record<string, string>, input = '') {
     input,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The command run without blocking this process (a webhook receiver in this process must answer it). */
+function comptoirAsync(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c;
+  });
+  const timer = setTimeout(() => child.kill(), 60_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 /**
@@ -195,5 +220,150 @@ describe('comptoir command', () => {
     const badConfig = comptoir(['migrate'], { ...env, PORT: 'not-a-port' });
     assert.equal(badConfig.code, 2);
     assert.match(badConfig.stderr, /PORT/);
+  });
+
+  it('creates an app and sets its webhook while the server runs, printing JSON; the server sees both', async () => {
+    const rx = await startReceiver();
+    const allow = { ...env, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
+    const server = await spawnServer(env);
+    try {
+      assert.equal(comptoir(['user', 'create', '--username', 'devowner'], env, 'a long password for apps\n').code, 0);
+      const made = comptoir(['app', 'create', '--owner', 'DevOwner', '--name', ' Shop bot ', '--json'], env);
+      assert.equal(made.code, 0, made.stderr);
+      const created = JSON.parse(made.stdout) as { app: { id: string; secret: string } };
+      assert.deepEqual(Object.keys(created), ['app']);
+      assert.deepEqual(Object.keys(created.app), ['id', 'secret']);
+      assert.match(created.app.id, /^[0-9a-z]{26}$/);
+      assert.match(created.app.secret, /^[0-9a-f]{64}$/);
+      const human = comptoir(['app', 'create', '--owner', 'devowner', '--name', 'Second'], env);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^Created app Second \([0-9a-z]{26}\)\n.*shown this once.*\n[0-9a-f]{64}\n$/s);
+
+      const url = rx.url('echo', 'cli token');
+      const set = await comptoirAsync(
+        [
+          'app',
+          'webhook',
+          '--app',
+          created.app.id,
+          '--url',
+          url,
+          '--verify-token',
+          'cli token',
+          '--fields',
+          'messages,messaging_postbacks',
+          '--json',
+        ],
+        allow,
+      );
+      assert.equal(set.code, 0, set.stderr);
+      assert.deepEqual(JSON.parse(set.stdout), {
+        webhook: { url, fields: ['messages', 'messaging_postbacks'], verified: true },
+      });
+      assert.equal(rx.requests.length, 1, 'one handshake');
+
+      // The running server reads what the command wrote.
+      const http = new HttpClient(server.url);
+      assert.equal(
+        (await http.post('/api/auth/signin', { username: 'devowner', password: 'a long password for apps' })).status,
+        200,
+      );
+      const apps = await http.get<AppsResponse>('/api/apps');
+      assert.deepEqual(
+        apps.body.apps.map((a) => a.name),
+        ['Shop bot', 'Second'],
+      );
+      const one = await http.get<AppResponse>(`/api/apps/${created.app.id}`);
+      assert.equal(one.body.webhook?.url, url);
+      assert.equal(one.body.webhook?.verified, true);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await rx.close();
+    }
+  });
+
+  it('fails the webhook with a clear message and exit code 1: handshake, address, URL, app, fields', async () => {
+    const rx = await startReceiver();
+    const allow = { ...env, WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' };
+    try {
+      const made = comptoir(['app', 'create', '--owner', 'margot', '--name', 'Failing', '--json'], env);
+      assert.equal(made.code, 0, made.stderr);
+      const app = (JSON.parse(made.stdout) as { app: { id: string } }).app.id;
+      const webhook = (url: string, e: Record<string, string> = allow, fields = 'messages', more: string[] = []) =>
+        comptoirAsync(
+          [
+            'app',
+            'webhook',
+            '--app',
+            app,
+            '--url',
+            url,
+            '--verify-token',
+            'the-verify-token',
+            '--fields',
+            fields,
+            ...more,
+          ],
+          e,
+        );
+      // One at a time: each is a process of its own, on a loaded machine.
+      const cases: [() => Promise<{ code: number | null; stdout: string; stderr: string }>, RegExp][] = [
+        [() => webhook(rx.url('wrong')), /not with the challenge/],
+        [() => webhook(rx.url('error')), /answered 500/],
+        [() => webhook(rx.url('echo'), env), /loopback address.*WEBHOOK_ALLOW_PRIVATE/],
+        [() => webhook('http://10.1.2.3/hook'), /private address/],
+        [() => webhook('ftp://127.0.0.1/'), /must be http: or https:/],
+        [() => webhook('http://user:pw@127.0.0.1/'), /user name or password/],
+        [() => webhook(rx.url('echo'), allow, 'messages,feed'), /unknown field "feed"/],
+        [
+          () =>
+            comptoirAsync(
+              [
+                'app',
+                'webhook',
+                '--app',
+                'nope',
+                '--url',
+                rx.url('echo'),
+                '--verify-token',
+                't',
+                '--fields',
+                'messages',
+              ],
+              allow,
+            ),
+          /No app has the id nope/,
+        ],
+      ];
+      for (const [run, message] of cases) {
+        const r = await run();
+        assert.equal(r.code, 1, `${message}: ${r.stdout} ${r.stderr}`);
+        assert.match(r.stderr, message);
+        assert.equal(r.stdout, '');
+      }
+      const json = await webhook(rx.url('error'), allow, 'messages', ['--json']);
+      assert.equal(json.code, 1);
+      assert.equal(JSON.parse(json.stdout).error.id, 'webhook_verification_failed');
+      assert.match(json.stderr, /answered 500/, 'the message on standard error too');
+      assert.ok(
+        rx.requests.every((r) => !r.path.startsWith('/echo')),
+        'no handshake for a refused address, URL, field or app',
+      );
+      const missing = await comptoirAsync(['app', 'webhook', '--app', app, '--url', rx.url('echo')], allow);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--verify-token is required/);
+      const nobody = comptoir(['app', 'create', '--owner', 'nobody_here', '--name', 'x'], env);
+      assert.equal(nobody.code, 1);
+      assert.match(nobody.stderr, /No account is named nobody_here/);
+      const blank = comptoir(['app', 'create', '--owner', 'margot', '--name', '   '], env);
+      assert.equal(blank.code, 1);
+      assert.match(blank.stderr, /name/);
+      const help = comptoir(['help'], env);
+      assert.match(help.stdout, /app create --owner USERNAME --name NAME/);
+      assert.match(help.stdout, /app webhook --app APPID --url URL --verify-token T --fields F1,F2/);
+    } finally {
+      await rx.close();
+    }
   });
 });

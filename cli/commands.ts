@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import * as schemas from '../protocol/schemas.ts';
 import { presentSelf } from '../server/accounts/presenter.ts';
-import { createCore } from '../server/app.ts';
+import { type Core, createCore } from '../server/app.ts';
 import type { Config } from '../server/config.ts';
 import { isAppError } from '../server/errors.ts';
 import { createLogger } from '../server/lib/logger.ts';
@@ -34,10 +34,54 @@ Commands:
   page create --owner USERNAME --name NAME --username PAGEUSERNAME [--description D] [--json]
                              Create a business page run by that person (its admin); --json prints
                              {"page":{"id","username","name"}}
+  app create --owner USERNAME --name NAME [--json]
+                             Create a developer app owned by that account; its secret is printed
+                             once (--json: {"app":{"id","secret"}})
+  app webhook --app APPID --url URL --verify-token T --fields F1,F2 [--json]
+                             Set the app's webhook once the URL has answered the subscribe handshake
+                             (GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=N, answered
+                             with N). Fields: messages, message_echoes, messaging_postbacks,
+                             message_deliveries, message_reads, messaging_optins, messaging_referrals,
+                             messaging_handovers, standby
   help                       This text
 
 Configuration comes from the environment; see the README.
 `;
+
+/** Runs `work` on the core (storage, services) and closes it; a refused operation becomes a CliError. */
+async function withCore<T>(config: Config, work: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore(config, { logger: createLogger('warn') });
+  try {
+    return await work(core);
+  } catch (e) {
+    if (isAppError(e)) {
+      const hint =
+        e.id === 'webhook_address_forbidden' ? ' (WEBHOOK_ALLOW_PRIVATE lets the operator allow such addresses)' : '';
+      throw new CliError(e.id, `${e.message}${hint}`);
+    }
+    throw e;
+  } finally {
+    await core.close();
+  }
+}
+
+/** The options a command cannot do without: a usage error names the first one missing. */
+function required<K extends string>(
+  values: Record<string, string | boolean | undefined>,
+  ...names: K[]
+): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const name of names) {
+    const v = values[name];
+    if (typeof v !== 'string') throw new CliUsageError(`--${name} is required`);
+    out[name] = v;
+  }
+  return out;
+}
+
+function invalid(error: z.ZodError): CliError {
+  return new CliError('bad_request', z.prettifyError(error));
+}
 
 export const commands: Record<string, Command> = {
   start: {
@@ -136,6 +180,64 @@ export const commands: Record<string, Command> = {
       } finally {
         await core.close();
       }
+    },
+  },
+
+  'app create': {
+    options: { owner: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    async run(config, values) {
+      const o = required(values, 'owner', 'name');
+      const parsed = schemas.createAppBody.safeParse({ name: o.name });
+      if (!parsed.success) throw invalid(parsed.error);
+      const { app, secret } = await withCore(config, async (core) => {
+        const owner = await core.storage.reader.accounts.userByUsername(o.owner.trim().toLowerCase());
+        if (!owner) throw new CliError('user_not_found', `No account is named ${o.owner}`);
+        return core.apps.create(owner.id, parsed.data.name);
+      });
+      if (values.json) process.stdout.write(`${JSON.stringify({ app: { id: app.id, secret } })}\n`);
+      else
+        process.stdout.write(
+          `Created app ${app.name} (${app.id})\nIts secret, shown this once — keep it somewhere safe:\n${secret}\n`,
+        );
+      return 0;
+    },
+  },
+
+  'app webhook': {
+    options: {
+      app: { type: 'string' },
+      url: { type: 'string' },
+      'verify-token': { type: 'string' },
+      fields: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(config, values) {
+      const o = required(values, 'app', 'url', 'verify-token', 'fields');
+      const parsed = schemas.setWebhookBody.safeParse({
+        url: o.url,
+        verifyToken: o['verify-token'],
+        fields: o.fields
+          .split(',')
+          .map((f) => f.trim())
+          .filter((f) => f !== ''),
+      });
+      if (!parsed.success) throw invalid(parsed.error);
+      const webhook = await withCore(config, async (core) => {
+        // The operator acts for the app's owner, whoever that is.
+        const app = await core.storage.reader.apps.appById(o.app);
+        if (!app) throw new CliError('app_not_found', `No app has the id ${o.app}`);
+        return core.apps.setWebhook(app.ownerId, app.id, parsed.data);
+      });
+      const verified = webhook.verifiedAt !== null;
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify({ webhook: { url: webhook.url, fields: webhook.fields, verified } })}\n`,
+        );
+      else
+        process.stdout.write(
+          `Webhook of ${o.app} set to ${webhook.url} (${webhook.fields.join(', ')}): it answered the handshake\n`,
+        );
+      return 0;
     },
   },
 };

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../server/config.ts';
 import { CliError, CliUsageError, commands, usage } from './commands.ts';
 
 /** Commands with a subcommand: `comptoir user create`, `comptoir page create`. */
-const groups = new Set(['user', 'page']);
+const groups = new Set(['user', 'page', 'app']);
 
 /** `comptoir <command> [options]`: answers the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -40,8 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof CliError) {
+      // The message goes to standard error either way; with --json, the error as JSON to standard output too.
       if (json) process.stdout.write(`${JSON.stringify({ error: { id: e.id, message: e.message } })}\n`);
-      else process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${e.message}\n`);
       return 1;
     }
     throw e;

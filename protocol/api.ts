@@ -1,5 +1,6 @@
 import type { DomainEvent } from './events.ts';
 import type {
+  AppView,
   ConversationView,
   MessageView,
   PageMemberView,
@@ -8,6 +9,7 @@ import type {
   SelfView,
   SessionView,
   UserView,
+  WebhookView,
 } from './views.ts';
 
 /** Answers of the HTTP API (docs/PROTOCOL.md lists the routes). */
@@ -41,6 +43,21 @@ export interface MessagesResponse {
 }
 export interface MessageResponse {
   message: MessageView;
+}
+/** `POST /api/apps` (201) and `POST /api/apps/:id/secret`: the secret is shown here only, once. */
+export interface AppSecretResponse {
+  app: AppView;
+  secret: string;
+}
+export interface AppsResponse {
+  apps: AppView[];
+}
+export interface AppResponse {
+  app: AppView;
+  webhook: WebhookView | null;
+}
+export interface WebhookResponse {
+  webhook: WebhookView;
 }
 export interface EventsResponse {
   events: { pos: number; event: DomainEvent }[];

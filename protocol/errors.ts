@@ -39,6 +39,10 @@ export const errorIds = [
   'unknown_frame',
   'frame_too_large',
   'cursor_expired',
+  'app_not_found',
+  'invalid_webhook_url',
+  'webhook_address_forbidden',
+  'webhook_verification_failed',
   'storage_unavailable',
   'internal',
 ] as const;

@@ -23,6 +23,11 @@ export const limits = {
   pageDescription: { max: 500 },
   /** Page search: like people search; pages are public, found by username prefix or name. */
   pageSearch: { queryMin: 2, queryMax: 64, results: 20 },
+  /** A developer app's name. */
+  appName: { min: 1, max: 80 },
+  /** A webhook's callback URL (characters), and the verify token the developer chose for its handshake. */
+  webhookUrl: { max: 2048 },
+  verifyToken: { min: 1, max: 256 },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */

@@ -85,9 +85,44 @@ export const pageSearchQuery = z.strictObject({
 });
 export const addPageMemberBody = z.strictObject({ username: z.string().max(256), role: pageRole });
 export const setPageRoleBody = z.strictObject({ role: pageRole });
+/** The webhook fields an app may subscribe to (docs/PLATFORM.md), as the Messenger Platform names them. */
+export const webhookFields = [
+  'messages',
+  'message_echoes',
+  'messaging_postbacks',
+  'message_deliveries',
+  'message_reads',
+  'messaging_optins',
+  'messaging_referrals',
+  'messaging_handovers',
+  'standby',
+] as const;
+export type WebhookField = (typeof webhookFields)[number];
+const isWebhookField = (v: string): v is WebhookField => (webhookFields as readonly string[]).includes(v);
+
+export const appName = storable(z.string().trim().min(limits.appName.min).max(limits.appName.max));
+export const createAppBody = z.strictObject({ name: appName });
+/** At least one field, each one known (the message names an unknown one); repeated ones count once. */
+export const webhookFieldList = z
+  .array(
+    z
+      .string()
+      .refine(isWebhookField, { error: (issue) => `unknown field "${String(issue.input).slice(0, 64)}"` })
+      .transform((v) => v as WebhookField),
+  )
+  .min(1, 'at least one field')
+  .max(64)
+  .transform((list) => [...new Set(list)]);
+/** The URL's scheme, host and credentials are checked by the service (`invalid_webhook_url`). */
+export const setWebhookBody = z.strictObject({
+  url: storable(z.string().min(1).max(limits.webhookUrl.max)),
+  verifyToken: storable(z.string().min(limits.verifyToken.min).max(limits.verifyToken.max)),
+  fields: webhookFieldList,
+});
 
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 export type SendMessageBody = z.infer<typeof sendMessageBody>;
+export type SetWebhookBody = z.infer<typeof setWebhookBody>;

@@ -43,6 +43,23 @@ export interface SessionView {
   current: boolean;
 }
 
+/** A developer app, as its owner sees it (its secret is shown once, when made or replaced). */
+export interface AppView {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** Where an app's webhook deliveries go. `verified`: the callback answered the handshake and is not disabled. */
+export interface WebhookView {
+  url: string;
+  fields: string[];
+  verified: boolean;
+  verifiedAt: string | null;
+  /** Present when deliveries were stopped (sustained failure). */
+  disabled?: { at: string; reason: string | null };
+}
+
 export interface QuoteView {
   id: string;
   senderId: string;

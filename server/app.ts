@@ -5,9 +5,12 @@ import { Passwords } from './accounts/passwords.ts';
 import { accountsRoutes } from './accounts/routes.ts';
 import { AccountsService } from './accounts/service.ts';
 import { SessionsService } from './accounts/sessions.ts';
+import { appsRoutes } from './apps/routes.ts';
+import { AppsService, type PageAccess } from './apps/service.ts';
+import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
@@ -23,7 +26,9 @@ import './http/types.ts';
 import { registerWeb } from './http/web.ts';
 import { startDiagnostics } from './lib/diagnostics.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
+import type { Resolve } from './lib/outbound.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
+import { keyFromFile, SecretBox } from './lib/secrets.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
@@ -50,6 +55,8 @@ export interface Core {
   conversations: ConversationsService;
   messages: MessagesService;
   pages: PagesService;
+  /** Developer apps: their secrets, page tokens and webhook settings. */
+  apps: AppsService;
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -79,11 +86,29 @@ export interface CoreOptions {
    * PostgreSQL does — a restart recovers from the log what is really on disk, and clients catch up.
    */
   onDurabilityFailure?: (error: unknown) => void;
+  apps?: {
+    /** Who may connect an app to a page. Until pages/ provides it, nobody may. */
+    pageAccess?: PageAccess;
+    /** The webhook handshake's deadline (default 10 s), and how it resolves host names. */
+    webhookTimeoutMs?: number;
+    resolve?: Resolve;
+  };
+}
+
+/** The server's key for sealed secrets: SECRETS_KEY, or the key file (made on first use). */
+function secretBox(config: Config): SecretBox {
+  if (config.secrets.key) return new SecretBox(config.secrets.key);
+  try {
+    return new SecretBox(keyFromFile(config.secrets.keyFile));
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: SECRETS_KEY_FILE: ${(e as Error).message}`);
+  }
 }
 
 /** Opens and migrates storage, and wires the domains together. */
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const log = options.logger ?? createLogger(config.logLevel);
+  const box = secretBox(config); // before anything is opened: a bad key file stops the start
   const storage = withStorageErrors(options.storage ?? (await openStorage(config.database)));
   await storage.migrate();
   const bus: EventBus = new MemoryBus(log);
@@ -122,6 +147,23 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   );
   const feed = new EventFeed(storage, committer, replay);
   const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
+  /** Who may connect an app to a page: its admins. */
+  const pageAccess = {
+    canConnect: async (userId: string, pageId: string) =>
+      (await storage.reader.pages.pageMember(pageId, userId))?.role === 'admin',
+  };
+  const apps = new AppsService(
+    storage,
+    committer,
+    box,
+    options.apps?.pageAccess ?? pageAccess,
+    new WebhookVerifier({
+      allowance: config.webhookAllowPrivate,
+      ...(options.apps?.webhookTimeoutMs !== undefined ? { timeoutMs: options.apps.webhookTimeoutMs } : {}),
+      ...(options.apps?.resolve ? { resolve: options.apps.resolve } : {}),
+    }),
+    { appsPerHour: config.rates.appsPerHour, verificationsPerHour: config.rates.webhookVerificationsPerHour },
+  );
   const flows = {
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations),
@@ -144,6 +186,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     conversations,
     messages,
     pages,
+    apps,
     feed,
     flows,
     replay,
@@ -203,6 +246,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
   pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
+  appsRoutes(app, core.apps);
   await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, sessions, core.pages, {
     publicOrigin: config.publicOrigin,

@@ -30,3 +30,36 @@ describe('configuration', () => {
     assert.equal(loadConfig({ EVENT_RETENTION_DAYS: '0' }).eventRetentionMs, null, '0 keeps the log forever');
   });
 });
+
+describe('configuration of apps', () => {
+  it('reads SECRETS_KEY as the base64 of 32 bytes, else a key file beside the SQLite database', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const key = randomBytes(32);
+    assert.deepEqual(loadConfig({ SECRETS_KEY: key.toString('base64') }).secrets.key, key);
+    assert.throws(
+      () => loadConfig({ SECRETS_KEY: randomBytes(16).toString('base64') }),
+      /16 bytes, not 32[\s\S]*SECRETS_KEY/,
+    );
+    assert.throws(() => loadConfig({ SECRETS_KEY: 'not a key!' }), /SECRETS_KEY/);
+    const c = loadConfig({ DATA_DIR: '/srv/comptoir' });
+    assert.deepEqual(c.secrets, { key: null, keyFile: '/srv/comptoir/secrets.key' });
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite:/var/db/chat.db' }).secrets.keyFile, '/var/db/secrets.key');
+    assert.equal(
+      loadConfig({ DATA_DIR: '/srv/c', DATABASE_URL: 'postgres://db/comptoir' }).secrets.keyFile,
+      '/srv/c/secrets.key',
+      'with PostgreSQL, in DATA_DIR',
+    );
+    assert.equal(loadConfig({ SECRETS_KEY_FILE: '/etc/comptoir/key' }).secrets.keyFile, '/etc/comptoir/key');
+  });
+
+  it('refuses private webhook hosts unless WEBHOOK_ALLOW_PRIVATE says otherwise', () => {
+    assert.equal(loadConfig({}).webhookAllowPrivate, 'none');
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate, 'all');
+    const list = loadConfig({ WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/8,::1' }).webhookAllowPrivate;
+    assert.ok(Array.isArray(list) && list.length === 2);
+    assert.throws(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'intranet' }), /WEBHOOK_ALLOW_PRIVATE/);
+    assert.throws(() => loadConfig({ RATE_APPS_PER_HOUR: '0' }), /RATE_APPS_PER_HOUR/);
+    assert.equal(loadConfig({}).rates.appsPerHour, 10);
+    assert.equal(loadConfig({}).rates.webhookVerificationsPerHour, 30);
+  });
+});

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/proxy.ts';
+import { type PrivateAllowance, parseAllowance } from './lib/ip.ts';
+import { parseKey } from './lib/secrets.ts';
 
 /**
  * One typed configuration, read from the environment with defaults, validated at start.
@@ -87,6 +89,46 @@ const envSchema = z.object({
   /** MiB queued for all sockets together; past it, the sockets that are behind are closed (4008). */
   MAX_QUEUED_MB: positiveInt.default(256),
   MAX_SOCKETS_PER_ADDRESS: positiveInt.default(1000),
+  /** Apps one account may create per hour. */
+  RATE_APPS_PER_HOUR: positiveInt.default(10),
+  /** Webhook handshakes (requests to a host the developer names) one account may have made per hour. */
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: positiveInt.default(30),
+  /**
+   * The key app secrets are sealed with (AES-256-GCM): the base64 of 32 bytes. Unset: the key file
+   * SECRETS_KEY_FILE, made on first use.
+   */
+  SECRETS_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      try {
+        return parseKey(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `must be the base64 of 32 random bytes: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** Default: `secrets.key` beside the SQLite database (in DATA_DIR with PostgreSQL). */
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Webhook hosts at local or private addresses (loopback, RFC 1918, link-local…), refused by default:
+   * `true` allows them all (development), or a comma-separated list of addresses / CIDR ranges allows those.
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseAllowance(v);
+      } catch (e) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be false, true, or a comma-separated list of IP addresses / CIDR ranges (${(e as Error).message})`,
+        });
+        return z.NEVER;
+      }
+    }),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
   /** Where the built web app is; the server serves it when it exists. */
@@ -121,7 +163,13 @@ export interface Config {
     hellosPerMinute: number;
     typingPer10s: number;
     catchupEventsPerSecond: number;
+    appsPerHour: number;
+    webhookVerificationsPerHour: number;
   };
+  /** App secrets are sealed with `key` when set (SECRETS_KEY), else with the key in `keyFile`. */
+  secrets: { key: Buffer | null; keyFile: string };
+  /** Which local or private addresses webhooks may point to (WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate: PrivateAllowance;
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
   maxQueuedBytes: number;
@@ -142,11 +190,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS);
+  const keyDir = database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : dataDir;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
-    database: parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS),
+    database,
     logLevel: e.LOG_LEVEL,
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : null,
     trustProxy: e.TRUST_PROXY,
@@ -169,7 +219,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hellosPerMinute: e.RATE_HELLOS_PER_MINUTE,
       typingPer10s: e.RATE_TYPING_PER_10S,
       catchupEventsPerSecond: e.RATE_CATCHUP_EVENTS_PER_SECOND,
+      appsPerHour: e.RATE_APPS_PER_HOUR,
+      webhookVerificationsPerHour: e.RATE_WEBHOOK_VERIFICATIONS_PER_HOUR,
     },
+    secrets: {
+      key: e.SECRETS_KEY ?? null,
+      keyFile: path.resolve(e.SECRETS_KEY_FILE ?? path.join(keyDir, 'secrets.key')),
+    },
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,

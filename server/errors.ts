@@ -45,6 +45,13 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     status: 410,
     message: 'Events after this cursor are no longer kept; reload the conversations and use their cursor',
   },
+  app_not_found: { status: 404, message: 'No such app' },
+  invalid_webhook_url: { status: 400, message: 'The webhook URL is not valid' },
+  webhook_address_forbidden: {
+    status: 400,
+    message: 'The webhook URL points to a local or private address, which this server does not call',
+  },
+  webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
 };

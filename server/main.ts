@@ -16,7 +16,16 @@ export async function start(env: Record<string, string | undefined> = process.en
     }
     throw e;
   }
-  const comptoir = await build(config);
+  let comptoir: Awaited<ReturnType<typeof build>>;
+  try {
+    comptoir = await build(config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
   const { app } = comptoir;
   const address = await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number } | null)?.port ?? config.port;

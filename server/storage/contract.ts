@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
+import { appsContract } from '../apps/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
@@ -86,6 +87,7 @@ export function storageContract(
     messagingContract(ctx);
     eventsContract(ctx);
     pagesContract(ctx);
+    appsContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -1,4 +1,5 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
+import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import {
   type MessagingReader,
@@ -10,7 +11,7 @@ import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.t
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
- * (accounts/store.ts, messaging/store.ts, events/store.ts), composed here into the reader (committed
+ * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts), composed here into the reader (committed
  * data) and the transaction (its own writes too), under the domain's name: `reader.accounts.userById`,
  * `tx.messaging.insertMessage`. A new domain adds its store and one line to each of Reads, Reader, Tx,
  * txWrites and the two backends' `stores` (sqlite/index.ts, postgres/index.ts); the contract suite has a
@@ -23,6 +24,7 @@ export interface Reads {
   readonly messaging: MessagingReads;
   readonly events: EventsReads;
   readonly pages: PagesReads;
+  readonly apps: AppsReads;
 }
 
 /** The reader: committed data only. */
@@ -31,6 +33,7 @@ export interface Reader extends Reads {
   readonly messaging: MessagingReader;
   readonly events: EventsReader;
   readonly pages: PagesReads;
+  readonly apps: AppsReads;
 }
 
 /**
@@ -85,6 +88,7 @@ export interface Tx extends Reads, TxBatching {
   readonly messaging: MessagingWrites;
   readonly events: EventsWrites;
   readonly pages: PagesWrites;
+  readonly apps: AppsWrites;
 }
 
 export interface Storage {
@@ -110,6 +114,7 @@ export const txWrites = {
   messaging: messagingWrites,
   events: eventsWrites,
   pages: pagesWrites,
+  apps: appsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -121,5 +126,6 @@ type Missing =
   | Unlisted<AccountsWrites, AccountsReads, typeof accountsWrites>
   | Unlisted<MessagingWrites, MessagingReads, typeof messagingWrites>
   | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
-  | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>;
+  | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
+  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { EventsResponse } from '../../protocol/api.ts';
+import type { AppResponse, AppsResponse, EventsResponse, WebhookResponse } from '../../protocol/api.ts';
 import type { ConversationView, MessageView, SessionView, UserView } from '../../protocol/views.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -30,7 +30,9 @@ import { type Snapshot, World } from './world.ts';
  * 2. nothing unhandled happens in the server process, and it logs no error;
  * 3. a batch of refused requests changes no stored row and nothing any person sees; an accepted one
  *    changes only the tables its route may change, and does what it says (one message per new client id,
- *    none for a retried one); a stranger never gets a 2xx on someone else's conversation or message.
+ *    none for a retried one); a stranger never gets a 2xx on someone else's conversation or message;
+ * 4. an app is its owner's alone (anyone else: `app_not_found`, before anything else happens), and the
+ *    server calls a webhook only for its owner, only when the URL passed every check.
  */
 
 type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
@@ -45,7 +47,7 @@ interface Input {
   origin: 'own' | 'foreign' | 'none';
 }
 
-const UNSAFE = new Set(['POST', 'PATCH', 'DELETE']);
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function inputOf(route: Route, w: World): fc.Arbitrary<Input> {
   const shaped = route.body?.(w);
@@ -131,6 +133,10 @@ interface Before {
   everMember: boolean;
   /** For a send: the message that already has this client id. */
   prior: { id: string; conversationId: string } | null;
+  /** For a route on an app: whether the actor owns it. */
+  ownsApp: boolean;
+  /** Handshakes the world's webhook receiver had received. */
+  handshakes: number;
 }
 
 async function beforeRequest(route: Route, input: Input, w: World): Promise<Before> {
@@ -145,7 +151,15 @@ async function beforeRequest(route: Route, input: Input, w: World): Promise<Befo
   if (route.path.endsWith('/messages') && route.method === 'POST' && me && isPlainObject(body)) {
     if (typeof body.clientId === 'string') prior = await reader.messaging.messageByClientId(me, body.clientId);
   }
-  return { me, member: row?.active === true, everMember: row !== null, prior };
+  const app = route.idKind === 'app' ? await reader.apps.appById(input.params.id ?? '') : null;
+  return {
+    me,
+    member: row?.active === true,
+    everMember: row !== null,
+    prior,
+    ownsApp: app !== null && app.ownerId === me,
+    handshakes: w.receiver.requests.length,
+  };
 }
 
 /** Checks one answer against what the request was and who sent it. */
@@ -174,6 +188,17 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         `leak ${id}: ${what}`,
       );
   }
+  if (sameRoute && route.idKind === 'app' && !b.ownsApp) {
+    assert.ok(!ok, `${a.status} on someone else's app: ${what}`);
+    assert.ok(
+      !['invalid_webhook_url', 'webhook_address_forbidden', 'webhook_verification_failed'].includes(id ?? ''),
+      `an app not theirs went past its ownership check (${id}): ${what}`,
+    );
+  }
+  // The webhook was called only by a handshake that passed every check (its answer tells how it went).
+  const called = w.receiver.requests.length > b.handshakes;
+  const handshook = routeName(route) === 'PUT /api/apps/:id/webhook' && (ok || id === 'webhook_verification_failed');
+  if (called) assert.ok(handshook, `the webhook was called, answered ${a.status} ${id}: ${what}`);
   if (!ok || b.me === null || !sameRoute) return;
   const body = a.json as Record<string, unknown>;
   const reader = w.s.comptoir.storage.reader;
@@ -235,6 +260,25 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
     case 'POST /api/auth/signup':
       w.users.push((body.user as UserView).id);
       break;
+    case 'POST /api/apps':
+      assert.equal(a.status, 201, what);
+      assert.match(String(body.secret), /^[0-9a-f]{64}$/, what);
+      w.addApp((body.app as { id: string }).id, b.me);
+      break;
+    case 'GET /api/apps':
+      for (const app of (body as unknown as AppsResponse).apps)
+        assert.equal(w.appOwners.get(app.id), b.me, `another's app listed: ${what}`);
+      break;
+    case 'GET /api/apps/:id':
+      assert.equal((body as unknown as AppResponse).app.id, input.params.id, what);
+      assert.deepEqual(Object.keys(body).sort(), ['app', 'webhook'], `no secret shown again: ${what}`);
+      break;
+    case 'PUT /api/apps/:id/webhook': {
+      const hook = (body as unknown as WebhookResponse).webhook;
+      assert.equal(hook.verified, true, what);
+      assert.ok(hook.url.startsWith(`${w.receiver.origin}/echo/`), `a webhook stored for ${hook.url}: ${what}`);
+      break;
+    }
   }
 }
 
@@ -266,7 +310,12 @@ const describeInput = (input: Input, r: RawRequest) =>
   `${input.actor} ${r.method} ${r.path.slice(0, 300)} ${JSON.stringify(r.headers)} ${String(r.body ?? '').slice(0, 300)}`;
 
 /** Route properties: how many runs each (a run is a batch of one to four requests). */
-const runsOf = (route: Route) => (route.path.startsWith('/api/auth/sign') && route.method === 'POST' ? 12 : 25);
+const runsOf = (route: Route) => {
+  if (route.path.startsWith('/api/auth/sign') && route.method === 'POST') return 12;
+  // Its well-formed answers need the app's owner, a valid body and a callback that answers: more runs.
+  if (route.path === '/api/apps/:id/webhook' && route.method === 'PUT') return 50;
+  return 25;
+};
 
 for (const backend of backends) {
   describe(`fuzzing the HTTP API (${backend.name})`, () => {
@@ -278,7 +327,8 @@ for (const backend of backends) {
     before(async () => {
       skip = await backend.skip();
       if (skip) return;
-      s = await fuzzServer(backend, watch);
+      // The world's webhook receiver runs on 127.0.0.1: that address only is allowed.
+      s = await fuzzServer(backend, watch, { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
       w = await World.create(s);
     });
     // Whatever went wrong in the server during a property is that property's failure (and not the next one's).

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { limits } from '../../protocol/limits.ts';
+import { webhookFields } from '../../protocol/schemas.ts';
 import { jsonEdge, nearLimit, numericParam, oddKey, oddText } from './arbitraries.ts';
 import type { Name, World } from './world.ts';
 
@@ -9,12 +10,12 @@ import type { Name, World } from './world.ts';
  * mutate what these generate.
  */
 export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As in PROTOCOL.md; `:id` and `:userId` are filled from `params`. */
   path: string;
   auth: boolean;
   /** What `:id` names, for the authorisation oracle. */
-  idKind?: 'conversation' | 'message' | 'session';
+  idKind?: 'conversation' | 'message' | 'session' | 'app';
   params?: (w: World) => fc.Arbitrary<Record<string, string>>;
   query?: fc.Arbitrary<[string, string][]>;
   /** A body of the right shape, values near and past the limits; absent: the route takes none. */
@@ -114,6 +115,62 @@ const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 const anyBody = fc.oneof(fc.constant({}), jsonEdge);
+
+const appId = (w: World) => idFrom(() => w.apps);
+const appName = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
+  nearLimit(limits.appName.min, limits.appName.max),
+  oddText(90),
+);
+/** The verify token the world's receiver expects (World.webhookToken). */
+const verifyToken = (w: World) =>
+  fc.oneof(
+    { weight: 20, arbitrary: fc.constant(w.webhookToken) },
+    nearLimit(limits.verifyToken.min, limits.verifyToken.max),
+    oddText(30),
+  );
+/** Mostly the world's receiver in one of its modes; else refused addresses and schemes, odd and long text. */
+const webhookUrl = (w: World) =>
+  fc.oneof(
+    {
+      weight: 16,
+      arbitrary: fc
+        .constantFrom('echo', 'echo', 'echo', 'wrong', 'error', 'redirect', 'newline')
+        .map((mode) => w.receiver.url(mode as 'echo', w.webhookToken)),
+    },
+    {
+      weight: 1,
+      arbitrary: oddText(20).map((q) => `${w.receiver.url('echo', w.webhookToken)}?${q}`),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'http://10.0.0.1/hook',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[::1]/',
+        'http://[::ffff:127.0.0.2]/',
+        'http://0.0.0.0/',
+        'http://localhost:1/',
+        'http://nowhere.invalid/',
+        'javascript:alert(1)',
+        'ftp://127.0.0.1/',
+        'file:///etc/passwd',
+        'http://user:pw@127.0.0.1/',
+        'http://',
+        '//127.0.0.1/',
+      ),
+    },
+    { weight: 1, arbitrary: nearLimit(1, limits.webhookUrl.max) },
+    { weight: 1, arbitrary: oddText(40) },
+  );
+const fields = fc.oneof(
+  { weight: 20, arbitrary: fc.subarray([...webhookFields], { minLength: 1 }) },
+  fc.constant([]),
+  fc.array(fc.oneof(fc.constantFrom(...webhookFields), fc.constantFrom('feed', 'MESSAGES', ''), oddText(10)), {
+    maxLength: 5,
+  }),
+  fc.constantFrom(65, 300).map((n) => Array.from({ length: n }, () => 'messages')),
+);
 
 /** In the table's order, but for the removal of members last (it changes who is in what the others fuzz). */
 export const routes: Route[] = [
@@ -314,6 +371,43 @@ export const routes: Route[] = [
       queryOf(['after', 'limit']),
     ),
     touches: [],
+  },
+  { method: 'POST', path: '/api/apps', auth: true, body: () => fc.record({ name: appName }), touches: ['apps'] },
+  { method: 'GET', path: '/api/apps', auth: true, query: noQuery, touches: [] },
+  {
+    method: 'GET',
+    path: '/api/apps/:id',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: appId(w) }),
+    query: noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/apps/:id/secret',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: appId(w) }),
+    body: () => anyBody,
+    touches: ['apps'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/apps/:id/webhook',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: appId(w) }),
+    body: (w) => fc.record({ url: webhookUrl(w), verifyToken: verifyToken(w), fields }),
+    touches: ['app_webhooks'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/apps/:id/webhook',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: appId(w) }),
+    touches: ['app_webhooks'],
   },
   {
     method: 'DELETE',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ConversationsResponse, EventsResponse, MessagesResponse } from '../../protocol/api.ts';
 import type { MessageView, SelfView } from '../../protocol/views.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { rawRequest } from './harness.ts';
 import { openRows, type RowReader, type Rows } from './rows.ts';
@@ -33,7 +34,9 @@ export interface Snapshot {
  * - ana, ben and cat share a group (ana admin) and ana and ben a one-to-one conversation;
  * - eve is a stranger to those: she has her own group with cat and a one-to-one with cat;
  * - ana left a group of ben's (ana gets `not_member` there);
- * - there are messages from each, a reply and a deleted message.
+ * - there are messages from each, a reply and a deleted message;
+ * - ana and eve each have a developer app, and a webhook receiver runs on 127.0.0.1 (the fuzz server
+ *   allows that address only).
  * The pools (conversations, messages, users, used client ids) grow as fuzzed requests succeed.
  */
 export class World {
@@ -47,6 +50,12 @@ export class World {
   readonly sentBy = new Map<string, string[]>();
   /** Client ids already used, with where: a retry must add nothing. */
   readonly clientIds: { clientId: string; conversationId: string; senderId: string }[] = [];
+  /** Developer apps, and who owns each. */
+  readonly apps: string[] = [];
+  readonly appOwners = new Map<string, string>();
+  /** A webhook receiving the subscribe handshakes (test/helpers/receiver.ts), and the verify token it expects. */
+  receiver!: Receiver;
+  readonly webhookToken = 'fuzz-verify-token';
   private rowReader!: RowReader;
 
   private constructor(readonly s: TestServer) {}
@@ -90,6 +99,12 @@ export class World {
     await send(cat, eveCat.id, 'cat to eve');
     await send(ben, left.id, 'before ana left');
     assert.equal((await ana.http.delete(`/api/conversations/${left.id}/members/${ana.user.id}`)).status, 204);
+    for (const p of [ana, eve]) {
+      const r = await p.http.post<{ app: { id: string } }>('/api/apps', { name: `${p.name}'s bot` });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      w.addApp(r.body.app.id, p.user.id);
+    }
+    w.receiver = await startReceiver();
     w.rowReader = await openRows(s.config.database);
     return w;
   }
@@ -99,6 +114,11 @@ export class World {
     const mine = this.sentBy.get(senderId) ?? [];
     mine.push(id);
     this.sentBy.set(senderId, mine);
+  }
+
+  addApp(id: string, ownerId: string) {
+    this.apps.push(id);
+    this.appOwners.set(id, ownerId);
   }
 
   /** A session made in process (no password hash), as sign-in would store it. */
@@ -189,6 +209,7 @@ export class World {
   }
 
   async close() {
+    await this.receiver?.close();
     await this.rowReader.close();
   }
 }

@@ -68,6 +68,9 @@ export class HttpClient {
   post<T = Record<string, unknown>>(path: string, body?: unknown) {
     return this.request<T>('POST', path, body ?? {});
   }
+  put<T = Record<string, unknown>>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body ?? {});
+  }
   patch<T = Record<string, unknown>>(path: string, body?: unknown) {
     return this.request<T>('PATCH', path, body ?? {});
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { build, type Comptoir } from '../../server/app.ts';
+import { build, type Comptoir, type CoreOptions } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import type { Logger } from '../../server/lib/logger.ts';
 import { createLogger } from '../../server/lib/logger.ts';
@@ -21,7 +21,7 @@ export interface TestServer {
  */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { storage?: Storage; dataDir?: string; logger?: Logger } = {},
+  options: { storage?: Storage; dataDir?: string; logger?: Logger; apps?: CoreOptions['apps'] } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? (tmp as { dir: string }).dir;
@@ -38,6 +38,7 @@ export async function startServer(
   const comptoir = await build(config, {
     logger: options.logger ?? createLogger(config.logLevel),
     ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.apps ? { apps: options.apps } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = comptoir.app.server.address() as { port: number };

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -20,6 +21,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     messaging: new PgMessagingTx(t),
     events: new PgEventsTx(t),
     pages: new PagesStore(new PgDb(sql, () => t.flush())),
+    apps: new AppsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -79,6 +81,7 @@ export class PostgresStorage implements Storage {
       messaging: new PgMessagingReader(this.pool),
       events: new EventsStore(db),
       pages: new PagesStore(db),
+      apps: new AppsStore(db),
     };
   }
 

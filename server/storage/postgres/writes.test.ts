@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
 import { PagesStore } from '../../pages/store.ts';
@@ -9,7 +10,7 @@ import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages');
+type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps');
 type Name = `${Store}.${string}`;
 
 /**
@@ -42,6 +43,7 @@ const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.accounts.map((n) => `accounts.${n}` as const),
   ...txWrites.events.map((n) => `events.${n}` as const),
   ...txWrites.pages.map((n) => `pages.${n}` as const),
+  ...txWrites.apps.map((n) => `apps.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -64,6 +66,8 @@ const record = new Proxy({}, { get: () => 'x' });
 const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
+  if (['insertApp', 'insertPageToken'].includes(name)) return [record];
+  if (name === 'upsertWebhook') return [new Proxy({}, { get: (_, k) => (k === 'fields' ? ['messages'] : 'x') })];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
@@ -78,6 +82,7 @@ const stores: Record<Store, object> = {
   messaging: MessagingStore.prototype,
   events: EventsStore.prototype,
   pages: PagesStore.prototype,
+  apps: AppsStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -124,6 +129,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.messaging.map((n) => `messaging.${n}` as const),
     ...txWrites.events.map((n) => `events.${n}` as const),
     ...txWrites.pages.map((n) => `pages.${n}` as const),
+    ...txWrites.apps.map((n) => `apps.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

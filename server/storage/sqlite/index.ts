@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
+import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -84,6 +85,7 @@ export class SqliteStorage implements Storage {
       messaging: this.messagingTx,
       events: new EventsStore(raw),
       pages: new PagesStore(flushed),
+      apps: new AppsStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -92,6 +94,7 @@ export class SqliteStorage implements Storage {
       messaging: new SqliteMessagingReader(rdb, rs),
       events: new EventsStore(rdb),
       pages: new PagesStore(rdb),
+      apps: new AppsStore(rdb),
     };
   }
 

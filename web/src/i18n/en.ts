@@ -258,6 +258,11 @@ export const en = {
   'error.unknown_frame': 'The app sent something the server does not know.',
   'error.frame_too_large': 'This is too large to send.',
   'error.cursor_expired': 'Reloading: this device was away for too long.',
+  'error.app_not_found': 'This app could not be found.',
+  'error.invalid_webhook_url': 'This webhook URL is not valid: use an http or https URL without a password in it.',
+  'error.webhook_address_forbidden':
+    'This webhook URL points to a local or private address, which this server does not call.',
+  'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',
 } satisfies Record<string, Entry>;

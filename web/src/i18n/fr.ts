@@ -265,6 +265,12 @@ export const fr: Catalogue = {
   'error.unknown_frame': 'L’application a envoyé quelque chose que le serveur ne connaît pas.',
   'error.frame_too_large': 'C’est trop volumineux pour être envoyé.',
   'error.cursor_expired': 'Rechargement : cet appareil est resté absent trop longtemps.',
+  'error.app_not_found': 'Cette app est introuvable.',
+  'error.invalid_webhook_url':
+    'Cette URL de webhook n’est pas valide : utilisez une URL http ou https sans mot de passe.',
+  'error.webhook_address_forbidden':
+    'Cette URL de webhook désigne une adresse locale ou privée, que ce serveur n’appelle pas.',
+  'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
 };

@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppResponse, AppSecretResponse, AppsResponse, WebhookResponse } from '../../protocol/api.ts';
+import * as schemas from '../../protocol/schemas.ts';
+import { authOf, parse } from '../http/validate.ts';
+import { presentApp, presentWebhook } from './presenter.ts';
+import type { AppsService } from './service.ts';
+
+type Id = { Params: { id: string } };
+
+/** Developer apps, their owner's only (anyone else: `404 app_not_found`). docs/PLATFORM.md. */
+export function appsRoutes(app: FastifyInstance, apps: AppsService) {
+  const me = (req: FastifyRequest) => authOf(req).user.id;
+  const idOf = (params: unknown) => parse(schemas.idParams, params).id;
+
+  app.post('/api/apps', async (req, reply) => {
+    const { name } = parse(schemas.createAppBody, req.body);
+    const r = await apps.create(me(req), name);
+    return reply.status(201).send({ app: presentApp(r.app), secret: r.secret } satisfies AppSecretResponse);
+  });
+
+  app.get('/api/apps', async (req): Promise<AppsResponse> => ({ apps: (await apps.list(me(req))).map(presentApp) }));
+
+  app.get<Id>('/api/apps/:id', async (req): Promise<AppResponse> => {
+    const r = await apps.get(me(req), idOf(req.params));
+    return { app: presentApp(r.app), webhook: r.webhook ? presentWebhook(r.webhook) : null };
+  });
+
+  app.post<Id>('/api/apps/:id/secret', async (req): Promise<AppSecretResponse> => {
+    const r = await apps.rotateSecret(me(req), idOf(req.params));
+    return { app: presentApp(r.app), secret: r.secret };
+  });
+
+  app.put<Id>('/api/apps/:id/webhook', async (req): Promise<WebhookResponse> => {
+    const id = idOf(req.params);
+    const body = parse(schemas.setWebhookBody, req.body);
+    return { webhook: presentWebhook(await apps.setWebhook(me(req), id, body)) };
+  });
+
+  app.delete<Id>('/api/apps/:id/webhook', async (req, reply) => {
+    await apps.deleteWebhook(me(req), idOf(req.params));
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,179 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { type PrivateAllowance, parseIp, type RefusedKind, refusedKind } from './ip.ts';
+
+/**
+ * Requests the server makes on a developer's behalf (the webhook handshake; deliveries later), to hosts
+ * the developer names: the host is resolved once, every address it resolves to must be allowed
+ * (lib/ip.ts: no loopback, private, link-local… unless the operator allows them), and the connection goes
+ * to one of those very addresses — the request's `lookup` answers them, so a DNS answer that changes
+ * between the check and the connection (DNS rebinding) changes nothing. No redirect is followed, the
+ * whole exchange has a deadline, and the body read is bounded.
+ */
+
+export interface Address {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to all its addresses (node:dns lookup, what the system resolver says). */
+export type Resolve = (hostname: string) => Promise<Address[]>;
+export const systemResolve: Resolve = async (hostname) =>
+  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }));
+
+/** Why an outbound request did not happen or did not finish. */
+export type OutboundFailure =
+  | { reason: 'dns'; code: string }
+  | { reason: 'address'; kind: RefusedKind }
+  | { reason: 'timeout'; timeoutMs: number }
+  | { reason: 'connection'; code: string };
+
+export class OutboundError extends Error {
+  constructor(readonly failure: OutboundFailure) {
+    super(describe(failure));
+    this.name = 'OutboundError';
+  }
+}
+
+function describe(f: OutboundFailure): string {
+  switch (f.reason) {
+    case 'dns':
+      return `the host name could not be resolved (${f.code})`;
+    case 'address':
+      return `the host resolves to a ${f.kind} address, which this server does not connect to`;
+    case 'timeout':
+      return `no complete answer within ${f.timeoutMs / 1000} s`;
+    case 'connection':
+      return `the connection failed (${f.code})`;
+  }
+}
+
+/** A URL whose host has been resolved and checked: requests go to these addresses only. */
+export interface Target {
+  url: URL;
+  addresses: Address[];
+}
+
+/**
+ * Resolves the URL's host (an IP literal is its own answer) and checks every address it resolves to; one
+ * refused address refuses the host (it could be the one a later connection picks). Throws OutboundError.
+ */
+export async function resolveTarget(
+  url: URL,
+  allowance: PrivateAllowance,
+  o: { resolve?: Resolve; timeoutMs: number },
+): Promise<Target> {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const literal = parseIp(host);
+  let addresses: Address[];
+  if (literal) addresses = [{ address: host, family: literal.length === 4 ? 4 : 6 }];
+  else {
+    try {
+      addresses = await within((o.resolve ?? systemResolve)(host), o.timeoutMs);
+    } catch (e) {
+      // A resolver's failure has a code (ENOTFOUND, EAI_AGAIN…); anything else is not about the name.
+      const code = (e as { code?: unknown }).code;
+      if (e instanceof OutboundError || typeof code !== 'string') throw e;
+      throw new OutboundError({ reason: 'dns', code });
+    }
+    if (addresses.length === 0) throw new OutboundError({ reason: 'dns', code: 'ENODATA' });
+  }
+  for (const a of addresses) {
+    const kind = refusedKind(a.address, allowance);
+    if (kind) throw new OutboundError({ reason: 'address', kind });
+  }
+  return { url, addresses };
+}
+
+export interface Answer {
+  status: number;
+  /** At most `maxBytes` of the body. */
+  body: Buffer;
+  /** The body was longer than `maxBytes` (the rest was not read). */
+  truncated: boolean;
+}
+
+export interface GetOptions {
+  /** The whole exchange — connection, TLS, headers, body — must end within this. */
+  timeoutMs: number;
+  maxBytes: number;
+  headers?: Record<string, string>;
+  /** The URL to request, which must have the target's host (default: the target's URL). */
+  url?: URL;
+}
+
+/**
+ * GETs a checked target, connecting only to its addresses; a redirect is an answer like any other (not
+ * followed). Throws OutboundError for a timeout or a failed connection.
+ */
+export function get(target: Target, o: GetOptions): Promise<Answer> {
+  const url = o.url ?? target.url;
+  if (url.host !== target.url.host) throw new Error('get(): the URL is not the target');
+  const pinned: LookupFunction = (_hostname, options, callback) => {
+    const all = (options as { all?: boolean }).all === true;
+    if (all) (callback as unknown as (e: null, a: Address[]) => void)(null, target.addresses);
+    else {
+      const first = target.addresses[0] as Address;
+      callback(null, first.address, first.family);
+    }
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise<Answer>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const req = client.request(
+      url,
+      {
+        method: 'GET',
+        lookup: pinned,
+        agent: false, // a fresh connection to a checked address, never a pooled one
+        headers: { 'user-agent': 'Comptoir', accept: '*/*', ...o.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = (truncated: boolean) =>
+          finish(() => {
+            res.destroy();
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, o.maxBytes), truncated });
+          });
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size > o.maxBytes) done(true);
+        });
+        res.on('end', () => done(false));
+        res.on('error', (e) => finish(() => reject(connectionError(e))));
+      },
+    );
+    const timer = setTimeout(() => {
+      finish(() => reject(new OutboundError({ reason: 'timeout', timeoutMs: o.timeoutMs })));
+      req.destroy();
+    }, o.timeoutMs);
+    req.on('error', (e) => finish(() => reject(connectionError(e))));
+    req.end();
+  });
+}
+
+function connectionError(e: unknown): OutboundError {
+  return new OutboundError({ reason: 'connection', code: (e as { code?: string }).code ?? 'ERROR' });
+}
+
+/** The promise's outcome, or a timeout OutboundError after `timeoutMs` (the lookup itself cannot be cancelled). */
+function within<T>(p: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OutboundError({ reason: 'timeout', timeoutMs })), timeoutMs);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
