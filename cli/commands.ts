@@ -37,6 +37,9 @@ Commands:
   app create --owner USERNAME --name NAME [--json]
                              Create a developer app owned by that account; its secret is printed
                              once (--json: {"app":{"id","secret"}})
+  app connect --app APPID --page PAGEID [--json]
+                             Connect the app to a page its owner runs as admin; prints the page
+                             access token once (--json: {"pageAccessToken":"…"})
   app webhook --app APPID --url URL --verify-token T --fields F1,F2 [--json]
                              Set the app's webhook once the URL has answered the subscribe handshake
                              (GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=N, answered
@@ -237,6 +240,22 @@ export const commands: Record<string, Command> = {
         process.stdout.write(
           `Webhook of ${o.app} set to ${webhook.url} (${webhook.fields.join(', ')}): it answered the handshake\n`,
         );
+      return 0;
+    },
+  },
+
+  'app connect': {
+    options: { app: { type: 'string' }, page: { type: 'string' }, json: { type: 'boolean' } },
+    async run(config, values) {
+      const o = required(values, 'app', 'page');
+      const token = await withCore(config, async (core) => {
+        // The operator acts for the app's owner, who must run the page as admin.
+        const app = await core.storage.reader.apps.appById(o.app);
+        if (!app) throw new CliError('app_not_found', `No app has the id ${o.app}`);
+        return (await core.apps.connect(app.ownerId, app.id, o.page)).token;
+      });
+      if (values.json) process.stdout.write(`${JSON.stringify({ pageAccessToken: token })}\n`);
+      else process.stdout.write(`Page access token of ${o.app} for ${o.page} (shown once):\n${token}\n`);
       return 0;
     },
   },

@@ -82,3 +82,8 @@ export interface PageConversationResponse {
   conversation: ConversationView;
   created: boolean;
 }
+
+/** `POST /api/apps/:id/pages/:pageId`: the page access token, shown this once. */
+export interface PageAccessTokenResponse {
+  pageAccessToken: string;
+}

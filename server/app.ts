@@ -6,7 +6,7 @@ import { accountsRoutes } from './accounts/routes.ts';
 import { AccountsService } from './accounts/service.ts';
 import { SessionsService } from './accounts/sessions.ts';
 import { appsRoutes } from './apps/routes.ts';
-import { AppsService, type PageAccess } from './apps/service.ts';
+import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
@@ -37,6 +37,7 @@ import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
+import { graphRoutes } from './platform/graph.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
@@ -87,12 +88,14 @@ export interface CoreOptions {
    */
   onDurabilityFailure?: (error: unknown) => void;
   apps?: {
-    /** Who may connect an app to a page. Until pages/ provides it, nobody may. */
+    /** Who may connect an app to a page (default: the page's admins). */
     pageAccess?: PageAccess;
     /** The webhook handshake's deadline (default 10 s), and how it resolves host names. */
     webhookTimeoutMs?: number;
     resolve?: Resolve;
   };
+  /** The clock of the Send API's messaging window (tests move it). */
+  graphClock?: () => number;
 }
 
 /** The server's key for sealed secrets: SECRETS_KEY, or the key file (made on first use). */
@@ -247,6 +250,22 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   eventsRoutes(app, core.feed);
   pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
   appsRoutes(app, core.apps);
+  graphRoutes(
+    app,
+    {
+      auth: {
+        grant: async (token) => {
+          const g = await core.apps.pageTokenByHash(hashPageToken(token));
+          return g ? { appId: g.app.id, pageId: g.pageId } : null;
+        },
+        checkProof: (appId, token, proof) => core.apps.checkProof(appId, token, proof),
+      },
+      storage: core.storage,
+      messages: core.messages,
+      signal: (s) => bus.signal(s),
+    },
+    { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },
+  );
   await registerWeb(app, config.webDist, { publicOrigin: config.publicOrigin });
   const wss = attachWebSocket(app, gateway, sessions, core.pages, {
     publicOrigin: config.publicOrigin,

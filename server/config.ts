@@ -75,6 +75,7 @@ const envSchema = z.object({
   /** Display-name changes per account per hour (each one is told to every conversation). */
   RATE_PROFILE_CHANGES_PER_HOUR: positiveInt.default(10),
   RATE_PAGES_PER_HOUR: positiveInt.default(5),
+  RATE_GRAPH_CALLS_PER_SECOND: positiveInt.default(250),
   /** Sign-ups per address per hour. */
   RATE_SIGNUPS_PER_HOUR: positiveInt.default(20),
   /** `hello` frames one socket may send per minute (each restarts a catch-up). */
@@ -157,6 +158,7 @@ export interface Config {
     signupsPerHour: number;
     profileChangesPerHour: number;
     pagesPerHour: number;
+    graphCallsPerSecond: number;
     groupsPerHour: number;
     memberAddsPerHour: number;
     framesPerSecond: number;
@@ -213,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signupsPerHour: e.RATE_SIGNUPS_PER_HOUR,
       profileChangesPerHour: e.RATE_PROFILE_CHANGES_PER_HOUR,
       pagesPerHour: e.RATE_PAGES_PER_HOUR,
+      graphCallsPerSecond: e.RATE_GRAPH_CALLS_PER_SECOND,
       groupsPerHour: e.RATE_GROUPS_PER_HOUR,
       memberAddsPerHour: e.RATE_MEMBER_ADDS_PER_HOUR,
       framesPerSecond: e.RATE_FRAMES_PER_SECOND,

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppResponse, AppSecretResponse, AppsResponse, WebhookResponse } from '../../protocol/api.ts';
+import { z } from 'zod';
+import type {
+  AppResponse,
+  AppSecretResponse,
+  AppsResponse,
+  PageAccessTokenResponse,
+  WebhookResponse,
+} from '../../protocol/api.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import { presentApp, presentWebhook } from './presenter.ts';
@@ -40,4 +47,21 @@ export function appsRoutes(app: FastifyInstance, apps: AppsService) {
     await apps.deleteWebhook(me(req), idOf(req.params));
     return reply.status(204).send();
   });
+
+  /** Connects the app to a page its owner runs as admin: a new page access token, shown once. */
+  app.post('/api/apps/:id/pages/:pageId', async (req, reply): Promise<PageAccessTokenResponse> => {
+    const p = parse(pageParams, req.params);
+    const { token } = await apps.connect(me(req), p.id, p.pageId);
+    reply.status(201);
+    return { pageAccessToken: token };
+  });
+
+  /** Revokes the app's token for the page: its calls fail (190) from now on. */
+  app.delete('/api/apps/:id/pages/:pageId', async (req, reply) => {
+    const p = parse(pageParams, req.params);
+    await apps.revokePageToken(me(req), p.id, p.pageId);
+    return reply.status(204).send();
+  });
 }
+
+const pageParams = z.strictObject({ id: schemas.id, pageId: schemas.id });

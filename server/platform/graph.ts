@@ -46,22 +46,24 @@ export function graphRoutes(
       done(null, formBody(String(body)));
     });
     g.setErrorHandler((error, req, reply) => {
-      const e = toGraphError(error);
+      // Fastify's own refusals (a body that is not JSON, too large, an unknown content type) are bad input.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      const e =
+        typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof GraphError)
+          ? status === 413
+            ? graph.param('body', 'The request is too large', 2018109)
+            : graph.param('body', error instanceof Error ? error.message : 'invalid')
+          : toGraphError(error);
       if (e.status >= 500) req.log.error({ err: error }, 'graph request failed');
-      return reply.status(e.status).send(e.toBody());
-    });
-    g.setNotFoundHandler((_req, reply) => {
-      const e = graph.unknownPath();
       return reply.status(e.status).send(e.toBody());
     });
 
     const send = async (req: FastifyRequest, reply: FastifyReply, pagePath: string | null) => {
       const params = req.params as { version?: string };
       if (params.version !== undefined && !VERSION.test(params.version)) throw graph.unknownPath();
-      const { token, grant } = await authenticate(req, deps.auth);
+      const { grant } = await authenticate(req, deps.auth);
       if (pagePath !== null && pagePath !== grant.pageId) throw graph.token('The access token is not this page’s');
       if (calls.take(`${grant.appId}\u0000${grant.pageId}`) > 0) throw graph.rate();
-      void token;
       const body = readSendBody(req.body);
       const psid = 'id' in body.recipient ? body.recipient.id : null;
       if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
@@ -111,6 +113,7 @@ export function graphRoutes(
     g.post('/:version/:pageId/messages', open, (req, reply) =>
       send(req, reply, (req.params as { pageId: string }).pageId),
     );
+    g.post('/:pageId/messages', open, (req, reply) => send(req, reply, (req.params as { pageId: string }).pageId));
   });
 }
 

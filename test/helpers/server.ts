@@ -21,7 +21,13 @@ export interface TestServer {
  */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { storage?: Storage; dataDir?: string; logger?: Logger; apps?: CoreOptions['apps'] } = {},
+  options: {
+    storage?: Storage;
+    dataDir?: string;
+    logger?: Logger;
+    apps?: CoreOptions['apps'];
+    graphClock?: CoreOptions['graphClock'];
+  } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? (tmp as { dir: string }).dir;
@@ -39,6 +45,7 @@ export async function startServer(
     logger: options.logger ?? createLogger(config.logLevel),
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.apps ? { apps: options.apps } : {}),
+    ...(options.graphClock ? { graphClock: options.graphClock } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = comptoir.app.server.address() as { port: number };

@@ -86,6 +86,13 @@ export const en = {
   'thread.notFound': 'This conversation could not be found.',
   'thread.loadFailed': 'Could not load messages: {error}',
 
+  'message.attachment.image': 'Image',
+  'message.attachment.audio': 'Audio clip',
+  'message.attachment.video': 'Video',
+  'message.attachment.file': 'File',
+  'message.receipt.title': 'Order {number}',
+  'message.receipt.total': 'Total',
+  'sidebar.preview.attachment': 'Sent an attachment',
   'message.deleted': 'This message was deleted',
   'message.edited': 'edited',
   'message.you': 'You',

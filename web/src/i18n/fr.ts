@@ -87,6 +87,13 @@ export const fr: Catalogue = {
   'thread.notFound': 'Cette conversation est introuvable.',
   'thread.loadFailed': 'Impossible de charger les messages : {error}',
 
+  'message.attachment.image': 'Image',
+  'message.attachment.audio': 'Extrait audio',
+  'message.attachment.video': 'Vidéo',
+  'message.attachment.file': 'Fichier',
+  'message.receipt.title': 'Commande {number}',
+  'message.receipt.total': 'Total',
+  'sidebar.preview.attachment': 'A envoyé une pièce jointe',
   'message.deleted': 'Ce message a été supprimé',
   'message.edited': 'modifié',
   'message.you': 'Vous',

@@ -29,7 +29,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   const last = conv.lastMessage;
   let preview: string;
   if (!last) preview = t('sidebar.preview.none');
-  else if (last.deletedAt || last.text === null) preview = t('sidebar.preview.deleted');
+  else if (last.deletedAt || (last.text === null && !last.attachment)) preview = t('sidebar.preview.deleted');
+  else if (last.text === null) preview = t('sidebar.preview.attachment');
   else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: last.text });
   else if (conv.kind === 'group' && senderName)
     preview = t('sidebar.preview.sender', { name: senderName, text: last.text });

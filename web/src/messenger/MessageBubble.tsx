@@ -5,6 +5,7 @@ import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
+import { MessageAttachment, QuickReplies } from './MessageAttachment.tsx';
 import { MessageText } from './MessageText.tsx';
 
 export interface BubbleProps {
@@ -129,8 +130,14 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
             </button>
           )}
           <div className="msg-text" data-testid="message-text">
-            {deleted || text === null ? <em>{t('message.deleted')}</em> : <MessageText text={text} />}
+            {deleted || (text === null && !message?.attachment) ? (
+              <em>{t('message.deleted')}</em>
+            ) : text !== null ? (
+              <MessageText text={text} />
+            ) : null}
           </div>
+          {!deleted && message?.attachment && <MessageAttachment attachment={message.attachment} />}
+          {!deleted && message?.quickReplies && <QuickReplies replies={message.quickReplies} />}
           <div className="msg-meta">
             {message?.editedAt && !deleted && (
               <span className="msg-edited" data-testid="edited-label">
