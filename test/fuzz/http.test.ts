@@ -368,8 +368,16 @@ for (const backend of backends) {
             const body = method === 'GET' ? undefined : '{}';
             const a = await rawRequest(s.url, { method, path, headers, ...(body ? { body } : {}) });
             const what = `${who} ${method} ${path.slice(0, 200)}`;
+            // A GET outside the API (`*`, `/healthz/x`) is the web app's: its index.html, or without a build a
+            // line saying how to make one (server/http/web.ts).
+            const webApp =
+              method === 'GET' &&
+              !/^\/(api\/|api$|ws)/.test(path) &&
+              a.status === 200 &&
+              !String(a.headers['content-type']).startsWith('application/json');
+            if (webApp) assert.match(String(a.headers['content-type']), /^text\/(html|plain); charset=utf-8$/, what);
             // Known routes with a wrong method or odd ids may succeed (a GET of /api/me); else well-formed errors.
-            assertWellFormed(a, what);
+            else assertWellFormed(a, what);
           }
           const after = await w.snapshot([]);
           // POST /api/auth/signout (and other known writes) may be among them: compare only when none was one.
