@@ -135,11 +135,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     signup: config.signup,
     profileChangesPerHour: config.rates.profileChangesPerHour,
   });
+  const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
   const conversations = new ConversationsService(
     storage,
     committer,
     states,
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
+    { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const messages = new MessagesService(
@@ -149,7 +151,6 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
   );
   const feed = new EventFeed(storage, committer, replay);
-  const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {
     canConnect: async (userId: string, pageId: string) =>

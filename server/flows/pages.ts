@@ -11,8 +11,9 @@ import type { Committer } from '../storage/commit.ts';
  * What business pages do across domains, each read top to bottom:
  * - a person creates a page → the account it speaks through (accounts), the page and its first admin (pages);
  * - an admin renames it → its account's name, seen in every conversation the page has (messaging);
- * - a person opens their conversation with a page → the id the page knows them by (pages), then the one
- *   conversation between the person and the page's account (messaging), the same every time.
+ * - a person opens their conversation with a page → the one conversation between the person and the page's
+ *   account (messaging), the same every time, and in the same job the id the page knows them by (pages,
+ *   through messaging's PagePeers port — whichever route opens it).
  */
 export class PageFlows {
   constructor(
@@ -52,7 +53,7 @@ export class PageFlows {
     pageId: string,
   ): Promise<{ conversation: ConversationView; created: boolean }> {
     await this.pages.requirePage(pageId);
-    await this.committer.run((uow) => this.pages.psidIn(uow, pageId, userId));
+    // The conversation and the page-scoped id are made in one job (ConversationsService's PagePeers).
     return this.conversations.startDirect(userId, pageId);
   }
 }

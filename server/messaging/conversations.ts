@@ -14,12 +14,21 @@ import type { ConversationRecord, MemberRecord } from './store.ts';
 import { lastMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
+/**
+ * What a one-to-one conversation with a business page's account asks of pages (a port: app.ts wires
+ * pages' `psidIn`): the id the page knows the person by, made in the same job as the conversation.
+ */
+export interface PagePeers {
+  meetIn(uow: UnitOfWork, personId: string, pageId: string): Promise<unknown>;
+}
+
 export class ConversationsService {
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
     private readonly states: ConversationStates,
     private readonly quotas: GroupQuotas,
+    private readonly pagePeers: PagePeers | null = null,
   ) {}
 
   async list(userId: string): Promise<{ cursor: number; conversations: ConversationView[] }> {
@@ -68,9 +77,12 @@ export class ConversationsService {
   /** The one-to-one conversation of two people, created the first time. */
   async startDirect(userId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new AppError('bad_request', 'Start a conversation with someone else');
-    if (!(await this.storage.reader.accounts.userById(otherId))) throw new AppError('user_not_found');
+    const other = await this.storage.reader.accounts.userById(otherId);
+    if (!other) throw new AppError('user_not_found');
     const directKey = [userId, otherId].sort().join(':');
     const result = await this.committer.run(async (uow) => {
+      // With a page (whichever route opened it): the page knows the person by an id of its own.
+      if (other.kind === 'page' && this.pagePeers) await this.pagePeers.meetIn(uow, userId, otherId);
       const existing = await uow.tx.messaging.conversationByDirectKey(directKey);
       if (existing) return { id: existing.id, created: false };
       const c = this.newConversation(uow, 'direct', null, directKey, userId, 'full');

@@ -201,6 +201,15 @@ for (const backend of backends) {
       });
       assert.equal(sent.status, 201);
       assert.equal((await customer.http.post<Err>('/api/pages/nope/conversation')).body.error.id, 'page_not_found');
+      // Opened the generic way, it is the same conversation, and the page knows them by an id all the same.
+      const third = await newPage(owner, 'Troisième');
+      const direct = await stranger.http.post<PageConversationResponse>('/api/conversations/direct', {
+        userId: third.id,
+      });
+      assert.equal(direct.status, 201);
+      assert.match((await reader.psidOf(third.id, stranger.user.id)) ?? '', /^[1-9][0-9]{15}$/);
+      const viaPage = await stranger.http.post<PageConversationResponse>(`/api/pages/${third.id}/conversation`);
+      assert.deepEqual([viaPage.status, viaPage.body.conversation.id], [200, direct.body.conversation.id]);
     });
 
     it('renaming a page is seen live by the people it talks with', async (t) => {

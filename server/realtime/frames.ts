@@ -36,7 +36,8 @@ export function refOf(data: Buffer | ArrayBuffer | Buffer[]): string | null {
     if (buf.length > limits.frameBytes) return null;
     const raw: unknown = JSON.parse(buf.toString('utf8'));
     const ref = typeof raw === 'object' && raw !== null && 'ref' in raw ? (raw as { ref: unknown }).ref : null;
-    return typeof ref === 'string' && ref.length <= 64 ? ref : null;
+    // Counted in code points, as the frame schema (zod) counts it: the same ref is echoed, or not, either way.
+    return typeof ref === 'string' && [...ref].length <= 64 ? ref : null;
   } catch {
     return null;
   }

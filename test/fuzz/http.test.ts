@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { AppResponse, AppsResponse, EventsResponse, WebhookResponse } from '../../protocol/api.ts';
-import type { ConversationView, MessageView, SessionView, UserView } from '../../protocol/views.ts';
+import type {
+  AppResponse,
+  AppsResponse,
+  EventsResponse,
+  MyPagesResponse,
+  PageConversationResponse,
+  PageMembersResponse,
+  PagesResponse,
+  WebhookResponse,
+} from '../../protocol/api.ts';
+import { limits } from '../../protocol/limits.ts';
+import type { ConversationView, MessageView, PageRole, PageView, SessionView, UserView } from '../../protocol/views.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { contentType, encodeAny, jsonEdge, mutated, oddText, padded, textMutation } from './arbitraries.ts';
@@ -18,8 +28,8 @@ import {
   Stats,
   Watch,
 } from './harness.ts';
-import { type Actor, actor, type Route, routeName, routes } from './routes.ts';
-import { describeDiff, diffRows } from './rows.ts';
+import { type Actor, actorOf, plausibleActorOf, type Route, routeName, routes } from './routes.ts';
+import { describeDiff, diffRows, pageInvariants, unknownToPage } from './rows.ts';
 import { type Snapshot, World } from './world.ts';
 
 /**
@@ -33,6 +43,11 @@ import { type Snapshot, World } from './world.ts';
  *    none for a retried one); a stranger never gets a 2xx on someone else's conversation or message;
  * 4. an app is its owner's alone (anyone else: `app_not_found`, before anything else happens), and the
  *    server calls a webhook only for its owner, only when the URL passed every check.
+ * 5. on business pages: only the people who run a page get a 2xx on its members, its inbox and its
+ *    changes (its admins alone on changing it and who runs it, but for leaving it); the inbox acts as the
+ *    page, only in the page's conversations; page search answers pages only and people search people
+ *    only; after every batch, every page still has an admin, is run by people only, its account is in
+ *    one-to-one conversations only, and it knows everyone it talks with by a page-scoped id.
  */
 
 type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
@@ -74,20 +89,23 @@ function inputOf(route: Route, w: World): fc.Arbitrary<Input> {
         { weight: 1, arbitrary: textMutation.map((m): Body => ({ kind: 'text', text: m('{}') })) },
       );
   const hostile = fc.record({
-    actor: fc.oneof({ weight: 8, arbitrary: actor }, { weight: 1, arbitrary: fc.constant<'forged'>('forged') }),
+    actor: fc.oneof(
+      { weight: 8, arbitrary: actorOf(route) },
+      { weight: 1, arbitrary: fc.constant<'forged'>('forged') },
+    ),
     forgedCookie: fc.stringMatching(/^[A-Za-z0-9%_=.-]{0,150}$/),
     params: route.params?.(w) ?? fc.constant({}),
-    query: route.query ?? fc.constant<[string, string][]>([]),
+    query: route.query?.(w) ?? fc.constant<[string, string][]>([]),
     body,
     contentType,
     origin: fc.constantFrom<Input['origin']>('none', 'none', 'none', 'own', 'foreign'),
   });
   // As a client would send it (the values may still be odd): reaches the services, not only validation.
   const plausible = fc.record({
-    actor: fc.constantFrom<Actor>('ana', 'ana', 'ben', 'eve'),
+    actor: plausibleActorOf(route),
     forgedCookie: fc.constant(''),
     params: route.params?.(w) ?? fc.constant({}),
-    query: route.query ?? fc.constant<[string, string][]>([]),
+    query: route.query?.(w) ?? fc.constant<[string, string][]>([]),
     body: shaped ? shaped.map((value): Body => ({ kind: 'json', value })) : fc.constant<Body>({ kind: 'none' }),
     contentType: fc.constant('application/json'),
     origin: fc.constantFrom<Input['origin']>('none', 'own'),
@@ -125,33 +143,63 @@ function sentBody(input: Input): unknown {
   return undefined;
 }
 
+/** A route of business pages (`/api/pages…`, `/api/me/pages`). */
+const isPageRoute = (route: Route) => /^\/api\/(me\/)?pages/.test(route.path);
+/** A route of a page's inbox (`/api/pages/:id/conversations/:conversationId…`): it acts as the page. */
+const isInbox = (route: Route) => route.path.includes(':conversationId');
+/** A route that sends a message, as a person or as a page. */
+const isSend = (route: Route) => route.method === 'POST' && route.path.endsWith('/messages');
+const isReceipt = (route: Route) => route.method === 'POST' && route.path.endsWith('/receipts');
+
+/** The account a request acts as: the page on its inbox routes, else the person who sends it. */
+function actingAs(route: Route, input: Input, w: World): string | null {
+  if (input.actor === 'anon' || input.actor === 'forged') return null;
+  return isInbox(route) ? (input.params.id ?? null) : w.user(input.actor).id;
+}
+
+/**
+ * Text as storage keeps it: both backends store UTF-8, where a lone surrogate half (which JSON can carry,
+ * as `"\ud83d"`) becomes U+FFFD (String.prototype.toWellFormed).
+ */
+const stored = (text: string) =>
+  text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /** What is known before a request, for the oracles after it. */
 interface Before {
   me: string | null;
-  /** For a route on a conversation or message: whether the actor may act on it, and ever could. */
+  /**
+   * For a route on a conversation or message (or, for the inbox routes, on one of the page's
+   * conversations): whether the account it acts as (the person, or the page) may act on it, and ever could.
+   */
   member: boolean;
   everMember: boolean;
-  /** For a send: the message that already has this client id. */
+  /** For a send: the message that already has this client id (of the person, or of the page). */
   prior: { id: string; conversationId: string } | null;
   /** For a route on an app: whether the actor owns it. */
   ownsApp: boolean;
   /** Handshakes the world's webhook receiver had received. */
   handshakes: number;
+  /** For a route on a page: the person's role on it (null: they do not run it). */
+  pageRole: PageRole | null;
 }
 
 async function beforeRequest(route: Route, input: Input, w: World): Promise<Before> {
   const me = input.actor === 'anon' || input.actor === 'forged' ? null : w.user(input.actor).id;
+  const acting = actingAs(route, input, w);
   const reader = w.s.comptoir.storage.reader;
   let conversationId: string | null = null;
   if (route.idKind === 'conversation') conversationId = input.params.id ?? null;
   if (route.idKind === 'message') conversationId = await w.conversationOf(input.params.id ?? '');
-  const row = conversationId && me ? await reader.messaging.member(conversationId, me) : null;
+  if (isInbox(route)) conversationId = input.params.conversationId ?? null;
+  const row = conversationId && acting ? await reader.messaging.member(conversationId, acting) : null;
   let prior: Before['prior'] = null;
   const body = sentBody(input);
-  if (route.path.endsWith('/messages') && route.method === 'POST' && me && isPlainObject(body)) {
-    if (typeof body.clientId === 'string') prior = await reader.messaging.messageByClientId(me, body.clientId);
+  if (isSend(route) && acting && isPlainObject(body)) {
+    if (typeof body.clientId === 'string') prior = await reader.messaging.messageByClientId(acting, body.clientId);
   }
   const app = route.idKind === 'app' ? await reader.apps.appById(input.params.id ?? '') : null;
+  const pageRole =
+    route.idKind === 'page' && me ? ((await reader.pages.pageMember(input.params.id ?? '', me))?.role ?? null) : null;
   return {
     me,
     member: row?.active === true,
@@ -159,6 +207,7 @@ async function beforeRequest(route: Route, input: Input, w: World): Promise<Befo
     prior,
     ownsApp: app !== null && app.ownerId === me,
     handshakes: w.receiver.requests.length,
+    pageRole,
   };
 }
 
@@ -179,8 +228,8 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
       `signed out, answered ${id}: ${what}`,
     );
   }
-  if (sameRoute && (route.idKind === 'conversation' || route.idKind === 'message')) {
-    if (!b.member) assert.ok(!ok, `${a.status} for someone not in the conversation: ${what}`);
+  if (sameRoute && (route.idKind === 'conversation' || route.idKind === 'message' || isInbox(route))) {
+    if (!b.member) assert.ok(!ok, `${a.status} for someone (or a page) not in the conversation: ${what}`);
     // Someone who never belonged learns nothing: not that it exists, nor who wrote a message.
     if (!b.everMember)
       assert.ok(
@@ -199,9 +248,17 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
   const called = w.receiver.requests.length > b.handshakes;
   const handshook = routeName(route) === 'PUT /api/apps/:id/webhook' && (ok || id === 'webhook_verification_failed');
   if (called) assert.ok(handshook, `the webhook was called, answered ${a.status} ${id}: ${what}`);
+  // Who runs a page decides what is done with it and as it; pages themselves are public.
+  if (sameRoute && route.pageRole) {
+    if (ok) assert.ok(b.pageRole !== null, `${a.status} for someone who does not run the page: ${what}`);
+    if (route.pageRole === 'admin') assert.ok(!ok || b.pageRole === 'admin', `${a.status} for an agent: ${what}`);
+    if (route.pageRole === 'admin-or-self' && input.params.userId !== b.me)
+      assert.ok(!ok || b.pageRole === 'admin', `${a.status} for an agent removing another: ${what}`);
+  }
   if (!ok || b.me === null || !sameRoute) return;
   const body = a.json as Record<string, unknown>;
   const reader = w.s.comptoir.storage.reader;
+  const pageId = input.params.id ?? '';
   switch (routeName(route)) {
     case 'DELETE /api/sessions/:id':
       assert.equal(
@@ -217,9 +274,102 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
     }
     case 'GET /api/users': {
       const users = body.users as UserView[];
-      assert.ok(users.length <= 20 && users.every((u) => u.id !== b.me), `search answer: ${what}`);
+      assert.ok(
+        users.length <= limits.userSearch.results && users.every((u) => u.id !== b.me),
+        `search answer: ${what}`,
+      );
+      for (const u of users) {
+        assert.ok(u.kind === undefined, `a page among people: ${JSON.stringify(u)} ${what}`);
+        assert.equal((await reader.accounts.userById(u.id))?.kind, 'person', `not a person: ${u.id} ${what}`);
+      }
       break;
     }
+    case 'GET /api/pages': {
+      const pages = (body as unknown as PagesResponse).pages;
+      assert.ok(pages.length <= limits.pageSearch.results, `${pages.length} pages: ${what}`);
+      for (const p of pages) {
+        assert.equal((await reader.accounts.userById(p.id))?.kind, 'page', `not a page: ${p.id} ${what}`);
+        assert.ok(await reader.pages.pageById(p.id), `not a page: ${p.id} ${what}`);
+      }
+      break;
+    }
+    case 'GET /api/me/pages': {
+      const mine = (body as unknown as MyPagesResponse).pages;
+      for (const { page, role } of mine)
+        assert.equal(
+          (await reader.pages.pageMember(page.id, b.me))?.role,
+          role,
+          `a page not theirs, or not so: ${what}`,
+        );
+      assert.equal(mine.length, (await reader.pages.pagesOfUser(b.me)).length, `pages left out: ${what}`);
+      break;
+    }
+    case 'GET /api/pages/:id':
+      assert.equal((body.page as PageView).id, pageId, what);
+      break;
+    case 'POST /api/pages': {
+      const page = body.page as PageView;
+      assert.equal(
+        (await reader.pages.pageMember(page.id, b.me))?.role,
+        'admin',
+        `its creator is not its admin: ${what}`,
+      );
+      assert.equal((await reader.accounts.userById(page.id))?.kind, 'page', what);
+      w.addPage(page);
+      break;
+    }
+    case 'PATCH /api/pages/:id': {
+      const page = body.page as PageView;
+      const sent = sentBody(input) as { name?: string; description?: string };
+      assert.equal(page.id, pageId, what);
+      if (sent.name !== undefined) assert.equal(page.name, stored(sent.name.trim()), what);
+      if (sent.description !== undefined) assert.equal(page.description, stored(sent.description.trim()), what);
+      break;
+    }
+    case 'GET /api/pages/:id/members':
+    case 'POST /api/pages/:id/members':
+    case 'PATCH /api/pages/:id/members/:userId': {
+      const kept = (await reader.pages.pageMembers(pageId)).map((m) => [m.userId, m.role]);
+      const answered = (body as unknown as PageMembersResponse).members.map((m) => [m.user.id, m.role]);
+      assert.deepEqual(answered, kept, `the members answered are not those stored: ${what}`);
+      if (route.method === 'GET') break;
+      const sent = sentBody(input) as { username?: string; role: PageRole };
+      let target: string | undefined = input.params.userId;
+      if (sent.username !== undefined)
+        target = (await reader.accounts.userByUsername(sent.username.trim().toLowerCase()))?.id;
+      assert.equal((await reader.pages.pageMember(pageId, target ?? ''))?.role, sent.role, `role not set: ${what}`);
+      break;
+    }
+    case 'DELETE /api/pages/:id/members/:userId':
+      assert.equal(await reader.pages.pageMember(pageId, input.params.userId ?? ''), null, `still runs it: ${what}`);
+      break;
+    case 'POST /api/pages/:id/conversation': {
+      const r = body as unknown as PageConversationResponse;
+      const c = r.conversation;
+      assert.equal(r.created, a.status === 201, what);
+      assert.equal(c.kind, 'direct', what);
+      assert.deepEqual(c.members.map((m) => m.user.id).sort(), [b.me, pageId].sort(), what);
+      assert.equal(c.members.find((m) => m.user.id === pageId)?.user.kind, 'page', what);
+      assert.match((await reader.pages.psidOf(pageId, b.me)) ?? '', /^[1-9][0-9]{15}$/, `no page-scoped id: ${what}`);
+      if (r.created) assert.ok(!w.conversations.includes(c.id), `created again: ${what}`);
+      if (!w.conversations.includes(c.id)) w.conversations.push(c.id);
+      if (!w.pageConversations.includes(c.id)) w.pageConversations.push(c.id);
+      break;
+    }
+    case 'GET /api/pages/:id/conversations':
+      for (const c of body.conversations as ConversationView[])
+        assert.ok(
+          c.kind === 'direct' && c.members.some((m) => m.user.id === pageId),
+          `not the page's: ${c.id} ${what}`,
+        );
+      break;
+    case 'GET /api/pages/:id/conversations/:conversationId':
+      assert.equal((body.conversation as ConversationView).id, input.params.conversationId, what);
+      break;
+    case 'GET /api/pages/:id/conversations/:conversationId/messages':
+      for (const m of body.messages as MessageView[])
+        assert.equal(m.conversationId, input.params.conversationId, `another conversation's message: ${what}`);
+      break;
     case 'GET /api/events':
       for (const { event } of (body as unknown as EventsResponse).events) {
         const c = 'conversationId' in event ? event.conversationId : null;
@@ -227,23 +377,28 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         else if (event.type === 'user.updated') assert.equal(event.user.id, b.me, what);
         else if (event.type === 'session.revoked')
           assert.equal((await reader.accounts.sessionById(event.sessionId))?.userId, b.me, what);
+        else if (event.type === 'page.membership_changed') assert.equal(event.userId, b.me, what);
       }
       break;
     case 'GET /api/conversations/:id':
       assert.equal((body.conversation as ConversationView).id, input.params.id, what);
       break;
-    case 'POST /api/conversations/:id/messages': {
+    case 'POST /api/conversations/:id/messages':
+    case 'POST /api/pages/:id/conversations/:conversationId/messages': {
+      // From the person, or on the inbox from the page (its account), never from the person behind it.
+      const sender = isInbox(route) ? pageId : b.me;
+      const conversationId = isInbox(route) ? input.params.conversationId : input.params.id;
       const sent = sentBody(input) as { clientId: string };
       const m = body.message as MessageView;
-      assert.deepEqual([m.clientId, m.conversationId, m.senderId], [sent.clientId, input.params.id, b.me], what);
+      assert.deepEqual([m.clientId, m.conversationId, m.senderId], [sent.clientId, conversationId, sender], what);
       if (b.prior) {
         // A retry: the original, and nothing new.
         assert.equal(a.status, 200, `a used client id made a new message: ${what}`);
         assert.equal(m.id, b.prior.id, `a retry answered another message: ${what}`);
       } else {
         assert.equal(a.status, 201, what);
-        w.addMessage(m.id, b.me);
-        w.clientIds.push({ clientId: sent.clientId, conversationId: m.conversationId, senderId: b.me });
+        w.addMessage(m.id, sender);
+        w.clientIds.push({ clientId: sent.clientId, conversationId: m.conversationId, senderId: sender });
       }
       break;
     }
@@ -255,6 +410,8 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         what,
       );
       if (!w.conversations.includes(c.id)) w.conversations.push(c.id);
+      if (c.members.some((m) => m.user.kind === 'page') && !w.pageConversations.includes(c.id))
+        w.pageConversations.push(c.id);
       break;
     }
     case 'POST /api/auth/signup':
@@ -283,7 +440,8 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
 }
 
 /** Everything one batch of requests may change, given which were accepted. */
-function checkChanges(route: Route, before: Snapshot, after: Snapshot, accepted: Input[], what: string) {
+function checkChanges(route: Route, before: Snapshot, after: Snapshot, accepted: Input[], w: World, what: string) {
+  for (const problem of pageInvariants(after.rows)) assert.fail(`${problem}: ${what}`);
   const diff = diffRows(before.rows, after.rows);
   if (accepted.length === 0) {
     assert.equal(diff.size, 0, `refused requests changed stored rows:\n${describeDiff(diff)}\n${what}`);
@@ -293,7 +451,23 @@ function checkChanges(route: Route, before: Snapshot, after: Snapshot, accepted:
   }
   for (const table of diff.keys())
     assert.ok(route.touches.includes(table), `${routeName(route)} changed ${table}:\n${describeDiff(diff)}\n${what}`);
-  if (routeName(route) === 'POST /api/conversations/:id/messages') {
+  // Sends and receipts change the rows of the account they act as (the person, or the page) and no other.
+  if (isSend(route) || isReceipt(route)) {
+    const acting = new Set(accepted.map((i) => actingAs(route, i, w)));
+    const conversations = new Set(accepted.map((i) => (isInbox(route) ? i.params.conversationId : i.params.id)));
+    const d = diff.get('members');
+    for (const r of [...(d?.removed ?? []), ...(d?.added ?? [])]) {
+      const m = JSON.parse(r) as { user_id: string; conversation_id: string };
+      assert.ok(acting.has(m.user_id), `the watermarks of ${m.user_id} moved: ${what}`);
+      assert.ok(conversations.has(m.conversation_id), `a member of ${m.conversation_id} changed: ${what}`);
+    }
+    for (const r of diff.get('messages')?.added ?? []) {
+      const m = JSON.parse(r) as { sender_id: string; conversation_id: string };
+      assert.ok(acting.has(m.sender_id), `a message from ${m.sender_id}: ${what}`);
+      assert.ok(conversations.has(m.conversation_id), `a message in ${m.conversation_id}: ${what}`);
+    }
+  }
+  if (isSend(route)) {
     // One new message per new client id, none for a retried one.
     const fresh = new Set(accepted.map((i) => (sentBody(i) as { clientId: string }).clientId));
     const added = (diff.get('messages')?.added ?? []).map((r) => JSON.parse(r) as { client_id: string; seq: number });
@@ -309,13 +483,18 @@ const viewers = ['ana', 'eve'] as const;
 const describeInput = (input: Input, r: RawRequest) =>
   `${input.actor} ${r.method} ${r.path.slice(0, 300)} ${JSON.stringify(r.headers)} ${String(r.body ?? '').slice(0, 300)}`;
 
-/** Route properties: how many runs each (a run is a batch of one to four requests). */
-const runsOf = (route: Route) => {
+/**
+ * Route properties: how many runs each (a run is a batch of one to four requests). Fewer of sign-up and
+ * sign-in (password hashing), and of the routes of pages (their reads most: they share their checks with
+ * the inbox's writes and the views), for the suite's time.
+ */
+function runsOf(route: Route): number {
   if (route.path.startsWith('/api/auth/sign') && route.method === 'POST') return 12;
   // Its well-formed answers need the app's owner, a valid body and a callback that answers: more runs.
   if (route.path === '/api/apps/:id/webhook' && route.method === 'PUT') return 50;
+  if (isPageRoute(route)) return route.method === 'GET' ? 15 : 20;
   return 25;
-};
+}
 
 for (const backend of backends) {
   describe(`fuzzing the HTTP API (${backend.name})`, () => {
@@ -346,10 +525,12 @@ for (const backend of backends) {
         if (skip) return t.skip(skip);
         // The snapshot after one run is the one before the next; a run that failed half-way leaves none.
         let last: Snapshot | null = null;
+        // What people see of pages (their pages, the inboxes) is compared on the routes of pages only.
+        const onPages = isPageRoute(route);
         const property = fc.asyncProperty(
           fc.array(inputOf(route, w), { minLength: 1, maxLength: 4 }),
           async (batch) => {
-            const before = last ?? (await w.snapshot(viewers));
+            const before = last ?? (await w.snapshot(viewers, onPages));
             last = null;
             const accepted: Input[] = [];
             const done: string[] = [];
@@ -364,9 +545,16 @@ for (const backend of backends) {
               if (a.status < 300) accepted.push(input);
             }
             // A sign-out or a revoked session ends the actor's session: they get a new one (a row in sessions).
-            await w.restoreSessions();
-            const now = await w.snapshot(viewers);
-            checkChanges(route, before, now, accepted, done.join('\n'));
+            if (route.touches.includes('sessions')) await w.restoreSessions();
+            const now = await w.snapshot(viewers, onPages);
+            checkChanges(route, before, now, accepted, w, done.join('\n'));
+            // Whichever route opened it, a page knows everyone it talks with by a page-scoped id.
+            const unknown = unknownToPage(now.rows);
+            assert.deepEqual(
+              unknown,
+              [],
+              `a page talks with someone it knows by no page-scoped id:\n${done.join('\n')}`,
+            );
             watch.check(done.join('\n'));
             const health = await rawRequest(s.url, { method: 'GET', path: '/healthz' });
             assert.deepEqual([health.status, health.json], [200, { ok: true }]);
@@ -379,7 +567,9 @@ for (const backend of backends) {
 
     it('unknown routes, methods and malformed URLs: known answers, nothing changes', async (t) => {
       if (skip) return t.skip(skip);
-      const known = routes.map((r) => r.path.replace(':id', 'x').replace(':userId', 'y'));
+      const known = routes.map((r) =>
+        r.path.replace(':id', 'x').replace(':userId', 'y').replace(':conversationId', 'z'),
+      );
       const path = fc.oneof(
         fc.constantFrom(...known),
         fc.tuple(fc.constantFrom(...known), oddText(20)).map(([p, x]) => `${p}/${encodeAny(x)}`),
@@ -418,8 +608,16 @@ for (const backend of backends) {
             const body = method === 'GET' ? undefined : '{}';
             const a = await rawRequest(s.url, { method, path, headers, ...(body ? { body } : {}) });
             const what = `${who} ${method} ${path.slice(0, 200)}`;
+            // A GET outside the API (`*`, `/healthz/x`) is the web app's: its index.html, or without a build a
+            // line saying how to make one (server/http/web.ts).
+            const webApp =
+              method === 'GET' &&
+              !/^\/(api\/|api$|ws)/.test(path) &&
+              a.status === 200 &&
+              !String(a.headers['content-type']).startsWith('application/json');
+            if (webApp) assert.match(String(a.headers['content-type']), /^text\/(html|plain); charset=utf-8$/, what);
             // Known routes with a wrong method or odd ids may succeed (a GET of /api/me); else well-formed errors.
-            assertWellFormed(a, what);
+            else assertWellFormed(a, what);
           }
           const after = await w.snapshot([]);
           // POST /api/auth/signout (and other known writes) may be among them: compare only when none was one.

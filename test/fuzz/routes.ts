@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { limits } from '../../protocol/limits.ts';
 import { webhookFields } from '../../protocol/schemas.ts';
 import { jsonEdge, nearLimit, numericParam, oddKey, oddText } from './arbitraries.ts';
-import type { Name, World } from './world.ts';
+import { type Name, names, type World } from './world.ts';
 
 /**
  * Every route of docs/PROTOCOL.md's HTTP table, with generators of well-shaped input drawn from the zod
@@ -15,9 +15,17 @@ export interface Route {
   path: string;
   auth: boolean;
   /** What `:id` names, for the authorisation oracle. */
-  idKind?: 'conversation' | 'message' | 'session' | 'app';
+  idKind?: 'conversation' | 'message' | 'session' | 'app' | 'page';
+  /**
+   * For a route on a page (`idKind: 'page'`), who alone may get a 2xx: the people who run it (`agent`: an
+   * agent or an admin), its admins (`admin`), or its admins and, for their own membership, each of them
+   * (`admin-or-self`). Absent: anyone signed in (pages are public).
+   */
+  pageRole?: 'agent' | 'admin' | 'admin-or-self';
+  /** Who sends it (besides nobody and a forged cookie); default ana (twice), ben and eve. */
+  actors?: readonly Name[];
   params?: (w: World) => fc.Arbitrary<Record<string, string>>;
-  query?: fc.Arbitrary<[string, string][]>;
+  query?: (w: World) => fc.Arbitrary<[string, string][]>;
   /** A body of the right shape, values near and past the limits; absent: the route takes none. */
   body?: (w: World) => fc.Arbitrary<unknown>;
   /** Tables an accepted request may change (none for reads). */
@@ -79,6 +87,7 @@ const sessionIds = (w: World) => () =>
   Object.values(w.people).flatMap((p) => [p.sessionId, p.spareSessionId]) as readonly string[];
 
 const usernames = (w: World) => () => Object.values(w.people).map((p) => p.user.username);
+const pageUsernames = (w: World) => () => w.pageUsernames;
 const username = (w: World) =>
   fc.oneof(
     fc.stringMatching(/^[a-z0-9][a-z0-9_.]{2,31}$/),
@@ -105,6 +114,23 @@ const title = fc.oneof(
   { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
   nearLimit(limits.groupTitle.min, limits.groupTitle.max),
   oddText(120),
+);
+const pageName = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
+  nearLimit(limits.pageName.min, limits.pageName.max),
+  oddText(100),
+  fc.constantFrom('   ', ' Café du Port ', 'İSTANBUL ß', '100%_off'),
+);
+const pageDescription = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
+  nearLimit(0, limits.pageDescription.max),
+  oddText(60),
+);
+/** A role on a page: mostly one of the two, else odd. */
+const pageRole = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('admin', 'agent') },
+  fc.constantFrom('ADMIN', ' agent', 'owner', 'member', ''),
+  jsonEdge,
 );
 const history = fc.constantFrom('joined', 'full', 'joined', 'full', 'JOINED', '', 'none');
 /** An optional field: left out three times in four. */
@@ -173,9 +199,67 @@ const fields = fc.oneof(
 );
 
 /** In the table's order, but for the removal of members last (it changes who is in what the others fuzz). */
+/** A page id: mostly ana's page (ben an agent of it, cat talking with it), else eve's, another, or none. */
+const pageId = (w: World) =>
+  fc.oneof(
+    { weight: 4, arbitrary: pick(() => [w.page.id]) },
+    { weight: 1, arbitrary: pick(() => [w.evesPage.id]) },
+    { weight: 3, arbitrary: idFrom(() => w.pages) },
+  );
+/** A conversation of a page's inbox, mostly: a person's conversation with a page, else any, or none. */
+const pageConversationId = (w: World) =>
+  fc.oneof(
+    { weight: 4, arbitrary: pick(() => [w.pageConversation]) },
+    { weight: 3, arbitrary: idFrom(() => w.pageConversations) },
+    { weight: 2, arbitrary: conversationId(w) },
+  );
+/** Someone who may run a page, or not: the world's people by name (so that oneself comes up), or any id. */
+const pageMemberId = (w: World) =>
+  fc.oneof({ weight: 2, arbitrary: pick(() => names.map((n) => w.user(n).id)) }, { weight: 1, arbitrary: userId(w) });
+const pageParams = (w: World) => fc.record({ id: pageId(w) });
+const inboxParams = (w: World) => fc.record({ id: pageId(w), conversationId: pageConversationId(w) });
+/** Who acts on pages: the admin (ana), the agent (ben), the customer (cat), the stranger with a page of her own (eve). */
+const pageActors: readonly Name[] = ['ana', 'ana', 'ben', 'ben', 'cat', 'eve'];
+
+const historyQuery = fc.oneof(
+  fc.tuple(opt(fc.integer({ min: 1, max: 40 })), opt(fc.integer({ min: 1, max: 100 }))).map(([before, limit]) => {
+    const q: [string, string][] = [];
+    if (before !== undefined) q.push(['before', String(before)]);
+    if (limit !== undefined) q.push(['limit', String(limit)]);
+    return q;
+  }),
+  queryOf(['before', 'limit']),
+);
+const sendBody = (w: World) => fc.record({ clientId: clientIdArb(w), text, replyToId: opt(messageId(w)) }).map(defined);
+const receiptBody = () =>
+  fc.oneof(
+    fc.record({ deliveredSeq: seq }),
+    fc.record({ readSeq: seq }),
+    fc.record({ deliveredSeq: opt(seq), readSeq: opt(seq) }).map(defined),
+  );
+/** Search text: near the limits, odd, LIKE wildcards, and what the pools hold (people's and pages' usernames, prefixes of them). */
+const searchQuery = (w: World, min: number, max: number) =>
+  fc.oneof(
+    fc
+      .oneof(
+        oddText(20),
+        nearLimit(min, max),
+        fc.constantFrom('a', '%', '_', '\\', 'pa', 'PA', '  pa  ', 'boulangerie', 'EMILE', 'épicerie'),
+        pick(usernames(w)),
+        pick(pageUsernames(w)),
+        fc.tuple(pick(pageUsernames(w)), fc.integer({ min: 2, max: 8 })).map(([u, n]) => u.slice(0, n)),
+      )
+      .map((q) => [['q', q]] as [string, string][]),
+    queryOf(['q']),
+  );
+
+/**
+ * In the table's order, but for the removal of members of a conversation and the changes of who runs a
+ * page last (they change who is in what the others fuzz).
+ */
 export const routes: Route[] = [
-  { method: 'GET', path: '/healthz', auth: false, query: noQuery, touches: [] },
-  { method: 'GET', path: '/api/instance', auth: false, query: noQuery, touches: [] },
+  { method: 'GET', path: '/healthz', auth: false, query: () => noQuery, touches: [] },
+  { method: 'GET', path: '/api/instance', auth: false, query: () => noQuery, touches: [] },
   {
     method: 'POST',
     path: '/api/auth/signup',
@@ -195,7 +279,7 @@ export const routes: Route[] = [
     touches: ['sessions', 'devices'],
   },
   { method: 'POST', path: '/api/auth/signout', auth: true, body: () => anyBody, touches: ['sessions', 'events'] },
-  { method: 'GET', path: '/api/me', auth: true, query: noQuery, touches: [] },
+  { method: 'GET', path: '/api/me', auth: true, query: () => noQuery, touches: [] },
   {
     method: 'PATCH',
     path: '/api/me',
@@ -203,7 +287,7 @@ export const routes: Route[] = [
     body: () => fc.record({ displayName }),
     touches: ['users', 'events'],
   },
-  { method: 'GET', path: '/api/sessions', auth: true, query: noQuery, touches: [] },
+  { method: 'GET', path: '/api/sessions', auth: true, query: () => noQuery, touches: [] },
   {
     method: 'DELETE',
     path: '/api/sessions/:id',
@@ -216,21 +300,19 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/api/users',
     auth: true,
-    query: fc.oneof(
-      fc
-        .tuple(fc.oneof(oddText(20), nearLimit(1, limits.userSearch.queryMax), fc.constantFrom('a', '%', '_', '\\')))
-        .map(([q]) => [['q', q]] as [string, string][]),
-      queryOf(['q']),
-    ),
+    // cat shares a conversation with ana's page: the people she may find by prefix include its account.
+    actors: ['ana', 'ben', 'cat', 'eve'],
+    query: (w) => searchQuery(w, limits.userSearch.queryMin, limits.userSearch.queryMax),
     touches: [],
   },
-  { method: 'GET', path: '/api/conversations', auth: true, query: noQuery, touches: [] },
+  { method: 'GET', path: '/api/conversations', auth: true, query: () => noQuery, touches: [] },
   {
     method: 'POST',
     path: '/api/conversations/direct',
     auth: true,
     body: (w) => fc.record({ userId: userId(w) }),
-    touches: ['conversations', 'members', 'member_periods', 'events'],
+    // With a page's account: the id the page knows the person by too.
+    touches: ['conversations', 'members', 'member_periods', 'events', 'page_scoped_ids'],
   },
   {
     method: 'POST',
@@ -262,7 +344,7 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
-    query: noQuery,
+    query: () => noQuery,
     touches: [],
   },
   {
@@ -307,15 +389,7 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
-    query: fc.oneof(
-      fc.tuple(opt(fc.integer({ min: 1, max: 40 })), opt(fc.integer({ min: 1, max: 100 }))).map(([before, limit]) => {
-        const q: [string, string][] = [];
-        if (before !== undefined) q.push(['before', String(before)]);
-        if (limit !== undefined) q.push(['limit', String(limit)]);
-        return q;
-      }),
-      queryOf(['before', 'limit']),
-    ),
+    query: () => historyQuery,
     touches: [],
   },
   {
@@ -324,7 +398,7 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
-    body: (w) => fc.record({ clientId: clientIdArb(w), text, replyToId: opt(messageId(w)) }).map(defined),
+    body: sendBody,
     touches: ['messages', 'conversations', 'members', 'events'],
   },
   {
@@ -350,37 +424,33 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
-    body: () =>
-      fc.oneof(
-        fc.record({ deliveredSeq: seq }),
-        fc.record({ readSeq: seq }),
-        fc.record({ deliveredSeq: opt(seq), readSeq: opt(seq) }).map(defined),
-      ),
+    body: receiptBody,
     touches: ['members', 'events'],
   },
   {
     method: 'GET',
     path: '/api/events',
     auth: true,
-    query: fc.oneof(
-      fc.tuple(fc.nat(50), fc.option(fc.integer({ min: 1, max: 1000 }))).map(([after, limit]) => {
-        const q: [string, string][] = [['after', String(after)]];
-        if (limit !== null) q.push(['limit', String(limit)]);
-        return q;
-      }),
-      queryOf(['after', 'limit']),
-    ),
+    query: () =>
+      fc.oneof(
+        fc.tuple(fc.nat(50), fc.option(fc.integer({ min: 1, max: 1000 }))).map(([after, limit]) => {
+          const q: [string, string][] = [['after', String(after)]];
+          if (limit !== null) q.push(['limit', String(limit)]);
+          return q;
+        }),
+        queryOf(['after', 'limit']),
+      ),
     touches: [],
   },
   { method: 'POST', path: '/api/apps', auth: true, body: () => fc.record({ name: appName }), touches: ['apps'] },
-  { method: 'GET', path: '/api/apps', auth: true, query: noQuery, touches: [] },
+  { method: 'GET', path: '/api/apps', auth: true, query: () => noQuery, touches: [] },
   {
     method: 'GET',
     path: '/api/apps/:id',
     auth: true,
     idKind: 'app',
     params: (w) => fc.record({ id: appId(w) }),
-    query: noQuery,
+    query: () => noQuery,
     touches: [],
   },
   {
@@ -410,6 +480,130 @@ export const routes: Route[] = [
     touches: ['app_webhooks'],
   },
   {
+    method: 'POST',
+    path: '/api/pages',
+    auth: true,
+    body: (w) =>
+      fc
+        .record({
+          name: pageName,
+          username: fc.oneof({ weight: 3, arbitrary: username(w) }, pick(pageUsernames(w))),
+          description: opt(pageDescription),
+        })
+        .map(defined),
+    touches: ['users', 'pages', 'page_members', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages',
+    auth: true,
+    actors: pageActors,
+    query: (w) => searchQuery(w, limits.pageSearch.queryMin, limits.pageSearch.queryMax),
+    touches: [],
+  },
+  { method: 'GET', path: '/api/me/pages', auth: true, actors: pageActors, query: () => noQuery, touches: [] },
+  {
+    method: 'GET',
+    path: '/api/pages/:id',
+    auth: true,
+    idKind: 'page',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/pages/:id',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: () =>
+      fc.oneof(
+        fc.record({ name: pageName }),
+        fc.record({ description: pageDescription }),
+        fc.record({ name: opt(pageName), description: opt(pageDescription) }).map(defined),
+      ),
+    touches: ['pages', 'users', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/members',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/conversation',
+    auth: true,
+    idKind: 'page',
+    actors: pageActors,
+    params: pageParams,
+    touches: ['page_scoped_ids', 'conversations', 'members', 'member_periods', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/conversations',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/conversations/:conversationId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/conversations/:conversationId/messages',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    query: () => historyQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/conversations/:conversationId/messages',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: sendBody,
+    touches: ['messages', 'conversations', 'members', 'events'],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/conversations/:conversationId/receipts',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: receiptBody,
+    touches: ['members', 'events'],
+  },
+  {
     method: 'DELETE',
     path: '/api/conversations/:id/members/:userId',
     auth: true,
@@ -417,10 +611,58 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: conversationId(w), userId: userId(w) }),
     touches: ['members', 'member_periods', 'events'],
   },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/members',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: (w) =>
+      fc.record({
+        username: fc.oneof(
+          { weight: 4, arbitrary: pick(usernames(w)) },
+          pick(pageUsernames(w)),
+          pick(usernames(w)).map((u) => ` ${u.toUpperCase()} `),
+          username(w),
+          nearLimit(255, 257),
+        ),
+        role: pageRole,
+      }),
+    touches: ['page_members', 'events'],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/pages/:id/members/:userId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: (w) => fc.record({ id: pageId(w), userId: pageMemberId(w) }),
+    body: () => fc.record({ role: pageRole }),
+    touches: ['page_members', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/pages/:id/members/:userId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin-or-self',
+    actors: pageActors,
+    params: (w) => fc.record({ id: pageId(w), userId: pageMemberId(w) }),
+    touches: ['page_members', 'events'],
+  },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;
 
 /** Who makes a request: one of the world's people, or nobody signed in. */
 export type Actor = Name | 'anon';
-export const actor: fc.Arbitrary<Actor> = fc.constantFrom<Actor>('ana', 'ana', 'ben', 'eve', 'eve', 'anon');
+const defaultActors: readonly Name[] = ['ana', 'ana', 'ben', 'eve', 'eve'];
+/** Who sends a hostile request to the route: its actors or nobody. */
+export const actorOf = (r: Route): fc.Arbitrary<Actor> =>
+  fc.constantFrom<Actor>(...(r.actors ?? defaultActors), 'anon');
+/** Who sends a plausible request to the route: one of its actors. */
+export const plausibleActorOf = (r: Route): fc.Arbitrary<Actor> =>
+  fc.constantFrom<Actor>(...(r.actors ?? ['ana', 'ana', 'ben', 'eve']));

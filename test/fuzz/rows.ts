@@ -88,3 +88,56 @@ export function describeDiff(d: ReturnType<typeof diffRows>): string {
     .map(([t, x]) => `${t}: -${x.removed.length} +${x.added.length} ${x.added.slice(0, 2).join(' ').slice(0, 400)}`)
     .join('\n');
 }
+
+/** The rows of a table, parsed. */
+export function rowsOf<T = Record<string, unknown>>(rows: Rows, table: string): T[] {
+  return (rows.get(table) ?? []).map((r) => JSON.parse(r) as T);
+}
+
+/**
+ * What holds of business pages in every state, whatever was accepted: each page has an account of kind
+ * `page` and each such account is a page; each page keeps at least one admin (the last admin stays); the
+ * people who run a page are people; a page's account is a member of one-to-one conversations only (never
+ * added to a group). Answers what does not hold (empty: all is well).
+ */
+export function pageInvariants(rows: Rows): string[] {
+  const problems: string[] = [];
+  const kind = new Map(rowsOf<{ id: string; kind: string }>(rows, 'users').map((u) => [u.id, u.kind]));
+  const pages = new Set(rowsOf<{ id: string }>(rows, 'pages').map((p) => p.id));
+  for (const [id, k] of kind)
+    if (k === 'page' && !pages.has(id)) problems.push(`an account of kind page ${id} has no page`);
+  for (const id of pages)
+    if (kind.get(id) !== 'page') problems.push(`page ${id} has an account of kind ${kind.get(id)}`);
+  const members = rowsOf<{ page_id: string; user_id: string; role: string }>(rows, 'page_members');
+  for (const id of pages)
+    if (!members.some((m) => m.page_id === id && m.role === 'admin')) problems.push(`page ${id} has no admin left`);
+  for (const m of members)
+    if (kind.get(m.user_id) !== 'person') problems.push(`page ${m.page_id} is run by ${m.user_id}, not a person`);
+  const conversationKind = new Map(
+    rowsOf<{ id: string; kind: string }>(rows, 'conversations').map((c) => [c.id, c.kind]),
+  );
+  for (const m of rowsOf<{ conversation_id: string; user_id: string }>(rows, 'members'))
+    if (pages.has(m.user_id) && conversationKind.get(m.conversation_id) !== 'direct')
+      problems.push(`page ${m.user_id} is a member of ${conversationKind.get(m.conversation_id)} ${m.conversation_id}`);
+  return problems;
+}
+
+/**
+ * The conversations in which a page talks with a person it knows by no page-scoped id: each page knows
+ * everyone it talks with by an id of its own, made when they first meet (docs/PROTOCOL.md,
+ * `POST /api/pages/:id/conversation`; docs/ARCHITECTURE.md, "A page speaks through an account of its own").
+ */
+export function unknownToPage(rows: Rows): string[] {
+  const pages = new Set(rowsOf<{ id: string }>(rows, 'pages').map((p) => p.id));
+  const known = new Set(
+    rowsOf<{ page_id: string; user_id: string }>(rows, 'page_scoped_ids').map((r) => `${r.page_id} ${r.user_id}`),
+  );
+  const byConversation = new Map<string, string[]>();
+  for (const m of rowsOf<{ conversation_id: string; user_id: string }>(rows, 'members'))
+    byConversation.set(m.conversation_id, [...(byConversation.get(m.conversation_id) ?? []), m.user_id]);
+  const out: string[] = [];
+  for (const [conversationId, users] of byConversation)
+    for (const page of users.filter((u) => pages.has(u)))
+      if (users.some((u) => u !== page && !known.has(`${page} ${u}`))) out.push(conversationId);
+  return out;
+}

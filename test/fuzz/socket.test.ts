@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { ErrorId } from '../../protocol/errors.ts';
+import type { DomainEvent } from '../../protocol/events.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { limits } from '../../protocol/limits.ts';
+import { catalogue } from '../../server/errors.ts';
 import { backends } from '../helpers/backends.ts';
 import { SocketClient } from '../helpers/client.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { jsonEdge, mutated, nearLimit, oddKey, oddText, padded, textMutation } from './arbitraries.ts';
+import { encodeAny, jsonEdge, mutated, nearLimit, oddKey, oddText, padded, textMutation } from './arbitraries.ts';
 import { acceptableErrorId, fuzzParams, fuzzServer, isPlainObject, rawRequest, Stats, Watch } from './harness.ts';
 import { clientIdArb, idFrom, pick } from './routes.ts';
-import { describeDiff, diffRows } from './rows.ts';
-import { type Snapshot, World } from './world.ts';
+import { describeDiff, diffRows, pageInvariants } from './rows.ts';
+import { type Name, type Snapshot, World } from './world.ts';
 
 /**
  * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete,
@@ -22,6 +25,10 @@ import { type Snapshot, World } from './world.ts';
  * 3. every stored change has its event, and every `message.*` event of the sender has the `ack` that
  *    carried its pos (and the other way round); no client id is used twice; when nothing was accepted, no
  *    row changed and nobody sees anything new; someone outside a conversation receives nothing of it.
+ * The same holds on a socket acting as a business page (`/ws?page=<id>`, opened by its agent): its frames
+ * act as the page, in the page's conversations only, and the page's admin (not in them) receives nothing
+ * of them on her own socket. An upgrade acting as a page is refused (403, 404, 400) to anyone who does
+ * not run it, and for an empty, repeated or over-long id.
  */
 
 type Frame = { kind: 'json'; value: unknown } | { kind: 'text'; text: string } | { kind: 'binary'; bytes: Buffer };
@@ -43,16 +50,34 @@ const drop = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o
 const opt = <T>(a: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 
+/**
+ * Who the frames of a socket act as: a person (ana), or a business page (ana's, on a socket its agent
+ * opened); the conversations and messages that are theirs (where requests can succeed).
+ */
+interface Seat {
+  name: string;
+  /** The account the frames act as: the person's, or the page's. */
+  me: () => string;
+  socket: () => SocketClient;
+  own: () => readonly string[];
+  ownMessages: () => readonly string[];
+  /** The events after a position that the account may see. */
+  events: (after: number) => Promise<{ pos: number; event: DomainEvent }[]>;
+  /** Whether the views compared hold what people see of pages (their inboxes): for a page's seat. */
+  pages: boolean;
+  /** Other sockets (of people) that must receive nothing of the conversations their person is not in. */
+  observers: () => { socket: SocketClient; userId: string }[];
+}
+
 /** Well-shaped frames of every type (values near and past the limits), and unknown types. */
-function shaped(w: World): fc.Arbitrary<Record<string, unknown>> {
-  // Mostly ana's own conversations (the direct one with ben, the group) and messages: requests that can succeed.
-  const anas = w.base.slice(0, 2);
+function shaped(w: World, seat: Seat): fc.Arbitrary<Record<string, unknown>> {
+  // Mostly the seat's own conversations and messages: requests that can succeed.
   const conversationId = fc.oneof(
-    { weight: 2, arbitrary: pick(() => anas) },
+    { weight: 2, arbitrary: pick(seat.own) },
     idFrom(() => w.conversations),
   );
   const messageId = fc.oneof(
-    { weight: 2, arbitrary: pick(() => w.sentBy.get(w.user('ana').id) ?? ['none']) },
+    { weight: 2, arbitrary: pick(() => (seat.ownMessages().length > 0 ? seat.ownMessages() : ['none'])) },
     idFrom(() => w.messages),
   );
   const receipt = fc.oneof(
@@ -106,8 +131,8 @@ function shaped(w: World): fc.Arbitrary<Record<string, unknown>> {
     .map(drop);
 }
 
-function frames(w: World): fc.Arbitrary<Frame> {
-  const s = shaped(w);
+function frames(w: World, seat: Seat): fc.Arbitrary<Frame> {
+  const s = shaped(w, seat);
   return fc.oneof(
     { weight: 10, arbitrary: s.map((value): Frame => ({ kind: 'json', value })) },
     { weight: 4, arbitrary: mutated(s).map((value): Frame => ({ kind: 'json', value })) },
@@ -149,15 +174,24 @@ function sendFrame(c: SocketClient, f: Frame): string | null {
   if (Buffer.byteLength(data) > limits.frameBytes) return null;
   try {
     const v: unknown = JSON.parse(data.toString());
-    const ref = isPlainObject(v) ? v.ref : undefined;
     const hello = isPlainObject(v) && v.type === 'hello' && f.kind !== 'binary';
-    return typeof ref === 'string' && ref.length <= 64 && !hello ? ref : null;
+    return hello ? null : echoedRef(v, f.kind === 'binary');
   } catch {
     return null;
   }
 }
 
 const refOfFrame = (f: ServerFrame) => ('ref' in f ? f.ref : undefined);
+
+/**
+ * The ref the server echoes in its answers to a (JSON-parsed) frame, or null: a string of at most 64 code
+ * points, counted the same way by the frame schema (protocol/frames.ts) and by `refOf` for a frame it
+ * cannot read (server/realtime/frames.ts), so that a client can match every answer to its request.
+ */
+function echoedRef(v: unknown, _binary: boolean): string | null {
+  const ref = isPlainObject(v) ? v.ref : undefined;
+  return typeof ref === 'string' && [...ref].length <= 64 ? ref : null;
+}
 
 /**
  * How many answers with `ref: null` a frame gets: 'one' (a frame that is not read, not JSON, not a known
@@ -175,8 +209,7 @@ function nullAnswers(f: Frame): 'one' | 'maybe' | 'none' {
     return 'one';
   }
   const ref = isPlainObject(v) ? v.ref : undefined;
-  const usable = typeof ref === 'string' && ref.length <= 64;
-  if (usable || (isPlainObject(v) && v.ref === AUTO)) return 'none';
+  if (echoedRef(v, f.kind === 'binary') !== null || (isPlainObject(v) && v.ref === AUTO)) return 'none';
   // A binary frame is refused whatever it holds (its ref echoed when it has one).
   if (f.kind === 'binary') return 'one';
   const type = isPlainObject(v) ? v.type : undefined;
@@ -201,6 +234,8 @@ for (const backend of backends) {
     let w: World;
     let ana: SocketClient;
     let eve: SocketClient;
+    /** ben's socket acting as ana's page (ben is its agent). */
+    let page: SocketClient;
     let skip: string | false = false;
     before(async () => {
       skip = await backend.skip();
@@ -209,7 +244,36 @@ for (const backend of backends) {
       w = await World.create(s);
       ana = await w.socket('ana');
       eve = await w.socket('eve');
+      page = await SocketClient.connect(pageUrl(w.page.id), w.cookieOf('ben'));
+      page.send({ type: 'hello', cursor: null });
+      await page.next((f) => f.type === 'ready');
     });
+    const pageUrl = (id: string) => `${s.wsUrl}?page=${encodeURIComponent(id)}`;
+    const asAna: Seat = {
+      name: 'ana',
+      me: () => w.user('ana').id,
+      socket: () => ana,
+      // Her one-to-one conversation with ben, and the group.
+      own: () => w.base.slice(0, 2),
+      ownMessages: () => w.sentBy.get(w.user('ana').id) ?? [],
+      events: async (after) => (await w.eventsAfter('ana', after)).events,
+      pages: false,
+      observers: () => [{ socket: eve, userId: w.user('eve').id }],
+    };
+    const asPage: Seat = {
+      name: "ana's page",
+      me: () => w.page.id,
+      socket: () => page,
+      own: () => w.pageConversations,
+      ownMessages: () => w.sentBy.get(w.page.id) ?? [],
+      events: (after) => w.feedOf(w.page.id, after),
+      pages: true,
+      // ana runs the page but is not in its conversations: her own socket gets nothing of them.
+      observers: () => [
+        { socket: ana, userId: w.user('ana').id },
+        { socket: eve, userId: w.user('eve').id },
+      ],
+    };
     // Whatever went wrong in the server during a property is that property's failure (and not the next one's).
     afterEach(() => watch.check('after the property'));
     after(async () => {
@@ -218,6 +282,7 @@ for (const backend of backends) {
       // A setup that failed half-way leaves some of these unset: close what there is, or the file hangs.
       ana?.close();
       eve?.close();
+      page?.close();
       await w?.close();
       await s?.close();
     });
@@ -238,39 +303,40 @@ for (const backend of backends) {
       assert.equal(health.status, 200);
     }
 
-    it('frames of every type, mutated and damaged, on a live socket', async (t) => {
-      if (skip) return t.skip(skip);
-      const me = w.user('ana').id;
+    /** Frames of every type from the seat's socket: the properties above, for `runs` batches. */
+    async function liveFrames(seat: Seat, runs: number) {
+      const me = seat.me();
+      const sock = seat.socket();
       let last: Snapshot | null = null;
-      const property = fc.asyncProperty(fc.array(frames(w), { minLength: 1, maxLength: 6 }), async (batch) => {
-        const before = last ?? (await w.snapshot(['ana', 'eve']));
+      const property = fc.asyncProperty(fc.array(frames(w, seat), { minLength: 1, maxLength: 6 }), async (batch) => {
+        const before = last ?? (await w.snapshot(['ana', 'eve'], seat.pages));
         last = null;
-        // Client ids are the sender's: ana's own used ones.
+        // Client ids are the sender's: the seat's own used ones.
         const usedClientIds = new Set(w.clientIds.filter((c) => c.senderId === me).map((c) => c.clientId));
-        const fromAna = ana.frames.length;
-        const fromEve = eve.frames.length;
+        const from = sock.frames.length;
+        const observers = seat.observers().map((o) => ({ ...o, from: o.socket.frames.length }));
         const expected: string[] = [];
         let hellos = 0;
         const nulls = batch.map(nullAnswers);
         const nullAtLeast = nulls.filter((n) => n === 'one').length;
         const nullAtMost = nullAtLeast + nulls.filter((n) => n === 'maybe').length;
         for (const f of batch) {
-          const echo = sendFrame(ana, f);
+          const echo = sendFrame(sock, f);
           if (echo !== null) expected.push(echo);
           if (f.kind === 'json' && isPlainObject(f.value) && f.value.type === 'hello') hellos++;
         }
         const what = () =>
-          `sent ${JSON.stringify(batch).slice(0, 1500)}\ngot ${JSON.stringify(ana.frames.slice(fromAna)).slice(0, 1500)}`;
+          `sent ${JSON.stringify(batch).slice(0, 1500)}\ngot ${JSON.stringify(sock.frames.slice(from)).slice(0, 1500)}`;
         // Every request is answered, unless the socket was told to start over (`reset`: the client reloads
         // and resends), or a second hello came while a catch-up ran (it starts over from its cursor).
         const excused = () =>
           hellos > 1 ||
-          ana.frames
-            .slice(fromAna)
+          sock.frames
+            .slice(from)
             .some((f) => f.type === 'reset' || (f.type === 'error' && f.error.id === 'hello_required'));
-        const answered = () => ana.frames.slice(fromAna).map(refOfFrame);
+        const answered = () => sock.frames.slice(from).map(refOfFrame);
         const nullAnswered = () =>
-          ana.frames.slice(fromAna).filter((f) => ['ack', 'error', 'pong'].includes(f.type) && refOfFrame(f) === null)
+          sock.frames.slice(from).filter((f) => ['ack', 'error', 'pong'].includes(f.type) && refOfFrame(f) === null)
             .length;
         await until(() => {
           const seen = answered();
@@ -281,10 +347,10 @@ for (const backend of backends) {
         }, what);
         await s.comptoir.committer.drain();
         const settle = `settle${++refCounter}`;
-        ana.send({ type: 'ping', ref: settle });
+        sock.send({ type: 'ping', ref: settle });
         // A pong, or hello_required when a hello with a cursor ahead left the socket waiting for another.
-        await ana.next((f) => refOfFrame(f) === settle, 5000, fromAna);
-        const got = ana.frames.slice(fromAna);
+        await sock.next((f) => refOfFrame(f) === settle, 5000, from);
+        const got = sock.frames.slice(from);
 
         // 1. Known answers, at most one per ref.
         const perRef = new Map<string, number>();
@@ -305,10 +371,10 @@ for (const backend of backends) {
         );
 
         // 3. Changes: each has its event; sender's message events ⇔ acks with pos.
-        const now = await w.snapshot(['ana', 'eve']);
+        const now = await w.snapshot(['ana', 'eve'], seat.pages);
         const diff = diffRows(before.rows, now.rows);
-        const events = (await w.eventsAfter('ana', before.head)).events;
-        assert.equal(now.head, events.at(-1)?.pos ?? before.head, `events ana cannot see: ${what()}`);
+        const events = await seat.events(before.head);
+        assert.equal(now.head, events.at(-1)?.pos ?? before.head, `events ${seat.name} cannot see: ${what()}`);
         const ackPos = new Set(got.flatMap((f) => (f.type === 'ack' && f.pos ? [f.pos] : [])));
         const eventPos = new Set<number>();
         for (const { pos, event } of events) {
@@ -335,23 +401,107 @@ for (const backend of backends) {
         }
         for (const table of diff.keys())
           assert.ok(['messages', 'conversations', 'members', 'events'].includes(table), `${table}: ${what()}`);
+        // Frames act as the seat: its messages, its watermarks, and no one else's.
+        for (const r of diff.get('messages')?.added ?? [])
+          assert.equal(
+            (JSON.parse(r) as { sender_id: string }).sender_id,
+            me,
+            `a message not from ${seat.name}: ${what()}`,
+          );
+        const d = diff.get('members');
+        for (const r of [...(d?.removed ?? []), ...(d?.added ?? [])])
+          assert.equal((JSON.parse(r) as { user_id: string }).user_id, me, `another's watermarks moved: ${what()}`);
+        for (const problem of pageInvariants(now.rows)) assert.fail(`${problem}: ${what()}`);
 
-        // Fan-out: eve receives nothing of conversations she is not in.
-        for (const f of eve.frames.slice(fromEve)) {
-          const c = f.type === 'event' ? f.event.conversationId : f.type === 'signal' ? f.signal.conversationId : null;
-          if (c) assert.ok(await w.isMember(c, w.user('eve').id), `eve received ${JSON.stringify(f)}`);
-        }
+        // Fan-out: the seat receives only what is of its conversations (a catch-up replays those it has
+        // left), the observers nothing of conversations they are not in.
+        const received = (c: SocketClient, from: number) =>
+          c.frames.slice(from).flatMap((f) => {
+            const id =
+              f.type === 'event' ? f.event.conversationId : f.type === 'signal' ? f.signal.conversationId : null;
+            return id ? [{ id, f }] : [];
+          });
+        for (const { id, f } of received(sock, from))
+          assert.ok(await w.wasMember(id, me), `${seat.name} received ${JSON.stringify(f)}`);
+        for (const o of observers)
+          for (const { id, f } of received(o.socket, o.from))
+            assert.ok(await w.isMember(id, o.userId), `${o.userId} received ${JSON.stringify(f)}`);
 
         watch.check(what());
-        await stillServing(ana);
+        await stillServing(sock);
         last = now;
       });
-      await fc.assert(property, fuzzParams(120));
+      await fc.assert(property, fuzzParams(runs));
+    }
+
+    it('frames of every type, mutated and damaged, on a live socket', async (t) => {
+      if (skip) return t.skip(skip);
+      await liveFrames(asAna, 120);
+    });
+
+    it("frames of every type on a socket acting as a page (/ws?page=…): as the page, in the page's conversations only", async (t) => {
+      if (skip) return t.skip(skip);
+      await liveFrames(asPage, 30);
+    });
+
+    it('upgrades acting as a page: only for the people who run it, one well-formed id', async (t) => {
+      if (skip) return t.skip(skip);
+      const param = fc.oneof(
+        { weight: 4, arbitrary: pick(() => w.pages).map((id) => `page=${id}`) },
+        { weight: 2, arbitrary: idFrom(() => w.pages).map((id) => `page=${encodeAny(id)}`) },
+        pick(() => w.pages).map((id) => `page=${id}&page=${id}`),
+        pick(() => w.users).map((id) => `page=${id}`),
+        fc.constantFrom('page=', 'page', `page=${'x'.repeat(65)}`, 'page=%ZZ', 'page=%00', 'page[]=x', 'x=1&page=nope'),
+      );
+      const who = fc.constantFrom<Name | 'anon'>('ana', 'ben', 'cat', 'eve', 'anon');
+      const property = fc.asyncProperty(
+        fc.array(fc.record({ who, param }), { minLength: 1, maxLength: 3 }),
+        async (batch) => {
+          for (const { who, param } of batch) {
+            const what = `${who} /ws?${param}`;
+            const values = new URLSearchParams(param).getAll('page');
+            const id = values.length === 1 && values[0] && values[0].length <= 64 ? values[0] : null;
+            // No `page` at all (`page[]=x`): the person's own socket.
+            const own = values.length === 0 && who !== 'anon';
+            const runs =
+              own ||
+              (who !== 'anon' &&
+                id !== null &&
+                (await w.s.comptoir.storage.reader.pages.pageMember(id, w.user(who).id)) !== null);
+            const url = `${s.wsUrl}?${param}`;
+            let sock: SocketClient | null = null;
+            try {
+              sock = await SocketClient.connect(url, who === 'anon' ? null : w.cookieOf(who));
+            } catch (e) {
+              const { status, body } = e as { status?: number; body?: string };
+              assert.ok(status !== undefined, `${what}: ${String(e)}`);
+              stats.add('upgrade ?page', String(status));
+              const error = (JSON.parse(body ?? '') as { error: { id: string } }).error;
+              assert.ok(acceptableErrorId(error.id), `${what}: ${body}`);
+              assert.equal(status, catalogue[error.id as ErrorId].status, `${what}: ${body}`);
+              assert.ok(!runs, `${what}: refused to someone who runs the page: ${body}`);
+              assert.ok([400, 401, 403, 404].includes(status), `${what}: ${status} ${body}`);
+            }
+            if (sock) {
+              stats.add('upgrade ?page', 'open');
+              try {
+                assert.ok(runs, `${what}: opened for someone who does not run the page`);
+                sock.send({ type: 'hello', cursor: null });
+                await sock.next((f) => f.type === 'ready');
+              } finally {
+                sock.close();
+              }
+            }
+          }
+          watch.check(JSON.stringify(batch));
+        },
+      );
+      await fc.assert(property, fuzzParams(20));
     });
 
     it('frames before hello: refused, nothing stored, hello still works', async (t) => {
       if (skip) return t.skip(skip);
-      const early = fc.oneof(frames(w), fc.constant<Frame>({ kind: 'text', text: 'not json' }));
+      const early = fc.oneof(frames(w, asAna), fc.constant<Frame>({ kind: 'text', text: 'not json' }));
       const property = fc.asyncProperty(
         fc
           .array(early, { minLength: 1, maxLength: 4 })

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
-import type { ConversationsResponse, EventsResponse, MessagesResponse } from '../../protocol/api.ts';
-import type { MessageView, SelfView } from '../../protocol/views.ts';
+import type {
+  ConversationsResponse,
+  EventsResponse,
+  MessageResponse,
+  MessagesResponse,
+  MyPagesResponse,
+  PageConversationResponse,
+  PageMembersResponse,
+  PageResponse,
+} from '../../protocol/api.ts';
+import type { DomainEvent } from '../../protocol/events.ts';
+import type { MessageView, PageView, SelfView } from '../../protocol/views.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -17,10 +27,19 @@ export interface Member extends Person {
   spareSessionId: string;
 }
 
-/** What one person can see: their conversation list and the latest history page of each conversation. */
-export interface View {
+/** A conversation list and the latest history page of each of the world's first conversations in it. */
+export interface Inbox {
   list: ConversationsResponse;
   histories: Record<string, MessagesResponse>;
+}
+
+/**
+ * What one person can see: their conversation list and histories; and, when asked for (it costs requests
+ * on every run), the pages they help run and the inbox of each of the world's pages among them.
+ */
+export interface View extends Inbox {
+  pages?: MyPagesResponse;
+  inboxes?: Record<string, Inbox>;
 }
 
 export interface Snapshot {
@@ -37,7 +56,11 @@ export interface Snapshot {
  * - there are messages from each, a reply and a deleted message;
  * - ana and eve each have a developer app, and a webhook receiver runs on 127.0.0.1 (the fuzz server
  *   allows that address only).
- * The pools (conversations, messages, users, used client ids) grow as fuzzed requests succeed.
+ * - ana runs a business page, with ben as its agent (cat and eve do not run it); cat has opened her
+ *   conversation with it and written, and the page (ben, in its inbox) has answered; eve runs a page of
+ *   her own.
+ * The pools (conversations, messages, users, used client ids, pages, conversations with pages) grow as
+ * fuzzed requests succeed.
  */
 export class World {
   readonly people = {} as Record<Name, Member>;
@@ -56,6 +79,16 @@ export class World {
   /** A webhook receiving the subscribe handshakes (test/helpers/receiver.ts), and the verify token it expects. */
   receiver!: Receiver;
   readonly webhookToken = 'fuzz-verify-token';
+  /** Business pages (their ids, which are also their accounts' ids) and their usernames. */
+  readonly pages: string[] = [];
+  readonly pageUsernames: string[] = [];
+  /** Conversations of a person with a page: what the pages' inboxes hold. */
+  readonly pageConversations: string[] = [];
+  /** ana's page (ben its agent) and eve's. */
+  page!: PageView;
+  evesPage!: PageView;
+  /** cat's conversation with ana's page. */
+  pageConversation!: string;
   private rowReader!: RowReader;
 
   private constructor(readonly s: TestServer) {}
@@ -105,8 +138,48 @@ export class World {
       w.addApp(r.body.app.id, p.user.id);
     }
     w.receiver = await startReceiver();
+
+    const tag = Math.random().toString(36).slice(2, 8);
+    w.page = await w.createPage(ana, { name: 'Boulangerie Émile', username: `page_${tag}`, description: 'Pain' });
+    w.evesPage = await w.createPage(eve, { name: "Eve's Épicerie", username: `epicerie_${tag}` });
+    const agent = await ana.http.post<PageMembersResponse>(`/api/pages/${w.page.id}/members`, {
+      username: ben.user.username,
+      role: 'agent',
+    });
+    assert.equal(agent.status, 200, JSON.stringify(agent.body));
+    const opened = await cat.http.post<PageConversationResponse>(`/api/pages/${w.page.id}/conversation`);
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    w.pageConversation = opened.body.conversation.id;
+    w.conversations.push(w.pageConversation);
+    w.base.push(w.pageConversation);
+    w.pageConversations.push(w.pageConversation);
+    const question = await send(cat, w.pageConversation, 'Avez-vous du pain au levain ?');
+    const clientId = `seed-${Math.random().toString(36).slice(2, 12)}`;
+    const answer = await ben.http.post<MessageResponse>(
+      `/api/pages/${w.page.id}/conversations/${w.pageConversation}/messages`,
+      { clientId, text: 'Oui, ce matin.', replyToId: question.id },
+    );
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.message.senderId, w.page.id);
+    w.addMessage(answer.body.message.id, w.page.id);
+    w.clientIds.push({ clientId, conversationId: w.pageConversation, senderId: w.page.id });
     w.rowReader = await openRows(s.config.database);
     return w;
+  }
+
+  /** A page created by `owner` over HTTP, added to the pools. */
+  private async createPage(owner: Member, body: { name: string; username: string; description?: string }) {
+    const r = await owner.http.post<PageResponse>('/api/pages', body);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    this.addPage(r.body.page);
+    return r.body.page;
+  }
+
+  /** A page (its account is a user too: ids of it go where user ids go). */
+  addPage(page: PageView) {
+    this.pages.push(page.id);
+    this.pageUsernames.push(page.username);
+    this.users.push(page.id);
   }
 
   addMessage(id: string, senderId: string) {
@@ -150,19 +223,33 @@ export class World {
     }
   }
 
-  /** What `name` sees over HTTP: their list and the latest 100 messages of each conversation in it. */
-  async view(name: Name): Promise<View> {
+  /**
+   * What `name` sees over HTTP: their list and the latest 100 messages of each of the world's first
+   * conversations in it; with `pages`, the pages they help run, and the same of the inbox of ana's and
+   * eve's among them.
+   */
+  async view(name: Name, pages = false): Promise<View> {
     const cookie = this.cookieOf(name);
     const get = async <T>(path: string): Promise<T> => {
       const r = await rawRequest(this.s.url, { method: 'GET', path, headers: { cookie } });
       assert.equal(r.status, 200, `${name} GET ${path}: ${r.text.slice(0, 300)}`);
       return r.json as T;
     };
-    const list = await get<ConversationsResponse>('/api/conversations');
-    const histories: Record<string, MessagesResponse> = {};
-    for (const c of list.conversations.filter((c) => this.base.includes(c.id)))
-      histories[c.id] = await get<MessagesResponse>(`/api/conversations/${c.id}/messages?limit=100`);
-    return { list, histories };
+    const inbox = async (prefix: string): Promise<Inbox> => {
+      const list = await get<ConversationsResponse>(`${prefix}/conversations`);
+      const histories: Record<string, MessagesResponse> = {};
+      for (const c of list.conversations.filter((c) => this.base.includes(c.id)))
+        histories[c.id] = await get<MessagesResponse>(`${prefix}/conversations/${c.id}/messages?limit=100`);
+      return { list, histories };
+    };
+    const own = await inbox('/api');
+    if (!pages) return own;
+    const mine = await get<MyPagesResponse>('/api/me/pages');
+    const inboxes: Record<string, Inbox> = {};
+    for (const { page } of mine.pages)
+      if (page.id === this.page.id || page.id === this.evesPage.id)
+        inboxes[page.id] = await inbox(`/api/pages/${page.id}`);
+    return { ...own, pages: mine, inboxes };
   }
 
   /** The events after `cursor` that `name` may see (GET /api/events). */
@@ -176,15 +263,20 @@ export class World {
     return r.json as EventsResponse;
   }
 
+  /** The events after `cursor` that the account `userId` (a person or a page) may see, straight from the feed. */
+  async feedOf(userId: string, cursor: number): Promise<{ pos: number; event: DomainEvent }[]> {
+    return (await this.s.comptoir.feed.feed(userId, cursor, 1000)).events;
+  }
+
   head(): Promise<number> {
     return this.s.comptoir.feed.head();
   }
 
-  /** Every stored row, the log head, and what each of `viewers` sees. */
-  async snapshot(viewers: readonly Name[]): Promise<Snapshot> {
+  /** Every stored row, the log head, and what each of `viewers` sees (with `pages`, of pages too). */
+  async snapshot(viewers: readonly Name[], pages = false): Promise<Snapshot> {
     await this.s.comptoir.committer.drain();
     const views: Partial<Record<Name, View>> = {};
-    for (const v of viewers) views[v] = await this.view(v);
+    for (const v of viewers) views[v] = await this.view(v, pages);
     return { rows: await this.rowReader.snapshot(), head: await this.head(), views };
   }
 
@@ -192,6 +284,11 @@ export class World {
   async isMember(conversationId: string, userId: string | null): Promise<boolean> {
     if (userId === null) return false;
     return (await this.s.comptoir.storage.reader.messaging.member(conversationId, userId))?.active === true;
+  }
+
+  /** Whether `userId` is or was a member of the conversation (a catch-up replays what was theirs then). */
+  async wasMember(conversationId: string, userId: string): Promise<boolean> {
+    return (await this.s.comptoir.storage.reader.messaging.member(conversationId, userId)) !== null;
   }
 
   /** The conversation a message belongs to, or null when there is no such message. */
