@@ -148,5 +148,3 @@ function formBody(text: string): Record<string, unknown> {
   }
   return out;
 }
-
-export { GraphError };

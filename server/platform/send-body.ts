@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   type Attachment,
   type Button,
-  contentLimits,
   type MessageContent,
   messageContent,
   type QuickReply,
@@ -338,5 +337,3 @@ function readTemplate(t: z.infer<typeof wireTemplate>): Template {
       };
   }
 }
-
-export { contentLimits };

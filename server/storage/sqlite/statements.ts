@@ -26,8 +26,3 @@ export class Statements {
     return this.get(sql).run(...params);
   }
 }
-
-/** `?, ?, ?` for an IN list. */
-export function placeholders(n: number): string {
-  return new Array(n).fill('?').join(', ');
-}
