@@ -53,7 +53,7 @@ Configuration comes from the environment; see the README.
 
 /** Runs `work` on the core (storage, services) and closes it; a refused operation becomes a CliError. */
 async function withCore<T>(config: Config, work: (core: Core) => Promise<T>): Promise<T> {
-  const core = await createCore(config, { logger: createLogger('warn') });
+  const core = await createCore(config, { logger: createLogger('warn', 'stderr') });
   try {
     return await work(core);
   } catch (e) {
@@ -132,7 +132,7 @@ export const commands: Record<string, Command> = {
         ...(values['display-name'] !== undefined ? { displayName: values['display-name'] } : {}),
       });
       if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));
-      const core = await createCore(config, { logger: createLogger('warn') });
+      const core = await createCore(config, { logger: createLogger('warn', 'stderr') });
       try {
         const user = await core.accounts.createUser(parsed.data);
         if (values.json) process.stdout.write(`${JSON.stringify(presentSelf(user))}\n`);
@@ -163,7 +163,7 @@ export const commands: Record<string, Command> = {
         ...(values.description !== undefined ? { description: values.description } : {}),
       });
       if (!parsed.success) throw new CliError('bad_request', z.prettifyError(parsed.error));
-      const core = await createCore(config, { logger: createLogger('warn') });
+      const core = await createCore(config, { logger: createLogger('warn', 'stderr') });
       try {
         const owner = await core.storage.reader.accounts.userByUsername(values.owner.trim().toLowerCase());
         if (owner?.kind !== 'person') throw new CliError('user_not_found', `No person named ${values.owner}`);
