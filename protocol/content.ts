@@ -161,6 +161,12 @@ export const messageContent = z.strictObject({
   quickReplies: z.array(quickReply).min(1).max(contentLimits.quickReplies).optional(),
   /** On a person's message: the quick reply they tapped (its payload goes to the page's app). */
   quickReply: z.strictObject({ payload: text(contentLimits.payload) }).optional(),
+  /**
+   * On a person's message sent by tapping a postback button (of a template, the persistent menu or Get
+   * Started): the button's payload; the message's text is the button's title. The page's app receives it
+   * as a `messaging_postbacks` event, not as a message.
+   */
+  postback: z.strictObject({ payload: text(contentLimits.payload) }).optional(),
   /** A bot's note about its own message, echoed back to it, never shown to people. */
   metadata: z.string().max(contentLimits.metadata).optional(),
 });
