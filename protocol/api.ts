@@ -2,6 +2,7 @@ import type { DomainEvent } from './events.ts';
 import type {
   AppView,
   ConversationView,
+  DeliveryView,
   MessageView,
   PageMemberView,
   PageRole,
@@ -55,6 +56,19 @@ export interface AppsResponse {
 export interface AppResponse {
   app: AppView;
   webhook: WebhookView | null;
+}
+export interface DeliveriesResponse {
+  /** Newest first. */
+  deliveries: DeliveryView[];
+  /** Pass as `before` for the older ones; null at the end. */
+  next: string | null;
+}
+export interface DeliveryResponse {
+  delivery: DeliveryView;
+}
+/** A replay or a test event was recorded: its delivery follows within moments (see the log). */
+export interface DeliveryQueuedResponse {
+  queued: true;
 }
 export interface WebhookResponse {
   webhook: WebhookView;

@@ -169,5 +169,7 @@ export const messageContent = z.strictObject({
   postback: z.strictObject({ payload: text(contentLimits.payload) }).optional(),
   /** A bot's note about its own message, echoed back to it, never shown to people. */
   metadata: z.string().max(contentLimits.metadata).optional(),
+  /** Set by the server on what an app sent through the Send API: the app, named in the echo; never shown to people. */
+  appId: z.string().max(64).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

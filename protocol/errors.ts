@@ -43,6 +43,9 @@ export const errorIds = [
   'invalid_webhook_url',
   'webhook_address_forbidden',
   'webhook_verification_failed',
+  'webhook_not_set',
+  'delivery_not_found',
+  'app_not_connected',
   'storage_unavailable',
   'internal',
 ] as const;

@@ -92,6 +92,7 @@ export const webhookFields = [
   'messaging_postbacks',
   'message_deliveries',
   'message_reads',
+  'message_edits',
   'messaging_optins',
   'messaging_referrals',
   'messaging_handovers',

@@ -60,6 +60,32 @@ export interface WebhookView {
   disabled?: { at: string; reason: string | null };
 }
 
+/** One event sent, or to be sent, to an app's webhook: its delivery log (docs/PLATFORM.md, "Deliveries"). */
+export interface DeliveryView {
+  /** Stable across attempts; the POST names it in `X-Comptoir-Delivery-Ids`. */
+  id: string;
+  /** The webhook field (messages, message_echoes…). */
+  field: string;
+  pageId: string;
+  /** Sent under `standby` (the app did not own the thread). */
+  standby: boolean;
+  /** pending: not yet answered 2xx (retried); delivered; failed: given up after the retry window. */
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  /** When the next attempt is due (pending only). */
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  /** The last attempt's HTTP status (null: no answer), its time to answer, why it failed, and the start of the answer. */
+  status: number | null;
+  latencyMs: number | null;
+  error: string | null;
+  responseSnippet: string | null;
+  /** The messaging event exactly as it goes into the envelope. */
+  event: unknown;
+}
+
 export interface QuoteView {
   id: string;
   senderId: string;

@@ -44,6 +44,10 @@ import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
 import { openStorage, withStorageErrors } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
+import { DeliveryDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
+import { DeliveryPlanner } from './webhooks/planner.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { WebhookDeliveries } from './webhooks/service.ts';
 
 /** The domains over storage and the bus, without transport: what `build()` serves, and what the CLI uses. */
 export interface Core {
@@ -58,6 +62,11 @@ export interface Core {
   pages: PagesService;
   /** Developer apps: their secrets, page tokens and webhook settings. */
   apps: AppsService;
+  /**
+   * Webhook deliveries: the planner (follows the log, records deliveries), the dispatcher (sends them),
+   * the owner's view of them. The server starts the first two; the CLI never does.
+   */
+  webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -94,6 +103,8 @@ export interface CoreOptions {
     webhookTimeoutMs?: number;
     resolve?: Resolve;
   };
+  /** Webhook delivery tuning (tests shorten the delays); the rest comes from the configuration. */
+  webhooks?: Partial<Omit<DispatcherOptions, 'allowance' | 'secretOf'>> & { now?: () => number };
   /** The clock of the Send API's messaging window (tests move it). */
   graphClock?: () => number;
 }
@@ -173,9 +184,37 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pages: new PageFlows(committer, accounts, pages, conversations),
     pageInbox: new PageInbox(pages, conversations, messages),
   };
+  const w = options.webhooks ?? {};
+  const dispatcher = new DeliveryDispatcher(
+    storage,
+    committer,
+    log,
+    {
+      allowance: config.webhookAllowPrivate,
+      timeoutMs: config.webhooks.timeoutMs,
+      retryForMs: config.webhooks.retryForMs,
+      disableAfterMs: config.webhooks.disableAfterMs,
+      logKeepMs: config.webhooks.logKeepMs,
+      batchSize: 100,
+      concurrency: 256,
+      backoffMs: 1000,
+      maxBackoffMs: 3_600_000,
+      ...(options.apps?.resolve ? { resolve: options.apps.resolve } : {}),
+      ...w,
+      secretOf: (appId) => apps.secretOf(appId),
+    },
+    w.now,
+  );
+  const planner = new DeliveryPlanner(storage, committer, bus, log, (ids) => {
+    for (const id of ids) dispatcher.wake(id);
+  });
+  apps.onWebhookSet = (appId) => dispatcher.wake(appId);
+  const webhooks = { planner, dispatcher, deliveries: new WebhookDeliveries(storage, committer, apps) };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
+    planner.stop();
+    dispatcher.stop();
     await committer.drain();
     await bus.close();
     await storage.close();
@@ -191,6 +230,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     messages,
     pages,
     apps,
+    webhooks,
     feed,
     flows,
     replay,
@@ -251,6 +291,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   eventsRoutes(app, core.feed);
   pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
   appsRoutes(app, core.apps);
+  webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
     app,
     {
@@ -274,6 +315,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   });
 
   core.retention?.start();
+  await core.webhooks.planner.start();
+  core.webhooks.dispatcher.start();
   const stopDiagnostics = config.diagnosticsEveryS
     ? startDiagnostics(log, config.diagnosticsEveryS, committer)
     : () => {};

@@ -130,6 +130,14 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** A webhook POST's deadline, in seconds (connection, answer, body). */
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.max(120).default(20),
+  /** How long a webhook delivery is retried (with backoff) before it fails for good. */
+  WEBHOOK_RETRY_HOURS: positiveInt.max(24 * 7).default(24),
+  /** An endpoint failing without a single success for this long is disabled until its webhook is set again. */
+  WEBHOOK_DISABLE_AFTER_HOURS: positiveInt.max(24 * 7).default(8),
+  /** How long finished deliveries stay in the apps' delivery logs. */
+  WEBHOOK_LOG_DAYS: positiveInt.max(365).default(7),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
   /** Where the built web app is; the server serves it when it exists. */
@@ -172,6 +180,8 @@ export interface Config {
   secrets: { key: Buffer | null; keyFile: string };
   /** Which local or private addresses webhooks may point to (WEBHOOK_ALLOW_PRIVATE). */
   webhookAllowPrivate: PrivateAllowance;
+  /** Webhook deliveries: a POST's deadline, how long one is retried, when a failing endpoint is disabled, how long the log keeps them. */
+  webhooks: { timeoutMs: number; retryForMs: number; disableAfterMs: number; logKeepMs: number };
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
   maxQueuedBytes: number;
@@ -230,6 +240,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keyFile: path.resolve(e.SECRETS_KEY_FILE ?? path.join(keyDir, 'secrets.key')),
     },
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      retryForMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      logKeepMs: e.WEBHOOK_LOG_DAYS * 24 * 3_600_000,
+    },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,

@@ -191,6 +191,9 @@ export class AppsService {
     return app ? { app, pageId: token.pageId, tokenId: token.id } : null;
   }
 
+  /** Told when an app's webhook was (re)set: its pending deliveries can go (the dispatcher). */
+  onWebhookSet: (appId: string) => void = () => {};
+
   /**
    * Sets the app's webhook once its callback has answered the subscribe handshake (webhooks.ts); the
    * previous setting is replaced. Nothing is stored when the handshake fails.
@@ -201,7 +204,7 @@ export class AppsService {
     const wait = this.verifications.take(ownerId);
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
     await this.verifier.verify(url, input.verifyToken);
-    return this.committer.run(async ({ tx, now }) => {
+    const set = await this.committer.run(async ({ tx, now }) => {
       await this.ownedIn(tx.apps, ownerId, appId);
       const webhook: WebhookRecord = {
         appId,
@@ -216,6 +219,8 @@ export class AppsService {
       await tx.apps.upsertWebhook(webhook);
       return webhook;
     });
+    this.onWebhookSet(appId);
+    return set;
   }
 
   /** Removes the app's webhook (nothing to remove is fine). */

@@ -206,7 +206,7 @@ export class AppsStore implements AppsWrites {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (app_id) DO UPDATE SET url = excluded.url, verify_token = excluded.verify_token,
          fields = excluded.fields, verified_at = excluded.verified_at, disabled_at = excluded.disabled_at,
-         disabled_reason = excluded.disabled_reason, updated_at = excluded.updated_at`,
+         disabled_reason = excluded.disabled_reason, updated_at = excluded.updated_at, failing_since = NULL`,
       w.appId,
       w.url,
       w.verifyToken,

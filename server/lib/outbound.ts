@@ -112,8 +112,24 @@ export interface GetOptions {
  * followed). Throws OutboundError for a timeout or a failed connection.
  */
 export function get(target: Target, o: GetOptions): Promise<Answer> {
+  return request(target, { ...o, method: 'GET' });
+}
+
+export interface RequestOptions extends GetOptions {
+  method: 'GET' | 'POST';
+  body?: Buffer;
+  /**
+   * Connections kept alive between requests to this same target (webhook deliveries). By default each
+   * request opens a fresh connection. A pooled connection was opened to one of the target's checked
+   * addresses, like any other.
+   */
+  agent?: http.Agent;
+}
+
+/** Sends a request to a checked target, as `get` does, with a method and a body. */
+export function request(target: Target, o: RequestOptions): Promise<Answer> {
   const url = o.url ?? target.url;
-  if (url.host !== target.url.host) throw new Error('get(): the URL is not the target');
+  if (url.host !== target.url.host) throw new Error('request(): the URL is not the target');
   const pinned: LookupFunction = (_hostname, options, callback) => {
     const all = (options as { all?: boolean }).all === true;
     if (all) (callback as unknown as (e: null, a: Address[]) => void)(null, target.addresses);
@@ -134,17 +150,24 @@ export function get(target: Target, o: GetOptions): Promise<Answer> {
     const req = client.request(
       url,
       {
-        method: 'GET',
+        method: o.method,
         lookup: pinned,
-        agent: false, // a fresh connection to a checked address, never a pooled one
-        headers: { 'user-agent': 'Comptoir', accept: '*/*', ...o.headers },
+        // A fresh connection to a checked address, or one of the caller's own pool for this target.
+        agent: o.agent ?? false,
+        headers: {
+          'user-agent': 'Comptoir',
+          accept: '*/*',
+          ...(o.body ? { 'content-length': String(o.body.length) } : {}),
+          ...o.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         const done = (truncated: boolean) =>
           finish(() => {
-            res.destroy();
+            // A body read whole leaves its connection reusable; one cut short closes it.
+            if (truncated || !o.agent) res.destroy();
             resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, o.maxBytes), truncated });
           });
         res.on('data', (chunk: Buffer) => {
@@ -161,7 +184,7 @@ export function get(target: Target, o: GetOptions): Promise<Answer> {
       req.destroy();
     }, o.timeoutMs);
     req.on('error', (e) => finish(() => reject(connectionError(e))));
-    req.end();
+    req.end(o.body);
   });
 }
 

@@ -99,7 +99,8 @@ export function graphRoutes(
           conversationId: conversation.id,
           clientId: `graph-${newToken().slice(0, 40)}`,
           text: message.text,
-          content: message.content,
+          // The sending app, named in the echo its webhook (and the page's other apps) receive.
+          content: { ...message.content, appId: grant.appId },
         },
         null,
         false,

@@ -8,6 +8,7 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
@@ -25,6 +26,7 @@ export interface Reads {
   readonly events: EventsReads;
   readonly pages: PagesReads;
   readonly apps: AppsReads;
+  readonly webhooks: WebhooksReads;
 }
 
 /** The reader: committed data only. */
@@ -34,6 +36,7 @@ export interface Reader extends Reads {
   readonly events: EventsReader;
   readonly pages: PagesReads;
   readonly apps: AppsReads;
+  readonly webhooks: WebhooksReads;
 }
 
 /**
@@ -89,6 +92,7 @@ export interface Tx extends Reads, TxBatching {
   readonly events: EventsWrites;
   readonly pages: PagesWrites;
   readonly apps: AppsWrites;
+  readonly webhooks: WebhooksWrites;
 }
 
 export interface Storage {
@@ -104,8 +108,22 @@ export interface Storage {
    * and publishes a batch only then, while the next batch may already run.
    */
   durable(): Promise<void>;
+  /** Named leases shared by every process using this database (storage/leases.ts). */
+  readonly leases: Leases;
   migrate(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Named leases: a piece of work (one app's webhook deliveries) held by one owner (a process) until a
+ * time. Taken and renewed outside any transaction, in one statement, so that several processes sharing a
+ * database never hold the same name at once (storage/leases.ts).
+ */
+export interface Leases {
+  /** Takes `name` for `owner` until `until` if it is free, expired at `now`, or already the owner's (a renewal). */
+  acquire(name: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Gives `name` up if `owner` holds it. */
+  release(name: string, owner: string): Promise<void>;
 }
 
 /** The methods of each store that write (the group committer counts them to know whether a failed job wrote). */
@@ -115,6 +133,7 @@ export const txWrites = {
   events: eventsWrites,
   pages: pagesWrites,
   apps: appsWrites,
+  webhooks: webhooksWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -127,5 +146,6 @@ type Missing =
   | Unlisted<MessagingWrites, MessagingReads, typeof messagingWrites>
   | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
   | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
-  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>;
+  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
+  | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

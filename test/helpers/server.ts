@@ -27,6 +27,7 @@ export async function startServer(
     logger?: Logger;
     apps?: CoreOptions['apps'];
     graphClock?: CoreOptions['graphClock'];
+    webhooks?: CoreOptions['webhooks'];
   } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
@@ -46,6 +47,7 @@ export async function startServer(
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.apps ? { apps: options.apps } : {}),
     ...(options.graphClock ? { graphClock: options.graphClock } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = comptoir.app.server.address() as { port: number };

@@ -3,8 +3,10 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { WebhooksStore } from '../../webhooks/store.ts';
+import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
-import { CommitOutcomeUnknown, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
+import { CommitOutcomeUnknown, type Leases, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
 import { PgDb } from './db.ts';
 import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
 import { Sql, types } from './sql.ts';
@@ -22,6 +24,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     events: new PgEventsTx(t),
     pages: new PagesStore(new PgDb(sql, () => t.flush())),
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
+    webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -54,6 +57,7 @@ const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
   readonly reader: Reader;
+  readonly leases: Leases;
   private readonly pool: pg.Pool;
   /** The writer's connection; null until the first use and after it died (the next use reconnects). */
   private writer: pg.Client | null = null;
@@ -82,7 +86,9 @@ export class PostgresStorage implements Storage {
       events: new EventsStore(db),
       pages: new PagesStore(db),
       apps: new AppsStore(db),
+      webhooks: new WebhooksStore(db),
     };
+    this.leases = new SharedLeases(db);
   }
 
   /** Connects the writer now (so that a wrong URL fails here); the pool connects on demand. */

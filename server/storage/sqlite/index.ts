@@ -5,6 +5,8 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { WebhooksStore } from '../../webhooks/store.ts';
+import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
@@ -32,6 +34,7 @@ export interface SqliteOptions {
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   readonly reader: Reader;
+  readonly leases = new MemoryLeases();
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly tx: Tx;
@@ -86,6 +89,7 @@ export class SqliteStorage implements Storage {
       events: new EventsStore(raw),
       pages: new PagesStore(flushed),
       apps: new AppsStore(flushed),
+      webhooks: new WebhooksStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -95,6 +99,7 @@ export class SqliteStorage implements Storage {
       events: new EventsStore(rdb),
       pages: new PagesStore(rdb),
       apps: new AppsStore(rdb),
+      webhooks: new WebhooksStore(rdb),
     };
   }
 

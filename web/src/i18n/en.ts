@@ -269,6 +269,9 @@ export const en = {
   'error.invalid_webhook_url': 'This webhook URL is not valid: use an http or https URL without a password in it.',
   'error.webhook_address_forbidden':
     'This webhook URL points to a local or private address, which this server does not call.',
+  'error.webhook_not_set': 'Set the app’s webhook first.',
+  'error.delivery_not_found': 'This delivery could not be found.',
+  'error.app_not_connected': 'The app is not connected to that page.',
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',

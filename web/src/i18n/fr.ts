@@ -277,6 +277,9 @@ export const fr: Catalogue = {
     'Cette URL de webhook n’est pas valide : utilisez une URL http ou https sans mot de passe.',
   'error.webhook_address_forbidden':
     'Cette URL de webhook désigne une adresse locale ou privée, que ce serveur n’appelle pas.',
+  'error.webhook_not_set': 'Définissez d’abord le webhook de l’app.',
+  'error.delivery_not_found': 'Cet envoi est introuvable.',
+  'error.app_not_connected': 'L’app n’est pas connectée à cette page.',
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',

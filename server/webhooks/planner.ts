@@ -1,0 +1,231 @@
+import type { MessageContent } from '../../protocol/content.ts';
+import type { EventBus } from '../bus/types.ts';
+import { newId } from '../lib/ids.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Committer } from '../storage/commit.ts';
+import type { Storage } from '../storage/types.ts';
+import { type Lookups, webhookEventsOf } from './events.ts';
+import type { DeliveryRecord, PlannableEvent, Subscription } from './store.ts';
+
+/** The planner's name among the log's consumers (consumer_positions). */
+export const PLANNER = 'webhooks';
+/** Events read per transaction. */
+const EVENTS_PER_RUN = 500;
+/** With no app receiving anything, the position is still saved, at most this often. */
+const IDLE_SAVE_MS = 5_000;
+/** A receipt's delivery names at most this many messages (the watermark covers the rest). */
+const MAX_MIDS = 20;
+
+/**
+ * The log's events that apps receive (`platform.webhook_test` and `platform.webhook_replay`), scoped
+ * `app:<id>`: a test event asked from the console, and a delivery sent again.
+ */
+export type WebhookLogEvent =
+  | { type: 'platform.webhook_test'; appId: string; pageId: string }
+  | { type: 'platform.webhook_replay'; appId: string; deliveryId: string };
+
+/** The id the test event's sender has: no person has it (a PSID has 16 digits). */
+export const TEST_SENDER_ID = '0';
+
+/**
+ * The planner follows the event log — the outbox of every change, written in the change's own
+ * transaction — from its stored position, and records for each app subscribed to a page the events it
+ * is to receive: the deliveries and the new position in ONE transaction. A restart resumes from the
+ * position; an event planned twice (two processes, a crash between) is recorded once ((app, event, part)
+ * is unique). It reads only up to what is durable, only the events of person↔page conversations and those
+ * scoped to an app or a page (one query), and nothing at all while no app receives events.
+ */
+export class DeliveryPlanner {
+  private position = 0;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastSave = 0;
+  private unsubscribe: (() => void) | null = null;
+  /** Events planned and deliveries recorded, for the benchmark and the logs. */
+  readonly stats = { events: 0, deliveries: 0 };
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly committer: Committer,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    /** Told which apps have new deliveries (the dispatcher). */
+    private readonly planned: (appIds: ReadonlySet<string>) => void,
+  ) {}
+
+  async start() {
+    this.position = await this.storage.reader.events.consumerPosition(PLANNER);
+    this.unsubscribe = this.bus.subscribe({ name: 'webhook-planner', onEvents: () => this.kick() });
+    this.kick();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.unsubscribe?.();
+  }
+
+  /** Plans what the log holds beyond the position; resolves when caught up (tests, the benchmark). */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.runOnce())) {}
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.log.error({ err }, 'webhook planning failed; retried with the next events');
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** One transaction's worth; answers whether more may remain. */
+  private async runOnce(): Promise<boolean> {
+    const head = this.committer.durablePosition;
+    if (head <= this.position) return false;
+    const r = this.storage.reader;
+    if (!(await r.webhooks.anySubscription())) {
+      const now = Date.now();
+      if (now - this.lastSave >= IDLE_SAVE_MS) {
+        this.lastSave = now;
+        await this.committer.run(({ tx }) => tx.events.saveConsumerPosition(PLANNER, head, now));
+      }
+      this.position = head;
+      return false;
+    }
+    const events = await r.webhooks.plannableEvents(this.position, head, EVENTS_PER_RUN);
+    const through = events.length === EVENTS_PER_RUN ? (events.at(-1) as PlannableEvent).pos : head;
+    // Planned from committed data before the transaction, which then only writes: people's messages in
+    // the same batch never wait on the planner's reads.
+    const rows = await this.plan(events, Date.now());
+    await this.committer.run(async ({ tx, now }) => {
+      await tx.webhooks.insertDeliveries(rows);
+      await tx.events.saveConsumerPosition(PLANNER, through, now);
+    });
+    this.stats.events += events.length;
+    this.stats.deliveries += rows.length;
+    const apps = new Set(rows.map((d) => d.appId));
+    this.position = through;
+    this.lastSave = Date.now();
+    if (apps.size > 0) this.planned(apps);
+    return through < head;
+  }
+
+  /** The deliveries of these events, for every app that receives them. Reads committed data only. */
+  private async plan(events: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
+    const r = this.storage.reader;
+    const pageIds = new Set<string>();
+    const messageIds: string[] = [];
+    for (const e of events) {
+      if (e.pageId) pageIds.add(e.pageId);
+      if (e.type === 'message.created') messageIds.push(JSON.parse(e.payload).message.id as string);
+    }
+    const subs = new Map<string, Subscription[]>();
+    for (const s of await r.webhooks.subscriptionsOf([...pageIds])) {
+      const list = subs.get(s.pageId) ?? [];
+      list.push(s);
+      subs.set(s.pageId, list);
+    }
+    const contents = new Map<string, MessageContent | null>();
+    for (const m of messageIds.length > 0 ? await r.messaging.messagesByIds(messageIds) : [])
+      contents.set(m.id, m.content);
+    const between = new Map<string, { id: string; senderId: string; createdAt: number }[]>();
+    for (const e of events) {
+      if (e.type !== 'receipt.updated' || e.pageId === null) continue;
+      const p = JSON.parse(e.payload) as { conversationId: string; readSeq: number; deliveredSeq: number };
+      const [after, to] = p.readSeq >= p.deliveredSeq ? [p.readSeq - 1, p.readSeq] : [p.readSeq, p.deliveredSeq];
+      const key = `${p.conversationId}:${after}:${to}`;
+      if (to <= 0 || between.has(key)) continue;
+      const page = await r.messaging.messagesBefore(p.conversationId, to + 1, Math.min(to - after, MAX_MIDS));
+      between.set(
+        key,
+        page.filter((m) => m.seq > after).map((m) => ({ id: m.id, senderId: m.senderId, createdAt: m.createdAt })),
+      );
+    }
+    const lookups: Lookups = {
+      contentOf: (id) => contents.get(id) ?? null,
+      messagesBetween: (c, after, to) => between.get(`${c}:${after}:${to}`) ?? [],
+    };
+
+    const rows: DeliveryRecord[] = [];
+    const add = (
+      appId: string,
+      e: PlannableEvent,
+      part: number,
+      d: Pick<DeliveryRecord, 'pageId' | 'field' | 'standby' | 'body'>,
+    ) =>
+      rows.push({
+        id: newId(now),
+        appId,
+        eventPos: e.pos,
+        part,
+        ...d,
+        state: 'pending',
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+        lastAttemptAt: null,
+        deliveredAt: null,
+        lastStatus: null,
+        lastError: null,
+        latencyMs: null,
+        responseSnippet: null,
+      });
+    for (const e of events) {
+      if (e.scope?.startsWith('app:')) {
+        await this.planAppEvent(e, add);
+        continue;
+      }
+      const parts = new Map<string, number>();
+      for (const p of webhookEventsOf(e, lookups)) {
+        for (const s of subs.get(p.pageId) ?? []) {
+          if (!s.fields.includes(p.field)) continue;
+          const part = parts.get(s.appId) ?? 0;
+          parts.set(s.appId, part + 1);
+          add(s.appId, e, part, { pageId: p.pageId, field: p.field, standby: false, body: JSON.stringify(p.event) });
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** A test event or a replay, for the one app that asked. */
+  private async planAppEvent(
+    e: PlannableEvent,
+    add: (
+      appId: string,
+      e: PlannableEvent,
+      part: number,
+      d: Pick<DeliveryRecord, 'pageId' | 'field' | 'standby' | 'body'>,
+    ) => void,
+  ) {
+    const event = JSON.parse(e.payload) as WebhookLogEvent | { type: string };
+    if (event.type === 'platform.webhook_test') {
+      const t = event as Extract<WebhookLogEvent, { type: 'platform.webhook_test' }>;
+      const body = {
+        sender: { id: TEST_SENDER_ID },
+        recipient: { id: t.pageId },
+        timestamp: e.createdAt,
+        message: { mid: `m_test_${e.pos}`, text: 'Test event from Comptoir' },
+      };
+      add(t.appId, e, 0, { pageId: t.pageId, field: 'messages', standby: false, body: JSON.stringify(body) });
+    } else if (event.type === 'platform.webhook_replay') {
+      const t = event as Extract<WebhookLogEvent, { type: 'platform.webhook_replay' }>;
+      const original = await this.storage.reader.webhooks.deliveryById(t.appId, t.deliveryId);
+      if (!original) return; // trimmed since it was asked: nothing to send again
+      add(t.appId, e, 0, {
+        pageId: original.pageId,
+        field: original.field,
+        standby: original.standby,
+        body: original.body,
+      });
+    }
+  }
+}
