@@ -214,7 +214,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const close = async () => {
     retention?.stop();
     planner.stop();
-    dispatcher.stop();
+    await dispatcher.stop();
     await committer.drain();
     await bus.close();
     await storage.close();

@@ -90,14 +90,20 @@ export class DeliveryDispatcher {
     scan();
   }
 
-  /** Stops starting POSTs; those under way finish, their outcome is not recorded (they are sent again). */
-  stop() {
+  /**
+   * Stops: no POST starts, those under way are cut (their batches stay pending, sent again by whoever
+   * works the app next), and every lease is given back before this resolves — so another process, or
+   * this one restarted, takes the apps over at once rather than when the leases would have run out.
+   */
+  async stop() {
     this.stopped = true;
     if (this.scanTimer) clearTimeout(this.scanTimer);
     for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
+    this.waiting.length = 0;
     for (const a of this.agents.values()) a.agent.destroy();
     this.agents.clear();
+    await this.settled();
   }
 
   /** Looks for every app with pending deliveries and wakes it when due. */
