@@ -38,6 +38,7 @@ import { ConversationStates } from './messaging/state.ts';
 import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
 import { graphRoutes } from './platform/graph.ts';
+import { PageThreads } from './platform/threads.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
@@ -304,6 +305,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       },
       storage: core.storage,
       messages: core.messages,
+      threads: new PageThreads(core.storage, bus),
       signal: (s) => bus.signal(s),
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },

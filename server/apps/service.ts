@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { SetWebhookBody } from '../../protocol/schemas.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
+import { Lru } from '../lib/lru.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import { type SecretBox, SecretBoxError } from '../lib/secrets.ts';
 import type { Committer } from '../storage/commit.ts';
@@ -38,6 +39,8 @@ export interface PageGrant {
 }
 
 export const PAGE_TOKEN_PREFIX = 'cpt_';
+/** How long a checked page token is taken as checked (another process's revocation shows within this). */
+export const GRANT_TTL_MS = 2000;
 export const hashPageToken = (token: string) => createHash('sha256').update(token).digest('hex');
 /** The associated data an app's secret is sealed with: the sealed value opens for this app only. */
 const secretContext = (appId: string) => `app-secret:${appId}`;
@@ -50,6 +53,11 @@ const secretContext = (appId: string) => `app-secret:${appId}`;
 export class AppsService {
   private readonly creations: RateLimiter;
   private readonly verifications: RateLimiter;
+  /**
+   * Page tokens recently checked, by hash: the Send API asks on every call. Emptied when this process
+   * connects or revokes; a revocation made by another process (the CLI) takes effect within GRANT_TTL_MS.
+   */
+  private readonly grants = new Lru<string, { grant: PageGrant | null; at: number }>(10_000);
 
   constructor(
     private readonly storage: Storage,
@@ -170,6 +178,7 @@ export class AppsService {
       await tx.apps.insertPageToken(record);
       return record;
     });
+    this.grants.clear();
     return { token, pageToken };
   }
 
@@ -180,11 +189,21 @@ export class AppsService {
       await this.ownedIn(tx.apps, ownerId, appId);
       return tx.apps.revokePageTokens(appId, pageId, now);
     });
+    this.grants.clear();
     return revoked > 0;
   }
 
   /** What a page access token stands for, by its SHA-256; null when unknown or revoked. */
   async pageTokenByHash(tokenHash: string): Promise<PageGrant | null> {
+    const now = Date.now();
+    const cached = this.grants.get(tokenHash);
+    if (cached && now - cached.at < GRANT_TTL_MS) return cached.grant;
+    const grant = await this.readGrant(tokenHash);
+    this.grants.set(tokenHash, { grant, at: now });
+    return grant;
+  }
+
+  private async readGrant(tokenHash: string): Promise<PageGrant | null> {
     const token = await this.storage.reader.apps.pageTokenByHash(tokenHash);
     if (!token || token.revokedAt !== null) return null;
     const app = await this.storage.reader.apps.appById(token.appId);

@@ -6,6 +6,7 @@ import type { MessagesService } from '../messaging/messages.ts';
 import type { Storage } from '../storage/types.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
 import { readSendBody } from './send-body.ts';
+import type { PageThreads } from './threads.ts';
 import { windowAllows } from './window.ts';
 
 /** What the Graph API asks of apps (a port: apps/service.ts serves it). */
@@ -35,7 +36,13 @@ const VERSION = /^v[0-9]{1,2}\.[0-9]{1,2}$/;
  */
 export function graphRoutes(
   app: FastifyInstance,
-  deps: { auth: GraphAuth; storage: Storage; messages: MessagesService; signal: (s: PublishedSignal) => void },
+  deps: {
+    auth: GraphAuth;
+    storage: Storage;
+    messages: MessagesService;
+    threads: PageThreads;
+    signal: (s: PublishedSignal) => void;
+  },
   options: GraphOptions,
 ) {
   const now = options.now ?? Date.now;
@@ -67,21 +74,26 @@ export function graphRoutes(
       const body = readSendBody(req.body);
       const psid = 'id' in body.recipient ? body.recipient.id : null;
       if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
-      const r = deps.storage.reader;
-      const userId = await r.pages.userByPsid(grant.pageId, psid);
-      if (!userId) throw graph.noUser();
-      const conversation = await r.messaging.conversationByDirectKey([userId, grant.pageId].sort().join(':'));
-      if (!conversation) throw graph.noUser();
-      const last = await r.messaging.lastMessageAt(conversation.id, userId);
-      if (!windowAllows(body, last, now())) throw graph.window();
+      const thread = await deps.threads.find(grant.pageId, psid);
+      if (!thread) throw graph.noUser();
+      const { userId, conversationId } = thread;
+      // The cached time can only be older than the truth: asked again before refusing.
+      const last = await deps.threads.lastFromPersonAt(conversationId, userId);
+      if (
+        !windowAllows(body, last, now()) &&
+        !windowAllows(body, await deps.threads.lastFromPersonAt(conversationId, userId, true), now())
+      )
+        throw graph.window();
       if (body.senderAction !== null) {
         if (body.senderAction === 'mark_seen') {
+          const conversation = await deps.storage.reader.messaging.conversationById(conversationId);
+          if (!conversation) throw graph.noUser();
           await deps.messages.receipt(grant.pageId, conversation.id, undefined, conversation.lastSeq);
         } else {
           deps.signal({
             signal: {
               type: 'typing',
-              conversationId: conversation.id,
+              conversationId,
               userId: grant.pageId,
               typing: body.senderAction === 'typing_on',
             },
@@ -96,7 +108,7 @@ export function graphRoutes(
       const sent = await deps.messages.send(
         grant.pageId,
         {
-          conversationId: conversation.id,
+          conversationId,
           clientId: `graph-${newToken().slice(0, 40)}`,
           text: message.text,
           // The sending app, named in the echo its webhook (and the page's other apps) receive.

@@ -41,6 +41,8 @@ export class DeliveryPlanner {
   private again = false;
   private stopped = false;
   private lastSave = 0;
+  private anySubscribed = false;
+  private subscriptionsCheckedAt = 0;
   private unsubscribe: (() => void) | null = null;
   /** Events planned and deliveries recorded, for the benchmark and the logs. */
   readonly stats = { events: 0, deliveries: 0 };
@@ -91,31 +93,39 @@ export class DeliveryPlanner {
     const head = this.committer.durablePosition;
     if (head <= this.position) return false;
     const r = this.storage.reader;
-    if (!(await r.webhooks.anySubscription())) {
-      const now = Date.now();
-      if (now - this.lastSave >= IDLE_SAVE_MS) {
-        this.lastSave = now;
-        await this.committer.run(({ tx }) => tx.events.saveConsumerPosition(PLANNER, head, now));
-      }
-      this.position = head;
-      return false;
-    }
-    const events = await r.webhooks.plannableEvents(this.position, head, EVENTS_PER_RUN);
+    const events = (await this.anySubscription())
+      ? await r.webhooks.plannableEvents(this.position, head, EVENTS_PER_RUN)
+      : [];
     const through = events.length === EVENTS_PER_RUN ? (events.at(-1) as PlannableEvent).pos : head;
     // Planned from committed data before the transaction, which then only writes: people's messages in
     // the same batch never wait on the planner's reads.
     const rows = await this.plan(events, Date.now());
-    await this.committer.run(async ({ tx, now }) => {
-      await tx.webhooks.insertDeliveries(rows);
-      await tx.events.saveConsumerPosition(PLANNER, through, now);
-    });
+    const now = Date.now();
+    // Nothing to record: the position is saved now and then only (planning again what follows a saved
+    // position records nothing twice).
+    if (rows.length > 0 || now - this.lastSave >= IDLE_SAVE_MS) {
+      await this.committer.run(async ({ tx, now }) => {
+        if (rows.length > 0) await tx.webhooks.insertDeliveries(rows);
+        await tx.events.saveConsumerPosition(PLANNER, through, now);
+      });
+      this.lastSave = now;
+    }
     this.stats.events += events.length;
     this.stats.deliveries += rows.length;
-    const apps = new Set(rows.map((d) => d.appId));
     this.position = through;
-    this.lastSave = Date.now();
+    const apps = new Set(rows.map((d) => d.appId));
     if (apps.size > 0) this.planned(apps);
     return through < head;
+  }
+
+  /** Whether any app receives events, asked at most once a second. */
+  private async anySubscription(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.subscriptionsCheckedAt >= 1000 || this.anySubscribed === false) {
+      this.anySubscribed = await this.storage.reader.webhooks.anySubscription();
+      this.subscriptionsCheckedAt = now;
+    }
+    return this.anySubscribed;
   }
 
   /** The deliveries of these events, for every app that receives them. Reads committed data only. */

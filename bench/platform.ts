@@ -1,0 +1,400 @@
+/**
+ * `npm run bench:platform` — the developer platform on this machine: the Graph Send API, webhook
+ * deliveries, and people's messaging while a bot's endpoint hangs.
+ *
+ * Seeding (once): PAGES pages, each with an app connected to it whose webhook is a local receiver
+ * (bench/receiver.ts, a process of its own, answering 200 at once); CUSTOMERS people, each in a
+ * conversation with one page, who say hello (the receiver learns their page-scoped ids from the
+ * webhooks); a page whose app's endpoint never answers, with HANG_CUSTOMERS people; PAIRS people in
+ * one-to-one conversations.
+ *
+ * Each of ROUNDS rounds, on a freshly started Comptoir:
+ *   1. Send API: CONCURRENCY bots' HTTP loops call `POST /v19.0/me/messages` (page token, a PSID, text),
+ *      one call in flight each, keep-alive; counted: calls answered 200 per second, and messages
+ *      delivered to the people's sockets per second; latency of each call.
+ *   2. webhooks: the customers send over their sockets, one message in flight each; counted: events the
+ *      receiver got (signed POSTs, batched per app) per second, and each event's latency from the
+ *      message's timestamp to its arrival.
+ *   3. isolation: the pairs' closed loop (as bench:messaging) alone, then again while the hanging page's
+ *      customers send HANG_RATE messages/s to it (its webhook POSTs hang until the 20 s timeout):
+ *      the ratio of the two throughputs.
+ * Prints a table of the rounds and their medians, then one line `RESULT {json}`.
+ *
+ * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_PAGES (10), BENCH_CUSTOMERS (200),
+ * BENCH_CONCURRENCY (64), BENCH_PAIRS (400), BENCH_DATABASE=postgres (as bench:messaging), BENCH_CONTROL=1
+ * (the endpoint of phase 3 answers at once instead of hanging: what the page traffic alone costs).
+ */
+import http from 'node:http';
+import os from 'node:os';
+import type { HttpClient } from '../test/helpers/client.ts';
+import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, sleep } from './lib/clients.ts';
+import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
+import { benchDataDir, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
+import { seedPairs, signUpMany } from './lib/seed.ts';
+import { median, percentile, round, table } from './lib/stats.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const PAGES = Number(process.env.BENCH_PAGES ?? 10);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 400);
+const HANG_CUSTOMERS = 20;
+const HANG_RATE = 100;
+const WARMUP_MS = 2000;
+/** BENCH_CONTROL=1: the "hanging" endpoint answers at once (the isolation phase's control experiment). */
+const CONTROL = process.env.BENCH_CONTROL === '1';
+
+const dataDir = benchDataDir('comptoir-bench-platform-');
+let database: BenchDatabase | undefined;
+const serverEnv = {
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  RATE_MESSAGES_PER_SECOND: '1000000',
+  RATE_MESSAGES_BURST: '1000000',
+  RATE_FRAMES_PER_SECOND: '1000000',
+  RATE_REQUESTS_PER_MINUTE: '1000000',
+  RATE_SIGNUPS_PER_HOUR: '1000000',
+  RATE_PAGES_PER_HOUR: '1000000',
+  RATE_APPS_PER_HOUR: '1000000',
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000000',
+  RATE_GRAPH_CALLS_PER_SECOND: '1000000',
+  MAX_SOCKETS_PER_ADDRESS: '100000',
+  MAX_SOCKETS_PER_ACCOUNT: '1000',
+  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+};
+const startComptoir = () => startServer({ ...serverEnv, ...database?.env });
+
+interface Stats {
+  events: number;
+  posts: number;
+  hanging: number;
+  latencies: number[];
+  psids: Record<string, string[]>;
+}
+const receiverStats = async (port: number): Promise<Stats> =>
+  (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as Stats;
+const resetReceiver = async (port: number) => {
+  await fetch(`http://127.0.0.1:${port}/reset`, { method: 'POST' });
+};
+
+interface Seeded {
+  /** Per page: its token and the PSIDs of its customers. */
+  bots: { token: string; psids: string[] }[];
+  customers: ClientSpec[];
+  hangCustomers: ClientSpec[];
+  pairs: ClientSpec[];
+}
+
+async function seed(url: string, receiverPort: number): Promise<Seeded> {
+  const [owner] = await signUpMany(url, 1, 'owner');
+  if (!owner) throw new Error('no owner');
+  const hook = (path: string) => `http://127.0.0.1:${receiverPort}/${path}`;
+  const pageWithApp = async (i: number, path: string) => {
+    const page = await owner.http.post<{ page: { id: string } }>('/api/pages', {
+      name: `Shop ${i}`,
+      username: `shop${i}`,
+    });
+    const pageId = page.body.page.id;
+    const app = await owner.http.post<{ app: { id: string } }>('/api/apps', { name: `Bot ${i}` });
+    const appId = app.body.app.id;
+    const token = (await owner.http.post<{ pageAccessToken: string }>(`/api/apps/${appId}/pages/${pageId}`)).body
+      .pageAccessToken;
+    const set = await owner.http.put(`/api/apps/${appId}/webhook`, {
+      url: hook(path),
+      verifyToken: 't',
+      fields: ['messages'],
+    });
+    if (set.status !== 200) throw new Error(`webhook: ${set.status} ${JSON.stringify(set.body)}`);
+    return { pageId, token };
+  };
+  const pages = [];
+  for (let i = 0; i < PAGES; i++) pages.push(await pageWithApp(i, 'ok'));
+  const hangPage = await pageWithApp(PAGES, CONTROL ? 'ok' : 'hang');
+
+  const open = async (people: { http: HttpClient }[], pageIds: string[]) => {
+    const specs: ClientSpec[] = [];
+    for (const [i, p] of people.entries()) {
+      const r = await p.http.post<{ conversation: { id: string } }>(
+        `/api/pages/${pageIds[i % pageIds.length]}/conversation`,
+      );
+      specs.push({ cookie: p.http.cookie as string, conversationId: r.body.conversation.id });
+    }
+    return specs;
+  };
+  const customerPeople = await signUpMany(url, CUSTOMERS, 'customer');
+  const customers = await open(
+    customerPeople,
+    pages.map((p) => p.pageId),
+  );
+  // Hello from each: the window opens, and the receiver learns their page-scoped ids.
+  for (const [i, p] of customerPeople.entries()) {
+    const hello = await p.http.post(`/api/conversations/${customers[i]?.conversationId}/messages`, {
+      clientId: `hello-customer-${i}`,
+      text: 'Bonjour',
+    });
+    if (hello.status !== 201) throw new Error(`hello: ${hello.status} ${JSON.stringify(hello.body)}`);
+  }
+  const hangPeople = await signUpMany(url, HANG_CUSTOMERS, 'hanger');
+  const hangCustomers = await open(hangPeople, [hangPage.pageId]);
+  let stats = await receiverStats(receiverPort);
+  for (let waited = 0; Object.values(stats.psids).flat().length < CUSTOMERS; waited += 100) {
+    if (waited > 30_000) throw new Error(`the receiver did not get every hello: ${JSON.stringify(stats)}`);
+    await sleep(100);
+    stats = await receiverStats(receiverPort);
+  }
+  const { specs: pairs } = await seedPairs(url, PAIRS);
+  return {
+    bots: pages.map((p) => ({ token: p.token, psids: stats.psids[p.pageId] ?? [] })),
+    customers,
+    hangCustomers,
+    pairs,
+  };
+}
+
+/** Counts message.created events arriving on the sockets. */
+function countEvents(clients: BenchClient[]) {
+  let n = 0;
+  for (const c of clients) {
+    c.onFrame = (data) => {
+      if (data.includes('"type":"message.created"')) n++;
+    };
+  }
+  return () => n;
+}
+
+/** Phase 1: CONCURRENCY loops of Send API calls. */
+async function sendApi(port: number, s: Seeded, sockets: BenchClient[]) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const delivered = countEvents(sockets);
+  let stopped = false;
+  let counting = false;
+  let calls = 0;
+  let failures = 0;
+  const latencies: number[] = [];
+  const call = (path: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const loop = async (w: number) => {
+    let n = w;
+    while (!stopped) {
+      const bot = s.bots[n % s.bots.length] as Seeded['bots'][number];
+      const psid = bot.psids[Math.floor(n / s.bots.length) % bot.psids.length] as string;
+      n += CONCURRENCY;
+      const body = JSON.stringify({
+        recipient: { id: psid },
+        messaging_type: 'RESPONSE',
+        message: { text: `call ${n}` },
+      });
+      const t0 = performance.now();
+      const status = await call(`/v19.0/me/messages?access_token=${bot.token}`, body);
+      if (!counting) continue;
+      if (status === 200) {
+        calls++;
+        latencies.push(performance.now() - t0);
+      } else failures++;
+    }
+  };
+  const loops = Array.from({ length: CONCURRENCY }, (_, w) => loop(w));
+  await sleep(WARMUP_MS);
+  counting = true;
+  const d0 = delivered();
+  const t0 = performance.now();
+  await sleep(SECONDS * 1000);
+  counting = false;
+  const elapsed = performance.now() - t0;
+  const d = delivered() - d0;
+  stopped = true;
+  await Promise.all(loops);
+  agent.destroy();
+  for (const c of sockets) c.onFrame = () => {};
+  return {
+    callsPerS: (calls / elapsed) * 1000,
+    deliveredPerS: (d / elapsed) * 1000,
+    failures,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/** Phase 2: the customers send, one message in flight each; the receiver counts what reaches it. */
+async function webhooks(receiverPort: number, customers: BenchClient[]) {
+  let stopped = false;
+  let run = 0;
+  run++;
+  for (const c of customers) {
+    let n = 0;
+    c.onFrame = (data) => {
+      if (data[9] === 97 /* a: ack */ && !stopped)
+        c.ws.send(
+          `{"type":"send","ref":"r","conversationId":"${c.conversationId}","clientId":"wh${run}x${c.index}x${++n}x${Date.now()}","text":"to the bot ${n}"}`,
+        );
+    };
+  }
+  for (const c of customers)
+    c.ws.send(
+      `{"type":"send","ref":"r","conversationId":"${c.conversationId}","clientId":"wh${run}x${c.index}x0x${Date.now()}","text":"to the bot"}`,
+    );
+  await sleep(WARMUP_MS);
+  await resetReceiver(receiverPort);
+  const t0 = performance.now();
+  await sleep(SECONDS * 1000);
+  const stats = await receiverStats(receiverPort);
+  const elapsed = performance.now() - t0;
+  stopped = true;
+  await sleep(500);
+  for (const c of customers) c.onFrame = () => {};
+  return {
+    perS: (stats.events / elapsed) * 1000,
+    eventsPerPost: stats.events / Math.max(1, stats.posts),
+    p50: percentile(stats.latencies, 50),
+    p99: percentile(stats.latencies, 99),
+  };
+}
+
+/** Phase 3: the pairs' throughput, alone and while a hanging endpoint is being sent HANG_RATE events/s. */
+async function isolation(pairs: BenchClient[], hangers: BenchClient[]) {
+  const alone = await closedLoop(pairs, WARMUP_MS, SECONDS * 1000);
+  await sleep(500);
+  let sent = 0;
+  const start = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - start) * HANG_RATE) / 1000);
+    while (sent < due) {
+      const c = hangers[sent % hangers.length] as BenchClient;
+      c.ws.send(
+        `{"type":"send","ref":"r","conversationId":"${c.conversationId}","clientId":"hang${Date.now()}x${sent}","text":"anyone?"}`,
+      );
+      sent++;
+    }
+  }, 5);
+  const hung = await closedLoop(pairs, WARMUP_MS, SECONDS * 1000);
+  clearInterval(timer);
+  return { alone: alone.rate, hung: hung.rate, ratio: hung.rate / alone.rate };
+}
+
+interface Round {
+  callsPerS: number;
+  deliveredPerS: number;
+  sendP50: number;
+  sendP99: number;
+  failures: number;
+  webhooksPerS: number;
+  eventsPerPost: number;
+  webhookP50: number;
+  webhookP99: number;
+  alone: number;
+  hung: number;
+  ratio: number;
+}
+
+async function main() {
+  const db = await openBenchDatabase(process.env.BENCH_DATABASE);
+  database = db;
+  const receiver: Proc = await startProcess(['bench/receiver.ts'], {}, /RECEIVER LISTENING (\d+)/);
+  const seeder = await startComptoir();
+  process.stdout.write(`Seeding ${PAGES} pages and apps, ${CUSTOMERS} customers, ${PAIRS} people in pairs… `);
+  const seeded = await seed(`http://127.0.0.1:${seeder.port}`, receiver.port).catch((e: unknown) => {
+    throw new Error(`${(e as Error).message}\n${seeder.output().slice(-3000)}`);
+  });
+  await stop(seeder);
+  process.stdout.write('done\n');
+
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const server = await startComptoir();
+    const ws = `ws://127.0.0.1:${server.port}/ws`;
+    const customers = await connectAll(ws, seeded.customers);
+    const api = await sendApi(server.port, seeded, customers);
+    await sleep(500);
+    const hooks = await webhooks(receiver.port, customers);
+    await closeAll(customers);
+    await sleep(500);
+    const pairs = await connectAll(ws, seeded.pairs);
+    const hangers = await connectAll(ws, seeded.hangCustomers);
+    const iso = await isolation(pairs, hangers);
+    await closeAll(pairs);
+    await closeAll(hangers);
+    await stop(server);
+    const round_: Round = {
+      callsPerS: api.callsPerS,
+      deliveredPerS: api.deliveredPerS,
+      sendP50: api.p50,
+      sendP99: api.p99,
+      failures: api.failures,
+      webhooksPerS: hooks.perS,
+      eventsPerPost: hooks.eventsPerPost,
+      webhookP50: hooks.p50,
+      webhookP99: hooks.p99,
+      ...iso,
+    };
+    rounds.push(round_);
+    process.stdout.write(
+      `round ${r}: Send API ${Math.round(api.callsPerS)} calls/s (${Math.round(api.deliveredPerS)} delivered/s, p50 ${round(api.p50)} / p99 ${round(api.p99)} ms, ${api.failures} refused), webhooks ${Math.round(hooks.perS)} events/s (${round(hooks.eventsPerPost, 1)} per POST, p50 ${round(hooks.p50)} / p99 ${round(hooks.p99)} ms), people ${Math.round(iso.alone)} → ${Math.round(iso.hung)} msgs/s with a hanging endpoint (×${round(iso.ratio)})\n`,
+    );
+  }
+  const med = (f: (x: Round) => number) => median(rounds.map(f));
+  const row = (label: string, f: (x: Round) => number, target = '', digits = 0) => [
+    label,
+    ...rounds.map((x) => round(f(x), digits)),
+    round(med(f), digits),
+    target,
+  ];
+  const rows: (string | number)[][] = [
+    ['', ...rounds.map((_, i) => `round ${i + 1}`), 'median', 'target'],
+    row('Send API calls/s (answered 200)', (x) => x.callsPerS, '≥ 5000'),
+    row("Send API messages/s delivered to people's sockets", (x) => x.deliveredPerS),
+    row('Send API call p50, ms', (x) => x.sendP50, '', 2),
+    row('Send API call p99, ms', (x) => x.sendP99, '', 2),
+    row('webhook events/s delivered (signed, 200)', (x) => x.webhooksPerS, '≥ 5000'),
+    row('webhook events per POST', (x) => x.eventsPerPost, '', 1),
+    row('webhook latency p50 (message → receiver), ms', (x) => x.webhookP50, '', 1),
+    row('webhook latency p99, ms', (x) => x.webhookP99, '', 1),
+    row("people's msgs/s, no hanging endpoint", (x) => x.alone),
+    row(`people's msgs/s, an endpoint hanging (${HANG_RATE} events/s to it)`, (x) => x.hung),
+    row('isolation ratio', (x) => x.ratio, '≥ 0.8', 2),
+  ];
+  process.stdout.write(
+    `\n${PAGES} pages, ${CUSTOMERS} customers, ${CONCURRENCY} Send API loops, ${PAIRS} people in pairs; ${os.cpus().length} cores, Node ${process.version}, ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n${table(rows)}\n\n`,
+  );
+  process.stdout.write(
+    `RESULT ${JSON.stringify({
+      database: db.kind,
+      send_api_per_s: Math.round(med((x) => x.callsPerS)),
+      send_api_delivered_per_s: Math.round(med((x) => x.deliveredPerS)),
+      webhooks_per_s: Math.round(med((x) => x.webhooksPerS)),
+      p99_ms: round(med((x) => x.sendP99)),
+      webhook_p99_ms: round(med((x) => x.webhookP99)),
+      isolation_ratio: round(
+        med((x) => x.ratio),
+        3,
+      ),
+      rounds: ROUNDS,
+    })}\n`,
+  );
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+}
+await database?.drop().catch((e: unknown) => console.error('dropping the benchmark database failed:', e));
+process.exit();
