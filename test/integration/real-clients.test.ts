@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createServer } from '@bottender/express';
+import { MessengerBot, type MessengerContext } from 'bottender';
+import { MessengerClient } from 'messaging-api-messenger';
+import type { AppSecretResponse, PageAccessTokenResponse, WebhookResponse } from '../../protocol/api.ts';
+import type { MessageView } from '../../protocol/views.ts';
+import { backends, serverOn } from '../helpers/backends.ts';
+import { SocketClient } from '../helpers/client.ts';
+import { type PageWithCustomer, pageWithCustomer } from '../helpers/platform.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+const env = {
+  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
+  RATE_GRAPH_CALLS_PER_SECOND: '1000',
+};
+
+async function until(what: string, done: () => boolean | Promise<boolean>, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) assert.fail(`waited ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Real bot clients from npm, unchanged, against a running Comptoir: a Bottender 1.5.5 bot (its Express
+ * server verifying the SHA-1 signature of each webhook, its client sending through `origin`) and a
+ * messaging-api-messenger 1.1.0 client. The person's side is a real socket.
+ */
+for (const backend of backends) {
+  describe(`real Messenger bot clients against Comptoir (${backend.name})`, () => {
+    let skip: string | false = false;
+    let s: TestServer;
+    let f: PageWithCustomer;
+    let appId: string;
+    let client: MessengerClient;
+    let botServer: Server;
+    const seen: {
+      type: string;
+      payload?: string;
+      text?: string;
+      appId?: string | number | null;
+      watermark?: number;
+    }[] = [];
+
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      s = await serverOn(backend, env);
+      f = await pageWithCustomer(s);
+      const app = await f.owner.http.post<AppSecretResponse>('/api/apps', { name: 'Bottender' });
+      appId = app.body.app.id;
+      const token = (await f.owner.http.post<PageAccessTokenResponse>(`/api/apps/${appId}/pages/${f.pageId}`)).body
+        .pageAccessToken;
+
+      // The bot, as its developer writes it, pointed at Comptoir with `origin`.
+      const bot = new MessengerBot({
+        accessToken: token,
+        appSecret: app.body.secret,
+        verifyToken: 'bottender verify token',
+        origin: s.url,
+        // Bottender's own type asks for a client class; its constructor makes one from the token.
+      } as ConstructorParameters<typeof MessengerBot>[0]);
+      bot.onEvent(async (context: MessengerContext) => {
+        const e = context.event;
+        if (e.isEcho) {
+          seen.push({ type: 'echo', text: e.message?.text, appId: (e.message as { appId?: string })?.appId ?? null });
+        } else if (e.isQuickReply) {
+          seen.push({ type: 'quick_reply', payload: e.quickReply?.payload });
+          if (e.quickReply?.payload === 'SHOW_OFFERS') {
+            await context.sendGenericTemplate(
+              [
+                {
+                  title: 'Comté 18 mois',
+                  subtitle: '8,50 € les 250 g',
+                  imageUrl: 'https://shop.example.org/comte.jpg',
+                  buttons: [{ type: 'postback', title: 'Ajouter', payload: 'ADD_COMTE' }],
+                },
+              ],
+              {},
+            );
+          }
+        } else if (e.isText) {
+          seen.push({ type: 'text', text: e.text });
+          await context.sendText('Bonjour ! Que puis-je pour vous ?', {
+            quickReplies: [{ contentType: 'text', title: 'Nos offres', payload: 'SHOW_OFFERS' }],
+          });
+        } else if (e.isPostback) {
+          seen.push({ type: 'postback', payload: e.postback?.payload, text: e.postback?.title });
+          await context.sendReceiptTemplate({
+            recipientName: 'Margot',
+            orderNumber: 'CMD-42',
+            currency: 'EUR',
+            paymentMethod: 'Visa 1234',
+            elements: [
+              { title: 'Comté 18 mois', price: 8.5, quantity: 1, imageUrl: 'https://shop.example.org/comte.jpg' },
+            ],
+            summary: { totalCost: 8.5 },
+          });
+        } else if (e.isDelivery) {
+          seen.push({ type: 'delivery', watermark: e.delivery?.watermark });
+        } else if (e.isRead) {
+          seen.push({ type: 'read', watermark: e.read?.watermark });
+        }
+      });
+      const server = createServer(bot, { path: '/webhook' });
+      botServer = await new Promise<Server>((resolve) => {
+        const h = server.listen(0, '127.0.0.1', () => resolve(h));
+      });
+      const url = `http://127.0.0.1:${(botServer.address() as AddressInfo).port}/webhook`;
+      const set = await f.owner.http.put<WebhookResponse>(`/api/apps/${appId}/webhook`, {
+        url,
+        verifyToken: 'bottender verify token',
+        fields: ['messages', 'message_echoes', 'messaging_postbacks', 'message_deliveries', 'message_reads'],
+      });
+      assert.equal(set.status, 200, 'Bottender answered the subscribe handshake');
+      client = new MessengerClient({ accessToken: token, appSecret: app.body.secret, origin: s.url });
+    });
+    after(async () => {
+      if (skip) return;
+      await new Promise((r) => botServer.close(r));
+      await s.close();
+    });
+
+    it('a person messages the page; the Bottender bot verifies the signed webhook and answers with quick replies, a carousel and a receipt', async (t) => {
+      if (skip) return t.skip(skip);
+      const live = await SocketClient.live(s.wsUrl, f.customer);
+      const fromPage = (): MessageView[] =>
+        live.frames.flatMap((frame) =>
+          frame.type === 'event' && frame.event.type === 'message.created' && frame.event.message.senderId === f.pageId
+            ? [frame.event.message]
+            : [],
+        );
+      try {
+        const hello = await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+          clientId: `real-${process.pid}-1`,
+          text: 'Bonjour',
+        });
+        assert.equal(hello.status, 201);
+        await until('the bot answered with quick replies', () => fromPage().length >= 1);
+        let messages = fromPage();
+        assert.equal(messages[0]?.text, 'Bonjour ! Que puis-je pour vous ?');
+        assert.deepEqual(messages[0]?.quickReplies, [
+          { contentType: 'text', title: 'Nos offres', payload: 'SHOW_OFFERS' },
+        ]);
+        assert.deepEqual(seen[0], { type: 'text', text: 'Bonjour' });
+
+        // The person taps the quick reply…
+        await s.comptoir.messages.send(f.customer.user.id, {
+          conversationId: f.conversationId,
+          clientId: `real-${process.pid}-2`,
+          text: 'Nos offres',
+          content: { quickReply: { payload: 'SHOW_OFFERS' } },
+        });
+        await until('the carousel', () => fromPage().length >= 2);
+        messages = fromPage();
+        const carousel = messages[1]?.attachment;
+        assert.equal(carousel?.type, 'template');
+        assert.equal(carousel?.type === 'template' && carousel.template.templateType, 'generic');
+
+        // …then the postback button of the carousel.
+        await s.comptoir.messages.send(f.customer.user.id, {
+          conversationId: f.conversationId,
+          clientId: `real-${process.pid}-3`,
+          text: 'Ajouter',
+          content: { postback: { payload: 'ADD_COMTE' } },
+        });
+        await until('the receipt', () => fromPage().length >= 3);
+        messages = fromPage();
+        const receipt = messages[2]?.attachment;
+        assert.equal(receipt?.type === 'template' && receipt.template.templateType, 'receipt');
+        assert.deepEqual(
+          seen.filter((x) => x.type === 'quick_reply' || x.type === 'postback'),
+          [
+            { type: 'quick_reply', payload: 'SHOW_OFFERS' },
+            { type: 'postback', payload: 'ADD_COMTE', text: 'Ajouter' },
+          ],
+        );
+        await until(
+          'the bot got the echoes of its three answers, with its app id',
+          () => seen.filter((x) => x.type === 'echo').length >= 3,
+        );
+        assert.ok(seen.filter((x) => x.type === 'echo').every((x) => String(x.appId) === appId));
+      } finally {
+        live.close();
+      }
+    });
+
+    it("the person's receipts reach the bot as deliveries and reads", async (t) => {
+      if (skip) return t.skip(skip);
+      const last = await s.comptoir.storage.reader.messaging.conversationById(f.conversationId);
+      assert.ok(last);
+      const rc = (body: unknown) => f.customer.http.post(`/api/conversations/${f.conversationId}/receipts`, body);
+      assert.equal((await rc({ deliveredSeq: last.lastSeq })).status, 204);
+      await until('a delivery', () => seen.some((x) => x.type === 'delivery'));
+      assert.equal((await rc({ readSeq: last.lastSeq })).status, 204);
+      await until('a read', () => seen.some((x) => x.type === 'read'));
+      assert.equal(typeof seen.find((x) => x.type === 'read')?.watermark, 'number');
+    });
+
+    it('a messaging-api-messenger client sends text with metadata, typing and mark_seen; Graph errors come back as its errors', async (t) => {
+      if (skip) return t.skip(skip);
+      const live = await SocketClient.live(s.wsUrl, f.customer);
+      const frames = live.frames;
+      try {
+        await client.typingOn(f.psid);
+        const sent = await client.sendText(f.psid, 'Votre commande est prête', {
+          metadata: 'order:42',
+        } as Parameters<MessengerClient['sendText']>[2]);
+        assert.match(sent.messageId, /^m_/);
+        assert.equal(sent.recipientId, f.psid);
+        await client.markSeen(f.psid);
+        await until('typing and the message, live', () =>
+          frames.some(
+            (x) =>
+              x.type === 'event' &&
+              x.event.type === 'message.created' &&
+              x.event.message.text === 'Votre commande est prête',
+          ),
+        );
+        assert.ok(
+          frames.some((x) => x.type === 'signal' && x.signal.type === 'typing' && x.signal.typing),
+          'typing from the sender action',
+        );
+        await until('its echo, with the metadata', () =>
+          seen.some((x) => x.type === 'echo' && x.text === 'Votre commande est prête'),
+        );
+        await assert.rejects(client.sendText('0000000000000000', 'personne'), (e: Error) => {
+          assert.match(e.message, /2018001|No matching user/);
+          return true;
+        });
+      } finally {
+        live.close();
+      }
+    });
+  });
+}
