@@ -79,7 +79,7 @@ export async function checkTap(
     otherId ? uow.tx.accounts.userById(otherId) : null,
   ]);
   if (sender?.kind === 'page') throw new AppError('not_a_person', 'A page does not tap its own buttons');
-  if (!page || page.kind !== 'page') throw new AppError('not_page_conversation');
+  if (page?.kind !== 'page') throw new AppError('not_page_conversation');
   const conversationId = state.id;
   const same = (t: string) => t.trim() === title;
 

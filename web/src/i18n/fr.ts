@@ -258,7 +258,8 @@ export const fr: Catalogue = {
   'error.last_page_admin': 'Une page doit garder au moins un admin.',
   'error.not_a_person': 'Une page ne peut pas faire cela ; seules les personnes le peuvent.',
   'error.not_page_conversation': 'Les boutons et réponses rapides ne marchent que dans une conversation avec une page.',
-  'error.quick_reply_not_offered': 'Cette réponse n’est plus proposée. Choisissez parmi les dernières, ou écrivez la vôtre.',
+  'error.quick_reply_not_offered':
+    'Cette réponse n’est plus proposée. Choisissez parmi les dernières, ou écrivez la vôtre.',
   'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
