@@ -50,9 +50,9 @@ for (const backend of backends) {
       assert.equal(a.body.error?.type, 'OAuthException');
       assert.equal(typeof a.body.error?.fbtrace_id, 'string');
       if (field !== undefined)
-        assert.match(a.body.error?.message ?? '', new RegExp(`^\\(#100\\) param ${escape(field)}:`));
+        assert.match(a.body.error?.message ?? '', new RegExp(`^\\(#100\\) param ${escaped(field)}:`));
     };
-    const escape = (f: string) => f.replace(/[[\]]/g, '\\$&');
+    const escaped = (f: string) => f.replace(/[[\]]/g, '\\$&');
 
     it('sets, reads and deletes each field; GET answers only the fields asked and set', async (t) => {
       if (skip) return t.skip(skip);
