@@ -83,14 +83,3 @@ export interface PageProfileView {
   greeting: Greeting[] | null;
   persistentMenu: PersistentMenu[] | null;
 }
-
-/** The entry of `locale`'s language (`fr` → `fr_FR`…), else the `default` one. */
-export function forLocale<T extends { locale: string }>(entries: readonly T[] | null, language: string): T | null {
-  if (!entries) return null;
-  const lang = language.toLowerCase().split(/[-_]/)[0] ?? '';
-  return (
-    entries.find((e) => e.locale !== 'default' && e.locale.split('_')[0] === lang) ??
-    entries.find((e) => e.locale === 'default') ??
-    null
-  );
-}

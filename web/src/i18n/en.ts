@@ -85,6 +85,7 @@ export const en = {
   'thread.notMember': 'You are no longer a member of this conversation.',
   'thread.notFound': 'This conversation could not be found.',
   'thread.loadFailed': 'Could not load messages: {error}',
+  'thread.getStarted': 'Get Started',
 
   'message.attachment.image': 'Image',
   'message.attachment.audio': 'Audio clip',
@@ -92,6 +93,11 @@ export const en = {
   'message.attachment.file': 'File',
   'message.receipt.title': 'Order {number}',
   'message.receipt.total': 'Total',
+  'message.carousel': 'carousel',
+  'message.carousel.label': { one: '{count} card, ← and → to scroll', other: '{count} cards, ← and → to scroll' },
+  'message.carousel.card': 'card',
+  'message.carousel.position': '{index} of {count}',
+  'message.quickReplies': 'Suggested answers',
   'sidebar.preview.attachment': 'Sent an attachment',
   'message.deleted': 'This message was deleted',
   'message.edited': 'edited',
@@ -127,6 +133,8 @@ export const en = {
   'composer.counter': '{count} / {max}',
   'composer.tooLong': { one: '{count} character too many', other: '{count} characters too many' },
   'composer.hint': 'Enter to send, Shift+Enter for a new line',
+  'composer.menu': 'Menu',
+  'composer.inputDisabled': 'This page answers through its menu.',
 
   'typing.one': '{name} is typing…',
   'typing.two': '{a} and {b} are typing…',
