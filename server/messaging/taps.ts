@@ -74,10 +74,9 @@ export async function checkTap(
 ): Promise<void> {
   if (state.kind !== 'direct') throw new AppError('not_page_conversation');
   const otherId = [...state.members.keys()].find((id) => id !== senderId);
-  const [sender, page] = await Promise.all([
-    uow.tx.accounts.userById(senderId),
-    otherId ? uow.tx.accounts.userById(otherId) : null,
-  ]);
+  // One after the other: a transaction's statements go down one connection, in order.
+  const sender = await uow.tx.accounts.userById(senderId);
+  const page = otherId ? await uow.tx.accounts.userById(otherId) : null;
   if (sender?.kind === 'page') throw new AppError('not_a_person', 'A page does not tap its own buttons');
   if (page?.kind !== 'page') throw new AppError('not_page_conversation');
   const conversationId = state.id;
