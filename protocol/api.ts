@@ -1,4 +1,5 @@
 import type { DomainEvent } from './events.ts';
+import type { PageProfileView } from './profile.ts';
 import type {
   AppView,
   ConversationView,
@@ -91,6 +92,10 @@ export interface MyPagesResponse {
 }
 export interface PageMembersResponse {
   members: PageMemberView[];
+}
+/** `GET /api/pages/:id/profile`: the page's greeting, Get Started button and persistent menu. */
+export interface PageProfileResponse {
+  profile: PageProfileView;
 }
 export interface PageConversationResponse {
   conversation: ConversationView;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.ts';
 import type { DomainEvent, Signal } from './events.ts';
-import { clientId, cursor, id, messageText, seq } from './schemas.ts';
+import { clientId, cursor, id, messageText, oneTap, oneTapMessage, seq, tap } from './schemas.ts';
 import type { MessageView } from './views.ts';
 
 /**
@@ -15,14 +15,20 @@ const ref = z.string().min(1).max(64).optional();
 export const clientFrame = z.discriminatedUnion('type', [
   /** First frame on every connection. `cursor` is the last `pos` the client applied, or null for "from now". */
   z.strictObject({ type: z.literal('hello'), cursor: cursor.nullable(), ref }),
-  z.strictObject({
-    type: z.literal('send'),
-    ref,
-    conversationId: id,
-    clientId,
-    text: messageText,
-    replyToId: id.optional(),
-  }),
+  z
+    .strictObject({
+      type: z.literal('send'),
+      ref,
+      conversationId: id,
+      clientId,
+      text: messageText,
+      replyToId: id.optional(),
+      /** A quick reply the person tapped (the text is its title). */
+      quickReply: tap.optional(),
+      /** A postback button the person tapped: a template's, the persistent menu's, Get Started (the text is its title). */
+      postback: tap.optional(),
+    })
+    .refine(oneTap, oneTapMessage),
   z.strictObject({ type: z.literal('edit'), ref, messageId: id, text: messageText }),
   z.strictObject({ type: z.literal('delete'), ref, messageId: id }),
   z

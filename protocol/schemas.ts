@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contentLimits } from './content.ts';
 import { limits } from './limits.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
@@ -55,11 +56,25 @@ export const historyQuery = z.strictObject({
   before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(limits.historyPage.max).default(limits.historyPage.default),
 });
-export const sendMessageBody = z.strictObject({
-  clientId,
-  text: messageText,
-  replyToId: id.optional(),
-});
+/**
+ * A person's tap on what a page offered them (docs/PROTOCOL.md, "Quick replies and postbacks"): the payload
+ * of the quick reply or postback button; the message's text is its title.
+ */
+export const tap = z.strictObject({ payload: storable(z.string().min(1).max(contentLimits.payload)) });
+/** A send carries at most one tap, and a tap quotes nothing. */
+export const oneTap = (m: { quickReply?: unknown; postback?: unknown; replyToId?: unknown }) =>
+  (m.quickReply === undefined || m.postback === undefined) &&
+  (m.replyToId === undefined || (m.quickReply === undefined && m.postback === undefined));
+export const oneTapMessage = 'at most one of quickReply and postback, and not with replyToId';
+export const sendMessageBody = z
+  .strictObject({
+    clientId,
+    text: messageText,
+    replyToId: id.optional(),
+    quickReply: tap.optional(),
+    postback: tap.optional(),
+  })
+  .refine(oneTap, oneTapMessage);
 export const editMessageBody = z.strictObject({ text: messageText });
 export const receiptBody = z
   .strictObject({ deliveredSeq: seq.optional(), readSeq: seq.optional() })

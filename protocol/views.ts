@@ -113,6 +113,8 @@ export interface MessageView {
   quickReplies?: QuickReply[];
   /** On a person's message sent by tapping a quick reply: its payload (for the page's app). */
   quickReply?: { payload: string };
+  /** On a person's message sent by tapping a postback button (Get Started, the menu): its payload. */
+  postback?: { payload: string };
 }
 
 export type ConversationKind = 'direct' | 'group';

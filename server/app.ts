@@ -35,6 +35,7 @@ import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
+import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
 import { graphRoutes } from './platform/graph.ts';
@@ -61,6 +62,8 @@ export interface Core {
   conversations: ConversationsService;
   messages: MessagesService;
   pages: PagesService;
+  /** Pages' messenger profiles: Get Started, greeting, persistent menu, whitelisted domains. */
+  profiles: MessengerProfiles;
   /** Developer apps: their secrets, page tokens and webhook settings. */
   apps: AppsService;
   /**
@@ -148,6 +151,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     profileChangesPerHour: config.rates.profileChangesPerHour,
   });
   const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
+  const profiles = new MessengerProfiles(storage, committer);
   const conversations = new ConversationsService(
     storage,
     committer,
@@ -161,6 +165,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     committer,
     states,
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
+    // A person taps what a page offers: its profile's postbacks too (Get Started, the persistent menu).
+    { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
   );
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
@@ -230,6 +236,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     conversations,
     messages,
     pages,
+    profiles,
     apps,
     webhooks,
     feed,
@@ -290,7 +297,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
-  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
+  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox, core.profiles);
   appsRoutes(app, core.apps);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
@@ -306,6 +313,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       storage: core.storage,
       messages: core.messages,
       threads: new PageThreads(core.storage, bus),
+      profiles: core.profiles,
       signal: (s) => bus.signal(s),
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },

@@ -27,6 +27,18 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   not_page_admin: { status: 403, message: 'Only the admins of this page can do this' },
   last_page_admin: { status: 409, message: 'A page needs at least one admin' },
   not_a_person: { status: 400, message: 'A page cannot do this; only people can' },
+  not_page_conversation: {
+    status: 400,
+    message: 'Quick replies and postback buttons are tapped in a conversation with a page only',
+  },
+  quick_reply_not_offered: {
+    status: 409,
+    message: 'The page does not offer this quick reply: only those under its latest message can be tapped',
+  },
+  postback_not_offered: {
+    status: 409,
+    message: 'The page does not offer this button in this conversation (or its title differs)',
+  },
   member_limit: { status: 409, message: 'The group is full' },
   message_not_found: { status: 404, message: 'No such message' },
   not_author: { status: 403, message: 'Only the author can change this message' },

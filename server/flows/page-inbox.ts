@@ -1,6 +1,7 @@
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
 import type { MessagesService, SendInput } from '../messaging/messages.ts';
+import { type TapFields, tapOf } from '../messaging/taps.ts';
 import type { PagesService } from '../pages/service.ts';
 
 /**
@@ -34,8 +35,17 @@ export class PageInbox {
     return this.messages.history(await this.pages.actAs(userId, pageId), conversationId, before, limit);
   }
 
-  async send(userId: string, pageId: string, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
-    const r = await this.messages.send(await this.pages.actAs(userId, pageId), input);
+  /** A tap sent as the page is refused (`not_a_person`): the page offers them, its people tap them. */
+  async send(
+    userId: string,
+    pageId: string,
+    input: Omit<SendInput, 'tap'> & TapFields,
+  ): Promise<{ message: MessageView; created: boolean }> {
+    const { quickReply, postback, ...rest } = input;
+    const r = await this.messages.send(await this.pages.actAs(userId, pageId), {
+      ...rest,
+      tap: tapOf({ quickReply, postback }),
+    });
     return { message: r.message, created: r.created };
   }
 

@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import { RateLimiter, takeAll } from '../lib/ratelimit.ts';
 import type { FrameHandlers } from '../realtime/registry.ts';
 import type { MessagesService } from './messages.ts';
+import { tapOf } from './taps.ts';
 
 /** What the socket frames of messaging call. */
 export type MessagingCalls = Pick<MessagesService, 'send' | 'edit' | 'delete' | 'receipt' | 'audienceOf'>;
@@ -22,7 +23,13 @@ export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls,
     .register('send', (ctx, f) =>
       messages.send(
         ctx.userId,
-        { conversationId: f.conversationId, clientId: f.clientId, text: f.text, replyToId: f.replyToId },
+        {
+          conversationId: f.conversationId,
+          clientId: f.clientId,
+          text: f.text,
+          replyToId: f.replyToId,
+          tap: tapOf(f),
+        },
         ctx.origin,
       ),
     )

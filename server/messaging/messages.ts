@@ -13,6 +13,7 @@ import { requireActiveRow, requireMember } from './policy.ts';
 import { presentMessage, presentMessages } from './presenter.ts';
 import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
 import type { MessageRecord } from './store.ts';
+import { checkTap, type PageOffers, type Tap, tapContent } from './taps.ts';
 import { messageView, visibleFrom } from './views.ts';
 
 export interface SendInput {
@@ -23,6 +24,8 @@ export interface SendInput {
   replyToId?: string | undefined;
   /** What the message carries besides text (pages and bots: protocol/content.ts), already validated. */
   content?: MessageContent | null | undefined;
+  /** A person's tap on a page's quick reply or postback button (taps.ts): `text` is its title. */
+  tap?: Tap | undefined;
 }
 
 export interface SendResult {
@@ -55,6 +58,8 @@ export class MessagesService {
     private readonly committer: Committer,
     private readonly states: ConversationStates,
     private readonly rate: RateLimiter,
+    /** The postbacks pages offer outside their messages (Get Started, the persistent menu). */
+    private readonly offers: PageOffers | null = null,
   ) {}
 
   private throttle(userId: string) {
@@ -67,7 +72,8 @@ export class MessagesService {
    * Graph API's, per page and app) passes false.
    */
   async send(userId: string, input: SendInput, origin: Origin | null = null, limited = true): Promise<SendResult> {
-    const content = input.content ?? null;
+    const tap = input.tap;
+    const content = tap ? tapContent(tap) : (input.content ?? null);
     const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
     if (limited) this.throttle(userId);
     const { conversationId, clientId } = input;
@@ -81,6 +87,7 @@ export class MessagesService {
         return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
+      if (tap) await checkTap(uow, state, userId, tap, text ?? '', this.offers);
       let quoted: MessageRecord | null = null;
       if (input.replyToId !== undefined) {
         quoted = await tx.messaging.messageById(input.replyToId);

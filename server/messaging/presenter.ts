@@ -28,6 +28,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.attachment) view.attachment = c.attachment;
   if (c?.quickReplies) view.quickReplies = c.quickReplies;
   if (c?.quickReply) view.quickReply = c.quickReply;
+  if (c?.postback) view.postback = c.postback;
   return view;
 }
 

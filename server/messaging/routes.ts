@@ -10,6 +10,7 @@ import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
 import type { MessagesService } from './messages.ts';
+import { tapOf } from './taps.ts';
 
 type Id = { Params: { id: string } };
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
@@ -61,8 +62,9 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
   });
 
   app.post<Id>('/api/conversations/:id/messages', async (req, reply) => {
-    const body = parse(schemas.sendMessageBody, req.body);
-    const r = await messages.send(me(req), { conversationId: idOf(req.params), ...body });
+    const { quickReply, postback, ...body } = parse(schemas.sendMessageBody, req.body);
+    const tap = tapOf({ quickReply, postback });
+    const r = await messages.send(me(req), { conversationId: idOf(req.params), ...body, tap });
     return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
   });
 

@@ -217,4 +217,55 @@ export function messagingContract(ctx: ContractContext) {
     assert.equal(await ctx.storage().reader.messaging.lastMessageAt(c, b.id), 7300);
     assert.equal(await write((tx) => tx.messaging.lastMessageAt(c, a.id)), 7200);
   });
+
+  it('finds someone’s latest message not deleted, and their messages whose content mentions a fragment', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const [person, page] = [user(), user({ kind: 'page' })];
+    await addUsers(person, page);
+    const c = await conversation([person.id, page.id], 'direct');
+    const other = await conversation([page.id], 'group');
+    assert.equal(await ctx.storage().reader.messaging.latestMessageOf(c, page.id), null);
+    const buttons = (payload: string) => ({
+      attachment: {
+        type: 'template' as const,
+        template: {
+          templateType: 'button' as const,
+          text: 'Choose',
+          buttons: [{ type: 'postback' as const, title: 'Go', payload }],
+        },
+      },
+    });
+    const { message: first } = await post(c, page.id, 1, { content: buttons('GO_50%_"a"\\b') });
+    const { message: second } = await post(c, page.id, 2, { content: buttons('OTHER') });
+    await post(c, person.id, 3);
+    await post(other, page.id, 1, { content: buttons('GO_50%_"a"\\b') });
+    const { message: third } = await post(c, page.id, 4, { content: buttons('GO_50%_"a"\\b') });
+    assert.equal((await ctx.storage().reader.messaging.latestMessageOf(c, page.id))?.id, third.id);
+    assert.equal((await ctx.storage().reader.messaging.latestMessageOf(c, person.id))?.seq, 3);
+    const fragment = `"payload":${JSON.stringify('GO_50%_"a"\\b')}`;
+    const ids = async (limit: number) =>
+      (await ctx.storage().reader.messaging.messagesWithContent(c, page.id, fragment, limit)).map((x) => x.id);
+    assert.deepEqual(await ids(10), [third.id, first.id], 'newest first, this conversation and sender only');
+    assert.deepEqual(await ids(1), [third.id]);
+    for (const wild of ['"payload":"G_', '"payload":"G%b']) {
+      assert.deepEqual(
+        await ctx.storage().reader.messaging.messagesWithContent(c, page.id, wild, 10),
+        [],
+        `${wild}: % and _ are matched as themselves, not as wildcards`,
+      );
+    }
+    assert.deepEqual(await ctx.storage().reader.messaging.messagesWithContent(c, person.id, fragment, 10), []);
+    // Deleted: neither the latest nor among those found.
+    await write((tx) => tx.messaging.updateMessage(third.id, null, null, 9000, [], null));
+    assert.equal((await ctx.storage().reader.messaging.latestMessageOf(c, page.id))?.id, second.id);
+    assert.deepEqual(await ids(10), [first.id]);
+    assert.deepEqual(
+      await write(async (tx) => {
+        await tx.messaging.insertMessage({ ...message(c, page.id, 5), content: buttons('GO_50%_"a"\\b') });
+        return (await tx.messaging.messagesWithContent(c, page.id, fragment, 10)).length;
+      }),
+      2,
+      'a transaction finds its own messages',
+    );
+  });
 }

@@ -1,5 +1,6 @@
 import type { MessageContent } from '../../protocol/content.ts';
 import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
+import { escapeLike } from '../lib/text.ts';
 import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
 /**
@@ -87,6 +88,19 @@ export interface MessagingReads {
   messagesReplyingTo(messageId: string): Promise<MessageRecord[]>;
   /** When `senderId` last wrote in the conversation (null: never): a page's messaging window. */
   lastMessageAt(conversationId: string, senderId: string): Promise<number | null>;
+  /** The latest message of `senderId` in the conversation that is not deleted (a page's quick replies). */
+  latestMessageOf(conversationId: string, senderId: string): Promise<MessageRecord | null>;
+  /**
+   * Up to `limit` messages of `senderId` in the conversation, not deleted, whose stored content contains
+   * `fragment` (a piece of its JSON: a button's payload), newest first. A filter to narrow a search, not an
+   * answer: the caller reads the content of what it gets (SQLite's LIKE ignores ASCII case, for one).
+   */
+  messagesWithContent(
+    conversationId: string,
+    senderId: string,
+    fragment: string,
+    limit: number,
+  ): Promise<MessageRecord[]>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -249,6 +263,10 @@ export function messagingSql(t: SqlText) {
     // Backwards from the newest: the person's last message is usually among the last few.
     lastMessageAt:
       'SELECT created_at FROM messages WHERE conversation_id = ? AND sender_id = ? ORDER BY seq DESC LIMIT 1',
+    latestMessageOf: `${MESSAGE} WHERE conversation_id = ? AND sender_id = ? AND deleted_at IS NULL
+                      ORDER BY seq DESC LIMIT 1`,
+    messagesWithContent: `${MESSAGE} WHERE conversation_id = ? AND sender_id = ? AND deleted_at IS NULL
+                            AND content LIKE ? ESCAPE '\\' ORDER BY seq DESC LIMIT ?`,
     insertConversation: `INSERT INTO conversations (id, kind, title, direct_key, created_by, created_at,
                            last_activity_at, last_seq, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     setConversationHistory: 'UPDATE conversations SET history = ? WHERE id = ?',
@@ -345,6 +363,18 @@ export class MessagingStore implements MessagingWrites {
     return (
       (await this.db.one<{ created_at: number }>(this.q.lastMessageAt, conversationId, senderId))?.created_at ?? null
     );
+  }
+
+  async latestMessageOf(conversationId: string, senderId: string) {
+    if (hasNul(conversationId) || hasNul(senderId)) return null;
+    const r = await this.db.one<MessageRow>(this.q.latestMessageOf, conversationId, senderId);
+    return r ? toMessage(r) : null;
+  }
+  async messagesWithContent(conversationId: string, senderId: string, fragment: string, limit: number) {
+    if (hasNul(conversationId) || hasNul(senderId) || hasNul(fragment)) return [];
+    const pattern = `%${escapeLike(fragment)}%`;
+    const rows = await this.db.all<MessageRow>(this.q.messagesWithContent, conversationId, senderId, pattern, limit);
+    return rows.map(toMessage);
   }
 
   async insertConversation(c: ConversationRecord) {

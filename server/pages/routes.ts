@@ -8,6 +8,7 @@ import type {
   MyPagesResponse,
   PageConversationResponse,
   PageMembersResponse,
+  PageProfileResponse,
   PageResponse,
   PagesResponse,
 } from '../../protocol/api.ts';
@@ -16,6 +17,7 @@ import type { CreatePageBody } from '../../protocol/schemas.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import type { ConversationView, MessageView, PageView } from '../../protocol/views.ts';
 import { authOf, parse } from '../http/validate.ts';
+import type { MessengerProfiles } from './profile.ts';
 import type { PagesService } from './service.ts';
 
 /** The page's inbox: its conversations, read and answered as the page (server/flows/page-inbox.ts). */
@@ -32,7 +34,15 @@ export interface PageInboxPort {
   send(
     userId: string,
     pageId: string,
-    input: { conversationId: string; clientId: string; text: string; replyToId?: string | undefined },
+    input: {
+      conversationId: string;
+      clientId: string;
+      text: string;
+      replyToId?: string | undefined;
+      /** Taps are people's: sent as the page, they are refused (`not_a_person`). */
+      quickReply?: { payload: string } | undefined;
+      postback?: { payload: string } | undefined;
+    },
   ): Promise<{ message: MessageView; created: boolean }>;
   receipt(
     userId: string,
@@ -53,7 +63,13 @@ export interface PagesFlows {
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
 const threadParams = z.strictObject({ id: schemas.id, conversationId: schemas.id });
 
-export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: PagesFlows, inbox: PageInboxPort) {
+export function pagesRoutes(
+  app: FastifyInstance,
+  pages: PagesService,
+  flows: PagesFlows,
+  inbox: PageInboxPort,
+  profiles: MessengerProfiles,
+) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
 
@@ -72,6 +88,12 @@ export function pagesRoutes(app: FastifyInstance, pages: PagesService, flows: Pa
   app.get('/api/me/pages', async (req): Promise<MyPagesResponse> => ({ pages: await pages.mine(me(req)) }));
 
   app.get('/api/pages/:id', async (req): Promise<PageResponse> => ({ page: await pages.get(idOf(req.params)) }));
+
+  /** The page's greeting, Get Started button and persistent menu (its messenger profile): public, like the page. */
+  app.get(
+    '/api/pages/:id/profile',
+    async (req): Promise<PageProfileResponse> => ({ profile: await profiles.view(idOf(req.params)) }),
+  );
 
   app.patch('/api/pages/:id', async (req): Promise<PageResponse> => {
     const body = parse(schemas.updatePageBody, req.body);

@@ -136,4 +136,50 @@ export function pagesContract(ctx: ContractContext) {
     assert.equal(await reader().userByPsid(q.id, psid), null, "another page's id means nothing here");
     assert.equal(await reader().psidOf(q.id, person.id), null);
   });
+
+  it('keeps each page’s messenger profile on its own, replaced whole; an empty one is no row', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const owner = user();
+    await addUsers(owner);
+    const p = await page(owner, 'P');
+    const q = await page(owner, 'Q');
+    assert.deepEqual(await reader().messengerProfile(p.id), {}, 'nothing set');
+    assert.deepEqual(await reader().messengerProfile('nope\u0000'), {});
+    const profile = {
+      getStarted: { payload: 'START' },
+      greeting: [
+        { locale: 'default', text: 'Bonjour {{user_first_name}} — « bienvenue » !' },
+        { locale: 'en_US', text: 'Hello {{user_first_name}}' },
+      ],
+      persistentMenu: [
+        {
+          locale: 'default',
+          composerInputDisabled: true,
+          callToActions: [
+            { type: 'postback' as const, title: 'Mes commandes', payload: 'ORDERS' },
+            {
+              type: 'web_url' as const,
+              title: 'Le site',
+              url: 'https://example.org/',
+              webviewHeightRatio: 'tall' as const,
+            },
+          ],
+        },
+      ],
+      whitelistedDomains: ['https://example.org'],
+    };
+    await write((tx) => tx.pages.setMessengerProfile(p.id, profile, 80));
+    assert.deepEqual(await reader().messengerProfile(p.id), profile);
+    assert.deepEqual(await reader().messengerProfile(q.id), {}, 'another page’s is its own');
+    assert.deepEqual(
+      await write(async (tx) => {
+        await tx.pages.setMessengerProfile(p.id, { getStarted: { payload: 'AGAIN' } }, 81);
+        return tx.pages.messengerProfile(p.id);
+      }),
+      { getStarted: { payload: 'AGAIN' } },
+      'replaced whole, read back in the same transaction',
+    );
+    await write((tx) => tx.pages.setMessengerProfile(p.id, {}, 82));
+    assert.deepEqual(await reader().messengerProfile(p.id), {});
+  });
 }

@@ -1,3 +1,4 @@
+import type { MessengerProfile } from '../../protocol/profile.ts';
 import { escapeLike, fold } from '../lib/text.ts';
 import { type Db, hasNul, sqlText } from '../storage/sql.ts';
 
@@ -40,6 +41,8 @@ export interface PagesReads {
   psidOf(pageId: string, userId: string): Promise<string | null>;
   /** The person a page knows by that id (never one of another page's). */
   userByPsid(pageId: string, psid: string): Promise<string | null>;
+  /** The page's messenger profile (protocol/profile.ts); `{}` when nothing is set. */
+  messengerProfile(pageId: string): Promise<MessengerProfile>;
 }
 
 export interface PagesWrites extends PagesReads {
@@ -50,6 +53,8 @@ export interface PagesWrites extends PagesReads {
   deletePageMember(pageId: string, userId: string): Promise<void>;
   /** Records the id a page knows a person by; false when that psid is taken (the caller draws another). */
   insertPsid(pageId: string, userId: string, psid: string, at: number): Promise<boolean>;
+  /** Replaces the page's messenger profile (already checked); an empty one removes the row. */
+  setMessengerProfile(pageId: string, profile: MessengerProfile, at: number): Promise<void>;
 }
 
 /** The methods of PagesWrites that write (the group committer counts them). */
@@ -59,6 +64,7 @@ export const pagesWrites = [
   'upsertPageMember',
   'deletePageMember',
   'insertPsid',
+  'setMessengerProfile',
 ] as const satisfies readonly Exclude<keyof PagesWrites, keyof PagesReads>[];
 
 interface PageRow {
@@ -109,6 +115,8 @@ export class PagesStore implements PagesWrites {
       pagesOfUser: `SELECT p.id, u.username, u.display_name, p.description, p.created_by, p.created_at, m.role
                       FROM page_members m JOIN pages p ON p.id = m.page_id JOIN users u ON u.id = p.id
                      WHERE m.user_id = ? ORDER BY u.display_name_folded${t.bytes}, p.id${t.bytes}`,
+      setProfile: `INSERT INTO page_profiles (page_id, profile, updated_at) VALUES (?, ?, ?)
+                   ON CONFLICT (page_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at`,
       insertPsid: `INSERT INTO page_scoped_ids (page_id, user_id, psid, created_at) VALUES (?, ?, ?, ?)
                    ON CONFLICT DO NOTHING`,
     };
@@ -162,6 +170,11 @@ export class PagesStore implements PagesWrites {
     );
     return r?.user_id ?? null;
   }
+  async messengerProfile(pageId: string): Promise<MessengerProfile> {
+    if (hasNul(pageId)) return {};
+    const r = await this.db.one<{ profile: string }>('SELECT profile FROM page_profiles WHERE page_id = ?', pageId);
+    return r ? (JSON.parse(r.profile) as MessengerProfile) : {};
+  }
 
   async insertPage(p: { id: string; description: string; createdBy: string; createdAt: number }) {
     await this.db.run(
@@ -191,5 +204,12 @@ export class PagesStore implements PagesWrites {
   }
   async insertPsid(pageId: string, userId: string, psid: string, at: number) {
     return (await this.db.run(this.q.insertPsid, pageId, userId, psid, at)) === 1;
+  }
+  async setMessengerProfile(pageId: string, profile: MessengerProfile, at: number) {
+    if (Object.keys(profile).length === 0) {
+      await this.db.run('DELETE FROM page_profiles WHERE page_id = ?', pageId);
+    } else {
+      await this.db.run(this.q.setProfile, pageId, JSON.stringify(profile), at);
+    }
   }
 }

@@ -73,6 +73,8 @@ export function toGraphError(e: unknown): GraphError {
     case 'message_empty':
       return graph.param('message', 'Message cannot be empty, must provide valid attachment or text', 2018034);
     case 'bad_request':
+      // A rule of a domain about one field (a persistent menu needs Get Started): named like the others.
+      return graph.param(typeof err.details?.field === 'string' ? err.details.field : 'body', err.message);
     case 'invalid_json':
     case 'unsupported_media_type':
       return graph.param('body', err.message);

@@ -1,38 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PublishedSignal } from '../bus/types.ts';
 import { newToken } from '../lib/ids.ts';
-import { RateLimiter } from '../lib/ratelimit.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { Storage } from '../storage/types.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
+import { type GraphAuth, GraphGuard } from './guard.ts';
+import { type ProfilePort, profileRoutes } from './profile.ts';
 import { readSendBody } from './send-body.ts';
 import type { PageThreads } from './threads.ts';
 import { windowAllows } from './window.ts';
 
-/** What the Graph API asks of apps (a port: apps/service.ts serves it). */
-export interface GraphAuth {
-  /** The app and page a page access token grants (it is active), or null. */
-  grant(accessToken: string): Promise<{ appId: string; pageId: string } | null>;
-  /** Whether `proof` is HMAC-SHA256(app secret, access token), hex. */
-  checkProof(appId: string, accessToken: string, proof: string): Promise<boolean>;
-}
-
 export interface GraphOptions {
-  /** Send API calls per second, per app and page (a burst of ten seconds' worth). */
+  /** Graph API calls per second, per app and page (a burst of ten seconds' worth). */
   callsPerSecond: number;
   /** The clock of the messaging window (tests move it). */
   now?: () => number;
 }
 
-/** `v2.9`, `v19.0`…: any version a client sends is served the same. */
-const VERSION = /^v[0-9]{1,2}\.[0-9]{1,2}$/;
-
 /**
- * The Graph-compatible API (docs/PLATFORM.md): `POST /{version}/me/messages` and
- * `/{version}/{page-id}/messages`, the version optional. Authenticated by a page access token (`access_token`
- * in the query, or `Authorization: Bearer`), `appsecret_proof` checked when sent; bodies as JSON or as
- * form fields holding JSON. Its own Fastify context: its parsers and its error envelope (Graph errors)
- * apply to these routes only, and the session guards do not (`auth: false`).
+ * The Graph-compatible API (docs/PLATFORM.md): the Send API, `POST /{version}/me/messages` and
+ * `/{version}/{page-id}/messages`, and the Messenger Profile API (profile.ts), the version optional.
+ * Authenticated by a page access token (`access_token` in the query, or `Authorization: Bearer`),
+ * `appsecret_proof` checked when sent (guard.ts); bodies as JSON or as form fields holding JSON. Its own
+ * Fastify context: its parsers and its error envelope (Graph errors) apply to these routes only, and the
+ * session guards do not (`auth: false`).
  */
 export function graphRoutes(
   app: FastifyInstance,
@@ -41,12 +32,13 @@ export function graphRoutes(
     storage: Storage;
     messages: MessagesService;
     threads: PageThreads;
+    profiles: ProfilePort;
     signal: (s: PublishedSignal) => void;
   },
   options: GraphOptions,
 ) {
   const now = options.now ?? Date.now;
-  const calls = new RateLimiter(options.callsPerSecond * 10, 10_000);
+  const guard = new GraphGuard(deps.auth, options.callsPerSecond);
 
   void app.register(async (g) => {
     g.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -66,11 +58,7 @@ export function graphRoutes(
     });
 
     const send = async (req: FastifyRequest, reply: FastifyReply, pagePath: string | null) => {
-      const params = req.params as { version?: string };
-      if (params.version !== undefined && !VERSION.test(params.version)) throw graph.unknownPath();
-      const { grant } = await authenticate(req, deps.auth);
-      if (pagePath !== null && pagePath !== grant.pageId) throw graph.token('The access token is not this page’s');
-      if (calls.take(`${grant.appId}\u0000${grant.pageId}`) > 0) throw graph.rate();
+      const grant = await guard.page(req, pagePath);
       const body = readSendBody(req.body);
       const psid = 'id' in body.recipient ? body.recipient.id : null;
       if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
@@ -127,25 +115,8 @@ export function graphRoutes(
       send(req, reply, (req.params as { pageId: string }).pageId),
     );
     g.post('/:pageId/messages', open, (req, reply) => send(req, reply, (req.params as { pageId: string }).pageId));
+    profileRoutes(g, guard, deps.profiles);
   });
-}
-
-/** The token from `?access_token=` or `Authorization: Bearer`, its grant, and its proof when one is sent. */
-async function authenticate(req: FastifyRequest, auth: GraphAuth) {
-  const query = req.query as Record<string, unknown>;
-  const header = req.headers.authorization;
-  const bearer = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
-  const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
-  const token = fromQuery ?? bearer;
-  if (!token || token.length > 512)
-    throw graph.token('An active access token must be used to query information about the current user.');
-  const grant = await auth.grant(token);
-  if (!grant) throw graph.token();
-  const proof = query.appsecret_proof;
-  if (proof !== undefined) {
-    if (typeof proof !== 'string' || !(await auth.checkProof(grant.appId, token, proof))) throw graph.proof();
-  }
-  return { token, grant };
 }
 
 /** Form fields, each holding JSON (the documentation's curl examples) or plain text. */

@@ -119,19 +119,26 @@ for (const backend of backends) {
       });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       // The person taps (the protocol's quick reply and postback land as these messages).
-      const messages = s.comptoir.messages;
-      await messages.send(f.customer.user.id, {
-        conversationId: f.conversationId,
-        clientId: `qr-${process.pid}`,
-        text: 'Plus tard',
-        content: { quickReply: { payload: 'LATER' } },
-      });
-      await messages.send(f.customer.user.id, {
-        conversationId: f.conversationId,
-        clientId: `pb-${process.pid}`,
-        text: 'Oui',
-        content: { postback: { payload: 'DELIVER_YES' } },
-      });
+      assert.equal(
+        (
+          await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+            clientId: `qr-${process.pid}`,
+            text: 'Plus tard',
+            quickReply: { payload: 'LATER' },
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (
+          await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+            clientId: `pb-${process.pid}`,
+            text: 'Oui',
+            postback: { payload: 'DELIVER_YES' },
+          })
+        ).status,
+        201,
+      );
       const events = await bot.waitForEvents(3);
       const [echo, quick, postback] = events as [Event, Event, Event];
       assert.deepEqual(echo.sender, { id: f.pageId });
@@ -279,14 +286,32 @@ for (const backend of backends) {
       const picky = await startWebhookBot();
       try {
         const p = await connectedApp(f.owner, other.pageId, picky, ['messaging_postbacks'], 'Picky');
-        await graphSend(s, p.token, { recipient: { id: other.psid }, message: { text: 'echo not subscribed' } });
         await say(other.customer, other.conversationId, 'a message, not a postback');
-        await s.comptoir.messages.send(other.customer.user.id, {
-          conversationId: other.conversationId,
-          clientId: `pb2-${process.pid}`,
-          text: 'Go',
-          content: { postback: { payload: 'GO' } },
+        // Its echo is not subscribed to; the button is what the person then taps.
+        const offer = await graphSend(s, p.token, {
+          recipient: { id: other.psid },
+          message: {
+            attachment: {
+              type: 'template',
+              payload: {
+                template_type: 'button',
+                text: 'On y va ?',
+                buttons: [{ type: 'postback', title: 'Go', payload: 'GO' }],
+              },
+            },
+          },
         });
+        assert.equal(offer.status, 200, JSON.stringify(offer.body));
+        assert.equal(
+          (
+            await other.customer.http.post(`/api/conversations/${other.conversationId}/messages`, {
+              clientId: `pb2-${process.pid}`,
+              text: 'Go',
+              postback: { payload: 'GO' },
+            })
+          ).status,
+          201,
+        );
         const [only] = await picky.waitForEvents(1);
         assert.equal((only?.postback as { payload?: string } | undefined)?.payload, 'GO');
         await new Promise((r) => setTimeout(r, 300));

@@ -307,6 +307,16 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
     case 'GET /api/pages/:id':
       assert.equal((body.page as PageView).id, pageId, what);
       break;
+    case 'GET /api/pages/:id/profile': {
+      // Anyone reads a page's profile: what its apps set, the whitelisted domains left out.
+      const p = await reader.pages.messengerProfile(pageId);
+      assert.deepEqual(
+        body.profile,
+        { getStarted: p.getStarted ?? null, greeting: p.greeting ?? null, persistentMenu: p.persistentMenu ?? null },
+        what,
+      );
+      break;
+    }
     case 'POST /api/pages': {
       const page = body.page as PageView;
       assert.equal(

@@ -513,6 +513,16 @@ export const routes: Route[] = [
     touches: [],
   },
   {
+    method: 'GET',
+    path: '/api/pages/:id/profile',
+    auth: true,
+    idKind: 'page',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
     method: 'PATCH',
     path: '/api/pages/:id',
     auth: true,

@@ -150,12 +150,16 @@ for (const backend of backends) {
         assert.deepEqual(seen[0], { type: 'text', text: 'Bonjour' });
 
         // The person taps the quick reply…
-        await s.comptoir.messages.send(f.customer.user.id, {
-          conversationId: f.conversationId,
-          clientId: `real-${process.pid}-2`,
-          text: 'Nos offres',
-          content: { quickReply: { payload: 'SHOW_OFFERS' } },
-        });
+        assert.equal(
+          (
+            await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+              clientId: `real-${process.pid}-2`,
+              text: 'Nos offres',
+              quickReply: { payload: 'SHOW_OFFERS' },
+            })
+          ).status,
+          201,
+        );
         await until('the carousel', () => fromPage().length >= 2);
         messages = fromPage();
         const carousel = messages[1]?.attachment;
@@ -163,12 +167,16 @@ for (const backend of backends) {
         assert.equal(carousel?.type === 'template' && carousel.template.templateType, 'generic');
 
         // …then the postback button of the carousel.
-        await s.comptoir.messages.send(f.customer.user.id, {
-          conversationId: f.conversationId,
-          clientId: `real-${process.pid}-3`,
-          text: 'Ajouter',
-          content: { postback: { payload: 'ADD_COMTE' } },
-        });
+        assert.equal(
+          (
+            await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+              clientId: `real-${process.pid}-3`,
+              text: 'Ajouter',
+              postback: { payload: 'ADD_COMTE' },
+            })
+          ).status,
+          201,
+        );
         await until('the receipt', () => fromPage().length >= 3);
         messages = fromPage();
         const receipt = messages[2]?.attachment;

@@ -264,6 +264,14 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     return super.lastMessageAt(conversationId, senderId);
   }
+  override async latestMessageOf(conversationId: string, senderId: string) {
+    await this.t.flush();
+    return super.latestMessageOf(conversationId, senderId);
+  }
+  override async messagesWithContent(conversationId: string, senderId: string, fragment: string, limit: number) {
+    await this.t.flush();
+    return super.messagesWithContent(conversationId, senderId, fragment, limit);
+  }
   override async conversationById(id: string) {
     return this.bumped(await super.conversationById(id));
   }

@@ -8,6 +8,7 @@ import type {
   MyPagesResponse,
   PageConversationResponse,
   PageMembersResponse,
+  PageProfileResponse,
   PageResponse,
   PagesResponse,
   SessionsResponse,
@@ -118,5 +119,6 @@ export const api = {
     request<PageMembersResponse>('PATCH', `/api/pages/${enc(id)}/members/${enc(userId)}`, { role }),
   removePageMember: (id: string, userId: string) =>
     request<void>('DELETE', `/api/pages/${enc(id)}/members/${enc(userId)}`),
+  pageProfile: (id: string) => request<PageProfileResponse>('GET', `/api/pages/${enc(id)}/profile`),
   pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
 };

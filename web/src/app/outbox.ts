@@ -3,7 +3,7 @@ import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { newClientId } from '../lib/clientId.ts';
 import { addPending, discardPending, markPendingAgain } from '../state/local.ts';
 import { store } from '../state/store.ts';
-import type { OutboxItem } from '../state/types.ts';
+import type { OutboxItem, Tap } from '../state/types.ts';
 import { socket } from './connection.ts';
 
 /**
@@ -22,6 +22,7 @@ function transmit(item: OutboxItem): void {
     clientId: item.clientId,
     text: item.text,
     ...(item.replyToId ? { replyToId: item.replyToId } : {}),
+    ...(item.tap ? { [item.tap.kind]: { payload: item.tap.payload } } : {}),
   });
 }
 
@@ -50,6 +51,26 @@ export function sendMessage(conversationId: string, text: string, replyTo: Messa
   store.update((s) => addPending(s, item));
   transmit(item);
   return true;
+}
+
+/**
+ * A tap on what a page offered (a quick reply, a postback button of its message or menu, Get Started): sent
+ * like any message — pending at once, re-sent until acknowledged — with the title as its text.
+ */
+export function sendTap(conversationId: string, title: string, tap: Tap): void {
+  const item: OutboxItem = {
+    clientId: newClientId(),
+    conversationId,
+    text: title,
+    replyToId: null,
+    replyTo: null,
+    createdAt: new Date().toISOString(),
+    status: 'pending',
+    error: null,
+    tap: { kind: tap.kind, payload: tap.payload },
+  };
+  store.update((s) => addPending(s, item));
+  transmit(item);
 }
 
 /** Sends every pending item again (after `ready` on a new connection). */
@@ -85,7 +106,9 @@ export function restoreOutbox(userId: string): void {
       if (
         typeof item?.clientId === 'string' &&
         typeof item.conversationId === 'string' &&
-        typeof item.text === 'string'
+        typeof item.text === 'string' &&
+        (item.tap === undefined ||
+          ((item.tap.kind === 'quickReply' || item.tap.kind === 'postback') && typeof item.tap.payload === 'string'))
       ) {
         store.update((s) => addPending(s, item));
       }

@@ -6,6 +6,7 @@ import {
   removePageMember as removeMember,
   setMyPages,
   setPageMembers,
+  setPageProfile,
   upsertMyPage,
 } from '../state/pages.ts';
 import { store } from '../state/store.ts';
@@ -22,6 +23,12 @@ export async function openPageConversation(page: Pick<PageView, 'id'>): Promise<
   const { conversation } = await api.pageConversation(page.id);
   store.update((s) => upsertConversation(s, conversation));
   navigate(conversation.id);
+}
+
+/** The greeting, Get Started button and persistent menu of a page I talk with, read again. */
+export async function loadPageProfile(pageId: string): Promise<void> {
+  const { profile } = await api.pageProfile(pageId);
+  store.update((s) => setPageProfile(s, pageId, profile));
 }
 
 export async function loadMyPages(): Promise<void> {

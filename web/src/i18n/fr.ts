@@ -85,6 +85,7 @@ export const fr: Catalogue = {
   'thread.noConversation': 'Choisissez une conversation, ou recherchez quelqu’un pour en commencer une.',
   'thread.notMember': 'Vous ne faites plus partie de cette conversation.',
   'thread.notFound': 'Cette conversation est introuvable.',
+  'thread.getStarted': 'Démarrer',
   'thread.loadFailed': 'Impossible de charger les messages : {error}',
 
   'message.attachment.image': 'Image',
@@ -92,6 +93,14 @@ export const fr: Catalogue = {
   'message.attachment.video': 'Vidéo',
   'message.attachment.file': 'Fichier',
   'message.receipt.title': 'Commande {number}',
+  'message.carousel': 'carrousel',
+  'message.carousel.label': {
+    one: '{count} carte, ← et → pour faire défiler',
+    other: '{count} cartes, ← et → pour faire défiler',
+  },
+  'message.carousel.card': 'carte',
+  'message.carousel.position': '{index} sur {count}',
+  'message.quickReplies': 'Réponses suggérées',
   'message.receipt.total': 'Total',
   'sidebar.preview.attachment': 'A envoyé une pièce jointe',
   'message.deleted': 'Ce message a été supprimé',
@@ -127,6 +136,8 @@ export const fr: Catalogue = {
   'composer.cancelReply': 'Annuler la réponse (Échap)',
   'composer.counter': '{count} / {max}',
   'composer.tooLong': { one: '{count} caractère en trop', other: '{count} caractères en trop' },
+  'composer.menu': 'Menu',
+  'composer.inputDisabled': 'Cette page répond par son menu.',
   'composer.hint': 'Entrée pour envoyer, Maj+Entrée pour aller à la ligne',
 
   'typing.one': '{name} écrit…',
@@ -257,6 +268,10 @@ export const fr: Catalogue = {
   'error.not_page_admin': 'Seuls les admins de cette page peuvent faire cela.',
   'error.last_page_admin': 'Une page doit garder au moins un admin.',
   'error.not_a_person': 'Une page ne peut pas faire cela ; seules les personnes le peuvent.',
+  'error.not_page_conversation': 'Les boutons et réponses rapides ne marchent que dans une conversation avec une page.',
+  'error.quick_reply_not_offered':
+    'Cette réponse n’est plus proposée. Choisissez parmi les dernières, ou écrivez la vôtre.',
+  'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',

@@ -1,12 +1,15 @@
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
+import type { PersistentMenu } from '../../../protocol/profile.ts';
 import type { MessageView } from '../../../protocol/views.ts';
 import { editMessage } from '../app/actions.ts';
 import { sendMessage } from '../app/outbox.ts';
 import { composerChanged, stopTyping } from '../app/typing.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { IconClose, IconEdit, IconReply, IconSend } from '../ui/Icons.tsx';
+import { IconClose, IconEdit, IconMenu, IconReply, IconSend } from '../ui/Icons.tsx';
+import { Menu, type MenuItem } from '../ui/Menu.tsx';
+import type { OnTap } from './MessageAttachment.tsx';
 import './composer.css';
 
 export type ComposerMode = { kind: 'reply'; message: MessageView } | { kind: 'edit'; message: MessageView } | null;
@@ -27,16 +30,40 @@ export const Composer = forwardRef<
     setMode: (mode: ComposerMode) => void;
     lastOwnMessage: MessageView | undefined;
     nameOf: (userId: string) => string;
+    /** A page's persistent menu (in the app's language), opened from a button beside the input. */
+    menu?: PersistentMenu | null;
+    onTap?: OnTap | undefined;
   }
->(function Composer({ conversationId, mode, setMode, lastOwnMessage, nameOf }, ref) {
+>(function Composer({ conversationId, mode, setMode, lastOwnMessage, nameOf, menu, onTap }, ref) {
   const { t, te } = useI18n();
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const draftBeforeEdit = useRef('');
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  // The page may take its answers from its menu only (composer_input_disabled): no text input then.
+  const inputDisabled = menu?.composerInputDisabled === true && mode?.kind !== 'edit';
 
-  useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
+  useImperativeHandle(ref, () => ({ focus: () => (areaRef.current ?? menuButtonRef.current)?.focus() }), []);
+
+  const menuItems: MenuItem[] = (menu?.callToActions ?? []).flatMap((item, i): MenuItem[] => {
+    if (item.type === 'postback') {
+      return [
+        {
+          key: `m${i}`,
+          label: item.title,
+          testId: 'persistent-menu-item',
+          onSelect: () => onTap?.(item.title, { kind: 'postback', payload: item.payload }),
+        },
+      ];
+    }
+    const safe = /^https?:\/\//i.test(item.url);
+    return safe
+      ? [{ key: `m${i}`, label: item.title, testId: 'persistent-menu-link', href: item.url, onSelect: () => {} }]
+      : [];
+  });
 
   // Entering edit mode puts the message's text in the composer; leaving it restores the draft.
   const editingId = mode?.kind === 'edit' ? mode.message.id : null;
@@ -170,32 +197,68 @@ export const Composer = forwardRef<
           </button>
         </div>
       )}
-      <div className="composer-row">
-        <label htmlFor={`composer-${conversationId}`} className="sr-only">
-          {t('composer.label')}
-        </label>
-        <textarea
-          id={`composer-${conversationId}`}
-          ref={areaRef}
-          data-testid="composer"
-          className="composer-input"
-          rows={1}
-          value={text}
-          placeholder={t('composer.placeholder')}
-          onChange={(e) => change(e.target.value)}
-          onKeyDown={onKeyDown}
-          aria-describedby={`composer-hint-${conversationId}`}
-          aria-invalid={tooLong || undefined}
-        />
-        <button
-          type="submit"
-          className="send-button"
-          data-testid="send-button"
-          disabled={empty || tooLong || busy}
-          aria-label={mode?.kind === 'edit' ? t('composer.save') : t('composer.send')}
-        >
-          <IconSend size={20} />
-        </button>
+      <div className={`composer-row${inputDisabled ? ' composer-row-menu-only' : ''}`}>
+        {menuItems.length > 0 && (
+          <div className="composer-menu">
+            <button
+              ref={menuButtonRef}
+              type="button"
+              className="icon-button composer-menu-button"
+              data-testid="persistent-menu-button"
+              aria-label={t('composer.menu')}
+              aria-haspopup="menu"
+              aria-expanded={menuOpen}
+              onClick={() => setMenuOpen((o) => !o)}
+            >
+              <IconMenu size={20} />
+              {inputDisabled && <span className="composer-menu-label">{t('composer.menu')}</span>}
+            </button>
+            {menuOpen && (
+              <Menu
+                items={menuItems}
+                label={t('composer.menu')}
+                onClose={() => setMenuOpen(false)}
+                anchorRef={menuButtonRef}
+                align="start"
+                above
+                testId="persistent-menu"
+              />
+            )}
+          </div>
+        )}
+        {inputDisabled ? (
+          <p className="composer-menu-only" data-testid="composer-input-disabled">
+            {t('composer.inputDisabled')}
+          </p>
+        ) : (
+          <>
+            <label htmlFor={`composer-${conversationId}`} className="sr-only">
+              {t('composer.label')}
+            </label>
+            <textarea
+              id={`composer-${conversationId}`}
+              ref={areaRef}
+              data-testid="composer"
+              className="composer-input"
+              rows={1}
+              value={text}
+              placeholder={t('composer.placeholder')}
+              onChange={(e) => change(e.target.value)}
+              onKeyDown={onKeyDown}
+              aria-describedby={`composer-hint-${conversationId}`}
+              aria-invalid={tooLong || undefined}
+            />
+            <button
+              type="submit"
+              className="send-button"
+              data-testid="send-button"
+              disabled={empty || tooLong || busy}
+              aria-label={mode?.kind === 'edit' ? t('composer.save') : t('composer.send')}
+            >
+              <IconSend size={20} />
+            </button>
+          </>
+        )}
       </div>
       <div className="composer-footer">
         <span id={`composer-hint-${conversationId}`} className="composer-hint">

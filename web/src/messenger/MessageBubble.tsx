@@ -5,7 +5,7 @@ import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
-import { MessageAttachment, QuickReplies } from './MessageAttachment.tsx';
+import { MessageAttachment, type OnTap, QuickReplies } from './MessageAttachment.tsx';
 import { MessageText } from './MessageText.tsx';
 
 export interface BubbleProps {
@@ -20,6 +20,10 @@ export interface BubbleProps {
   quote: { quote: QuoteView; local: MessageView | undefined; senderName: string } | null;
   seenBy: string | null;
   tabbable: boolean;
+  /** A page's message, in the person's conversation with it: its postback buttons can be tapped. */
+  onTap?: OnTap | undefined;
+  /** Its quick replies are offered (the page's latest message, not answered yet): else they are not shown. */
+  showQuickReplies?: boolean;
   onReply: (m: MessageView) => void;
   onEdit: (m: MessageView) => void;
   onDelete: (m: MessageView) => void;
@@ -136,8 +140,13 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
               <MessageText text={text} />
             ) : null}
           </div>
-          {!deleted && message?.attachment && <MessageAttachment attachment={message.attachment} />}
-          {!deleted && message?.quickReplies && <QuickReplies replies={message.quickReplies} />}
+          {!deleted && message?.attachment && (
+            <MessageAttachment attachment={message.attachment} onTap={props.onTap} tabbable={props.tabbable} />
+          )}
+          {!deleted && message?.quickReplies && props.showQuickReplies && (
+            // Always in the tab order: the answers the page waits for, under its latest message only.
+            <QuickReplies replies={message.quickReplies} onTap={props.onTap} tabbable />
+          )}
           <div className="msg-meta">
             {message?.editedAt && !deleted && (
               <span className="msg-edited" data-testid="edited-label">

@@ -5,8 +5,9 @@ import { discardSend, retrySend } from '../app/outbox.ts';
 import { dayKey, dayRelation } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { lastOwnMessage, messageStatus, seenBy, type ThreadItem } from '../state/selectors.ts';
+import { lastOwnMessage, messageStatus, quickRepliesMessageId, seenBy, type ThreadItem } from '../state/selectors.ts';
 import { IconDown } from '../ui/Icons.tsx';
+import type { OnTap } from './MessageAttachment.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 
 const BOTTOM_SLACK_PX = 48;
@@ -35,6 +36,11 @@ export interface MessageListProps {
   onEdit: (m: MessageView) => void;
   onDelete: (m: MessageView) => void;
   onAtBottomChange: (atBottom: boolean) => void;
+  /** In a person's conversation with a page: the page's account id, and what its buttons do when tapped. */
+  pageId?: string | null;
+  onTap?: OnTap | undefined;
+  /** Shown instead of "no messages yet" in an empty thread (a page's greeting and Get Started button). */
+  empty?: React.ReactNode;
 }
 
 /**
@@ -180,6 +186,8 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
 
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const lastOwn = useMemo(() => lastOwnMessage(messages, meId), [messages, meId]);
+  const pageId = props.pageId ?? null;
+  const quickRepliesId = useMemo(() => (pageId ? quickRepliesMessageId(items, pageId) : null), [items, pageId]);
   const seenText = useMemo(() => {
     if (conv.kind !== 'group' || !lastOwn) return null;
     const names = seenBy(conv, lastOwn.seq, meId).map((u) => u.displayName);
@@ -251,6 +259,8 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           quote={q ? { quote: q, local: byId.get(q.id), senderName: nameOf(q.senderId) } : null}
           seenBy={lastOwn?.id === m.id ? seenText : null}
           tabbable={key === tabbableKey}
+          onTap={pageId !== null && m.senderId === pageId ? props.onTap : undefined}
+          showQuickReplies={m.id === quickRepliesId}
           onReply={props.onReply}
           onEdit={props.onEdit}
           onDelete={props.onDelete}
@@ -315,7 +325,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
               </p>
             )}
           </div>
-          {props.loaded && items.length === 0 && <p className="thread-empty">{t('thread.empty')}</p>}
+          {props.loaded && items.length === 0 && (props.empty ?? <p className="thread-empty">{t('thread.empty')}</p>)}
           {!props.loaded && items.length === 0 && <p className="thread-loading">{t('common.loading')}</p>}
           {rows}
         </div>

@@ -2,11 +2,22 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageView } from '../../../protocol/views.ts';
 import { deleteMessage } from '../app/actions.ts';
 import { loadLatest } from '../app/history.ts';
+import { sendTap } from '../app/outbox.ts';
+import { loadPageProfile } from '../app/pages.ts';
 import { navigate } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { displayNameOf, lastOwnMessage, pageOf, pendingSends, threadItemsOf, typingUsers } from '../state/selectors.ts';
+import {
+  displayNameOf,
+  forLanguage,
+  lastOwnMessage,
+  pageOf,
+  pendingSends,
+  threadItemsOf,
+  typingUsers,
+} from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
+import type { Tap } from '../state/types.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { IconBack, IconUsers } from '../ui/Icons.tsx';
@@ -14,6 +25,7 @@ import { PageBadge } from '../ui/PageBadge.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
 import { MessageList } from './MessageList.tsx';
+import { PageWelcome } from './PageWelcome.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 import { useReadTracker } from './useReadTracker.ts';
@@ -35,7 +47,11 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const users = useStore((s) => s.users);
   // Expired signals are pruned from the store on time, so reading the clock here is enough.
   const typing = useStore((s) => typingUsers(s, conversationId, Date.now()).length > 0);
-  const { t, te } = useI18n();
+  // The page on the other side, if any: its profile (greeting, Get Started, menu), read whenever it opens.
+  const pageId = useStore((s) => pageOf(s.conversations[conversationId], s.me?.id)?.id ?? null);
+  const profile = useStore((s) => (pageId ? s.pageProfiles[pageId] : undefined));
+  const myName = useStore((s) => s.me?.displayName ?? '');
+  const { t, te, locale } = useI18n();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [mode, setMode] = useState<ComposerMode>(null);
   const [toDelete, setToDelete] = useState<MessageView | null>(null);
@@ -61,6 +77,30 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   );
 
   useReadTracker(conversationId, atBottom, conv?.lastSeq ?? 0, !!conv && !removed && loaded);
+
+  useEffect(() => {
+    // Without it the thread works as any other: no greeting, no menu (a failed read is not worth a notice).
+    if (pageId) loadPageProfile(pageId).catch(() => {});
+  }, [pageId]);
+  const onTap = useCallback(
+    (title: string, tap: Tap) => {
+      sendTap(conversationId, title, tap);
+      requestAnimationFrame(() => composerRef.current?.focus());
+    },
+    [conversationId],
+  );
+  const menu = useMemo(() => forLanguage(profile?.persistentMenu ?? null, locale), [profile, locale]);
+  const welcome = useMemo(
+    () =>
+      pageId && !removed ? (
+        <PageWelcome
+          profile={profile}
+          displayName={myName}
+          onGetStarted={(title, payload) => onTap(title, { kind: 'postback', payload })}
+        />
+      ) : undefined,
+    [pageId, removed, profile, myName, onTap],
+  );
 
   // Escape in the thread cancels a reply or edit too.
   const onReply = useCallback((m: MessageView) => {
@@ -137,6 +177,9 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
           onEdit={onEdit}
           onDelete={onDelete}
           onAtBottomChange={setAtBottom}
+          pageId={removed ? null : pageId}
+          onTap={onTap}
+          empty={welcome}
         />
       )}
       {removed ? (
@@ -153,6 +196,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
             setMode={setMode}
             lastOwnMessage={lastOwn}
             nameOf={nameOf}
+            menu={pageId ? menu : null}
+            onTap={onTap}
           />
         </>
       )}

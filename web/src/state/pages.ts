@@ -1,3 +1,4 @@
+import type { PageProfileView } from '../../../protocol/profile.ts';
 import type { PageMemberView, PageRole, PageView, UserView } from '../../../protocol/views.ts';
 import type { MyPage, State } from './types.ts';
 
@@ -91,4 +92,11 @@ export function renameMyPage(state: State, user: Pick<UserView, 'id' | 'displayN
     ...state,
     myPages: { ...state.myPages, [user.id]: { ...item, page: { ...item.page, name: user.displayName } } },
   };
+}
+
+/** A page's messenger profile as the server answered it; the same state when nothing changed. */
+export function setPageProfile(state: State, pageId: string, profile: PageProfileView): State {
+  const old = state.pageProfiles[pageId];
+  if (old && same(old, profile)) return state;
+  return { ...state, pageProfiles: { ...state.pageProfiles, [pageId]: profile } };
 }

@@ -6,11 +6,14 @@ import {
   conversationIds,
   conversationList,
   conversationTitle,
+  forLanguage,
   lastOwnMessage,
   messageStatus,
   pendingSends,
+  quickRepliesMessageId,
   seenBy,
   someoneTyping,
+  threadItemsOf,
   typingUsers,
 } from './selectors.ts';
 
@@ -95,4 +98,39 @@ test('pending sends of one conversation, in outbox order', () => {
     ['a', 'c'],
   );
   assert.deepEqual(pendingSends(s, 'c3'), []);
+});
+
+test('quick replies: under the page’s latest message only, until the person answers', () => {
+  const page = ana.id;
+  const offers = { quickReplies: [{ contentType: 'text' as const, title: 'Oui', payload: 'YES' }] };
+  const at = (messages: ReturnType<typeof msg>[], outbox = [] as ReturnType<typeof pending>[]) =>
+    quickRepliesMessageId(threadItemsOf(messages, outbox, 'c1'), page);
+  assert.equal(at([]), null);
+  assert.equal(at([msg(1, me.id), msg(2, page, offers)]), 'm2');
+  assert.equal(at([msg(1, page, offers), msg(2, page)]), null, 'the page wrote again without any');
+  assert.equal(at([msg(1, page, offers), msg(2, me.id)]), null, 'answered');
+  assert.equal(at([msg(1, page, offers)], [pending('k1', 'Oui')]), null, 'answered, on its way');
+  assert.equal(at([msg(1, page, offers)], [pending('k1', 'ailleurs', 'c2')]), 'm1', 'another conversation’s send');
+  assert.equal(
+    at([msg(1, page, offers), msg(2, page, { deletedAt: '2024-01-01T12:00:00.000Z', text: null })]),
+    'm1',
+    'a deleted message is not the latest',
+  );
+  assert.equal(
+    at([msg(1, page, { quickReplies: [{ contentType: 'user_email' }] })]),
+    null,
+    'only text quick replies are tapped',
+  );
+});
+
+test('a page’s greeting or menu for the app’s language, else its default one', () => {
+  const entries = [
+    { locale: 'default', text: 'Hello' },
+    { locale: 'fr_FR', text: 'Bonjour' },
+  ];
+  assert.equal(forLanguage(entries, 'fr')?.text, 'Bonjour');
+  assert.equal(forLanguage(entries, 'fr-CA')?.text, 'Bonjour');
+  assert.equal(forLanguage(entries, 'en')?.text, 'Hello');
+  assert.equal(forLanguage([{ locale: 'en_US', text: 'Hi' }], 'fr'), null);
+  assert.equal(forLanguage(null, 'en'), null);
 });

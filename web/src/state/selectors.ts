@@ -124,6 +124,38 @@ export function threadItemsOf(
   return items;
 }
 
+/**
+ * The message whose quick replies are offered in a conversation with a page: the page's latest message
+ * (deleted ones aside), if it carries quick replies and the person has not answered it yet (nothing of
+ * theirs after it, sent or on its way). Null otherwise. The server takes the same ones (it does not ask
+ * whether they were answered).
+ */
+export function quickRepliesMessageId(items: readonly ThreadItem[], pageId: string): string | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (!item || item.kind === 'pending') return null;
+    const m = item.message;
+    if (m.senderId !== pageId) return null;
+    if (m.deletedAt !== null) continue;
+    return m.quickReplies?.some((q) => q.contentType === 'text') ? m.id : null;
+  }
+  return null;
+}
+
+/**
+ * Of a page's greetings or persistent menus (one per Messenger locale: `fr_FR`, `en_US`… and `default`),
+ * the one for the app's language, else the default one; null when there is none.
+ */
+export function forLanguage<T extends { locale: string }>(entries: readonly T[] | null, language: string): T | null {
+  if (!entries) return null;
+  const lang = language.toLowerCase().split(/[-_]/)[0] ?? '';
+  return (
+    entries.find((e) => e.locale !== 'default' && e.locale.split('_')[0] === lang) ??
+    entries.find((e) => e.locale === 'default') ??
+    null
+  );
+}
+
 export function isAdmin(conv: ConversationView, userId: string | undefined): boolean {
   return conv.members.some((m) => m.user.id === userId && m.role === 'admin');
 }

@@ -1,4 +1,5 @@
 import type { ErrorId } from '../../../protocol/errors.ts';
+import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
   ConversationView,
   MessageView,
@@ -25,6 +26,14 @@ export interface OutboxItem {
   createdAt: string;
   status: 'pending' | 'failed';
   error: FailReason | null;
+  /** A tap on what a page offered (a quick reply, a postback button): `text` is its title. */
+  tap?: Tap;
+}
+
+/** What a person taps in a conversation with a page: sent as `quickReply` or `postback` with its title as text. */
+export interface Tap {
+  kind: 'quickReply' | 'postback';
+  payload: string;
 }
 
 /** A page I help run, with my role there. */
@@ -67,6 +76,11 @@ export interface State {
   myPages: Record<string, MyPage> | null;
   /** Who runs each of my pages whose settings were opened (`GET /api/pages/:id/members`), by page id. */
   pageMembers: Record<string, PageMemberView[]>;
+  /**
+   * The messenger profile (greeting, Get Started, persistent menu) of the pages I talk with, by page id, as
+   * last read (`GET /api/pages/:id/profile`, whenever their conversation is opened).
+   */
+  pageProfiles: Record<string, PageProfileView>;
 }
 
 export function initialState(): State {
@@ -85,5 +99,6 @@ export function initialState(): State {
     revokedSessions: [],
     myPages: null,
     pageMembers: {},
+    pageProfiles: {},
   };
 }

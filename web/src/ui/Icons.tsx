@@ -61,6 +61,11 @@ export const IconBack = (p: IconProps) => (
     <path d="M15 18l-6-6 6-6" />
   </Svg>
 );
+export const IconMenu = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Svg>
+);
 export const IconMore = (p: IconProps) => (
   <Svg {...p}>
     <circle cx="5" cy="12" r="1.4" fill="currentColor" />

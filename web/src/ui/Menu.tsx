@@ -5,9 +5,12 @@ export interface MenuItem {
   key: string;
   label: string;
   icon?: ReactNode;
+  /** What choosing it does; for a link, after the link opens. */
   onSelect: () => void;
   testId?: string;
   danger?: boolean;
+  /** A link that opens in a new tab (an http(s) URL: checked by the caller). */
+  href?: string;
 }
 
 /**
@@ -20,12 +23,17 @@ export function Menu({
   onClose,
   anchorRef,
   align = 'end',
+  above = false,
+  testId,
 }: {
   items: MenuItem[];
   label: string;
   onClose: () => void;
   anchorRef: RefObject<HTMLElement | null>;
   align?: 'start' | 'end';
+  /** Opens above its button (one at the bottom of the screen). */
+  above?: boolean;
+  testId?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
@@ -80,24 +88,51 @@ export function Menu({
   };
 
   return (
-    <div ref={ref} role="menu" aria-label={label} className={`menu menu-${align}`} onKeyDown={onKeyDown}>
-      {items.map((item) => (
-        <button
-          key={item.key}
-          type="button"
-          role="menuitem"
-          tabIndex={-1}
-          className={`menu-item${item.danger ? ' menu-item-danger' : ''}`}
-          data-testid={item.testId}
-          onClick={() => {
-            close(true);
-            item.onSelect();
-          }}
-        >
-          {item.icon}
-          <span>{item.label}</span>
-        </button>
-      ))}
+    <div
+      ref={ref}
+      role="menu"
+      aria-label={label}
+      className={`menu menu-${align}${above ? ' menu-above' : ''}`}
+      data-testid={testId}
+      onKeyDown={onKeyDown}
+    >
+      {items.map((item) =>
+        item.href ? (
+          <a
+            key={item.key}
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item"
+            data-testid={item.testId}
+            href={item.href}
+            target="_blank"
+            rel="noopener noreferrer"
+            onClick={() => {
+              close(true);
+              item.onSelect();
+            }}
+          >
+            {item.icon}
+            <span>{item.label}</span>
+          </a>
+        ) : (
+          <button
+            key={item.key}
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className={`menu-item${item.danger ? ' menu-item-danger' : ''}`}
+            data-testid={item.testId}
+            onClick={() => {
+              close(true);
+              item.onSelect();
+            }}
+          >
+            {item.icon}
+            <span>{item.label}</span>
+          </button>
+        ),
+      )}
     </div>
   );
 }

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
+import type { GraphGuard } from './guard.ts';
+import { presentProfile, readFieldList, readProfileBody } from './profile-body.ts';
+
+/** What the Messenger Profile API asks of pages (a port: pages/profile.ts serves it). */
+export interface ProfilePort {
+  get(pageId: string): Promise<MessengerProfile>;
+  set(pageId: string, fields: MessengerProfile): Promise<void>;
+  delete(pageId: string, fields: readonly ProfileField[]): Promise<void>;
+}
+
+/**
+ * The Messenger Profile API (docs/PLATFORM.md): `GET|POST|DELETE /{version}/me/messenger_profile` and
+ * `/{version}/{page-id}/messenger_profile`, the version optional, authenticated as the Send API is
+ * (guard.ts). `GET ?fields=get_started,greeting,…` answers `{data: [{…the fields set…}]}` (`{data: []}` when
+ * none is); `POST` sets the fields of its body, each replaced whole; `DELETE {fields: […]}` removes them;
+ * both answer `{result: "success"}`.
+ */
+export function profileRoutes(g: FastifyInstance, guard: GraphGuard, profiles: ProfilePort) {
+  const open = { config: { auth: false } };
+  const pageOf = (req: FastifyRequest) => (req.params as { pageId?: string }).pageId ?? null;
+
+  const read = async (req: FastifyRequest) => {
+    const grant = await guard.page(req, pageOf(req));
+    const fields = readFieldList((req.query as Record<string, unknown>).fields, 'fields');
+    const shown = presentProfile(await profiles.get(grant.pageId), fields);
+    return { data: Object.keys(shown).length > 0 ? [shown] : [] };
+  };
+  const write = async (req: FastifyRequest) => {
+    const grant = await guard.page(req, pageOf(req));
+    await profiles.set(grant.pageId, readProfileBody(req.body));
+    return { result: 'success' };
+  };
+  const remove = async (req: FastifyRequest) => {
+    const grant = await guard.page(req, pageOf(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // Clients send the list in the body; some send it in the query, as for a GET.
+    const raw = typeof body === 'object' && 'fields' in body ? body.fields : (req.query as { fields?: unknown }).fields;
+    await profiles.delete(grant.pageId, readFieldList(raw, 'fields'));
+    return { result: 'success' };
+  };
+
+  for (const path of [
+    '/:version/me/messenger_profile',
+    '/me/messenger_profile',
+    '/:version/:pageId/messenger_profile',
+    '/:pageId/messenger_profile',
+  ]) {
+    g.get(path, open, read);
+    g.post(path, open, write);
+    g.delete(path, open, remove);
+  }
+}
