@@ -8,10 +8,11 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
- * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts), composed here into the reader (committed
+ * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts, platform/store.ts), composed here into the reader (committed
  * data) and the transaction (its own writes too), under the domain's name: `reader.accounts.userById`,
  * `tx.messaging.insertMessage`. A new domain adds its store and one line to each of Reads, Reader, Tx,
  * txWrites and the two backends' `stores` (sqlite/index.ts, postgres/index.ts); the contract suite has a
@@ -25,6 +26,7 @@ export interface Reads {
   readonly events: EventsReads;
   readonly pages: PagesReads;
   readonly apps: AppsReads;
+  readonly platform: PlatformReads;
 }
 
 /** The reader: committed data only. */
@@ -34,6 +36,7 @@ export interface Reader extends Reads {
   readonly events: EventsReader;
   readonly pages: PagesReads;
   readonly apps: AppsReads;
+  readonly platform: PlatformReads;
 }
 
 /**
@@ -89,6 +92,7 @@ export interface Tx extends Reads, TxBatching {
   readonly events: EventsWrites;
   readonly pages: PagesWrites;
   readonly apps: AppsWrites;
+  readonly platform: PlatformWrites;
 }
 
 export interface Storage {
@@ -115,6 +119,7 @@ export const txWrites = {
   events: eventsWrites,
   pages: pagesWrites,
   apps: appsWrites,
+  platform: platformWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -127,5 +132,6 @@ type Missing =
   | Unlisted<MessagingWrites, MessagingReads, typeof messagingWrites>
   | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
   | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
-  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>;
+  | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
+  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

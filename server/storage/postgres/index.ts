@@ -3,6 +3,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { loadMigrations } from '../migrations.ts';
 import { CommitOutcomeUnknown, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
 import { PgDb } from './db.ts';
@@ -22,6 +23,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     events: new PgEventsTx(t),
     pages: new PagesStore(new PgDb(sql, () => t.flush())),
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
+    platform: new PlatformStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -82,6 +84,7 @@ export class PostgresStorage implements Storage {
       events: new EventsStore(db),
       pages: new PagesStore(db),
       apps: new AppsStore(db),
+      platform: new PlatformStore(db),
     };
   }
 

@@ -6,11 +6,12 @@ import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps');
+type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'platform');
 type Name = `${Store}.${string}`;
 
 /**
@@ -44,6 +45,7 @@ const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.events.map((n) => `events.${n}` as const),
   ...txWrites.pages.map((n) => `pages.${n}` as const),
   ...txWrites.apps.map((n) => `apps.${n}` as const),
+  ...txWrites.platform.map((n) => `platform.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -72,7 +74,10 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
-  if (['insertPage', 'upsertPageMember'].includes(name)) return [record];
+  if (['insertPage', 'upsertPageMember', 'insertAttachment'].includes(name)) return [record];
+  if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];
+  if (name === 'setThreadOwner') return ['x', 'x', 'x', 1];
+  if (name === 'setPrimaryReceiver') return ['x', 'x', 'x', 1];
   return ['x', 'x', 'x', 'x'];
 };
 
@@ -83,6 +88,7 @@ const stores: Record<Store, object> = {
   events: EventsStore.prototype,
   pages: PagesStore.prototype,
   apps: AppsStore.prototype,
+  platform: PlatformStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -130,6 +136,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.events.map((n) => `events.${n}` as const),
     ...txWrites.pages.map((n) => `pages.${n}` as const),
     ...txWrites.apps.map((n) => `apps.${n}` as const),
+    ...txWrites.platform.map((n) => `platform.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

@@ -5,6 +5,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
@@ -86,6 +87,7 @@ export class SqliteStorage implements Storage {
       events: new EventsStore(raw),
       pages: new PagesStore(flushed),
       apps: new AppsStore(flushed),
+      platform: new PlatformStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -95,6 +97,7 @@ export class SqliteStorage implements Storage {
       events: new EventsStore(rdb),
       pages: new PagesStore(rdb),
       apps: new AppsStore(rdb),
+      platform: new PlatformStore(rdb),
     };
   }
 
