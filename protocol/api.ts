@@ -2,12 +2,14 @@ import type { DomainEvent } from './events.ts';
 import type {
   AppView,
   ConversationView,
+  HandoverView,
   MessageView,
   PageMemberView,
   PageRole,
   PageView,
   SelfView,
   SessionView,
+  ThreadControlView,
   UserView,
   WebhookView,
 } from './views.ts';
@@ -86,4 +88,13 @@ export interface PageConversationResponse {
 /** `POST /api/apps/:id/pages/:pageId`: the page access token, shown this once. */
 export interface PageAccessTokenResponse {
   pageAccessToken: string;
+}
+
+/** `GET|PUT /api/pages/:id/handover`: the page's receivers in the handover protocol. */
+export interface HandoverResponse {
+  handover: HandoverView;
+}
+/** `GET|POST /api/pages/:id/conversations/:conversationId/thread-control`. */
+export interface ThreadControlResponse {
+  threadControl: ThreadControlView;
 }

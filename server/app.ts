@@ -16,6 +16,7 @@ import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
+import { PageHandover } from './flows/handover.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
@@ -37,7 +38,9 @@ import { messagingRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
+import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
+import { HandoverService } from './platform/handover.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
@@ -58,10 +61,12 @@ export interface Core {
   pages: PagesService;
   /** Developer apps: their secrets, page tokens and webhook settings. */
   apps: AppsService;
+  /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
+  platform: { handover: HandoverService; attachments: SavedAttachments };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
-  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox };
+  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox; handover: PageHandover };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -168,10 +173,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     }),
     { appsPerHour: config.rates.appsPerHour, verificationsPerHour: config.rates.webhookVerificationsPerHour },
   );
+  const platform = {
+    handover: new HandoverService(storage, committer),
+    attachments: new SavedAttachments(storage, committer),
+  };
   const flows = {
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations),
     pageInbox: new PageInbox(pages, conversations, messages),
+    handover: new PageHandover(storage, committer, pages, platform.handover),
   };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
@@ -191,6 +201,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     messages,
     pages,
     apps,
+    platform,
     feed,
     flows,
     replay,
@@ -249,7 +260,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
-  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox);
+  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox, core.flows.handover);
   appsRoutes(app, core.apps);
   graphRoutes(
     app,
@@ -263,6 +274,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       },
       storage: core.storage,
       messages: core.messages,
+      handover: core.platform.handover,
+      attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },

@@ -1,23 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PublishedSignal } from '../bus/types.ts';
 import { newToken } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
-import type { MessagesService } from '../messaging/messages.ts';
-import type { Storage } from '../storage/types.ts';
+import { attachmentRoutes } from './graph-attachments.ts';
+import { formBody, multipartBody, refuseUploads } from './graph-body.ts';
+import { edgePaths, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
-import { readSendBody } from './send-body.ts';
+import { handoverRoutes } from './graph-handover.ts';
+import { profileRoutes } from './graph-profile.ts';
+import { attachmentIdsIn, readSendBody } from './send-body.ts';
 import { windowAllows } from './window.ts';
 
-/** What the Graph API asks of apps (a port: apps/service.ts serves it). */
-export interface GraphAuth {
-  /** The app and page a page access token grants (it is active), or null. */
-  grant(accessToken: string): Promise<{ appId: string; pageId: string } | null>;
-  /** Whether `proof` is HMAC-SHA256(app secret, access token), hex. */
-  checkProof(appId: string, accessToken: string, proof: string): Promise<boolean>;
-}
-
 export interface GraphOptions {
-  /** Send API calls per second, per app and page (a burst of ten seconds' worth). */
+  /** Graph API calls per second, per app and page (a burst of ten seconds' worth). */
   callsPerSecond: number;
   /** The clock of the messaging window (tests move it). */
   now?: () => number;
@@ -27,23 +21,37 @@ export interface GraphOptions {
 const VERSION = /^v[0-9]{1,2}\.[0-9]{1,2}$/;
 
 /**
- * The Graph-compatible API (docs/PLATFORM.md): `POST /{version}/me/messages` and
- * `/{version}/{page-id}/messages`, the version optional. Authenticated by a page access token (`access_token`
- * in the query, or `Authorization: Bearer`), `appsecret_proof` checked when sent; bodies as JSON or as
- * form fields holding JSON. Its own Fastify context: its parsers and its error envelope (Graph errors)
- * apply to these routes only, and the session guards do not (`auth: false`).
+ * The Graph-compatible API (docs/PLATFORM.md): the Send API (`POST /{version}/me/messages`), the handover
+ * protocol (graph-handover.ts), the user profile (graph-profile.ts) and reusable attachments
+ * (graph-attachments.ts), the version optional and `me` or the page's id. Authenticated by a page access
+ * token (`access_token` in the query, or `Authorization: Bearer`), `appsecret_proof` checked when sent;
+ * bodies as JSON, as form fields holding JSON, or multipart. Its own Fastify context: its parsers and its
+ * error envelope (Graph errors) apply to these routes only, and the session guards do not (`auth: false`).
  */
-export function graphRoutes(
-  app: FastifyInstance,
-  deps: { auth: GraphAuth; storage: Storage; messages: MessagesService; signal: (s: PublishedSignal) => void },
-  options: GraphOptions,
-) {
+export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: GraphOptions) {
   const now = options.now ?? Date.now;
   const calls = new RateLimiter(options.callsPerSecond * 10, 10_000);
+
+  const pageCall: PageCall = async (req) => {
+    const params = req.params as { version?: string; pageId?: string };
+    if (params.version !== undefined && !VERSION.test(params.version)) throw graph.unknownPath();
+    const { grant } = await authenticate(req, deps.auth);
+    if (params.pageId !== undefined && params.pageId !== grant.pageId)
+      throw graph.token('The access token is not this page’s');
+    if (calls.take(`${grant.appId}\u0000${grant.pageId}`) > 0) throw graph.rate();
+    return grant;
+  };
 
   void app.register(async (g) => {
     g.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, formBody(String(body)));
+    });
+    // Within the body limit (a larger body is refused first, 413 → 100 / 2018109), then read whole.
+    g.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+      multipartBody(String(req.headers['content-type']), body as Buffer).then(
+        (fields) => done(null, fields),
+        (e: Error) => done(e),
+      );
     });
     g.setErrorHandler((error, req, reply) => {
       // Fastify's own refusals (a body that is not JSON, too large, an unknown content type) are bad input.
@@ -58,20 +66,20 @@ export function graphRoutes(
       return reply.status(e.status).send(e.toBody());
     });
 
-    const send = async (req: FastifyRequest, reply: FastifyReply, pagePath: string | null) => {
-      const params = req.params as { version?: string };
-      if (params.version !== undefined && !VERSION.test(params.version)) throw graph.unknownPath();
-      const { grant } = await authenticate(req, deps.auth);
-      if (pagePath !== null && pagePath !== grant.pageId) throw graph.token('The access token is not this page’s');
-      if (calls.take(`${grant.appId}\u0000${grant.pageId}`) > 0) throw graph.rate();
-      const body = readSendBody(req.body);
+    const send = async (req: FastifyRequest, reply: FastifyReply) => {
+      const grant = await pageCall(req);
+      refuseUploads(req.body);
+      const r = deps.storage.reader;
+      const saved = await deps.attachments.urls(grant.pageId, attachmentIdsIn(req.body));
+      const body = readSendBody(req.body, (id) => saved.get(id) ?? null);
       const psid = 'id' in body.recipient ? body.recipient.id : null;
       if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
-      const r = deps.storage.reader;
       const userId = await r.pages.userByPsid(grant.pageId, psid);
       if (!userId) throw graph.noUser();
       const conversation = await r.messaging.conversationByDirectKey([userId, grant.pageId].sort().join(':'));
       if (!conversation) throw graph.noUser();
+      // Only the thread's owner answers it (handover protocol); the other apps stand by.
+      if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
       const last = await r.messaging.lastMessageAt(conversation.id, userId);
       if (!windowAllows(body, last, now())) throw graph.window();
       if (body.senderAction !== null) {
@@ -107,13 +115,10 @@ export function graphRoutes(
       return reply.send({ recipient_id: psid, message_id: `m_${sent.message.id}` });
     };
 
-    const open = { config: { auth: false } };
-    g.post('/:version/me/messages', open, (req, reply) => send(req, reply, null));
-    g.post('/me/messages', open, (req, reply) => send(req, reply, null));
-    g.post('/:version/:pageId/messages', open, (req, reply) =>
-      send(req, reply, (req.params as { pageId: string }).pageId),
-    );
-    g.post('/:pageId/messages', open, (req, reply) => send(req, reply, (req.params as { pageId: string }).pageId));
+    for (const path of edgePaths('messages')) g.post(path, open, send);
+    handoverRoutes(g, pageCall, deps);
+    profileRoutes(g, pageCall, deps.storage);
+    attachmentRoutes(g, pageCall, deps);
   });
 }
 
@@ -133,18 +138,4 @@ async function authenticate(req: FastifyRequest, auth: GraphAuth) {
     if (typeof proof !== 'string' || !(await auth.checkProof(grant.appId, token, proof))) throw graph.proof();
   }
   return { token, grant };
-}
-
-/** Form fields, each holding JSON (the documentation's curl examples) or plain text. */
-function formBody(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    if (key === 'access_token' || key === 'appsecret_proof') continue;
-    try {
-      out[key] = JSON.parse(value);
-    } catch {
-      out[key] = value;
-    }
-  }
-  return out;
 }
