@@ -352,12 +352,7 @@ for (const backend of backends) {
       assert.equal(await ownerOf(shop.token, psid), PAGE_INBOX_APP_ID);
       assertGraphError(await sendText(shop.token, psid, 'Bot again'), 10, 2018300, undefined);
       ok(
-        await post(
-          'take_thread_control',
-          shop.token,
-          { recipient: { id: psid } },
-          { path: '/me/take_thread_control' },
-        ),
+        await post('take_thread_control', shop.token, { recipient: { id: psid } }, { path: '/me/take_thread_control' }),
       );
       const viaQuery = await graphCall(s.url, 'POST', '/v19.0/me/pass_thread_control', {
         token: shop.token,
