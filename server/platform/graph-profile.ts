@@ -41,6 +41,12 @@ export function profileRoutes(g: FastifyInstance, pageCall: PageCall, storage: S
     // profile_pic, locale, timezone, gender: Comptoir has none of them (docs/PLATFORM.md, differences).
     return pick({ id: psid, name: user.displayName, first_name: first, last_name: last }, fields);
   };
-  g.get(`/:version(^v[0-9]{1,2}\\.[0-9]{1,2}$)/:psid${PSID}`, open, profile);
+  const version = '/:version(^v[0-9]{1,2}\\.[0-9]{1,2}$)';
+  g.get(`${version}/:psid${PSID}`, open, profile);
   g.get(`/:psid${PSID}`, open, profile);
+  // Any other node under a version (an account id, a page's id…) is none the page may read.
+  g.get(`${version}/:id`, open, async (req) => {
+    await pageCall(req);
+    throw graph.unknownObject((req.params as { id: string }).id);
+  });
 }
