@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { messageContent } from '../../protocol/content.ts';
 import { graphParams, refuseUploads } from './graph-body.ts';
-import { edgePaths, type GraphDeps, open, type PageCall } from './graph-call.ts';
+import { edgePaths, type GraphDeps, open, type PageCall, read } from './graph-call.ts';
 import { graph } from './graph-errors.ts';
-import { graphField } from './send-body.ts';
 
 /**
  * Reusable attachments (docs/PLATFORM.md): `POST me/message_attachments` with
@@ -18,7 +17,7 @@ const body = z.looseObject({
     attachment: z.looseObject({
       type: z.enum(['image', 'audio', 'video', 'file'], 'must be image, audio, video or file'),
       payload: z.looseObject({
-        url: z.string('required: attachments are saved by URL'),
+        url: z.string('attachments are saved by URL'),
         is_reusable: z.boolean().optional(),
       }),
     }),
@@ -29,12 +28,7 @@ export function attachmentRoutes(g: FastifyInstance, pageCall: PageCall, deps: G
   const save = async (req: FastifyRequest) => {
     const grant = await pageCall(req);
     refuseUploads(req.body);
-    const parsed = body.safeParse(graphParams(req));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw graph.param(graphField(issue?.path ?? []), issue?.message ?? 'invalid');
-    }
-    const { type, payload } = parsed.data.message.attachment;
+    const { type, payload } = read(body, graphParams(req)).message.attachment;
     // The same rules as a message's media (an http(s) URL, at most 2,048 characters).
     const checked = messageContent.safeParse({ attachment: { type, url: payload.url } });
     if (!checked.success)

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { PublishedSignal } from '../bus/types.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
 import type { HandoverService } from './handover.ts';
+import { graphField } from './send-body.ts';
 
 /** What the Graph API asks of apps (a port: apps/service.ts serves it). */
 export interface GraphAuth {
@@ -67,3 +69,15 @@ export function fieldsOf(req: FastifyRequest, known: readonly string[], node: st
 /** The fields of `o` that were asked for and that it has, in the order asked. */
 export const pick = (o: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(fields.filter((f) => o[f] !== undefined).map((f) => [f, o[f]]));
+
+/** Reads a body with its schema, or refuses it naming the first wrong field (100): `required` when it is missing. */
+export function read<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path ?? [];
+  let value: unknown = params;
+  for (const key of path)
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  throw graph.param(graphField(path), value === undefined ? 'required' : (issue?.message ?? 'invalid'));
+}

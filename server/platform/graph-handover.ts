@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { graphParams } from './graph-body.ts';
-import { edgePaths, fieldsOf, type GraphDeps, open, type PageCall, pick } from './graph-call.ts';
+import { edgePaths, fieldsOf, type GraphDeps, open, type PageCall, pick, read } from './graph-call.ts';
 import { graph } from './graph-errors.ts';
 import { type HandoverOutcome, PAGE_INBOX_NAME } from './handover.ts';
-import { graphField } from './send-body.ts';
 
 /**
  * The handover protocol's Graph API (docs/PLATFORM.md): `POST me/pass_thread_control`,
@@ -26,18 +25,6 @@ const metadata = z
 const recipient = z.looseObject({ id });
 const passBody = z.looseObject({ recipient, target_app_id: id, metadata });
 const controlBody = z.looseObject({ recipient, metadata });
-
-/** Reads a body with its schema, or refuses it naming the first wrong field (100): `required` when it is missing. */
-export function read<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
-  const parsed = schema.safeParse(params);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue?.path ?? [];
-  let value: unknown = params;
-  for (const key of path)
-    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  throw graph.param(graphField(path), value === undefined ? 'required' : (issue?.message ?? 'invalid'));
-}
 
 /** `{success: true}`, or the protocol's refusal as the Graph API says it. */
 function answer(outcome: HandoverOutcome) {
