@@ -44,8 +44,8 @@ export interface PlatformReads {
   /**
    * Who owns each of these threads of the page (the person's user id → an app id, or the page inbox's
    * PAGE_INBOX_APP_ID): the app the thread was last passed to or taken by while it stays connected,
-   * otherwise the primary receiver. Every id asked is answered. Costs two queries whatever the number of
-   * ids: what the webhook dispatcher calls for a batch of a page's events.
+   * otherwise the primary receiver. Every id asked is answered. One query whatever the number of ids: what
+   * the webhook dispatcher calls for a batch of a page's events, and the Send API for each call.
    */
   threadOwners(pageId: string, userIds: readonly string[]): Promise<Map<string, string>>;
   /** The page's saved attachment with this id (never another page's). */
@@ -68,9 +68,11 @@ export const platformWrites = [
   'insertAttachment',
 ] as const satisfies readonly Exclude<keyof PlatformWrites, keyof PlatformReads>[];
 
+/** A row of the receivers query: the choice, a connected app, or (threadOwners) a thread's stored owner. */
 interface ReceiverRow {
-  kind: 'chosen' | 'app';
+  kind: 'chosen' | 'app' | 'owner';
   app_id: string;
+  /** The app's name; for an owner row, the person's user id. */
   name: string | null;
   connected_at: number | null;
 }
@@ -97,7 +99,7 @@ function receiversOf(rows: readonly ReceiverRow[]): PageReceivers {
   let choice: string | null = null;
   for (const r of rows) {
     if (r.kind === 'chosen') choice = r.app_id;
-    else apps.push({ id: r.app_id, name: r.name ?? '', connectedAt: Number(r.connected_at) });
+    else if (r.kind === 'app') apps.push({ id: r.app_id, name: r.name ?? '', connectedAt: Number(r.connected_at) });
   }
   apps.sort((a, b) => a.connectedAt - b.connectedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const connected = (id: string) => id === PAGE_INBOX_APP_ID || apps.some((a) => a.id === id);
@@ -111,17 +113,22 @@ export class PlatformStore implements PlatformWrites {
 
   constructor(private readonly db: Db) {
     const t = sqlText(db.dialect);
+    // The choice, and each connected app with the time of its first token for the page (sorted in receiversOf).
+    const receivers = `SELECT 'chosen' AS kind, app_id, NULL AS name, NULL AS connected_at
+                         FROM page_primary_receivers WHERE page_id = ?
+                       UNION ALL
+                       SELECT 'app' AS kind, t.app_id, a.name,
+                              (SELECT min(f.created_at) FROM page_tokens f
+                                WHERE f.page_id = t.page_id AND f.app_id = t.app_id) AS connected_at
+                         FROM page_tokens t JOIN apps a ON a.id = t.app_id
+                        WHERE t.page_id = ? AND t.revoked_at IS NULL`;
     this.q = {
-      // The choice, and each connected app with the time of its first token for the page (sorted in receiversOf).
-      receivers: `SELECT 'chosen' AS kind, app_id, NULL AS name, NULL AS connected_at
-                    FROM page_primary_receivers WHERE page_id = ?
-                  UNION ALL
-                  SELECT 'app' AS kind, t.app_id, a.name,
-                         (SELECT min(f.created_at) FROM page_tokens f
-                           WHERE f.page_id = t.page_id AND f.app_id = t.app_id) AS connected_at
-                    FROM page_tokens t JOIN apps a ON a.id = t.app_id
-                   WHERE t.page_id = ? AND t.revoked_at IS NULL`,
-      owners: `SELECT user_id, app_id FROM thread_owners WHERE page_id = ? AND ${t.inText('user_id')}`,
+      receivers,
+      // The same, and the stored owners of the threads asked: one round trip (the Send API asks it every call).
+      owners: `${receivers}
+               UNION ALL
+               SELECT 'owner' AS kind, app_id, user_id AS name, NULL AS connected_at
+                 FROM thread_owners WHERE page_id = ? AND ${t.inText('user_id')}`,
       attachments: `SELECT id, page_id, app_id, type, url, created_at FROM page_attachments
                      WHERE page_id = ? AND ${t.inText('id')}`,
       setPrimary: `INSERT INTO page_primary_receivers (page_id, app_id, updated_by, updated_at) VALUES (?, ?, ?, ?)
@@ -143,14 +150,10 @@ export class PlatformStore implements PlatformWrites {
     const ids = [...new Set(userIds)].filter((id) => !hasNul(id));
     const owners = new Map<string, string>();
     if (userIds.length === 0) return owners;
-    // One after the other: in a transaction both go through one connection.
-    const receivers = await this.receivers(pageId);
-    const rows =
-      hasNul(pageId) || ids.length === 0
-        ? []
-        : await this.db.all<{ user_id: string; app_id: string }>(this.q.owners, pageId, ids);
+    const rows = hasNul(pageId) ? [] : await this.db.all<ReceiverRow>(this.q.owners, pageId, pageId, pageId, ids);
+    const receivers = receiversOf(rows);
     const connected = new Set([PAGE_INBOX_APP_ID, ...receivers.apps.map((a) => a.id)]);
-    const stored = new Map(rows.map((r) => [r.user_id, r.app_id]));
+    const stored = new Map(rows.flatMap((r) => (r.kind === 'owner' && r.name !== null ? [[r.name, r.app_id]] : [])));
     for (const id of userIds) {
       const owner = stored.get(id);
       owners.set(id, owner !== undefined && connected.has(owner) ? owner : receivers.primaryAppId);
