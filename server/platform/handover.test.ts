@@ -120,6 +120,10 @@ for (const backend of backends) {
       const { psid } = await writeToPage(s, customer, pageId);
       assert.equal(await ownerOf(shop.token, psid), shop.id);
       assert.equal(await ownerOf(desk.token, psid), shop.id, 'any app of the page may ask');
+      for (const path of ['/me/thread_owner', `/${pageId}/thread_owner`, `/v19.0/${pageId}/thread_owner`]) {
+        const r = await graphCall(s.url, 'GET', path, { token: shop.token, query: { recipient: psid } });
+        assert.deepEqual(r.body, { data: [{ thread_owner: { app_id: shop.id } }] }, path);
+      }
       assert.equal((await sendText(shop.token, psid, 'From the shop')).status, 200);
       assertGraphError(await sendText(desk.token, psid, 'From the desk'), 10, 2018300, /another app is controlling/);
       assertGraphError(
