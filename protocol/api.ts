@@ -4,12 +4,14 @@ import type {
   AppView,
   ConversationView,
   DeliveryView,
+  HandoverView,
   MessageView,
   PageMemberView,
   PageRole,
   PageView,
   SelfView,
   SessionView,
+  ThreadControlView,
   UserView,
   WebhookView,
 } from './views.ts';
@@ -105,4 +107,13 @@ export interface PageConversationResponse {
 /** `POST /api/apps/:id/pages/:pageId`: the page access token, shown this once. */
 export interface PageAccessTokenResponse {
   pageAccessToken: string;
+}
+
+/** `GET|PUT /api/pages/:id/handover`: the page's receivers in the handover protocol. */
+export interface HandoverResponse {
+  handover: HandoverView;
+}
+/** `GET|POST /api/pages/:id/conversations/:conversationId/thread-control`. */
+export interface ThreadControlResponse {
+  threadControl: ThreadControlView;
 }

@@ -43,6 +43,7 @@ export const errorIds = [
   'frame_too_large',
   'cursor_expired',
   'app_not_found',
+  'not_thread_owner',
   'invalid_webhook_url',
   'webhook_address_forbidden',
   'webhook_verification_failed',

@@ -100,6 +100,22 @@ export const pageSearchQuery = z.strictObject({
 });
 export const addPageMemberBody = z.strictObject({ username: z.string().max(256), role: pageRole });
 export const setPageRoleBody = z.strictObject({ role: pageRole });
+/** An admin chooses the page's primary receiver (an app connected to it, or the inbox); null: the default. */
+export const setHandoverBody = z.strictObject({ primaryAppId: storable(z.string().min(1).max(64)).nullable() });
+/** Metadata handed to the apps with a change of thread owner (as the Graph API's handover calls). */
+export const handoverMetadata = storable(z.string().max(1000));
+/**
+ * The people of a page take a thread into its inbox, or pass it from the inbox to an app (by default the
+ * primary receiver).
+ */
+export const threadControlBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('take'), metadata: handoverMetadata.optional() }),
+  z.strictObject({
+    action: z.literal('pass'),
+    targetAppId: storable(z.string().min(1).max(64)).optional(),
+    metadata: handoverMetadata.optional(),
+  }),
+]);
 /** The webhook fields an app may subscribe to (docs/PLATFORM.md), as the Messenger Platform names them. */
 export const webhookFields = [
   'messages',
@@ -142,3 +158,4 @@ export type SignInBody = z.infer<typeof signInBody>;
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 export type SendMessageBody = z.infer<typeof sendMessageBody>;
 export type SetWebhookBody = z.infer<typeof setWebhookBody>;
+export type ThreadControlBody = z.infer<typeof threadControlBody>;

@@ -43,6 +43,36 @@ export interface SessionView {
   current: boolean;
 }
 
+/**
+ * The app id of a page's human inbox in the handover protocol — Messenger's own (its Page Inbox), so that
+ * bots that pass a thread to the inbox by that number work unchanged. The inbox is a receiver of every
+ * page; Comptoir's app ids are 26-character ULIDs, so it names no app.
+ */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/** One of a page's receivers in the handover protocol: a connected app, or the page inbox. */
+export interface ReceiverView {
+  id: string;
+  name: string;
+  /** The page's human inbox (PAGE_INBOX_APP_ID). */
+  inbox: boolean;
+  role: 'primary' | 'secondary';
+}
+
+/** A page's handover settings, as the people who run it see them. */
+export interface HandoverView {
+  primaryAppId: string;
+  /** Whether an admin chose the primary receiver (false: the default, docs/PLATFORM.md). */
+  chosen: boolean;
+  /** The primary first, then the secondary receivers. */
+  receivers: ReceiverView[];
+}
+
+/** Who owns a thread of the page (a person's conversation with it). */
+export interface ThreadControlView {
+  owner: ReceiverView;
+}
+
 /** A developer app, as its owner sees it (its secret is shown once, when made or replaced). */
 export interface AppView {
   id: string;

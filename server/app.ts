@@ -16,6 +16,7 @@ import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
+import { PageHandover } from './flows/handover.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
@@ -38,7 +39,9 @@ import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
+import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
+import { HandoverService } from './platform/handover.ts';
 import { PageThreads } from './platform/threads.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
@@ -71,10 +74,12 @@ export interface Core {
    * the owner's view of them. The server starts the first two; the CLI never does.
    */
   webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
+  /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
+  platform: { handover: HandoverService; attachments: SavedAttachments };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
-  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox };
+  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox; handover: PageHandover };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -186,10 +191,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     }),
     { appsPerHour: config.rates.appsPerHour, verificationsPerHour: config.rates.webhookVerificationsPerHour },
   );
+  const platform = {
+    handover: new HandoverService(storage, committer),
+    attachments: new SavedAttachments(storage, committer),
+  };
   const flows = {
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations),
     pageInbox: new PageInbox(pages, conversations, messages),
+    handover: new PageHandover(storage, committer, pages, platform.handover),
   };
   const w = options.webhooks ?? {};
   const dispatcher = new DeliveryDispatcher(
@@ -239,6 +249,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     profiles,
     apps,
     webhooks,
+    platform,
     feed,
     flows,
     replay,
@@ -297,7 +308,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
-  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox, core.profiles);
+  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox, core.profiles, core.flows.handover);
   appsRoutes(app, core.apps);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
@@ -314,6 +325,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       messages: core.messages,
       threads: new PageThreads(core.storage, bus),
       profiles: core.profiles,
+      handover: core.platform.handover,
+      attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },

@@ -58,6 +58,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     message: 'Events after this cursor are no longer kept; reload the conversations and use their cursor',
   },
   app_not_found: { status: 404, message: 'No such app' },
+  not_thread_owner: { status: 409, message: 'The page inbox does not control this conversation' },
   invalid_webhook_url: { status: 400, message: 'The webhook URL is not valid' },
   webhook_address_forbidden: {
     status: 400,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type {
   ConversationResponse,
   ConversationsResponse,
+  HandoverResponse,
   MessageResponse,
   MessagesResponse,
   MyPagesResponse,
@@ -11,11 +12,12 @@ import type {
   PageProfileResponse,
   PageResponse,
   PagesResponse,
+  ThreadControlResponse,
 } from '../../protocol/api.ts';
 import { limits } from '../../protocol/limits.ts';
-import type { CreatePageBody } from '../../protocol/schemas.ts';
+import type { CreatePageBody, ThreadControlBody } from '../../protocol/schemas.ts';
 import * as schemas from '../../protocol/schemas.ts';
-import type { ConversationView, MessageView, PageView } from '../../protocol/views.ts';
+import type { ConversationView, HandoverView, MessageView, PageView, ThreadControlView } from '../../protocol/views.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { MessengerProfiles } from './profile.ts';
 import type { PagesService } from './service.ts';
@@ -60,6 +62,14 @@ export interface PagesFlows {
   openConversation(userId: string, pageId: string): Promise<{ conversation: ConversationView; created: boolean }>;
 }
 
+/** The handover protocol, as the people who run the page see it (server/flows/handover.ts). */
+export interface PageHandoverPort {
+  settings(userId: string, pageId: string): Promise<HandoverView>;
+  setPrimary(userId: string, pageId: string, primaryAppId: string | null): Promise<HandoverView>;
+  threadControl(userId: string, pageId: string, conversationId: string): Promise<ThreadControlView>;
+  act(userId: string, pageId: string, conversationId: string, body: ThreadControlBody): Promise<ThreadControlView>;
+}
+
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
 const threadParams = z.strictObject({ id: schemas.id, conversationId: schemas.id });
 
@@ -69,6 +79,7 @@ export function pagesRoutes(
   flows: PagesFlows,
   inbox: PageInboxPort,
   profiles: MessengerProfiles,
+  handover: PageHandoverPort,
 ) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
@@ -160,4 +171,33 @@ export function pagesRoutes(
     await inbox.receipt(me(req), p.id, p.conversationId, body.deliveredSeq, body.readSeq);
     return reply.status(204).send();
   });
+
+  // The handover protocol: which of the page's receivers (its apps, its inbox) owns each conversation.
+
+  app.get(
+    '/api/pages/:id/handover',
+    async (req): Promise<HandoverResponse> => ({ handover: await handover.settings(me(req), idOf(req.params)) }),
+  );
+
+  app.put('/api/pages/:id/handover', async (req): Promise<HandoverResponse> => {
+    const body = parse(schemas.setHandoverBody, req.body);
+    return { handover: await handover.setPrimary(me(req), idOf(req.params), body.primaryAppId) };
+  });
+
+  app.get(
+    '/api/pages/:id/conversations/:conversationId/thread-control',
+    async (req): Promise<ThreadControlResponse> => {
+      const p = parse(threadParams, req.params);
+      return { threadControl: await handover.threadControl(me(req), p.id, p.conversationId) };
+    },
+  );
+
+  app.post(
+    '/api/pages/:id/conversations/:conversationId/thread-control',
+    async (req): Promise<ThreadControlResponse> => {
+      const p = parse(threadParams, req.params);
+      const body = parse(schemas.threadControlBody, req.body);
+      return { threadControl: await handover.act(me(req), p.id, p.conversationId, body) };
+    },
+  );
 }

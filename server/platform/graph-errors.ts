@@ -53,6 +53,25 @@ export const graph = {
   rate: () => new GraphError(400, 613, '(#613) Calls to this api have exceeded the rate limit.'),
   permission: (why = '(#200) The page does not allow this app to do this') => new GraphError(403, 200, why),
   unknownPath: () => new GraphError(400, 100, 'Unsupported request - method type or path not supported', 3),
+  /** The Send API, from an app that does not own the thread (handover protocol). */
+  threadControlled: () =>
+    new GraphError(
+      400,
+      10,
+      '(#10) Message failed to send because another app is controlling this thread now.',
+      2018300,
+    ),
+  /** GET of an id this page does not know (another page's PSID, say): what the Graph API answers for any unknown node. */
+  unknownObject: (id: string) =>
+    new GraphError(
+      400,
+      100,
+      `Unsupported get request. Object with ID '${id.slice(0, 64)}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      33,
+      'GraphMethodException',
+    ),
+  unknownField: (field: string, node: string) =>
+    new GraphError(400, 100, `(#100) Tried accessing nonexisting field (${field.slice(0, 64)}) on node type (${node})`),
 };
 
 /** Any error thrown on a Graph route, as a Graph error. */

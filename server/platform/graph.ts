@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PublishedSignal } from '../bus/types.ts';
 import { newToken } from '../lib/ids.ts';
-import type { MessagesService } from '../messaging/messages.ts';
-import type { Storage } from '../storage/types.ts';
+import { RateLimiter } from '../lib/ratelimit.ts';
+import { attachmentRoutes } from './graph-attachments.ts';
+import { formBody, multipartBody, refuseUploads } from './graph-body.ts';
+import { edgePaths, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
-import { type GraphAuth, GraphGuard } from './guard.ts';
-import { type ProfilePort, profileRoutes } from './profile.ts';
-import { readSendBody } from './send-body.ts';
-import type { PageThreads } from './threads.ts';
+import { handoverRoutes } from './graph-handover.ts';
+import { profileRoutes } from './graph-profile.ts';
+import { messengerProfileRoutes } from './profile.ts';
+import { attachmentIdsIn, readSendBody } from './send-body.ts';
 import { windowAllows } from './window.ts';
 
 export interface GraphOptions {
@@ -17,32 +18,42 @@ export interface GraphOptions {
   now?: () => number;
 }
 
+/** `v2.9`, `v19.0`…: any version a client sends is served the same. */
+const VERSION = /^v[0-9]{1,2}\.[0-9]{1,2}$/;
+
 /**
- * The Graph-compatible API (docs/PLATFORM.md): the Send API, `POST /{version}/me/messages` and
- * `/{version}/{page-id}/messages`, and the Messenger Profile API (profile.ts), the version optional.
+ * The Graph-compatible API (docs/PLATFORM.md): the Send API (`POST /{version}/me/messages`), the Messenger
+ * Profile API (profile.ts), the handover protocol (graph-handover.ts), the user profile (graph-profile.ts)
+ * and reusable attachments (graph-attachments.ts), the version optional and `me` or the page's id.
  * Authenticated by a page access token (`access_token` in the query, or `Authorization: Bearer`),
- * `appsecret_proof` checked when sent (guard.ts); bodies as JSON or as form fields holding JSON. Its own
+ * `appsecret_proof` checked when sent; bodies as JSON, as form fields holding JSON, or multipart. Its own
  * Fastify context: its parsers and its error envelope (Graph errors) apply to these routes only, and the
  * session guards do not (`auth: false`).
  */
-export function graphRoutes(
-  app: FastifyInstance,
-  deps: {
-    auth: GraphAuth;
-    storage: Storage;
-    messages: MessagesService;
-    threads: PageThreads;
-    profiles: ProfilePort;
-    signal: (s: PublishedSignal) => void;
-  },
-  options: GraphOptions,
-) {
+export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: GraphOptions) {
   const now = options.now ?? Date.now;
-  const guard = new GraphGuard(deps.auth, options.callsPerSecond);
+  const calls = new RateLimiter(options.callsPerSecond * 10, 10_000);
+
+  const pageCall: PageCall = async (req) => {
+    const params = req.params as { version?: string; pageId?: string };
+    if (params.version !== undefined && !VERSION.test(params.version)) throw graph.unknownPath();
+    const { grant } = await authenticate(req, deps.auth);
+    if (params.pageId !== undefined && params.pageId !== grant.pageId)
+      throw graph.token('The access token is not this page’s');
+    if (calls.take(`${grant.appId}\u0000${grant.pageId}`) > 0) throw graph.rate();
+    return grant;
+  };
 
   void app.register(async (g) => {
     g.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, formBody(String(body)));
+    });
+    // Within the body limit (a larger body is refused first, 413 → 100 / 2018109), then read whole.
+    g.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+      multipartBody(String(req.headers['content-type']), body as Buffer).then(
+        (fields) => done(null, fields),
+        (e: Error) => done(e),
+      );
     });
     g.setErrorHandler((error, req, reply) => {
       // Fastify's own refusals (a body that is not JSON, too large, an unknown content type) are bad input.
@@ -57,14 +68,18 @@ export function graphRoutes(
       return reply.status(e.status).send(e.toBody());
     });
 
-    const send = async (req: FastifyRequest, reply: FastifyReply, pagePath: string | null) => {
-      const grant = await guard.page(req, pagePath);
-      const body = readSendBody(req.body);
+    const send = async (req: FastifyRequest, reply: FastifyReply) => {
+      const grant = await pageCall(req);
+      refuseUploads(req.body);
+      const saved = await deps.attachments.urls(grant.pageId, attachmentIdsIn(req.body));
+      const body = readSendBody(req.body, (id) => saved.get(id) ?? null);
       const psid = 'id' in body.recipient ? body.recipient.id : null;
       if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
       const thread = await deps.threads.find(grant.pageId, psid);
       if (!thread) throw graph.noUser();
       const { userId, conversationId } = thread;
+      // Only the thread's owner answers it (handover protocol); the other apps stand by.
+      if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
       // The cached time can only be older than the truth: asked again before refusing.
       const last = await deps.threads.lastFromPersonAt(conversationId, userId);
       if (
@@ -108,27 +123,28 @@ export function graphRoutes(
       return reply.send({ recipient_id: psid, message_id: `m_${sent.message.id}` });
     };
 
-    const open = { config: { auth: false } };
-    g.post('/:version/me/messages', open, (req, reply) => send(req, reply, null));
-    g.post('/me/messages', open, (req, reply) => send(req, reply, null));
-    g.post('/:version/:pageId/messages', open, (req, reply) =>
-      send(req, reply, (req.params as { pageId: string }).pageId),
-    );
-    g.post('/:pageId/messages', open, (req, reply) => send(req, reply, (req.params as { pageId: string }).pageId));
-    profileRoutes(g, guard, deps.profiles);
+    for (const path of edgePaths('messages')) g.post(path, open, send);
+    messengerProfileRoutes(g, pageCall, deps.profiles);
+    handoverRoutes(g, pageCall, deps);
+    profileRoutes(g, pageCall, deps.storage);
+    attachmentRoutes(g, pageCall, deps);
   });
 }
 
-/** Form fields, each holding JSON (the documentation's curl examples) or plain text. */
-function formBody(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    if (key === 'access_token' || key === 'appsecret_proof') continue;
-    try {
-      out[key] = JSON.parse(value);
-    } catch {
-      out[key] = value;
-    }
+/** The token from `?access_token=` or `Authorization: Bearer`, its grant, and its proof when one is sent. */
+async function authenticate(req: FastifyRequest, auth: GraphAuth) {
+  const query = req.query as Record<string, unknown>;
+  const header = req.headers.authorization;
+  const bearer = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
+  const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
+  const token = fromQuery ?? bearer;
+  if (!token || token.length > 512)
+    throw graph.token('An active access token must be used to query information about the current user.');
+  const grant = await auth.grant(token);
+  if (!grant) throw graph.token();
+  const proof = query.appsecret_proof;
+  if (proof !== undefined) {
+    if (typeof proof !== 'string' || !(await auth.checkProof(grant.appId, token, proof))) throw graph.proof();
   }
-  return out;
+  return { token, grant };
 }

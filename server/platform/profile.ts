@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
-import type { GraphGuard } from './guard.ts';
+import { edgePaths, open, type PageCall } from './graph-call.ts';
 import { presentProfile, readFieldList, readProfileBody } from './profile-body.ts';
 
 /** What the Messenger Profile API asks of pages (a port: pages/profile.ts serves it). */
@@ -17,23 +17,20 @@ export interface ProfilePort {
  * none is); `POST` sets the fields of its body, each replaced whole; `DELETE {fields: […]}` removes them;
  * both answer `{result: "success"}`.
  */
-export function profileRoutes(g: FastifyInstance, guard: GraphGuard, profiles: ProfilePort) {
-  const open = { config: { auth: false } };
-  const pageOf = (req: FastifyRequest) => (req.params as { pageId?: string }).pageId ?? null;
-
+export function messengerProfileRoutes(g: FastifyInstance, pageCall: PageCall, profiles: ProfilePort) {
   const read = async (req: FastifyRequest) => {
-    const grant = await guard.page(req, pageOf(req));
+    const grant = await pageCall(req);
     const fields = readFieldList((req.query as Record<string, unknown>).fields, 'fields');
     const shown = presentProfile(await profiles.get(grant.pageId), fields);
     return { data: Object.keys(shown).length > 0 ? [shown] : [] };
   };
   const write = async (req: FastifyRequest) => {
-    const grant = await guard.page(req, pageOf(req));
+    const grant = await pageCall(req);
     await profiles.set(grant.pageId, readProfileBody(req.body));
     return { result: 'success' };
   };
   const remove = async (req: FastifyRequest) => {
-    const grant = await guard.page(req, pageOf(req));
+    const grant = await pageCall(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     // Clients send the list in the body; some send it in the query, as for a GET.
     const raw = typeof body === 'object' && 'fields' in body ? body.fields : (req.query as { fields?: unknown }).fields;
@@ -41,12 +38,7 @@ export function profileRoutes(g: FastifyInstance, guard: GraphGuard, profiles: P
     return { result: 'success' };
   };
 
-  for (const path of [
-    '/:version/me/messenger_profile',
-    '/me/messenger_profile',
-    '/:version/:pageId/messenger_profile',
-    '/:pageId/messenger_profile',
-  ]) {
+  for (const path of edgePaths('messenger_profile')) {
     g.get(path, open, read);
     g.post(path, open, write);
     g.delete(path, open, remove);

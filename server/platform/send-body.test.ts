@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readSendBody, SendBodyError } from './send-body.ts';
+import { attachmentIdsIn, readSendBody, SendBodyError } from './send-body.ts';
 
 const refused = (body: unknown, field: string, subcode: number | null = null) =>
   assert.throws(
@@ -193,5 +193,32 @@ describe('the Send API body', () => {
       'message[attachment][url]',
     );
     refused({ ...to, message: { text: 'x', metadata: 'm'.repeat(1001) } }, 'message[metadata]');
+  });
+
+  it('finds the attachment ids a body names, to load them before reading it', () => {
+    const media = (elements: unknown) => ({
+      ...to,
+      message: { attachment: { type: 'template', payload: { template_type: 'media', elements } } },
+    });
+    assert.deepEqual(
+      attachmentIdsIn({ ...to, message: { attachment: { type: 'image', payload: { attachment_id: 77 } } } }),
+      ['77'],
+    );
+    assert.deepEqual(
+      attachmentIdsIn(
+        media([{ attachment_id: '1' }, { url: 'https://x.example' }, { attachment_id: '1' }, { attachment_id: '2' }]),
+      ),
+      ['1', '2'],
+    );
+    for (const odd of [
+      null,
+      'x',
+      [],
+      { message: 'x' },
+      { message: { attachment: [] } },
+      media('x'),
+      media([null, { attachment_id: {} }]),
+    ])
+      assert.deepEqual(attachmentIdsIn(odd), []);
   });
 });

@@ -172,10 +172,27 @@ function refuse(error: z.ZodError, prefix: readonly PropertyKey[] = [], wire = f
 }
 
 /**
- * Media sent by `attachment_id` (a saved upload): the caller resolves it to its URL, or answers null
- * (unknown id: refused naming the field).
+ * Media sent by `attachment_id` (saved with me/message_attachments): the caller resolves it to its URL, or
+ * answers null (unknown id, or another page's: refused naming the field).
  */
 export type AttachmentIds = (id: string) => string | null;
+
+/**
+ * The `attachment_id`s a body names (its attachment's, its media template's elements'), so that the caller
+ * can load them before reading it. Anything else in the body is left to readSendBody.
+ */
+export function attachmentIdsIn(raw: unknown): string[] {
+  const at = (o: unknown, key: string): unknown =>
+    typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[key] : undefined;
+  const idOf = (o: unknown): string[] => {
+    const id = at(o, 'attachment_id');
+    return typeof id === 'string' || typeof id === 'number' ? [String(id)] : [];
+  };
+  const payload = at(at(at(raw, 'message'), 'attachment'), 'payload');
+  const elements = at(payload, 'elements');
+  const ids = [...idOf(payload), ...(Array.isArray(elements) ? elements.slice(0, 100).flatMap(idOf) : [])];
+  return [...new Set(ids)];
+}
 
 /** Reads a Send API body; throws SendBodyError naming the first wrong field. */
 export function readSendBody(raw: unknown, attachments: AttachmentIds = () => null): SendRequest {
@@ -223,7 +240,7 @@ type WireAttachment = z.infer<typeof wireAttachment>;
 type WireButton = z.infer<typeof wireButton>;
 
 function readAttachment(a: WireAttachment, attachments: AttachmentIds): Attachment {
-  if (a.type === 'template') return { type: 'template', template: readTemplate(a.payload) };
+  if (a.type === 'template') return { type: 'template', template: readTemplate(a.payload, attachments) };
   return {
     type: a.type,
     url: mediaUrl(a.payload.url, a.payload.attachment_id, 'message[attachment][payload]', attachments),
@@ -263,7 +280,7 @@ const readQuickReply = (q: z.infer<typeof wireQuickReply>): QuickReply =>
       }
     : { contentType: q.content_type, ...(q.payload !== undefined ? { payload: String(q.payload) } : {}) };
 
-function readTemplate(t: z.infer<typeof wireTemplate>): Template {
+function readTemplate(t: z.infer<typeof wireTemplate>, attachments: AttachmentIds): Template {
   const opt = <K extends string, V>(key: K, v: V | undefined) =>
     v === undefined ? {} : ({ [key]: v } as Record<K, V>);
   switch (t.template_type) {
@@ -288,7 +305,7 @@ function readTemplate(t: z.infer<typeof wireTemplate>): Template {
         templateType: 'media',
         elements: t.elements.map((e, i) => ({
           mediaType: e.media_type,
-          url: mediaUrl(e.url, e.attachment_id, `message[attachment][payload][elements][${i}]`, () => null),
+          url: mediaUrl(e.url, e.attachment_id, `message[attachment][payload][elements][${i}]`, attachments),
           ...opt('buttons', e.buttons?.map(readButton)),
         })),
       };

@@ -8,11 +8,12 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
- * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts), composed here into the reader (committed
+ * (accounts/store.ts, messaging/store.ts, events/store.ts, apps/store.ts, platform/store.ts), composed here into the reader (committed
  * data) and the transaction (its own writes too), under the domain's name: `reader.accounts.userById`,
  * `tx.messaging.insertMessage`. A new domain adds its store and one line to each of Reads, Reader, Tx,
  * txWrites and the two backends' `stores` (sqlite/index.ts, postgres/index.ts); the contract suite has a
@@ -27,6 +28,7 @@ export interface Reads {
   readonly pages: PagesReads;
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
+  readonly platform: PlatformReads;
 }
 
 /** The reader: committed data only. */
@@ -37,6 +39,7 @@ export interface Reader extends Reads {
   readonly pages: PagesReads;
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
+  readonly platform: PlatformReads;
 }
 
 /**
@@ -93,6 +96,7 @@ export interface Tx extends Reads, TxBatching {
   readonly pages: PagesWrites;
   readonly apps: AppsWrites;
   readonly webhooks: WebhooksWrites;
+  readonly platform: PlatformWrites;
 }
 
 export interface Storage {
@@ -134,6 +138,7 @@ export const txWrites = {
   pages: pagesWrites,
   apps: appsWrites,
   webhooks: webhooksWrites,
+  platform: platformWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -147,5 +152,6 @@ type Missing =
   | Unlisted<EventsWrites, EventsReads, typeof eventsWrites>
   | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
-  | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>;
+  | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
+  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -30,7 +30,7 @@ async function until(what: string, done: () => boolean | Promise<boolean>) {
 let clientIds = 0;
 const say = (p: Person, conversationId: string, text: string) =>
   p.http.post<MessageResponse>(`/api/conversations/${conversationId}/messages`, {
-    clientId: `w-${process.pid}-${++clientIds}`,
+    clientId: `webhook-${process.pid}-${++clientIds}`,
     text,
   });
 
@@ -122,7 +122,7 @@ for (const backend of backends) {
       assert.equal(
         (
           await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
-            clientId: `qr-${process.pid}`,
+            clientId: `tap-quick-${process.pid}`,
             text: 'Plus tard',
             quickReply: { payload: 'LATER' },
           })
@@ -132,7 +132,7 @@ for (const backend of backends) {
       assert.equal(
         (
           await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
-            clientId: `pb-${process.pid}`,
+            clientId: `tap-postback-${process.pid}`,
             text: 'Oui',
             postback: { payload: 'DELIVER_YES' },
           })
@@ -305,7 +305,7 @@ for (const backend of backends) {
         assert.equal(
           (
             await other.customer.http.post(`/api/conversations/${other.conversationId}/messages`, {
-              clientId: `pb2-${process.pid}`,
+              clientId: `tap-postback2-${process.pid}`,
               text: 'Go',
               postback: { payload: 'GO' },
             })

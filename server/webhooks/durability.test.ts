@@ -25,7 +25,10 @@ async function until(what: string, done: () => boolean | Promise<boolean>, ms = 
 
 let clientIds = 0;
 const say = (p: Person, conversationId: string, text: string) =>
-  p.http.post(`/api/conversations/${conversationId}/messages`, { clientId: `d-${process.pid}-${++clientIds}`, text });
+  p.http.post(`/api/conversations/${conversationId}/messages`, {
+    clientId: `durable-${process.pid}-${++clientIds}`,
+    text,
+  });
 
 /** Deliveries survive a restart, and several processes on one database share the work without sending twice. */
 for (const backend of backends) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { limits } from '../../protocol/limits.ts';
 import { webhookFields } from '../../protocol/schemas.ts';
+import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { jsonEdge, nearLimit, numericParam, oddKey, oddText } from './arbitraries.ts';
 import { type Name, names, type World } from './world.ts';
 
@@ -231,6 +232,31 @@ const historyQuery = fc.oneof(
   queryOf(['before', 'limit']),
 );
 const sendBody = (w: World) => fc.record({ clientId: clientIdArb(w), text, replyToId: opt(messageId(w)) }).map(defined);
+/** A receiver of a page in the handover protocol: the inbox, an app (connected or not), or odd. */
+const receiverId = (w: World) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant(PAGE_INBOX_APP_ID) },
+    { weight: 3, arbitrary: idFrom(() => w.apps) },
+    { weight: 1, arbitrary: nearLimit(63, 65) },
+  );
+const metadata = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 1, arbitrary: nearLimit(999, 1001) },
+  { weight: 1, arbitrary: jsonEdge },
+);
+const threadControlBody = (w: World) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ action: fc.constant('take'), metadata }, { requiredKeys: ['action'] }) },
+    {
+      weight: 3,
+      arbitrary: fc.record(
+        { action: fc.constant('pass'), targetAppId: receiverId(w), metadata },
+        { requiredKeys: ['action'] },
+      ),
+    },
+    { weight: 1, arbitrary: fc.record({ action: fc.oneof(fc.constant('request'), jsonEdge) }) },
+  );
+
 const receiptBody = () =>
   fc.oneof(
     fc.record({ deliveredSeq: seq }),
@@ -612,6 +638,50 @@ export const routes: Route[] = [
     params: inboxParams,
     body: receiptBody,
     touches: ['members', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/handover',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/handover',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: (w) => fc.record({ primaryAppId: fc.oneof(fc.constant(null), receiverId(w)) }),
+    touches: ['page_primary_receivers'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/conversations/:conversationId/thread-control',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/conversations/:conversationId/thread-control',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: threadControlBody,
+    touches: ['thread_owners', 'events'],
   },
   {
     method: 'DELETE',

@@ -3,6 +3,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -25,6 +26,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     pages: new PagesStore(new PgDb(sql, () => t.flush())),
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
+    platform: new PlatformStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -87,6 +89,7 @@ export class PostgresStorage implements Storage {
       pages: new PagesStore(db),
       apps: new AppsStore(db),
       webhooks: new WebhooksStore(db),
+      platform: new PlatformStore(db),
     };
     this.leases = new SharedLeases(db);
   }

@@ -6,12 +6,13 @@ import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks');
+type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks' | 'platform');
 type Name = `${Store}.${string}`;
 
 /**
@@ -46,6 +47,7 @@ const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.pages.map((n) => `pages.${n}` as const),
   ...txWrites.apps.map((n) => `apps.${n}` as const),
   ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
+  ...txWrites.platform.map((n) => `platform.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -79,7 +81,10 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'markFailedAttempt') return [['x'], record, 1, 1];
   if (name === 'subscriptionsOf') return [['x']];
   if (name === 'deliveriesOf') return ['x', null, 10];
-  if (['insertPage', 'upsertPageMember'].includes(name)) return [record];
+  if (['insertPage', 'upsertPageMember', 'insertAttachment'].includes(name)) return [record];
+  if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];
+  if (name === 'setThreadOwner') return ['x', 'x', 'x', 1];
+  if (name === 'setPrimaryReceiver') return ['x', 'x', 'x', 1];
   return ['x', 'x', 'x', 'x'];
 };
 
@@ -91,6 +96,7 @@ const stores: Record<Store, object> = {
   pages: PagesStore.prototype,
   apps: AppsStore.prototype,
   webhooks: WebhooksStore.prototype,
+  platform: PlatformStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -139,6 +145,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.pages.map((n) => `pages.${n}` as const),
     ...txWrites.apps.map((n) => `apps.${n}` as const),
     ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
+    ...txWrites.platform.map((n) => `platform.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

@@ -5,6 +5,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -90,6 +91,7 @@ export class SqliteStorage implements Storage {
       pages: new PagesStore(flushed),
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
+      platform: new PlatformStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -100,6 +102,7 @@ export class SqliteStorage implements Storage {
       pages: new PagesStore(rdb),
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
+      platform: new PlatformStore(rdb),
     };
   }
 

@@ -277,6 +277,7 @@ export const en = {
   'error.frame_too_large': 'This is too large to send.',
   'error.cursor_expired': 'Reloading: this device was away for too long.',
   'error.app_not_found': 'This app could not be found.',
+  'error.not_thread_owner': 'An app is handling this conversation: take it into the inbox first.',
   'error.invalid_webhook_url': 'This webhook URL is not valid: use an http or https URL without a password in it.',
   'error.webhook_address_forbidden':
     'This webhook URL points to a local or private address, which this server does not call.',

@@ -288,6 +288,7 @@ export const fr: Catalogue = {
   'error.frame_too_large': 'C’est trop volumineux pour être envoyé.',
   'error.cursor_expired': 'Rechargement : cet appareil est resté absent trop longtemps.',
   'error.app_not_found': 'Cette app est introuvable.',
+  'error.not_thread_owner': 'Une app gère cette conversation : prenez-la d’abord dans la boîte de réception.',
   'error.invalid_webhook_url':
     'Cette URL de webhook n’est pas valide : utilisez une URL http ou https sans mot de passe.',
   'error.webhook_address_forbidden':

@@ -1,0 +1,89 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { PublishedSignal } from '../bus/types.ts';
+import type { MessagesService } from '../messaging/messages.ts';
+import type { Storage } from '../storage/types.ts';
+import type { SavedAttachments } from './attachments.ts';
+import { graph } from './graph-errors.ts';
+import type { HandoverService } from './handover.ts';
+import type { ProfilePort } from './profile.ts';
+import { graphField } from './send-body.ts';
+import type { PageThreads } from './threads.ts';
+
+/** What the Graph API asks of apps (a port: apps/service.ts serves it). */
+export interface GraphAuth {
+  /** The app and page a page access token grants (it is active), or null. */
+  grant(accessToken: string): Promise<{ appId: string; pageId: string } | null>;
+  /** Whether `proof` is HMAC-SHA256(app secret, access token), hex. */
+  checkProof(appId: string, accessToken: string, proof: string): Promise<boolean>;
+}
+
+/** What the Graph routes use of the rest of the server (app.ts wires it). */
+export interface GraphDeps {
+  auth: GraphAuth;
+  storage: Storage;
+  messages: MessagesService;
+  handover: HandoverService;
+  attachments: SavedAttachments;
+  /** The Send API's cache of PSIDs, threads and the messaging window (threads.ts). */
+  threads: PageThreads;
+  /** Pages' messenger profiles (profile.ts). */
+  profiles: ProfilePort;
+  signal: (s: PublishedSignal) => void;
+}
+
+/** A call's grant: the app, acting for the page, by a page access token. */
+export interface Grant {
+  appId: string;
+  pageId: string;
+}
+
+/**
+ * Authenticates a call for a page: the version in the path (any `v<major>.<minor>`), the token and its
+ * proof, the page in the path (`me` or the token's page), the rate. What each route of a page edge calls
+ * first (graph.ts makes it).
+ */
+export type PageCall = (req: FastifyRequest) => Promise<Grant>;
+
+/** The four paths of a page's edge: with a version or without, as `me` or by the page's id. */
+export const edgePaths = (edge: string) => [
+  `/:version/me/${edge}`,
+  `/me/${edge}`,
+  `/:version/:pageId/${edge}`,
+  `/:pageId/${edge}`,
+];
+
+/** The Graph routes opt out of the session guards: they authenticate by page access token. */
+export const open = { config: { auth: false } };
+
+/**
+ * The `fields` a GET asks for (comma-separated), each one the node has (else 100 naming it); `id` is
+ * always answered. Without `fields`, `fallback`.
+ */
+export function fieldsOf(req: FastifyRequest, known: readonly string[], node: string, fallback = known): string[] {
+  const raw = (req.query as Record<string, unknown>).fields;
+  if (raw === undefined || raw === '') return ['id', ...fallback.filter((f) => f !== 'id')];
+  if (typeof raw !== 'string') throw graph.param('fields', 'must be a comma-separated list');
+  const asked = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  for (const f of asked) if (f !== 'id' && !known.includes(f)) throw graph.unknownField(f, node);
+  return ['id', ...new Set(asked.filter((f) => f !== 'id'))];
+}
+
+/** The fields of `o` that were asked for and that it has, in the order asked. */
+export const pick = (o: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(fields.filter((f) => o[f] !== undefined).map((f) => [f, o[f]]));
+
+/** Reads a body with its schema, or refuses it naming the first wrong field (100): `required` when it is missing. */
+export function read<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path ?? [];
+  let value: unknown = params;
+  for (const key of path)
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  throw graph.param(graphField(path), value === undefined ? 'required' : (issue?.message ?? 'invalid'));
+}
