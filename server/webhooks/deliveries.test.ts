@@ -232,7 +232,8 @@ for (const backend of backends) {
       fresh();
       const slow = await startWebhookBot();
       try {
-        await connectedApp(f.owner, f.pageId, slow, ['messages'], 'Slow');
+        // A second app of the page: it stands by (the first one owns the threads).
+        await connectedApp(f.owner, f.pageId, slow, ['messages', 'standby'], 'Slow');
         slow.answers.push('hang', 'hang', 'hang');
         const started = Date.now();
         assert.equal((await say(f.customer, f.conversationId, 'vite')).status, 201);
@@ -322,6 +323,89 @@ for (const backend of backends) {
         );
       } finally {
         await picky.close();
+      }
+    });
+    it('follows the handover protocol: the owner gets the events, the others stand by; each change reaches the app it concerns', async (t) => {
+      if (skip) return t.skip(skip);
+      const h = await pageWithCustomer(s, f.owner);
+      const [botA, botB] = [await startWebhookBot(), await startWebhookBot()];
+      try {
+        const fields = ['messages', 'messaging_handovers', 'standby'] as const;
+        const a = await connectedApp(f.owner, h.pageId, botA, fields, 'Primary');
+        const b = await connectedApp(f.owner, h.pageId, botB, fields, 'Helpdesk');
+        const graph = (edge: string, token: string, body: unknown) =>
+          fetch(`${s.url}/v19.0/me/${edge}?access_token=${encodeURIComponent(token)}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        const texts = (bot: Bot, standby: boolean) =>
+          bot.deliveries
+            .filter((d) => d.answered === 'ok')
+            .flatMap((d) => d.body.entry.flatMap((e) => (standby ? (e.standby ?? []) : (e.messaging ?? []))))
+            .flatMap((e) => (e.message ? [(e.message as { text: string }).text] : []));
+
+        await say(h.customer, h.conversationId, 'premier');
+        await until(
+          'the owner (the first app connected) gets it, the other stands by',
+          () => texts(botA, false).includes('premier') && texts(botB, true).includes('premier'),
+        );
+        assert.ok(!texts(botB, false).includes('premier'));
+
+        assert.equal(
+          (
+            await graph('pass_thread_control', a.token, {
+              recipient: { id: h.psid },
+              target_app_id: b.appId,
+              metadata: 'to agents',
+            })
+          ).status,
+          200,
+        );
+        const passed = await botB
+          .waitForEvents(1)
+          .then(() =>
+            until('B is told it was passed the thread', () => botB.events().some((e) => e.pass_thread_control)),
+          );
+        void passed;
+        const pass = botB.events().find((e) => e.pass_thread_control);
+        assert.deepEqual(pass?.pass_thread_control, {
+          new_owner_app_id: b.appId,
+          previous_owner_app_id: a.appId,
+          metadata: 'to agents',
+        });
+        assert.deepEqual(pass?.sender, { id: h.psid });
+
+        await say(h.customer, h.conversationId, 'second');
+        await until(
+          'now B gets it and A stands by',
+          () => texts(botB, false).includes('second') && texts(botA, true).includes('second'),
+        );
+        const refused = await graphSend(s, a.token, { recipient: { id: h.psid }, message: { text: 'not mine' } });
+        assert.equal(refused.body.error?.code, 10, 'only the owner answers');
+
+        assert.equal(
+          (await graph('take_thread_control', a.token, { recipient: { id: h.psid }, metadata: 'back' })).status,
+          200,
+        );
+        await until('B is told it was taken', () => botB.events().some((e) => e.take_thread_control));
+        assert.deepEqual(botB.events().find((e) => e.take_thread_control)?.take_thread_control, {
+          previous_owner_app_id: b.appId,
+          new_owner_app_id: a.appId,
+          metadata: 'back',
+        });
+        assert.equal(
+          (await graph('request_thread_control', b.token, { recipient: { id: h.psid }, metadata: 'please' })).status,
+          200,
+        );
+        await until('A, the owner, is asked', () => botA.events().some((e) => e.request_thread_control));
+        assert.deepEqual(botA.events().find((e) => e.request_thread_control)?.request_thread_control, {
+          requested_owner_app_id: b.appId,
+          metadata: 'please',
+        });
+      } finally {
+        await botA.close();
+        await botB.close();
       }
     });
   });

@@ -2,6 +2,7 @@ import type { MessageContent } from '../../protocol/content.ts';
 import type { EventBus } from '../bus/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { HandoverEvent } from '../platform/handover.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, webhookEventsOf } from './events.ts';
@@ -23,6 +24,13 @@ const MAX_MIDS = 20;
 export type WebhookLogEvent =
   | { type: 'platform.webhook_test'; appId: string; pageId: string }
   | { type: 'platform.webhook_replay'; appId: string; deliveryId: string };
+
+type Adder = (
+  appId: string,
+  e: PlannableEvent,
+  part: number,
+  d: Pick<DeliveryRecord, 'pageId' | 'field' | 'standby' | 'body'>,
+) => void;
 
 /** The id the test event's sender has: no person has it (a PSID has 16 digits). */
 export const TEST_SENDER_ID = '0';
@@ -143,6 +151,16 @@ export class DeliveryPlanner {
       list.push(s);
       subs.set(s.pageId, list);
     }
+    // Who owns each thread (the handover protocol): its owner gets the events, the others stand by.
+    const persons = new Map<string, Set<string>>();
+    for (const e of events) {
+      if (!e.pageId || !e.personId) continue;
+      const set = persons.get(e.pageId) ?? new Set<string>();
+      set.add(e.personId);
+      persons.set(e.pageId, set);
+    }
+    const owners = new Map<string, Map<string, string>>();
+    for (const [pageId, ids] of persons) owners.set(pageId, await r.platform.threadOwners(pageId, [...ids]));
     const contents = new Map<string, MessageContent | null>();
     for (const m of messageIds.length > 0 ? await r.messaging.messagesByIds(messageIds) : [])
       contents.set(m.id, m.content);
@@ -193,29 +211,52 @@ export class DeliveryPlanner {
         await this.planAppEvent(e, add);
         continue;
       }
+      if (e.type === 'platform.handover') {
+        await this.planHandover(e, add);
+        continue;
+      }
       const parts = new Map<string, number>();
+      const owner = e.pageId && e.personId ? owners.get(e.pageId)?.get(e.personId) : undefined;
       for (const p of webhookEventsOf(e, lookups)) {
         for (const s of subs.get(p.pageId) ?? []) {
-          if (!s.fields.includes(p.field)) continue;
+          // The owner of the thread gets the fields it subscribed to; another app, if it subscribed to
+          // `standby`, gets the same event under `standby`.
+          const standby = owner !== undefined && s.appId !== owner;
+          if (!s.fields.includes(standby ? 'standby' : p.field)) continue;
           const part = parts.get(s.appId) ?? 0;
           parts.set(s.appId, part + 1);
-          add(s.appId, e, part, { pageId: p.pageId, field: p.field, standby: false, body: JSON.stringify(p.event) });
+          add(s.appId, e, part, { pageId: p.pageId, field: p.field, standby, body: JSON.stringify(p.event) });
         }
       }
     }
     return rows;
   }
 
+  /**
+   * A change of a thread's owner (server/platform/handover.ts), as `messaging_handovers` to the app it
+   * concerns: `pass_thread_control` to the new owner, `take_thread_control` to the one it was taken from,
+   * `request_thread_control` to the owner asked. The page inbox has no webhook.
+   */
+  private async planHandover(e: PlannableEvent, add: Adder) {
+    const h = JSON.parse(e.payload) as HandoverEvent;
+    const psid = await this.storage.reader.pages.psidOf(h.pageId, h.userId);
+    if (!psid) return;
+    const to = h.action === 'take' ? h.fromAppId : h.toAppId;
+    const [sub] = (await this.storage.reader.webhooks.subscriptionsOf([h.pageId])).filter((s) => s.appId === to);
+    if (!sub?.fields.includes('messaging_handovers')) return;
+    const metadata = h.metadata === null ? {} : { metadata: h.metadata };
+    const detail =
+      h.action === 'pass'
+        ? { pass_thread_control: { new_owner_app_id: h.toAppId, previous_owner_app_id: h.fromAppId, ...metadata } }
+        : h.action === 'take'
+          ? { take_thread_control: { previous_owner_app_id: h.fromAppId, new_owner_app_id: h.toAppId, ...metadata } }
+          : { request_thread_control: { requested_owner_app_id: h.fromAppId, ...metadata } };
+    const body = { sender: { id: psid }, recipient: { id: h.pageId }, timestamp: h.at, ...detail };
+    add(to, e, 0, { pageId: h.pageId, field: 'messaging_handovers', standby: false, body: JSON.stringify(body) });
+  }
+
   /** A test event or a replay, for the one app that asked. */
-  private async planAppEvent(
-    e: PlannableEvent,
-    add: (
-      appId: string,
-      e: PlannableEvent,
-      part: number,
-      d: Pick<DeliveryRecord, 'pageId' | 'field' | 'standby' | 'body'>,
-    ) => void,
-  ) {
+  private async planAppEvent(e: PlannableEvent, add: Adder) {
     const event = JSON.parse(e.payload) as WebhookLogEvent | { type: string };
     if (event.type === 'platform.webhook_test') {
       const t = event as Extract<WebhookLogEvent, { type: 'platform.webhook_test' }>;

@@ -84,6 +84,8 @@ for (const backend of backends) {
               {},
             );
           }
+        } else if (e.isStandby) {
+          if (e.isText) seen.push({ type: 'standby', text: e.text });
         } else if (e.isText) {
           seen.push({ type: 'text', text: e.text });
           await context.sendText('Bonjour ! Que puis-je pour vous ?', {
@@ -101,6 +103,8 @@ for (const backend of backends) {
             ],
             summary: { totalCost: 8.5 },
           });
+        } else if (e.isTakeThreadControl || e.isPassThreadControl) {
+          seen.push({ type: e.isTakeThreadControl ? 'taken' : 'passed' });
         } else if (e.isDelivery) {
           seen.push({ type: 'delivery', watermark: e.delivery?.watermark });
         } else if (e.isRead) {
@@ -115,7 +119,15 @@ for (const backend of backends) {
       const set = await f.owner.http.put<WebhookResponse>(`/api/apps/${appId}/webhook`, {
         url,
         verifyToken: 'bottender verify token',
-        fields: ['messages', 'message_echoes', 'messaging_postbacks', 'message_deliveries', 'message_reads'],
+        fields: [
+          'messages',
+          'message_echoes',
+          'messaging_postbacks',
+          'message_deliveries',
+          'message_reads',
+          'messaging_handovers',
+          'standby',
+        ],
       });
       assert.equal(set.status, 200, 'Bottender answered the subscribe handshake');
       client = new MessengerClient({ accessToken: token, appSecret: app.body.secret, origin: s.url });
@@ -208,6 +220,35 @@ for (const backend of backends) {
       assert.equal((await rc({ readSeq: last.lastSeq })).status, 204);
       await until('a read', () => seen.some((x) => x.type === 'read'));
       assert.equal(typeof seen.find((x) => x.type === 'read')?.watermark, 'number');
+    });
+
+    it('the bot passes the thread to the page inbox (it then stands by) and takes it back; profile and saved attachments through the client', async (t) => {
+      if (skip) return t.skip(skip);
+      const profile = await client.getUserProfile(f.psid, { fields: ['id', 'name', 'first_name'] });
+      assert.equal(profile?.id, f.psid);
+      assert.equal(profile?.name, f.customer.user.displayName);
+
+      await client.passThreadControlToPageInbox(f.psid, 'a human, please');
+      const owner = await client.getThreadOwner(f.psid);
+      assert.equal(String((owner as { appId?: string | number }).appId), '263902037430900', 'the inbox owns it');
+      await assert.rejects(client.sendText(f.psid, 'still me?'), 'a bot that passed the thread answers it no more');
+      const said = await f.customer.http.post(`/api/conversations/${f.conversationId}/messages`, {
+        clientId: `real-${process.pid}-standby`,
+        text: 'Un humain ?',
+      });
+      assert.equal(said.status, 201);
+      await until('the bot stands by', () => seen.some((x) => x.type === 'standby' && x.text === 'Un humain ?'));
+      assert.ok(!seen.some((x) => x.type === 'text' && x.text === 'Un humain ?'), 'not as its own message');
+
+      await client.takeThreadControl(f.psid, 'back to the bot');
+      const back = await client.sendText(f.psid, 'Je reprends la main');
+      assert.match(back.messageId, /^m_/);
+
+      const saved = await client.uploadAttachment('image', 'https://shop.example.org/comte.jpg', { isReusable: true });
+      assert.match(String(saved.attachmentId), /^[0-9]+$/);
+      const image = await client.sendImage(f.psid, { attachmentId: String(saved.attachmentId) });
+      const stored = await s.comptoir.storage.reader.messaging.messageById(image.messageId.slice(2));
+      assert.deepEqual(stored?.content?.attachment, { type: 'image', url: 'https://shop.example.org/comte.jpg' });
     });
 
     it('a messaging-api-messenger client sends text with metadata, typing and mark_seen; Graph errors come back as its errors', async (t) => {
