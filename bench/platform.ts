@@ -22,7 +22,8 @@
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_PAGES (10), BENCH_CUSTOMERS (200),
  * BENCH_CONCURRENCY (64), BENCH_PAIRS (400), BENCH_DATABASE=postgres (as bench:messaging), BENCH_CONTROL=1
- * (the endpoint of phase 3 answers at once instead of hanging: what the page traffic alone costs).
+ * (the endpoint of phase 3 answers at once instead of hanging: what the page traffic alone costs),
+ * BENCH_ONLY=send|webhooks|isolation (one phase; with BENCH_PROFILE=<dir>, CPU profiles of the server).
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -44,6 +45,9 @@ const HANG_RATE = 100;
 const WARMUP_MS = 2000;
 /** BENCH_CONTROL=1: the "hanging" endpoint answers at once (the isolation phase's control experiment). */
 const CONTROL = process.env.BENCH_CONTROL === '1';
+/** BENCH_ONLY=send|webhooks|isolation: that phase only (for profiling: BENCH_PROFILE as bench:messaging). */
+const ONLY = process.env.BENCH_ONLY;
+const runs = (phase: 'send' | 'webhooks' | 'isolation') => ONLY === undefined || ONLY === phase;
 
 const dataDir = benchDataDir('comptoir-bench-platform-');
 let database: BenchDatabase | undefined;
@@ -321,16 +325,22 @@ async function main() {
     const server = await startComptoir();
     const ws = `ws://127.0.0.1:${server.port}/ws`;
     const customers = await connectAll(ws, seeded.customers);
-    const api = await sendApi(server.port, seeded, customers);
+    const none = { callsPerS: Number.NaN, deliveredPerS: Number.NaN, failures: 0, p50: Number.NaN, p99: Number.NaN };
+    const api = runs('send') ? await sendApi(server.port, seeded, customers) : none;
     await sleep(500);
-    const hooks = await webhooks(receiver.port, customers);
+    const hooks = runs('webhooks')
+      ? await webhooks(receiver.port, customers)
+      : { perS: Number.NaN, eventsPerPost: Number.NaN, p50: Number.NaN, p99: Number.NaN };
     await closeAll(customers);
     await sleep(500);
-    const pairs = await connectAll(ws, seeded.pairs);
-    const hangers = await connectAll(ws, seeded.hangCustomers);
-    const iso = await isolation(pairs, hangers);
-    await closeAll(pairs);
-    await closeAll(hangers);
+    let iso = { alone: Number.NaN, hung: Number.NaN, ratio: Number.NaN };
+    if (runs('isolation')) {
+      const pairs = await connectAll(ws, seeded.pairs);
+      const hangers = await connectAll(ws, seeded.hangCustomers);
+      iso = await isolation(pairs, hangers);
+      await closeAll(pairs);
+      await closeAll(hangers);
+    }
     await stop(server);
     const round_: Round = {
       callsPerS: api.callsPerS,

@@ -226,6 +226,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     for (const id of ids) dispatcher.wake(id);
   });
   apps.onWebhookSet = (appId) => dispatcher.wake(appId);
+  apps.onTokensChanged = () => platform.handover.forget();
   const webhooks = { planner, dispatcher, deliveries: new WebhookDeliveries(storage, committer, apps) };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {

@@ -179,6 +179,7 @@ export class AppsService {
       return record;
     });
     this.grants.clear();
+    this.onTokensChanged();
     return { token, pageToken };
   }
 
@@ -190,6 +191,7 @@ export class AppsService {
       return tx.apps.revokePageTokens(appId, pageId, now);
     });
     this.grants.clear();
+    this.onTokensChanged();
     return revoked > 0;
   }
 
@@ -209,6 +211,9 @@ export class AppsService {
     const app = await this.storage.reader.apps.appById(token.appId);
     return app ? { app, pageId: token.pageId, tokenId: token.id } : null;
   }
+
+  /** Told when a page token was made or revoked here: what depends on who is connected (thread owners). */
+  onTokensChanged: () => void = () => {};
 
   /** Told when an app's webhook was (re)set: its pending deliveries can go (the dispatcher). */
   onWebhookSet: (appId: string) => void = () => {};

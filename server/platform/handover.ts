@@ -1,6 +1,7 @@
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
 import type { ConsumerEvent } from '../events/store.ts';
+import { Lru } from '../lib/lru.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import type { PageReceivers } from './store.ts';
@@ -58,7 +59,16 @@ export type HandoverOutcome =
   | { ok: true; ownerAppId: string; changed: boolean }
   | { ok: false; refusal: HandoverRefusal };
 
+/** How long a thread's owner, once read, answers the Send API's check (another process's change shows within this). */
+const OWNER_TTL_MS = 1000;
+
 export class HandoverService {
+  /**
+   * Thread owners recently read, for the Send API's check on every call. Emptied by every change this
+   * process makes (a handover, the primary receiver, an app connected or revoked: forget()).
+   */
+  private readonly owners = new Lru<string, { owner: string; at: number }>(100_000);
+
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
@@ -71,7 +81,18 @@ export class HandoverService {
 
   /** Who owns the page's thread with this person (an app id, or PAGE_INBOX_APP_ID). */
   async owner(pageId: string, userId: string): Promise<string> {
-    return (await this.storage.reader.platform.threadOwners(pageId, [userId])).get(userId) as string;
+    const key = `${pageId}\u0000${userId}`;
+    const now = Date.now();
+    const cached = this.owners.get(key);
+    if (cached && now - cached.at < OWNER_TTL_MS) return cached.owner;
+    const owner = (await this.storage.reader.platform.threadOwners(pageId, [userId])).get(userId) as string;
+    this.owners.set(key, { owner, at: now });
+    return owner;
+  }
+
+  /** Forgets the owners read: something that decides them changed. */
+  forget() {
+    this.owners.clear();
   }
 
   pass(pageId: string, userId: string, appId: string, targetAppId: string, metadata: string | null) {
@@ -145,6 +166,7 @@ export class HandoverService {
       throw new AppError('app_not_found', 'No app by that id is connected to this page');
     }
     await uow.tx.platform.setPrimaryReceiver(pageId, appId, by, uow.now);
+    uow.afterCommit(() => this.forget());
   }
 
   private async ownerIn(uow: UnitOfWork, pageId: string, userId: string): Promise<string> {
@@ -161,6 +183,7 @@ export class HandoverService {
     metadata: string | null,
   ) {
     await uow.tx.platform.setThreadOwner(pageId, userId, toAppId, uow.now);
+    uow.afterCommit(() => this.forget());
     await this.emitIn(uow, pageId, userId, action, fromAppId, toAppId, metadata);
   }
 

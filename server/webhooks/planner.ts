@@ -137,20 +137,21 @@ export class DeliveryPlanner {
   }
 
   /** The deliveries of these events, for every app that receives them. Reads committed data only. */
-  private async plan(events: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
+  private async plan(all: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
     const r = this.storage.reader;
     const pageIds = new Set<string>();
-    const messageIds: string[] = [];
-    for (const e of events) {
-      if (e.pageId) pageIds.add(e.pageId);
-      if (e.type === 'message.created') messageIds.push(JSON.parse(e.payload).message.id as string);
-    }
+    for (const e of all) if (e.pageId) pageIds.add(e.pageId);
     const subs = new Map<string, Subscription[]>();
     for (const s of await r.webhooks.subscriptionsOf([...pageIds])) {
       const list = subs.get(s.pageId) ?? [];
       list.push(s);
       subs.set(s.pageId, list);
     }
+    // Only what some app receives is looked into further: a page no app follows costs one read.
+    const events = all.filter((e) => e.pageId === null || subs.has(e.pageId));
+    const messageIds: string[] = [];
+    for (const e of events)
+      if (e.type === 'message.created') messageIds.push(JSON.parse(e.payload).message.id as string);
     // Who owns each thread (the handover protocol): its owner gets the events, the others stand by.
     const persons = new Map<string, Set<string>>();
     for (const e of events) {
