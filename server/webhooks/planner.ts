@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
-import { type Lookups, webhookEventsOf } from './events.ts';
+import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
 import type { DeliveryRecord, PlannableEvent, Subscription } from './store.ts';
 
 /** The planner's name among the log's consumers (consumer_positions). */
@@ -152,16 +152,6 @@ export class DeliveryPlanner {
     const messageIds: string[] = [];
     for (const e of events)
       if (e.type === 'message.created') messageIds.push(JSON.parse(e.payload).message.id as string);
-    // Who owns each thread (the handover protocol): its owner gets the events, the others stand by.
-    const persons = new Map<string, Set<string>>();
-    for (const e of events) {
-      if (!e.pageId || !e.personId) continue;
-      const set = persons.get(e.pageId) ?? new Set<string>();
-      set.add(e.personId);
-      persons.set(e.pageId, set);
-    }
-    const owners = new Map<string, Map<string, string>>();
-    for (const [pageId, ids] of persons) owners.set(pageId, await r.platform.threadOwners(pageId, [...ids]));
     const contents = new Map<string, MessageContent | null>();
     for (const m of messageIds.length > 0 ? await r.messaging.messagesByIds(messageIds) : [])
       contents.set(m.id, m.content);
@@ -182,6 +172,26 @@ export class DeliveryPlanner {
       contentOf: (id) => contents.get(id) ?? null,
       messagesBetween: (c, after, to) => between.get(`${c}:${after}:${to}`) ?? [],
     };
+
+    // What each event becomes, kept only where some app of the page takes that field or stands by.
+    const planned = new Map<PlannableEvent, PlannedEvent[]>();
+    for (const e of events) {
+      if (e.scope !== null) continue;
+      const ps = webhookEventsOf(e, lookups).filter((p) =>
+        (subs.get(p.pageId) ?? []).some((s) => s.fields.includes(p.field) || s.fields.includes('standby')),
+      );
+      if (ps.length > 0) planned.set(e, ps);
+    }
+    // Who owns each of those threads (the handover protocol): its owner gets the events, the others stand by.
+    const persons = new Map<string, Set<string>>();
+    for (const e of planned.keys()) {
+      if (!e.pageId || !e.personId) continue;
+      const set = persons.get(e.pageId) ?? new Set<string>();
+      set.add(e.personId);
+      persons.set(e.pageId, set);
+    }
+    const owners = new Map<string, Map<string, string>>();
+    for (const [pageId, ids] of persons) owners.set(pageId, await r.platform.threadOwners(pageId, [...ids]));
 
     const rows: DeliveryRecord[] = [];
     const add = (
@@ -218,7 +228,7 @@ export class DeliveryPlanner {
       }
       const parts = new Map<string, number>();
       const owner = e.pageId && e.personId ? owners.get(e.pageId)?.get(e.personId) : undefined;
-      for (const p of webhookEventsOf(e, lookups)) {
+      for (const p of planned.get(e) ?? []) {
         for (const s of subs.get(p.pageId) ?? []) {
           // The owner of the thread gets the fields it subscribed to; another app, if it subscribed to
           // `standby`, gets the same event under `standby`.
