@@ -1,5 +1,6 @@
 import type { DomainEvent } from './events.ts';
 import type {
+  AppPageView,
   AppView,
   ConversationView,
   MessageView,
@@ -55,6 +56,8 @@ export interface AppsResponse {
 export interface AppResponse {
   app: AppView;
   webhook: WebhookView | null;
+  /** The pages the app is connected to (holds an active token for), oldest connection first. */
+  pages: AppPageView[];
 }
 export interface WebhookResponse {
   webhook: WebhookView;
