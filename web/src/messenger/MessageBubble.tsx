@@ -5,7 +5,7 @@ import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
-import { MessageAttachment, QuickReplies } from './MessageAttachment.tsx';
+import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { MessageText } from './MessageText.tsx';
 
 export interface BubbleProps {

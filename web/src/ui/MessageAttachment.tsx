@@ -1,5 +1,6 @@
 import type { Attachment, Button, QuickReply } from '../../../protocol/content.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import './attachment.css';
 
 /** Only http(s) links leave the app (the server checks too: protocol/content.ts). */
 const safeUrl = (url: string): string | null => {
