@@ -5,3 +5,4 @@ export * from './frames.ts';
 export * from './limits.ts';
 export * as schemas from './schemas.ts';
 export * from './views.ts';
+export * from './webhooks.ts';

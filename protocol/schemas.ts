@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits.ts';
+import { type WebhookField, webhookFields } from './webhooks.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
 
@@ -85,19 +86,8 @@ export const pageSearchQuery = z.strictObject({
 });
 export const addPageMemberBody = z.strictObject({ username: z.string().max(256), role: pageRole });
 export const setPageRoleBody = z.strictObject({ role: pageRole });
-/** The webhook fields an app may subscribe to (docs/PLATFORM.md), as the Messenger Platform names them. */
-export const webhookFields = [
-  'messages',
-  'message_echoes',
-  'messaging_postbacks',
-  'message_deliveries',
-  'message_reads',
-  'messaging_optins',
-  'messaging_referrals',
-  'messaging_handovers',
-  'standby',
-] as const;
-export type WebhookField = (typeof webhookFields)[number];
+export { type WebhookField, webhookFields } from './webhooks.ts';
+
 const isWebhookField = (v: string): v is WebhookField => (webhookFields as readonly string[]).includes(v);
 
 export const appName = storable(z.string().trim().min(limits.appName.min).max(limits.appName.max));

@@ -14,7 +14,8 @@ import './layout.css';
 
 /** Signed-in layout: list + thread side by side (≥ 720 px), or one of them with a back button. */
 export function Shell() {
-  const { conversationId } = useRoute();
+  const route = useRoute();
+  const conversationId = route.view === 'messenger' ? route.conversationId : null;
   const { t } = useI18n();
   const [dialog, setDialog] = useState<'settings' | 'newGroup' | 'newPage' | 'myPages' | null>(null);
   const sidebarRef = useRef<SidebarHandle>(null);

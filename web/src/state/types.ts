@@ -1,5 +1,7 @@
 import type { ErrorId } from '../../../protocol/errors.ts';
 import type {
+  AppPageView,
+  AppView,
   ConversationView,
   MessageView,
   PageMemberView,
@@ -8,6 +10,7 @@ import type {
   QuoteView,
   SelfView,
   UserView,
+  WebhookView,
 } from '../../../protocol/views.ts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -31,6 +34,13 @@ export interface OutboxItem {
 export interface MyPage {
   page: PageView;
   role: PageRole;
+}
+
+/** One of my developer apps (never its secret: that is shown once, and kept by no state). */
+export interface MyApp {
+  app: AppView;
+  /** Its webhook and the pages it is connected to, as `GET /api/apps/:id` last answered; null until read. */
+  detail: { webhook: WebhookView | null; pages: AppPageView[] } | null;
 }
 
 /** Loaded messages of one conversation, sorted by seq, unique by id. */
@@ -67,6 +77,8 @@ export interface State {
   myPages: Record<string, MyPage> | null;
   /** Who runs each of my pages whose settings were opened (`GET /api/pages/:id/members`), by page id. */
   pageMembers: Record<string, PageMemberView[]>;
+  /** My developer apps, by id; null until first loaded (`GET /api/apps`). */
+  apps: Record<string, MyApp> | null;
 }
 
 export function initialState(): State {
@@ -85,5 +97,6 @@ export function initialState(): State {
     revokedSessions: [],
     myPages: null,
     pageMembers: {},
+    apps: null,
   };
 }
