@@ -243,6 +243,7 @@ export const en = {
   'console.once.secretTitle': 'The secret of “{name}”',
   'console.once.newSecretTitle': 'The new secret of “{name}”',
   'console.once.tokenTitle': 'Page access token for “{page}”',
+  'console.once.token': 'Page access token',
   'console.once.warning': 'Copy it now and keep it with your bot’s settings: you will not see it again.',
   'console.once.copy': 'Copy',
   'console.once.copied': 'Copied to the clipboard.',

@@ -249,6 +249,7 @@ export const fr: Catalogue = {
   'console.once.secretTitle': 'Le secret de « {name} »',
   'console.once.newSecretTitle': 'Le nouveau secret de « {name} »',
   'console.once.tokenTitle': 'Jeton d’accès de la page « {page} »',
+  'console.once.token': 'Jeton d’accès de page',
   'console.once.warning': 'Copiez-le maintenant et gardez-le avec les réglages de votre bot : vous ne le reverrez pas.',
   'console.once.copy': 'Copier',
   'console.once.copied': 'Copié dans le presse-papiers.',
