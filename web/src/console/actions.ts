@@ -15,9 +15,16 @@ function forgetIfGone(appId: string, e: unknown): never {
   throw e;
 }
 
-export async function loadApps(): Promise<void> {
-  const { apps } = await api.apps();
-  store.update((s) => setApps(s, apps));
+let listing: Promise<void> | null = null;
+/** Reads my apps (one request at a time: the list and an app's page may both ask at once). */
+export function loadApps(): Promise<void> {
+  listing ??= api
+    .apps()
+    .then(({ apps }) => store.update((s) => setApps(s, apps)))
+    .finally(() => {
+      listing = null;
+    });
+  return listing;
 }
 
 /** A new app: its secret is answered here only. */
@@ -27,9 +34,10 @@ export async function createApp(name: string): Promise<{ app: AppView; secret: s
   return r;
 }
 
-/** The app, its webhook and its pages, read again. */
+/** The app, its webhook and its pages, read again (after the list, which keeps what is read of each app). */
 export async function loadApp(appId: string): Promise<void> {
   try {
+    if (store.getSnapshot().apps === null) await loadApps();
     const r = await api.app(appId);
     store.update((s) => setAppDetail(upsertApp(s, r.app), r));
   } catch (e) {
