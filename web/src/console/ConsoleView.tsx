@@ -55,7 +55,19 @@ export function ConsoleView({ appId }: { appId: string | null }) {
           )}
         </main>
       </div>
-      {once && <OnceDialog once={once} onClose={() => setOnce(null)} />}
+      {once && (
+        <OnceDialog
+          once={once}
+          onClose={() => {
+            setOnce(null);
+            // What opened it may be gone or disabled (the form of a new app, emptied): the app's heading then.
+            requestAnimationFrame(() => {
+              const at = document.activeElement;
+              if (!at || at === document.body) document.getElementById('console-app-title')?.focus();
+            });
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -52,22 +52,27 @@ export function InboxView({ pageId, conversationId }: { pageId: string; conversa
   }, [page, t]);
   useEffect(() => headingRef.current?.focus(), []);
 
-  const back = (
-    <button type="button" className="button" data-testid="inbox-back" onClick={() => navigate(null)}>
-      <IconBack size={18} />
-      {t('inbox.back')}
-    </button>
-  );
-
-  if (!page || !session) {
-    return (
-      <div className="inbox" data-testid="inbox">
-        <header className="inbox-header">
-          {back}
-          <h1 ref={headingRef} tabIndex={-1}>
-            {t('inbox.title')}
-          </h1>
-        </header>
+  const heading = page ? t('inbox.heading', { name: page.name }) : t('inbox.title');
+  return (
+    <div
+      className={`inbox ${conversationId ? 'inbox-thread-open' : 'inbox-list-open'}`}
+      data-testid="inbox"
+      data-page-id={pageId}
+    >
+      <header className="inbox-header">
+        <button type="button" className="button" data-testid="inbox-back" onClick={() => navigate(null)}>
+          <IconBack size={18} />
+          {t('inbox.back')}
+        </button>
+        {page && <Avatar id={pageId} name={page.name} size={32} page />}
+        <h1 ref={headingRef} tabIndex={-1}>
+          {heading}
+        </h1>
+        {page && session && <SessionConnection session={session} />}
+      </header>
+      {page && session ? (
+        <InboxBody session={session} conversationId={conversationId} name={page.name} />
+      ) : (
         <p className="inbox-notice" role={runs === false || loadError ? 'alert' : 'status'} data-testid="inbox-notice">
           {runs === false
             ? t('inbox.gone')
@@ -75,36 +80,30 @@ export function InboxView({ pageId, conversationId }: { pageId: string; conversa
               ? t('inbox.loadFailed', { error: loadError })
               : t('common.loading')}
         </p>
-      </div>
-    );
-  }
-  return (
-    <InboxScreen
-      session={session}
-      conversationId={conversationId}
-      back={back}
-      headingRef={headingRef}
-      name={page.name}
-    />
+      )}
+    </div>
   );
 }
 
-function InboxScreen({
+/** The page's socket: shown once the inbox is live. */
+function SessionConnection({ session }: { session: InboxSession }) {
+  const live = useStoreOf(session.status, (s) => s.phase === 'ready');
+  const connection = useStoreOf(session.store, (s) => s.connection);
+  return live ? <ConnectionStatus state={connection} testId="inbox-connection-status" /> : null;
+}
+
+/** The list of the page's conversations beside the open one; or why there is none to show. */
+function InboxBody({
   session,
   conversationId,
-  back,
-  headingRef,
   name,
 }: {
   session: InboxSession;
   conversationId: string | null;
-  back: React.ReactNode;
-  headingRef: React.RefObject<HTMLHeadingElement | null>;
   name: string;
 }) {
   const { t, te } = useI18n();
   const status = useStoreOf(session.status, (s) => s);
-  const connection = useStoreOf(session.store, (s) => s.connection);
   const ids = useStoreOf(session.store, conversationIds, shallowEqual);
   const pageId = session.pageId;
 
@@ -126,62 +125,51 @@ function InboxScreen({
     return () => window.removeEventListener('keydown', onKey);
   }, [session, pageId, conversationId]);
 
+  if (status.phase === 'gone') {
+    return (
+      <p className="inbox-notice" role="alert" data-testid="inbox-notice">
+        {t('inbox.gone')}
+      </p>
+    );
+  }
+  if (status.phase === 'failed') {
+    return (
+      <div className="inbox-notice" role="alert" data-testid="inbox-notice">
+        <p>{t('inbox.loadFailed', { error: te(status.error ?? 'unknown') })}</p>
+        <button type="button" className="button" onClick={() => void session.start()}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
   return (
-    <div
-      className={`inbox ${conversationId ? 'inbox-thread-open' : 'inbox-list-open'}`}
-      data-testid="inbox"
-      data-page-id={pageId}
-      data-phase={status.phase}
-    >
-      <header className="inbox-header">
-        {back}
-        <Avatar id={pageId} name={name} size={32} page />
-        <h1 ref={headingRef} tabIndex={-1}>
-          {t('inbox.heading', { name })}
-        </h1>
-        {status.phase === 'ready' && <ConnectionStatus state={connection} testId="inbox-connection-status" />}
-      </header>
-      {status.phase === 'gone' ? (
-        <p className="inbox-notice" role="alert" data-testid="inbox-notice">
-          {t('inbox.gone')}
-        </p>
-      ) : status.phase === 'failed' ? (
-        <div className="inbox-notice" role="alert" data-testid="inbox-notice">
-          <p>{t('inbox.loadFailed', { error: te(status.error ?? 'unknown') })}</p>
-          <button type="button" className="button" onClick={() => void session.start()}>
-            {t('common.retry')}
-          </button>
-        </div>
-      ) : (
-        <div className="inbox-body">
-          <nav className="inbox-list" aria-label={t('inbox.list', { name })}>
-            {status.phase === 'loading' ? (
-              <p className="inbox-empty">{t('common.loading')}</p>
-            ) : ids.length === 0 ? (
-              <p className="inbox-empty" data-testid="inbox-empty">
-                {t('inbox.empty')}
-              </p>
-            ) : (
-              <ul className="inbox-items">
-                {ids.map((id) => (
-                  <InboxItem key={id} session={session} id={id} active={id === conversationId} pageName={name} />
-                ))}
-              </ul>
-            )}
-            <p className="inbox-shortcuts">{t('sidebar.shortcuts')}</p>
-          </nav>
-          <main className="inbox-main">
-            {conversationId ? (
-              <InboxThread key={conversationId} session={session} conversationId={conversationId} pageName={name} />
-            ) : (
-              <div className="inbox-placeholder">
-                <IconInbox size={48} />
-                <p>{t('inbox.choose', { name })}</p>
-              </div>
-            )}
-          </main>
-        </div>
-      )}
+    <div className="inbox-body" data-phase={status.phase}>
+      <nav className="inbox-list" aria-label={t('inbox.list', { name })}>
+        {status.phase === 'loading' ? (
+          <p className="inbox-empty">{t('common.loading')}</p>
+        ) : ids.length === 0 ? (
+          <p className="inbox-empty" data-testid="inbox-empty">
+            {t('inbox.empty')}
+          </p>
+        ) : (
+          <ul className="inbox-items">
+            {ids.map((id) => (
+              <InboxItem key={id} session={session} id={id} active={id === conversationId} pageName={name} />
+            ))}
+          </ul>
+        )}
+        <p className="inbox-shortcuts">{t('sidebar.shortcuts')}</p>
+      </nav>
+      <main className="inbox-main">
+        {conversationId ? (
+          <InboxThread key={conversationId} session={session} conversationId={conversationId} pageName={name} />
+        ) : (
+          <div className="inbox-placeholder">
+            <IconInbox size={48} />
+            <p>{t('inbox.choose', { name })}</p>
+          </div>
+        )}
+      </main>
     </div>
   );
 }
