@@ -101,10 +101,9 @@ test('the console: an app, its secret once, a page token once, a webhook verifie
   assert.equal((await dialog.locator('h2').textContent())?.trim(), 'The secret of “Shop <bot>”');
   assert.equal(await dialog.getByTestId('once-extra').inputValue(), appId);
   const secret = await copyOnce(page, /^[0-9a-f]{64}$/);
-  // The form it came from is empty (its button disabled): the focus goes to the new app's heading.
-  await eventually(async () =>
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'console-app-title'),
-  );
+  // The focus is back where she pressed Enter: the name of a new app, empty.
+  await waitFocus(page, 'new-app-name');
+  assert.equal(await page.getByTestId('new-app-name').inputValue(), '');
   const app = page.getByTestId('console-app');
   assert.equal((await app.locator('h2').first().textContent())?.trim(), 'Shop <bot>');
   assert.equal(await app.getByTestId('console-app-id').inputValue(), appId);
