@@ -34,9 +34,15 @@ export function ConsoleView({ appId }: { appId: string | null }) {
   return (
     <div className={`console ${appId ? 'console-app-open' : 'console-list-open'}`} data-testid="console">
       <header className="console-header">
-        <button type="button" className="button" data-testid="console-back" onClick={() => navigate(null)}>
+        <button
+          type="button"
+          className="button console-back"
+          data-testid="console-back"
+          aria-label={t('console.back')}
+          onClick={() => navigate(null)}
+        >
           <IconBack size={18} />
-          {t('console.back')}
+          <span className="console-back-text">{t('console.back')}</span>
         </button>
         <h1 ref={headingRef} tabIndex={-1}>
           {t('console.title')}

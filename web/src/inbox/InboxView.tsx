@@ -60,9 +60,15 @@ export function InboxView({ pageId, conversationId }: { pageId: string; conversa
       data-page-id={pageId}
     >
       <header className="inbox-header">
-        <button type="button" className="button" data-testid="inbox-back" onClick={() => navigate(null)}>
+        <button
+          type="button"
+          className="button inbox-back"
+          data-testid="inbox-back"
+          aria-label={t('inbox.back')}
+          onClick={() => navigate(null)}
+        >
           <IconBack size={18} />
-          {t('inbox.back')}
+          <span className="inbox-back-text">{t('inbox.back')}</span>
         </button>
         {page && <Avatar id={pageId} name={page.name} size={32} page />}
         <h1 ref={headingRef} tabIndex={-1}>
