@@ -125,7 +125,7 @@ export const api = {
     request<void>('DELETE', `/api/pages/${enc(id)}/members/${enc(userId)}`),
   pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
 
-  // A page's inbox, as the page (for the people who run it).
+  // A page's inbox, as the page (for the people who run it); its receipts go on the page's socket.
   pageConversations: (id: string) => request<ConversationsResponse>('GET', `/api/pages/${enc(id)}/conversations`),
   pageMessages: (id: string, conversationId: string, before?: number, limit = 50) =>
     request<MessagesResponse>(
@@ -134,8 +134,6 @@ export const api = {
     ),
   pageSend: (id: string, conversationId: string, body: { clientId: string; text: string }) =>
     request<MessageResponse>('POST', `/api/pages/${enc(id)}/conversations/${enc(conversationId)}/messages`, body),
-  pageReceipt: (id: string, conversationId: string, marks: { deliveredSeq?: number; readSeq?: number }) =>
-    request<void>('POST', `/api/pages/${enc(id)}/conversations/${enc(conversationId)}/receipts`, marks),
 
   // Developer apps (the console).
   apps: () => request<AppsResponse>('GET', '/api/apps'),

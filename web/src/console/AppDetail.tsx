@@ -18,7 +18,6 @@ import { WebhookSection } from './WebhookSection.tsx';
 export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (once: Once) => void }) {
   const { t, te, day } = useI18n();
   const app = useStore((s) => s.apps?.[appId]?.app);
-  const listed = useStore((s) => s.apps !== null);
   const [error, setError] = useState<{ id: string; text: string } | null>(null);
 
   useEffect(() => {
@@ -49,7 +48,7 @@ export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (o
             {error.text}
           </p>
         ) : (
-          <p className="field-hint">{listed ? t('common.loading') : t('common.loading')}</p>
+          <p className="field-hint">{t('common.loading')}</p>
         )}
       </section>
     );

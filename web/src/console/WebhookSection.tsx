@@ -212,14 +212,15 @@ function WebhookForm({
     }
   };
 
+  /** A text field's ids and state: its hint, and its problem when it has one. */
   const field = (name: 'url' | 'verifyToken') => {
     const problem = say(problemOf(name));
+    const fid = `${id}-${name}`;
     return {
-      id: `${id}-${name}`,
-      'data-field': name,
-      'aria-invalid': problem ? true : undefined,
-      'aria-describedby': `${id}-${name}-hint${problem ? ` ${id}-${name}-error` : ''}`,
+      id: fid,
       problem,
+      'aria-invalid': problem ? true : undefined,
+      'aria-describedby': `${fid}-hint${problem ? ` ${fid}-error` : ''}`,
     };
   };
   const url = field('url');

@@ -231,7 +231,6 @@ export const en = {
   'console.app.notFound': 'This app could not be found.',
   'console.credentials.title': 'App id and secret',
   'console.credentials.id': 'App id',
-  'console.credentials.copyId': 'Copy the app id',
   'console.credentials.secret': 'App secret',
   'console.credentials.secretHidden':
     'The secret was shown once, when it was made. If it was lost or has leaked, replace it.',

@@ -237,7 +237,6 @@ export const fr: Catalogue = {
   'console.app.notFound': 'Cette app est introuvable.',
   'console.credentials.title': 'Identifiant et secret de l’app',
   'console.credentials.id': 'Identifiant de l’app',
-  'console.credentials.copyId': 'Copier l’identifiant de l’app',
   'console.credentials.secret': 'Secret de l’app',
   'console.credentials.secretHidden':
     'Le secret a été montré une fois, à sa création. S’il est perdu ou a fuité, remplacez-le.',
