@@ -47,7 +47,11 @@ const withAna: ConversationView = {
 };
 const list = { cursor: 5, conversations: [withAna] };
 const ws = () => FakeSocket.all[FakeSocket.all.length - 1] as FakeSocket;
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the fake requests settle (a few turns of the event loop) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(done(), 'settled');
+}
 let session: InstanceType<typeof InboxSession>;
 
 beforeEach(() => {
@@ -133,7 +137,7 @@ test('an answer goes over HTTP as the page: pending, then stored; a failure kept
   const [pending] = threadItems(session.store.getSnapshot(), 'c1');
   assert.equal(pending?.kind === 'pending' && pending.item.status, 'pending');
   const clientId = pending?.kind === 'pending' ? pending.item.clientId : '';
-  await settle();
+  await until(() => session.store.getSnapshot().outbox[0]?.status === 'failed');
   const post = calls.find((c) => c.method === 'POST');
   assert.deepEqual(post?.body, { clientId, text: 'Bonjour !' });
   const [failed] = threadItems(session.store.getSnapshot(), 'c1');
@@ -141,7 +145,7 @@ test('an answer goes over HTTP as the page: pending, then stored; a failure kept
   assert.equal(session.status.getSnapshot().phase, 'ready', 'the inbox stays live');
   answers['POST /api/pages/p1/conversations/c1/messages'] = { status: 201, body: { message: stored(clientId) } };
   session.retry(clientId);
-  await settle();
+  await until(() => session.store.getSnapshot().outbox.length === 0);
   const posts = calls.filter((c) => c.method === 'POST');
   assert.equal(posts.length, 2);
   assert.deepEqual(posts[1]?.body, { clientId, text: 'Bonjour !' }, 'the same client id: never sent twice');
@@ -192,6 +196,6 @@ test('reset: the list read again, then hello again with its cursor', async () =>
   await live();
   answers['GET /api/pages/p1/conversations'] = { status: 200, body: { ...list, cursor: 40 } };
   ws().receive({ type: 'reset', reason: 'cursor_expired' });
-  await settle();
+  await until(() => ws().sent.filter((f) => f.type === 'hello').length === 2);
   assert.deepEqual(ws().sent.at(-1), { type: 'hello', cursor: 40 });
 });
