@@ -204,21 +204,29 @@ for (const backend of backends) {
       const a = await apps.connect(eve.user.id, app.id, 'page-a');
       const b = await apps.connect(eve.user.id, app.id, 'page-b');
       await apps.connect(eve.user.id, other.id, 'page-a');
-      const shown = await detail();
-      assert.deepEqual(shown.pages, [
-        { pageId: 'page-a', connectedAt: new Date(a.pageToken.createdAt).toISOString() },
-        { pageId: 'page-b', connectedAt: new Date(b.pageToken.createdAt).toISOString() },
+      /** The pages as listed: oldest connection first (the order of two made in one millisecond is the ids'). */
+      const listed = async (id = app.id) => {
+        const pages = (await detail(id)).pages;
+        const times = pages.map((p) => Date.parse(p.connectedAt));
+        assert.deepEqual(
+          times,
+          [...times].sort((x, y) => x - y),
+          'oldest connection first',
+        );
+        return pages.map((p) => [p.pageId, p.connectedAt]).sort();
+      };
+      const iso = (ms: number) => new Date(ms).toISOString();
+      assert.deepEqual(await listed(), [
+        ['page-a', iso(a.pageToken.createdAt)],
+        ['page-b', iso(b.pageToken.createdAt)],
       ]);
-      assert.ok(!JSON.stringify(shown).includes(a.token.slice(4)), 'no token in the answer');
+      assert.ok(!JSON.stringify(await detail()).includes(a.token.slice(4)), 'no token in the answer');
       // A new token for page-a: still one entry for it, as of the new token.
       const a2 = await apps.connect(eve.user.id, app.id, 'page-a');
-      assert.deepEqual(
-        (await detail()).pages.map((p) => [p.pageId, p.connectedAt]),
-        [
-          ['page-b', new Date(b.pageToken.createdAt).toISOString()],
-          ['page-a', new Date(a2.pageToken.createdAt).toISOString()],
-        ],
-      );
+      assert.deepEqual(await listed(), [
+        ['page-a', iso(a2.pageToken.createdAt)],
+        ['page-b', iso(b.pageToken.createdAt)],
+      ]);
       assert.equal((await eve.http.delete(`/api/apps/${app.id}/pages/page-b`)).status, 204);
       assert.deepEqual(
         (await detail()).pages.map((p) => p.pageId),
