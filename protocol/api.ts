@@ -1,6 +1,7 @@
 import type { DomainEvent } from './events.ts';
 import type { PageProfileView } from './profile.ts';
 import type {
+  AppPageView,
   AppView,
   ConversationView,
   DeliveryView,
@@ -59,6 +60,8 @@ export interface AppsResponse {
 export interface AppResponse {
   app: AppView;
   webhook: WebhookView | null;
+  /** The pages the app is connected to (holds an active token for), oldest connection first. */
+  pages: AppPageView[];
 }
 export interface DeliveriesResponse {
   /** Newest first. */

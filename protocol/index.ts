@@ -6,3 +6,4 @@ export * from './limits.ts';
 export * from './profile.ts';
 export * as schemas from './schemas.ts';
 export * from './views.ts';
+export * from './webhooks.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contentLimits } from './content.ts';
 import { limits } from './limits.ts';
+import { type WebhookField, webhookFields } from './webhooks.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
 
@@ -116,20 +117,8 @@ export const threadControlBody = z.discriminatedUnion('action', [
     metadata: handoverMetadata.optional(),
   }),
 ]);
-/** The webhook fields an app may subscribe to (docs/PLATFORM.md), as the Messenger Platform names them. */
-export const webhookFields = [
-  'messages',
-  'message_echoes',
-  'messaging_postbacks',
-  'message_deliveries',
-  'message_reads',
-  'message_edits',
-  'messaging_optins',
-  'messaging_referrals',
-  'messaging_handovers',
-  'standby',
-] as const;
-export type WebhookField = (typeof webhookFields)[number];
+export { type WebhookField, webhookFields } from './webhooks.ts';
+
 const isWebhookField = (v: string): v is WebhookField => (webhookFields as readonly string[]).includes(v);
 
 export const appName = storable(z.string().trim().min(limits.appName.min).max(limits.appName.max));

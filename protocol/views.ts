@@ -80,6 +80,12 @@ export interface AppView {
   createdAt: string;
 }
 
+/** A page an app is connected to: it holds an active page access token for it (made `connectedAt`). */
+export interface AppPageView {
+  pageId: string;
+  connectedAt: string;
+}
+
 /** Where an app's webhook deliveries go. `verified`: the callback answered the handshake and is not disabled. */
 export interface WebhookView {
   url: string;

@@ -52,7 +52,7 @@ for (const backend of backends) {
       // Shown once: no read answers it again.
       const got = await ana.http.get<AppResponse>(`/api/apps/${r.body.app.id}`);
       assert.equal(got.status, 200);
-      assert.deepEqual(got.body, { app: r.body.app, webhook: null });
+      assert.deepEqual(got.body, { app: r.body.app, webhook: null, pages: [] });
       assert.ok(!JSON.stringify(got.body).includes(r.body.secret));
       const second = await create(ana, { name: 'Second' });
       const mine = await ana.http.get<AppsResponse>('/api/apps');
@@ -190,6 +190,53 @@ for (const backend of backends) {
       assert.equal(await apps.pageTokenByHash(hashPageToken('cpt_made_up')), null);
       for (const page of ['', 'x'.repeat(65), 'nul\u0000'])
         await assert.rejects(apps.connect(dan.user.id, app.id, page), /No such page/, JSON.stringify(page));
+    });
+
+    it('shows the pages an app is connected to, until their token is revoked; the tokens never', async (t) => {
+      if (skip) return t.skip(skip);
+      const eve = await signUp(s.url);
+      const app = (await create(eve, { name: 'Listed bot' })).body.app;
+      const other = (await create(eve, { name: 'Other' })).body.app;
+      pagesOf.set(eve.user.id, new Set(['page-a', 'page-b']));
+      const { apps } = s.comptoir;
+      const detail = async (id = app.id) => (await eve.http.get<AppResponse>(`/api/apps/${id}`)).body;
+      assert.deepEqual((await detail()).pages, []);
+      const a = await apps.connect(eve.user.id, app.id, 'page-a');
+      const b = await apps.connect(eve.user.id, app.id, 'page-b');
+      await apps.connect(eve.user.id, other.id, 'page-a');
+      /** The pages as listed: oldest connection first (the order of two made in one millisecond is the ids'). */
+      const listed = async (id = app.id) => {
+        const pages = (await detail(id)).pages;
+        const times = pages.map((p) => Date.parse(p.connectedAt));
+        assert.deepEqual(
+          times,
+          [...times].sort((x, y) => x - y),
+          'oldest connection first',
+        );
+        return pages.map((p) => [p.pageId, p.connectedAt]).sort();
+      };
+      const iso = (ms: number) => new Date(ms).toISOString();
+      assert.deepEqual(await listed(), [
+        ['page-a', iso(a.pageToken.createdAt)],
+        ['page-b', iso(b.pageToken.createdAt)],
+      ]);
+      assert.ok(!JSON.stringify(await detail()).includes(a.token.slice(4)), 'no token in the answer');
+      // A new token for page-a: still one entry for it, as of the new token.
+      const a2 = await apps.connect(eve.user.id, app.id, 'page-a');
+      assert.deepEqual(await listed(), [
+        ['page-a', iso(a2.pageToken.createdAt)],
+        ['page-b', iso(b.pageToken.createdAt)],
+      ]);
+      assert.equal((await eve.http.delete(`/api/apps/${app.id}/pages/page-b`)).status, 204);
+      assert.deepEqual(
+        (await detail()).pages.map((p) => p.pageId),
+        ['page-a'],
+      );
+      assert.deepEqual(
+        (await detail(other.id)).pages.map((p) => p.pageId),
+        ['page-a'],
+        'another app’s connections are its own',
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
-import type { AppView, WebhookView } from '../../protocol/views.ts';
+import type { AppPageView, AppView, WebhookView } from '../../protocol/views.ts';
 import { iso } from '../accounts/presenter.ts';
-import type { AppRecord, WebhookRecord } from './store.ts';
+import type { AppRecord, PageTokenRecord, WebhookRecord } from './store.ts';
 
 export function presentApp(a: AppRecord): AppView {
   return { id: a.id, name: a.name, createdAt: iso(a.createdAt) };
@@ -16,4 +16,9 @@ export function presentWebhook(w: WebhookRecord): WebhookView {
   };
   if (w.disabledAt !== null) view.disabled = { at: iso(w.disabledAt), reason: w.disabledReason };
   return view;
+}
+
+/** A page the app holds an active token for (the token itself was shown once, when made). */
+export function presentAppPage(t: PageTokenRecord): AppPageView {
+  return { pageId: t.pageId, connectedAt: iso(t.createdAt) };
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../protocol/api.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
-import { presentApp, presentWebhook } from './presenter.ts';
+import { presentApp, presentAppPage, presentWebhook } from './presenter.ts';
 import type { AppsService } from './service.ts';
 
 type Id = { Params: { id: string } };
@@ -29,7 +29,11 @@ export function appsRoutes(app: FastifyInstance, apps: AppsService) {
 
   app.get<Id>('/api/apps/:id', async (req): Promise<AppResponse> => {
     const r = await apps.get(me(req), idOf(req.params));
-    return { app: presentApp(r.app), webhook: r.webhook ? presentWebhook(r.webhook) : null };
+    return {
+      app: presentApp(r.app),
+      webhook: r.webhook ? presentWebhook(r.webhook) : null,
+      pages: r.pages.map(presentAppPage),
+    };
   });
 
   app.post<Id>('/api/apps/:id/secret', async (req): Promise<AppSecretResponse> => {

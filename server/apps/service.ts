@@ -103,9 +103,17 @@ export class AppsService {
     return this.storage.reader.apps.appsOfOwner(ownerId);
   }
 
-  async get(ownerId: string, appId: string): Promise<{ app: AppRecord; webhook: WebhookRecord | null }> {
+  /** The app, its webhook, and the pages it holds a token for (their active tokens, oldest first). */
+  async get(
+    ownerId: string,
+    appId: string,
+  ): Promise<{ app: AppRecord; webhook: WebhookRecord | null; pages: PageTokenRecord[] }> {
     const app = await this.owned(ownerId, appId);
-    return { app, webhook: await this.storage.reader.apps.webhookOf(app.id) };
+    const [webhook, pages] = await Promise.all([
+      this.storage.reader.apps.webhookOf(app.id),
+      this.storage.reader.apps.activePageTokensOf(app.id),
+    ]);
+    return { app, webhook, pages };
   }
 
   /** Replaces the secret: the new one is answered once, and the old one stops working at once. */

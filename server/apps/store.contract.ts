@@ -81,6 +81,7 @@ export function appsContract(ctx: ContractContext) {
     await write((tx) => tx.apps.insertPageToken(t1));
     assert.deepEqual(await reader().pageTokenByHash(t1.tokenHash), t1);
     assert.deepEqual(await reader().activePageToken(a.id, page), t1);
+    assert.deepEqual(await reader().activePageTokensOf(a.id), [t1]);
     await assert.rejects(
       write((tx) => tx.apps.insertPageToken(token(a.id, page))),
       'a second active token',
@@ -90,7 +91,13 @@ export function appsContract(ctx: ContractContext) {
       'a token hash is unique',
     );
     await write((tx) => tx.apps.insertPageToken(token(b.id, page)));
-    await write((tx) => tx.apps.insertPageToken(token(a.id, uid('page'))));
+    const elsewhere = token(a.id, uid('page'), { createdAt: 1500 });
+    await write((tx) => tx.apps.insertPageToken(elsewhere));
+    assert.deepEqual(
+      (await reader().activePageTokensOf(a.id)).map((x) => x.pageId),
+      [elsewhere.pageId, page],
+      'oldest first',
+    );
     // Replaced: the old one revoked, the new one active, in one transaction.
     const t2 = token(a.id, page, { createdAt: 3000 });
     const revoked = await write(async (tx) => {
@@ -106,6 +113,13 @@ export function appsContract(ctx: ContractContext) {
     assert.equal((await reader().pageTokenByHash(t2.tokenHash))?.revokedAt, 4000, 'the first revocation stands');
     assert.equal(await reader().activePageToken(a.id, page), null);
     assert.ok(await reader().activePageToken(b.id, page), 'another app’s token for the page is untouched');
+    assert.deepEqual(
+      (await reader().activePageTokensOf(a.id)).map((x) => x.pageId),
+      [elsewhere.pageId],
+      'only the active tokens, those of this app',
+    );
+    assert.equal((await reader().activePageTokensOf(b.id)).length, 1);
+    assert.deepEqual(await reader().activePageTokensOf('nul\u0000'), []);
     assert.equal(await reader().pageTokenByHash('nope'), null);
     assert.equal(await reader().pageTokenByHash('nul\u0000'), null);
     await assert.rejects(

@@ -48,6 +48,8 @@ export interface AppsReads {
   pageTokenByHash(tokenHash: string): Promise<PageTokenRecord | null>;
   /** The one active (not revoked) token of an app for a page. */
   activePageToken(appId: string, pageId: string): Promise<PageTokenRecord | null>;
+  /** The app's active tokens, one per page it is connected to, oldest first. */
+  activePageTokensOf(appId: string): Promise<PageTokenRecord[]>;
   webhookOf(appId: string): Promise<WebhookRecord | null>;
 }
 
@@ -160,6 +162,14 @@ export class AppsStore implements AppsWrites {
       pageId,
     );
     return r ? toPageToken(r) : null;
+  }
+  async activePageTokensOf(appId: string) {
+    if (hasNul(appId)) return [];
+    const rows = await this.db.all<PageTokenRow>(
+      `${PAGE_TOKEN} WHERE app_id = ? AND revoked_at IS NULL ORDER BY created_at, id`,
+      appId,
+    );
+    return rows.map(toPageToken);
   }
   async webhookOf(appId: string) {
     if (hasNul(appId)) return null;

@@ -438,7 +438,9 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
       break;
     case 'GET /api/apps/:id':
       assert.equal((body as unknown as AppResponse).app.id, input.params.id, what);
-      assert.deepEqual(Object.keys(body).sort(), ['app', 'webhook'], `no secret shown again: ${what}`);
+      assert.deepEqual(Object.keys(body).sort(), ['app', 'pages', 'webhook'], `no secret shown again: ${what}`);
+      for (const page of (body as unknown as AppResponse).pages)
+        assert.deepEqual(Object.keys(page).sort(), ['connectedAt', 'pageId'], `no token shown again: ${what}`);
       break;
     case 'PUT /api/apps/:id/webhook': {
       const hook = (body as unknown as WebhookResponse).webhook;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 /**
- * The web app's folders and what each may import (web/README.md): a feature (messenger/, pages/, and
- * inbox/ and console/ to come) imports the shared folders and app/, never another feature; ui/ imports no feature;
+ * The web app's folders and what each may import (web/README.md): a feature (messenger/, pages/, inbox/,
+ * console/) imports the shared folders and app/, never another feature; ui/ imports no feature;
  * only shell/ (and main.tsx) puts the features together.
  */
 const src = import.meta.dirname;
@@ -56,6 +56,17 @@ test('the rule rejects what it should', () => {
   assert.match(violation(at('ui/Dialog.tsx'), '../messenger/Sidebar.tsx') ?? '', /ui\/ may not import messenger\//);
   assert.match(violation(at('messenger/Sidebar.tsx'), '../inbox/Queue.tsx') ?? '', /may not import inbox\//);
   assert.match(violation(at('console/Apps.tsx'), '../messenger/Composer.tsx') ?? '', /may not import messenger\//);
+  assert.match(violation(at('console/PagesSection.tsx'), '../pages/MyPagesDialog.tsx') ?? '', /may not import pages\//);
+  assert.match(
+    violation(at('inbox/InboxThread.tsx'), '../messenger/MessageBubble.tsx') ?? '',
+    /not import messenger\//,
+  );
+  assert.match(violation(at('inbox/InboxView.tsx'), '../console/ConsoleView.tsx') ?? '', /may not import console\//);
+  assert.match(violation(at('ui/MessageAttachment.tsx'), '../inbox/session.ts') ?? '', /ui\/ may not import inbox\//);
+  assert.equal(violation(at('inbox/InboxMessage.tsx'), '../ui/MessageAttachment.tsx'), null);
+  assert.equal(violation(at('console/PagesSection.tsx'), '../app/pages.ts'), null);
+  assert.equal(violation(at('shell/Shell.tsx'), '../inbox/InboxView.tsx'), null);
+  assert.equal(violation(at('shell/Shell.tsx'), '../console/ConsoleView.tsx'), null);
   assert.match(
     violation(at('pages/MyPagesDialog.tsx'), '../messenger/Sidebar.tsx') ?? '',
     /may not import messenger\//,

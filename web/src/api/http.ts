@@ -1,4 +1,7 @@
 import type {
+  AppResponse,
+  AppSecretResponse,
+  AppsResponse,
   ConversationResponse,
   ConversationsResponse,
   InstanceResponse,
@@ -6,6 +9,7 @@ import type {
   MessageResponse,
   MessagesResponse,
   MyPagesResponse,
+  PageAccessTokenResponse,
   PageConversationResponse,
   PageMembersResponse,
   PageProfileResponse,
@@ -13,6 +17,7 @@ import type {
   PagesResponse,
   SessionsResponse,
   UsersResponse,
+  WebhookResponse,
 } from '../../../protocol/api.ts';
 import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
 import type { HistoryVisibility, PageRole, SelfView } from '../../../protocol/views.ts';
@@ -121,4 +126,26 @@ export const api = {
     request<void>('DELETE', `/api/pages/${enc(id)}/members/${enc(userId)}`),
   pageProfile: (id: string) => request<PageProfileResponse>('GET', `/api/pages/${enc(id)}/profile`),
   pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
+
+  // A page's inbox, as the page (for the people who run it); its receipts go on the page's socket.
+  pageConversations: (id: string) => request<ConversationsResponse>('GET', `/api/pages/${enc(id)}/conversations`),
+  pageMessages: (id: string, conversationId: string, before?: number, limit = 50) =>
+    request<MessagesResponse>(
+      'GET',
+      `/api/pages/${enc(id)}/conversations/${enc(conversationId)}/messages?limit=${limit}${before !== undefined ? `&before=${before}` : ''}`,
+    ),
+  pageSend: (id: string, conversationId: string, body: { clientId: string; text: string }) =>
+    request<MessageResponse>('POST', `/api/pages/${enc(id)}/conversations/${enc(conversationId)}/messages`, body),
+
+  // Developer apps (the console).
+  apps: () => request<AppsResponse>('GET', '/api/apps'),
+  createApp: (name: string) => request<AppSecretResponse>('POST', '/api/apps', { name }),
+  app: (id: string) => request<AppResponse>('GET', `/api/apps/${enc(id)}`),
+  rotateAppSecret: (id: string) => request<AppSecretResponse>('POST', `/api/apps/${enc(id)}/secret`, {}),
+  setWebhook: (id: string, body: { url: string; verifyToken: string; fields: string[] }) =>
+    request<WebhookResponse>('PUT', `/api/apps/${enc(id)}/webhook`, body),
+  deleteWebhook: (id: string) => request<void>('DELETE', `/api/apps/${enc(id)}/webhook`),
+  connectApp: (id: string, pageId: string) =>
+    request<PageAccessTokenResponse>('POST', `/api/apps/${enc(id)}/pages/${enc(pageId)}`),
+  revokeAppPage: (id: string, pageId: string) => request<void>('DELETE', `/api/apps/${enc(id)}/pages/${enc(pageId)}`),
 };

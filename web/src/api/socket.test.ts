@@ -6,7 +6,7 @@ import { FakeSocket, installBrowserGlobals } from './fake-socket.test-helpers.ts
 
 const g = installBrowserGlobals();
 
-const { SocketClient, PING_INTERVAL_MS, PONG_TIMEOUT_MS } = await import('./socket.ts');
+const { SocketClient, PING_INTERVAL_MS, PONG_TIMEOUT_MS, pageSocketUrl } = await import('./socket.ts');
 
 let cursor: number | null = 7;
 let statuses: ConnectionState[] = [];
@@ -77,6 +77,38 @@ test('close code 4001 ends the session and never reconnects', () => {
   assert.equal(ended, 1);
   mock.timers.tick(120_000);
   assert.equal(FakeSocket.all.length, 1);
+});
+
+test('a socket acting as a page: 4003 (no longer runs the page) stops it for good; without the handler it retries', () => {
+  let acting = 0;
+  const page = new SocketClient(
+    {
+      getCursor: () => 1,
+      onFrame: () => {},
+      onStatus: (s) => statuses.push(s),
+      onSessionEnded: () => ended++,
+      onActingEnded: () => acting++,
+    },
+    () => pageSocketUrl('p 1', { protocol: 'https:', host: 'chat.example' }),
+  );
+  try {
+    page.start();
+    assert.equal(last().url, 'wss://chat.example/ws?page=p%201');
+    last().open();
+    last().drop(4003);
+    assert.deepEqual([acting, ended], [1, 0]);
+    assert.equal(statuses.at(-1), 'offline');
+    mock.timers.tick(120_000);
+    assert.equal(FakeSocket.all.length, 1, 'never reconnects');
+  } finally {
+    page.stop();
+  }
+  // The person's own socket has no such handler: 4003 means nothing special there.
+  client.start();
+  last().open();
+  last().drop(4003);
+  mock.timers.tick(600);
+  assert.equal(FakeSocket.all.length, 3);
 });
 
 test('no pong within 10 s drops the link and reconnects; a pong keeps it', () => {

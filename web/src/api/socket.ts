@@ -13,6 +13,11 @@ export interface SocketHandlers {
   onStatus(status: ConnectionState): void;
   /** Close code 4001: the session was revoked or expired. No reconnection follows. */
   onSessionEnded(): void;
+  /**
+   * Close code 4003, on a socket acting as a page (`/ws?page=`): the person no longer helps run it. No
+   * reconnection follows. Without this handler 4003 is retried like any other close.
+   */
+  onActingEnded?(): void;
 }
 
 export const PING_INTERVAL_MS = 25_000;
@@ -20,6 +25,11 @@ export const PONG_TIMEOUT_MS = 10_000;
 
 export function socketUrl(loc: { protocol: string; host: string } = location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/ws`;
+}
+
+/** The socket that acts as a business page, for a person who helps run it (docs/PROTOCOL.md). */
+export function pageSocketUrl(pageId: string, loc: { protocol: string; host: string } = location): string {
+  return `${socketUrl(loc)}?page=${encodeURIComponent(pageId)}`;
 }
 
 export class SocketClient {
@@ -147,6 +157,12 @@ export class SocketClient {
       this.running = false;
       this.handlers.onStatus('offline');
       this.handlers.onSessionEnded();
+      return;
+    }
+    if (code === 4003 && this.handlers.onActingEnded) {
+      this.running = false;
+      this.handlers.onStatus('offline');
+      this.handlers.onActingEnded();
       return;
     }
     this.scheduleReconnect(code === 1013 ? 4 : 0);

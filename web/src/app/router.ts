@@ -1,26 +1,70 @@
 import { useSyncExternalStore } from 'react';
 
-/** Client-side URLs with the History API: `/` (the list) and `/c/<conversationId>`. */
-export interface Route {
-  conversationId: string | null;
-}
+/**
+ * Client-side URLs with the History API, one view each:
+ * - the messenger: `/` (the list) and `/c/<conversationId>`;
+ * - a page's inbox: `/inbox/<pageId>` and `/inbox/<pageId>/c/<conversationId>`;
+ * - the developer console: `/console` and `/console/apps/<appId>`.
+ */
+export type Route =
+  | { view: 'messenger'; conversationId: string | null }
+  | { view: 'inbox'; pageId: string; conversationId: string | null }
+  | { view: 'console'; appId: string | null };
 
-export function parsePath(pathname: string): Route {
-  const m = /^\/c\/([^/]+)\/?$/.exec(pathname);
-  if (!m?.[1]) return { conversationId: null };
+const home: Route = { view: 'messenger', conversationId: null };
+
+function decode(segment: string): string | null {
   try {
-    return { conversationId: decodeURIComponent(m[1]) };
+    const s = decodeURIComponent(segment);
+    return s === '' ? null : s;
   } catch {
-    return { conversationId: null };
+    return null;
   }
 }
 
+/** The route of a path; anything unknown is the messenger's list. */
+export function parsePath(pathname: string): Route {
+  const parts = pathname.replace(/\/$/, '').split('/').slice(1);
+  const [first, second, third, fourth, ...rest] = parts;
+  if (rest.length > 0) return home;
+  if (first === 'c' && second !== undefined && third === undefined) {
+    const conversationId = decode(second);
+    return conversationId ? { view: 'messenger', conversationId } : home;
+  }
+  if (first === 'inbox' && second !== undefined) {
+    const pageId = decode(second);
+    if (!pageId) return home;
+    if (third === undefined) return { view: 'inbox', pageId, conversationId: null };
+    const conversationId = third === 'c' && fourth !== undefined ? decode(fourth) : null;
+    return conversationId ? { view: 'inbox', pageId, conversationId } : home;
+  }
+  if (first === 'console' && fourth === undefined) {
+    if (second === undefined) return { view: 'console', appId: null };
+    const appId = second === 'apps' && third !== undefined ? decode(third) : null;
+    return appId ? { view: 'console', appId } : home;
+  }
+  return home;
+}
+
+const enc = encodeURIComponent;
+
 export function pathFor(route: Route): string {
-  return route.conversationId ? `/c/${encodeURIComponent(route.conversationId)}` : '/';
+  switch (route.view) {
+    case 'messenger':
+      return route.conversationId ? `/c/${enc(route.conversationId)}` : '/';
+    case 'inbox':
+      return `/inbox/${enc(route.pageId)}${route.conversationId ? `/c/${enc(route.conversationId)}` : ''}`;
+    case 'console':
+      return route.appId ? `/console/apps/${enc(route.appId)}` : '/console';
+  }
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return pathFor(a) === pathFor(b);
 }
 
 const listeners = new Set<() => void>();
-let current: Route = typeof location === 'undefined' ? { conversationId: null } : parsePath(location.pathname);
+let current: Route = typeof location === 'undefined' ? home : parsePath(location.pathname);
 
 function emit(): void {
   for (const l of listeners) l();
@@ -37,13 +81,19 @@ export function getRoute(): Route {
   return current;
 }
 
-export function navigate(conversationId: string | null, opts: { replace?: boolean } = {}): void {
-  if (conversationId === current.conversationId) return;
-  current = { conversationId };
+/** Goes to a route (a new history entry, or in place of the current one with `replace`). */
+export function go(route: Route, opts: { replace?: boolean } = {}): void {
+  if (sameRoute(route, current)) return;
+  current = route;
   const path = pathFor(current);
   if (opts.replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   emit();
+}
+
+/** Opens a conversation of the messenger (or its list, with null). */
+export function navigate(conversationId: string | null, opts: { replace?: boolean } = {}): void {
+  go({ view: 'messenger', conversationId }, opts);
 }
 
 export function subscribeRoute(listener: () => void): () => void {

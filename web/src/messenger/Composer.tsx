@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { IconClose, IconEdit, IconMenu, IconReply, IconSend } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
-import type { OnTap } from './MessageAttachment.tsx';
+import type { OnTap } from '../ui/MessageAttachment.tsx';
 import './composer.css';
 
 export type ComposerMode = { kind: 'reply'; message: MessageView } | { kind: 'edit'; message: MessageView } | null;

@@ -40,7 +40,7 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   return (
     <li>
       <a
-        href={pathFor({ conversationId: conv.id })}
+        href={pathFor({ view: 'messenger', conversationId: conv.id })}
         className={`conversation-item${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
         data-testid="conversation-item"
         data-conversation-id={conv.id}

@@ -5,8 +5,8 @@ import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
-import { MessageAttachment, type OnTap, QuickReplies } from './MessageAttachment.tsx';
-import { MessageText } from './MessageText.tsx';
+import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { MessageText } from '../ui/MessageText.tsx';
 
 export interface BubbleProps {
   /** A stored message, or a pending/failed one from the outbox. */

@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { lastOwnMessage, messageStatus, quickRepliesMessageId, seenBy, type ThreadItem } from '../state/selectors.ts';
 import { IconDown } from '../ui/Icons.tsx';
-import type { OnTap } from './MessageAttachment.tsx';
+import type { OnTap } from '../ui/MessageAttachment.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 
 const BOTTOM_SLACK_PX = 48;

@@ -9,7 +9,7 @@ import { conversationIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
-import { IconClose, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
+import { IconClose, IconCode, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
 import { PageResults } from './PageResults.tsx';
@@ -28,6 +28,7 @@ export interface SidebarActions {
   onNewGroup: () => void;
   onNewPage: () => void;
   onMyPages: () => void;
+  onConsole: () => void;
 }
 
 /** The list side: header with actions, search of people and pages, conversations by latest activity. */
@@ -45,7 +46,7 @@ function moveInResults(e: React.KeyboardEvent<HTMLElement>): void {
 }
 
 export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & SidebarActions>(function Sidebar(
-  { activeId, onOpenSettings, onNewGroup, onNewPage, onMyPages },
+  { activeId, onOpenSettings, onNewGroup, onNewPage, onMyPages, onConsole },
   ref,
 ) {
   const me = useStore((s) => s.me);
@@ -155,6 +156,13 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
                     setQuery('');
                     onMyPages();
                   },
+                },
+                {
+                  key: 'console',
+                  label: t('sidebar.menu.console'),
+                  icon: <IconCode size={18} />,
+                  testId: 'menu-console',
+                  onSelect: onConsole,
                 },
               ]}
             />

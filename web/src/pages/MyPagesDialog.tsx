@@ -6,7 +6,7 @@ import { myPageIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
-import { IconPlus } from '../ui/Icons.tsx';
+import { IconInbox, IconPlus } from '../ui/Icons.tsx';
 
 /**
  * The pages I help run, each with my role; read again each time the list is shown. Choosing one opens its
@@ -14,12 +14,14 @@ import { IconPlus } from '../ui/Icons.tsx';
  */
 export function MyPagesDialog({
   onOpen,
+  onInbox,
   onNew,
   onClose,
   focusId,
   notice,
 }: {
   onOpen: (pageId: string) => void;
+  onInbox: (pageId: string) => void;
   onNew: () => void;
   onClose: () => void;
   focusId?: string;
@@ -71,7 +73,7 @@ export function MyPagesDialog({
       {ids && ids.length > 0 && (
         <ul className="pages-list">
           {ids.map((id) => (
-            <MyPageItem key={id} id={id} onOpen={onOpen} autoFocus={id === focusId} />
+            <MyPageItem key={id} id={id} onOpen={onOpen} onInbox={onInbox} autoFocus={id === focusId} />
           ))}
         </ul>
       )}
@@ -83,10 +85,12 @@ export function MyPagesDialog({
 const MyPageItem = memo(function MyPageItem({
   id,
   onOpen,
+  onInbox,
   autoFocus,
 }: {
   id: string;
   onOpen: (pageId: string) => void;
+  onInbox: (pageId: string) => void;
   autoFocus: boolean;
 }) {
   const item = useStore((s) => s.myPages?.[id]);
@@ -95,7 +99,7 @@ const MyPageItem = memo(function MyPageItem({
   const { page, role } = item;
   const roleLabel = role === 'admin' ? t('pages.role.admin') : t('pages.role.agent');
   return (
-    <li>
+    <li className="pages-row">
       <button
         type="button"
         className="pages-item"
@@ -114,6 +118,16 @@ const MyPageItem = memo(function MyPageItem({
         <span className={`role-badge role-${role}`} data-testid="my-page-role">
           {roleLabel}
         </span>
+      </button>
+      <button
+        type="button"
+        className="button button-small pages-inbox"
+        data-testid="my-page-inbox"
+        aria-label={t('pages.mine.inboxOf', { name: page.name })}
+        onClick={() => onInbox(page.id)}
+      >
+        <IconInbox size={16} />
+        {t('pages.mine.inbox')}
       </button>
     </li>
   );

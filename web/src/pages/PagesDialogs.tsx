@@ -14,10 +14,19 @@ type View =
 /**
  * Managing business pages, one dialog at a time: "Create a page" leads to "My pages" (the new page in
  * it), a page there to its settings, "Back" (or Cancel, when creating from the list) to the list. Escape
- * closes the whole of it; focus then goes back to what opened it. (The inbox, where a page's agents answer as the page, will be a feature of its
- * own, `inbox/`, opened from a page of mine.)
+ * closes the whole of it; focus then goes back to what opened it. A page's inbox, where the people who run it
+ * answer as the page, is a feature of its own (`inbox/`): "Inbox" beside a page of mine asks the shell for it.
  */
-export function PagesDialogs({ start, onClose }: { start: 'new' | 'mine'; onClose: () => void }) {
+export function PagesDialogs({
+  start,
+  onClose,
+  onOpenInbox,
+}: {
+  start: 'new' | 'mine';
+  onClose: () => void;
+  /** Opens a page's inbox (the shell leaves the messenger for it). */
+  onOpenInbox: (pageId: string) => void;
+}) {
   const { t } = useI18n();
   const [view, setView] = useState<View>(start === 'new' ? { kind: 'new', fromList: false } : { kind: 'mine' });
   switch (view.kind) {
@@ -37,6 +46,7 @@ export function PagesDialogs({ start, onClose }: { start: 'new' | 'mine'; onClos
           focusId={view.focusId}
           notice={view.notice}
           onOpen={(pageId) => setView({ kind: 'page', pageId })}
+          onInbox={onOpenInbox}
           onNew={() => setView({ kind: 'new', fromList: true })}
           onClose={onClose}
         />

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { navigate, useRoute } from '../app/router.ts';
+import { go, navigate, useRoute } from '../app/router.ts';
+import { ConsoleView } from '../console/ConsoleView.tsx';
 import { useI18n } from '../i18n/useI18n.ts';
+import { InboxView } from '../inbox/InboxView.tsx';
 import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
@@ -12,9 +14,28 @@ import { Toasts } from '../ui/Toasts.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import './layout.css';
 
-/** Signed-in layout: list + thread side by side (≥ 720 px), or one of them with a back button. */
+/**
+ * Signed-in layout, by route: the messenger (the person's own conversations), a page's inbox (answering as
+ * the page), or the developer console. Each feature is a screen of its own; this is where they meet.
+ */
 export function Shell() {
-  const { conversationId } = useRoute();
+  const route = useRoute();
+  return (
+    <>
+      {route.view === 'inbox' ? (
+        <InboxView key={route.pageId} pageId={route.pageId} conversationId={route.conversationId} />
+      ) : route.view === 'console' ? (
+        <ConsoleView appId={route.appId} />
+      ) : (
+        <Messenger conversationId={route.conversationId} />
+      )}
+      <Toasts />
+    </>
+  );
+}
+
+/** The messenger: list + thread side by side (≥ 720 px), or one of them with a back button. */
+function Messenger({ conversationId }: { conversationId: string | null }) {
   const { t } = useI18n();
   const [dialog, setDialog] = useState<'settings' | 'newGroup' | 'newPage' | 'myPages' | null>(null);
   const sidebarRef = useRef<SidebarHandle>(null);
@@ -61,6 +82,7 @@ export function Shell() {
         onNewGroup={() => setDialog('newGroup')}
         onNewPage={() => setDialog('newPage')}
         onMyPages={() => setDialog('myPages')}
+        onConsole={() => go({ view: 'console', appId: null })}
       />
       <main className="main-pane">
         {conversationId ? (
@@ -75,9 +97,15 @@ export function Shell() {
       {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       {dialog === 'newGroup' && <NewGroupDialog onClose={() => setDialog(null)} />}
       {(dialog === 'newPage' || dialog === 'myPages') && (
-        <PagesDialogs start={dialog === 'newPage' ? 'new' : 'mine'} onClose={() => setDialog(null)} />
+        <PagesDialogs
+          start={dialog === 'newPage' ? 'new' : 'mine'}
+          onClose={() => setDialog(null)}
+          onOpenInbox={(pageId) => {
+            setDialog(null);
+            go({ view: 'inbox', pageId, conversationId: null });
+          }}
+        />
       )}
-      <Toasts />
     </div>
   );
 }

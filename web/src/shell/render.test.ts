@@ -175,9 +175,12 @@ test('pages: a conversation with a page carries the badge; the pages dialogs ren
   assert.match(created, /maxLength="500"/);
   assert.match(created, /0 \/ 80/, 'a counter against the limit');
 
-  const mine = html(createElement(MyPagesDialog, { onOpen: () => {}, onNew: () => {}, onClose: () => {} }));
+  const mine = html(
+    createElement(MyPagesDialog, { onOpen: () => {}, onInbox: () => {}, onNew: () => {}, onClose: () => {} }),
+  );
   assert.match(mine, /data-testid="my-page-item"[^>]*data-page-id="p1"[^>]*data-role="admin"/);
   assert.match(mine, /aria-label="Chez &lt;Émile&gt; \(@chez_emile\), Admin"/);
+  assert.match(mine, /data-testid="my-page-inbox" aria-label="Open the inbox of Chez &lt;Émile&gt;"/);
 
   const settings = html(
     createElement(PageSettingsDialog, { pageId: 'p1', onBack: () => {}, onClose: () => {}, onLeft: () => {} }),

@@ -123,5 +123,6 @@ export function signedOut(state: State): State {
     revokedSessions: [],
     myPages: null,
     pageMembers: {},
+    apps: null,
   };
 }

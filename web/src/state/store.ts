@@ -5,18 +5,18 @@ import { initialState, type State } from './types.ts';
  * A tiny external store: one immutable State, replaced by pure updates. Components read it with
  * useStore(select): each re-renders only when the slice it selects changes, not on every update.
  */
-export interface Store {
-  getSnapshot(): State;
+export interface Store<S = State> {
+  getSnapshot(): S;
   subscribe(listener: () => void): () => void;
-  update(fn: (state: State) => State): void;
+  update(fn: (state: S) => S): void;
 }
 
 export type Equal<T> = (a: T, b: T) => boolean;
 
 /** The last slice read by one reader: what it was read from, and the value handed out. */
-export interface Slice<T> {
-  state: State;
-  select: (state: State) => T;
+export interface Slice<T, S = State> {
+  state: S;
+  select: (state: S) => T;
   value: T;
 }
 
@@ -26,12 +26,12 @@ export interface Slice<T> {
  * finds it unchanged. A selector that builds a new array or object on each call therefore still hands
  * out a stable value, as useSyncExternalStore requires, given `equal` = shallowEqual.
  */
-export function nextSlice<T>(
-  prev: Slice<T> | null,
-  state: State,
-  select: (state: State) => T,
+export function nextSlice<T, S = State>(
+  prev: Slice<T, S> | null,
+  state: S,
+  select: (state: S) => T,
   equal: Equal<T>,
-): Slice<T> {
+): Slice<T, S> {
   if (prev && prev.state === state && prev.select === select) return prev;
   const value = select(state);
   return { state, select, value: prev && equal(prev.value, value) ? prev.value : value };
@@ -50,7 +50,8 @@ export function shallowEqual<T>(a: T, b: T): boolean {
   return ka.every((k) => Object.hasOwn(rb, k) && Object.is(ra[k], rb[k]));
 }
 
-export function createStore(initial: State): Store {
+/** A store of any state: the app's (`store`, below), or another, e.g. a page's inbox (its own State). */
+export function createStore<S>(initial: S): Store<S> {
   let state = initial;
   const listeners = new Set<() => void>();
   return {
@@ -78,10 +79,15 @@ export const store = createStore(initialState());
  * the state or the function changes.
  */
 export function useStore<T>(select: (state: State) => T, equal: Equal<T> = Object.is): T {
-  const last = useRef<Slice<T> | null>(null);
+  return useStoreOf(store, select, equal);
+}
+
+/** useStore on another store than the app's (a page's inbox keeps one of its own). */
+export function useStoreOf<S, T>(of: Store<S>, select: (state: S) => T, equal: Equal<T> = Object.is): T {
+  const last = useRef<Slice<T, S> | null>(null);
   const read = () => {
-    last.current = nextSlice(last.current, store.getSnapshot(), select, equal);
+    last.current = nextSlice(last.current, of.getSnapshot(), select, equal);
     return last.current.value;
   };
-  return useSyncExternalStore(store.subscribe, read, read);
+  return useSyncExternalStore(of.subscribe, read, read);
 }

@@ -1,6 +1,8 @@
 import type { ErrorId } from '../../../protocol/errors.ts';
 import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
+  AppPageView,
+  AppView,
   ConversationView,
   MessageView,
   PageMemberView,
@@ -9,6 +11,7 @@ import type {
   QuoteView,
   SelfView,
   UserView,
+  WebhookView,
 } from '../../../protocol/views.ts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -40,6 +43,13 @@ export interface Tap {
 export interface MyPage {
   page: PageView;
   role: PageRole;
+}
+
+/** One of my developer apps (never its secret: that is shown once, and kept by no state). */
+export interface MyApp {
+  app: AppView;
+  /** Its webhook and the pages it is connected to, as `GET /api/apps/:id` last answered; null until read. */
+  detail: { webhook: WebhookView | null; pages: AppPageView[] } | null;
 }
 
 /** Loaded messages of one conversation, sorted by seq, unique by id. */
@@ -81,6 +91,8 @@ export interface State {
    * last read (`GET /api/pages/:id/profile`, whenever their conversation is opened).
    */
   pageProfiles: Record<string, PageProfileView>;
+  /** My developer apps, by id; null until first loaded (`GET /api/apps`). */
+  apps: Record<string, MyApp> | null;
 }
 
 export function initialState(): State {
@@ -100,5 +112,6 @@ export function initialState(): State {
     myPages: null,
     pageMembers: {},
     pageProfiles: {},
+    apps: null,
   };
 }

@@ -138,3 +138,24 @@ export const IconChat = (p: IconProps) => (
     <path d="M21 12a8 8 0 0 1-11.6 7.1L4 21l1.9-5.4A8 8 0 1 1 21 12z" />
   </Svg>
 );
+/** Angle brackets: the developer console. */
+export const IconCode = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M8 6l-6 6 6 6" />
+    <path d="M16 6l6 6-6 6" />
+  </Svg>
+);
+/** Two sheets: copy to the clipboard. */
+export const IconCopy = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="9" y="9" width="12" height="12" rx="2" />
+    <path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />
+  </Svg>
+);
+/** A tray: a page's inbox. */
+export const IconInbox = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 13l3-8h12l3 8" />
+    <path d="M3 13v6h18v-6h-5l-1.5 2.5h-5L8 13z" />
+  </Svg>
+);

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { Attachment, Button, QuickReply, Template } from '../../../protocol/content.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Tap } from '../state/types.ts';
+import './attachment.css';
 
 /** Only http(s) links leave the app (the server checks too: protocol/content.ts). */
 const safeUrl = (url: string): string | null => {

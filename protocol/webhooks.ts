@@ -1,0 +1,17 @@
+/**
+ * The webhook fields an app may subscribe to (docs/PLATFORM.md), as the Messenger Platform names them. Apart
+ * from schemas.ts (which re-exports them) so that the web app's console lists them without bundling zod.
+ */
+export const webhookFields = [
+  'messages',
+  'message_echoes',
+  'messaging_postbacks',
+  'message_deliveries',
+  'message_reads',
+  'message_edits',
+  'messaging_optins',
+  'messaging_referrals',
+  'messaging_handovers',
+  'standby',
+] as const;
+export type WebhookField = (typeof webhookFields)[number];

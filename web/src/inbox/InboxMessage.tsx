@@ -1,0 +1,99 @@
+import { memo } from 'react';
+import type { MessageView } from '../../../protocol/views.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import type { MessageStatus } from '../state/selectors.ts';
+import type { OutboxItem } from '../state/types.ts';
+import { IconAlert, IconClock, IconTicks } from '../ui/Icons.tsx';
+import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { MessageText } from '../ui/MessageText.tsx';
+import type { InboxSession } from './session.ts';
+
+/**
+ * One message of a page's conversation: the person's on the left, the page's (its agents', its bot's) on
+ * the right with its ticks. A bot's templates and quick replies show as the person saw them, read-only.
+ */
+export const InboxMessage = memo(function InboxMessage({
+  message,
+  pending,
+  own,
+  status,
+  senderName,
+  quoteName,
+  session,
+}: {
+  message: MessageView | null;
+  pending: OutboxItem | null;
+  own: boolean;
+  status: MessageStatus;
+  senderName: string;
+  quoteName: string;
+  session: InboxSession;
+}) {
+  const { t, te, time } = useI18n();
+  const text = message ? message.text : (pending?.text ?? '');
+  const deleted = message?.deletedAt != null;
+  const createdAt = message?.createdAt ?? pending?.createdAt ?? new Date().toISOString();
+  const clientId = message?.clientId ?? pending?.clientId ?? '';
+  const statusLabel =
+    status === 'failed'
+      ? t('message.status.failed', { error: te(pending?.error ?? 'unknown') })
+      : status === 'received'
+        ? ''
+        : t(`message.status.${status}`);
+  const quote = message?.replyTo;
+
+  return (
+    <article
+      className={`inbox-msg ${own ? 'inbox-msg-own' : 'inbox-msg-other'}${deleted ? ' inbox-msg-deleted' : ''}`}
+      data-testid="message"
+      data-message-id={message?.id ?? ''}
+      data-client-id={clientId}
+      data-seq={message ? String(message.seq) : ''}
+      data-status={status}
+      aria-label={t('message.from', { name: senderName, time: time(createdAt) })}
+    >
+      <div className="inbox-bubble">
+        {quote && (
+          <blockquote className="inbox-quote" data-testid="message-quote">
+            <span className="inbox-quote-name">{quoteName}</span>
+            <span>{quote.deleted || quote.text === null ? t('message.quote.deleted') : quote.text}</span>
+          </blockquote>
+        )}
+        <div className="inbox-msg-text" data-testid="message-text">
+          {deleted || (text === null && !message?.attachment) ? (
+            <em>{t('message.deleted')}</em>
+          ) : text !== null ? (
+            <MessageText text={text} />
+          ) : null}
+        </div>
+        {!deleted && message?.attachment && <MessageAttachment attachment={message.attachment} tabbable />}
+        {!deleted && message?.quickReplies && <QuickReplies replies={message.quickReplies} tabbable />}
+        <div className="inbox-msg-meta">
+          {own && <span className="sr-only">{t('inbox.sentAs', { name: senderName })}</span>}
+          {message?.editedAt && !deleted && <span>{t('message.edited')}</span>}
+          <time dateTime={createdAt}>{time(createdAt)}</time>
+          {own && status !== 'received' && (
+            <span className={`inbox-status inbox-status-${status}`} title={statusLabel}>
+              {status === 'pending' && <IconClock size={14} />}
+              {status === 'failed' && <IconAlert size={14} />}
+              {status === 'sent' && <IconTicks size={16} double={false} />}
+              {(status === 'delivered' || status === 'read') && <IconTicks size={16} double />}
+              <span className="sr-only">{statusLabel}</span>
+            </span>
+          )}
+        </div>
+      </div>
+      {status === 'failed' && pending && (
+        <div className="inbox-failure" role="alert">
+          <span>{statusLabel}</span>
+          <button type="button" className="link-button" onClick={() => session.retry(pending.clientId)}>
+            {t('message.retry')}
+          </button>
+          <button type="button" className="link-button" onClick={() => session.discard(pending.clientId)}>
+            {t('message.discard')}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,256 @@
+import { memo, useEffect, useRef, useState } from 'react';
+import { loadMyPages } from '../app/pages.ts';
+import { go, navigate, pathFor } from '../app/router.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { inboxPreview } from '../state/inbox.ts';
+import { conversationIds, conversationTitle } from '../state/selectors.ts';
+import { shallowEqual, useStore, useStoreOf } from '../state/store.ts';
+import { Avatar } from '../ui/Avatar.tsx';
+import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
+import { IconBack, IconInbox } from '../ui/Icons.tsx';
+import { InboxThread } from './InboxThread.tsx';
+import { InboxSession } from './session.ts';
+import './inbox.css';
+
+/**
+ * A page's inbox (`/inbox/<pageId>`), for the people who run the page: the page's conversations, plainly
+ * listed (the person, the last message, unread), and the open one, answered as the page. Its own session
+ * (session.ts) keeps it live; "Back to my messages" returns to the person's own messenger.
+ */
+export function InboxView({ pageId, conversationId }: { pageId: string; conversationId: string | null }) {
+  const { t, te } = useI18n();
+  const page = useStore((s) => s.myPages?.[pageId]?.page);
+  /** Whether I run the page, as far as this tab knows: unknown until my pages are read. */
+  const runs = useStore((s) => (s.myPages === null ? null : pageId in s.myPages));
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [session, setSession] = useState<InboxSession | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    loadMyPages().catch((e: unknown) => setLoadError(te(errorIdOf(e))));
+  }, [te]);
+
+  // One session per page opened; the page as it was when opened (a rename comes through its events).
+  const known = page !== undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new session for a new page only, not a renamed one
+  useEffect(() => {
+    if (!page) return;
+    const s = new InboxSession(page);
+    setSession(s);
+    void s.start();
+    return () => s.stop();
+  }, [pageId, known]);
+
+  // Left the page, or was removed from it (my pages say so, live): the inbox closes.
+  useEffect(() => {
+    if (runs === false) session?.gone();
+  }, [runs, session]);
+
+  useEffect(() => {
+    if (page) document.title = `${t('inbox.heading', { name: page.name })} · ${t('app.name')}`;
+  }, [page, t]);
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const heading = page ? t('inbox.heading', { name: page.name }) : t('inbox.title');
+  return (
+    <div
+      className={`inbox ${conversationId ? 'inbox-thread-open' : 'inbox-list-open'}`}
+      data-testid="inbox"
+      data-page-id={pageId}
+    >
+      <header className="inbox-header">
+        <button
+          type="button"
+          className="button inbox-back"
+          data-testid="inbox-back"
+          aria-label={t('inbox.back')}
+          onClick={() => navigate(null)}
+        >
+          <IconBack size={18} />
+          <span className="inbox-back-text">{t('inbox.back')}</span>
+        </button>
+        {page && <Avatar id={pageId} name={page.name} size={32} page />}
+        <h1 ref={headingRef} tabIndex={-1}>
+          {heading}
+        </h1>
+        {page && session && <SessionConnection session={session} />}
+      </header>
+      {page && session ? (
+        <InboxBody session={session} conversationId={conversationId} name={page.name} />
+      ) : (
+        <p className="inbox-notice" role={runs === false || loadError ? 'alert' : 'status'} data-testid="inbox-notice">
+          {runs === false
+            ? t('inbox.gone')
+            : loadError
+              ? t('inbox.loadFailed', { error: loadError })
+              : t('common.loading')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The page's socket: shown once the inbox is live. */
+function SessionConnection({ session }: { session: InboxSession }) {
+  const live = useStoreOf(session.status, (s) => s.phase === 'ready');
+  const connection = useStoreOf(session.store, (s) => s.connection);
+  return live ? <ConnectionStatus state={connection} testId="inbox-connection-status" /> : null;
+}
+
+/** The list of the page's conversations beside the open one; or why there is none to show. */
+function InboxBody({
+  session,
+  conversationId,
+  name,
+}: {
+  session: InboxSession;
+  conversationId: string | null;
+  name: string;
+}) {
+  const { t, te } = useI18n();
+  const status = useStoreOf(session.status, (s) => s);
+  const ids = useStoreOf(session.store, conversationIds, shallowEqual);
+  const pageId = session.pageId;
+
+  // Alt+↑/↓ moves between the page's conversations, as in the messenger.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('dialog[open]')) return;
+      if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      const list = conversationIds(session.store.getSnapshot());
+      if (list.length === 0) return;
+      e.preventDefault();
+      const at = conversationId ? list.indexOf(conversationId) : -1;
+      const next =
+        e.key === 'ArrowUp' ? (at <= 0 ? list.length - 1 : at - 1) : at < 0 || at >= list.length - 1 ? 0 : at + 1;
+      const target = list[next];
+      if (target) go({ view: 'inbox', pageId, conversationId: target });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [session, pageId, conversationId]);
+
+  if (status.phase === 'gone') {
+    return (
+      <p className="inbox-notice" role="alert" data-testid="inbox-notice">
+        {t('inbox.gone')}
+      </p>
+    );
+  }
+  if (status.phase === 'failed') {
+    return (
+      <div className="inbox-notice" role="alert" data-testid="inbox-notice">
+        <p>{t('inbox.loadFailed', { error: te(status.error ?? 'unknown') })}</p>
+        <button type="button" className="button" onClick={() => void session.start()}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="inbox-body" data-phase={status.phase}>
+      <nav className="inbox-list" aria-label={t('inbox.list', { name })}>
+        {status.phase === 'loading' ? (
+          <p className="inbox-empty">{t('common.loading')}</p>
+        ) : ids.length === 0 ? (
+          <p className="inbox-empty" data-testid="inbox-empty">
+            {t('inbox.empty')}
+          </p>
+        ) : (
+          <ul className="inbox-items">
+            {ids.map((id) => (
+              <InboxItem key={id} session={session} id={id} active={id === conversationId} pageName={name} />
+            ))}
+          </ul>
+        )}
+        <p className="inbox-shortcuts">{t('sidebar.shortcuts')}</p>
+      </nav>
+      <main className="inbox-main">
+        {conversationId ? (
+          <InboxThread key={conversationId} session={session} conversationId={conversationId} pageName={name} />
+        ) : (
+          <div className="inbox-placeholder">
+            <IconInbox size={48} />
+            <p>{t('inbox.choose', { name })}</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+/** One of the page's conversations: the person, the last message, the unread count. Reads its own entry. */
+const InboxItem = memo(function InboxItem({
+  session,
+  id,
+  active,
+  pageName,
+}: {
+  session: InboxSession;
+  id: string;
+  active: boolean;
+  pageName: string;
+}) {
+  const conv = useStoreOf(session.store, (s) => s.conversations[id]);
+  const { t, stamp } = useI18n();
+  if (!conv) return null;
+  const pageId = session.pageId;
+  const title = conversationTitle(conv, pageId) ?? t('conversation.unknownUser');
+  const preview = inboxPreview(conv, pageId);
+  const text =
+    preview.kind === 'none'
+      ? t('sidebar.preview.none')
+      : preview.kind === 'deleted'
+        ? t('sidebar.preview.deleted')
+        : preview.kind === 'attachment'
+          ? preview.fromPage
+            ? t('inbox.preview.page', { name: pageName, text: t('sidebar.preview.attachment') })
+            : t('sidebar.preview.attachment')
+          : preview.fromPage
+            ? t('inbox.preview.page', { name: pageName, text: preview.text })
+            : preview.text;
+  const route = { view: 'inbox', pageId, conversationId: id } as const;
+  const other = conv.members.find((m) => m.user.id !== pageId)?.user;
+  return (
+    <li>
+      <a
+        href={pathFor(route)}
+        className={`inbox-item${active ? ' active' : ''}${conv.unread > 0 ? ' has-unread' : ''}`}
+        data-testid="inbox-item"
+        data-conversation-id={id}
+        aria-current={active ? 'page' : undefined}
+        onClick={(e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          go(route);
+        }}
+      >
+        <Avatar id={other?.id ?? id} name={title} size={40} />
+        <span className="inbox-item-body">
+          <span className="inbox-item-top">
+            <span className="inbox-item-name" data-testid="inbox-item-name">
+              {title}
+            </span>
+            <time className="inbox-item-time" dateTime={conv.lastActivityAt}>
+              {stamp(conv.lastActivityAt)}
+            </time>
+          </span>
+          <span className="inbox-item-bottom">
+            <span className="inbox-item-preview" data-testid="inbox-item-preview">
+              {text}
+            </span>
+            {conv.unread > 0 && (
+              <>
+                <span className="inbox-unread" data-testid="inbox-unread" aria-hidden="true">
+                  {conv.unread}
+                </span>
+                <span className="sr-only">{t('sidebar.unread', { count: conv.unread })}</span>
+              </>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+});
