@@ -69,6 +69,16 @@ function conforms(method: string, path: string, status: number, body: unknown) {
   );
 }
 
+/** Checks a request body the server accepted against the document's schema for it. */
+function accepts(method: string, path: string, body: unknown) {
+  const template = templateOf(method, path);
+  const ref = `${DOC_ID}#/${pointer('paths', template, method, 'requestBody', 'content', 'application/json', 'schema')}`;
+  const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  assert.ok(check(body), `${method.toUpperCase()} ${path} body: ${ajv.errorsText(check.errors)}`);
+  acceptedBodies++;
+}
+let acceptedBodies = 0;
+
 /** An HTTP client whose every answer is checked against the document. */
 class Checked {
   constructor(readonly http: HttpClient) {}
@@ -76,6 +86,8 @@ class Checked {
     const r = await this.http.request<T>(method, path, body);
     if (expect !== undefined) assert.equal(r.status, expect, `${method} ${path}: ${JSON.stringify(r.body)}`);
     conforms(method.toLowerCase(), path, r.status, r.body);
+    // What the server accepted, the document accepts too (the request schema is not stricter than the route).
+    if (r.status < 300 && body !== undefined) accepts(method.toLowerCase(), path, body);
     checkedAnswers++;
     return r;
   }
@@ -277,6 +289,7 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('POST', '/api/auth/signout', undefined, 204);
     await ada.call('GET', '/api/conversations', undefined, 401);
     assert.ok(checkedAnswers >= 50, `${checkedAnswers} answers checked`);
+    assert.ok(acceptedBodies >= 15, `${acceptedBodies} request bodies checked`);
   });
 });
 
