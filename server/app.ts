@@ -22,6 +22,7 @@ import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { ownOrigin, registerGuards } from './http/guards.ts';
+import { registerOpenApi } from './http/openapi/document.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
@@ -306,6 +307,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     requestsPerMinute: config.rates.requestsPerMinute,
   });
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
+  // Before the domains' routes: it notes each /api route, for the test that holds the description to them.
+  registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);

@@ -6,11 +6,13 @@ import { authOf, parse } from '../http/validate.ts';
 import type { WebhookDeliveries } from './service.ts';
 
 const deliveryParams = z.strictObject({ id: schemas.id, deliveryId: schemas.id });
-const listQuery = z.strictObject({
+/** `GET /api/apps/:id/deliveries`: a page of the log (exported for the OpenAPI description). */
+export const listQuery = z.strictObject({
   before: z.string().max(32).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-const testBody = z.strictObject({ pageId: schemas.id.optional() }).default({});
+/** `POST /api/apps/:id/webhook/test`: the page the sample event names (default: one the app is connected to). */
+export const testBody = z.strictObject({ pageId: schemas.id.optional() }).default({});
 
 /** An app's delivery log, replays and test events: its owner's only (anyone else: `404 app_not_found`). */
 export function webhookRoutes(app: FastifyInstance, deliveries: WebhookDeliveries) {

@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { AppView, UserView } from '../../../protocol/views.ts';
+import { HttpClient, type Person, signUp } from '../../../test/helpers/client.ts';
+import { startServer, type TestServer } from '../../../test/helpers/server.ts';
+import { openApiDocument, openApiPath, registeredApiRoutes } from './document.ts';
+import { objectSchema, string, time } from './schema.ts';
+
+type Doc = {
+  info: { title: string; version: string };
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  components: { schemas: Record<string, object> };
+};
+const doc = openApiDocument() as unknown as Doc;
+const DOC_ID = 'https://comptoir.invalid/openapi.json';
+const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+
+/** Ajv in strict mode (an unknown keyword or format in a schema fails), with the document's top-level keys known. */
+function ajvWithDocument() {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addVocabulary(['openapi', 'jsonSchemaDialect', 'info', 'servers', 'tags', 'security', 'paths', 'components']);
+  ajv.addSchema({ ...doc, $id: DOC_ID });
+  return ajv;
+}
+const ajv = ajvWithDocument();
+
+/** The schema the document gives for this route's answer with this status (fails when it gives none). */
+function answerSchema(method: string, template: string, status: number) {
+  const op = doc.paths[template]?.[method];
+  assert.ok(op, `${method} ${template} is described`);
+  const answer = op.responses[String(status)];
+  assert.ok(answer, `${method} ${template} documents status ${status}`);
+  return answer;
+}
+
+/** The documented path a concrete path falls under (`/api/apps/01H…` → `/api/apps/{id}`). */
+function templateOf(method: string, path: string): string {
+  const bare = path.split('?')[0] as string;
+  const found = Object.keys(doc.paths).filter(
+    (t) => doc.paths[t]?.[method] && new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(bare),
+  );
+  // A literal segment beats a parameter (`/api/conversations/direct` over `/api/conversations/{id}`).
+  found.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+  assert.ok(found[0], `no documented route for ${method.toUpperCase()} ${bare}`);
+  return found[0];
+}
+
+/** Checks an answer against the document: its status is documented, its body valid under its schema. */
+function conforms(method: string, path: string, status: number, body: unknown) {
+  const template = templateOf(method, path);
+  const answer = answerSchema(method, template, status);
+  if (!answer.content) {
+    assert.equal(body, null, `${method} ${template} ${status} has no body`);
+    return;
+  }
+  const ref = `${DOC_ID}#/${pointer('paths', template, method, 'responses', String(status), 'content', 'application/json', 'schema')}`;
+  const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  assert.ok(
+    check(body),
+    `${method.toUpperCase()} ${path} ${status}: ${ajv.errorsText(check.errors)}\n${JSON.stringify(body).slice(0, 600)}`,
+  );
+}
+
+/** Checks a request body the server accepted against the document's schema for it. */
+function accepts(method: string, path: string, body: unknown) {
+  const template = templateOf(method, path);
+  const ref = `${DOC_ID}#/${pointer('paths', template, method, 'requestBody', 'content', 'application/json', 'schema')}`;
+  const check = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  assert.ok(check(body), `${method.toUpperCase()} ${path} body: ${ajv.errorsText(check.errors)}`);
+  acceptedBodies++;
+}
+let acceptedBodies = 0;
+
+/** An HTTP client whose every answer is checked against the document. */
+class Checked {
+  constructor(readonly http: HttpClient) {}
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expect?: number) {
+    const r = await this.http.request<T>(method, path, body);
+    if (expect !== undefined) assert.equal(r.status, expect, `${method} ${path}: ${JSON.stringify(r.body)}`);
+    conforms(method.toLowerCase(), path, r.status, r.body);
+    // What the server accepted, the document accepts too (the request schema is not stricter than the route).
+    if (r.status < 300 && body !== undefined) accepts(method.toLowerCase(), path, body);
+    checkedAnswers++;
+    return r;
+  }
+}
+let checkedAnswers = 0;
+
+describe('the OpenAPI description of the native API', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer();
+  });
+  after(() => s.close());
+
+  it('describes exactly the /api routes Fastify registered, no more, no fewer', () => {
+    const registered = registeredApiRoutes(s.comptoir.app).map((r) => `${r.method} ${openApiPath(r.path)}`);
+    assert.ok(registered.length > 50, `the routes were noted (${registered.length})`);
+    assert.equal(new Set(registered).size, registered.length);
+    const described = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const missing = registered.filter((r) => !described.includes(r));
+    const extra = described.filter((d) => !registered.includes(d));
+    assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
+  });
+
+  it('is served at GET /api/openapi.json without a session, with the version of package.json', async () => {
+    const r = await fetch(`${s.url}/api/openapi.json`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+    const served = (await r.json()) as Doc;
+    assert.deepEqual(served, JSON.parse(JSON.stringify(doc)));
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    assert.equal(served.info.title, 'Comptoir');
+    assert.equal(served.info.version, pkg.version);
+  });
+
+  it('is a valid OpenAPI 3.1 document (and the validator does catch a broken one)', async () => {
+    const r = await validate(structuredClone(doc) as never);
+    assert.ok(r.valid, r.valid ? '' : compileErrors(r));
+    const broken = structuredClone(doc) as unknown as {
+      paths: Record<string, Record<string, { parameters?: unknown[] }>>;
+    };
+    const get = broken.paths['/api/conversations/{id}']?.get;
+    assert.ok(get);
+    delete get.parameters;
+    assert.equal((await validate(broken as never)).valid, false);
+  });
+
+  it('holds only schemas strict Ajv compiles (no unknown keyword or format), every $ref resolved', () => {
+    const strict = ajvWithDocument();
+    let compiled = 0;
+    for (const name of Object.keys(doc.components.schemas)) {
+      strict.compile({ $ref: `${DOC_ID}#/${pointer('components', 'schemas', name)}` });
+      compiled++;
+    }
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, answer] of Object.entries(op.responses)) {
+          if (!answer.content) continue;
+          strict.compile({
+            $ref: `${DOC_ID}#/${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}`,
+          });
+          compiled++;
+        }
+      }
+    }
+    assert.ok(compiled > 200, `${compiled} schemas`);
+  });
+
+  it('says, for each route, which error ids it may answer: an undocumented id fails the check', () => {
+    const body = { error: { id: 'app_not_found', message: 'No such app' } };
+    assert.throws(
+      () => conforms('get', '/api/conversations/x', 404, body),
+      /must be equal to one of the allowed values/,
+    );
+    conforms('get', '/api/conversations/x', 404, { error: { id: 'conversation_not_found', message: '…' } });
+    // And a field the interface does not have fails too.
+    assert.throws(() => conforms('get', '/api/apps', 200, { apps: [], more: true }), /additional properties/);
+  });
+
+  it('matches what a running server answers: people, conversations, messages, events, pages, apps, errors', async () => {
+    const anon = new Checked(new HttpClient(s.url));
+    await anon.call('GET', '/api/instance', undefined, 200);
+    await anon.call('GET', '/api/me', undefined, 401);
+    const signup = await anon.call(
+      'POST',
+      '/api/auth/signup',
+      { username: 'ada_openapi', password: 'correct horse battery' },
+      201,
+    );
+    const ada = anon; // now signed in
+    assert.ok(signup.body.user);
+    const bob: Person = await signUp(s.url);
+    const b = new Checked(bob.http);
+
+    await ada.call('GET', '/api/me', undefined, 200);
+    await ada.call('PATCH', '/api/me', { displayName: 'Ada L.' }, 200);
+    await ada.call('GET', '/api/sessions', undefined, 200);
+    await ada.call('GET', `/api/users?q=${bob.user.username}`, undefined, 200);
+
+    const direct = await ada.call<{ conversation: { id: string } }>(
+      'POST',
+      '/api/conversations/direct',
+      { userId: bob.user.id },
+      201,
+    );
+    await ada.call('POST', '/api/conversations/direct', { userId: bob.user.id }, 200);
+    const id = direct.body.conversation.id;
+    await ada.call('POST', `/api/conversations/${id}/messages`, { clientId: 'openapi-1', text: 'Hello Bob' }, 201);
+    const again = await ada.call<{ message: { id: string } }>(
+      'POST',
+      `/api/conversations/${id}/messages`,
+      { clientId: 'openapi-1', text: 'Hello Bob' },
+      200,
+    );
+    await b.call(
+      'POST',
+      `/api/conversations/${id}/messages`,
+      { clientId: 'openapi-2', text: 'Hi', replyToId: again.body.message.id },
+      201,
+    );
+    await b.call('PATCH', `/api/messages/${again.body.message.id}`, { text: 'mine?' }, 403);
+    await ada.call('PATCH', `/api/messages/${again.body.message.id}`, { text: 'Hello, Bob' }, 200);
+    await b.call('POST', `/api/conversations/${id}/receipts`, { readSeq: 1 }, 204);
+    const group = await ada.call<{ conversation: { id: string } }>(
+      'POST',
+      '/api/conversations/group',
+      { title: 'Readers', memberIds: [bob.user.id], history: 'full' },
+      201,
+    );
+    await ada.call('PATCH', `/api/conversations/${group.body.conversation.id}`, { title: 'Writers' }, 200);
+    await ada.call('GET', `/api/conversations/${id}/messages?limit=10`, undefined, 200);
+    await ada.call('DELETE', `/api/messages/${again.body.message.id}`, undefined, 200);
+    await ada.call('GET', '/api/conversations', undefined, 200);
+    await b.call('GET', '/api/events?after=0', undefined, 200);
+    await b.call('DELETE', `/api/conversations/${group.body.conversation.id}/members/${bob.user.id}`, undefined, 204);
+
+    // Pages: made, found, messaged, answered from their inbox.
+    const page = await ada.call<{ page: { id: string } }>(
+      'POST',
+      '/api/pages',
+      { name: 'Ada’s Shop', username: 'adas_shop' },
+      201,
+    );
+    const pageId = page.body.page.id;
+    await b.call('GET', '/api/pages?q=adas', undefined, 200);
+    await b.call('GET', `/api/pages/${pageId}`, undefined, 200);
+    await b.call('GET', `/api/pages/${pageId}/profile`, undefined, 200);
+    const thread = await b.call<{ conversation: { id: string } }>(
+      'POST',
+      `/api/pages/${pageId}/conversation`,
+      undefined,
+      201,
+    );
+    await b.call('POST', `/api/pages/${pageId}/conversation`, undefined, 200);
+    await b.call(
+      'POST',
+      `/api/conversations/${thread.body.conversation.id}/messages`,
+      { clientId: 'openapi-3', text: 'Open?' },
+      201,
+    );
+    await ada.call('GET', '/api/me/pages', undefined, 200);
+    await ada.call('GET', `/api/pages/${pageId}/members`, undefined, 200);
+    await ada.call('GET', `/api/pages/${pageId}/conversations`, undefined, 200);
+    await ada.call(
+      'POST',
+      `/api/pages/${pageId}/conversations/${thread.body.conversation.id}/messages`,
+      { clientId: 'openapi-4', text: 'Yes' },
+      201,
+    );
+    await ada.call('GET', `/api/pages/${pageId}/handover`, undefined, 200);
+    await ada.call(
+      'GET',
+      `/api/pages/${pageId}/conversations/${thread.body.conversation.id}/thread-control`,
+      undefined,
+      200,
+    );
+    await b.call('GET', `/api/pages/${pageId}/members`, undefined, 403);
+    await b.call('GET', '/api/events?after=0', undefined, 200);
+
+    // Apps.
+    const app = await ada.call<{ app: { id: string } }>('POST', '/api/apps', { name: 'Bot' }, 201);
+    await ada.call('GET', '/api/apps', undefined, 200);
+    await ada.call('GET', `/api/apps/${app.body.app.id}`, undefined, 200);
+    await ada.call('POST', `/api/apps/${app.body.app.id}/secret`, undefined, 200);
+    await ada.call('POST', `/api/apps/${app.body.app.id}/pages/${pageId}`, undefined, 201);
+    await ada.call('GET', `/api/apps/${app.body.app.id}/deliveries`, undefined, 200);
+    await ada.call('POST', `/api/apps/${app.body.app.id}/webhook/test`, undefined, 409);
+    await b.call('GET', `/api/apps/${app.body.app.id}`, undefined, 404);
+
+    // Errors: each in the envelope, with an id the document lists for that route and status.
+    await ada.call('GET', '/api/conversations/nope', undefined, 404);
+    await ada.call('POST', '/api/conversations/group', { title: '' }, 400);
+    await ada.call('POST', '/api/conversations/direct', '{not json', 400);
+    await ada.call(
+      'PUT',
+      `/api/apps/${app.body.app.id}/webhook`,
+      { url: 'ftp://x', verifyToken: 't', fields: ['messages'] },
+      400,
+    );
+    await ada.call('POST', '/api/auth/signout', undefined, 204);
+    await ada.call('GET', '/api/conversations', undefined, 401);
+    assert.ok(checkedAnswers >= 50, `${checkedAnswers} answers checked`);
+    assert.ok(acceptedBodies >= 15, `${acceptedBodies} request bodies checked`);
+  });
+});
+
+// objectSchema holds a schema to its interface: these fail to compile (tsc), as a drifted schema would.
+// @ts-expect-error a property the interface does not have
+objectSchema<AppView>({ id: string, name: string, createdAt: time, secret: string }, {});
+// @ts-expect-error a property of the interface left out
+objectSchema<AppView>({ id: string, name: string }, {});
+// @ts-expect-error an optional property not said to be optional
+objectSchema<UserView>({ id: string, username: string, displayName: string, kind: string }, {});
+// @ts-expect-error a required property said to be optional
+objectSchema<AppView>({ id: string, name: string, createdAt: time }, { name: true });

@@ -1,0 +1,314 @@
+import type * as api from '../../../protocol/api.ts';
+import { attachment, quickReply } from '../../../protocol/content.ts';
+import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
+import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
+import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
+import type * as v from '../../../protocol/views.ts';
+import {
+  arrayOf,
+  boolean,
+  fromZod,
+  integer,
+  type JsonSchema,
+  literal,
+  nullable,
+  objectSchema,
+  oneOf,
+  ref,
+  string,
+  time,
+} from './schema.ts';
+
+/**
+ * The JSON Schemas of what the native API answers (protocol/views.ts, protocol/api.ts): each written once
+ * here, its property names checked against its interface by `tsc` (objectSchema), its content against
+ * real answers by openapi.test.ts. Shapes that have a zod schema (attachments, quick replies, the
+ * messenger profile) come from it.
+ */
+
+const role = (roles: readonly string[]) => oneOf(roles);
+const payload = objectSchema<{ payload: string }>({ payload: string }, {});
+
+const views = {
+  ErrorBody: objectSchema<ErrorBody>(
+    {
+      id: oneOf(errorIds),
+      message: string,
+      details: {
+        type: 'object',
+        description: 'Field-level problems for `bad_request`, seconds to wait for `rate_limited`.',
+      },
+    },
+    { details: true },
+    'The body of every error answer, under `error`.',
+  ),
+  UserView: objectSchema<v.UserView>(
+    { id: string, username: string, displayName: string, kind: literal('page') },
+    { kind: true },
+    '`kind: "page"` on the account a business page speaks through.',
+  ),
+  SelfView: objectSchema<v.SelfView>(
+    { id: string, username: string, displayName: string, kind: literal('page'), createdAt: time },
+    { kind: true },
+  ),
+  SessionView: objectSchema<v.SessionView>(
+    {
+      id: string,
+      userAgent: nullable(string),
+      ip: nullable(string),
+      createdAt: time,
+      lastSeenAt: time,
+      expiresAt: time,
+      current: boolean,
+    },
+    {},
+  ),
+  PageView: objectSchema<v.PageView>(
+    { id: string, username: string, name: string, description: string, createdAt: time },
+    {},
+  ),
+  PageMemberView: objectSchema<v.PageMemberView>(
+    { user: ref('UserView'), role: role(['admin', 'agent']), addedAt: time },
+    {},
+  ),
+  ReceiverView: objectSchema<v.ReceiverView>(
+    { id: string, name: string, inbox: boolean, role: role(['primary', 'secondary']) },
+    {},
+    `A receiver of the handover protocol: a connected app, or the page inbox (id ${'`'}263902037430900${'`'}).`,
+  ),
+  HandoverView: objectSchema<v.HandoverView>(
+    { primaryAppId: string, chosen: boolean, receivers: arrayOf(ref('ReceiverView')) },
+    {},
+  ),
+  ThreadControlView: objectSchema<v.ThreadControlView>({ owner: ref('ReceiverView') }, {}),
+  AppView: objectSchema<v.AppView>({ id: string, name: string, createdAt: time }, {}),
+  WebhookView: objectSchema<v.WebhookView>(
+    {
+      url: string,
+      fields: arrayOf(string),
+      verified: boolean,
+      verifiedAt: nullable(time),
+      disabled: objectSchema<NonNullable<v.WebhookView['disabled']>>({ at: time, reason: nullable(string) }, {}),
+    },
+    { disabled: true },
+  ),
+  DeliveryView: objectSchema<v.DeliveryView>(
+    {
+      id: string,
+      field: string,
+      pageId: string,
+      standby: boolean,
+      state: oneOf(['pending', 'delivered', 'failed']),
+      attempts: integer,
+      createdAt: time,
+      lastAttemptAt: nullable(time),
+      nextAttemptAt: nullable(time),
+      deliveredAt: nullable(time),
+      status: nullable(integer),
+      latencyMs: nullable({ type: 'number' }),
+      error: nullable(string),
+      responseSnippet: nullable(string),
+      event: { description: 'The messaging event exactly as it goes into the webhook envelope (docs/PLATFORM.md).' },
+    },
+    {},
+  ),
+  QuoteView: objectSchema<v.QuoteView>({ id: string, senderId: string, text: nullable(string), deleted: boolean }, {}),
+  Attachment: fromZod(attachment, 'output'),
+  QuickReply: fromZod(quickReply, 'output'),
+  MessageView: objectSchema<v.MessageView>(
+    {
+      id: string,
+      conversationId: string,
+      seq: integer,
+      senderId: string,
+      clientId: nullable(string),
+      text: nullable(string),
+      replyTo: nullable(ref('QuoteView')),
+      createdAt: time,
+      editedAt: nullable(time),
+      deletedAt: nullable(time),
+      attachment: ref('Attachment'),
+      quickReplies: arrayOf(ref('QuickReply')),
+      quickReply: payload,
+      postback: payload,
+    },
+    { attachment: true, quickReplies: true, quickReply: true, postback: true },
+  ),
+  MemberView: objectSchema<v.MemberView>(
+    { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
+    {},
+  ),
+  ConversationView: objectSchema<v.ConversationView>(
+    {
+      id: string,
+      kind: oneOf(['direct', 'group']),
+      title: nullable(string),
+      history: oneOf(['joined', 'full']),
+      createdAt: time,
+      lastActivityAt: time,
+      lastSeq: integer,
+      members: arrayOf(ref('MemberView')),
+      lastMessage: nullable(ref('MessageView')),
+      unread: integer,
+    },
+    {},
+  ),
+  PageProfileView: objectSchema<PageProfileView>(
+    {
+      getStarted: nullable(payload),
+      greeting: nullable(arrayOf(fromZod(greeting, 'output'))),
+      persistentMenu: nullable(arrayOf(fromZod(persistentMenu, 'output'))),
+    },
+    {},
+  ),
+} satisfies Record<string, JsonSchema>;
+
+type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+const history = oneOf(['joined', 'full']);
+/** Every domain event a person's feed may hold: one schema each, `tsc` fails when a type is missing. */
+const events: { [T in DomainEventType]: JsonSchema } = {
+  'message.created': objectSchema<Of<'message.created'>>(
+    { type: literal('message.created'), conversationId: string, message: ref('MessageView') },
+    {},
+  ),
+  'message.edited': objectSchema<Of<'message.edited'>>(
+    { type: literal('message.edited'), conversationId: string, message: ref('MessageView') },
+    {},
+  ),
+  'message.deleted': objectSchema<Of<'message.deleted'>>(
+    { type: literal('message.deleted'), conversationId: string, message: ref('MessageView') },
+    {},
+  ),
+  'receipt.updated': objectSchema<Of<'receipt.updated'>>(
+    {
+      type: literal('receipt.updated'),
+      conversationId: string,
+      userId: string,
+      deliveredSeq: integer,
+      readSeq: integer,
+    },
+    {},
+  ),
+  'conversation.joined': objectSchema<Of<'conversation.joined'>>(
+    {
+      type: literal('conversation.joined'),
+      conversationId: string,
+      conversation: ref('ConversationView'),
+      userIds: arrayOf(string),
+    },
+    {},
+  ),
+  'conversation.updated': objectSchema<Of<'conversation.updated'>>(
+    { type: literal('conversation.updated'), conversationId: string, title: nullable(string), history, by: string },
+    {},
+  ),
+  'member.added': objectSchema<Of<'member.added'>>(
+    {
+      type: literal('member.added'),
+      conversationId: string,
+      user: ref('UserView'),
+      role: role(['admin', 'member']),
+      by: string,
+    },
+    {},
+  ),
+  'member.removed': objectSchema<Of<'member.removed'>>(
+    {
+      type: literal('member.removed'),
+      conversationId: string,
+      userId: string,
+      by: string,
+      reason: oneOf(['removed', 'left']),
+    },
+    {},
+  ),
+  'member.role_changed': objectSchema<Of<'member.role_changed'>>(
+    { type: literal('member.role_changed'), conversationId: string, userId: string, role: role(['admin', 'member']) },
+    {},
+  ),
+  'user.updated': objectSchema<Of<'user.updated'>>(
+    { type: literal('user.updated'), conversationId: nullable(string), user: ref('UserView') },
+    {},
+  ),
+  'session.revoked': objectSchema<Of<'session.revoked'>>(
+    { type: literal('session.revoked'), conversationId: { type: 'null' }, sessionId: string },
+    {},
+  ),
+  'page.membership_changed': objectSchema<Of<'page.membership_changed'>>(
+    {
+      type: literal('page.membership_changed'),
+      conversationId: { type: 'null' },
+      page: ref('PageView'),
+      userId: string,
+      role: nullable(role(['admin', 'agent'])),
+    },
+    {},
+  ),
+};
+
+const answers = {
+  InstanceResponse: objectSchema<api.InstanceResponse>({ signup: oneOf(['open', 'closed']) }, {}),
+  UserResponse: objectSchema<{ user: v.SelfView }>({ user: ref('SelfView') }, {}),
+  MeResponse: objectSchema<api.MeResponse>({ user: ref('SelfView'), sessionId: string }, {}),
+  UsersResponse: objectSchema<api.UsersResponse>({ users: arrayOf(ref('UserView')) }, {}),
+  SessionsResponse: objectSchema<api.SessionsResponse>({ sessions: arrayOf(ref('SessionView')) }, {}),
+  ConversationsResponse: objectSchema<api.ConversationsResponse>(
+    { cursor: integer, conversations: arrayOf(ref('ConversationView')) },
+    {},
+  ),
+  ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
+  MessagesResponse: objectSchema<api.MessagesResponse>({ messages: arrayOf(ref('MessageView')), hasMore: boolean }, {}),
+  MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
+  EventsResponse: objectSchema<api.EventsResponse>(
+    {
+      events: arrayOf(
+        objectSchema<api.EventsResponse['events'][number]>({ pos: integer, event: ref('DomainEvent') }, {}),
+      ),
+      cursor: integer,
+      hasMore: boolean,
+    },
+    {},
+  ),
+  DomainEvent: { oneOf: Object.values(events) },
+  PageResponse: objectSchema<api.PageResponse>({ page: ref('PageView') }, {}),
+  PagesResponse: objectSchema<api.PagesResponse>({ pages: arrayOf(ref('PageView')) }, {}),
+  MyPagesResponse: objectSchema<api.MyPagesResponse>(
+    {
+      pages: arrayOf(
+        objectSchema<api.MyPagesResponse['pages'][number]>(
+          { page: ref('PageView'), role: role(['admin', 'agent']) },
+          {},
+        ),
+      ),
+    },
+    {},
+  ),
+  PageMembersResponse: objectSchema<api.PageMembersResponse>({ members: arrayOf(ref('PageMemberView')) }, {}),
+  PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
+  PageConversationResponse: objectSchema<api.PageConversationResponse>(
+    { conversation: ref('ConversationView'), created: boolean },
+    {},
+  ),
+  HandoverResponse: objectSchema<api.HandoverResponse>({ handover: ref('HandoverView') }, {}),
+  ThreadControlResponse: objectSchema<api.ThreadControlResponse>({ threadControl: ref('ThreadControlView') }, {}),
+  AppSecretResponse: objectSchema<api.AppSecretResponse>(
+    { app: ref('AppView'), secret: string },
+    {},
+    'The secret is shown here only, once.',
+  ),
+  AppsResponse: objectSchema<api.AppsResponse>({ apps: arrayOf(ref('AppView')) }, {}),
+  AppResponse: objectSchema<api.AppResponse>({ app: ref('AppView'), webhook: nullable(ref('WebhookView')) }, {}),
+  WebhookResponse: objectSchema<api.WebhookResponse>({ webhook: ref('WebhookView') }, {}),
+  PageAccessTokenResponse: objectSchema<api.PageAccessTokenResponse>({ pageAccessToken: string }, {}),
+  DeliveriesResponse: objectSchema<api.DeliveriesResponse>(
+    { deliveries: arrayOf(ref('DeliveryView')), next: nullable(string) },
+    {},
+  ),
+  DeliveryResponse: objectSchema<api.DeliveryResponse>({ delivery: ref('DeliveryView') }, {}),
+  DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
+} satisfies Record<string, JsonSchema>;
+
+/** `components.schemas` of the document. */
+export const componentSchemas = { ...views, ...answers };
+export type SchemaName = keyof typeof componentSchemas;
+export const schemaRef = (name: SchemaName): JsonSchema => ref(name);
