@@ -82,6 +82,7 @@ const views = {
   ),
   ThreadControlView: objectSchema<v.ThreadControlView>({ owner: ref('ReceiverView') }, {}),
   AppView: objectSchema<v.AppView>({ id: string, name: string, createdAt: time }, {}),
+  AppPageView: objectSchema<v.AppPageView>({ pageId: string, connectedAt: time }, {}),
   WebhookView: objectSchema<v.WebhookView>(
     {
       url: string,
@@ -297,7 +298,10 @@ const answers = {
     'The secret is shown here only, once.',
   ),
   AppsResponse: objectSchema<api.AppsResponse>({ apps: arrayOf(ref('AppView')) }, {}),
-  AppResponse: objectSchema<api.AppResponse>({ app: ref('AppView'), webhook: nullable(ref('WebhookView')) }, {}),
+  AppResponse: objectSchema<api.AppResponse>(
+    { app: ref('AppView'), webhook: nullable(ref('WebhookView')), pages: arrayOf(ref('AppPageView')) },
+    {},
+  ),
   WebhookResponse: objectSchema<api.WebhookResponse>({ webhook: ref('WebhookView') }, {}),
   PageAccessTokenResponse: objectSchema<api.PageAccessTokenResponse>({ pageAccessToken: string }, {}),
   DeliveriesResponse: objectSchema<api.DeliveriesResponse>(
