@@ -235,12 +235,10 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
     // Positions grow with time: the oldest events are the first ones after the floor. Delete the run of
     // them older than the cutoff (up to the first newer one, should the clock ever have stepped back) —
     // never the newest event of all (the log's head, which clients compare their cursor with), so that
-    // positions never start again from a lower number — nor an event a consumer of the log (the webhook
-    // planner) has not handled yet.
+    // positions never start again from a lower number.
     const upTo = (
       await this.db.one<{ pos: number | null }>(
         `WITH oldest AS (SELECT pos, created_at FROM events WHERE pos > ? AND pos < (SELECT max(pos) FROM events)
-                            AND pos <= (SELECT coalesce(min(pos), 9223372036854775807) FROM consumer_positions)
                           ORDER BY pos LIMIT ?)
          SELECT max(pos) AS pos FROM oldest
           WHERE created_at < ?

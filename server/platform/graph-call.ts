@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
 import type { PublishedSignal } from '../bus/types.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
 import type { HandoverService } from './handover.ts';
-import type { ProfilePort } from './profile.ts';
 import { graphField } from './send-body.ts';
 import type { PageThreads } from './threads.ts';
 
@@ -16,6 +16,13 @@ export interface GraphAuth {
   grant(accessToken: string): Promise<{ appId: string; pageId: string } | null>;
   /** Whether `proof` is HMAC-SHA256(app secret, access token), hex. */
   checkProof(appId: string, accessToken: string, proof: string): Promise<boolean>;
+}
+
+/** A page's messenger profile, as the Messenger Profile API uses it (pages/profile.ts serves it). */
+export interface ProfilePort {
+  get(pageId: string): Promise<MessengerProfile>;
+  set(pageId: string, fields: MessengerProfile): Promise<void>;
+  delete(pageId: string, fields: readonly ProfileField[]): Promise<void>;
 }
 
 /** What the Graph routes use of the rest of the server (app.ts wires it). */

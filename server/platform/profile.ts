@@ -1,14 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
-import { edgePaths, open, type PageCall } from './graph-call.ts';
+import { edgePaths, open, type PageCall, type ProfilePort } from './graph-call.ts';
 import { presentProfile, readFieldList, readProfileBody } from './profile-body.ts';
 
 /** What the Messenger Profile API asks of pages (a port: pages/profile.ts serves it). */
-export interface ProfilePort {
-  get(pageId: string): Promise<MessengerProfile>;
-  set(pageId: string, fields: MessengerProfile): Promise<void>;
-  delete(pageId: string, fields: readonly ProfileField[]): Promise<void>;
-}
 
 /**
  * The Messenger Profile API (docs/PLATFORM.md): `GET|POST|DELETE /{version}/me/messenger_profile` and
