@@ -50,7 +50,8 @@ for (const backend of backends) {
     before(async () => {
       skip = await backend.skip();
       if (skip) return;
-      s = await serverOn(backend, env);
+      // Short delays: a POST lost to a closing keep-alive connection is sent again within a second.
+      s = await serverOn(backend, env, { webhooks: { timeoutMs: 2000, backoffMs: 100, maxBackoffMs: 500 } });
       f = await pageWithCustomer(s);
       const app = await f.owner.http.post<AppSecretResponse>('/api/apps', { name: 'Bottender' });
       appId = app.body.app.id;
