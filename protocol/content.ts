@@ -23,8 +23,10 @@ export const contentLimits = {
   metadata: 1000,
 } as const;
 
-const text = (max: number) => z.string().min(1).max(max);
-const url = z
+/** Text of 1 to `max` characters (profile.ts uses it too). */
+export const text = (max: number) => z.string().min(1).max(max);
+/** An http(s) URL of at most 2,048 characters (profile.ts uses it too). */
+export const url = z
   .string()
   .max(contentLimits.url)
   .refine((u) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contentLimits } from './content.ts';
+import { contentLimits, url as httpUrl, text } from './content.ts';
 
 /**
  * A page's messenger profile (docs/PLATFORM.md): what a person sees of the page before and around the
@@ -21,19 +21,6 @@ export const profileLimits = {
 
 /** `default`, or a Messenger locale such as `en_US`, `fr_FR`. */
 export const profileLocale = z.union([z.literal('default'), z.string().regex(/^[a-z]{2,3}_[A-Z]{2}$/)]);
-
-const text = (max: number) => z.string().min(1).max(max);
-const httpUrl = z
-  .string()
-  .max(profileLimits.url)
-  .refine((u) => {
-    try {
-      const p = new URL(u).protocol;
-      return p === 'https:' || p === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL');
 
 export const menuItem = z.discriminatedUnion('type', [
   z.strictObject({

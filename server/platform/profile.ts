@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
 import { edgePaths, open, type PageCall, type ProfilePort } from './graph-call.ts';
 import { presentProfile, readFieldList, readProfileBody } from './profile-body.ts';
 

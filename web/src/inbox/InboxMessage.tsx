@@ -6,6 +6,7 @@ import type { OutboxItem } from '../state/types.ts';
 import { IconAlert, IconClock, IconTicks } from '../ui/Icons.tsx';
 import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
+import { SendFailure } from '../ui/SendFailure.tsx';
 import type { InboxSession } from './session.ts';
 
 /**
@@ -84,15 +85,12 @@ export const InboxMessage = memo(function InboxMessage({
         </div>
       </div>
       {status === 'failed' && pending && (
-        <div className="inbox-failure" role="alert">
-          <span>{statusLabel}</span>
-          <button type="button" className="link-button" onClick={() => session.retry(pending.clientId)}>
-            {t('message.retry')}
-          </button>
-          <button type="button" className="link-button" onClick={() => session.discard(pending.clientId)}>
-            {t('message.discard')}
-          </button>
-        </div>
+        <SendFailure
+          className="inbox-failure"
+          label={statusLabel}
+          onRetry={() => session.retry(pending.clientId)}
+          onDiscard={() => session.discard(pending.clientId)}
+        />
       )}
     </article>
   );

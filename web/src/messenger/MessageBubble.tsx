@@ -7,6 +7,7 @@ import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTra
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
+import { SendFailure } from '../ui/SendFailure.tsx';
 
 export interface BubbleProps {
   /** A stored message, or a pending/failed one from the outbox. */
@@ -185,15 +186,12 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
         )}
       </div>
       {status === 'failed' && pending && (
-        <div className="msg-failure" role="alert">
-          <span>{statusLabel}</span>
-          <button type="button" className="link-button" onClick={() => props.onRetry(pending.clientId)}>
-            {t('message.retry')}
-          </button>
-          <button type="button" className="link-button" onClick={() => props.onDiscard(pending.clientId)}>
-            {t('message.discard')}
-          </button>
-        </div>
+        <SendFailure
+          className="msg-failure"
+          label={statusLabel}
+          onRetry={() => props.onRetry(pending.clientId)}
+          onDiscard={() => props.onDiscard(pending.clientId)}
+        />
       )}
       {props.seenBy && (
         <div className="msg-seen" data-testid="seen-by">
