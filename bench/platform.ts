@@ -30,7 +30,7 @@ import os from 'node:os';
 import type { HttpClient } from '../test/helpers/client.ts';
 import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, sleep } from './lib/clients.ts';
 import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
-import { benchDataDir, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
+import { benchDataDir, cpuMs, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
 import { seedPairs, signUpMany } from './lib/seed.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
@@ -168,7 +168,7 @@ function countEvents(clients: BenchClient[]) {
 }
 
 /** Phase 1: CONCURRENCY loops of Send API calls. */
-async function sendApi(port: number, s: Seeded, sockets: BenchClient[]) {
+async function sendApi(port: number, serverPid: number, s: Seeded, sockets: BenchClient[]) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const delivered = countEvents(sockets);
   let stopped = false;
@@ -220,8 +220,10 @@ async function sendApi(port: number, s: Seeded, sockets: BenchClient[]) {
   counting = true;
   const d0 = delivered();
   const t0 = performance.now();
+  const cpu0 = cpuMs(serverPid);
   await sleep(SECONDS * 1000);
   counting = false;
+  const cpu = cpuMs(serverPid) - cpu0;
   const elapsed = performance.now() - t0;
   const d = delivered() - d0;
   stopped = true;
@@ -230,6 +232,7 @@ async function sendApi(port: number, s: Seeded, sockets: BenchClient[]) {
   for (const c of sockets) c.onFrame = () => {};
   return {
     callsPerS: (calls / elapsed) * 1000,
+    cpuUsPerCall: calls > 0 ? (cpu * 1000) / calls : Number.NaN,
     deliveredPerS: (d / elapsed) * 1000,
     failures,
     p50: percentile(latencies, 50),
@@ -238,7 +241,7 @@ async function sendApi(port: number, s: Seeded, sockets: BenchClient[]) {
 }
 
 /** Phase 2: the customers send, one message in flight each; the receiver counts what reaches it. */
-async function webhooks(receiverPort: number, customers: BenchClient[]) {
+async function webhooks(receiverPort: number, serverPid: number, customers: BenchClient[]) {
   let stopped = false;
   let run = 0;
   run++;
@@ -258,14 +261,17 @@ async function webhooks(receiverPort: number, customers: BenchClient[]) {
   await sleep(WARMUP_MS);
   await resetReceiver(receiverPort);
   const t0 = performance.now();
+  const cpu0 = cpuMs(serverPid);
   await sleep(SECONDS * 1000);
   const stats = await receiverStats(receiverPort);
+  const cpu = cpuMs(serverPid) - cpu0;
   const elapsed = performance.now() - t0;
   stopped = true;
   await sleep(500);
   for (const c of customers) c.onFrame = () => {};
   return {
     perS: (stats.events / elapsed) * 1000,
+    cpuUsPerEvent: stats.events > 0 ? (cpu * 1000) / stats.events : Number.NaN,
     eventsPerPost: stats.events / Math.max(1, stats.posts),
     p50: percentile(stats.latencies, 50),
     p99: percentile(stats.latencies, 99),
@@ -298,8 +304,11 @@ interface Round {
   deliveredPerS: number;
   sendP50: number;
   sendP99: number;
+  /** The server's CPU (all its threads) in the measured window, per call answered / event delivered. */
+  cpuUsPerCall: number;
   failures: number;
   webhooksPerS: number;
+  cpuUsPerEvent: number;
   eventsPerPost: number;
   webhookP50: number;
   webhookP99: number;
@@ -325,12 +334,20 @@ async function main() {
     const server = await startComptoir();
     const ws = `ws://127.0.0.1:${server.port}/ws`;
     const customers = await connectAll(ws, seeded.customers);
-    const none = { callsPerS: Number.NaN, deliveredPerS: Number.NaN, failures: 0, p50: Number.NaN, p99: Number.NaN };
-    const api = runs('send') ? await sendApi(server.port, seeded, customers) : none;
+    const pid = server.child.pid as number;
+    const none = {
+      callsPerS: Number.NaN,
+      cpuUsPerCall: Number.NaN,
+      deliveredPerS: Number.NaN,
+      failures: 0,
+      p50: Number.NaN,
+      p99: Number.NaN,
+    };
+    const api = runs('send') ? await sendApi(server.port, pid, seeded, customers) : none;
     await sleep(500);
     const hooks = runs('webhooks')
-      ? await webhooks(receiver.port, customers)
-      : { perS: Number.NaN, eventsPerPost: Number.NaN, p50: Number.NaN, p99: Number.NaN };
+      ? await webhooks(receiver.port, pid, customers)
+      : { perS: Number.NaN, cpuUsPerEvent: Number.NaN, eventsPerPost: Number.NaN, p50: Number.NaN, p99: Number.NaN };
     await closeAll(customers);
     await sleep(500);
     let iso = { alone: Number.NaN, hung: Number.NaN, ratio: Number.NaN };
@@ -344,11 +361,13 @@ async function main() {
     await stop(server);
     const round_: Round = {
       callsPerS: api.callsPerS,
+      cpuUsPerCall: api.cpuUsPerCall,
       deliveredPerS: api.deliveredPerS,
       sendP50: api.p50,
       sendP99: api.p99,
       failures: api.failures,
       webhooksPerS: hooks.perS,
+      cpuUsPerEvent: hooks.cpuUsPerEvent,
       eventsPerPost: hooks.eventsPerPost,
       webhookP50: hooks.p50,
       webhookP99: hooks.p99,
@@ -372,8 +391,10 @@ async function main() {
     row("Send API messages/s delivered to people's sockets", (x) => x.deliveredPerS),
     row('Send API call p50, ms', (x) => x.sendP50, '', 2),
     row('Send API call p99, ms', (x) => x.sendP99, '', 2),
+    row('server CPU µs per Send API call', (x) => x.cpuUsPerCall),
     row('webhook events/s delivered (signed, 200)', (x) => x.webhooksPerS, '≥ 5000'),
     row('webhook events per POST', (x) => x.eventsPerPost, '', 1),
+    row('server CPU µs per webhook event (message in, POST out)', (x) => x.cpuUsPerEvent),
     row('webhook latency p50 (message → receiver), ms', (x) => x.webhookP50, '', 1),
     row('webhook latency p99, ms', (x) => x.webhookP99, '', 1),
     row("people's msgs/s, no hanging endpoint", (x) => x.alone),
@@ -390,6 +411,8 @@ async function main() {
       send_api_delivered_per_s: Math.round(med((x) => x.deliveredPerS)),
       webhooks_per_s: Math.round(med((x) => x.webhooksPerS)),
       p99_ms: round(med((x) => x.sendP99)),
+      send_api_cpu_us_per_call: Math.round(med((x) => x.cpuUsPerCall)),
+      webhook_cpu_us_per_event: Math.round(med((x) => x.cpuUsPerEvent)),
       webhook_p99_ms: round(med((x) => x.webhookP99)),
       isolation_ratio: round(
         med((x) => x.ratio),

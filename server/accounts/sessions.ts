@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SessionView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
 import { newId, newToken } from '../lib/ids.ts';
@@ -24,7 +24,7 @@ const TOUCH_EVERY_MS = 60 * 60 * 1000;
 /** Sessions are read from the database again after this long in the cache. */
 const CACHE_FOR_MS = 5 * 60 * 1000;
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 export interface SessionLifetime {
   /** A session ends after this long without use (sliding)… */

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SetWebhookBody } from '../../protocol/schemas.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -41,7 +41,7 @@ export interface PageGrant {
 export const PAGE_TOKEN_PREFIX = 'cpt_';
 /** How long a checked page token is taken as checked (another process's revocation shows within this). */
 export const GRANT_TTL_MS = 2000;
-export const hashPageToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashPageToken = (token: string) => hash('sha256', token, 'hex');
 /** The associated data an app's secret is sealed with: the sealed value opens for this app only. */
 const secretContext = (appId: string) => `app-secret:${appId}`;
 

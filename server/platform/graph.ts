@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { newToken } from '../lib/ids.ts';
+import { newId } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import { attachmentRoutes } from './graph-attachments.ts';
 import { formBody, multipartBody, refuseUploads } from './graph-body.ts';
@@ -112,7 +112,7 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         grant.pageId,
         {
           conversationId,
-          clientId: `graph-${newToken().slice(0, 40)}`,
+          clientId: `graph-${newId()}`, // unique: never a retry of another
           text: message.text,
           // The sending app, named in the echo its webhook (and the page's other apps) receive.
           content: { ...message.content, appId: grant.appId },

@@ -4,7 +4,7 @@ import type { ConsumerEvent } from '../events/store.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
-import type { PageReceivers } from './store.ts';
+import { ownerAmong, type PageReceivers } from './store.ts';
 
 /**
  * The handover protocol (docs/PLATFORM.md): of a page's receivers — the apps connected to it and its human
@@ -68,6 +68,8 @@ export class HandoverService {
    * process makes (a handover, the primary receiver, an app connected or revoked: forget()).
    */
   private readonly owners = new Lru<string, { owner: string; at: number }>(100_000);
+  /** The pages' receivers recently read, for the same check (forgotten with the owners). */
+  private readonly pageReceivers = new Lru<string, { receivers: PageReceivers; at: number }>(10_000);
 
   constructor(
     private readonly storage: Storage,
@@ -85,7 +87,14 @@ export class HandoverService {
     const now = Date.now();
     const cached = this.owners.get(key);
     if (cached && now - cached.at < OWNER_TTL_MS) return cached.owner;
-    const owner = (await this.storage.reader.platform.threadOwners(pageId, [userId])).get(userId) as string;
+    // The page's receivers (a few rows, the same for all its threads) are read once per page and period,
+    // the thread's stored owner by its key: a miss costs one primary-key read.
+    let page = this.pageReceivers.get(pageId);
+    if (!page || now - page.at >= OWNER_TTL_MS) {
+      page = { receivers: await this.storage.reader.platform.receivers(pageId), at: now };
+      this.pageReceivers.set(pageId, page);
+    }
+    const owner = ownerAmong(page.receivers, await this.storage.reader.platform.storedThreadOwner(pageId, userId));
     this.owners.set(key, { owner, at: now });
     return owner;
   }
@@ -93,6 +102,7 @@ export class HandoverService {
   /** Forgets the owners read: something that decides them changed. */
   forget() {
     this.owners.clear();
+    this.pageReceivers.clear();
   }
 
   pass(pageId: string, userId: string, appId: string, targetAppId: string, metadata: string | null) {

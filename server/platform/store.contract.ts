@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
-import type { AttachmentRecord } from './store.ts';
+import { type AttachmentRecord, ownerAmong } from './store.ts';
 
 /**
  * The platform store: a page's receivers (its connected apps, the primary one), who owns each of its
@@ -153,6 +153,13 @@ export function platformContract(ctx: ContractContext) {
     await write((tx) => tx.platform.setThreadOwner(pageId, ana.id, b, 3004));
     await disconnect(b, pageId);
     assert.equal((await reader().threadOwners(pageId, [ana.id])).get(ana.id), a, 'a disconnected owner: primary');
+    // The Send API's check reads the same in two steps: the page's receivers, then the thread's stored row.
+    assert.equal(await reader().storedThreadOwner(pageId, ana.id), b, 'stored, connected or not');
+    assert.equal(ownerAmong(await reader().receivers(pageId), b), a, 'the same answer as threadOwners');
+    assert.equal(await reader().storedThreadOwner(pageId, 'stranger'), null);
+    assert.equal(await reader().storedThreadOwner(otherPageId, ana.id), PAGE_INBOX_APP_ID);
+    assert.equal(ownerAmong(await reader().receivers(otherPageId), PAGE_INBOX_APP_ID), PAGE_INBOX_APP_ID);
+    assert.equal(await reader().storedThreadOwner(pageId, 'nul\u0000'), null);
     assert.equal(
       (await reader().threadOwners(otherPageId, [ana.id])).get(ana.id),
       PAGE_INBOX_APP_ID,

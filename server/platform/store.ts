@@ -48,6 +48,8 @@ export interface PlatformReads {
    * the webhook dispatcher calls for a batch of a page's events, and the Send API for each call.
    */
   threadOwners(pageId: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  /** The app the thread was last passed to or taken by (null: never), connected or not (see ownerAmong). */
+  storedThreadOwner(pageId: string, userId: string): Promise<string | null>;
   /** The page's saved attachment with this id (never another page's). */
   attachmentsByIds(pageId: string, ids: readonly string[]): Promise<AttachmentRecord[]>;
 }
@@ -107,6 +109,16 @@ function receiversOf(rows: readonly ReceiverRow[]): PageReceivers {
   return { primaryAppId: apps[0]?.id ?? PAGE_INBOX_APP_ID, chosen: false, apps };
 }
 
+/**
+ * Who owns a thread: the app it was last passed to or taken by (`stored`) while that app stays connected
+ * (or it is the page inbox), otherwise the primary receiver.
+ */
+export function ownerAmong(receivers: PageReceivers, stored: string | null): string {
+  return stored !== null && (stored === PAGE_INBOX_APP_ID || receivers.apps.some((a) => a.id === stored))
+    ? stored
+    : receivers.primaryAppId;
+}
+
 /** The platform store on one Db: the reader's (committed data) or a transaction's (its own writes too). */
 export class PlatformStore implements PlatformWrites {
   private readonly q;
@@ -129,6 +141,7 @@ export class PlatformStore implements PlatformWrites {
                UNION ALL
                SELECT 'owner' AS kind, app_id, user_id AS name, NULL AS connected_at
                  FROM thread_owners WHERE page_id = ? AND ${t.inText('user_id')}`,
+      storedOwner: 'SELECT app_id FROM thread_owners WHERE page_id = ? AND user_id = ?',
       attachments: `SELECT id, page_id, app_id, type, url, created_at FROM page_attachments
                      WHERE page_id = ? AND ${t.inText('id')}`,
       setPrimary: `INSERT INTO page_primary_receivers (page_id, app_id, updated_by, updated_at) VALUES (?, ?, ?, ?)
@@ -152,13 +165,14 @@ export class PlatformStore implements PlatformWrites {
     if (userIds.length === 0) return owners;
     const rows = hasNul(pageId) ? [] : await this.db.all<ReceiverRow>(this.q.owners, pageId, pageId, pageId, ids);
     const receivers = receiversOf(rows);
-    const connected = new Set([PAGE_INBOX_APP_ID, ...receivers.apps.map((a) => a.id)]);
     const stored = new Map(rows.flatMap((r) => (r.kind === 'owner' && r.name !== null ? [[r.name, r.app_id]] : [])));
-    for (const id of userIds) {
-      const owner = stored.get(id);
-      owners.set(id, owner !== undefined && connected.has(owner) ? owner : receivers.primaryAppId);
-    }
+    for (const id of userIds) owners.set(id, ownerAmong(receivers, stored.get(id) ?? null));
     return owners;
+  }
+
+  async storedThreadOwner(pageId: string, userId: string) {
+    if (hasNul(pageId) || hasNul(userId)) return null;
+    return (await this.db.one<{ app_id: string }>(this.q.storedOwner, pageId, userId))?.app_id ?? null;
   }
 
   async attachmentsByIds(pageId: string, ids: readonly string[]): Promise<AttachmentRecord[]> {

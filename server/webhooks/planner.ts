@@ -2,20 +2,31 @@ import type { MessageContent } from '../../protocol/content.ts';
 import type { EventBus } from '../bus/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
+import { Lru } from '../lib/lru.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
-import type { DeliveryRecord, PlannableEvent, Subscription } from './store.ts';
+import type { CandidateEvent, DeliveryRecord, PageConversation, PlannableEvent, Subscription } from './store.ts';
 
 /** The planner's name among the log's consumers (consumer_positions). */
 export const PLANNER = 'webhooks';
 /** Events read per transaction. */
 const EVENTS_PER_RUN = 500;
+/** Runs start at most this often (see kick()). */
+const RUN_INTERVAL_MS = 10;
 /** With no app receiving anything, the position is still saved, at most this often. */
 const IDLE_SAVE_MS = 5_000;
 /** A receipt's delivery names at most this many messages (the watermark covers the rest). */
 const MAX_MIDS = 20;
+/** Conversations remembered as a page's or not (a few MB at most). */
+const CONVERSATIONS_KNOWN = 50_000;
+/** The webhook fields each kind of a conversation's event can become (webhooks/events.ts). */
+const FIELDS_OF: Record<string, readonly string[]> = {
+  'message.created': ['messages', 'messaging_postbacks', 'message_echoes'],
+  'message.edited': ['message_edits'],
+  'receipt.updated': ['message_reads', 'message_deliveries'],
+};
 
 /**
  * The log's events that apps receive (`platform.webhook_test` and `platform.webhook_replay`), scoped
@@ -40,8 +51,9 @@ export const TEST_SENDER_ID = '0';
  * transaction — from its stored position, and records for each app subscribed to a page the events it
  * is to receive: the deliveries and the new position in ONE transaction. A restart resumes from the
  * position; an event planned twice (two processes, a crash between) is recorded once ((app, event, part)
- * is unique). It reads only up to what is durable, only the events of person↔page conversations and those
- * scoped to an app or a page (one query), and nothing at all while no app receives events.
+ * is unique). It reads only up to what is durable, the payloads only of the events of person↔page
+ * conversations some app may receive and of those scoped to an app or a page, and nothing at all while
+ * no app receives events.
  */
 export class DeliveryPlanner {
   private position = 0;
@@ -49,9 +61,12 @@ export class DeliveryPlanner {
   private again = false;
   private stopped = false;
   private lastSave = 0;
+  private lastRunAt = 0;
   private anySubscribed = false;
   private subscriptionsCheckedAt = 0;
   private unsubscribe: (() => void) | null = null;
+  /** Conversation id → the person↔page conversation it is, or null: people's (see select()). */
+  private readonly conversations = new Lru<string, PageConversation | null>(CONVERSATIONS_KNOWN);
   /** Events planned and deliveries recorded, for the benchmark and the logs. */
   readonly stats = { events: 0, deliveries: 0 };
 
@@ -85,6 +100,11 @@ export class DeliveryPlanner {
       try {
         do {
           this.again = false;
+          // At most one run per interval: what commits meanwhile is planned together (a run costs a few
+          // reads whatever it holds; a webhook waits a few milliseconds more at most).
+          const wait = this.lastRunAt + RUN_INTERVAL_MS - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          this.lastRunAt = Date.now();
           while (!this.stopped && (await this.runOnce())) {}
         } while (this.again && !this.stopped);
       } catch (err) {
@@ -100,14 +120,14 @@ export class DeliveryPlanner {
   private async runOnce(): Promise<boolean> {
     const head = this.committer.durablePosition;
     if (head <= this.position) return false;
-    const r = this.storage.reader;
-    const events = (await this.anySubscription())
-      ? await r.webhooks.plannableEvents(this.position, head, EVENTS_PER_RUN)
+    const candidates = (await this.anySubscription())
+      ? await this.storage.reader.webhooks.candidateEvents(this.position, head, EVENTS_PER_RUN)
       : [];
-    const through = events.length === EVENTS_PER_RUN ? (events.at(-1) as PlannableEvent).pos : head;
+    const through = candidates.length === EVENTS_PER_RUN ? (candidates.at(-1) as CandidateEvent).pos : head;
     // Planned from committed data before the transaction, which then only writes: people's messages in
     // the same batch never wait on the planner's reads.
-    const rows = await this.plan(events, Date.now());
+    const { events, subs } = await this.select(candidates);
+    const rows = await this.plan(events, subs, Date.now());
     const now = Date.now();
     // Nothing to record: the position is saved now and then only (planning again what follows a saved
     // position records nothing twice).
@@ -126,6 +146,63 @@ export class DeliveryPlanner {
     return through < head;
   }
 
+  /**
+   * The candidates some app may receive, with their payloads, and the subscriptions of their pages. Read
+   * in three light steps rather than one join per event: the range's rows without payloads; which of
+   * their conversations are a person's with a page (remembered: a conversation never becomes one, nor
+   * stops being one — pages are never added to groups); the payloads of those events only, of pages
+   * whose apps take a field that kind of event can become.
+   */
+  private async select(candidates: readonly CandidateEvent[]) {
+    const r = this.storage.reader.webhooks;
+    const unknown = new Set<string>();
+    for (const e of candidates)
+      if (e.conversationId !== null && this.conversations.get(e.conversationId) === undefined)
+        unknown.add(e.conversationId);
+    if (unknown.size > 0) {
+      const found = new Map((await r.pageConversations([...unknown])).map((c) => [c.conversationId, c]));
+      for (const id of unknown) this.conversations.set(id, found.get(id) ?? null);
+    }
+    const pageIds = new Set<string>();
+    for (const e of candidates) {
+      const c = e.conversationId === null ? null : this.conversations.get(e.conversationId);
+      if (c) pageIds.add(c.pageId);
+    }
+    const subs = new Map<string, Subscription[]>();
+    for (const s of pageIds.size > 0 ? await r.subscriptionsOf([...pageIds]) : []) {
+      const list = subs.get(s.pageId) ?? [];
+      list.push(s);
+      subs.set(s.pageId, list);
+    }
+    // Only what some app may receive is looked into further: a page no app follows costs nothing more.
+    const kept: { e: CandidateEvent; c: PageConversation | null }[] = [];
+    for (const e of candidates) {
+      if (e.conversationId === null) {
+        kept.push({ e, c: null });
+        continue;
+      }
+      const c = this.conversations.get(e.conversationId);
+      if (!c) continue;
+      const fields = FIELDS_OF[e.type] ?? [];
+      if ((subs.get(c.pageId) ?? []).some((s) => s.fields.some((f) => f === 'standby' || fields.includes(f))))
+        kept.push({ e, c });
+    }
+    const payloads = await r.payloadsOf(kept.map((k) => k.e.pos));
+    const events: PlannableEvent[] = [];
+    for (const { e, c } of kept) {
+      const payload = payloads.get(e.pos);
+      if (payload === undefined) continue; // trimmed by retention meanwhile: nothing left to send
+      events.push({
+        ...e,
+        payload,
+        pageId: c?.pageId ?? null,
+        personId: c?.personId ?? null,
+        psid: c?.psid ?? null,
+      });
+    }
+    return { events, subs };
+  }
+
   /** Whether any app receives events, asked at most once a second. */
   private async anySubscription(): Promise<boolean> {
     const now = Date.now();
@@ -137,21 +214,25 @@ export class DeliveryPlanner {
   }
 
   /** The deliveries of these events, for every app that receives them. Reads committed data only. */
-  private async plan(all: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
+  private async plan(
+    events: readonly PlannableEvent[],
+    subs: ReadonlyMap<string, Subscription[]>,
+    now: number,
+  ): Promise<DeliveryRecord[]> {
     const r = this.storage.reader;
-    const pageIds = new Set<string>();
-    for (const e of all) if (e.pageId) pageIds.add(e.pageId);
-    const subs = new Map<string, Subscription[]>();
-    for (const s of await r.webhooks.subscriptionsOf([...pageIds])) {
-      const list = subs.get(s.pageId) ?? [];
-      list.push(s);
-      subs.set(s.pageId, list);
-    }
-    // Only what some app receives is looked into further: a page no app follows costs one read.
-    const events = all.filter((e) => e.pageId === null || subs.has(e.pageId));
+    // A message's stored content (its postback, metadata, sending app) only where an app takes what the
+    // message becomes: the person's (messages, postbacks) or the page's own (echoes).
+    const takes = (pageId: string, fields: readonly string[]) =>
+      (subs.get(pageId) ?? []).some((s) => s.fields.some((f) => f === 'standby' || fields.includes(f)));
     const messageIds: string[] = [];
-    for (const e of events)
-      if (e.type === 'message.created') messageIds.push(JSON.parse(e.payload).message.id as string);
+    const untaken = new Set<PlannableEvent>();
+    for (const e of events) {
+      if (e.type !== 'message.created' || e.pageId === null) continue;
+      const m = (JSON.parse(e.payload) as { message: { id: string; senderId: string } }).message;
+      if (takes(e.pageId, m.senderId === e.pageId ? ['message_echoes'] : ['messages', 'messaging_postbacks']))
+        messageIds.push(m.id);
+      else untaken.add(e);
+    }
     const contents = new Map<string, MessageContent | null>();
     for (const m of messageIds.length > 0 ? await r.messaging.messagesByIds(messageIds) : [])
       contents.set(m.id, m.content);
@@ -176,7 +257,7 @@ export class DeliveryPlanner {
     // What each event becomes, kept only where some app of the page takes that field or stands by.
     const planned = new Map<PlannableEvent, PlannedEvent[]>();
     for (const e of events) {
-      if (e.scope !== null) continue;
+      if (e.scope !== null || untaken.has(e)) continue;
       const ps = webhookEventsOf(e, lookups).filter((p) =>
         (subs.get(p.pageId) ?? []).some((s) => s.fields.includes(p.field) || s.fields.includes('standby')),
       );

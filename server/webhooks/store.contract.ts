@@ -6,7 +6,7 @@ import type { DeliveryRecord } from './store.ts';
 
 /** The webhooks store (deliveries, subscriptions) and the storage's leases. Run on both backends (contract.ts). */
 export function webhooksContract(ctx: ContractContext) {
-  const { write, user, addUsers } = fixtures(ctx);
+  const { write, user, addUsers, conversation, post } = fixtures(ctx);
   const uid = ctx.uid;
   const reader = () => ctx.storage().reader.webhooks;
   const app = (ownerId: string): AppRecord => ({
@@ -187,6 +187,75 @@ export function webhooksContract(ctx: ContractContext) {
     assert.equal(w?.disabledAt, 1000);
     assert.equal(w?.disabledReason, 'why');
     assert.deepEqual(await reader().subscriptionsOf([page]), []);
+  });
+
+  it('reads the log for the planner: candidates without payloads, which conversations are a page’s, payloads by position', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const [owner, person, friend] = [user(), user(), user()];
+    const psid = uid('psid');
+    const shop = user({ kind: 'page', displayName: 'Shop', passwordHash: '' });
+    await addUsers(owner, person, friend, shop);
+    await write(async (tx) => {
+      await tx.pages.insertPage({ id: shop.id, description: '', createdBy: owner.id, createdAt: 50 });
+      await tx.pages.insertPsid(shop.id, person.id, psid, 60);
+    });
+    const withPage = await conversation([person.id, shop.id], 'direct');
+    const people = await conversation([person.id, friend.id], 'direct');
+    const before = await ctx.storage().reader.events.headPosition();
+    const toPage = await post(withPage, person.id, 1);
+    const toFriend = await post(people, person.id, 1);
+    const scoped = await write(async (tx) => {
+      await tx.events.appendEvent({ conversationId: null, userId: person.id, type: 'x', payload: '{}', createdAt: 7 });
+      await tx.events.appendEvent({
+        conversationId: withPage,
+        userId: null,
+        type: 'typing',
+        payload: '{}',
+        createdAt: 7,
+      });
+      return tx.events.appendEvent({
+        conversationId: null,
+        userId: null,
+        scope: `app:${uid('app')}`,
+        type: 'platform.webhook_test',
+        payload: '{"t":1}',
+        createdAt: 8,
+      });
+    });
+    const head = await ctx.storage().reader.events.headPosition();
+    const candidates = await reader().candidateEvents(before, head, 10);
+    assert.deepEqual(
+      candidates.map((e) => [e.pos, e.type, e.conversationId, e.scope]),
+      [
+        [toPage.pos, 'message.created', withPage, null],
+        [toFriend.pos, 'message.created', people, null],
+        [scoped, 'platform.webhook_test', null, candidates[2]?.scope],
+      ],
+      'a conversation’s messages and what is scoped to an app, not a person’s own events nor other types',
+    );
+    assert.equal(candidates[0]?.createdAt, toPage.message.createdAt);
+    assert.deepEqual(
+      (await reader().candidateEvents(before, head, 1)).map((e) => e.pos),
+      [toPage.pos],
+      'at most the limit',
+    );
+    assert.deepEqual(
+      (await reader().candidateEvents(toPage.pos, toFriend.pos, 10)).map((e) => e.pos),
+      [toFriend.pos],
+    );
+
+    assert.deepEqual(await reader().pageConversations([withPage, people, 'nope']), [
+      { conversationId: withPage, pageId: shop.id, personId: person.id, psid },
+    ]);
+    assert.deepEqual(await reader().pageConversations([]), []);
+    const payloads = await reader().payloadsOf([toPage.pos, scoped, 99_999_999]);
+    assert.deepEqual(
+      [...payloads].sort((a, b) => a[0] - b[0]),
+      [
+        [toPage.pos, JSON.stringify({ seq: 1 })],
+        [scoped, '{"t":1}'],
+      ],
+    );
   });
 
   it('leases a name to one owner at a time, renewed by its owner, free once released or expired', async (t) => {

@@ -51,6 +51,23 @@ export interface PlannableEvent {
   psid: string | null;
 }
 
+/** An event of the log that may concern an app, as the planner first reads it: without its payload. */
+export interface CandidateEvent {
+  pos: number;
+  type: string;
+  createdAt: number;
+  conversationId: string | null;
+  scope: string | null;
+}
+
+/** A person↔page conversation: the page, the person, and the id the page knows the person by. */
+export interface PageConversation {
+  conversationId: string;
+  pageId: string;
+  personId: string;
+  psid: string;
+}
+
 /** An app that receives a page's events: connected (an active page token) with a verified, enabled webhook. */
 export interface Subscription {
   appId: string;
@@ -68,8 +85,15 @@ export interface Attempt {
 }
 
 export interface WebhooksReads {
-  /** Events after `after` up to `head` that may concern an app, in pos order, at most `limit`. */
-  plannableEvents(after: number, head: number, limit: number): Promise<PlannableEvent[]>;
+  /**
+   * The events after `after` up to `head` that may concern an app — a conversation's messages, edits and
+   * receipts, events scoped to an app or a page — in pos order, at most `limit`, without their payloads.
+   */
+  candidateEvents(after: number, head: number, limit: number): Promise<CandidateEvent[]>;
+  /** Which of these conversations are a person's with a page (the others: people's, never a page's). */
+  pageConversations(conversationIds: readonly string[]): Promise<PageConversation[]>;
+  /** The payloads of these events (those trimmed meanwhile are absent). */
+  payloadsOf(positions: readonly number[]): Promise<Map<number, string>>;
   /** The apps receiving the events of these pages. */
   subscriptionsOf(pageIds: readonly string[]): Promise<Subscription[]>;
   /** Whether any app at all receives events (else the planner only moves its position). */
@@ -170,59 +194,73 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
 /** The types of a conversation's events that may become deliveries (webhooks/events.ts). */
 const CONVERSATION_TYPES = ['message.created', 'message.edited', 'receipt.updated'];
 
-interface PlannableRow {
-  pos: number;
-  type: string;
-  payload: string;
-  created_at: number;
-  conversation_id: string | null;
-  scope: string | null;
-  page_id: string | null;
-  person_id: string | null;
-  psid: string | null;
-}
-
 export class WebhooksStore implements WebhooksWrites {
   private readonly t: SqlText;
-  private readonly plannable: string;
+  private readonly q;
 
   constructor(private readonly db: Db) {
     this.t = sqlText(db.dialect);
     const types = CONVERSATION_TYPES.map((t) => `'${t}'`).join(', ');
-    // A person↔page conversation: the page is the member that is a page, the person the other member,
-    // who has a page-scoped id for it. Events scoped `app:…` or `page:…` come as they are.
-    this.plannable = `
-      SELECT pos, type, payload, created_at, conversation_id, scope, page_id, person_id, psid FROM (
-        SELECT e.pos, e.type, e.payload, e.created_at, e.conversation_id, e.scope,
-               ps.page_id, ps.user_id AS person_id, ps.psid
-          FROM events e
-          JOIN members pm ON pm.conversation_id = e.conversation_id
-          JOIN pages p ON p.id = pm.user_id
-          JOIN members om ON om.conversation_id = e.conversation_id AND om.user_id <> pm.user_id
-          JOIN page_scoped_ids ps ON ps.page_id = p.id AND ps.user_id = om.user_id
-         WHERE e.pos > ? AND e.pos <= ? AND e.conversation_id IS NOT NULL AND e.type IN (${types})
-        UNION ALL
-        SELECT e.pos, e.type, e.payload, e.created_at, e.conversation_id, e.scope, NULL, NULL, NULL
-          FROM events e
-         WHERE e.pos > ? AND e.pos <= ? AND e.scope IS NOT NULL AND (e.scope LIKE 'app:%' OR e.scope LIKE 'page:%')
-      ) planned ORDER BY pos LIMIT ?`;
+    this.q = {
+      // A range of the primary key, light columns only: what the planner reads of every event.
+      candidates: `SELECT pos, type, created_at, conversation_id, scope FROM events
+                    WHERE pos > ? AND pos <= ?
+                      AND ((conversation_id IS NOT NULL AND type IN (${types}))
+                           OR (scope IS NOT NULL AND (scope LIKE 'app:%' OR scope LIKE 'page:%')))
+                    ORDER BY pos LIMIT ?`,
+      // The page is the member that is a page; the person the other member, who has an id for that page.
+      pageConversations: `SELECT pm.conversation_id, ps.page_id, ps.user_id AS person_id, ps.psid
+                            FROM members pm
+                            JOIN pages p ON p.id = pm.user_id
+                            JOIN members om ON om.conversation_id = pm.conversation_id AND om.user_id <> pm.user_id
+                            JOIN page_scoped_ids ps ON ps.page_id = p.id AND ps.user_id = om.user_id
+                           WHERE ${this.t.inText('pm.conversation_id')}`,
+      payloads: `SELECT pos, payload FROM events WHERE ${this.t.inInt('pos')}`,
+    };
   }
 
-  async plannableEvents(after: number, head: number, limit: number) {
-    const rows = await this.db.all<PlannableRow>(this.plannable, after, head, after, head, limit);
+  async candidateEvents(after: number, head: number, limit: number) {
+    const rows = await this.db.all<{
+      pos: number;
+      type: string;
+      created_at: number;
+      conversation_id: string | null;
+      scope: string | null;
+    }>(this.q.candidates, after, head, limit);
     return rows.map(
-      (r): PlannableEvent => ({
+      (r): CandidateEvent => ({
         pos: Number(r.pos),
         type: r.type,
-        payload: r.payload,
         createdAt: Number(r.created_at),
         conversationId: r.conversation_id,
         scope: r.scope,
+      }),
+    );
+  }
+
+  async pageConversations(conversationIds: readonly string[]) {
+    const ids = conversationIds.filter((c) => !hasNul(c));
+    if (ids.length === 0) return [];
+    const rows = await this.db.all<{ conversation_id: string; page_id: string; person_id: string; psid: string }>(
+      this.q.pageConversations,
+      ids,
+    );
+    return rows.map(
+      (r): PageConversation => ({
+        conversationId: r.conversation_id,
         pageId: r.page_id,
         personId: r.person_id,
         psid: r.psid,
       }),
     );
+  }
+
+  async payloadsOf(positions: readonly number[]) {
+    const payloads = new Map<number, string>();
+    if (positions.length === 0) return payloads;
+    for (const r of await this.db.all<{ pos: number; payload: string }>(this.q.payloads, positions))
+      payloads.set(Number(r.pos), r.payload);
+    return payloads;
   }
 
   async subscriptionsOf(pageIds: readonly string[]) {

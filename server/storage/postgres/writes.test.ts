@@ -79,7 +79,9 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'insertDeliveries') return [[record]];
   if (name === 'markDelivered') return [['x'], record];
   if (name === 'markFailedAttempt') return [['x'], record, 1, 1];
-  if (name === 'subscriptionsOf') return [['x']];
+  if (name === 'subscriptionsOf' || name === 'pageConversations') return [['x']];
+  if (name === 'payloadsOf') return [[1]];
+  if (name === 'candidateEvents') return [1, 2, 10];
   if (name === 'deliveriesOf') return ['x', null, 10];
   if (['insertPage', 'upsertPageMember', 'insertAttachment'].includes(name)) return [record];
   if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];
