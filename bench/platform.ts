@@ -221,9 +221,11 @@ async function sendApi(port: number, serverPid: number, s: Seeded, sockets: Benc
   const d0 = delivered();
   const t0 = performance.now();
   const cpu0 = cpuMs(serverPid);
+  const own0 = process.cpuUsage();
   await sleep(SECONDS * 1000);
   counting = false;
   const cpu = cpuMs(serverPid) - cpu0;
+  const own = process.cpuUsage(own0);
   const elapsed = performance.now() - t0;
   const d = delivered() - d0;
   stopped = true;
@@ -233,6 +235,9 @@ async function sendApi(port: number, serverPid: number, s: Seeded, sockets: Benc
   return {
     callsPerS: (calls / elapsed) * 1000,
     cpuUsPerCall: calls > 0 ? (cpu * 1000) / calls : Number.NaN,
+    /** The bots' side (this process: HTTP client and sockets), in cores: near 1, it is what limits the rate. */
+    clientCores: (own.user + own.system) / 1000 / elapsed,
+    serverCores: cpu / elapsed,
     deliveredPerS: (d / elapsed) * 1000,
     failures,
     p50: percentile(latencies, 50),
@@ -306,6 +311,9 @@ interface Round {
   sendP99: number;
   /** The server's CPU (all its threads) in the measured window, per call answered / event delivered. */
   cpuUsPerCall: number;
+  /** CPU cores busy during the Send API phase: the server (all threads), the bots (this process). */
+  serverCores: number;
+  clientCores: number;
   failures: number;
   webhooksPerS: number;
   cpuUsPerEvent: number;
@@ -338,6 +346,8 @@ async function main() {
     const none = {
       callsPerS: Number.NaN,
       cpuUsPerCall: Number.NaN,
+      clientCores: Number.NaN,
+      serverCores: Number.NaN,
       deliveredPerS: Number.NaN,
       failures: 0,
       p50: Number.NaN,
@@ -362,6 +372,8 @@ async function main() {
     const round_: Round = {
       callsPerS: api.callsPerS,
       cpuUsPerCall: api.cpuUsPerCall,
+      clientCores: api.clientCores,
+      serverCores: api.serverCores,
       deliveredPerS: api.deliveredPerS,
       sendP50: api.p50,
       sendP99: api.p99,
@@ -392,6 +404,8 @@ async function main() {
     row('Send API call p50, ms', (x) => x.sendP50, '', 2),
     row('Send API call p99, ms', (x) => x.sendP99, '', 2),
     row('server CPU µs per Send API call', (x) => x.cpuUsPerCall),
+    row('cores busy during the Send API phase: server', (x) => x.serverCores, '', 2),
+    row('cores busy during the Send API phase: bots (this process)', (x) => x.clientCores, '', 2),
     row('webhook events/s delivered (signed, 200)', (x) => x.webhooksPerS, '≥ 5000'),
     row('webhook events per POST', (x) => x.eventsPerPost, '', 1),
     row('server CPU µs per webhook event (message in, POST out)', (x) => x.cpuUsPerEvent),
