@@ -7,6 +7,7 @@ import type {
   DeliveryView,
   HandoverView,
   MessageView,
+  PageAppView,
   PageMemberView,
   PageRole,
   PageView,
@@ -97,6 +98,10 @@ export interface MyPagesResponse {
 }
 export interface PageMembersResponse {
   members: PageMemberView[];
+}
+/** `GET /api/pages/:id/apps` (the page's admins): the apps connected to the page and their webhooks' state. */
+export interface PageAppsResponse {
+  apps: PageAppView[];
 }
 /** `GET /api/pages/:id/profile`: the page's greeting, Get Started button and persistent menu. */
 export interface PageProfileResponse {

@@ -96,6 +96,38 @@ export interface WebhookView {
   disabled?: { at: string; reason: string | null };
 }
 
+/**
+ * An app connected to a page, as the page's admins see it — they may not own it: its name, its owner, and
+ * its webhook's state. Of the callback URL only its origin is shown (never its path or query, which may
+ * hold a bot's own secret), and nothing of the app's secret or the webhook's verify token.
+ */
+export interface PageAppView {
+  id: string;
+  name: string;
+  /** The account that made the app (the one to ask when its webhook is disabled); null if it is gone. */
+  owner: UserView | null;
+  /** When it was given its current token for the page. */
+  connectedAt: string;
+  webhook: PageAppWebhookView;
+}
+
+export interface PageAppWebhookView {
+  /**
+   * `active`: verified and delivering; `unverified`: set but its handshake not passed; `disabled`: stopped
+   * after failing too long (until its owner sets it again); `none`: no webhook, the app receives no events.
+   */
+  status: 'active' | 'unverified' | 'disabled' | 'none';
+  /** The callback URL's origin (`https://bot.example.org`); null without a webhook. */
+  origin: string | null;
+  /** The fields it is subscribed to (what of the page's conversations it receives). */
+  fields: string[];
+  disabledAt: string | null;
+  /** Why the dispatcher stopped it (the last failure, for how long). */
+  disabledReason: string | null;
+  /** Since when its deliveries have failed without a success; null while they succeed. */
+  failingSince: string | null;
+}
+
 /** One event sent, or to be sent, to an app's webhook: its delivery log (docs/PLATFORM.md, "Deliveries"). */
 export interface DeliveryView {
   /** Stable across attempts; the POST names it in `X-Comptoir-Delivery-Ids`. */

@@ -17,6 +17,7 @@ import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
+import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
 import type { CookiePolicy } from './http/cookies.ts';
@@ -80,7 +81,14 @@ export interface Core {
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
-  flows: { displayName: DisplayNameFlow; pages: PageFlows; pageInbox: PageInbox; handover: PageHandover };
+  flows: {
+    displayName: DisplayNameFlow;
+    pages: PageFlows;
+    pageInbox: PageInbox;
+    handover: PageHandover;
+    /** The apps connected to a page and their webhooks' state, for its admins. */
+    pageApps: PageApps;
+  };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
@@ -201,6 +209,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pages: new PageFlows(committer, accounts, pages, conversations),
     pageInbox: new PageInbox(pages, conversations, messages),
     handover: new PageHandover(storage, committer, pages, platform.handover),
+    pageApps: new PageApps(storage, pages),
   };
   const w = options.webhooks ?? {};
   const dispatcher = new DeliveryDispatcher(
@@ -312,7 +321,15 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
   eventsRoutes(app, core.feed);
-  pagesRoutes(app, core.pages, core.flows.pages, core.flows.pageInbox, core.profiles, core.flows.handover);
+  pagesRoutes(
+    app,
+    core.pages,
+    core.flows.pages,
+    core.flows.pageInbox,
+    core.profiles,
+    core.flows.handover,
+    core.flows.pageApps,
+  );
   appsRoutes(app, core.apps);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { AppResponse, AppSecretResponse, WebhookResponse } from '../../protocol/api.ts';
+import type {
+  AppResponse,
+  AppSecretResponse,
+  PageAppsResponse,
+  PageResponse,
+  WebhookResponse,
+} from '../../protocol/api.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type Person, signUp } from '../../test/helpers/client.ts';
 import { type Receiver, startReceiver } from '../../test/helpers/receiver.ts';
@@ -177,6 +183,108 @@ for (const backend of backends) {
         assert.equal(r.status, 400, url);
         assert.equal(r.body.error.id, 'webhook_address_forbidden', url);
       }
+    });
+
+    it("shows a page's admins its apps and their webhooks' state — only them, and never a secret, a token or more of the URL than its origin", async (t) => {
+      if (skip) return t.skip(skip);
+      // Pia runs the page; Ana, made admin too, connects her two apps to it; Pia owns neither.
+      const [pia, ed, stranger] = [await signUp(s.url), await signUp(s.url), await signUp(s.url)];
+      const page = await pia.http.post<PageResponse>('/api/pages', {
+        name: 'Fromagerie',
+        username: `fromagerie${process.pid}${Math.floor(Math.random() * 1e5)}`,
+      });
+      assert.equal(page.status, 201);
+      const pageId = page.body.page.id;
+      for (const [who, role] of [
+        [ana, 'admin'],
+        [ed, 'agent'],
+      ] as const) {
+        const added = await pia.http.post(`/api/pages/${pageId}/members`, { username: who.user.username, role });
+        assert.equal(added.status, 200);
+      }
+      const hooked = await ana.http.post<AppSecretResponse>('/api/apps', { name: 'Cheese bot' });
+      const quiet = await ana.http.post<AppSecretResponse>('/api/apps', { name: 'Quiet bot' });
+      const [hookedId, quietId] = [hooked.body.app.id, quiet.body.app.id];
+      for (const id of [hookedId, quietId]) {
+        assert.equal((await ana.http.post(`/api/apps/${id}/pages/${pageId}`)).status, 201);
+      }
+      const url = `${rx.url('echo', 'the cheese token')}?key=bot-own-secret`;
+      const set = await put({ url, verifyToken: 'the cheese token', fields: ['messages', 'message_reads'] }, hookedId);
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+
+      const path = `/api/pages/${pageId}/apps`;
+      const r = await pia.http.get<PageAppsResponse>(path);
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        r.body.apps.map((a) => [a.name, a.owner?.username, a.webhook.status]),
+        [
+          ['Cheese bot', ana.user.username, 'active'],
+          ['Quiet bot', ana.user.username, 'none'],
+        ],
+        'oldest connection first',
+      );
+      const [cheese, none] = r.body.apps;
+      assert.deepEqual(cheese?.webhook, {
+        status: 'active',
+        origin: rx.origin,
+        fields: ['messages', 'message_reads'],
+        disabledAt: null,
+        disabledReason: null,
+        failingSince: null,
+      });
+      assert.deepEqual(none?.webhook, {
+        status: 'none',
+        origin: null,
+        fields: [],
+        disabledAt: null,
+        disabledReason: null,
+        failingSince: null,
+      });
+      const text = JSON.stringify(r.body);
+      for (const hidden of [
+        hooked.body.secret,
+        quiet.body.secret,
+        'the cheese token',
+        'the%20cheese%20token',
+        'bot-own-secret',
+        '/echo/',
+      ]) {
+        assert.ok(!text.includes(hidden), `${hidden} is not shown`);
+      }
+      assert.deepEqual(Object.keys(cheese ?? {}).sort(), ['connectedAt', 'id', 'name', 'owner', 'webhook']);
+
+      // Disabled by the dispatcher after failing: since when, why, and since when it was failing.
+      const failing = Date.now() - 9 * 3_600_000;
+      await s.comptoir.committer.run(async ({ tx, now }) => {
+        const w = await tx.apps.webhookOf(hookedId);
+        assert.ok(w);
+        await tx.apps.upsertWebhook({ ...w, disabledAt: now, disabledReason: 'Deliveries failed for 9 h' });
+        await tx.webhooks.setFailingSince(hookedId, failing);
+      });
+      const disabled = (await pia.http.get<PageAppsResponse>(path)).body.apps[0]?.webhook;
+      assert.equal(disabled?.status, 'disabled');
+      assert.equal(disabled?.disabledReason, 'Deliveries failed for 9 h');
+      assert.ok(disabled?.disabledAt && Date.parse(disabled.disabledAt) >= failing);
+      assert.equal(disabled?.failingSince, new Date(failing).toISOString());
+      assert.equal(disabled?.origin, rx.origin);
+
+      // An agent, a stranger, a page that does not exist: refused as the page's other admin routes refuse.
+      const refused = async (who: Person, p: string, status: number, id: string) => {
+        const answer = await who.http.get<Err>(p);
+        assert.equal(answer.status, status, `${id}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.body.error.id, id);
+        assert.ok(!JSON.stringify(answer.body).includes('Cheese bot'));
+      };
+      await refused(ed, path, 403, 'not_page_admin');
+      await refused(stranger, path, 403, 'not_page_member');
+      await refused(stranger, '/api/pages/no-such-page/apps', 404, 'page_not_found');
+      // The app's owner sees it as one of the page's admins; a revoked app is no longer listed.
+      assert.equal((await ana.http.delete(`/api/apps/${quietId}/pages/${pageId}`)).status, 204);
+      const after = await ana.http.get<PageAppsResponse>(path);
+      assert.deepEqual(
+        after.body.apps.map((a) => a.id),
+        [hookedId],
+      );
     });
 
     it('removes the webhook (nothing to remove is fine)', async (t) => {

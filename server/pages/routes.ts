@@ -7,6 +7,7 @@ import type {
   MessageResponse,
   MessagesResponse,
   MyPagesResponse,
+  PageAppsResponse,
   PageConversationResponse,
   PageMembersResponse,
   PageProfileResponse,
@@ -17,7 +18,14 @@ import type {
 import { limits } from '../../protocol/limits.ts';
 import type { CreatePageBody, ThreadControlBody } from '../../protocol/schemas.ts';
 import * as schemas from '../../protocol/schemas.ts';
-import type { ConversationView, HandoverView, MessageView, PageView, ThreadControlView } from '../../protocol/views.ts';
+import type {
+  ConversationView,
+  HandoverView,
+  MessageView,
+  PageAppView,
+  PageView,
+  ThreadControlView,
+} from '../../protocol/views.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { MessengerProfiles } from './profile.ts';
 import type { PagesService } from './service.ts';
@@ -70,6 +78,11 @@ export interface PageHandoverPort {
   act(userId: string, pageId: string, conversationId: string, body: ThreadControlBody): Promise<ThreadControlView>;
 }
 
+/** The apps connected to the page and their webhooks' state, for its admins (server/flows/page-apps.ts). */
+export interface PageAppsPort {
+  list(userId: string, pageId: string): Promise<PageAppView[]>;
+}
+
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
 const threadParams = z.strictObject({ id: schemas.id, conversationId: schemas.id });
 
@@ -80,6 +93,7 @@ export function pagesRoutes(
   inbox: PageInboxPort,
   profiles: MessengerProfiles,
   handover: PageHandoverPort,
+  apps: PageAppsPort,
 ) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
@@ -132,6 +146,12 @@ export function pagesRoutes(
     await pages.removeMember(me(req), p.id, p.userId);
     return reply.status(204).send();
   });
+
+  /** The apps connected to the page, each with its webhook's state (admins: whoever owns the apps). */
+  app.get(
+    '/api/pages/:id/apps',
+    async (req): Promise<PageAppsResponse> => ({ apps: await apps.list(me(req), idOf(req.params)) }),
+  );
 
   /** A person starts, or reopens, their conversation with the page: the same one every time. */
   app.post('/api/pages/:id/conversation', async (req, reply): Promise<PageConversationResponse> => {

@@ -7,7 +7,7 @@ import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { presentPage, presentPageMember } from './presenter.ts';
-import type { PageMemberRecord, PageRecord } from './store.ts';
+import type { PageMemberRecord, PageRecord, PagesReads } from './store.ts';
 
 export interface PagesOptions {
   /** Pages one account may create per hour. */
@@ -169,14 +169,13 @@ export class PagesService {
   }
 
   /** Throws unless the person runs the page with at least that role (an admin may do what an agent may). */
-  async requireRoleIn(uow: UnitOfWork, pageId: string, userId: string, role: PageRole): Promise<PageMemberRecord> {
-    const m = await uow.tx.pages.pageMember(pageId, userId);
-    if (!m) {
-      if (!(await uow.tx.pages.pageById(pageId))) throw new AppError('page_not_found');
-      throw new AppError('not_page_member');
-    }
-    if (role === 'admin' && m.role !== 'admin') throw new AppError('not_page_admin');
-    return m;
+  requireRoleIn(uow: UnitOfWork, pageId: string, userId: string, role: PageRole): Promise<PageMemberRecord> {
+    return requireRoleOf(uow.tx.pages, pageId, userId, role);
+  }
+
+  /** The same check outside a transaction, for what only reads (`page_not_found`, `not_page_member`, `not_page_admin`). */
+  requireRole(pageId: string, userId: string, role: PageRole): Promise<PageMemberRecord> {
+    return requireRoleOf(this.storage.reader.pages, pageId, userId, role);
   }
 
   async requirePage(pageId: string): Promise<PageRecord> {
@@ -200,4 +199,19 @@ export class PagesService {
       return u ? [presentPageMember(m, presentUser(u))] : [];
     });
   }
+}
+
+async function requireRoleOf(
+  pages: PagesReads,
+  pageId: string,
+  userId: string,
+  role: PageRole,
+): Promise<PageMemberRecord> {
+  const m = await pages.pageMember(pageId, userId);
+  if (!m) {
+    if (!(await pages.pageById(pageId))) throw new AppError('page_not_found');
+    throw new AppError('not_page_member');
+  }
+  if (role === 'admin' && m.role !== 'admin') throw new AppError('not_page_admin');
+  return m;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AppResponse, DeliveriesResponse, MessageResponse } from '../../protocol/api.ts';
+import type { AppResponse, DeliveriesResponse, MessageResponse, PageAppsResponse } from '../../protocol/api.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type Person, signUp } from '../../test/helpers/client.ts';
 import { connectedApp, graphSend, type PageWithCustomer, pageWithCustomer } from '../../test/helpers/platform.ts';
@@ -452,6 +452,13 @@ for (const backend of backends) {
       const disabled = webhook as AppResponse['webhook'];
       assert.equal(disabled?.verified, false);
       assert.match(disabled?.disabled?.reason ?? '', /HTTP 500/);
+      // The page's admins see it too (GET /api/pages/:id/apps): why, since when, and since when it failed.
+      const pageApps = `/api/pages/${f.pageId}/apps`;
+      const seen = (await f.owner.http.get<PageAppsResponse>(pageApps)).body.apps[0]?.webhook;
+      assert.equal(seen?.status, 'disabled');
+      assert.equal(seen?.disabledReason, disabled?.disabled?.reason);
+      assert.equal(seen?.disabledAt, disabled?.disabled?.at);
+      assert.ok(seen?.failingSince && seen.failingSince <= (seen.disabledAt ?? ''), 'failing before it was disabled');
       const posts = bot.deliveries.length;
       await say(f.customer, f.conversationId, 'toujours personne');
       await new Promise((r) => setTimeout(r, 400));
@@ -464,6 +471,8 @@ for (const backend of backends) {
         fields: ['messages'],
       });
       assert.equal(set.status, 200);
+      const resumed = (await f.owner.http.get<PageAppsResponse>(pageApps)).body.apps[0]?.webhook;
+      assert.deepEqual([resumed?.status, resumed?.disabledAt, resumed?.failingSince], ['active', null, null]);
       await say(f.customer, f.conversationId, 'ah, vous revoilà');
       await until('delivered again', () =>
         bot.events().some((e) => (e.message as { text: string }).text === 'ah, vous revoilà'),

@@ -72,7 +72,13 @@ export interface SuiteTestOptions {
  * Registers the file's browser and server (before/after hooks) and returns `test`, which runs its body with
  * a fresh Scene, screenshots every page when the body throws, and closes the scene's contexts after.
  */
-export function e2eSuite(options: { env?: Record<string, string> } = {}): {
+export function e2eSuite(
+  options: {
+    env?: Record<string, string>;
+    /** The server's options beyond its environment (e.g. shorter webhook delays). */
+    server?: Parameters<typeof startServer>[1];
+  } = {},
+): {
   test: (name: string, fn: (s: Scene) => Promise<void>, opts?: SuiteTestOptions) => void;
   env: () => Env;
 } {
@@ -87,7 +93,7 @@ export function e2eSuite(options: { env?: Record<string, string> } = {}): {
       }
       const [browser, server] = await Promise.all([
         chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS }),
-        startServer({ WEB_DIST, RATE_SIGNUPS_PER_HOUR: '1000', ...options.env }),
+        startServer({ WEB_DIST, RATE_SIGNUPS_PER_HOUR: '1000', ...options.env }, options.server),
       ]);
       env = { browser, server };
     });

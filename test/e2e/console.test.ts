@@ -4,15 +4,25 @@
  * owner administers, the page access token shown once and copied, replaced, revoked — each checked against
  * the Send API; a webhook set against a receiver in this test that answers the handshake, after a failed
  * handshake said in words; its disabled state shown with its reason; removed. Then the same in French.
+ * The delivery log against a real bot endpoint: a person's message delivered and opened (the bot's answer,
+ * the payload), a test event to a chosen page retried then delivered, a delivery replayed, older ones
+ * paged in; then the bot keeps failing until the dispatcher disables the webhook, and another admin of the
+ * page sees why in the page's settings (its URL's origin only), an agent sees nothing of it.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
+import type { AppResponse, AppSecretResponse, PageConversationResponse } from '../../protocol/api.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
+import { startWebhookBot } from '../helpers/webhook-bot.ts';
 import { e2eSuite, eventually, type Person, waitFocus } from './browser.ts';
 
-const { test, env } = e2eSuite({ env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32' } });
+const { test, env } = e2eSuite({
+  env: { WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32', RATE_MESSAGES_PER_SECOND: '1000', RATE_MESSAGES_BURST: '1000' },
+  // A failed delivery is retried within 100–400 ms; an endpoint failing for 2 s without a success is disabled.
+  server: { webhooks: { timeoutMs: 3000, backoffMs: 100, maxBackoffMs: 400, disableAfterMs: 2000 } },
+});
 
 let rx: Receiver;
 before(async () => {
@@ -260,6 +270,227 @@ test('the console: an app, its secret once, a page token once, a webhook verifie
   await page.getByTestId('people-search').waitFor();
 });
 
+let said = 0;
+/** `who` writes to the page (their conversation with it, opened over HTTP: the pages' UI is tested elsewhere). */
+async function writeToPage(who: Person, pageId: string, text: string): Promise<void> {
+  const http = await who.http();
+  const { conversation } = (await http.post<PageConversationResponse>(`/api/pages/${pageId}/conversation`)).body;
+  const sent = await http.post(`/api/conversations/${conversation.id}/messages`, {
+    clientId: `delivery-log-${++said}`,
+    text,
+  });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+}
+
+test(
+  'the delivery log: deliveries, one opened, replayed, a test event; a page admin sees why a webhook was disabled',
+  async (s) => {
+    const [ana, bea, cy, dora] = [
+      await s.person('Ana'),
+      await s.person('Bea'),
+      await s.person('Cy'),
+      await s.person('Dora'),
+    ];
+    const bot = await startWebhookBot('the bot’s verify token');
+    try {
+      // Ana's app, connected to her two pages, its webhook on the bot (the URL holds the bot's own key).
+      const shop = await pageOf(ana, 'Crèmerie');
+      const annex = await pageOf(ana, 'Annexe');
+      const http = await ana.http();
+      const made = await http.post<AppSecretResponse>('/api/apps', { name: 'Cheese bot' });
+      const appId = made.body.app.id;
+      bot.secret = made.body.secret;
+      for (const p of [shop, annex]) assert.equal((await http.post(`/api/apps/${appId}/pages/${p.id}`)).status, 201);
+      const hook = `${bot.url}?key=bot-own-key`;
+      const set = await http.put(`/api/apps/${appId}/webhook`, {
+        url: hook,
+        verifyToken: bot.verifyToken,
+        fields: ['messages'],
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+
+      const page = ana.page;
+      await page.goto(`/console/apps/${appId}`);
+      const log = page.getByTestId('console-deliveries');
+      assert.equal((await log.locator('h3').textContent())?.trim(), 'Deliveries');
+      await log.getByTestId('console-deliveries-empty').waitFor();
+      const rows = log.getByTestId('console-delivery');
+
+      // Dora writes to the shop: the delivery shows once the log is read again (Refresh, with the keyboard).
+      await writeToPage(dora, shop.id, 'Bonjour, du comté ?');
+      await bot.waitForEvents(1);
+      await log.getByTestId('console-deliveries-refresh').focus();
+      await eventually(async () => {
+        await page.keyboard.press('Enter');
+        assert.equal(await rows.count(), 1);
+      });
+      const first = rows.first();
+      const firstId = await first.getAttribute('data-delivery-id');
+      assert.equal(bot.deliveries[0]?.ids[0], firstId, 'the id the bot was sent');
+      assert.equal((await first.getByTestId('console-delivery-field').textContent())?.trim(), 'messages');
+      assert.equal((await first.getByTestId('console-delivery-page').textContent())?.trim(), 'Crèmerie');
+      assert.equal((await first.getByTestId('console-delivery-status').textContent())?.trim(), 'Delivered');
+      assert.equal((await first.getByTestId('console-delivery-attempts').textContent())?.trim(), '1');
+      assert.equal(await first.getByTestId('console-delivery-test-tag').count(), 0);
+
+      // Opened with the keyboard: the bot's answer and the event sent.
+      const toggle = first.getByTestId('console-delivery-toggle');
+      assert.match((await toggle.getAttribute('aria-label')) ?? '', /^Details of the messages delivery of /);
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      const detail = log.getByTestId('console-delivery-detail');
+      assert.equal(await detail.getAttribute('id'), await toggle.getAttribute('aria-controls'));
+      assert.equal((await detail.getByTestId('console-delivery-http').textContent())?.trim(), '200');
+      assert.equal((await detail.getByTestId('console-delivery-snippet').textContent())?.trim(), 'EVENT_RECEIVED');
+      const payload = JSON.parse((await detail.getByTestId('console-delivery-payload').textContent()) ?? '');
+      assert.equal(payload.message.text, 'Bonjour, du comté ?');
+      assert.deepEqual(payload.recipient, { id: shop.id });
+      await page.keyboard.press('Enter');
+      await detail.waitFor({ state: 'detached' });
+
+      // A test event to the page chosen; the bot fails it once: retried, then delivered.
+      const pick = log.getByTestId('console-deliveries-test-page');
+      assert.deepEqual((await pick.locator('option').allTextContents()).sort(), ['Annexe', 'Crèmerie']);
+      await pick.selectOption(annex.id);
+      bot.answers.push('error');
+      await log.getByTestId('console-deliveries-test').click();
+      assert.equal(
+        (await log.getByTestId('console-deliveries-notice').textContent())?.trim(),
+        'Test event queued: it shows at the top of the log in a moment.',
+      );
+      await eventually(
+        async () => {
+          assert.equal(await rows.count(), 2);
+          const top = rows.first();
+          assert.equal(await top.getByTestId('console-delivery-test-tag').count(), 1);
+          assert.equal((await top.getByTestId('console-delivery-page').textContent())?.trim(), 'Annexe');
+          assert.equal(await top.getAttribute('data-status'), 'delivered');
+          assert.equal((await top.getByTestId('console-delivery-attempts').textContent())?.trim(), '2');
+        },
+        { timeout: 10_000 },
+      );
+      assert.deepEqual(
+        bot.deliveries.slice(-2).map((d) => [d.answered, d.body.entry[0]?.messaging?.[0]?.sender?.id]),
+        [
+          ['error', '0'],
+          ['ok', '0'],
+        ],
+      );
+
+      // Dora's delivery replayed (its button, with the keyboard): a new delivery of the same event on top.
+      const replay = log.locator(`[data-testid="console-delivery"][data-delivery-id="${firstId}"]`);
+      await replay.getByTestId('console-delivery-replay').focus();
+      await page.keyboard.press('Enter');
+      await log.getByTestId('console-deliveries-notice').getByText('Replay queued').waitFor();
+      await eventually(
+        async () => {
+          assert.equal(await rows.count(), 3);
+          const top = rows.first();
+          assert.notEqual(await top.getAttribute('data-delivery-id'), firstId, 'a new delivery');
+          assert.equal((await top.getByTestId('console-delivery-page').textContent())?.trim(), 'Crèmerie');
+          assert.equal(await top.getAttribute('data-status'), 'delivered');
+        },
+        { timeout: 10_000 },
+      );
+      const texts = bot.events().map((e) => (e.message as { text?: string } | undefined)?.text);
+      assert.equal(texts.filter((t) => t === 'Bonjour, du comté ?').length, 2, 'the bot got the same event again');
+
+      // Read again, what is loaded stays loaded: 18 more on top, Dora's still at the bottom.
+      for (let i = 0; i < 18; i++) {
+        assert.equal((await http.post(`/api/apps/${appId}/webhook/test`, { pageId: shop.id })).status, 202);
+      }
+      await bot.waitForEvents(21);
+      await eventually(async () => {
+        await log.getByTestId('console-deliveries-refresh').click();
+        assert.equal(await rows.count(), 21);
+      });
+      assert.equal(await rows.last().getAttribute('data-delivery-id'), firstId);
+      // Opened anew, a page of the log (20): older ones come with "Load older", the focus on the first of them.
+      await page.reload();
+      await eventually(async () => assert.equal(await rows.count(), 20));
+      assert.equal((await log.getByTestId('console-deliveries-count').textContent())?.trim(), '20 deliveries shown');
+      await log.getByTestId('console-deliveries-older').focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => assert.equal(await rows.count(), 21));
+      await log.getByTestId('console-deliveries-older').waitFor({ state: 'detached' });
+      assert.equal(await rows.last().getAttribute('data-delivery-id'), firstId, 'the oldest: Dora’s');
+      await eventually(async () =>
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-index')),
+          '20',
+        ),
+      );
+
+      // Bea helps Ana run the shop (admin), Cy answers its messages (agent); neither owns the app.
+      for (const [who, role] of [
+        [bea, 'admin'],
+        [cy, 'agent'],
+      ] as const) {
+        assert.equal((await http.post(`/api/pages/${shop.id}/members`, { username: who.username, role })).status, 200);
+      }
+      // The bot now fails every delivery: after 2 s without a success the webhook is disabled.
+      bot.answers.push(...Array<'error'>(500).fill('error'));
+      await writeToPage(dora, shop.id, 'Il y a quelqu’un ?');
+      await eventually(
+        async () => {
+          const w = (await http.get<AppResponse>(`/api/apps/${appId}`)).body.webhook;
+          assert.ok(w?.disabled, 'disabled');
+        },
+        { timeout: 15_000, interval: 200 },
+      );
+
+      // Bea, in the shop's settings, sees the app, its webhook disabled, since when, why, whom to ask.
+      await bea.page.getByTestId('sidebar-menu-button').click();
+      await bea.page.getByTestId('menu-my-pages').click();
+      await bea.page.locator(`[data-testid="my-page-item"][data-page-id="${shop.id}"]`).click();
+      const settings = bea.page.getByTestId('page-settings-dialog');
+      const app = settings.locator(`[data-testid="page-app"][data-app-id="${appId}"]`);
+      await app.waitFor();
+      assert.equal(await app.getAttribute('data-status'), 'disabled');
+      assert.equal((await app.getByTestId('page-app-status').textContent())?.trim(), 'Webhook disabled');
+      assert.match((await app.textContent()) ?? '', new RegExp(`Cheese bot.*Made by @${ana.username}`));
+      assert.equal((await app.getByTestId('page-app-origin').textContent())?.trim(), new URL(bot.url).origin);
+      assert.match(
+        (await app.getByTestId('page-app-disabled-since').textContent()) ?? '',
+        /^Disabled .+, after failing for less than a minute\.$/,
+      );
+      assert.match(
+        (await app.getByTestId('page-app-disabled-reason').textContent()) ?? '',
+        /^Why: Deliveries failed for .* the last attempt answered HTTP 500/,
+      );
+      assert.match(
+        (await app.getByTestId('page-app-disabled').textContent()) ?? '',
+        new RegExp(`Ask its owner, @${ana.username}`),
+      );
+      const html = await bea.page.content();
+      for (const hidden of ['bot-own-key', '/webhook', made.body.secret, 'the bot’s verify token']) {
+        assert.ok(!html.includes(hidden), `${hidden} is not shown to the page's admins`);
+      }
+
+      // Cy, an agent, sees the page's people but not its apps.
+      await cy.page.getByTestId('sidebar-menu-button').click();
+      await cy.page.getByTestId('menu-my-pages').click();
+      await cy.page.locator(`[data-testid="my-page-item"][data-page-id="${shop.id}"]`).click();
+      const cySettings = cy.page.getByTestId('page-settings-dialog');
+      await eventually(async () => assert.equal(await cySettings.getByTestId('page-member-item').count(), 3));
+      assert.equal(await cySettings.getByTestId('page-apps').count(), 0);
+
+      // Ana's console says it too, over the log.
+      await page.reload();
+      await eventually(async () =>
+        assert.match(
+          (await log.getByTestId('console-deliveries-hint').textContent()) ?? '',
+          /^The webhook is disabled/,
+        ),
+      );
+    } finally {
+      await bot.close();
+    }
+  },
+  { timeout: 90_000 },
+);
+
 test('the console in French; someone else’s app is not found', async (s) => {
   const [cleo, dan] = [await s.person('Cleo', { locale: 'fr-FR' }), await s.person('Dan')];
   const made = await (await dan.http()).post<{ app: { id: string } }>('/api/apps', { name: 'Dan’s bot' });
@@ -286,6 +517,15 @@ test('the console in French; someone else’s app is not found', async (s) => {
   await error.waitFor({ timeout: 15_000 });
   assert.match((await error.textContent()) ?? '', /^Votre webhook a répondu 200, mais pas avec le défi seul/);
   await page.getByText('Vous n’administrez aucune page', { exact: false }).waitFor();
+  // The delivery log: empty; a test event without a webhook says what to do first.
+  const log = page.getByTestId('console-deliveries');
+  assert.equal((await log.locator('h3').textContent())?.trim(), 'Envois');
+  assert.match((await log.getByTestId('console-deliveries-empty').textContent()) ?? '', /^Aucun envoi pour l’instant/);
+  await log.getByTestId('console-deliveries-test').click();
+  assert.equal(
+    (await log.getByTestId('console-deliveries-error').textContent())?.trim(),
+    'Définissez et vérifiez d’abord le webhook de l’app : les renvois et les événements de test lui sont envoyés.',
+  );
 
   // Dan's app, by its address: not found, and nothing of it shown.
   await page.goto(`/console/apps/${made.body.app.id}`);

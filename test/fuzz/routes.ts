@@ -576,6 +576,17 @@ export const routes: Route[] = [
     touches: [],
   },
   {
+    method: 'GET',
+    path: '/api/pages/:id/apps',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
     method: 'POST',
     path: '/api/pages/:id/conversation',
     auth: true,

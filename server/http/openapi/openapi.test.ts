@@ -273,6 +273,8 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('POST', `/api/apps/${app.body.app.id}/secret`, undefined, 200);
     await ada.call('POST', `/api/apps/${app.body.app.id}/pages/${pageId}`, undefined, 201);
     await ada.call('GET', `/api/apps/${app.body.app.id}/deliveries`, undefined, 200);
+    await ada.call('GET', `/api/pages/${pageId}/apps`, undefined, 200);
+    await b.call('GET', `/api/pages/${pageId}/apps`, undefined, 403);
     await ada.call('POST', `/api/apps/${app.body.app.id}/webhook/test`, undefined, 409);
     await b.call('GET', `/api/apps/${app.body.app.id}`, undefined, 404);
 

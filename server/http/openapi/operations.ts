@@ -343,6 +343,18 @@ export const operations: Operation[] = [
     errors: [...asPage, 'not_page_admin', 'user_not_found', 'last_page_admin'],
   },
   {
+    method: 'get',
+    path: '/api/pages/:id/apps',
+    tag: 'pages',
+    summary: 'The apps connected to the page and the state of their webhooks (admins)',
+    description:
+      "For the page's admins, whoever owns the apps: each app's name and owner, and its webhook's status " +
+      '(`active`, `unverified`, `disabled` with when and why, `none`). Of the callback URL only its origin is ' +
+      'given; never the app secret nor the verify token.',
+    ok: { 200: 'PageAppsResponse' },
+    errors: [...asPage, 'not_page_admin'],
+  },
+  {
     method: 'post',
     path: '/api/pages/:id/conversation',
     tag: 'pages',

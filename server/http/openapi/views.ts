@@ -93,6 +93,28 @@ const views = {
     },
     { disabled: true },
   ),
+  PageAppWebhookView: objectSchema<v.PageAppWebhookView>(
+    {
+      status: oneOf(['active', 'unverified', 'disabled', 'none']),
+      origin: nullable(string),
+      fields: arrayOf(string),
+      disabledAt: nullable(time),
+      disabledReason: nullable(string),
+      failingSince: nullable(time),
+    },
+    {},
+    "An app's webhook as a page's admins see it: the callback URL's origin only, no secret, no verify token.",
+  ),
+  PageAppView: objectSchema<v.PageAppView>(
+    {
+      id: string,
+      name: string,
+      owner: nullable(ref('UserView')),
+      connectedAt: time,
+      webhook: ref('PageAppWebhookView'),
+    },
+    {},
+  ),
   DeliveryView: objectSchema<v.DeliveryView>(
     {
       id: string,
@@ -286,6 +308,7 @@ const answers = {
   ),
   PageMembersResponse: objectSchema<api.PageMembersResponse>({ members: arrayOf(ref('PageMemberView')) }, {}),
   PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
+  PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },
     {},

@@ -4,12 +4,16 @@ import type {
   AppsResponse,
   ConversationResponse,
   ConversationsResponse,
+  DeliveriesResponse,
+  DeliveryQueuedResponse,
+  DeliveryResponse,
   InstanceResponse,
   MeResponse,
   MessageResponse,
   MessagesResponse,
   MyPagesResponse,
   PageAccessTokenResponse,
+  PageAppsResponse,
   PageConversationResponse,
   PageMembersResponse,
   PageProfileResponse,
@@ -125,6 +129,8 @@ export const api = {
   removePageMember: (id: string, userId: string) =>
     request<void>('DELETE', `/api/pages/${enc(id)}/members/${enc(userId)}`),
   pageProfile: (id: string) => request<PageProfileResponse>('GET', `/api/pages/${enc(id)}/profile`),
+  /** The apps connected to the page and their webhooks' state (its admins). */
+  pageApps: (id: string) => request<PageAppsResponse>('GET', `/api/pages/${enc(id)}/apps`),
   pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
 
   // A page's inbox, as the page (for the people who run it); its receipts go on the page's socket.
@@ -148,4 +154,16 @@ export const api = {
   connectApp: (id: string, pageId: string) =>
     request<PageAccessTokenResponse>('POST', `/api/apps/${enc(id)}/pages/${enc(pageId)}`),
   revokeAppPage: (id: string, pageId: string) => request<void>('DELETE', `/api/apps/${enc(id)}/pages/${enc(pageId)}`),
+  /** The webhook delivery log, newest first; `before` is the `next` of the page before. */
+  deliveries: (id: string, before?: string, limit = 20) =>
+    request<DeliveriesResponse>(
+      'GET',
+      `/api/apps/${enc(id)}/deliveries?limit=${limit}${before !== undefined ? `&before=${enc(before)}` : ''}`,
+    ),
+  delivery: (id: string, deliveryId: string) =>
+    request<DeliveryResponse>('GET', `/api/apps/${enc(id)}/deliveries/${enc(deliveryId)}`),
+  replayDelivery: (id: string, deliveryId: string) =>
+    request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/deliveries/${enc(deliveryId)}/replay`, {}),
+  testWebhook: (id: string, pageId?: string) =>
+    request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/webhook/test`, pageId ? { pageId } : {}),
 };

@@ -3,8 +3,10 @@ import { ApiError, api } from '../api/http.ts';
 import { upsertConversation } from '../state/apply.ts';
 import {
   forgetPage,
+  forgetPageApps,
   removePageMember as removeMember,
   setMyPages,
+  setPageApps,
   setPageMembers,
   setPageProfile,
   upsertMyPage,
@@ -62,6 +64,17 @@ export async function loadPage(pageId: string): Promise<void> {
     const [{ page }, { members }] = await Promise.all([api.page(pageId), api.pageMembers(pageId)]);
     store.update((s) => setPageMembers(upsertMyPage(s, page), pageId, members));
   } catch (e) {
+    forgetIfGone(pageId, e);
+  }
+}
+
+/** The apps connected to a page I administer, with their webhooks' state (admins only: others are refused). */
+export async function loadPageApps(pageId: string): Promise<void> {
+  try {
+    const { apps } = await api.pageApps(pageId);
+    store.update((s) => setPageApps(s, pageId, apps));
+  } catch (e) {
+    if (e instanceof ApiError && e.id === 'not_page_admin') store.update((s) => forgetPageApps(s, pageId));
     forgetIfGone(pageId, e);
   }
 }

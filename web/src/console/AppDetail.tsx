@@ -6,14 +6,15 @@ import { useStore } from '../state/store.ts';
 import { IconBack } from '../ui/Icons.tsx';
 import { loadApp } from './actions.ts';
 import { CredentialsSection } from './CredentialsSection.tsx';
+import { DeliveriesSection } from './DeliveriesSection.tsx';
 import type { Once } from './OnceDialog.tsx';
 import { PagesSection } from './PagesSection.tsx';
 import { WebhookSection } from './WebhookSection.tsx';
 
 /**
  * One app, read again when opened, as a column of sections that each stand alone: its id and secret, the
- * pages it is connected to, its webhook. (A section is a component reading its own slice of the app: the
- * delivery log will be one more, after the webhook's.)
+ * pages it is connected to, its webhook, its webhook's delivery log. (A section is a component reading its
+ * own slice of the state.)
  */
 export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (once: Once) => void }) {
   const { t, te, day } = useI18n();
@@ -73,6 +74,7 @@ export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (o
       <CredentialsSection appId={appId} onShowOnce={onShowOnce} />
       <PagesSection appId={appId} onShowOnce={onShowOnce} />
       <WebhookSection appId={appId} />
+      <DeliveriesSection appId={appId} />
     </section>
   );
 }

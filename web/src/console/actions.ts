@@ -1,6 +1,7 @@
 import type { AppView } from '../../../protocol/views.ts';
 import { ApiError, api } from '../api/http.ts';
 import { forgetApp, removeAppPage, setAppDetail, setApps, setAppWebhook, upsertApp } from '../state/apps.ts';
+import { addOlderDeliveries, setDeliveries, setDelivery } from '../state/deliveries.ts';
 import { store } from '../state/store.ts';
 import type { WebhookDraft } from './webhook.ts';
 
@@ -91,6 +92,57 @@ export async function removeWebhook(appId: string): Promise<void> {
   try {
     await api.deleteWebhook(appId);
     store.update((s) => setAppWebhook(s, appId, null));
+  } catch (e) {
+    forgetIfGone(appId, e);
+  }
+}
+
+/** The newest deliveries of the app's log, read again (what was loaded further back stays when reached). */
+export async function loadDeliveries(appId: string): Promise<void> {
+  try {
+    const r = await api.deliveries(appId);
+    store.update((s) => setDeliveries(s, appId, r));
+  } catch (e) {
+    forgetIfGone(appId, e);
+  }
+}
+
+/** The page of the log before what is loaded; false when there is none left to read. */
+export async function loadOlderDeliveries(appId: string): Promise<boolean> {
+  const next = store.getSnapshot().deliveries[appId]?.next;
+  if (next == null) return false;
+  try {
+    const r = await api.deliveries(appId, next);
+    store.update((s) => addOlderDeliveries(s, appId, r));
+    return true;
+  } catch (e) {
+    forgetIfGone(appId, e);
+  }
+}
+
+/** One delivery read again: its attempts may have moved on since the log was read. */
+export async function loadDelivery(appId: string, deliveryId: string): Promise<void> {
+  try {
+    const { delivery } = await api.delivery(appId, deliveryId);
+    store.update((s) => setDelivery(s, appId, delivery));
+  } catch (e) {
+    forgetIfGone(appId, e);
+  }
+}
+
+/** Sends a delivery's event again, as a new delivery: it shows in the log within moments. */
+export async function replayDelivery(appId: string, deliveryId: string): Promise<void> {
+  try {
+    await api.replayDelivery(appId, deliveryId);
+  } catch (e) {
+    forgetIfGone(appId, e);
+  }
+}
+
+/** A sample `messages` event to the webhook, as from a person writing to the page (default: the first connected). */
+export async function sendTestEvent(appId: string, pageId?: string): Promise<void> {
+  try {
+    await api.testWebhook(appId, pageId);
   } catch (e) {
     forgetIfGone(appId, e);
   }

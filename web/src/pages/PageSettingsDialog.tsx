@@ -13,11 +13,13 @@ import { IconBack } from '../ui/Icons.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
 import { Field } from './Field.tsx';
 import { checkPage, type PageField, type Problem, pageProblem } from './form.ts';
+import { PageApps } from './PageApps.tsx';
 import { PageMembers } from './PageMembers.tsx';
 
 /**
- * One page's settings: its name and description (admins edit them), who runs it (PageMembers), and
- * leaving it. The page and its members are read again when this opens.
+ * One page's settings: its name and description (admins edit them), who runs it (PageMembers), the apps
+ * connected to it and their webhooks' state (PageApps, admins only), and leaving it. The page, its members
+ * and its apps are read again when this opens.
  */
 export function PageSettingsDialog({
   pageId,
@@ -105,6 +107,8 @@ export function PageSettingsDialog({
       </section>
 
       <PageMembers pageId={page.id} admin={admin} meId={meId} />
+
+      {admin && <PageApps pageId={page.id} />}
 
       <div className="dialog-danger-zone">
         <button

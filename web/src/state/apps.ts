@@ -1,5 +1,6 @@
 import type { AppResponse } from '../../../protocol/api.ts';
 import type { AppView, WebhookView } from '../../../protocol/views.ts';
+import { forgetDeliveries } from './deliveries.ts';
 import type { MyApp, State } from './types.ts';
 
 /**
@@ -65,11 +66,12 @@ export function removeAppPage(state: State, appId: string, pageId: string): Stat
   });
 }
 
-/** An app the server no longer shows me (`app_not_found`). */
+/** An app the server no longer shows me (`app_not_found`): gone with its delivery log. */
 export function forgetApp(state: State, appId: string): State {
-  if (!state.apps || !(appId in state.apps)) return state;
-  const { [appId]: _, ...apps } = state.apps;
-  return { ...state, apps };
+  const next = forgetDeliveries(state, appId);
+  if (!next.apps || !(appId in next.apps)) return next;
+  const { [appId]: _, ...apps } = next.apps;
+  return { ...next, apps };
 }
 
 /** Ids of my apps, oldest first (as the server lists them); null until loaded. Read with shallowEqual. */

@@ -124,5 +124,7 @@ export function signedOut(state: State): State {
     myPages: null,
     pageMembers: {},
     apps: null,
+    deliveries: {},
+    pageApps: {},
   };
 }

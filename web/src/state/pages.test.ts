@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PageMemberView, PageView, UserView } from '../../../protocol/views.ts';
+import type { PageAppView, PageMemberView, PageView, UserView } from '../../../protocol/views.ts';
 import { applyEvent } from './apply.ts';
 import { ana, ben, conv, me, member, stateWith } from './fixtures.test-helpers.ts';
-import { forgetPage, removePageMember, renameMyPage, setMyPages, setPageMembers, upsertMyPage } from './pages.ts';
+import {
+  forgetPage,
+  forgetPageApps,
+  removePageMember,
+  renameMyPage,
+  setMyPages,
+  setPageApps,
+  setPageMembers,
+  upsertMyPage,
+} from './pages.ts';
 import { myPageIds, pageOf } from './selectors.ts';
 import type { State } from './types.ts';
 
@@ -103,6 +112,40 @@ describe('who runs a page', () => {
     const left = removePageMember(without, 'p-shop', me.id);
     assert.deepEqual(myPageIds(left), ['p-bakery']);
     assert.equal(left.pageMembers['p-shop'], undefined);
+  });
+});
+
+describe('the apps connected to a page I administer', () => {
+  const bot: PageAppView = {
+    id: 'a-bot',
+    name: 'Bot',
+    owner: ana,
+    connectedAt: '2024-01-02T00:00:00.000Z',
+    webhook: {
+      status: 'disabled',
+      origin: 'https://bot.example',
+      fields: ['messages'],
+      disabledAt: '2024-01-03T00:00:00.000Z',
+      disabledReason: 'HTTP 500 for 8 h',
+      failingSince: '2024-01-02T16:00:00.000Z',
+    },
+  };
+  test('as answered; the same again changes nothing; gone with the page, my admin role, or on request', () => {
+    const s1 = setPageApps(loaded(), 'p-shop', [bot]);
+    assert.deepEqual(s1.pageApps['p-shop'], [bot]);
+    assert.equal(setPageApps(s1, 'p-shop', [{ ...bot }]), s1);
+    assert.deepEqual(forgetPage(s1, 'p-shop').pageApps, {});
+    assert.deepEqual(forgetPageApps(s1, 'p-shop').pageApps, {});
+    assert.equal(forgetPageApps(s1, 'p-other'), s1);
+    // Made agent there (the members say so, or my pages do): what only admins see goes.
+    const withMe = setPageMembers(s1, 'p-shop', [pageMember(me, 'agent')]);
+    assert.equal(withMe.myPages?.['p-shop']?.role, 'agent');
+    assert.deepEqual(withMe.pageApps, {});
+    const listed = setMyPages(s1, [
+      { page: shop, role: 'agent' },
+      { page: bakery, role: 'agent' },
+    ]);
+    assert.deepEqual(listed.pageApps, {});
   });
 });
 

@@ -1,5 +1,5 @@
 import type { PageProfileView } from '../../../protocol/profile.ts';
-import type { PageMemberView, PageRole, PageView, UserView } from '../../../protocol/views.ts';
+import type { PageAppView, PageMemberView, PageRole, PageView, UserView } from '../../../protocol/views.ts';
 import type { MyPage, State } from './types.ts';
 
 /**
@@ -10,7 +10,10 @@ import type { MyPage, State } from './types.ts';
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** `GET /api/me/pages` replaces what we knew; the members of a page no longer mine are forgotten. */
+/**
+ * `GET /api/me/pages` replaces what we knew; the members of a page no longer mine are forgotten, and its
+ * apps once I no longer administer it.
+ */
 export function setMyPages(state: State, list: readonly MyPage[]): State {
   const before = state.myPages;
   const myPages: Record<string, MyPage> = {};
@@ -23,13 +26,19 @@ export function setMyPages(state: State, list: readonly MyPage[]): State {
     Object.keys(before).length === list.length &&
     Object.entries(myPages).every(([id, item]) => before[id] === item);
   const stale = Object.keys(state.pageMembers).filter((id) => !(id in myPages));
-  if (unchanged && stale.length === 0) return state;
+  const staleApps = Object.keys(state.pageApps).filter((id) => myPages[id]?.role !== 'admin');
+  if (unchanged && stale.length === 0 && staleApps.length === 0) return state;
   let pageMembers = state.pageMembers;
   if (stale.length > 0) {
     pageMembers = { ...pageMembers };
     for (const id of stale) delete pageMembers[id];
   }
-  return { ...state, myPages: unchanged ? before : myPages, pageMembers };
+  let pageApps = state.pageApps;
+  if (staleApps.length > 0) {
+    pageApps = { ...pageApps };
+    for (const id of staleApps) delete pageApps[id];
+  }
+  return { ...state, myPages: unchanged ? before : myPages, pageMembers, pageApps };
 }
 
 /**
@@ -50,7 +59,8 @@ export function upsertMyPage(state: State, page: PageView, role?: PageRole): Sta
 export function forgetPage(state: State, pageId: string): State {
   const inList = state.myPages !== null && pageId in state.myPages;
   const hasMembers = pageId in state.pageMembers;
-  if (!inList && !hasMembers) return state;
+  const hasApps = pageId in state.pageApps;
+  if (!inList && !hasMembers && !hasApps) return state;
   let next = state;
   if (inList && state.myPages) {
     const { [pageId]: _, ...rest } = state.myPages;
@@ -59,6 +69,10 @@ export function forgetPage(state: State, pageId: string): State {
   if (hasMembers) {
     const { [pageId]: _, ...rest } = next.pageMembers;
     next = { ...next, pageMembers: rest };
+  }
+  if (hasApps) {
+    const { [pageId]: _, ...rest } = next.pageApps;
+    next = { ...next, pageApps: rest };
   }
   return next;
 }
@@ -73,7 +87,23 @@ export function setPageMembers(state: State, pageId: string, members: readonly P
   if (mine && item && item.role !== mine.role && next.myPages) {
     next = { ...next, myPages: { ...next.myPages, [pageId]: { ...item, role: mine.role } } };
   }
+  // Made agent: what only the page's admins see goes.
+  if (mine && mine.role !== 'admin') next = forgetPageApps(next, pageId);
   return next;
+}
+
+/** The apps connected to a page I administer, with their webhooks' state, as the server answered. */
+export function setPageApps(state: State, pageId: string, apps: readonly PageAppView[]): State {
+  const old = state.pageApps[pageId];
+  if (old && same(old, apps)) return state;
+  return { ...state, pageApps: { ...state.pageApps, [pageId]: [...apps] } };
+}
+
+/** I am no longer admin of the page (`not_page_admin`): its apps are forgotten. */
+export function forgetPageApps(state: State, pageId: string): State {
+  if (!(pageId in state.pageApps)) return state;
+  const { [pageId]: _, ...pageApps } = state.pageApps;
+  return { ...state, pageApps };
 }
 
 /** Someone no longer runs the page (`DELETE …/members/:userId` answered 204); when it was me, it is no longer mine. */

@@ -4,7 +4,9 @@ import type {
   AppPageView,
   AppView,
   ConversationView,
+  DeliveryView,
   MessageView,
+  PageAppView,
   PageMemberView,
   PageRole,
   PageView,
@@ -52,6 +54,14 @@ export interface MyApp {
   detail: { webhook: WebhookView | null; pages: AppPageView[] } | null;
 }
 
+/** What is read of one app's webhook delivery log: its newest deliveries, and as far back as "Load older" went. */
+export interface DeliveryLog {
+  /** Newest first, unique by id. */
+  deliveries: DeliveryView[];
+  /** The cursor of the older ones (`before`); null when the oldest is loaded. */
+  next: string | null;
+}
+
 /** Loaded messages of one conversation, sorted by seq, unique by id. */
 export interface Thread {
   messages: MessageView[];
@@ -93,6 +103,13 @@ export interface State {
   pageProfiles: Record<string, PageProfileView>;
   /** My developer apps, by id; null until first loaded (`GET /api/apps`). */
   apps: Record<string, MyApp> | null;
+  /** The webhook delivery log of each of my apps whose console section was opened, by app id. */
+  deliveries: Record<string, DeliveryLog>;
+  /**
+   * The apps connected to each page I administer whose settings were opened (`GET /api/pages/:id/apps`),
+   * with their webhooks' state, by page id.
+   */
+  pageApps: Record<string, PageAppView[]>;
 }
 
 export function initialState(): State {
@@ -113,5 +130,7 @@ export function initialState(): State {
     pageMembers: {},
     pageProfiles: {},
     apps: null,
+    deliveries: {},
+    pageApps: {},
   };
 }
