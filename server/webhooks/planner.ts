@@ -3,6 +3,7 @@ import type { EventBus } from '../bus/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
+import type { ReferralEvent } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
@@ -137,8 +138,9 @@ export class DeliveryPlanner {
   }
 
   /** The deliveries of these events, for every app that receives them. Reads committed data only. */
-  private async plan(all: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
+  private async plan(read: readonly PlannableEvent[], now: number): Promise<DeliveryRecord[]> {
     const r = this.storage.reader;
+    const all = await this.withPersons(read);
     const pageIds = new Set<string>();
     for (const e of all) if (e.pageId) pageIds.add(e.pageId);
     const subs = new Map<string, Subscription[]>();
@@ -176,7 +178,8 @@ export class DeliveryPlanner {
     // What each event becomes, kept only where some app of the page takes that field or stands by.
     const planned = new Map<PlannableEvent, PlannedEvent[]>();
     for (const e of events) {
-      if (e.scope !== null) continue;
+      // A conversation's event, or a page's about one person's thread (a referral); not an app's, nor a handover.
+      if (e.personId === null) continue;
       const ps = webhookEventsOf(e, lookups).filter((p) =>
         (subs.get(p.pageId) ?? []).some((s) => s.fields.includes(p.field) || s.fields.includes('standby')),
       );
@@ -241,6 +244,25 @@ export class DeliveryPlanner {
       }
     }
     return rows;
+  }
+
+  /**
+   * A page's events about one person's thread — the referrals of its short links (platform/referrals.ts) —
+   * with the page, the person and their page-scoped id, as a conversation's events come from the query: they
+   * are then planned like those (the thread's owner, the other apps under `standby`).
+   */
+  private async withPersons(events: readonly PlannableEvent[]): Promise<PlannableEvent[]> {
+    const out: PlannableEvent[] = [];
+    for (const e of events) {
+      if (e.type !== 'platform.referral' || !e.scope?.startsWith('page:')) {
+        out.push(e);
+        continue;
+      }
+      const { pageId, userId } = JSON.parse(e.payload) as ReferralEvent;
+      const psid = await this.storage.reader.pages.psidOf(pageId, userId);
+      out.push(psid ? { ...e, pageId, personId: userId, psid } : e);
+    }
+    return out;
   }
 
   /**

@@ -368,6 +368,7 @@ export const en = {
   'error.not_page_conversation': 'Buttons and quick replies work only in a conversation with a page.',
   'error.quick_reply_not_offered': 'This answer is no longer offered. Use the latest ones, or write your own.',
   'error.postback_not_offered': 'This button is no longer available.',
+  'error.invalid_ref': 'This link is not valid: its ref may have 1 to 250 letters, digits and + / = - . : _ only.',
   'error.member_limit': 'A group can have at most {max} members.',
   'error.message_not_found': 'This message could not be found.',
   'error.not_author': 'Only the author can change this message.',

@@ -380,6 +380,8 @@ export const fr: Catalogue = {
   'error.quick_reply_not_offered':
     'Cette réponse n’est plus proposée. Choisissez parmi les dernières, ou écrivez la vôtre.',
   'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
+  'error.invalid_ref':
+    'Ce lien n’est pas valide : sa ref compte de 1 à 250 lettres, chiffres et + / = - . : _ seulement.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',
