@@ -169,6 +169,12 @@ export const messageContent = z.strictObject({
    * as a `messaging_postbacks` event, not as a message.
    */
   postback: z.strictObject({ payload: text(contentLimits.payload) }).optional(),
+  /**
+   * Set by the server on a person's Get Started tap in a thread they opened through the page's short link
+   * with a `ref` (docs/PLATFORM.md, "Short links"): the page's apps receive it in the postback, as
+   * Messenger's `postback.referral`; never shown to people.
+   */
+  referral: z.strictObject({ ref: z.string().max(250), source: z.literal('SHORTLINK') }).optional(),
   /** A bot's note about its own message, echoed back to it, never shown to people. */
   metadata: z.string().max(contentLimits.metadata).optional(),
   /** Set by the server on what an app sent through the Send API: the app, named in the echo; never shown to people. */

@@ -27,6 +27,7 @@ export const errorIds = [
   'not_page_conversation',
   'quick_reply_not_offered',
   'postback_not_offered',
+  'invalid_ref',
   'member_limit',
   'message_not_found',
   'not_author',

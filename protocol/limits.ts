@@ -28,6 +28,11 @@ export const limits = {
   /** A webhook's callback URL (characters), and the verify token the developer chose for its handshake. */
   webhookUrl: { max: 2048 },
   verifyToken: { min: 1, max: 256 },
+  /**
+   * The `ref` of a page's short link (`/m/<username>?ref=…`), handed to the page's apps as Messenger's m.me
+   * links do: up to 250 of the characters Messenger takes.
+   */
+  ref: { min: 1, max: 250, pattern: /^[A-Za-z0-9+/=\-.:_]+$/ },
   /** Bytes in one WebSocket text frame the server will read; larger frames get `frame_too_large`. */
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */

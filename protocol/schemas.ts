@@ -96,9 +96,24 @@ export const createPageBody = z.strictObject({
 export const updatePageBody = z
   .strictObject({ name: pageName.optional(), description: pageDescription.optional() })
   .refine((b) => b.name !== undefined || b.description !== undefined, 'name or description');
-export const pageSearchQuery = z.strictObject({
-  q: z.string().trim().min(limits.pageSearch.queryMin).max(limits.pageSearch.queryMax),
-});
+/**
+ * `q`: pages by username prefix or name; `username`: the page of that exact username (case aside), if any
+ * (what a short link `/m/<username>` opens). One of the two.
+ */
+export const pageSearchQuery = z
+  .strictObject({
+    q: z.string().trim().min(limits.pageSearch.queryMin).max(limits.pageSearch.queryMax).optional(),
+    username: z.string().trim().toLowerCase().min(1).max(256).optional(),
+  })
+  .refine((x) => (x.q === undefined) !== (x.username === undefined), 'q or username, not both');
+/** Whether a short link's ref is one Messenger would take (limits.ref); anything else is `invalid_ref`. */
+export const isRef = (ref: string) =>
+  ref.length >= limits.ref.min && ref.length <= limits.ref.max && limits.ref.pattern.test(ref);
+/**
+ * A person opens their conversation with a page, maybe through its short link with a `ref` (checked by the
+ * service: `invalid_ref`). The body may be absent.
+ */
+export const openPageConversationBody = z.strictObject({ ref: z.string().max(4096).optional() });
 export const addPageMemberBody = z.strictObject({ username: z.string().max(256), role: pageRole });
 export const setPageRoleBody = z.strictObject({ role: pageRole });
 /** An admin chooses the page's primary receiver (an app connected to it, or the inbox); null: the default. */

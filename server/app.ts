@@ -44,6 +44,7 @@ import { PagesService } from './pages/service.ts';
 import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
 import { HandoverService } from './platform/handover.ts';
+import { Referrals } from './platform/referrals.ts';
 import { PageThreads } from './platform/threads.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
@@ -174,6 +175,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
+  const referrals = new Referrals();
   const messages = new MessagesService(
     storage,
     committer,
@@ -181,6 +183,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
     // A person taps what a page offers: its profile's postbacks too (Get Started, the persistent menu).
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
+    // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
+    referrals,
   );
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
@@ -206,7 +210,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   };
   const flows = {
     displayName: new DisplayNameFlow(committer, accounts, conversations),
-    pages: new PageFlows(committer, accounts, pages, conversations),
+    pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
     handover: new PageHandover(storage, committer, pages, platform.handover),
     pageApps: new PageApps(storage, pages),

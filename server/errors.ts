@@ -39,6 +39,10 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     status: 409,
     message: 'The page does not offer this button in this conversation (or its title differs)',
   },
+  invalid_ref: {
+    status: 400,
+    message: 'The link’s ref is not valid: 1 to 250 letters, digits and + / = - . : _',
+  },
   member_limit: { status: 409, message: 'The group is full' },
   message_not_found: { status: 404, message: 'No such message' },
   not_author: { status: 403, message: 'Only the author can change this message' },

@@ -5,6 +5,7 @@ import type { AccountsService } from '../accounts/service.ts';
 import { newId } from '../lib/ids.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
 import type { PagesService } from '../pages/service.ts';
+import { checkRef, type Referrals } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 
 /**
@@ -13,7 +14,8 @@ import type { Committer } from '../storage/commit.ts';
  * - an admin renames it → its account's name, seen in every conversation the page has (messaging);
  * - a person opens their conversation with a page → the one conversation between the person and the page's
  *   account (messaging), the same every time, and in the same job the id the page knows them by (pages,
- *   through messaging's PagePeers port — whichever route opens it).
+ *   through messaging's PagePeers port — whichever route opens it); through the page's short link with a
+ *   `ref`, in the same job, what the page's apps learn of it (platform/referrals.ts).
  */
 export class PageFlows {
   constructor(
@@ -21,6 +23,7 @@ export class PageFlows {
     private readonly accounts: AccountsService,
     private readonly pages: PagesService,
     private readonly conversations: ConversationsService,
+    private readonly referrals: Referrals,
   ) {}
 
   async create(ownerId: string, body: CreatePageBody): Promise<PageView> {
@@ -51,9 +54,17 @@ export class PageFlows {
   async openConversation(
     userId: string,
     pageId: string,
+    ref?: string,
   ): Promise<{ conversation: ConversationView; created: boolean }> {
+    // A short link's ref is checked before anything is stored.
+    if (ref !== undefined) checkRef(ref);
     await this.pages.requirePage(pageId);
-    // The conversation and the page-scoped id are made in one job (ConversationsService's PagePeers).
-    return this.conversations.startDirect(userId, pageId);
+    // The conversation and the page-scoped id are made in one job (ConversationsService's PagePeers), and
+    // with them what the page's apps learn of the ref: a referral now, or one the Get Started tap carries.
+    return this.conversations.startDirect(
+      userId,
+      pageId,
+      ref === undefined ? undefined : (uow, c) => this.referrals.openedIn(uow, pageId, userId, c, ref),
+    );
   }
 }

@@ -74,8 +74,15 @@ export class ConversationsService {
     );
   }
 
-  /** The one-to-one conversation of two people, created the first time. */
-  async startDirect(userId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
+  /**
+   * The one-to-one conversation of two people, created the first time. `inSameJob` runs in the same
+   * transaction once it exists, with its last message's seq (0: none yet).
+   */
+  async startDirect(
+    userId: string,
+    otherId: string,
+    inSameJob?: (uow: UnitOfWork, conversation: { id: string; lastSeq: number }) => Promise<void>,
+  ): Promise<{ conversation: ConversationView; created: boolean }> {
     if (otherId === userId) throw new AppError('bad_request', 'Start a conversation with someone else');
     const other = await this.storage.reader.accounts.userById(otherId);
     if (!other) throw new AppError('user_not_found');
@@ -84,12 +91,16 @@ export class ConversationsService {
       // With a page (whichever route opened it): the page knows the person by an id of its own.
       if (other.kind === 'page' && this.pagePeers) await this.pagePeers.meetIn(uow, userId, otherId);
       const existing = await uow.tx.messaging.conversationByDirectKey(directKey);
-      if (existing) return { id: existing.id, created: false };
+      if (existing) {
+        await inSameJob?.(uow, { id: existing.id, lastSeq: existing.lastSeq });
+        return { id: existing.id, created: false };
+      }
       const c = this.newConversation(uow, 'direct', null, directKey, userId, 'full');
       await this.create(uow, c, [
         { userId, role: 'member' },
         { userId: otherId, role: 'member' },
       ]);
+      await inSameJob?.(uow, { id: c.id, lastSeq: 0 });
       return { id: c.id, created: true };
     });
     return { conversation: await this.get(userId, result.id), created: result.created };

@@ -6,7 +6,7 @@ import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
-import type { Committer } from '../storage/commit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
@@ -41,6 +41,22 @@ export interface ChangeResult {
   pos: number | null;
 }
 
+/**
+ * What the first message of a one-to-one conversation asks of the platform (a port: app.ts wires
+ * platform's Referrals), in its job and before its event: a short link's ref waiting for it is taken —
+ * answered, to be stored with the message, when the message is the person's Get Started tap; otherwise
+ * recorded on its own, before the message.
+ */
+export interface FirstMessages {
+  firstMessageIn(
+    uow: UnitOfWork,
+    conversationId: string,
+    memberIds: readonly string[],
+    senderId: string,
+    postbackPayload: string | null,
+  ): Promise<MessageContent['referral'] | null>;
+}
+
 /** Checks a text and answers it trimmed. */
 function cleanText(text: string): string {
   if (text.length > limits.messageText.max) {
@@ -60,6 +76,8 @@ export class MessagesService {
     private readonly rate: RateLimiter,
     /** The postbacks pages offer outside their messages (Get Started, the persistent menu). */
     private readonly offers: PageOffers | null = null,
+    /** A short link's ref waiting for a thread's first message (platform/referrals.ts). */
+    private readonly firstMessages: FirstMessages | null = null,
   ) {}
 
   private throttle(userId: string) {
@@ -95,6 +113,14 @@ export class MessagesService {
         if (!quoted || quoted.conversationId !== conversationId || quoted.seq <= readsFrom(state, userId))
           throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
       }
+      // The thread's first message takes what waited for it (the pages' short links).
+      let stored = content;
+      if (state.lastSeq === 0 && state.kind === 'direct' && this.firstMessages) {
+        const postback = tap?.kind === 'postback' ? tap.payload : null;
+        const members = [...state.members.keys()];
+        const referral = await this.firstMessages.firstMessageIn(uow, conversationId, members, userId, postback);
+        if (referral) stored = { ...stored, referral };
+      }
       const seq = state.lastSeq + 1;
       const record: MessageRecord = {
         id: newId(uow.now),
@@ -107,7 +133,7 @@ export class MessagesService {
         createdAt: uow.now,
         editedAt: null,
         deletedAt: null,
-        content,
+        content: stored,
         eventPositions: [],
       };
       const message = presentMessage(record, quoted);

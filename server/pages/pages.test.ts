@@ -67,6 +67,16 @@ for (const backend of backends) {
       );
       const byUsername = await stranger.http.get<PagesResponse>(`/api/pages?q=${username}`);
       assert.equal(byUsername.body.pages[0]?.id, page.id);
+      // Exactly by username (what a short link /m/<username> opens): the page, case aside, or none.
+      const exact = await stranger.http.get<PagesResponse>(`/api/pages?username=${username.toUpperCase()}`);
+      assert.deepEqual(exact.body.pages, [page]);
+      for (const other of [username.slice(0, -1), `${username}x`, 'no such page!', '%00']) {
+        const none = await stranger.http.get<PagesResponse>(`/api/pages?username=${encodeURIComponent(other)}`);
+        assert.deepEqual([none.status, none.body.pages], [200, []], other);
+      }
+      for (const query of ['', `?q=${username}&username=${username}`, '?username=', '?q=c']) {
+        assert.equal((await stranger.http.get(`/api/pages${query}`)).status, 400, query);
+      }
       const mine = await owner.http.get<MyPagesResponse>('/api/me/pages');
       assert.deepEqual(
         mine.body.pages.find((x) => x.page.id === page.id),

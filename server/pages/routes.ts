@@ -67,7 +67,11 @@ export interface PageInboxPort {
 export interface PagesFlows {
   create(ownerId: string, body: CreatePageBody): Promise<PageView>;
   update(userId: string, pageId: string, change: { name?: string; description?: string }): Promise<PageView>;
-  openConversation(userId: string, pageId: string): Promise<{ conversation: ConversationView; created: boolean }>;
+  openConversation(
+    userId: string,
+    pageId: string,
+    ref?: string,
+  ): Promise<{ conversation: ConversationView; created: boolean }>;
 }
 
 /** The handover protocol, as the people who run the page see it (server/flows/handover.ts). */
@@ -107,7 +111,8 @@ export function pagesRoutes(
 
   app.get('/api/pages', async (req): Promise<PagesResponse> => {
     const q = parse(schemas.pageSearchQuery, req.query);
-    return { pages: await pages.search(q.q, limits.pageSearch.results) };
+    if (q.username !== undefined) return { pages: await pages.byUsername(q.username) };
+    return { pages: await pages.search(q.q ?? '', limits.pageSearch.results) };
   });
 
   app.get('/api/me/pages', async (req): Promise<MyPagesResponse> => ({ pages: await pages.mine(me(req)) }));
@@ -153,9 +158,13 @@ export function pagesRoutes(
     async (req): Promise<PageAppsResponse> => ({ apps: await apps.list(me(req), idOf(req.params)) }),
   );
 
-  /** A person starts, or reopens, their conversation with the page: the same one every time. */
+  /**
+   * A person starts, or reopens, their conversation with the page: the same one every time. Through the
+   * page's short link, with its `ref` for the page's apps (docs/PLATFORM.md, "Short links").
+   */
   app.post('/api/pages/:id/conversation', async (req, reply): Promise<PageConversationResponse> => {
-    const r = await flows.openConversation(me(req), idOf(req.params));
+    const body = parse(schemas.openPageConversationBody, req.body ?? {});
+    const r = await flows.openConversation(me(req), idOf(req.params), body.ref);
     if (r.created) reply.status(201);
     return r;
   });

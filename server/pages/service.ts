@@ -69,6 +69,12 @@ export class PagesService {
     return presentPage(await this.requirePage(pageId));
   }
 
+  /** The page of that username (already lower-cased), as a list of one; none when no page has it. */
+  async byUsername(username: string): Promise<PageView[]> {
+    const page = await this.storage.reader.pages.pageByUsername(username);
+    return page ? [presentPage(page)] : [];
+  }
+
   async search(query: string, limit: number): Promise<PageView[]> {
     return (await this.storage.reader.pages.searchPages(query, limit)).map(presentPage);
   }

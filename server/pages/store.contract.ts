@@ -182,4 +182,47 @@ export function pagesContract(ctx: ContractContext) {
     await write((tx) => tx.pages.setMessengerProfile(p.id, {}, 82));
     assert.deepEqual(await reader().messengerProfile(p.id), {});
   });
+
+  it('keeps a short link’s pending ref and last referral per page and person, found from either member', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const [owner, ana, ben] = [user(), user(), user()];
+    await addUsers(owner, ana, ben);
+    const p = await page(owner, 'P');
+    const q = await page(owner, 'Q');
+    const [a, b, c] = [2, 3, 4].map((n) => `${n}${ctx.uid('').padStart(15, '0')}`.slice(0, 16)) as [
+      string,
+      string,
+      string,
+    ];
+    await write(async (tx) => {
+      await tx.pages.insertPsid(p.id, ana.id, a, 90);
+      await tx.pages.insertPsid(p.id, ben.id, b, 90);
+      await tx.pages.insertPsid(q.id, ana.id, c, 90);
+    });
+    assert.equal(await reader().pendingRefBetween(p.id, ana.id), null, 'none waits');
+    assert.equal(await reader().referredAt(p.id, ana.id), null, 'never referred');
+    assert.deepEqual(
+      await write(async (tx) => {
+        await tx.pages.setPendingRef(p.id, ana.id, 'promo+/=-.:_');
+        return tx.pages.pendingRefBetween(ana.id, p.id);
+      }),
+      { pageId: p.id, userId: ana.id, ref: 'promo+/=-.:_' },
+      'read back in the same transaction, the members in either order',
+    );
+    assert.deepEqual(await reader().pendingRefBetween(p.id, ana.id), {
+      pageId: p.id,
+      userId: ana.id,
+      ref: 'promo+/=-.:_',
+    });
+    assert.equal(await reader().pendingRefBetween(p.id, ben.id), null, 'another person’s is their own');
+    assert.equal(await reader().pendingRefBetween(q.id, ana.id), null, 'another page’s is its own');
+    assert.equal(await reader().pendingRefBetween(p.id, 'x\u0000'), null);
+    await write((tx) => tx.pages.setPendingRef(p.id, ana.id, null));
+    assert.equal(await reader().pendingRefBetween(p.id, ana.id), null, 'taken');
+    const at = 1_764_672_000_123;
+    await write((tx) => tx.pages.setReferredAt(p.id, ana.id, at));
+    assert.equal(await reader().referredAt(p.id, ana.id), at, 'milliseconds kept whole');
+    assert.equal(await reader().referredAt(q.id, ana.id), null);
+    assert.equal(await reader().psidOf(p.id, ana.id), a, 'the page-scoped id unchanged');
+  });
 }

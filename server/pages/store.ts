@@ -43,6 +43,13 @@ export interface PagesReads {
   userByPsid(pageId: string, psid: string): Promise<string | null>;
   /** The page's messenger profile (protocol/profile.ts); `{}` when nothing is set. */
   messengerProfile(pageId: string): Promise<MessengerProfile>;
+  /**
+   * The short link's ref waiting for the first message of the thread of these two accounts (a page and a
+   * person, in either order), with which is which; null when none waits (platform/referrals.ts).
+   */
+  pendingRefBetween(a: string, b: string): Promise<{ pageId: string; userId: string; ref: string } | null>;
+  /** When the person last came to the page's thread through a short link with a ref (null: never). */
+  referredAt(pageId: string, userId: string): Promise<number | null>;
 }
 
 export interface PagesWrites extends PagesReads {
@@ -55,6 +62,10 @@ export interface PagesWrites extends PagesReads {
   insertPsid(pageId: string, userId: string, psid: string, at: number): Promise<boolean>;
   /** Replaces the page's messenger profile (already checked); an empty one removes the row. */
   setMessengerProfile(pageId: string, profile: MessengerProfile, at: number): Promise<void>;
+  /** Keeps a short link's ref for the thread's first message (null: none waits any more). */
+  setPendingRef(pageId: string, userId: string, ref: string | null): Promise<void>;
+  /** Records when the person came to the thread through a short link with a ref. */
+  setReferredAt(pageId: string, userId: string, at: number): Promise<void>;
 }
 
 /** The methods of PagesWrites that write (the group committer counts them). */
@@ -65,6 +76,8 @@ export const pagesWrites = [
   'deletePageMember',
   'insertPsid',
   'setMessengerProfile',
+  'setPendingRef',
+  'setReferredAt',
 ] as const satisfies readonly Exclude<keyof PagesWrites, keyof PagesReads>[];
 
 interface PageRow {
@@ -176,6 +189,28 @@ export class PagesStore implements PagesWrites {
     return r ? (JSON.parse(r.profile) as MessengerProfile) : {};
   }
 
+  async pendingRefBetween(a: string, b: string) {
+    if (hasNul(a) || hasNul(b)) return null;
+    const r = await this.db.one<{ page_id: string; user_id: string; pending_ref: string }>(
+      `SELECT page_id, user_id, pending_ref FROM page_scoped_ids
+        WHERE ((page_id = ? AND user_id = ?) OR (page_id = ? AND user_id = ?)) AND pending_ref IS NOT NULL`,
+      a,
+      b,
+      b,
+      a,
+    );
+    return r ? { pageId: r.page_id, userId: r.user_id, ref: r.pending_ref } : null;
+  }
+  async referredAt(pageId: string, userId: string) {
+    if (hasNul(pageId) || hasNul(userId)) return null;
+    const r = await this.db.one<{ referred_at: number | null }>(
+      'SELECT referred_at FROM page_scoped_ids WHERE page_id = ? AND user_id = ?',
+      pageId,
+      userId,
+    );
+    return r?.referred_at == null ? null : Number(r.referred_at);
+  }
+
   async insertPage(p: { id: string; description: string; createdBy: string; createdAt: number }) {
     await this.db.run(
       'INSERT INTO pages (id, description, created_by, created_at) VALUES (?, ?, ?, ?)',
@@ -211,5 +246,21 @@ export class PagesStore implements PagesWrites {
     } else {
       await this.db.run(this.q.setProfile, pageId, JSON.stringify(profile), at);
     }
+  }
+  async setPendingRef(pageId: string, userId: string, ref: string | null) {
+    await this.db.run(
+      'UPDATE page_scoped_ids SET pending_ref = ? WHERE page_id = ? AND user_id = ?',
+      ref,
+      pageId,
+      userId,
+    );
+  }
+  async setReferredAt(pageId: string, userId: string, at: number) {
+    await this.db.run(
+      'UPDATE page_scoped_ids SET referred_at = ? WHERE page_id = ? AND user_id = ?',
+      at,
+      pageId,
+      userId,
+    );
   }
 }

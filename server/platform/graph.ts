@@ -81,10 +81,10 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       // Only the thread's owner answers it (handover protocol); the other apps stand by.
       if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
       // The cached time can only be older than the truth: asked again before refusing.
-      const last = await deps.threads.lastFromPersonAt(conversationId, userId);
+      const last = await deps.threads.lastFromPersonAt(grant.pageId, conversationId, userId);
       if (
         !windowAllows(body, last, now()) &&
-        !windowAllows(body, await deps.threads.lastFromPersonAt(conversationId, userId, true), now())
+        !windowAllows(body, await deps.threads.lastFromPersonAt(grant.pageId, conversationId, userId, true), now())
       )
         throw graph.window();
       if (body.senderAction !== null) {

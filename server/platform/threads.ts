@@ -1,6 +1,7 @@
 import type { EventBus } from '../bus/types.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Storage } from '../storage/types.ts';
+import type { ReferralEvent } from './referrals.ts';
 
 /** Entries each cache keeps (about a hundred bytes each). */
 const MAX_ENTRIES = 100_000;
@@ -8,7 +9,7 @@ const MAX_ENTRIES = 100_000;
 /**
  * What the Send API needs to know of a page's thread with a person, without asking the database on each
  * call: who a PSID is and their conversation with the page (both never change once they exist), and
- * when the person last wrote (the messaging window), kept up to date from the bus. Another process's
+ * when the person last wrote or came through a short link (the messaging window), kept up to date from the bus. Another process's
  * messages are not on this bus, so a cached time may be older than the truth: it can only make the window
  * look closed, and a call the window would refuse asks the database again before it is refused.
  */
@@ -24,9 +25,16 @@ export class PageThreads {
       name: 'page-threads',
       onEvents: (events) => {
         for (const e of events) {
-          if (e.event.type !== 'message.created') continue;
-          const known = this.lastFromPerson.get(e.event.conversationId);
-          if (known && known.personId === e.event.message.senderId) known.at = e.createdAt;
+          // A message of the person's, or their coming through a short link (a referral) opens the window.
+          const [conversationId, personId] =
+            e.event.type === 'message.created'
+              ? [e.event.conversationId, e.event.message.senderId]
+              : e.event.type === 'platform.referral'
+                ? [(e.event as ReferralEvent).conversationId, (e.event as ReferralEvent).userId]
+                : [null, null];
+          if (conversationId === null) continue;
+          const known = this.lastFromPerson.get(conversationId);
+          if (known && known.personId === personId) known.at = e.createdAt;
         }
       },
     });
@@ -47,11 +55,22 @@ export class PageThreads {
     return thread;
   }
 
-  /** When the person last wrote in the conversation (null: never); `fresh` asks the database. */
-  async lastFromPersonAt(conversationId: string, personId: string, fresh = false): Promise<number | null> {
+  /**
+   * When the person last wrote in their conversation with the page, or came to it through the page's short
+   * link with a ref (null: never); `fresh` asks the database.
+   */
+  async lastFromPersonAt(
+    pageId: string,
+    conversationId: string,
+    personId: string,
+    fresh = false,
+  ): Promise<number | null> {
     const cached = fresh ? undefined : this.lastFromPerson.get(conversationId);
     if (cached && cached.personId === personId) return cached.at;
-    const at = await this.storage.reader.messaging.lastMessageAt(conversationId, personId);
+    const r = this.storage.reader;
+    const wrote = await r.messaging.lastMessageAt(conversationId, personId);
+    const referred = await r.pages.referredAt(pageId, personId);
+    const at = wrote === null || referred === null ? (wrote ?? referred) : Math.max(wrote, referred);
     this.lastFromPerson.set(conversationId, { personId, at });
     return at;
   }

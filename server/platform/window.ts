@@ -1,6 +1,9 @@
 import type { SendRequest } from './send-body.ts';
 
-/** The standard messaging window: a page answers within 24 hours of the person's last message or postback. */
+/**
+ * The standard messaging window: a page answers within 24 hours of the person's last message or postback,
+ * or of their coming to the thread through the page's short link with a ref (a referral).
+ */
 export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** With the HUMAN_AGENT tag, a person of the business may answer for 7 days. */
 export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,11 +1,13 @@
 import type { Attachment, MessageContent, QuickReply } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import type { ReferralEvent, StoredReferral } from '../platform/referrals.ts';
 import type { PlannableEvent } from './store.ts';
 
 /**
  * What a webhook receives, in the Messenger Platform's shapes (docs/PLATFORM.md, "Webhook events"): the
- * log's events of a person↔page conversation turned into messaging events — each with `sender`,
+ * log's events of a person↔page conversation (and the referrals of the page's short links, scoped to the
+ * page but about one person's thread) turned into messaging events — each with `sender`,
  * `recipient` and `timestamp` — and the webhook field each belongs to. Ids are the page's: the person is
  * their page-scoped id, never their account id; a message's `mid` is `m_<id>` as the Send API answers it.
  */
@@ -38,7 +40,7 @@ export function webhookEventsOf(e: PlannableEvent, lookups: Lookups): PlannedEve
   if (e.pageId === null || e.psid === null || e.personId === null) return [];
   const page = { id: e.pageId };
   const person = { id: e.psid };
-  const event = JSON.parse(e.payload) as DomainEvent;
+  const event = JSON.parse(e.payload) as DomainEvent | ReferralEvent;
   switch (event.type) {
     case 'message.created': {
       const m = event.message;
@@ -54,7 +56,13 @@ export function webhookEventsOf(e: PlannableEvent, lookups: Lookups): PlannedEve
                 sender: person,
                 recipient: page,
                 timestamp,
-                postback: { title: m.text ?? '', payload: content.postback.payload, mid: mid(m.id) },
+                postback: {
+                  title: m.text ?? '',
+                  payload: content.postback.payload,
+                  mid: mid(m.id),
+                  // The Get Started tap of a thread opened through a short link with a ref.
+                  ...(content.referral ? { referral: wireReferral(content.referral) } : {}),
+                },
               },
             },
           ];
@@ -125,10 +133,23 @@ export function webhookEventsOf(e: PlannableEvent, lookups: Lookups): PlannedEve
         },
       ];
     }
+    case 'platform.referral':
+      // The person came to their thread through the page's short link (platform/referrals.ts).
+      if (event.userId !== e.personId) return [];
+      return [
+        {
+          field: 'messaging_referrals',
+          pageId: e.pageId,
+          event: { sender: person, recipient: page, timestamp: event.at, referral: wireReferral(event) },
+        },
+      ];
     default:
       return [];
   }
 }
+
+/** A referral as Messenger sends it, in a `referral` event or a Get Started postback. */
+const wireReferral = (r: StoredReferral) => ({ ref: r.ref, source: r.source, type: 'OPEN_THREAD' });
 
 function personMessage(m: MessageView): Record<string, unknown> {
   return {

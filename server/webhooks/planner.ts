@@ -4,6 +4,7 @@ import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { Lru } from '../lib/lru.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
+import type { ReferralEvent } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
@@ -167,6 +168,7 @@ export class DeliveryPlanner {
     for (const e of candidates) {
       const c = e.conversationId === null ? null : this.conversations.get(e.conversationId);
       if (c) pageIds.add(c.pageId);
+      else if (e.scope?.startsWith('page:')) pageIds.add(e.scope.slice('page:'.length));
     }
     const subs = new Map<string, Subscription[]>();
     for (const s of pageIds.size > 0 ? await r.subscriptionsOf([...pageIds]) : []) {
@@ -215,11 +217,12 @@ export class DeliveryPlanner {
 
   /** The deliveries of these events, for every app that receives them. Reads committed data only. */
   private async plan(
-    events: readonly PlannableEvent[],
+    read: readonly PlannableEvent[],
     subs: ReadonlyMap<string, Subscription[]>,
     now: number,
   ): Promise<DeliveryRecord[]> {
     const r = this.storage.reader;
+    const events = await this.withPersons(read);
     // A message's stored content (its postback, metadata, sending app) only where an app takes what the
     // message becomes: the person's (messages, postbacks) or the page's own (echoes).
     const takes = (pageId: string, fields: readonly string[]) =>
@@ -257,7 +260,8 @@ export class DeliveryPlanner {
     // What each event becomes, kept only where some app of the page takes that field or stands by.
     const planned = new Map<PlannableEvent, PlannedEvent[]>();
     for (const e of events) {
-      if (e.scope !== null || untaken.has(e)) continue;
+      // A conversation's event, or a page's about one person's thread (a referral); not an app's, nor a handover.
+      if (e.personId === null || untaken.has(e)) continue;
       const ps = webhookEventsOf(e, lookups).filter((p) =>
         (subs.get(p.pageId) ?? []).some((s) => s.fields.includes(p.field) || s.fields.includes('standby')),
       );
@@ -322,6 +326,25 @@ export class DeliveryPlanner {
       }
     }
     return rows;
+  }
+
+  /**
+   * A page's events about one person's thread — the referrals of its short links (platform/referrals.ts) —
+   * with the page, the person and their page-scoped id, as a conversation's events come from the query: they
+   * are then planned like those (the thread's owner, the other apps under `standby`).
+   */
+  private async withPersons(events: readonly PlannableEvent[]): Promise<PlannableEvent[]> {
+    const out: PlannableEvent[] = [];
+    for (const e of events) {
+      if (e.type !== 'platform.referral' || !e.scope?.startsWith('page:')) {
+        out.push(e);
+        continue;
+      }
+      const { pageId, userId } = JSON.parse(e.payload) as ReferralEvent;
+      const psid = await this.storage.reader.pages.psidOf(pageId, userId);
+      out.push(psid ? { ...e, pageId, personId: userId, psid } : e);
+    }
+    return out;
   }
 
   /**

@@ -425,7 +425,8 @@ export const routes: Route[] = [
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
     body: sendBody,
-    touches: ['messages', 'conversations', 'members', 'events'],
+    // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts).
+    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids'],
   },
   {
     method: 'PATCH',
@@ -524,7 +525,16 @@ export const routes: Route[] = [
     path: '/api/pages',
     auth: true,
     actors: pageActors,
-    query: (w) => searchQuery(w, limits.pageSearch.queryMin, limits.pageSearch.queryMax),
+    query: (w) =>
+      fc.oneof(
+        { weight: 3, arbitrary: searchQuery(w, limits.pageSearch.queryMin, limits.pageSearch.queryMax) },
+        // A short link's page, by its exact username (or not quite).
+        searchQuery(w, 1, 256).map((q) => q.map(([k, v]) => [k === 'q' ? 'username' : k, v] as [string, string])),
+        fc
+          .tuple(pick(pageUsernames(w)), fc.constantFrom('', 'x', '%', ' '))
+          .map(([u, extra]) => [['username', `${u}${extra}`]] as [string, string][]),
+        queryOf(['q', 'username']),
+      ),
     touches: [],
   },
   { method: 'GET', path: '/api/me/pages', auth: true, actors: pageActors, query: () => noQuery, touches: [] },
@@ -593,6 +603,20 @@ export const routes: Route[] = [
     idKind: 'page',
     actors: pageActors,
     params: pageParams,
+    // Through the page's short link, with a ref (limits.ref) or none.
+    body: () =>
+      fc.oneof(
+        fc.constant({}),
+        fc.record({
+          ref: fc.oneof(
+            { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9+/=\-.:_]{1,40}$/) },
+            nearLimit(limits.ref.min, limits.ref.max),
+            oddText(30),
+            fc.constantFrom('', 'a b', 'café', 'a&b', '?ref=x'),
+          ),
+        }),
+      ),
+    // A ref is a referral event (and when it is last), or waits with the page-scoped id for the first message.
     touches: ['page_scoped_ids', 'conversations', 'members', 'member_periods', 'events'],
   },
   {
@@ -637,7 +661,8 @@ export const routes: Route[] = [
     actors: pageActors,
     params: inboxParams,
     body: sendBody,
-    touches: ['messages', 'conversations', 'members', 'events'],
+    // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts).
+    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids'],
   },
   {
     method: 'POST',

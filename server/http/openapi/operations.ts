@@ -272,7 +272,9 @@ export const operations: Operation[] = [
     method: 'get',
     path: '/api/pages',
     tag: 'pages',
-    summary: 'Find pages by username prefix or name',
+    summary: 'Find pages by username prefix or name (`q`), or the page of one username (`username`)',
+    description:
+      'One of `q` and `username`. `username` answers the page of exactly that username, case aside, as a list of one, or an empty list: what a short link `/m/<username>` opens.',
     query: schemas.pageSearchQuery,
     ok: { 200: 'PagesResponse' },
   },
@@ -359,8 +361,11 @@ export const operations: Operation[] = [
     path: '/api/pages/:id/conversation',
     tag: 'pages',
     summary: 'Start (201) or reopen (200) your conversation with a page',
+    description:
+      "The body may be absent. `ref`: the page's short link was followed (`/m/<username>?ref=<ref>`); its apps receive the ref as Messenger's m.me links give it (a `referral` event, or the Get Started postback's `referral`; docs/PLATFORM.md). 1 to 250 of `A-Z a-z 0-9 + / = - . : _`, else `invalid_ref` and nothing is stored.",
+    body: schemas.openPageConversationBody,
     ok: { 200: 'PageConversationResponse', 201: 'PageConversationResponse' },
-    errors: ['page_not_found', 'not_a_person'],
+    errors: ['page_not_found', 'not_a_person', 'invalid_ref'],
   },
   // A page's inbox and the handover protocol (server/pages/routes.ts)
   {

@@ -131,7 +131,15 @@ export const api = {
   pageProfile: (id: string) => request<PageProfileResponse>('GET', `/api/pages/${enc(id)}/profile`),
   /** The apps connected to the page and their webhooks' state (its admins). */
   pageApps: (id: string) => request<PageAppsResponse>('GET', `/api/pages/${enc(id)}/apps`),
-  pageConversation: (id: string) => request<PageConversationResponse>('POST', `/api/pages/${enc(id)}/conversation`),
+  /** The page of that username, as a list of one (empty: no such page). */
+  pageByUsername: (username: string) => request<PagesResponse>('GET', `/api/pages?username=${enc(username)}`),
+  /** `ref`: the page's short link was followed with one (its apps receive it). */
+  pageConversation: (id: string, ref?: string) =>
+    request<PageConversationResponse>(
+      'POST',
+      `/api/pages/${enc(id)}/conversation`,
+      ref === undefined ? undefined : { ref },
+    ),
 
   // A page's inbox, as the page (for the people who run it); its receipts go on the page's socket.
   pageConversations: (id: string) => request<ConversationsResponse>('GET', `/api/pages/${enc(id)}/conversations`),

@@ -27,6 +27,20 @@ export async function openPageConversation(page: Pick<PageView, 'id'>): Promise<
   navigate(conversation.id);
 }
 
+/**
+ * A page's short link (`/m/<username>?ref=…`): the person's conversation with that page, opened with the
+ * link's ref (the page's apps receive it), in place of the link's URL. `page_not_found` when no page has
+ * that username; `invalid_ref` for a ref the server refuses.
+ */
+export async function openShortLink(username: string, ref: string | null): Promise<void> {
+  const { pages } = await api.pageByUsername(username);
+  const page = pages[0];
+  if (!page) throw new ApiError('page_not_found', 404, `No page is called @${username}`);
+  const { conversation } = await api.pageConversation(page.id, ref ?? undefined);
+  store.update((s) => upsertConversation(s, conversation));
+  navigate(conversation.id, { replace: true });
+}
+
 /** The greeting, Get Started button and persistent menu of a page I talk with, read again. */
 export async function loadPageProfile(pageId: string): Promise<void> {
   const { profile } = await api.pageProfile(pageId);

@@ -10,14 +10,34 @@ test('each view’s paths parse to their route and back', () => {
     ['/inbox/p1/c/c%2F2', { view: 'inbox', pageId: 'p1', conversationId: 'c/2' }],
     ['/console', { view: 'console', appId: null }],
     ['/console/apps/a%20b', { view: 'console', appId: 'a b' }],
+    ['/m/epicerie', { view: 'link', username: 'epicerie', ref: null }],
   ];
   for (const [path, route] of routes) {
     assert.deepEqual(parsePath(path), route, path);
     assert.equal(pathFor(route), path);
   }
+  const link = { view: 'link', username: 'epicerie', ref: 'promo+/=-.:_' } as const;
+  assert.deepEqual(parsePath('/m/epicerie', '?ref=promo%2B%2F%3D-.%3A_'), link);
+  assert.equal(pathFor(link), '/m/epicerie?ref=promo%2B%2F%3D-.%3A_');
   assert.deepEqual(parsePath('/c/01abc/'), { view: 'messenger', conversationId: '01abc' }, 'a trailing slash');
   assert.deepEqual(parsePath('/inbox/p1/'), { view: 'inbox', pageId: 'p1', conversationId: null });
   assert.deepEqual(parsePath('/console/'), { view: 'console', appId: null });
+});
+
+test('a short link’s ref: the first one, percent-decoded, a + kept; none when empty or absent', () => {
+  const ref = (search: string) => {
+    const r = parsePath('/m/shop/', search);
+    assert.equal(r.view, 'link', search);
+    return r.view === 'link' ? r.ref : undefined;
+  };
+  assert.equal(ref(''), null);
+  assert.equal(ref('?ref=summer-sale'), 'summer-sale');
+  assert.equal(ref('?ref=a+b=='), 'a+b==', 'a + stays a + (base64), not a space');
+  assert.equal(ref('?utm=x&ref=a%20b&ref=c'), 'a b', 'the first, decoded (the server refuses what it must)');
+  assert.equal(ref('?ref='), null);
+  assert.equal(ref('?ref'), null);
+  assert.equal(ref('?ref=%E0%A4%A'), null, 'undecodable');
+  assert.equal(ref('?referrer=x'), null);
 });
 
 test('anything else is the messenger’s list', () => {
@@ -34,6 +54,10 @@ test('anything else is the messenger’s list', () => {
     '/console/apps',
     '/console/x',
     '/console/apps/a/b',
+    '/m',
+    '/m/',
+    '/m/shop/x',
+    '/m/%E0%A4%A',
     '/elsewhere',
     '//c/x',
   ]) {

@@ -4,12 +4,15 @@ import { useSyncExternalStore } from 'react';
  * Client-side URLs with the History API, one view each:
  * - the messenger: `/` (the list) and `/c/<conversationId>`;
  * - a page's inbox: `/inbox/<pageId>` and `/inbox/<pageId>/c/<conversationId>`;
- * - the developer console: `/console` and `/console/apps/<appId>`.
+ * - the developer console: `/console` and `/console/apps/<appId>`;
+ * - a page's short link: `/m/<username>` and `/m/<username>?ref=<ref>` (Messenger's m.me links), which
+ *   opens the person's conversation with the page and gives way to its URL.
  */
 export type Route =
   | { view: 'messenger'; conversationId: string | null }
   | { view: 'inbox'; pageId: string; conversationId: string | null }
-  | { view: 'console'; appId: string | null };
+  | { view: 'console'; appId: string | null }
+  | { view: 'link'; username: string; ref: string | null };
 
 const home: Route = { view: 'messenger', conversationId: null };
 
@@ -22,11 +25,29 @@ function decode(segment: string): string | null {
   }
 }
 
-/** The route of a path; anything unknown is the messenger's list. */
-export function parsePath(pathname: string): Route {
+/**
+ * A short link's `ref` from a query string: the first `ref`, percent-decoded — a `+` stays a `+` (refs are
+ * often base64, where it is one of the characters), not a space as in a form; empty or undecodable: none.
+ */
+export function refOf(search: string): string | null {
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    const at = pair.indexOf('=');
+    const key = at < 0 ? pair : pair.slice(0, at);
+    if (key !== 'ref') continue;
+    return at < 0 ? null : decode(pair.slice(at + 1));
+  }
+  return null;
+}
+
+/** The route of a path (and, for a short link, its query); anything unknown is the messenger's list. */
+export function parsePath(pathname: string, search = ''): Route {
   const parts = pathname.replace(/\/$/, '').split('/').slice(1);
   const [first, second, third, fourth, ...rest] = parts;
   if (rest.length > 0) return home;
+  if (first === 'm' && second !== undefined && third === undefined) {
+    const username = decode(second);
+    return username ? { view: 'link', username, ref: refOf(search) } : home;
+  }
   if (first === 'c' && second !== undefined && third === undefined) {
     const conversationId = decode(second);
     return conversationId ? { view: 'messenger', conversationId } : home;
@@ -56,6 +77,8 @@ export function pathFor(route: Route): string {
       return `/inbox/${enc(route.pageId)}${route.conversationId ? `/c/${enc(route.conversationId)}` : ''}`;
     case 'console':
       return route.appId ? `/console/apps/${enc(route.appId)}` : '/console';
+    case 'link':
+      return `/m/${enc(route.username)}${route.ref === null ? '' : `?ref=${enc(route.ref)}`}`;
   }
 }
 
@@ -64,7 +87,7 @@ export function sameRoute(a: Route, b: Route): boolean {
 }
 
 const listeners = new Set<() => void>();
-let current: Route = typeof location === 'undefined' ? home : parsePath(location.pathname);
+let current: Route = typeof location === 'undefined' ? home : parsePath(location.pathname, location.search);
 
 function emit(): void {
   for (const l of listeners) l();
@@ -72,7 +95,7 @@ function emit(): void {
 
 if (typeof window !== 'undefined') {
   window.addEventListener('popstate', () => {
-    current = parsePath(location.pathname);
+    current = parsePath(location.pathname, location.search);
     emit();
   });
 }

@@ -2,8 +2,9 @@ import { useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n.ts';
 import { useStore } from '../state/store.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { CopyField } from '../ui/CopyField.tsx';
 import { rotateSecret } from './actions.ts';
-import { CopyField, type Once } from './OnceDialog.tsx';
+import type { Once } from './OnceDialog.tsx';
 
 /** The app's id (to copy at any time) and its secret: never shown again, only replaced (confirmed first). */
 export function CredentialsSection({ appId, onShowOnce }: { appId: string; onShowOnce: (once: Once) => void }) {

@@ -1,7 +1,6 @@
-import { useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n.ts';
+import { CopyField } from '../ui/CopyField.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
-import { IconCopy } from '../ui/Icons.tsx';
 
 /** A secret or a token the server answered once: what the console shows of it, and where it came from. */
 export interface Once {
@@ -10,68 +9,6 @@ export interface Once {
   value: string;
   /** Shown above it, with its own copy button (the app id of an app just made). */
   extra?: { label: string; value: string };
-}
-
-/** A read-only value with a copy button; if the clipboard refuses, the text is selected for a manual copy. */
-export function CopyField({
-  label,
-  value,
-  testId,
-  autoFocus = false,
-}: {
-  label: string;
-  value: string;
-  testId: string;
-  autoFocus?: boolean;
-}) {
-  const { t } = useI18n();
-  const id = useId();
-  const ref = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(value);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-      ref.current?.focus();
-      ref.current?.select();
-    }
-  };
-  return (
-    <div className="console-copy">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="inline-row">
-        <input
-          ref={ref}
-          id={id}
-          className="input console-secret"
-          data-testid={testId}
-          value={value}
-          readOnly
-          spellCheck={false}
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button
-          type="button"
-          className="button"
-          data-testid={`${testId}-copy`}
-          data-autofocus={autoFocus ? true : undefined}
-          onClick={() => void copy()}
-          aria-label={`${t('console.once.copy')} (${label})`}
-        >
-          <IconCopy size={16} />
-          {t('console.once.copy')}
-        </button>
-      </div>
-      <p className="field-hint" role="status" data-testid={`${testId}-copied`}>
-        {copied === 'yes' ? t('console.once.copied') : copied === 'failed' ? t('console.once.copyFailed') : ''}
-      </p>
-    </div>
-  );
 }
 
 /**

@@ -12,6 +12,9 @@ export const en = {
   'common.retry': 'Retry',
   'common.loading': 'Loading…',
   'common.saved': 'Saved',
+  'common.copy': 'Copy',
+  'common.copied': 'Copied to the clipboard.',
+  'common.copyFailed': 'Could not copy: select the text and copy it yourself.',
 
   'language.label': 'Language',
   'language.en': 'English',
@@ -32,9 +35,14 @@ export const en = {
   'auth.switch.toSignIn': 'Already have an account? Sign in',
   'auth.busy': 'Please wait…',
   'auth.sessionEnded': 'Your session has ended. Please sign in again.',
+  'auth.continueTo': 'Sign in to open your conversation with @{username}.',
   'auth.invalid.username': 'Usernames have {min}–{max} characters: lowercase letters, digits, “_” and “.”.',
   'auth.invalid.password': 'Passwords have at least {min} characters.',
   'auth.invalid.displayName': 'Display names have {min}–{max} characters.',
+
+  'link.opening': 'Opening your conversation with @{username}…',
+  'link.notFound': 'No page is called @{username}. Check the link.',
+  'link.back': 'Back to my conversations',
 
   'connection.connecting': 'Connecting…',
   'connection.online': 'Connected',
@@ -207,6 +215,9 @@ export const en = {
   'pages.settings.created': 'Created {date}',
   'pages.settings.noDescription': 'No description.',
   'pages.settings.gone': 'You no longer help run this page.',
+  'pages.settings.shortLink': 'Short link',
+  'pages.settings.shortLink.hint':
+    'Opens a conversation with the page. Add ?ref=… (up to 250 letters, digits and + / = - . : _) to tell the page’s apps where people came from.',
   'pages.members.title': 'People who run this page',
   'pages.members.you': '{name} (you)',
   'pages.members.roleOf': 'Role of {name}',
@@ -279,9 +290,6 @@ export const en = {
   'console.once.tokenTitle': 'Page access token for “{page}”',
   'console.once.token': 'Page access token',
   'console.once.warning': 'Copy it now and keep it with your bot’s settings: you will not see it again.',
-  'console.once.copy': 'Copy',
-  'console.once.copied': 'Copied to the clipboard.',
-  'console.once.copyFailed': 'Could not copy: select the text and copy it yourself.',
   'console.once.done': 'Done, I have kept it',
   'console.pages.title': 'Pages',
   'console.pages.intro':
@@ -447,6 +455,7 @@ export const en = {
   'error.not_page_conversation': 'Buttons and quick replies work only in a conversation with a page.',
   'error.quick_reply_not_offered': 'This answer is no longer offered. Use the latest ones, or write your own.',
   'error.postback_not_offered': 'This button is no longer available.',
+  'error.invalid_ref': 'This link is not valid: its ref may have 1 to 250 letters, digits and + / = - . : _ only.',
   'error.member_limit': 'A group can have at most {max} members.',
   'error.message_not_found': 'This message could not be found.',
   'error.not_author': 'Only the author can change this message.',

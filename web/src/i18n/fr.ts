@@ -12,6 +12,9 @@ export const fr: Catalogue = {
   'common.retry': 'Réessayer',
   'common.loading': 'Chargement…',
   'common.saved': 'Enregistré',
+  'common.copy': 'Copier',
+  'common.copied': 'Copié dans le presse-papiers.',
+  'common.copyFailed': 'Copie impossible : sélectionnez le texte et copiez-le vous-même.',
 
   'language.label': 'Langue',
   'language.en': 'English',
@@ -32,10 +35,15 @@ export const fr: Catalogue = {
   'auth.switch.toSignIn': 'Déjà un compte ? Connectez-vous',
   'auth.busy': 'Un instant…',
   'auth.sessionEnded': 'Votre session a pris fin. Veuillez vous reconnecter.',
+  'auth.continueTo': 'Connectez-vous pour ouvrir votre conversation avec @{username}.',
   'auth.invalid.username':
     'Un nom d’utilisateur compte {min} à {max} caractères : lettres minuscules, chiffres, « _ » et « . ».',
   'auth.invalid.password': 'Un mot de passe compte au moins {min} caractères.',
   'auth.invalid.displayName': 'Un nom affiché compte {min} à {max} caractères.',
+
+  'link.opening': 'Ouverture de votre conversation avec @{username}…',
+  'link.notFound': 'Aucune page ne s’appelle @{username}. Vérifiez le lien.',
+  'link.back': 'Retour à mes conversations',
 
   'connection.connecting': 'Connexion…',
   'connection.online': 'Connecté',
@@ -215,6 +223,9 @@ export const fr: Catalogue = {
   'pages.settings.created': 'Créée le {date}',
   'pages.settings.noDescription': 'Pas de description.',
   'pages.settings.gone': 'Vous ne gérez plus cette page.',
+  'pages.settings.shortLink': 'Lien court',
+  'pages.settings.shortLink.hint':
+    'Ouvre une conversation avec la page. Ajoutez ?ref=… (jusqu’à 250 lettres, chiffres et + / = - . : _) pour dire aux applis de la page d’où viennent les gens.',
   'pages.members.title': 'Personnes qui gèrent cette page',
   'pages.members.you': '{name} (vous)',
   'pages.members.roleOf': 'Rôle de {name}',
@@ -288,9 +299,6 @@ export const fr: Catalogue = {
   'console.once.tokenTitle': 'Jeton d’accès de la page « {page} »',
   'console.once.token': 'Jeton d’accès de page',
   'console.once.warning': 'Copiez-le maintenant et gardez-le avec les réglages de votre bot : vous ne le reverrez pas.',
-  'console.once.copy': 'Copier',
-  'console.once.copied': 'Copié dans le presse-papiers.',
-  'console.once.copyFailed': 'Copie impossible : sélectionnez le texte et copiez-le vous-même.',
   'console.once.done': 'C’est fait, je l’ai gardé',
   'console.pages.title': 'Pages',
   'console.pages.intro':
@@ -459,6 +467,8 @@ export const fr: Catalogue = {
   'error.quick_reply_not_offered':
     'Cette réponse n’est plus proposée. Choisissez parmi les dernières, ou écrivez la vôtre.',
   'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
+  'error.invalid_ref':
+    'Ce lien n’est pas valide : sa ref compte de 1 à 250 lettres, chiffres et + / = - . : _ seulement.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',

@@ -8,6 +8,7 @@ import { useStore } from '../state/store.ts';
 import type { MyPage } from '../state/types.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { CopyField } from '../ui/CopyField.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { IconBack } from '../ui/Icons.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
@@ -16,10 +17,14 @@ import { checkPage, type PageField, type Problem, pageProblem } from './form.ts'
 import { PageApps } from './PageApps.tsx';
 import { PageMembers } from './PageMembers.tsx';
 
+/** The page's short link on this server (Messenger's m.me link): `/m/<username>`, a `?ref=` optional. */
+export const shortLinkOf = (username: string) =>
+  `${typeof location === 'undefined' ? '' : location.origin}/m/${encodeURIComponent(username)}`;
+
 /**
- * One page's settings: its name and description (admins edit them), who runs it (PageMembers), the apps
- * connected to it and their webhooks' state (PageApps, admins only), and leaving it. The page, its members
- * and its apps are read again when this opens.
+ * One page's settings: its short link (to copy), its name and description (admins edit them), who runs it
+ * (PageMembers), the apps connected to it and their webhooks' state (PageApps, admins only), and leaving
+ * it. The page, its members and its apps are read again when this opens.
  */
 export function PageSettingsDialog({
   pageId,
@@ -88,6 +93,15 @@ export function PageSettingsDialog({
           {loadError}
         </p>
       )}
+
+      <section>
+        <CopyField
+          label={t('pages.settings.shortLink')}
+          value={shortLinkOf(page.username)}
+          testId="page-short-link"
+          hint={t('pages.settings.shortLink.hint')}
+        />
+      </section>
 
       <section aria-labelledby="page-about-title">
         <h3 id="page-about-title" className="section-title">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
 import { api } from '../api/http.ts';
+import { useRoute } from '../app/router.ts';
 import { getAuthNotice, signIn, signUp } from '../app/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
@@ -81,6 +82,9 @@ export function AuthScreen() {
   };
 
   const signUpMode = mode === 'signUp';
+  // A page's short link waits for the sign-in (the URL stays; the link is followed once signed in).
+  const route = useRoute();
+  const link = route.view === 'link' ? route : null;
   return (
     <main className="auth">
       <div className="auth-card">
@@ -94,6 +98,11 @@ export function AuthScreen() {
           </div>
         </div>
         <h1 className="auth-title">{signUpMode ? t('auth.signUp.title') : t('auth.signIn.title')}</h1>
+        {link && (
+          <p className="field-hint" data-testid="auth-continue">
+            {t('auth.continueTo', { username: link.username })}
+          </p>
+        )}
         <form onSubmit={submit} noValidate>
           <label htmlFor="auth-username" className="field-label">
             {t('auth.username')}

@@ -4,6 +4,7 @@ import { ConsoleView } from '../console/ConsoleView.tsx';
 import { useI18n } from '../i18n/useI18n.ts';
 import { InboxView } from '../inbox/InboxView.tsx';
 import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
+import { ShortLink } from '../messenger/ShortLink.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
 import { PagesDialogs } from '../pages/PagesDialogs.tsx';
@@ -26,6 +27,8 @@ export function Shell() {
         <InboxView key={route.pageId} pageId={route.pageId} conversationId={route.conversationId} />
       ) : route.view === 'console' ? (
         <ConsoleView appId={route.appId} />
+      ) : route.view === 'link' ? (
+        <Messenger conversationId={null} link={route} />
       ) : (
         <Messenger conversationId={route.conversationId} />
       )}
@@ -34,8 +37,17 @@ export function Shell() {
   );
 }
 
-/** The messenger: list + thread side by side (≥ 720 px), or one of them with a back button. */
-function Messenger({ conversationId }: { conversationId: string | null }) {
+/**
+ * The messenger: list + thread side by side (≥ 720 px), or one of them with a back button. A page's short
+ * link (`link`) opens in the thread's place until its conversation replaces it.
+ */
+function Messenger({
+  conversationId,
+  link = null,
+}: {
+  conversationId: string | null;
+  link?: { username: string; ref: string | null } | null;
+}) {
   const { t } = useI18n();
   const [dialog, setDialog] = useState<'settings' | 'newGroup' | 'newPage' | 'myPages' | null>(null);
   const sidebarRef = useRef<SidebarHandle>(null);
@@ -71,7 +83,7 @@ function Messenger({ conversationId }: { conversationId: string | null }) {
   }, [t, unread]);
 
   return (
-    <div className={`shell ${conversationId ? 'shell-thread-open' : 'shell-list-open'}`}>
+    <div className={`shell ${conversationId || link ? 'shell-thread-open' : 'shell-list-open'}`}>
       <a href="#thread" className="skip-link">
         {t('app.skipToMessages')}
       </a>
@@ -87,6 +99,8 @@ function Messenger({ conversationId }: { conversationId: string | null }) {
       <main className="main-pane">
         {conversationId ? (
           <ThreadPane key={conversationId} conversationId={conversationId} />
+        ) : link ? (
+          <ShortLink username={link.username} linkRef={link.ref} />
         ) : (
           <div className="thread-empty-state">
             <IconChat size={48} />

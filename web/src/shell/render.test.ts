@@ -199,6 +199,10 @@ test('pages: a conversation with a page carries the badge; the pages dialogs ren
   ])
     assert.match(settings, new RegExp(`data-testid="${id}"`), id);
   assert.match(settings, /aria-label="Role of Ana"/);
+  // The page's short link, to copy (admins and agents alike).
+  assert.match(settings, /data-testid="page-short-link"[^>]*value="\/m\/chez_emile"/);
+  assert.match(settings, /data-testid="page-short-link-copy"/);
+  assert.match(settings, /Add \?ref=…/);
   assert.equal(settings.match(/data-testid="page-member-remove"/g)?.length, 1, 'no "Remove" beside myself');
 
   // An agent sees the same, read-only.
@@ -209,5 +213,6 @@ test('pages: a conversation with a page carries the badge; the pages dialogs ren
   for (const id of ['page-settings-name-input', 'page-member-role', 'page-member-remove', 'page-add-username'])
     assert.doesNotMatch(asAgent, new RegExp(`data-testid="${id}"`), id);
   assert.match(asAgent, /data-testid="page-leave"/);
+  assert.match(asAgent, /data-testid="page-short-link"/);
   assert.match(asAgent, /Only this page’s admins can change this/);
 });
