@@ -214,10 +214,17 @@ describe('group commit when making a batch durable fails', () => {
         });
       });
       failing.catch(() => {});
-      await new Promise((r) => setTimeout(r, 20));
+      // Each batch reaches its durability wait when it does (a busy machine takes longer): waited for.
+      const gated = async (n: number) => {
+        for (let waited = 0; gates.length < n; waited += 5) {
+          if (waited > 10_000) assert.fail(`${gates.length} batches waiting to be durable, not ${n}`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await gated(1);
       const after = committer.run(async ({ tx }) => tx.accounts.insertUser(u('after'))); // commits, waits its turn
       after.catch(() => {});
-      await new Promise((r) => setTimeout(r, 20));
+      await gated(2);
       assert.equal(gates.length, 2, 'both batches committed, both waiting to be durable');
       gates[1]?.resolve(); // the later one reaches the disk…
       gates[0]?.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })); // …the first does not
