@@ -182,16 +182,23 @@ export type AttachmentIds = (id: string) => string | null;
  * can load them before reading it. Anything else in the body is left to readSendBody.
  */
 export function attachmentIdsIn(raw: unknown): string[] {
-  const at = (o: unknown, key: string): unknown =>
-    typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[key] : undefined;
-  const idOf = (o: unknown): string[] => {
-    const id = at(o, 'attachment_id');
-    return typeof id === 'string' || typeof id === 'number' ? [String(id)] : [];
-  };
-  const payload = at(at(at(raw, 'message'), 'attachment'), 'payload');
-  const elements = at(payload, 'elements');
-  const ids = [...idOf(payload), ...(Array.isArray(elements) ? elements.slice(0, 100).flatMap(idOf) : [])];
-  return [...new Set(ids)];
+  // Helpers at module level: this runs on every call, most often to find nothing.
+  const payload = field(field(field(raw, 'message'), 'attachment'), 'payload');
+  if (payload === undefined) return [];
+  const ids = new Set<string>();
+  addAttachmentId(ids, payload);
+  const elements = field(payload, 'elements');
+  if (Array.isArray(elements)) for (const e of elements.slice(0, 100)) addAttachmentId(ids, e);
+  return [...ids];
+}
+
+function field(o: unknown, key: string): unknown {
+  return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+function addAttachmentId(ids: Set<string>, o: unknown) {
+  const id = field(o, 'attachment_id');
+  if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
 }
 
 /** Reads a Send API body; throws SendBodyError naming the first wrong field. */
