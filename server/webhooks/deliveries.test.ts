@@ -5,6 +5,7 @@ import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type Person, signUp } from '../../test/helpers/client.ts';
 import { connectedApp, graphSend, type PageWithCustomer, pageWithCustomer } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
+import { until } from '../../test/helpers/until.ts';
 import { type Event, startWebhookBot, type WebhookBot } from '../../test/helpers/webhook-bot.ts';
 
 type Bot = WebhookBot & { secret: string };
@@ -17,15 +18,6 @@ const env = {
 };
 /** Short delays: a POST times out after 700 ms, a retry comes after 50–200 ms. */
 const webhooks = { timeoutMs: 700, backoffMs: 50, maxBackoffMs: 200 };
-
-/** Polls until `done` answers true (10 s at most). */
-async function until(what: string, done: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + 10_000;
-  while (!(await done())) {
-    if (Date.now() > deadline) assert.fail(`waited 10 s: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let clientIds = 0;
 const say = (p: Person, conversationId: string, text: string) =>
