@@ -192,6 +192,14 @@ for (const backend of backends) {
         await assert.rejects(apps.connect(dan.user.id, app.id, page), /No such page/, JSON.stringify(page));
     });
 
+    it('revokes nothing, and answers 204, for a page id no page can have (a NUL in it: PostgreSQL refuses it)', async (t) => {
+      if (skip) return t.skip(skip);
+      const app = (await create(ana, { name: 'Nul bot' })).body.app;
+      const r = await ana.http.delete<Err>(`/api/apps/${app.id}/pages/nul%00page`);
+      assert.equal(r.status, 204, JSON.stringify(r.body));
+      assert.equal(await s.comptoir.apps.revokePageToken(ana.user.id, app.id, 'nul\u0000'), false);
+    });
+
     it('shows the pages an app is connected to, until their token is revoked; the tokens never', async (t) => {
       if (skip) return t.skip(skip);
       const eve = await signUp(s.url);

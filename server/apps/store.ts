@@ -202,7 +202,9 @@ export class AppsStore implements AppsWrites {
       t.revokedAt,
     );
   }
-  revokePageTokens(appId: string, pageId: string, revokedAt: number) {
+  async revokePageTokens(appId: string, pageId: string, revokedAt: number) {
+    // No page has such an id (a page's id is a user id): nothing to revoke, and PostgreSQL would refuse it.
+    if (hasNul(pageId)) return 0;
     return this.db.run(
       'UPDATE page_tokens SET revoked_at = ? WHERE app_id = ? AND page_id = ? AND revoked_at IS NULL',
       revokedAt,

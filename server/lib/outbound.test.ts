@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseAllowance } from './ip.ts';
-import { get, OutboundError, type Resolve, resolveTarget } from './outbound.ts';
+import { get, OutboundError, type Resolve, request, resolveTarget } from './outbound.ts';
 
 const failure = (e: unknown) => (e instanceof OutboundError ? e.failure : e);
 const loopbackOnly = parseAllowance('127.0.0.1');
@@ -12,6 +12,8 @@ describe('outbound requests', () => {
   let server: http.Server;
   let port = 0;
   let hits: string[] = [];
+  /** Connections that have answered a request. */
+  const served = new WeakSet<Socket>();
   before(async () => {
     server = http.createServer((req, res) => {
       hits.push(`${req.headers.host} ${req.url}`);
@@ -21,6 +23,10 @@ describe('outbound requests', () => {
         return res.end();
       }
       if (req.url === '/big') return res.end('x'.repeat(100_000));
+      // Closed unanswered on a connection kept alive from an earlier request (its idle timer fired as it came).
+      if (req.url === '/drop-reused' && served.has(req.socket)) return req.socket.destroy();
+      if (req.url === '/drop') return req.socket.destroy();
+      res.on('finish', () => served.add(req.socket));
       res.end('hello');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -124,5 +130,31 @@ describe('outbound requests', () => {
       reason: 'connection',
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('tells a failure on a kept-alive connection before any answer (the endpoint may have closed it as idle)', async () => {
+    const target = await resolveTarget(at('/'), loopbackOnly, { timeoutMs: 1000 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string) =>
+      request(target, { method: 'POST', body: Buffer.from('{}'), timeoutMs: 2000, maxBytes: 10, url: at(path), agent });
+    try {
+      assert.equal((await post('/')).status, 200);
+      assert.deepEqual(failure(await post('/drop-reused').catch((e) => e)), {
+        reason: 'connection',
+        code: 'ECONNRESET',
+        reusedSocket: true,
+      });
+      // On a fresh connection, the same failure is the endpoint's own.
+      assert.deepEqual(failure(await post('/drop').catch((e) => e)), { reason: 'connection', code: 'ECONNRESET' });
+      assert.deepEqual(
+        failure(await get(target, { timeoutMs: 2000, maxBytes: 10, url: at('/drop') }).catch((e) => e)),
+        {
+          reason: 'connection',
+          code: 'ECONNRESET',
+        },
+      );
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -31,7 +31,16 @@ export type OutboundFailure =
   | { reason: 'dns'; code: string }
   | { reason: 'address'; kind: RefusedKind }
   | { reason: 'timeout'; timeoutMs: number }
-  | { reason: 'connection'; code: string };
+  | {
+      reason: 'connection';
+      code: string;
+      /**
+       * It failed on a connection kept alive from an earlier request, before any byte of the answer: the
+       * endpoint may have closed that connection as idle just as the request went out (a race no client
+       * can avoid), so the request may never have been seen. Only with the caller's `agent`.
+       */
+      reusedSocket?: true;
+    };
 
 export class OutboundError extends Error {
   constructor(readonly failure: OutboundFailure) {
@@ -141,6 +150,7 @@ export function request(target: Target, o: RequestOptions): Promise<Answer> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
+    let answered = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -162,6 +172,7 @@ export function request(target: Target, o: RequestOptions): Promise<Answer> {
         },
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         const done = (truncated: boolean) =>
@@ -183,13 +194,14 @@ export function request(target: Target, o: RequestOptions): Promise<Answer> {
       finish(() => reject(new OutboundError({ reason: 'timeout', timeoutMs: o.timeoutMs })));
       req.destroy();
     }, o.timeoutMs);
-    req.on('error', (e) => finish(() => reject(connectionError(e))));
+    req.on('error', (e) => finish(() => reject(connectionError(e, !answered && req.reusedSocket))));
     req.end(o.body);
   });
 }
 
-function connectionError(e: unknown): OutboundError {
-  return new OutboundError({ reason: 'connection', code: (e as { code?: string }).code ?? 'ERROR' });
+function connectionError(e: unknown, reusedSocket = false): OutboundError {
+  const code = (e as { code?: string }).code ?? 'ERROR';
+  return new OutboundError({ reason: 'connection', code, ...(reusedSocket ? { reusedSocket: true } : {}) });
 }
 
 /** The promise's outcome, or a timeout OutboundError after `timeoutMs` (the lookup itself cannot be cancelled). */

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { barrier, createGroup, type Person, SocketClient, signUp, startDirect } from '../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
+import { until } from '../../test/helpers/until.ts';
 import type { Connection } from './connection.ts';
 
 /**
@@ -47,18 +48,10 @@ function connectionsOf(s: TestServer, userId: string): readonly Connection[] {
   return s.comptoir.gateway.connectionsOf(userId);
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Sends `count` messages of about 4 KB from `c` in `conversationId`, waiting for each ack. */
-async function flood(c: SocketClient, conversationId: string, count: number, until: () => boolean) {
+async function flood(c: SocketClient, conversationId: string, count: number, done: () => boolean) {
   const text = 'x'.repeat(3900);
-  for (let i = 0; i < count && !until(); i++) await c.sendMessage(conversationId, `${i} ${text}`);
+  for (let i = 0; i < count && !done(); i++) await c.sendMessage(conversationId, `${i} ${text}`);
 }
 
 describe('outbound budgets', () => {
@@ -84,7 +77,7 @@ describe('outbound budgets', () => {
     gw.budgets.maxQueuedBytes = Number.MAX_SAFE_INTEGER; // this test is about one socket's own limit
     const dead = await deadReader(s, ben);
     try {
-      await until(() => connectionsOf(s, ben.user.id)[0]?.phase === 'live', 'the socket is live');
+      await until('the socket is live', () => connectionsOf(s, ben.user.id)[0]?.phase === 'live');
       const [conn] = connectionsOf(s, ben.user.id);
       assert.ok(conn);
       conn.maxBufferedBytes = 256 * 1024;
@@ -107,9 +100,8 @@ describe('outbound budgets', () => {
     const a = await SocketClient.live(s.wsUrl, ana);
     const dead = [await deadReader(s, ben), await deadReader(s, cleo)];
     try {
-      await until(
-        () => [ben, cleo].every((p) => connectionsOf(s, p.user.id)[0]?.phase === 'live'),
-        'both sockets are live',
+      await until('both sockets are live', () =>
+        [ben, cleo].every((p) => connectionsOf(s, p.user.id)[0]?.phase === 'live'),
       );
       const slow = [ben, cleo].flatMap((p) => connectionsOf(s, p.user.id));
       assert.equal(slow.length, 2);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { PrivateAllowance } from '../lib/ip.ts';
 import type { Logger } from '../lib/logger.ts';
-import { OutboundError, type Resolve, request, resolveTarget, type Target } from '../lib/outbound.ts';
+import { type Answer, OutboundError, type Resolve, request, resolveTarget, type Target } from '../lib/outbound.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { asciiJson, envelope, signatureHeaders } from './signing.ts';
@@ -39,6 +39,13 @@ const SCAN_MS = 15_000;
 const TRIM_EVERY_SCANS = 240;
 /** Finished deliveries deleted per transaction. */
 const TRIM_ROWS = 1000;
+/**
+ * A kept-alive connection left idle this long is closed by us, before the endpoint closes it: servers
+ * close idle ones after a few seconds (Node's http server after 5 s, Apache after 5 s), and a POST sent
+ * on a connection the endpoint is closing fails. With it set, Node also honours a shorter
+ * `Keep-Alive: timeout=N` the endpoint announces (less a second); without it, Node ignores that hint.
+ */
+const IDLE_SOCKET_MS = 4_000;
 
 /** When the next attempt after `failures` failed ones is due: exponential, capped, with jitter (half to whole). */
 export function backoff(failures: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -68,7 +75,8 @@ export class DeliveryDispatcher {
   private readonly idle: (() => void)[] = [];
   /** Connections kept alive per app endpoint (one app's pool never serves another's). */
   private readonly agents = new Map<string, { url: string; agent: http.Agent }>();
-  readonly stats = { posts: 0, delivered: 0, failedAttempts: 0 };
+  /** `reconnects`: POSTs sent again at once on a fresh connection, a kept-alive one having failed (post()). */
+  readonly stats = { posts: 0, delivered: 0, failedAttempts: 0, reconnects: 0 };
 
   constructor(
     private readonly storage: Storage,
@@ -244,19 +252,35 @@ export class DeliveryDispatcher {
         });
         cache(target);
       }
-      const answer = await request(target, {
-        method: 'POST',
-        body,
-        timeoutMs: this.o.timeoutMs,
-        maxBytes: SNIPPET_BYTES,
-        agent: this.agentFor(appId, url),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Comptoir-Webhooks/1.0',
-          'x-comptoir-delivery-ids': batch.map((d) => d.id).join(','),
-          ...signatureHeaders(secret, body),
-        },
-      });
+      const checked = target;
+      const send = (timeoutMs: number) =>
+        request(checked, {
+          method: 'POST',
+          body,
+          timeoutMs,
+          maxBytes: SNIPPET_BYTES,
+          agent: this.agentFor(appId, url),
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Comptoir-Webhooks/1.0',
+            'x-comptoir-delivery-ids': batch.map((d) => d.id).join(','),
+            ...signatureHeaders(secret, body),
+          },
+        });
+      let answer: Answer;
+      try {
+        answer = await send(this.o.timeoutMs);
+      } catch (e) {
+        if (!(e instanceof OutboundError && e.failure.reason === 'connection' && e.failure.reusedSocket)) throw e;
+        // The endpoint closed the kept-alive connection just as the POST went out on it (servers close idle
+        // ones when they please, IDLE_SOCKET_MS notwithstanding): no answer came, the batch was most likely
+        // never seen. Sent again at once, once, on a fresh connection, within the same deadline — not a
+        // failed attempt, which would hold the app's deliveries for a whole backoff. A batch seen twice is
+        // what webhooks allow (the delivery ids tell it).
+        this.stats.reconnects++;
+        this.dropAgent(appId);
+        answer = await send(Math.max(1, this.o.timeoutMs - Math.round(performance.now() - t0)));
+      }
       const ok = answer.status >= 200 && answer.status <= 299;
       return {
         at: started,
@@ -307,9 +331,17 @@ export class DeliveryDispatcher {
     const known = this.agents.get(appId);
     if (known && known.url === url) return known.agent;
     known?.agent.destroy();
-    const options = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 10_000 };
+    // `timeout` closes idle kept-alive connections (IDLE_SOCKET_MS); a request under way is not cut by it,
+    // only by its own deadline (lib/outbound.ts).
+    const options = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 10_000, timeout: IDLE_SOCKET_MS };
     const agent = url.startsWith('https:') ? new https.Agent(options) : new http.Agent(options);
     this.agents.set(appId, { url, agent });
     return agent;
+  }
+
+  /** Closes the app's connections: its next POST opens a fresh one. */
+  private dropAgent(appId: string) {
+    this.agents.get(appId)?.agent.destroy();
+    this.agents.delete(appId);
   }
 }

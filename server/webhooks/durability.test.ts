@@ -5,6 +5,7 @@ import { HttpClient, type Person } from '../../test/helpers/client.ts';
 import { connectedApp, pageWithCustomer } from '../../test/helpers/platform.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
+import { until } from '../../test/helpers/until.ts';
 import { startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 
 const env = {
@@ -14,14 +15,6 @@ const env = {
   RATE_MESSAGES_BURST: '1000',
 };
 const webhooks = { timeoutMs: 700, backoffMs: 30, maxBackoffMs: 100 };
-
-async function until(what: string, done: () => boolean | Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) assert.fail(`waited ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let clientIds = 0;
 const say = (p: Person, conversationId: string, text: string) =>
@@ -69,6 +62,7 @@ for (const backend of backends) {
         await until(
           'two deliveries recorded',
           async () => (await first.comptoir.storage.reader.webhooks.deliveriesOf(app.appId, null, 10)).length === 2,
+          15_000,
         );
         const recorded = (await first.comptoir.storage.reader.webhooks.deliveriesOf(app.appId, null, 10))
           .map((d) => d.id)
@@ -117,7 +111,7 @@ for (const backend of backends) {
             const via = i % 2 === 0 ? f.customer : { ...f.customer, http: viaB };
             assert.equal((await say(via, f.conversationId, `m${i}`)).status, 201);
           }
-          await until('all 40 received', () => bot.events().length >= 40);
+          await until('all 40 received', () => bot.events().length >= 40, 15_000);
           await new Promise((r) => setTimeout(r, 300));
           const ids = bot.deliveries.flatMap((d) => d.ids);
           assert.equal(ids.length, 40, 'no delivery sent twice');

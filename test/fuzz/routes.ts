@@ -12,15 +12,15 @@ import { type Name, names, type World } from './world.ts';
  */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** As in PROTOCOL.md; `:id` and `:userId` are filled from `params`. */
+  /** As in PROTOCOL.md; `:id`, `:userId` and the other parameters are filled from `params`. */
   path: string;
   auth: boolean;
   /** What `:id` names, for the authorisation oracle. */
   idKind?: 'conversation' | 'message' | 'session' | 'app' | 'page';
   /**
-   * For a route on a page (`idKind: 'page'`), who alone may get a 2xx: the people who run it (`agent`: an
-   * agent or an admin), its admins (`admin`), or its admins and, for their own membership, each of them
-   * (`admin-or-self`). Absent: anyone signed in (pages are public).
+   * For a route on a page (`idKind: 'page'`, or the `:pageId` of an app's route), who alone may get a 2xx:
+   * the people who run it (`agent`: an agent or an admin), its admins (`admin`), or its admins and, for
+   * their own membership, each of them (`admin-or-self`). Absent: anyone signed in (pages are public).
    */
   pageRole?: 'agent' | 'admin' | 'admin-or-self';
   /** Who sends it (besides nobody and a forged cookie); default ana (twice), ben and eve. */
@@ -40,13 +40,15 @@ export const pick = (pool: () => readonly string[]) =>
     return p[i % p.length] as string;
   });
 
-/** An id: mostly a real one from the pool, else odd text, near the 64-character limit, or nobody's. */
+/** An id: mostly a real one from the pool, else odd text, near the 64-character limit, nobody's, or with a NUL. */
 export const idFrom = (pool: () => readonly string[]) =>
   fc.oneof(
     { weight: 8, arbitrary: pick(pool) },
     { weight: 1, arbitrary: nearLimit(1, 64) },
     { weight: 1, arbitrary: oddText(20) },
     { weight: 1, arbitrary: fc.constantFrom('nobody', '0', '-1', 'null', '..', '%2F', 'me', ' ') },
+    // A NUL: PostgreSQL refuses it in any text, so every store must answer "no such" without asking.
+    { weight: 1, arbitrary: fc.constantFrom('nul\u0000', '\u0000') },
   );
 
 const text = fc.oneof(
@@ -144,6 +146,12 @@ const defined = (o: Record<string, unknown>) =>
 const anyBody = fc.oneof(fc.constant({}), jsonEdge);
 
 const appId = (w: World) => idFrom(() => w.apps);
+/**
+ * For the routes of an app's page tokens and delivery log: mostly ana's or eve's first app (connected to
+ * their pages, with a webhook and, ana's, deliveries), so that their owners get past the checks, else any.
+ */
+const subscribedAppId = (w: World) =>
+  fc.oneof({ weight: 3, arbitrary: pick(() => w.apps.slice(0, 2)) }, { weight: 2, arbitrary: appId(w) });
 const appName = fc.oneof(
   { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
   nearLimit(limits.appName.min, limits.appName.max),
@@ -199,7 +207,6 @@ const fields = fc.oneof(
   fc.constantFrom(65, 300).map((n) => Array.from({ length: n }, () => 'messages')),
 );
 
-/** In the table's order, but for the removal of members last (it changes who is in what the others fuzz). */
 /** A page id: mostly ana's page (ben an agent of it, cat talking with it), else eve's, another, or none. */
 const pageId = (w: World) =>
   fc.oneof(
@@ -218,6 +225,52 @@ const pageConversationId = (w: World) =>
 const pageMemberId = (w: World) =>
   fc.oneof({ weight: 2, arbitrary: pick(() => names.map((n) => w.user(n).id)) }, { weight: 1, arbitrary: userId(w) });
 const pageParams = (w: World) => fc.record({ id: pageId(w) });
+/** An app and a page, for connecting one to the other. */
+const appPageParams = (w: World) => fc.record({ id: subscribedAppId(w), pageId: pageId(w) });
+/** A delivery of a webhook log: mostly one of ana's app, else odd or nobody's. */
+const deliveryParams = (w: World) => fc.record({ id: subscribedAppId(w), deliveryId: idFrom(() => w.deliveries) });
+/**
+ * A page of a delivery log (`before` is the `next` of a page: `<event position>.<part>`): cursors seen,
+ * made-up ones near the bounds of the format (15 and 5 digits), malformed ones; `limit` 1–100 and past it.
+ */
+const deliveriesQuery = (w: World) =>
+  fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          opt(
+            fc.oneof(
+              { weight: 3, arbitrary: pick(() => [...w.deliveryCursors, '1.0']) },
+              fc.tuple(fc.nat(40), fc.nat(3)).map(([pos, part]) => `${pos}.${part}`),
+              fc.constantFrom(
+                '999999999999999.99999',
+                '9999999999999999.0',
+                '1.999999',
+                '0.0',
+                '1',
+                '.1',
+                '1.',
+                '-1.0',
+                '1.0.0',
+                '１.0',
+                '1e3.0',
+                ' 1.0',
+              ),
+              nearLimit(31, 33),
+            ),
+          ),
+          opt(fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(0, 101, -1))),
+        )
+        .map(([before, limit]) => {
+          const q: [string, string][] = [];
+          if (before !== undefined) q.push(['before', before]);
+          if (limit !== undefined) q.push(['limit', String(limit)]);
+          return q;
+        }),
+    },
+    { weight: 1, arbitrary: queryOf(['before', 'limit']) },
+  );
 const inboxParams = (w: World) => fc.record({ id: pageId(w), conversationId: pageConversationId(w) });
 /** Who acts on pages: the admin (ana), the agent (ben), the customer (cat), the stranger with a page of her own (eve). */
 const pageActors: readonly Name[] = ['ana', 'ana', 'ben', 'ben', 'cat', 'eve'];
@@ -280,11 +333,13 @@ const searchQuery = (w: World, min: number, max: number) =>
   );
 
 /**
- * In the table's order, but for the removal of members of a conversation and the changes of who runs a
- * page last (they change who is in what the others fuzz).
+ * In the table's order, but for the removal of members of a conversation, the changes of who runs a page
+ * and an app's disconnection from a page last (they change who is in what the others fuzz, and what an
+ * app receives); the webhook's deletion after its log's routes (a replay or test needs a webhook).
  */
 export const routes: Route[] = [
   { method: 'GET', path: '/healthz', auth: false, query: () => noQuery, touches: [] },
+  { method: 'GET', path: '/api/openapi.json', auth: false, query: () => noQuery, touches: [] },
   { method: 'GET', path: '/api/instance', auth: false, query: () => noQuery, touches: [] },
   {
     method: 'POST',
@@ -488,6 +543,60 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: appId(w) }),
     body: () => anyBody,
     touches: ['apps'],
+  },
+  {
+    method: 'POST',
+    path: '/api/apps/:id/pages/:pageId',
+    auth: true,
+    idKind: 'app',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: appPageParams,
+    body: () => anyBody,
+    touches: ['page_tokens'],
+  },
+  {
+    method: 'GET',
+    path: '/api/apps/:id/deliveries',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: subscribedAppId(w) }),
+    query: deliveriesQuery,
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/apps/:id/deliveries/:deliveryId',
+    auth: true,
+    idKind: 'app',
+    params: deliveryParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  // A replay and a test event are events of the log (`events`, scoped to the app); the deliveries they
+  // become are written in the background, left out of the snapshots (rows.ts).
+  {
+    method: 'POST',
+    path: '/api/apps/:id/deliveries/:deliveryId/replay',
+    auth: true,
+    idKind: 'app',
+    params: deliveryParams,
+    body: () => anyBody,
+    touches: ['events'],
+  },
+  {
+    method: 'POST',
+    path: '/api/apps/:id/webhook/test',
+    auth: true,
+    idKind: 'app',
+    params: (w) => fc.record({ id: subscribedAppId(w) }),
+    body: (w) =>
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant({}) },
+        { weight: 3, arbitrary: fc.record({ pageId: pageId(w) }) },
+        { weight: 1, arbitrary: fc.record({ pageId: fc.oneof(nearLimit(64, 65), jsonEdge) }) },
+      ),
+    touches: ['events'],
   },
   {
     method: 'PUT',
@@ -718,6 +827,15 @@ export const routes: Route[] = [
     params: inboxParams,
     body: threadControlBody,
     touches: ['thread_owners', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/apps/:id/pages/:pageId',
+    auth: true,
+    idKind: 'app',
+    actors: pageActors,
+    params: appPageParams,
+    touches: ['page_tokens'],
   },
   {
     method: 'DELETE',

@@ -9,6 +9,7 @@ import { catalogue } from '../../server/errors.ts';
 import { backends } from '../helpers/backends.ts';
 import { SocketClient } from '../helpers/client.ts';
 import type { TestServer } from '../helpers/server.ts';
+import { until } from '../helpers/until.ts';
 import { encodeAny, jsonEdge, mutated, nearLimit, oddKey, oddText, padded, textMutation } from './arbitraries.ts';
 import { acceptableErrorId, fuzzParams, fuzzServer, isPlainObject, rawRequest, Stats, Watch } from './harness.ts';
 import { clientIdArb, idFrom, pick } from './routes.ts';
@@ -218,15 +219,6 @@ function nullAnswers(f: Frame): 'one' | 'maybe' | 'none' {
   return 'one';
 }
 
-/** Waits until `pred` holds, polling; fails with `what` after `ms`. */
-async function until(pred: () => boolean, what: () => string, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) assert.fail(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 for (const backend of backends) {
   describe(`fuzzing the WebSocket gateway (${backend.name})`, () => {
     const watch = new Watch();
@@ -339,13 +331,18 @@ for (const backend of backends) {
         const nullAnswered = () =>
           sock.frames.slice(from).filter((f) => ['ack', 'error', 'pong'].includes(f.type) && refOfFrame(f) === null)
             .length;
-        await until(() => {
-          const seen = answered();
-          const owed = expected.every(
-            (r) => seen.filter((x) => x === r).length >= expected.filter((x) => x === r).length,
-          );
-          return excused() || (owed && nullAnswered() >= nullAtLeast);
-        }, what);
+        await until(
+          what,
+          () => {
+            const seen = answered();
+            const owed = expected.every(
+              (r) => seen.filter((x) => x === r).length >= expected.filter((x) => x === r).length,
+            );
+            return excused() || (owed && nullAnswered() >= nullAtLeast);
+          },
+          5000,
+          5,
+        );
         await s.comptoir.committer.drain();
         const settle = `settle${++refCounter}`;
         sock.send({ type: 'ping', ref: settle });

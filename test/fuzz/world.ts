@@ -10,6 +10,7 @@ import type {
   PageResponse,
 } from '../../protocol/api.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
+import { webhookFields } from '../../protocol/schemas.ts';
 import type { MessageView, PageView, SelfView } from '../../protocol/views.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -59,8 +60,10 @@ export interface Snapshot {
  * - ana runs a business page, with ben as its agent (cat and eve do not run it); cat has opened her
  *   conversation with it and written, and the page (ben, in its inbox) has answered; eve runs a page of
  *   her own.
- * The pools (conversations, messages, users, used client ids, pages, conversations with pages) grow as
- * fuzzed requests succeed.
+ * - ana's app is connected to ana's page and eve's to eve's, each with a webhook on the receiver (every
+ *   field): ana's app has deliveries in its log (cat's message, the page's answer).
+ * The pools (conversations, messages, users, used client ids, pages, conversations with pages, ana's
+ * deliveries and cursors of her log) grow as fuzzed requests succeed.
  */
 export class World {
   readonly people = {} as Record<Name, Member>;
@@ -76,6 +79,9 @@ export class World {
   /** Developer apps, and who owns each. */
   readonly apps: string[] = [];
   readonly appOwners = new Map<string, string>();
+  /** Webhook deliveries (ids, of ana's app mostly) and cursors of a delivery log (the `next` of a page). */
+  readonly deliveries: string[] = [];
+  readonly deliveryCursors: string[] = [];
   /** A webhook receiving the subscribe handshakes (test/helpers/receiver.ts), and the verify token it expects. */
   receiver!: Receiver;
   readonly webhookToken = 'fuzz-verify-token';
@@ -95,6 +101,17 @@ export class World {
 
   static async create(s: TestServer): Promise<World> {
     const w = new World(s);
+    try {
+      await World.populate(w, s);
+    } catch (e) {
+      // Else its receiver would keep the test process alive after the failure.
+      await w.receiver?.close();
+      throw e;
+    }
+    return w;
+  }
+
+  private static async populate(w: World, s: TestServer) {
     for (const name of names) {
       const p = await signUp(s.url, `${name}_${Math.random().toString(36).slice(2, 8)}`);
       const me = await p.http.get<{ sessionId: string }>('/api/me');
@@ -153,6 +170,9 @@ export class World {
     w.conversations.push(w.pageConversation);
     w.base.push(w.pageConversation);
     w.pageConversations.push(w.pageConversation);
+    const [anasApp, evesApp] = w.apps as [string, string];
+    await w.subscribe(ana, anasApp, w.page.id);
+    await w.subscribe(eve, evesApp, w.evesPage.id);
     const question = await send(cat, w.pageConversation, 'Avez-vous du pain au levain ?');
     const clientId = `seed-${Math.random().toString(36).slice(2, 12)}`;
     const answer = await ben.http.post<MessageResponse>(
@@ -163,8 +183,12 @@ export class World {
     assert.equal(answer.body.message.senderId, w.page.id);
     w.addMessage(answer.body.message.id, w.page.id);
     w.clientIds.push({ clientId, conversationId: w.pageConversation, senderId: w.page.id });
+    // The planner records deliveries after the commit: wait for them (cat's message, the page's echo).
+    await s.comptoir.webhooks.planner.kick();
+    const log = await s.comptoir.storage.reader.webhooks.deliveriesOf(anasApp, null, 100);
+    assert.ok(log.length >= 2, `ana's app has ${log.length} deliveries`);
+    w.deliveries.push(...log.map((d) => d.id));
     w.rowReader = await openRows(s.config.database);
-    return w;
   }
 
   /** A page created by `owner` over HTTP, added to the pools. */
@@ -173,6 +197,18 @@ export class World {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     this.addPage(r.body.page);
     return r.body.page;
+  }
+
+  /** Connects `owner`'s app to the page and sets its webhook on the receiver, every field. */
+  private async subscribe(owner: Member, appId: string, pageId: string) {
+    const connected = await owner.http.post(`/api/apps/${appId}/pages/${pageId}`);
+    assert.equal(connected.status, 201, JSON.stringify(connected.body));
+    const hook = await owner.http.put(`/api/apps/${appId}/webhook`, {
+      url: this.receiver.url('echo', this.webhookToken),
+      verifyToken: this.webhookToken,
+      fields: [...webhookFields],
+    });
+    assert.equal(hook.status, 200, JSON.stringify(hook.body));
   }
 
   /** A page (its account is a user too: ids of it go where user ids go). */

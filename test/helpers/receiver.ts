@@ -21,20 +21,21 @@ export interface Receiver {
   origin: string;
   /** The URL of a callback answering in this mode, with the verify token it expects. */
   url(mode: ReceiverMode, token?: string): string;
-  /** Every request received, in order: path and query. */
-  requests: { path: string; query: URLSearchParams }[];
+  /** Every request received, in order: method, path and query (handshakes are GETs, deliveries POSTs). */
+  requests: { method: string; path: string; query: URLSearchParams }[];
   close(): Promise<void>;
 }
 
 /**
  * A tiny webhook on 127.0.0.1 (port 0): `/<mode>/<token>` answers the Messenger subscribe handshake in
- * that mode. Tests of the handshake talk to it for real.
+ * that mode. Tests of the handshake talk to it for real. In `echo` mode it also takes the event
+ * deliveries POSTed to it (200), as a bot does.
  */
 export async function startReceiver(): Promise<Receiver> {
   const requests: Receiver['requests'] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push({ path: url.pathname, query: url.searchParams });
+    requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams });
     const [, mode = '', token = ''] = url.pathname.split('/');
     const challenge = url.searchParams.get('hub.challenge') ?? '';
     const right =
@@ -42,6 +43,10 @@ export async function startReceiver(): Promise<Receiver> {
       url.searchParams.get('hub.verify_token') === decodeURIComponent(token);
     switch (mode as ReceiverMode | 'elsewhere') {
       case 'echo':
+        if (req.method === 'POST') {
+          req.resume();
+          return res.end('EVENT_RECEIVED');
+        }
         res.writeHead(right ? 200 : 403, { 'content-type': 'text/plain' });
         return res.end(right ? challenge : 'wrong token');
       case 'wrong':

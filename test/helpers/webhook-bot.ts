@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** How the bot answers one delivery. */
 export type BotAnswer = 'ok' | 'error' | 'hang' | 'close';
@@ -30,9 +30,21 @@ export interface WebhookBot {
   answers: BotAnswer[];
   /** The most POSTs it had under way at once. */
   maxInFlight: number;
+  /** Requests it cut, unanswered, for coming on a connection idle too long (`idleCloseMs`). */
+  idleClosed: number;
   /** Resolves once `n` events were received (or rejects after `ms`). */
   waitForEvents(n: number, ms?: number): Promise<Event[]>;
   close(): Promise<void>;
+}
+
+export interface BotOptions {
+  /**
+   * A connection left idle longer than this is closed when the next request arrives on it, unanswered:
+   * what a server does whose idle timer fires just as a request comes in on a kept-alive connection (a
+   * race that a real one loses now and then, made certain here). No `Keep-Alive: timeout` is announced,
+   * as many servers announce none.
+   */
+  idleCloseMs?: number;
 }
 
 /**
@@ -40,7 +52,10 @@ export interface WebhookBot {
  * against the app secret (set once known), and answers as told — 200, 500, never, or by closing the
  * connection — so tests see exactly what a real bot sees.
  */
-export async function startWebhookBot(verifyToken = 'bot-verify-token'): Promise<WebhookBot & { secret: string }> {
+export async function startWebhookBot(
+  verifyToken = 'bot-verify-token',
+  options: BotOptions = {},
+): Promise<WebhookBot & { secret: string }> {
   const deliveries: Delivery[] = [];
   let waiters: (() => boolean)[] = [];
   let inFlight = 0;
@@ -52,6 +67,7 @@ export async function startWebhookBot(verifyToken = 'bot-verify-token'): Promise
     deliveries,
     answers: [] as BotAnswer[],
     maxInFlight: 0,
+    idleClosed: 0,
     events: () =>
       deliveries
         .filter((d) => d.answered === 'ok')
@@ -79,7 +95,16 @@ export async function startWebhookBot(verifyToken = 'bot-verify-token'): Promise
       await new Promise((resolve) => server.close(resolve));
     },
   };
+  /** When each connection last finished an answer. */
+  const idleSince = new WeakMap<Socket, number>();
   const server = http.createServer((req, res) => {
+    const since = idleSince.get(req.socket);
+    if (options.idleCloseMs !== undefined && since !== undefined && Date.now() - since > options.idleCloseMs) {
+      bot.idleClosed++;
+      req.socket.destroy();
+      return;
+    }
+    res.on('finish', () => idleSince.set(req.socket, Date.now()));
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET') {
       const ok =
@@ -129,6 +154,9 @@ export async function startWebhookBot(verifyToken = 'bot-verify-token'): Promise
       waiters = waiters.filter((check) => !check());
     });
   });
+  // Node's own idle timer announces itself (`Keep-Alive: timeout=…`) and Node's client heeds it: off, so
+  // that idleCloseMs alone closes idle connections.
+  if (options.idleCloseMs !== undefined) server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   bot.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
   return bot;

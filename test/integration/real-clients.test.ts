@@ -11,20 +11,13 @@ import { backends, serverOn } from '../helpers/backends.ts';
 import { SocketClient } from '../helpers/client.ts';
 import { type PageWithCustomer, pageWithCustomer } from '../helpers/platform.ts';
 import type { TestServer } from '../helpers/server.ts';
+import { until } from '../helpers/until.ts';
 
 const env = {
   WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
   RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
   RATE_GRAPH_CALLS_PER_SECOND: '1000',
 };
-
-async function until(what: string, done: () => boolean | Promise<boolean>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) assert.fail(`waited ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Real bot clients from npm, unchanged, against a running Comptoir: a Bottender 1.5.5 bot (its Express
