@@ -214,9 +214,10 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
   }
 
   async appendEvent(e: NewEvent) {
-    const r = await this.db.one<{ pos: number }>(
+    return this.db.insertId(
       `INSERT INTO events (conversation_id, user_id, scope, type, payload, created_at, message_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      'pos',
       e.conversationId,
       e.userId,
       e.scope ?? null,
@@ -225,7 +226,6 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
       e.createdAt,
       e.messageSeq ?? null,
     );
-    return r?.pos ?? 0;
   }
   async rewriteEvent(pos: number, payload: string) {
     await this.db.run('UPDATE events SET payload = ? WHERE pos = ?', payload, pos);

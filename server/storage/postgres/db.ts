@@ -46,4 +46,9 @@ export class PgDb implements Db {
     await this.before();
     return this.sql.run(numbered(text), ...values);
   }
+  async insertId(text: string, key: string, ...values: SqlValue[]): Promise<number> {
+    await this.before();
+    const row = await this.sql.one<Record<string, unknown>>(numbered(`${text} RETURNING ${key}`), ...values);
+    return Number(row?.[key] ?? 0);
+  }
 }

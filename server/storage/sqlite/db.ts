@@ -34,4 +34,8 @@ export class SqliteDb implements Db {
     this.before();
     return this.s.run(text, ...bound(values)).changes;
   }
+  async insertId(text: string, _key: string, ...values: SqlValue[]): Promise<number> {
+    this.before();
+    return Number(this.s.run(text, ...bound(values)).lastInsertRowid);
+  }
 }
