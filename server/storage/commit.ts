@@ -68,8 +68,15 @@ class Poisoned extends Error {
   }
 }
 
-/** The transaction seen by jobs: the backend's, counting writes. */
+/**
+ * The transaction seen by jobs: the backend's, counting writes. Made once per backend transaction object
+ * (SQLite reuses one for every batch): wrapping each write method anew per batch cost a few dozen closures
+ * and left objects whose method lookups stayed slow on every statement of the batch.
+ */
+const counted = new WeakMap<Tx, { tx: Tx; writes: () => number }>();
 function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
+  const known = counted.get(tx);
+  if (known) return known;
   let writes = 0;
   const count = <S extends object>(store: S, names: readonly string[]): S => {
     const counted = Object.create(store) as S;
@@ -86,8 +93,10 @@ function countingTx(tx: Tx): { tx: Tx; writes: () => number } {
   };
   const stores: PropertyDescriptorMap = {};
   for (const name of storeNames) stores[name] = { value: count(tx[name], txWrites[name]) };
-  const counted: Tx = Object.create(tx, stores);
-  return { tx: counted, writes: () => writes };
+  // Only differences of the count matter (before and after a job), so one counter serves every batch.
+  const made = { tx: Object.create(tx, stores) as Tx, writes: () => writes };
+  counted.set(tx, made);
+  return made;
 }
 
 /**
