@@ -24,6 +24,7 @@ export class PageThreads {
     bus.subscribe({
       name: 'page-threads',
       onEvents: (events) => {
+        if (this.lastFromPerson.size === 0) return; // no Send API call yet: people's messages cost nothing
         for (const e of events) {
           // A message of the person's, or their coming through a short link (a referral) opens the window.
           const [conversationId, personId] =

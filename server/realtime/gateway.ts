@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventConsumer, PublishedEvent, PublishedSignal } from '../bus/types.ts';
+import type { Signal } from '../../protocol/events.ts';
+import type { EventConsumer, Origin, PublishedEvent, PublishedSignal } from '../bus/types.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { isPeopleEvent } from '../events/feed.ts';
 import { ReplayBudget } from '../events/replay-budget.ts';
@@ -196,13 +197,7 @@ export class Gateway implements EventConsumer {
 
   /** What a handler knows of its request (registry.ts). */
   private contextOf(conn: Connection, ref: string | null): FrameContext {
-    return {
-      userId: conn.userId,
-      connectionId: conn.id,
-      ref,
-      origin: { connectionId: conn.id, ref },
-      signal: (audience, signal) => this.publishSignal({ signal, audience, exceptConnection: conn.id }),
-    };
+    return new SocketRequest(conn, ref, this.publishSignal);
   }
 
   private fail(conn: Connection, ref: string | null | undefined, e: unknown) {
@@ -373,3 +368,22 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A socket request's context: a class, not an object literal with a closure, made once per frame. */
+class SocketRequest implements FrameContext {
+  readonly userId: string;
+  readonly connectionId: string;
+  readonly origin: Origin;
+  constructor(
+    conn: Connection,
+    readonly ref: string | null,
+    private readonly publish: (s: PublishedSignal) => void,
+  ) {
+    this.userId = conn.userId;
+    this.connectionId = conn.id;
+    this.origin = { connectionId: conn.id, ref };
+  }
+  signal(audience: readonly string[], signal: Signal) {
+    this.publish({ signal, audience, exceptConnection: this.connectionId });
+  }
+}
