@@ -26,6 +26,11 @@ export interface SendInput {
   content?: MessageContent | null | undefined;
   /** A person's tap on a page's quick reply or postback button (taps.ts): `text` is its title. */
   tap?: Tap | undefined;
+  /**
+   * The client id was made by the server for this one call (the Graph API's sends, which carry no
+   * idempotency key): no earlier message can have it, so it is not looked up.
+   */
+  freshClientId?: boolean | undefined;
 }
 
 export interface SendResult {
@@ -96,10 +101,10 @@ export class MessagesService {
     if (limited) this.throttle(userId);
     const { conversationId, clientId } = input;
     // The idempotency lookup, made for the whole batch at once where that saves round trips.
-    const hint = { clientId: { senderId: userId, clientId } };
+    const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId } };
     return this.committer.run(async (uow) => {
       const { tx } = uow;
-      const previous = await tx.messaging.messageByClientId(userId, clientId);
+      const previous = input.freshClientId ? null : await tx.messaging.messageByClientId(userId, clientId);
       if (previous) {
         if (previous.conversationId !== conversationId) throw new AppError('client_id_conflict');
         return { message: await messageView(tx, previous), pos: null, created: false };

@@ -112,7 +112,8 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         grant.pageId,
         {
           conversationId,
-          clientId: `graph-${newId()}`, // unique: never a retry of another
+          clientId: `graph-${newId()}`,
+          freshClientId: true, // unique: never a retry of another, nothing to look up
           text: message.text,
           // The sending app, named in the echo its webhook (and the page's other apps) receive.
           content: { ...message.content, appId: grant.appId },
