@@ -10,30 +10,26 @@ import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type Person, signUp } from '../../test/helpers/client.ts';
 import {
   connectedApp,
+  fastWebhooks,
   graphCall,
   graphSend,
   type PageWithCustomer,
   pageWithCustomer,
+  type SigningBot,
+  say,
+  webhookTestEnv,
 } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
-import { type Event, startWebhookBot, type WebhookBot } from '../../test/helpers/webhook-bot.ts';
+import { type Event, startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 import type { ReferralEvent } from './referrals.ts';
 import { STANDARD_WINDOW_MS } from './window.ts';
 
-type Bot = WebhookBot & { secret: string };
-const env = {
-  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
-  RATE_GRAPH_CALLS_PER_SECOND: '1000',
-  RATE_MESSAGES_PER_SECOND: '1000',
-  RATE_MESSAGES_BURST: '1000',
-};
-const webhooks = { timeoutMs: 700, backoffMs: 50, maxBackoffMs: 200 };
+type Bot = SigningBot;
+const env = webhookTestEnv;
+const webhooks = fastWebhooks;
 
 let clientIds = 0;
 const clientId = () => `referral-${process.pid}-${++clientIds}`;
-const say = (p: Person, conversationId: string, text: string) =>
-  p.http.post<MessageResponse>(`/api/conversations/${conversationId}/messages`, { clientId: clientId(), text });
 const tapGetStarted = (p: Person, conversationId: string) =>
   p.http.post<MessageResponse>(`/api/conversations/${conversationId}/messages`, {
     clientId: clientId(),

@@ -1,30 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AppResponse, DeliveriesResponse, MessageResponse, PageAppsResponse } from '../../protocol/api.ts';
+import type { AppResponse, DeliveriesResponse, PageAppsResponse } from '../../protocol/api.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type Person, signUp } from '../../test/helpers/client.ts';
-import { connectedApp, graphSend, type PageWithCustomer, pageWithCustomer } from '../../test/helpers/platform.ts';
+import { signUp } from '../../test/helpers/client.ts';
+import {
+  connectedApp,
+  fastWebhooks,
+  graphSend,
+  type PageWithCustomer,
+  pageWithCustomer,
+  type SigningBot,
+  say,
+  webhookTestEnv,
+} from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 import { until } from '../../test/helpers/until.ts';
-import { type Event, startWebhookBot, type WebhookBot } from '../../test/helpers/webhook-bot.ts';
+import { type Event, startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 
-type Bot = WebhookBot & { secret: string };
-const env = {
-  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
-  RATE_GRAPH_CALLS_PER_SECOND: '1000',
-  RATE_MESSAGES_PER_SECOND: '1000',
-  RATE_MESSAGES_BURST: '1000',
-};
-/** Short delays: a POST times out after 700 ms, a retry comes after 50–200 ms. */
-const webhooks = { timeoutMs: 700, backoffMs: 50, maxBackoffMs: 200 };
-
-let clientIds = 0;
-const say = (p: Person, conversationId: string, text: string) =>
-  p.http.post<MessageResponse>(`/api/conversations/${conversationId}/messages`, {
-    clientId: `webhook-${process.pid}-${++clientIds}`,
-    text,
-  });
+type Bot = SigningBot;
+const env = webhookTestEnv;
+const webhooks = fastWebhooks;
 
 /**
  * Webhook deliveries end to end: a real server, a real bot endpoint on 127.0.0.1 checking both

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../../test/helpers/backends.ts';
-import { HttpClient, type Person } from '../../test/helpers/client.ts';
-import { connectedApp, pageWithCustomer } from '../../test/helpers/platform.ts';
+import { HttpClient } from '../../test/helpers/client.ts';
+import { connectedApp, fastWebhooks, pageWithCustomer, say, webhookTestEnv } from '../../test/helpers/platform.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { until } from '../../test/helpers/until.ts';
 import { startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 
-const env = {
-  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
-  RATE_MESSAGES_PER_SECOND: '1000',
-  RATE_MESSAGES_BURST: '1000',
-};
-const webhooks = { timeoutMs: 700, backoffMs: 30, maxBackoffMs: 100 };
-
-let clientIds = 0;
-const say = (p: Person, conversationId: string, text: string) =>
-  p.http.post(`/api/conversations/${conversationId}/messages`, {
-    clientId: `durable-${process.pid}-${++clientIds}`,
-    text,
-  });
+const env = webhookTestEnv;
+/** Shorter retries than fastWebhooks': the restarts leave deliveries to retry. */
+const webhooks = { ...fastWebhooks, backoffMs: 30, maxBackoffMs: 100 };
 
 /** Deliveries survive a restart, and several processes on one database share the work without sending twice. */
 for (const backend of backends) {

@@ -1,5 +1,6 @@
 import type {
   AppSecretResponse,
+  MessageResponse,
   PageAccessTokenResponse,
   PageConversationResponse,
   PageResponse,
@@ -11,6 +12,28 @@ import type { TestServer } from './server.ts';
 import type { WebhookBot } from './webhook-bot.ts';
 
 let n = 0;
+
+/** A webhook test bot that knows its app's secret (set by connectedApp), to check the signatures. */
+export type SigningBot = WebhookBot & { secret: string };
+
+/** A server that may call webhooks on 127.0.0.1, with rates that a test's bursts stay under. */
+export const webhookTestEnv = {
+  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
+  RATE_GRAPH_CALLS_PER_SECOND: '1000',
+  RATE_MESSAGES_PER_SECOND: '1000',
+  RATE_MESSAGES_BURST: '1000',
+};
+
+/** Short webhook delays (CoreOptions.webhooks): a POST times out after 700 ms, a retry comes after 50–200 ms. */
+export const fastWebhooks = { timeoutMs: 700, backoffMs: 50, maxBackoffMs: 200 };
+
+/** A person's text message in a conversation, with a client id of its own. */
+export const say = (p: Person, conversationId: string, text: string) =>
+  p.http.post<MessageResponse>(`/api/conversations/${conversationId}/messages`, {
+    clientId: `say-${process.pid}-${++n}`,
+    text,
+  });
 
 /** A page run by `owner`, and a person who opened their conversation with it. */
 export interface PageWithCustomer {
@@ -40,7 +63,7 @@ export async function pageWithCustomer(s: TestServer, owner?: Person): Promise<P
 export async function connectedApp(
   owner: Person,
   pageId: string,
-  bot: WebhookBot & { secret: string },
+  bot: SigningBot,
   fields: readonly WebhookField[],
   name = 'Bot',
 ): Promise<{ appId: string; secret: string; token: string }> {

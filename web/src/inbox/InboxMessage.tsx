@@ -3,8 +3,8 @@ import type { MessageView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
-import { IconAlert, IconClock, IconTicks } from '../ui/Icons.tsx';
 import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 import type { InboxSession } from './session.ts';
@@ -31,16 +31,7 @@ export const InboxMessage = memo(function InboxMessage({
   session: InboxSession;
 }) {
   const { t, te, time } = useI18n();
-  const text = message ? message.text : (pending?.text ?? '');
-  const deleted = message?.deletedAt != null;
-  const createdAt = message?.createdAt ?? pending?.createdAt ?? new Date().toISOString();
-  const clientId = message?.clientId ?? pending?.clientId ?? '';
-  const statusLabel =
-    status === 'failed'
-      ? t('message.status.failed', { error: te(pending?.error ?? 'unknown') })
-      : status === 'received'
-        ? ''
-        : t(`message.status.${status}`);
+  const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
   const quote = message?.replyTo;
 
   return (
@@ -73,15 +64,7 @@ export const InboxMessage = memo(function InboxMessage({
           {own && <span className="sr-only">{t('inbox.sentAs', { name: senderName })}</span>}
           {message?.editedAt && !deleted && <span>{t('message.edited')}</span>}
           <time dateTime={createdAt}>{time(createdAt)}</time>
-          {own && status !== 'received' && (
-            <span className={`inbox-status inbox-status-${status}`} title={statusLabel}>
-              {status === 'pending' && <IconClock size={14} />}
-              {status === 'failed' && <IconAlert size={14} />}
-              {status === 'sent' && <IconTicks size={16} double={false} />}
-              {(status === 'delivered' || status === 'read') && <IconTicks size={16} double />}
-              <span className="sr-only">{statusLabel}</span>
-            </span>
-          )}
+          {own && <StatusIcon status={status} label={statusLabel} className="inbox-status" />}
         </div>
       </div>
       {status === 'failed' && pending && (

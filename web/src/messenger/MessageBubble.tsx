@@ -3,9 +3,10 @@ import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
-import { IconAlert, IconClock, IconEdit, IconMore, IconReply, IconTicks, IconTrash } from '../ui/Icons.tsx';
+import { IconEdit, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 
@@ -33,34 +34,11 @@ export interface BubbleProps {
   onDiscard: (clientId: string) => void;
 }
 
-function StatusIcon({ status, label }: { status: MessageStatus; label: string }) {
-  if (status === 'received') return null;
-  return (
-    <span className={`msg-status msg-status-${status}`} title={label}>
-      {status === 'pending' && <IconClock size={14} />}
-      {status === 'failed' && <IconAlert size={14} />}
-      {status === 'sent' && <IconTicks size={16} double={false} />}
-      {(status === 'delivered' || status === 'read') && <IconTicks size={16} double />}
-      <span className="sr-only">{label}</span>
-    </span>
-  );
-}
-
 export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const { message, pending, own, status, t, te, time } = { ...props, ...useI18n() };
   const [menuOpen, setMenuOpen] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
-  const text = message ? message.text : (pending?.text ?? '');
-  const deleted = message?.deletedAt != null;
-  const createdAt = message?.createdAt ?? pending?.createdAt ?? new Date().toISOString();
-  const clientId = message?.clientId ?? pending?.clientId ?? '';
-
-  const statusLabel =
-    status === 'failed'
-      ? t('message.status.failed', { error: te(pending?.error ?? 'unknown') })
-      : status === 'received'
-        ? ''
-        : t(`message.status.${status}`);
+  const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
 
   const items: MenuItem[] = [];
   if (message && !deleted) {
@@ -155,7 +133,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
               </span>
             )}
             <time dateTime={createdAt}>{time(createdAt)}</time>
-            {own && <StatusIcon status={status} label={statusLabel} />}
+            {own && <StatusIcon status={status} label={statusLabel} className="msg-status" />}
           </div>
         </div>
         {items.length > 0 && (
