@@ -11,6 +11,9 @@ export interface Origin {
 export interface PublishedEvent {
   pos: number;
   event: LogEvent;
+  /** Where the log files it (events/store.ts EventRecord): its conversation, or a wider scope (`page:…`). */
+  conversationId: string | null;
+  scope: string | null;
   /** The JSON of `event`, as stored in the log: serialised once, sent as is. */
   json: string;
   /** The user ids that may see it, decided in the transaction that made it. */

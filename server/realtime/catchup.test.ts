@@ -50,7 +50,16 @@ function harness(
     const e = event(pos);
     const json = JSON.stringify(e);
     log.push({ pos, json });
-    const published: PublishedEvent = { pos, event: e, json, audience: ['u'], origin: null, createdAt: 0 };
+    const published: PublishedEvent = {
+      pos,
+      event: e,
+      conversationId: 'c',
+      scope: null,
+      json,
+      audience: ['u'],
+      origin: null,
+      createdAt: 0,
+    };
     gw.onEvents([published]);
   };
   const feed: FeedReader = {
@@ -100,6 +109,8 @@ function harness(
     const published: PublishedEvent = {
       pos,
       event: e,
+      conversationId: 'c',
+      scope: null,
       json,
       audience: ['u'],
       origin: { connectionId: conn.id, ref },

@@ -57,7 +57,16 @@ describe('fan-out', () => {
         history: 'joined',
         by: audience[0] as string,
       };
-      return { pos: head + 1 + i, event, json: JSON.stringify(event), audience, origin: null, createdAt: 0 };
+      return {
+        pos: head + 1 + i,
+        event,
+        conversationId: 'fanout',
+        scope: null,
+        json: JSON.stringify(event),
+        audience,
+        origin: null,
+        createdAt: 0,
+      };
     });
     const writes = countWrites(() => s.comptoir.gateway.onEvents(batch));
     assert.equal(writes, people.length, `${writes} writes for 10 sockets × 30 frames`);

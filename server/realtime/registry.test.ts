@@ -33,7 +33,16 @@ function messageView(seq: number, clientId: string): MessageView {
 
 function created(pos: number, message: MessageView, origin: Origin | null): PublishedEvent {
   const event: DomainEvent = { type: 'message.created', conversationId: 'c', message };
-  return { pos, event, json: JSON.stringify(event), audience: ['ana', 'ben'], origin, createdAt: 0 };
+  return {
+    pos,
+    event,
+    conversationId: 'c',
+    scope: null,
+    json: JSON.stringify(event),
+    audience: ['ana', 'ben'],
+    origin,
+    createdAt: 0,
+  };
 }
 
 interface Harness {

@@ -303,17 +303,28 @@ export class Committer {
           now,
           emit: async (e) => {
             const json = JSON.stringify(e.event);
-            const scope = e.scope;
+            const address = e.scope;
+            const conversationId = 'conversationId' in address ? address.conversationId : null;
+            const scope = 'scope' in address ? address.scope : null;
             const pos = await tx.events.appendEvent({
-              conversationId: 'conversationId' in scope ? scope.conversationId : null,
-              userId: 'userId' in scope ? scope.userId : null,
-              scope: 'scope' in scope ? scope.scope : null,
+              conversationId,
+              userId: 'userId' in address ? address.userId : null,
+              scope,
               type: e.event.type,
               payload: json,
               createdAt: now,
               messageSeq: e.messageSeq ?? null,
             });
-            events.push({ pos, event: e.event, json, audience: e.audience, origin: e.origin ?? null, createdAt: now });
+            events.push({
+              pos,
+              event: e.event,
+              conversationId,
+              scope,
+              json,
+              audience: e.audience,
+              origin: e.origin ?? null,
+              createdAt: now,
+            });
             return pos;
           },
           afterCommit: (fn) => jobHooks.push(fn),

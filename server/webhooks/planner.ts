@@ -1,5 +1,5 @@
 import type { MessageContent } from '../../protocol/content.ts';
-import type { EventBus } from '../bus/types.ts';
+import type { EventBus, PublishedEvent } from '../bus/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { Lru } from '../lib/lru.ts';
@@ -8,7 +8,14 @@ import type { ReferralEvent } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
-import type { CandidateEvent, DeliveryRecord, PageConversation, PlannableEvent, Subscription } from './store.ts';
+import {
+  type CandidateEvent,
+  type DeliveryRecord,
+  isCandidate,
+  type PageConversation,
+  type PlannableEvent,
+  type Subscription,
+} from './store.ts';
 
 /** The planner's name among the log's consumers (consumer_positions). */
 export const PLANNER = 'webhooks';
@@ -20,6 +27,8 @@ const RUN_INTERVAL_MS = 10;
 const IDLE_SAVE_MS = 5_000;
 /** A receipt's delivery names at most this many messages (the watermark covers the rest). */
 const MAX_MIDS = 20;
+/** Events this process published and the planner has not passed yet, kept at most (see fromTail()). */
+const TAIL_MAX = 20_000;
 /** Conversations remembered as a page's or not (a few MB at most). */
 const CONVERSATIONS_KNOWN = 50_000;
 /** The webhook fields each kind of a conversation's event can become (webhooks/events.ts). */
@@ -55,6 +64,11 @@ export const TEST_SENDER_ID = '0';
  * is unique). It reads only up to what is durable, the payloads only of the events of person↔page
  * conversations some app may receive and of those scoped to an app or a page, and nothing at all while
  * no app receives events.
+ *
+ * What this process commits it also publishes on the bus, with the same JSON: the planner keeps those
+ * events (its tail) and takes a range from there instead of reading the log when the tail holds every
+ * position of it — which proves no other writer's event is missing (positions are dense in SQLite; a
+ * PostgreSQL sequence's gaps or another process's events make it read the log, as after a restart).
  */
 export class DeliveryPlanner {
   private position = 0;
@@ -66,10 +80,13 @@ export class DeliveryPlanner {
   private anySubscribed = false;
   private subscriptionsCheckedAt = 0;
   private unsubscribe: (() => void) | null = null;
+  /** What this process published, in pos order, from tail[tailStart] on (see fromTail()). */
+  private tail: CandidateEvent[] = [];
+  private tailStart = 0;
   /** Conversation id → the person↔page conversation it is, or null: people's (see select()). */
   private readonly conversations = new Lru<string, PageConversation | null>(CONVERSATIONS_KNOWN);
   /** Events planned and deliveries recorded, for the benchmark and the logs. */
-  readonly stats = { events: 0, deliveries: 0 };
+  readonly stats = { events: 0, deliveries: 0, fromTail: 0, fromLog: 0 };
 
   constructor(
     private readonly storage: Storage,
@@ -82,7 +99,13 @@ export class DeliveryPlanner {
 
   async start() {
     this.position = await this.storage.reader.events.consumerPosition(PLANNER);
-    this.unsubscribe = this.bus.subscribe({ name: 'webhook-planner', onEvents: () => this.kick() });
+    this.unsubscribe = this.bus.subscribe({
+      name: 'webhook-planner',
+      onEvents: (events) => {
+        this.keep(events);
+        void this.kick();
+      },
+    });
     this.kick();
   }
 
@@ -117,13 +140,61 @@ export class DeliveryPlanner {
     return this.running;
   }
 
+  /** Keeps what was published for the next run (fromTail()); a tail grown past TAIL_MAX is dropped. */
+  private keep(events: readonly PublishedEvent[]) {
+    if (this.tail.length - this.tailStart + events.length > TAIL_MAX) {
+      this.tail = [];
+      this.tailStart = 0;
+      return;
+    }
+    for (const e of events)
+      this.tail.push({
+        pos: e.pos,
+        type: e.event.type,
+        createdAt: e.createdAt,
+        conversationId: e.conversationId,
+        scope: e.scope,
+        payload: e.json,
+      });
+  }
+
+  /**
+   * The candidates of (after, head], at most `limit`, from the tail — or null when the tail does not hold
+   * every position of that range. Positions are published in increasing order, so a run of the tail
+   * from after + 1 to head with head - after entries holds each of them.
+   */
+  private fromTail(after: number, head: number, limit: number): CandidateEvent[] | null {
+    const tail = this.tail;
+    let start = this.tailStart;
+    while (start < tail.length && (tail[start] as CandidateEvent).pos <= after) start++;
+    if (start > 1024 && start * 2 > tail.length) {
+      this.tail = tail.slice(start);
+      this.tailStart = 0;
+      return this.fromTail(after, head, limit);
+    }
+    this.tailStart = start;
+    const end = start + (head - after);
+    if (start === tail.length || (tail[start] as CandidateEvent).pos !== after + 1) return null;
+    if (end > tail.length || (tail[end - 1] as CandidateEvent).pos !== head) return null;
+    const out: CandidateEvent[] = [];
+    for (let i = start; i < end && out.length < limit; i++) {
+      const e = tail[i] as CandidateEvent;
+      if (isCandidate(e)) out.push(e);
+    }
+    return out;
+  }
+
   /** One transaction's worth; answers whether more may remain. */
   private async runOnce(): Promise<boolean> {
     const head = this.committer.durablePosition;
     if (head <= this.position) return false;
-    const candidates = (await this.anySubscription())
-      ? await this.storage.reader.webhooks.candidateEvents(this.position, head, EVENTS_PER_RUN)
-      : [];
+    let candidates: CandidateEvent[] = [];
+    const tailed = this.fromTail(this.position, head, EVENTS_PER_RUN);
+    if (await this.anySubscription()) {
+      if (tailed) this.stats.fromTail++;
+      else this.stats.fromLog++;
+      candidates = tailed ?? (await this.storage.reader.webhooks.candidateEvents(this.position, head, EVENTS_PER_RUN));
+    }
     const through = candidates.length === EVENTS_PER_RUN ? (candidates.at(-1) as CandidateEvent).pos : head;
     // Planned from committed data before the transaction, which then only writes: people's messages in
     // the same batch never wait on the planner's reads.
@@ -189,10 +260,10 @@ export class DeliveryPlanner {
       if ((subs.get(c.pageId) ?? []).some((s) => s.fields.some((f) => f === 'standby' || fields.includes(f))))
         kept.push({ e, c });
     }
-    const payloads = await r.payloadsOf(kept.map((k) => k.e.pos));
+    const payloads = await r.payloadsOf(kept.filter((k) => k.e.payload === undefined).map((k) => k.e.pos));
     const events: PlannableEvent[] = [];
     for (const { e, c } of kept) {
-      const payload = payloads.get(e.pos);
+      const payload = e.payload ?? payloads.get(e.pos);
       if (payload === undefined) continue; // trimmed by retention meanwhile: nothing left to send
       events.push({
         ...e,

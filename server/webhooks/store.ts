@@ -58,6 +58,8 @@ export interface CandidateEvent {
   createdAt: number;
   conversationId: string | null;
   scope: string | null;
+  /** The event's JSON when it is already at hand (the planner's tail); read from the log otherwise. */
+  payload?: string;
 }
 
 /** A person↔page conversation: the page, the person, and the id the page knows the person by. */
@@ -193,6 +195,13 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
 
 /** The types of a conversation's events that may become deliveries (webhooks/events.ts). */
 const CONVERSATION_TYPES = ['message.created', 'message.edited', 'receipt.updated'];
+
+/** Whether an event of the log is a candidate for the planner: what `candidateEvents` selects, in memory. */
+export function isCandidate(e: Pick<CandidateEvent, 'type' | 'conversationId' | 'scope'>): boolean {
+  return e.conversationId !== null
+    ? CONVERSATION_TYPES.includes(e.type)
+    : e.scope !== null && (e.scope.startsWith('app:') || e.scope.startsWith('page:'));
+}
 
 export class WebhooksStore implements WebhooksWrites {
   private readonly t: SqlText;
