@@ -10,6 +10,8 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { commerceRoutes } from './commerce/routes.ts';
+import { CommerceService } from './commerce/service.ts';
 import { type Config, ConfigError } from './config.ts';
 import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
@@ -17,6 +19,7 @@ import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
+import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
@@ -77,6 +80,8 @@ export interface Core {
    * the owner's view of them. The server starts the first two; the CLI never does.
    */
   webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
+  /** Orders and shipments: their state machine and totals (server/commerce/). */
+  commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
   platform: { handover: HandoverService; attachments: SavedAttachments };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
@@ -89,6 +94,8 @@ export interface Core {
     handover: PageHandover;
     /** The apps connected to a page and their webhooks' state, for its admins. */
     pageApps: PageApps;
+    /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
+    orders: OrderFlows;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -208,7 +215,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     handover: new HandoverService(storage, committer),
     attachments: new SavedAttachments(storage, committer),
   };
+  const commerce = new CommerceService(storage);
   const flows = {
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -265,6 +274,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     apps,
     webhooks,
     platform,
+    commerce,
     feed,
     flows,
     replay,
@@ -335,15 +345,17 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     core.flows.pageApps,
   );
   appsRoutes(app, core.apps);
+  const pageTokens = async (token: string) => {
+    const g = await core.apps.pageTokenByHash(hashPageToken(token));
+    return g ? { appId: g.app.id, pageId: g.pageId } : null;
+  };
+  commerceRoutes(app, core.flows.orders, pageTokens);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
     app,
     {
       auth: {
-        grant: async (token) => {
-          const g = await core.apps.pageTokenByHash(hashPageToken(token));
-          return g ? { appId: g.app.id, pageId: g.pageId } : null;
-        },
+        grant: pageTokens,
         checkProof: (appId, token, proof) => core.apps.checkProof(appId, token, proof),
       },
       storage: core.storage,
@@ -353,6 +365,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       handover: core.platform.handover,
       attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
+      receipts: core.flows.orders,
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },
   );

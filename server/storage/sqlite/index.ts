@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -92,6 +93,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
+      commerce: new CommerceStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -103,6 +105,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
+      commerce: new CommerceStore(rdb),
     };
   }
 
