@@ -8,6 +8,7 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type OptinsReads, type OptinsWrites, optinsWrites } from '../platform/optins-store.ts';
 import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
@@ -29,6 +30,7 @@ export interface Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly optins: OptinsReads;
 }
 
 /** The reader: committed data only. */
@@ -40,6 +42,7 @@ export interface Reader extends Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly optins: OptinsReads;
 }
 
 /**
@@ -97,6 +100,7 @@ export interface Tx extends Reads, TxBatching {
   readonly apps: AppsWrites;
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
+  readonly optins: OptinsWrites;
 }
 
 export interface Storage {
@@ -139,6 +143,7 @@ export const txWrites = {
   apps: appsWrites,
   webhooks: webhooksWrites,
   platform: platformWrites,
+  optins: optinsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -153,5 +158,6 @@ type Missing =
   | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
-  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>;
+  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
+  | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -3,6 +3,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
@@ -27,6 +28,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
+    optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -90,6 +92,7 @@ export class PostgresStorage implements Storage {
       apps: new AppsStore(db),
       webhooks: new WebhooksStore(db),
       platform: new PlatformStore(db),
+      optins: new OptinsStore(db),
     };
     this.leases = new SharedLeases(db);
   }

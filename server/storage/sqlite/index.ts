@@ -5,6 +5,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
@@ -92,6 +93,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
+      optins: new OptinsStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -103,6 +105,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
+      optins: new OptinsStore(rdb),
     };
   }
 

@@ -469,6 +469,12 @@ export const fr: Catalogue = {
   'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
   'error.invalid_ref':
     'Ce lien n’est pas valide : sa ref compte de 1 à 250 lettres, chiffres et + / = - . : _ seulement.',
+  'error.invalid_user_ref':
+    'Cette référence de commande n’est pas valide : de 1 à 250 lettres, chiffres et - _ . seulement.',
+  'error.user_ref_taken': 'Cette référence de commande est déjà utilisée par quelqu’un d’autre pour cette page.',
+  'error.origin_not_allowed': 'Ce site n’est pas autorisé à demander les nouvelles de cette page.',
+  'error.optin_not_found': 'Cet abonnement aux nouvelles est introuvable.',
+  'error.page_blocked': 'Cette page est bloquée. Débloquez-la d’abord.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',
