@@ -146,6 +146,7 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
           conversationId,
           clientId: `graph-${newId()}`,
           freshClientId: true, // unique: never a retry of another, nothing to look up
+          consentChecked: true, // the person's standing with the page was read above
           text: message.text,
           // The sending app, named in the echo its webhook (and the page's other apps) receive.
           content: { ...message.content, appId: grant.appId },
