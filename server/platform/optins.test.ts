@@ -446,6 +446,14 @@ for (const backend of backends) {
       assert.match(String(refused.headers.get('content-security-policy')), /frame-ancestors 'none'/);
       const bad = await fetch(`${s.url}/plugins/checkbox?page_id=${pageId}&user_ref=x%20y&origin=${SHOP}`);
       assert.equal(bad.status, 400);
+      // Ticked by ana, the same user_ref shows ben no box.
+      assert.equal((await optIn(ana, { pageId, userRef })).status, 201);
+      const ticked = await ana.http.request<string>('GET', `/plugins/checkbox?${q}`);
+      assert.match(ticked.body, /type="checkbox" id="box" checked>/, 'ticked for her');
+      const ben = await signUp(s.url);
+      const taken = await ben.http.request<string>('GET', `/plugins/checkbox?${q}`);
+      assert.equal(taken.status, 409);
+      assert.doesNotMatch(taken.body, /type="checkbox"/);
     });
   });
 }
