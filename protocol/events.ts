@@ -1,3 +1,4 @@
+import type { OrderView } from './commerce.ts';
 import type {
   ConversationView,
   HistoryVisibility,
@@ -57,7 +58,12 @@ export type DomainEvent =
    * To the person concerned: they now help run the page with this role, or (role null) no longer do —
    * their sockets acting as the page are closed (4003).
    */
-  | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null };
+  | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null }
+  /**
+   * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
+   * order as it now is, to both members of their conversation, so that its card changes in place.
+   */
+  | { type: 'order.updated'; conversationId: string; order: OrderView };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -75,6 +81,7 @@ export const domainEventTypes = [
   'user.updated',
   'session.revoked',
   'page.membership_changed',
+  'order.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -10,6 +10,8 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { commerceRoutes } from './commerce/routes.ts';
+import { CommerceService } from './commerce/service.ts';
 import { type Config, ConfigError } from './config.ts';
 import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
@@ -18,6 +20,7 @@ import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
+import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
@@ -80,6 +83,8 @@ export interface Core {
    * the owner's view of them. The server starts the first two; the CLI never does.
    */
   webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
+  /** Orders and shipments: their state machine and totals (server/commerce/). */
+  commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
   platform: { handover: HandoverService; attachments: SavedAttachments; optins: OptinsService };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
@@ -92,6 +97,8 @@ export interface Core {
     handover: PageHandover;
     /** The apps connected to a page and their webhooks' state, for its admins. */
     pageApps: PageApps;
+    /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
+    orders: OrderFlows;
     /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
     optins: OptinFlows;
   };
@@ -217,7 +224,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     attachments: new SavedAttachments(storage, committer),
     optins,
   };
+  const commerce = new CommerceService(storage);
   const flows = {
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -275,6 +284,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     apps,
     webhooks,
     platform,
+    commerce,
     feed,
     flows,
     replay,
@@ -345,16 +355,18 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     core.flows.pageApps,
   );
   appsRoutes(app, core.apps);
+  const pageTokens = async (token: string) => {
+    const g = await core.apps.pageTokenByHash(hashPageToken(token));
+    return g ? { appId: g.app.id, pageId: g.pageId } : null;
+  };
+  commerceRoutes(app, core.flows.orders, pageTokens);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
     app,
     {
       auth: {
-        grant: async (token) => {
-          const g = await core.apps.pageTokenByHash(hashPageToken(token));
-          return g ? { appId: g.app.id, pageId: g.pageId } : null;
-        },
+        grant: pageTokens,
         checkProof: (appId, token, proof) => core.apps.checkProof(appId, token, proof),
       },
       storage: core.storage,
@@ -364,6 +376,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       handover: core.platform.handover,
       attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
+      receipts: core.flows.orders,
       committer,
       openThread: async (personId, pageId) => (await conversations.startDirect(personId, pageId)).conversation.id,
     },

@@ -115,10 +115,32 @@ export class MessagesService {
     const content = tap ? tapContent(tap) : (input.content ?? null);
     const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
     if (limited) this.throttle(userId);
-    const { conversationId, clientId } = input;
     // The idempotency lookup, made for the whole batch at once where that saves round trips.
-    const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId } };
-    return this.committer.run(async (uow) => {
+    const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId: input.clientId } };
+    return this.committer.run((uow) => this.sendJob(uow, userId, input, content, text, origin), hint);
+  }
+
+  /**
+   * A send as a step of a flow's job (flows/orders.ts: an order's card in its thread, in the job that
+   * stores the order): the same checks and writes as `send`, without the sender's rate.
+   */
+  async sendIn(uow: UnitOfWork, userId: string, input: SendInput, origin: Origin | null = null): Promise<SendResult> {
+    const content = input.tap ? tapContent(input.tap) : (input.content ?? null);
+    const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
+    return this.sendJob(uow, userId, input, content, text, origin);
+  }
+
+  private async sendJob(
+    uow: UnitOfWork,
+    userId: string,
+    input: SendInput,
+    content: MessageContent | null,
+    text: string | null,
+    origin: Origin | null,
+  ): Promise<SendResult> {
+    const tap = input.tap;
+    const { conversationId, clientId } = input;
+    {
       const { tx } = uow;
       const previous = input.freshClientId ? null : await tx.messaging.messageByClientId(userId, clientId);
       if (previous) {
@@ -173,7 +195,7 @@ export class MessagesService {
       await tx.messaging.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
       return { message, pos, created: true };
-    }, hint);
+    }
   }
 
   async edit(userId: string, messageId: string, text: string, origin: Origin | null = null): Promise<ChangeResult> {

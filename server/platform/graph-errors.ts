@@ -97,6 +97,17 @@ export function toGraphError(e: unknown): GraphError {
     case 'bad_request':
       // A rule of a domain about one field (a persistent menu needs Get Started): named like the others.
       return graph.param(typeof err.details?.field === 'string' ? err.details.field : 'body', err.message);
+    // An order's rules, on a receipt template: named by the field of the body.
+    case 'totals_mismatch':
+    case 'unknown_currency':
+    case 'order_not_editable':
+    case 'order_number_taken':
+      return graph.param(
+        typeof err.details?.field === 'string' && err.details.field.startsWith('message.')
+          ? err.details.field
+          : `message.attachment.payload.${typeof err.details?.field === 'string' ? err.details.field : 'order_number'}`,
+        err.message,
+      );
     case 'invalid_json':
     case 'unsupported_media_type':
       return graph.param('body', err.message);

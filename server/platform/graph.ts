@@ -140,6 +140,21 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       }
       const message = body.message;
       if (!message) throw graph.param('message', 'a message or a sender_action is required');
+      const attachment = message.content?.attachment;
+      if (attachment?.type === 'template' && attachment.template.templateType === 'receipt') {
+        // A receipt is an order's card: the page's order with its number, created or updated (never twice).
+        const content = {
+          ...message.content,
+          attachment: { type: 'template' as const, template: attachment.template },
+          appId: grant.appId,
+        };
+        // To a user_ref, the thread and the person's PSID were made just now (openThread).
+        const customerPsid = psid ?? (await deps.storage.reader.pages.psidOf(grant.pageId, userId));
+        if (!customerPsid) throw graph.noUser();
+        const thread = { userId, conversationId, psid: customerPsid };
+        const sent = await deps.receipts.receipt(grant.pageId, thread, content, message.text);
+        return reply.send({ recipient_id: psid, message_id: `m_${sent.id}` });
+      }
       const sent = await deps.messages.send(
         grant.pageId,
         {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
+import { commerceContract } from '../commerce/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
@@ -93,6 +94,7 @@ export function storageContract(
     appsContract(ctx);
     webhooksContract(ctx);
     platformContract(ctx);
+    commerceContract(ctx);
     optinsContract(ctx);
     transactionContract(ctx);
 

@@ -1,5 +1,6 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
+import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import {
   type MessagingReader,
@@ -30,6 +31,7 @@ export interface Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
 }
 
@@ -42,6 +44,7 @@ export interface Reader extends Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
 }
 
@@ -100,6 +103,7 @@ export interface Tx extends Reads, TxBatching {
   readonly apps: AppsWrites;
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
+  readonly commerce: CommerceWrites;
   readonly optins: OptinsWrites;
 }
 
@@ -143,6 +147,7 @@ export const txWrites = {
   apps: appsWrites,
   webhooks: webhooksWrites,
   platform: platformWrites,
+  commerce: commerceWrites,
   optins: optinsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
@@ -159,5 +164,6 @@ type Missing =
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
   | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
+  | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

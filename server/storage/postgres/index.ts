@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
@@ -28,6 +29,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
+    commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
@@ -92,6 +94,7 @@ export class PostgresStorage implements Storage {
       apps: new AppsStore(db),
       webhooks: new WebhooksStore(db),
       platform: new PlatformStore(db),
+      commerce: new CommerceStore(db),
       optins: new OptinsStore(db),
     };
     this.leases = new SharedLeases(db);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
@@ -93,6 +94,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
+      commerce: new CommerceStore(flushed),
       optins: new OptinsStore(flushed),
     };
     const rs = new Statements(this.readerDb);
@@ -105,6 +107,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
+      commerce: new CommerceStore(rdb),
       optins: new OptinsStore(rdb),
     };
   }

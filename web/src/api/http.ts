@@ -23,6 +23,7 @@ import type {
   UsersResponse,
   WebhookResponse,
 } from '../../../protocol/api.ts';
+import type { OrderResponse } from '../../../protocol/commerce.ts';
 import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
 import type {
   OptinCheckResponse,
@@ -119,6 +120,8 @@ export const api = {
     ),
   editMessage: (id: string, text: string) => request<MessageResponse>('PATCH', `/api/messages/${enc(id)}`, { text }),
   deleteMessage: (id: string) => request<MessageResponse>('DELETE', `/api/messages/${enc(id)}`),
+  /** An order shown in one of my threads (as its customer, or for a page I run), as it now is. */
+  order: (id: string) => request<OrderResponse>('GET', `/api/orders/${enc(id)}`),
 
   searchPages: (q: string) => request<PagesResponse>('GET', `/api/pages?q=${enc(q)}`),
   createPage: (body: { name: string; username: string; description?: string }) =>
