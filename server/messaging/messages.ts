@@ -148,7 +148,7 @@ export class MessagesService {
         return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
-      if (state.kind === 'direct' && this.directSends)
+      if (state.kind === 'direct' && this.directSends && !input.consentChecked)
         await this.directSends.checkSendIn(uow, userId, state.members.keys());
       if (tap) await checkTap(uow, state, userId, tap, text ?? '', this.offers);
       let quoted: MessageRecord | null = null;
