@@ -126,6 +126,15 @@ for (const backend of backends) {
       const other = await api('POST', '/api/commerce/orders', { ...body, number: `${body.number}-b` }, key);
       assert.equal(other.status, 409);
       assert.equal((other.body as unknown as ErrorAnswer).error.id, 'idempotency_key_reused');
+      // A refused request stores nothing under its key: fixed, it goes through.
+      const fixKey = { 'idempotency-key': `k-${process.pid}-${++n}` };
+      const fixed = orderBody(shop.psid);
+      const wrong = await api('POST', '/api/commerce/orders', { ...fixed, total: 1 }, fixKey);
+      assert.equal((wrong.body as unknown as ErrorAnswer).error.id, 'totals_mismatch');
+      assert.equal((await api('POST', '/api/commerce/orders', fixed, fixKey)).status, 201);
+      const badKey = await api('POST', '/api/commerce/orders', orderBody(shop.psid), { 'idempotency-key': 'a b' });
+      assert.equal(badKey.status, 400);
+      assert.match((badKey.body as unknown as ErrorAnswer).error.message, /Idempotency-Key/);
       // Keys are per page: the same key on another page is another key.
       const elsewhere = await api('POST', '/api/commerce/orders', orderBody(otherPsid), key, otherToken);
       assert.equal(elsewhere.status, 201);
@@ -337,6 +346,39 @@ for (const backend of backends) {
         5614,
         'nothing changed',
       );
+    });
+  });
+
+  describe(`the Orders API's rates (${backend.name})`, () => {
+    let s: TestServer;
+    let skip: string | false = false;
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      // One call a second per app and page (bursts of 10); 20 requests (and refused tokens) a minute per address.
+      s = await serverOn(backend, { RATE_GRAPH_CALLS_PER_SECOND: '1', RATE_REQUESTS_PER_MINUTE: '20' });
+    });
+    after(async () => {
+      if (!skip) await s.close();
+    });
+
+    it('limits calls per app and page, not per address, and refused tokens per address', async (t) => {
+      if (skip) return t.skip(skip);
+      const shop = await pageWithCustomer(s);
+      const app = await pageWithApp(shop.owner.http);
+      const anon = new HttpClient(s.url);
+      const get = (token: string) =>
+        anon.request('GET', '/api/commerce/orders/nope', undefined, { authorization: `Bearer ${token}` });
+      // A page's calls are counted per app and page: 10 at once, then 429.
+      const answers = [];
+      for (let i = 0; i < 11; i++) answers.push((await get(app.token)).status);
+      assert.deepEqual(answers, [...Array(10).fill(404), 429]);
+      // Refused tokens per address: 20, then 429.
+      const refused = [];
+      for (let i = 0; i < 21; i++) refused.push((await get('not-a-token')).status);
+      assert.deepEqual(refused, [...Array(20).fill(401), 429]);
+      // None of those counted against the address's session requests (20 a minute, a handful used).
+      assert.equal((await shop.owner.http.get('/api/me')).status, 200);
     });
   });
 }

@@ -264,15 +264,14 @@ export class OrderFlows {
       snapshot: view,
     };
     // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
+    // A receipt is also Messenger's receipt template, for the apps' echoes; its recipient is the person.
+    const recipient = async () =>
+      view.shippingAddress?.name ??
+      (await uow.tx.accounts.userById(change.aggregate.order.customerId))?.displayName ??
+      view.customer.psid;
     const content: MessageContent =
       kind === 'receipt'
-        ? {
-            attachment: {
-              type: 'template',
-              template: receiptOf(view, view.shippingAddress?.name ?? view.customer.psid),
-            },
-            order,
-          }
+        ? { attachment: { type: 'template', template: receiptOf(view, await recipient()) }, order }
         : { order };
     const text =
       kind === 'receipt'
