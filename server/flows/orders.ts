@@ -105,6 +105,8 @@ export class OrderFlows {
     this.commerce.check(input);
     return this.committer.run((uow) =>
       this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf('create', body), async () => {
+        // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
+        await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
         const customer = await this.customerIn(uow, call.pageId, ref.psid);
         const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
         await this.postIn(uow, change, 'receipt', null);
