@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
+import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
+import { type HttpAnswer, HttpClient, SocketClient } from '../../test/helpers/client.ts';
 import { graphSend, type PageWithCustomer, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
@@ -106,6 +107,47 @@ for (const backend of backends) {
       );
       assert.equal(got.status, 200);
       assert.equal(got.body.order.id, order.id);
+    });
+
+    it('sends order.updated live to the customer and the page’s inbox, and to nobody else', async (t) => {
+      if (skip) return t.skip(skip);
+      const other = await pageWithCustomer(s, shop.owner); // another page's customer, the same owner
+      const customer = await SocketClient.live(s.wsUrl, shop.customer);
+      const inbox = await SocketClient.connect(
+        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
+        shop.owner.http.cookie,
+      );
+      inbox.send({ type: 'hello', cursor: null });
+      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      const stranger = await SocketClient.live(s.wsUrl, other.customer);
+      const owner = await SocketClient.live(s.wsUrl, shop.owner); // runs the page, but as themselves
+      const isOrder = (id: string) => (f: ServerFrame) =>
+        f.type === 'event' && f.event.type === 'order.updated' && f.event.order.id === id;
+      const body = orderBody(shop.psid);
+      const created = (await api('POST', '/api/commerce/orders', body)).body as unknown as OrderResponse;
+      const shipped = (
+        await api('POST', `/api/commerce/orders/${encodeURIComponent(body.number)}/shipments`, {
+          carrier: 'DHL',
+          trackingNumber: 'JD01',
+        })
+      ).body as unknown as ShipmentResponse;
+      for (const socket of [customer, inbox]) {
+        const first = await socket.next(isOrder(created.order.id));
+        assert.equal(first.type === 'event' && first.event.type === 'order.updated' && first.event.order.version, 1);
+        await socket.next(
+          (f) =>
+            isOrder(created.order.id)(f) &&
+            f.type === 'event' &&
+            f.event.type === 'order.updated' &&
+            f.event.order.version === shipped.order.version,
+        );
+      }
+      // A message of the other page's customer after both: once it arrived, nothing of the order did.
+      await say(other.customer, other.conversationId, 'ping');
+      await stranger.next((f) => f.type === 'event' && f.event.type === 'message.created');
+      assert.equal(stranger.frames.filter(isOrder(created.order.id)).length, 0);
+      assert.equal(owner.frames.filter(isOrder(created.order.id)).length, 0);
+      for (const socket of [customer, inbox, stranger, owner]) socket.ws.close();
     });
 
     it('answers the same request under the same Idempotency-Key with the first answer, and 409 for another body', async (t) => {
