@@ -19,6 +19,7 @@ import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
+import { OptinFlows } from './flows/optins.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -47,6 +48,8 @@ import { PagesService } from './pages/service.ts';
 import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
 import { HandoverService } from './platform/handover.ts';
+import { optinRoutes } from './platform/optin-routes.ts';
+import { OptinsService } from './platform/optins.ts';
 import { Referrals } from './platform/referrals.ts';
 import { PageThreads } from './platform/threads.ts';
 import { Gateway } from './realtime/gateway.ts';
@@ -83,7 +86,7 @@ export interface Core {
   /** Orders and shipments: their state machine and totals (server/commerce/). */
   commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
-  platform: { handover: HandoverService; attachments: SavedAttachments };
+  platform: { handover: HandoverService; attachments: SavedAttachments; optins: OptinsService };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -96,6 +99,8 @@ export interface Core {
     pageApps: PageApps;
     /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
     orders: OrderFlows;
+    /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
+    optins: OptinFlows;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -183,6 +188,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
+  const optins = new OptinsService(storage, committer);
   const messages = new MessagesService(
     storage,
     committer,
@@ -192,6 +198,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
+    // A page's message to a person who blocked it is refused.
+    optins,
   );
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
@@ -214,6 +222,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const platform = {
     handover: new HandoverService(storage, committer),
     attachments: new SavedAttachments(storage, committer),
+    optins,
   };
   const commerce = new CommerceService(storage);
   const flows = {
@@ -223,6 +232,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pageInbox: new PageInbox(pages, conversations, messages),
     handover: new PageHandover(storage, committer, pages, platform.handover),
     pageApps: new PageApps(storage, pages),
+    optins: new OptinFlows(optins, pages),
   };
   const w = options.webhooks ?? {};
   const dispatcher = new DeliveryDispatcher(
@@ -353,6 +363,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     callsPerSecond: config.rates.graphCallsPerSecond,
     refusalsPerMinute: config.rates.requestsPerMinute,
   });
+  optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
     app,
@@ -369,6 +380,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
       receipts: core.flows.orders,
+      committer,
+      openThread: async (personId, pageId) => (await conversations.startDirect(personId, pageId)).conversation.id,
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },
   );

@@ -43,6 +43,17 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     status: 400,
     message: 'The link’s ref is not valid: 1 to 250 letters, digits and + / = - . : _',
   },
+  invalid_user_ref: {
+    status: 400,
+    message: 'The user_ref is not valid: 1 to 250 letters, digits and - _ .',
+  },
+  user_ref_taken: { status: 409, message: 'This user_ref is already used by another person for this page' },
+  origin_not_allowed: {
+    status: 403,
+    message: 'This site is not one of the page’s whitelisted domains',
+  },
+  optin_not_found: { status: 404, message: 'No such opt-in' },
+  page_blocked: { status: 403, message: 'This page is blocked: it cannot send messages to this person' },
   member_limit: { status: 409, message: 'The group is full' },
   message_not_found: { status: 404, message: 'No such message' },
   not_author: { status: 403, message: 'Only the author can change this message' },

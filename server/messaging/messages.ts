@@ -62,6 +62,14 @@ export interface FirstMessages {
   ): Promise<MessageContent['referral'] | null>;
 }
 
+/**
+ * What a one-to-one message asks of the platform before it is written (a port: app.ts wires platform's
+ * OptinsService), in its job: a page's message to a person who blocked the page is refused (`page_blocked`).
+ */
+export interface DirectSends {
+  checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void>;
+}
+
 /** Checks a text and answers it trimmed. */
 function cleanText(text: string): string {
   if (text.length > limits.messageText.max) {
@@ -83,6 +91,8 @@ export class MessagesService {
     private readonly offers: PageOffers | null = null,
     /** A short link's ref waiting for a thread's first message (platform/referrals.ts). */
     private readonly firstMessages: FirstMessages | null = null,
+    /** A person's block of a page (platform/optins.ts). */
+    private readonly directSends: DirectSends | null = null,
   ) {}
 
   private throttle(userId: string) {
@@ -132,6 +142,8 @@ export class MessagesService {
         return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
+      if (state.kind === 'direct' && this.directSends)
+        await this.directSends.checkSendIn(uow, userId, state.members.keys());
       if (tap) await checkTap(uow, state, userId, tap, text ?? '', this.offers);
       let quoted: MessageRecord | null = null;
       if (input.replyToId !== undefined) {

@@ -4,6 +4,7 @@ import type { MessageContent, Template } from '../../protocol/content.ts';
 import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
 import type { PublishedSignal } from '../bus/types.ts';
 import type { MessagesService } from '../messaging/messages.ts';
+import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
@@ -55,6 +56,10 @@ export interface GraphDeps {
   signal: (s: PublishedSignal) => void;
   /** Receipt templates become orders (flows/orders.ts). */
   receipts: ReceiptPort;
+  /** Writes (a send to a user_ref takes it in a job of its own: graph-optin.ts). */
+  committer: Committer;
+  /** Opens the person's thread with the page (and their PSID) for a first send to a user_ref: its id. */
+  openThread: (personId: string, pageId: string) => Promise<string>;
 }
 
 /** A call's grant: the app, acting for the page, by a page access token. */

@@ -7,6 +7,7 @@ import { commerceContract } from '../commerce/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
+import { optinsContract } from '../platform/optins-store.contract.ts';
 import { platformContract } from '../platform/store.contract.ts';
 import { webhooksContract } from '../webhooks/store.contract.ts';
 import { type ContractContext, fixtures } from './contract-fixtures.ts';
@@ -94,6 +95,7 @@ export function storageContract(
     webhooksContract(ctx);
     platformContract(ctx);
     commerceContract(ctx);
+    optinsContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -9,6 +9,7 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type OptinsReads, type OptinsWrites, optinsWrites } from '../platform/optins-store.ts';
 import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
@@ -31,6 +32,7 @@ export interface Reads {
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
   readonly commerce: CommerceReads;
+  readonly optins: OptinsReads;
 }
 
 /** The reader: committed data only. */
@@ -43,6 +45,7 @@ export interface Reader extends Reads {
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
   readonly commerce: CommerceReads;
+  readonly optins: OptinsReads;
 }
 
 /**
@@ -101,6 +104,7 @@ export interface Tx extends Reads, TxBatching {
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
   readonly commerce: CommerceWrites;
+  readonly optins: OptinsWrites;
 }
 
 export interface Storage {
@@ -144,6 +148,7 @@ export const txWrites = {
   webhooks: webhooksWrites,
   platform: platformWrites,
   commerce: commerceWrites,
+  optins: optinsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -159,5 +164,6 @@ type Missing =
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
   | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
-  | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>;
+  | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
+  | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -9,6 +9,7 @@ import {
 import type { ErrorId } from '../../../protocol/errors.ts';
 import * as schemas from '../../../protocol/schemas.ts';
 import { tokenQuery } from '../../commerce/routes.ts';
+import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
 import type { SchemaName } from './views.ts';
 
@@ -44,6 +45,7 @@ export const tags = {
   apps: 'Developer apps',
   webhooks: 'Webhook deliveries',
   commerce: 'Orders and shipments (a page access token)',
+  optins: 'Opt-in at checkout and your control over pages',
   meta: 'This description',
 } as const;
 export type Tag = keyof typeof tags;
@@ -643,5 +645,74 @@ export const operations: Operation[] = [
     body: testBody,
     ok: { 202: 'DeliveryQueuedResponse' },
     errors: ['app_not_found', 'webhook_not_set', 'app_not_connected'],
+  },
+  // Opt-in at checkout and your control over pages (server/platform/optin-routes.ts)
+  {
+    method: 'post',
+    path: '/api/optins',
+    tag: 'optins',
+    summary: 'Opt in to a page’s updates for one checkout (201; 200 when you had already)',
+    description:
+      'What the checkbox plugin’s frame sends when the box is ticked (`how: "checkbox"`, `origin`: the ' +
+      'embedding page’s), and the link flow’s confirmation (`how: "link"`, `returnTo`). The origin must be one ' +
+      'of the page’s whitelisted domains (`origin_not_allowed`); `userRef`: 1 to 250 of `A-Z a-z 0-9 - _ .`, ' +
+      'unique per page (`user_ref_taken` when another person has it); `ref`: as a short link’s. The page’s apps ' +
+      'receive a `messaging_optins` event (docs/PLATFORM.md).',
+    body: createOptinBody,
+    ok: { 200: 'OptinResponse', 201: 'OptinResponse' },
+    errors: [
+      'page_not_found',
+      'invalid_user_ref',
+      'invalid_ref',
+      'origin_not_allowed',
+      'user_ref_taken',
+      'page_blocked',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/api/optins/revoke',
+    tag: 'optins',
+    summary: 'Revoke one opt-in of yours (the box unticked)',
+    body: revokeOptinBody,
+    ok: { 204: null },
+    errors: ['optin_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/api/optins',
+    tag: 'optins',
+    summary: 'Your active opt-ins, and the pages whose updates you stopped or that you blocked',
+    ok: { 200: 'OptinsResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/optins/check',
+    tag: 'optins',
+    summary: 'Check the link flow’s parameters before its confirmation screen',
+    query: checkOptinQuery,
+    ok: { 200: 'OptinCheckResponse' },
+    errors: ['page_not_found', 'invalid_user_ref', 'invalid_ref', 'origin_not_allowed', 'user_ref_taken'],
+  },
+  {
+    method: 'get',
+    path: '/api/pages/:id/consent',
+    tag: 'optins',
+    summary: 'Your standing with a page: opted in, updates stopped, blocked',
+    ok: { 200: 'PageConsentResponse' },
+    errors: ['page_not_found'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/consent',
+    tag: 'optins',
+    summary: 'Stop or resume a page’s updates; block or unblock it',
+    description:
+      '`updates: "stopped"` revokes your opt-ins with the page: its sends to them are refused (Graph `551`), and ' +
+      'it may only answer what you write afterwards. `blocked: true`: the page can send you nothing at all, by ' +
+      'any route; `false` unblocks it.',
+    body: pageConsentBody,
+    ok: { 200: 'PageConsentResponse' },
+    errors: ['page_not_found'],
   },
 ];

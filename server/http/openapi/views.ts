@@ -4,6 +4,7 @@ import { orderStatuses, shipmentStatuses } from '../../../protocol/commerce.ts';
 import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
+import type * as o from '../../../protocol/optins.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
 import {
@@ -360,6 +361,37 @@ const events: { [T in DomainEventType]: JsonSchema } = {
   ),
 };
 
+/** Opt-in at checkout (protocol/optins.ts). */
+const optinViews = {
+  OptinView: objectSchema<o.OptinView>(
+    {
+      page: ref('PageView'),
+      userRef: string,
+      ref: nullable(string),
+      how: oneOf(['checkbox', 'link']),
+      createdAt: time,
+    },
+    {},
+    'One of your opt-ins to a page’s updates (active).',
+  ),
+  PageConsentView: objectSchema<o.PageConsentView>(
+    { page: ref('PageView'), optedIn: boolean, updatesStopped: boolean, blocked: boolean },
+    {},
+    'Your standing with a page: an active opt-in, its updates stopped, the page blocked.',
+  ),
+  OptinResponse: objectSchema<o.OptinResponse>(
+    { optin: ref('OptinView'), returnTo: nullable(string) },
+    {},
+    '`returnTo`: for the link flow, the merchant page to go back to, with `comptoir_optin=<user_ref>` added.',
+  ),
+  OptinCheckResponse: objectSchema<o.OptinCheckResponse>({ page: ref('PageView'), alreadyOptedIn: boolean }, {}),
+  OptinsResponse: objectSchema<o.OptinsResponse>(
+    { optins: arrayOf(ref('OptinView')), pages: arrayOf(ref('PageConsentView')) },
+    {},
+  ),
+  PageConsentResponse: objectSchema<o.PageConsentResponse>({ consent: ref('PageConsentView') }, {}),
+} satisfies Record<string, JsonSchema>;
+
 const answers = {
   InstanceResponse: objectSchema<api.InstanceResponse>({ signup: oneOf(['open', 'closed']) }, {}),
   UserResponse: objectSchema<{ user: v.SelfView }>({ user: ref('SelfView') }, {}),
@@ -429,6 +461,6 @@ const answers = {
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */
-export const componentSchemas = { ...views, ...answers };
+export const componentSchemas = { ...views, ...answers, ...optinViews };
 export type SchemaName = keyof typeof componentSchemas;
 export const schemaRef = (name: SchemaName): JsonSchema => ref(name);

@@ -43,6 +43,43 @@ export const fr: Catalogue = {
 
   'link.opening': 'Ouverture de votre conversation avec @{username}…',
   'link.notFound': 'Aucune page ne s’appelle @{username}. Vérifiez le lien.',
+  'auth.continueToOptin': 'Connectez-vous pour recevoir le suivi de votre commande dans Comptoir.',
+  'optin.checking': 'Vérification de la demande…',
+  'optin.title': 'Recevoir le suivi de commande de {page} sur Comptoir ?',
+  'optin.body':
+    '{page} enverra la confirmation de votre commande, l’expédition et la livraison dans votre conversation avec elle sur Comptoir.',
+  'optin.control':
+    'Vous pouvez arrêter ces nouvelles ou bloquer la page à tout moment, depuis le menu de la conversation.',
+  'optin.confirm': 'Oui, les envoyer sur Comptoir',
+  'optin.cancel': 'Non merci',
+  'optin.back': 'Retour à la boutique',
+  'optin.already': 'Vous avez déjà demandé ces nouvelles.',
+  'optin.refused': 'Cette demande ne peut pas être confirmée',
+  'consent.menu': 'Options pour {page}',
+  'consent.stop': 'Arrêter les nouvelles de cette page',
+  'consent.stop.title': 'Arrêter les nouvelles de {page} ?',
+  'consent.stop.body':
+    '{page} ne vous enverra plus le suivi de vos commandes. Elle pourra encore vous répondre quand vous lui écrirez.',
+  'consent.stopped': 'Les nouvelles de {page} sont arrêtées.',
+  'consent.resume': 'Recevoir à nouveau les nouvelles de cette page',
+  'consent.resumed': '{page} peut à nouveau vous envoyer ses nouvelles.',
+  'consent.block': 'Bloquer cette page',
+  'consent.block.title': 'Bloquer {page} ?',
+  'consent.block.body':
+    '{page} ne pourra plus vous envoyer aucun message, et ses nouvelles s’arrêtent aussi. Vous pourrez la débloquer plus tard.',
+  'consent.blocked': '{page} est bloquée.',
+  'consent.unblock': 'Débloquer cette page',
+  'consent.unblocked': '{page} est débloquée. Elle peut vous répondre quand vous lui écrivez.',
+  'consent.notice.blocked': 'Vous avez bloqué {page} : elle ne peut pas vous envoyer de messages.',
+  'consent.notice.stopped':
+    'Vous avez arrêté les nouvelles de {page} : elle peut seulement répondre à ce que vous écrivez.',
+  'settings.optins.title': 'Nouvelles des pages',
+  'settings.optins.none': 'Aucune page ne vous envoie de nouvelles, et vous n’en avez bloqué aucune.',
+  'settings.optins.active': 'Vous envoie le suivi de vos commandes',
+  'settings.optins.stopped': 'Nouvelles arrêtées',
+  'settings.optins.blocked': 'Bloquée',
+  'settings.optins.stop': 'Arrêter',
+  'settings.optins.unblock': 'Débloquer',
   'link.back': 'Retour à mes conversations',
 
   'connection.connecting': 'Connexion…',
@@ -499,6 +536,12 @@ export const fr: Catalogue = {
   'error.postback_not_offered': 'Ce bouton n’est plus disponible.',
   'error.invalid_ref':
     'Ce lien n’est pas valide : sa ref compte de 1 à 250 lettres, chiffres et + / = - . : _ seulement.',
+  'error.invalid_user_ref':
+    'Cette référence de commande n’est pas valide : de 1 à 250 lettres, chiffres et - _ . seulement.',
+  'error.user_ref_taken': 'Cette référence de commande est déjà utilisée par quelqu’un d’autre pour cette page.',
+  'error.origin_not_allowed': 'Ce site n’est pas autorisé à demander les nouvelles de cette page.',
+  'error.optin_not_found': 'Cet abonnement aux nouvelles est introuvable.',
+  'error.page_blocked': 'Cette page est bloquée. Débloquez-la d’abord.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',
