@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  Address,
   CreateOrderBody,
   CreateShipmentBody,
   OrderStatus,
@@ -55,6 +56,16 @@ export interface Answer<T> {
   body: T;
 }
 
+const addressOf = (a: Address): NonNullable<OrderData['shippingAddress']> => ({
+  name: a.name ?? null,
+  street1: a.street1,
+  street2: a.street2 ?? null,
+  city: a.city,
+  postalCode: a.postalCode,
+  state: a.state ?? null,
+  country: a.country,
+});
+
 const dataOf = (input: OrderInput, psid: string): OrderData => ({
   psid,
   items: input.items.map((i) => ({
@@ -67,17 +78,7 @@ const dataOf = (input: OrderInput, psid: string): OrderData => ({
   adjustments: input.adjustments,
   taxes: input.taxes,
   shippingCost: input.shippingCost,
-  shippingAddress: input.shippingAddress
-    ? {
-        name: input.shippingAddress.name ?? null,
-        street1: input.shippingAddress.street1,
-        street2: input.shippingAddress.street2 ?? null,
-        city: input.shippingAddress.city,
-        postalCode: input.shippingAddress.postalCode,
-        state: input.shippingAddress.state ?? null,
-        country: input.shippingAddress.country,
-      }
-    : null,
+  shippingAddress: input.shippingAddress ? addressOf(input.shippingAddress) : null,
   paymentMethod: input.paymentMethod ?? null,
   merchantName: input.merchantName ?? null,
   orderUrl: input.orderUrl ?? null,
@@ -169,13 +170,18 @@ export class CommerceService {
     checkTotals(input);
   }
 
+  /** Throws order_number_taken when the page has an order with this number. */
+  async requireNumberFreeIn(uow: UnitOfWork, pageId: string, number: string): Promise<void> {
+    if (await uow.tx.commerce.orderByNumber(pageId, number))
+      throw new AppError('order_number_taken', `number: this page already has an order ${number}`, {
+        field: 'number',
+      });
+  }
+
   /** A new order, placed: order_number_taken when the page has one with this number. */
   async placeIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
     this.check(input);
-    if (await uow.tx.commerce.orderByNumber(pageId, input.number))
-      throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
-        field: 'number',
-      });
+    await this.requireNumberFreeIn(uow, pageId, input.number);
     const order: OrderRecord = {
       id: newId(uow.now),
       pageId,
@@ -212,7 +218,7 @@ export class CommerceService {
     const same =
       existing.currency === input.currency &&
       existing.total === input.total &&
-      JSON.stringify(existing.data) === JSON.stringify(data);
+      canonical(existing.data) === canonical(data);
     if (same) {
       const aggregate = await uow.tx.commerce.aggregate(existing);
       return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
