@@ -197,8 +197,9 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.insertOrder(order);
-    await this.timelineIn(uow, order, { kind: 'status', status: 'placed' });
-    return this.changed(uow, order, null);
+    const aggregate: OrderAggregate = { order, shipments: [], timeline: [] };
+    await this.timelineIn(uow, aggregate, { kind: 'status', status: 'placed' });
+    return this.changed(aggregate, order, null);
   }
 
   /**
@@ -219,10 +220,8 @@ export class CommerceService {
       existing.currency === input.currency &&
       existing.total === input.total &&
       canonical(existing.data) === canonical(data);
-    if (same) {
-      const aggregate = await uow.tx.commerce.aggregate(existing);
-      return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
-    }
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    if (same) return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
     if (!editable(existing.status))
       throw new AppError(
         'order_not_editable',
@@ -241,8 +240,8 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, { kind: 'updated', status: order.status });
-    return this.changed(uow, order, null);
+    await this.timelineIn(uow, aggregate, { kind: 'updated', status: order.status });
+    return this.changed(aggregate, order, null);
   }
 
   /** A merchant's change: prices, items, address (before shipping), or the status moves made by hand. */
@@ -301,9 +300,10 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
-    if (touchesContent) await this.timelineIn(uow, order, { kind: 'updated', status: existing.status });
-    if (status !== undefined) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, null);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    if (touchesContent) await this.timelineIn(uow, aggregate, { kind: 'updated', status: existing.status });
+    if (status !== undefined) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, null);
   }
 
   /** Cancels an order before anything is shipped. */
@@ -312,8 +312,9 @@ export class CommerceService {
     checkOrderMove(existing.status, 'cancelled');
     const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, { kind: 'status', status: 'cancelled', description: reason });
-    return this.changed(uow, order, null);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    await this.timelineIn(uow, aggregate, { kind: 'status', status: 'cancelled', description: reason });
+    return this.changed(aggregate, order, null);
   }
 
   /** A shipment of what is left to ship (or of the items asked): the order becomes partially shipped or shipped. */
@@ -350,14 +351,15 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, {
+    const aggregate = { ...before, shipments: [...before.shipments, shipment] };
+    await this.timelineIn(uow, aggregate, {
       kind: 'shipment',
       status: 'label_created',
       shipmentId: shipment.id,
       description: `${shipment.carrier} ${shipment.trackingNumber}`,
     });
-    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, shipment);
+    if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, shipment);
   }
 
   /** A tracking event of a shipment: its status moves (state machine), and the order's follows. */
@@ -390,7 +392,8 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, shipments);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, {
+    const aggregate = { ...before, shipments };
+    await this.timelineIn(uow, aggregate, {
       kind: 'tracking',
       status: body.status,
       shipmentId: shipment.id,
@@ -398,14 +401,17 @@ export class CommerceService {
       description: body.description ?? null,
       at,
     });
-    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, moved);
+    if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, moved);
   }
 
-  /** Appends a line to the order's timeline, after its last. */
+  /**
+   * Appends a line to the order's timeline, after its last: written, and added to the aggregate the change
+   * read once (each change reads its order's shipments and timeline once, then keeps them current).
+   */
   private async timelineIn(
     uow: UnitOfWork,
-    order: OrderRecord,
+    aggregate: OrderAggregate,
     entry: {
       kind: TimelineRecord['kind'];
       status: OrderStatus | TimelineRecord['status'];
@@ -415,21 +421,23 @@ export class CommerceService {
       at?: number;
     },
   ) {
-    const last = (await uow.tx.commerce.aggregate(order)).timeline.at(-1)?.seq ?? 0;
-    await uow.tx.commerce.appendTimeline({
-      orderId: order.id,
-      seq: last + 1,
+    const line: TimelineRecord = {
+      orderId: aggregate.order.id,
+      seq: (aggregate.timeline.at(-1)?.seq ?? 0) + 1,
       kind: entry.kind,
       status: entry.status,
       shipmentId: entry.shipmentId ?? null,
       place: entry.place ?? null,
       description: entry.description ?? null,
       at: entry.at ?? uow.now,
-    });
+    };
+    await uow.tx.commerce.appendTimeline(line);
+    aggregate.timeline = [...aggregate.timeline, line];
   }
 
-  private async changed(uow: UnitOfWork, order: OrderRecord, shipment: ShipmentRecord | null): Promise<OrderChange> {
-    const aggregate = await uow.tx.commerce.aggregate(order);
-    return { aggregate, view: presentOrder(aggregate), shipment, changed: true };
+  /** The change made: the order as written, with the aggregate kept current (timelineIn), and its view. */
+  private changed(aggregate: OrderAggregate, order: OrderRecord, shipment: ShipmentRecord | null): OrderChange {
+    const after = { ...aggregate, order };
+    return { aggregate: after, view: presentOrder(after), shipment, changed: true };
   }
 }
