@@ -118,10 +118,12 @@ export class CommerceService {
     uow: UnitOfWork,
     pageId: string,
     key: string | null,
-    fingerprint: string,
+    /** The request's fingerprint (fingerprintOf), made only when a key came with it. */
+    fingerprintOfRequest: () => string,
     work: () => Promise<Answer<T>>,
   ): Promise<Answer<T> & { replayed: boolean }> {
     if (key === null) return { ...(await work()), replayed: false };
+    const fingerprint = fingerprintOfRequest();
     const known = await uow.tx.commerce.idempotencyKey(pageId, key);
     if (known) {
       if (known.fingerprint !== fingerprint)

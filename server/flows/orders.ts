@@ -104,15 +104,21 @@ export class OrderFlows {
     // Checked before the job: a wrong currency or total never costs a transaction.
     this.commerce.check(input);
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf('create', body), async () => {
-        // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
-        await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
-        const customer = await this.customerIn(uow, call.pageId, ref.psid);
-        const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
-        await this.postIn(uow, change, 'receipt', null);
-        await this.announceIn(uow, change);
-        return { status: 201, body: { order: change.view } };
-      }),
+      this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        () => fingerprintOf('create', body),
+        async () => {
+          // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
+          await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
+          const customer = await this.customerIn(uow, call.pageId, ref.psid);
+          const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
+          await this.postIn(uow, change, 'receipt', null);
+          await this.announceIn(uow, change);
+          return { status: 201, body: { order: change.view } };
+        },
+      ),
     );
   }
 
@@ -138,7 +144,7 @@ export class OrderFlows {
         uow,
         call.pageId,
         call.idempotencyKey,
-        fingerprintOf(`ship ${number}`, body),
+        () => fingerprintOf(`ship ${number}`, body),
         async () => {
           const change = await this.commerce.shipIn(uow, call.pageId, number, body);
           await this.postIn(uow, change, 'shipment', null);
@@ -160,7 +166,7 @@ export class OrderFlows {
         uow,
         call.pageId,
         call.idempotencyKey,
-        fingerprintOf(`track ${number} ${shipmentId}`, body),
+        () => fingerprintOf(`track ${number} ${shipmentId}`, body),
         async () => {
           const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
           await this.postIn(uow, change, 'tracking', body.place ?? null);
@@ -236,11 +242,17 @@ export class OrderFlows {
     work: (uow: UnitOfWork) => Promise<OrderChange>,
   ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf(operation, body), async () => {
-        const change = await work(uow);
-        await this.announceIn(uow, change);
-        return { status: 200, body: { order: change.view } };
-      }),
+      this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        () => fingerprintOf(operation, body),
+        async () => {
+          const change = await work(uow);
+          await this.announceIn(uow, change);
+          return { status: 200, body: { order: change.view } };
+        },
+      ),
     );
   }
 
