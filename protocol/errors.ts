@@ -51,6 +51,12 @@ export const errorIds = [
   'webhook_not_set',
   'delivery_not_found',
   'app_not_connected',
+  'assignee_not_member',
+  'label_not_found',
+  'label_exists',
+  'canned_reply_not_found',
+  'canned_reply_exists',
+  'inbox_limit',
   'storage_unavailable',
   'internal',
 ] as const;

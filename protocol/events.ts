@@ -1,3 +1,4 @@
+import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
   ConversationView,
   HistoryVisibility,
@@ -57,7 +58,9 @@ export type DomainEvent =
    * To the person concerned: they now help run the page with this role, or (role null) no longer do —
    * their sockets acting as the page are closed (4003).
    */
-  | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null };
+  | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null }
+  /** The business inbox's: to the page's account only (its people's sockets), never to the customer. */
+  | InboxEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -75,6 +78,7 @@ export const domainEventTypes = [
   'user.updated',
   'session.revoked',
   'page.membership_changed',
+  ...inboxEventTypes,
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

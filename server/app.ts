@@ -15,6 +15,7 @@ import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
+import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { PageApps } from './flows/page-apps.ts';
@@ -27,6 +28,9 @@ import { registerOpenApi } from './http/openapi/document.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
+import { CannedReplies } from './inbox/canned.ts';
+import { inboxRoutes } from './inbox/routes.ts';
+import { InboxService } from './inbox/service.ts';
 import { startDiagnostics } from './lib/diagnostics.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import type { Resolve } from './lib/outbound.ts';
@@ -79,6 +83,8 @@ export interface Core {
   webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
   platform: { handover: HandoverService; attachments: SavedAttachments };
+  /** The business inbox: page threads' state, notes, labels, canned replies, targets, satisfaction. */
+  inbox: { service: InboxService; canned: CannedReplies };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -89,6 +95,8 @@ export interface Core {
     handover: PageHandover;
     /** The apps connected to a page and their webhooks' state, for its admins. */
     pageApps: PageApps;
+    /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
+    businessInbox: BusinessInbox;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -176,6 +184,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
+  const inboxService = new InboxService(storage, committer);
+  // Made once messages exists (it sends the satisfaction question); messages calls it in its jobs.
+  let businessInbox: BusinessInbox | null = null;
   const messages = new MessagesService(
     storage,
     committer,
@@ -185,7 +196,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
+    // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
+    { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
   );
+  businessInbox = new BusinessInbox(inboxService, messages, bus, log);
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {
@@ -214,6 +228,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pageInbox: new PageInbox(pages, conversations, messages),
     handover: new PageHandover(storage, committer, pages, platform.handover),
     pageApps: new PageApps(storage, pages),
+    businessInbox,
   };
   const w = options.webhooks ?? {};
   const dispatcher = new DeliveryDispatcher(
@@ -245,6 +260,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
+    businessInbox.stop();
     planner.stop();
     await dispatcher.stop();
     await committer.drain();
@@ -265,6 +281,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     apps,
     webhooks,
     platform,
+    inbox: { service: inboxService, canned: new CannedReplies(storage) },
     feed,
     flows,
     replay,
@@ -334,6 +351,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     core.flows.handover,
     core.flows.pageApps,
   );
+  inboxRoutes(app, core.inbox.service, core.inbox.canned, core.flows.businessInbox);
   appsRoutes(app, core.apps);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
@@ -363,6 +381,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   });
 
   core.retention?.start();
+  core.flows.businessInbox.start();
   await core.webhooks.planner.start();
   core.webhooks.dispatcher.start();
   const stopDiagnostics = config.diagnosticsEveryS

@@ -31,6 +31,11 @@ export interface SendInput {
    * idempotency key): no earlier message can have it, so it is not looked up.
    */
   freshClientId?: boolean | undefined;
+  /**
+   * Who acts for the sender, when it is not the sender itself: the person of a page's inbox answering as
+   * the page (flows/page-inbox.ts). Not stored with the message; handed to the ThreadActivity port.
+   */
+  actorId?: string | undefined;
 }
 
 export interface SendResult {
@@ -62,6 +67,25 @@ export interface FirstMessages {
   ): Promise<MessageContent['referral'] | null>;
 }
 
+/**
+ * Every new message of a one-to-one conversation, in its job, after it is recorded (a port: app.ts wires
+ * the business inbox's flow, which keeps the state of a page's threads — a customer's message reopens
+ * one, the first answer of the page's people stops its timer — in the same transaction).
+ */
+export interface ThreadActivity {
+  directMessageIn(
+    uow: UnitOfWork,
+    message: {
+      conversationId: string;
+      memberIds: readonly string[];
+      senderId: string;
+      actorId: string | null;
+      /** The payload of the person's quick reply tap, if the message is one. */
+      quickReplyPayload: string | null;
+    },
+  ): Promise<void>;
+}
+
 /** Checks a text and answers it trimmed. */
 function cleanText(text: string): string {
   if (text.length > limits.messageText.max) {
@@ -83,6 +107,8 @@ export class MessagesService {
     private readonly offers: PageOffers | null = null,
     /** A short link's ref waiting for a thread's first message (platform/referrals.ts). */
     private readonly firstMessages: FirstMessages | null = null,
+    /** A page thread's state in the business inbox (flows/business-inbox.ts). */
+    private readonly threadActivity: ThreadActivity | null = null,
   ) {}
 
   private throttle(userId: string) {
@@ -154,6 +180,15 @@ export class MessagesService {
       // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
       await tx.messaging.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
+      if (state.kind === 'direct' && this.threadActivity) {
+        await this.threadActivity.directMessageIn(uow, {
+          conversationId,
+          memberIds: [...state.members.keys()],
+          senderId: userId,
+          actorId: input.actorId ?? null,
+          quickReplyPayload: tap?.kind === 'quickReply' ? tap.payload : null,
+        });
+      }
       return { message, pos, created: true };
     }, hint);
   }

@@ -4,6 +4,7 @@ import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
+import { inboxContract } from '../inbox/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { platformContract } from '../platform/store.contract.ts';
@@ -92,6 +93,7 @@ export function storageContract(
     appsContract(ctx);
     webhooksContract(ctx);
     platformContract(ctx);
+    inboxContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

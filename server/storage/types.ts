@@ -1,6 +1,7 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
+import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
 import {
   type MessagingReader,
   type MessagingReads,
@@ -29,6 +30,7 @@ export interface Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly inbox: InboxReads;
 }
 
 /** The reader: committed data only. */
@@ -40,6 +42,7 @@ export interface Reader extends Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly inbox: InboxReads;
 }
 
 /**
@@ -97,6 +100,7 @@ export interface Tx extends Reads, TxBatching {
   readonly apps: AppsWrites;
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
+  readonly inbox: InboxWrites;
 }
 
 export interface Storage {
@@ -139,6 +143,7 @@ export const txWrites = {
   apps: appsWrites,
   webhooks: webhooksWrites,
   platform: platformWrites,
+  inbox: inboxWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -153,5 +158,6 @@ type Missing =
   | Unlisted<PagesWrites, PagesReads, typeof pagesWrites>
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
-  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>;
+  | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
+  | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorId } from '../../../protocol/errors.ts';
 import * as schemas from '../../../protocol/schemas.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
+import { inboxOperations } from './inbox-operations.ts';
 import type { SchemaName } from './views.ts';
 
 /**
@@ -445,6 +446,8 @@ export const operations: Operation[] = [
     ok: { 200: 'ThreadControlResponse' },
     errors: [...asPage, 'conversation_not_found', 'not_thread_owner', 'app_not_found'],
   },
+  // The business inbox (server/inbox/routes.ts)
+  ...inboxOperations,
   // Developer apps (server/apps/routes.ts)
   {
     method: 'post',

@@ -4,6 +4,7 @@ import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
+import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
 import {
   arrayOf,
   boolean,
@@ -184,6 +185,7 @@ const views = {
     },
     {},
   ),
+  ...inboxViews,
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -267,6 +269,7 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     },
     {},
   ),
+  ...inboxEvents,
 };
 
 const answers = {
@@ -333,6 +336,7 @@ const answers = {
   ),
   DeliveryResponse: objectSchema<api.DeliveryResponse>({ delivery: ref('DeliveryView') }, {}),
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
+  ...inboxAnswers,
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

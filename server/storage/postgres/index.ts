@@ -2,6 +2,7 @@ import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
@@ -27,6 +28,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
+    inbox: new InboxStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -90,6 +92,7 @@ export class PostgresStorage implements Storage {
       apps: new AppsStore(db),
       webhooks: new WebhooksStore(db),
       platform: new PlatformStore(db),
+      inbox: new InboxStore(db),
     };
     this.leases = new SharedLeases(db);
   }

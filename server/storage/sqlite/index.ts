@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
@@ -92,6 +93,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
+      inbox: new InboxStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -103,6 +105,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
+      inbox: new InboxStore(rdb),
     };
   }
 
