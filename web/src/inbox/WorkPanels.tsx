@@ -14,7 +14,8 @@ export function WorkFilters({ work }: { work: InboxWork }) {
   const search = useStoreOf(work.store, (s) => s.search);
   return (
     <div className="work-filters">
-      <div className="work-filter-buttons" role="group" aria-label={t('work.filters')}>
+      <fieldset className="work-filter-buttons">
+        <legend className="sr-only">{t('work.filters')}</legend>
         {inboxFilters.map((f: InboxFilter) => (
           <button
             key={f}
@@ -32,7 +33,7 @@ export function WorkFilters({ work }: { work: InboxWork }) {
             )}
           </button>
         ))}
-      </div>
+      </fieldset>
       <input
         type="search"
         className="work-search"
