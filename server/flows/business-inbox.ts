@@ -115,10 +115,12 @@ export class BusinessInbox implements ThreadActivity {
     this.timer = null;
     let next: number | null = null;
     try {
-      while ((await this.inbox.wakeDue()) > 0) {
-        // more than a batch was due
-      }
       next = await this.inbox.nextSnoozeEnd();
+      // Only when one is due: no empty transaction every minute.
+      while (next !== null && next <= Date.now()) {
+        await this.inbox.wakeDue();
+        next = await this.inbox.nextSnoozeEnd();
+      }
     } catch (err) {
       this.log.warn({ err }, 'inbox: waking snoozed threads');
     }

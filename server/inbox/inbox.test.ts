@@ -381,6 +381,22 @@ for (const backend of backends) {
       watcher.close();
     });
 
+    it('an answer sent on the page’s socket by a member is the first response too', async (t) => {
+      if (skip) return t.skip(skip);
+      const third = await signUp(s.url);
+      const c = (await third.http.post<{ conversation: { id: string } }>(`/api/pages/${pageId}/conversation`)).body
+        .conversation.id;
+      await say(third, c, 'Bonsoir');
+      await agent.http.post(`/api/pages/${pageId}/conversations/${c}/thread-control`, { action: 'take' });
+      assert.equal((await agent.http.get<InboxThreadResponse>(thread(c))).body.thread.firstResponseAt, null);
+      const ws = await pageSocket(agent2);
+      ws.send({ type: 'send', ref: 'fr1', conversationId: c, clientId: clientId(), text: 'Bonsoir !' });
+      await ws.next((f) => f.type === 'ack' && f.ref === 'fr1');
+      const answered = await agent.http.get<InboxThreadResponse>(thread(c));
+      assert.ok(answered.body.thread.firstResponseAt, 'a member behind the page answered');
+      ws.close();
+    });
+
     it('canned replies: admins keep them, agents insert them with their variables filled', async (t) => {
       if (skip) return t.skip(skip);
       const made = await owner.http.post<CannedReplyResponse>(`${base()}/canned-replies`, {

@@ -1,8 +1,23 @@
+import type { z } from 'zod';
 import type { ErrorId } from '../../../protocol/errors.ts';
 import * as inbox from '../../../protocol/inbox.ts';
-import type { Operation } from './operations.ts';
+import type { inboxAnswers } from './inbox-views.ts';
 
-/** The business inbox's routes (server/inbox/routes.ts), as operations.ts describes every route. */
+/**
+ * The business inbox's routes (server/inbox/routes.ts), as operations.ts describes every route (its
+ * Operation, which operations.ts's spread checks; not imported here, so that the two files form no circle).
+ */
+interface InboxOperation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  tag: 'inbox';
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  ok: { [status: number]: keyof typeof inboxAnswers | null };
+  errors: ErrorId[];
+}
 
 const asMember: ErrorId[] = ['page_not_found', 'not_page_member'];
 const asAdmin: ErrorId[] = [...asMember, 'not_page_admin'];
@@ -10,7 +25,7 @@ const onThread: ErrorId[] = [...asMember, 'conversation_not_found'];
 const base = '/api/pages/:id/inbox';
 const thread = `${base}/threads/:conversationId`;
 
-export const inboxOperations: Operation[] = [
+export const inboxOperations: InboxOperation[] = [
   {
     method: 'get',
     path: `${base}/threads`,
