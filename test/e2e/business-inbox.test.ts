@@ -123,7 +123,7 @@ test('an agent works a conversation: filter, assign, note, canned reply, resolve
   await inbox.getByTestId('work-csat').filter({ hasText: '4 / 5' }).waitFor({ timeout: WAIT_MS });
   await other.getByTestId('work-toggle-report').click();
   await eventually(async () =>
-    assert.equal((await other.getByTestId('csat-summary').textContent())?.trim(), '1 answers · average 4 / 5'),
+    assert.equal((await other.getByTestId('csat-summary').textContent())?.trim(), '1 answer · average 4 / 5'),
   );
   assert.equal(await other.getByTestId('csat-bar-4').getAttribute('data-count'), '1');
   // The tap reopened nothing.

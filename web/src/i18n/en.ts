@@ -458,7 +458,10 @@ export const en = {
   'work.canned.missing': 'Not filled in: {names}',
   'work.csat.title': 'Satisfaction',
   'work.csat.none': 'No answers yet.',
-  'work.csat.summary': '{count} answers · average {average} / 5',
+  'work.csat.summary': {
+    one: '{count} answer · average {average} / 5',
+    other: '{count} answers · average {average} / 5',
+  },
   'work.csat.rating': '{rating} / 5',
   'work.csat.perAgent': 'Per agent',
   'work.csat.unassigned': 'Unassigned',

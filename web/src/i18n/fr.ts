@@ -468,7 +468,10 @@ export const fr: Catalogue = {
   'work.canned.missing': 'Non renseigné : {names}',
   'work.csat.title': 'Satisfaction',
   'work.csat.none': 'Pas encore de réponse.',
-  'work.csat.summary': '{count} réponses · moyenne {average} / 5',
+  'work.csat.summary': {
+    one: '{count} réponse · moyenne {average} / 5',
+    other: '{count} réponses · moyenne {average} / 5',
+  },
   'work.csat.rating': '{rating} / 5',
   'work.csat.perAgent': 'Par agent',
   'work.csat.unassigned': 'Sans attribution',
