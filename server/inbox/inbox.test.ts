@@ -486,6 +486,29 @@ for (const backend of backends) {
       });
       const again = await agent.http.get<CsatReportResponse>(`${base()}/csat`);
       assert.equal(again.body.report.count, 1);
+      // Reopened, resolved again; the customer writes (which reopens it), then taps the question, still the
+      // page's latest message: the answer counts, and the tap changes nothing more.
+      await say(customer, conversationId, 'Une dernière chose');
+      const mark = customerLive.frames.length;
+      await agent.http.put(`${thread()}/status`, { status: 'resolved' });
+      const second = await customerLive.next(
+        (f) => f.type === 'event' && f.event.type === 'message.created' && !!f.event.message.quickReplies,
+        5000,
+        mark,
+      );
+      assert.ok(second.type === 'event' && second.event.type === 'message.created');
+      await say(customer, conversationId, 'Merci pour tout');
+      assert.equal((await agent.http.get<InboxThreadResponse>(thread())).body.thread.status, 'open');
+      const two = (second.event.message.quickReplies ?? [])[1] as { title: string; payload: string };
+      const late = await customer.http.post(`/api/conversations/${conversationId}/messages`, {
+        clientId: clientId(),
+        text: two.title,
+        quickReply: { payload: two.payload },
+      });
+      assert.equal(late.status, 201);
+      const both = await agent.http.get<CsatReportResponse>(`${base()}/csat`);
+      assert.deepEqual(both.body.report.distribution, [0, 1, 0, 1, 0]);
+      assert.equal(both.body.report.average, 3);
       customerLive.close();
       await owner.http.put(`${base()}/settings`, { csatEnabled: false });
     });

@@ -334,7 +334,10 @@ export class InboxService {
   ): Promise<void> {
     const t = await uow.tx.inbox.thread(conversationId);
     const answer = quickReplyPayload === null ? null : parseCsatPayload(quickReplyPayload);
-    if (answer && t && t.csatId === answer.csatId) {
+    // The answer to a question of this thread — of this cycle or, if the customer wrote meanwhile, the last
+    // one (still the page's latest message, so still tappable) — is recorded once and reopens nothing.
+    const asked = answer && t ? await uow.tx.inbox.csatById(answer.csatId) : null;
+    if (answer && t && asked?.conversationId === conversationId) {
       if (await uow.tx.inbox.answerCsat(answer.csatId, answer.rating, uow.now)) {
         const next = { ...t, updatedAt: uow.now };
         await uow.tx.inbox.putThread(next);
