@@ -256,6 +256,12 @@ for (const backend of backends) {
       assert.equal((await owner.http.post<Err>(`${base()}/labels`, { name: 'x'.repeat(41) })).status, 400);
       assert.equal((await owner.http.post<Err>(`${base()}/labels`, { name: '   ' })).status, 400);
       assert.equal((await agent.http.post<Err>(`${base()}/labels`, { name: 'Agent' })).body.error.id, 'not_page_admin');
+      const listed = await agent.http.get<InboxLabelsResponse>(`${base()}/labels`);
+      assert.deepEqual(
+        listed.body.labels.map((l) => l.name),
+        ['Livraison'],
+      );
+      assert.equal((await agent.http.put<Err>(`${thread()}/labels/nolabel`)).body.error.id, 'label_not_found');
       const on = await agent.http.put<InboxThreadResponse>(`${thread()}/labels/${label.id}`);
       assert.deepEqual(
         on.body.thread.labels.map((l) => l.name),
@@ -431,6 +437,24 @@ for (const backend of backends) {
         `Bonjour ${first}, ici ${agent.user.displayName} de Épicerie. Commande {{order_number}}.`,
       );
       assert.deepEqual(expanded.body.missing, ['order_number']);
+      const bye = await owner.http.post<CannedReplyResponse>(`${base()}/canned-replies`, {
+        shortcut: 'bye',
+        text: 'Au revoir',
+      });
+      const clash = await owner.http.patch<Err>(`${base()}/canned-replies/${bye.body.cannedReply.id}`, {
+        shortcut: 'Hello',
+      });
+      assert.equal(clash.body.error.id, 'canned_reply_exists');
+      assert.equal((await owner.http.patch<Err>(`${base()}/canned-replies/${id}`, {})).status, 400);
+      assert.equal(
+        (await owner.http.patch<Err>(`${base()}/canned-replies/nope`, { text: 'x' })).body.error.id,
+        'canned_reply_not_found',
+      );
+      assert.equal(
+        (await owner.http.delete<Err>(`${base()}/canned-replies/nope`)).body.error.id,
+        'canned_reply_not_found',
+      );
+      assert.equal((await owner.http.delete(`${base()}/canned-replies/${bye.body.cannedReply.id}`)).status, 204);
       const edited = await owner.http.patch<CannedReplyResponse>(`${base()}/canned-replies/${id}`, { text: 'Salut' });
       assert.equal(edited.body.cannedReply.text, 'Salut');
       assert.equal(edited.body.cannedReply.shortcut, 'hello');
