@@ -27,11 +27,11 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import type { HttpClient } from '../test/helpers/client.ts';
 import { type BenchClient, type ClientSpec, closeAll, closedLoop, connectAll, sleep } from './lib/clients.ts';
 import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
 import { benchDataDir, cpuMs, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
 import { seedPairs, signUpMany } from './lib/seed.ts';
+import { openWithPages, pageWithApp, psidsFromHellos, receiverStats, request, resetReceiver } from './lib/shops.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -69,19 +69,6 @@ const serverEnv = {
 };
 const startComptoir = () => startServer({ ...serverEnv, ...database?.env });
 
-interface Stats {
-  events: number;
-  posts: number;
-  hanging: number;
-  latencies: number[];
-  psids: Record<string, string[]>;
-}
-const receiverStats = async (port: number): Promise<Stats> =>
-  (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as Stats;
-const resetReceiver = async (port: number) => {
-  await fetch(`http://127.0.0.1:${port}/reset`, { method: 'POST' });
-};
-
 interface Seeded {
   /** Per page: its token and the PSIDs of its customers. */
   bots: { token: string; psids: string[] }[];
@@ -94,62 +81,20 @@ async function seed(url: string, receiverPort: number): Promise<Seeded> {
   const [owner] = await signUpMany(url, 1, 'owner');
   if (!owner) throw new Error('no owner');
   const hook = (path: string) => `http://127.0.0.1:${receiverPort}/${path}`;
-  const pageWithApp = async (i: number, path: string) => {
-    const page = await owner.http.post<{ page: { id: string } }>('/api/pages', {
-      name: `Shop ${i}`,
-      username: `shop${i}`,
-    });
-    const pageId = page.body.page.id;
-    const app = await owner.http.post<{ app: { id: string } }>('/api/apps', { name: `Bot ${i}` });
-    const appId = app.body.app.id;
-    const token = (await owner.http.post<{ pageAccessToken: string }>(`/api/apps/${appId}/pages/${pageId}`)).body
-      .pageAccessToken;
-    const set = await owner.http.put(`/api/apps/${appId}/webhook`, {
-      url: hook(path),
-      verifyToken: 't',
-      fields: ['messages'],
-    });
-    if (set.status !== 200) throw new Error(`webhook: ${set.status} ${JSON.stringify(set.body)}`);
-    return { pageId, token };
-  };
   const pages = [];
-  for (let i = 0; i < PAGES; i++) pages.push(await pageWithApp(i, 'ok'));
-  const hangPage = await pageWithApp(PAGES, CONTROL ? 'ok' : 'hang');
-
-  const open = async (people: { http: HttpClient }[], pageIds: string[]) => {
-    const specs: ClientSpec[] = [];
-    for (const [i, p] of people.entries()) {
-      const r = await p.http.post<{ conversation: { id: string } }>(
-        `/api/pages/${pageIds[i % pageIds.length]}/conversation`,
-      );
-      specs.push({ cookie: p.http.cookie as string, conversationId: r.body.conversation.id });
-    }
-    return specs;
-  };
-  const customerPeople = await signUpMany(url, CUSTOMERS, 'customer');
-  const customers = await open(
-    customerPeople,
+  for (let i = 0; i < PAGES; i++) pages.push(await pageWithApp(owner, i, hook('ok')));
+  const hangPage = await pageWithApp(owner, PAGES, hook(CONTROL ? 'ok' : 'hang'));
+  // Hello from each customer: the window opens, and the receiver learns their page-scoped ids.
+  const customers = await openWithPages(
+    await signUpMany(url, CUSTOMERS, 'customer'),
     pages.map((p) => p.pageId),
+    true,
   );
-  // Hello from each: the window opens, and the receiver learns their page-scoped ids.
-  for (const [i, p] of customerPeople.entries()) {
-    const hello = await p.http.post(`/api/conversations/${customers[i]?.conversationId}/messages`, {
-      clientId: `hello-customer-${i}`,
-      text: 'Bonjour',
-    });
-    if (hello.status !== 201) throw new Error(`hello: ${hello.status} ${JSON.stringify(hello.body)}`);
-  }
-  const hangPeople = await signUpMany(url, HANG_CUSTOMERS, 'hanger');
-  const hangCustomers = await open(hangPeople, [hangPage.pageId]);
-  let stats = await receiverStats(receiverPort);
-  for (let waited = 0; Object.values(stats.psids).flat().length < CUSTOMERS; waited += 100) {
-    if (waited > 30_000) throw new Error(`the receiver did not get every hello: ${JSON.stringify(stats)}`);
-    await sleep(100);
-    stats = await receiverStats(receiverPort);
-  }
+  const hangCustomers = await openWithPages(await signUpMany(url, HANG_CUSTOMERS, 'hanger'), [hangPage.pageId]);
+  const psids = await psidsFromHellos(receiverPort, CUSTOMERS);
   const { specs: pairs } = await seedPairs(url, PAIRS);
   return {
-    bots: pages.map((p) => ({ token: p.token, psids: stats.psids[p.pageId] ?? [] })),
+    bots: pages.map((p) => ({ token: p.token, psids: psids[p.pageId] ?? [] })),
     customers,
     hangCustomers,
     pairs,
@@ -176,25 +121,7 @@ async function sendApi(port: number, serverPid: number, s: Seeded, sockets: Benc
   let calls = 0;
   let failures = 0;
   const latencies: number[] = [];
-  const call = (path: string, body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const call = async (path: string, body: string) => (await request(agent, port, 'POST', path, body)).status;
   const loop = async (w: number) => {
     let n = w;
     while (!stopped) {

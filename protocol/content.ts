@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OrderMessageView } from './commerce.ts';
 
 /**
  * What a message may carry besides its text: an attachment (media by URL, or a template — generic
@@ -179,5 +180,10 @@ export const messageContent = z.strictObject({
   metadata: z.string().max(contentLimits.metadata).optional(),
   /** Set by the server on what an app sent through the Send API: the app, named in the echo; never shown to people. */
   appId: z.string().max(64).optional(),
+  /**
+   * Set by the server only (flows/orders.ts): the message is an order's receipt card or one of its
+   * shipping updates (protocol/commerce.ts); a Send API body never carries it.
+   */
+  order: z.custom<OrderMessageView>((v) => typeof v === 'object' && v !== null).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

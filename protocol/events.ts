@@ -1,3 +1,4 @@
+import type { OrderView } from './commerce.ts';
 import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
   ConversationView,
@@ -60,7 +61,12 @@ export type DomainEvent =
    */
   | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null }
   /** The business inbox's: to the page's account only (its people's sockets), never to the customer. */
-  | InboxEvent;
+  | InboxEvent
+  /**
+   * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
+   * order as it now is, to both members of their conversation, so that its card changes in place.
+   */
+  | { type: 'order.updated'; conversationId: string; order: OrderView };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -79,6 +85,7 @@ export const domainEventTypes = [
   'session.revoked',
   'page.membership_changed',
   ...inboxEventTypes,
+  'order.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

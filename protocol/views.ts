@@ -1,3 +1,4 @@
+import type { OrderMessageView } from './commerce.ts';
 import type { Attachment, QuickReply } from './content.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
@@ -183,6 +184,8 @@ export interface MessageView {
   quickReply?: { payload: string };
   /** On a person's message sent by tapping a postback button (Get Started, the menu): its payload. */
   postback?: { payload: string };
+  /** A page's order message: its receipt card or a shipping update (protocol/commerce.ts). */
+  order?: OrderMessageView;
 }
 
 export type ConversationKind = 'direct' | 'group';

@@ -10,6 +10,8 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { commerceRoutes } from './commerce/routes.ts';
+import { CommerceService } from './commerce/service.ts';
 import { type Config, ConfigError } from './config.ts';
 import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
@@ -18,6 +20,8 @@ import { eventsRoutes } from './events/routes.ts';
 import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
+import { OptinFlows } from './flows/optins.ts';
+import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
@@ -48,6 +52,8 @@ import { PagesService } from './pages/service.ts';
 import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
 import { HandoverService } from './platform/handover.ts';
+import { optinRoutes } from './platform/optin-routes.ts';
+import { OptinsService } from './platform/optins.ts';
 import { Referrals } from './platform/referrals.ts';
 import { PageThreads } from './platform/threads.ts';
 import { Gateway } from './realtime/gateway.ts';
@@ -81,8 +87,10 @@ export interface Core {
    * the owner's view of them. The server starts the first two; the CLI never does.
    */
   webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
+  /** Orders and shipments: their state machine and totals (server/commerce/). */
+  commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
-  platform: { handover: HandoverService; attachments: SavedAttachments };
+  platform: { handover: HandoverService; attachments: SavedAttachments; optins: OptinsService };
   /** The business inbox: page threads' state, notes, labels, canned replies, targets, satisfaction. */
   inbox: { service: InboxService; canned: CannedReplies };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
@@ -95,6 +103,10 @@ export interface Core {
     handover: PageHandover;
     /** The apps connected to a page and their webhooks' state, for its admins. */
     pageApps: PageApps;
+    /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
+    orders: OrderFlows;
+    /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
+    optins: OptinFlows;
     /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
     businessInbox: BusinessInbox;
   };
@@ -184,6 +196,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
+  const optins = new OptinsService(storage, committer);
   const inboxService = new InboxService(storage, committer);
   // Made once messages exists (it sends the satisfaction question); messages calls it in its jobs.
   let businessInbox: BusinessInbox | null = null;
@@ -196,6 +209,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
+    // A page's message to a person who blocked it is refused.
+    optins,
     // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
     { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
   );
@@ -221,13 +236,17 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const platform = {
     handover: new HandoverService(storage, committer),
     attachments: new SavedAttachments(storage, committer),
+    optins,
   };
+  const commerce = new CommerceService(storage);
   const flows = {
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
     handover: new PageHandover(storage, committer, pages, platform.handover),
     pageApps: new PageApps(storage, pages),
+    optins: new OptinFlows(optins, pages),
     businessInbox,
   };
   const w = options.webhooks ?? {};
@@ -281,6 +300,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     apps,
     webhooks,
     platform,
+    commerce,
     inbox: { service: inboxService, canned: new CannedReplies(storage) },
     feed,
     flows,
@@ -353,15 +373,18 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   );
   inboxRoutes(app, core.inbox.service, core.inbox.canned, core.flows.businessInbox);
   appsRoutes(app, core.apps);
+  const pageTokens = async (token: string) => {
+    const g = await core.apps.pageTokenByHash(hashPageToken(token));
+    return g ? { appId: g.app.id, pageId: g.pageId } : null;
+  };
+  commerceRoutes(app, core.flows.orders, pageTokens);
+  optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(
     app,
     {
       auth: {
-        grant: async (token) => {
-          const g = await core.apps.pageTokenByHash(hashPageToken(token));
-          return g ? { appId: g.app.id, pageId: g.pageId } : null;
-        },
+        grant: pageTokens,
         checkProof: (appId, token, proof) => core.apps.checkProof(appId, token, proof),
       },
       storage: core.storage,
@@ -371,6 +394,9 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       handover: core.platform.handover,
       attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
+      receipts: core.flows.orders,
+      committer,
+      openThread: async (personId, pageId) => (await conversations.startDirect(personId, pageId)).conversation.id,
     },
     { callsPerSecond: config.rates.graphCallsPerSecond, ...(options.graphClock ? { now: options.graphClock } : {}) },
   );

@@ -21,7 +21,12 @@ export async function registerWeb(app: FastifyInstance, dist: string, o: { publi
     reply.header('referrer-policy', 'same-origin');
     const hsts = hstsFor(own);
     if (hsts) reply.header('strict-transport-security', hsts);
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+    // A page that set its own policy keeps it: the opt-in checkbox's frame, which names who may frame it
+    // (platform/checkbox.ts); every other page may be framed by no one.
+    if (
+      String(reply.getHeader('content-type') ?? '').startsWith('text/html') &&
+      !reply.hasHeader('content-security-policy')
+    ) {
       reply.header('content-security-policy', cspFor(own));
       reply.header('x-frame-options', 'DENY');
     }

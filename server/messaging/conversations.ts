@@ -78,6 +78,23 @@ export class ConversationsService {
    * The one-to-one conversation of two people, created the first time. `inSameJob` runs in the same
    * transaction once it exists, with its last message's seq (0: none yet).
    */
+  /**
+   * A person's one-to-one conversation with a page, as a step of a flow's job (flows/orders.ts: the
+   * page's first message to a customer, an order's receipt, creates it): its id, created the first time.
+   * The person is its creator, as when they open it; the page-scoped id must already exist (it is how the
+   * page named them).
+   */
+  async directWithPageIn(uow: UnitOfWork, personId: string, pageId: string): Promise<string> {
+    const existing = await uow.tx.messaging.conversationByDirectKey([personId, pageId].sort().join(':'));
+    if (existing) return existing.id;
+    const c = this.newConversation(uow, 'direct', null, [personId, pageId].sort().join(':'), personId, 'full');
+    await this.create(uow, c, [
+      { userId: personId, role: 'member' },
+      { userId: pageId, role: 'member' },
+    ]);
+    return c.id;
+  }
+
   async startDirect(
     userId: string,
     otherId: string,

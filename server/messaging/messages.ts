@@ -68,6 +68,14 @@ export interface FirstMessages {
 }
 
 /**
+ * What a one-to-one message asks of the platform before it is written (a port: app.ts wires platform's
+ * OptinsService), in its job: a page's message to a person who blocked the page is refused (`page_blocked`).
+ */
+export interface DirectSends {
+  checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void>;
+}
+
+/**
  * Every new message of a one-to-one conversation, in its job, after it is recorded (a port: app.ts wires
  * the business inbox's flow, which keeps the state of a page's threads — a customer's message reopens
  * one, the first answer of the page's people stops its timer — in the same transaction).
@@ -107,6 +115,8 @@ export class MessagesService {
     private readonly offers: PageOffers | null = null,
     /** A short link's ref waiting for a thread's first message (platform/referrals.ts). */
     private readonly firstMessages: FirstMessages | null = null,
+    /** A person's block of a page (platform/optins.ts). */
+    private readonly directSends: DirectSends | null = null,
     /** A page thread's state in the business inbox (flows/business-inbox.ts). */
     private readonly threadActivity: ThreadActivity | null = null,
   ) {}
@@ -125,10 +135,32 @@ export class MessagesService {
     const content = tap ? tapContent(tap) : (input.content ?? null);
     const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
     if (limited) this.throttle(userId);
-    const { conversationId, clientId } = input;
     // The idempotency lookup, made for the whole batch at once where that saves round trips.
-    const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId } };
-    return this.committer.run(async (uow) => {
+    const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId: input.clientId } };
+    return this.committer.run((uow) => this.sendJob(uow, userId, input, content, text, origin), hint);
+  }
+
+  /**
+   * A send as a step of a flow's job (flows/orders.ts: an order's card in its thread, in the job that
+   * stores the order): the same checks and writes as `send`, without the sender's rate.
+   */
+  async sendIn(uow: UnitOfWork, userId: string, input: SendInput, origin: Origin | null = null): Promise<SendResult> {
+    const content = input.tap ? tapContent(input.tap) : (input.content ?? null);
+    const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
+    return this.sendJob(uow, userId, input, content, text, origin);
+  }
+
+  private async sendJob(
+    uow: UnitOfWork,
+    userId: string,
+    input: SendInput,
+    content: MessageContent | null,
+    text: string | null,
+    origin: Origin | null,
+  ): Promise<SendResult> {
+    const tap = input.tap;
+    const { conversationId, clientId } = input;
+    {
       const { tx } = uow;
       const previous = input.freshClientId ? null : await tx.messaging.messageByClientId(userId, clientId);
       if (previous) {
@@ -136,6 +168,8 @@ export class MessagesService {
         return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
+      if (state.kind === 'direct' && this.directSends)
+        await this.directSends.checkSendIn(uow, userId, state.members.keys());
       if (tap) await checkTap(uow, state, userId, tap, text ?? '', this.offers);
       let quoted: MessageRecord | null = null;
       if (input.replyToId !== undefined) {
@@ -190,7 +224,7 @@ export class MessagesService {
         });
       }
       return { message, pos, created: true };
-    }, hint);
+    }
   }
 
   async edit(userId: string, messageId: string, text: string, origin: Origin | null = null): Promise<ChangeResult> {

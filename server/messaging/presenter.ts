@@ -29,6 +29,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.quickReplies) view.quickReplies = c.quickReplies;
   if (c?.quickReply) view.quickReply = c.quickReply;
   if (c?.postback) view.postback = c.postback;
+  if (c?.order) view.order = c.order;
   return view;
 }
 

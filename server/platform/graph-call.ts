@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { MessageContent, Template } from '../../protocol/content.ts';
 import type { MessengerProfile, ProfileField } from '../../protocol/profile.ts';
 import type { PublishedSignal } from '../bus/types.ts';
 import type { MessagesService } from '../messaging/messages.ts';
+import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
@@ -25,6 +27,21 @@ export interface ProfilePort {
   delete(pageId: string, fields: readonly ProfileField[]): Promise<void>;
 }
 
+/**
+ * A receipt template sent to a person (a port: flows/orders.ts serves it): the page's order with that
+ * number, created or brought up to date, and the receipt sent as its card.
+ */
+export interface ReceiptPort {
+  receipt(
+    pageId: string,
+    thread: { userId: string; conversationId: string; psid: string },
+    content: MessageContent & {
+      attachment: { type: 'template'; template: Extract<Template, { templateType: 'receipt' }> };
+    },
+    text: string,
+  ): Promise<{ id: string }>;
+}
+
 /** What the Graph routes use of the rest of the server (app.ts wires it). */
 export interface GraphDeps {
   auth: GraphAuth;
@@ -37,6 +54,12 @@ export interface GraphDeps {
   /** Pages' messenger profiles (profile.ts). */
   profiles: ProfilePort;
   signal: (s: PublishedSignal) => void;
+  /** Receipt templates become orders (flows/orders.ts). */
+  receipts: ReceiptPort;
+  /** Writes (a send to a user_ref takes it in a job of its own: graph-optin.ts). */
+  committer: Committer;
+  /** Opens the person's thread with the page (and their PSID) for a first send to a user_ref: its id. */
+  openThread: (personId: string, pageId: string) => Promise<string>;
 }
 
 /** A call's grant: the app, acting for the page, by a page access token. */

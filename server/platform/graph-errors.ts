@@ -49,7 +49,8 @@ export const graph = {
       '(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview',
       2018278,
     ),
-  unavailable: () => new GraphError(400, 551, "This person isn't available right now."),
+  /** The person blocked the page, or stopped its updates (docs/PLATFORM.md, "The person's control"). */
+  unavailable: () => new GraphError(400, 551, "This person isn't available right now.", 1545041),
   rate: () => new GraphError(400, 613, '(#613) Calls to this api have exceeded the rate limit.'),
   permission: (why = '(#200) The page does not allow this app to do this') => new GraphError(403, 200, why),
   unknownPath: () => new GraphError(400, 100, 'Unsupported request - method type or path not supported', 3),
@@ -87,6 +88,8 @@ export function toGraphError(e: unknown): GraphError {
     case 'user_not_found':
     case 'not_member':
       return graph.noUser();
+    case 'page_blocked':
+      return graph.unavailable();
     case 'message_too_long':
       return graph.param('message[text]', err.message);
     case 'message_empty':
@@ -94,6 +97,17 @@ export function toGraphError(e: unknown): GraphError {
     case 'bad_request':
       // A rule of a domain about one field (a persistent menu needs Get Started): named like the others.
       return graph.param(typeof err.details?.field === 'string' ? err.details.field : 'body', err.message);
+    // An order's rules, on a receipt template: named by the field of the body.
+    case 'totals_mismatch':
+    case 'unknown_currency':
+    case 'order_not_editable':
+    case 'order_number_taken':
+      return graph.param(
+        typeof err.details?.field === 'string' && err.details.field.startsWith('message.')
+          ? err.details.field
+          : `message.attachment.payload.${typeof err.details?.field === 'string' ? err.details.field : 'order_number'}`,
+        err.message,
+      );
     case 'invalid_json':
     case 'unsupported_media_type':
       return graph.param('body', err.message);

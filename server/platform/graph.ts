@@ -6,10 +6,10 @@ import { formBody, multipartBody, refuseUploads } from './graph-body.ts';
 import { edgePaths, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
 import { handoverRoutes } from './graph-handover.ts';
+import { claimUserRef, consentAllows, releaseUserRef } from './graph-optin.ts';
 import { profileRoutes } from './graph-profile.ts';
 import { messengerProfileRoutes } from './profile.ts';
 import { attachmentIdsIn, readSendBody } from './send-body.ts';
-import { windowAllows } from './window.ts';
 
 export interface GraphOptions {
   /** Graph API calls per second, per app and page (a burst of ten seconds' worth). */
@@ -73,20 +73,52 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       refuseUploads(req.body);
       const saved = await deps.attachments.urls(grant.pageId, attachmentIdsIn(req.body));
       const body = readSendBody(req.body, (id) => saved.get(id) ?? null);
+      // A PSID, or the user_ref of a checkout's opt-in (graph-optin.ts): the first message to a user_ref
+      // opens the person's thread with the page (and their PSID).
+      let userId: string;
+      let conversationId: string | null;
+      let claimed: { userRef: string; first: boolean } | null = null;
       const psid = 'id' in body.recipient ? body.recipient.id : null;
-      if (psid === null) throw graph.noUser(); // user_ref (checkbox opt-in) comes with the opt-in plugin
-      const thread = await deps.threads.find(grant.pageId, psid);
-      if (!thread) throw graph.noUser();
-      const { userId, conversationId } = thread;
+      if ('id' in body.recipient) {
+        const thread = await deps.threads.find(grant.pageId, body.recipient.id);
+        if (!thread) throw graph.noUser();
+        ({ userId, conversationId } = thread);
+      } else {
+        if (body.senderAction !== null)
+          throw graph.param('sender_action', 'a sender action is sent to a PSID, not to a user_ref');
+        const claim = await claimUserRef(deps.committer, grant.pageId, body.recipient.userRef);
+        claimed = { userRef: body.recipient.userRef, first: claim.first };
+        userId = claim.userId;
+        const key = [userId, grant.pageId].sort().join(':');
+        conversationId = (await deps.storage.reader.messaging.conversationByDirectKey(key))?.id ?? null;
+      }
+      try {
+        return await deliver(reply, grant, body, userId, conversationId, psid);
+      } catch (e) {
+        if (claimed?.first) await releaseUserRef(deps.committer, grant.pageId, claimed.userRef);
+        throw e;
+      }
+    };
+
+    const deliver = async (
+      reply: FastifyReply,
+      grant: { appId: string; pageId: string },
+      body: ReturnType<typeof readSendBody>,
+      userId: string,
+      known: string | null,
+      psid: string | null,
+    ) => {
       // Only the thread's owner answers it (handover protocol); the other apps stand by.
       if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
-      // The cached time can only be older than the truth: asked again before refusing.
-      const last = await deps.threads.lastFromPersonAt(grant.pageId, conversationId, userId);
-      if (
-        !windowAllows(body, last, now()) &&
-        !windowAllows(body, await deps.threads.lastFromPersonAt(grant.pageId, conversationId, userId, true), now())
-      )
-        throw graph.window();
+      // What the person allows the page (blocked, updates stopped, an opt-in) and the messaging window. The
+      // cached time can only be older than the truth: asked again before refusing.
+      const standing = await deps.storage.reader.optins.standing(grant.pageId, userId);
+      const lastAt = (fresh: boolean) =>
+        known === null ? Promise.resolve(null) : deps.threads.lastFromPersonAt(grant.pageId, known, userId, fresh);
+      let verdict = consentAllows(body, standing, await lastAt(false), now());
+      if (verdict !== true && known !== null) verdict = consentAllows(body, standing, await lastAt(true), now());
+      if (verdict !== true) throw verdict;
+      const conversationId = known ?? (await deps.openThread(userId, grant.pageId));
       if (body.senderAction !== null) {
         if (body.senderAction === 'mark_seen') {
           const conversation = await deps.storage.reader.messaging.conversationById(conversationId);
@@ -108,6 +140,21 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       }
       const message = body.message;
       if (!message) throw graph.param('message', 'a message or a sender_action is required');
+      const attachment = message.content?.attachment;
+      if (attachment?.type === 'template' && attachment.template.templateType === 'receipt') {
+        // A receipt is an order's card: the page's order with its number, created or updated (never twice).
+        const content = {
+          ...message.content,
+          attachment: { type: 'template' as const, template: attachment.template },
+          appId: grant.appId,
+        };
+        // To a user_ref, the thread and the person's PSID were made just now (openThread).
+        const customerPsid = psid ?? (await deps.storage.reader.pages.psidOf(grant.pageId, userId));
+        if (!customerPsid) throw graph.noUser();
+        const thread = { userId, conversationId, psid: customerPsid };
+        const sent = await deps.receipts.receipt(grant.pageId, thread, content, message.text);
+        return reply.send({ recipient_id: psid, message_id: `m_${sent.id}` });
+      }
       const sent = await deps.messages.send(
         grant.pageId,
         {
@@ -121,7 +168,12 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         null,
         false,
       );
-      return reply.send({ recipient_id: psid, message_id: `m_${sent.message.id}` });
+      // Messenger leaves recipient_id out of the answer to a send to a user_ref.
+      return reply.send(
+        psid === null
+          ? { message_id: `m_${sent.message.id}` }
+          : { recipient_id: psid, message_id: `m_${sent.message.id}` },
+      );
     };
 
     for (const path of edgePaths('messages')) g.post(path, open, send);

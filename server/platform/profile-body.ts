@@ -40,7 +40,7 @@ const str = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine(noNul, 'must not contain NUL characters');
-const httpsUrl = z
+const _httpsUrl = z
   .string()
   .max(profileLimits.url, `must be at most ${profileLimits.url} characters`)
   .refine((u) => {
@@ -50,6 +50,23 @@ const httpsUrl = z
       return false;
     }
   }, 'must be an https URL');
+/**
+ * A whitelisted domain: an https URL, or an http one on this machine (`localhost`, `127.0.0.1`, `[::1]`) —
+ * what browsers count as secure too — so that a merchant's site in development can embed the checkbox plugin.
+ */
+const whitelistedUrl = z
+  .string()
+  .max(profileLimits.url, `must be at most ${profileLimits.url} characters`)
+  .refine((u) => {
+    try {
+      const p = new URL(u);
+      return (
+        p.protocol === 'https:' || (p.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(p.hostname))
+      );
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL (or http on localhost)');
 const httpUrl = z
   .string()
   .max(profileLimits.url, `must be at most ${profileLimits.url} characters`)
@@ -109,7 +126,7 @@ const wireProfile = z.looseObject({
     }),
   ).optional(),
   whitelisted_domains: z
-    .array(httpsUrl)
+    .array(whitelistedUrl)
     .min(1, 'must not be empty')
     .max(profileLimits.whitelistedDomains, `must hold at most ${profileLimits.whitelistedDomains} domains`)
     .optional(),

@@ -3,10 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
+import { commerceContract } from '../commerce/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { inboxContract } from '../inbox/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
+import { optinsContract } from '../platform/optins-store.contract.ts';
 import { platformContract } from '../platform/store.contract.ts';
 import { webhooksContract } from '../webhooks/store.contract.ts';
 import { type ContractContext, fixtures } from './contract-fixtures.ts';
@@ -94,6 +96,8 @@ export function storageContract(
     webhooksContract(ctx);
     platformContract(ctx);
     inboxContract(ctx);
+    commerceContract(ctx);
+    optinsContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -1,5 +1,6 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
+import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
 import {
@@ -9,6 +10,7 @@ import {
   messagingWrites,
 } from '../messaging/store.ts';
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
+import { type OptinsReads, type OptinsWrites, optinsWrites } from '../platform/optins-store.ts';
 import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
@@ -31,6 +33,8 @@ export interface Reads {
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
   readonly inbox: InboxReads;
+  readonly commerce: CommerceReads;
+  readonly optins: OptinsReads;
 }
 
 /** The reader: committed data only. */
@@ -43,6 +47,8 @@ export interface Reader extends Reads {
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
   readonly inbox: InboxReads;
+  readonly commerce: CommerceReads;
+  readonly optins: OptinsReads;
 }
 
 /**
@@ -101,6 +107,8 @@ export interface Tx extends Reads, TxBatching {
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
   readonly inbox: InboxWrites;
+  readonly commerce: CommerceWrites;
+  readonly optins: OptinsWrites;
 }
 
 export interface Storage {
@@ -144,6 +152,8 @@ export const txWrites = {
   webhooks: webhooksWrites,
   platform: platformWrites,
   inbox: inboxWrites,
+  commerce: commerceWrites,
+  optins: optinsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -159,5 +169,7 @@ type Missing =
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
   | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
-  | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>;
+  | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>
+  | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
+  | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -1,6 +1,7 @@
 import type { Attachment, MessageContent, QuickReply } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import type { OptinEvent } from '../platform/optins.ts';
 import type { ReferralEvent, StoredReferral } from '../platform/referrals.ts';
 import type { PlannableEvent } from './store.ts';
 
@@ -146,6 +147,19 @@ export function webhookEventsOf(e: PlannableEvent, lookups: Lookups): PlannedEve
     default:
       return [];
   }
+}
+
+/**
+ * A checkout's opt-in (platform/optins.ts) as Messenger sends the checkbox plugin's: `optin {ref, user_ref}`
+ * and **no sender** — the page does not know the person yet; it sends to `recipient {user_ref}`. `ref` is
+ * left out when the merchant gave none.
+ */
+export function optinEventOf(e: OptinEvent): WebhookEvent {
+  return {
+    recipient: { id: e.pageId },
+    timestamp: e.at,
+    optin: { ...(e.ref === null ? {} : { ref: e.ref }), user_ref: e.userRef },
+  };
 }
 
 /** A referral as Messenger sends it, in a `referral` event or a Get Started postback. */

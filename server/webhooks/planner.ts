@@ -4,10 +4,11 @@ import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { Lru } from '../lib/lru.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
+import type { OptinEvent } from '../platform/optins.ts';
 import type { ReferralEvent } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
-import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
+import { type Lookups, optinEventOf, type PlannedEvent, webhookEventsOf } from './events.ts';
 import {
   type CandidateEvent,
   type DeliveryRecord,
@@ -382,6 +383,10 @@ export class DeliveryPlanner {
         await this.planHandover(e, add);
         continue;
       }
+      if (e.type === 'platform.optin') {
+        this.planOptin(e, subs, add);
+        continue;
+      }
       const parts = new Map<string, number>();
       const owner = e.pageId && e.personId ? owners.get(e.pageId)?.get(e.personId) : undefined;
       for (const p of planned.get(e) ?? []) {
@@ -439,6 +444,18 @@ export class DeliveryPlanner {
           : { request_thread_control: { requested_owner_app_id: h.fromAppId, ...metadata } };
     const body = { sender: { id: psid }, recipient: { id: h.pageId }, timestamp: h.at, ...detail };
     add(to, e, 0, { pageId: h.pageId, field: 'messaging_handovers', standby: false, body: JSON.stringify(body) });
+  }
+
+  /**
+   * A checkout's opt-in (platform/optins.ts), as `messaging_optins` to every app of the page that subscribed
+   * to it: there is no thread yet, hence no owner and no standby.
+   */
+  private planOptin(e: PlannableEvent, subs: ReadonlyMap<string, Subscription[]>, add: Adder) {
+    const o = JSON.parse(e.payload) as OptinEvent;
+    const body = JSON.stringify(optinEventOf(o));
+    for (const s of subs.get(o.pageId) ?? [])
+      if (s.fields.includes('messaging_optins'))
+        add(s.appId, e, 0, { pageId: o.pageId, field: 'messaging_optins', standby: false, body });
   }
 
   /** A test event or a replay, for the one app that asked. */

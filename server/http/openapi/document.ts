@@ -29,7 +29,7 @@ export function errorsOf(op: Operation): ErrorId[] {
     for (const id of ['forbidden_origin', 'invalid_json', 'unsupported_media_type', 'payload_too_large'] as const)
       ids.add(id);
   }
-  if (op.auth !== false) {
+  if (op.auth === undefined) {
     ids.add('unauthenticated');
     ids.add('session_expired');
   }
@@ -124,7 +124,11 @@ function describe(op: Operation) {
     tags: [op.tag],
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
-    ...(op.auth === false ? { security: [] } : {}),
+    ...(op.auth === false
+      ? { security: [] }
+      : op.auth === 'pageToken'
+        ? { security: [{ pageAccessToken: [] }, { pageAccessTokenQuery: [] }] }
+        : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(op.body
       ? {
@@ -173,6 +177,17 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: {
+        pageAccessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A page access token (an app connected to the page): the Orders API.',
+        },
+        pageAccessTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description: 'The same page access token in the query, as the Graph API takes it.',
+        },
         sessionCookie: {
           type: 'apiKey',
           in: 'cookie',

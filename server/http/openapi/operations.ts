@@ -1,6 +1,15 @@
 import type { z } from 'zod';
+import {
+  cancelOrderBody,
+  createOrderBody,
+  createShipmentBody,
+  trackingEventBody,
+  updateOrderBody,
+} from '../../../protocol/commerce.ts';
 import type { ErrorId } from '../../../protocol/errors.ts';
 import * as schemas from '../../../protocol/schemas.ts';
+import { tokenQuery } from '../../commerce/routes.ts';
+import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
 import { inboxOperations } from './inbox-operations.ts';
 import type { SchemaName } from './views.ts';
@@ -18,8 +27,8 @@ export interface Operation {
   tag: Tag;
   summary: string;
   description?: string;
-  /** false: no session needed. */
-  auth?: false;
+  /** false: no session needed; `pageToken`: a page access token instead (the Orders API). */
+  auth?: false | 'pageToken';
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Success answers by status: the schema of the body, or null for an empty one (204). */
@@ -36,6 +45,8 @@ export const tags = {
   inbox: "A page's inbox and the handover protocol",
   apps: 'Developer apps',
   webhooks: 'Webhook deliveries',
+  commerce: 'Orders and shipments (a page access token)',
+  optins: 'Opt-in at checkout and your control over pages',
   meta: 'This description',
 } as const;
 export type Tag = keyof typeof tags;
@@ -54,7 +65,102 @@ const send: ErrorId[] = [
   'postback_not_offered',
 ];
 
+/** Every Orders API change: a page access token, an optional Idempotency-Key. */
+const orderChange: ErrorId[] = ['invalid_token', 'idempotency_key_reused'];
+const orderDescription =
+  'Authenticated by a page access token (`Authorization: Bearer <token>` or `?access_token=`), as the Graph ' +
+  'API is. An `Idempotency-Key` header (1–255 printable characters) makes it safe to retry: the same key with ' +
+  'the same body answers the first answer again (with `Idempotent-Replayed: true`); with another body, ' +
+  '`409 idempotency_key_reused`. Keys are per page. Amounts are integers in minor units (docs/COMMERCE.md).';
+
 export const operations: Operation[] = [
+  // The Orders API (server/commerce/routes.ts)
+  {
+    method: 'post',
+    path: '/api/commerce/orders',
+    tag: 'commerce',
+    summary: 'Create an order: its receipt card goes to the customer’s thread with the page',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: createOrderBody,
+    ok: { 201: 'OrderResponse' },
+    errors: [...orderChange, 'customer_not_found', 'order_number_taken', 'totals_mismatch', 'unknown_currency'],
+  },
+  {
+    method: 'get',
+    path: '/api/commerce/orders/:number',
+    tag: 'commerce',
+    summary: 'An order of the page, by its number',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    ok: { 200: 'OrderResponse' },
+    errors: ['invalid_token', 'order_not_found'],
+  },
+  {
+    method: 'patch',
+    path: '/api/commerce/orders/:number',
+    tag: 'commerce',
+    summary: 'Change an order: items, prices and address before shipping; status processing or returned',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: updateOrderBody,
+    ok: { 200: 'OrderResponse' },
+    errors: [
+      ...orderChange,
+      'order_not_found',
+      'order_not_editable',
+      'invalid_transition',
+      'totals_mismatch',
+      'unknown_currency',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/api/commerce/orders/:number/cancel',
+    tag: 'commerce',
+    summary: 'Cancel an order before anything is shipped',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: cancelOrderBody,
+    ok: { 200: 'OrderResponse' },
+    errors: [...orderChange, 'order_not_found', 'invalid_transition'],
+  },
+  {
+    method: 'post',
+    path: '/api/commerce/orders/:number/shipments',
+    tag: 'commerce',
+    summary: 'Ship items of an order (all that is left without `items`): a shipping update in the thread',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: createShipmentBody,
+    ok: { 201: 'ShipmentResponse' },
+    errors: [...orderChange, 'order_not_found', 'invalid_transition', 'shipment_items_invalid'],
+  },
+  {
+    method: 'post',
+    path: '/api/commerce/orders/:number/shipments/:shipmentId/events',
+    tag: 'commerce',
+    summary: 'A tracking event of a shipment: a shipping update in the thread, the card updated in place',
+    description: orderDescription,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: trackingEventBody,
+    ok: { 201: 'ShipmentResponse' },
+    errors: [...orderChange, 'order_not_found', 'shipment_not_found', 'invalid_transition'],
+  },
+  {
+    method: 'get',
+    path: '/api/orders/:id',
+    tag: 'commerce',
+    summary: 'An order as it now is, for its customer or the people who run its page (the card in a thread)',
+    ok: { 200: 'OrderResponse' },
+    errors: ['order_not_found'],
+  },
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -542,5 +648,74 @@ export const operations: Operation[] = [
     body: testBody,
     ok: { 202: 'DeliveryQueuedResponse' },
     errors: ['app_not_found', 'webhook_not_set', 'app_not_connected'],
+  },
+  // Opt-in at checkout and your control over pages (server/platform/optin-routes.ts)
+  {
+    method: 'post',
+    path: '/api/optins',
+    tag: 'optins',
+    summary: 'Opt in to a page’s updates for one checkout (201; 200 when you had already)',
+    description:
+      'What the checkbox plugin’s frame sends when the box is ticked (`how: "checkbox"`, `origin`: the ' +
+      'embedding page’s), and the link flow’s confirmation (`how: "link"`, `returnTo`). The origin must be one ' +
+      'of the page’s whitelisted domains (`origin_not_allowed`); `userRef`: 1 to 250 of `A-Z a-z 0-9 - _ .`, ' +
+      'unique per page (`user_ref_taken` when another person has it); `ref`: as a short link’s. The page’s apps ' +
+      'receive a `messaging_optins` event (docs/PLATFORM.md).',
+    body: createOptinBody,
+    ok: { 200: 'OptinResponse', 201: 'OptinResponse' },
+    errors: [
+      'page_not_found',
+      'invalid_user_ref',
+      'invalid_ref',
+      'origin_not_allowed',
+      'user_ref_taken',
+      'page_blocked',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/api/optins/revoke',
+    tag: 'optins',
+    summary: 'Revoke one opt-in of yours (the box unticked)',
+    body: revokeOptinBody,
+    ok: { 204: null },
+    errors: ['optin_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/api/optins',
+    tag: 'optins',
+    summary: 'Your active opt-ins, and the pages whose updates you stopped or that you blocked',
+    ok: { 200: 'OptinsResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/optins/check',
+    tag: 'optins',
+    summary: 'Check the link flow’s parameters before its confirmation screen',
+    query: checkOptinQuery,
+    ok: { 200: 'OptinCheckResponse' },
+    errors: ['page_not_found', 'invalid_user_ref', 'invalid_ref', 'origin_not_allowed', 'user_ref_taken'],
+  },
+  {
+    method: 'get',
+    path: '/api/pages/:id/consent',
+    tag: 'optins',
+    summary: 'Your standing with a page: opted in, updates stopped, blocked',
+    ok: { 200: 'PageConsentResponse' },
+    errors: ['page_not_found'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/consent',
+    tag: 'optins',
+    summary: 'Stop or resume a page’s updates; block or unblock it',
+    description:
+      '`updates: "stopped"` revokes your opt-ins with the page: its sends to them are refused (Graph `551`), and ' +
+      'it may only answer what you write afterwards. `blocked: true`: the page can send you nothing at all, by ' +
+      'any route; `false` unblocks it.',
+    body: pageConsentBody,
+    ok: { 200: 'PageConsentResponse' },
+    errors: ['page_not_found'],
   },
 ];

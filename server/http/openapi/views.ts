@@ -1,7 +1,10 @@
 import type * as api from '../../../protocol/api.ts';
+import type * as c from '../../../protocol/commerce.ts';
+import { orderStatuses, shipmentStatuses } from '../../../protocol/commerce.ts';
 import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
+import type * as o from '../../../protocol/optins.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
@@ -155,8 +158,93 @@ const views = {
       quickReplies: arrayOf(ref('QuickReply')),
       quickReply: payload,
       postback: payload,
+      order: ref('OrderMessageView'),
     },
-    { attachment: true, quickReplies: true, quickReply: true, postback: true },
+    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true },
+  ),
+  OrderMessageView: objectSchema<c.OrderMessageView>(
+    {
+      orderId: string,
+      kind: oneOf(['receipt', 'shipment', 'tracking']),
+      shipmentId: nullable(string),
+      status: nullable(oneOf(shipmentStatuses)),
+      snapshot: ref('OrderView'),
+    },
+    {},
+    "An order's message in its thread: the receipt card or a shipping update, with the order as it was then.",
+  ),
+  OrderItemView: objectSchema<c.OrderItemView>(
+    { title: string, subtitle: nullable(string), quantity: integer, unitPrice: integer, imageUrl: nullable(string) },
+    {},
+  ),
+  PriceLineView: objectSchema<c.PriceLineView>({ label: string, amount: integer }, {}),
+  AddressView: objectSchema<c.AddressView>(
+    {
+      name: nullable(string),
+      street1: string,
+      street2: nullable(string),
+      city: string,
+      postalCode: string,
+      state: nullable(string),
+      country: string,
+    },
+    {},
+  ),
+  TrackingEventView: objectSchema<c.TrackingEventView>(
+    { status: oneOf(shipmentStatuses), place: nullable(string), description: nullable(string), at: time },
+    {},
+  ),
+  ShipmentView: objectSchema<c.ShipmentView>(
+    {
+      id: string,
+      carrier: string,
+      trackingNumber: string,
+      trackingUrl: nullable(string),
+      items: arrayOf(objectSchema<{ item: number; quantity: number }>({ item: integer, quantity: integer }, {})),
+      status: oneOf(shipmentStatuses),
+      createdAt: time,
+      updatedAt: time,
+      events: arrayOf(ref('TrackingEventView')),
+    },
+    {},
+  ),
+  TimelineEntryView: objectSchema<c.TimelineEntryView>(
+    {
+      at: time,
+      kind: oneOf(['status', 'shipment', 'tracking', 'updated']),
+      status: oneOf([...orderStatuses, ...shipmentStatuses]),
+      shipmentId: nullable(string),
+      place: nullable(string),
+      description: nullable(string),
+    },
+    {},
+  ),
+  OrderView: objectSchema<c.OrderView>(
+    {
+      id: string,
+      pageId: string,
+      number: string,
+      status: oneOf(orderStatuses),
+      customer: objectSchema<{ psid: string }>({ psid: string }, {}),
+      currency: string,
+      items: arrayOf(ref('OrderItemView')),
+      subtotal: integer,
+      adjustments: arrayOf(ref('PriceLineView')),
+      taxes: arrayOf(ref('PriceLineView')),
+      shippingCost: integer,
+      total: integer,
+      shippingAddress: nullable(ref('AddressView')),
+      paymentMethod: nullable(string),
+      merchantName: nullable(string),
+      orderUrl: nullable(string),
+      shipments: arrayOf(ref('ShipmentView')),
+      timeline: arrayOf(ref('TimelineEntryView')),
+      placedAt: time,
+      updatedAt: time,
+      version: integer,
+    },
+    {},
+    'An order as it now is: amounts in minor units of `currency` (ISO 4217).',
   ),
   MemberView: objectSchema<v.MemberView>(
     { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
@@ -270,7 +358,42 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     {},
   ),
   ...inboxEvents,
+  'order.updated': objectSchema<Of<'order.updated'>>(
+    { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
+    {},
+  ),
 };
+
+/** Opt-in at checkout (protocol/optins.ts). */
+const optinViews = {
+  OptinView: objectSchema<o.OptinView>(
+    {
+      page: ref('PageView'),
+      userRef: string,
+      ref: nullable(string),
+      how: oneOf(['checkbox', 'link']),
+      createdAt: time,
+    },
+    {},
+    'One of your opt-ins to a page’s updates (active).',
+  ),
+  PageConsentView: objectSchema<o.PageConsentView>(
+    { page: ref('PageView'), optedIn: boolean, updatesStopped: boolean, blocked: boolean },
+    {},
+    'Your standing with a page: an active opt-in, its updates stopped, the page blocked.',
+  ),
+  OptinResponse: objectSchema<o.OptinResponse>(
+    { optin: ref('OptinView'), returnTo: nullable(string) },
+    {},
+    '`returnTo`: for the link flow, the merchant page to go back to, with `comptoir_optin=<user_ref>` added.',
+  ),
+  OptinCheckResponse: objectSchema<o.OptinCheckResponse>({ page: ref('PageView'), alreadyOptedIn: boolean }, {}),
+  OptinsResponse: objectSchema<o.OptinsResponse>(
+    { optins: arrayOf(ref('OptinView')), pages: arrayOf(ref('PageConsentView')) },
+    {},
+  ),
+  PageConsentResponse: objectSchema<o.PageConsentResponse>({ consent: ref('PageConsentView') }, {}),
+} satisfies Record<string, JsonSchema>;
 
 const answers = {
   InstanceResponse: objectSchema<api.InstanceResponse>({ signup: oneOf(['open', 'closed']) }, {}),
@@ -311,6 +434,8 @@ const answers = {
   ),
   PageMembersResponse: objectSchema<api.PageMembersResponse>({ members: arrayOf(ref('PageMemberView')) }, {}),
   PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
+  OrderResponse: objectSchema<c.OrderResponse>({ order: ref('OrderView') }, {}),
+  ShipmentResponse: objectSchema<c.ShipmentResponse>({ order: ref('OrderView'), shipment: ref('ShipmentView') }, {}),
   PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },
@@ -340,6 +465,6 @@ const answers = {
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */
-export const componentSchemas = { ...views, ...answers };
+export const componentSchemas = { ...views, ...answers, ...optinViews };
 export type SchemaName = keyof typeof componentSchemas;
 export const schemaRef = (name: SchemaName): JsonSchema => ref(name);

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
@@ -29,6 +31,8 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
     inbox: new InboxStore(new PgDb(sql, () => t.flush())),
+    commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
+    optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -93,6 +97,8 @@ export class PostgresStorage implements Storage {
       webhooks: new WebhooksStore(db),
       platform: new PlatformStore(db),
       inbox: new InboxStore(db),
+      commerce: new CommerceStore(db),
+      optins: new OptinsStore(db),
     };
     this.leases = new SharedLeases(db);
   }

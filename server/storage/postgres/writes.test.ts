@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
@@ -13,7 +14,8 @@ import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks' | 'platform' | 'inbox');
+type Store = keyof Tx &
+  ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks' | 'platform' | 'commerce' | 'inbox');
 type Name = `${Store}.${string}`;
 
 /**
@@ -50,6 +52,7 @@ const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
   ...txWrites.platform.map((n) => `platform.${n}` as const),
   ...txWrites.inbox.map((n) => `inbox.${n}` as const),
+  ...txWrites.commerce.map((n) => `commerce.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
@@ -86,6 +89,10 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'candidateEvents') return [1, 2, 10];
   if (name === 'deliveriesOf') return ['x', null, 10];
   if (['insertPage', 'upsertPageMember', 'insertAttachment'].includes(name)) return [record];
+  if (
+    ['insertOrder', 'updateOrder', 'insertShipment', 'appendTimeline', 'saveIdempotencyKey', 'aggregate'].includes(name)
+  )
+    return [record];
   if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];
   if (name === 'setThreadOwner') return ['x', 'x', 'x', 1];
   if (name === 'setPrimaryReceiver') return ['x', 'x', 'x', 1];
@@ -112,6 +119,7 @@ const stores: Record<Store, object> = {
   webhooks: WebhooksStore.prototype,
   platform: PlatformStore.prototype,
   inbox: InboxStore.prototype,
+  commerce: CommerceStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
   methodsOf(stores[store]).map((m) => `${store}.${m}` as const),
@@ -162,6 +170,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
     ...txWrites.platform.map((n) => `platform.${n}` as const),
     ...txWrites.inbox.map((n) => `inbox.${n}` as const),
+    ...txWrites.commerce.map((n) => `commerce.${n}` as const),
   ];
   for (const name of writes) {
     if (runsWithoutSending[name] || leavesMessagesAndMembersAlone.includes(name)) continue;

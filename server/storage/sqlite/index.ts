@@ -3,9 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
+import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
@@ -94,6 +96,8 @@ export class SqliteStorage implements Storage {
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
       inbox: new InboxStore(flushed),
+      commerce: new CommerceStore(flushed),
+      optins: new OptinsStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -106,6 +110,8 @@ export class SqliteStorage implements Storage {
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
       inbox: new InboxStore(rdb),
+      commerce: new CommerceStore(rdb),
+      optins: new OptinsStore(rdb),
     };
   }
 

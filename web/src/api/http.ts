@@ -23,7 +23,14 @@ import type {
   UsersResponse,
   WebhookResponse,
 } from '../../../protocol/api.ts';
+import type { OrderResponse } from '../../../protocol/commerce.ts';
 import { type ErrorBody, type ErrorId, errorIds } from '../../../protocol/errors.ts';
+import type {
+  OptinCheckResponse,
+  OptinResponse,
+  OptinsResponse,
+  PageConsentResponse,
+} from '../../../protocol/optins.ts';
 import type { HistoryVisibility, PageRole, SelfView } from '../../../protocol/views.ts';
 
 /** A failed request: an error id from the catalogue, `network` when the server could not be reached. */
@@ -118,6 +125,8 @@ export const api = {
     ),
   editMessage: (id: string, text: string) => request<MessageResponse>('PATCH', `/api/messages/${enc(id)}`, { text }),
   deleteMessage: (id: string) => request<MessageResponse>('DELETE', `/api/messages/${enc(id)}`),
+  /** An order shown in one of my threads (as its customer, or for a page I run), as it now is. */
+  order: (id: string) => request<OrderResponse>('GET', `/api/orders/${enc(id)}`),
 
   searchPages: (q: string) => request<PagesResponse>('GET', `/api/pages?q=${enc(q)}`),
   createPage: (body: { name: string; username: string; description?: string }) =>
@@ -155,6 +164,19 @@ export const api = {
     ),
   pageSend: (id: string, conversationId: string, body: { clientId: string; text: string }) =>
     request<MessageResponse>('POST', `/api/pages/${enc(id)}/conversations/${enc(conversationId)}/messages`, body),
+
+  // Opt-in at checkout (the link flow) and my standing with pages: their updates, a block.
+  optinCheck: (q: { pageId: string; userRef: string; ref: string | null; returnTo: string }) =>
+    request<OptinCheckResponse>(
+      'GET',
+      `/api/optins/check?page_id=${enc(q.pageId)}&user_ref=${enc(q.userRef)}${q.ref === null ? '' : `&ref=${enc(q.ref)}`}&return_to=${enc(q.returnTo)}`,
+    ),
+  optIn: (body: { pageId: string; userRef: string; ref?: string; returnTo: string; how: 'link' }) =>
+    request<OptinResponse>('POST', '/api/optins', body),
+  optins: () => request<OptinsResponse>('GET', '/api/optins'),
+  pageConsent: (id: string) => request<PageConsentResponse>('GET', `/api/pages/${enc(id)}/consent`),
+  setPageConsent: (id: string, change: { updates?: 'stopped' | 'allowed'; blocked?: boolean }) =>
+    request<PageConsentResponse>('POST', `/api/pages/${enc(id)}/consent`, change),
 
   // Developer apps (the console).
   apps: () => request<AppsResponse>('GET', '/api/apps'),

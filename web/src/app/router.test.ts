@@ -64,3 +64,22 @@ test('anything else is the messenger’s list', () => {
     assert.deepEqual(parsePath(path), { view: 'messenger', conversationId: null }, path);
   }
 });
+
+test('the opt-in link flow: its parameters as the checkbox plugin encodes them, and back', () => {
+  const search =
+    '?page_id=01P&user_ref=order-1.a_b&ref=cart%2B1&return_to=https%3A%2F%2Fshop.example%2Fcheckout%3Fstep%3D2';
+  const route = parsePath('/optin', search);
+  assert.deepEqual(route, {
+    view: 'optin',
+    pageId: '01P',
+    userRef: 'order-1.a_b',
+    ref: 'cart+1',
+    returnTo: 'https://shop.example/checkout?step=2',
+  });
+  const back = pathFor(route);
+  assert.deepEqual(parsePath('/optin', back.slice('/optin'.length)), route);
+  assert.deepEqual(parsePath('/optin', '?page_id=01P&user_ref=x&return_to=https%3A%2F%2Fa.b').view, 'optin');
+  for (const missing of ['', '?page_id=01P&user_ref=x', '?user_ref=x&return_to=y', '?page_id=01P&return_to=y'])
+    assert.deepEqual(parsePath('/optin', missing), { view: 'messenger', conversationId: null }, missing);
+  assert.deepEqual(parsePath('/optin/x', search), { view: 'messenger', conversationId: null });
+});

@@ -6,13 +6,16 @@ import { useSyncExternalStore } from 'react';
  * - a page's inbox: `/inbox/<pageId>` and `/inbox/<pageId>/c/<conversationId>`;
  * - the developer console: `/console` and `/console/apps/<appId>`;
  * - a page's short link: `/m/<username>` and `/m/<username>?ref=<ref>` (Messenger's m.me links), which
- *   opens the person's conversation with the page and gives way to its URL.
+ *   opens the person's conversation with the page and gives way to its URL;
+ * - the opt-in link flow: `/optin?page_id=…&user_ref=…&ref=…&return_to=…` (the checkbox plugin's link, where
+ *   the merchant's frame has no session): a confirmation screen, then back to the merchant.
  */
 export type Route =
   | { view: 'messenger'; conversationId: string | null }
   | { view: 'inbox'; pageId: string; conversationId: string | null }
   | { view: 'console'; appId: string | null }
-  | { view: 'link'; username: string; ref: string | null };
+  | { view: 'link'; username: string; ref: string | null }
+  | { view: 'optin'; pageId: string; userRef: string; ref: string | null; returnTo: string };
 
 const home: Route = { view: 'messenger', conversationId: null };
 
@@ -39,11 +42,22 @@ export function refOf(search: string): string | null {
   return null;
 }
 
+/** The opt-in link flow's parameters (`URLSearchParams`: as the checkbox plugin encodes them). */
+function optinOf(search: string): Route {
+  const q = new URLSearchParams(search);
+  const pageId = q.get('page_id');
+  const userRef = q.get('user_ref');
+  const returnTo = q.get('return_to');
+  if (!pageId || !userRef || !returnTo) return home;
+  return { view: 'optin', pageId, userRef, ref: q.get('ref') || null, returnTo };
+}
+
 /** The route of a path (and, for a short link, its query); anything unknown is the messenger's list. */
 export function parsePath(pathname: string, search = ''): Route {
   const parts = pathname.replace(/\/$/, '').split('/').slice(1);
   const [first, second, third, fourth, ...rest] = parts;
   if (rest.length > 0) return home;
+  if (first === 'optin' && second === undefined) return optinOf(search);
   if (first === 'm' && second !== undefined && third === undefined) {
     const username = decode(second);
     return username ? { view: 'link', username, ref: refOf(search) } : home;
@@ -79,6 +93,12 @@ export function pathFor(route: Route): string {
       return route.appId ? `/console/apps/${enc(route.appId)}` : '/console';
     case 'link':
       return `/m/${enc(route.username)}${route.ref === null ? '' : `?ref=${enc(route.ref)}`}`;
+    case 'optin': {
+      const q = new URLSearchParams({ page_id: route.pageId, user_ref: route.userRef });
+      if (route.ref !== null) q.set('ref', route.ref);
+      q.set('return_to', route.returnTo);
+      return `/optin?${q}`;
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { exponentOf } from '../../../protocol/currencies.ts';
 import type { Locale } from './translate.ts';
 
 const cache = new Map<string, Intl.DateTimeFormat>();
@@ -50,4 +51,25 @@ export function formatListStamp(locale: Locale, iso: string, now: Date = new Dat
   if (ageDays < 6) return dtf(locale, { weekday: 'short' }).format(d);
   if (d.getFullYear() === now.getFullYear()) return dtf(locale, { day: 'numeric', month: 'short' }).format(d);
   return dtf(locale, { dateStyle: 'short' }).format(d);
+}
+
+const money = new Map<string, Intl.NumberFormat>();
+/**
+ * An amount in the currency's minor units (protocol/currencies.ts) as the person's language writes it:
+ * 3430 EUR → "34,30 €" in French, "€34.30" in English; 1200 JPY → "¥1,200".
+ */
+export function formatMoney(locale: Locale, minor: number, currency: string): string {
+  const key = `${locale}|${currency}`;
+  let f = money.get(key);
+  if (!f) {
+    const digits = exponentOf(currency);
+    f = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    money.set(key, f);
+  }
+  return f.format(minor / 10 ** exponentOf(currency));
 }

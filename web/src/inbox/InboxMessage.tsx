@@ -6,6 +6,7 @@ import type { OutboxItem } from '../state/types.ts';
 import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
+import { OrderCard } from '../ui/OrderCard.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 import type { InboxSession } from './session.ts';
 
@@ -51,14 +52,20 @@ export const InboxMessage = memo(function InboxMessage({
             <span>{quote.deleted || quote.text === null ? t('message.quote.deleted') : quote.text}</span>
           </blockquote>
         )}
-        <div className="inbox-msg-text" data-testid="message-text">
-          {deleted || (text === null && !message?.attachment) ? (
-            <em>{t('message.deleted')}</em>
-          ) : text !== null ? (
-            <MessageText text={text} />
-          ) : null}
-        </div>
-        {!deleted && message?.attachment && <MessageAttachment attachment={message.attachment} tabbable />}
+        {!deleted && message?.order ? (
+          <OrderCard message={message.order} store={session.store} />
+        ) : (
+          <div className="inbox-msg-text" data-testid="message-text">
+            {deleted || (text === null && !message?.attachment) ? (
+              <em>{t('message.deleted')}</em>
+            ) : text !== null ? (
+              <MessageText text={text} />
+            ) : null}
+          </div>
+        )}
+        {!deleted && message?.attachment && !message.order && (
+          <MessageAttachment attachment={message.attachment} tabbable />
+        )}
         {!deleted && message?.quickReplies && <QuickReplies replies={message.quickReplies} tabbable />}
         <div className="inbox-msg-meta">
           {own && <span className="sr-only">{t('inbox.sentAs', { name: senderName })}</span>}

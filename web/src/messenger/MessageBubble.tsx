@@ -2,12 +2,14 @@ import { memo, useRef, useState } from 'react';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { MessageStatus } from '../state/selectors.ts';
+import { store } from '../state/store.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconEdit, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
+import { OrderCard } from '../ui/OrderCard.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 
 export interface BubbleProps {
@@ -112,14 +114,19 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
               <span className="msg-quote-text">{quoteDeleted ? t('message.quote.deleted') : quoteText}</span>
             </button>
           )}
-          <div className="msg-text" data-testid="message-text">
-            {deleted || (text === null && !message?.attachment) ? (
-              <em>{t('message.deleted')}</em>
-            ) : text !== null ? (
-              <MessageText text={text} />
-            ) : null}
-          </div>
-          {!deleted && message?.attachment && (
+          {!deleted && message?.order ? (
+            // An order's card or shipping update, in the app's language (its text is for notifications).
+            <OrderCard message={message.order} store={store} />
+          ) : (
+            <div className="msg-text" data-testid="message-text">
+              {deleted || (text === null && !message?.attachment) ? (
+                <em>{t('message.deleted')}</em>
+              ) : text !== null ? (
+                <MessageText text={text} />
+              ) : null}
+            </div>
+          )}
+          {!deleted && message?.attachment && !message.order && (
             <MessageAttachment attachment={message.attachment} onTap={props.onTap} tabbable={props.tabbable} />
           )}
           {!deleted && message?.quickReplies && props.showQuickReplies && (

@@ -25,6 +25,7 @@ import { PageBadge } from '../ui/PageBadge.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
 import { MessageList } from './MessageList.tsx';
+import { PageConsentMenu } from './PageConsentMenu.tsx';
 import { PageWelcome } from './PageWelcome.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
@@ -155,6 +156,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
             <IconUsers />
           </button>
         )}
+        {page && !removed && <PageConsentMenu key={page.id} pageId={page.id} pageName={title} />}
       </header>
       {loadError && !loaded ? (
         <div className="thread-placeholder" role="alert">

@@ -103,6 +103,11 @@ export function AuthScreen() {
             {t('auth.continueTo', { username: link.username })}
           </p>
         )}
+        {route.view === 'optin' && (
+          <p className="field-hint" data-testid="auth-continue">
+            {t('auth.continueToOptin')}
+          </p>
+        )}
         <form onSubmit={submit} noValidate>
           <label htmlFor="auth-username" className="field-label">
             {t('auth.username')}

@@ -9,6 +9,7 @@ import { errorIdOf } from '../lib/errors.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import { PageUpdatesSection } from './PageUpdatesSection.tsx';
 
 /** Best-effort short name of a browser from its user agent. */
 function describeAgent(ua: string | null): string | null {
@@ -177,6 +178,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         </ul>
         {sessions && visible.length <= 1 && <p className="field-hint">{t('settings.session.none')}</p>}
       </section>
+
+      <PageUpdatesSection />
 
       <div className="dialog-danger-zone">
         <button

@@ -4,6 +4,7 @@ import { ConsoleView } from '../console/ConsoleView.tsx';
 import { useI18n } from '../i18n/useI18n.ts';
 import { InboxView } from '../inbox/InboxView.tsx';
 import { NewGroupDialog } from '../messenger/NewGroupDialog.tsx';
+import { OptinConfirm } from '../messenger/OptinConfirm.tsx';
 import { ShortLink } from '../messenger/ShortLink.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
@@ -23,7 +24,9 @@ export function Shell() {
   const route = useRoute();
   return (
     <>
-      {route.view === 'inbox' ? (
+      {route.view === 'optin' ? (
+        <OptinConfirm pageId={route.pageId} userRef={route.userRef} optinRef={route.ref} returnTo={route.returnTo} />
+      ) : route.view === 'inbox' ? (
         <InboxView key={route.pageId} pageId={route.pageId} conversationId={route.conversationId} />
       ) : route.view === 'console' ? (
         <ConsoleView appId={route.appId} />

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
-import { advanceCursor, applyEvent, applyEventFrame, applyMessage } from './apply.ts';
+import { advanceCursor, applyEvent, applyEventFrame, applyMessage, applyOrder } from './apply.ts';
 import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { addPending, applyHistory, markFailed, markReadLocally } from './local.ts';
 import { threadItems } from './selectors.ts';
@@ -327,4 +328,42 @@ describe('cursor', () => {
     assert.equal(advanceCursor(s2, 5).cursor, 12);
     assert.equal(advanceCursor(s2, 20).cursor, 20);
   });
+});
+
+describe('order.updated', () => {
+  const order = (version: number, status: OrderView['status']): OrderView => ({
+    id: 'o1',
+    pageId: 'p1',
+    number: 'A-1',
+    status,
+    customer: { psid: '1234567890123456' },
+    currency: 'EUR',
+    items: [{ title: 'Comté', subtitle: null, quantity: 1, unitPrice: 1250, imageUrl: null }],
+    subtotal: 1250,
+    adjustments: [],
+    taxes: [],
+    shippingCost: 0,
+    total: 1250,
+    shippingAddress: null,
+    paymentMethod: null,
+    merchantName: null,
+    orderUrl: null,
+    shipments: [],
+    timeline: [],
+    placedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version,
+  });
+  const updated = (o: OrderView): DomainEvent => ({ type: 'order.updated', conversationId: 'c1', order: o });
+
+  test('keeps the newest version of an order, whatever the order events and reads arrive in', () => {
+    let s = applyEvent(stateWith([conv()]), updated(order(2, 'shipped')));
+    assert.equal(s.orders.o1?.status, 'shipped');
+    s = applyEvent(s, updated(order(1, 'placed'))); // an older view (a read that crossed the event)
+    assert.equal(s.orders.o1?.status, 'shipped');
+    s = applyOrder(s, order(3, 'delivered'));
+    assert.equal(s.orders.o1?.status, 'delivered');
+  });
+
+  test('is idempotent', () => assertIdempotent(stateWith([conv()]), updated(order(1, 'placed'))));
 });

@@ -1,4 +1,5 @@
 import type { ConversationsResponse } from '../../../protocol/api.ts';
+import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead } from './conversation.ts';
@@ -121,8 +122,17 @@ export function applyReceipt(
   return withConversation(state, c);
 }
 
+/** An order as it now is: kept only when newer than the one known (events and reads may cross). */
+export function applyOrder(state: State, order: OrderView): State {
+  const known = state.orders[order.id];
+  if (known && known.version >= order.version) return state;
+  return { ...state, orders: { ...state.orders, [order.id]: order } };
+}
+
 export function applyEvent(state: State, event: DomainEvent): State {
   switch (event.type) {
+    case 'order.updated':
+      return applyOrder(state, event.order);
     case 'message.created':
       return applyMessage(state, event.message);
     case 'message.edited':

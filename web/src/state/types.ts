@@ -1,3 +1,4 @@
+import type { OrderView } from '../../../protocol/commerce.ts';
 import type { ErrorId } from '../../../protocol/errors.ts';
 import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
@@ -110,6 +111,11 @@ export interface State {
    * with their webhooks' state, by page id.
    */
   pageApps: Record<string, PageAppView[]>;
+  /**
+   * The orders shown in my threads, as they now are, by id: from `order.updated` events and
+   * `GET /api/orders/:id`, the highest `version` kept (an order card shows this, else its snapshot).
+   */
+  orders: Record<string, OrderView>;
 }
 
 export function initialState(): State {
@@ -132,5 +138,6 @@ export function initialState(): State {
     apps: null,
     deliveries: {},
     pageApps: {},
+    orders: {},
   };
 }

@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { url } from './content.ts';
+
+/**
+ * Orders and shipments (docs/COMMERCE.md): what a merchant sends through the Orders API, and the view of an
+ * order that the API answers, that `order.updated` events carry and that the order card shows. Amounts are
+ * integers in the currency's minor units (protocol/currencies.ts); adjustments may be negative (discounts).
+ */
+
+export const commerceLimits = {
+  items: 100,
+  adjustments: 20,
+  taxes: 20,
+  text: 256,
+  shipments: 50,
+  trackingEvents: 200,
+  idempotencyKey: 255,
+  /** The largest amount, in minor units, of any line or total (a trillion: far below 2^53). */
+  amount: 1e12,
+} as const;
+
+export const orderStatuses = [
+  'placed',
+  'processing',
+  'partially_shipped',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'returned',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const shipmentStatuses = ['label_created', 'in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
+export type ShipmentStatus = (typeof shipmentStatuses)[number];
+
+const storable = (s: z.ZodString) => s.refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+const label = storable(z.string().trim().min(1).max(commerceLimits.text));
+const optionalText = storable(z.string().trim().max(commerceLimits.text)).optional();
+/** An amount in minor units that cannot be negative. */
+export const amount = z
+  .number()
+  .int('an integer number of minor units (1250 for 12.50)')
+  .min(0, 'must not be negative')
+  .max(commerceLimits.amount);
+/** An amount that may be negative (an adjustment: a discount). */
+export const signedAmount = z
+  .number()
+  .int('an integer number of minor units (-500 for a 5.00 discount)')
+  .min(-commerceLimits.amount)
+  .max(commerceLimits.amount);
+/** The code is checked against the list of currencies by the server (unknown_currency names it). */
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, three capital letters (EUR)');
+
+export const orderItem = z.strictObject({
+  title: label,
+  subtitle: optionalText,
+  quantity: z.number().int('a whole number').min(1, 'at least 1').max(1_000_000),
+  unitPrice: amount,
+  imageUrl: url.optional(),
+});
+export const priceLine = z.strictObject({ label, amount: signedAmount });
+export const taxLine = z.strictObject({ label, amount });
+export const address = z.strictObject({
+  name: optionalText,
+  street1: label,
+  street2: optionalText,
+  city: label,
+  postalCode: label,
+  state: optionalText,
+  country: label,
+});
+export type Address = z.infer<typeof address>;
+
+/**
+ * Who the order is for: the person by the id the page knows them by. A `user_ref` (the checkbox opt-in)
+ * will be the other member of this union.
+ */
+export const customerRef = z.strictObject({ psid: z.string().min(1).max(64) });
+export type CustomerRef = z.infer<typeof customerRef>;
+
+const priced = {
+  currency: currencyCode,
+  items: z.array(orderItem).min(1, 'an order has at least one item').max(commerceLimits.items),
+  adjustments: z.array(priceLine).max(commerceLimits.adjustments).default([]),
+  taxes: z.array(taxLine).max(commerceLimits.taxes).default([]),
+  shippingCost: amount.default(0),
+  /** Must equal the items (quantity × unit price) + adjustments + taxes + shipping cost. */
+  total: amount,
+};
+
+export const createOrderBody = z.strictObject({
+  number: storable(z.string().trim().min(1).max(commerceLimits.text)),
+  customer: customerRef,
+  ...priced,
+  shippingAddress: address.optional(),
+  paymentMethod: optionalText,
+  merchantName: optionalText,
+  orderUrl: url.optional(),
+});
+export type CreateOrderBody = z.infer<typeof createOrderBody>;
+
+/**
+ * What may change after the order is placed. Prices, items and address: only before anything is shipped
+ * (placed, processing); `status`: the moves a merchant makes by hand (processing, returned); the others
+ * follow from shipments and the cancel route.
+ */
+export const updateOrderBody = z
+  .strictObject({
+    status: z.enum(['processing', 'returned']).optional(),
+    currency: currencyCode.optional(),
+    items: priced.items.optional(),
+    adjustments: z.array(priceLine).max(commerceLimits.adjustments).optional(),
+    taxes: z.array(taxLine).max(commerceLimits.taxes).optional(),
+    shippingCost: amount.optional(),
+    total: amount.optional(),
+    shippingAddress: address.optional(),
+    paymentMethod: optionalText,
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change');
+export type UpdateOrderBody = z.infer<typeof updateOrderBody>;
+
+export const cancelOrderBody = z.strictObject({ reason: optionalText }).default({});
+export type CancelOrderBody = z.infer<typeof cancelOrderBody>;
+
+export const shipmentItem = z.strictObject({
+  /** The item's position in the order's `items`, from 0. */
+  item: z
+    .number()
+    .int()
+    .min(0)
+    .max(commerceLimits.items - 1),
+  quantity: z.number().int().min(1).max(1_000_000),
+});
+export const createShipmentBody = z.strictObject({
+  carrier: label,
+  trackingNumber: label,
+  trackingUrl: url.optional(),
+  /** What the parcel holds; without it, everything not shipped yet. */
+  items: z.array(shipmentItem).min(1).max(commerceLimits.items).optional(),
+});
+export type CreateShipmentBody = z.infer<typeof createShipmentBody>;
+
+export const trackingEventBody = z.strictObject({
+  status: z.enum(shipmentStatuses),
+  place: optionalText,
+  description: optionalText,
+  /** When it happened (ISO 8601); the time it is received otherwise. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export type TrackingEventBody = z.infer<typeof trackingEventBody>;
+
+/** An order is addressed by its number, the merchant's own key (unique per page). */
+export const orderNumber = z.string().min(1).max(commerceLimits.text);
+export const orderParams = z.strictObject({ number: orderNumber });
+export const shipmentParams = z.strictObject({ number: orderNumber, shipmentId: z.string().min(1).max(64) });
+
+export interface OrderItemView {
+  title: string;
+  subtitle: string | null;
+  quantity: number;
+  unitPrice: number;
+  imageUrl: string | null;
+}
+export interface PriceLineView {
+  label: string;
+  amount: number;
+}
+export interface AddressView {
+  name: string | null;
+  street1: string;
+  street2: string | null;
+  city: string;
+  postalCode: string;
+  state: string | null;
+  country: string;
+}
+export interface TrackingEventView {
+  status: ShipmentStatus;
+  place: string | null;
+  description: string | null;
+  at: string;
+}
+export interface ShipmentView {
+  id: string;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string | null;
+  items: { item: number; quantity: number }[];
+  status: ShipmentStatus;
+  createdAt: string;
+  updatedAt: string;
+  events: TrackingEventView[];
+}
+/** One line of the order's history, oldest first. */
+export interface TimelineEntryView {
+  at: string;
+  kind: 'status' | 'shipment' | 'tracking' | 'updated';
+  /** The order's status (kind status), or the shipment's (shipment, tracking). */
+  status: OrderStatus | ShipmentStatus;
+  shipmentId: string | null;
+  place: string | null;
+  description: string | null;
+}
+export interface OrderView {
+  id: string;
+  pageId: string;
+  number: string;
+  status: OrderStatus;
+  /** Who it is for, by the id the page knows them by. */
+  customer: { psid: string };
+  currency: string;
+  items: OrderItemView[];
+  /** Σ quantity × unit price. */
+  subtotal: number;
+  adjustments: PriceLineView[];
+  taxes: PriceLineView[];
+  shippingCost: number;
+  total: number;
+  shippingAddress: AddressView | null;
+  paymentMethod: string | null;
+  merchantName: string | null;
+  orderUrl: string | null;
+  shipments: ShipmentView[];
+  timeline: TimelineEntryView[];
+  placedAt: string;
+  updatedAt: string;
+  /** 1 when placed, one more with every change: a client keeps the highest it has seen. */
+  version: number;
+}
+
+/**
+ * What an order's message in the thread carries (MessageView.order): the receipt card, or a shipping
+ * update, with the order as it was then (`snapshot`); the card shows the newest view the client has.
+ */
+export interface OrderMessageView {
+  orderId: string;
+  kind: 'receipt' | 'shipment' | 'tracking';
+  shipmentId: string | null;
+  /** The shipment's status the update announces (shipment, tracking). */
+  status: ShipmentStatus | null;
+  snapshot: OrderView;
+}
+
+export interface OrderResponse {
+  order: OrderView;
+}
+export interface ShipmentResponse {
+  order: OrderView;
+  shipment: ShipmentView;
+}

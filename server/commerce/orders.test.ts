@@ -1,0 +1,342 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { MessagesResponse } from '../../protocol/api.ts';
+import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
+import { backends, serverOn } from '../../test/helpers/backends.ts';
+import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
+import { graphSend, type PageWithCustomer, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
+import type { TestServer } from '../../test/helpers/server.ts';
+
+type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
+
+let n = 0;
+/** An order body that adds up: 2 × 12.50 + 1 × 5.00 − 3.00 + 2.40 tax + 4.90 shipping = 34.30 EUR. */
+const orderBody = (psid: string, number = `A-${process.pid}-${++n}`) => ({
+  number,
+  customer: { psid },
+  currency: 'EUR',
+  items: [
+    { title: 'Café en grains', subtitle: '1 kg', quantity: 2, unitPrice: 1250 },
+    { title: 'Filtres', quantity: 1, unitPrice: 500 },
+  ],
+  adjustments: [{ label: 'Welcome', amount: -300 }],
+  taxes: [{ label: 'VAT', amount: 240 }],
+  shippingCost: 490,
+  total: 3430,
+  shippingAddress: { name: 'Ada', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
+  paymentMethod: 'Visa 4242',
+});
+
+for (const backend of backends) {
+  describe(`the Orders API (${backend.name})`, () => {
+    let s: TestServer;
+    let shop: PageWithCustomer;
+    let token: string;
+    let otherToken: string;
+    let otherPsid: string;
+    let skip: string | false = false;
+    let api: (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+      as?: string,
+    ) => Promise<HttpAnswer<Record<string, unknown>>>;
+
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      s = await serverOn(backend, { RATE_GRAPH_CALLS_PER_SECOND: '1000', RATE_REQUESTS_PER_MINUTE: '100000' });
+      shop = await pageWithCustomer(s);
+      const app = await pageWithApp(shop.owner.http);
+      // pageWithApp makes a page of its own: connect its app to the shop's page too.
+      token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
+        .body.pageAccessToken;
+      const other = await pageWithCustomer(s, shop.owner);
+      otherPsid = other.psid;
+      otherToken = (
+        await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${other.pageId}`)
+      ).body.pageAccessToken;
+      const anon = new HttpClient(s.url);
+      api = (method, path, body, headers = {}, as = token) =>
+        anon.request(method, path, body, { authorization: `Bearer ${as}`, ...headers });
+    });
+    after(async () => {
+      if (!skip) await s.close();
+    });
+
+    it('creates an order: 201, its view, and its receipt card in the customer’s thread', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      const r = await api('POST', '/api/commerce/orders', body);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const { order } = r.body as unknown as OrderResponse;
+      assert.equal(order.number, body.number);
+      assert.equal(order.status, 'placed');
+      assert.equal(order.subtotal, 3000);
+      assert.equal(order.total, 3430);
+      assert.deepEqual(order.customer, { psid: shop.psid });
+      assert.equal(order.version, 1);
+      assert.equal(order.timeline[0]?.status, 'placed');
+      const history = await shop.customer.http.get<MessagesResponse>(
+        `/api/conversations/${shop.conversationId}/messages`,
+      );
+      const card = history.body.messages.at(-1);
+      assert.equal(card?.senderId, shop.pageId);
+      assert.equal(card?.order?.kind, 'receipt');
+      assert.equal(card?.order?.orderId, order.id);
+      assert.equal(card?.attachment?.type, 'template');
+      // The card's order as it now is, for the customer; nobody else.
+      const view = await shop.customer.http.get<OrderResponse>(`/api/orders/${order.id}`);
+      assert.equal(view.status, 200);
+      assert.equal(view.body.order.number, body.number);
+      const stranger = await pageWithCustomer(s);
+      assert.equal((await stranger.customer.http.get(`/api/orders/${order.id}`)).status, 404);
+      // The event log carries order.updated in the conversation's scope (catch-up).
+      const events = await shop.customer.http.get<{ events: { event: { type: string; order?: { id: string } } }[] }>(
+        '/api/events?after=0&limit=500',
+      );
+      assert.ok(
+        events.body.events.some((e) => e.event.type === 'order.updated' && e.event.order?.id === order.id),
+        'order.updated is in the customer’s feed',
+      );
+      // By number, with the token in the query too.
+      const got = await new HttpClient(s.url).get<OrderResponse>(
+        `/api/commerce/orders/${encodeURIComponent(body.number)}?access_token=${encodeURIComponent(token)}`,
+      );
+      assert.equal(got.status, 200);
+      assert.equal(got.body.order.id, order.id);
+    });
+
+    it('answers the same request under the same Idempotency-Key with the first answer, and 409 for another body', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      const key = { 'idempotency-key': `k-${process.pid}-${++n}` };
+      const first = await api('POST', '/api/commerce/orders', body, key);
+      assert.equal(first.status, 201);
+      const again = await api('POST', '/api/commerce/orders', { ...body }, key);
+      assert.equal(again.status, 201);
+      assert.deepEqual(again.body, first.body);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      const history = await shop.customer.http.get<MessagesResponse>(
+        `/api/conversations/${shop.conversationId}/messages`,
+      );
+      const cards = history.body.messages.filter((m) => m.order?.snapshot.number === body.number);
+      assert.equal(cards.length, 1, 'one receipt card, not two');
+      const other = await api('POST', '/api/commerce/orders', { ...body, number: `${body.number}-b` }, key);
+      assert.equal(other.status, 409);
+      assert.equal((other.body as unknown as ErrorAnswer).error.id, 'idempotency_key_reused');
+      // Keys are per page: the same key on another page is another key.
+      const elsewhere = await api('POST', '/api/commerce/orders', orderBody(otherPsid), key, otherToken);
+      assert.equal(elsewhere.status, 201);
+    });
+
+    it('refuses bad input, naming the field, and writes nothing', async (t) => {
+      if (skip) return t.skip(skip);
+      const refuse = async (body: unknown, status: number, id: string, field: RegExp) => {
+        const r = await api('POST', '/api/commerce/orders', body);
+        assert.equal(r.status, status, JSON.stringify(r.body));
+        const e = (r.body as unknown as ErrorAnswer).error;
+        assert.equal(e.id, id);
+        assert.match(e.message, field);
+        const number = (body as { number: string }).number;
+        assert.equal((await api('GET', `/api/commerce/orders/${encodeURIComponent(number)}`)).status, 404);
+      };
+      await refuse({ ...orderBody(shop.psid), currency: 'XYZ' }, 400, 'unknown_currency', /currency/);
+      await refuse({ ...orderBody(shop.psid), currency: 'eur' }, 400, 'bad_request', /currency/);
+      await refuse({ ...orderBody(shop.psid), shippingCost: -1 }, 400, 'bad_request', /shippingCost/);
+      await refuse({ ...orderBody(shop.psid), total: 34.3 }, 400, 'bad_request', /total/);
+      const fractional = orderBody(shop.psid);
+      await refuse(
+        { ...fractional, items: [{ title: 'x', quantity: 1, unitPrice: 12.5 }] },
+        400,
+        'bad_request',
+        /items\.0\.unitPrice/,
+      );
+      await refuse({ ...orderBody(shop.psid), total: 3431 }, 400, 'totals_mismatch', /total: 3431 given.*3430/);
+      await refuse(orderBody(otherPsid), 404, 'customer_not_found', /customer\.psid/);
+      await refuse(orderBody('0000000000000000'), 404, 'customer_not_found', /customer\.psid/);
+      const noToken = await new HttpClient(s.url).post('/api/commerce/orders', orderBody(shop.psid));
+      assert.equal(noToken.status, 401);
+      assert.equal((noToken.body as unknown as ErrorAnswer).error.id, 'invalid_token');
+      const badToken = await api('POST', '/api/commerce/orders', orderBody(shop.psid), {}, 'nope');
+      assert.equal(badToken.status, 401);
+      const body = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
+      const twice = await api('POST', '/api/commerce/orders', body);
+      assert.equal(twice.status, 409);
+      assert.equal((twice.body as unknown as ErrorAnswer).error.id, 'order_number_taken');
+    });
+
+    it('keeps another page’s orders out of reach (404)', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
+      const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
+      for (const [method, suffix, b] of [
+        ['GET', '', undefined],
+        ['PATCH', '', { status: 'processing' }],
+        ['POST', '/cancel', {}],
+        ['POST', '/shipments', { carrier: 'La Poste', trackingNumber: 'X1' }],
+      ] as const) {
+        const r = await api(method, `${path}${suffix}`, b, {}, otherToken);
+        assert.equal(r.status, 404, `${method} ${suffix}`);
+        assert.equal((r.body as unknown as ErrorAnswer).error.id, 'order_not_found');
+      }
+      assert.equal(((await api('GET', path)).body as unknown as OrderResponse).order.status, 'placed');
+      assert.equal((await api('GET', '/api/commerce/orders/nope')).status, 404);
+    });
+
+    it('ships and tracks: shipping updates in the thread, the order’s status follows, illegal moves refused', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      const placed = (await api('POST', '/api/commerce/orders', body)).body as unknown as OrderResponse;
+      const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
+      const processing = await api('PATCH', path, { status: 'processing' });
+      assert.equal((processing.body as unknown as OrderResponse).order.status, 'processing');
+      const tooMuch = await api('POST', `${path}/shipments`, {
+        carrier: 'Colissimo',
+        trackingNumber: '6A1',
+        items: [{ item: 0, quantity: 3 }],
+      });
+      assert.equal(tooMuch.status, 400);
+      assert.equal((tooMuch.body as unknown as ErrorAnswer).error.id, 'shipment_items_invalid');
+      const first = await api('POST', `${path}/shipments`, {
+        carrier: 'Colissimo',
+        trackingNumber: '6A1',
+        trackingUrl: 'https://example.com/t/6A1',
+        items: [{ item: 0, quantity: 2 }],
+      });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const s1 = first.body as unknown as ShipmentResponse;
+      assert.equal(s1.order.status, 'partially_shipped');
+      assert.equal(s1.shipment.status, 'label_created');
+      // Not before anything is shipped any more: no cancel, no price change.
+      const cancel = await api('POST', `${path}/cancel`, {});
+      assert.equal(cancel.status, 409);
+      assert.match((cancel.body as unknown as ErrorAnswer).error.message, /cancelled only before anything is shipped/);
+      const reprice = await api('PATCH', path, { shippingCost: 0, total: 2940 });
+      assert.equal((reprice.body as unknown as ErrorAnswer).error.id, 'order_not_editable');
+      const second = (await api('POST', `${path}/shipments`, { carrier: 'Colissimo', trackingNumber: '6A2' }))
+        .body as unknown as ShipmentResponse;
+      assert.deepEqual(second.shipment.items, [{ item: 1, quantity: 1 }]);
+      assert.equal(second.order.status, 'shipped');
+      const events = (id: string) => `${path}/shipments/${id}/events`;
+      const moved = await api('POST', events(s1.shipment.id), { status: 'in_transit', place: 'Lyon' });
+      assert.equal(moved.status, 201);
+      const delivered = [
+        await api('POST', events(s1.shipment.id), { status: 'delivered', place: 'Paris' }),
+        await api('POST', events(second.shipment.id), { status: 'out_for_delivery', place: 'Paris' }),
+        await api('POST', events(second.shipment.id), { status: 'delivered', place: 'Paris' }),
+      ].map((r) => r.body as unknown as ShipmentResponse);
+      assert.equal(delivered[0]?.order.status, 'shipped');
+      assert.equal(delivered[2]?.order.status, 'delivered');
+      const back = await api('POST', events(s1.shipment.id), { status: 'in_transit' });
+      assert.equal(back.status, 409);
+      const e = (back.body as unknown as ErrorAnswer).error;
+      assert.equal(e.id, 'invalid_transition');
+      assert.match(e.message, /delivered → in_transit/);
+      assert.equal((await api('POST', events('nope'), { status: 'in_transit' })).status, 404);
+      const returned = await api('PATCH', path, { status: 'returned' });
+      assert.equal((returned.body as unknown as OrderResponse).order.status, 'returned');
+      const view = (await api('GET', path)).body as unknown as OrderResponse;
+      assert.equal(view.order.id, placed.order.id);
+      assert.equal(view.order.shipments.length, 2);
+      assert.deepEqual(
+        view.order.shipments[0]?.events.map((x) => [x.status, x.place]),
+        [
+          ['label_created', null],
+          ['in_transit', 'Lyon'],
+          ['delivered', 'Paris'],
+        ],
+      );
+      // Each shipment and tracking event is a message of the page in the same thread.
+      const history = await shop.customer.http.get<MessagesResponse>(
+        `/api/conversations/${shop.conversationId}/messages?limit=100`,
+      );
+      const updates = history.body.messages.filter((m) => m.order?.orderId === placed.order.id);
+      assert.deepEqual(
+        updates.map((m) => m.order?.kind),
+        ['receipt', 'shipment', 'shipment', 'tracking', 'tracking', 'tracking', 'tracking'],
+      );
+      assert.ok(updates.every((m) => m.senderId === shop.pageId && m.conversationId === shop.conversationId));
+    });
+
+    it('cancels before shipping; a cancelled order takes no shipment', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      await api('POST', '/api/commerce/orders', body);
+      const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
+      const cancelled = await api('POST', `${path}/cancel`, { reason: 'Out of stock' });
+      assert.equal(cancelled.status, 200);
+      assert.equal((cancelled.body as unknown as OrderResponse).order.status, 'cancelled');
+      const ship = await api('POST', `${path}/shipments`, { carrier: 'UPS', trackingNumber: '1Z' });
+      assert.equal(ship.status, 409);
+      assert.equal((ship.body as unknown as ErrorAnswer).error.id, 'invalid_transition');
+      const again = await api('PATCH', path, { status: 'processing' });
+      assert.equal(again.status, 409);
+    });
+
+    it('turns a receipt template sent through the Send API into the page’s order, never a duplicate', async (t) => {
+      if (skip) return t.skip(skip);
+      await say(shop.customer, shop.conversationId, 'Hello');
+      const number = `R-${process.pid}-${++n}`;
+      const receipt = (totalCost: number) => ({
+        recipient: { id: shop.psid },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: {
+              template_type: 'receipt',
+              recipient_name: 'Ada Lovelace',
+              order_number: number,
+              currency: 'USD',
+              payment_method: 'Visa 2345',
+              summary: { subtotal: 75.0, shipping_cost: 4.95, total_tax: 6.19, total_cost: totalCost },
+              adjustments: [
+                { name: 'New Customer Discount', amount: 20 },
+                { name: '$10 Off Coupon', amount: 10 },
+              ],
+              elements: [
+                { title: 'Classic White T-Shirt', quantity: 2, price: 50, currency: 'USD' },
+                { title: 'Classic Gray T-Shirt', quantity: 1, price: 25, currency: 'USD' },
+              ],
+            },
+          },
+        },
+      });
+      const first = await graphSend(s, token, receipt(56.14));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const again = await graphSend(s, token, receipt(56.14));
+      assert.equal(again.status, 200);
+      const got = (await api('GET', `/api/commerce/orders/${number}`)).body as unknown as OrderResponse;
+      assert.equal(got.order.total, 5614);
+      assert.deepEqual(
+        got.order.items.map((i) => [i.quantity, i.unitPrice]),
+        [
+          [2, 2500],
+          [1, 2500],
+        ],
+      );
+      assert.deepEqual(
+        got.order.adjustments.map((a) => a.amount),
+        [-2000, -1000],
+      );
+      const rows = await s.comptoir.storage.reader.commerce.ordersOfCustomer(shop.pageId, shop.customer.user.id, 500);
+      assert.equal(rows.filter((o) => o.number === number).length, 1, 'one order for the number');
+      const history = await shop.customer.http.get<MessagesResponse>(
+        `/api/conversations/${shop.conversationId}/messages?limit=100`,
+      );
+      const cards = history.body.messages.filter((m) => m.order?.orderId === got.order.id);
+      assert.equal(cards.length, 2, 'each receipt is that order’s card');
+      const wrong = await graphSend(s, token, receipt(60));
+      assert.equal(wrong.status, 400);
+      assert.equal(wrong.body.error?.code, 100);
+      assert.equal(
+        ((await api('GET', `/api/commerce/orders/${number}`)).body as unknown as OrderResponse).order.total,
+        5614,
+        'nothing changed',
+      );
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import type { OrderView, ShipmentStatus, ShipmentView, TimelineEntryView } from '../../protocol/commerce.ts';
+import { subtotalOf } from './policy.ts';
+import type { OrderAggregate } from './store.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** An order with its shipments and timeline, as the API answers it and `order.updated` carries it. */
+export function presentOrder({ order, shipments, timeline }: OrderAggregate): OrderView {
+  const d = order.data;
+  const shipmentViews: ShipmentView[] = shipments.map((s) => ({
+    id: s.id,
+    carrier: s.carrier,
+    trackingNumber: s.trackingNumber,
+    trackingUrl: s.trackingUrl,
+    items: s.items,
+    status: s.status,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    events: timeline
+      .filter((t) => t.shipmentId === s.id)
+      .map((t) => ({ status: t.status as ShipmentStatus, place: t.place, description: t.description, at: iso(t.at) })),
+  }));
+  const entries: TimelineEntryView[] = timeline.map((t) => ({
+    at: iso(t.at),
+    kind: t.kind,
+    status: t.status,
+    shipmentId: t.shipmentId,
+    place: t.place,
+    description: t.description,
+  }));
+  return {
+    id: order.id,
+    pageId: order.pageId,
+    number: order.number,
+    status: order.status,
+    customer: { psid: d.psid },
+    currency: order.currency,
+    items: d.items,
+    subtotal: subtotalOf(d.items),
+    adjustments: d.adjustments,
+    taxes: d.taxes,
+    shippingCost: d.shippingCost,
+    total: order.total,
+    shippingAddress: d.shippingAddress,
+    paymentMethod: d.paymentMethod,
+    merchantName: d.merchantName,
+    orderUrl: d.orderUrl,
+    shipments: shipmentViews,
+    timeline: entries,
+    placedAt: iso(order.createdAt),
+    updatedAt: iso(order.updatedAt),
+    version: order.version,
+  };
+}

@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type {
+  CancelOrderBody,
+  CreateOrderBody,
+  CreateShipmentBody,
+  OrderResponse,
+  OrderView,
+  ShipmentResponse,
+  TrackingEventBody,
+  UpdateOrderBody,
+} from '../../protocol/commerce.ts';
+import {
+  cancelOrderBody,
+  commerceLimits,
+  createOrderBody,
+  createShipmentBody,
+  orderParams,
+  shipmentParams,
+  trackingEventBody,
+  updateOrderBody,
+} from '../../protocol/commerce.ts';
+import { idParams } from '../../protocol/schemas.ts';
+import { AppError } from '../errors.ts';
+import { authOf, parse } from '../http/validate.ts';
+import type { Answer, OrderCall } from './service.ts';
+
+type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;
+
+/** What the routes call: the orders flow (flows/orders.ts), which puts each change in its thread. */
+export interface OrdersApi {
+  create(call: OrderCall, body: CreateOrderBody): Answered<OrderResponse>;
+  get(pageId: string, number: string): Promise<OrderView>;
+  update(call: OrderCall, number: string, body: UpdateOrderBody): Answered<OrderResponse>;
+  cancel(call: OrderCall, number: string, body: CancelOrderBody): Answered<OrderResponse>;
+  ship(call: OrderCall, number: string, body: CreateShipmentBody): Answered<ShipmentResponse>;
+  track(call: OrderCall, number: string, shipmentId: string, body: TrackingEventBody): Answered<ShipmentResponse>;
+  viewFor(userId: string, orderId: string): Promise<OrderView>;
+}
+
+/** What the Orders API asks of apps (app.ts wires apps/service.ts): the page an active page access token is for. */
+export type PageTokens = (token: string) => Promise<{ appId: string; pageId: string } | null>;
+
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(commerceLimits.idempotencyKey)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** The page of a call's token (`Authorization: Bearer`, or `?access_token=`, as the Graph API takes it). */
+async function pageOf(req: FastifyRequest, tokens: PageTokens): Promise<OrderCall> {
+  const header = req.headers.authorization;
+  const bearer = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
+  const query = req.query as Record<string, unknown>;
+  const token = typeof query.access_token === 'string' ? query.access_token : bearer;
+  if (!token || token.length > 512) throw new AppError('invalid_token');
+  const grant = await tokens(token);
+  if (!grant) throw new AppError('invalid_token');
+  const raw = req.headers['idempotency-key'];
+  let key: string | null = null;
+  if (raw !== undefined) {
+    const r = idempotencyKey.safeParse(raw);
+    if (!r.success)
+      throw new AppError('bad_request', `Idempotency-Key: ${r.error.issues[0]?.message ?? 'invalid'}`, {
+        fields: { 'Idempotency-Key': r.error.issues[0]?.message ?? 'invalid' },
+      });
+    key = r.data;
+  }
+  return { pageId: grant.pageId, idempotencyKey: key };
+}
+
+const send = <T>(reply: FastifyReply, answer: Answer<T> & { replayed: boolean }) => {
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(answer.status).send(answer.body);
+};
+
+/** The query a merchant's call may carry: the token, nothing else. */
+export const tokenQuery = z.strictObject({ access_token: z.string().max(512).optional() });
+
+/**
+ * The Orders API (docs/COMMERCE.md): a merchant's server, with a page access token, creates and changes
+ * the page's orders, addressed by their number (the merchant's own key, unique per page). Thin: the
+ * token's page, the body checked, one call of the flow, its answer.
+ */
+export function commerceRoutes(app: FastifyInstance, flows: OrdersApi, tokens: PageTokens) {
+  const open = { config: { auth: false } };
+
+  app.post('/api/commerce/orders', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    return send(reply, await flows.create(call, parse(createOrderBody, req.body)));
+  });
+
+  app.get('/api/commerce/orders/:number', open, async (req) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    const { number } = parse(orderParams, req.params);
+    return { order: await flows.get(call.pageId, number) };
+  });
+
+  app.patch('/api/commerce/orders/:number', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    const { number } = parse(orderParams, req.params);
+    return send(reply, await flows.update(call, number, parse(updateOrderBody, req.body)));
+  });
+
+  app.post('/api/commerce/orders/:number/cancel', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    const { number } = parse(orderParams, req.params);
+    return send(reply, await flows.cancel(call, number, parse(cancelOrderBody, req.body)));
+  });
+
+  app.post('/api/commerce/orders/:number/shipments', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    const { number } = parse(orderParams, req.params);
+    return send(reply, await flows.ship(call, number, parse(createShipmentBody, req.body)));
+  });
+
+  app.post('/api/commerce/orders/:number/shipments/:shipmentId/events', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req, tokens);
+    const { number, shipmentId } = parse(shipmentParams, req.params);
+    return send(reply, await flows.track(call, number, shipmentId, parse(trackingEventBody, req.body)));
+  });
+
+  // The order as a person sees it in a thread (its customer, or the people who run its page): a card
+  // shown from history asks for the order as it now is.
+  app.get('/api/orders/:id', async (req) => {
+    const { id } = parse(idParams, req.params);
+    return { order: await flows.viewFor(authOf(req).user.id, id) };
+  });
+}

@@ -1,0 +1,429 @@
+import { createHash } from 'node:crypto';
+import type {
+  CreateOrderBody,
+  CreateShipmentBody,
+  OrderStatus,
+  OrderView,
+  TrackingEventBody,
+  UpdateOrderBody,
+} from '../../protocol/commerce.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { UnitOfWork } from '../storage/commit.ts';
+import type { Storage } from '../storage/types.ts';
+import {
+  canShipFrom,
+  checkCurrency,
+  checkOrderMove,
+  checkShipmentMove,
+  checkTotals,
+  editable,
+  shipmentItems,
+  statusFromShipments,
+} from './policy.ts';
+import { presentOrder } from './presenter.ts';
+import type { OrderAggregate, OrderData, OrderRecord, ShipmentRecord, TimelineRecord } from './store.ts';
+
+/** The person an order is for, as the flow resolved them: their account, their id for the page, their thread. */
+export interface Customer {
+  userId: string;
+  psid: string;
+  conversationId: string;
+}
+
+/** An order's content as placed (the Orders API's body, or a receipt template read into it). */
+export type OrderInput = Omit<CreateOrderBody, 'customer'>;
+
+/** A change made in a job: the order after it, and the shipment it concerned. */
+export interface OrderChange {
+  aggregate: OrderAggregate;
+  view: OrderView;
+  shipment: ShipmentRecord | null;
+  /** false when nothing changed (a receipt sent again as it was). */
+  changed: boolean;
+}
+
+/** An Orders API call: the page its token is for, and its Idempotency-Key (null: none). */
+export interface OrderCall {
+  pageId: string;
+  idempotencyKey: string | null;
+}
+
+/** An Orders API answer kept under an idempotency key. */
+export interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+const dataOf = (input: OrderInput, psid: string): OrderData => ({
+  psid,
+  items: input.items.map((i) => ({
+    title: i.title,
+    subtitle: i.subtitle ?? null,
+    quantity: i.quantity,
+    unitPrice: i.unitPrice,
+    imageUrl: i.imageUrl ?? null,
+  })),
+  adjustments: input.adjustments,
+  taxes: input.taxes,
+  shippingCost: input.shippingCost,
+  shippingAddress: input.shippingAddress
+    ? {
+        name: input.shippingAddress.name ?? null,
+        street1: input.shippingAddress.street1,
+        street2: input.shippingAddress.street2 ?? null,
+        city: input.shippingAddress.city,
+        postalCode: input.shippingAddress.postalCode,
+        state: input.shippingAddress.state ?? null,
+        country: input.shippingAddress.country,
+      }
+    : null,
+  paymentMethod: input.paymentMethod ?? null,
+  merchantName: input.merchantName ?? null,
+  orderUrl: input.orderUrl ?? null,
+});
+
+/** Canonical JSON (keys sorted), so that the same body written in another key order is the same request. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** What identifies a request under an idempotency key: the operation (method and route) and the body. */
+export const fingerprintOf = (operation: string, body: unknown): string =>
+  createHash('sha256')
+    .update(`${operation}\n${canonical(body ?? null)}`)
+    .digest('hex');
+
+/**
+ * Orders and shipments: the steps a flow runs in its job (flows/orders.ts), each checking first and
+ * writing after, the state machine and totals from policy.ts; reads for the API. Knows nothing of threads
+ * or pages beyond ids: the flow resolves the customer and posts the messages.
+ */
+export class CommerceService {
+  constructor(private readonly storage: Storage) {}
+
+  /**
+   * Runs `work` once per (page, key): the same request again answers what it answered the first time;
+   * another request under the key is refused (idempotency_key_reused). Without a key, just runs it.
+   */
+  async idempotentIn<T>(
+    uow: UnitOfWork,
+    pageId: string,
+    key: string | null,
+    fingerprint: string,
+    work: () => Promise<Answer<T>>,
+  ): Promise<Answer<T> & { replayed: boolean }> {
+    if (key === null) return { ...(await work()), replayed: false };
+    const known = await uow.tx.commerce.idempotencyKey(pageId, key);
+    if (known) {
+      if (known.fingerprint !== fingerprint)
+        throw new AppError('idempotency_key_reused', undefined, { field: 'Idempotency-Key' });
+      return { status: known.status, body: JSON.parse(known.response) as T, replayed: true };
+    }
+    const answer = await work();
+    await uow.tx.commerce.saveIdempotencyKey({
+      pageId,
+      key,
+      fingerprint,
+      status: answer.status,
+      response: JSON.stringify(answer.body),
+      createdAt: uow.now,
+    });
+    return { ...answer, replayed: false };
+  }
+
+  /** The page's order by number (never another page's): order_not_found otherwise. */
+  async requireIn(uow: UnitOfWork, pageId: string, number: string): Promise<OrderRecord> {
+    const order = await uow.tx.commerce.orderByNumber(pageId, number);
+    if (!order) throw new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
+    return order;
+  }
+
+  /** The page's order by number, as the API answers it. */
+  async get(pageId: string, number: string): Promise<OrderView> {
+    const r = this.storage.reader.commerce;
+    const order = await r.orderByNumber(pageId, number);
+    if (!order) throw new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
+    return presentOrder(await r.aggregate(order));
+  }
+
+  /** An order by id, for those the flow found may see it (its customer, the page's people). */
+  async byId(id: string): Promise<OrderRecord | null> {
+    return this.storage.reader.commerce.orderById(id);
+  }
+
+  async view(order: OrderRecord): Promise<OrderView> {
+    return presentOrder(await this.storage.reader.commerce.aggregate(order));
+  }
+
+  /** Checks an order's content (currency, totals); the schema checked the rest. */
+  check(input: Pick<OrderInput, 'currency' | 'items' | 'adjustments' | 'taxes' | 'shippingCost' | 'total'>): void {
+    checkCurrency(input.currency);
+    checkTotals(input);
+  }
+
+  /** A new order, placed: order_number_taken when the page has one with this number. */
+  async placeIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
+    this.check(input);
+    if (await uow.tx.commerce.orderByNumber(pageId, input.number))
+      throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
+        field: 'number',
+      });
+    const order: OrderRecord = {
+      id: newId(uow.now),
+      pageId,
+      number: input.number,
+      customerId: customer.userId,
+      conversationId: customer.conversationId,
+      status: 'placed',
+      currency: input.currency,
+      total: input.total,
+      data: dataOf(input, customer.psid),
+      version: 1,
+      createdAt: uow.now,
+      updatedAt: uow.now,
+    };
+    await uow.tx.commerce.insertOrder(order);
+    await this.timelineIn(uow, order, { kind: 'status', status: 'placed' });
+    return this.changed(uow, order, null);
+  }
+
+  /**
+   * A receipt for this number (the Send API's receipt template): the page's order with that number,
+   * created the first time, and updated to the receipt while it may still change; the same receipt again
+   * changes nothing. A receipt for another person than the order's is refused.
+   */
+  async receiptIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
+    this.check(input);
+    const existing = await uow.tx.commerce.orderByNumber(pageId, input.number);
+    if (!existing) return this.placeIn(uow, pageId, customer, input);
+    if (existing.customerId !== customer.userId)
+      throw new AppError('order_number_taken', `number: order ${input.number} is another person’s`, {
+        field: 'number',
+      });
+    const data = { ...dataOf(input, customer.psid) };
+    const same =
+      existing.currency === input.currency &&
+      existing.total === input.total &&
+      JSON.stringify(existing.data) === JSON.stringify(data);
+    if (same) {
+      const aggregate = await uow.tx.commerce.aggregate(existing);
+      return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
+    }
+    if (!editable(existing.status))
+      throw new AppError(
+        'order_not_editable',
+        `order ${input.number} is ${existing.status}: its receipt can no longer change`,
+        {
+          field: 'number',
+          status: existing.status,
+        },
+      );
+    const order = {
+      ...existing,
+      currency: input.currency,
+      total: input.total,
+      data,
+      version: existing.version + 1,
+      updatedAt: uow.now,
+    };
+    await uow.tx.commerce.updateOrder(order);
+    await this.timelineIn(uow, order, { kind: 'updated', status: order.status });
+    return this.changed(uow, order, null);
+  }
+
+  /** A merchant's change: prices, items, address (before shipping), or the status moves made by hand. */
+  async updateIn(uow: UnitOfWork, pageId: string, number: string, change: UpdateOrderBody): Promise<OrderChange> {
+    const existing = await this.requireIn(uow, pageId, number);
+    const { status, ...fields } = change;
+    const touchesContent = Object.values(fields).some((v) => v !== undefined);
+    if (status !== undefined) checkOrderMove(existing.status, status);
+    if (touchesContent && !editable(existing.status))
+      throw new AppError(
+        'order_not_editable',
+        `order ${number} is ${existing.status}: items, prices and address change only before anything is shipped (placed, processing)`,
+        {
+          field: Object.keys(fields).find((k) => (fields as Record<string, unknown>)[k] !== undefined),
+          status: existing.status,
+        },
+      );
+    const d = existing.data;
+    const next: OrderInput = {
+      number,
+      currency: change.currency ?? existing.currency,
+      items:
+        change.items ??
+        d.items.map((i) => ({ ...i, subtitle: i.subtitle ?? undefined, imageUrl: i.imageUrl ?? undefined })),
+      adjustments: change.adjustments ?? d.adjustments,
+      taxes: change.taxes ?? d.taxes,
+      shippingCost: change.shippingCost ?? d.shippingCost,
+      total: change.total ?? existing.total,
+    };
+    if (touchesContent) this.check(next);
+    const data: OrderData = {
+      ...d,
+      items: next.items.map((i) => ({
+        title: i.title,
+        subtitle: i.subtitle ?? null,
+        quantity: i.quantity,
+        unitPrice: i.unitPrice,
+        imageUrl: i.imageUrl ?? null,
+      })),
+      adjustments: next.adjustments,
+      taxes: next.taxes,
+      shippingCost: next.shippingCost,
+      shippingAddress:
+        change.shippingAddress !== undefined
+          ? dataOf({ ...next, shippingAddress: change.shippingAddress }, d.psid).shippingAddress
+          : d.shippingAddress,
+      paymentMethod: change.paymentMethod ?? d.paymentMethod,
+    };
+    const order: OrderRecord = {
+      ...existing,
+      status: status ?? existing.status,
+      currency: next.currency,
+      total: next.total,
+      data,
+      version: existing.version + 1,
+      updatedAt: uow.now,
+    };
+    await uow.tx.commerce.updateOrder(order);
+    if (touchesContent) await this.timelineIn(uow, order, { kind: 'updated', status: existing.status });
+    if (status !== undefined) await this.timelineIn(uow, order, { kind: 'status', status });
+    return this.changed(uow, order, null);
+  }
+
+  /** Cancels an order before anything is shipped. */
+  async cancelIn(uow: UnitOfWork, pageId: string, number: string, reason: string | null): Promise<OrderChange> {
+    const existing = await this.requireIn(uow, pageId, number);
+    checkOrderMove(existing.status, 'cancelled');
+    const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
+    await uow.tx.commerce.updateOrder(order);
+    await this.timelineIn(uow, order, { kind: 'status', status: 'cancelled', description: reason });
+    return this.changed(uow, order, null);
+  }
+
+  /** A shipment of what is left to ship (or of the items asked): the order becomes partially shipped or shipped. */
+  async shipIn(uow: UnitOfWork, pageId: string, number: string, body: CreateShipmentBody): Promise<OrderChange> {
+    const existing = await this.requireIn(uow, pageId, number);
+    if (!canShipFrom(existing.status))
+      throw new AppError(
+        'invalid_transition',
+        `order ${number} is ${existing.status}: shipments are created only while it is placed, processing or partially shipped`,
+        {
+          field: 'status',
+          from: existing.status,
+          rule: 'shipments only before everything is shipped, never once cancelled',
+        },
+      );
+    const before = await uow.tx.commerce.aggregate(existing);
+    const items = shipmentItems(
+      existing.data.items,
+      before.shipments.flatMap((s) => s.items),
+      body.items,
+    );
+    const shipment: ShipmentRecord = {
+      id: newId(uow.now),
+      orderId: existing.id,
+      status: 'label_created',
+      carrier: body.carrier,
+      trackingNumber: body.trackingNumber,
+      trackingUrl: body.trackingUrl ?? null,
+      items,
+      createdAt: uow.now,
+      updatedAt: uow.now,
+    };
+    await uow.tx.commerce.insertShipment(shipment);
+    const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
+    const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
+    await uow.tx.commerce.updateOrder(order);
+    await this.timelineIn(uow, order, {
+      kind: 'shipment',
+      status: 'label_created',
+      shipmentId: shipment.id,
+      description: `${shipment.carrier} ${shipment.trackingNumber}`,
+    });
+    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
+    return this.changed(uow, order, shipment);
+  }
+
+  /** A tracking event of a shipment: its status moves (state machine), and the order's follows. */
+  async trackIn(
+    uow: UnitOfWork,
+    pageId: string,
+    number: string,
+    shipmentId: string,
+    body: TrackingEventBody,
+  ): Promise<OrderChange> {
+    const existing = await this.requireIn(uow, pageId, number);
+    const before = await uow.tx.commerce.aggregate(existing);
+    const shipment = before.shipments.find((s) => s.id === shipmentId);
+    if (!shipment) throw new AppError('shipment_not_found', undefined, { field: 'shipmentId' });
+    if (existing.status === 'cancelled' || existing.status === 'returned')
+      throw new AppError(
+        'invalid_transition',
+        `order ${number} is ${existing.status}: it takes no more tracking events`,
+        {
+          field: 'status',
+          from: existing.status,
+          rule: 'a closed order takes no tracking events',
+        },
+      );
+    checkShipmentMove(shipment.status, body.status);
+    const at = body.at !== undefined ? Date.parse(body.at) : uow.now;
+    const moved = { ...shipment, status: body.status, updatedAt: uow.now };
+    await uow.tx.commerce.updateShipmentStatus(shipment.id, body.status, uow.now);
+    const shipments = before.shipments.map((s) => (s.id === shipment.id ? moved : s));
+    const status = statusFromShipments(existing.status, existing.data.items, shipments);
+    const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
+    await uow.tx.commerce.updateOrder(order);
+    await this.timelineIn(uow, order, {
+      kind: 'tracking',
+      status: body.status,
+      shipmentId: shipment.id,
+      place: body.place ?? null,
+      description: body.description ?? null,
+      at,
+    });
+    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
+    return this.changed(uow, order, moved);
+  }
+
+  /** Appends a line to the order's timeline, after its last. */
+  private async timelineIn(
+    uow: UnitOfWork,
+    order: OrderRecord,
+    entry: {
+      kind: TimelineRecord['kind'];
+      status: OrderStatus | TimelineRecord['status'];
+      shipmentId?: string;
+      place?: string | null;
+      description?: string | null;
+      at?: number;
+    },
+  ) {
+    const last = (await uow.tx.commerce.aggregate(order)).timeline.at(-1)?.seq ?? 0;
+    await uow.tx.commerce.appendTimeline({
+      orderId: order.id,
+      seq: last + 1,
+      kind: entry.kind,
+      status: entry.status,
+      shipmentId: entry.shipmentId ?? null,
+      place: entry.place ?? null,
+      description: entry.description ?? null,
+      at: entry.at ?? uow.now,
+    });
+  }
+
+  private async changed(uow: UnitOfWork, order: OrderRecord, shipment: ShipmentRecord | null): Promise<OrderChange> {
+    const aggregate = await uow.tx.commerce.aggregate(order);
+    return { aggregate, view: presentOrder(aggregate), shipment, changed: true };
+  }
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
+import type { OrderRecord, ShipmentRecord } from './store.ts';
+
+/**
+ * The commerce store: orders unique by number per page, their shipments and timeline, the Orders API's
+ * idempotency keys per page, and a transaction reading its own writes. Run on both backends by the
+ * storage contract (contract.ts).
+ */
+export function commerceContract(ctx: ContractContext) {
+  const { write, user, addUsers, conversation } = fixtures(ctx);
+  const uid = ctx.uid;
+  const reader = () => ctx.storage().reader.commerce;
+
+  /** Two pages run by an owner, a customer, and the customer's conversation with the first page. */
+  const world = async () => {
+    const owner = user();
+    const customer = user();
+    const page = user({ kind: 'page', passwordHash: '' });
+    const other = user({ kind: 'page', passwordHash: '' });
+    await addUsers(owner, customer, page, other);
+    await write(async (tx) => {
+      for (const p of [page, other])
+        await tx.pages.insertPage({ id: p.id, description: '', createdBy: owner.id, createdAt: 1 });
+    });
+    const conversationId = await conversation([customer.id, page.id].sort(), 'direct');
+    return { customerId: customer.id, pageId: page.id, otherPageId: other.id, conversationId };
+  };
+  const order = (w: Awaited<ReturnType<typeof world>>, over: Partial<OrderRecord> = {}): OrderRecord => ({
+    id: uid('o'),
+    pageId: w.pageId,
+    number: uid('N-'),
+    customerId: w.customerId,
+    conversationId: w.conversationId,
+    status: 'placed',
+    currency: 'EUR',
+    total: 2500,
+    data: {
+      psid: '1234567890123456',
+      items: [{ title: 'Comté — 18 mois', subtitle: null, quantity: 2, unitPrice: 1250, imageUrl: null }],
+      adjustments: [],
+      taxes: [],
+      shippingCost: 0,
+      shippingAddress: null,
+      paymentMethod: 'Visa',
+      merchantName: null,
+      orderUrl: null,
+    },
+    version: 1,
+    createdAt: 1000,
+    updatedAt: 1000,
+    ...over,
+  });
+
+  it('keeps an order’s number unique per page, and finds it by id and by number on its page only', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const o = order(w);
+    assert.equal(await write((tx) => tx.commerce.insertOrder(o)), true);
+    assert.equal(await write((tx) => tx.commerce.insertOrder({ ...order(w), number: o.number })), false);
+    // Another page may use the same number.
+    assert.equal(
+      await write((tx) => tx.commerce.insertOrder({ ...order(w), pageId: w.otherPageId, number: o.number })),
+      true,
+    );
+    assert.deepEqual(await reader().orderById(o.id), o);
+    assert.deepEqual(await reader().orderByNumber(w.pageId, o.number), o);
+    assert.equal((await reader().orderByNumber(w.otherPageId, o.number))?.pageId, w.otherPageId);
+    assert.equal(await reader().orderByNumber(w.pageId, 'nope'), null);
+    assert.equal(await reader().orderByNumber(w.pageId, 'a\u0000b'), null);
+    assert.equal(await reader().orderById('nope'), null);
+  });
+
+  it('updates an order and keeps its shipments and timeline in order, read back in the writing transaction', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const o = order(w, { total: 2_000_000_000_000 / 2 });
+    const shipment: ShipmentRecord = {
+      id: uid('s'),
+      orderId: o.id,
+      status: 'label_created',
+      carrier: 'Colissimo',
+      trackingNumber: '6A1',
+      trackingUrl: 'https://example.com/t/6A1',
+      items: [{ item: 0, quantity: 2 }],
+      createdAt: 2000,
+      updatedAt: 2000,
+    };
+    const seen = await write(async (tx) => {
+      await tx.commerce.insertOrder(o);
+      await tx.commerce.appendTimeline({
+        orderId: o.id,
+        seq: 1,
+        kind: 'status',
+        status: 'placed',
+        shipmentId: null,
+        place: null,
+        description: null,
+        at: 1000,
+      });
+      await tx.commerce.insertShipment(shipment);
+      await tx.commerce.updateShipmentStatus(shipment.id, 'in_transit', 3000);
+      await tx.commerce.appendTimeline({
+        orderId: o.id,
+        seq: 2,
+        kind: 'tracking',
+        status: 'in_transit',
+        shipmentId: shipment.id,
+        place: 'Lyon',
+        description: 'Hub',
+        at: 2500,
+      });
+      await tx.commerce.updateOrder({ ...o, status: 'shipped', version: 3, updatedAt: 3000 });
+      return tx.commerce.aggregate((await tx.commerce.orderById(o.id)) as OrderRecord);
+    });
+    assert.equal(seen.order.status, 'shipped');
+    assert.equal(seen.order.total, 1_000_000_000_000);
+    const back = await reader().aggregate((await reader().orderById(o.id)) as OrderRecord);
+    assert.deepEqual(back, seen);
+    assert.deepEqual(back.shipments, [{ ...shipment, status: 'in_transit', updatedAt: 3000 }]);
+    assert.deepEqual(
+      back.timeline.map((e) => [e.seq, e.kind, e.status, e.shipmentId, e.place]),
+      [
+        [1, 'status', 'placed', null, null],
+        [2, 'tracking', 'in_transit', shipment.id, 'Lyon'],
+      ],
+    );
+    // Two lines with one seq: the second is refused (the job that wrote it is rolled back).
+    await assert.rejects(
+      write((tx) =>
+        tx.commerce.appendTimeline({
+          orderId: o.id,
+          seq: 2,
+          kind: 'status',
+          status: 'delivered',
+          shipmentId: null,
+          place: null,
+          description: null,
+          at: 1,
+        }),
+      ),
+    );
+  });
+
+  it('lists a customer’s orders with a page, newest first', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const older = order(w, { createdAt: 1000 });
+    const newer = order(w, { createdAt: 2000 });
+    const elsewhere = order(w, { pageId: w.otherPageId });
+    await write(async (tx) => {
+      for (const o of [older, newer, elsewhere]) await tx.commerce.insertOrder(o);
+    });
+    assert.deepEqual(
+      (await reader().ordersOfCustomer(w.pageId, w.customerId, 10)).map((o) => o.id),
+      [newer.id, older.id],
+    );
+    assert.deepEqual(
+      (await reader().ordersOfCustomer(w.pageId, w.customerId, 1)).map((o) => o.id),
+      [newer.id],
+    );
+  });
+
+  it('keeps idempotency keys per page', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const key = {
+      pageId: w.pageId,
+      key: uid('k'),
+      fingerprint: 'f1',
+      status: 201,
+      response: '{"order":{"id":"x"}}',
+      createdAt: 5,
+    };
+    await write((tx) => tx.commerce.saveIdempotencyKey(key));
+    assert.deepEqual(await reader().idempotencyKey(w.pageId, key.key), key);
+    assert.equal(await reader().idempotencyKey(w.otherPageId, key.key), null);
+    await write((tx) => tx.commerce.saveIdempotencyKey({ ...key, pageId: w.otherPageId, fingerprint: 'f2' }));
+    assert.equal((await reader().idempotencyKey(w.otherPageId, key.key))?.fingerprint, 'f2');
+    await assert.rejects(write((tx) => tx.commerce.saveIdempotencyKey({ ...key, fingerprint: 'f3' })));
+    assert.equal((await reader().idempotencyKey(w.pageId, key.key))?.fingerprint, 'f1');
+  });
+}

@@ -1,0 +1,340 @@
+import type { OrderStatus, ShipmentStatus, TimelineEntryView } from '../../protocol/commerce.ts';
+import { type Db, hasNul } from '../storage/sql.ts';
+
+/**
+ * What commerce stores, written once for both backends (storage/sql.ts): orders (what is read only with the
+ * order as one JSON column), shipments, each order's timeline, and the Orders API's idempotency keys.
+ * Times are milliseconds; amounts integers in the currency's minor units.
+ */
+
+export interface OrderData {
+  /** The customer's page-scoped id (what the API answers). */
+  psid: string;
+  items: { title: string; subtitle: string | null; quantity: number; unitPrice: number; imageUrl: string | null }[];
+  adjustments: { label: string; amount: number }[];
+  taxes: { label: string; amount: number }[];
+  shippingCost: number;
+  shippingAddress: {
+    name: string | null;
+    street1: string;
+    street2: string | null;
+    city: string;
+    postalCode: string;
+    state: string | null;
+    country: string;
+  } | null;
+  paymentMethod: string | null;
+  merchantName: string | null;
+  orderUrl: string | null;
+}
+
+export interface OrderRecord {
+  id: string;
+  pageId: string;
+  number: string;
+  customerId: string;
+  conversationId: string;
+  status: OrderStatus;
+  currency: string;
+  total: number;
+  data: OrderData;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ShipmentRecord {
+  id: string;
+  orderId: string;
+  status: ShipmentStatus;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string | null;
+  items: { item: number; quantity: number }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TimelineRecord {
+  orderId: string;
+  seq: number;
+  kind: TimelineEntryView['kind'];
+  status: OrderStatus | ShipmentStatus;
+  shipmentId: string | null;
+  place: string | null;
+  description: string | null;
+  at: number;
+}
+
+export interface IdempotencyRecord {
+  pageId: string;
+  key: string;
+  /** SHA-256 of the request (method, route, body): the same request gives the same. */
+  fingerprint: string;
+  status: number;
+  /** The answer's body, as JSON. */
+  response: string;
+  createdAt: number;
+}
+
+/** An order with everything its view shows. */
+export interface OrderAggregate {
+  order: OrderRecord;
+  shipments: ShipmentRecord[];
+  timeline: TimelineRecord[];
+}
+
+export interface CommerceReads {
+  orderById(id: string): Promise<OrderRecord | null>;
+  orderByNumber(pageId: string, number: string): Promise<OrderRecord | null>;
+  /** The order, its shipments (oldest first) and its timeline (in order). */
+  aggregate(order: OrderRecord): Promise<OrderAggregate>;
+  /** A person's orders with a page, newest first. */
+  ordersOfCustomer(pageId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
+  idempotencyKey(pageId: string, key: string): Promise<IdempotencyRecord | null>;
+}
+
+export interface CommerceWrites extends CommerceReads {
+  /** Inserts an order; false when the page already has one with this number. */
+  insertOrder(order: OrderRecord): Promise<boolean>;
+  /** Writes the order's status, currency, total, data, version and time. */
+  updateOrder(order: OrderRecord): Promise<void>;
+  insertShipment(shipment: ShipmentRecord): Promise<void>;
+  updateShipmentStatus(id: string, status: ShipmentStatus, at: number): Promise<void>;
+  appendTimeline(entry: TimelineRecord): Promise<void>;
+  saveIdempotencyKey(record: IdempotencyRecord): Promise<void>;
+}
+
+/** The methods of CommerceWrites that write (the group committer counts them). */
+export const commerceWrites = [
+  'insertOrder',
+  'updateOrder',
+  'insertShipment',
+  'updateShipmentStatus',
+  'appendTimeline',
+  'saveIdempotencyKey',
+] as const satisfies readonly Exclude<keyof CommerceWrites, keyof CommerceReads>[];
+
+interface OrderRow {
+  id: string;
+  page_id: string;
+  number: string;
+  customer_id: string;
+  conversation_id: string;
+  status: string;
+  currency: string;
+  total: number | string;
+  data: string;
+  version: number | string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+interface ShipmentRow {
+  id: string;
+  order_id: string;
+  status: string;
+  carrier: string;
+  tracking_number: string;
+  tracking_url: string | null;
+  items: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+interface TimelineRow {
+  order_id: string;
+  seq: number | string;
+  kind: string;
+  status: string;
+  shipment_id: string | null;
+  place: string | null;
+  description: string | null;
+  at: number | string;
+}
+interface KeyRow {
+  page_id: string;
+  key: string;
+  fingerprint: string;
+  status: number | string;
+  response: string;
+  created_at: number | string;
+}
+
+const ORDER =
+  'id, page_id, number, customer_id, conversation_id, status, currency, total, data, version, created_at, updated_at';
+const SHIPMENT = 'id, order_id, status, carrier, tracking_number, tracking_url, items, created_at, updated_at';
+
+const toOrder = (r: OrderRow): OrderRecord => ({
+  id: r.id,
+  pageId: r.page_id,
+  number: r.number,
+  customerId: r.customer_id,
+  conversationId: r.conversation_id,
+  status: r.status as OrderStatus,
+  currency: r.currency,
+  total: Number(r.total),
+  data: JSON.parse(r.data) as OrderData,
+  version: Number(r.version),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+const toShipment = (r: ShipmentRow): ShipmentRecord => ({
+  id: r.id,
+  orderId: r.order_id,
+  status: r.status as ShipmentStatus,
+  carrier: r.carrier,
+  trackingNumber: r.tracking_number,
+  trackingUrl: r.tracking_url,
+  items: JSON.parse(r.items) as ShipmentRecord['items'],
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+const toTimeline = (r: TimelineRow): TimelineRecord => ({
+  orderId: r.order_id,
+  seq: Number(r.seq),
+  kind: r.kind as TimelineRecord['kind'],
+  status: r.status as TimelineRecord['status'],
+  shipmentId: r.shipment_id,
+  place: r.place,
+  description: r.description,
+  at: Number(r.at),
+});
+
+/** The commerce store on one Db: the reader's (committed data) or a transaction's (its own writes too). */
+export class CommerceStore implements CommerceWrites {
+  constructor(private readonly db: Db) {}
+
+  async orderById(id: string) {
+    if (hasNul(id)) return null;
+    const r = await this.db.one<OrderRow>(`SELECT ${ORDER} FROM orders WHERE id = ?`, id);
+    return r ? toOrder(r) : null;
+  }
+
+  async orderByNumber(pageId: string, number: string) {
+    if (hasNul(pageId) || hasNul(number)) return null;
+    const r = await this.db.one<OrderRow>(
+      `SELECT ${ORDER} FROM orders WHERE page_id = ? AND number = ?`,
+      pageId,
+      number,
+    );
+    return r ? toOrder(r) : null;
+  }
+
+  async aggregate(order: OrderRecord): Promise<OrderAggregate> {
+    const shipments = await this.db.all<ShipmentRow>(
+      `SELECT ${SHIPMENT} FROM shipments WHERE order_id = ? ORDER BY created_at, id`,
+      order.id,
+    );
+    const timeline = await this.db.all<TimelineRow>(
+      'SELECT order_id, seq, kind, status, shipment_id, place, description, at FROM order_timeline WHERE order_id = ? ORDER BY seq',
+      order.id,
+    );
+    return { order, shipments: shipments.map(toShipment), timeline: timeline.map(toTimeline) };
+  }
+
+  async ordersOfCustomer(pageId: string, customerId: string, limit: number) {
+    if (hasNul(pageId) || hasNul(customerId)) return [];
+    const rows = await this.db.all<OrderRow>(
+      `SELECT ${ORDER} FROM orders WHERE page_id = ? AND customer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+      pageId,
+      customerId,
+      limit,
+    );
+    return rows.map(toOrder);
+  }
+
+  async idempotencyKey(pageId: string, key: string) {
+    if (hasNul(pageId) || hasNul(key)) return null;
+    const r = await this.db.one<KeyRow>(
+      'SELECT page_id, key, fingerprint, status, response, created_at FROM order_idempotency_keys WHERE page_id = ? AND key = ?',
+      pageId,
+      key,
+    );
+    return r
+      ? {
+          pageId: r.page_id,
+          key: r.key,
+          fingerprint: r.fingerprint,
+          status: Number(r.status),
+          response: r.response,
+          createdAt: Number(r.created_at),
+        }
+      : null;
+  }
+
+  async insertOrder(o: OrderRecord) {
+    const n = await this.db.run(
+      `INSERT INTO orders (${ORDER}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (page_id, number) DO NOTHING`,
+      o.id,
+      o.pageId,
+      o.number,
+      o.customerId,
+      o.conversationId,
+      o.status,
+      o.currency,
+      o.total,
+      JSON.stringify(o.data),
+      o.version,
+      o.createdAt,
+      o.updatedAt,
+    );
+    return n === 1;
+  }
+
+  async updateOrder(o: OrderRecord) {
+    await this.db.run(
+      'UPDATE orders SET status = ?, currency = ?, total = ?, data = ?, version = ?, updated_at = ? WHERE id = ?',
+      o.status,
+      o.currency,
+      o.total,
+      JSON.stringify(o.data),
+      o.version,
+      o.updatedAt,
+      o.id,
+    );
+  }
+
+  async insertShipment(s: ShipmentRecord) {
+    await this.db.run(
+      `INSERT INTO shipments (${SHIPMENT}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.id,
+      s.orderId,
+      s.status,
+      s.carrier,
+      s.trackingNumber,
+      s.trackingUrl,
+      JSON.stringify(s.items),
+      s.createdAt,
+      s.updatedAt,
+    );
+  }
+
+  async updateShipmentStatus(id: string, status: ShipmentStatus, at: number) {
+    await this.db.run('UPDATE shipments SET status = ?, updated_at = ? WHERE id = ?', status, at, id);
+  }
+
+  async appendTimeline(e: TimelineRecord) {
+    await this.db.run(
+      'INSERT INTO order_timeline (order_id, seq, kind, status, shipment_id, place, description, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      e.orderId,
+      e.seq,
+      e.kind,
+      e.status,
+      e.shipmentId,
+      e.place,
+      e.description,
+      e.at,
+    );
+  }
+
+  async saveIdempotencyKey(k: IdempotencyRecord) {
+    await this.db.run(
+      'INSERT INTO order_idempotency_keys (page_id, key, fingerprint, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      k.pageId,
+      k.key,
+      k.fingerprint,
+      k.status,
+      k.response,
+      k.createdAt,
+    );
+  }
+}

@@ -1,0 +1,386 @@
+import type {
+  CreateOrderBody,
+  CreateShipmentBody,
+  OrderMessageView,
+  OrderResponse,
+  OrderView,
+  ShipmentResponse,
+  TrackingEventBody,
+  UpdateOrderBody,
+} from '../../protocol/commerce.ts';
+import type { MessageContent, Template } from '../../protocol/content.ts';
+import { exponentOf as exponent, toMajorUnits } from '../../protocol/currencies.ts';
+import type { MessageView } from '../../protocol/views.ts';
+import {
+  type Answer,
+  type CommerceService,
+  type Customer,
+  fingerprintOf,
+  type OrderCall,
+  type OrderChange,
+  type OrderInput,
+} from '../commerce/service.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { ConversationsService } from '../messaging/conversations.ts';
+import type { MessagesService } from '../messaging/messages.ts';
+import type { PagesService } from '../pages/service.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
+
+const shipmentWords: Record<string, string> = {
+  label_created: 'label created',
+  in_transit: 'in transit',
+  out_for_delivery: 'out for delivery',
+  delivered: 'delivered',
+  exception: 'delivery exception',
+};
+
+/** What Messenger's receipt template shows of an order (for apps' echoes; people see the live card). */
+function receiptOf(order: OrderView, recipientName: string): Template {
+  const major = (n: number) => toMajorUnits(n, order.currency);
+  const a = order.shippingAddress;
+  const t: Template = {
+    templateType: 'receipt',
+    recipientName,
+    orderNumber: order.number,
+    currency: order.currency,
+    paymentMethod: order.paymentMethod ?? '—',
+    summary: {
+      subtotal: major(order.subtotal),
+      shippingCost: major(order.shippingCost),
+      totalTax: major(order.taxes.reduce((s, x) => s + x.amount, 0)),
+      totalCost: major(order.total),
+    },
+    // Messenger's adjustments are amounts taken off: a discount of -500 is an adjustment of 5.00.
+    adjustments: order.adjustments.map((x) => ({ name: x.label, amount: major(-x.amount) })),
+    elements: order.items.map((i) => ({
+      title: i.title.slice(0, 80),
+      ...(i.subtitle ? { subtitle: i.subtitle } : {}),
+      quantity: i.quantity,
+      price: major(i.quantity * i.unitPrice),
+      currency: order.currency,
+      ...(i.imageUrl ? { imageUrl: i.imageUrl } : {}),
+    })),
+  };
+  if (order.merchantName) t.merchantName = order.merchantName;
+  if (order.orderUrl) t.orderUrl = order.orderUrl;
+  if (a)
+    t.address = {
+      street1: a.street1,
+      city: a.city,
+      postalCode: a.postalCode,
+      state: a.state ?? '',
+      country: a.country,
+      ...(a.street2 ? { street2: a.street2 } : {}),
+    };
+  return t;
+}
+
+/**
+ * Commerce in the thread, each way read top to bottom:
+ * - a merchant creates an order (Orders API) → the customer by the id the page knows them by (pages) →
+ *   their conversation with the page, created if needed (messaging) → the order placed (commerce) → its
+ *   receipt card, as the page's message (messaging: the page inbox and the apps' echoes follow from its
+ *   event) → `order.updated` to both members;
+ * - a shipment or a tracking event → the order moves (commerce) → a shipping update in the same thread
+ *   → `order.updated`, so every device changes the card in place;
+ * - an update or a cancellation → the order (commerce) → `order.updated`;
+ * - an app sends a receipt template (Send API) → the page's order with that number, created or updated
+ *   (never a second one) → the receipt, as that order's card → `order.updated`.
+ * Each in ONE job: nothing half-written. Post-purchase updates need no messaging window: the page sends
+ * them about an order the person placed.
+ */
+export class OrderFlows {
+  constructor(
+    private readonly committer: Committer,
+    private readonly commerce: CommerceService,
+    private readonly pages: PagesService,
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async create(call: OrderCall, body: CreateOrderBody): Promise<Answer<OrderResponse> & { replayed: boolean }> {
+    const { customer: ref, ...input } = body;
+    // Checked before the job: a wrong currency or total never costs a transaction.
+    this.commerce.check(input);
+    return this.committer.run((uow) =>
+      this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf('create', body), async () => {
+        const customer = await this.customerIn(uow, call.pageId, ref.psid);
+        const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
+        await this.postIn(uow, change, 'receipt', null);
+        await this.announceIn(uow, change);
+        return { status: 201, body: { order: change.view } };
+      }),
+    );
+  }
+
+  async update(call: OrderCall, number: string, body: UpdateOrderBody) {
+    return this.change(call, `update ${number}`, body, async (uow) =>
+      this.commerce.updateIn(uow, call.pageId, number, body),
+    );
+  }
+
+  async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }) {
+    return this.change(call, `cancel ${number}`, body, async (uow) =>
+      this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+    );
+  }
+
+  async ship(
+    call: OrderCall,
+    number: string,
+    body: CreateShipmentBody,
+  ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
+    return this.committer.run((uow) =>
+      this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        fingerprintOf(`ship ${number}`, body),
+        async () => {
+          const change = await this.commerce.shipIn(uow, call.pageId, number, body);
+          await this.postIn(uow, change, 'shipment', null);
+          await this.announceIn(uow, change);
+          return { status: 201, body: this.withShipment(change) };
+        },
+      ),
+    );
+  }
+
+  async track(
+    call: OrderCall,
+    number: string,
+    shipmentId: string,
+    body: TrackingEventBody,
+  ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
+    return this.committer.run((uow) =>
+      this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        fingerprintOf(`track ${number} ${shipmentId}`, body),
+        async () => {
+          const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
+          await this.postIn(uow, change, 'tracking', body.place ?? null);
+          await this.announceIn(uow, change);
+          return { status: 201, body: this.withShipment(change) };
+        },
+      ),
+    );
+  }
+
+  get(pageId: string, number: string): Promise<OrderView> {
+    return this.commerce.get(pageId, number);
+  }
+
+  /**
+   * An order as a person sees it in a thread: its customer, or one of the people who run its page (the
+   * inbox). Anyone else learns nothing of it (order_not_found).
+   */
+  async viewFor(userId: string, orderId: string): Promise<OrderView> {
+    const order = await this.commerce.byId(orderId);
+    if (!order) throw new AppError('order_not_found');
+    if (order.customerId !== userId) {
+      try {
+        await this.pages.actAs(userId, order.pageId);
+      } catch {
+        throw new AppError('order_not_found');
+      }
+    }
+    return this.commerce.view(order);
+  }
+
+  /**
+   * A receipt template an app sends through the Send API, in the thread it resolved: the page's order with
+   * that number, created or brought up to date (one order per number, whatever the number of receipts),
+   * then the receipt as that order's card.
+   */
+  async receipt(
+    pageId: string,
+    thread: { userId: string; conversationId: string; psid: string },
+    content: MessageContent & {
+      attachment: { type: 'template'; template: Extract<Template, { templateType: 'receipt' }> };
+    },
+    text: string,
+  ): Promise<MessageView> {
+    const input = orderOfReceipt(content.attachment.template);
+    this.commerce.check(input);
+    return this.committer.run(async (uow) => {
+      const customer: Customer = { ...thread };
+      const change = await this.commerce.receiptIn(uow, pageId, customer, input);
+      const order: OrderMessageView = {
+        orderId: change.view.id,
+        kind: 'receipt',
+        shipmentId: null,
+        status: null,
+        snapshot: change.view,
+      };
+      const sent = await this.messages.sendIn(uow, pageId, {
+        conversationId: thread.conversationId,
+        clientId: `graph-${newId()}`,
+        freshClientId: true,
+        text,
+        content: { ...content, order },
+      });
+      if (change.changed) await this.announceIn(uow, change);
+      return sent.message;
+    });
+  }
+
+  private change(
+    call: OrderCall,
+    operation: string,
+    body: unknown,
+    work: (uow: UnitOfWork) => Promise<OrderChange>,
+  ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
+    return this.committer.run((uow) =>
+      this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf(operation, body), async () => {
+        const change = await work(uow);
+        await this.announceIn(uow, change);
+        return { status: 200, body: { order: change.view } };
+      }),
+    );
+  }
+
+  /** The person a PSID of this page names (never another page's), and their thread with it. */
+  private async customerIn(uow: UnitOfWork, pageId: string, psid: string): Promise<Customer> {
+    const userId = await uow.tx.pages.userByPsid(pageId, psid);
+    if (!userId)
+      throw new AppError('customer_not_found', `customer.psid: nobody has the id ${psid} for this page`, {
+        field: 'customer.psid',
+      });
+    const conversationId = await this.conversations.directWithPageIn(uow, userId, pageId);
+    return { userId, psid, conversationId };
+  }
+
+  /** The order's message in its thread, as the page: the receipt card, or a shipping update. */
+  private async postIn(uow: UnitOfWork, change: OrderChange, kind: OrderMessageView['kind'], place: string | null) {
+    const { view, shipment } = change;
+    const order: OrderMessageView = {
+      orderId: view.id,
+      kind,
+      shipmentId: shipment?.id ?? null,
+      status: shipment?.status ?? null,
+      snapshot: view,
+    };
+    // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
+    const content: MessageContent =
+      kind === 'receipt'
+        ? {
+            attachment: {
+              type: 'template',
+              template: receiptOf(view, view.shippingAddress?.name ?? view.customer.psid),
+            },
+            order,
+          }
+        : { order };
+    const text =
+      kind === 'receipt'
+        ? ''
+        : shipment && kind === 'shipment'
+          ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
+          : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${place ? ` — ${place}` : ''}`;
+    await this.messages.sendIn(uow, view.pageId, {
+      conversationId: change.aggregate.order.conversationId,
+      clientId: `order-${view.id}-${view.version}`,
+      freshClientId: true,
+      text,
+      content,
+    });
+  }
+
+  /** The order as it now is, to both members of its thread: the card changes in place on every device. */
+  private async announceIn(uow: UnitOfWork, change: OrderChange) {
+    const { order } = change.aggregate;
+    await uow.emit({
+      event: { type: 'order.updated', conversationId: order.conversationId, order: change.view },
+      scope: { conversationId: order.conversationId },
+      audience: [order.customerId, order.pageId],
+    });
+  }
+
+  private withShipment(change: OrderChange): ShipmentResponse {
+    const shipment = change.view.shipments.find((s) => s.id === change.shipment?.id);
+    if (!shipment) throw new AppError('internal', 'the shipment is not in its order');
+    return { order: change.view, shipment };
+  }
+}
+
+/**
+ * A receipt template (Messenger's amounts in major units, its element prices per line, its adjustments
+ * taken off) as an order's content in minor units; refuses, naming the field, what has more decimals than
+ * the currency or a line price its quantity does not divide.
+ */
+export function orderOfReceipt(r: Extract<Template, { templateType: 'receipt' }>): OrderInput {
+  const field = (name: string) => `message.attachment.payload.${name}`;
+  const minor = (amount: number, name: string): number => {
+    const m = Math.round(amount * 10 ** exponent(r.currency));
+    if (Math.abs(amount * 10 ** exponent(r.currency) - m) > 1e-6)
+      throw new AppError('bad_request', `${field(name)}: more decimals than ${r.currency} has`, { field: field(name) });
+    return m;
+  };
+  const items = (r.elements ?? []).map((e, i) => {
+    const quantity = e.quantity ?? 1;
+    if (quantity < 1)
+      throw new AppError('bad_request', `${field(`elements[${i}].quantity`)}: at least 1`, {
+        field: field(`elements[${i}].quantity`),
+      });
+    const line = minor(e.price, `elements[${i}].price`);
+    if (line < 0 || line % quantity !== 0)
+      throw new AppError(
+        'bad_request',
+        `${field(`elements[${i}].price`)}: the line's price must be a non-negative multiple of its quantity`,
+        {
+          field: field(`elements[${i}].price`),
+        },
+      );
+    return { title: e.title, subtitle: e.subtitle, quantity, unitPrice: line / quantity, imageUrl: e.imageUrl };
+  });
+  if (items.length === 0)
+    throw new AppError('bad_request', `${field('elements')}: an order has at least one item`, {
+      field: field('elements'),
+    });
+  const shippingCost = minor(r.summary.shippingCost ?? 0, 'summary.shipping_cost');
+  const tax = minor(r.summary.totalTax ?? 0, 'summary.total_tax');
+  const total = minor(r.summary.totalCost, 'summary.total_cost');
+  if (shippingCost < 0 || tax < 0 || total < 0)
+    throw new AppError('bad_request', `${field('summary')}: amounts must not be negative`, { field: field('summary') });
+  if (r.summary.subtotal !== undefined) {
+    const subtotal = minor(r.summary.subtotal, 'summary.subtotal');
+    const sum = items.reduce((s, i) => s + i.quantity * i.unitPrice, 0);
+    if (subtotal !== sum)
+      throw new AppError(
+        'totals_mismatch',
+        `${field('summary.subtotal')}: ${r.summary.subtotal} given, the elements add up to ${sum / 10 ** exponent(r.currency)}`,
+        {
+          field: field('summary.subtotal'),
+        },
+      );
+  }
+  return {
+    number: r.orderNumber,
+    currency: r.currency,
+    items,
+    adjustments: (r.adjustments ?? []).map((a, i) => ({
+      label: a.name,
+      amount: -minor(a.amount, `adjustments[${i}].amount`),
+    })),
+    taxes: tax > 0 ? [{ label: 'Tax', amount: tax }] : [],
+    shippingCost,
+    total,
+    shippingAddress: r.address
+      ? {
+          name: r.recipientName,
+          street1: r.address.street1,
+          street2: r.address.street2,
+          city: r.address.city,
+          postalCode: r.address.postalCode,
+          state: r.address.state || undefined,
+          country: r.address.country,
+        }
+      : undefined,
+    paymentMethod: r.paymentMethod,
+    merchantName: r.merchantName,
+    orderUrl: r.orderUrl,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Commerce in the thread, in the web app: a merchant's server creates an order through the Orders API; its
+ * receipt card appears live in the customer's conversation with the page (items, totals in the person's
+ * language and the order's currency); a shipment and tracking events add shipping updates to the thread
+ * and change the card in place — the same element, a new status, no reload. The page's inbox shows the
+ * same card, updated the same way. Then the card in French.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { e2eSuite, eventually, type Person, RECONNECT_MS } from './browser.ts';
+
+const { test, env } = e2eSuite();
+
+interface Shop {
+  id: string;
+  username: string;
+  token: string;
+}
+
+/** A page run by `owner` with an app connected to it (its page access token), over HTTP. */
+async function shopOf(owner: Person, name: string): Promise<Shop> {
+  const http = await owner.http();
+  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
+  const page = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
+  assert.equal(page.status, 201, JSON.stringify(page.body));
+  const app = await http.post<{ app: { id: string } }>('/api/apps', { name: `${name} shop` });
+  const token = await http.post<{ pageAccessToken: string }>(`/api/apps/${app.body.app.id}/pages/${page.body.page.id}`);
+  assert.equal(token.status, 201, JSON.stringify(token.body));
+  return { ...page.body.page, token: token.body.pageAccessToken };
+}
+
+/** From the person's messenger: finds the page with the search and opens their conversation with it. */
+async function openPageConversation(person: Person, page: { id: string; username: string }): Promise<string> {
+  await person.page.getByTestId('people-search').fill(page.username);
+  await person.page.locator(`[data-testid="page-result"][data-page-id="${page.id}"]`).click();
+  await person.page.waitForURL(/\/c\/[^/]+$/);
+  await person.page.getByTestId('composer').waitFor();
+  return decodeURIComponent(new URL(person.page.url()).pathname.split('/').pop() ?? '');
+}
+
+/** A call of the Orders API, as the merchant's server makes it. */
+async function orders(shop: Shop, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${env().server.url}/api/commerce/orders${path}`, {
+    method,
+    headers: { authorization: `Bearer ${shop.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const orderBody = (psid: string, number: string) => ({
+  number,
+  customer: { psid },
+  currency: 'EUR',
+  items: [
+    { title: 'Comté 18 mois', subtitle: '500 g', quantity: 2, unitPrice: 1250 },
+    { title: 'Beurre demi-sel', quantity: 1, unitPrice: 500 },
+  ],
+  adjustments: [{ label: 'Bienvenue', amount: -300 }],
+  taxes: [{ label: 'TVA', amount: 240 }],
+  shippingCost: 490,
+  total: 3430,
+  shippingAddress: { name: 'Cleo', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
+  paymentMethod: 'Visa 4242',
+  merchantName: 'Fromagerie Lucie',
+});
+
+const card = (page: Page) => page.getByTestId('order-card');
+const cardStatus = async (page: Page) => (await card(page).getByTestId('order-status').textContent())?.trim();
+
+test('an order created through the API appears in the thread; tracking updates its card in place', async (s) => {
+  const [ana, cleo] = await s.peopleNamed('Ana', 'Cleo');
+  const shop = await shopOf(ana, 'Fromagerie Lucie');
+  const conversationId = await openPageConversation(cleo, shop);
+  const psid = await env().server.comptoir.storage.reader.pages.psidOf(shop.id, cleo.id);
+  assert.ok(psid);
+  // Ana, an admin of the page, has its inbox open on the same conversation.
+  const inbox = await ana.context.newPage();
+  await inbox.goto(`/inbox/${shop.id}/c/${conversationId}`);
+  await inbox
+    .locator('[data-testid="inbox-connection-status"][data-state="online"]')
+    .waitFor({ timeout: RECONNECT_MS });
+
+  const number = `FL-${Date.now() % 1_000_000}`;
+  await orders(shop, 'POST', '', orderBody(psid, number));
+
+  // The receipt card arrives live: items, totals in English and euros, status placed.
+  await card(cleo.page).waitFor({ timeout: RECONNECT_MS });
+  assert.equal(await cardStatus(cleo.page), 'Placed');
+  assert.equal((await card(cleo.page).getByTestId('order-total').textContent())?.trim(), '€34.30');
+  assert.match((await card(cleo.page).textContent()) ?? '', /Comté 18 mois.*× 2.*€25\.00/);
+  await card(inbox).waitFor({ timeout: RECONNECT_MS });
+  assert.equal(await cardStatus(inbox), 'Placed');
+
+  // Marks the card's element and the page: the same element must change, and the page never reload.
+  await cleo.page.evaluate(() => {
+    (window as unknown as { stillHere: boolean }).stillHere = true;
+    (document.querySelector('[data-testid="order-card"]') as HTMLElement).dataset.marked = 'yes';
+  });
+
+  const shipped = (await orders(shop, 'POST', `/${number}/shipments`, {
+    carrier: 'Colissimo',
+    trackingNumber: '6A12345',
+    trackingUrl: 'https://example.com/track/6A12345',
+  })) as { shipment: { id: string } };
+  await eventually(async () => assert.equal(await cardStatus(cleo.page), 'Shipped'), { timeout: RECONNECT_MS });
+  await orders(shop, 'POST', `/${number}/shipments/${shipped.shipment.id}/events`, {
+    status: 'in_transit',
+    place: 'Lyon',
+  });
+  await eventually(
+    async () => {
+      assert.equal(await cleo.page.getByTestId('shipping-update').count(), 2);
+      assert.equal((await card(cleo.page).getByTestId('shipment-status').textContent())?.trim(), 'In transit');
+    },
+    { timeout: RECONNECT_MS },
+  );
+  await orders(shop, 'POST', `/${number}/shipments/${shipped.shipment.id}/events`, {
+    status: 'delivered',
+    place: 'Paris',
+  });
+  await eventually(async () => assert.equal(await cardStatus(cleo.page), 'Delivered'), { timeout: RECONNECT_MS });
+
+  // One card, the same element as before, and the same page.
+  assert.equal(await card(cleo.page).count(), 1);
+  assert.equal(await card(cleo.page).getAttribute('data-marked'), 'yes');
+  assert.equal(await cleo.page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere), true);
+  const updates = await cleo.page.getByTestId('shipping-update').allTextContents();
+  assert.equal(updates.length, 3);
+  assert.match(updates[0] ?? '', /shipped with Colissimo/);
+  assert.match(updates[1] ?? '', /In transit at Lyon/);
+  assert.equal(await card(cleo.page).getByTestId('tracking-event').count(), 3);
+
+  // The inbox's card followed too.
+  await eventually(async () => assert.equal(await cardStatus(inbox), 'Delivered'), { timeout: RECONNECT_MS });
+
+  // Reloaded (history, not events), the card shows the order as it now is, in French.
+  await cleo.page.evaluate(() => localStorage.setItem('comptoir.locale', 'fr'));
+  await cleo.page.reload();
+  await card(cleo.page).waitFor({ timeout: RECONNECT_MS });
+  await eventually(async () => assert.equal(await cardStatus(cleo.page), 'Livrée'), { timeout: RECONNECT_MS });
+  assert.equal((await card(cleo.page).getByTestId('order-total').textContent())?.replace(/\s/g, ' ').trim(), '34,30 €');
+});
