@@ -196,7 +196,9 @@ async function orders(port: number, pid: number, merchants: Merchant[], sockets:
   const placed: Placed[] = [];
   const counters = new Array<number>(CONCURRENCY).fill(0);
   const result = await measure(pid, sockets, 'message.created', 201, (w) => {
-    const n = w + CONCURRENCY * (counters[w] = (counters[w] ?? 0) + 1);
+    const k = (counters[w] ?? 0) + 1;
+    counters[w] = k;
+    const n = w + CONCURRENCY * k;
     const merchant = merchants[n % merchants.length] as Merchant;
     const psid = merchant.psids[Math.floor(n / merchants.length) % merchant.psids.length] as string;
     const number = `R${r}-${n}`;
@@ -253,7 +255,8 @@ async function tracking(
   const result = await measure(pid, sockets, 'order.updated', 201, (w) => {
     const list = mine[w] as typeof shipments;
     for (let tries = 0; tries < list.length; tries++) {
-      const t = (turn[w] = ((turn[w] ?? 0) + 1) % list.length);
+      const t = ((turn[w] ?? 0) + 1) % list.length;
+      turn[w] = t;
       const s = list[t] as (typeof shipments)[number];
       if (s.scans >= SCANS.length) continue;
       const i = s.scans++;

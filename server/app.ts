@@ -214,7 +214,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
     { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
   );
-  businessInbox = new BusinessInbox(inboxService, messages, bus, log);
+  businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {

@@ -1,5 +1,6 @@
 import type { SetInboxStatusBody } from '../../protocol/inbox.ts';
 import { csatPayload } from '../../protocol/inbox.ts';
+import type { AccountsReads } from '../accounts/store.ts';
 import type { EventBus } from '../bus/types.ts';
 import type { InboxService } from '../inbox/service.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -31,6 +32,8 @@ export class BusinessInbox implements ThreadActivity {
     private readonly messages: MessagesService,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    /** Accounts' kinds, read from committed data (an account exists before any message to it). */
+    private readonly accounts: Pick<AccountsReads, 'userById'>,
   ) {}
 
   async directMessageIn(
@@ -50,10 +53,11 @@ export class BusinessInbox implements ThreadActivity {
       await this.inbox.memberReplyIn(uow, m.senderId, otherId, m.conversationId);
       return;
     }
-    if (await this.isPage(uow, otherId)) {
+    // A page's message without a member behind it (its bot): nothing, and nothing read in the job.
+    if (await this.isPage(m.senderId)) return;
+    if (await this.isPage(otherId)) {
       await this.inbox.customerMessageIn(uow, otherId, m.senderId, m.conversationId, m.quickReplyPayload);
     }
-    // A page's message without a member behind it (its bot, through the Send API) is not a first response.
   }
 
   /** Changes the status; a resolve the page asks satisfaction for sends the question to the customer. */
@@ -131,10 +135,15 @@ export class BusinessInbox implements ThreadActivity {
     this.timer.unref();
   }
 
-  private async isPage(uow: UnitOfWork, userId: string): Promise<boolean> {
+  /**
+   * Whether the account is a page: from committed data, never the job's transaction — on PostgreSQL a read
+   * there would send the batch's held writes early, for every bot message; an account is committed before
+   * any message to or from it, and its kind never changes, so the answer is kept.
+   */
+  private async isPage(userId: string): Promise<boolean> {
     const known = this.kinds.get(userId);
     if (known !== undefined) return known;
-    const u = await uow.tx.accounts.userById(userId);
+    const u = await this.accounts.userById(userId);
     const page = u?.kind === 'page';
     if (u) this.kinds.set(userId, page);
     return page;

@@ -36,6 +36,12 @@ export interface SendInput {
    * the page (flows/page-inbox.ts). Not stored with the message; handed to the ThreadActivity port.
    */
   actorId?: string | undefined;
+  /**
+   * The caller read the person's standing with the page just before (the Graph API's sends:
+   * platform/graph-optin.ts), so the DirectSends port is not asked again in the job — where, on PostgreSQL, a
+   * read would send the batch's deferred writes early, for every message of a bot.
+   */
+  consentChecked?: boolean | undefined;
 }
 
 export interface SendResult {
@@ -168,7 +174,7 @@ export class MessagesService {
         return { message: await messageView(tx, previous), pos: null, created: false };
       }
       const state = requireMember(await this.states.load(tx, conversationId), userId);
-      if (state.kind === 'direct' && this.directSends)
+      if (state.kind === 'direct' && this.directSends && !input.consentChecked)
         await this.directSends.checkSendIn(uow, userId, state.members.keys());
       if (tap) await checkTap(uow, state, userId, tap, text ?? '', this.offers);
       let quoted: MessageRecord | null = null;

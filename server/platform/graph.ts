@@ -153,7 +153,10 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         if (!customerPsid) throw graph.noUser();
         const thread = { userId, conversationId, psid: customerPsid };
         const sent = await deps.receipts.receipt(grant.pageId, thread, content, message.text);
-        return reply.send({ recipient_id: psid, message_id: `m_${sent.id}` });
+        // Messenger leaves recipient_id out of the answer to a send to a user_ref.
+        return reply.send(
+          psid === null ? { message_id: `m_${sent.id}` } : { recipient_id: psid, message_id: `m_${sent.id}` },
+        );
       }
       const sent = await deps.messages.send(
         grant.pageId,
@@ -161,6 +164,7 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
           conversationId,
           clientId: `graph-${newId()}`,
           freshClientId: true, // unique: never a retry of another, nothing to look up
+          consentChecked: true, // the person's standing with the page was read above
           text: message.text,
           // The sending app, named in the echo its webhook (and the page's other apps) receive.
           content: { ...message.content, appId: grant.appId },

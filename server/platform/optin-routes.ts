@@ -90,6 +90,8 @@ export function optinRoutes(
       const page = await pages.get(pageId);
       const person = await signedIn(req, sessions, cookie);
       const mine = person ? await optins.mine(person.id, pageId, userRef) : null;
+      // Unique per page: a user_ref another person opted in with is refused here already.
+      if (person && (await optins.takenByAnother(person.id, pageId, userRef))) throw new AppError('user_ref_taken');
       const link = new URLSearchParams({ page_id: pageId, user_ref: userRef });
       if (ref !== null) link.set('ref', ref);
       link.set('return_to', query.return_to ?? origin);

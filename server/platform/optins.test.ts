@@ -261,6 +261,36 @@ for (const backend of backends) {
       assert.equal(again?.id, thread.id, 'the same thread');
     });
 
+    it('a receipt to a user_ref: the order’s card in the new thread, no recipient_id either', async (t) => {
+      if (skip) return t.skip(skip);
+      const ana = await signUp(s.url);
+      const userRef = freshRef();
+      await optIn(ana, { pageId, userRef });
+      const r = await graphCall(s.url, 'POST', '/v19.0/me/messages', app.token, {
+        recipient: { user_ref: userRef },
+        messaging_type: 'MESSAGE_TAG',
+        tag: 'POST_PURCHASE_UPDATE',
+        message: {
+          attachment: {
+            type: 'template',
+            payload: {
+              template_type: 'receipt',
+              recipient_name: 'Ana',
+              order_number: `CMD-${refs}`,
+              currency: 'EUR',
+              payment_method: 'Visa 1234',
+              elements: [{ title: 'Comté', price: 8.5, quantity: 1 }],
+              summary: { total_cost: 8.5 },
+            },
+          },
+        },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.match(String(r.body.message_id), /^m_/);
+      assert.equal('recipient_id' in r.body, false);
+      assert.ok(await threadWith(ana, pageId), 'the receipt opened the thread');
+    });
+
     it('two sends at once to a new user_ref: exactly one is first', async (t) => {
       if (skip) return t.skip(skip);
       const ana = await signUp(s.url);
@@ -446,6 +476,14 @@ for (const backend of backends) {
       assert.match(String(refused.headers.get('content-security-policy')), /frame-ancestors 'none'/);
       const bad = await fetch(`${s.url}/plugins/checkbox?page_id=${pageId}&user_ref=x%20y&origin=${SHOP}`);
       assert.equal(bad.status, 400);
+      // Ticked by ana, the same user_ref shows ben no box.
+      assert.equal((await optIn(ana, { pageId, userRef })).status, 201);
+      const ticked = await ana.http.request<string>('GET', `/plugins/checkbox?${q}`);
+      assert.match(ticked.body, /type="checkbox" id="box" checked>/, 'ticked for her');
+      const ben = await signUp(s.url);
+      const taken = await ben.http.request<string>('GET', `/plugins/checkbox?${q}`);
+      assert.equal(taken.status, 409);
+      assert.doesNotMatch(taken.body, /type="checkbox"/);
     });
   });
 }

@@ -233,17 +233,21 @@ export class OptinsService {
    * refused (`page_blocked`) — from the Send API, the page inbox or a socket acting as the page alike.
    */
   async checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void> {
-    if (!(await this.isPage(uow.tx, senderId))) return;
+    if (!(await this.isPage(senderId))) return;
     for (const id of memberIds) {
       if (id === senderId) continue;
       if ((await uow.tx.optins.consent(senderId, id))?.blockedAt != null) throw new AppError('page_blocked');
     }
   }
 
-  private async isPage(tx: Tx, userId: string): Promise<boolean> {
+  /**
+   * Read from committed data (an account's kind never changes; a sender exists before its message): on
+   * PostgreSQL a read through the job's transaction would send the batch's deferred writes early.
+   */
+  private async isPage(userId: string): Promise<boolean> {
     const known = this.pageAccounts.get(userId);
     if (known !== undefined) return known;
-    const user = await tx.accounts.userById(userId);
+    const user = await this.storage.reader.accounts.userById(userId);
     if (!user) return false;
     const page = user.kind === 'page';
     this.pageAccounts.set(userId, page);

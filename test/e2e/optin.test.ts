@@ -143,6 +143,33 @@ test('the checkbox: ticked on the merchant’s checkout → messaging_optins →
     const again = checkout.frameLocator('.comptoir-checkbox iframe').getByRole('checkbox');
     await again.waitFor();
     assert.equal(await again.isChecked(), false, 'the opt-in was revoked with the page’s updates');
+
+    // Then she blocks the page, with the keyboard: the menu's second item after "Get updates … again".
+    await app.bringToFront();
+    await app.getByTestId('page-consent-button').focus();
+    await app.keyboard.press('Enter');
+    await eventually(async () =>
+      assert.equal(await app.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'consent-resume'),
+    );
+    await app.keyboard.press('ArrowDown');
+    await app.keyboard.press('Enter');
+    await app.getByTestId('consent-block-confirm').click();
+    await eventually(async () =>
+      assert.match((await app.getByTestId('consent-notice').textContent()) ?? '', /You blocked Épicerie Lune/),
+    );
+    const psid = (await s.env.server.comptoir.storage.reader.pages.psidOf(shop.pageId, ana.id)) as string;
+    const blocked = await graphCall(s.url, 'POST', '/v19.0/me/messages', shop.token, {
+      recipient: { id: psid },
+      message: { text: 'Toujours là ?' },
+    });
+    assert.deepEqual([blocked.body.error?.code, blocked.body.error?.error_subcode], [551, 1545041]);
+
+    // Her settings list the page as blocked; she unblocks it there.
+    await app.getByTestId('settings-button').click();
+    const row = app.getByTestId('settings-optin').filter({ hasText: 'Épicerie Lune' });
+    await eventually(async () => assert.match((await row.textContent()) ?? '', /Blocked/));
+    await row.getByTestId('settings-optin-unblock').click();
+    await eventually(async () => assert.match((await row.textContent()) ?? '', /Updates stopped/));
   } finally {
     await site?.close();
     await bot.close();

@@ -1168,6 +1168,84 @@ export const routes: Route[] = [
     touches: ['page_members', 'events'],
   },
   ...inboxRoutes,
+  // Opt-in at checkout and the person's standing with pages (server/platform/optin-routes.ts). The world's
+  // pages whitelist no domain: an opt-in is refused (origin_not_allowed) unless the input is bad first.
+  {
+    method: 'POST',
+    path: '/api/optins',
+    auth: true,
+    actors: pageActors,
+    body: (w) =>
+      fc.record(
+        {
+          pageId: pageId(w),
+          userRef: fc.oneof(
+            { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/) },
+            nearLimit(1, 250),
+            oddText(30),
+            fc.constantFrom('', 'a b', 'café', 'a/b'),
+          ),
+          ref: fc.oneof(fc.stringMatching(/^[A-Za-z0-9+/=\-.:_]{1,40}$/), oddText(20), fc.constant('')),
+          origin: fc.constantFrom('https://shop.example', 'http://localhost:8080', 'javascript:x', '', 'null'),
+          returnTo: fc.constantFrom('https://shop.example/thanks', 'ftp://x', 'https://u:p@shop.example/'),
+          how: fc.constantFrom('checkbox', 'link', 'other'),
+        },
+        { requiredKeys: ['pageId', 'userRef', 'how'] },
+      ),
+    touches: ['optins', 'page_consents', 'events'],
+  },
+  {
+    method: 'POST',
+    path: '/api/optins/revoke',
+    auth: true,
+    actors: pageActors,
+    body: (w) =>
+      fc.record({ pageId: pageId(w), userRef: fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,20}$/), oddText(20)) }),
+    touches: ['optins'],
+  },
+  { method: 'GET', path: '/api/optins', auth: true, actors: pageActors, query: () => noQuery, touches: [] },
+  {
+    method: 'GET',
+    path: '/api/optins/check',
+    auth: true,
+    actors: pageActors,
+    query: (w) =>
+      fc
+        .record({
+          page_id: pageId(w),
+          user_ref: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/), oddText(20)),
+          return_to: fc.constantFrom('https://shop.example/x', 'javascript:alert(1)', ''),
+        })
+        .map((q) => Object.entries(q)),
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/consent',
+    auth: true,
+    idKind: 'page',
+    actors: pageActors,
+    params: pageParams,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/consent',
+    auth: true,
+    idKind: 'page',
+    actors: pageActors,
+    params: pageParams,
+    body: () =>
+      fc.record(
+        {
+          updates: fc.constantFrom('stopped', 'allowed', 'never'),
+          blocked: fc.oneof(fc.boolean(), fc.constant('yes')),
+        },
+        { requiredKeys: [] },
+      ),
+    // Stopping or blocking revokes the person's opt-ins with the page.
+    touches: ['page_consents', 'optins'],
+  },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

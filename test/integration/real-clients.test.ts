@@ -5,10 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import { createServer } from '@bottender/express';
 import { MessengerBot, type MessengerContext } from 'bottender';
 import { MessengerClient } from 'messaging-api-messenger';
-import type { AppSecretResponse, PageAccessTokenResponse, WebhookResponse } from '../../protocol/api.ts';
+import type {
+  AppSecretResponse,
+  ConversationsResponse,
+  PageAccessTokenResponse,
+  WebhookResponse,
+} from '../../protocol/api.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../helpers/backends.ts';
-import { SocketClient } from '../helpers/client.ts';
+import { SocketClient, signUp } from '../helpers/client.ts';
 import { type PageWithCustomer, pageWithCustomer } from '../helpers/platform.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { until } from '../helpers/until.ts';
@@ -279,6 +284,33 @@ for (const backend of backends) {
       } finally {
         live.close();
       }
+    });
+
+    it('a messaging-api-messenger client sends to a checkout opt-in’s user_ref: the thread opens, no recipientId', async (t) => {
+      if (skip) return t.skip(skip);
+      await client.setWhitelistedDomains(['https://shop.example.org']);
+      const buyer = await signUp(s.url);
+      const userRef = `checkout-${process.pid}-${Date.now()}`;
+      const opted = await buyer.http.post('/api/optins', {
+        pageId: f.pageId,
+        userRef,
+        origin: 'https://shop.example.org',
+        how: 'checkbox',
+      });
+      assert.equal(opted.status, 201, JSON.stringify(opted.body));
+      const sent = await client.sendText({ userRef }, 'Commande CMD-43 confirmée', {
+        messagingType: 'MESSAGE_TAG',
+        tag: 'POST_PURCHASE_UPDATE',
+      } as Parameters<MessengerClient['sendText']>[2]);
+      assert.match(sent.messageId, /^m_/);
+      assert.equal(sent.recipientId, undefined, 'Messenger leaves it out for a user_ref');
+      const list = await buyer.http.get<ConversationsResponse>('/api/conversations');
+      const thread = list.body.conversations.find((c) => c.members.some((m) => m.user.id === f.pageId));
+      assert.ok(thread, 'the first message opened the thread');
+      await assert.rejects(client.sendText({ userRef }, 'Encore'), (e: Error) => {
+        assert.match(e.message, /2018278|user_ref/);
+        return true;
+      });
     });
   });
 }
