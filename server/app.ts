@@ -377,7 +377,10 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     const g = await core.apps.pageTokenByHash(hashPageToken(token));
     return g ? { appId: g.app.id, pageId: g.pageId } : null;
   };
-  commerceRoutes(app, core.flows.orders, pageTokens);
+  commerceRoutes(app, core.flows.orders, pageTokens, {
+    callsPerSecond: config.rates.graphCallsPerSecond,
+    refusalsPerMinute: config.rates.requestsPerMinute,
+  });
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
+import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
+import { type HttpAnswer, HttpClient, SocketClient } from '../../test/helpers/client.ts';
 import { graphSend, type PageWithCustomer, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
@@ -108,6 +109,47 @@ for (const backend of backends) {
       assert.equal(got.body.order.id, order.id);
     });
 
+    it('sends order.updated live to the customer and the page’s inbox, and to nobody else', async (t) => {
+      if (skip) return t.skip(skip);
+      const other = await pageWithCustomer(s, shop.owner); // another page's customer, the same owner
+      const customer = await SocketClient.live(s.wsUrl, shop.customer);
+      const inbox = await SocketClient.connect(
+        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
+        shop.owner.http.cookie,
+      );
+      inbox.send({ type: 'hello', cursor: null });
+      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      const stranger = await SocketClient.live(s.wsUrl, other.customer);
+      const owner = await SocketClient.live(s.wsUrl, shop.owner); // runs the page, but as themselves
+      const isOrder = (id: string) => (f: ServerFrame) =>
+        f.type === 'event' && f.event.type === 'order.updated' && f.event.order.id === id;
+      const body = orderBody(shop.psid);
+      const created = (await api('POST', '/api/commerce/orders', body)).body as unknown as OrderResponse;
+      const shipped = (
+        await api('POST', `/api/commerce/orders/${encodeURIComponent(body.number)}/shipments`, {
+          carrier: 'DHL',
+          trackingNumber: 'JD01',
+        })
+      ).body as unknown as ShipmentResponse;
+      for (const socket of [customer, inbox]) {
+        const first = await socket.next(isOrder(created.order.id));
+        assert.equal(first.type === 'event' && first.event.type === 'order.updated' && first.event.order.version, 1);
+        await socket.next(
+          (f) =>
+            isOrder(created.order.id)(f) &&
+            f.type === 'event' &&
+            f.event.type === 'order.updated' &&
+            f.event.order.version === shipped.order.version,
+        );
+      }
+      // A message of the other page's customer after both: once it arrived, nothing of the order did.
+      await say(other.customer, other.conversationId, 'ping');
+      await stranger.next((f) => f.type === 'event' && f.event.type === 'message.created');
+      assert.equal(stranger.frames.filter(isOrder(created.order.id)).length, 0);
+      assert.equal(owner.frames.filter(isOrder(created.order.id)).length, 0);
+      for (const socket of [customer, inbox, stranger, owner]) socket.ws.close();
+    });
+
     it('answers the same request under the same Idempotency-Key with the first answer, and 409 for another body', async (t) => {
       if (skip) return t.skip(skip);
       const body = orderBody(shop.psid);
@@ -126,6 +168,15 @@ for (const backend of backends) {
       const other = await api('POST', '/api/commerce/orders', { ...body, number: `${body.number}-b` }, key);
       assert.equal(other.status, 409);
       assert.equal((other.body as unknown as ErrorAnswer).error.id, 'idempotency_key_reused');
+      // A refused request stores nothing under its key: fixed, it goes through.
+      const fixKey = { 'idempotency-key': `k-${process.pid}-${++n}` };
+      const fixed = orderBody(shop.psid);
+      const wrong = await api('POST', '/api/commerce/orders', { ...fixed, total: 1 }, fixKey);
+      assert.equal((wrong.body as unknown as ErrorAnswer).error.id, 'totals_mismatch');
+      assert.equal((await api('POST', '/api/commerce/orders', fixed, fixKey)).status, 201);
+      const badKey = await api('POST', '/api/commerce/orders', orderBody(shop.psid), { 'idempotency-key': 'a b' });
+      assert.equal(badKey.status, 400);
+      assert.match((badKey.body as unknown as ErrorAnswer).error.message, /Idempotency-Key/);
       // Keys are per page: the same key on another page is another key.
       const elsewhere = await api('POST', '/api/commerce/orders', orderBody(otherPsid), key, otherToken);
       assert.equal(elsewhere.status, 201);
@@ -337,6 +388,39 @@ for (const backend of backends) {
         5614,
         'nothing changed',
       );
+    });
+  });
+
+  describe(`the Orders API's rates (${backend.name})`, () => {
+    let s: TestServer;
+    let skip: string | false = false;
+    before(async () => {
+      skip = await backend.skip();
+      if (skip) return;
+      // One call a second per app and page (bursts of 10); 20 requests (and refused tokens) a minute per address.
+      s = await serverOn(backend, { RATE_GRAPH_CALLS_PER_SECOND: '1', RATE_REQUESTS_PER_MINUTE: '20' });
+    });
+    after(async () => {
+      if (!skip) await s.close();
+    });
+
+    it('limits calls per app and page, not per address, and refused tokens per address', async (t) => {
+      if (skip) return t.skip(skip);
+      const shop = await pageWithCustomer(s);
+      const app = await pageWithApp(shop.owner.http);
+      const anon = new HttpClient(s.url);
+      const get = (token: string) =>
+        anon.request('GET', '/api/commerce/orders/nope', undefined, { authorization: `Bearer ${token}` });
+      // A page's calls are counted per app and page: 10 at once, then 429.
+      const answers = [];
+      for (let i = 0; i < 11; i++) answers.push((await get(app.token)).status);
+      assert.deepEqual(answers, [...Array(10).fill(404), 429]);
+      // Refused tokens per address: 20, then 429.
+      const refused = [];
+      for (let i = 0; i < 21; i++) refused.push((await get('not-a-token')).status);
+      assert.deepEqual(refused, [...Array(20).fill(401), 429]);
+      // None of those counted against the address's session requests (20 a minute, a handful used).
+      assert.equal((await shop.owner.http.get('/api/me')).status, 200);
     });
   });
 }

@@ -23,6 +23,8 @@ import {
 import { idParams } from '../../protocol/schemas.ts';
 import { AppError } from '../errors.ts';
 import { authOf, parse } from '../http/validate.ts';
+import { addressKey } from '../lib/address.ts';
+import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Answer, OrderCall } from './service.ts';
 
 type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;
@@ -47,26 +49,46 @@ const idempotencyKey = z
   .max(commerceLimits.idempotencyKey)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
-/** The page of a call's token (`Authorization: Bearer`, or `?access_token=`, as the Graph API takes it). */
-async function pageOf(req: FastifyRequest, tokens: PageTokens): Promise<OrderCall> {
-  const header = req.headers.authorization;
-  const bearer = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
-  const query = req.query as Record<string, unknown>;
-  const token = typeof query.access_token === 'string' ? query.access_token : bearer;
-  if (!token || token.length > 512) throw new AppError('invalid_token');
-  const grant = await tokens(token);
-  if (!grant) throw new AppError('invalid_token');
-  const raw = req.headers['idempotency-key'];
-  let key: string | null = null;
-  if (raw !== undefined) {
-    const r = idempotencyKey.safeParse(raw);
-    if (!r.success)
-      throw new AppError('bad_request', `Idempotency-Key: ${r.error.issues[0]?.message ?? 'invalid'}`, {
-        fields: { 'Idempotency-Key': r.error.issues[0]?.message ?? 'invalid' },
-      });
-    key = r.data;
-  }
-  return { pageId: grant.pageId, idempotencyKey: key };
+export interface OrdersApiRates {
+  /** Calls per second per app and page (a burst of ten seconds' worth): the Graph API's rate. */
+  callsPerSecond: number;
+  /** Refused tokens per minute per address (guessing). */
+  refusalsPerMinute: number;
+}
+
+/**
+ * The page of a call's token (`Authorization: Bearer`, or `?access_token=`, as the Graph API takes it),
+ * within its app and page's rate, and its Idempotency-Key.
+ */
+function pageCall(tokens: PageTokens, rates: OrdersApiRates) {
+  const calls = new RateLimiter(rates.callsPerSecond * 10, 10_000);
+  const refusals = new RateLimiter(rates.refusalsPerMinute, 60_000);
+  const limited = (wait: number) => new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
+  return async (req: FastifyRequest): Promise<OrderCall> => {
+    const address = addressKey(req.ip);
+    const header = req.headers.authorization;
+    const bearer = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    const query = req.query as Record<string, unknown>;
+    const token = typeof query.access_token === 'string' ? query.access_token : bearer;
+    const grant = token && token.length <= 512 ? await tokens(token) : null;
+    if (!grant) {
+      const wait = refusals.take(address);
+      throw wait > 0 ? limited(wait) : new AppError('invalid_token');
+    }
+    const wait = calls.take(`${grant.appId}\u0000${grant.pageId}`);
+    if (wait > 0) throw limited(wait);
+    const raw = req.headers['idempotency-key'];
+    let key: string | null = null;
+    if (raw !== undefined) {
+      const r = idempotencyKey.safeParse(raw);
+      if (!r.success)
+        throw new AppError('bad_request', `Idempotency-Key: ${r.error.issues[0]?.message ?? 'invalid'}`, {
+          fields: { 'Idempotency-Key': r.error.issues[0]?.message ?? 'invalid' },
+        });
+      key = r.data;
+    }
+    return { pageId: grant.pageId, idempotencyKey: key };
+  };
 }
 
 const send = <T>(reply: FastifyReply, answer: Answer<T> & { replayed: boolean }) => {
@@ -82,46 +104,48 @@ export const tokenQuery = z.strictObject({ access_token: z.string().max(512).opt
  * the page's orders, addressed by their number (the merchant's own key, unique per page). Thin: the
  * token's page, the body checked, one call of the flow, its answer.
  */
-export function commerceRoutes(app: FastifyInstance, flows: OrdersApi, tokens: PageTokens) {
-  const open = { config: { auth: false } };
+export function commerceRoutes(app: FastifyInstance, flows: OrdersApi, tokens: PageTokens, rates: OrdersApiRates) {
+  // No session: a page access token, limited per app and page rather than per address.
+  const open = { config: { auth: false, perAddress: false } };
+  const pageOf = pageCall(tokens, rates);
 
   app.post('/api/commerce/orders', open, async (req, reply) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     return send(reply, await flows.create(call, parse(createOrderBody, req.body)));
   });
 
   app.get('/api/commerce/orders/:number', open, async (req) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
     return { order: await flows.get(call.pageId, number) };
   });
 
   app.patch('/api/commerce/orders/:number', open, async (req, reply) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
     return send(reply, await flows.update(call, number, parse(updateOrderBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/cancel', open, async (req, reply) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
     return send(reply, await flows.cancel(call, number, parse(cancelOrderBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/shipments', open, async (req, reply) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
     return send(reply, await flows.ship(call, number, parse(createShipmentBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/shipments/:shipmentId/events', open, async (req, reply) => {
     parse(tokenQuery, req.query);
-    const call = await pageOf(req, tokens);
+    const call = await pageOf(req);
     const { number, shipmentId } = parse(shipmentParams, req.params);
     return send(reply, await flows.track(call, number, shipmentId, parse(trackingEventBody, req.body)));
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  Address,
   CreateOrderBody,
   CreateShipmentBody,
   OrderStatus,
@@ -55,6 +56,16 @@ export interface Answer<T> {
   body: T;
 }
 
+const addressOf = (a: Address): NonNullable<OrderData['shippingAddress']> => ({
+  name: a.name ?? null,
+  street1: a.street1,
+  street2: a.street2 ?? null,
+  city: a.city,
+  postalCode: a.postalCode,
+  state: a.state ?? null,
+  country: a.country,
+});
+
 const dataOf = (input: OrderInput, psid: string): OrderData => ({
   psid,
   items: input.items.map((i) => ({
@@ -67,17 +78,7 @@ const dataOf = (input: OrderInput, psid: string): OrderData => ({
   adjustments: input.adjustments,
   taxes: input.taxes,
   shippingCost: input.shippingCost,
-  shippingAddress: input.shippingAddress
-    ? {
-        name: input.shippingAddress.name ?? null,
-        street1: input.shippingAddress.street1,
-        street2: input.shippingAddress.street2 ?? null,
-        city: input.shippingAddress.city,
-        postalCode: input.shippingAddress.postalCode,
-        state: input.shippingAddress.state ?? null,
-        country: input.shippingAddress.country,
-      }
-    : null,
+  shippingAddress: input.shippingAddress ? addressOf(input.shippingAddress) : null,
   paymentMethod: input.paymentMethod ?? null,
   merchantName: input.merchantName ?? null,
   orderUrl: input.orderUrl ?? null,
@@ -169,13 +170,18 @@ export class CommerceService {
     checkTotals(input);
   }
 
+  /** Throws order_number_taken when the page has an order with this number. */
+  async requireNumberFreeIn(uow: UnitOfWork, pageId: string, number: string): Promise<void> {
+    if (await uow.tx.commerce.orderByNumber(pageId, number))
+      throw new AppError('order_number_taken', `number: this page already has an order ${number}`, {
+        field: 'number',
+      });
+  }
+
   /** A new order, placed: order_number_taken when the page has one with this number. */
   async placeIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
     this.check(input);
-    if (await uow.tx.commerce.orderByNumber(pageId, input.number))
-      throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
-        field: 'number',
-      });
+    await this.requireNumberFreeIn(uow, pageId, input.number);
     const order: OrderRecord = {
       id: newId(uow.now),
       pageId,
@@ -191,8 +197,9 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.insertOrder(order);
-    await this.timelineIn(uow, order, { kind: 'status', status: 'placed' });
-    return this.changed(uow, order, null);
+    const aggregate: OrderAggregate = { order, shipments: [], timeline: [] };
+    await this.timelineIn(uow, aggregate, { kind: 'status', status: 'placed' });
+    return this.changed(aggregate, order, null);
   }
 
   /**
@@ -212,11 +219,9 @@ export class CommerceService {
     const same =
       existing.currency === input.currency &&
       existing.total === input.total &&
-      JSON.stringify(existing.data) === JSON.stringify(data);
-    if (same) {
-      const aggregate = await uow.tx.commerce.aggregate(existing);
-      return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
-    }
+      canonical(existing.data) === canonical(data);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    if (same) return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
     if (!editable(existing.status))
       throw new AppError(
         'order_not_editable',
@@ -235,8 +240,8 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, { kind: 'updated', status: order.status });
-    return this.changed(uow, order, null);
+    await this.timelineIn(uow, aggregate, { kind: 'updated', status: order.status });
+    return this.changed(aggregate, order, null);
   }
 
   /** A merchant's change: prices, items, address (before shipping), or the status moves made by hand. */
@@ -295,9 +300,10 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
-    if (touchesContent) await this.timelineIn(uow, order, { kind: 'updated', status: existing.status });
-    if (status !== undefined) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, null);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    if (touchesContent) await this.timelineIn(uow, aggregate, { kind: 'updated', status: existing.status });
+    if (status !== undefined) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, null);
   }
 
   /** Cancels an order before anything is shipped. */
@@ -306,8 +312,9 @@ export class CommerceService {
     checkOrderMove(existing.status, 'cancelled');
     const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, { kind: 'status', status: 'cancelled', description: reason });
-    return this.changed(uow, order, null);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    await this.timelineIn(uow, aggregate, { kind: 'status', status: 'cancelled', description: reason });
+    return this.changed(aggregate, order, null);
   }
 
   /** A shipment of what is left to ship (or of the items asked): the order becomes partially shipped or shipped. */
@@ -344,14 +351,15 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, {
+    const aggregate = { ...before, shipments: [...before.shipments, shipment] };
+    await this.timelineIn(uow, aggregate, {
       kind: 'shipment',
       status: 'label_created',
       shipmentId: shipment.id,
       description: `${shipment.carrier} ${shipment.trackingNumber}`,
     });
-    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, shipment);
+    if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, shipment);
   }
 
   /** A tracking event of a shipment: its status moves (state machine), and the order's follows. */
@@ -384,7 +392,8 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, shipments);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
-    await this.timelineIn(uow, order, {
+    const aggregate = { ...before, shipments };
+    await this.timelineIn(uow, aggregate, {
       kind: 'tracking',
       status: body.status,
       shipmentId: shipment.id,
@@ -392,14 +401,17 @@ export class CommerceService {
       description: body.description ?? null,
       at,
     });
-    if (status !== existing.status) await this.timelineIn(uow, order, { kind: 'status', status });
-    return this.changed(uow, order, moved);
+    if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
+    return this.changed(aggregate, order, moved);
   }
 
-  /** Appends a line to the order's timeline, after its last. */
+  /**
+   * Appends a line to the order's timeline, after its last: written, and added to the aggregate the change
+   * read once (each change reads its order's shipments and timeline once, then keeps them current).
+   */
   private async timelineIn(
     uow: UnitOfWork,
-    order: OrderRecord,
+    aggregate: OrderAggregate,
     entry: {
       kind: TimelineRecord['kind'];
       status: OrderStatus | TimelineRecord['status'];
@@ -409,21 +421,23 @@ export class CommerceService {
       at?: number;
     },
   ) {
-    const last = (await uow.tx.commerce.aggregate(order)).timeline.at(-1)?.seq ?? 0;
-    await uow.tx.commerce.appendTimeline({
-      orderId: order.id,
-      seq: last + 1,
+    const line: TimelineRecord = {
+      orderId: aggregate.order.id,
+      seq: (aggregate.timeline.at(-1)?.seq ?? 0) + 1,
       kind: entry.kind,
       status: entry.status,
       shipmentId: entry.shipmentId ?? null,
       place: entry.place ?? null,
       description: entry.description ?? null,
       at: entry.at ?? uow.now,
-    });
+    };
+    await uow.tx.commerce.appendTimeline(line);
+    aggregate.timeline = [...aggregate.timeline, line];
   }
 
-  private async changed(uow: UnitOfWork, order: OrderRecord, shipment: ShipmentRecord | null): Promise<OrderChange> {
-    const aggregate = await uow.tx.commerce.aggregate(order);
-    return { aggregate, view: presentOrder(aggregate), shipment, changed: true };
+  /** The change made: the order as written, with the aggregate kept current (timelineIn), and its view. */
+  private changed(aggregate: OrderAggregate, order: OrderRecord, shipment: ShipmentRecord | null): OrderChange {
+    const after = { ...aggregate, order };
+    return { aggregate: after, view: presentOrder(after), shipment, changed: true };
   }
 }

@@ -105,6 +105,8 @@ export class OrderFlows {
     this.commerce.check(input);
     return this.committer.run((uow) =>
       this.commerce.idempotentIn(uow, call.pageId, call.idempotencyKey, fingerprintOf('create', body), async () => {
+        // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
+        await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
         const customer = await this.customerIn(uow, call.pageId, ref.psid);
         const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
         await this.postIn(uow, change, 'receipt', null);
@@ -264,15 +266,14 @@ export class OrderFlows {
       snapshot: view,
     };
     // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
+    // A receipt is also Messenger's receipt template, for the apps' echoes; its recipient is the person.
+    const recipient = async () =>
+      view.shippingAddress?.name ??
+      (await uow.tx.accounts.userById(change.aggregate.order.customerId))?.displayName ??
+      view.customer.psid;
     const content: MessageContent =
       kind === 'receipt'
-        ? {
-            attachment: {
-              type: 'template',
-              template: receiptOf(view, view.shippingAddress?.name ?? view.customer.psid),
-            },
-            order,
-          }
+        ? { attachment: { type: 'template', template: receiptOf(view, await recipient()) }, order }
         : { order };
     const text =
       kind === 'receipt'

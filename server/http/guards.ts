@@ -40,7 +40,7 @@ export function registerGuards(app: FastifyInstance, o: GuardOptions) {
       throw new AppError('forbidden_origin');
     }
     const isApi = req.url.startsWith('/api/');
-    if (isApi) {
+    if (isApi && req.routeOptions.config.perAddress !== false) {
       const wait = perAddress.take(addressKey(req.ip));
       if (wait > 0) throw refuse(wait);
     }

@@ -649,6 +649,14 @@ export const routes: Route[] = [
     touches: ['users', 'events'],
   },
   { method: 'GET', path: '/api/sessions', auth: true, query: () => noQuery, touches: [] },
+  // An order as a card in a thread shows it (the Orders API itself takes a page token: orders.test.ts).
+  {
+    method: 'GET',
+    path: '/api/orders/:id',
+    auth: true,
+    params: () => fc.record({ id: idFrom(() => ['nobody', 'o-unknown']) }),
+    touches: [],
+  },
   {
     method: 'DELETE',
     path: '/api/sessions/:id',

@@ -271,12 +271,57 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('GET', '/api/apps', undefined, 200);
     await ada.call('GET', `/api/apps/${app.body.app.id}`, undefined, 200);
     await ada.call('POST', `/api/apps/${app.body.app.id}/secret`, undefined, 200);
-    await ada.call('POST', `/api/apps/${app.body.app.id}/pages/${pageId}`, undefined, 201);
+    const connected = await ada.call<{ pageAccessToken: string }>(
+      'POST',
+      `/api/apps/${app.body.app.id}/pages/${pageId}`,
+      undefined,
+      201,
+    );
     await ada.call('GET', `/api/apps/${app.body.app.id}/deliveries`, undefined, 200);
     await ada.call('GET', `/api/pages/${pageId}/apps`, undefined, 200);
     await b.call('GET', `/api/pages/${pageId}/apps`, undefined, 403);
     await ada.call('POST', `/api/apps/${app.body.app.id}/webhook/test`, undefined, 409);
     await b.call('GET', `/api/apps/${app.body.app.id}`, undefined, 404);
+
+    // The Orders API: a merchant's server with the page's token (in the query here); the order in Bob's thread.
+    const merchant = new Checked(new HttpClient(s.url));
+    const q = `?access_token=${encodeURIComponent(connected.body.pageAccessToken)}`;
+    const psid = await s.comptoir.storage.reader.pages.psidOf(pageId, bob.user.id);
+    const orderBody = {
+      number: 'OA-1',
+      customer: { psid },
+      currency: 'EUR',
+      items: [{ title: 'Tea', quantity: 2, unitPrice: 450, imageUrl: 'https://example.com/tea.jpg' }],
+      adjustments: [{ label: 'Coupon', amount: -100 }],
+      taxes: [{ label: 'VAT', amount: 80 }],
+      shippingCost: 300,
+      total: 1180,
+      shippingAddress: { street1: '1 High St', city: 'Leeds', postalCode: 'LS1', country: 'GB' },
+      paymentMethod: 'Visa',
+    };
+    const order = await merchant.call<{ order: { id: string } }>('POST', `/api/commerce/orders${q}`, orderBody, 201);
+    await merchant.call('GET', `/api/commerce/orders/OA-1${q}`, undefined, 200);
+    await merchant.call('PATCH', `/api/commerce/orders/OA-1${q}`, { status: 'processing' }, 200);
+    const parcel = await merchant.call<{ shipment: { id: string } }>(
+      'POST',
+      `/api/commerce/orders/OA-1/shipments${q}`,
+      { carrier: 'Royal Mail', trackingNumber: 'RM1', trackingUrl: 'https://example.com/t/RM1' },
+      201,
+    );
+    await merchant.call(
+      'POST',
+      `/api/commerce/orders/OA-1/shipments/${parcel.body.shipment.id}/events${q}`,
+      { status: 'in_transit', place: 'Leeds', at: '2026-12-02T08:00:00Z' },
+      201,
+    );
+    await merchant.call('POST', `/api/commerce/orders/OA-1/cancel${q}`, {}, 409);
+    await merchant.call('POST', `/api/commerce/orders${q}`, { ...orderBody, number: 'OA-2', total: 1 }, 400);
+    await merchant.call('POST', `/api/commerce/orders${q}`, { ...orderBody, number: 'OA-3', currency: 'ZZZ' }, 400);
+    await merchant.call('GET', `/api/commerce/orders/nope${q}`, undefined, 404);
+    await merchant.call('GET', '/api/commerce/orders/OA-1', undefined, 401);
+    await b.call('GET', `/api/orders/${order.body.order.id}`, undefined, 200);
+    await b.call('GET', `/api/conversations/${thread.body.conversation.id}/messages`, undefined, 200);
+    await b.call('GET', '/api/events?after=0', undefined, 200);
 
     // Errors: each in the envelope, with an id the document lists for that route and status.
     await ada.call('GET', '/api/conversations/nope', undefined, 404);

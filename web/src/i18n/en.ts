@@ -169,7 +169,7 @@ export const en = {
   'order.shipping': 'Shipping',
   'order.total': 'Total',
   'order.paidWith': 'Paid with {method}',
-  'order.shipTo': 'Ship to',
+  'order.shipTo': 'Ship to: {address}',
   'order.shipments': 'Shipments',
   'order.shipment': '{carrier} · {tracking}',
   'order.track': 'Track',

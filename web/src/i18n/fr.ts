@@ -176,7 +176,7 @@ export const fr: Catalogue = {
   'order.shipping': 'Livraison',
   'order.total': 'Total',
   'order.paidWith': 'Payé avec {method}',
-  'order.shipTo': 'Livrer à',
+  'order.shipTo': 'Livrer à : {address}',
   'order.shipments': 'Colis',
   'order.shipment': '{carrier} · {tracking}',
   'order.track': 'Suivre',

@@ -113,8 +113,11 @@ function Receipt({ order }: { order: OrderView }) {
       {order.paymentMethod && <p className="order-note">{t('order.paidWith', { method: order.paymentMethod })}</p>}
       {a && (
         <p className="order-note">
-          {t('order.shipTo')}:{' '}
-          {[a.name, a.street1, a.street2, `${a.postalCode} ${a.city}`, a.state, a.country].filter(Boolean).join(', ')}
+          {t('order.shipTo', {
+            address: [a.name, a.street1, a.street2, `${a.postalCode} ${a.city}`, a.state, a.country]
+              .filter(Boolean)
+              .join(', '),
+          })}
         </p>
       )}
       {order.shipments.length > 0 && (
@@ -148,13 +151,11 @@ export function OrderCard({ message, store }: { message: OrderMessageView; store
   const order = useOrder(store, message);
   const then = message.snapshot;
   const shipment = then.shipments.find((s) => s.id === message.shipmentId);
-  const status = (
-    <span className={`order-badge order-status-${order.status}`} data-testid="order-status">
-      {t(`order.status.${order.status}`)}
-    </span>
-  );
   if (message.kind !== 'receipt') {
+    // What happened then: the parcel's carrier and number when it left, each tracking event's status and
+    // place after; the card above shows where the order is now.
     const last = shipment?.events.at(-1);
+    const href = safeUrl(shipment?.trackingUrl ?? null);
     return (
       <div className="order-update" data-testid="shipping-update" data-order-id={order.id}>
         <p>
@@ -166,7 +167,19 @@ export function OrderCard({ message, store }: { message: OrderMessageView; store
               })}
           {message.kind === 'tracking' && last?.place ? ` ${t('shipment.update.at', { place: last.place })}` : ''}
         </p>
-        {status}
+        {shipment && (
+          <p className="order-note">
+            {t('order.shipment', { carrier: shipment.carrier, tracking: shipment.trackingNumber })}
+            {href && message.kind === 'shipment' && (
+              <>
+                {' · '}
+                <a href={href} target="_blank" rel="noopener noreferrer">
+                  {t('order.track')}
+                </a>
+              </>
+            )}
+          </p>
+        )}
       </div>
     );
   }
@@ -177,7 +190,9 @@ export function OrderCard({ message, store }: { message: OrderMessageView; store
         {order.merchantName && (
           <span className="order-merchant">{t('order.from', { merchant: order.merchantName })}</span>
         )}
-        {status}
+        <span className={`order-badge order-status-${order.status}`} data-testid="order-status">
+          {t(`order.status.${order.status}`)}
+        </span>
       </header>
       <Receipt order={order} />
     </div>
