@@ -1,4 +1,5 @@
 import type { OrderView } from './commerce.ts';
+import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
   ConversationView,
   HistoryVisibility,
@@ -59,6 +60,8 @@ export type DomainEvent =
    * their sockets acting as the page are closed (4003).
    */
   | { type: 'page.membership_changed'; conversationId: null; page: PageView; userId: string; role: PageRole | null }
+  /** The business inbox's: to the page's account only (its people's sockets), never to the customer. */
+  | InboxEvent
   /**
    * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
    * order as it now is, to both members of their conversation, so that its card changes in place.
@@ -81,6 +84,7 @@ export const domainEventTypes = [
   'user.updated',
   'session.revoked',
   'page.membership_changed',
+  ...inboxEventTypes,
   'order.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;

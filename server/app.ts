@@ -17,6 +17,7 @@ import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
+import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
@@ -31,6 +32,9 @@ import { registerOpenApi } from './http/openapi/document.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
 import { registerWeb } from './http/web.ts';
+import { CannedReplies } from './inbox/canned.ts';
+import { inboxRoutes } from './inbox/routes.ts';
+import { InboxService } from './inbox/service.ts';
 import { startDiagnostics } from './lib/diagnostics.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import type { Resolve } from './lib/outbound.ts';
@@ -87,6 +91,8 @@ export interface Core {
   commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
   platform: { handover: HandoverService; attachments: SavedAttachments; optins: OptinsService };
+  /** The business inbox: page threads' state, notes, labels, canned replies, targets, satisfaction. */
+  inbox: { service: InboxService; canned: CannedReplies };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -101,6 +107,8 @@ export interface Core {
     orders: OrderFlows;
     /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
     optins: OptinFlows;
+    /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
+    businessInbox: BusinessInbox;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -189,6 +197,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
   const optins = new OptinsService(storage, committer);
+  const inboxService = new InboxService(storage, committer);
+  // Made once messages exists (it sends the satisfaction question); messages calls it in its jobs.
+  let businessInbox: BusinessInbox | null = null;
   const messages = new MessagesService(
     storage,
     committer,
@@ -200,7 +211,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     referrals,
     // A page's message to a person who blocked it is refused.
     optins,
+    // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
+    { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
   );
+  businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {
@@ -233,6 +247,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     handover: new PageHandover(storage, committer, pages, platform.handover),
     pageApps: new PageApps(storage, pages),
     optins: new OptinFlows(optins, pages),
+    businessInbox,
   };
   const w = options.webhooks ?? {};
   const dispatcher = new DeliveryDispatcher(
@@ -264,6 +279,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
+    businessInbox.stop();
     planner.stop();
     await dispatcher.stop();
     await committer.drain();
@@ -285,6 +301,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     webhooks,
     platform,
     commerce,
+    inbox: { service: inboxService, canned: new CannedReplies(storage) },
     feed,
     flows,
     replay,
@@ -354,6 +371,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     core.flows.handover,
     core.flows.pageApps,
   );
+  inboxRoutes(app, core.inbox.service, core.inbox.canned, core.flows.businessInbox);
   appsRoutes(app, core.apps);
   const pageTokens = async (token: string) => {
     const g = await core.apps.pageTokenByHash(hashPageToken(token));
@@ -392,6 +410,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   });
 
   core.retention?.start();
+  core.flows.businessInbox.start();
   await core.webhooks.planner.start();
   core.webhooks.dispatcher.start();
   const stopDiagnostics = config.diagnosticsEveryS

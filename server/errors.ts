@@ -82,6 +82,12 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   webhook_not_set: { status: 409, message: 'The app has no webhook that answered its handshake' },
   delivery_not_found: { status: 404, message: 'No such delivery' },
   app_not_connected: { status: 409, message: 'The app is not connected to that page' },
+  assignee_not_member: { status: 400, message: 'A conversation is assigned only to someone who runs the page' },
+  label_not_found: { status: 404, message: 'No such label on this page' },
+  label_exists: { status: 409, message: 'The page has a label of that name already' },
+  canned_reply_not_found: { status: 404, message: 'No such canned reply on this page' },
+  canned_reply_exists: { status: 409, message: 'The page has a canned reply with that shortcut already' },
+  inbox_limit: { status: 409, message: 'The page has as many of these as it may' },
   invalid_token: {
     status: 401,
     message: 'An active page access token is needed (Authorization: Bearer, or ?access_token=)',

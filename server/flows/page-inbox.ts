@@ -45,6 +45,8 @@ export class PageInbox {
     const r = await this.messages.send(await this.pages.actAs(userId, pageId), {
       ...rest,
       tap: tapOf({ quickReply, postback }),
+      // The person behind the page's answer: the business inbox takes it as the thread's response.
+      actorId: userId,
     });
     return { message: r.message, created: r.created };
   }

@@ -29,6 +29,8 @@ export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls,
           text: f.text,
           replyToId: f.replyToId,
           tap: tapOf(f),
+          // On a page's socket, the member answering as the page (the business inbox's first response).
+          ...(ctx.actorId !== ctx.userId ? { actorId: ctx.actorId } : {}),
         },
         ctx.origin,
       ),

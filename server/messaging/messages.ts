@@ -32,6 +32,11 @@ export interface SendInput {
    */
   freshClientId?: boolean | undefined;
   /**
+   * Who acts for the sender, when it is not the sender itself: the person of a page's inbox answering as
+   * the page (flows/page-inbox.ts). Not stored with the message; handed to the ThreadActivity port.
+   */
+  actorId?: string | undefined;
+  /**
    * The caller read the person's standing with the page just before (the Graph API's sends:
    * platform/graph-optin.ts), so the DirectSends port is not asked again in the job — where, on PostgreSQL, a
    * read would send the batch's deferred writes early, for every message of a bot.
@@ -76,6 +81,25 @@ export interface DirectSends {
   checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void>;
 }
 
+/**
+ * Every new message of a one-to-one conversation, in its job, after it is recorded (a port: app.ts wires
+ * the business inbox's flow, which keeps the state of a page's threads — a customer's message reopens
+ * one, the first answer of the page's people stops its timer — in the same transaction).
+ */
+export interface ThreadActivity {
+  directMessageIn(
+    uow: UnitOfWork,
+    message: {
+      conversationId: string;
+      memberIds: readonly string[];
+      senderId: string;
+      actorId: string | null;
+      /** The payload of the person's quick reply tap, if the message is one. */
+      quickReplyPayload: string | null;
+    },
+  ): Promise<void>;
+}
+
 /** Checks a text and answers it trimmed. */
 function cleanText(text: string): string {
   if (text.length > limits.messageText.max) {
@@ -99,6 +123,8 @@ export class MessagesService {
     private readonly firstMessages: FirstMessages | null = null,
     /** A person's block of a page (platform/optins.ts). */
     private readonly directSends: DirectSends | null = null,
+    /** A page thread's state in the business inbox (flows/business-inbox.ts). */
+    private readonly threadActivity: ThreadActivity | null = null,
   ) {}
 
   private throttle(userId: string) {
@@ -194,6 +220,15 @@ export class MessagesService {
       // Sending implies having received and read everything before (clients infer it; see PROTOCOL.md).
       await tx.messaging.advanceWatermarks(conversationId, userId, seq, seq);
       state.lastSeq = seq;
+      if (state.kind === 'direct' && this.threadActivity) {
+        await this.threadActivity.directMessageIn(uow, {
+          conversationId,
+          memberIds: [...state.members.keys()],
+          senderId: userId,
+          actorId: input.actorId ?? null,
+          quickReplyPayload: tap?.kind === 'quickReply' ? tap.payload : null,
+        });
+      }
       return { message, pos, created: true };
     }
   }

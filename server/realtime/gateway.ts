@@ -372,6 +372,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A socket request's context: a class, not an object literal with a closure, made once per frame. */
 class SocketRequest implements FrameContext {
   readonly userId: string;
+  readonly actorId: string;
   readonly connectionId: string;
   readonly origin: Origin;
   constructor(
@@ -380,6 +381,7 @@ class SocketRequest implements FrameContext {
     private readonly publish: (s: PublishedSignal) => void,
   ) {
     this.userId = conn.userId;
+    this.actorId = conn.actorId;
     this.connectionId = conn.id;
     this.origin = { connectionId: conn.id, ref };
   }

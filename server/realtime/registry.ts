@@ -14,8 +14,10 @@ export type RequestFrame<T extends RequestFrameType = RequestFrameType> = FrameO
 
 /** What a handler knows of the request: who asked, on which socket, and how to reach people at once. */
 export interface FrameContext {
-  /** The signed-in person the socket belongs to. */
+  /** The signed-in person the socket belongs to; on a socket acting as a page (`/ws?page=`), the page. */
   readonly userId: string;
+  /** The person behind the socket: `userId` itself, or on a page's socket the member acting as the page. */
+  readonly actorId: string;
   readonly connectionId: string;
   /** The request's `ref` (null without one), echoed in its `ack` or `error`. */
   readonly ref: string | null;

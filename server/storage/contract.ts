@@ -5,6 +5,7 @@ import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
 import { commerceContract } from '../commerce/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
+import { inboxContract } from '../inbox/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { optinsContract } from '../platform/optins-store.contract.ts';
@@ -94,6 +95,7 @@ export function storageContract(
     appsContract(ctx);
     webhooksContract(ctx);
     platformContract(ctx);
+    inboxContract(ctx);
     commerceContract(ctx);
     optinsContract(ctx);
     transactionContract(ctx);

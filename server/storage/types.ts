@@ -2,6 +2,7 @@ import { type AccountsReads, type AccountsWrites, accountsWrites } from '../acco
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
+import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
 import {
   type MessagingReader,
   type MessagingReads,
@@ -31,6 +32,7 @@ export interface Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
 }
@@ -44,6 +46,7 @@ export interface Reader extends Reads {
   readonly apps: AppsReads;
   readonly webhooks: WebhooksReads;
   readonly platform: PlatformReads;
+  readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
 }
@@ -103,6 +106,7 @@ export interface Tx extends Reads, TxBatching {
   readonly apps: AppsWrites;
   readonly webhooks: WebhooksWrites;
   readonly platform: PlatformWrites;
+  readonly inbox: InboxWrites;
   readonly commerce: CommerceWrites;
   readonly optins: OptinsWrites;
 }
@@ -147,6 +151,7 @@ export const txWrites = {
   apps: appsWrites,
   webhooks: webhooksWrites,
   platform: platformWrites,
+  inbox: inboxWrites,
   commerce: commerceWrites,
   optins: optinsWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
@@ -164,6 +169,7 @@ type Missing =
   | Unlisted<AppsWrites, AppsReads, typeof appsWrites>
   | Unlisted<WebhooksWrites, WebhooksReads, typeof webhooksWrites>
   | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
+  | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

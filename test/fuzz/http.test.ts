@@ -13,6 +13,12 @@ import type {
   PagesResponse,
   WebhookResponse,
 } from '../../protocol/api.ts';
+import type {
+  CannedReplyResponse,
+  InboxLabelsResponse,
+  InboxThreadResponse,
+  InboxThreadsResponse,
+} from '../../protocol/inbox.ts';
 import { limits } from '../../protocol/limits.ts';
 import type { ConversationView, MessageView, PageRole, PageView, SessionView, UserView } from '../../protocol/views.ts';
 import { backends } from '../helpers/backends.ts';
@@ -387,6 +393,26 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
           `not the page's: ${c.id} ${what}`,
         );
       break;
+    case 'POST /api/pages/:id/inbox/labels':
+      for (const l of (body as unknown as InboxLabelsResponse).labels) w.inboxLabels.push(l.id);
+      break;
+    case 'POST /api/pages/:id/inbox/canned-replies':
+      w.cannedReplies.push((body as unknown as CannedReplyResponse).cannedReply.id);
+      break;
+    case 'GET /api/pages/:id/inbox/threads':
+      for (const t of (body as unknown as InboxThreadsResponse).threads) {
+        assert.equal(t.pageId, pageId, `another page's thread: ${what}`);
+        assert.ok(await reader.messaging.member(t.conversationId, pageId), `not the page's: ${what}`);
+      }
+      break;
+    case 'GET /api/pages/:id/inbox/threads/:conversationId':
+    case 'PUT /api/pages/:id/inbox/threads/:conversationId/status':
+    case 'PUT /api/pages/:id/inbox/threads/:conversationId/assignee': {
+      const t = (body as unknown as InboxThreadResponse).thread;
+      assert.deepEqual([t.pageId, t.conversationId], [pageId, input.params.conversationId], what);
+      if (t.assignee) assert.ok(await reader.pages.pageMember(pageId, t.assignee.id), `assigned outside: ${what}`);
+      break;
+    }
     case 'GET /api/pages/:id/conversations/:conversationId':
       assert.equal((body.conversation as ConversationView).id, input.params.conversationId, what);
       break;

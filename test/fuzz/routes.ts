@@ -337,6 +337,286 @@ const searchQuery = (w: World, min: number, max: number) =>
  * and an app's disconnection from a page last (they change who is in what the others fuzz, and what an
  * app receives); the webhook's deletion after its log's routes (a replay or test needs a webhook).
  */
+// The business inbox (server/inbox/routes.ts, protocol/inbox.ts).
+const labelPool = (w: World) => idFrom(() => (w.inboxLabels.length ? w.inboxLabels : ['nolabel']));
+const cannedPool = (w: World) => idFrom(() => (w.cannedReplies.length ? w.cannedReplies : ['noreply']));
+const threadLabelParams = (w: World) =>
+  fc.record({ id: pageId(w), conversationId: pageConversationId(w), labelId: labelPool(w) });
+const threadCannedParams = (w: World) =>
+  fc.record({ id: pageId(w), conversationId: pageConversationId(w), replyId: cannedPool(w) });
+const pageLabelParams = (w: World) => fc.record({ id: pageId(w), labelId: labelPool(w) });
+const pageCannedParams = (w: World) => fc.record({ id: pageId(w), replyId: cannedPool(w) });
+const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+const statusBody = () =>
+  fc.oneof(
+    fc.record({ status: fc.constantFrom('open', 'pending', 'resolved') }),
+    fc.record({
+      status: fc.constant('snoozed'),
+      until: fc.oneof(
+        fc.integer({ min: -86_400_000, max: 400 * 86_400_000 }).map(iso),
+        oddText(30),
+        fc.constantFrom('2020-01-01T00:00:00Z', 'tomorrow', ''),
+      ),
+    }),
+    fc.record({ status: oddText(10) }),
+  );
+const labelNameArb = fc.oneof(nearLimit(1, 40), oddText(20), fc.constantFrom('', ' ', 'VIP', 'vip', 'Élan'));
+const shortcutArb = fc.oneof(
+  fc.stringMatching(/^[a-z0-9_-]{1,32}$/),
+  nearLimit(1, 32),
+  oddText(10),
+  fc.constantFrom('', 'a b', 'hello', 'HELLO'),
+);
+const cannedTextArb = fc.oneof(
+  nearLimit(1, 2000),
+  oddText(40),
+  fc.constantFrom('Hi {{first_name}}', '{{order_number}}'),
+);
+const minutesArb = fc.oneof(
+  fc.constant(null),
+  fc.integer({ min: -5, max: 50_000 }),
+  fc.double({ noNaN: true, min: 0, max: 100 }),
+);
+const inboxRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/threads',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () =>
+      fc.oneof(
+        noQuery,
+        fc
+          .tuple(
+            opt(fc.constantFrom('all', 'open', 'pending', 'resolved', 'snoozed', 'mine', 'unassigned', 'bot', 'x')),
+            opt(fc.oneof(fc.string({ maxLength: 10 }), nearLimit(1, 100))),
+            opt(fc.oneof(fc.constantFrom('1_A', '999999999999999_Z', 'x'), oddText(10))),
+            opt(fc.integer({ min: -1, max: 200 })),
+          )
+          .map(([filter, q, cursor, limit]) => {
+            const out: [string, string][] = [];
+            if (filter !== undefined) out.push(['filter', filter]);
+            if (q !== undefined) out.push(['q', q]);
+            if (cursor !== undefined) out.push(['cursor', cursor]);
+            if (limit !== undefined) out.push(['limit', String(limit)]);
+            return out;
+          }),
+      ),
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/threads/:conversationId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/inbox/threads/:conversationId/status',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: statusBody,
+    // Resolving may record (and send) the satisfaction question when the page asks it.
+    touches: ['inbox_threads', 'inbox_csat', 'events', 'messages', 'conversations', 'members'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/inbox/threads/:conversationId/assignee',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: (w) =>
+      fc.record({
+        userId: fc.oneof(
+          fc.constant(null),
+          idFrom(() => w.users),
+        ),
+      }),
+    touches: ['inbox_threads', 'events'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/inbox/threads/:conversationId/labels/:labelId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: threadLabelParams,
+    touches: ['inbox_threads', 'inbox_thread_labels', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/pages/:id/inbox/threads/:conversationId/labels/:labelId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: threadLabelParams,
+    touches: ['inbox_threads', 'inbox_thread_labels', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/threads/:conversationId/notes',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/inbox/threads/:conversationId/notes',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: inboxParams,
+    body: () => fc.record({ text }),
+    touches: ['inbox_threads', 'inbox_notes', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/threads/:conversationId/canned-replies/:replyId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: threadCannedParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/labels',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/inbox/labels',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: () => fc.record({ name: labelNameArb }),
+    touches: ['inbox_labels', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/pages/:id/inbox/labels/:labelId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageLabelParams,
+    touches: ['inbox_labels', 'inbox_thread_labels', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/canned-replies',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/inbox/canned-replies',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: () => fc.record({ shortcut: shortcutArb, text: cannedTextArb }),
+    touches: ['inbox_canned_replies', 'events'],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/pages/:id/inbox/canned-replies/:replyId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageCannedParams,
+    body: () => fc.record({ shortcut: opt(shortcutArb), text: opt(cannedTextArb) }).map(defined),
+    touches: ['inbox_canned_replies', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/pages/:id/inbox/canned-replies/:replyId',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageCannedParams,
+    touches: ['inbox_canned_replies', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/settings',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/inbox/settings',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: () =>
+      fc
+        .record({
+          firstResponseTargetMinutes: opt(minutesArb),
+          resolutionTargetMinutes: opt(minutesArb),
+          csatEnabled: opt(fc.boolean()),
+        })
+        .map(defined),
+    touches: ['inbox_settings', 'events'],
+  },
+  {
+    method: 'GET',
+    path: '/api/pages/:id/inbox/csat',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+];
+
 export const routes: Route[] = [
   { method: 'GET', path: '/healthz', auth: false, query: () => noQuery, touches: [] },
   { method: 'GET', path: '/api/openapi.json', auth: false, query: () => noQuery, touches: [] },
@@ -489,7 +769,7 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: conversationId(w) }),
     body: sendBody,
     // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts).
-    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids'],
+    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids', 'inbox_threads'],
   },
   {
     method: 'PATCH',
@@ -779,7 +1059,7 @@ export const routes: Route[] = [
     params: inboxParams,
     body: sendBody,
     // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts).
-    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids'],
+    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids', 'inbox_threads'],
   },
   {
     method: 'POST',
@@ -895,6 +1175,7 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: pageId(w), userId: pageMemberId(w) }),
     touches: ['page_members', 'events'],
   },
+  ...inboxRoutes,
   // Opt-in at checkout and the person's standing with pages (server/platform/optin-routes.ts). The world's
   // pages whitelist no domain: an opt-in is refused (origin_not_allowed) unless the input is bad first.
   {

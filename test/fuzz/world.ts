@@ -95,6 +95,9 @@ export class World {
   evesPage!: PageView;
   /** cat's conversation with ana's page. */
   pageConversation!: string;
+  /** The business inbox's labels and canned replies, as fuzzed requests make them (of any page). */
+  readonly inboxLabels: string[] = [];
+  readonly cannedReplies: string[] = [];
   private rowReader!: RowReader;
 
   private constructor(readonly s: TestServer) {}

@@ -11,6 +11,7 @@ import * as schemas from '../../../protocol/schemas.ts';
 import { tokenQuery } from '../../commerce/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
+import { inboxOperations } from './inbox-operations.ts';
 import type { SchemaName } from './views.ts';
 
 /**
@@ -551,6 +552,8 @@ export const operations: Operation[] = [
     ok: { 200: 'ThreadControlResponse' },
     errors: [...asPage, 'conversation_not_found', 'not_thread_owner', 'app_not_found'],
   },
+  // The business inbox (server/inbox/routes.ts)
+  ...inboxOperations,
   // Developer apps (server/apps/routes.ts)
   {
     method: 'post',

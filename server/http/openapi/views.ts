@@ -7,6 +7,7 @@ import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
 import type * as o from '../../../protocol/optins.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
+import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
 import {
   arrayOf,
   boolean,
@@ -272,6 +273,7 @@ const views = {
     },
     {},
   ),
+  ...inboxViews,
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -355,6 +357,7 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     },
     {},
   ),
+  ...inboxEvents,
   'order.updated': objectSchema<Of<'order.updated'>>(
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
     {},
@@ -458,6 +461,7 @@ const answers = {
   ),
   DeliveryResponse: objectSchema<api.DeliveryResponse>({ delivery: ref('DeliveryView') }, {}),
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
+  ...inboxAnswers,
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

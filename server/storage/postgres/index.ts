@@ -3,6 +3,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -29,6 +30,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
+    inbox: new InboxStore(new PgDb(sql, () => t.flush())),
     commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
@@ -94,6 +96,7 @@ export class PostgresStorage implements Storage {
       apps: new AppsStore(db),
       webhooks: new WebhooksStore(db),
       platform: new PlatformStore(db),
+      inbox: new InboxStore(db),
       commerce: new CommerceStore(db),
       optins: new OptinsStore(db),
     };

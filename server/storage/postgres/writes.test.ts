@@ -5,6 +5,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { InboxStore } from '../../inbox/store.ts';
 import { MessagingStore } from '../../messaging/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -13,7 +14,8 @@ import { type Tx, txWrites } from '../types.ts';
 import { pgTx } from './index.ts';
 import { Sql } from './sql.ts';
 
-type Store = keyof Tx & ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks' | 'platform' | 'commerce');
+type Store = keyof Tx &
+  ('accounts' | 'messaging' | 'events' | 'pages' | 'apps' | 'webhooks' | 'platform' | 'commerce' | 'inbox');
 type Name = `${Store}.${string}`;
 
 /**
@@ -49,6 +51,7 @@ const leavesMessagesAndMembersAlone: Name[] = [
   ...txWrites.apps.map((n) => `apps.${n}` as const),
   ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
   ...txWrites.platform.map((n) => `platform.${n}` as const),
+  ...txWrites.inbox.map((n) => `inbox.${n}` as const),
   ...txWrites.commerce.map((n) => `commerce.${n}` as const),
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
@@ -93,6 +96,16 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];
   if (name === 'setThreadOwner') return ['x', 'x', 'x', 1];
   if (name === 'setPrimaryReceiver') return ['x', 'x', 'x', 1];
+  if (name === 'threads') {
+    const bots = { primaryIsApp: false, connectedAppIds: [] };
+    return [
+      { pageId: 'x', filter: 'all', meId: 'x', bots, search: null, alsoIds: [], labelId: null, after: null, limit: 1 },
+    ];
+  }
+  if (name === 'counts') return ['x', 'x', { primaryIsApp: false, connectedAppIds: [] }];
+  if (name === 'labelsOf') return [['x']];
+  if (['putThread', 'insertLabel', 'insertNote', 'putCannedReply', 'putSettings', 'insertCsat'].includes(name))
+    return [record];
   return ['x', 'x', 'x', 'x'];
 };
 
@@ -105,6 +118,7 @@ const stores: Record<Store, object> = {
   apps: AppsStore.prototype,
   webhooks: WebhooksStore.prototype,
   platform: PlatformStore.prototype,
+  inbox: InboxStore.prototype,
   commerce: CommerceStore.prototype,
 };
 const methods: Name[] = (Object.keys(stores) as Store[]).flatMap((store) =>
@@ -155,6 +169,7 @@ describe('a PostgreSQL transaction sends its deferred writes before anything tha
     ...txWrites.apps.map((n) => `apps.${n}` as const),
     ...txWrites.webhooks.map((n) => `webhooks.${n}` as const),
     ...txWrites.platform.map((n) => `platform.${n}` as const),
+    ...txWrites.inbox.map((n) => `inbox.${n}` as const),
     ...txWrites.commerce.map((n) => `commerce.${n}` as const),
   ];
   for (const name of writes) {

@@ -5,6 +5,7 @@ import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
+import { InboxStore } from '../../inbox/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -94,6 +95,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(flushed),
       webhooks: new WebhooksStore(flushed),
       platform: new PlatformStore(flushed),
+      inbox: new InboxStore(flushed),
       commerce: new CommerceStore(flushed),
       optins: new OptinsStore(flushed),
     };
@@ -107,6 +109,7 @@ export class SqliteStorage implements Storage {
       apps: new AppsStore(rdb),
       webhooks: new WebhooksStore(rdb),
       platform: new PlatformStore(rdb),
+      inbox: new InboxStore(rdb),
       commerce: new CommerceStore(rdb),
       optins: new OptinsStore(rdb),
     };

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { InboxNoteView } from '../../../protocol/inbox.ts';
 import type { MessageView } from '../../../protocol/views.ts';
 import { go } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -16,6 +17,23 @@ import { IconBack } from '../ui/Icons.tsx';
 import { InboxComposer } from './InboxComposer.tsx';
 import { InboxMessage } from './InboxMessage.tsx';
 import type { InboxSession } from './session.ts';
+import { ThreadTools } from './ThreadTools.tsx';
+
+const noNotes: InboxNoteView[] = [];
+
+/** An internal note among the messages: for the team only, marked as such. */
+function NoteItem({ note }: { note: InboxNoteView }) {
+  const { t, time } = useI18n();
+  return (
+    <div className="inbox-note" data-testid="inbox-note" data-note-id={note.id}>
+      <p className="inbox-note-head">
+        {t('work.note.by', { name: note.author.displayName })} ·{' '}
+        <time dateTime={note.createdAt}>{time(note.createdAt)}</time>
+      </p>
+      <p className="inbox-note-text">{note.text}</p>
+    </div>
+  );
+}
 
 const noMessages: MessageView[] = [];
 const BOTTOM_SLACK_PX = 48;
@@ -60,6 +78,18 @@ export function InboxThread({
 
   const messages = thread?.messages ?? noMessages;
   const items = useMemo(() => threadItemsOf(messages, pending, conversationId), [messages, pending, conversationId]);
+  const notes = useStoreOf(session.work.store, (s) => s.notes[conversationId] ?? noNotes);
+  /** Each note before the first message written after it; the later ones at the end. */
+  const notesBefore = useMemo(() => {
+    const at = new Map<string, InboxNoteView[]>();
+    const rest: InboxNoteView[] = [];
+    for (const n of notes) {
+      const next = items.find((i) => i.kind === 'message' && i.message.createdAt > n.createdAt);
+      if (next && next.kind === 'message') at.set(next.message.id, [...(at.get(next.message.id) ?? []), n]);
+      else rest.push(n);
+    }
+    return { at, rest };
+  }, [notes, items]);
 
   // Follows new messages while at the bottom; keeps the place when earlier ones are shown above.
   const prevHeight = useRef(0);
@@ -142,6 +172,7 @@ export function InboxThread({
           </p>
         </div>
       </header>
+      <ThreadTools work={session.work} conversationId={conversationId} />
       {loadError && !loaded ? (
         <div className="inbox-notice" role="alert">
           <p>{t('thread.loadFailed', { error: loadError })}</p>
@@ -194,16 +225,19 @@ export function InboxThread({
             {!loaded && items.length === 0 && <p className="inbox-start">{t('common.loading')}</p>}
             {items.map((item) =>
               item.kind === 'message' ? (
-                <InboxMessage
-                  key={item.message.id}
-                  message={item.message}
-                  pending={null}
-                  own={item.message.senderId === pageId}
-                  status={messageStatus(conv, item.message, pageId)}
-                  senderName={nameOf(item.message.senderId)}
-                  quoteName={item.message.replyTo ? nameOf(item.message.replyTo.senderId) : ''}
-                  session={session}
-                />
+                [
+                  ...(notesBefore.at.get(item.message.id) ?? []).map((n) => <NoteItem key={`note:${n.id}`} note={n} />),
+                  <InboxMessage
+                    key={item.message.id}
+                    message={item.message}
+                    pending={null}
+                    own={item.message.senderId === pageId}
+                    status={messageStatus(conv, item.message, pageId)}
+                    senderName={nameOf(item.message.senderId)}
+                    quoteName={item.message.replyTo ? nameOf(item.message.replyTo.senderId) : ''}
+                    session={session}
+                  />,
+                ]
               ) : (
                 <InboxMessage
                   key={`pending:${item.item.clientId}`}
@@ -217,6 +251,9 @@ export function InboxThread({
                 />
               ),
             )}
+            {notesBefore.rest.map((n) => (
+              <NoteItem key={`note:${n.id}`} note={n} />
+            ))}
           </div>
         </div>
       )}
@@ -224,6 +261,7 @@ export function InboxThread({
         key={conversationId}
         conversationId={conversationId}
         pageName={pageName}
+        work={session.work}
         onSend={(text) => {
           stick.current = true;
           return session.send(conversationId, text);

@@ -11,6 +11,9 @@ import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { IconBack, IconInbox } from '../ui/Icons.tsx';
 import { InboxThread } from './InboxThread.tsx';
 import { InboxSession } from './session.ts';
+import { TimerBadge } from './ThreadTools.tsx';
+import { CsatReport, WorkFilters, WorkSettings } from './WorkPanels.tsx';
+import { timersOf } from './work.ts';
 import './inbox.css';
 
 /**
@@ -110,8 +113,14 @@ function InboxBody({
 }) {
   const { t, te } = useI18n();
   const status = useStoreOf(session.status, (s) => s);
-  const ids = useStoreOf(session.store, conversationIds, shallowEqual);
+  const all = useStoreOf(session.store, conversationIds, shallowEqual);
+  const known = useStoreOf(session.store, (s) => s.conversations);
+  const order = useStoreOf(session.work.store, (s) => s.order, shallowEqual);
   const pageId = session.pageId;
+  const admin = useStore((s) => s.myPages?.[pageId]?.role === 'admin');
+  const [panel, setPanel] = useState<'report' | 'settings' | null>(null);
+  // The business inbox's filter and search decide which conversations are listed, in its order.
+  const ids = order === null ? all : order.filter((id) => id in known);
 
   // Alt+↑/↓ moves between the page's conversations, as in the messenger.
   useEffect(() => {
@@ -151,11 +160,40 @@ function InboxBody({
   return (
     <div className="inbox-body" data-phase={status.phase}>
       <nav className="inbox-list" aria-label={t('inbox.list', { name })}>
+        <WorkFilters work={session.work} />
+        <div className="work-toggles">
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={panel === 'report'}
+            data-testid="work-toggle-report"
+            onClick={() => setPanel(panel === 'report' ? null : 'report')}
+          >
+            {t('work.toggle.report')}
+          </button>
+          {admin && (
+            <button
+              type="button"
+              className="link-button"
+              aria-expanded={panel === 'settings'}
+              data-testid="work-toggle-settings"
+              onClick={() => setPanel(panel === 'settings' ? null : 'settings')}
+            >
+              {t('work.toggle.settings')}
+            </button>
+          )}
+        </div>
+        {panel === 'report' && <CsatReport work={session.work} />}
+        {panel === 'settings' && admin && <WorkSettings work={session.work} />}
         {status.phase === 'loading' ? (
           <p className="inbox-empty">{t('common.loading')}</p>
-        ) : ids.length === 0 ? (
+        ) : all.length === 0 ? (
           <p className="inbox-empty" data-testid="inbox-empty">
             {t('inbox.empty')}
+          </p>
+        ) : ids.length === 0 ? (
+          <p className="inbox-empty" data-testid="work-no-match">
+            {t('work.noMatch')}
           </p>
         ) : (
           <ul className="inbox-items">
@@ -193,8 +231,11 @@ const InboxItem = memo(function InboxItem({
   pageName: string;
 }) {
   const conv = useStoreOf(session.store, (s) => s.conversations[id]);
+  const work = useStoreOf(session.work.store, (s) => s.threads[id]);
+  const settings = useStoreOf(session.work.store, (s) => s.settings);
   const { t, stamp } = useI18n();
   if (!conv) return null;
+  const timers = work ? timersOf(work, settings, Date.now()) : null;
   const pageId = session.pageId;
   const title = conversationTitle(conv, pageId) ?? t('conversation.unknownUser');
   const preview = inboxPreview(conv, pageId);
@@ -249,6 +290,25 @@ const InboxItem = memo(function InboxItem({
               </>
             )}
           </span>
+          {work && (
+            <span className="work-item-meta" data-testid="work-item-meta" data-status={work.status}>
+              <span className={`work-status work-status-${work.status}`}>{t(`work.status.${work.status}`)}</span>
+              {work.botOwned && <span className="work-badge">{t('work.filter.bot')}</span>}
+              {work.assignee && <span className="work-badge">{work.assignee.displayName}</span>}
+              {work.labels.map((l) => (
+                <span key={l.id} className="work-badge work-label-badge">
+                  {l.name}
+                </span>
+              ))}
+              {timers && work.status !== 'resolved' && (timers.firstResponse.overdue || timers.resolution.overdue) && (
+                <TimerBadge
+                  label={timers.firstResponse.overdue ? t('work.timer.firstResponse') : t('work.timer.resolution')}
+                  timer={timers.firstResponse.overdue ? timers.firstResponse : timers.resolution}
+                  target={null}
+                />
+              )}
+            </span>
+          )}
         </span>
       </a>
     </li>

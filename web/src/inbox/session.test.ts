@@ -75,9 +75,10 @@ async function live() {
 test('reads the page’s conversations, then says hello on the page’s socket with their cursor', async () => {
   await session.start();
   assert.deepEqual(session.status.getSnapshot(), { phase: 'ready', error: null });
+  // The conversations first; then the business inbox's settings and canned replies (web/src/inbox/work.ts).
   assert.deepEqual(
     calls.map((c) => `${c.method} ${c.url}`),
-    ['GET /api/pages/p1/conversations'],
+    ['GET /api/pages/p1/conversations', 'GET /api/pages/p1/inbox/settings', 'GET /api/pages/p1/inbox/canned-replies'],
   );
   assert.equal(ws().url, 'ws://test.local/ws?page=p1');
   ws().open();

@@ -1,4 +1,5 @@
 import type { ServerFrame } from '../../../protocol/frames.ts';
+import type { InboxEvent } from '../../../protocol/inbox.ts';
 import { limits, TYPING_TTL_MS } from '../../../protocol/limits.ts';
 import type { PageView } from '../../../protocol/views.ts';
 import { ApiError, api } from '../api/http.ts';
@@ -23,6 +24,7 @@ import {
 } from '../state/local.ts';
 import { createStore, type Store } from '../state/store.ts';
 import type { OutboxItem, State } from '../state/types.ts';
+import { InboxWork } from './work.ts';
 
 const RECEIPT_DEBOUNCE_MS = 300;
 
@@ -35,6 +37,8 @@ const RECEIPT_DEBOUNCE_MS = 300;
 export class InboxSession {
   readonly store: Store<State>;
   readonly status: Store<InboxStatus>;
+  /** How the page's people work its threads (the business inbox): fed by the same socket. */
+  readonly work: InboxWork;
   private readonly socket: SocketClient;
   private stopped = false;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -50,6 +54,7 @@ export class InboxSession {
   ) {
     this.store = createStore(inboxState(page));
     this.status = createStore<InboxStatus>(inboxLoading);
+    this.work = new InboxWork(page.id);
     this.socket = new SocketClient(
       {
         getCursor: () => this.store.getSnapshot().cursor,
@@ -77,6 +82,7 @@ export class InboxSession {
       this.store.update((s) => ({ ...applySnapshot(s, snapshot), phase: 'ready' }));
       this.status.update(() => ({ phase: 'ready', error: null }));
       this.socket.start();
+      void this.work.start();
     } catch (e) {
       this.failed(e);
     }
@@ -86,6 +92,7 @@ export class InboxSession {
     if (this.stopped) return;
     this.stopped = true;
     this.socket.stop();
+    this.work.stop();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     for (const t of this.receiptTimers.values()) clearTimeout(t);
     this.receiptTimers.clear();
@@ -236,6 +243,7 @@ export class InboxSession {
       case 'event': {
         this.store.update((s) => applyEventFrame(s, frame.pos, frame.event));
         const ev = frame.event;
+        if (ev.type.startsWith('inbox.')) this.work.onEvent(ev as InboxEvent);
         if (ev.type === 'message.created' && ev.message.senderId !== this.page.id) {
           this.noteDelivered(ev.conversationId, ev.message.seq);
           this.scheduleTypingPrune();

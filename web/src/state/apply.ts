@@ -214,6 +214,12 @@ export function applyEvent(state: State, event: DomainEvent): State {
       // Sent to the person concerned (any of their devices): added, their role changed, or out.
       if (event.userId !== state.me?.id) return state;
       return event.role === null ? forgetPage(state, event.page.id) : upsertMyPage(state, event.page, event.role);
+    case 'inbox.thread_updated':
+    case 'inbox.note_created':
+    case 'inbox.settings_updated':
+    case 'inbox.canned_replies_updated':
+      // The business inbox's own state (web/src/inbox/work.ts) takes these; the conversations do not change.
+      return state;
   }
 }
 
