@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { url } from './content.ts';
+import { optinLimits } from './optins.ts';
 
 /**
  * Orders and shipments (docs/COMMERCE.md): what a merchant sends through the Orders API, and the view of an
@@ -72,10 +73,15 @@ export const address = z.strictObject({
 export type Address = z.infer<typeof address>;
 
 /**
- * Who the order is for: the person by the id the page knows them by. A `user_ref` (the checkbox opt-in)
- * will be the other member of this union.
+ * Who the order is for: the person by the id the page knows them by (`psid`), or by the `user_ref` of the
+ * checkout's opt-in (docs/PLATFORM.md), for a person the page may not know yet.
  */
-export const customerRef = z.strictObject({ psid: z.string().min(1).max(64) });
+export const customerRef = z.union([
+  z.strictObject({ psid: z.string().min(1).max(64) }),
+  z.strictObject({
+    user_ref: z.string().min(optinLimits.userRef.min).max(optinLimits.userRef.max).regex(optinLimits.userRef.pattern),
+  }),
+]);
 export type CustomerRef = z.infer<typeof customerRef>;
 
 const priced = {

@@ -33,6 +33,7 @@ export const errorIds = [
   'origin_not_allowed',
   'optin_not_found',
   'page_blocked',
+  'updates_stopped',
   'member_limit',
   'message_not_found',
   'not_author',

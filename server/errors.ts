@@ -54,6 +54,10 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   },
   optin_not_found: { status: 404, message: 'No such opt-in' },
   page_blocked: { status: 403, message: 'This page is blocked: it cannot send messages to this person' },
+  updates_stopped: {
+    status: 403,
+    message: 'This person stopped this page’s updates: it cannot send them a new order',
+  },
   member_limit: { status: 409, message: 'The group is full' },
   message_not_found: { status: 404, message: 'No such message' },
   not_author: { status: 403, message: 'Only the author can change this message' },

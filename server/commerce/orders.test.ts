@@ -4,8 +4,15 @@ import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient, SocketClient } from '../../test/helpers/client.ts';
-import { graphSend, type PageWithCustomer, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
+import { type HttpAnswer, HttpClient, SocketClient, signUp } from '../../test/helpers/client.ts';
+import {
+  graphCall,
+  graphSend,
+  type PageWithCustomer,
+  pageWithApp,
+  pageWithCustomer,
+  say,
+} from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
 type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
@@ -107,6 +114,59 @@ for (const backend of backends) {
       );
       assert.equal(got.status, 200);
       assert.equal(got.body.order.id, order.id);
+    });
+
+    it('creates an order for a checkout’s user_ref, and none for an unknown one or a person who stopped the page’s updates', async (t) => {
+      if (skip) return t.skip(skip);
+      const shopOrigin = 'https://shop.example';
+      const profile = await graphCall(s.url, 'POST', '/v19.0/me/messenger_profile', token, {
+        whitelisted_domains: [shopOrigin],
+      });
+      assert.equal(profile.status, 200, JSON.stringify(profile.body));
+      const ana = await signUp(s.url);
+      const userRef = `checkout-${process.pid}-${++n}`;
+      const optin = await ana.http.post('/api/optins', {
+        how: 'checkbox',
+        origin: shopOrigin,
+        pageId: shop.pageId,
+        userRef,
+      });
+      assert.equal(optin.status, 201, JSON.stringify(optin.body));
+
+      // Ana never wrote to the page: the order opens her thread, and the page now knows her by a PSID.
+      const created = await api('POST', '/api/commerce/orders', { ...orderBody('x'), customer: { user_ref: userRef } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { order } = created.body as unknown as OrderResponse;
+      const psid = await s.comptoir.storage.reader.pages.psidOf(shop.pageId, ana.user.id);
+      assert.ok(psid);
+      assert.deepEqual(order.customer, { psid });
+      const thread = await s.comptoir.storage.reader.messaging.conversationByDirectKey(
+        [ana.user.id, shop.pageId].sort().join(':'),
+      );
+      assert.ok(thread);
+      const history = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(history.status, 200, JSON.stringify(history.body));
+      assert.equal(history.body.messages.at(-1)?.order?.orderId, order.id);
+
+      const unknown = await api('POST', '/api/commerce/orders', {
+        ...orderBody('x'),
+        customer: { user_ref: 'nobody' },
+      });
+      assert.equal(unknown.status, 404);
+      assert.equal((unknown.body as unknown as ErrorAnswer).error.id, 'customer_not_found');
+      assert.equal((unknown.body as unknown as ErrorAnswer).error.details?.field, 'customer.user_ref');
+      const malformed = await api('POST', '/api/commerce/orders', { ...orderBody('x'), customer: { user_ref: 'a b' } });
+      assert.equal(malformed.status, 400);
+
+      // She stops the page's updates: no new order reaches her, by her PSID or her user_ref.
+      assert.equal((await ana.http.post(`/api/pages/${shop.pageId}/consent`, { updates: 'stopped' })).status, 200);
+      const stopped = await api('POST', '/api/commerce/orders', orderBody(psid));
+      assert.equal(stopped.status, 403, JSON.stringify(stopped.body));
+      assert.equal((stopped.body as unknown as ErrorAnswer).error.id, 'updates_stopped');
+      const viaRef = await api('POST', '/api/commerce/orders', { ...orderBody('x'), customer: { user_ref: userRef } });
+      assert.equal(viaRef.status, 404, 'stopping the updates unticked the opt-in');
+      const orders = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(orders.body.messages.length, history.body.messages.length, 'nothing more in her thread');
     });
 
     it('sends order.updated live to the customer and the page’s inbox, and to nobody else', async (t) => {

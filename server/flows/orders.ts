@@ -1,6 +1,7 @@
 import type {
   CreateOrderBody,
   CreateShipmentBody,
+  CustomerRef,
   OrderMessageView,
   OrderResponse,
   OrderView,
@@ -112,7 +113,7 @@ export class OrderFlows {
         async () => {
           // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
           await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
-          const customer = await this.customerIn(uow, call.pageId, ref.psid);
+          const customer = await this.customerIn(uow, call.pageId, ref);
           const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
           await this.postIn(uow, change, 'receipt', null);
           await this.announceIn(uow, change);
@@ -256,13 +257,33 @@ export class OrderFlows {
     );
   }
 
-  /** The person a PSID of this page names (never another page's), and their thread with it. */
-  private async customerIn(uow: UnitOfWork, pageId: string, psid: string): Promise<Customer> {
-    const userId = await uow.tx.pages.userByPsid(pageId, psid);
-    if (!userId)
-      throw new AppError('customer_not_found', `customer.psid: nobody has the id ${psid} for this page`, {
-        field: 'customer.psid',
-      });
+  /**
+   * The person a PSID of this page names (never another page's), or who opted in at the page's checkout
+   * with this user_ref (their PSID made now if the page did not know them yet), and their thread with the
+   * page. A person who stopped the page's updates, or blocked it, gets no new order from it.
+   */
+  private async customerIn(uow: UnitOfWork, pageId: string, ref: CustomerRef): Promise<Customer> {
+    let userId: string | null;
+    if ('psid' in ref) {
+      userId = await uow.tx.pages.userByPsid(pageId, ref.psid);
+      if (!userId)
+        throw new AppError('customer_not_found', `customer.psid: nobody has the id ${ref.psid} for this page`, {
+          field: 'customer.psid',
+        });
+    } else {
+      const optin = await uow.tx.optins.optin(pageId, ref.user_ref);
+      if (!optin || optin.revokedAt !== null)
+        throw new AppError(
+          'customer_not_found',
+          `customer.user_ref: nobody opted in with ${ref.user_ref} for this page, or they unticked it`,
+          { field: 'customer.user_ref' },
+        );
+      userId = optin.userId;
+    }
+    const standing = await uow.tx.optins.standing(pageId, userId);
+    if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+    if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+    const psid = 'psid' in ref ? ref.psid : await this.pages.psidIn(uow, pageId, userId);
     const conversationId = await this.conversations.directWithPageIn(uow, userId, pageId);
     return { userId, psid, conversationId };
   }

@@ -592,6 +592,7 @@ export const en = {
   'error.origin_not_allowed': 'This site is not allowed to ask for this page’s updates.',
   'error.optin_not_found': 'This subscription to updates could not be found.',
   'error.page_blocked': 'This page is blocked. Unblock it first.',
+  'error.updates_stopped': 'This person stopped this page’s updates.',
   'error.member_limit': 'A group can have at most {max} members.',
   'error.message_not_found': 'This message could not be found.',
   'error.not_author': 'Only the author can change this message.',

@@ -609,6 +609,7 @@ export const fr: Catalogue = {
   'error.origin_not_allowed': 'Ce site n’est pas autorisé à demander les nouvelles de cette page.',
   'error.optin_not_found': 'Cet abonnement aux nouvelles est introuvable.',
   'error.page_blocked': 'Cette page est bloquée. Débloquez-la d’abord.',
+  'error.updates_stopped': 'Cette personne a arrêté les mises à jour de cette page.',
   'error.member_limit': 'Un groupe compte au plus {max} membres.',
   'error.message_not_found': 'Ce message est introuvable.',
   'error.not_author': 'Seul l’auteur peut modifier ce message.',
