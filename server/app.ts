@@ -398,6 +398,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       attachments: core.platform.attachments,
       signal: (s) => bus.signal(s),
       receipts: core.flows.orders,
+      standing: (pageId, userId, fresh) => core.platform.optins.standingOf(pageId, userId, fresh),
       committer,
       openThread: async (personId, pageId) => (await conversations.startDirect(personId, pageId)).conversation.id,
     },

@@ -9,6 +9,7 @@ import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
 import type { HandoverService } from './handover.ts';
+import type { Standing } from './optins-store.ts';
 import { graphField } from './send-body.ts';
 import type { PageThreads } from './threads.ts';
 
@@ -49,6 +50,8 @@ export interface GraphDeps {
   messages: MessagesService;
   handover: HandoverService;
   attachments: SavedAttachments;
+  /** The person's standing with the page (blocked, updates stopped, opted in): cached, `fresh` reads it again. */
+  standing: (pageId: string, userId: string, fresh: boolean) => Promise<Standing>;
   /** The Send API's cache of PSIDs, threads and the messaging window (threads.ts). */
   threads: PageThreads;
   /** Pages' messenger profiles (profile.ts). */

@@ -112,11 +112,11 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
       // What the person allows the page (blocked, updates stopped, an opt-in) and the messaging window. The
       // cached time can only be older than the truth: asked again before refusing.
-      const standing = await deps.storage.reader.optins.standing(grant.pageId, userId);
       const lastAt = (fresh: boolean) =>
         known === null ? Promise.resolve(null) : deps.threads.lastFromPersonAt(grant.pageId, known, userId, fresh);
-      let verdict = consentAllows(body, standing, await lastAt(false), now());
-      if (verdict !== true && known !== null) verdict = consentAllows(body, standing, await lastAt(true), now());
+      let verdict = consentAllows(body, await deps.standing(grant.pageId, userId, false), await lastAt(false), now());
+      if (verdict !== true)
+        verdict = consentAllows(body, await deps.standing(grant.pageId, userId, true), await lastAt(true), now());
       if (verdict !== true) throw verdict;
       const conversationId = known ?? (await deps.openThread(userId, grant.pageId));
       if (body.senderAction !== null) {

@@ -5,7 +5,7 @@ import type { ConsumerEvent } from '../events/store.ts';
 import { Lru } from '../lib/lru.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Reads, Storage, Tx } from '../storage/types.ts';
-import type { OptinRecord, PageConsentRecord } from './optins-store.ts';
+import type { OptinRecord, PageConsentRecord, Standing } from './optins-store.ts';
 
 /**
  * Opt-in at checkout (docs/PLATFORM.md, "Opt-in at checkout"): Messenger's checkbox plugin and its link
@@ -75,9 +75,14 @@ export function returnUrl(returnTo: string, userRef: string): string {
   return u.toString();
 }
 
+/** How long the Send API may use a person's standing with a page read earlier (another process's change). */
+const STANDING_TTL_MS = 1000;
+
 export class OptinsService {
   /** Whether an account is a page's (never changes: kept). */
   private readonly pageAccounts = new Lru<string, boolean>(100_000);
+  /** `page:person` → the person's standing with the page and when it was read (standingOf). */
+  private readonly standings = new Lru<string, { at: number; standing: Standing }>(100_000);
 
   constructor(
     private readonly storage: Storage,
@@ -115,7 +120,7 @@ export class OptinsService {
   async optIn(userId: string, input: OptinInput): Promise<{ optin: OptinRecord; created: boolean }> {
     const { userRef, ref } = await this.check(input);
     const { pageId, how } = input;
-    return this.committer.run(async (uow) => {
+    const done = await this.committer.run(async (uow) => {
       const { tx } = uow;
       const consent = await tx.optins.consent(pageId, userId);
       if (consent?.blockedAt != null) throw new AppError('page_blocked');
@@ -141,6 +146,8 @@ export class OptinsService {
       await uow.emit({ event, scope: { scope: `page:${pageId}` }, audience: [] });
       return { optin, created: true };
     });
+    this.changed(pageId, userId);
+    return done;
   }
 
   /** The person unticks the box: that one opt-in of theirs is revoked (another person's is not found). */
@@ -150,6 +157,7 @@ export class OptinsService {
       if (!optin || optin.userId !== userId) throw new AppError('optin_not_found');
       await tx.optins.revokeOptin(pageId, userRef, now);
     });
+    this.changed(pageId, userId);
   }
 
   /** The person's opt-in with this user_ref, if it is theirs. */
@@ -175,6 +183,7 @@ export class OptinsService {
       const c = await this.consentIn(tx, pageId, userId);
       await tx.optins.setConsent({ ...c, updatesStoppedAt: c.updatesStoppedAt ?? now, updatedAt: now });
     });
+    this.changed(pageId, userId);
   }
 
   /** "Get updates again": the stop is lifted (opt-ins revoked by it stay revoked: a new checkout asks again). */
@@ -184,6 +193,7 @@ export class OptinsService {
       const c = await this.consentIn(tx, pageId, userId);
       if (c.updatesStoppedAt !== null) await tx.optins.setConsent({ ...c, updatesStoppedAt: null, updatedAt: now });
     });
+    this.changed(pageId, userId);
   }
 
   /**
@@ -206,6 +216,27 @@ export class OptinsService {
         await tx.optins.setConsent({ ...c, blockedAt: null, updatedAt: now });
       }
     });
+    this.changed(pageId, userId);
+  }
+
+  /**
+   * The person's standing with the page as the Send API asks it on every call: read at most once a second,
+   * and again at once after any change this process makes to it; `fresh` reads it anyway (before refusing).
+   * Another process's change (PostgreSQL) is seen within STANDING_TTL_MS.
+   */
+  async standingOf(pageId: string, userId: string, fresh = false): Promise<Standing> {
+    const key = `${pageId}:${userId}`;
+    const now = Date.now();
+    const known = fresh ? undefined : this.standings.get(key);
+    if (known && now - known.at < STANDING_TTL_MS) return known.standing;
+    const standing = await this.storage.reader.optins.standing(pageId, userId);
+    this.standings.set(key, { at: now, standing });
+    return standing;
+  }
+
+  /** Forgets the standing read of the person with the page: called once a change of it is committed. */
+  private changed(pageId: string, userId: string) {
+    this.standings.delete(`${pageId}:${userId}`);
   }
 
   /** The person's standing with one page. */
