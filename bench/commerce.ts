@@ -28,7 +28,7 @@ import { type BenchClient, closeAll, connectAll, sleep } from './lib/clients.ts'
 import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
 import { benchDataDir, cpuMs, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
 import { signUpMany } from './lib/seed.ts';
-import { openWithPages, pageWithApp, psidsFromHellos, request } from './lib/shops.ts';
+import { openWithPages, pageWithApp, psidsFromHellos, request, shopServerEnv } from './lib/shops.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -45,22 +45,7 @@ const runs = (phase: 'orders' | 'tracking') => ONLY === undefined || ONLY === ph
 
 const dataDir = benchDataDir('comptoir-bench-commerce-');
 let database: BenchDatabase | undefined;
-const serverEnv = {
-  DATA_DIR: dataDir,
-  LOG_LEVEL: 'warn',
-  RATE_MESSAGES_PER_SECOND: '1000000',
-  RATE_MESSAGES_BURST: '1000000',
-  RATE_FRAMES_PER_SECOND: '1000000',
-  RATE_REQUESTS_PER_MINUTE: '1000000',
-  RATE_SIGNUPS_PER_HOUR: '1000000',
-  RATE_PAGES_PER_HOUR: '1000000',
-  RATE_APPS_PER_HOUR: '1000000',
-  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000000',
-  RATE_GRAPH_CALLS_PER_SECOND: '1000000',
-  MAX_SOCKETS_PER_ADDRESS: '100000',
-  MAX_SOCKETS_PER_ACCOUNT: '1000',
-  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
-};
+const serverEnv = { DATA_DIR: dataDir, ...shopServerEnv };
 const startComptoir = () => startServer({ ...serverEnv, ...database?.env });
 
 interface Merchant {

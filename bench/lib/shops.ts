@@ -7,6 +7,26 @@ import http from 'node:http';
 import type { HttpClient } from '../../test/helpers/client.ts';
 import { type ClientSpec, sleep } from './clients.ts';
 
+/**
+ * The server environment of the benchmarks with pages and apps: every rate and per-address limit lifted
+ * (one machine plays every merchant, bot and customer), webhooks allowed to the local receiver.
+ */
+export const shopServerEnv = {
+  LOG_LEVEL: 'warn',
+  RATE_MESSAGES_PER_SECOND: '1000000',
+  RATE_MESSAGES_BURST: '1000000',
+  RATE_FRAMES_PER_SECOND: '1000000',
+  RATE_REQUESTS_PER_MINUTE: '1000000',
+  RATE_SIGNUPS_PER_HOUR: '1000000',
+  RATE_PAGES_PER_HOUR: '1000000',
+  RATE_APPS_PER_HOUR: '1000000',
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000000',
+  RATE_GRAPH_CALLS_PER_SECOND: '1000000',
+  MAX_SOCKETS_PER_ADDRESS: '100000',
+  MAX_SOCKETS_PER_ACCOUNT: '1000',
+  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+};
+
 export interface Shop {
   pageId: string;
   appId: string;
