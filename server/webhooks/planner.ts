@@ -3,12 +3,10 @@ import type { EventBus, PublishedEvent } from '../bus/types.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { Lru } from '../lib/lru.ts';
-import type { HandoverEvent } from '../platform/handover.ts';
-import type { OptinEvent } from '../platform/optins.ts';
-import type { ReferralEvent } from '../platform/referrals.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
-import { type Lookups, optinEventOf, type PlannedEvent, webhookEventsOf } from './events.ts';
+import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
+import { planAppEvent, planHandover, planOptin, withPersons } from './scoped-events.ts';
 import {
   type CandidateEvent,
   type DeliveryRecord,
@@ -38,24 +36,6 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   'message.edited': ['message_edits'],
   'receipt.updated': ['message_reads', 'message_deliveries'],
 };
-
-/**
- * The log's events that apps receive (`platform.webhook_test` and `platform.webhook_replay`), scoped
- * `app:<id>`: a test event asked from the console, and a delivery sent again.
- */
-export type WebhookLogEvent =
-  | { type: 'platform.webhook_test'; appId: string; pageId: string }
-  | { type: 'platform.webhook_replay'; appId: string; deliveryId: string };
-
-type Adder = (
-  appId: string,
-  e: PlannableEvent,
-  part: number,
-  d: Pick<DeliveryRecord, 'pageId' | 'field' | 'standby' | 'body'>,
-) => void;
-
-/** The id the test event's sender has: no person has it (a PSID has 16 digits). */
-export const TEST_SENDER_ID = '0';
 
 /**
  * The planner follows the event log — the outbox of every change, written in the change's own
@@ -294,7 +274,7 @@ export class DeliveryPlanner {
     now: number,
   ): Promise<DeliveryRecord[]> {
     const r = this.storage.reader;
-    const events = await this.withPersons(read);
+    const events = await withPersons(this.storage.reader, read);
     // A message's stored content (its postback, metadata, sending app) only where an app takes what the
     // message becomes: the person's (messages, postbacks) or the page's own (echoes).
     const takes = (pageId: string, fields: readonly string[]) =>
@@ -376,15 +356,15 @@ export class DeliveryPlanner {
       });
     for (const e of events) {
       if (e.scope?.startsWith('app:')) {
-        await this.planAppEvent(e, add);
+        await planAppEvent(this.storage.reader, e, add);
         continue;
       }
       if (e.type === 'platform.handover') {
-        await this.planHandover(e, add);
+        await planHandover(this.storage.reader, e, add);
         continue;
       }
       if (e.type === 'platform.optin') {
-        this.planOptin(e, subs, add);
+        planOptin(e, subs, add);
         continue;
       }
       const parts = new Map<string, number>();
@@ -402,84 +382,5 @@ export class DeliveryPlanner {
       }
     }
     return rows;
-  }
-
-  /**
-   * A page's events about one person's thread — the referrals of its short links (platform/referrals.ts) —
-   * with the page, the person and their page-scoped id, as a conversation's events come from the query: they
-   * are then planned like those (the thread's owner, the other apps under `standby`).
-   */
-  private async withPersons(events: readonly PlannableEvent[]): Promise<PlannableEvent[]> {
-    const out: PlannableEvent[] = [];
-    for (const e of events) {
-      if (e.type !== 'platform.referral' || !e.scope?.startsWith('page:')) {
-        out.push(e);
-        continue;
-      }
-      const { pageId, userId } = JSON.parse(e.payload) as ReferralEvent;
-      const psid = await this.storage.reader.pages.psidOf(pageId, userId);
-      out.push(psid ? { ...e, pageId, personId: userId, psid } : e);
-    }
-    return out;
-  }
-
-  /**
-   * A change of a thread's owner (server/platform/handover.ts), as `messaging_handovers` to the app it
-   * concerns: `pass_thread_control` to the new owner, `take_thread_control` to the one it was taken from,
-   * `request_thread_control` to the owner asked. The page inbox has no webhook.
-   */
-  private async planHandover(e: PlannableEvent, add: Adder) {
-    const h = JSON.parse(e.payload) as HandoverEvent;
-    const psid = await this.storage.reader.pages.psidOf(h.pageId, h.userId);
-    if (!psid) return;
-    const to = h.action === 'take' ? h.fromAppId : h.toAppId;
-    const [sub] = (await this.storage.reader.webhooks.subscriptionsOf([h.pageId])).filter((s) => s.appId === to);
-    if (!sub?.fields.includes('messaging_handovers')) return;
-    const metadata = h.metadata === null ? {} : { metadata: h.metadata };
-    const detail =
-      h.action === 'pass'
-        ? { pass_thread_control: { new_owner_app_id: h.toAppId, previous_owner_app_id: h.fromAppId, ...metadata } }
-        : h.action === 'take'
-          ? { take_thread_control: { previous_owner_app_id: h.fromAppId, new_owner_app_id: h.toAppId, ...metadata } }
-          : { request_thread_control: { requested_owner_app_id: h.fromAppId, ...metadata } };
-    const body = { sender: { id: psid }, recipient: { id: h.pageId }, timestamp: h.at, ...detail };
-    add(to, e, 0, { pageId: h.pageId, field: 'messaging_handovers', standby: false, body: JSON.stringify(body) });
-  }
-
-  /**
-   * A checkout's opt-in (platform/optins.ts), as `messaging_optins` to every app of the page that subscribed
-   * to it: there is no thread yet, hence no owner and no standby.
-   */
-  private planOptin(e: PlannableEvent, subs: ReadonlyMap<string, Subscription[]>, add: Adder) {
-    const o = JSON.parse(e.payload) as OptinEvent;
-    const body = JSON.stringify(optinEventOf(o));
-    for (const s of subs.get(o.pageId) ?? [])
-      if (s.fields.includes('messaging_optins'))
-        add(s.appId, e, 0, { pageId: o.pageId, field: 'messaging_optins', standby: false, body });
-  }
-
-  /** A test event or a replay, for the one app that asked. */
-  private async planAppEvent(e: PlannableEvent, add: Adder) {
-    const event = JSON.parse(e.payload) as WebhookLogEvent | { type: string };
-    if (event.type === 'platform.webhook_test') {
-      const t = event as Extract<WebhookLogEvent, { type: 'platform.webhook_test' }>;
-      const body = {
-        sender: { id: TEST_SENDER_ID },
-        recipient: { id: t.pageId },
-        timestamp: e.createdAt,
-        message: { mid: `m_test_${e.pos}`, text: 'Test event from Comptoir' },
-      };
-      add(t.appId, e, 0, { pageId: t.pageId, field: 'messages', standby: false, body: JSON.stringify(body) });
-    } else if (event.type === 'platform.webhook_replay') {
-      const t = event as Extract<WebhookLogEvent, { type: 'platform.webhook_replay' }>;
-      const original = await this.storage.reader.webhooks.deliveryById(t.appId, t.deliveryId);
-      if (!original) return; // trimmed since it was asked: nothing to send again
-      add(t.appId, e, 0, {
-        pageId: original.pageId,
-        field: original.field,
-        standby: original.standby,
-        body: original.body,
-      });
-    }
   }
 }

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
-import type { WebhookLogEvent } from './planner.ts';
+import type { WebhookLogEvent } from './scoped-events.ts';
 import type { DeliveryRecord } from './store.ts';
 
 /** Replays and test events one app may ask for per hour. */
