@@ -158,6 +158,12 @@ test('the business inbox in French, with the keyboard', async (s) => {
   // The admin's settings: the satisfaction question, in French.
   await inbox.getByTestId('work-toggle-settings').click();
   await inbox.getByTestId('work-settings').waitFor();
+  // The box shows the choice at once (a controlled box waiting for the server would undo the click).
   await inbox.getByTestId('settings-csat').check();
-  await eventually(async () => assert.equal(await inbox.getByTestId('settings-csat').isChecked(), true));
+  // Saved: it is still on when the inbox is opened again.
+  await eventually(async () => {
+    await openInbox(ana, shop.id);
+    await inbox.getByTestId('work-toggle-settings').click();
+    assert.equal(await inbox.getByTestId('settings-csat').isChecked(), true);
+  });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type InboxFilter, inboxFilters, inboxLimits } from '../../../protocol/inbox.ts';
+import { type InboxFilter, type InboxSettingsBody, inboxFilters, inboxLimits } from '../../../protocol/inbox.ts';
 import { inboxApi } from '../api/inbox.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
@@ -96,13 +96,23 @@ export function WorkSettings({ work }: { work: InboxWork }) {
   const [label, setLabel] = useState('');
   const [shortcut, setShortcut] = useState('');
   const [text, setText] = useState('');
+  // The box shows the admin's choice at once; the server's answer (or the live event) settles it.
+  const [csatChoice, setCsatChoice] = useState<boolean | null>(null);
   if (!settings) return null;
   const pageId = work.pageId;
-  const run = (p: Promise<unknown>) => {
+  /** Runs an admin's change: its error shown, never thrown; resolves to whether it was saved. */
+  const run = (p: Promise<unknown>): Promise<boolean> => {
     setError(null);
-    p.catch((e: unknown) => setError(te(errorIdOf(e))));
-    return p;
+    return p.then(
+      () => true,
+      (e: unknown) => {
+        setError(te(errorIdOf(e)));
+        return false;
+      },
+    );
   };
+  const save = (body: InboxSettingsBody) =>
+    run(inboxApi.setSettings(pageId, body).then((r) => work.store.update((s) => ({ ...s, settings: r.settings }))));
   const minutes = (v: string) => (v.trim() === '' ? null : Number(v));
   return (
     <section className="work-panel" aria-labelledby="work-settings-title" data-testid="work-settings">
@@ -120,9 +130,7 @@ export function WorkSettings({ work }: { work: InboxWork }) {
           max={inboxLimits.targetMinutes.max}
           defaultValue={settings.firstResponseTargetMinutes ?? ''}
           data-testid="settings-first-response"
-          onBlur={(e) =>
-            void run(inboxApi.setSettings(pageId, { firstResponseTargetMinutes: minutes(e.target.value) }))
-          }
+          onBlur={(e) => void save({ firstResponseTargetMinutes: minutes(e.target.value) })}
         />
       </label>
       <label className="work-field">
@@ -133,15 +141,19 @@ export function WorkSettings({ work }: { work: InboxWork }) {
           max={inboxLimits.targetMinutes.max}
           defaultValue={settings.resolutionTargetMinutes ?? ''}
           data-testid="settings-resolution"
-          onBlur={(e) => void run(inboxApi.setSettings(pageId, { resolutionTargetMinutes: minutes(e.target.value) }))}
+          onBlur={(e) => void save({ resolutionTargetMinutes: minutes(e.target.value) })}
         />
       </label>
       <label className="work-check">
         <input
           type="checkbox"
-          checked={settings.csatEnabled}
+          checked={csatChoice ?? settings.csatEnabled}
           data-testid="settings-csat"
-          onChange={(e) => void run(inboxApi.setSettings(pageId, { csatEnabled: e.target.checked }))}
+          onChange={(e) => {
+            const csatEnabled = e.target.checked;
+            setCsatChoice(csatEnabled);
+            void save({ csatEnabled }).finally(() => setCsatChoice(null));
+          }}
         />
         {t('work.settings.csat')}
       </label>
@@ -165,7 +177,7 @@ export function WorkSettings({ work }: { work: InboxWork }) {
         className="work-row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (label.trim()) void run(inboxApi.createLabel(pageId, label.trim())).then(() => setLabel(''));
+          if (label.trim()) void run(inboxApi.createLabel(pageId, label.trim())).then((saved) => saved && setLabel(''));
         }}
       >
         <input
@@ -201,7 +213,8 @@ export function WorkSettings({ work }: { work: InboxWork }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (!shortcut.trim() || !text.trim()) return;
-          void run(inboxApi.createCanned(pageId, shortcut.trim(), text)).then(() => {
+          void run(inboxApi.createCanned(pageId, shortcut.trim(), text)).then((saved) => {
+            if (!saved) return;
             setShortcut('');
             setText('');
           });
