@@ -166,4 +166,15 @@ test('the business inbox in French, with the keyboard', async (s) => {
     await inbox.getByTestId('work-toggle-settings').click();
     assert.equal(await inbox.getByTestId('settings-csat').isChecked(), true);
   });
+  // A label made in the settings, put on the conversation: the box shows it at once, and it is kept.
+  await inbox.getByLabel('Nouvelle étiquette').fill('VIP');
+  await inbox.keyboard.press('Enter');
+  await inbox.getByTestId('work-toggle-settings').click();
+  await item(inbox, convId).click();
+  await inbox.locator('[data-testid="work-label"][data-label="VIP"]').check();
+  await eventually(async () => {
+    await openInbox(ana, shop.id);
+    await item(inbox, convId).click();
+    assert.equal(await inbox.locator('[data-testid="work-label"][data-label="VIP"]').isChecked(), true);
+  });
 });

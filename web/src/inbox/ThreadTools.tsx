@@ -55,6 +55,8 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
   const [members, setMembers] = useState<PageMemberView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [until, setUntil] = useState('');
+  // A label box shows the agent's choice at once; the server's answer settles it.
+  const [labelChoice, setLabelChoice] = useState<Record<string, boolean>>({});
   const now = useNow();
 
   useEffect(() => {
@@ -67,9 +69,18 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
   }, [work.pageId]);
 
   if (!thread) return error ? <p className="form-error">{error}</p> : null;
-  const run = (p: Promise<unknown>) => {
+  const run = (p: Promise<unknown>): Promise<void> => {
     setError(null);
-    p.catch((e: unknown) => setError(te(errorIdOf(e))));
+    return p.then(
+      () => undefined,
+      (e: unknown) => setError(te(errorIdOf(e))),
+    );
+  };
+  const toggleLabel = (labelId: string, on: boolean) => {
+    setLabelChoice((c) => ({ ...c, [labelId]: on }));
+    void run(work.label(conversationId, labelId, on)).then(() =>
+      setLabelChoice(({ [labelId]: _settled, ...rest }) => rest),
+    );
   };
   const timers = timersOf(thread, settings, now);
   const labelOn = new Set(thread.labels.map((l) => l.id));
@@ -154,10 +165,10 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
           <label key={l.id} className="work-check">
             <input
               type="checkbox"
-              checked={labelOn.has(l.id)}
+              checked={labelChoice[l.id] ?? labelOn.has(l.id)}
               data-testid="work-label"
               data-label={l.name}
-              onChange={(e) => run(work.label(conversationId, l.id, e.target.checked))}
+              onChange={(e) => toggleLabel(l.id, e.target.checked)}
             />
             {l.name}
           </label>
