@@ -1,5 +1,6 @@
 import type { OrderMessageView } from './commerce.ts';
 import type { Attachment, QuickReply } from './content.ts';
+import type { OrderRequestMessageView } from './order-requests.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
  * ids are opaque strings, sequence numbers and cursors are numbers.
@@ -186,6 +187,8 @@ export interface MessageView {
   postback?: { payload: string };
   /** A page's order message: its receipt card or a shipping update (protocol/commerce.ts). */
   order?: OrderMessageView;
+  /** A message about a customer's request on an order: asked, answered, replied (protocol/order-requests.ts). */
+  orderRequest?: OrderRequestMessageView;
 }
 
 export type ConversationKind = 'direct' | 'group';

@@ -13,5 +13,7 @@ export const webhookFields = [
   'messaging_referrals',
   'messaging_handovers',
   'standby',
+  /** Comptoir-native: a customer's request on an order (protocol/order-requests.ts, docs/COMMERCE.md). */
+  'order_requests',
 ] as const;
 export type WebhookField = (typeof webhookFields)[number];

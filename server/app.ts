@@ -10,6 +10,7 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { OrderRequests } from './commerce/requests.ts';
 import { commerceRoutes } from './commerce/routes.ts';
 import { CommerceService } from './commerce/service.ts';
 import { type Config, ConfigError } from './config.ts';
@@ -21,6 +22,7 @@ import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
+import { OrderRequestFlows } from './flows/order-requests.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -105,6 +107,7 @@ export interface Core {
     pageApps: PageApps;
     /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
     orders: OrderFlows;
+    orderRequests: OrderRequestFlows;
     /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
     optins: OptinFlows;
     /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
@@ -239,8 +242,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   const commerce = new CommerceService(storage);
+  const orderRequests = new OrderRequests(storage, commerce);
   const flows = {
-    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages, orderRequests),
+    orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -377,10 +382,16 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     const g = await core.apps.pageTokenByHash(hashPageToken(token));
     return g ? { appId: g.app.id, pageId: g.pageId } : null;
   };
-  commerceRoutes(app, core.flows.orders, pageTokens, {
-    callsPerSecond: config.rates.graphCallsPerSecond,
-    refusalsPerMinute: config.rates.requestsPerMinute,
-  });
+  commerceRoutes(
+    app,
+    core.flows.orders,
+    pageTokens,
+    {
+      callsPerSecond: config.rates.graphCallsPerSecond,
+      refusalsPerMinute: config.rates.requestsPerMinute,
+    },
+    core.flows.orderRequests,
+  );
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(

@@ -1,11 +1,36 @@
 import type { OrderView, ShipmentStatus, ShipmentView, TimelineEntryView } from '../../protocol/commerce.ts';
+import type { OrderRequestView } from '../../protocol/order-requests.ts';
 import { subtotalOf } from './policy.ts';
-import type { OrderAggregate } from './store.ts';
+import { customerActions, deliveredAt } from './requests-policy.ts';
+import type { OrderAggregate, OrderRequestRecord } from './store.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** An order with its shipments and timeline, as the API answers it and `order.updated` carries it. */
-export function presentOrder({ order, shipments, timeline }: OrderAggregate): OrderView {
+/** A customer's request on an order, as the order's view carries it. */
+export function presentRequest(r: OrderRequestRecord): OrderRequestView {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    kind: r.kind,
+    state: r.state,
+    change: r.change,
+    reason: r.reason,
+    items: r.items,
+    note: r.note,
+    history: r.history.map((h) => ({ ...h, at: iso(h.at) })),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+
+/**
+ * An order with its shipments, timeline and requests, as the API answers it and `order.updated` carries
+ * it; what the customer may ask is as of `now` (a return's window closes with time).
+ */
+export function presentOrder(
+  { order, shipments, timeline, requests, policy }: OrderAggregate,
+  now = Date.now(),
+): OrderView {
   const d = order.data;
   const shipmentViews: ShipmentView[] = shipments.map((s) => ({
     id: s.id,
@@ -50,5 +75,12 @@ export function presentOrder({ order, shipments, timeline }: OrderAggregate): Or
     placedAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     version: order.version,
+    requests: requests.map(presentRequest),
+    customerActions: customerActions(policy, {
+      status: order.status,
+      deliveredAt: deliveredAt(timeline),
+      requests,
+      now,
+    }),
   };
 }

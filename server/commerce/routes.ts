@@ -25,6 +25,7 @@ import { AppError } from '../errors.ts';
 import { authOf, parse } from '../http/validate.ts';
 import { addressKey } from '../lib/address.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
+import { orderRequestRoutes, type RequestsApi } from './requests-routes.ts';
 import type { Answer, OrderCall } from './service.ts';
 
 type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;
@@ -91,7 +92,7 @@ function pageCall(tokens: PageTokens, rates: OrdersApiRates) {
   };
 }
 
-const send = <T>(reply: FastifyReply, answer: Answer<T> & { replayed: boolean }) => {
+export const send = <T>(reply: FastifyReply, answer: Answer<T> & { replayed: boolean }) => {
   if (answer.replayed) reply.header('idempotent-replayed', 'true');
   return reply.status(answer.status).send(answer.body);
 };
@@ -104,7 +105,13 @@ export const tokenQuery = z.strictObject({ access_token: z.string().max(512).opt
  * the page's orders, addressed by their number (the merchant's own key, unique per page). Thin: the
  * token's page, the body checked, one call of the flow, its answer.
  */
-export function commerceRoutes(app: FastifyInstance, flows: OrdersApi, tokens: PageTokens, rates: OrdersApiRates) {
+export function commerceRoutes(
+  app: FastifyInstance,
+  flows: OrdersApi,
+  tokens: PageTokens,
+  rates: OrdersApiRates,
+  requests: RequestsApi,
+) {
   // No session: a page access token, limited per app and page rather than per address.
   const open = { config: { auth: false, perAddress: false } };
   const pageOf = pageCall(tokens, rates);
@@ -156,4 +163,7 @@ export function commerceRoutes(app: FastifyInstance, flows: OrdersApi, tokens: P
     const { id } = parse(idParams, req.params);
     return { order: await flows.viewFor(authOf(req).user.id, id) };
   });
+
+  // Customers' requests on orders: the same token, rate and Idempotency-Key for the page's answers.
+  orderRequestRoutes(app, requests, pageOf);
 }

@@ -8,6 +8,7 @@ import type {
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
+import { defaultRequestPolicy } from '../../protocol/order-requests.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
@@ -199,7 +200,13 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.insertOrder(order);
-    const aggregate: OrderAggregate = { order, shipments: [], timeline: [] };
+    const aggregate: OrderAggregate = {
+      order,
+      shipments: [],
+      timeline: [],
+      requests: [],
+      policy: (await uow.tx.commerce.requestPolicy(pageId)) ?? defaultRequestPolicy,
+    };
     await this.timelineIn(uow, aggregate, { kind: 'status', status: 'placed' });
     return this.changed(aggregate, order, null);
   }
@@ -405,6 +412,16 @@ export class CommerceService {
     });
     if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
     return this.changed(aggregate, order, moved);
+  }
+
+  /**
+   * A change of the order that is not its content (a customer's request asked or answered): one more
+   * version, so that the card, which keeps the highest it has seen, takes the new view.
+   */
+  async touchIn(uow: UnitOfWork, existing: OrderRecord): Promise<OrderChange> {
+    const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
+    await uow.tx.commerce.updateOrder(order);
+    return this.changed(await uow.tx.commerce.aggregate(order), order, null);
   }
 
   /**

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { defaultRequestPolicy } from '../../protocol/order-requests.ts';
 import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
-import type { OrderRecord, ShipmentRecord } from './store.ts';
+import type { OrderRecord, OrderRequestRecord, ShipmentRecord } from './store.ts';
 
 /**
  * The commerce store: orders unique by number per page, their shipments and timeline, the Orders API's
@@ -180,5 +181,87 @@ export function commerceContract(ctx: ContractContext) {
     assert.equal((await reader().idempotencyKey(w.otherPageId, key.key))?.fingerprint, 'f2');
     await assert.rejects(write((tx) => tx.commerce.saveIdempotencyKey({ ...key, fingerprint: 'f3' })));
     assert.equal((await reader().idempotencyKey(w.pageId, key.key))?.fingerprint, 'f1');
+  });
+
+  it('keeps an order’s requests, oldest first, with their history, and carries them in the order’s aggregate', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const o = order(w);
+    const change: OrderRequestRecord = {
+      id: uid('r'),
+      orderId: o.id,
+      kind: 'change',
+      state: 'requested',
+      change: {
+        items: [{ item: 0, quantity: 1 }],
+        shippingAddress: { street1: '2 rue Neuve', city: 'Lyon', postalCode: '69001', country: 'FR' },
+      },
+      reason: null,
+      items: null,
+      note: 'Un seul, merci',
+      history: [{ at: 2000, by: 'customer', state: 'requested', text: 'Un seul, merci' }],
+      createdAt: 2000,
+      updatedAt: 2000,
+    };
+    const ret: OrderRequestRecord = {
+      ...change,
+      id: uid('r'),
+      kind: 'return',
+      change: null,
+      reason: 'damaged',
+      items: [{ item: 0, quantity: 2 }],
+      note: null,
+      history: [{ at: 3000, by: 'customer', state: 'requested', text: null }],
+      createdAt: 3000,
+      updatedAt: 3000,
+    };
+    const seen = await write(async (tx) => {
+      await tx.commerce.insertOrder(o);
+      await tx.commerce.insertRequest(ret);
+      await tx.commerce.insertRequest(change);
+      const moved: OrderRequestRecord = {
+        ...change,
+        state: 'needs_info',
+        history: [...change.history, { at: 2500, by: 'page', state: 'needs_info', text: 'Lequel ?' }],
+        updatedAt: 2500,
+      };
+      await tx.commerce.updateRequest(moved);
+      return tx.commerce.requestsOf(o.id);
+    });
+    assert.deepEqual(
+      seen.map((r) => [r.kind, r.state, r.history.length]),
+      [
+        ['change', 'needs_info', 2],
+        ['return', 'requested', 1],
+      ],
+    );
+    assert.deepEqual(await reader().requestsOf(o.id), seen);
+    assert.deepEqual((await reader().requestsOf(o.id))[1], ret);
+    assert.equal((await reader().requestsOf(o.id))[0]?.updatedAt, 2500);
+    const aggregate = await reader().aggregate(o);
+    assert.deepEqual(aggregate.requests, seen);
+    assert.deepEqual(await reader().requestsOf('nope'), []);
+    assert.deepEqual(await reader().requestsOf('a\u0000b'), []);
+    // A request names an order that exists.
+    await assert.rejects(write((tx) => tx.commerce.insertRequest({ ...change, id: uid('r'), orderId: 'nope' })));
+  });
+
+  it('keeps a page’s request policy, the defaults until it sets one', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    assert.equal(await reader().requestPolicy(w.pageId), null);
+    assert.deepEqual((await reader().aggregate(order(w))).policy, defaultRequestPolicy);
+    const policy = {
+      ...defaultRequestPolicy,
+      oneOpenRequest: false,
+      returns: { days: 14, approval: 'automatic' as const },
+    };
+    await write((tx) => tx.commerce.putRequestPolicy(w.pageId, policy, 10));
+    assert.deepEqual(await reader().requestPolicy(w.pageId), policy);
+    const again = { ...policy, cancel: { until: 'never' as const, approval: 'manual' as const } };
+    await write((tx) => tx.commerce.putRequestPolicy(w.pageId, again, 20));
+    assert.deepEqual(await reader().requestPolicy(w.pageId), again);
+    assert.equal(await reader().requestPolicy(w.otherPageId), null);
+    assert.deepEqual((await reader().aggregate(order(w))).policy, again);
   });
 }

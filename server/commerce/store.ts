@@ -1,4 +1,13 @@
 import type { OrderStatus, ShipmentStatus, TimelineEntryView } from '../../protocol/commerce.ts';
+import {
+  defaultRequestPolicy,
+  type RequestedChange,
+  type RequestKind,
+  type RequestPolicy,
+  type RequestState,
+  type RequestStepView,
+  type ReturnReason,
+} from '../../protocol/order-requests.ts';
 import { type Db, hasNul } from '../storage/sql.ts';
 
 /**
@@ -77,11 +86,28 @@ export interface IdempotencyRecord {
   createdAt: number;
 }
 
-/** An order with everything its view shows. */
+/** A customer's request on an order (commerce/requests.ts); its steps, oldest first, with times in ms. */
+export interface OrderRequestRecord {
+  id: string;
+  orderId: string;
+  kind: RequestKind;
+  state: RequestState;
+  change: RequestedChange | null;
+  reason: ReturnReason | null;
+  items: { item: number; quantity: number }[] | null;
+  note: string | null;
+  history: (Omit<RequestStepView, 'at'> & { at: number })[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An order with everything its view shows: its shipments, timeline, requests and its page's request policy. */
 export interface OrderAggregate {
   order: OrderRecord;
   shipments: ShipmentRecord[];
   timeline: TimelineRecord[];
+  requests: OrderRequestRecord[];
+  policy: RequestPolicy;
 }
 
 export interface CommerceReads {
@@ -92,6 +118,10 @@ export interface CommerceReads {
   /** A person's orders with a page, newest first. */
   ordersOfCustomer(pageId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
   idempotencyKey(pageId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** An order's requests, oldest first. */
+  requestsOf(orderId: string): Promise<OrderRequestRecord[]>;
+  /** The page's request policy, or null when it never set one (defaultRequestPolicy applies). */
+  requestPolicy(pageId: string): Promise<RequestPolicy | null>;
 }
 
 export interface CommerceWrites extends CommerceReads {
@@ -103,6 +133,10 @@ export interface CommerceWrites extends CommerceReads {
   updateShipmentStatus(id: string, status: ShipmentStatus, at: number): Promise<void>;
   appendTimeline(entry: TimelineRecord): Promise<void>;
   saveIdempotencyKey(record: IdempotencyRecord): Promise<void>;
+  insertRequest(request: OrderRequestRecord): Promise<void>;
+  /** Writes the request's state, history and time. */
+  updateRequest(request: OrderRequestRecord): Promise<void>;
+  putRequestPolicy(pageId: string, policy: RequestPolicy, at: number): Promise<void>;
 }
 
 /** The methods of CommerceWrites that write (the group committer counts them). */
@@ -113,6 +147,9 @@ export const commerceWrites = [
   'updateShipmentStatus',
   'appendTimeline',
   'saveIdempotencyKey',
+  'insertRequest',
+  'updateRequest',
+  'putRequestPolicy',
 ] as const satisfies readonly Exclude<keyof CommerceWrites, keyof CommerceReads>[];
 
 interface OrderRow {
@@ -158,6 +195,36 @@ interface KeyRow {
   response: string;
   created_at: number | string;
 }
+
+interface RequestRow {
+  id: string;
+  order_id: string;
+  kind: string;
+  state: string;
+  change: string | null;
+  reason: string | null;
+  items: string | null;
+  note: string | null;
+  history: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+const REQUEST = 'id, order_id, kind, state, change, reason, items, note, history, created_at, updated_at';
+const json = <T>(v: string | null): T | null => (v === null ? null : (JSON.parse(v) as T));
+const toRequest = (r: RequestRow): OrderRequestRecord => ({
+  id: r.id,
+  orderId: r.order_id,
+  kind: r.kind as RequestKind,
+  state: r.state as RequestState,
+  change: json<RequestedChange>(r.change),
+  reason: r.reason as ReturnReason | null,
+  items: json<{ item: number; quantity: number }[]>(r.items),
+  note: r.note,
+  history: JSON.parse(r.history) as OrderRequestRecord['history'],
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
 
 const ORDER =
   'id, page_id, number, customer_id, conversation_id, status, currency, total, data, version, created_at, updated_at';
@@ -228,7 +295,68 @@ export class CommerceStore implements CommerceWrites {
       'SELECT order_id, seq, kind, status, shipment_id, place, description, at FROM order_timeline WHERE order_id = ? ORDER BY seq',
       order.id,
     );
-    return { order, shipments: shipments.map(toShipment), timeline: timeline.map(toTimeline) };
+    return {
+      order,
+      shipments: shipments.map(toShipment),
+      timeline: timeline.map(toTimeline),
+      requests: await this.requestsOf(order.id),
+      policy: (await this.requestPolicy(order.pageId)) ?? defaultRequestPolicy,
+    };
+  }
+
+  async requestsOf(orderId: string) {
+    if (hasNul(orderId)) return [];
+    const rows = await this.db.all<RequestRow>(
+      `SELECT ${REQUEST} FROM order_requests WHERE order_id = ? ORDER BY created_at, id`,
+      orderId,
+    );
+    return rows.map(toRequest);
+  }
+
+  async requestPolicy(pageId: string) {
+    if (hasNul(pageId)) return null;
+    const r = await this.db.one<{ policy: string }>(
+      'SELECT policy FROM order_request_policies WHERE page_id = ?',
+      pageId,
+    );
+    return r ? (JSON.parse(r.policy) as RequestPolicy) : null;
+  }
+
+  async insertRequest(q: OrderRequestRecord) {
+    await this.db.run(
+      `INSERT INTO order_requests (${REQUEST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      q.id,
+      q.orderId,
+      q.kind,
+      q.state,
+      q.change === null ? null : JSON.stringify(q.change),
+      q.reason,
+      q.items === null ? null : JSON.stringify(q.items),
+      q.note,
+      JSON.stringify(q.history),
+      q.createdAt,
+      q.updatedAt,
+    );
+  }
+
+  async updateRequest(q: OrderRequestRecord) {
+    await this.db.run(
+      'UPDATE order_requests SET state = ?, history = ?, updated_at = ? WHERE id = ?',
+      q.state,
+      JSON.stringify(q.history),
+      q.updatedAt,
+      q.id,
+    );
+  }
+
+  async putRequestPolicy(pageId: string, policy: RequestPolicy, at: number) {
+    await this.db.run(
+      `INSERT INTO order_request_policies (page_id, policy, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (page_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
+      pageId,
+      JSON.stringify(policy),
+      at,
+    );
   }
 
   async ordersOfCustomer(pageId: string, customerId: string, limit: number) {

@@ -12,6 +12,7 @@ import type {
 import type { MessageContent, Template } from '../../protocol/content.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { orderOfReceipt, receiptOf } from '../commerce/receipts.ts';
+import type { OrderRequests } from '../commerce/requests.ts';
 import {
   type Answer,
   type CommerceService,
@@ -56,6 +57,7 @@ export class OrderFlows {
     private readonly pages: PagesService,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    private readonly requests: OrderRequests,
   ) {}
 
   async create(call: OrderCall, body: CreateOrderBody): Promise<Answer<OrderResponse> & { replayed: boolean }> {
@@ -81,10 +83,13 @@ export class OrderFlows {
     );
   }
 
+  /** A merchant's change; marking the order returned applies the returns the page accepted. */
   async update(call: OrderCall, number: string, body: UpdateOrderBody) {
-    return this.change(call, `update ${number}`, body, async (uow) =>
-      this.commerce.updateIn(uow, call.pageId, number, body),
-    );
+    return this.change(call, `update ${number}`, body, async (uow) => {
+      if (body.status === 'returned')
+        await this.requests.applyReturnsIn(uow, await this.commerce.requireIn(uow, call.pageId, number));
+      return this.commerce.updateIn(uow, call.pageId, number, body);
+    });
   }
 
   async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }) {
@@ -281,14 +286,8 @@ export class OrderFlows {
     });
   }
 
-  /** The order as it now is, to both members of its thread: the card changes in place on every device. */
-  private async announceIn(uow: UnitOfWork, change: OrderChange) {
-    const { order } = change.aggregate;
-    await uow.emit({
-      event: { type: 'order.updated', conversationId: order.conversationId, order: change.view },
-      scope: { conversationId: order.conversationId },
-      audience: [order.customerId, order.pageId],
-    });
+  private announceIn(uow: UnitOfWork, change: OrderChange) {
+    return announceOrderIn(uow, change);
   }
 
   private withShipment(change: OrderChange): ShipmentResponse {
@@ -296,4 +295,14 @@ export class OrderFlows {
     if (!shipment) throw new AppError('internal', 'the shipment is not in its order');
     return { order: change.view, shipment };
   }
+}
+
+/** The order as it now is, to both members of its thread: the card changes in place on every device. */
+export async function announceOrderIn(uow: UnitOfWork, change: OrderChange) {
+  const { order } = change.aggregate;
+  await uow.emit({
+    event: { type: 'order.updated', conversationId: order.conversationId, order: change.view },
+    scope: { conversationId: order.conversationId },
+    audience: [order.customerId, order.pageId],
+  });
 }

@@ -6,7 +6,7 @@ import { Lru } from '../lib/lru.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { type Lookups, type PlannedEvent, webhookEventsOf } from './events.ts';
-import { planAppEvent, planHandover, planOptin, withPersons } from './scoped-events.ts';
+import { planAppEvent, planHandover, planOptin, planOrderRequest, withPersons } from './scoped-events.ts';
 import {
   type CandidateEvent,
   type DeliveryRecord,
@@ -365,6 +365,10 @@ export class DeliveryPlanner {
       }
       if (e.type === 'platform.optin') {
         planOptin(e, subs, add);
+        continue;
+      }
+      if (e.type === 'platform.order_request') {
+        planOrderRequest(e, subs, add);
         continue;
       }
       const parts = new Map<string, number>();

@@ -1,3 +1,4 @@
+import type { OrderRequestEvent } from '../commerce/requests.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
 import type { OptinEvent } from '../platform/optins.ts';
 import type { ReferralEvent } from '../platform/referrals.ts';
@@ -81,6 +82,43 @@ export function planOptin(e: PlannableEvent, subs: ReadonlyMap<string, Subscript
   for (const s of subs.get(o.pageId) ?? [])
     if (s.fields.includes('messaging_optins'))
       add(s.appId, e, 0, { pageId: o.pageId, field: 'messaging_optins', standby: false, body });
+}
+
+/** The titles of the postbacks order requests become, per kind and action (what a button would say). */
+const requestTitles: Record<OrderRequestEvent['action'], Record<string, string>> = {
+  requested: { change: 'Change order', cancel: 'Cancel order', return: 'Return order' },
+  replied: { change: 'Reply about a change', cancel: 'Reply about a cancellation', return: 'Reply about a return' },
+  withdrawn: { change: 'Withdraw change', cancel: 'Withdraw cancellation', return: 'Withdraw return' },
+};
+
+/**
+ * A customer's request on an order (commerce/requests.ts), for every app of the page: `order_requests`
+ * (Comptoir's own field: `order_request {action, order_number, request}`) to those that take it; to those
+ * that take only `messaging_postbacks` (bots written for Messenger), a postback whose payload is the JSON
+ * `{"order_request": {id, kind, action, order_number}}`.
+ */
+export function planOrderRequest(e: PlannableEvent, subs: ReadonlyMap<string, Subscription[]>, add: Adder) {
+  const o = JSON.parse(e.payload) as OrderRequestEvent;
+  const head = { sender: { id: o.psid }, recipient: { id: o.pageId }, timestamp: o.at };
+  const native = JSON.stringify({
+    ...head,
+    order_request: { action: o.action, order_number: o.orderNumber, request: o.request },
+  });
+  const postback = JSON.stringify({
+    ...head,
+    postback: {
+      title: requestTitles[o.action][o.request.kind] ?? 'Order request',
+      payload: JSON.stringify({
+        order_request: { id: o.request.id, kind: o.request.kind, action: o.action, order_number: o.orderNumber },
+      }),
+    },
+  });
+  for (const s of subs.get(o.pageId) ?? []) {
+    if (s.fields.includes('order_requests'))
+      add(s.appId, e, 0, { pageId: o.pageId, field: 'order_requests', standby: false, body: native });
+    else if (s.fields.includes('messaging_postbacks'))
+      add(s.appId, e, 0, { pageId: o.pageId, field: 'messaging_postbacks', standby: false, body: postback });
+  }
 }
 
 /** A test event or a replay, for the one app that asked. */

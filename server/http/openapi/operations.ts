@@ -7,6 +7,13 @@ import {
   updateOrderBody,
 } from '../../../protocol/commerce.ts';
 import type { ErrorId } from '../../../protocol/errors.ts';
+import {
+  answerRequestBody,
+  contactSupportBody,
+  createRequestBody,
+  replyRequestBody,
+  requestPolicyBody,
+} from '../../../protocol/order-requests.ts';
 import * as schemas from '../../../protocol/schemas.ts';
 import { tokenQuery } from '../../commerce/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
@@ -72,6 +79,12 @@ const orderDescription =
   'API is. An `Idempotency-Key` header (1–255 printable characters) makes it safe to retry: the same key with ' +
   'the same body answers the first answer again (with `Idempotent-Replayed: true`); with another body, ' +
   '`409 idempotency_key_reused`. Keys are per page. Amounts are integers in minor units (docs/COMMERCE.md).';
+
+const requestDescription =
+  'A request moves requested → accepted → applied (a change or cancellation as it is accepted, a return once ' +
+  'the order is marked returned), requested → rejected, requested ⇄ needs_info, and to withdrawn by the ' +
+  'customer. Which requests a customer may make is the page’s policy (`/api/commerce/policy`); a refusal ' +
+  'names its rule (docs/COMMERCE.md, "Customer requests").';
 
 export const operations: Operation[] = [
   // The Orders API (server/commerce/routes.ts)
@@ -160,6 +173,127 @@ export const operations: Operation[] = [
     summary: 'An order as it now is, for its customer or the people who run its page (the card in a thread)',
     ok: { 200: 'OrderResponse' },
     errors: ['order_not_found'],
+  },
+  // Customers' requests on orders (server/commerce/requests-routes.ts, docs/COMMERCE.md "Customer requests")
+  {
+    method: 'post',
+    path: '/api/orders/:id/requests',
+    tag: 'commerce',
+    summary: 'The customer asks to change, cancel or return their order: a message in the thread, the card updated',
+    description: requestDescription,
+    body: createRequestBody,
+    ok: { 201: 'OrderRequestResponse' },
+    errors: [
+      'order_not_found',
+      'request_not_allowed',
+      'request_open',
+      'too_many_requests',
+      'order_not_editable',
+      'invalid_transition',
+      'totals_mismatch',
+      'page_blocked',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/api/orders/:id/requests/:requestId/reply',
+    tag: 'commerce',
+    summary: 'The customer answers the page’s question about their request (needs_info → requested)',
+    body: replyRequestBody,
+    ok: { 200: 'OrderRequestResponse' },
+    errors: ['order_not_found', 'request_not_found', 'invalid_transition'],
+  },
+  {
+    method: 'post',
+    path: '/api/orders/:id/requests/:requestId/withdraw',
+    tag: 'commerce',
+    summary: 'The customer withdraws their request while it is requested or needs_info',
+    ok: { 200: 'OrderRequestResponse' },
+    errors: ['order_not_found', 'request_not_found', 'invalid_transition'],
+  },
+  {
+    method: 'post',
+    path: '/api/orders/:id/support',
+    tag: 'commerce',
+    summary: 'Contact support: the customer’s message, and the thread passed to the page’s inbox',
+    body: contactSupportBody,
+    ok: { 200: 'ContactSupportResponse' },
+    errors: ['order_not_found'],
+  },
+  {
+    method: 'post',
+    path: '/api/commerce/orders/:number/requests/:requestId/answer',
+    tag: 'commerce',
+    summary: 'The page answers a customer’s request: accept (a change or cancellation is applied), reject, or ask',
+    description: `${orderDescription} ${requestDescription}`,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: answerRequestBody,
+    ok: { 200: 'OrderRequestResponse' },
+    errors: [
+      ...orderChange,
+      'order_not_found',
+      'request_not_found',
+      'invalid_transition',
+      'order_not_editable',
+      'totals_mismatch',
+      'page_blocked',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/api/commerce/policy',
+    tag: 'commerce',
+    summary: 'The page’s policy for its customers’ requests (its defaults when it set none)',
+    auth: 'pageToken',
+    query: tokenQuery,
+    ok: { 200: 'RequestPolicyResponse' },
+    errors: ['invalid_token'],
+  },
+  {
+    method: 'put',
+    path: '/api/commerce/policy',
+    tag: 'commerce',
+    summary: 'Set the page’s policy for its customers’ requests',
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: requestPolicyBody,
+    ok: { 200: 'RequestPolicyResponse' },
+    errors: ['invalid_token'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/orders/:number/requests/:requestId/answer',
+    tag: 'inbox',
+    summary: 'A member of the page answers a customer’s request from the inbox, as the Orders API does',
+    description: requestDescription,
+    body: answerRequestBody,
+    ok: { 200: 'OrderRequestResponse' },
+    errors: [
+      'order_not_found',
+      'request_not_found',
+      'invalid_transition',
+      'order_not_editable',
+      'totals_mismatch',
+      'page_blocked',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/api/pages/:id/commerce-policy',
+    tag: 'inbox',
+    summary: 'The page’s policy for its customers’ requests, for its people',
+    ok: { 200: 'RequestPolicyResponse' },
+    errors: asPage,
+  },
+  {
+    method: 'put',
+    path: '/api/pages/:id/commerce-policy',
+    tag: 'inbox',
+    summary: 'An admin of the page sets its policy for its customers’ requests',
+    body: requestPolicyBody,
+    ok: { 200: 'RequestPolicyResponse' },
+    errors: [...asPage, 'not_page_admin'],
   },
   {
     method: 'get',

@@ -5,6 +5,8 @@ import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
 import type * as o from '../../../protocol/optins.ts';
+import type * as r from '../../../protocol/order-requests.ts';
+import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
@@ -159,9 +161,47 @@ const views = {
       quickReply: payload,
       postback: payload,
       order: ref('OrderMessageView'),
+      orderRequest: ref('OrderRequestMessageView'),
     },
-    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true },
+    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true, orderRequest: true },
   ),
+  OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
+    { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },
+    {},
+    "A message about a customer's request on an order: asked, answered or replied.",
+  ),
+  RequestStepView: objectSchema<r.RequestStepView>(
+    { at: time, by: oneOf(['customer', 'page']), state: oneOf(requestStates), text: nullable(string) },
+    {},
+  ),
+  ItemQuantity: objectSchema<{ item: number; quantity: number }>({ item: integer, quantity: integer }, {}),
+  OrderRequestView: objectSchema<r.OrderRequestView>(
+    {
+      id: string,
+      orderId: string,
+      kind: oneOf(requestKinds),
+      state: oneOf(requestStates),
+      change: nullable({
+        type: 'object',
+        properties: { items: arrayOf(ref('ItemQuantity')), shippingAddress: { type: 'object' } },
+        additionalProperties: false,
+      }),
+      reason: nullable(oneOf(returnReasons)),
+      items: nullable(arrayOf(ref('ItemQuantity'))),
+      note: nullable(string),
+      history: arrayOf(ref('RequestStepView')),
+      createdAt: time,
+      updatedAt: time,
+    },
+    {},
+    'A customer\'s request on an order (docs/COMMERCE.md, "Customer requests").',
+  ),
+  CustomerActionsView: objectSchema<r.CustomerActionsView>(
+    { changeAddress: boolean, changeItems: boolean, cancel: boolean, return: boolean },
+    {},
+    'What the customer may ask now, by the page’s policy, the order’s status and its open requests.',
+  ),
+  RequestPolicy: fromZod(requestPolicyBody, 'output'),
   OrderMessageView: objectSchema<c.OrderMessageView>(
     {
       orderId: string,
@@ -242,6 +282,8 @@ const views = {
       placedAt: time,
       updatedAt: time,
       version: integer,
+      requests: arrayOf(ref('OrderRequestView')),
+      customerActions: ref('CustomerActionsView'),
     },
     {},
     'An order as it now is: amounts in minor units of `currency` (ISO 4217).',
@@ -436,6 +478,12 @@ const answers = {
   PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
   OrderResponse: objectSchema<c.OrderResponse>({ order: ref('OrderView') }, {}),
   ShipmentResponse: objectSchema<c.ShipmentResponse>({ order: ref('OrderView'), shipment: ref('ShipmentView') }, {}),
+  OrderRequestResponse: objectSchema<r.OrderRequestResponse>(
+    { request: ref('OrderRequestView'), order: ref('OrderView') },
+    {},
+  ),
+  RequestPolicyResponse: objectSchema<r.RequestPolicyResponse>({ policy: ref('RequestPolicy') }, {}),
+  ContactSupportResponse: objectSchema<r.ContactSupportResponse>({ message: ref('MessageView') }, {}),
   PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },
