@@ -52,7 +52,10 @@ export function checkAllowed(
   body: Pick<CreateRequestBody, 'kind'> & { change?: RequestedChange },
   ctx: RequestContext,
 ): void {
-  if (body.kind === 'return') return checkReturnWindow(policy, ctx);
+  if (body.kind === 'return') {
+    checkReturnWindow(policy, ctx);
+    return;
+  }
   for (const rule of rulesOf(policy, body)) {
     if (statusesUntil[rule.until].includes(ctx.status)) continue;
     const why =
