@@ -47,6 +47,8 @@ export interface RequestsApi {
 }
 
 const requestId = z.string().min(1).max(64);
+/** A withdrawal says nothing more. */
+export const withdrawRequestBody = z.strictObject({});
 const customerParams = z.strictObject({ id: idParams.shape.id, requestId });
 const answerParams = z.strictObject({ number: orderNumber, requestId });
 const memberParams = z.strictObject({ id: idParams.shape.id, number: orderNumber, requestId });
@@ -76,7 +78,7 @@ export function orderRequestRoutes(
 
   app.post('/api/orders/:id/requests/:requestId/withdraw', async (req) => {
     const p = parse(customerParams, req.params);
-    parse(z.strictObject({}), req.body);
+    parse(withdrawRequestBody, req.body);
     return flows.withdraw(me(req), p.id, p.requestId);
   });
 

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { defaultRequestPolicy } from '../../../protocol/order-requests.ts';
 import type { AppView, UserView } from '../../../protocol/views.ts';
 import { HttpClient, type Person, signUp } from '../../../test/helpers/client.ts';
 import { startServer, type TestServer } from '../../../test/helpers/server.ts';
@@ -320,6 +321,54 @@ describe('the OpenAPI description of the native API', () => {
     await merchant.call('GET', `/api/commerce/orders/nope${q}`, undefined, 404);
     await merchant.call('GET', '/api/commerce/orders/OA-1', undefined, 401);
     await b.call('GET', `/api/orders/${order.body.order.id}`, undefined, 200);
+
+    // Customers' requests: Bob asks, the merchant or the inbox answers; the page's policy by token and in the inbox.
+    await merchant.call('GET', `/api/commerce/policy${q}`, undefined, 200);
+    const policy = { ...defaultRequestPolicy, oneOpenRequest: false };
+    await merchant.call('PUT', `/api/commerce/policy${q}`, policy, 200);
+    await merchant.call('PUT', `/api/commerce/policy${q}`, { ...policy, cancel: {} }, 400);
+    await ada.call('GET', `/api/pages/${pageId}/commerce-policy`, undefined, 200);
+    await ada.call('PUT', `/api/pages/${pageId}/commerce-policy`, policy, 200);
+    await b.call('PUT', `/api/pages/${pageId}/commerce-policy`, policy, 403);
+    await b.call('POST', `/api/orders/${order.body.order.id}/requests`, { kind: 'cancel' }, 403);
+    const o4 = await merchant.call<{ order: { id: string } }>(
+      'POST',
+      `/api/commerce/orders${q}`,
+      { ...orderBody, number: 'OA-4' },
+      201,
+    );
+    const id4 = o4.body.order.id;
+    const asked = await b.call<{ request: { id: string } }>(
+      'POST',
+      `/api/orders/${id4}/requests`,
+      {
+        kind: 'change',
+        change: { shippingAddress: { ...orderBody.shippingAddress, street1: '2 High St' } },
+        note: 'Moved',
+      },
+      201,
+    );
+    const rid = asked.body.request.id;
+    await merchant.call(
+      'POST',
+      `/api/commerce/orders/OA-4/requests/${rid}/answer${q}`,
+      { decision: 'needs_info', message: 'Which flat?' },
+      200,
+    );
+    await merchant.call('POST', `/api/commerce/orders/OA-4/requests/${rid}/answer${q}`, { decision: 'accept' }, 409);
+    await merchant.call('POST', `/api/commerce/orders/OA-4/requests/nope/answer${q}`, { decision: 'accept' }, 404);
+    await b.call('POST', `/api/orders/${id4}/requests/${rid}/reply`, { text: 'Flat 3' }, 200);
+    await ada.call('POST', `/api/pages/${pageId}/orders/OA-4/requests/${rid}/answer`, { decision: 'accept' }, 200);
+    const items = await b.call<{ request: { id: string } }>(
+      'POST',
+      `/api/orders/${id4}/requests`,
+      { kind: 'change', change: { items: [{ item: 0, quantity: 1 }] } },
+      201,
+    );
+    await b.call('POST', `/api/orders/${id4}/requests/${items.body.request.id}/withdraw`, {}, 200);
+    await b.call('POST', `/api/orders/${id4}/requests`, { kind: 'cancel' }, 201);
+    await b.call('POST', `/api/orders/${id4}/support`, { text: 'Thanks' }, 200);
+    await b.call('GET', `/api/orders/${id4}`, undefined, 200);
     await b.call('GET', `/api/conversations/${thread.body.conversation.id}/messages`, undefined, 200);
     await b.call('GET', '/api/events?after=0', undefined, 200);
 

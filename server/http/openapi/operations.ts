@@ -15,6 +15,7 @@ import {
   requestPolicyBody,
 } from '../../../protocol/order-requests.ts';
 import * as schemas from '../../../protocol/schemas.ts';
+import { withdrawRequestBody } from '../../commerce/requests-routes.ts';
 import { tokenQuery } from '../../commerce/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
@@ -208,6 +209,7 @@ export const operations: Operation[] = [
     path: '/api/orders/:id/requests/:requestId/withdraw',
     tag: 'commerce',
     summary: 'The customer withdraws their request while it is requested or needs_info',
+    body: withdrawRequestBody,
     ok: { 200: 'OrderRequestResponse' },
     errors: ['order_not_found', 'request_not_found', 'invalid_transition'],
   },
