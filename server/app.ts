@@ -240,7 +240,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   };
   const commerce = new CommerceService(storage);
   const flows = {
-    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages, (pageId, userId, fresh) =>
+      optins.standingOf(pageId, userId, fresh),
+    ),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),

@@ -223,7 +223,7 @@ for (const backend of backends) {
       const history = await shop.customer.http.get<MessagesResponse>(
         `/api/conversations/${shop.conversationId}/messages`,
       );
-      const cards = history.body.messages.filter((m) => m.order?.snapshot.number === body.number);
+      const cards = history.body.messages.filter((m) => m.order?.snapshot?.number === body.number);
       assert.equal(cards.length, 1, 'one receipt card, not two');
       const other = await api('POST', '/api/commerce/orders', { ...body, number: `${body.number}-b` }, key);
       assert.equal(other.status, 409);
@@ -371,6 +371,28 @@ for (const backend of backends) {
         ['receipt', 'shipment', 'shipment', 'tracking', 'tracking', 'tracking', 'tracking'],
       );
       assert.ok(updates.every((m) => m.senderId === shop.pageId && m.conversationId === shop.conversationId));
+      // The receipt carries the order as placed; an update only what it announces, not the order again.
+      assert.equal(updates[0]?.order?.snapshot?.version, 1);
+      assert.equal(updates[0]?.order?.update, null);
+      assert.ok(updates.slice(1).every((m) => m.order?.snapshot === null));
+      assert.deepEqual(updates[1]?.order?.update && { ...updates[1].order.update, at: 'at' }, {
+        number: body.number,
+        carrier: 'Colissimo',
+        trackingNumber: '6A1',
+        trackingUrl: 'https://example.com/t/6A1',
+        place: null,
+        description: null,
+        at: 'at',
+      });
+      assert.deepEqual(
+        updates.slice(3).map((m) => [m.order?.status, m.order?.update?.trackingNumber, m.order?.update?.place]),
+        [
+          ['in_transit', '6A1', 'Lyon'],
+          ['delivered', '6A1', 'Paris'],
+          ['out_for_delivery', '6A2', 'Paris'],
+          ['delivered', '6A2', 'Paris'],
+        ],
+      );
     });
 
     it('cancels before shipping; a cancelled order takes no shipment', async (t) => {
