@@ -167,6 +167,21 @@ for (const backend of backends) {
       assert.equal(viaRef.status, 404, 'stopping the updates unticked the opt-in');
       const orders = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
       assert.equal(orders.body.messages.length, history.body.messages.length, 'nothing more in her thread');
+      // Her order still ships and moves, its card in place, but no shipping update is posted to her.
+      const path = `/api/commerce/orders/${encodeURIComponent(order.number)}`;
+      const shipped = await api('POST', `${path}/shipments`, { carrier: 'DHL', trackingNumber: 'JD9' });
+      assert.equal(shipped.status, 201, JSON.stringify(shipped.body));
+      const { shipment } = shipped.body as unknown as ShipmentResponse;
+      const tracked = await api('POST', `${path}/shipments/${shipment.id}/events`, { status: 'in_transit' });
+      assert.equal(tracked.status, 201, JSON.stringify(tracked.body));
+      const quiet = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(quiet.body.messages.length, history.body.messages.length, 'no shipping update in her thread');
+      assert.equal((await ana.http.get<OrderResponse>(`/api/orders/${order.id}`)).body.order.status, 'shipped');
+      // She allows them again: the next event is posted.
+      assert.equal((await ana.http.post(`/api/pages/${shop.pageId}/consent`, { updates: 'allowed' })).status, 200);
+      await api('POST', `${path}/shipments/${shipment.id}/events`, { status: 'delivered', place: 'Lyon' });
+      const again = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(again.body.messages.at(-1)?.order?.update?.place, 'Lyon');
     });
 
     it('sends order.updated live to the customer and the page’s inbox, and to nobody else', async (t) => {

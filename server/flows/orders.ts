@@ -110,7 +110,7 @@ export class OrderFlows {
         () => fingerprintOf(`ship ${number}`, body),
         async () => {
           const change = await this.commerce.shipIn(uow, call.pageId, number, body);
-          await this.postIn(uow, change, 'shipment');
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -132,11 +132,12 @@ export class OrderFlows {
         () => fingerprintOf(`track ${number} ${shipmentId}`, body),
         async () => {
           const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
-          await this.postIn(uow, change, 'tracking', {
-            place: body.place ?? null,
-            description: body.description ?? null,
-            at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
-          });
+          if (await this.updatesWantedIn(uow, change))
+            await this.postIn(uow, change, 'tracking', {
+              place: body.place ?? null,
+              description: body.description ?? null,
+              at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
+            });
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -315,6 +316,19 @@ export class OrderFlows {
       text,
       content,
     });
+  }
+
+  /**
+   * Whether the customer still takes the page's updates: once they stopped them (or blocked the page), a
+   * shipment or tracking event changes the order and its card in place, but posts nothing in the thread
+   * (no message, no notification). Read from the cache, afresh in the job before keeping silent.
+   */
+  private async updatesWantedIn(uow: UnitOfWork, change: OrderChange): Promise<boolean> {
+    const { pageId, customerId } = change.aggregate.order;
+    const known = await this.standing(pageId, customerId, false);
+    if (known.updatesStoppedAt === null && known.blockedAt === null) return true;
+    const standing = await uow.tx.optins.standing(pageId, customerId);
+    return standing.updatesStoppedAt === null && standing.blockedAt === null;
   }
 
   /** The order as it now is, to both members of its thread: the card changes in place on every device. */
