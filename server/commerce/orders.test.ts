@@ -116,6 +116,33 @@ for (const backend of backends) {
       assert.equal(got.body.order.id, order.id);
     });
 
+    it('fills {{order_number}} in the inbox’s canned replies with the customer’s latest order', async (t) => {
+      if (skip) return t.skip(skip);
+      const reply = async (page: PageWithCustomer) => {
+        const inbox = `/api/pages/${page.pageId}/inbox`;
+        const made = await page.owner.http.post<{ cannedReply: { id: string } }>(`${inbox}/canned-replies`, {
+          shortcut: 'suivi',
+          text: 'Votre commande {{order_number}} est partie.',
+        });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        return () =>
+          page.owner.http.get<{ text: string; missing: string[] }>(
+            `${inbox}/threads/${page.conversationId}/canned-replies/${made.body.cannedReply.id}`,
+          );
+      };
+      // A customer without orders: left as written, named as missing.
+      const none = await reply(await pageWithCustomer(s, shop.owner));
+      assert.deepEqual((await none()).body.missing, ['order_number']);
+      const expand = await reply(shop);
+      for (let i = 0; i < 2; i++)
+        assert.equal((await api('POST', '/api/commerce/orders', orderBody(shop.psid))).status, 201);
+      const latest = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', latest)).status, 201);
+      const expanded = await expand();
+      assert.equal(expanded.status, 200, JSON.stringify(expanded.body));
+      assert.deepEqual(expanded.body, { text: `Votre commande ${latest.number} est partie.`, missing: [] });
+    });
+
     it('creates an order for a checkout’s user_ref, and none for an unknown one or a person who stopped the page’s updates', async (t) => {
       if (skip) return t.skip(skip);
       const shopOrigin = 'https://shop.example';
