@@ -23,6 +23,7 @@ import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
 import { OrderRequestFlows } from './flows/order-requests.ts';
+import { registerOrderVariables } from './flows/order-variables.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -242,9 +243,19 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   const commerce = new CommerceService(storage);
+  const canned = new CannedReplies(storage);
+  registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);
   const flows = {
-    orders: new OrderFlows(committer, commerce, pages, conversations, messages, orderRequests),
+    orders: new OrderFlows(
+      committer,
+      commerce,
+      pages,
+      conversations,
+      messages,
+      (pageId, userId, fresh) => optins.standingOf(pageId, userId, fresh),
+      orderRequests,
+    ),
     orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
@@ -306,7 +317,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     webhooks,
     platform,
     commerce,
-    inbox: { service: inboxService, canned: new CannedReplies(storage) },
+    inbox: { service: inboxService, canned },
     feed,
     flows,
     replay,
