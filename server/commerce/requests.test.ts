@@ -580,6 +580,23 @@ for (const backend of backends) {
       }
     });
 
+    it('answers a customer who blocked the page on the card only, with no message from the page', async (t) => {
+      if (skip) return t.skip(skip);
+      const order = await shop.place();
+      const blocked = await shop.customer.http.post(`/api/pages/${shop.pageId}/consent`, { blocked: true });
+      assert.equal(blocked.status, 200, JSON.stringify(blocked.body));
+      try {
+        const r = await shop.ask(order, { kind: 'cancel', note: 'Never mind' });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.equal(r.body.order.status, 'cancelled');
+        const last = (await shop.thread()).at(-1);
+        assert.equal(last?.senderId, shop.customer.user.id, 'the customer’s request, and nothing from the page');
+        assert.equal(last?.orderRequest?.requestId, r.body.request.id);
+      } finally {
+        await shop.customer.http.post(`/api/pages/${shop.pageId}/consent`, { blocked: false, updates: 'allowed' });
+      }
+    });
+
     it('“Contact support” posts the customer’s message and passes the thread to the page’s inbox', async (t) => {
       if (skip) return t.skip(skip);
       const order = await shop.place();

@@ -211,7 +211,10 @@ export class OrderRequestFlows {
     });
   }
 
-  /** The page's word on the request, as the page (a member of its inbox acting for it, if one did). */
+  /**
+   * The page's word on the request, as the page (a member of its inbox acting for it, if one did) — none to
+   * a customer who blocked the page: the answer still changes the order and its card.
+   */
   private async pageSaysIn(
     uow: UnitOfWork,
     order: OrderRecord,
@@ -219,6 +222,8 @@ export class OrderRequestFlows {
     message: string | null,
     actorId: string | null,
   ) {
+    // A customer who blocked the page gets no message from it; the card still shows the answer.
+    if ((await uow.tx.optins.standing(order.pageId, order.customerId)).blockedAt !== null) return;
     await this.messages.sendIn(uow, order.pageId, {
       conversationId: order.conversationId,
       clientId: `request-${request.id}-${request.history.length}`,
