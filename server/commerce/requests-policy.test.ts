@@ -14,8 +14,10 @@ import {
   checkAllowed,
   checkCanOpen,
   checkRequestMove,
+  checkSteps,
   customerActions,
   deliveredAt,
+  MAX_REQUEST_STEPS,
   type RequestContext,
   returnItems,
 } from './requests-policy.ts';
@@ -180,6 +182,13 @@ describe('a request’s moves of state', () => {
         else refused(() => checkRequestMove(from, to), 'invalid_transition', new RegExp(`request ${from} → ${to}`));
       }
     refused(() => checkRequestMove('applied', 'withdrawn'), 'invalid_transition', /applied is final/);
+  });
+});
+
+describe('a request’s length', () => {
+  it('refuses a step past MAX_REQUEST_STEPS (a question and its reply, again and again)', () => {
+    checkSteps(MAX_REQUEST_STEPS - 1);
+    refused(() => checkSteps(MAX_REQUEST_STEPS), 'too_many_requests', /100 steps/);
   });
 });
 

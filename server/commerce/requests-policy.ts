@@ -158,6 +158,19 @@ const requestRules: Partial<Record<RequestState, string>> = {
   applied: 'a request is applied once accepted',
 };
 
+/** The most steps a request's history holds (a question and its reply, again and again, end here). */
+export const MAX_REQUEST_STEPS = 100;
+
+/** Throws too_many_requests once a request has MAX_REQUEST_STEPS steps. */
+export function checkSteps(steps: number): void {
+  if (steps >= MAX_REQUEST_STEPS)
+    throw new AppError(
+      'too_many_requests',
+      `this request has had ${steps} steps, the most a request may have; the page accepts or rejects it`,
+      { limit: MAX_REQUEST_STEPS },
+    );
+}
+
 /** Throws invalid_transition unless a request may move from `from` to `to`, naming both. */
 export function checkRequestMove(from: RequestState, to: RequestState): void {
   if (requestMoves[from].includes(to)) return;

@@ -20,6 +20,7 @@ import {
   checkAllowed,
   checkCanOpen,
   checkRequestMove,
+  checkSteps,
   deliveredAt,
   type RequestContext,
   returnItems,
@@ -128,6 +129,8 @@ export class OrderRequests {
     text: string | null,
   ): Promise<OrderRequestRecord> {
     checkRequestMove(request.state, to);
+    // Room is kept for the page's last answer and its application.
+    if (to === 'needs_info' || to === 'requested') checkSteps(request.history.length + 2);
     const next: OrderRequestRecord = {
       ...request,
       state: to,
