@@ -577,6 +577,62 @@ const inboxRoutes: Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/pages/:id/commerce-policy',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: pageParams,
+    query: () => noQuery,
+    touches: [],
+  },
+  {
+    method: 'PUT',
+    path: '/api/pages/:id/commerce-policy',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'admin',
+    actors: pageActors,
+    params: pageParams,
+    body: () => {
+      const rule = fc.record({
+        until: fc.constantFrom('never', 'placed', 'processing'),
+        approval: fc.constantFrom('automatic', 'manual'),
+      });
+      return fc.oneof(
+        fc.record({
+          changeAddress: rule,
+          changeItems: rule,
+          cancel: rule,
+          returns: fc.record({
+            days: fc.integer({ min: -1, max: 400 }),
+            approval: fc.constantFrom('automatic', 'manual'),
+          }),
+          oneOpenRequest: fc.boolean(),
+        }),
+        anyBody,
+      );
+    },
+    touches: ['order_request_policies'],
+  },
+  {
+    method: 'POST',
+    path: '/api/pages/:id/orders/:number/requests/:requestId/answer',
+    auth: true,
+    idKind: 'page',
+    pageRole: 'agent',
+    actors: pageActors,
+    params: (w) =>
+      fc.record({ id: pageId(w), number: idFrom(() => ['N-unknown']), requestId: idFrom(() => ['r-unknown']) }),
+    body: () =>
+      fc.oneof(
+        fc.record({ decision: fc.constantFrom('accept', 'reject', 'needs_info'), message: opt(text) }).map(defined),
+        anyBody,
+      ),
+    touches: [],
+  },
+  {
+    method: 'GET',
     path: '/api/pages/:id/inbox/settings',
     auth: true,
     idKind: 'page',
@@ -655,6 +711,50 @@ export const routes: Route[] = [
     path: '/api/orders/:id',
     auth: true,
     params: () => fc.record({ id: idFrom(() => ['nobody', 'o-unknown']) }),
+    touches: [],
+  },
+  // Customers' requests on orders: for an order nobody has, or another person's, nothing changes.
+  {
+    method: 'POST',
+    path: '/api/orders/:id/requests',
+    auth: true,
+    params: () => fc.record({ id: idFrom(() => ['nobody', 'o-unknown']) }),
+    body: () =>
+      fc.oneof(
+        fc.record({ kind: fc.constant('cancel'), note: opt(text) }).map(defined),
+        fc.record({
+          kind: fc.constant('change'),
+          change: fc.record({
+            items: fc.array(fc.record({ item: fc.nat(120), quantity: fc.nat(5) }), { maxLength: 3 }),
+          }),
+        }),
+        fc.record({ kind: fc.constant('return'), reason: fc.constantFrom('damaged', 'other', 'nope') }),
+        anyBody,
+      ),
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/orders/:id/requests/:requestId/reply',
+    auth: true,
+    params: () => fc.record({ id: idFrom(() => ['nobody']), requestId: idFrom(() => ['r-unknown']) }),
+    body: () => fc.oneof(fc.record({ text }), anyBody),
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/orders/:id/requests/:requestId/withdraw',
+    auth: true,
+    params: () => fc.record({ id: idFrom(() => ['nobody']), requestId: idFrom(() => ['r-unknown']) }),
+    body: () => anyBody,
+    touches: [],
+  },
+  {
+    method: 'POST',
+    path: '/api/orders/:id/support',
+    auth: true,
+    params: () => fc.record({ id: idFrom(() => ['nobody', 'o-unknown']) }),
+    body: () => fc.oneof(fc.record({ text: opt(text) }).map(defined), anyBody),
     touches: [],
   },
   {
