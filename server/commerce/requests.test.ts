@@ -688,6 +688,19 @@ describe('order requests for the page’s apps: order_requests, or a postback (r
       postbacks.map((e) => (e.postback as { title: string }).title),
       ['Change order', 'Reply about a change', 'Withdraw change'],
     );
+
+    // A request the page approves at once reaches the apps as it now is: applied.
+    const other = await shop.place();
+    const cancel = await shop.ask(other, { kind: 'cancel' });
+    assert.equal(cancel.body.request.state, 'applied');
+    const [last] = (await native.waitForEvents(4)).slice(3);
+    assert.deepEqual(last?.order_request, {
+      action: 'requested',
+      order_number: other.number,
+      request: cancel.body.request,
+    });
+    const [lastPostback] = (await graph.waitForEvents(4)).slice(3);
+    assert.equal((lastPostback?.postback as { title: string } | undefined)?.title, 'Cancel order');
   });
 
   it('tells the bot that owned the thread it was taken to the inbox when the customer contacts support', async () => {

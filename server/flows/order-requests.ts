@@ -27,9 +27,10 @@ import { announceOrderIn } from './orders.ts';
  * of the committer (a refused step leaves nothing written: no request, no message, no event):
  * - the customer asks (a change, a cancellation, a return) → the order, theirs only (commerce) → the
  *   request checked against the page's policy and stored (commerce) → the customer's message in the thread
- *   (messaging: the inbox and the apps' `messages` follow from it) → `order_requests` for the page's apps
- *   → with automatic approval, the page accepts and applies it at once and says so in the thread → the
- *   order, one version up, to both members (`order.updated`: the card shows the request in place);
+ *   (messaging: the inbox and the apps' `messages` follow from it) → with automatic approval, the page
+ *   accepts and applies it at once and says so in the thread → `order_requests` for the page's apps (the
+ *   request as it now is) → the order, one version up, to both members (`order.updated`: the card shows
+ *   the request in place);
  * - the customer replies to the page's question (needs_info → requested) or withdraws the request;
  * - the page answers (Orders API with its token, or a member in the inbox): accepted (a change or a
  *   cancellation applied in the same job, a return once the order is marked returned), rejected, or a
@@ -53,8 +54,10 @@ export class OrderRequestFlows {
       const asked = await this.requests.askIn(uow, order, body);
       let request = asked.request;
       await this.customerSaysIn(uow, order, request, askText(order, request));
-      await this.notifyAppsIn(uow, order, request, 'requested');
-      if (!asked.automatic) return this.settleIn(uow, order, request);
+      if (!asked.automatic) {
+        await this.notifyAppsIn(uow, order, request, 'requested');
+        return this.settleIn(uow, order, request);
+      }
       request = await this.requests.moveIn(uow, request, 'accepted', 'page', null);
       if (request.kind !== 'return') request = await this.requests.moveIn(uow, request, 'applied', 'page', null);
       const change =
@@ -62,6 +65,8 @@ export class OrderRequestFlows {
           ? await this.commerce.touchIn(uow, order)
           : await this.requests.applyIn(uow, order, request, undefined);
       await this.pageSaysIn(uow, order, request, null, null);
+      // The apps hear of it as it now is: accepted, or applied already, by the page's policy.
+      await this.notifyAppsIn(uow, order, request, 'requested');
       await announceOrderIn(uow, change);
       return { request: presentRequest(request), order: change.view };
     });
