@@ -106,7 +106,7 @@ ${err ? `<span class="error" id="e-${name}">${esc(err)}</span>` : ''}</p>`;
   linkFlow.search = new URLSearchParams({
     page_id: comptoir.pageId,
     user_ref: c.userRef,
-    ref: c.id.slice(0, 32),
+    ref: c.number,
     return_to: comptoir.returnTo,
   }).toString();
   const optedIn = c.optin !== null;
@@ -127,7 +127,7 @@ ${field('city', 'City', 'address-level2')}
 ${
   optedIn
     ? `<p data-testid="optin-done">✓ Your order updates will go to Comptoir.</p>`
-    : `<div class="comptoir-checkbox" data-page-id="${esc(comptoir.pageId)}" data-user-ref="${esc(c.userRef)}" data-ref="${esc(c.id.slice(0, 32))}" data-return-to="${esc(comptoir.returnTo)}" data-title="Comptoir order updates"></div>
+    : `<div class="comptoir-checkbox" data-page-id="${esc(comptoir.pageId)}" data-user-ref="${esc(c.userRef)}" data-ref="${esc(c.number)}" data-return-to="${esc(comptoir.returnTo)}" data-title="Comptoir order updates"></div>
 <p id="optin-status" role="status" class="muted"></p>
 <p class="muted small">No box above? <a href="${esc(linkFlow.toString())}" data-testid="optin-link">Get your order updates on Comptoir</a> (you come back here after).</p>`
 }

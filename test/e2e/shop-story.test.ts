@@ -10,57 +10,74 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { loadShopConfig } from '../../examples/shop/config.ts';
-import { createShopServer, type ShopServer } from '../../examples/shop/server.ts';
+import { createShopServer } from '../../examples/shop/server.ts';
 import type { AppSecretResponse, PageAccessTokenResponse, PageResponse } from '../../protocol/api.ts';
 import { fastWebhooks, graphCall, webhookTestEnv } from '../helpers/platform.ts';
-import { e2eSuite, eventually, RECONNECT_MS, send, stays } from './browser.ts';
+import { e2eSuite, eventually, type Person, RECONNECT_MS, send, stays } from './browser.ts';
 
 const { test } = e2eSuite({ env: webhookTestEnv, server: { webhooks: fastWebhooks } });
 
 const card = (page: Page) => page.getByTestId('order-card');
 const cardStatus = async (page: Page) => (await card(page).getByTestId('order-status').textContent())?.trim();
 
+/** Margot's page "Fromagerie Demo" with `agent` as its agent, and the example shop connected to it (as `npm run demo` does). */
+async function pageAndShop(margot: Person, agent: Person, url: string, origins: (shopUrl: string) => string[]) {
+  const admin = await margot.http();
+  const username = `fromagerie_${process.pid % 10000}_${Date.now() % 100000}`;
+  const created = await admin.post<PageResponse>('/api/pages', { name: 'Fromagerie Demo', username });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const pageId = created.body.page.id;
+  if (agent !== margot) {
+    const member = await admin.post(`/api/pages/${pageId}/members`, { username: agent.username, role: 'agent' });
+    assert.equal(member.status, 200, JSON.stringify(member.body));
+  }
+  const app = await admin.post<AppSecretResponse>('/api/apps', { name: 'Fromagerie shop' });
+  const token = (await admin.post<PageAccessTokenResponse>(`/api/apps/${app.body.app.id}/pages/${pageId}`)).body
+    .pageAccessToken;
+  const shop = createShopServer(
+    loadShopConfig({
+      COMPTOIR_URL: url,
+      COMPTOIR_PAGE_ID: pageId,
+      COMPTOIR_PAGE_TOKEN: token,
+      COMPTOIR_APP_SECRET: app.body.secret,
+      SHOP_VERIFY_TOKEN: 'story',
+      SHOP_PORT: '0',
+    }),
+  );
+  const shopUrl = await shop.listen();
+  try {
+    const wl = await graphCall(url, 'POST', '/v19.0/me/messenger_profile', token, {
+      whitelisted_domains: origins(shopUrl),
+    });
+    assert.equal(wl.status, 200, JSON.stringify(wl.body));
+    const hook = await admin.put(`/api/apps/${app.body.app.id}/webhook`, {
+      url: `${shopUrl}/webhook`,
+      verifyToken: 'story',
+      fields: ['messaging_optins'],
+    });
+    assert.equal(hook.status, 200, JSON.stringify(hook.body));
+  } catch (e) {
+    await shop.close();
+    throw e;
+  }
+  return { pageId, shop, shopUrl };
+}
+
+/** Fills the checkout's address (the page is on the checkout). */
+async function fillAddress(tab: Page): Promise<void> {
+  await tab.getByLabel('Full name').fill('Cleo Martin');
+  await tab.getByLabel('Street and number').fill('1 rue de la Paix');
+  await tab.getByLabel('Postal code').fill('75002');
+  await tab.getByLabel('City').fill('Paris');
+}
+
 test(
   'the whole story: checkout with the opt-in → receipt in the thread → shipping updates in place → the agent’s note stays in the team',
   async (s) => {
     const [margot, ben, cleo] = await s.peopleNamed('Margot', 'Ben', 'Cleo');
 
-    // Margot runs the page, with Ben as its agent, and connects the shop's app to it (as `npm run demo` does).
-    const admin = await margot.http();
-    const username = `fromagerie_${process.pid % 10000}_${Date.now() % 100000}`;
-    const created = await admin.post<PageResponse>('/api/pages', { name: 'Fromagerie Demo', username });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const pageId = created.body.page.id;
-    const member = await admin.post(`/api/pages/${pageId}/members`, { username: ben.username, role: 'agent' });
-    assert.equal(member.status, 200, JSON.stringify(member.body));
-    const app = await admin.post<AppSecretResponse>('/api/apps', { name: 'Fromagerie shop' });
-    const token = (await admin.post<PageAccessTokenResponse>(`/api/apps/${app.body.app.id}/pages/${pageId}`)).body
-      .pageAccessToken;
-
-    let shop: ShopServer | null = null;
+    const { pageId, shop, shopUrl } = await pageAndShop(margot, ben, s.url, (shopUrl) => [shopUrl]);
     try {
-      shop = createShopServer(
-        loadShopConfig({
-          COMPTOIR_URL: s.url,
-          COMPTOIR_PAGE_ID: pageId,
-          COMPTOIR_PAGE_TOKEN: token,
-          COMPTOIR_APP_SECRET: app.body.secret,
-          SHOP_VERIFY_TOKEN: 'story',
-          SHOP_PORT: '0',
-        }),
-      );
-      const shopUrl = await shop.listen();
-      const wl = await graphCall(s.url, 'POST', '/v19.0/me/messenger_profile', token, {
-        whitelisted_domains: [shopUrl],
-      });
-      assert.equal(wl.status, 200, JSON.stringify(wl.body));
-      const hook = await admin.put(`/api/apps/${app.body.app.id}/webhook`, {
-        url: `${shopUrl}/webhook`,
-        verifyToken: 'story',
-        fields: ['messaging_optins'],
-      });
-      assert.equal(hook.status, 200, JSON.stringify(hook.body));
-
       // 1. Cleo, signed in to Comptoir, shops in another tab: a Comté with the keyboard, a butter with the mouse.
       const tab = await cleo.context.newPage();
       await tab.goto(shopUrl);
@@ -195,4 +212,62 @@ test(
     }
   },
   { timeout: 90_000 },
+);
+
+test(
+  'the link flow: the shop on another site (no Comptoir session in the frame) → sign in on Comptoir, confirm → back at the checkout, the address kept → the receipt in the thread',
+  async (s) => {
+    const [margot, cleo] = await s.peopleNamed('Margot', 'Cleo');
+    // Comptoir is http://127.0.0.1:…, the shop http://localhost:…: another site, so the frame gets no cookie
+    // (as on a shop of its own domain, or in a browser that blocks third-party cookies).
+    const { shop, shopUrl } = await pageAndShop(margot, margot, s.url, (url) => [
+      url.replace('127.0.0.1', 'localhost'),
+    ]);
+    try {
+      const site = shopUrl.replace('127.0.0.1', 'localhost');
+      const tab = await cleo.context.newPage();
+      await tab.goto(site);
+      await tab.getByTestId('add-brie').click();
+      await tab.goto(`${site}/cart`);
+      await tab.getByTestId('checkout').click();
+      await tab.waitForURL(/\/checkout\/[\w-]+$/);
+      const checkoutUrl = tab.url();
+      await fillAddress(tab);
+      const link = tab.frameLocator('.comptoir-checkbox iframe').getByRole('link', { name: 'Get updates on Comptoir' });
+      await link.waitFor();
+      await link.click();
+      // On Comptoir (signed in there): the confirmation names the page; Enter confirms.
+      await tab.waitForURL((u) => u.origin === s.url && u.pathname === '/optin');
+      await tab
+        .getByTestId('optin-confirm')
+        .getByRole('heading', { name: 'Get Fromagerie Demo’s order updates on Comptoir?' })
+        .waitFor({ timeout: RECONNECT_MS });
+      await eventually(async () =>
+        assert.equal(
+          await tab.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+          'optin-confirm-button',
+        ),
+      );
+      await tab.keyboard.press('Enter');
+      // Back at the same checkout (the shop took comptoir_optin and dropped it from the address), typed fields kept.
+      await tab.waitForURL(checkoutUrl);
+      await tab.getByTestId('optin-done').waitFor();
+      assert.equal(await tab.getByLabel('Full name').inputValue(), 'Cleo Martin');
+      assert.equal(await tab.getByLabel('City').inputValue(), 'Paris');
+      await tab.getByTestId('place-order').click();
+      await tab.getByTestId('comptoir-followed').waitFor();
+
+      const messenger = cleo.page;
+      await messenger.bringToFront();
+      const item = messenger.getByTestId('conversation-item').filter({ hasText: 'Fromagerie Demo' });
+      await item.waitFor({ timeout: RECONNECT_MS });
+      await item.click();
+      await card(messenger).waitFor({ timeout: RECONNECT_MS });
+      assert.equal(await cardStatus(messenger), 'Placed');
+      assert.equal((await card(messenger).getByTestId('order-total').textContent())?.trim(), '€13.80');
+    } finally {
+      await shop.close();
+    }
+  },
+  { timeout: 60_000 },
 );
