@@ -13,7 +13,7 @@ export interface ShopConfig {
   verifyToken: string;
   host: string;
   port: number;
-  /** Where people reach this shop (images and order links on the receipt card); default http://localhost:<port>. */
+  /** Where people reach this shop (the receipt card's link to the order, the link flow's return); default: where it listens. */
   publicUrl: string | null;
   /** HTTP Basic password of /admin (any user name); null: the admin is open (demo only). */
   adminPassword: string | null;

@@ -181,12 +181,6 @@ export function createShopServer(config: ShopConfig): ShopServer {
 
     if (method === 'GET' && path === '/shop.css') return send(res, 200, 'text/css; charset=utf-8', views.CSS);
     if (method === 'GET' && path === '/shop.js') return send(res, 200, 'text/javascript; charset=utf-8', views.JS);
-    const image = /^\/images\/([a-z]+)\.svg$/.exec(path);
-    if (method === 'GET' && image?.[1]) {
-      const p = productById(image[1]);
-      if (!p) throw new HttpError(404, 'No such image.');
-      return send(res, 200, 'image/svg+xml', p.svg, { 'cache-control': 'public, max-age=3600' });
-    }
 
     if (method === 'GET' && path === '/') {
       const added = productById(url.searchParams.get('added') ?? '');

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { type CartLine, CURRENCY, totalsOf } from './catalogue.ts';
 import { ComptoirError, type OrdersApi } from './comptoir.ts';
 import type { ShopConfig } from './config.ts';
-import type { Address, Checkout, Line, Order, ShopStore } from './store.ts';
+import type { Address, Checkout, Order, ShopStore } from './store.ts';
 import type { OptinEvent } from './webhook.ts';
 
 /** A refusal of the shop's own (an unknown checkout, an order not in Comptoir…), with its HTTP status. */
@@ -33,7 +33,7 @@ export class Shop {
     readonly config: ShopConfig,
     readonly store: ShopStore,
     readonly api: OrdersApi,
-    /** Where people reach the shop (for the card's images and order link). */
+    /** Where people reach the shop (the card's link to the order). */
     private readonly publicUrl: () => string,
   ) {}
 
@@ -117,7 +117,14 @@ export class Shop {
             number: checkout.number,
             customer: { user_ref: checkout.userRef },
             currency: CURRENCY,
-            items: checkout.lines.map((l) => this.item(l)),
+            // No imageUrl: Comptoir's web app shows only its own images (its CSP), so a link to ours would show
+            // broken on the card.
+            items: checkout.lines.map((l) => ({
+              title: l.title,
+              subtitle: l.subtitle,
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+            })),
             shippingCost: totals.shippingCost,
             total: totals.total,
             shippingAddress: address,
@@ -137,16 +144,6 @@ export class Shop {
     await this.store.putOrder(order);
     await this.store.putCheckout({ ...checkout, placedAt: order.placedAt });
     return order;
-  }
-
-  private item(l: Line) {
-    return {
-      title: l.title,
-      subtitle: l.subtitle,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      imageUrl: `${this.publicUrl()}/images/${l.productId}.svg`,
-    };
   }
 
   private followed(number: string): Order & { comptoir: NonNullable<Order['comptoir']> } {

@@ -129,7 +129,7 @@ ${
     ? `<p data-testid="optin-done">✓ Your order updates will go to Comptoir.</p>`
     : `<div class="comptoir-checkbox" data-page-id="${esc(comptoir.pageId)}" data-user-ref="${esc(c.userRef)}" data-ref="${esc(c.number)}" data-return-to="${esc(comptoir.returnTo)}" data-title="Comptoir order updates"></div>
 <p id="optin-status" role="status" class="muted"></p>
-<p class="muted small">No box above? <a href="${esc(linkFlow.toString())}" data-testid="optin-link">Get your order updates on Comptoir</a> (you come back here after).</p>`
+<p class="muted small" id="optin-fallback">No box above? <a href="${esc(linkFlow.toString())}" data-testid="optin-link">Get your order updates on Comptoir</a> (you come back here after).</p>`
 }
 <input type="hidden" name="optin" value="">
 </fieldset>
@@ -261,6 +261,9 @@ export const JS = `(function () {
     var d = e.detail || {};
     if (d.userRef !== form.dataset.userRef) return;
     form.dataset.optin = d.event;
+    // The frame shows (the box, or Comptoir's own link): the plain link for when it does not is not needed.
+    var fallback = document.getElementById('optin-fallback');
+    if (d.event === 'rendered' && fallback) fallback.hidden = true;
     if (d.event === 'opted_in') { optin.value = d.userRef; if (status) status.textContent = 'Your order updates will go to Comptoir.'; }
     else if (d.event === 'opted_out') { optin.value = ''; if (status) status.textContent = ''; }
     else if (d.event === 'error' && status) status.textContent = 'Comptoir could not record your choice (' + d.error + ').';

@@ -99,6 +99,8 @@ test(
         .frameLocator('.comptoir-checkbox iframe')
         .getByRole('checkbox', { name: 'Send my order updates to Comptoir' });
       await box.waitFor();
+      // The frame showed: the shop's own fallback link (for when it does not) is hidden.
+      await eventually(async () => assert.equal(await tab.locator('#optin-fallback').isVisible(), false));
       await box.focus();
       await tab.keyboard.press('Space');
       await eventually(async () =>
