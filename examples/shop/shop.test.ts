@@ -376,3 +376,44 @@ test('a form from another site changes nothing', async () => {
   assert.equal(r.status, 403);
   assert.match((await v.request('GET', '/')).text, /data-testid="cart-count">0</);
 });
+
+test('the shop’s configuration: each missing or malformed variable is named', () => {
+  const ok = {
+    COMPTOIR_URL: 'http://localhost:3000',
+    COMPTOIR_PAGE_ID: 'p',
+    COMPTOIR_PAGE_TOKEN: 't',
+    COMPTOIR_APP_SECRET: 'a'.repeat(64),
+  };
+  assert.equal(loadShopConfig(ok).port, 3301);
+  assert.equal(loadShopConfig(ok).adminPassword, null, 'no password: the admin is open (the demo)');
+  const refused: [Record<string, string>, RegExp][] = [
+    [{ ...ok, COMPTOIR_URL: '' }, /^COMPTOIR_URL is required/],
+    [{ ...ok, COMPTOIR_URL: 'not a url' }, /^COMPTOIR_URL must be a URL such as http:\/\/localhost:3000/],
+    [{ ...ok, COMPTOIR_URL: 'localhost:3000' }, /^COMPTOIR_URL must be http\(s\)/],
+    [{ ...ok, COMPTOIR_URL: 'ftp://x' }, /^COMPTOIR_URL must be http\(s\)/],
+    [{ ...ok, COMPTOIR_PAGE_TOKEN: ' ' }, /^COMPTOIR_PAGE_TOKEN is required/],
+    [{ ...ok, COMPTOIR_APP_SECRET: 'secret' }, /^COMPTOIR_APP_SECRET must be the 64 hex characters/],
+    [{ ...ok, SHOP_PORT: '70000' }, /^SHOP_PORT must be a port number/],
+    [{ ...ok, SHOP_URL: 'nope' }, /^SHOP_URL must be a URL/],
+  ];
+  for (const [env, message] of refused)
+    assert.throws(
+      () => loadShopConfig(env),
+      (e: Error) => message.test(e.message),
+    );
+});
+
+test('the cart: quantities added up, changed, and a line set to 0 removed', async () => {
+  const v = new Visitor();
+  await v.request('POST', '/cart/add', { product: 'comte', quantity: '2' });
+  await v.request('POST', '/cart/add', { product: 'comte', quantity: '1' });
+  await v.request('POST', '/cart/add', { product: 'beurre', quantity: '1' });
+  let cart = await v.request('GET', '/cart');
+  assert.match(cart.text, /data-testid="cart-count">4</);
+  assert.match(cart.text, /name="quantity" value="3"/);
+  assert.match(cart.text, /data-testid="total">€42\.50</, 'free shipping from 40 €');
+  assert.equal((await v.request('POST', '/cart/set', { product: 'comte', quantity: '0' })).location, '/cart');
+  cart = await v.request('GET', '/cart');
+  assert.doesNotMatch(cart.text, /Comté/);
+  assert.match(cart.text, /data-testid="total">€9\.90</);
+});
