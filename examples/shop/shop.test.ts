@@ -188,7 +188,7 @@ test('checkout with the opt-in: the order goes to Comptoir for the user_ref, its
   assert.equal(order.body.order.orderUrl, `${shop.url()}/confirmation/${c.id}`);
   const cards = await threadOrders(customer);
   assert.deepEqual(
-    cards.map((o) => [o.kind, o.snapshot.number]),
+    cards.map((o) => [o.kind, o.snapshot?.number]),
     [['receipt', c.number]],
   );
 });
