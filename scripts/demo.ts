@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     comptoir = started.child;
     comptoir.once('exit', (code, signal) => {
       if (stopping) return;
+      // Ctrl-C in a terminal reaches Comptoir too: it stops cleanly (0), and so does the demo.
+      if (code === 0) return void stop(0);
       console.error(`Comptoir stopped (${code ?? signal}); see ${rel}/comptoir.log`);
       void stop(1);
     });
