@@ -75,7 +75,6 @@ test(
   'the whole story: checkout with the opt-in → receipt in the thread → shipping updates in place → the agent’s note stays in the team',
   async (s) => {
     const [margot, ben, cleo] = await s.peopleNamed('Margot', 'Ben', 'Cleo');
-
     const { pageId, shop, shopUrl } = await pageAndShop(margot, ben, s.url, (shopUrl) => [shopUrl]);
     try {
       // 1. Cleo, signed in to Comptoir, shops in another tab: a Comté with the keyboard, a butter with the mouse.
@@ -89,10 +88,7 @@ test(
       await tab.getByTestId('cart-link').click();
       await tab.getByTestId('checkout').click();
       await tab.waitForURL(/\/checkout\/[\w-]+$/);
-      await tab.getByLabel('Full name').fill('Cleo Martin');
-      await tab.getByLabel('Street and number').fill('1 rue de la Paix');
-      await tab.getByLabel('Postal code').fill('75002');
-      await tab.getByLabel('City').fill('Paris');
+      await fillAddress(tab);
 
       // She ticks Comptoir's box (its frame: she is signed in there), with the keyboard.
       const box = tab
