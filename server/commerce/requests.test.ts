@@ -517,10 +517,18 @@ for (const backend of backends) {
         role: 'agent',
       });
       assert.equal(added.status, 200, JSON.stringify(added.body));
+      const inboxThread = async () =>
+        (
+          await agent.http.get<{ thread: { firstResponseAt: string | null } }>(
+            `/api/pages/${shop.pageId}/inbox/threads/${shop.conversationId}`,
+          )
+        ).body.thread;
+      assert.equal((await inboxThread()).firstResponseAt, null, 'the page’s API answers are no member’s');
       const ok = await agent.http.post<OrderRequestResponse>(path(shop.pageId), {
         decision: 'reject',
         message: 'The parcel left already',
       });
+      assert.notEqual((await inboxThread()).firstResponseAt, null, 'the agent’s answer is the first response');
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(ok.body.request.state, 'rejected');
       const said = (await shop.thread()).at(-1);
