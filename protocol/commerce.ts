@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { url } from './content.ts';
 import { optinLimits } from './optins.ts';
+import type { CustomerActionsView, OrderRequestView } from './order-requests.ts';
 
 /**
  * Orders and shipments (docs/COMMERCE.md): what a merchant sends through the Orders API, and the view of an
@@ -232,6 +233,8 @@ export interface OrderView {
   updatedAt: string;
   /** 1 when placed, one more with every change: a client keeps the highest it has seen. */
   version: number;
+  requests: OrderRequestView[];
+  customerActions: CustomerActionsView;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrderMessageView } from './commerce.ts';
+import type { OrderRequestMessageView } from './order-requests.ts';
 
 /**
  * What a message may carry besides its text: an attachment (media by URL, or a template — generic
@@ -185,5 +186,10 @@ export const messageContent = z.strictObject({
    * shipping updates (protocol/commerce.ts); a Send API body never carries it.
    */
   order: z.custom<OrderMessageView>((v) => typeof v === 'object' && v !== null).optional(),
+  /**
+   * Set by the server only: the message is about a customer's request on an order (asked, answered,
+   * replied; protocol/order-requests.ts); a Send API body never carries it.
+   */
+  orderRequest: z.custom<OrderRequestMessageView>((v) => typeof v === 'object' && v !== null).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

@@ -74,6 +74,8 @@ export const errorIds = [
   'totals_mismatch',
   'unknown_currency',
   'shipment_items_invalid',
+  'request_not_allowed',
+  'request_open',
   'storage_unavailable',
   'internal',
 ] as const;

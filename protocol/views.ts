@@ -1,4 +1,5 @@
 import type { OrderMessageView } from './commerce.ts';
+import type { OrderRequestMessageView } from './order-requests.ts';
 import type { Attachment, QuickReply } from './content.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
@@ -186,6 +187,8 @@ export interface MessageView {
   postback?: { payload: string };
   /** A page's order message: its receipt card or a shipping update (protocol/commerce.ts). */
   order?: OrderMessageView;
+  /** A message about a customer's request on an order (protocol/order-requests.ts). */
+  orderRequest?: OrderRequestMessageView;
 }
 
 export type ConversationKind = 'direct' | 'group';

@@ -50,5 +50,8 @@ export function presentOrder({ order, shipments, timeline }: OrderAggregate): Or
     placedAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     version: order.version,
+    // filled by the requests server change
+    requests: [],
+    customerActions: { changeAddress: false, changeItems: false, cancel: false, return: false },
   };
 }

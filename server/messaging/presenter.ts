@@ -30,6 +30,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.quickReply) view.quickReply = c.quickReply;
   if (c?.postback) view.postback = c.postback;
   if (c?.order) view.order = c.order;
+  if (c?.orderRequest) view.orderRequest = c.orderRequest;
   return view;
 }
 

@@ -5,6 +5,8 @@ import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
 import type * as o from '../../../protocol/optins.ts';
+import type * as r from '../../../protocol/order-requests.ts';
+import { requestedChange, requestKinds, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
@@ -159,8 +161,42 @@ const views = {
       quickReply: payload,
       postback: payload,
       order: ref('OrderMessageView'),
+      orderRequest: ref('OrderRequestMessageView'),
     },
-    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true },
+    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true, orderRequest: true },
+  ),
+  OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
+    { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },
+    {},
+    "A message about a customer's request on an order: asked, answered, replied.",
+  ),
+  RequestStepView: objectSchema<r.RequestStepView>(
+    { at: time, by: oneOf(['customer', 'page']), state: oneOf(requestStates), text: nullable(string) },
+    {},
+  ),
+  OrderRequestView: objectSchema<r.OrderRequestView>(
+    {
+      id: string,
+      orderId: string,
+      kind: oneOf(requestKinds),
+      state: oneOf(requestStates),
+      change: nullable(fromZod(requestedChange, 'output')),
+      reason: nullable(oneOf(returnReasons)),
+      items: nullable(
+        arrayOf(objectSchema<{ item: number; quantity: number }>({ item: integer, quantity: integer }, {})),
+      ),
+      note: nullable(string),
+      history: arrayOf(ref('RequestStepView')),
+      createdAt: time,
+      updatedAt: time,
+    },
+    {},
+    "A customer's request on an order (change, cancel, return), its state and its history, oldest first.",
+  ),
+  CustomerActionsView: objectSchema<r.CustomerActionsView>(
+    { changeAddress: boolean, changeItems: boolean, cancel: boolean, return: boolean },
+    {},
+    'What the customer may ask now, by the page’s policy, the order’s status and its open requests.',
   ),
   OrderMessageView: objectSchema<c.OrderMessageView>(
     {
@@ -242,6 +278,8 @@ const views = {
       placedAt: time,
       updatedAt: time,
       version: integer,
+      requests: arrayOf(ref('OrderRequestView')),
+      customerActions: ref('CustomerActionsView'),
     },
     {},
     'An order as it now is: amounts in minor units of `currency` (ISO 4217).',

@@ -633,6 +633,8 @@ export const en = {
   'error.totals_mismatch': 'The total does not add up.',
   'error.unknown_currency': 'This currency is unknown.',
   'error.shipment_items_invalid': 'The shipment holds more than what is left to ship.',
+  'error.request_not_allowed': 'The shop does not take this request on this order any more.',
+  'error.request_open': 'You already have an open request on this order: wait for the answer or withdraw it.',
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',

@@ -651,6 +651,8 @@ export const fr: Catalogue = {
   'error.totals_mismatch': 'Le total ne correspond pas à la somme des montants.',
   'error.unknown_currency': 'Cette devise est inconnue.',
   'error.shipment_items_invalid': 'L’envoi contient plus que ce qu’il reste à expédier.',
+  'error.request_not_allowed': 'La boutique n’accepte plus cette demande pour cette commande.',
+  'error.request_open': 'Vous avez déjà une demande en cours sur cette commande : attendez la réponse ou retirez-la.',
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',

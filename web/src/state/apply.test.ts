@@ -353,6 +353,8 @@ describe('order.updated', () => {
     placedAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     version,
+    requests: [],
+    customerActions: { changeAddress: false, changeItems: false, cancel: false, return: false },
   });
   const updated = (o: OrderView): DomainEvent => ({ type: 'order.updated', conversationId: 'c1', order: o });
 
