@@ -1,6 +1,6 @@
 import type { OrderMessageView } from './commerce.ts';
-import type { OrderRequestMessageView } from './order-requests.ts';
 import type { Attachment, QuickReply } from './content.ts';
+import type { OrderRequestMessageView } from './order-requests.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
  * ids are opaque strings, sequence numbers and cursors are numbers.
