@@ -217,8 +217,9 @@ const send = (order: OrderView, drafted: Drafted): Promise<unknown> | DraftProbl
 /** Change: a quantity per item (0 removes it) and the delivery address, as the page's policy allows. */
 export function ChangeForm({ order, store, onClose }: FormProps) {
   const { t } = useI18n();
-  const items = order.customerActions.changeItems;
-  const addressAllowed = order.customerActions.changeAddress;
+  // What the page allowed when the form opened: a change of policy or status while it is open is the
+  // server's to refuse (shown here), not a reason to take away what the person is typing.
+  const [{ changeItems: items, changeAddress: addressAllowed }] = useState(order.customerActions);
   const [quantities, setQuantities] = useState(() => order.items.map((i) => String(i.quantity)));
   const [address, setAddress] = useState<AddressDraft>(() => addressDraftOf(order.shippingAddress));
   const [note, setNote] = useState('');

@@ -1,0 +1,168 @@
+/**
+ * PENDING — enable after merging the requests server (rename to order-requests.test.ts): it needs
+ * `POST /api/orders/:id/requests`, `…/reply`, `…/withdraw`, the merchant's
+ * `POST /api/commerce/orders/:number/requests/:requestId/answer`, `OrderView.customerActions` from the
+ * page's policy and the thread's `content.orderRequest` messages. Written against protocol/order-requests.ts
+ * and the default policy (`defaultRequestPolicy`); never run against that server yet.
+ *
+ * The customer's requests in the web app, in Chromium: Cleo asks to remove an item with the keyboard (the
+ * Change dialog, Enter sends); the card shows her request in place and the thread a line naming it; the
+ * shop asks a question through the Orders API, Cleo answers it on the card, then withdraws the request;
+ * the page's inbox follows read-only. The shop moves the order on while Change is open: the server's
+ * refusal shows in the dialog. Cleo cancels the order (automatic by default); in French.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { e2eSuite, eventually, RECONNECT_MS, waitFocus } from './browser.ts';
+import { card, openInboxOn, openPageConversation, orderBody, ordersApi, shopOf } from './shops.ts';
+
+const { test, env } = e2eSuite();
+
+const request = (page: Page) => card(page).getByTestId('order-request');
+const stateOf = async (page: Page) => request(page).last().getAttribute('data-state');
+
+test('a customer asks, answers, withdraws and cancels on the order card; the inbox follows', async (s) => {
+  const [ana, cleo] = await s.peopleNamed('Ana', 'Cleo');
+  const shop = await shopOf(ana, 'Fromagerie Lucie');
+  const conversationId = await openPageConversation(cleo, shop);
+  const psid = await env().server.comptoir.storage.reader.pages.psidOf(shop.id, cleo.id);
+  assert.ok(psid);
+  const inbox = await openInboxOn(ana, shop, conversationId);
+  const number = `FL-${Date.now() % 1_000_000}`;
+  const api = (method: string, path: string, body?: unknown) => ordersApi(env().server.url, shop, method, path, body);
+  await api('POST', '', orderBody(psid, number));
+  const mine = card(cleo.page);
+  await mine.waitFor({ timeout: RECONNECT_MS });
+
+  // Placed, by the default policy: Change and Cancel, no Return before delivery.
+  await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 1), {
+    timeout: RECONNECT_MS,
+  });
+  assert.equal(await mine.getByTestId('order-action-cancel').count(), 1);
+  assert.equal(await mine.getByTestId('order-action-return').count(), 0);
+  assert.equal(await card(inbox).locator('[data-testid^="order-action-"]').count(), 0);
+
+  // Change, with the keyboard: the butter removed (0), Enter sends.
+  await mine.getByTestId('order-action-change').focus();
+  await cleo.page.keyboard.press('Enter');
+  const change = cleo.page.getByTestId('order-form-change');
+  await change.waitFor();
+  await waitFocus(cleo.page, 'order-form-quantity');
+  const quantities = change.getByTestId('order-form-quantity');
+  assert.equal(await quantities.nth(0).inputValue(), '2');
+  assert.equal(await change.getByTestId('order-form-address-city').inputValue(), 'Paris', 'the address prefilled');
+  await quantities.nth(1).fill('0');
+  await quantities.nth(1).press('Enter');
+  await change.waitFor({ state: 'detached' });
+
+  // In place on the card, and a line in the thread.
+  await eventually(async () => assert.equal(await stateOf(cleo.page), 'requested'), { timeout: RECONNECT_MS });
+  const asked = request(cleo.page).last();
+  assert.equal(await asked.getAttribute('data-kind'), 'change');
+  assert.match((await asked.getByTestId('order-request-asked').textContent()) ?? '', /Beurre demi-sel: remove/);
+  await eventually(
+    async () =>
+      assert.match(
+        (await cleo.page.getByTestId('order-request-line').last().textContent()) ?? '',
+        new RegExp(`Change requested — order ${number}`),
+      ),
+    { timeout: RECONNECT_MS },
+  );
+  // One open request at a time (oneOpenRequest): no new one until it is answered or withdrawn.
+  await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 0));
+  assert.equal(await mine.getByTestId('order-action-cancel').count(), 0);
+
+  // The shop asks a question through the Orders API: the card shows it, with the answer field.
+  const requestId = await asked.getAttribute('data-request-id');
+  assert.ok(requestId);
+  await api('POST', `/${number}/requests/${requestId}/answer`, {
+    decision: 'needs_info',
+    message: 'Garder le Comté ?',
+  });
+  await eventually(async () => assert.equal(await stateOf(cleo.page), 'needs_info'), { timeout: RECONNECT_MS });
+  assert.match(
+    (await asked.getByTestId('order-request-question').textContent()) ?? '',
+    /Fromagerie Lucie asks: Garder le Comté \?/,
+  );
+  // The inbox's card follows, read-only.
+  await eventually(async () => assert.equal(await stateOf(inbox), 'needs_info'), { timeout: RECONNECT_MS });
+  assert.equal(await card(inbox).getByTestId('order-request-reply').count(), 0);
+  assert.equal(await card(inbox).getByTestId('order-request-withdraw').count(), 0);
+
+  // Cleo answers on the card (Enter sends): back to requested, her answer in the history.
+  const reply = asked.getByTestId('order-request-reply');
+  await reply.fill('Oui, seulement le beurre');
+  await reply.press('Enter');
+  await eventually(async () => assert.equal(await stateOf(cleo.page), 'requested'), { timeout: RECONNECT_MS });
+  assert.match((await asked.textContent()) ?? '', /You answered.*Oui, seulement le beurre/s);
+
+  // She withdraws it: Change and Cancel are back.
+  await asked.getByTestId('order-request-withdraw').click();
+  await eventually(async () => assert.equal(await stateOf(cleo.page), 'withdrawn'), { timeout: RECONNECT_MS });
+  await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 1), {
+    timeout: RECONNECT_MS,
+  });
+
+  // Change open while the shop moves the order on (processing: no more changes of items by default): the
+  // server's refusal shows in the dialog, in place; Escape closes it.
+  await mine.getByTestId('order-action-change').click();
+  const late = cleo.page.getByTestId('order-form-change');
+  await late.waitFor();
+  await api('PATCH', `/${number}`, { status: 'processing' });
+  await late.getByTestId('order-form-quantity').nth(0).fill('1');
+  await late.getByTestId('order-form-submit').click();
+  await eventually(async () =>
+    assert.equal(
+      (await late.getByTestId('order-form-error').textContent())?.trim(),
+      'The shop does not take this request on this order any more.',
+    ),
+  );
+  await cleo.page.keyboard.press('Escape');
+  await late.waitFor({ state: 'detached' });
+
+  // A form's own check: nothing changed is said before anything is sent.
+  await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 1), {
+    timeout: RECONNECT_MS,
+  });
+  await mine.getByTestId('order-action-change').click();
+  const same = cleo.page.getByTestId('order-form-change');
+  await same.getByTestId('order-form-submit').click();
+  assert.equal(
+    (await same.getByTestId('order-form-error').textContent())?.trim(),
+    'Change a quantity or the address first.',
+  );
+  await cleo.page.keyboard.press('Escape');
+  await same.waitFor({ state: 'detached' });
+
+  // Cancel, with a note: automatic by default, the order is cancelled on the card.
+  await mine.getByTestId('order-action-cancel').click();
+  const cancel = cleo.page.getByTestId('order-form-cancel');
+  await cancel.waitFor();
+  await waitFocus(cleo.page, 'order-form-note');
+  await cleo.page.keyboard.type('Commandé deux fois');
+  await cleo.page.keyboard.press('Enter');
+  await cancel.waitFor({ state: 'detached' });
+  await eventually(
+    async () => assert.equal((await mine.getByTestId('order-status').textContent())?.trim(), 'Cancelled'),
+    { timeout: RECONNECT_MS },
+  );
+  assert.equal(await stateOf(cleo.page), 'applied');
+  assert.equal(await request(cleo.page).last().getAttribute('data-kind'), 'cancel');
+
+  // In French, after a reload (history, not events).
+  await cleo.page.evaluate(() => localStorage.setItem('comptoir.locale', 'fr'));
+  await cleo.page.reload();
+  await card(cleo.page).waitFor({ timeout: RECONNECT_MS });
+  await eventually(
+    async () =>
+      assert.equal(
+        (await request(cleo.page).last().getByTestId('order-request-state').textContent())?.trim(),
+        'Appliquée',
+      ),
+    { timeout: RECONNECT_MS },
+  );
+  assert.match(
+    (await cleo.page.getByTestId('order-request-line').first().textContent()) ?? '',
+    new RegExp(`Modification demandée — commande ${number}`),
+  );
+});
