@@ -21,6 +21,7 @@ import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
+import { registerOrderVariables } from './flows/order-variables.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -239,8 +240,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   const commerce = new CommerceService(storage);
+  const canned = new CannedReplies(storage);
+  registerOrderVariables(canned, storage);
   const flows = {
-    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
+    orders: new OrderFlows(committer, commerce, pages, conversations, messages, (pageId, userId, fresh) =>
+      optins.standingOf(pageId, userId, fresh),
+    ),
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -301,7 +306,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     webhooks,
     platform,
     commerce,
-    inbox: { service: inboxService, canned: new CannedReplies(storage) },
+    inbox: { service: inboxService, canned },
     feed,
     flows,
     replay,

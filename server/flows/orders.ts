@@ -6,6 +6,7 @@ import type {
   OrderResponse,
   OrderView,
   ShipmentResponse,
+  ShippingUpdateView,
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
@@ -25,6 +26,7 @@ import { newId } from '../lib/ids.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { PagesService } from '../pages/service.ts';
+import type { Standing } from '../platform/optins-store.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 
 const shipmentWords: Record<string, string> = {
@@ -56,6 +58,8 @@ export class OrderFlows {
     private readonly pages: PagesService,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    /** The person's standing with the page, cached (OptinsService.standingOf); `fresh` reads it again. */
+    private readonly standing: (pageId: string, userId: string, fresh: boolean) => Promise<Standing>,
   ) {}
 
   async create(call: OrderCall, body: CreateOrderBody): Promise<Answer<OrderResponse> & { replayed: boolean }> {
@@ -73,7 +77,7 @@ export class OrderFlows {
           await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
           const customer = await this.customerIn(uow, call.pageId, ref);
           const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
-          await this.postIn(uow, change, 'receipt', null);
+          await this.postIn(uow, change, 'receipt');
           await this.announceIn(uow, change);
           return { status: 201, body: { order: change.view } };
         },
@@ -106,7 +110,7 @@ export class OrderFlows {
         () => fingerprintOf(`ship ${number}`, body),
         async () => {
           const change = await this.commerce.shipIn(uow, call.pageId, number, body);
-          await this.postIn(uow, change, 'shipment', null);
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -128,7 +132,12 @@ export class OrderFlows {
         () => fingerprintOf(`track ${number} ${shipmentId}`, body),
         async () => {
           const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
-          await this.postIn(uow, change, 'tracking', body.place ?? null);
+          if (await this.updatesWantedIn(uow, change))
+            await this.postIn(uow, change, 'tracking', {
+              place: body.place ?? null,
+              description: body.description ?? null,
+              at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
+            });
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -181,6 +190,7 @@ export class OrderFlows {
         shipmentId: null,
         status: null,
         snapshot: change.view,
+        update: null,
       };
       const sent = await this.messages.sendIn(uow, pageId, {
         conversationId: thread.conversationId,
@@ -238,23 +248,49 @@ export class OrderFlows {
         );
       userId = optin.userId;
     }
-    const standing = await uow.tx.optins.standing(pageId, userId);
-    if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
-    if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+    // The standing as this process last read it (at most a second old, forgotten on its own changes);
+    // read afresh in the job before refusing.
+    const known = await this.standing(pageId, userId, false);
+    if (known.blockedAt !== null || known.updatesStoppedAt !== null) {
+      const standing = await uow.tx.optins.standing(pageId, userId);
+      if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+      if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+    }
     const psid = 'psid' in ref ? ref.psid : await this.pages.psidIn(uow, pageId, userId);
     const conversationId = await this.conversations.directWithPageIn(uow, userId, pageId);
     return { userId, psid, conversationId };
   }
 
-  /** The order's message in its thread, as the page: the receipt card, or a shipping update. */
-  private async postIn(uow: UnitOfWork, change: OrderChange, kind: OrderMessageView['kind'], place: string | null) {
+  /**
+   * The order's message in its thread, as the page: the receipt card (with the order as placed), or a
+   * shipping update (what it announces: the parcel, and where and when a tracking event was seen).
+   */
+  private async postIn(
+    uow: UnitOfWork,
+    change: OrderChange,
+    kind: OrderMessageView['kind'],
+    seen: { place: string | null; description: string | null; at: number } | null = null,
+  ) {
     const { view, shipment } = change;
+    const update: ShippingUpdateView | null =
+      kind === 'receipt' || !shipment
+        ? null
+        : {
+            number: view.number,
+            carrier: shipment.carrier,
+            trackingNumber: shipment.trackingNumber,
+            trackingUrl: shipment.trackingUrl,
+            place: seen?.place ?? null,
+            description: seen?.description ?? null,
+            at: new Date(seen?.at ?? shipment.createdAt).toISOString(),
+          };
     const order: OrderMessageView = {
       orderId: view.id,
       kind,
       shipmentId: shipment?.id ?? null,
       status: shipment?.status ?? null,
-      snapshot: view,
+      snapshot: kind === 'receipt' ? view : null,
+      update,
     };
     // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
     // A receipt is also Messenger's receipt template, for the apps' echoes; its recipient is the person.
@@ -271,14 +307,28 @@ export class OrderFlows {
         ? ''
         : shipment && kind === 'shipment'
           ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
-          : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${place ? ` — ${place}` : ''}`;
+          : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${seen?.place ? ` — ${seen.place}` : ''}`;
     await this.messages.sendIn(uow, view.pageId, {
       conversationId: change.aggregate.order.conversationId,
-      clientId: `order-${view.id}-${view.version}`,
+      // Time-ordered, like the message's id: appended at the end of the page's client ids, never between.
+      clientId: `order-${newId(uow.now)}`,
       freshClientId: true,
       text,
       content,
     });
+  }
+
+  /**
+   * Whether the customer still takes the page's updates: once they stopped them (or blocked the page), a
+   * shipment or tracking event changes the order and its card in place, but posts nothing in the thread
+   * (no message, no notification). Read from the cache, afresh in the job before keeping silent.
+   */
+  private async updatesWantedIn(uow: UnitOfWork, change: OrderChange): Promise<boolean> {
+    const { pageId, customerId } = change.aggregate.order;
+    const known = await this.standing(pageId, customerId, false);
+    if (known.updatesStoppedAt === null && known.blockedAt === null) return true;
+    const standing = await uow.tx.optins.standing(pageId, customerId);
+    return standing.updatesStoppedAt === null && standing.blockedAt === null;
   }
 
   /** The order as it now is, to both members of its thread: the card changes in place on every device. */

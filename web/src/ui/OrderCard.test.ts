@@ -46,7 +46,14 @@ function card(order: OrderView, viewer: 'customer' | 'page', live?: OrderView): 
   let state = initialState();
   if (live) state = applyEvent(state, { type: 'order.updated', conversationId: 'c1', order: live });
   const store = createStore(state);
-  const message = { orderId: order.id, kind: 'receipt' as const, shipmentId: null, status: null, snapshot: order };
+  const message = {
+    orderId: order.id,
+    kind: 'receipt' as const,
+    shipmentId: null,
+    status: null,
+    snapshot: order,
+    update: null,
+  };
   return renderToString(createElement(OrderCard, { message, store, viewer }));
 }
 const has = (html: string, testId: string) => html.includes(`data-testid="${testId}"`);

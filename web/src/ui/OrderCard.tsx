@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { OrderMessageView, OrderView } from '../../../protocol/commerce.ts';
+import type { OrderMessageView, OrderView, ShippingUpdateView } from '../../../protocol/commerce.ts';
 import { api } from '../api/http.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { applyOrder } from '../state/apply.ts';
@@ -15,12 +15,11 @@ import './order.css';
  * the read below) and the message's snapshot. Asks once for the order as it now is, so that a card shown
  * from history is not stale; later changes come as events.
  */
-function useOrder(store: Store<State>, message: OrderMessageView): OrderView {
-  const live = useStoreOf(store, (s) => s.orders[message.orderId]);
-  const id = message.orderId;
+function useOrder(store: Store<State>, orderId: string, placed: OrderView): OrderView {
+  const live = useStoreOf(store, (s) => s.orders[orderId]);
   useEffect(() => {
     let gone = false;
-    api.order(id).then(
+    api.order(orderId).then(
       (r) => {
         if (!gone) store.update((s) => applyOrder(s, r.order));
       },
@@ -29,8 +28,8 @@ function useOrder(store: Store<State>, message: OrderMessageView): OrderView {
     return () => {
       gone = true;
     };
-  }, [store, id]);
-  return complete(live && live.version >= message.snapshot.version ? live : message.snapshot);
+  }, [store, orderId]);
+  return complete(live && live.version >= placed.version ? live : placed);
 }
 
 const noActions = { changeAddress: false, changeItems: false, cancel: false, return: false };
@@ -59,44 +58,38 @@ export function OrderCard({
   viewer: OrderViewer;
   tabbable?: boolean;
 }) {
+  if (message.snapshot && message.kind === 'receipt')
+    return (
+      <ReceiptCard
+        orderId={message.orderId}
+        placed={message.snapshot}
+        store={store}
+        viewer={viewer}
+        tabbable={tabbable}
+      />
+    );
+  const update = message.update ?? updateOfSnapshot(message);
+  return update ? <ShippingUpdate message={message} update={update} /> : null;
+}
+
+/** The receipt card: the order as it now is (status, items, totals, shipments and their tracking, requests). */
+function ReceiptCard({
+  orderId,
+  placed,
+  store,
+  viewer,
+  tabbable,
+}: {
+  orderId: string;
+  placed: OrderView;
+  store: Store<State>;
+  viewer: OrderViewer;
+  tabbable: boolean;
+}) {
   const { t } = useI18n();
-  const order = useOrder(store, message);
+  const order = useOrder(store, orderId, placed);
   const [tracking, setTracking] = useState(false);
   const shipmentsId = useId();
-  const then = message.snapshot;
-  const shipment = then.shipments.find((s) => s.id === message.shipmentId);
-  if (message.kind !== 'receipt') {
-    // What happened then: the parcel's carrier and number when it left, each tracking event's status and
-    // place after; the card above shows where the order is now.
-    const last = shipment?.events.at(-1);
-    const href = safeUrl(shipment?.trackingUrl ?? null);
-    return (
-      <div className="order-update" data-testid="shipping-update" data-order-id={order.id}>
-        <p>
-          {message.kind === 'shipment' && shipment
-            ? t('shipment.update.shipped', { number: then.number, carrier: shipment.carrier })
-            : t('shipment.update.tracking', {
-                number: then.number,
-                status: t(`shipment.status.${message.status ?? 'in_transit'}`),
-              })}
-          {message.kind === 'tracking' && last?.place ? ` ${t('shipment.update.at', { place: last.place })}` : ''}
-        </p>
-        {shipment && (
-          <p className="order-note">
-            {t('order.shipment', { carrier: shipment.carrier, tracking: shipment.trackingNumber })}
-            {href && message.kind === 'shipment' && (
-              <>
-                {' · '}
-                <a href={href} target="_blank" rel="noopener noreferrer">
-                  {t('order.track')}
-                </a>
-              </>
-            )}
-          </p>
-        )}
-      </div>
-    );
-  }
   return (
     <div className="order-card" data-testid="order-card" data-order-id={order.id} data-version={order.version}>
       <header className="order-head">
@@ -120,6 +113,58 @@ export function OrderCard({
           tabbable={tabbable}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * A shipping update stored before updates carried what they announce (they carried the whole order):
+ * read from that order.
+ */
+function updateOfSnapshot(message: OrderMessageView): ShippingUpdateView | null {
+  const shipment = message.snapshot?.shipments.find((s) => s.id === message.shipmentId);
+  if (!message.snapshot || !shipment) return null;
+  const last = shipment.events.at(-1);
+  return {
+    number: message.snapshot.number,
+    carrier: shipment.carrier,
+    trackingNumber: shipment.trackingNumber,
+    trackingUrl: shipment.trackingUrl,
+    place: message.kind === 'tracking' ? (last?.place ?? null) : null,
+    description: message.kind === 'tracking' ? (last?.description ?? null) : null,
+    at: last?.at ?? shipment.createdAt,
+  };
+}
+
+/**
+ * What happened then: the parcel's carrier and number when it left, each tracking event's status and
+ * place after; the receipt card shows where the order is now.
+ */
+function ShippingUpdate({ message, update }: { message: OrderMessageView; update: ShippingUpdateView }) {
+  const { t } = useI18n();
+  const href = safeUrl(update.trackingUrl);
+  return (
+    <div className="order-update" data-testid="shipping-update" data-order-id={message.orderId}>
+      <p>
+        {message.kind === 'shipment'
+          ? t('shipment.update.shipped', { number: update.number, carrier: update.carrier })
+          : t('shipment.update.tracking', {
+              number: update.number,
+              status: t(`shipment.status.${message.status ?? 'in_transit'}`),
+            })}
+        {message.kind === 'tracking' && update.place ? ` ${t('shipment.update.at', { place: update.place })}` : ''}
+      </p>
+      <p className="order-note">
+        {t('order.shipment', { carrier: update.carrier, tracking: update.trackingNumber })}
+        {href && message.kind === 'shipment' && (
+          <>
+            {' · '}
+            <a href={href} target="_blank" rel="noopener noreferrer">
+              {t('order.track')}
+            </a>
+          </>
+        )}
+      </p>
     </div>
   );
 }
