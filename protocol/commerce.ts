@@ -233,7 +233,9 @@ export interface OrderView {
   updatedAt: string;
   /** 1 when placed, one more with every change: a client keeps the highest it has seen. */
   version: number;
+  /** The customer's requests on the order (protocol/order-requests.ts), oldest first. */
   requests: OrderRequestView[];
+  /** What the customer may ask now, by the page's policy, the order's status and its open requests. */
   customerActions: CustomerActionsView;
 }
 

@@ -187,8 +187,8 @@ export const messageContent = z.strictObject({
    */
   order: z.custom<OrderMessageView>((v) => typeof v === 'object' && v !== null).optional(),
   /**
-   * Set by the server only: the message is about a customer's request on an order (asked, answered,
-   * replied; protocol/order-requests.ts); a Send API body never carries it.
+   * Set by the server only (flows/order-requests.ts): the message asks, answers or replies about a
+   * customer's request on an order (protocol/order-requests.ts); a Send API body never carries it.
    */
   orderRequest: z.custom<OrderRequestMessageView>((v) => typeof v === 'object' && v !== null).optional(),
 });

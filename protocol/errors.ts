@@ -74,8 +74,10 @@ export const errorIds = [
   'totals_mismatch',
   'unknown_currency',
   'shipment_items_invalid',
+  'request_not_found',
   'request_not_allowed',
   'request_open',
+  'too_many_requests',
   'storage_unavailable',
   'internal',
 ] as const;

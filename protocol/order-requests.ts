@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { address, commerceLimits, type OrderStatus } from './commerce.ts';
+import { address, commerceLimits, type OrderStatus, type OrderView } from './commerce.ts';
+import type { MessageView } from './views.ts';
 
 /**
  * Customer requests on an order, in its thread (docs/COMMERCE.md): the customer asks to change the order
@@ -189,8 +190,20 @@ export interface OrderRequestMessageView {
   state: RequestState;
 }
 
+/** What the request routes answer: the request, and its order as it now is (the card's view). */
 export interface OrderRequestResponse {
   request: OrderRequestView;
+  order: OrderView;
+}
+
+/** `GET|PUT /api/commerce/policy`, `GET|PUT /api/pages/:pageId/commerce-policy`. */
+export interface RequestPolicyResponse {
+  policy: RequestPolicy;
+}
+
+/** `POST /api/orders/:id/support`: the customer's message, now in the thread the page's inbox owns. */
+export interface ContactSupportResponse {
+  message: MessageView;
 }
 
 /** The order statuses at or before `until`, in which a request of that kind may be made. */

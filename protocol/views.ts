@@ -187,7 +187,7 @@ export interface MessageView {
   postback?: { payload: string };
   /** A page's order message: its receipt card or a shipping update (protocol/commerce.ts). */
   order?: OrderMessageView;
-  /** A message about a customer's request on an order (protocol/order-requests.ts). */
+  /** A message about a customer's request on an order: asked, answered, replied (protocol/order-requests.ts). */
   orderRequest?: OrderRequestMessageView;
 }
 

@@ -115,11 +115,13 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   },
   unknown_currency: { status: 400, message: 'currency: not an ISO 4217 currency code in use' },
   shipment_items_invalid: { status: 400, message: 'items: more than what is left to ship of the order' },
-  request_not_allowed: {
-    status: 403,
-    message: 'The page does not take this request on this order now (its policy, the order’s status)',
+  request_not_found: { status: 404, message: 'No such request on this order' },
+  request_not_allowed: { status: 403, message: 'The page does not allow this request on this order now' },
+  request_open: {
+    status: 409,
+    message: 'This order has a request still open; the page takes one at a time',
   },
-  request_open: { status: 409, message: 'A request on this order is still open: wait for its answer or withdraw it' },
+  too_many_requests: { status: 409, message: 'This order has had as many requests as it may' },
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },

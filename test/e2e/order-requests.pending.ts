@@ -114,7 +114,7 @@ test('a customer asks, answers, withdraws and cancels on the order card; the inb
   await eventually(async () =>
     assert.equal(
       (await late.getByTestId('order-form-error').textContent())?.trim(),
-      'The shop does not take this request on this order any more.',
+      'The shop does not allow this request on this order now.',
     ),
   );
   await cleo.page.keyboard.press('Escape');

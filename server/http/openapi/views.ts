@@ -6,7 +6,7 @@ import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
 import type * as o from '../../../protocol/optins.ts';
 import type * as r from '../../../protocol/order-requests.ts';
-import { requestedChange, requestKinds, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
+import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
@@ -168,36 +168,40 @@ const views = {
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
     { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },
     {},
-    "A message about a customer's request on an order: asked, answered, replied.",
+    "A message about a customer's request on an order: asked, answered or replied.",
   ),
   RequestStepView: objectSchema<r.RequestStepView>(
     { at: time, by: oneOf(['customer', 'page']), state: oneOf(requestStates), text: nullable(string) },
     {},
   ),
+  ItemQuantity: objectSchema<{ item: number; quantity: number }>({ item: integer, quantity: integer }, {}),
   OrderRequestView: objectSchema<r.OrderRequestView>(
     {
       id: string,
       orderId: string,
       kind: oneOf(requestKinds),
       state: oneOf(requestStates),
-      change: nullable(fromZod(requestedChange, 'output')),
+      change: nullable({
+        type: 'object',
+        properties: { items: arrayOf(ref('ItemQuantity')), shippingAddress: { type: 'object' } },
+        additionalProperties: false,
+      }),
       reason: nullable(oneOf(returnReasons)),
-      items: nullable(
-        arrayOf(objectSchema<{ item: number; quantity: number }>({ item: integer, quantity: integer }, {})),
-      ),
+      items: nullable(arrayOf(ref('ItemQuantity'))),
       note: nullable(string),
       history: arrayOf(ref('RequestStepView')),
       createdAt: time,
       updatedAt: time,
     },
     {},
-    "A customer's request on an order (change, cancel, return), its state and its history, oldest first.",
+    'A customer\'s request on an order (docs/COMMERCE.md, "Customer requests").',
   ),
   CustomerActionsView: objectSchema<r.CustomerActionsView>(
     { changeAddress: boolean, changeItems: boolean, cancel: boolean, return: boolean },
     {},
     'What the customer may ask now, by the page’s policy, the order’s status and its open requests.',
   ),
+  RequestPolicy: fromZod(requestPolicyBody, 'output'),
   OrderMessageView: objectSchema<c.OrderMessageView>(
     {
       orderId: string,
@@ -487,6 +491,12 @@ const answers = {
   PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
   OrderResponse: objectSchema<c.OrderResponse>({ order: ref('OrderView') }, {}),
   ShipmentResponse: objectSchema<c.ShipmentResponse>({ order: ref('OrderView'), shipment: ref('ShipmentView') }, {}),
+  OrderRequestResponse: objectSchema<r.OrderRequestResponse>(
+    { request: ref('OrderRequestView'), order: ref('OrderView') },
+    {},
+  ),
+  RequestPolicyResponse: objectSchema<r.RequestPolicyResponse>({ policy: ref('RequestPolicy') }, {}),
+  ContactSupportResponse: objectSchema<r.ContactSupportResponse>({ message: ref('MessageView') }, {}),
   PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },

@@ -1,6 +1,7 @@
 import type { OrderResponse } from '../../../protocol/commerce.ts';
 import type {
   ContactSupportBody,
+  ContactSupportResponse,
   CreateRequestBody,
   OrderRequestResponse,
   ReplyRequestBody,
@@ -10,7 +11,8 @@ import { request } from './http.ts';
 /**
  * The customer's side of an order in their thread (server/commerce/routes.ts): the order as it now is, the
  * requests they make on it (change, cancel, return), their answer to the merchant's question, their
- * withdrawal, and "Contact support" (the thread goes to the page's inbox). Signed in with the session.
+ * withdrawal, and "Contact support" (the thread goes to the page's inbox). Signed in with the session. A
+ * request's answer carries its order as it now is: the card shows it at once (its order.updated follows).
  */
 const enc = encodeURIComponent;
 const base = (orderId: string) => `/api/orders/${enc(orderId)}`;
@@ -25,5 +27,5 @@ export const ordersApi = {
   withdraw: (orderId: string, requestId: string) =>
     request<OrderRequestResponse>('POST', `${one(orderId, requestId)}/withdraw`, {}),
   contactSupport: (orderId: string, body: ContactSupportBody) =>
-    request<unknown>('POST', `${base(orderId)}/support`, body),
+    request<ContactSupportResponse>('POST', `${base(orderId)}/support`, body),
 };

@@ -3,7 +3,8 @@ import type { OrderView } from '../../../protocol/commerce.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Store } from '../state/store.ts';
 import type { State } from '../state/types.ts';
-import { CancelForm, ChangeForm, type OrderForm, ReturnForm, SupportForm } from './OrderRequestForms.tsx';
+import type { OrderForm } from './OrderRequestDialog.tsx';
+import { CancelForm, ChangeForm, ReturnForm, SupportForm } from './OrderRequestForms.tsx';
 
 /**
  * The customer's buttons under their order's card: Track once something shipped (shows the shipments'

@@ -1,14 +1,11 @@
-import { type ReactNode, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import { type ReturnReason, requestLimits, returnReasons } from '../../../protocol/order-requests.ts';
 import { ordersApi } from '../api/orders.ts';
-import type { I18n } from '../i18n/useI18n.ts';
 import { useI18n } from '../i18n/useI18n.ts';
-import { badFields, errorIdOf } from '../lib/errors.ts';
-import { applyOrder } from '../state/apply.ts';
 import type { Store } from '../state/store.ts';
 import type { State } from '../state/types.ts';
-import { Dialog } from './Dialog.tsx';
+import { applyAnswer, NoteField, QuantityField, RequestDialog } from './OrderRequestDialog.tsx';
 import {
   type AddressDraft,
   addressDraftOf,
@@ -29,190 +26,24 @@ import { showToast } from './toasts.ts';
  * refuses is shown in the dialog, in the person's language.
  */
 
-export type OrderForm = 'change' | 'cancel' | 'return' | 'support';
-
-/** The order as it now is, into the store: the card shows the request at once (its event may follow). */
-export async function refreshOrder(store: Store<State>, orderId: string): Promise<void> {
-  try {
-    const { order } = await ordersApi.order(orderId);
-    store.update((s) => applyOrder(s, order));
-  } catch {
-    // the order.updated event brings it
-  }
-}
-
-/** The sentence for what a call threw: the catalogue's, with the fields a bad_request named. */
-export function failureText(e: unknown, { te }: Pick<I18n, 'te'>): string {
-  const fields = badFields(e);
-  const text = te(errorIdOf(e));
-  return fields.length > 0 ? `${text} (${fields.join(', ')})` : text;
-}
-
-/** Enter sends the form a textarea is in; Shift+Enter is a new line. */
-export function enterSubmits(e: React.KeyboardEvent<HTMLTextAreaElement>): void {
-  if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return;
-  e.preventDefault();
-  e.currentTarget.form?.requestSubmit();
-}
-
-function RequestDialog({
-  form,
-  title,
-  submitLabel,
-  dismissLabel,
-  danger,
-  send,
-  onDone,
-  onClose,
-  children,
-}: {
-  form: OrderForm;
-  title: string;
-  submitLabel: string;
-  dismissLabel?: string;
-  danger?: boolean;
-  /** Makes the call, or says what to fix first. */
-  send: () => Promise<unknown> | DraftProblem;
-  onDone: () => void;
-  onClose: () => void;
-  children: ReactNode;
-}) {
-  const i18n = useI18n();
-  const { t } = i18n;
-  const id = useId();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    if (busy) return;
-    const call = send();
-    if (typeof call === 'string') {
-      setError(t(`orderRequest.problem.${call}`));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await call;
-      onDone();
-    } catch (e) {
-      setBusy(false);
-      setError(failureText(e, i18n));
-    }
-  };
-  return (
-    <Dialog
-      title={title}
-      onClose={onClose}
-      testId={`order-form-${form}`}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            {dismissLabel ?? t('common.cancel')}
-          </button>
-          <button
-            type="submit"
-            form={id}
-            className={`button ${danger ? 'button-danger' : 'button-primary'}`}
-            disabled={busy}
-            data-testid="order-form-submit"
-          >
-            {busy ? t('orderRequest.form.busy') : submitLabel}
-          </button>
-        </>
-      }
-    >
-      <form
-        id={id}
-        noValidate
-        className="order-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        {children}
-        {error && (
-          <p className="form-error" role="alert" data-testid="order-form-error">
-            {error}
-          </p>
-        )}
-      </form>
-    </Dialog>
-  );
-}
-
-function NoteField({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
-  const id = useId();
-  return (
-    <>
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <textarea
-        id={id}
-        className="input order-form-note"
-        rows={2}
-        maxLength={requestLimits.note}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={enterSubmits}
-        data-testid="order-form-note"
-      />
-    </>
-  );
-}
-
-function QuantityField({
-  label,
-  value,
-  max,
-  onChange,
-  testId,
-}: {
-  label: string;
-  value: string;
-  max: number;
-  onChange: (v: string) => void;
-  testId: string;
-}) {
-  const id = useId();
-  return (
-    <div className="order-form-row">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        className="input order-form-qty"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={max}
-        step={1}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        data-testid={testId}
-      />
-    </div>
-  );
-}
-
 interface FormProps {
   order: OrderView;
   store: Store<State>;
   onClose: () => void;
 }
 
-/** What the store and the person get once a request is made. */
-function useDone(store: Store<State>, order: OrderView, onClose: () => void, sentKey: 'sent' | 'supportSent') {
+/** What the person gets once a request is made: the dialog closed, a notice. */
+function useDone(onClose: () => void, sentKey: 'sent' | 'supportSent') {
   const { t } = useI18n();
   return () => {
     onClose();
     showToast(t(`orderRequest.${sentKey}`));
-    void refreshOrder(store, order.id);
   };
 }
 
-const send = (order: OrderView, drafted: Drafted): Promise<unknown> | DraftProblem =>
-  drafted.problem ?? ordersApi.createRequest(order.id, drafted.body);
+/** Makes the request the form drafted (its order into the store), or says what to fix. */
+const send = (store: Store<State>, order: OrderView, drafted: Drafted): Promise<unknown> | DraftProblem =>
+  drafted.problem ?? ordersApi.createRequest(order.id, drafted.body).then((answer) => applyAnswer(store, answer));
 
 /** Change: a quantity per item (0 removes it) and the delivery address, as the page's policy allows. */
 export function ChangeForm({ order, store, onClose }: FormProps) {
@@ -223,7 +54,7 @@ export function ChangeForm({ order, store, onClose }: FormProps) {
   const [quantities, setQuantities] = useState(() => order.items.map((i) => String(i.quantity)));
   const [address, setAddress] = useState<AddressDraft>(() => addressDraftOf(order.shippingAddress));
   const [note, setNote] = useState('');
-  const done = useDone(store, order, onClose, 'sent');
+  const done = useDone(onClose, 'sent');
   return (
     <RequestDialog
       form="change"
@@ -231,6 +62,7 @@ export function ChangeForm({ order, store, onClose }: FormProps) {
       submitLabel={t('orderRequest.form.change.submit')}
       send={() =>
         send(
+          store,
           order,
           changeRequest(order, {
             quantities: items ? quantities : null,
@@ -321,7 +153,7 @@ const autocomplete: Record<keyof AddressDraft, string> = {
 export function CancelForm({ order, store, onClose }: FormProps) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
-  const done = useDone(store, order, onClose, 'sent');
+  const done = useDone(onClose, 'sent');
   return (
     <RequestDialog
       form="cancel"
@@ -329,7 +161,7 @@ export function CancelForm({ order, store, onClose }: FormProps) {
       submitLabel={t('orderRequest.form.cancel.submit')}
       dismissLabel={t('orderRequest.form.keep')}
       danger
-      send={() => send(order, cancelRequest(note))}
+      send={() => send(store, order, cancelRequest(note))}
       onDone={done}
       onClose={onClose}
     >
@@ -346,13 +178,13 @@ export function ReturnForm({ order, store, onClose }: FormProps) {
   const [reason, setReason] = useState<ReturnReason>('damaged');
   const [quantities, setQuantities] = useState(() => order.items.map((i) => String(i.quantity)));
   const [note, setNote] = useState('');
-  const done = useDone(store, order, onClose, 'sent');
+  const done = useDone(onClose, 'sent');
   return (
     <RequestDialog
       form="return"
       title={t('orderRequest.form.return.title', { number: order.number })}
       submitLabel={t('orderRequest.form.return.submit')}
-      send={() => send(order, returnRequest(order, { reason, quantities, note }))}
+      send={() => send(store, order, returnRequest(order, { reason, quantities, note }))}
       onDone={done}
       onClose={onClose}
     >
@@ -393,10 +225,10 @@ export function ReturnForm({ order, store, onClose }: FormProps) {
 }
 
 /** Contact support: the thread goes to the shop's team, with the customer's words if any. */
-export function SupportForm({ order, store, onClose }: FormProps) {
+export function SupportForm({ order, onClose }: FormProps) {
   const { t } = useI18n();
   const [text, setText] = useState('');
-  const done = useDone(store, order, onClose, 'supportSent');
+  const done = useDone(onClose, 'supportSent');
   return (
     <RequestDialog
       form="support"

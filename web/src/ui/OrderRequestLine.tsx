@@ -3,7 +3,7 @@ import type { OrderRequestMessageView } from '../../../protocol/order-requests.t
 import { useI18n } from '../i18n/useI18n.ts';
 import { type Store, useStoreOf } from '../state/store.ts';
 import type { State } from '../state/types.ts';
-import { refreshOrder } from './OrderRequestForms.tsx';
+import { refreshOrder } from './OrderRequestDialog.tsx';
 import './order.css';
 
 /**

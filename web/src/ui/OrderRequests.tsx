@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
 import type { OrderView } from '../../../protocol/commerce.ts';
-import { type OrderRequestView, requestLimits } from '../../../protocol/order-requests.ts';
+import { type OrderRequestResponse, type OrderRequestView, requestLimits } from '../../../protocol/order-requests.ts';
 import { ordersApi } from '../api/orders.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Store } from '../state/store.ts';
 import type { State } from '../state/types.ts';
-import { enterSubmits, failureText, refreshOrder } from './OrderRequestForms.tsx';
+import { applyAnswer, enterSubmits, failureText } from './OrderRequestDialog.tsx';
 import { addressText, canWithdraw, questionOf, stepKind } from './order-requests.ts';
 
 export type OrderViewer = 'customer' | 'page';
@@ -64,13 +64,12 @@ function Request({
   const question = questionOf(r);
   const mine = viewer === 'customer';
 
-  const act = async (call: () => Promise<unknown>): Promise<boolean> => {
+  const act = async (call: () => Promise<OrderRequestResponse>): Promise<boolean> => {
     if (busy) return false;
     setBusy(true);
     setError(null);
     try {
-      await call();
-      await refreshOrder(store, order.id);
+      applyAnswer(store, await call());
       return true;
     } catch (e) {
       setError(failureText(e, i18n));
