@@ -3,13 +3,16 @@
  * `POST /api/orders/:id/requests`, `…/reply`, `…/withdraw`, the merchant's
  * `POST /api/commerce/orders/:number/requests/:requestId/answer`, `OrderView.customerActions` from the
  * page's policy and the thread's `content.orderRequest` messages. Written against protocol/order-requests.ts
- * and the default policy (`defaultRequestPolicy`); never run against that server yet.
+ * and the default policy (`defaultRequestPolicy`); both tests passed in Chromium on a trial merge of this
+ * branch with the requests server's branch (h-req at 451a7d8) and main.
  *
  * The customer's requests in the web app, in Chromium: Cleo asks to remove an item with the keyboard (the
  * Change dialog, Enter sends); the card shows her request in place and the thread a line naming it; the
  * shop asks a question through the Orders API, Cleo answers it on the card, then withdraws the request;
  * the page's inbox follows read-only. The shop moves the order on while Change is open: the server's
- * refusal shows in the dialog. Cleo cancels the order (automatic by default); in French.
+ * refusal shows in the dialog. Cleo cancels the order (automatic by default); in French. After delivery,
+ * she returns part of an order (reason, items, note), the shop accepts it, and Contact support hands the
+ * thread to the page's inbox with her words.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -164,5 +167,87 @@ test('a customer asks, answers, withdraws and cancels on the order card; the inb
   assert.match(
     (await cleo.page.getByTestId('order-request-line').first().textContent()) ?? '',
     new RegExp(`Modification demandée — commande ${number}`),
+  );
+});
+
+test('after delivery the customer returns part of the order and contacts support; the inbox gets the thread', async (s) => {
+  const [ana, cleo] = await s.peopleNamed('Ana', 'Cleo');
+  const shop = await shopOf(ana, 'Fromagerie Lucie');
+  const conversationId = await openPageConversation(cleo, shop);
+  const psid = await env().server.comptoir.storage.reader.pages.psidOf(shop.id, cleo.id);
+  assert.ok(psid);
+  const inbox = await openInboxOn(ana, shop, conversationId);
+  const number = `FL-${Date.now() % 1_000_000}`;
+  const api = (method: string, path: string, body?: unknown) => ordersApi(env().server.url, shop, method, path, body);
+  await api('POST', '', orderBody(psid, number));
+  const shipped = (await api('POST', `/${number}/shipments`, { carrier: 'Colissimo', trackingNumber: '6A1' })) as {
+    shipment: { id: string };
+  };
+  await api('POST', `/${number}/shipments/${shipped.shipment.id}/events`, { status: 'delivered', place: 'Paris' });
+  const mine = card(cleo.page);
+  await eventually(
+    async () => assert.equal((await mine.getByTestId('order-status').textContent())?.trim(), 'Delivered'),
+    {
+      timeout: RECONNECT_MS,
+    },
+  );
+
+  // Delivered: Return (30 days by default), no Change or Cancel any more.
+  await eventually(async () => assert.equal(await mine.getByTestId('order-action-return').count(), 1), {
+    timeout: RECONNECT_MS,
+  });
+  assert.equal(await mine.getByTestId('order-action-change').count(), 0);
+  assert.equal(await mine.getByTestId('order-action-cancel').count(), 0);
+
+  // Return: the reason, the Comté only (the butter stays), a note; Enter sends.
+  await mine.getByTestId('order-action-return').click();
+  const form = cleo.page.getByTestId('order-form-return');
+  await form.waitFor();
+  await waitFocus(cleo.page, 'order-form-reason');
+  await form.getByTestId('order-form-reason').selectOption('wrong_item');
+  const back = form.getByTestId('order-form-return-quantity');
+  assert.equal(await back.nth(1).inputValue(), '1', 'everything goes back unless changed');
+  await back.nth(1).fill('0');
+  await form.getByTestId('order-form-note').fill('Pas le bon affinage');
+  await form.getByTestId('order-form-note').press('Enter');
+  await form.waitFor({ state: 'detached' });
+  const asked = mine.getByTestId('order-request').last();
+  await eventually(async () => assert.equal(await asked.getAttribute('data-kind'), 'return'), {
+    timeout: RECONNECT_MS,
+  });
+  assert.equal(await asked.getAttribute('data-state'), 'requested');
+  const what = (await asked.getByTestId('order-request-asked').textContent()) ?? '';
+  assert.match(what, /Reason: Wrong item/);
+  assert.match(what, /Comté 18 mois × 2/);
+  assert.doesNotMatch(what, /Beurre/);
+  assert.match(what, /Note: Pas le bon affinage/);
+
+  // The shop accepts it through the Orders API: in place, on both cards.
+  const requestId = await asked.getAttribute('data-request-id');
+  await api('POST', `/${number}/requests/${requestId}/answer`, { decision: 'accept', message: 'Renvoyez-le' });
+  await eventually(async () => assert.equal(await asked.getAttribute('data-state'), 'accepted'), {
+    timeout: RECONNECT_MS,
+  });
+  await eventually(
+    async () =>
+      assert.equal(await card(inbox).getByTestId('order-request').last().getAttribute('data-state'), 'accepted'),
+    { timeout: RECONNECT_MS },
+  );
+
+  // Contact support, with words: they reach the thread, which the page's inbox now holds.
+  await mine.getByTestId('order-action-support').click();
+  const support = cleo.page.getByTestId('order-form-support');
+  await support.waitFor();
+  await cleo.page.keyboard.type('Quand passe le transporteur ?');
+  await cleo.page.keyboard.press('Enter');
+  await support.waitFor({ state: 'detached' });
+  await eventually(
+    async () =>
+      assert.ok(
+        (await inbox.getByTestId('message-text').allTextContents()).some((t) =>
+          t.includes('Quand passe le transporteur'),
+        ),
+      ),
+    { timeout: RECONNECT_MS },
   );
 });
