@@ -132,6 +132,7 @@ test('the requests: kind, state, what was asked, the history; the shop’s quest
         change: null,
         reason: 'damaged',
         items: [{ item: 0, quantity: 1 }],
+        note: 'Cassé',
         history: [
           { at: '2026-12-01T11:00:00.000Z', by: 'customer', state: 'requested', text: null },
           { at: '2026-12-01T12:00:00.000Z', by: 'page', state: 'rejected', text: 'Past the delay' },
@@ -149,7 +150,8 @@ test('the requests: kind, state, what was asked, the history; the shop’s quest
   assert.match(first, /data-testid="order-request-state">Needs info</);
   assert.match(first, /Beurre demi-sel: remove/);
   assert.match(first, /Deliver to: 5 av\. Foch, 69006 Lyon, FR/);
-  assert.match(first, /Note: Sans beurre/);
+  assert.doesNotMatch(first, /Note: Sans beurre/, 'the note once: the history quotes it');
+  assert.match(first, /<q class="order-request-text">Sans beurre<\/q>/);
   assert.match(first, /data-testid="order-request-question">Fromagerie Lucie asks: Garder le Comté \?/);
   assert.match(first, /You asked/);
   assert.match(first, /Fromagerie Lucie asked for more information/);
@@ -161,6 +163,7 @@ test('the requests: kind, state, what was asked, the history; the shop’s quest
   assert.match(second, />Rejected</);
   assert.match(second, /Reason: Damaged/);
   assert.match(second, /Comté 18 mois × 1/);
+  assert.match(second, /Note: Cassé/);
   assert.match(second, /Fromagerie Lucie declined/);
   assert.match(second, /Past the delay/);
   assert.ok(!second.includes('order-request-withdraw'), 'a decided request cannot be withdrawn');

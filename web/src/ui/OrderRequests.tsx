@@ -169,7 +169,8 @@ function Asked({ order, request: r }: { order: OrderView; request: OrderRequestV
         lines.push(t('orderRequest.asked.returnItem', { title: title(x.item), count: String(x.quantity) }));
     else lines.push(t('orderRequest.asked.returnAll'));
   }
-  if (r.note) lines.push(t('orderRequest.asked.note', { note: r.note }));
+  // The note, unless the history already quotes it (the asking step's words).
+  if (r.note && r.history[0]?.text !== r.note) lines.push(t('orderRequest.asked.note', { note: r.note }));
   return (
     <ul className="order-request-asked" data-testid="order-request-asked">
       {lines.map((line, i) => (
