@@ -98,10 +98,13 @@ test('a customer asks, answers, withdraws and cancels on the order card; the inb
   await reply.press('Enter');
   await eventually(async () => assert.equal(await stateOf(cleo.page), 'requested'), { timeout: RECONNECT_MS });
   assert.match((await asked.textContent()) ?? '', /You answered.*Oui, seulement le beurre/s);
+  // The answer field is gone with the question: focus stays on the request.
+  await waitFocus(cleo.page, 'order-request');
 
   // She withdraws it: Change and Cancel are back.
   await asked.getByTestId('order-request-withdraw').click();
   await eventually(async () => assert.equal(await stateOf(cleo.page), 'withdrawn'), { timeout: RECONNECT_MS });
+  await waitFocus(cleo.page, 'order-request');
   await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 1), {
     timeout: RECONNECT_MS,
   });

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import { type OrderRequestResponse, type OrderRequestView, requestLimits } from '../../../protocol/order-requests.ts';
 import { ordersApi } from '../api/orders.ts';
@@ -63,6 +63,7 @@ function Request({
   const customer = t('orderRequest.by.customer');
   const question = questionOf(r);
   const mine = viewer === 'customer';
+  const self = useRef<HTMLLIElement>(null);
 
   const act = async (call: () => Promise<OrderRequestResponse>): Promise<boolean> => {
     if (busy) return false;
@@ -70,6 +71,8 @@ function Request({
     setError(null);
     try {
       applyAnswer(store, await call());
+      // The button or field that had focus may be gone with the new state: keep the person's place.
+      self.current?.focus();
       return true;
     } catch (e) {
       setError(failureText(e, i18n));
@@ -81,6 +84,7 @@ function Request({
 
   return (
     <li
+      ref={self}
       className="order-request"
       id={`order-request-${r.id}`}
       tabIndex={-1}
