@@ -4,7 +4,7 @@
  * `POST /api/commerce/orders/:number/requests/:requestId/answer`, `OrderView.customerActions` from the
  * page's policy and the thread's `content.orderRequest` messages. Written against protocol/order-requests.ts
  * and the default policy (`defaultRequestPolicy`); both tests passed in Chromium on a trial merge of this
- * branch with the requests server's branch (h-req at 451a7d8) and main.
+ * branch with the requests server's branch (h-req at 62f10c7, itself merged with main).
  *
  * The customer's requests in the web app, in Chromium: Cleo asks to remove an item with the keyboard (the
  * Change dialog, Enter sends); the card shows her request in place and the thread a line naming it; the
