@@ -7,6 +7,7 @@ import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
+import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 import type { InboxSession } from './session.ts';
 
@@ -53,15 +54,21 @@ export const InboxMessage = memo(function InboxMessage({
           </blockquote>
         )}
         {!deleted && message?.order ? (
-          <OrderCard message={message.order} store={session.store} />
+          // The page's team sees the customer's card read-only: no customer's buttons here.
+          <OrderCard message={message.order} store={session.store} viewer="page" />
         ) : (
-          <div className="inbox-msg-text" data-testid="message-text">
-            {deleted || (text === null && !message?.attachment) ? (
-              <em>{t('message.deleted')}</em>
-            ) : text !== null ? (
-              <MessageText text={text} />
-            ) : null}
-          </div>
+          <>
+            {!deleted && message?.orderRequest && (
+              <OrderRequestLine request={message.orderRequest} store={session.store} />
+            )}
+            <div className="inbox-msg-text" data-testid="message-text">
+              {deleted || (text === null && !message?.attachment) ? (
+                <em>{t('message.deleted')}</em>
+              ) : text !== null ? (
+                <MessageText text={text} />
+              ) : null}
+            </div>
+          </>
         )}
         {!deleted && message?.attachment && !message.order && (
           <MessageAttachment attachment={message.attachment} tabbable />

@@ -10,6 +10,7 @@ import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttach
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
+import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 
 export interface BubbleProps {
@@ -116,15 +117,19 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
           )}
           {!deleted && message?.order ? (
             // An order's card or shipping update, in the app's language (its text is for notifications).
-            <OrderCard message={message.order} store={store} />
+            // The person's own card: their buttons and answers to the shop are on it.
+            <OrderCard message={message.order} store={store} viewer="customer" tabbable={props.tabbable} />
           ) : (
-            <div className="msg-text" data-testid="message-text">
-              {deleted || (text === null && !message?.attachment) ? (
-                <em>{t('message.deleted')}</em>
-              ) : text !== null ? (
-                <MessageText text={text} />
-              ) : null}
-            </div>
+            <>
+              {!deleted && message?.orderRequest && <OrderRequestLine request={message.orderRequest} store={store} />}
+              <div className="msg-text" data-testid="message-text">
+                {deleted || (text === null && !message?.attachment) ? (
+                  <em>{t('message.deleted')}</em>
+                ) : text !== null ? (
+                  <MessageText text={text} />
+                ) : null}
+              </div>
+            </>
           )}
           {!deleted && message?.attachment && !message.order && (
             <MessageAttachment attachment={message.attachment} onTap={props.onTap} tabbable={props.tabbable} />

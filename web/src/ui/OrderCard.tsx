@@ -1,23 +1,14 @@
-import { useEffect } from 'react';
-import type { OrderMessageView, OrderView, ShipmentView, ShippingUpdateView } from '../../../protocol/commerce.ts';
+import { useEffect, useId, useState } from 'react';
+import type { OrderMessageView, OrderView, ShippingUpdateView } from '../../../protocol/commerce.ts';
 import { api } from '../api/http.ts';
-import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { applyOrder } from '../state/apply.ts';
 import { type Store, useStoreOf } from '../state/store.ts';
 import type { State } from '../state/types.ts';
+import { OrderActions } from './OrderActions.tsx';
+import { Receipt, safeUrl } from './OrderReceipt.tsx';
+import { OrderRequests, type OrderViewer } from './OrderRequests.tsx';
 import './order.css';
-
-/** Only http(s) links leave the app. */
-const safeUrl = (url: string | null): string | null => {
-  if (!url) return null;
-  try {
-    const p = new URL(url).protocol;
-    return p === 'https:' || p === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * The order as the card shows it: the newest of what the store holds (from `order.updated` events and
@@ -38,124 +29,67 @@ function useOrder(store: Store<State>, orderId: string, placed: OrderView): Orde
       gone = true;
     };
   }, [store, orderId]);
-  return live && live.version >= placed.version ? live : placed;
+  return complete(live && live.version >= placed.version ? live : placed);
 }
 
-function Shipment({ shipment }: { shipment: ShipmentView }) {
-  const { t, dateTime } = useI18n();
-  const href = safeUrl(shipment.trackingUrl);
-  return (
-    <li className="order-shipment" data-testid="order-shipment" data-status={shipment.status}>
-      <div className="order-shipment-head">
-        <span>{t('order.shipment', { carrier: shipment.carrier, tracking: shipment.trackingNumber })}</span>
-        <span className="order-badge" data-testid="shipment-status">
-          {t(`shipment.status.${shipment.status}`)}
-        </span>
-      </div>
-      <ol className="order-timeline" aria-label={t('order.timeline')}>
-        {shipment.events.map((e, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a shipment's events are only ever appended
-          <li key={i} data-testid="tracking-event">
-            <time dateTime={e.at}>{dateTime(e.at)}</time> {t(`shipment.status.${e.status}`)}
-            {e.place ? ` · ${e.place}` : ''}
-          </li>
-        ))}
-      </ol>
-      {href && (
-        <a className="msg-button" href={href} target="_blank" rel="noopener noreferrer">
-          {t('order.track')}
-        </a>
-      )}
-    </li>
-  );
-}
+const noActions = { changeAddress: false, changeItems: false, cancel: false, return: false };
 
-/** The receipt card of an order, updated in place as the order changes (shared by messenger and inbox). */
-function Receipt({ order }: { order: OrderView }) {
-  const { t, locale } = useI18n();
-  const money = (n: number) => formatMoney(locale, n, order.currency);
-  const a = order.shippingAddress;
-  return (
-    <>
-      <ul className="order-items">
-        {order.items.map((item, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: an item is its position in the order
-          <li key={i} className="order-item">
-            {item.imageUrl && safeUrl(item.imageUrl) && <img src={item.imageUrl} alt="" className="order-item-img" />}
-            <span className="order-item-title">
-              {item.title}
-              {item.subtitle && <small>{item.subtitle}</small>}
-            </span>
-            <span className="order-item-qty">{t('order.quantity', { count: String(item.quantity) })}</span>
-            <span className="order-amount">{money(item.quantity * item.unitPrice)}</span>
-          </li>
-        ))}
-      </ul>
-      <dl className="order-totals">
-        <dt>{t('order.subtotal')}</dt>
-        <dd>{money(order.subtotal)}</dd>
-        {order.adjustments.map((x, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines in the order's order
-          <Line key={`a${i}`} label={x.label} value={money(x.amount)} />
-        ))}
-        {order.taxes.map((x, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines in the order's order
-          <Line key={`t${i}`} label={x.label} value={money(x.amount)} />
-        ))}
-        <dt>{t('order.shipping')}</dt>
-        <dd>{money(order.shippingCost)}</dd>
-        <dt className="order-total">{t('order.total')}</dt>
-        <dd className="order-total" data-testid="order-total">
-          {money(order.total)}
-        </dd>
-      </dl>
-      {order.paymentMethod && <p className="order-note">{t('order.paidWith', { method: order.paymentMethod })}</p>}
-      {a && (
-        <p className="order-note">
-          {t('order.shipTo', {
-            address: [a.name, a.street1, a.street2, `${a.postalCode} ${a.city}`, a.state, a.country]
-              .filter(Boolean)
-              .join(', '),
-          })}
-        </p>
-      )}
-      {order.shipments.length > 0 && (
-        <section aria-label={t('order.shipments')}>
-          <ul className="order-shipments">
-            {order.shipments.map((s) => (
-              <Shipment key={s.id} shipment={s} />
-            ))}
-          </ul>
-        </section>
-      )}
-    </>
-  );
-}
-
-function Line({ label, value }: { label: string; value: string }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </>
-  );
+/** A snapshot stored before orders had requests carries neither its requests nor the customer's actions. */
+function complete(order: OrderView): OrderView {
+  if (order.requests && order.customerActions) return order;
+  return { ...order, requests: order.requests ?? [], customerActions: order.customerActions ?? noActions };
 }
 
 /**
  * An order's message in a thread: the receipt card (the order as it now is: status, items, totals,
- * shipments and their tracking), or a shipping update (what happened then, with the order's status now).
+ * shipments and their tracking, the customer's requests), or a shipping update (what happened then, with
+ * the order's status now). `viewer`: the customer (in their messenger: their buttons, Track, their
+ * answers to the shop) or the page's team (in the inbox: the same card, read-only, tracking open).
+ * `tabbable`: whether its buttons are in the tab order (the thread's roving focus).
  */
-export function OrderCard({ message, store }: { message: OrderMessageView; store: Store<State> }) {
+export function OrderCard({
+  message,
+  store,
+  viewer,
+  tabbable = true,
+}: {
+  message: OrderMessageView;
+  store: Store<State>;
+  viewer: OrderViewer;
+  tabbable?: boolean;
+}) {
   if (message.snapshot && message.kind === 'receipt')
-    return <ReceiptCard orderId={message.orderId} placed={message.snapshot} store={store} />;
+    return (
+      <ReceiptCard
+        orderId={message.orderId}
+        placed={message.snapshot}
+        store={store}
+        viewer={viewer}
+        tabbable={tabbable}
+      />
+    );
   const update = message.update ?? updateOfSnapshot(message);
   return update ? <ShippingUpdate message={message} update={update} /> : null;
 }
 
-/** The receipt card: the order as it now is (status, items, totals, shipments and their tracking). */
-function ReceiptCard({ orderId, placed, store }: { orderId: string; placed: OrderView; store: Store<State> }) {
+/** The receipt card: the order as it now is (status, items, totals, shipments and their tracking, requests). */
+function ReceiptCard({
+  orderId,
+  placed,
+  store,
+  viewer,
+  tabbable,
+}: {
+  orderId: string;
+  placed: OrderView;
+  store: Store<State>;
+  viewer: OrderViewer;
+  tabbable: boolean;
+}) {
   const { t } = useI18n();
   const order = useOrder(store, orderId, placed);
+  const [tracking, setTracking] = useState(false);
+  const shipmentsId = useId();
   return (
     <div className="order-card" data-testid="order-card" data-order-id={order.id} data-version={order.version}>
       <header className="order-head">
@@ -167,7 +101,18 @@ function ReceiptCard({ orderId, placed, store }: { orderId: string; placed: Orde
           {t(`order.status.${order.status}`)}
         </span>
       </header>
-      <Receipt order={order} />
+      <Receipt order={order} tracking={viewer === 'page' || tracking} tabbable={tabbable} shipmentsId={shipmentsId} />
+      <OrderRequests order={order} store={store} viewer={viewer} tabbable={tabbable} />
+      {viewer === 'customer' && (
+        <OrderActions
+          order={order}
+          store={store}
+          tracking={tracking}
+          onTracking={setTracking}
+          shipmentsId={shipmentsId}
+          tabbable={tabbable}
+        />
+      )}
     </div>
   );
 }
