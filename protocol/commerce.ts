@@ -128,6 +128,16 @@ export type UpdateOrderBody = z.infer<typeof updateOrderBody>;
 export const cancelOrderBody = z.strictObject({ reason: optionalText }).default({});
 export type CancelOrderBody = z.infer<typeof cancelOrderBody>;
 
+/**
+ * A refund the merchant recorded (the money went back by their own means): an amount in minor units, at
+ * least 1; all the order's refunds together may not exceed its total (`refund_exceeds_total`).
+ */
+export const refundBody = z.strictObject({
+  amount: amount.min(1, 'at least 1 (minor units: 1250 for 12.50)'),
+  reason: optionalText,
+});
+export type RefundBody = z.infer<typeof refundBody>;
+
 export const shipmentItem = z.strictObject({
   /** The item's position in the order's `items`, from 0. */
   item: z
@@ -159,6 +169,21 @@ export type TrackingEventBody = z.infer<typeof trackingEventBody>;
 export const orderNumber = z.string().min(1).max(commerceLimits.text);
 export const orderParams = z.strictObject({ number: orderNumber });
 export const shipmentParams = z.strictObject({ number: orderNumber, shipmentId: z.string().min(1).max(64) });
+
+/**
+ * The business inbox's order panel (session, a member of the page): `/api/pages/:pageId/orders…`. The
+ * orders of a conversation's customer with the page, and the actions an agent takes on them.
+ */
+export const panelOrdersParams = z.strictObject({ pageId: z.string().min(1).max(64) });
+export const panelOrdersQuery = z.strictObject({ conversationId: z.string().min(1).max(64) });
+export const panelOrderParams = z.strictObject({ pageId: z.string().min(1).max(64), number: orderNumber });
+export const panelShipmentParams = z.strictObject({
+  pageId: z.string().min(1).max(64),
+  number: orderNumber,
+  shipmentId: z.string().min(1).max(64),
+});
+/** How many of a customer's orders the panel lists (the newest). */
+export const panelOrdersLimit = 50;
 
 export interface OrderItemView {
   title: string;
@@ -200,12 +225,19 @@ export interface ShipmentView {
 /** One line of the order's history, oldest first. */
 export interface TimelineEntryView {
   at: string;
-  kind: 'status' | 'shipment' | 'tracking' | 'updated';
-  /** The order's status (kind status), or the shipment's (shipment, tracking). */
+  kind: 'status' | 'shipment' | 'tracking' | 'updated' | 'refund';
+  /** The order's status (kind status, updated, refund), or the shipment's (shipment, tracking). */
   status: OrderStatus | ShipmentStatus;
   shipmentId: string | null;
   place: string | null;
   description: string | null;
+}
+/** A refund the merchant recorded: its amount in minor units of the order's currency. */
+export interface RefundView {
+  id: string;
+  amount: number;
+  reason: string | null;
+  at: string;
 }
 export interface OrderView {
   id: string;
@@ -228,6 +260,9 @@ export interface OrderView {
   orderUrl: string | null;
   shipments: ShipmentView[];
   timeline: TimelineEntryView[];
+  /** The refunds recorded, oldest first; `refunded` is their sum (never more than `total`). */
+  refunds: RefundView[];
+  refunded: number;
   placedAt: string;
   updatedAt: string;
   /** 1 when placed, one more with every change: a client keeps the highest it has seen. */
@@ -240,7 +275,7 @@ export interface OrderView {
  */
 export interface OrderMessageView {
   orderId: string;
-  kind: 'receipt' | 'shipment' | 'tracking';
+  kind: 'receipt' | 'shipment' | 'tracking' | 'refund';
   shipmentId: string | null;
   /** The shipment's status the update announces (shipment, tracking). */
   status: ShipmentStatus | null;
@@ -253,4 +288,12 @@ export interface OrderResponse {
 export interface ShipmentResponse {
   order: OrderView;
   shipment: ShipmentView;
+}
+export interface RefundResponse {
+  order: OrderView;
+  refund: RefundView;
+}
+/** The order panel: a conversation's customer's orders with the page, newest first. */
+export interface OrdersResponse {
+  orders: OrderView[];
 }

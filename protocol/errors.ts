@@ -74,6 +74,7 @@ export const errorIds = [
   'totals_mismatch',
   'unknown_currency',
   'shipment_items_invalid',
+  'refund_exceeds_total',
   'storage_unavailable',
   'internal',
 ] as const;

@@ -10,6 +10,7 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { orderPanelRoutes } from './commerce/panel-routes.ts';
 import { commerceRoutes } from './commerce/routes.ts';
 import { CommerceService } from './commerce/service.ts';
 import { type Config, ConfigError } from './config.ts';
@@ -21,6 +22,7 @@ import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
+import { OrderPanel } from './flows/order-panel.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -105,6 +107,8 @@ export interface Core {
     pageApps: PageApps;
     /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
     orders: OrderFlows;
+    /** The inbox's order panel: a customer's orders, an agent's cancel, refund and resend; the search by number. */
+    orderPanel: OrderPanel;
     /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
     optins: OptinFlows;
     /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
@@ -239,8 +243,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   const commerce = new CommerceService(storage);
+  const orders = new OrderFlows(committer, commerce, pages, conversations, messages);
+  const orderPanel = new OrderPanel(storage, commerce, orders);
+  // The inbox's search finds conversations by order and tracking number too.
+  inboxService.searchExtensions.push((pageId, query) => orderPanel.search(pageId, query));
   const flows = {
-    orders: new OrderFlows(committer, commerce, pages, conversations, messages),
+    orders,
+    orderPanel,
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -381,6 +390,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     callsPerSecond: config.rates.graphCallsPerSecond,
     refusalsPerMinute: config.rates.requestsPerMinute,
   });
+  orderPanelRoutes(app, core.flows.orderPanel);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(

@@ -115,6 +115,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   },
   unknown_currency: { status: 400, message: 'currency: not an ISO 4217 currency code in use' },
   shipment_items_invalid: { status: 400, message: 'items: more than what is left to ship of the order' },
+  refund_exceeds_total: { status: 400, message: 'amount: the order’s refunds would exceed its total' },
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },

@@ -5,7 +5,7 @@ import type { OrderAggregate } from './store.ts';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** An order with its shipments and timeline, as the API answers it and `order.updated` carries it. */
-export function presentOrder({ order, shipments, timeline }: OrderAggregate): OrderView {
+export function presentOrder({ order, shipments, timeline, refunds }: OrderAggregate): OrderView {
   const d = order.data;
   const shipmentViews: ShipmentView[] = shipments.map((s) => ({
     id: s.id,
@@ -47,6 +47,8 @@ export function presentOrder({ order, shipments, timeline }: OrderAggregate): Or
     orderUrl: d.orderUrl,
     shipments: shipmentViews,
     timeline: entries,
+    refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, reason: r.reason, at: iso(r.createdAt) })),
+    refunded: refunds.reduce((sum, r) => sum + r.amount, 0),
     placedAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     version: order.version,

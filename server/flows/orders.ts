@@ -5,11 +5,14 @@ import type {
   OrderMessageView,
   OrderResponse,
   OrderView,
+  RefundBody,
+  RefundResponse,
   ShipmentResponse,
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
 import type { MessageContent, Template } from '../../protocol/content.ts';
+import { exponentOf, toMajorUnits } from '../../protocol/currencies.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { orderOfReceipt, receiptOf } from '../commerce/receipts.ts';
 import {
@@ -26,6 +29,13 @@ import type { ConversationsService } from '../messaging/conversations.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { PagesService } from '../pages/service.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
+
+/** An amount for a message's text, in major units with the currency's decimals: "12.50 EUR", "1200 JPY". */
+const moneyText = (minor: number, currency: string) =>
+  `${toMajorUnits(minor, currency).toFixed(exponentOf(currency))} ${currency}`;
+
+/** What a caller must be, checked first in the job (the inbox's order panel: a member of the page). */
+export type Check = (uow: UnitOfWork) => Promise<void>;
 
 const shipmentWords: Record<string, string> = {
   label_created: 'label created',
@@ -87,10 +97,56 @@ export class OrderFlows {
     );
   }
 
-  async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }) {
-    return this.change(call, `cancel ${number}`, body, async (uow) =>
-      this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
-    );
+  /** `check`: what the caller must be, checked first in the job (the inbox's panel: a member of the page). */
+  async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }, check?: Check) {
+    return this.change(call, `cancel ${number}`, body, async (uow) => {
+      await check?.(uow);
+      return this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null);
+    });
+  }
+
+  /**
+   * A refund the merchant recorded → the order (commerce: never more than its total) → the page's message
+   * in the thread ("Refund of 12.50 EUR recorded for order 1042") → `order.updated`.
+   */
+  async refund(
+    call: OrderCall,
+    number: string,
+    body: RefundBody,
+    check?: Check,
+  ): Promise<Answer<RefundResponse> & { replayed: boolean }> {
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      return this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        () => fingerprintOf(`refund ${number}`, body),
+        async () => {
+          const change = await this.commerce.refundIn(uow, call.pageId, number, body);
+          await this.postIn(uow, change, 'refund', null, change.refund.amount);
+          await this.announceIn(uow, change);
+          const refund = change.view.refunds.find((r) => r.id === change.refund.id);
+          if (!refund) throw new AppError('internal', 'the refund is not in its order');
+          return { status: 201, body: { order: change.view, refund } };
+        },
+      );
+    });
+  }
+
+  /**
+   * "Resend tracking": the shipment's current shipping update posted again in the thread (a customer who
+   * lost it, or asks where their parcel is). The order does not change: no new version, no event of its own.
+   */
+  async resend(pageId: string, number: string, shipmentId: string, check?: Check): Promise<ShipmentResponse> {
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      const change = await this.commerce.shipmentIn(uow, pageId, number, shipmentId);
+      const events = change.view.shipments.find((s) => s.id === shipmentId)?.events ?? [];
+      const tracked = events.length > 1;
+      await this.postIn(uow, change, tracked ? 'tracking' : 'shipment', events.at(-1)?.place ?? null, null, true);
+      return this.withShipment(change);
+    });
   }
 
   async ship(
@@ -247,7 +303,14 @@ export class OrderFlows {
   }
 
   /** The order's message in its thread, as the page: the receipt card, or a shipping update. */
-  private async postIn(uow: UnitOfWork, change: OrderChange, kind: OrderMessageView['kind'], place: string | null) {
+  private async postIn(
+    uow: UnitOfWork,
+    change: OrderChange,
+    kind: OrderMessageView['kind'],
+    place: string | null,
+    refunded: number | null = null,
+    again = false,
+  ) {
     const { view, shipment } = change;
     const order: OrderMessageView = {
       orderId: view.id,
@@ -269,12 +332,15 @@ export class OrderFlows {
     const text =
       kind === 'receipt'
         ? ''
-        : shipment && kind === 'shipment'
-          ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
-          : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${place ? ` — ${place}` : ''}`;
+        : kind === 'refund'
+          ? `Refund of ${moneyText(refunded ?? 0, view.currency)} recorded for order ${view.number}`
+          : shipment && kind === 'shipment'
+            ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
+            : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${place ? ` — ${place}` : ''}`;
     await this.messages.sendIn(uow, view.pageId, {
       conversationId: change.aggregate.order.conversationId,
-      clientId: `order-${view.id}-${view.version}`,
+      // A resent update is a new message of the same version: its own id.
+      clientId: again ? `order-${view.id}-again-${newId(uow.now)}` : `order-${view.id}-${view.version}`,
       freshClientId: true,
       text,
       content,

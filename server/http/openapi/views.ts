@@ -165,13 +165,13 @@ const views = {
   OrderMessageView: objectSchema<c.OrderMessageView>(
     {
       orderId: string,
-      kind: oneOf(['receipt', 'shipment', 'tracking']),
+      kind: oneOf(['receipt', 'shipment', 'tracking', 'refund']),
       shipmentId: nullable(string),
       status: nullable(oneOf(shipmentStatuses)),
       snapshot: ref('OrderView'),
     },
     {},
-    "An order's message in its thread: the receipt card or a shipping update, with the order as it was then.",
+    "An order's message in its thread: the receipt card, a shipping update or a refund, with the order as it was then.",
   ),
   OrderItemView: objectSchema<c.OrderItemView>(
     { title: string, subtitle: nullable(string), quantity: integer, unitPrice: integer, imageUrl: nullable(string) },
@@ -211,13 +211,18 @@ const views = {
   TimelineEntryView: objectSchema<c.TimelineEntryView>(
     {
       at: time,
-      kind: oneOf(['status', 'shipment', 'tracking', 'updated']),
+      kind: oneOf(['status', 'shipment', 'tracking', 'updated', 'refund']),
       status: oneOf([...orderStatuses, ...shipmentStatuses]),
       shipmentId: nullable(string),
       place: nullable(string),
       description: nullable(string),
     },
     {},
+  ),
+  RefundView: objectSchema<c.RefundView>(
+    { id: string, amount: integer, reason: nullable(string), at: time },
+    {},
+    'A refund the merchant recorded, in minor units of the order’s currency.',
   ),
   OrderView: objectSchema<c.OrderView>(
     {
@@ -239,6 +244,8 @@ const views = {
       orderUrl: nullable(string),
       shipments: arrayOf(ref('ShipmentView')),
       timeline: arrayOf(ref('TimelineEntryView')),
+      refunds: arrayOf(ref('RefundView')),
+      refunded: integer,
       placedAt: time,
       updatedAt: time,
       version: integer,
@@ -436,6 +443,8 @@ const answers = {
   PageProfileResponse: objectSchema<api.PageProfileResponse>({ profile: ref('PageProfileView') }, {}),
   OrderResponse: objectSchema<c.OrderResponse>({ order: ref('OrderView') }, {}),
   ShipmentResponse: objectSchema<c.ShipmentResponse>({ order: ref('OrderView'), shipment: ref('ShipmentView') }, {}),
+  RefundResponse: objectSchema<c.RefundResponse>({ order: ref('OrderView'), refund: ref('RefundView') }, {}),
+  OrdersResponse: objectSchema<c.OrdersResponse>({ orders: arrayOf(ref('OrderView')) }, {}),
   PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },

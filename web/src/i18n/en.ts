@@ -633,6 +633,7 @@ export const en = {
   'error.totals_mismatch': 'The total does not add up.',
   'error.unknown_currency': 'This currency is unknown.',
   'error.shipment_items_invalid': 'The shipment holds more than what is left to ship.',
+  'error.refund_exceeds_total': 'The refunds would be more than the order’s total.',
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',

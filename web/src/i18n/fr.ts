@@ -651,6 +651,7 @@ export const fr: Catalogue = {
   'error.totals_mismatch': 'Le total ne correspond pas à la somme des montants.',
   'error.unknown_currency': 'Cette devise est inconnue.',
   'error.shipment_items_invalid': 'L’envoi contient plus que ce qu’il reste à expédier.',
+  'error.refund_exceeds_total': 'Les remboursements dépasseraient le total de la commande.',
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
