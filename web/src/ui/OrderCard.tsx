@@ -109,6 +109,12 @@ function Receipt({ order }: { order: OrderView }) {
         <dd className="order-total" data-testid="order-total">
           {money(order.total)}
         </dd>
+        {(order.refunded ?? 0) > 0 && (
+          <>
+            <dt>{t('order.refunded')}</dt>
+            <dd data-testid="order-refunded">{money(order.refunded)}</dd>
+          </>
+        )}
       </dl>
       {order.paymentMethod && <p className="order-note">{t('order.paidWith', { method: order.paymentMethod })}</p>}
       {a && (
@@ -147,9 +153,23 @@ function Line({ label, value }: { label: string; value: string }) {
  * shipments and their tracking), or a shipping update (what happened then, with the order's status now).
  */
 export function OrderCard({ message, store }: { message: OrderMessageView; store: Store<State> }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const order = useOrder(store, message);
   const then = message.snapshot;
+  if (message.kind === 'refund') {
+    // The refund this message announced: the last one of the order as it was then.
+    const refund = then.refunds?.at(-1);
+    return (
+      <div className="order-update" data-testid="refund-update" data-order-id={order.id}>
+        <p>
+          {t('order.update.refund', {
+            amount: formatMoney(locale, refund?.amount ?? 0, then.currency),
+            number: then.number,
+          })}
+        </p>
+      </div>
+    );
+  }
   const shipment = then.shipments.find((s) => s.id === message.shipmentId);
   if (message.kind !== 'receipt') {
     // What happened then: the parcel's carrier and number when it left, each tracking event's status and
