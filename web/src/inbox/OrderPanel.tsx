@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { OrderView, ShipmentView } from '../../../protocol/commerce.ts';
 import type { AnswerRequestBody, OrderRequestView } from '../../../protocol/order-requests.ts';
-import { ordersApi } from '../api/orders.ts';
+import { orderPanelApi } from '../api/order-panel.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { newClientId } from '../lib/clientId.ts';
@@ -65,7 +65,7 @@ export function OrderPanel({
 
   const load = useCallback(() => {
     const known = new Set(Object.keys(session.store.getSnapshot().orders));
-    return ordersApi.ofConversation(pageId, conversationId).then(
+    return orderPanelApi.ofConversation(pageId, conversationId).then(
       (r) => {
         seen.current = known;
         setError(null);
@@ -198,7 +198,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
               busy={busy}
               onResend={() =>
                 void act(
-                  () => ordersApi.resendTracking(pageId, order.number, s.id),
+                  () => orderPanelApi.resendTracking(pageId, order.number, s.id),
                   t('orders.panel.resent', { tracking: s.trackingNumber }),
                 )
               }
@@ -236,7 +236,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
                 busy={busy}
                 onAnswer={(body) =>
                   act(async () => {
-                    await ordersApi.answerRequest(pageId, order.number, r.id, body);
+                    await orderPanelApi.answerRequest(pageId, order.number, r.id, body);
                     reload();
                     return null;
                   }, t('orders.panel.request.answered'))
@@ -285,7 +285,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
           onCancel={async (reason) => {
             const key = newClientId();
             const ok = await act(
-              () => ordersApi.cancel(pageId, order.number, reason ? { reason } : {}, key),
+              () => orderPanelApi.cancel(pageId, order.number, reason ? { reason } : {}, key),
               t('orders.panel.cancelled', { number: order.number }),
             );
             if (ok) setForm(null);
@@ -299,7 +299,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
           onClose={() => setForm(null)}
           onRefund={async (amount, reason) => {
             const ok = await act(
-              () => ordersApi.refund(pageId, order.number, reason ? { amount, reason } : { amount }, newClientId()),
+              () => orderPanelApi.refund(pageId, order.number, reason ? { amount, reason } : { amount }, newClientId()),
               t('orders.panel.refunded', { amount: money(amount) }),
             );
             if (ok) setForm(null);

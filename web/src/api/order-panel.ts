@@ -18,7 +18,7 @@ const enc = encodeURIComponent;
 const order = (pageId: string, number: string) => `/api/pages/${enc(pageId)}/orders/${enc(number)}`;
 const keyed = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
-export const ordersApi = {
+export const orderPanelApi = {
   /** The conversation's customer's orders with the page, newest first. */
   ofConversation: (pageId: string, conversationId: string) =>
     request<OrdersResponse>('GET', `/api/pages/${enc(pageId)}/orders?conversationId=${enc(conversationId)}`),
