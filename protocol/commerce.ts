@@ -269,9 +269,23 @@ export interface OrderView {
   version: number;
 }
 
+/** What a shipping update announces: the parcel, and for a tracking event where and when it was seen. */
+export interface ShippingUpdateView {
+  /** The order's number. */
+  number: string;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string | null;
+  place: string | null;
+  description: string | null;
+  at: string;
+}
+
 /**
- * What an order's message in the thread carries (MessageView.order): the receipt card, or a shipping
- * update, with the order as it was then (`snapshot`); the card shows the newest view the client has.
+ * What an order's message in the thread carries (MessageView.order): the receipt card, with the order as
+ * it was placed (`snapshot`; the card shows the newest view the client has), a shipping update, with
+ * what it announces (`update`) — not the whole order again: the card above shows the order as it now is —
+ * or a refund, with its amount (`refund`).
  */
 export interface OrderMessageView {
   orderId: string;
@@ -279,7 +293,19 @@ export interface OrderMessageView {
   shipmentId: string | null;
   /** The shipment's status the update announces (shipment, tracking). */
   status: ShipmentStatus | null;
-  snapshot: OrderView;
+  /** The order as it was placed (receipt); null on a shipping update. */
+  snapshot: OrderView | null;
+  /** What the shipping update announces (shipment, tracking); null on a receipt. */
+  update: ShippingUpdateView | null;
+  /** The refund a `refund` message announces (absent on the others). */
+  refund?: RefundNoticeView;
+}
+
+/** A refund, as its message in the thread announces it. */
+export interface RefundNoticeView extends RefundView {
+  /** The order's number and currency. */
+  number: string;
+  currency: string;
 }
 
 export interface OrderResponse {

@@ -23,6 +23,7 @@ import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
 import { OrderPanel } from './flows/order-panel.ts';
+import { registerOrderVariables } from './flows/order-variables.ts';
 import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
@@ -243,7 +244,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   const commerce = new CommerceService(storage);
-  const orders = new OrderFlows(committer, commerce, pages, conversations, messages);
+  const canned = new CannedReplies(storage);
+  registerOrderVariables(canned, storage);
+  const orders = new OrderFlows(committer, commerce, pages, conversations, messages, (pageId, userId, fresh) =>
+    optins.standingOf(pageId, userId, fresh),
+  );
   const orderPanel = new OrderPanel(storage, commerce, orders);
   // The inbox's search finds conversations by order and tracking number too.
   inboxService.searchExtensions.push((pageId, query) => orderPanel.search(pageId, query));
@@ -310,7 +315,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     webhooks,
     platform,
     commerce,
-    inbox: { service: inboxService, canned: new CannedReplies(storage) },
+    inbox: { service: inboxService, canned },
     feed,
     flows,
     replay,

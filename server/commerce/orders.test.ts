@@ -116,6 +116,33 @@ for (const backend of backends) {
       assert.equal(got.body.order.id, order.id);
     });
 
+    it('fills {{order_number}} in the inbox’s canned replies with the customer’s latest order', async (t) => {
+      if (skip) return t.skip(skip);
+      const reply = async (page: PageWithCustomer) => {
+        const inbox = `/api/pages/${page.pageId}/inbox`;
+        const made = await page.owner.http.post<{ cannedReply: { id: string } }>(`${inbox}/canned-replies`, {
+          shortcut: 'suivi',
+          text: 'Votre commande {{order_number}} est partie.',
+        });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        return () =>
+          page.owner.http.get<{ text: string; missing: string[] }>(
+            `${inbox}/threads/${page.conversationId}/canned-replies/${made.body.cannedReply.id}`,
+          );
+      };
+      // A customer without orders: left as written, named as missing.
+      const none = await reply(await pageWithCustomer(s, shop.owner));
+      assert.deepEqual((await none()).body.missing, ['order_number']);
+      const expand = await reply(shop);
+      for (let i = 0; i < 2; i++)
+        assert.equal((await api('POST', '/api/commerce/orders', orderBody(shop.psid))).status, 201);
+      const latest = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', latest)).status, 201);
+      const expanded = await expand();
+      assert.equal(expanded.status, 200, JSON.stringify(expanded.body));
+      assert.deepEqual(expanded.body, { text: `Votre commande ${latest.number} est partie.`, missing: [] });
+    });
+
     it('creates an order for a checkout’s user_ref, and none for an unknown one or a person who stopped the page’s updates', async (t) => {
       if (skip) return t.skip(skip);
       const shopOrigin = 'https://shop.example';
@@ -167,6 +194,21 @@ for (const backend of backends) {
       assert.equal(viaRef.status, 404, 'stopping the updates unticked the opt-in');
       const orders = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
       assert.equal(orders.body.messages.length, history.body.messages.length, 'nothing more in her thread');
+      // Her order still ships and moves, its card in place, but no shipping update is posted to her.
+      const path = `/api/commerce/orders/${encodeURIComponent(order.number)}`;
+      const shipped = await api('POST', `${path}/shipments`, { carrier: 'DHL', trackingNumber: 'JD9' });
+      assert.equal(shipped.status, 201, JSON.stringify(shipped.body));
+      const { shipment } = shipped.body as unknown as ShipmentResponse;
+      const tracked = await api('POST', `${path}/shipments/${shipment.id}/events`, { status: 'in_transit' });
+      assert.equal(tracked.status, 201, JSON.stringify(tracked.body));
+      const quiet = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(quiet.body.messages.length, history.body.messages.length, 'no shipping update in her thread');
+      assert.equal((await ana.http.get<OrderResponse>(`/api/orders/${order.id}`)).body.order.status, 'shipped');
+      // She allows them again: the next event is posted.
+      assert.equal((await ana.http.post(`/api/pages/${shop.pageId}/consent`, { updates: 'allowed' })).status, 200);
+      await api('POST', `${path}/shipments/${shipment.id}/events`, { status: 'delivered', place: 'Lyon' });
+      const again = await ana.http.get<MessagesResponse>(`/api/conversations/${thread.id}/messages`);
+      assert.equal(again.body.messages.at(-1)?.order?.update?.place, 'Lyon');
     });
 
     it('sends order.updated live to the customer and the page’s inbox, and to nobody else', async (t) => {
@@ -223,7 +265,7 @@ for (const backend of backends) {
       const history = await shop.customer.http.get<MessagesResponse>(
         `/api/conversations/${shop.conversationId}/messages`,
       );
-      const cards = history.body.messages.filter((m) => m.order?.snapshot.number === body.number);
+      const cards = history.body.messages.filter((m) => m.order?.snapshot?.number === body.number);
       assert.equal(cards.length, 1, 'one receipt card, not two');
       const other = await api('POST', '/api/commerce/orders', { ...body, number: `${body.number}-b` }, key);
       assert.equal(other.status, 409);
@@ -371,6 +413,28 @@ for (const backend of backends) {
         ['receipt', 'shipment', 'shipment', 'tracking', 'tracking', 'tracking', 'tracking'],
       );
       assert.ok(updates.every((m) => m.senderId === shop.pageId && m.conversationId === shop.conversationId));
+      // The receipt carries the order as placed; an update only what it announces, not the order again.
+      assert.equal(updates[0]?.order?.snapshot?.version, 1);
+      assert.equal(updates[0]?.order?.update, null);
+      assert.ok(updates.slice(1).every((m) => m.order?.snapshot === null));
+      assert.deepEqual(updates[1]?.order?.update && { ...updates[1].order.update, at: 'at' }, {
+        number: body.number,
+        carrier: 'Colissimo',
+        trackingNumber: '6A1',
+        trackingUrl: 'https://example.com/t/6A1',
+        place: null,
+        description: null,
+        at: 'at',
+      });
+      assert.deepEqual(
+        updates.slice(3).map((m) => [m.order?.status, m.order?.update?.trackingNumber, m.order?.update?.place]),
+        [
+          ['in_transit', '6A1', 'Lyon'],
+          ['delivered', '6A1', 'Paris'],
+          ['out_for_delivery', '6A2', 'Paris'],
+          ['delivered', '6A2', 'Paris'],
+        ],
+      );
     });
 
     it('cancels before shipping; a cancelled order takes no shipment', async (t) => {

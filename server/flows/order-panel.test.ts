@@ -123,7 +123,8 @@ for (const backend of backends) {
       assert.equal(last?.senderId, shop.pageId);
       assert.equal(last?.text, `Refund of 12.50 EUR recorded for order ${order.number}`);
       assert.equal(last?.order?.kind, 'refund');
-      assert.equal(last?.order?.snapshot.refunded, 1250);
+      assert.equal(last?.order?.snapshot, null);
+      assert.deepEqual(last?.order?.refund, { ...refund, number: order.number, currency: 'EUR' });
       const events = await shop.customer.http.get<{
         events: { event: { type: string; order?: { id: string; version: number; refunded: number } } }[];
       }>('/api/events?after=0&limit=1000');
@@ -381,6 +382,31 @@ for (const backend of backends) {
         assert.equal(errorOf(r).id, 'order_not_found');
       }
       assert.equal((await history()).length, count + 2);
+    });
+
+    it('once the customer stopped the page’s updates, a refund posts nothing and tracking is not resent', async (t) => {
+      if (skip) return t.skip(skip);
+      const order = await create();
+      const shipped = await ship(order.number, `ST${process.pid}${++n}`);
+      const consent = (updates: 'stopped' | 'allowed') =>
+        shop.customer.http.post(`/api/pages/${shop.pageId}/consent`, { updates });
+      assert.equal((await consent('stopped')).status, 200);
+      try {
+        const count = (await history()).length;
+        const refunded = await agent.http.post<RefundResponse>(`${panel(order.number)}/refunds`, { amount: 100 });
+        assert.equal(refunded.status, 201, JSON.stringify(refunded.body));
+        assert.equal(refunded.body.order.refunded, 100, 'the refund is recorded, its card changes in place');
+        const resent = await agent.http.post(`${panel(order.number)}/shipments/${shipped.shipment.id}/resend`);
+        assert.equal(resent.status, 403);
+        assert.equal(errorOf(resent).id, 'updates_stopped');
+        assert.equal((await history()).length, count, 'nothing posted in the thread');
+      } finally {
+        assert.equal((await consent('allowed')).status, 200);
+      }
+      assert.equal(
+        (await agent.http.post(`${panel(order.number)}/shipments/${shipped.shipment.id}/resend`)).status,
+        200,
+      );
     });
 
     it('the inbox’s search finds the conversation by order number and tracking number, on its page only', async (t) => {

@@ -7,7 +7,9 @@ import type {
   OrderView,
   RefundBody,
   RefundResponse,
+  RefundView,
   ShipmentResponse,
+  ShippingUpdateView,
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
@@ -28,6 +30,7 @@ import { newId } from '../lib/ids.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
 import type { MessagesService } from '../messaging/messages.ts';
 import type { PagesService } from '../pages/service.ts';
+import type { Standing } from '../platform/optins-store.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 
 /** An amount for a message's text, in major units with the currency's decimals: "12.50 EUR", "1200 JPY". */
@@ -66,6 +69,8 @@ export class OrderFlows {
     private readonly pages: PagesService,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
+    /** The person's standing with the page, cached (OptinsService.standingOf); `fresh` reads it again. */
+    private readonly standing: (pageId: string, userId: string, fresh: boolean) => Promise<Standing>,
   ) {}
 
   async create(call: OrderCall, body: CreateOrderBody): Promise<Answer<OrderResponse> & { replayed: boolean }> {
@@ -83,7 +88,7 @@ export class OrderFlows {
           await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
           const customer = await this.customerIn(uow, call.pageId, ref);
           const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
-          await this.postIn(uow, change, 'receipt', null);
+          await this.postIn(uow, change, 'receipt');
           await this.announceIn(uow, change);
           return { status: 201, body: { order: change.view } };
         },
@@ -107,7 +112,8 @@ export class OrderFlows {
 
   /**
    * A refund the merchant recorded → the order (commerce: never more than its total) → the page's message
-   * in the thread ("Refund of 12.50 EUR recorded for order 1042") → `order.updated`.
+   * in the thread ("Refund of 12.50 EUR recorded for order 1042"; none once the customer stopped the page's
+   * updates) → `order.updated`.
    */
   async refund(
     call: OrderCall,
@@ -124,10 +130,10 @@ export class OrderFlows {
         () => fingerprintOf(`refund ${number}`, body),
         async () => {
           const change = await this.commerce.refundIn(uow, call.pageId, number, body);
-          await this.postIn(uow, change, 'refund', null, change.refund.amount);
-          await this.announceIn(uow, change);
           const refund = change.view.refunds.find((r) => r.id === change.refund.id);
           if (!refund) throw new AppError('internal', 'the refund is not in its order');
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', null, refund);
+          await this.announceIn(uow, change);
           return { status: 201, body: { order: change.view, refund } };
         },
       );
@@ -136,15 +142,21 @@ export class OrderFlows {
 
   /**
    * "Resend tracking": the shipment's current shipping update posted again in the thread (a customer who
-   * lost it, or asks where their parcel is). The order does not change: no new version, no event of its own.
+   * lost it, or asks where their parcel is): its last tracking event, or the shipment itself before any.
+   * The order does not change (no new version, no event of its own). Refused once the customer stopped the
+   * page's updates, or blocked it: the agent is told, nothing is posted.
    */
   async resend(pageId: string, number: string, shipmentId: string, check?: Check): Promise<ShipmentResponse> {
     return this.committer.run(async (uow) => {
       await check?.(uow);
       const change = await this.commerce.shipmentIn(uow, pageId, number, shipmentId);
-      const events = change.view.shipments.find((s) => s.id === shipmentId)?.events ?? [];
-      const tracked = events.length > 1;
-      await this.postIn(uow, change, tracked ? 'tracking' : 'shipment', events.at(-1)?.place ?? null, null, true);
+      const { customerId } = change.aggregate.order;
+      const standing = await uow.tx.optins.standing(pageId, customerId);
+      if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+      if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+      const last = change.aggregate.timeline.findLast((t) => t.kind === 'tracking' && t.shipmentId === shipmentId);
+      if (last) await this.postIn(uow, change, 'tracking', last);
+      else await this.postIn(uow, change, 'shipment');
       return this.withShipment(change);
     });
   }
@@ -162,7 +174,7 @@ export class OrderFlows {
         () => fingerprintOf(`ship ${number}`, body),
         async () => {
           const change = await this.commerce.shipIn(uow, call.pageId, number, body);
-          await this.postIn(uow, change, 'shipment', null);
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -184,7 +196,12 @@ export class OrderFlows {
         () => fingerprintOf(`track ${number} ${shipmentId}`, body),
         async () => {
           const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
-          await this.postIn(uow, change, 'tracking', body.place ?? null);
+          if (await this.updatesWantedIn(uow, change))
+            await this.postIn(uow, change, 'tracking', {
+              place: body.place ?? null,
+              description: body.description ?? null,
+              at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
+            });
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -237,6 +254,7 @@ export class OrderFlows {
         shipmentId: null,
         status: null,
         snapshot: change.view,
+        update: null,
       };
       const sent = await this.messages.sendIn(uow, pageId, {
         conversationId: thread.conversationId,
@@ -294,30 +312,52 @@ export class OrderFlows {
         );
       userId = optin.userId;
     }
-    const standing = await uow.tx.optins.standing(pageId, userId);
-    if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
-    if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+    // The standing as this process last read it (at most a second old, forgotten on its own changes);
+    // read afresh in the job before refusing.
+    const known = await this.standing(pageId, userId, false);
+    if (known.blockedAt !== null || known.updatesStoppedAt !== null) {
+      const standing = await uow.tx.optins.standing(pageId, userId);
+      if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+      if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+    }
     const psid = 'psid' in ref ? ref.psid : await this.pages.psidIn(uow, pageId, userId);
     const conversationId = await this.conversations.directWithPageIn(uow, userId, pageId);
     return { userId, psid, conversationId };
   }
 
-  /** The order's message in its thread, as the page: the receipt card, or a shipping update. */
+  /**
+   * The order's message in its thread, as the page: the receipt card (with the order as placed), a
+   * shipping update (what it announces: the parcel, and where and when a tracking event was seen), or a
+   * refund (its amount and reason).
+   */
   private async postIn(
     uow: UnitOfWork,
     change: OrderChange,
     kind: OrderMessageView['kind'],
-    place: string | null,
-    refunded: number | null = null,
-    again = false,
+    seen: { place: string | null; description: string | null; at: number } | null = null,
+    refund: RefundView | null = null,
   ) {
     const { view, shipment } = change;
+    const update: ShippingUpdateView | null =
+      kind === 'receipt' || kind === 'refund' || !shipment
+        ? null
+        : {
+            number: view.number,
+            carrier: shipment.carrier,
+            trackingNumber: shipment.trackingNumber,
+            trackingUrl: shipment.trackingUrl,
+            place: seen?.place ?? null,
+            description: seen?.description ?? null,
+            at: new Date(seen?.at ?? shipment.createdAt).toISOString(),
+          };
     const order: OrderMessageView = {
       orderId: view.id,
       kind,
       shipmentId: shipment?.id ?? null,
       status: shipment?.status ?? null,
-      snapshot: view,
+      snapshot: kind === 'receipt' ? view : null,
+      update,
+      ...(refund ? { refund: { number: view.number, currency: view.currency, ...refund } } : {}),
     };
     // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
     // A receipt is also Messenger's receipt template, for the apps' echoes; its recipient is the person.
@@ -333,18 +373,31 @@ export class OrderFlows {
       kind === 'receipt'
         ? ''
         : kind === 'refund'
-          ? `Refund of ${moneyText(refunded ?? 0, view.currency)} recorded for order ${view.number}`
+          ? `Refund of ${moneyText(refund?.amount ?? 0, view.currency)} recorded for order ${view.number}`
           : shipment && kind === 'shipment'
             ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
-            : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${place ? ` — ${place}` : ''}`;
+            : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${seen?.place ? ` — ${seen.place}` : ''}`;
     await this.messages.sendIn(uow, view.pageId, {
       conversationId: change.aggregate.order.conversationId,
-      // A resent update is a new message of the same version: its own id.
-      clientId: again ? `order-${view.id}-again-${newId(uow.now)}` : `order-${view.id}-${view.version}`,
+      // Time-ordered, like the message's id: appended at the end of the page's client ids, never between.
+      clientId: `order-${newId(uow.now)}`,
       freshClientId: true,
       text,
       content,
     });
+  }
+
+  /**
+   * Whether the customer still takes the page's updates: once they stopped them (or blocked the page), a
+   * shipment or tracking event changes the order and its card in place, but posts nothing in the thread
+   * (no message, no notification). Read from the cache, afresh in the job before keeping silent.
+   */
+  private async updatesWantedIn(uow: UnitOfWork, change: OrderChange): Promise<boolean> {
+    const { pageId, customerId } = change.aggregate.order;
+    const known = await this.standing(pageId, customerId, false);
+    if (known.updatesStoppedAt === null && known.blockedAt === null) return true;
+    const standing = await uow.tx.optins.standing(pageId, customerId);
+    return standing.updatesStoppedAt === null && standing.blockedAt === null;
   }
 
   /** The order as it now is, to both members of its thread: the card changes in place on every device. */

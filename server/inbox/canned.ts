@@ -18,8 +18,8 @@ const VARIABLE = /\{\{\s*([a-z_]+)\s*\}\}/g;
 /**
  * Canned replies' variables, filled when a member inserts one in a conversation: `{{first_name}}` (the
  * customer's first name), `{{page_name}}`, `{{agent_name}}` (the member's name). More are registered by
- * other domains through a flow: commerce will fill `{{order_number}}` (the customer's latest order) with
- * `register('order_number', …)`; until then it is left as written and named in `missing`.
+ * other domains through a flow: commerce fills `{{order_number}}` (the customer's latest order,
+ * flows/order-variables.ts). A variable without a value is left as written and named in `missing`.
  */
 export class CannedReplies {
   private readonly variables = new Map<string, CannedVariable>();

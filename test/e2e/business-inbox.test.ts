@@ -177,4 +177,14 @@ test('the business inbox in French, with the keyboard', async (s) => {
     await item(inbox, convId).click();
     assert.equal(await inbox.locator('[data-testid="work-label"][data-label="VIP"]').isChecked(), true);
   });
+  // The list by label: the conversation has it; a conversation without it is not listed.
+  const dora = await s.person('Dora');
+  const other = await openPageConversation(dora, shop);
+  await send(dora.page, 'Salut');
+  await item(inbox, other).waitFor();
+  await inbox.getByTestId('work-label-filter').selectOption({ label: 'VIP' });
+  await item(inbox, other).waitFor({ state: 'detached' });
+  await item(inbox, convId).waitFor();
+  await inbox.getByTestId('work-label-filter').selectOption({ label: 'Toutes les étiquettes' });
+  await item(inbox, other).waitFor();
 });

@@ -211,7 +211,7 @@ export const operations: Operation[] = [
     summary: 'Post a shipment’s current shipping update again in the customer’s thread',
     description: 'For the people who run the page; anyone else gets `404 order_not_found`. The order does not change.',
     ok: { 200: 'ShipmentResponse' },
-    errors: ['order_not_found', 'shipment_not_found'],
+    errors: ['order_not_found', 'shipment_not_found', 'updates_stopped', 'page_blocked'],
   },
   {
     method: 'get',

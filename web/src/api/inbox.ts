@@ -21,9 +21,10 @@ const base = (pageId: string) => `/api/pages/${enc(pageId)}/inbox`;
 const thread = (pageId: string, conversationId: string) => `${base(pageId)}/threads/${enc(conversationId)}`;
 
 export const inboxApi = {
-  threads: (pageId: string, q: { filter: InboxFilter; q?: string; cursor?: string }) => {
+  threads: (pageId: string, q: { filter: InboxFilter; q?: string; label?: string; cursor?: string }) => {
     const params = new URLSearchParams({ filter: q.filter });
     if (q.q) params.set('q', q.q);
+    if (q.label) params.set('label', q.label);
     if (q.cursor) params.set('cursor', q.cursor);
     return request<InboxThreadsResponse>('GET', `${base(pageId)}/threads?${params}`);
   },

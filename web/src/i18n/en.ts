@@ -562,6 +562,8 @@ export const en = {
   'work.nobody': 'Nobody',
   'work.assignMe': 'Assign to me',
   'work.labels': 'Labels',
+  'work.labelFilter': 'Only conversations with the label',
+  'work.labelFilter.any': 'Any label',
   'work.noLabels': 'The page has no labels yet.',
   'work.botOwned': 'A bot is handling this conversation.',
   'work.take': 'Take it over',

@@ -575,6 +575,8 @@ export const fr: Catalogue = {
   'work.nobody': 'Personne',
   'work.assignMe': 'Me l’attribuer',
   'work.labels': 'Étiquettes',
+  'work.labelFilter': 'Seulement les conversations avec l’étiquette',
+  'work.labelFilter.any': 'Toutes les étiquettes',
   'work.noLabels': 'La page n’a pas encore d’étiquettes.',
   'work.botOwned': 'Un bot s’occupe de cette conversation.',
   'work.take': 'Prendre la main',

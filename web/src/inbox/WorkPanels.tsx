@@ -12,6 +12,8 @@ export function WorkFilters({ work }: { work: InboxWork }) {
   const filter = useStoreOf(work.store, (s) => s.filter);
   const counts = useStoreOf(work.store, (s) => s.counts);
   const search = useStoreOf(work.store, (s) => s.search);
+  const label = useStoreOf(work.store, (s) => s.label);
+  const labels = useStoreOf(work.store, (s) => s.settings?.labels ?? noLabels);
   return (
     <div className="work-filters">
       <fieldset className="work-filter-buttons">
@@ -44,9 +46,27 @@ export function WorkFilters({ work }: { work: InboxWork }) {
         value={search}
         onChange={(e) => work.setSearch(e.target.value)}
       />
+      {(labels.length > 0 || label !== null) && (
+        <select
+          className="work-label-filter"
+          data-testid="work-label-filter"
+          aria-label={t('work.labelFilter')}
+          value={label ?? ''}
+          onChange={(e) => work.setLabel(e.target.value || null)}
+        >
+          <option value="">{t('work.labelFilter.any')}</option>
+          {labels.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      )}
     </div>
   );
 }
+
+const noLabels: readonly { id: string; name: string }[] = [];
 
 /** The satisfaction report: count, average, distribution, per agent. */
 export function CsatReport({ work }: { work: InboxWork }) {

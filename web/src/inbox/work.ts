@@ -22,6 +22,8 @@ import { createStore, type Store } from '../state/store.ts';
 export interface WorkState {
   filter: InboxFilter;
   search: string;
+  /** Only the conversations with this label (its id); null: any. */
+  label: string | null;
   /** The conversations the current filter and search list, in order; null until first read. */
   order: string[] | null;
   threads: Record<string, InboxThreadView>;
@@ -37,6 +39,7 @@ export interface WorkState {
 export const initialWork: WorkState = {
   filter: 'all',
   search: '',
+  label: null,
   order: null,
   threads: {},
   counts: null,
@@ -148,6 +151,11 @@ export class InboxWork {
     void this.reload();
   }
 
+  setLabel(label: string | null): void {
+    this.store.update((s) => ({ ...s, label }));
+    void this.reload();
+  }
+
   setSearch(search: string): void {
     this.store.update((s) => ({ ...s, search }));
     this.scheduleRefresh();
@@ -156,9 +164,13 @@ export class InboxWork {
   /** The list for the current filter and search, with every filter's count. */
   async reload(): Promise<void> {
     const ask = ++this.listRequest;
-    const { filter, search } = this.store.getSnapshot();
+    const { filter, search, label } = this.store.getSnapshot();
     try {
-      const r = await inboxApi.threads(this.pageId, { filter, ...(search.trim() ? { q: search.trim() } : {}) });
+      const r = await inboxApi.threads(this.pageId, {
+        filter,
+        ...(search.trim() ? { q: search.trim() } : {}),
+        ...(label ? { label } : {}),
+      });
       if (this.stopped || ask !== this.listRequest) return;
       this.store.update((s) => {
         const threads = { ...s.threads };

@@ -1,5 +1,11 @@
 import { useEffect } from 'react';
-import type { OrderMessageView, OrderView, ShipmentView } from '../../../protocol/commerce.ts';
+import type {
+  OrderMessageView,
+  OrderView,
+  RefundNoticeView,
+  ShipmentView,
+  ShippingUpdateView,
+} from '../../../protocol/commerce.ts';
 import { api } from '../api/http.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -24,12 +30,11 @@ const safeUrl = (url: string | null): string | null => {
  * the read below) and the message's snapshot. Asks once for the order as it now is, so that a card shown
  * from history is not stale; later changes come as events.
  */
-function useOrder(store: Store<State>, message: OrderMessageView): OrderView {
-  const live = useStoreOf(store, (s) => s.orders[message.orderId]);
-  const id = message.orderId;
+function useOrder(store: Store<State>, orderId: string, placed: OrderView): OrderView {
+  const live = useStoreOf(store, (s) => s.orders[orderId]);
   useEffect(() => {
     let gone = false;
-    api.order(id).then(
+    api.order(orderId).then(
       (r) => {
         if (!gone) store.update((s) => applyOrder(s, r.order));
       },
@@ -38,8 +43,8 @@ function useOrder(store: Store<State>, message: OrderMessageView): OrderView {
     return () => {
       gone = true;
     };
-  }, [store, id]);
-  return live && live.version >= message.snapshot.version ? live : message.snapshot;
+  }, [store, orderId]);
+  return live && live.version >= placed.version ? live : placed;
 }
 
 function Shipment({ shipment }: { shipment: ShipmentView }) {
@@ -153,56 +158,17 @@ function Line({ label, value }: { label: string; value: string }) {
  * shipments and their tracking), or a shipping update (what happened then, with the order's status now).
  */
 export function OrderCard({ message, store }: { message: OrderMessageView; store: Store<State> }) {
-  const { t, locale } = useI18n();
-  const order = useOrder(store, message);
-  const then = message.snapshot;
-  if (message.kind === 'refund') {
-    // The refund this message announced: the last one of the order as it was then.
-    const refund = then.refunds?.at(-1);
-    return (
-      <div className="order-update" data-testid="refund-update" data-order-id={order.id}>
-        <p>
-          {t('order.update.refund', {
-            amount: formatMoney(locale, refund?.amount ?? 0, then.currency),
-            number: then.number,
-          })}
-        </p>
-      </div>
-    );
-  }
-  const shipment = then.shipments.find((s) => s.id === message.shipmentId);
-  if (message.kind !== 'receipt') {
-    // What happened then: the parcel's carrier and number when it left, each tracking event's status and
-    // place after; the card above shows where the order is now.
-    const last = shipment?.events.at(-1);
-    const href = safeUrl(shipment?.trackingUrl ?? null);
-    return (
-      <div className="order-update" data-testid="shipping-update" data-order-id={order.id}>
-        <p>
-          {message.kind === 'shipment' && shipment
-            ? t('shipment.update.shipped', { number: then.number, carrier: shipment.carrier })
-            : t('shipment.update.tracking', {
-                number: then.number,
-                status: t(`shipment.status.${message.status ?? 'in_transit'}`),
-              })}
-          {message.kind === 'tracking' && last?.place ? ` ${t('shipment.update.at', { place: last.place })}` : ''}
-        </p>
-        {shipment && (
-          <p className="order-note">
-            {t('order.shipment', { carrier: shipment.carrier, tracking: shipment.trackingNumber })}
-            {href && message.kind === 'shipment' && (
-              <>
-                {' · '}
-                <a href={href} target="_blank" rel="noopener noreferrer">
-                  {t('order.track')}
-                </a>
-              </>
-            )}
-          </p>
-        )}
-      </div>
-    );
-  }
+  if (message.kind === 'refund') return message.refund ? <RefundUpdate refund={message.refund} /> : null;
+  if (message.snapshot && message.kind === 'receipt')
+    return <ReceiptCard orderId={message.orderId} placed={message.snapshot} store={store} />;
+  const update = message.update ?? updateOfSnapshot(message);
+  return update ? <ShippingUpdate message={message} update={update} /> : null;
+}
+
+/** The receipt card: the order as it now is (status, items, totals, shipments and their tracking). */
+function ReceiptCard({ orderId, placed, store }: { orderId: string; placed: OrderView; store: Store<State> }) {
+  const { t } = useI18n();
+  const order = useOrder(store, orderId, placed);
   return (
     <div className="order-card" data-testid="order-card" data-order-id={order.id} data-version={order.version}>
       <header className="order-head">
@@ -215,6 +181,74 @@ export function OrderCard({ message, store }: { message: OrderMessageView; store
         </span>
       </header>
       <Receipt order={order} />
+    </div>
+  );
+}
+
+/**
+ * A shipping update stored before updates carried what they announce (they carried the whole order):
+ * read from that order.
+ */
+function updateOfSnapshot(message: OrderMessageView): ShippingUpdateView | null {
+  const shipment = message.snapshot?.shipments.find((s) => s.id === message.shipmentId);
+  if (!message.snapshot || !shipment) return null;
+  const last = shipment.events.at(-1);
+  return {
+    number: message.snapshot.number,
+    carrier: shipment.carrier,
+    trackingNumber: shipment.trackingNumber,
+    trackingUrl: shipment.trackingUrl,
+    place: message.kind === 'tracking' ? (last?.place ?? null) : null,
+    description: message.kind === 'tracking' ? (last?.description ?? null) : null,
+    at: last?.at ?? shipment.createdAt,
+  };
+}
+
+/** A refund the page recorded, in the person's language and the order's currency. */
+function RefundUpdate({ refund }: { refund: RefundNoticeView }) {
+  const { t, locale } = useI18n();
+  return (
+    <div className="order-update" data-testid="refund-update">
+      <p>
+        {t('order.update.refund', {
+          amount: formatMoney(locale, refund.amount, refund.currency),
+          number: refund.number,
+        })}
+      </p>
+      {refund.reason && <p className="order-note">{refund.reason}</p>}
+    </div>
+  );
+}
+
+/**
+ * What happened then: the parcel's carrier and number when it left, each tracking event's status and
+ * place after; the receipt card shows where the order is now.
+ */
+function ShippingUpdate({ message, update }: { message: OrderMessageView; update: ShippingUpdateView }) {
+  const { t } = useI18n();
+  const href = safeUrl(update.trackingUrl);
+  return (
+    <div className="order-update" data-testid="shipping-update" data-order-id={message.orderId}>
+      <p>
+        {message.kind === 'shipment'
+          ? t('shipment.update.shipped', { number: update.number, carrier: update.carrier })
+          : t('shipment.update.tracking', {
+              number: update.number,
+              status: t(`shipment.status.${message.status ?? 'in_transit'}`),
+            })}
+        {message.kind === 'tracking' && update.place ? ` ${t('shipment.update.at', { place: update.place })}` : ''}
+      </p>
+      <p className="order-note">
+        {t('order.shipment', { carrier: update.carrier, tracking: update.trackingNumber })}
+        {href && message.kind === 'shipment' && (
+          <>
+            {' · '}
+            <a href={href} target="_blank" rel="noopener noreferrer">
+              {t('order.track')}
+            </a>
+          </>
+        )}
+      </p>
     </div>
   );
 }
