@@ -171,14 +171,14 @@ export const orderParams = z.strictObject({ number: orderNumber });
 export const shipmentParams = z.strictObject({ number: orderNumber, shipmentId: z.string().min(1).max(64) });
 
 /**
- * The business inbox's order panel (session, a member of the page): `/api/pages/:pageId/orders…`. The
+ * The business inbox's order panel (session, a member of the page): `/api/pages/:id/orders…` (`id`: the page). The
  * orders of a conversation's customer with the page, and the actions an agent takes on them.
  */
-export const panelOrdersParams = z.strictObject({ pageId: z.string().min(1).max(64) });
+export const panelOrdersParams = z.strictObject({ id: z.string().min(1).max(64) });
 export const panelOrdersQuery = z.strictObject({ conversationId: z.string().min(1).max(64) });
-export const panelOrderParams = z.strictObject({ pageId: z.string().min(1).max(64), number: orderNumber });
+export const panelOrderParams = z.strictObject({ id: z.string().min(1).max(64), number: orderNumber });
 export const panelShipmentParams = z.strictObject({
-  pageId: z.string().min(1).max(64),
+  id: z.string().min(1).max(64),
   number: orderNumber,
   shipmentId: z.string().min(1).max(64),
 });

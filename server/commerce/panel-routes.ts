@@ -49,28 +49,28 @@ export interface OrderPanelApi {
  * makes a refund or a cancellation safe to retry, as on the Orders API.
  */
 export function orderPanelRoutes(app: FastifyInstance, panel: OrderPanelApi) {
-  const base = '/api/pages/:pageId/orders';
+  const base = '/api/pages/:id/orders';
 
   app.get(base, async (req): Promise<OrdersResponse> => {
-    const { pageId } = parse(panelOrdersParams, req.params);
+    const { id: pageId } = parse(panelOrdersParams, req.params);
     const { conversationId } = parse(panelOrdersQuery, req.query);
     return panel.list(authOf(req).user.id, pageId, conversationId);
   });
 
   app.post(`${base}/:number/cancel`, async (req, reply) => {
-    const { pageId, number } = parse(panelOrderParams, req.params);
+    const { id: pageId, number } = parse(panelOrderParams, req.params);
     const body = parse(cancelOrderBody, req.body);
     return send(reply, await panel.cancel(authOf(req).user.id, pageId, number, body, idempotencyKeyOf(req)));
   });
 
   app.post(`${base}/:number/refunds`, async (req, reply) => {
-    const { pageId, number } = parse(panelOrderParams, req.params);
+    const { id: pageId, number } = parse(panelOrderParams, req.params);
     const body = parse(refundBody, req.body);
     return send(reply, await panel.refund(authOf(req).user.id, pageId, number, body, idempotencyKeyOf(req)));
   });
 
   app.post(`${base}/:number/shipments/:shipmentId/resend`, async (req): Promise<ShipmentResponse> => {
-    const { pageId, number, shipmentId } = parse(panelShipmentParams, req.params);
+    const { id: pageId, number, shipmentId } = parse(panelShipmentParams, req.params);
     return panel.resend(authOf(req).user.id, pageId, number, shipmentId);
   });
 }

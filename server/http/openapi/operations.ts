@@ -175,7 +175,7 @@ export const operations: Operation[] = [
   // The business inbox's order panel (server/commerce/panel-routes.ts): the people who run the page.
   {
     method: 'get',
-    path: '/api/pages/:pageId/orders',
+    path: '/api/pages/:id/orders',
     tag: 'inbox',
     summary: 'The orders of a conversation’s customer with the page, newest first (the inbox’s order panel)',
     description:
@@ -186,7 +186,7 @@ export const operations: Operation[] = [
   },
   {
     method: 'post',
-    path: '/api/pages/:pageId/orders/:number/cancel',
+    path: '/api/pages/:id/orders/:number/cancel',
     tag: 'inbox',
     summary: 'Cancel an order of the page before anything is shipped (the inbox’s order panel)',
     description: panelDescription,
@@ -196,7 +196,7 @@ export const operations: Operation[] = [
   },
   {
     method: 'post',
-    path: '/api/pages/:pageId/orders/:number/refunds',
+    path: '/api/pages/:id/orders/:number/refunds',
     tag: 'inbox',
     summary: 'Record a refund on an order of the page (the inbox’s order panel)',
     description: panelDescription,
@@ -206,7 +206,7 @@ export const operations: Operation[] = [
   },
   {
     method: 'post',
-    path: '/api/pages/:pageId/orders/:number/shipments/:shipmentId/resend',
+    path: '/api/pages/:id/orders/:number/shipments/:shipmentId/resend',
     tag: 'inbox',
     summary: 'Post a shipment’s current shipping update again in the customer’s thread',
     description: 'For the people who run the page; anyone else gets `404 order_not_found`. The order does not change.',

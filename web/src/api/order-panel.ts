@@ -10,7 +10,7 @@ import type { AnswerRequestBody } from '../../../protocol/order-requests.ts';
 import { request } from './http.ts';
 
 /**
- * The business inbox's order panel (server/commerce/panel-routes.ts): `/api/pages/:pageId/orders…`, for the
+ * The business inbox's order panel (server/commerce/panel-routes.ts): `/api/pages/:id/orders…`, for the
  * people who run the page. A refund and a cancellation carry an Idempotency-Key made once per attempt, so
  * that a retried click never refunds twice.
  */
