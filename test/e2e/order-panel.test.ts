@@ -133,6 +133,8 @@ test('an agent refunds and resends tracking from the order panel; the customer s
   );
   assert.match((await mine.getByTestId('panel-refund').textContent()) ?? '', /€12\.50.*Colis abîmé/);
   assert.match((await mine.getByTestId('panel-order-done').textContent()) ?? '', /Refund of €12\.50 recorded/);
+  // The form closed, the focus is back on the button that opened it (some of the total is left).
+  await waitFocus(inbox, 'panel-refund-open');
 
   // Cleo sees the refund on the card, and the refund's message, live.
   await eventually(
@@ -167,9 +169,13 @@ test('an agent refunds and resends tracking from the order panel; the customer s
   await waitFocus(inbox, 'panel-cancel-yes');
   await inbox.keyboard.press('Escape');
   await eventually(async () => assert.equal(await next.getByTestId('panel-cancel-form').count(), 0));
-  await next.getByTestId('panel-cancel').click();
+  await waitFocus(inbox, 'panel-cancel');
+  await inbox.keyboard.press('Enter');
   await waitFocus(inbox, 'panel-cancel-yes');
   await inbox.keyboard.press('Enter');
+  // Done: the focus on the line that says so (the Cancel button is gone with the order's new status).
+  await waitFocus(inbox, 'panel-order-done');
+  assert.match((await next.getByTestId('panel-order-done').textContent()) ?? '', /cancelled/);
   await eventually(async () =>
     assert.equal((await next.getByTestId('panel-order-status').textContent())?.trim(), 'Cancelled'),
   );

@@ -135,6 +135,23 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
   const { t, te, locale, dateTime } = useI18n();
   const [outcome, setOutcome] = useState<Outcome>(none);
   const [form, setForm] = useState<'cancel' | 'refund' | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const refundRef = useRef<HTMLButtonElement>(null);
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  // A form closed (done, or Escape): the focus goes back to the button that opened it, or — gone with
+  // the order's new state (cancelled, refunded in full) — to the line that says what was done.
+  const opened = useRef<'cancel' | 'refund' | null>(null);
+  useEffect(() => {
+    if (form !== null) {
+      opened.current = form;
+      return;
+    }
+    const was = opened.current;
+    opened.current = null;
+    if (was === null) return;
+    const button = was === 'cancel' ? cancelRef.current : refundRef.current;
+    (button ?? doneRef.current)?.focus();
+  }, [form]);
   const [busy, setBusy] = useState(false);
   const money = (n: number) => formatMoney(locale, n, order.currency);
   const pageId = session.pageId;
@@ -252,6 +269,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
           <button
             type="button"
             className="button button-small"
+            ref={cancelRef}
             data-testid="panel-cancel"
             disabled={busy}
             onClick={() => {
@@ -266,6 +284,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
           <button
             type="button"
             className="button button-small"
+            ref={refundRef}
             data-testid="panel-refund-open"
             disabled={busy}
             onClick={() => {
@@ -311,7 +330,7 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
           {outcome.error}
         </p>
       )}
-      <p className="order-panel-done" role="status" data-testid="panel-order-done">
+      <p ref={doneRef} tabIndex={-1} className="order-panel-done" role="status" data-testid="panel-order-done">
         {outcome.done ?? ''}
       </p>
     </li>
