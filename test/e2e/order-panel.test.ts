@@ -4,7 +4,8 @@
  * refund (with the keyboard, an amount in euros; a wrong one is said in place) and resends the tracking;
  * the customer sees the refund on the order card and the update sent again, live. A new order of the
  * customer appears in the panel as it is placed, and is cancelled from it after a confirmation. The
- * inbox's search finds the conversation by the order's number and by the parcel's tracking number.
+ * inbox's search finds the conversation by the order's number and by the parcel's tracking number. Then
+ * the panel in French.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -199,4 +200,16 @@ test('an agent refunds and resends tracking from the order panel; the customer s
   }
   await search.fill('');
   await item(inbox, doraConversation).waitFor();
+
+  // In French: the panel read again, its words and amounts in Ben's language.
+  await inbox.evaluate(() => localStorage.setItem('comptoir.locale', 'fr'));
+  await inbox.goto(`/inbox/${shop.id}/c/${conversationId}`);
+  await mine.waitFor({ timeout: RECONNECT_MS });
+  assert.equal((await inbox.getByTestId('order-panel').locator('h2').textContent())?.trim(), 'Commandes');
+  assert.equal((await mine.getByTestId('panel-order-status').textContent())?.trim(), 'Expédiée');
+  assert.equal(
+    (await mine.getByTestId('panel-refunded').textContent())?.replace(/\s/g, ' ').trim(),
+    'Remboursé 12,50 € sur 34,30 €',
+  );
+  assert.equal(await mine.getByTestId('panel-resend').textContent(), 'Renvoyer le suivi');
 });
