@@ -57,7 +57,7 @@ function ensureChromium(): string | null {
 }
 
 function testFiles(): string[] {
-  const dirs = ['server', 'web', 'protocol', 'cli', 'test'];
+  const dirs = ['server', 'web', 'protocol', 'cli', 'test', 'examples'];
   const out: string[] = [];
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
