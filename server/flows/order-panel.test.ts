@@ -211,6 +211,23 @@ for (const backend of backends) {
       assert.equal(panelReused.status, 409);
       assert.equal(errorOf(panelReused).id, 'idempotency_key_reused');
       assert.equal((await view(order.number)).refunded, 500);
+      // Someone who does not run the page, with the same key and body, gets no replay: an unknown order.
+      for (const [suffix, body] of [
+        ['/refunds', { amount: 500, reason: 'Late' }],
+        ['/cancel', {}],
+      ] as const) {
+        const cancelKey = { 'idempotency-key': `cancel-${order.number}` };
+        if (suffix === '/cancel')
+          assert.equal((await api('POST', `/api/commerce/orders/${order.number}/cancel`, {}, cancelKey)).status, 200);
+        const r = await otherAgent.http.request(
+          'POST',
+          `${panel(order.number)}${suffix}`,
+          body,
+          suffix === '/cancel' ? cancelKey : key,
+        );
+        assert.equal(r.status, 404, suffix);
+        assert.equal(errorOf(r).id, 'order_not_found');
+      }
     });
 
     it('lists a conversation’s customer’s orders for the page’s people only, newest first', async (t) => {

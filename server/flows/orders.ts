@@ -104,10 +104,13 @@ export class OrderFlows {
 
   /** `check`: what the caller must be, checked first in the job (the inbox's panel: a member of the page). */
   async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }, check?: Check) {
-    return this.change(call, `cancel ${number}`, body, async (uow) => {
-      await check?.(uow);
-      return this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null);
-    });
+    return this.change(
+      call,
+      `cancel ${number}`,
+      body,
+      (uow) => this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+      check,
+    );
   }
 
   /**
@@ -273,9 +276,12 @@ export class OrderFlows {
     operation: string,
     body: unknown,
     work: (uow: UnitOfWork) => Promise<OrderChange>,
+    /** Checked before the idempotency key is even looked up: a replay answers only who may ask. */
+    check?: Check,
   ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
-    return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      return this.commerce.idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -285,8 +291,8 @@ export class OrderFlows {
           await this.announceIn(uow, change);
           return { status: 200, body: { order: change.view } };
         },
-      ),
-    );
+      );
+    });
   }
 
   /**
