@@ -129,6 +129,16 @@ export type UpdateOrderBody = z.infer<typeof updateOrderBody>;
 export const cancelOrderBody = z.strictObject({ reason: optionalText }).default({});
 export type CancelOrderBody = z.infer<typeof cancelOrderBody>;
 
+/**
+ * A refund the merchant recorded (the money went back by their own means): an amount in minor units, at
+ * least 1; all the order's refunds together may not exceed its total (`refund_exceeds_total`).
+ */
+export const refundBody = z.strictObject({
+  amount: amount.min(1, 'at least 1 (minor units: 1250 for 12.50)'),
+  reason: optionalText,
+});
+export type RefundBody = z.infer<typeof refundBody>;
+
 export const shipmentItem = z.strictObject({
   /** The item's position in the order's `items`, from 0. */
   item: z
@@ -160,6 +170,21 @@ export type TrackingEventBody = z.infer<typeof trackingEventBody>;
 export const orderNumber = z.string().min(1).max(commerceLimits.text);
 export const orderParams = z.strictObject({ number: orderNumber });
 export const shipmentParams = z.strictObject({ number: orderNumber, shipmentId: z.string().min(1).max(64) });
+
+/**
+ * The business inbox's order panel (session, a member of the page): `/api/pages/:id/orders…` (`id`: the page). The
+ * orders of a conversation's customer with the page, and the actions an agent takes on them.
+ */
+export const panelOrdersParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const panelOrdersQuery = z.strictObject({ conversationId: z.string().min(1).max(64) });
+export const panelOrderParams = z.strictObject({ id: z.string().min(1).max(64), number: orderNumber });
+export const panelShipmentParams = z.strictObject({
+  id: z.string().min(1).max(64),
+  number: orderNumber,
+  shipmentId: z.string().min(1).max(64),
+});
+/** How many of a customer's orders the panel lists (the newest). */
+export const panelOrdersLimit = 50;
 
 export interface OrderItemView {
   title: string;
@@ -201,12 +226,19 @@ export interface ShipmentView {
 /** One line of the order's history, oldest first. */
 export interface TimelineEntryView {
   at: string;
-  kind: 'status' | 'shipment' | 'tracking' | 'updated';
-  /** The order's status (kind status), or the shipment's (shipment, tracking). */
+  kind: 'status' | 'shipment' | 'tracking' | 'updated' | 'refund';
+  /** The order's status (kind status, updated, refund), or the shipment's (shipment, tracking). */
   status: OrderStatus | ShipmentStatus;
   shipmentId: string | null;
   place: string | null;
   description: string | null;
+}
+/** A refund the merchant recorded: its amount in minor units of the order's currency. */
+export interface RefundView {
+  id: string;
+  amount: number;
+  reason: string | null;
+  at: string;
 }
 export interface OrderView {
   id: string;
@@ -229,6 +261,9 @@ export interface OrderView {
   orderUrl: string | null;
   shipments: ShipmentView[];
   timeline: TimelineEntryView[];
+  /** The refunds recorded, oldest first; `refunded` is their sum (never more than `total`). */
+  refunds: RefundView[];
+  refunded: number;
   placedAt: string;
   updatedAt: string;
   /** 1 when placed, one more with every change: a client keeps the highest it has seen. */
@@ -253,12 +288,13 @@ export interface ShippingUpdateView {
 
 /**
  * What an order's message in the thread carries (MessageView.order): the receipt card, with the order as
- * it was placed (`snapshot`; the card shows the newest view the client has), or a shipping update, with
- * what it announces (`update`) — not the whole order again: the card above shows the order as it now is.
+ * it was placed (`snapshot`; the card shows the newest view the client has), a shipping update, with
+ * what it announces (`update`) — not the whole order again: the card above shows the order as it now is —
+ * or a refund, with its amount (`refund`).
  */
 export interface OrderMessageView {
   orderId: string;
-  kind: 'receipt' | 'shipment' | 'tracking';
+  kind: 'receipt' | 'shipment' | 'tracking' | 'refund';
   shipmentId: string | null;
   /** The shipment's status the update announces (shipment, tracking). */
   status: ShipmentStatus | null;
@@ -266,6 +302,15 @@ export interface OrderMessageView {
   snapshot: OrderView | null;
   /** What the shipping update announces (shipment, tracking); null on a receipt. */
   update: ShippingUpdateView | null;
+  /** The refund a `refund` message announces (absent on the others). */
+  refund?: RefundNoticeView;
+}
+
+/** A refund, as its message in the thread announces it. */
+export interface RefundNoticeView extends RefundView {
+  /** The order's number and currency. */
+  number: string;
+  currency: string;
 }
 
 export interface OrderResponse {
@@ -274,4 +319,12 @@ export interface OrderResponse {
 export interface ShipmentResponse {
   order: OrderView;
   shipment: ShipmentView;
+}
+export interface RefundResponse {
+  order: OrderView;
+  refund: RefundView;
+}
+/** The order panel: a conversation's customer's orders with the page, newest first. */
+export interface OrdersResponse {
+  orders: OrderView[];
 }

@@ -78,6 +78,7 @@ export const errorIds = [
   'request_not_allowed',
   'request_open',
   'too_many_requests',
+  'refund_exceeds_total',
   'storage_unavailable',
   'internal',
 ] as const;

@@ -10,6 +10,7 @@ import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { orderPanelRoutes } from './commerce/panel-routes.ts';
 import { OrderRequests } from './commerce/requests.ts';
 import { commerceRoutes } from './commerce/routes.ts';
 import { CommerceService } from './commerce/service.ts';
@@ -22,6 +23,7 @@ import { BusinessInbox } from './flows/business-inbox.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
+import { OrderPanel } from './flows/order-panel.ts';
 import { OrderRequestFlows } from './flows/order-requests.ts';
 import { registerOrderVariables } from './flows/order-variables.ts';
 import { OrderFlows } from './flows/orders.ts';
@@ -109,6 +111,8 @@ export interface Core {
     /** Orders in their threads: receipt cards, shipping updates, `order.updated` (flows/orders.ts). */
     orders: OrderFlows;
     orderRequests: OrderRequestFlows;
+    /** The inbox's order panel: a customer's orders, an agent's cancel, refund and resend; the search by number. */
+    orderPanel: OrderPanel;
     /** Opt-ins at checkout and the person's standing with pages, presented with the pages. */
     optins: OptinFlows;
     /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
@@ -246,17 +250,22 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);
+  const orders = new OrderFlows(
+    committer,
+    commerce,
+    pages,
+    conversations,
+    messages,
+    (pageId, userId, fresh) => optins.standingOf(pageId, userId, fresh),
+    orderRequests,
+  );
+  const orderPanel = new OrderPanel(storage, commerce, orders);
+  // The inbox's search finds conversations by order and tracking number too.
+  inboxService.searchExtensions.push((pageId, query) => orderPanel.search(pageId, query));
   const flows = {
-    orders: new OrderFlows(
-      committer,
-      commerce,
-      pages,
-      conversations,
-      messages,
-      (pageId, userId, fresh) => optins.standingOf(pageId, userId, fresh),
-      orderRequests,
-    ),
+    orders,
     orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover),
+    orderPanel,
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
     pageInbox: new PageInbox(pages, conversations, messages),
@@ -403,6 +412,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
     },
     core.flows.orderRequests,
   );
+  orderPanelRoutes(app, core.flows.orderPanel);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   graphRoutes(

@@ -122,6 +122,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     message: 'This order has a request still open; the page takes one at a time',
   },
   too_many_requests: { status: 409, message: 'This order has had as many requests as it may' },
+  refund_exceeds_total: { status: 400, message: 'amount: the order’s refunds would exceed its total' },
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },

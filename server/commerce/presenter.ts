@@ -28,7 +28,7 @@ export function presentRequest(r: OrderRequestRecord): OrderRequestView {
  * it; what the customer may ask is as of `now` (a return's window closes with time).
  */
 export function presentOrder(
-  { order, shipments, timeline, requests, policy }: OrderAggregate,
+  { order, shipments, timeline, requests, policy, refunds }: OrderAggregate,
   now = Date.now(),
 ): OrderView {
   const d = order.data;
@@ -72,6 +72,8 @@ export function presentOrder(
     orderUrl: d.orderUrl,
     shipments: shipmentViews,
     timeline: entries,
+    refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, reason: r.reason, at: iso(r.createdAt) })),
+    refunded: refunds.reduce((sum, r) => sum + r.amount, 0),
     placedAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     version: order.version,

@@ -6,6 +6,8 @@ import type {
   CreateShipmentBody,
   OrderResponse,
   OrderView,
+  RefundBody,
+  RefundResponse,
   ShipmentResponse,
   TrackingEventBody,
   UpdateOrderBody,
@@ -16,6 +18,7 @@ import {
   createOrderBody,
   createShipmentBody,
   orderParams,
+  refundBody,
   shipmentParams,
   trackingEventBody,
   updateOrderBody,
@@ -38,6 +41,7 @@ export interface OrdersApi {
   cancel(call: OrderCall, number: string, body: CancelOrderBody): Answered<OrderResponse>;
   ship(call: OrderCall, number: string, body: CreateShipmentBody): Answered<ShipmentResponse>;
   track(call: OrderCall, number: string, shipmentId: string, body: TrackingEventBody): Answered<ShipmentResponse>;
+  refund(call: OrderCall, number: string, body: RefundBody): Answered<RefundResponse>;
   viewFor(userId: string, orderId: string): Promise<OrderView>;
 }
 
@@ -49,6 +53,18 @@ const idempotencyKey = z
   .min(1)
   .max(commerceLimits.idempotencyKey)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** A request's Idempotency-Key header (null: none); a malformed one is a bad_request naming it. */
+export function idempotencyKeyOf(req: FastifyRequest): string | null {
+  const raw = req.headers['idempotency-key'];
+  if (raw === undefined) return null;
+  const r = idempotencyKey.safeParse(raw);
+  if (!r.success)
+    throw new AppError('bad_request', `Idempotency-Key: ${r.error.issues[0]?.message ?? 'invalid'}`, {
+      fields: { 'Idempotency-Key': r.error.issues[0]?.message ?? 'invalid' },
+    });
+  return r.data;
+}
 
 export interface OrdersApiRates {
   /** Calls per second per app and page (a burst of ten seconds' worth): the Graph API's rate. */
@@ -78,17 +94,7 @@ function pageCall(tokens: PageTokens, rates: OrdersApiRates) {
     }
     const wait = calls.take(`${grant.appId}\u0000${grant.pageId}`);
     if (wait > 0) throw limited(wait);
-    const raw = req.headers['idempotency-key'];
-    let key: string | null = null;
-    if (raw !== undefined) {
-      const r = idempotencyKey.safeParse(raw);
-      if (!r.success)
-        throw new AppError('bad_request', `Idempotency-Key: ${r.error.issues[0]?.message ?? 'invalid'}`, {
-          fields: { 'Idempotency-Key': r.error.issues[0]?.message ?? 'invalid' },
-        });
-      key = r.data;
-    }
-    return { pageId: grant.pageId, idempotencyKey: key };
+    return { pageId: grant.pageId, idempotencyKey: idempotencyKeyOf(req) };
   };
 }
 
@@ -155,6 +161,13 @@ export function commerceRoutes(
     const call = await pageOf(req);
     const { number, shipmentId } = parse(shipmentParams, req.params);
     return send(reply, await flows.track(call, number, shipmentId, parse(trackingEventBody, req.body)));
+  });
+
+  app.post('/api/commerce/orders/:number/refunds', open, async (req, reply) => {
+    parse(tokenQuery, req.query);
+    const call = await pageOf(req);
+    const { number } = parse(orderParams, req.params);
+    return send(reply, await flows.refund(call, number, parse(refundBody, req.body)));
   });
 
   // The order as a person sees it in a thread (its customer, or the people who run its page): a card

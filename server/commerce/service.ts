@@ -24,7 +24,7 @@ import {
   statusFromShipments,
 } from './policy.ts';
 import { presentOrder } from './presenter.ts';
-import type { OrderAggregate, OrderData, OrderRecord, ShipmentRecord, TimelineRecord } from './store.ts';
+import type { OrderAggregate, OrderData, OrderRecord, RefundRecord, ShipmentRecord, TimelineRecord } from './store.ts';
 
 /** The person an order is for, as the flow resolved them: their account, their id for the page, their thread. */
 export interface Customer {
@@ -206,6 +206,7 @@ export class CommerceService {
       timeline: [],
       requests: [],
       policy: (await uow.tx.commerce.requestPolicy(pageId)) ?? defaultRequestPolicy,
+      refunds: [],
     };
     await this.timelineIn(uow, aggregate, { kind: 'status', status: 'placed' });
     return this.changed(aggregate, order, null);
@@ -422,6 +423,54 @@ export class CommerceService {
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrder(order);
     return this.changed(await uow.tx.commerce.aggregate(order), order, null);
+  }
+
+  /**
+   * A refund the merchant recorded, in any status (money goes back after a cancellation or a return too):
+   * all the order's refunds together may not exceed its total (refund_exceeds_total, naming amount).
+   */
+  async refundIn(
+    uow: UnitOfWork,
+    pageId: string,
+    number: string,
+    body: { amount: number; reason?: string | undefined },
+  ): Promise<OrderChange & { refund: RefundRecord }> {
+    const existing = await this.requireIn(uow, pageId, number);
+    const before = await uow.tx.commerce.aggregate(existing);
+    const refunded = before.refunds.reduce((sum, r) => sum + r.amount, 0);
+    if (refunded + body.amount > existing.total)
+      throw new AppError(
+        'refund_exceeds_total',
+        `amount: ${body.amount} asked, but ${existing.total - refunded} of the total (${existing.total}) is left to refund`,
+        { field: 'amount', total: existing.total, refunded, left: existing.total - refunded },
+      );
+    const refund: RefundRecord = {
+      id: newId(uow.now),
+      orderId: existing.id,
+      amount: body.amount,
+      reason: body.reason ?? null,
+      createdAt: uow.now,
+    };
+    await uow.tx.commerce.insertRefund(refund);
+    const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
+    await uow.tx.commerce.updateOrder(order);
+    const aggregate = { ...before, refunds: [...before.refunds, refund] };
+    await this.timelineIn(uow, aggregate, { kind: 'refund', status: existing.status, description: refund.reason });
+    return { ...this.changed(aggregate, order, null), refund };
+  }
+
+  /** The page's order and one of its shipments, as they are (resending a shipping update changes nothing). */
+  async shipmentIn(
+    uow: UnitOfWork,
+    pageId: string,
+    number: string,
+    shipmentId: string,
+  ): Promise<OrderChange & { shipment: ShipmentRecord }> {
+    const existing = await this.requireIn(uow, pageId, number);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    const shipment = aggregate.shipments.find((s) => s.id === shipmentId);
+    if (!shipment) throw new AppError('shipment_not_found', undefined, { field: 'shipmentId' });
+    return { aggregate, view: presentOrder(aggregate), shipment, changed: false };
   }
 
   /**

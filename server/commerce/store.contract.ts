@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { defaultRequestPolicy } from '../../protocol/order-requests.ts';
 import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
-import type { OrderRecord, OrderRequestRecord, ShipmentRecord } from './store.ts';
+import type { OrderRecord, OrderRequestRecord, RefundRecord, ShipmentRecord } from './store.ts';
 
 /**
  * The commerce store: orders unique by number per page, their shipments and timeline, the Orders API's
@@ -263,5 +263,84 @@ export function commerceContract(ctx: ContractContext) {
     assert.deepEqual(await reader().requestPolicy(w.pageId), again);
     assert.equal(await reader().requestPolicy(w.otherPageId), null);
     assert.deepEqual((await reader().aggregate(order(w))).policy, again);
+  });
+
+  it('keeps an order’s refunds, oldest first, and a refund line in its timeline', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const o = order(w);
+    const first: RefundRecord = { id: uid('r'), orderId: o.id, amount: 1000, reason: 'Damaged', createdAt: 2000 };
+    const second: RefundRecord = { id: uid('r'), orderId: o.id, amount: 1500, reason: null, createdAt: 3000 };
+    const seen = await write(async (tx) => {
+      await tx.commerce.insertOrder(o);
+      await tx.commerce.insertRefund(second);
+      await tx.commerce.insertRefund(first);
+      await tx.commerce.appendTimeline({
+        orderId: o.id,
+        seq: 1,
+        kind: 'refund',
+        status: 'placed',
+        shipmentId: null,
+        place: null,
+        description: 'Damaged',
+        at: 2000,
+      });
+      return tx.commerce.aggregate(o);
+    });
+    assert.deepEqual(seen.refunds, [first, second]);
+    const back = await reader().aggregate(o);
+    assert.deepEqual(back.refunds, [first, second]);
+    assert.deepEqual(
+      back.timeline.map((e) => [e.kind, e.description]),
+      [['refund', 'Damaged']],
+    );
+    assert.deepEqual((await reader().aggregate(order(w))).refunds, []);
+    // Nothing, or less than nothing, is no refund.
+    await assert.rejects(write((tx) => tx.commerce.insertRefund({ ...first, id: uid('r'), amount: 0 })));
+    await assert.rejects(write((tx) => tx.commerce.insertRefund({ ...first, id: uid('r'), amount: -5 })));
+  });
+
+  it('finds the page’s conversations by an order’s number or a tracking number, whole or by its beginning, case aside', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const w = await world();
+    const stamp = uid('x')
+      .replace(/[^0-9a-z]/gi, '')
+      .toUpperCase();
+    const o = order(w, { number: `FL-${stamp}-1042` });
+    const tracked = order(w, { number: `ZZ-${stamp}` });
+    const otherConversation = await conversation([w.customerId, w.otherPageId].sort(), 'direct');
+    // Another page's order with the same number, and its parcel: never found for this page.
+    const elsewhere = order(w, { pageId: w.otherPageId, number: o.number, conversationId: otherConversation });
+    const parcel = (orderId: string, trackingNumber: string): ShipmentRecord => ({
+      id: uid('s'),
+      orderId,
+      status: 'label_created',
+      carrier: 'Colissimo',
+      trackingNumber,
+      trackingUrl: null,
+      items: [{ item: 0, quantity: 2 }],
+      createdAt: 2000,
+      updatedAt: 2000,
+    });
+    await write(async (tx) => {
+      for (const x of [o, tracked, elsewhere]) await tx.commerce.insertOrder(x);
+      await tx.commerce.insertShipment(parcel(tracked.id, `6A${stamp}99`));
+      await tx.commerce.insertShipment(parcel(elsewhere.id, `7B${stamp}`));
+    });
+    const find = (q: string) => reader().conversationsByOrderSearch(w.pageId, q.toLowerCase(), 10);
+    assert.deepEqual(await find(o.number), [w.conversationId]);
+    assert.deepEqual(await find(`fl-${stamp}`), [w.conversationId]);
+    assert.deepEqual(await find(`6a${stamp}`), [w.conversationId]);
+    assert.deepEqual(await find(`6A${stamp}99`), [w.conversationId]);
+    // Not in the middle, not another page's parcel, not more than was stored.
+    assert.deepEqual(await find(`${stamp}-1042`), []);
+    assert.deepEqual(await find(`7B${stamp}`), []);
+    assert.deepEqual(await find(`${o.number}0`), []);
+    // LIKE's wildcards mean nothing here.
+    assert.deepEqual(await find(`FL-${stamp}%`), []);
+    assert.deepEqual(await find('a\u0000b'), []);
+    assert.deepEqual(await reader().conversationsByOrderSearch(w.otherPageId, `7b${stamp}`.toLowerCase(), 10), [
+      otherConversation,
+    ]);
   });
 }

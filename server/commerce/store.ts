@@ -8,7 +8,7 @@ import {
   type RequestStepView,
   type ReturnReason,
 } from '../../protocol/order-requests.ts';
-import { type Db, hasNul } from '../storage/sql.ts';
+import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
 /**
  * What commerce stores, written once for both backends (storage/sql.ts): orders (what is read only with the
@@ -75,6 +75,15 @@ export interface TimelineRecord {
   at: number;
 }
 
+export interface RefundRecord {
+  id: string;
+  orderId: string;
+  /** Minor units of the order's currency, at least 1. */
+  amount: number;
+  reason: string | null;
+  createdAt: number;
+}
+
 export interface IdempotencyRecord {
   pageId: string;
   key: string;
@@ -108,12 +117,14 @@ export interface OrderAggregate {
   timeline: TimelineRecord[];
   requests: OrderRequestRecord[];
   policy: RequestPolicy;
+  /** Its refunds, oldest first. */
+  refunds: RefundRecord[];
 }
 
 export interface CommerceReads {
   orderById(id: string): Promise<OrderRecord | null>;
   orderByNumber(pageId: string, number: string): Promise<OrderRecord | null>;
-  /** The order, its shipments (oldest first) and its timeline (in order). */
+  /** The order, its shipments (oldest first), its timeline (in order) and its refunds (oldest first). */
   aggregate(order: OrderRecord): Promise<OrderAggregate>;
   /** A person's orders with a page, newest first. */
   ordersOfCustomer(pageId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
@@ -122,6 +133,11 @@ export interface CommerceReads {
   requestsOf(orderId: string): Promise<OrderRequestRecord[]>;
   /** The page's request policy, or null when it never set one (defaultRequestPolicy applies). */
   requestPolicy(pageId: string): Promise<RequestPolicy | null>;
+  /**
+   * The conversations of the page's orders whose number, or one of whose shipments' tracking number,
+   * is `folded` or begins with it, case aside (`folded`: lowercased); at most `limit`.
+   */
+  conversationsByOrderSearch(pageId: string, folded: string, limit: number): Promise<string[]>;
 }
 
 export interface CommerceWrites extends CommerceReads {
@@ -132,6 +148,7 @@ export interface CommerceWrites extends CommerceReads {
   insertShipment(shipment: ShipmentRecord): Promise<void>;
   updateShipmentStatus(id: string, status: ShipmentStatus, at: number): Promise<void>;
   appendTimeline(entry: TimelineRecord): Promise<void>;
+  insertRefund(refund: RefundRecord): Promise<void>;
   saveIdempotencyKey(record: IdempotencyRecord): Promise<void>;
   insertRequest(request: OrderRequestRecord): Promise<void>;
   /** Writes the request's state, history and time. */
@@ -146,6 +163,7 @@ export const commerceWrites = [
   'insertShipment',
   'updateShipmentStatus',
   'appendTimeline',
+  'insertRefund',
   'saveIdempotencyKey',
   'insertRequest',
   'updateRequest',
@@ -186,6 +204,13 @@ interface TimelineRow {
   place: string | null;
   description: string | null;
   at: number | string;
+}
+interface RefundRow {
+  id: string;
+  order_id: string;
+  amount: number | string;
+  reason: string | null;
+  created_at: number | string;
 }
 interface KeyRow {
   page_id: string;
@@ -266,9 +291,16 @@ const toTimeline = (r: TimelineRow): TimelineRecord => ({
   at: Number(r.at),
 });
 
+/** The largest code point: every string beginning with a prefix sorts below prefix + it, in byte order. */
+const LAST = '\u{10FFFF}';
+
 /** The commerce store on one Db: the reader's (committed data) or a transaction's (its own writes too). */
 export class CommerceStore implements CommerceWrites {
-  constructor(private readonly db: Db) {}
+  private readonly text: SqlText;
+
+  constructor(private readonly db: Db) {
+    this.text = sqlText(db.dialect);
+  }
 
   async orderById(id: string) {
     if (hasNul(id)) return null;
@@ -295,10 +327,21 @@ export class CommerceStore implements CommerceWrites {
       'SELECT order_id, seq, kind, status, shipment_id, place, description, at FROM order_timeline WHERE order_id = ? ORDER BY seq',
       order.id,
     );
+    const refunds = await this.db.all<RefundRow>(
+      'SELECT id, order_id, amount, reason, created_at FROM order_refunds WHERE order_id = ? ORDER BY created_at, id',
+      order.id,
+    );
     return {
       order,
       shipments: shipments.map(toShipment),
       timeline: timeline.map(toTimeline),
+      refunds: refunds.map((r) => ({
+        id: r.id,
+        orderId: r.order_id,
+        amount: Number(r.amount),
+        reason: r.reason,
+        createdAt: Number(r.created_at),
+      })),
       requests: await this.requestsOf(order.id),
       policy: (await this.requestPolicy(order.pageId)) ?? defaultRequestPolicy,
     };
@@ -389,6 +432,27 @@ export class CommerceStore implements CommerceWrites {
       : null;
   }
 
+  async conversationsByOrderSearch(pageId: string, folded: string, limit: number) {
+    if (hasNul(pageId) || hasNul(folded) || folded === '') return [];
+    const c = this.text.bytes;
+    const rows = await this.db.all<{ conversation_id: string }>(
+      `SELECT conversation_id FROM orders
+        WHERE page_id = ? AND lower(number)${c} >= ? AND lower(number)${c} < ?
+       UNION
+       SELECT o.conversation_id FROM shipments s JOIN orders o ON o.id = s.order_id
+        WHERE lower(s.tracking_number)${c} >= ? AND lower(s.tracking_number)${c} < ? AND o.page_id = ?
+       LIMIT ?`,
+      pageId,
+      folded,
+      folded + LAST,
+      folded,
+      folded + LAST,
+      pageId,
+      limit,
+    );
+    return rows.map((r) => r.conversation_id);
+  }
+
   async insertOrder(o: OrderRecord) {
     const n = await this.db.run(
       `INSERT INTO orders (${ORDER}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (page_id, number) DO NOTHING`,
@@ -451,6 +515,17 @@ export class CommerceStore implements CommerceWrites {
       e.place,
       e.description,
       e.at,
+    );
+  }
+
+  async insertRefund(r: RefundRecord) {
+    await this.db.run(
+      'INSERT INTO order_refunds (id, order_id, amount, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+      r.id,
+      r.orderId,
+      r.amount,
+      r.reason,
+      r.createdAt,
     );
   }
 

@@ -5,12 +5,16 @@ import type {
   OrderMessageView,
   OrderResponse,
   OrderView,
+  RefundBody,
+  RefundResponse,
+  RefundView,
   ShipmentResponse,
   ShippingUpdateView,
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
 import type { MessageContent, Template } from '../../protocol/content.ts';
+import { exponentOf, toMajorUnits } from '../../protocol/currencies.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { orderOfReceipt, receiptOf } from '../commerce/receipts.ts';
 import type { OrderRequests } from '../commerce/requests.ts';
@@ -29,6 +33,13 @@ import type { MessagesService } from '../messaging/messages.ts';
 import type { PagesService } from '../pages/service.ts';
 import type { Standing } from '../platform/optins-store.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
+
+/** An amount for a message's text, in major units with the currency's decimals: "12.50 EUR", "1200 JPY". */
+const moneyText = (minor: number, currency: string) =>
+  `${toMajorUnits(minor, currency).toFixed(exponentOf(currency))} ${currency}`;
+
+/** What a caller must be, checked first in the job (the inbox's order panel: a member of the page). */
+export type Check = (uow: UnitOfWork) => Promise<void>;
 
 const shipmentWords: Record<string, string> = {
   label_created: 'label created',
@@ -96,10 +107,66 @@ export class OrderFlows {
     });
   }
 
-  async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }) {
-    return this.change(call, `cancel ${number}`, body, async (uow) =>
-      this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+  /** `check`: what the caller must be, checked first in the job (the inbox's panel: a member of the page). */
+  async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }, check?: Check) {
+    return this.change(
+      call,
+      `cancel ${number}`,
+      body,
+      (uow) => this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+      check,
     );
+  }
+
+  /**
+   * A refund the merchant recorded → the order (commerce: never more than its total) → the page's message
+   * in the thread ("Refund of 12.50 EUR recorded for order 1042"; none once the customer stopped the page's
+   * updates) → `order.updated`.
+   */
+  async refund(
+    call: OrderCall,
+    number: string,
+    body: RefundBody,
+    check?: Check,
+  ): Promise<Answer<RefundResponse> & { replayed: boolean }> {
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      return this.commerce.idempotentIn(
+        uow,
+        call.pageId,
+        call.idempotencyKey,
+        () => fingerprintOf(`refund ${number}`, body),
+        async () => {
+          const change = await this.commerce.refundIn(uow, call.pageId, number, body);
+          const refund = change.view.refunds.find((r) => r.id === change.refund.id);
+          if (!refund) throw new AppError('internal', 'the refund is not in its order');
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', null, refund);
+          await this.announceIn(uow, change);
+          return { status: 201, body: { order: change.view, refund } };
+        },
+      );
+    });
+  }
+
+  /**
+   * "Resend tracking": the shipment's current shipping update posted again in the thread (a customer who
+   * lost it, or asks where their parcel is): its last tracking event, or the shipment itself before any.
+   * The order does not change (no new version, no event of its own). Refused once the customer stopped the
+   * page's updates, or blocked it: the agent is told, nothing is posted.
+   */
+  async resend(pageId: string, number: string, shipmentId: string, check?: Check): Promise<ShipmentResponse> {
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      const change = await this.commerce.shipmentIn(uow, pageId, number, shipmentId);
+      const { customerId } = change.aggregate.order;
+      const standing = await uow.tx.optins.standing(pageId, customerId);
+      if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+      if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+      const last = change.aggregate.timeline.findLast((t) => t.kind === 'tracking' && t.shipmentId === shipmentId);
+      if (last) await this.postIn(uow, change, 'tracking', last);
+      else await this.postIn(uow, change, 'shipment');
+      return this.withShipment(change);
+    });
   }
 
   async ship(
@@ -214,9 +281,12 @@ export class OrderFlows {
     operation: string,
     body: unknown,
     work: (uow: UnitOfWork) => Promise<OrderChange>,
+    /** Checked before the idempotency key is even looked up: a replay answers only who may ask. */
+    check?: Check,
   ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
-    return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+    return this.committer.run(async (uow) => {
+      await check?.(uow);
+      return this.commerce.idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -226,8 +296,8 @@ export class OrderFlows {
           await this.announceIn(uow, change);
           return { status: 200, body: { order: change.view } };
         },
-      ),
-    );
+      );
+    });
   }
 
   /**
@@ -267,18 +337,20 @@ export class OrderFlows {
   }
 
   /**
-   * The order's message in its thread, as the page: the receipt card (with the order as placed), or a
-   * shipping update (what it announces: the parcel, and where and when a tracking event was seen).
+   * The order's message in its thread, as the page: the receipt card (with the order as placed), a
+   * shipping update (what it announces: the parcel, and where and when a tracking event was seen), or a
+   * refund (its amount and reason).
    */
   private async postIn(
     uow: UnitOfWork,
     change: OrderChange,
     kind: OrderMessageView['kind'],
     seen: { place: string | null; description: string | null; at: number } | null = null,
+    refund: RefundView | null = null,
   ) {
     const { view, shipment } = change;
     const update: ShippingUpdateView | null =
-      kind === 'receipt' || !shipment
+      kind === 'receipt' || kind === 'refund' || !shipment
         ? null
         : {
             number: view.number,
@@ -296,6 +368,7 @@ export class OrderFlows {
       status: shipment?.status ?? null,
       snapshot: kind === 'receipt' ? view : null,
       update,
+      ...(refund ? { refund: { number: view.number, currency: view.currency, ...refund } } : {}),
     };
     // The text is what a notification or an app's echo shows; people see the card (web: OrderCard).
     // A receipt is also Messenger's receipt template, for the apps' echoes; its recipient is the person.
@@ -310,9 +383,11 @@ export class OrderFlows {
     const text =
       kind === 'receipt'
         ? ''
-        : shipment && kind === 'shipment'
-          ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
-          : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${seen?.place ? ` — ${seen.place}` : ''}`;
+        : kind === 'refund'
+          ? `Refund of ${moneyText(refund?.amount ?? 0, view.currency)} recorded for order ${view.number}`
+          : shipment && kind === 'shipment'
+            ? `Order ${view.number} shipped with ${shipment.carrier}, tracking ${shipment.trackingNumber}`
+            : `Order ${view.number}: ${shipmentWords[shipment?.status ?? ''] ?? shipment?.status}${seen?.place ? ` — ${seen.place}` : ''}`;
     await this.messages.sendIn(uow, view.pageId, {
       conversationId: change.aggregate.order.conversationId,
       // Time-ordered, like the message's id: appended at the end of the page's client ids, never between.

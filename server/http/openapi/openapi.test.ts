@@ -316,6 +316,18 @@ describe('the OpenAPI description of the native API', () => {
       201,
     );
     await merchant.call('POST', `/api/commerce/orders/OA-1/cancel${q}`, {}, 409);
+    await merchant.call('POST', `/api/commerce/orders/OA-1/refunds${q}`, { amount: 180, reason: 'Late' }, 201);
+    await merchant.call('POST', `/api/commerce/orders/OA-1/refunds${q}`, { amount: 1001 }, 400);
+    // The inbox's order panel: the page's people; anyone else gets an unknown order's answer.
+    const panel = `/api/pages/${pageId}/orders`;
+    await ada.call('GET', `${panel}?conversationId=${thread.body.conversation.id}`, undefined, 200);
+    await b.call('GET', `${panel}?conversationId=${thread.body.conversation.id}`, undefined, 404);
+    await ada.call('POST', `${panel}/OA-1/refunds`, { amount: 100 }, 201);
+    await ada.call('POST', `${panel}/OA-1/refunds`, { amount: -1 }, 400);
+    await b.call('POST', `${panel}/OA-1/refunds`, { amount: 100 }, 404);
+    await ada.call('POST', `${panel}/OA-1/cancel`, {}, 409);
+    await ada.call('POST', `${panel}/OA-1/shipments/${parcel.body.shipment.id}/resend`, undefined, 200);
+    await ada.call('POST', `${panel}/OA-1/shipments/nope/resend`, undefined, 404);
     await merchant.call('POST', `/api/commerce/orders${q}`, { ...orderBody, number: 'OA-2', total: 1 }, 400);
     await merchant.call('POST', `/api/commerce/orders${q}`, { ...orderBody, number: 'OA-3', currency: 'ZZZ' }, 400);
     await merchant.call('GET', `/api/commerce/orders/nope${q}`, undefined, 404);

@@ -3,6 +3,8 @@ import {
   cancelOrderBody,
   createOrderBody,
   createShipmentBody,
+  panelOrdersQuery,
+  refundBody,
   trackingEventBody,
   updateOrderBody,
 } from '../../../protocol/commerce.ts';
@@ -86,6 +88,10 @@ const requestDescription =
   'the order is marked returned), requested → rejected, requested ⇄ needs_info, and to withdrawn by the ' +
   'customer. Which requests a customer may make is the page’s policy (`/api/commerce/policy`); a refusal ' +
   'names its rule (docs/COMMERCE.md, "Customer requests").';
+const panelDescription =
+  'For the people who run the page, signed in; anyone else gets `404 order_not_found`, as for an unknown order. ' +
+  'The same change as the Orders API’s, in the same flow. An `Idempotency-Key` header makes it safe to retry ' +
+  '(the same key and body: the first answer again; another body: `409 idempotency_key_reused`).';
 
 export const operations: Operation[] = [
   // The Orders API (server/commerce/routes.ts)
@@ -166,6 +172,59 @@ export const operations: Operation[] = [
     body: trackingEventBody,
     ok: { 201: 'ShipmentResponse' },
     errors: [...orderChange, 'order_not_found', 'shipment_not_found', 'invalid_transition'],
+  },
+  {
+    method: 'post',
+    path: '/api/commerce/orders/:number/refunds',
+    tag: 'commerce',
+    summary: 'Record a refund: a line of the order’s history, a message in the thread, the card updated in place',
+    description: `${orderDescription} \`amount\` is at least 1; all the order’s refunds together may not exceed its total.`,
+    auth: 'pageToken',
+    query: tokenQuery,
+    body: refundBody,
+    ok: { 201: 'RefundResponse' },
+    errors: [...orderChange, 'order_not_found', 'refund_exceeds_total'],
+  },
+  // The business inbox's order panel (server/commerce/panel-routes.ts): the people who run the page.
+  {
+    method: 'get',
+    path: '/api/pages/:id/orders',
+    tag: 'inbox',
+    summary: 'The orders of a conversation’s customer with the page, newest first (the inbox’s order panel)',
+    description:
+      'For the people who run the page. Anyone else, and a conversation that is not one of the page’s, get `404 conversation_not_found`.',
+    query: panelOrdersQuery,
+    ok: { 200: 'OrdersResponse' },
+    errors: ['conversation_not_found'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/orders/:number/cancel',
+    tag: 'inbox',
+    summary: 'Cancel an order of the page before anything is shipped (the inbox’s order panel)',
+    description: panelDescription,
+    body: cancelOrderBody,
+    ok: { 200: 'OrderResponse' },
+    errors: ['order_not_found', 'invalid_transition', 'idempotency_key_reused'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/orders/:number/refunds',
+    tag: 'inbox',
+    summary: 'Record a refund on an order of the page (the inbox’s order panel)',
+    description: panelDescription,
+    body: refundBody,
+    ok: { 201: 'RefundResponse' },
+    errors: ['order_not_found', 'refund_exceeds_total', 'idempotency_key_reused'],
+  },
+  {
+    method: 'post',
+    path: '/api/pages/:id/orders/:number/shipments/:shipmentId/resend',
+    tag: 'inbox',
+    summary: 'Post a shipment’s current shipping update again in the customer’s thread',
+    description: 'For the people who run the page; anyone else gets `404 order_not_found`. The order does not change.',
+    ok: { 200: 'ShipmentResponse' },
+    errors: ['order_not_found', 'shipment_not_found', 'updates_stopped', 'page_blocked'],
   },
   {
     method: 'get',

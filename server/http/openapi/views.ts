@@ -205,14 +205,20 @@ const views = {
   OrderMessageView: objectSchema<c.OrderMessageView>(
     {
       orderId: string,
-      kind: oneOf(['receipt', 'shipment', 'tracking']),
+      kind: oneOf(['receipt', 'shipment', 'tracking', 'refund']),
       shipmentId: nullable(string),
       status: nullable(oneOf(shipmentStatuses)),
       snapshot: nullable(ref('OrderView')),
       update: nullable(ref('ShippingUpdateView')),
+      refund: ref('RefundNoticeView'),
     },
+    { refund: true },
+    "An order's message in its thread: the receipt card, with the order as it was placed (`snapshot`), a shipping update, with what it announces (`update`), or a refund (`refund`).",
+  ),
+  RefundNoticeView: objectSchema<c.RefundNoticeView>(
+    { id: string, number: string, currency: string, amount: integer, reason: nullable(string), at: time },
     {},
-    "An order's message in its thread: the receipt card, with the order as it was placed (`snapshot`), or a shipping update, with what it announces (`update`).",
+    'A refund as its message in the thread announces it (amount in minor units of `currency`).',
   ),
   ShippingUpdateView: objectSchema<c.ShippingUpdateView>(
     {
@@ -264,13 +270,18 @@ const views = {
   TimelineEntryView: objectSchema<c.TimelineEntryView>(
     {
       at: time,
-      kind: oneOf(['status', 'shipment', 'tracking', 'updated']),
+      kind: oneOf(['status', 'shipment', 'tracking', 'updated', 'refund']),
       status: oneOf([...orderStatuses, ...shipmentStatuses]),
       shipmentId: nullable(string),
       place: nullable(string),
       description: nullable(string),
     },
     {},
+  ),
+  RefundView: objectSchema<c.RefundView>(
+    { id: string, amount: integer, reason: nullable(string), at: time },
+    {},
+    'A refund the merchant recorded, in minor units of the order’s currency.',
   ),
   OrderView: objectSchema<c.OrderView>(
     {
@@ -292,6 +303,8 @@ const views = {
       orderUrl: nullable(string),
       shipments: arrayOf(ref('ShipmentView')),
       timeline: arrayOf(ref('TimelineEntryView')),
+      refunds: arrayOf(ref('RefundView')),
+      refunded: integer,
       placedAt: time,
       updatedAt: time,
       version: integer,
@@ -497,6 +510,8 @@ const answers = {
   ),
   RequestPolicyResponse: objectSchema<r.RequestPolicyResponse>({ policy: ref('RequestPolicy') }, {}),
   ContactSupportResponse: objectSchema<r.ContactSupportResponse>({ message: ref('MessageView') }, {}),
+  RefundResponse: objectSchema<c.RefundResponse>({ order: ref('OrderView'), refund: ref('RefundView') }, {}),
+  OrdersResponse: objectSchema<c.OrdersResponse>({ orders: arrayOf(ref('OrderView')) }, {}),
   PageAppsResponse: objectSchema<api.PageAppsResponse>({ apps: arrayOf(ref('PageAppView')) }, {}),
   PageConversationResponse: objectSchema<api.PageConversationResponse>(
     { conversation: ref('ConversationView'), created: boolean },

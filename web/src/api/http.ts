@@ -60,17 +60,19 @@ export async function request<T>(
   method: string,
   path: string,
   body?: unknown,
-  opts: { quiet401?: boolean } = {},
+  opts: { quiet401?: boolean; headers?: Record<string, string> } = {},
 ): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers:
-        body === undefined
+      headers: {
+        ...(body === undefined
           ? { Accept: 'application/json' }
-          : { 'Content-Type': 'application/json', Accept: 'application/json' },
+          : { 'Content-Type': 'application/json', Accept: 'application/json' }),
+        ...opts.headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {

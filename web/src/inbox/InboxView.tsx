@@ -10,6 +10,7 @@ import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { IconBack, IconInbox } from '../ui/Icons.tsx';
 import { InboxThread } from './InboxThread.tsx';
+import { OrderPanel } from './OrderPanel.tsx';
 import { InboxSession } from './session.ts';
 import { TimerBadge } from './ThreadTools.tsx';
 import { CsatReport, WorkFilters, WorkSettings } from './WorkPanels.tsx';
@@ -204,9 +205,12 @@ function InboxBody({
         )}
         <p className="inbox-shortcuts">{t('sidebar.shortcuts')}</p>
       </nav>
-      <main className="inbox-main">
+      <main className={`inbox-main${conversationId ? ' inbox-main-orders' : ''}`}>
         {conversationId ? (
-          <InboxThread key={conversationId} session={session} conversationId={conversationId} pageName={name} />
+          <>
+            <InboxThread key={conversationId} session={session} conversationId={conversationId} pageName={name} />
+            <ThreadOrders key={`orders:${conversationId}`} session={session} conversationId={conversationId} />
+          </>
         ) : (
           <div className="inbox-placeholder">
             <IconInbox size={48} />
@@ -216,6 +220,15 @@ function InboxBody({
       </main>
     </div>
   );
+}
+
+/** The order panel beside an open conversation of the page (none for a conversation this tab does not know). */
+function ThreadOrders({ session, conversationId }: { session: InboxSession; conversationId: string }) {
+  const { t } = useI18n();
+  const conv = useStoreOf(session.store, (s) => s.conversations[conversationId]);
+  if (!conv) return null;
+  const name = conversationTitle(conv, session.pageId) ?? t('conversation.unknownUser');
+  return <OrderPanel session={session} conversationId={conversationId} customerName={name} />;
 }
 
 /** One of the page's conversations: the person, the last message, the unread count. Reads its own entry. */

@@ -350,6 +350,8 @@ describe('order.updated', () => {
     orderUrl: null,
     shipments: [],
     timeline: [],
+    refunds: [],
+    refunded: 0,
     placedAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     version,

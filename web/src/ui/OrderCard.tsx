@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
-import type { OrderMessageView, OrderView, ShippingUpdateView } from '../../../protocol/commerce.ts';
+import type { OrderMessageView, OrderView, RefundNoticeView, ShippingUpdateView } from '../../../protocol/commerce.ts';
 import { api } from '../api/http.ts';
+import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { applyOrder } from '../state/apply.ts';
 import { type Store, useStoreOf } from '../state/store.ts';
@@ -58,6 +59,7 @@ export function OrderCard({
   viewer: OrderViewer;
   tabbable?: boolean;
 }) {
+  if (message.kind === 'refund') return message.refund ? <RefundUpdate refund={message.refund} /> : null;
   if (message.snapshot && message.kind === 'receipt')
     return (
       <ReceiptCard
@@ -134,6 +136,22 @@ function updateOfSnapshot(message: OrderMessageView): ShippingUpdateView | null 
     description: message.kind === 'tracking' ? (last?.description ?? null) : null,
     at: last?.at ?? shipment.createdAt,
   };
+}
+
+/** A refund the page recorded, in the person's language and the order's currency. */
+function RefundUpdate({ refund }: { refund: RefundNoticeView }) {
+  const { t, locale } = useI18n();
+  return (
+    <div className="order-update" data-testid="refund-update">
+      <p>
+        {t('order.update.refund', {
+          amount: formatMoney(locale, refund.amount, refund.currency),
+          number: refund.number,
+        })}
+      </p>
+      {refund.reason && <p className="order-note">{refund.reason}</p>}
+    </div>
+  );
 }
 
 /**

@@ -113,6 +113,12 @@ export function Receipt({
         <dd className="order-total" data-testid="order-total">
           {money(order.total)}
         </dd>
+        {(order.refunded ?? 0) > 0 && (
+          <>
+            <dt>{t('order.refunded')}</dt>
+            <dd data-testid="order-refunded">{money(order.refunded)}</dd>
+          </>
+        )}
       </dl>
       {order.paymentMethod && <p className="order-note">{t('order.paidWith', { method: order.paymentMethod })}</p>}
       {a && (

@@ -32,6 +32,8 @@ export const orderFixture = (extra: Partial<OrderView> = {}): OrderView => ({
   orderUrl: null,
   shipments: [],
   timeline: [],
+  refunds: [],
+  refunded: 0,
   placedAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
   version: 1,
