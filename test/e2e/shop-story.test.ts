@@ -3,9 +3,10 @@
  * merchant: the customer, signed in to Comptoir, shops on the merchant's site and checks out ticking
  * "Send my order updates to Comptoir" → the receipt card arrives in her conversation with the page → the
  * merchant ships and posts tracking events in the shop's admin → each arrives in the same thread as a
- * shipping update and the card changes in place, without a reload → (customer requests: see the marked
- * place below) → an agent of the page writes an internal note in the business inbox, which the customer
- * never sees.
+ * shipping update and the card changes in place, without a reload. On the way, the customer asks from the
+ * card to change the delivery address and an agent accepts it in the business inbox's order panel (the
+ * card shows the new address); once delivered, she asks to return it and the agent accepts the return; the
+ * agent's internal note in the inbox never reaches her.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -72,7 +73,7 @@ async function fillAddress(tab: Page): Promise<void> {
 }
 
 test(
-  'the whole story: checkout with the opt-in → receipt in the thread → shipping updates in place → the agent’s note stays in the team',
+  'the whole story: checkout with the opt-in → receipt in the thread → address changed on request, accepted in the inbox → shipping updates in place → a return after delivery → the agent’s note stays in the team',
   async (s) => {
     const [margot, ben, cleo] = await s.peopleNamed('Margot', 'Ben', 'Cleo');
     const { pageId, shop, shopUrl } = await pageAndShop(margot, ben, s.url, (shopUrl) => [shopUrl]);
@@ -132,6 +133,52 @@ test(
       // She thanks the shop (her first message: the thread enters the page's inbox).
       await send(messenger, 'Merci ! Vous pouvez le laisser à la gardienne.');
 
+      // 2b. She moved: from the card, she asks to change the delivery address (the page's policy allows it
+      // until the order is processing, approved by hand).
+      const mine = card(messenger);
+      await mine.getByTestId('order-action-change').click();
+      const change = messenger.getByTestId('order-form-change');
+      await change.waitFor();
+      assert.equal(await change.getByTestId('order-form-address-city').inputValue(), 'Paris', 'the address prefilled');
+      await change.getByTestId('order-form-address-street1').fill('8 quai Saint-Vincent');
+      await change.getByTestId('order-form-address-postalCode').fill('69001');
+      await change.getByTestId('order-form-address-city').fill('Lyon');
+      await change.getByTestId('order-form-address-city').press('Enter');
+      await change.waitFor({ state: 'detached' });
+      const addressChange = mine.getByTestId('order-request').last();
+      await eventually(async () => assert.equal(await addressChange.getAttribute('data-state'), 'requested'), {
+        timeout: RECONNECT_MS,
+      });
+      assert.match((await addressChange.getByTestId('order-request-asked').textContent()) ?? '', /Lyon/);
+
+      // Ben, the page's agent, sees the request in the inbox's order panel beside the conversation and accepts it.
+      const inbox = ben.page;
+      await inbox.goto(`/inbox/${pageId}`);
+      await inbox
+        .locator('[data-testid="inbox-connection-status"][data-state="online"]')
+        .waitFor({ timeout: RECONNECT_MS });
+      await inbox.locator(`[data-testid="inbox-item"][data-conversation-id="${conversationId}"]`).click();
+      const panel = inbox.getByTestId('order-panel');
+      const asked = panel.locator('[data-testid="panel-request"][data-state="requested"]');
+      await asked.waitFor({ timeout: RECONNECT_MS });
+      await asked.getByTestId('panel-request-message').fill('C’est noté, livraison à Lyon.');
+      await asked.getByTestId('panel-request-accept').click();
+      await panel.locator('[data-testid="panel-request"][data-state="applied"]').waitFor({ timeout: RECONNECT_MS });
+
+      // Cleo sees it applied, in place: the card's address is the new one, and the shop's words in the thread.
+      await eventually(
+        async () => {
+          assert.equal(await addressChange.getAttribute('data-state'), 'applied');
+          assert.match(
+            (await mine.getByTestId('order-address').textContent()) ?? '',
+            /8 quai Saint-Vincent.*69001 Lyon/,
+          );
+        },
+        { timeout: RECONNECT_MS },
+      );
+      await messenger.getByText('C’est noté, livraison à Lyon.').first().waitFor({ timeout: RECONNECT_MS });
+      assert.equal(await card(messenger).getAttribute('data-marked'), 'yes', 'the same card, changed in place');
+
       // 3. Margot ships it in the shop's admin, then posts tracking events.
       const shopAdmin = await margot.context.newPage();
       await shopAdmin.goto(`${shopUrl}/admin`);
@@ -176,16 +223,37 @@ test(
         assert.equal((await order.getByTestId('admin-status').textContent())?.trim(), 'Delivered'),
       );
 
-      // -----------------------------------------------------------------------------------------------------
-      // 4. CUSTOMER REQUESTS — for the integrator: the helper building customer requests (change, cancel,
-      // return; protocol/order-requests.ts) fills this step in once both branches are merged. Here Cleo asks,
-      // from the delivered order's card in `messenger`, to return it; the request shows on the card in place;
-      // the shop (its webhook subscribed to `order_requests`, its admin) or the page's inbox answers; the card
-      // shows the answer. Nothing of it is written yet: the shop neither subscribes to nor shows requests.
-      // -----------------------------------------------------------------------------------------------------
+      // 4. Delivered: Cleo reports a problem — the Comté arrived damaged — and asks to return it.
+      await mine.getByTestId('order-action-return').click();
+      const form = messenger.getByTestId('order-form-return');
+      await form.waitFor();
+      await form.getByTestId('order-form-reason').selectOption('damaged');
+      const back = form.getByTestId('order-form-return-quantity');
+      await back.nth(1).fill('0'); // the butter stays
+      await form.getByTestId('order-form-note').fill('La croûte est écrasée');
+      await form.getByTestId('order-form-submit').click();
+      await form.waitFor({ state: 'detached' });
+      const returned = mine.getByTestId('order-request').last();
+      await eventually(async () => assert.equal(await returned.getAttribute('data-kind'), 'return'), {
+        timeout: RECONNECT_MS,
+      });
+      assert.match((await returned.getByTestId('order-request-asked').textContent()) ?? '', /Reason: Damaged/);
+
+      // Ben accepts the return in the inbox's panel; Cleo's card shows it accepted, in place.
+      await inbox.bringToFront();
+      const askedReturn = panel.locator('[data-testid="panel-request"][data-state="requested"]');
+      await askedReturn.waitFor({ timeout: RECONNECT_MS });
+      await askedReturn.getByTestId('panel-request-accept').click();
+      await panel.locator('[data-testid="panel-request"][data-state="accepted"]').waitFor({ timeout: RECONNECT_MS });
+      await messenger.bringToFront();
+      await eventually(async () => assert.equal(await returned.getAttribute('data-state'), 'accepted'), {
+        timeout: RECONNECT_MS,
+      });
+      assert.equal(await card(messenger).count(), 1);
+      assert.equal(await card(messenger).getAttribute('data-marked'), 'yes');
 
       // 5. Ben, the page's agent, works the conversation in the business inbox and writes an internal note.
-      const inbox = ben.page;
+      await inbox.bringToFront();
       await inbox.goto(`/inbox/${pageId}`);
       await inbox
         .locator('[data-testid="inbox-connection-status"][data-state="online"]')
