@@ -350,6 +350,49 @@ for (const backend of backends) {
       assert.equal(after.requests[0]?.state, 'applied');
     });
 
+    it('closes the open requests the merchant’s own move made moot: a shipment, a cancellation', async (t) => {
+      if (skip) return t.skip(skip);
+      const own = await shopOf(s);
+      // A request to change the address, still open when the merchant ships: rejected, the reason in its history.
+      const shipped = await own.place();
+      const asked = await own.ask(shipped, { kind: 'change', change: { shippingAddress: newAddress } });
+      assert.equal(asked.status, 201, JSON.stringify(asked.body));
+      const parcel = await own.api('POST', `/api/commerce/orders/${shipped.number}/shipments`, {
+        carrier: 'La Poste',
+        trackingNumber: 'LP9',
+      });
+      assert.equal(parcel.status, 201, JSON.stringify(parcel.body));
+      const closed = (parcel.body as unknown as OrderResponse).order.requests[0];
+      assert.equal(closed?.state, 'rejected');
+      assert.deepEqual(closed?.history.at(-1) && [closed.history.at(-1)?.by, closed.history.at(-1)?.text], [
+        'page',
+        'The order has shipped: it can no longer be changed.',
+      ]);
+      assert.equal((await own.orderNow(shipped)).requests[0]?.state, 'rejected', 'as stored');
+      assert.equal((await own.orderNow(shipped)).shippingAddress?.city, 'Paris', 'the address unchanged');
+      // With cancellations approved by hand: an open request to cancel, then the merchant cancels: applied.
+      const manual = { ...defaultRequestPolicy, cancel: { until: 'processing', approval: 'manual' } };
+      assert.equal((await own.api('PUT', '/api/commerce/policy', manual)).status, 200);
+      const cancelled = await own.place();
+      const cancel = await own.ask(cancelled, { kind: 'cancel', note: 'Plus besoin' });
+      assert.equal(cancel.body.request.state, 'requested');
+      const done = await own.api('POST', `/api/commerce/orders/${cancelled.number}/cancel`, {});
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      const view = (done.body as unknown as OrderResponse).order;
+      assert.equal(view.status, 'cancelled');
+      assert.deepEqual(
+        view.requests[0]?.history.map((h) => [h.by, h.state]),
+        [
+          ['customer', 'requested'],
+          ['page', 'accepted'],
+          ['page', 'applied'],
+        ],
+      );
+      // Nothing open is left to answer.
+      const late = await own.answer(cancelled, cancel.body.request.id, { decision: 'accept' });
+      refused(late, 409, 'invalid_transition');
+    });
+
     it('lets the customer withdraw an open request, and never a closed one', async (t) => {
       if (skip) return t.skip(skip);
       const order = await shop.place();
@@ -466,12 +509,13 @@ for (const backend of backends) {
         401,
         'invalid_token',
       );
-      // An accepted change applied to an order that moved on is refused whole: the request stays requested.
+      // A change still open when the order ships is closed by the shipment: accepting it later is refused
+      // whole, and the address stays.
       await shop.deliver(order.number);
       const late = await shop.answer(order, first.body.request.id, { decision: 'accept' });
-      refused(late, 409, 'order_not_editable');
+      refused(late, 409, 'invalid_transition');
       const now = await shop.orderNow(order);
-      assert.equal(now.requests[0]?.state, 'requested');
+      assert.equal(now.requests[0]?.state, 'rejected');
       assert.equal(now.shippingAddress?.city, 'Paris');
     });
 

@@ -14,6 +14,7 @@ import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { expectedTotal } from './policy.ts';
+import { presentOrder } from './presenter.ts';
 import {
   automatic,
   changedItems,
@@ -196,6 +197,50 @@ export class OrderRequests {
     }
     if (change.shippingAddress) update.shippingAddress = change.shippingAddress;
     return this.commerce.updateIn(uow, order.pageId, order.number, update);
+  }
+
+  /**
+   * The merchant's own move made the order's open requests moot (requested, or waiting for the customer's
+   * information): its cancellation applies an open request to cancel and closes the others; a shipment
+   * closes open changes and cancellations (a return is asked once delivered). Each is closed by the page,
+   * rejected with the reason in its history. Answers the change with the requests as they now are.
+   */
+  async closeOpenIn(uow: UnitOfWork, change: OrderChange, because: 'cancelled' | 'shipped'): Promise<OrderChange> {
+    const { order } = change.aggregate;
+    const requests: OrderRequestRecord[] = [];
+    let closed = false;
+    for (const r of change.aggregate.requests) {
+      if (r.state !== 'requested' && r.state !== 'needs_info') {
+        requests.push(r);
+        continue;
+      }
+      const applied = because === 'cancelled' && r.kind === 'cancel';
+      const text = applied
+        ? null
+        : because === 'cancelled'
+          ? 'The order was cancelled.'
+          : r.kind === 'cancel'
+            ? 'The order has shipped: it can no longer be cancelled; a return can be asked once it is delivered.'
+            : 'The order has shipped: it can no longer be changed.';
+      const steps: OrderRequestRecord['history'] = applied
+        ? [
+            { at: uow.now, by: 'page', state: 'accepted', text: null },
+            { at: uow.now, by: 'page', state: 'applied', text: null },
+          ]
+        : [{ at: uow.now, by: 'page', state: 'rejected', text }];
+      const next: OrderRequestRecord = {
+        ...r,
+        state: applied ? 'applied' : 'rejected',
+        history: [...r.history, ...steps],
+        updatedAt: uow.now,
+      };
+      await uow.tx.commerce.updateRequest(next);
+      requests.push(next);
+      closed = true;
+    }
+    if (!closed) return change;
+    const aggregate = { ...change.aggregate, order, requests };
+    return { ...change, aggregate, view: presentOrder(aggregate, uow.now) };
   }
 
   /** The order became returned: its accepted returns are applied. */

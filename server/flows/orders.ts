@@ -113,7 +113,12 @@ export class OrderFlows {
       call,
       `cancel ${number}`,
       body,
-      (uow) => this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+      async (uow) =>
+        this.requests.closeOpenIn(
+          uow,
+          await this.commerce.cancelIn(uow, call.pageId, number, body.reason ?? null),
+          'cancelled',
+        ),
       check,
     );
   }
@@ -181,7 +186,11 @@ export class OrderFlows {
         call.idempotencyKey,
         () => fingerprintOf(`ship ${number}`, body),
         async () => {
-          const change = await this.commerce.shipIn(uow, call.pageId, number, body);
+          const change = await this.requests.closeOpenIn(
+            uow,
+            await this.commerce.shipIn(uow, call.pageId, number, body),
+            'shipped',
+          );
           if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
           await this.announceIn(uow, change);
           return { status: 201, body: this.withShipment(change) };
