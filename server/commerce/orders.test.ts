@@ -5,6 +5,7 @@ import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type HttpAnswer, HttpClient, SocketClient, signUp } from '../../test/helpers/client.ts';
+import { orderBody } from '../../test/helpers/orders.ts';
 import {
   graphCall,
   graphSend,
@@ -15,25 +16,8 @@ import {
 } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
-type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
-
 let n = 0;
-/** An order body that adds up: 2 × 12.50 + 1 × 5.00 − 3.00 + 2.40 tax + 4.90 shipping = 34.30 EUR. */
-const orderBody = (psid: string, number = `A-${process.pid}-${++n}`) => ({
-  number,
-  customer: { psid },
-  currency: 'EUR',
-  items: [
-    { title: 'Café en grains', subtitle: '1 kg', quantity: 2, unitPrice: 1250 },
-    { title: 'Filtres', quantity: 1, unitPrice: 500 },
-  ],
-  adjustments: [{ label: 'Welcome', amount: -300 }],
-  taxes: [{ label: 'VAT', amount: 240 }],
-  shippingCost: 490,
-  total: 3430,
-  shippingAddress: { name: 'Ada', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
-  paymentMethod: 'Visa 4242',
-});
+type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
 
 for (const backend of backends) {
   describe(`the Orders API (${backend.name})`, () => {

@@ -12,6 +12,7 @@ import type { MessageView } from '../../protocol/views.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type HttpAnswer, HttpClient, type Person, signUp } from '../../test/helpers/client.ts';
+import { orderBody } from '../../test/helpers/orders.ts';
 import {
   connectedApp,
   fastWebhooks,
@@ -24,6 +25,7 @@ import {
 import type { TestServer } from '../../test/helpers/server.ts';
 import { startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 
+let n = 0;
 type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
 type Api = (
   method: string,
@@ -32,22 +34,6 @@ type Api = (
   headers?: Record<string, string>,
 ) => Promise<HttpAnswer<Record<string, unknown>>>;
 
-let n = 0;
-/** 2 × 12.50 + 1 × 5.00 − 3.00 + 2.40 tax + 4.90 shipping = 34.30 EUR. */
-const orderBody = (psid: string, number = `R-${process.pid}-${++n}`) => ({
-  number,
-  customer: { psid },
-  currency: 'EUR',
-  items: [
-    { title: 'Café en grains', subtitle: '1 kg', quantity: 2, unitPrice: 1250 },
-    { title: 'Filtres', quantity: 1, unitPrice: 500 },
-  ],
-  adjustments: [{ label: 'Welcome', amount: -300 }],
-  taxes: [{ label: 'VAT', amount: 240 }],
-  shippingCost: 490,
-  total: 3430,
-  shippingAddress: { name: 'Ada', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
-});
 const newAddress = { name: 'Ada', street1: '2 rue Neuve', city: 'Lyon', postalCode: '69001', country: 'FR' };
 
 /** The shop's world: a page with a customer, its app's token, and helpers over HTTP. */

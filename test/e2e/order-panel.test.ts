@@ -9,69 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { e2eSuite, eventually, type Person, RECONNECT_MS, send, waitFocus } from './browser.ts';
+import { e2eSuite, eventually, RECONNECT_MS, send, waitFocus } from './browser.ts';
+import { openPageConversation, orderBody, ordersApi, type Shop, shopOf } from './shops.ts';
 
 const { test, env } = e2eSuite();
 
-interface Shop {
-  id: string;
-  username: string;
-  token: string;
-}
-
-/** A page run by `owner` with `agents`, and an app connected to it (its page access token), over HTTP. */
-async function shopOf(owner: Person, name: string, agents: Person[]): Promise<Shop> {
-  const http = await owner.http();
-  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
-  const page = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
-  assert.equal(page.status, 201, JSON.stringify(page.body));
-  for (const agent of agents) {
-    const added = await http.post(`/api/pages/${page.body.page.id}/members`, {
-      username: agent.username,
-      role: 'agent',
-    });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-  }
-  const app = await http.post<{ app: { id: string } }>('/api/apps', { name: `${name} shop` });
-  const token = await http.post<{ pageAccessToken: string }>(`/api/apps/${app.body.app.id}/pages/${page.body.page.id}`);
-  assert.equal(token.status, 201, JSON.stringify(token.body));
-  return { ...page.body.page, token: token.body.pageAccessToken };
-}
-
-async function openPageConversation(person: Person, page: { id: string; username: string }): Promise<string> {
-  await person.page.getByTestId('people-search').fill(page.username);
-  await person.page.locator(`[data-testid="page-result"][data-page-id="${page.id}"]`).click();
-  await person.page.waitForURL(/\/c\/[^/]+$/);
-  await person.page.getByTestId('composer').waitFor();
-  return decodeURIComponent(new URL(person.page.url()).pathname.split('/').pop() ?? '');
-}
-
-/** A call of the Orders API, as the merchant's server makes it. */
-async function orders(shop: Shop, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env().server.url}/api/commerce/orders${path}`, {
-    method,
-    headers: { authorization: `Bearer ${shop.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-const orderBody = (psid: string, number: string) => ({
-  number,
-  customer: { psid },
-  currency: 'EUR',
-  items: [
-    { title: 'Comté 18 mois', subtitle: '500 g', quantity: 2, unitPrice: 1250 },
-    { title: 'Beurre demi-sel', quantity: 1, unitPrice: 500 },
-  ],
-  adjustments: [{ label: 'Bienvenue', amount: -300 }],
-  taxes: [{ label: 'TVA', amount: 240 }],
-  shippingCost: 490,
-  total: 3430,
-  merchantName: 'Fromagerie Lucie',
-});
+const orders = (shop: Shop, method: string, path: string, body?: unknown) =>
+  ordersApi(env().server.url, shop, method, path, body);
 
 const panelOrder = (page: Page, number: string) =>
   page.locator(`[data-testid="panel-order"][data-order-number="${number}"]`);

@@ -7,67 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { e2eSuite, eventually, type Person, RECONNECT_MS } from './browser.ts';
+import { e2eSuite, eventually, RECONNECT_MS } from './browser.ts';
+import { card, openPageConversation, orderBody, ordersApi, type Shop, shopOf } from './shops.ts';
 
 const { test, env } = e2eSuite();
 
-interface Shop {
-  id: string;
-  username: string;
-  token: string;
-}
-
-/** A page run by `owner` with an app connected to it (its page access token), over HTTP. */
-async function shopOf(owner: Person, name: string): Promise<Shop> {
-  const http = await owner.http();
-  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
-  const page = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
-  assert.equal(page.status, 201, JSON.stringify(page.body));
-  const app = await http.post<{ app: { id: string } }>('/api/apps', { name: `${name} shop` });
-  const token = await http.post<{ pageAccessToken: string }>(`/api/apps/${app.body.app.id}/pages/${page.body.page.id}`);
-  assert.equal(token.status, 201, JSON.stringify(token.body));
-  return { ...page.body.page, token: token.body.pageAccessToken };
-}
-
-/** From the person's messenger: finds the page with the search and opens their conversation with it. */
-async function openPageConversation(person: Person, page: { id: string; username: string }): Promise<string> {
-  await person.page.getByTestId('people-search').fill(page.username);
-  await person.page.locator(`[data-testid="page-result"][data-page-id="${page.id}"]`).click();
-  await person.page.waitForURL(/\/c\/[^/]+$/);
-  await person.page.getByTestId('composer').waitFor();
-  return decodeURIComponent(new URL(person.page.url()).pathname.split('/').pop() ?? '');
-}
-
-/** A call of the Orders API, as the merchant's server makes it. */
-async function orders(shop: Shop, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env().server.url}/api/commerce/orders${path}`, {
-    method,
-    headers: { authorization: `Bearer ${shop.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-const orderBody = (psid: string, number: string) => ({
-  number,
-  customer: { psid },
-  currency: 'EUR',
-  items: [
-    { title: 'Comté 18 mois', subtitle: '500 g', quantity: 2, unitPrice: 1250 },
-    { title: 'Beurre demi-sel', quantity: 1, unitPrice: 500 },
-  ],
-  adjustments: [{ label: 'Bienvenue', amount: -300 }],
-  taxes: [{ label: 'TVA', amount: 240 }],
-  shippingCost: 490,
-  total: 3430,
-  shippingAddress: { name: 'Cleo', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
-  paymentMethod: 'Visa 4242',
-  merchantName: 'Fromagerie Lucie',
-});
-
-const card = (page: Page) => page.getByTestId('order-card');
+const orders = (shop: Shop, method: string, path: string, body?: unknown) =>
+  ordersApi(env().server.url, shop, method, path, body);
 const cardStatus = async (page: Page) => (await card(page).getByTestId('order-status').textContent())?.trim();
 
 test('an order created through the API appears in the thread; tracking updates its card in place', async (s) => {

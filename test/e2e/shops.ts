@@ -12,12 +12,19 @@ export interface Shop {
   token: string;
 }
 
-/** A page run by `owner` with an app connected to it (its page access token), over HTTP. */
-export async function shopOf(owner: Person, name: string): Promise<Shop> {
+/** A page run by `owner` with `agents`, and an app connected to it (its page access token), over HTTP. */
+export async function shopOf(owner: Person, name: string, agents: Person[] = []): Promise<Shop> {
   const http = await owner.http();
   const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
   const page = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
   assert.equal(page.status, 201, JSON.stringify(page.body));
+  for (const agent of agents) {
+    const added = await http.post(`/api/pages/${page.body.page.id}/members`, {
+      username: agent.username,
+      role: 'agent',
+    });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+  }
   const app = await http.post<{ app: { id: string } }>('/api/apps', { name: `${name} shop` });
   const token = await http.post<{ pageAccessToken: string }>(`/api/apps/${app.body.app.id}/pages/${page.body.page.id}`);
   assert.equal(token.status, 201, JSON.stringify(token.body));
