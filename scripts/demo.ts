@@ -169,10 +169,13 @@ The Comptoir demo is running. Ctrl-C stops it.
   2. In the same browser, open the shop, put cheese in the cart, check out and tick
      "Send my order updates to Comptoir", then place the order: the receipt card
      arrives in ${c}'s conversation with ${DEMO_PAGE.name}.
-  3. In the shop's admin, Ship the order, then add tracking events: each one arrives
-     in the same conversation, and the receipt card changes in place.
-  And: sign in as ${DEMO_PEOPLE.agent.username} in a private window and open the page inbox; a note written
-  there reaches the team only, never ${c}.
+  3. On the card, ${c} asks to change the delivery address (Change). Sign in as
+     ${DEMO_PEOPLE.agent.username} in a private window, open the page inbox and the conversation: the order
+     panel beside it shows the request; Accept it, and the card shows the new address.
+  4. In the shop's admin, Ship the order, then add tracking events: each one arrives
+     in the same conversation, and the receipt card changes in place. Once delivered,
+     ${c} can ask for a return from the card; ${DEMO_PEOPLE.agent.username} answers it in the panel.
+  And: a note written in the page inbox reaches the team only, never ${c}.
 
   Data: ${rel}/ (delete it to start afresh). Comptoir's log: ${rel}/comptoir.log
 `);
