@@ -16,7 +16,7 @@ import {
   refundBody,
 } from '../../protocol/commerce.ts';
 import { authOf, parse } from '../http/validate.ts';
-import { idempotencyKeyOf, send } from './routes.ts';
+import { idempotencyKeyOf, send } from './calls.ts';
 import type { Answer } from './service.ts';
 
 type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;

@@ -18,7 +18,7 @@ import {
 } from '../../protocol/order-requests.ts';
 import { idParams } from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
-import { send, tokenQuery } from './routes.ts';
+import { send, tokenQuery } from './calls.ts';
 import type { Answer, OrderCall } from './service.ts';
 
 /** What the routes call: the requests flow (flows/order-requests.ts), which puts each step in the thread. */

@@ -17,8 +17,8 @@ import {
   requestPolicyBody,
 } from '../../../protocol/order-requests.ts';
 import * as schemas from '../../../protocol/schemas.ts';
+import { tokenQuery } from '../../commerce/calls.ts';
 import { withdrawRequestBody } from '../../commerce/requests-routes.ts';
-import { tokenQuery } from '../../commerce/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
 import { inboxOperations } from './inbox-operations.ts';
