@@ -191,5 +191,10 @@ export const messageContent = z.strictObject({
    * customer's request on an order (protocol/order-requests.ts); a Send API body never carries it.
    */
   orderRequest: z.custom<OrderRequestMessageView>((v) => typeof v === 'object' && v !== null).optional(),
+  /**
+   * Set by the server only (flows/business-inbox.ts): the page's satisfaction question, asked on resolve
+   * (its text is for notifications and the apps; the app shows the question in the person's language).
+   */
+  csat: z.strictObject({ questionId: z.string().max(64) }).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

@@ -189,6 +189,8 @@ export interface MessageView {
   order?: OrderMessageView;
   /** A message about a customer's request on an order: asked, answered, replied (protocol/order-requests.ts). */
   orderRequest?: OrderRequestMessageView;
+  /** The page's satisfaction question (docs/INBOX.md): shown in the person's language, with its 1–5 answers. */
+  csat?: { questionId: string };
 }
 
 export type ConversationKind = 'direct' | 'group';

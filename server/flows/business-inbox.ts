@@ -72,6 +72,7 @@ export class BusinessInbox implements ThreadActivity {
           clientId: `csat-${csatId}`,
           text: CSAT_QUESTION,
           content: {
+            csat: { questionId: csatId },
             quickReplies: [1, 2, 3, 4, 5].map((n) => ({
               contentType: 'text' as const,
               title: String(n),

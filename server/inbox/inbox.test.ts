@@ -482,6 +482,9 @@ for (const backend of backends) {
         (f) => f.type === 'event' && f.event.type === 'message.created' && !!f.event.message.quickReplies,
       );
       assert.ok(question.type === 'event' && question.event.type === 'message.created');
+      // Marked as the question (the app shows it in the person's language); its text for notifications.
+      assert.equal(typeof question.event.message.csat?.questionId, 'string');
+      assert.match(question.event.message.text ?? '', /How would you rate/);
       const replies = question.event.message.quickReplies ?? [];
       assert.deepEqual(
         replies.map((q) => ('title' in q ? q.title : '')),

@@ -31,6 +31,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.postback) view.postback = c.postback;
   if (c?.order) view.order = c.order;
   if (c?.orderRequest) view.orderRequest = c.orderRequest;
+  if (c?.csat) view.csat = c.csat;
   return view;
 }
 

@@ -162,8 +162,17 @@ const views = {
       postback: payload,
       order: ref('OrderMessageView'),
       orderRequest: ref('OrderRequestMessageView'),
+      csat: objectSchema<{ questionId: string }>({ questionId: string }, {}),
     },
-    { attachment: true, quickReplies: true, quickReply: true, postback: true, order: true, orderRequest: true },
+    {
+      attachment: true,
+      quickReplies: true,
+      quickReply: true,
+      postback: true,
+      order: true,
+      orderRequest: true,
+      csat: true,
+    },
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
     { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },

@@ -670,6 +670,7 @@ export const en = {
   'work.nobody': 'Nobody',
   'work.assignMe': 'Assign to me',
   'work.labels': 'Labels',
+  'csat.question': 'How would you rate the help you received? (1 = poor, 5 = excellent)',
   'work.labelFilter': 'Only conversations with the label',
   'work.labelFilter.any': 'Any label',
   'work.noLabels': 'The page has no labels yet.',

@@ -684,6 +684,7 @@ export const fr: Catalogue = {
   'work.nobody': 'Personne',
   'work.assignMe': 'Me l’attribuer',
   'work.labels': 'Étiquettes',
+  'csat.question': 'Comment évaluez-vous l’aide reçue ? (1 = mauvaise, 5 = excellente)',
   'work.labelFilter': 'Seulement les conversations avec l’étiquette',
   'work.labelFilter.any': 'Toutes les étiquettes',
   'work.noLabels': 'La page n’a pas encore d’étiquettes.',

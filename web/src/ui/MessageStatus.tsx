@@ -15,7 +15,8 @@ export function messageFacts(
   { t, te }: Pick<I18n, 't' | 'te'>,
 ) {
   return {
-    text: message ? message.text : (pending?.text ?? ''),
+    // The page's satisfaction question is shown in the person's language (its text is for notifications).
+    text: message ? (message.csat && message.text !== null ? t('csat.question') : message.text) : (pending?.text ?? ''),
     deleted: message?.deletedAt != null,
     createdAt: message?.createdAt ?? pending?.createdAt ?? new Date().toISOString(),
     clientId: message?.clientId ?? pending?.clientId ?? '',
