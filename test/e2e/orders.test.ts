@@ -30,13 +30,20 @@ test('an order created through the API appears in the thread; tracking updates i
     .waitFor({ timeout: RECONNECT_MS });
 
   const number = `FL-${Date.now() % 1_000_000}`;
-  await orders(shop, 'POST', '', orderBody(psid, number));
+  // The Comté's picture is on another site: the app's Content-Security-Policy refuses it (no third-party
+  // request from the person's browser), and the card hides it rather than show it broken.
+  const body = orderBody(psid, number);
+  const items = body.items.map((item, i) =>
+    i === 0 ? { ...item, imageUrl: 'https://images.example.com/comte.png' } : item,
+  );
+  await orders(shop, 'POST', '', { ...body, items });
 
   // The receipt card arrives live: items, totals in English and euros, status placed.
   await card(cleo.page).waitFor({ timeout: RECONNECT_MS });
   assert.equal(await cardStatus(cleo.page), 'Placed');
   assert.equal((await card(cleo.page).getByTestId('order-total').textContent())?.trim(), '€34.30');
   assert.match((await card(cleo.page).textContent()) ?? '', /Comté 18 mois.*× 2.*€25\.00/);
+  await eventually(async () => assert.equal(await card(cleo.page).locator('img.order-item-img').isHidden(), true));
   await card(inbox).waitFor({ timeout: RECONNECT_MS });
   assert.equal(await cardStatus(inbox), 'Placed');
 

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { Attachment, Button, QuickReply, Template } from '../../../protocol/content.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Tap } from '../state/types.ts';
+import { hideBroken } from './images.ts';
 import './attachment.css';
 
 /** Only http(s) links leave the app (the server checks too: protocol/content.ts). */
@@ -141,7 +142,7 @@ function Carousel({ template, ...rest }: { template: GenericTemplate } & Interac
             aria-label={t('message.carousel.position', { index: i + 1, count })}
             data-testid="carousel-card"
           >
-            {image && <img className="msg-card-image" src={image} alt="" />}
+            {image && <img className="msg-card-image" src={image} alt="" onError={hideBroken} />}
             <p className="msg-card-title">
               {link ? (
                 <a href={link} target="_blank" rel="noopener noreferrer" tabIndex={rest.tabbable ? 0 : -1}>
@@ -258,7 +259,9 @@ export function QuickReplies({ replies, onTap, tabbable }: { replies: readonly Q
             tabIndex={tabbable ? 0 : -1}
             onClick={() => onTap(q.title, { kind: 'quickReply', payload: q.payload })}
           >
-            {q.imageUrl && safeUrl(q.imageUrl) && <img className="msg-quick-reply-image" src={q.imageUrl} alt="" />}
+            {q.imageUrl && safeUrl(q.imageUrl) && (
+              <img className="msg-quick-reply-image" src={q.imageUrl} alt="" onError={hideBroken} />
+            )}
             {q.title}
           </button>
         ) : (

@@ -1,6 +1,7 @@
 import type { OrderView, ShipmentView } from '../../../protocol/commerce.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { hideBroken } from './images.ts';
 import { addressText } from './order-requests.ts';
 
 /** Only http(s) links leave the app. */
@@ -86,7 +87,9 @@ export function Receipt({
         {order.items.map((item, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: an item is its position in the order
           <li key={i} className="order-item">
-            {item.imageUrl && safeUrl(item.imageUrl) && <img src={item.imageUrl} alt="" className="order-item-img" />}
+            {item.imageUrl && safeUrl(item.imageUrl) && (
+              <img src={item.imageUrl} alt="" className="order-item-img" onError={hideBroken} />
+            )}
             <span className="order-item-title">
               {item.title}
               {item.subtitle && <small>{item.subtitle}</small>}
