@@ -71,6 +71,9 @@ test('a customer asks, answers, withdraws and cancels on the order card; the inb
       ),
     { timeout: RECONNECT_MS },
   );
+  // The line takes her to the request on the card.
+  await cleo.page.getByTestId('order-request-line-goto').last().click();
+  await waitFocus(cleo.page, 'order-request');
   // One open request at a time (oneOpenRequest): no new one until it is answered or withdrawn.
   await eventually(async () => assert.equal(await mine.getByTestId('order-action-change').count(), 0));
   assert.equal(await mine.getByTestId('order-action-cancel').count(), 0);

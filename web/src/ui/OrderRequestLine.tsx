@@ -9,8 +9,9 @@ import './order.css';
 /**
  * A thread's message about a request on an order (asked, answered, replied): a short line naming the
  * request and its order ("Change requested — order 1042"), above the message's own words (the bubble's
- * text: the note or the answer, what screen readers and notifications read). The order's number comes
- * from the store (the card in the same thread loads it), else from one read of the order.
+ * text: the note or the answer, what screen readers and notifications read); pressed, it takes the person
+ * to the request on the order's card. The order's number comes from the store (the card in the same
+ * thread loads it), else from one read of the order.
  */
 export function OrderRequestLine({ request, store }: { request: OrderRequestMessageView; store: Store<State> }) {
   const { t } = useI18n();
@@ -28,7 +29,19 @@ export function OrderRequestLine({ request, store }: { request: OrderRequestMess
       data-kind={request.kind}
       data-state={request.state}
     >
-      <span className="order-request-line-what">{t(`orderRequest.line.${request.kind}.${request.state}`)}</span>
+      {/* To the request on the order's card, in this thread: scrolled to and focused. */}
+      <button
+        type="button"
+        className="link-button order-request-line-what"
+        data-testid="order-request-line-goto"
+        onClick={() => {
+          const onCard = document.getElementById(`order-request-${request.requestId}`);
+          onCard?.scrollIntoView({ block: 'center' });
+          onCard?.focus();
+        }}
+      >
+        {t(`orderRequest.line.${request.kind}.${request.state}`)}
+      </button>
       {number !== null && (
         <>
           {' — '}
