@@ -520,6 +520,13 @@ function RefundForm({
   );
 }
 
+/** The page's answers to a request, as the panel offers them. */
+const decisions = [
+  { decision: 'accept', testId: 'accept', label: 'orders.panel.request.accept' },
+  { decision: 'reject', testId: 'reject', label: 'orders.panel.request.reject' },
+  { decision: 'needs_info', testId: 'ask', label: 'orders.panel.request.askInfo' },
+] as const satisfies readonly { decision: AnswerRequestBody['decision']; testId: string; label: string }[];
+
 /**
  * A customer's request: its kind, state and what was asked; a requested one is answered here (accept,
  * reject, or ask for information — which needs a message, said in place when missing).
@@ -597,33 +604,18 @@ function PanelRequest({
             </p>
           )}
           <div className="order-panel-actions">
-            <button
-              type="button"
-              className="button button-small button-primary"
-              disabled={busy}
-              data-testid="panel-request-accept"
-              onClick={() => void answer('accept')}
-            >
-              {t('orders.panel.request.accept')}
-            </button>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={busy}
-              data-testid="panel-request-reject"
-              onClick={() => void answer('reject')}
-            >
-              {t('orders.panel.request.reject')}
-            </button>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={busy}
-              data-testid="panel-request-ask"
-              onClick={() => void answer('needs_info')}
-            >
-              {t('orders.panel.request.askInfo')}
-            </button>
+            {decisions.map(({ decision, testId, label }) => (
+              <button
+                key={decision}
+                type="button"
+                className={`button button-small${decision === 'accept' ? ' button-primary' : ''}`}
+                disabled={busy}
+                data-testid={`panel-request-${testId}`}
+                onClick={() => void answer(decision)}
+              >
+                {t(label)}
+              </button>
+            ))}
           </div>
         </div>
       )}
