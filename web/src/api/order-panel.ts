@@ -6,7 +6,7 @@ import type {
   RefundResponse,
   ShipmentResponse,
 } from '../../../protocol/commerce.ts';
-import type { AnswerRequestBody } from '../../../protocol/order-requests.ts';
+import type { AnswerRequestBody, OrderRequestResponse } from '../../../protocol/order-requests.ts';
 import { request } from './http.ts';
 
 /**
@@ -30,5 +30,5 @@ export const orderPanelApi = {
     request<ShipmentResponse>('POST', `${order(pageId, number)}/shipments/${enc(shipmentId)}/resend`, {}),
   /** The merchant's answer to a customer's request (accept, reject, ask for information). */
   answerRequest: (pageId: string, number: string, requestId: string, body: AnswerRequestBody) =>
-    request<unknown>('POST', `${order(pageId, number)}/requests/${enc(requestId)}/answer`, body),
+    request<OrderRequestResponse>('POST', `${order(pageId, number)}/requests/${enc(requestId)}/answer`, body),
 };

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { OrderView, ShipmentView } from '../../../protocol/commerce.ts';
-import type { AnswerRequestBody, OrderRequestView } from '../../../protocol/order-requests.ts';
 import { orderPanelApi } from '../api/order-panel.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -8,27 +7,11 @@ import { newClientId } from '../lib/clientId.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { applyOrder } from '../state/apply.ts';
 import { useStoreOf } from '../state/store.ts';
-import {
-  cancellable,
-  exampleAmount,
-  minorUnitsOf,
-  newestOrders,
-  refundable,
-  requestsOf,
-  unknownOrders,
-} from './orders.ts';
+import { safeUrl } from '../ui/OrderReceipt.tsx';
+import { CancelForm, RefundForm } from './OrderPanelForms.tsx';
+import { PanelRequest } from './OrderPanelRequest.tsx';
+import { cancellable, newestOrders, refundable, requestsOf, unknownOrders } from './orders.ts';
 import type { InboxSession } from './session.ts';
-
-/** Only http(s) links leave the app. */
-const safeUrl = (url: string | null): string | null => {
-  if (!url) return null;
-  try {
-    const p = new URL(url).protocol;
-    return p === 'https:' || p === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-};
 
 /** What one order's actions report, in place: an error, or what was done (said to screen readers). */
 interface Outcome {
@@ -121,7 +104,7 @@ export function OrderPanel({
         ) : (
           <ul className="order-panel-list">
             {orders.map((o) => (
-              <PanelOrder key={o.id} session={session} order={o} reload={load} />
+              <PanelOrder key={o.id} session={session} order={o} />
             ))}
           </ul>
         )}
@@ -131,7 +114,7 @@ export function OrderPanel({
 }
 
 /** One order in the panel, with its actions. */
-function PanelOrder({ session, order, reload }: { session: InboxSession; order: OrderView; reload: () => void }) {
+function PanelOrder({ session, order }: { session: InboxSession; order: OrderView }) {
   const { t, te, locale, dateTime } = useI18n();
   const [outcome, setOutcome] = useState<Outcome>(none);
   const [form, setForm] = useState<'cancel' | 'refund' | null>(null);
@@ -252,11 +235,10 @@ function PanelOrder({ session, order, reload }: { session: InboxSession; order: 
                 request={r}
                 busy={busy}
                 onAnswer={(body) =>
-                  act(async () => {
-                    await orderPanelApi.answerRequest(pageId, order.number, r.id, body);
-                    reload();
-                    return null;
-                  }, t('orders.panel.request.answered'))
+                  act(
+                    () => orderPanelApi.answerRequest(pageId, order.number, r.id, body),
+                    t('orders.panel.request.answered'),
+                  )
                 }
               />
             ))}
@@ -367,258 +349,6 @@ function PanelShipment({ shipment, busy, onResend }: { shipment: ShipmentView; b
       <button type="button" className="link-button" data-testid="panel-resend" disabled={busy} onClick={onResend}>
         {t('orders.panel.resend')}
       </button>
-    </li>
-  );
-}
-
-/** Cancelling is confirmed first: the focus goes to the confirmation; Escape keeps the order. */
-function CancelForm({
-  order,
-  busy,
-  onClose,
-  onCancel,
-}: {
-  order: OrderView;
-  busy: boolean;
-  onClose: () => void;
-  onCancel: (reason: string) => Promise<void>;
-}) {
-  const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const id = useId();
-  useEffect(() => confirmRef.current?.focus(), []);
-  return (
-    <form
-      className="order-panel-form"
-      data-testid="panel-cancel-form"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void onCancel(reason.trim());
-      }}
-    >
-      <p>{t('orders.panel.cancel.confirm', { number: order.number })}</p>
-      <label htmlFor={`${id}-reason`}>{t('orders.panel.cancel.reason')}</label>
-      <input
-        id={`${id}-reason`}
-        value={reason}
-        maxLength={256}
-        data-testid="panel-cancel-reason"
-        onChange={(e) => setReason(e.target.value)}
-      />
-      <div className="order-panel-actions">
-        <button
-          ref={confirmRef}
-          type="submit"
-          className="button button-small button-danger"
-          data-testid="panel-cancel-yes"
-          disabled={busy}
-        >
-          {t('orders.panel.cancel.yes')}
-        </button>
-        <button type="button" className="button button-small" data-testid="panel-cancel-keep" onClick={onClose}>
-          {t('orders.panel.cancel.keep')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/**
- * A refund in the currency's major units ("12.50"), read into minor units (protocol/currencies.ts); what
- * is not an amount, or more than is left, is said beside the field before anything is sent.
- */
-function RefundForm({
-  order,
-  busy,
-  onClose,
-  onRefund,
-}: {
-  order: OrderView;
-  busy: boolean;
-  onClose: () => void;
-  onRefund: (amount: number, reason: string) => Promise<void>;
-}) {
-  const { t, locale } = useI18n();
-  const [amount, setAmount] = useState('');
-  const [reason, setReason] = useState('');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const amountRef = useRef<HTMLInputElement>(null);
-  const id = useId();
-  useEffect(() => amountRef.current?.focus(), []);
-  const left = order.total - (order.refunded ?? 0);
-  const example = exampleAmount(order.currency);
-  const leftText = formatMoney(locale, left, order.currency);
-  return (
-    <form
-      className="order-panel-form"
-      data-testid="panel-refund-form"
-      noValidate
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const minor = minorUnitsOf(amount, order.currency);
-        if (minor === null) return setInvalid(t('orders.panel.refund.invalid', { example }));
-        if (minor > left) return setInvalid(t('orders.panel.refund.tooMuch', { left: leftText }));
-        setInvalid(null);
-        void onRefund(minor, reason.trim());
-      }}
-    >
-      <label htmlFor={`${id}-amount`}>{t('orders.panel.refund.amount', { currency: order.currency })}</label>
-      <input
-        ref={amountRef}
-        id={`${id}-amount`}
-        inputMode="decimal"
-        autoComplete="off"
-        value={amount}
-        data-testid="panel-refund-amount"
-        aria-invalid={invalid !== null}
-        aria-describedby={`${id}-hint${invalid ? ` ${id}-invalid` : ''}`}
-        onChange={(e) => setAmount(e.target.value)}
-      />
-      <p id={`${id}-hint`} className="order-panel-note">
-        {t('orders.panel.refund.hint', { example, left: leftText })}
-      </p>
-      {invalid && (
-        <p id={`${id}-invalid`} className="form-error" role="alert" data-testid="panel-refund-invalid">
-          {invalid}
-        </p>
-      )}
-      <label htmlFor={`${id}-reason`}>{t('orders.panel.refund.reason')}</label>
-      <input
-        id={`${id}-reason`}
-        value={reason}
-        maxLength={256}
-        data-testid="panel-refund-reason"
-        onChange={(e) => setReason(e.target.value)}
-      />
-      <div className="order-panel-actions">
-        <button
-          type="submit"
-          className="button button-small button-primary"
-          data-testid="panel-refund-submit"
-          disabled={busy}
-        >
-          {t('orders.panel.refund.submit')}
-        </button>
-        <button type="button" className="button button-small" onClick={onClose}>
-          {t('orders.panel.refund.close')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** The page's answers to a request, as the panel offers them. */
-const decisions = [
-  { decision: 'accept', testId: 'accept', label: 'orders.panel.request.accept' },
-  { decision: 'reject', testId: 'reject', label: 'orders.panel.request.reject' },
-  { decision: 'needs_info', testId: 'ask', label: 'orders.panel.request.askInfo' },
-] as const satisfies readonly { decision: AnswerRequestBody['decision']; testId: string; label: string }[];
-
-/**
- * A customer's request: its kind, state and what was asked; a requested one is answered here (accept,
- * reject, or ask for information — which needs a message, said in place when missing).
- */
-function PanelRequest({
-  order,
-  request,
-  busy,
-  onAnswer,
-}: {
-  order: OrderView;
-  request: OrderRequestView;
-  busy: boolean;
-  onAnswer: (body: AnswerRequestBody) => Promise<boolean>;
-}) {
-  const { t } = useI18n();
-  const [message, setMessage] = useState('');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const id = useId();
-  const asked: string[] = [];
-  for (const c of request.change?.items ?? [])
-    asked.push(
-      t('orders.panel.request.asked.items', {
-        item: order.items[c.item]?.title ?? String(c.item + 1),
-        quantity: String(c.quantity),
-      }),
-    );
-  const a = request.change?.shippingAddress;
-  if (a)
-    asked.push(
-      t('orders.panel.request.asked.address', {
-        address: [a.name, a.street1, a.street2, `${a.postalCode} ${a.city}`, a.state, a.country]
-          .filter(Boolean)
-          .join(', '),
-      }),
-    );
-  if (request.reason)
-    asked.push(t('orders.panel.request.asked.reason', { reason: t(`orders.panel.request.reason.${request.reason}`) }));
-  if (request.note) asked.push(t('orders.panel.request.note', { note: request.note }));
-  const answer = async (decision: AnswerRequestBody['decision']) => {
-    const text = message.trim();
-    if (decision === 'needs_info' && text === '') {
-      setInvalid(t('orders.panel.request.messageNeeded'));
-      return;
-    }
-    setInvalid(null);
-    if (await onAnswer(text ? { decision, message: text } : { decision })) setMessage('');
-  };
-  return (
-    <li data-testid="panel-request" data-request-id={request.id} data-state={request.state}>
-      <div className="order-panel-order-head">
-        <span>{t(`orders.panel.request.${request.kind}`)}</span>
-        <span className="order-badge">{t(`orders.panel.request.state.${request.state}`)}</span>
-      </div>
-      {asked.map((line) => (
-        <p key={line} className="order-panel-note">
-          {line}
-        </p>
-      ))}
-      {request.state === 'requested' && (
-        <div className="order-panel-form">
-          <label htmlFor={`${id}-message`}>{t('orders.panel.request.message')}</label>
-          <textarea
-            id={`${id}-message`}
-            rows={2}
-            maxLength={1000}
-            value={message}
-            aria-invalid={invalid !== null}
-            data-testid="panel-request-message"
-            onChange={(e) => setMessage(e.target.value)}
-          />
-          {invalid && (
-            <p className="form-error" role="alert">
-              {invalid}
-            </p>
-          )}
-          <div className="order-panel-actions">
-            {decisions.map(({ decision, testId, label }) => (
-              <button
-                key={decision}
-                type="button"
-                className={`button button-small${decision === 'accept' ? ' button-primary' : ''}`}
-                disabled={busy}
-                data-testid={`panel-request-${testId}`}
-                onClick={() => void answer(decision)}
-              >
-                {t(label)}
-              </button>
-            ))}
-          </div>
-        </div>
-      )}
     </li>
   );
 }
