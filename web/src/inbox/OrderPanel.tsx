@@ -5,9 +5,10 @@ import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { newClientId } from '../lib/clientId.ts';
 import { errorIdOf } from '../lib/errors.ts';
+import { safeUrl } from '../lib/urls.ts';
 import { applyOrder } from '../state/apply.ts';
 import { useStoreOf } from '../state/store.ts';
-import { safeUrl } from '../ui/OrderReceipt.tsx';
+
 import { CancelForm, RefundForm } from './OrderPanelForms.tsx';
 import { PanelRequest } from './OrderPanelRequest.tsx';
 import { cancellable, newestOrders, refundable, requestsOf, unknownOrders } from './orders.ts';

@@ -1,19 +1,10 @@
 import { useRef } from 'react';
 import type { Attachment, Button, QuickReply, Template } from '../../../protocol/content.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { safeUrl } from '../lib/urls.ts';
 import type { Tap } from '../state/types.ts';
 import { hideBroken } from './images.ts';
 import './attachment.css';
-
-/** Only http(s) links leave the app (the server checks too: protocol/content.ts). */
-const safeUrl = (url: string): string | null => {
-  try {
-    const p = new URL(url).protocol;
-    return p === 'https:' || p === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-};
 
 /** Taps on what a page offers (postback buttons, quick replies); absent where nothing may be tapped. */
 export type OnTap = (title: string, tap: Tap) => void;

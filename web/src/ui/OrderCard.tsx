@@ -3,11 +3,12 @@ import type { OrderMessageView, OrderView, RefundNoticeView, ShippingUpdateView 
 import { api } from '../api/http.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { safeUrl } from '../lib/urls.ts';
 import { applyOrder } from '../state/apply.ts';
 import { type Store, useStoreOf } from '../state/store.ts';
 import type { State } from '../state/types.ts';
 import { OrderActions } from './OrderActions.tsx';
-import { Receipt, safeUrl } from './OrderReceipt.tsx';
+import { Receipt } from './OrderReceipt.tsx';
 import { OrderRequests, type OrderViewer } from './OrderRequests.tsx';
 import './order.css';
 

@@ -1,19 +1,9 @@
 import type { OrderView, ShipmentView } from '../../../protocol/commerce.ts';
 import { formatMoney } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { safeUrl } from '../lib/urls.ts';
 import { hideBroken } from './images.ts';
 import { addressText } from './order-requests.ts';
-
-/** Only http(s) links leave the app. */
-export const safeUrl = (url: string | null): string | null => {
-  if (!url) return null;
-  try {
-    const p = new URL(url).protocol;
-    return p === 'https:' || p === 'http:' ? url : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * A shipment: its carrier, number and status, and — when `tracking` — its timeline and the carrier's
