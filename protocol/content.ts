@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OrderMessageView } from './commerce.ts';
+import type { MediaKind } from './media.ts';
 import type { OrderRequestMessageView } from './order-requests.ts';
 
 /**
@@ -160,8 +161,33 @@ export const attachment = z.discriminatedUnion('type', [
 export type Attachment = z.infer<typeof attachment>;
 
 /** A message's content besides its text, as stored with it and shown (metadata is never shown to people). */
+/**
+ * An uploaded file a message carries (protocol/media.ts), as stored with the message: media never change,
+ * so the message keeps what it shows and the view adds the URLs. Set by the server only, from the ids the
+ * sender uploaded (`attachmentIds` of a send); a Send API body never carries it.
+ */
+export interface MediaRef {
+  id: string;
+  kind: MediaKind;
+  mime: string;
+  name: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  voice: boolean;
+  waveform: number[] | null;
+  /** The media has a thumbnail. */
+  thumbnail: boolean;
+}
+
 export const messageContent = z.strictObject({
   attachment: attachment.optional(),
+  /** Uploaded files (server-set, see MediaRef), shown in this order; the message's text is their caption. */
+  media: z
+    .array(z.custom<MediaRef>((v) => typeof v === 'object' && v !== null))
+    .max(10)
+    .optional(),
   quickReplies: z.array(quickReply).min(1).max(contentLimits.quickReplies).optional(),
   /** On a person's message: the quick reply they tapped (its payload goes to the page's app). */
   quickReply: z.strictObject({ payload: text(contentLimits.payload) }).optional(),

@@ -1,5 +1,6 @@
 import type { OrderMessageView } from './commerce.ts';
 import type { Attachment, QuickReply } from './content.ts';
+import type { AttachmentView } from './media.ts';
 import type { OrderRequestMessageView } from './order-requests.ts';
 /**
  * What the server presents: the shapes of API answers and of event payloads. Times are ISO 8601 strings,
@@ -179,6 +180,8 @@ export interface MessageView {
   deletedAt: string | null;
   /** Media or a template (pages and bots send these); absent on plain text and once deleted. */
   attachment?: Attachment;
+  /** Uploaded files (images, video, audio, voice clips, files), in order; the text is their caption. Absent once deleted. */
+  attachments?: AttachmentView[];
   /** Answers the page offers the person, shown as buttons under the message. */
   quickReplies?: QuickReply[];
   /** On a person's message sent by tapping a quick reply: its payload (for the page's app). */

@@ -4,6 +4,7 @@ import { orderStatuses, shipmentStatuses } from '../../../protocol/commerce.ts';
 import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
+import { type AttachmentView, mediaKinds } from '../../../protocol/media.ts';
 import type * as o from '../../../protocol/optins.ts';
 import type * as r from '../../../protocol/order-requests.ts';
 import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
@@ -143,6 +144,23 @@ const views = {
   ),
   QuoteView: objectSchema<v.QuoteView>({ id: string, senderId: string, text: nullable(string), deleted: boolean }, {}),
   Attachment: fromZod(attachment, 'output'),
+  AttachmentView: objectSchema<AttachmentView>(
+    {
+      id: string,
+      kind: oneOf(mediaKinds),
+      mime: string,
+      name: string,
+      size: integer,
+      width: nullable(integer),
+      height: nullable(integer),
+      durationMs: nullable(integer),
+      voice: boolean,
+      waveform: nullable(arrayOf(integer)),
+      url: string,
+      thumbnailUrl: nullable(string),
+    },
+    {},
+  ),
   QuickReply: fromZod(quickReply, 'output'),
   MessageView: objectSchema<v.MessageView>(
     {
@@ -157,6 +175,7 @@ const views = {
       editedAt: nullable(time),
       deletedAt: nullable(time),
       attachment: ref('Attachment'),
+      attachments: arrayOf(ref('AttachmentView')),
       quickReplies: arrayOf(ref('QuickReply')),
       quickReply: payload,
       postback: payload,
@@ -166,6 +185,7 @@ const views = {
     },
     {
       attachment: true,
+      attachments: true,
       quickReplies: true,
       quickReply: true,
       postback: true,

@@ -1,0 +1,99 @@
+import type { Readable } from 'node:stream';
+import type { MediaRef } from '../../protocol/content.ts';
+import type { AttachmentView, MediaKind } from '../../protocol/media.ts';
+import type { Tx } from '../storage/types.ts';
+
+/**
+ * The media domain's seams (docs/MEDIA.md): where bytes live (BlobStore: local disk or S3), what the
+ * database keeps of each upload (MediaRecord), and what other domains ask of media (MediaService).
+ */
+
+/** A byte range, both ends included (HTTP's `bytes=start-end`). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where media bytes live: a flat namespace of immutable objects. Written whole from a stream (never held
+ * whole in memory), read whole or by range. Local disk (the default) and any S3-compatible store pass the
+ * same contract suite (media/blobs.contract.ts).
+ */
+export interface BlobStore {
+  readonly kind: 'local' | 's3';
+  /** Stores `body` under `key` (replacing nothing: keys are never reused). Resolves once it is durable. */
+  put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void>;
+  /** The object's bytes (a range of them when given; the range is within the object); null when absent. */
+  get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
+  /** The object's size, or null when absent. */
+  stat(key: string): Promise<{ size: number } | null>;
+  /** Deletes the object; absent is not an error. */
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One upload, as the database keeps it (table `media`, migration 0020). */
+export interface MediaRecord {
+  /** Random, unguessable (newId()); access is checked on every read regardless. */
+  id: string;
+  /** The account that uploaded it: a person, or a page (its apps upload as the page). */
+  ownerId: string;
+  /** The app that uploaded it for its page, if any. */
+  appId: string | null;
+  /** The conversation it was first sent in; null until then (then only its owner may read or send it). */
+  conversationId: string | null;
+  kind: MediaKind;
+  mime: string;
+  name: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  voice: boolean;
+  waveform: number[] | null;
+  /** BlobStore keys of the file and of its thumbnail (images). */
+  key: string;
+  thumbnailKey: string | null;
+  /** The sha-256 of the stored file, hex. */
+  sha256: string;
+  createdAt: number;
+}
+
+/** Who reads a media file: a signed-in account (by session or page token), or the bearer of a signed URL. */
+export type MediaReader = { accountId: string } | { signature: { expires: number; sig: string } };
+
+export type MediaVariant = 'original' | 'thumbnail';
+
+/** What other domains (messaging, the Graph API, commerce, content apps) ask of media. */
+export interface MediaService {
+  /**
+   * Streams an upload through the pipeline (type from the bytes, limits, images re-encoded without their
+   * metadata, a thumbnail) into the blob store, then records it: nothing is stored when any step fails.
+   */
+  upload(input: {
+    ownerId: string;
+    appId?: string | null;
+    body: Readable;
+    /** From the request (Content-Length), when given: refused at once when over every limit. */
+    declaredLength?: number | null;
+    name?: string | null;
+    voice?: { durationMs: number; waveform: number[] | null } | null;
+  }): Promise<MediaRecord>;
+  /**
+   * Fetches a URL server-side (lib/outbound.ts: no private addresses, no redirects to them, time and size
+   * limits) and uploads what it answers, as `upload` does; `media_fetch_failed` names why it failed.
+   */
+  uploadFromUrl(input: { ownerId: string; appId?: string | null; url: string }): Promise<MediaRecord>;
+  /**
+   * Inside a send's transaction: the media `ids` become the message's (in order). Each must be the
+   * sender's (`ownerId`) and either not sent yet or already in this conversation; any other id answers
+   * `media_not_found` (another person's upload is never revealed). Binds the unsent ones to the conversation.
+   */
+  claim(tx: Tx, input: { ids: readonly string[]; ownerId: string; conversationId: string }): Promise<MediaRef[]>;
+  /** What a message stores of a record. */
+  ref(record: MediaRecord): MediaRef;
+  /** The view people get (same-origin URLs; access by their session). */
+  view(ref: MediaRef): AttachmentView;
+  /** An absolute URL anyone holding it may read until it expires (webhooks, apps): `PUBLIC_ORIGIN` or the given origin. */
+  signedUrl(id: string, variant: MediaVariant, origin: string): string;
+}
