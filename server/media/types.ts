@@ -32,6 +32,40 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
+/**
+ * An upload that passed the pipeline (media/pipeline.ts), waiting in temporary files to be stored: its kind
+ * and type from its bytes, within its kind's limits; an image decoded, re-encoded without its metadata
+ * (EXIF, location) and measured, with a thumbnail; audio and video measured where their container says.
+ */
+export interface Ingested {
+  kind: MediaKind;
+  mime: string;
+  /** The name to show: the given one cleaned (no path, no control characters), its extension the type's. */
+  name: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  /** The file to store (a temporary file). */
+  path: string;
+  thumbnail: { path: string; mime: string; size: number; width: number; height: number } | null;
+  /** Deletes the temporary files (always call it, stored or not). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Streams `body` to a temporary file under `tmpDir` and checks it (docs/MEDIA.md): refuses with
+ * `media_too_large` as soon as the bytes pass the limit (of every kind until the first bytes tell the kind,
+ * then of that kind), `media_type_mismatch` when the name's extension names another type than the bytes,
+ * `media_corrupt` for a damaged or truncated image, `media_too_many_pixels` for a decompression bomb. On any
+ * failure nothing is left behind.
+ */
+export type Ingest = (
+  body: Readable,
+  options: { tmpDir: string; name?: string | null; declaredLength?: number | null; signal?: AbortSignal },
+) => Promise<Ingested>;
+
 /** One upload, as the database keeps it (table `media`, migration 0020). */
 export interface MediaRecord {
   /** Random, unguessable (newId()); access is checked on every read regardless. */
