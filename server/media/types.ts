@@ -76,6 +76,12 @@ export interface MediaRecord {
   appId: string | null;
   /** The conversation it was first sent in; null until then (then only its owner may read or send it). */
   conversationId: string | null;
+  /**
+   * A page's saved attachment (the Graph API's `me/message_attachments`, or `is_reusable`): it is never
+   * bound itself; each send binds a copy (a new record, same stored bytes), and the sweeper of unsent
+   * uploads leaves it alone.
+   */
+  reusable: boolean;
   kind: MediaKind;
   mime: string;
   name: string;
@@ -121,7 +127,8 @@ export interface MediaService {
   /**
    * Inside a send's transaction: the media `ids` become the message's (in order). Each must be the
    * sender's (`ownerId`) and either not sent yet or already in this conversation; any other id answers
-   * `media_not_found` (another person's upload is never revealed). Binds the unsent ones to the conversation.
+   * `media_not_found` (another person's upload is never revealed). Binds the unsent ones to the conversation;
+   * a reusable one is copied (a new id bound to the conversation, the same stored bytes).
    */
   claim(tx: Tx, input: { ids: readonly string[]; ownerId: string; conversationId: string }): Promise<MediaRef[]>;
   /** What a message stores of a record. */
