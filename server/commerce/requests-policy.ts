@@ -46,41 +46,61 @@ function rulesOf(
   return [];
 }
 
+/** Why a request may not be made: an error's id, its message and details (thrown by the check* functions). */
+interface Refusal {
+  id: 'request_not_allowed' | 'too_many_requests' | 'request_open';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+const refuse = (r: Refusal | null): void => {
+  if (r) throw new AppError(r.id, r.message, r.details);
+};
+
 /** Throws request_not_allowed unless the page's policy allows a request of this kind on the order now. */
 export function checkAllowed(
   policy: RequestPolicy,
   body: Pick<CreateRequestBody, 'kind'> & { change?: RequestedChange },
   ctx: RequestContext,
 ): void {
-  if (body.kind === 'return') {
-    checkReturnWindow(policy, ctx);
-    return;
-  }
+  refuse(notAllowed(policy, body, ctx));
+}
+
+/**
+ * Why the policy does not allow this request now, or null. The order card asks it of every kind on every
+ * view of the order (customerActions): an answer, not an exception, is what that costs nothing.
+ */
+function notAllowed(
+  policy: RequestPolicy,
+  body: Pick<CreateRequestBody, 'kind'> & { change?: RequestedChange },
+  ctx: RequestContext,
+): Refusal | null {
+  if (body.kind === 'return') return outsideReturnWindow(policy, ctx);
   for (const rule of rulesOf(policy, body)) {
     if (statusesUntil[rule.until].includes(ctx.status)) continue;
     const why =
       rule.until === 'never'
         ? `${rule.name}: this page does not take such requests`
         : `${rule.name}: allowed until the order is ${rule.until}; it is ${ctx.status}`;
-    throw new AppError('request_not_allowed', why, { field: 'kind', rule: why, status: ctx.status });
+    return { id: 'request_not_allowed', message: why, details: { field: 'kind', rule: why, status: ctx.status } };
   }
+  return null;
 }
 
 /** Returns: only once delivered, and within the policy's days of the delivery. */
-function checkReturnWindow(policy: RequestPolicy, ctx: RequestContext): void {
-  const refuse = (why: string): never => {
-    throw new AppError('request_not_allowed', `kind return: ${why}`, {
-      field: 'kind',
-      rule: `kind return: ${why}`,
-      status: ctx.status,
-    });
-  };
-  if (policy.returns.days === 0) refuse('this page does not take returns');
+function outsideReturnWindow(policy: RequestPolicy, ctx: RequestContext): Refusal | null {
+  const refusal = (why: string): Refusal => ({
+    id: 'request_not_allowed',
+    message: `kind return: ${why}`,
+    details: { field: 'kind', rule: `kind return: ${why}`, status: ctx.status },
+  });
+  if (policy.returns.days === 0) return refusal('this page does not take returns');
   if (ctx.status !== 'delivered' || ctx.deliveredAt === null)
-    refuse(`allowed once the order is delivered; it is ${ctx.status}`);
-  const days = Math.floor(((ctx.now - (ctx.deliveredAt as number)) / DAY_MS) * 10) / 10;
-  if (ctx.now > (ctx.deliveredAt as number) + policy.returns.days * DAY_MS)
-    refuse(`allowed within ${policy.returns.days} days of delivery; it was delivered ${days} days ago`);
+    return refusal(`allowed once the order is delivered; it is ${ctx.status}`);
+  const days = Math.floor(((ctx.now - ctx.deliveredAt) / DAY_MS) * 10) / 10;
+  if (ctx.now > ctx.deliveredAt + policy.returns.days * DAY_MS)
+    return refusal(`allowed within ${policy.returns.days} days of delivery; it was delivered ${days} days ago`);
+  return null;
 }
 
 /** Whether the page accepts a request of this kind at once (every rule it asks is automatic). */
@@ -100,38 +120,36 @@ export const isOpen = (state: RequestState): boolean => openRequestStates.includ
  * policy takes one request at a time and one is open (named in the error).
  */
 export function checkCanOpen(policy: RequestPolicy, ctx: RequestContext): void {
+  refuse(cannotOpen(policy, ctx));
+}
+
+function cannotOpen(policy: RequestPolicy, ctx: RequestContext): Refusal | null {
   if (ctx.requests.length >= requestLimits.perOrder)
-    throw new AppError(
-      'too_many_requests',
-      `this order has had ${ctx.requests.length} requests, the most an order may have`,
-      { limit: requestLimits.perOrder },
-    );
+    return {
+      id: 'too_many_requests',
+      message: `this order has had ${ctx.requests.length} requests, the most an order may have`,
+      details: { limit: requestLimits.perOrder },
+    };
   const open = ctx.requests.find((r) => isOpen(r.state));
   if (policy.oneOpenRequest && open)
-    throw new AppError(
-      'request_open',
-      `request ${open.id} (${open.kind}) is ${open.state}: the page takes one request at a time; withdraw it or wait for its answer`,
-      { requestId: open.id, state: open.state },
-    );
+    return {
+      id: 'request_open',
+      message: `request ${open.id} (${open.kind}) is ${open.state}: the page takes one request at a time; withdraw it or wait for its answer`,
+      details: { requestId: open.id, state: open.state },
+    };
+  return null;
 }
+
+const anyStreet = { street1: '-', city: '-', postalCode: '-', country: '-' };
 
 /** What the customer may ask now: the card shows these buttons. */
 export function customerActions(policy: RequestPolicy, ctx: RequestContext): CustomerActionsView {
-  const may = (body: Pick<CreateRequestBody, 'kind'> & { change?: RequestedChange }) => {
-    try {
-      checkCanOpen(policy, ctx);
-      checkAllowed(policy, body, ctx);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const street = { street1: '-', city: '-', postalCode: '-', country: '-' };
+  if (cannotOpen(policy, ctx)) return { changeAddress: false, changeItems: false, cancel: false, return: false };
   return {
-    changeAddress: may({ kind: 'change', change: { shippingAddress: street } }),
-    changeItems: may({ kind: 'change', change: { items: [{ item: 0, quantity: 1 }] } }),
-    cancel: may({ kind: 'cancel' }),
-    return: may({ kind: 'return' }),
+    changeAddress: !notAllowed(policy, { kind: 'change', change: { shippingAddress: anyStreet } }, ctx),
+    changeItems: !notAllowed(policy, { kind: 'change', change: { items: [{ item: 0, quantity: 1 }] } }, ctx),
+    cancel: !notAllowed(policy, { kind: 'cancel' }, ctx),
+    return: !notAllowed(policy, { kind: 'return' }, ctx),
   };
 }
 
