@@ -23,7 +23,10 @@ export interface BlobStore {
   readonly kind: 'local' | 's3';
   /** Stores `body` under `key` (replacing nothing: keys are never reused). Resolves once it is durable. */
   put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void>;
-  /** The object's bytes (a range of them when given; the range is within the object); null when absent. */
+  /**
+   * The object's bytes (a range of them when given; the range is within the object) and the whole object's
+   * size (not the range's); null when absent.
+   */
   get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
   /** The object's size, or null when absent. */
   stat(key: string): Promise<{ size: number } | null>;
