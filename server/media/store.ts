@@ -1,11 +1,43 @@
 import type { MediaKind } from '../../protocol/media.ts';
 import { type Db, hasNul, sqlText } from '../storage/sql.ts';
-import type { MediaRecord } from './types.ts';
 
 /**
  * What the media store keeps (migration 0020), written once for both backends (storage/sql.ts): one row
- * per upload (MediaRecord, media/types.ts); the bytes are the blob store's. Times are milliseconds.
+ * per upload (MediaRecord); the bytes are the blob store's. Times are milliseconds.
  */
+
+/** One upload, as the database keeps it (table `media`, migration 0020). */
+export interface MediaRecord {
+  /** Random, unguessable (newId()); access is checked on every read regardless. */
+  id: string;
+  /** The account that uploaded it: a person, or a page (its apps upload as the page). */
+  ownerId: string;
+  /** The app that uploaded it for its page, if any. */
+  appId: string | null;
+  /** The conversation it was first sent in; null until then (then only its owner may read or send it). */
+  conversationId: string | null;
+  /**
+   * A page's saved attachment (the Graph API's `me/message_attachments`, or `is_reusable`): it is never
+   * bound itself; each send binds a copy (a new record, same stored bytes), and the sweeper of unsent
+   * uploads leaves it alone.
+   */
+  reusable: boolean;
+  kind: MediaKind;
+  mime: string;
+  name: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  voice: boolean;
+  waveform: number[] | null;
+  /** BlobStore keys of the file and of its thumbnail (images). */
+  key: string;
+  thumbnailKey: string | null;
+  /** The sha-256 of the stored file, hex. */
+  sha256: string;
+  createdAt: number;
+}
 
 export interface MediaReads {
   mediaById(id: string): Promise<MediaRecord | null>;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { MediaRef } from '../../protocol/content.ts';
 import type { AttachmentView, MediaKind } from '../../protocol/media.ts';
 import type { Tx } from '../storage/types.ts';
+import type { MediaRecord } from './store.ts';
 
 /**
  * The media domain's seams (docs/MEDIA.md): where bytes live (BlobStore: local disk or S3), what the
@@ -69,38 +70,8 @@ export type Ingest = (
   options: { tmpDir: string; name?: string | null; declaredLength?: number | null; signal?: AbortSignal },
 ) => Promise<Ingested>;
 
-/** One upload, as the database keeps it (table `media`, migration 0020). */
-export interface MediaRecord {
-  /** Random, unguessable (newId()); access is checked on every read regardless. */
-  id: string;
-  /** The account that uploaded it: a person, or a page (its apps upload as the page). */
-  ownerId: string;
-  /** The app that uploaded it for its page, if any. */
-  appId: string | null;
-  /** The conversation it was first sent in; null until then (then only its owner may read or send it). */
-  conversationId: string | null;
-  /**
-   * A page's saved attachment (the Graph API's `me/message_attachments`, or `is_reusable`): it is never
-   * bound itself; each send binds a copy (a new record, same stored bytes), and the sweeper of unsent
-   * uploads leaves it alone.
-   */
-  reusable: boolean;
-  kind: MediaKind;
-  mime: string;
-  name: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  voice: boolean;
-  waveform: number[] | null;
-  /** BlobStore keys of the file and of its thumbnail (images). */
-  key: string;
-  thumbnailKey: string | null;
-  /** The sha-256 of the stored file, hex. */
-  sha256: string;
-  createdAt: number;
-}
+/** One upload, as the database keeps it: defined beside its store (store.ts), whose module the storage composes. */
+export type { MediaRecord } from './store.ts';
 
 /** Who reads a media file: a signed-in account (by session or page token), or the bearer of a signed URL. */
 export type MediaReader = { accountId: string } | { signature: { expires: number; sig: string } };
