@@ -104,7 +104,19 @@ export interface MediaService {
    * `media_not_found` (another person's upload is never revealed). Binds the unsent ones to the conversation;
    * a reusable one is copied (a new id bound to the conversation, the same stored bytes).
    */
-  claim(tx: Tx, input: { ids: readonly string[]; ownerId: string; conversationId: string }): Promise<MediaRef[]>;
+  claim(
+    tx: Tx,
+    input: {
+      ids: readonly string[];
+      ownerId: string;
+      conversationId: string;
+      /**
+       * A page's message written by one of its people (the business inbox): that person's own uploads may
+       * be sent too (they upload with their session, then send as the page).
+       */
+      actorId?: string | null;
+    },
+  ): Promise<MediaRef[]>;
   /** What a message stores of a record. */
   ref(record: MediaRecord): MediaRef;
   /** The view people get (same-origin URLs; access by their session). */
