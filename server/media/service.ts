@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
-import type { Committer } from '../storage/commit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage, Tx } from '../storage/types.ts';
 import { canRead } from './access.ts';
 import type { MediaLinks } from './links.ts';
@@ -207,6 +207,27 @@ export class Media implements MediaService {
     }
     await tx.media.bindMedia(toBind, conversationId);
     return refs;
+  }
+
+  /** The MessageMedia port of messaging: claim in a send's job. */
+  claimIn(
+    uow: UnitOfWork,
+    input: { ids: readonly string[]; ownerId: string; conversationId: string; actorId: string | null },
+  ): Promise<MediaRef[]> {
+    return this.claim(uow.tx, input);
+  }
+
+  /**
+   * The MessageMedia port of messaging: a deleted message's uploads are deleted with it — their rows in its
+   * job, their bytes once it committed (those no other row shares: a saved attachment keeps its own).
+   */
+  async releaseIn(uow: UnitOfWork, ids: readonly string[]): Promise<void> {
+    const rows = await uow.tx.media.mediaByIds(ids);
+    await uow.tx.media.deleteMedia(ids);
+    const keys = rows.flatMap((r) => (r.thumbnailKey ? [r.key, r.thumbnailKey] : [r.key]));
+    uow.afterCommit(() => {
+      this.deleteBlobs(keys).catch((err: unknown) => this.log.error({ err }, 'a deleted message’s media stayed'));
+    });
   }
 
   ref(record: MediaRecord): MediaRef {

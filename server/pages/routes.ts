@@ -189,8 +189,8 @@ export function pagesRoutes(
 
   app.post('/api/pages/:id/conversations/:conversationId/messages', async (req, reply) => {
     const p = parse(threadParams, req.params);
-    const body = parse(schemas.sendMessageBody, req.body);
-    const r = await inbox.send(me(req), p.id, { conversationId: p.conversationId, ...body });
+    const { attachmentIds, ...body } = parse(schemas.sendMessageBody, req.body);
+    const r = await inbox.send(me(req), p.id, { conversationId: p.conversationId, ...body, mediaIds: attachmentIds });
     return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
   });
 
