@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { AppError } from '../errors.ts';
 import { Semaphore } from '../lib/semaphore.ts';
-import { receive, removeAll } from './receive.ts';
+import { LARGEST, receive, removeAll, tooLarge } from './receive.ts';
 import { HEAD_BYTES, sniffHead } from './sniff.ts';
 import type { Ingest, Ingested } from './types.ts';
 
@@ -36,13 +36,22 @@ export class ImageGate {
     private readonly ingest: Ingest,
     limit: number,
   ) {
-    this.semaphore = new Semaphore(limit, MAX_WAITING, () => new AppError('rate_limited', undefined, { retryAfter: 5 }));
+    this.semaphore = new Semaphore(
+      limit,
+      MAX_WAITING,
+      () => new AppError('rate_limited', undefined, { retryAfter: 5 }),
+    );
   }
 
   readonly run: Ingest = async (body, options) => {
+    // As the pipeline does: refused before a byte is read (here, before the first bytes are awaited).
+    if (options.declaredLength != null && options.declaredLength > LARGEST) throw tooLarge();
     const { head, rest } = await peek(body, HEAD_BYTES);
     if ((await sniffHead(head)).kind !== 'image') return this.ingest(rest, options);
-    const received = await receive(rest, { tmpDir: options.tmpDir, ...(options.signal ? { signal: options.signal } : {}) });
+    const received = await receive(rest, {
+      tmpDir: options.tmpDir,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     try {
       return await this.semaphore.run(
         (): Promise<Ingested> =>

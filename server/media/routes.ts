@@ -15,7 +15,7 @@ import type { MediaReader, MediaVariant } from './types.ts';
 export const MAX_UPLOAD_BYTES = Math.max(...Object.values(mediaLimits.bytes));
 
 /** A signed link's query (media/links.ts); both or neither. */
-const signedQuery = z.strictObject({
+export const signedQuery = z.strictObject({
   expires: z.string().max(20).optional(),
   sig: z.string().max(100).optional(),
 });
@@ -35,11 +35,9 @@ function voiceOf(q: z.infer<typeof uploadMediaQuery>): { durationMs: number; wav
   if (q.waveform !== undefined) {
     waveform = q.waveform.split(',').map(Number);
     if (waveform.length > mediaLimits.waveformBars || waveform.some((v) => v > 255))
-      throw new AppError(
-        'bad_request',
-        `waveform: at most ${mediaLimits.waveformBars} bars, each 0–255`,
-        { fields: { waveform: 'at most 64 bars, each 0–255' } },
-      );
+      throw new AppError('bad_request', `waveform: at most ${mediaLimits.waveformBars} bars, each 0–255`, {
+        fields: { waveform: 'at most 64 bars, each 0–255' },
+      });
   }
   return { durationMs: q.durationMs, waveform };
 }
@@ -111,7 +109,8 @@ async function serve(req: FastifyRequest, reply: FastifyReply, media: Media, fil
   if (matches(req.headers['if-none-match'], etag)) return reply.status(304).send();
   const type = variant === 'thumbnail' ? THUMBNAIL_TYPE : record.mime;
   const ifRange = req.headers['if-range'];
-  const answer = ifRange !== undefined && ifRange !== etag ? { kind: 'whole' as const } : parseRange(req.headers.range, file.size);
+  const answer =
+    ifRange !== undefined && ifRange !== etag ? { kind: 'whole' as const } : parseRange(req.headers.range, file.size);
   if (answer.kind === 'unsatisfiable') {
     reply.header('content-range', `bytes */${file.size}`);
     throw new AppError('range_not_satisfiable', undefined, { size: file.size });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { MediaRef } from '../../protocol/content.ts';
 import { mediaLimits } from '../../protocol/media.ts';
 import { AppError } from '../errors.ts';
@@ -10,18 +9,28 @@ import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage, Tx } from '../storage/types.ts';
 import { canRead } from './access.ts';
 import type { MediaLinks } from './links.ts';
+import type { Fetched } from './remote.ts';
 import type { MediaRecord } from './store.ts';
 import type { BlobStore, Ingest, Ingested, MediaReader, MediaService, MediaVariant } from './types.ts';
 import { attachmentView, mediaRef } from './views.ts';
+
+/** The last segment of a URL's path, as the file's name (the pipeline cleans it and checks it against the bytes). */
+function nameInUrl(url: string): string | null {
+  try {
+    const last = new URL(url).pathname.split('/').pop() ?? '';
+    const name = decodeURIComponent(last).trim();
+    return name === '' ? null : name.slice(0, 255);
+  } catch {
+    return null;
+  }
+}
 
 /** Uploads of one account running at once; more are refused (`rate_limited`) until one ends. */
 export const UPLOADS_IN_FLIGHT = 4;
 const HOUR = 3_600_000;
 
-/** Fetches a URL server-side (media/remote.ts): its body, with the length and name it announced. */
-export type FetchRemote = (
-  url: string,
-) => Promise<{ body: Readable; declaredLength: number | null; name: string | null }>;
+/** Fetches a URL server-side (media/remote.ts, with the server's deadline, size and address rules). */
+export type FetchRemote = (url: string) => Promise<Fetched>;
 
 export interface MediaOptions {
   /** Where the pipeline writes uploads while it checks them. */
@@ -91,8 +100,8 @@ export class Media implements MediaService {
       ownerId: input.ownerId,
       appId: input.appId ?? null,
       body: fetched.body,
-      declaredLength: fetched.declaredLength,
-      name: fetched.name,
+      declaredLength: fetched.contentLength,
+      name: nameInUrl(input.url),
     });
   }
 
@@ -280,4 +289,3 @@ export class Media implements MediaService {
     return this.links.ttlSeconds;
   }
 }
-

@@ -1,7 +1,7 @@
 import type { ConversationView, MemberView, MessageView, QuoteView, UserView } from '../../protocol/views.ts';
 import { iso, presentUser } from '../accounts/presenter.ts';
-import { attachmentView } from '../media/views.ts';
 import type { UserRecord } from '../accounts/store.ts';
+import { attachmentView } from '../media/views.ts';
 import type { ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
 
 const QUOTE_CHARS = 200;

@@ -49,6 +49,8 @@ export interface PageInboxPort {
       clientId: string;
       text: string;
       replyToId?: string | undefined;
+      /** Uploads of the person answering as the page (`POST /api/media`), sent as the page's. */
+      mediaIds?: readonly string[] | undefined;
       /** Taps are people's: sent as the page, they are refused (`not_a_person`). */
       quickReply?: { payload: string } | undefined;
       postback?: { payload: string } | undefined;
