@@ -7,18 +7,9 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { AppError } from '../errors.ts';
-import { animation, flac, mp3, oggOpus, stillImage, wav } from './fixtures.ts';
+import { animation, chunked, flac, mp3, oggOpus, stillImage, wav } from './fixtures.ts';
 import { ingest } from './pipeline.ts';
 import type { Ingested } from './types.ts';
-
-/** A readable of `bytes` in chunks of `chunk` bytes (as a socket would deliver them). */
-export function chunked(bytes: Uint8Array, chunk = 16 * 1024): Readable {
-  return Readable.from(
-    (function* () {
-      for (let i = 0; i < bytes.length; i += chunk) yield Buffer.from(bytes.subarray(i, i + chunk));
-    })(),
-  );
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
