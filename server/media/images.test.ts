@@ -55,6 +55,19 @@ describe('images', () => {
     assert.ok(!fs.readFileSync(dest).includes('Acme'), 'no trace of the camera in the bytes');
   });
 
+  it('converts colours to sRGB and drops the ICC profile', async () => {
+    const p3 = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#f00' } })
+      .withIccProfile('p3')
+      .png()
+      .toBuffer();
+    assert.ok((await sharp(p3).metadata()).icc);
+    const src = file(p3);
+    const dest = out('png');
+    await reencode(src, dest, 'png', await measure(src));
+    const meta = await sharp(dest).metadata();
+    assert.deepEqual([meta.icc, meta.space], [undefined, 'srgb']);
+  });
+
   it('re-encodes each format in itself, an animation kept animated', async () => {
     for (const format of ['png', 'jpeg', 'webp', 'gif'] as const) {
       const src = file(await stillImage(format, 90, 60));
