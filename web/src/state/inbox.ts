@@ -1,3 +1,4 @@
+import type { AttachmentView } from '../../../protocol/media.ts';
 import type { ConversationView, PageView, SelfView } from '../../../protocol/views.ts';
 import { setMe } from './local.ts';
 import { type FailReason, initialState, type State } from './types.ts';
@@ -44,6 +45,8 @@ export type InboxPreview =
   | { kind: 'none' }
   | { kind: 'deleted' }
   | { kind: 'attachment'; fromPage: boolean }
+  /** Uploaded files without a caption (a customer's photo): the list says what they are (lib/media.ts). */
+  | { kind: 'media'; fromPage: boolean; attachments: AttachmentView[] }
   | { kind: 'text'; fromPage: boolean; text: string };
 
 /** The last message of a conversation as the inbox lists it: the page's own (agents' or its bot's) marked so. */
@@ -53,5 +56,7 @@ export function inboxPreview(conv: ConversationView, pageId: string): InboxPrevi
   if (last.deletedAt || (last.text === null && !last.attachment)) return { kind: 'deleted' };
   const fromPage = last.senderId === pageId;
   if (last.text === null) return { kind: 'attachment', fromPage };
-  return { kind: 'text', fromPage, text: last.text.replace(/\s+/g, ' ').trim() };
+  const text = last.text.replace(/\s+/g, ' ').trim();
+  if (text === '' && last.attachments?.length) return { kind: 'media', fromPage, attachments: last.attachments };
+  return { kind: 'text', fromPage, text };
 }
