@@ -6,6 +6,7 @@ import { appsContract } from '../apps/store.contract.ts';
 import { commerceContract } from '../commerce/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { inboxContract } from '../inbox/store.contract.ts';
+import { mediaContract } from '../media/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { optinsContract } from '../platform/optins-store.contract.ts';
@@ -98,6 +99,7 @@ export function storageContract(
     inboxContract(ctx);
     commerceContract(ctx);
     optinsContract(ctx);
+    mediaContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

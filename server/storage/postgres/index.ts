@@ -4,6 +4,7 @@ import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
+import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -33,6 +34,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     inbox: new InboxStore(new PgDb(sql, () => t.flush())),
     commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
+    media: new MediaStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -99,6 +101,7 @@ export class PostgresStorage implements Storage {
       inbox: new InboxStore(db),
       commerce: new CommerceStore(db),
       optins: new OptinsStore(db),
+      media: new MediaStore(db),
     };
     this.leases = new SharedLeases(db);
   }

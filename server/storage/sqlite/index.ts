@@ -6,6 +6,7 @@ import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
+import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -98,6 +99,7 @@ export class SqliteStorage implements Storage {
       inbox: new InboxStore(flushed),
       commerce: new CommerceStore(flushed),
       optins: new OptinsStore(flushed),
+      media: new MediaStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -112,6 +114,7 @@ export class SqliteStorage implements Storage {
       inbox: new InboxStore(rdb),
       commerce: new CommerceStore(rdb),
       optins: new OptinsStore(rdb),
+      media: new MediaStore(rdb),
     };
   }
 
