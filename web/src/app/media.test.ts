@@ -183,7 +183,7 @@ test('a message with attachments carries their ids, its caption or none, again a
     type: 'ack',
     ref: item?.clientId ?? '',
     pos: 11,
-    message: msg(1, me.id, { clientId: item?.clientId ?? '', text: '', attachments: [view('m-photo')] }),
+    message: msg(1, me.id, { clientId: item?.clientId ?? '', text: null, attachments: [view('m-photo')] }),
   });
   assert.equal(store.getSnapshot().outbox.length, 0);
   assert.equal(localPreview('m-photo'), undefined, 'let go once acknowledged');

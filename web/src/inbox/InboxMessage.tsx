@@ -54,7 +54,7 @@ export const InboxMessage = memo(function InboxMessage({
         {quote && (
           <blockquote className="inbox-quote" data-testid="message-quote">
             <span className="inbox-quote-name">{quoteName}</span>
-            <span>{quote.deleted || quote.text === null ? t('message.quote.deleted') : quote.text}</span>
+            <span>{quote.deleted ? t('message.quote.deleted') : (quote.text ?? t('sidebar.preview.attachment'))}</span>
           </blockquote>
         )}
         {!deleted && message?.order ? (
@@ -66,7 +66,7 @@ export const InboxMessage = memo(function InboxMessage({
               <OrderRequestLine request={message.orderRequest} store={session.store} />
             )}
             {media && <MessageMedia attachments={media} tabbable />}
-            {deleted || (text === null && !message?.attachment) ? (
+            {deleted || (text === null && !message?.attachment && !media) ? (
               <div className="inbox-msg-text" data-testid="message-text">
                 <em>{t('message.deleted')}</em>
               </div>

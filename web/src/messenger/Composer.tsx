@@ -8,6 +8,7 @@ import { sendMessage, sendVoice } from '../app/outbox.ts';
 import { composerChanged, stopTyping } from '../app/typing.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
+import { previewText } from '../lib/media.ts';
 import { canRecord, type RecordFailure } from '../lib/recorder.ts';
 import { useStoreOf } from '../state/store.ts';
 import { canSend, type TrayEntry } from '../state/tray.ts';
@@ -230,7 +231,9 @@ export const Composer = forwardRef<
           <IconReply size={16} />
           <div className="composer-banner-body">
             <strong>{t('composer.replyingTo', { name: bannerName })}</strong>
-            <span className="composer-banner-text">{mode.message.text ?? t('message.deleted')}</span>
+            <span className="composer-banner-text">
+              {previewText(mode.message, t) ?? t('sidebar.preview.attachment')}
+            </span>
           </div>
           <button type="button" className="icon-button" onClick={cancelMode} aria-label={t('composer.cancelReply')}>
             <IconClose size={16} />

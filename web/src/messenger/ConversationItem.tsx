@@ -32,7 +32,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   const body = last ? previewText(last, t) : null;
   let preview: string;
   if (!last) preview = t('sidebar.preview.none');
-  else if (last.deletedAt || (last.text === null && !last.attachment)) preview = t('sidebar.preview.deleted');
+  else if (last.deletedAt || (last.text === null && !last.attachment && !last.attachments?.length))
+    preview = t('sidebar.preview.deleted');
   else if (body === null) preview = t('sidebar.preview.attachment');
   else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: body });
   else if (conv.kind === 'group' && senderName) preview = t('sidebar.preview.sender', { name: senderName, text: body });

@@ -1,6 +1,7 @@
 import { memo, useRef, useState } from 'react';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { previewText } from '../lib/media.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import type { OutboxItem } from '../state/types.ts';
@@ -83,12 +84,11 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   };
 
   const quote = props.quote;
-  const quoteText = quote ? (quote.local ? (quote.local.deletedAt ? null : quote.local.text) : quote.quote.text) : null;
-  const quoteDeleted = quote
-    ? quote.local
-      ? quote.local.deletedAt !== null
-      : quote.quote.deleted || quote.quote.text === null
-    : false;
+  // A quoted message without text carries something else: what (its local copy says), else that it does.
+  const quoteText = quote
+    ? ((quote.local ? previewText(quote.local, t) : quote.quote.text) ?? t('sidebar.preview.attachment'))
+    : null;
+  const quoteDeleted = quote ? (quote.local ? quote.local.deletedAt !== null : quote.quote.deleted) : false;
 
   return (
     <article
@@ -128,7 +128,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
               {media && <MessageMedia attachments={media} tabbable={props.tabbable} />}
               {pending?.upload && <VoiceUploading upload={pending.upload} />}
               {/* The text; under media, their caption (absent when empty). */}
-              {deleted || (text === null && !message?.attachment) ? (
+              {deleted || (text === null && !message?.attachment && !media) ? (
                 <div className="msg-text" data-testid="message-text">
                   <em>{t('message.deleted')}</em>
                 </div>

@@ -55,7 +55,7 @@ describe('a page’s inbox state', () => {
       url: '/api/media/ph',
       thumbnailUrl: null,
     };
-    const bare = withAna({ lastMessage: msg(1, ana.id, { text: '', attachments: [photo] }) });
+    const bare = withAna({ lastMessage: msg(1, ana.id, { text: null, attachments: [photo] }) });
     assert.deepEqual(inboxPreview(bare, page.id), { kind: 'media', fromPage: false, attachments: [photo] });
     const captioned = withAna({ lastMessage: msg(1, ana.id, { text: 'It arrived  broken', attachments: [photo] }) });
     assert.deepEqual(inboxPreview(captioned, page.id), { kind: 'text', fromPage: false, text: 'It arrived broken' });

@@ -53,10 +53,12 @@ export type InboxPreview =
 export function inboxPreview(conv: ConversationView, pageId: string): InboxPreview {
   const last = conv.lastMessage;
   if (!last) return { kind: 'none' };
-  if (last.deletedAt || (last.text === null && !last.attachment)) return { kind: 'deleted' };
+  if (last.deletedAt || (last.text === null && !last.attachment && !last.attachments?.length))
+    return { kind: 'deleted' };
   const fromPage = last.senderId === pageId;
-  if (last.text === null) return { kind: 'attachment', fromPage };
-  const text = last.text.replace(/\s+/g, ' ').trim();
+  const text = last.text?.replace(/\s+/g, ' ').trim() ?? '';
+  // Uploaded files without a caption (the server stores none: text null).
   if (text === '' && last.attachments?.length) return { kind: 'media', fromPage, attachments: last.attachments };
+  if (last.text === null) return { kind: 'attachment', fromPage };
   return { kind: 'text', fromPage, text };
 }
