@@ -3,6 +3,7 @@ import { removeUpload, retryUpload } from '../app/attachments.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { progressOf, type TrayEntry } from '../state/tray.ts';
 import { IconAttach, IconAudio, IconClose, IconFile, IconVideo } from '../ui/Icons.tsx';
+import { hideBroken } from '../ui/images.ts';
 
 /**
  * The files waiting for the next message, above the composer's input: a thumbnail (images) or an icon,
@@ -44,7 +45,7 @@ export function AttachmentTray({
         >
           <span className="tray-preview" aria-hidden="true">
             {e.previewUrl ? (
-              <img src={e.previewUrl} alt="" />
+              <img src={e.previewUrl} alt="" onError={hideBroken} />
             ) : e.kind === 'video' ? (
               <IconVideo size={22} />
             ) : e.kind === 'audio' ? (
@@ -56,8 +57,8 @@ export function AttachmentTray({
           <span className="tray-body">
             <span className="tray-name">{e.name}</span>
             {e.status === 'failed' ? (
-              <span className="tray-error" data-testid="tray-error" role="alert">
-                {te(e.error ?? 'unknown')}
+              <span className="tray-error" role="alert" title={te(e.error ?? 'unknown')}>
+                <span data-testid="tray-error">{te(e.error ?? 'unknown')}</span>
                 {e.retryable && (
                   <>
                     {' '}
