@@ -111,7 +111,9 @@ export class VoiceRecording {
     this.recorder.ondataavailable = (e) => {
       if (e.data.size > 0) this.chunks.push(e.data);
     };
-    this.recorder.start(250);
+    // One piece at the end, no timeslice: Chromium writes a sliced recording's clusters without their sizes,
+    // which the server's container reader cannot measure (its tracks unknown, it would not pass as audio).
+    this.recorder.start();
     this.startedAt = performance.now();
     const frame = this.analyser ? new Uint8Array(this.analyser.fftSize) : null;
     // Without an analyser the level is 0, still every LEVEL_MS (it also ticks the recording bar's timer).
