@@ -270,6 +270,17 @@ test('a voice clip recorded with the microphone, in French: sent with its length
     },
     { timeout: 10_000 },
   );
+
+  // A refused microphone is said in plain words. The fake UI grants every request, so the refusal is the
+  // browser's own error, raised where getUserMedia would raise it.
+  await alice.page.evaluate(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await record.click();
+  await alice.page.getByText('L’accès au micro a été refusé.', { exact: false }).waitFor();
+  assert.equal(await alice.page.getByTestId('voice-recorder').count(), 0, 'back to the input');
+  assert.equal(await messages(alice.page).count(), 1);
 });
 
 test('a file shows as a card with its size and downloads under its name', async (s) => {
