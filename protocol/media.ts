@@ -24,6 +24,8 @@ export const mediaLimits = {
   thumbnailSide: 480,
   /** Attachments on one message. */
   perMessage: 10,
+  /** Uploads one account may have in flight at once (a fifth is refused with rate_limited). */
+  uploadsInFlight: 4,
   /** A file name as shown (characters). */
   name: 255,
   /** A voice clip: at most this long, and its waveform has at most this many bars, each 0–255. */

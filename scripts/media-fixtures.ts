@@ -3,12 +3,14 @@
  * them: Chromium's MediaRecorder, on a canvas animation and a WebAudio tone, for about a second each —
  *
  *   voice.webm   audio/webm;codecs=opus        (a voice clip as the web app records it)
+ *   voice-sliced.webm  the same recorded in 250 ms slices (MediaRecorder's timeslice), as other clients
+ *                do: Chromium then writes its clusters without sizes and its tracks cannot be read back
  *   voice.m4a    audio/mp4;codecs=opus         (an MP4 holding audio only, as Safari records)
  *   clip.webm    video/webm;codecs=vp8,opus    (a video with sound)
  *   clip.mp4     video/mp4;codecs=avc1         (a video, H.264 in MP4)
  *
- * Run it again to remake them: `node --import tsx scripts/media-fixtures.ts` (CHROMIUM_PATH, default
- * /usr/bin/chromium). Each stays well under 50 KB; the script fails when one does not.
+ * Run it again to remake them: `node --import tsx scripts/media-fixtures.ts [file…]` (only the files
+ * named, when some are; CHROMIUM_PATH, default /usr/bin/chromium). Each stays well under 50 KB; the script fails when one does not.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const recordings = [
   { file: 'voice.webm', mimeType: 'audio/webm;codecs=opus', video: false, audio: true },
+  { file: 'voice-sliced.webm', mimeType: 'audio/webm;codecs=opus', video: false, audio: true, timeslice: 250 },
   { file: 'voice.m4a', mimeType: 'audio/mp4;codecs=opus', video: false, audio: true },
   { file: 'clip.webm', mimeType: 'video/webm;codecs=vp8,opus', video: true, audio: true },
   { file: 'clip.mp4', mimeType: 'video/mp4;codecs=avc1', video: true, audio: false },
@@ -66,7 +69,7 @@ const RECORD = `async (o) => {
   const chunks = [];
   recorder.ondataavailable = (e) => chunks.push(e.data);
   const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
-  recorder.start();
+  recorder.start(o.timeslice);
   await new Promise((resolve) => setTimeout(resolve, o.ms));
   recorder.stop();
   await stopped;
@@ -84,10 +87,13 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   fs.mkdirSync(out, { recursive: true });
+  const only = process.argv.slice(2);
   for (const r of recordings) {
+    if (only.length > 0 && !only.includes(r.file)) continue;
     const supported = await page.evaluate(`MediaRecorder.isTypeSupported(${JSON.stringify(r.mimeType)})`);
     if (!supported) throw new Error(`this Chromium cannot record ${r.mimeType}`);
-    const options = { mimeType: r.mimeType, video: r.video, audio: r.audio, ms: 1000 };
+    const timeslice = 'timeslice' in r ? r.timeslice : undefined;
+    const options = { mimeType: r.mimeType, video: r.video, audio: r.audio, ms: 1000, timeslice };
     const base64 = await page.evaluate<string>(`(${RECORD})(${JSON.stringify(options)})`);
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0 || bytes.length > 50 * 1024) throw new Error(`${r.file}: ${bytes.length} bytes`);

@@ -240,6 +240,10 @@ describe('media over HTTP', () => {
     assert.equal(a.voice, true);
     assert.deepEqual(a.waveform, [0, 10, 255, 3]);
     assert.ok(a.durationMs !== null && Math.abs(a.durationMs - 1500) < 50, String(a.durationMs));
+    // Recorded in slices (MediaRecorder's timeslice): its tracks cannot be read back, the clip is still audio.
+    const sliced = fs.readFileSync(path.join(import.meta.dirname, '../../test/fixtures/media/voice-sliced.webm'));
+    const b = await uploaded(s.url, ana, sliced, { voice: '1', durationMs: '1000' });
+    assert.deepEqual([b.kind, b.mime, b.voice, b.durationMs], ['audio', 'audio/webm', true, 1000]);
     const rows = mediaRows(s);
     const notAudio = await upload(s.url, ana, jpeg, { voice: '1', durationMs: '1000' });
     assert.deepEqual([notAudio.status, notAudio.body.error?.id], [415, 'media_type_mismatch']);

@@ -27,8 +27,8 @@ describe('the media pipeline: the main path', () => {
     assert.deepEqual(fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir) : [], [], 'dispose() leaves nothing');
   });
   after(() => tmp.cleanup());
-  const run = async (bytes: Uint8Array, name?: string | null) => {
-    const result = await ingest(chunked(bytes), { tmpDir, name, declaredLength: bytes.length });
+  const run = async (bytes: Uint8Array, name?: string | null, audioExpected?: boolean) => {
+    const result = await ingest(chunked(bytes), { tmpDir, name, declaredLength: bytes.length, audioExpected });
     ingested.push(result);
     return result;
   };
@@ -115,6 +115,16 @@ describe('the media pipeline: the main path', () => {
       ['video', 'video/mp4', 'clip.mp4', 160, 120],
     );
     assert.equal(mp4.sha256, sha256(fixture('clip.mp4')), 'video bytes are stored as sent');
+  });
+
+  it('takes a voice clip recorded in slices as audio, its tracks unreadable, only when a voice clip is expected', async () => {
+    const sliced = fs.readFileSync(path.join(FIXTURES, 'voice-sliced.webm'));
+    const unknown = await run(sliced, null);
+    assert.deepEqual([unknown.kind, unknown.mime], ['video', 'video/webm'], 'no track read: not known to be audio');
+    const voice = await run(sliced, null, true);
+    assert.deepEqual([voice.kind, voice.mime, voice.name], ['audio', 'audio/webm', 'audio.webm']);
+    const clip = await run(fs.readFileSync(path.join(FIXTURES, 'clip.webm')), null, true);
+    assert.equal(clip.kind, 'video', 'a container whose tracks show video stays a video');
   });
 
   it('stores a damaged video as sent, unmeasured: audio and video are not decoded', async () => {

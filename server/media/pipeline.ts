@@ -29,7 +29,8 @@ export const ingest: Ingest = async (body, options) => {
     if (sniffed.kind === 'video' || sniffed.kind === 'audio') {
       signal?.throwIfAborted();
       probed = await probe(received.path);
-      if (sniffed.container && probed.hasVideo === false) sniffed = audioOnly(sniffed.container);
+      const audio = probed.hasVideo === false || (probed.hasVideo === null && options.audioExpected === true);
+      if (sniffed.container && audio) sniffed = audioOnly(sniffed.container);
     }
     if (received.size > mediaLimits.bytes[sniffed.kind]) throw tooLarge(sniffed.kind);
     const name = nameFor(options.name, sniffed);

@@ -26,7 +26,7 @@ function nameInUrl(url: string): string | null {
 }
 
 /** Uploads of one account running at once; more are refused (`rate_limited`) until one ends. */
-export const UPLOADS_IN_FLIGHT = 4;
+export const UPLOADS_IN_FLIGHT = mediaLimits.uploadsInFlight;
 const HOUR = 3_600_000;
 
 /** Fetches a URL server-side (media/remote.ts, with the server's deadline, size and address rules). */
@@ -81,6 +81,7 @@ export class Media implements MediaService {
         tmpDir: this.options.tmpDir,
         name: input.name ?? null,
         declaredLength: input.declaredLength ?? null,
+        audioExpected: Boolean(input.voice),
       });
       try {
         return await this.store(input, ingested);

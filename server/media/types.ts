@@ -67,7 +67,18 @@ export interface Ingested {
  */
 export type Ingest = (
   body: Readable,
-  options: { tmpDir: string; name?: string | null; declaredLength?: number | null; signal?: AbortSignal },
+  options: {
+    tmpDir: string;
+    name?: string | null;
+    declaredLength?: number | null;
+    signal?: AbortSignal;
+    /**
+     * The uploader says it is a voice clip: a WebM or MP4 whose tracks cannot be read back (recorded in
+     * slices — MediaRecorder's timeslice — Chromium writes clusters without sizes) is taken as audio. A
+     * container whose tracks show video stays a video (and the voice clip is refused).
+     */
+    audioExpected?: boolean;
+  },
 ) => Promise<Ingested>;
 
 /** One upload, as the database keeps it: defined beside its store (store.ts), whose module the storage composes. */

@@ -1,4 +1,4 @@
-import type { AttachmentView, UploadMediaResponse } from '../../../protocol/media.ts';
+import { type AttachmentView, mediaLimits, type UploadMediaResponse } from '../../../protocol/media.ts';
 import { ApiError, failure } from './http.ts';
 
 /**
@@ -42,11 +42,11 @@ export function uploadQuery(opts: Pick<UploadOptions, 'name' | 'voice'>): string
 }
 
 /**
- * Uploads of this tab on the wire at once. The server takes 4 per account at a time and refuses a fifth
- * (server/media/service.ts): 3 here leaves one for another device, and ten files picked together queue
- * instead of failing.
+ * Uploads of this tab on the wire at once. The server takes mediaLimits.uploadsInFlight per account at a
+ * time and refuses one more: one fewer here leaves a place for another device, and ten files picked
+ * together queue instead of failing.
  */
-export const UPLOADS_AT_ONCE = 3;
+export const UPLOADS_AT_ONCE = mediaLimits.uploadsInFlight - 1;
 let running = 0;
 const queue: (() => void)[] = [];
 
