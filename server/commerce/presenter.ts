@@ -1,5 +1,6 @@
 import type { OrderView, ShipmentStatus, ShipmentView, TimelineEntryView } from '../../protocol/commerce.ts';
 import type { OrderRequestView } from '../../protocol/order-requests.ts';
+import { attachmentView } from '../media/views.ts';
 import { subtotalOf } from './policy.ts';
 import { customerActions, deliveredAt } from './requests-policy.ts';
 import type { OrderAggregate, OrderRequestRecord } from './store.ts';
@@ -17,6 +18,8 @@ export function presentRequest(r: OrderRequestRecord): OrderRequestView {
     reason: r.reason,
     items: r.items,
     note: r.note,
+    // Read by the customer and the page's people as the thread's media are (same-origin paths).
+    photos: r.photos.map(attachmentView),
     history: r.history.map((h) => ({ ...h, at: iso(h.at) })),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),

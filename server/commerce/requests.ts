@@ -1,4 +1,5 @@
 import type { UpdateOrderBody } from '../../protocol/commerce.ts';
+import type { MediaRef } from '../../protocol/content.ts';
 import type {
   AnswerRequestBody,
   CreateRequestBody,
@@ -91,6 +92,8 @@ export class OrderRequests {
     uow: UnitOfWork,
     order: OrderRecord,
     body: CreateRequestBody,
+    /** A return's photos, already claimed into the order's thread (flows/order-requests.ts). */
+    photos: MediaRef[] = [],
   ): Promise<{ request: OrderRequestRecord; automatic: boolean }> {
     const aggregate = await uow.tx.commerce.aggregate(order);
     const ctx = contextOf(aggregate, uow.now);
@@ -113,6 +116,7 @@ export class OrderRequests {
       reason: body.kind === 'return' ? body.reason : null,
       items,
       note,
+      photos,
       history: [{ at: uow.now, by: 'customer', state: 'requested', text: note }],
       createdAt: uow.now,
       updatedAt: uow.now,
