@@ -1,4 +1,4 @@
-import { parseFile } from 'music-metadata';
+import { parseFile, TrackType } from 'music-metadata';
 
 /**
  * Audio and video, measured from their container with music-metadata (which reads headers and tags, and
@@ -11,7 +11,7 @@ export interface Probed {
   durationMs: number | null;
   width: number | null;
   height: number | null;
-  /** Whether the container has a video track; null when it could not be read. */
+  /** Whether the container has a video track: true, false (audio tracks only), or null (no track found). */
   hasVideo: boolean | null;
 }
 
@@ -31,8 +31,13 @@ export async function probe(file: string): Promise<Probed> {
   }
   const { format } = meta;
   const video = format.trackInfo.find((t) => t.video?.pixelWidth && t.video.pixelHeight)?.video;
-  const hasVideo =
-    format.hasVideo ?? (format.trackInfo.length > 0 ? format.trackInfo.some((t) => t.video !== undefined) : null);
+  // From the tracks found, not format.hasVideo (false by default even when the tracks could not be read).
+  const tracks = format.trackInfo;
+  const hasVideo = tracks.some((t) => t.type === TrackType.video || t.video !== undefined)
+    ? true
+    : tracks.some((t) => t.type === TrackType.audio || t.audio !== undefined)
+      ? false
+      : null;
   return {
     durationMs: positive(format.duration === undefined ? undefined : format.duration * 1000),
     // Pixels (a Matroska display size may be in other units, an aspect ratio).

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 
 /**
@@ -57,6 +58,30 @@ export async function pngDeclaring(width: number, height: number): Promise<Buffe
   out.writeUInt32BE(height, 20);
   out.writeUInt32BE(crc32(out.subarray(12, 29)), 29);
   return out;
+}
+
+/**
+ * An animated GIF (2 frames of 8×8) whose logical screen and first frame declare `width`×`height`: libvips
+ * sizes a GIF by its frames, so both are set.
+ */
+export async function gifDeclaring(width: number, height: number): Promise<Buffer> {
+  const gif = Buffer.from(await animation('gif', 8, 8, 2));
+  gif.writeUInt16LE(width, 6);
+  gif.writeUInt16LE(height, 8);
+  // After the 13-byte header, the global colour table (when flagged), then extensions (0x21, in sub-blocks)
+  // up to the first image descriptor (0x2C: left, top, width, height).
+  let i = 13;
+  const flags = gif[10] as number;
+  if (flags & 0x80) i += 3 * 2 ** ((flags & 7) + 1);
+  while (gif[i] === 0x21) {
+    i += 2;
+    while (gif[i] !== 0) i += (gif[i] as number) + 1;
+    i++;
+  }
+  if (gif[i] !== 0x2c) throw new Error('no image descriptor where expected');
+  gif.writeUInt16LE(width, i + 5);
+  gif.writeUInt16LE(height, i + 7);
+  return gif;
 }
 
 /** PCM WAV, mono 16-bit at 8 kHz, `ms` of silence. */
@@ -171,4 +196,13 @@ function crc32(bytes: Uint8Array): number {
     for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
   }
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A readable of `bytes` in chunks of `chunk` bytes (as a socket would deliver them). */
+export function chunked(bytes: Uint8Array, chunk = 16 * 1024): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += chunk) yield Buffer.from(bytes.subarray(i, i + chunk));
+    })(),
+  );
 }

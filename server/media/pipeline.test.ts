@@ -7,19 +7,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { AppError } from '../errors.ts';
-import { animation, flac, mp3, oggOpus, stillImage, wav } from './fixtures.ts';
+import { animation, chunked, flac, mp3, oggOpus, stillImage, wav } from './fixtures.ts';
 import { ingest } from './pipeline.ts';
 import type { Ingested } from './types.ts';
 
-/** A readable of `bytes` in chunks of `chunk` bytes (as a socket would deliver them). */
-export function chunked(bytes: Uint8Array, chunk = 16 * 1024): Readable {
-  return Readable.from(
-    (function* () {
-      for (let i = 0; i < bytes.length; i += chunk) yield Buffer.from(bytes.subarray(i, i + chunk));
-    })(),
-  );
-}
-
+const FIXTURES = path.join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'media');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('the media pipeline: the main path', () => {
@@ -87,6 +79,50 @@ describe('the media pipeline: the main path', () => {
       assert.equal(r.sha256, sha256(c.bytes));
       assert.equal(r.size, c.bytes.length);
     }
+  });
+
+  it('re-encodes a photo without its EXIF, upright, and names it by its type', async () => {
+    const exif = { IFD0: { Make: 'Acme' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1' } };
+    const jpeg = await stillImage('jpeg', 300, 200, { orientation: 6, exif });
+    const r = await run(jpeg, 'C:\\DCIM\\IMG_0001.JPEG');
+    assert.deepEqual([r.kind, r.mime, r.name, r.width, r.height], ['image', 'image/jpeg', 'IMG_0001.jpg', 200, 300]);
+    const meta = await sharp(r.path).metadata();
+    assert.deepEqual([meta.exif, meta.orientation], [undefined, undefined]);
+    assert.notEqual(r.sha256, sha256(jpeg), 'the stored bytes are the re-encoded ones');
+    const png = await run(await stillImage('png', 10, 10), 'photo.jpg');
+    assert.deepEqual([png.mime, png.name], ['image/png', 'photo.png'], 'same kind: the extension corrected');
+    const webp = await run(await stillImage('webp', 10, 10), null);
+    assert.deepEqual([webp.mime, webp.name], ['image/webp', 'image.webp']);
+  });
+
+  it('tells video from audio by the container’s tracks: recorded WebM and MP4', async () => {
+    const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
+    const voice = await run(fixture('voice.webm'), null);
+    assert.deepEqual([voice.kind, voice.mime, voice.name], ['audio', 'audio/webm', 'audio.webm']);
+    assert.ok(voice.durationMs !== null && voice.durationMs > 500 && voice.durationMs < 1500, `${voice.durationMs}`);
+    assert.deepEqual([voice.width, voice.height, voice.thumbnail], [null, null, null]);
+    const m4a = await run(fixture('voice.m4a'), 'memo.mp4');
+    assert.deepEqual([m4a.kind, m4a.mime, m4a.name], ['audio', 'audio/mp4', 'memo.m4a']);
+    const webm = await run(fixture('clip.webm'), 'clip.webm');
+    assert.deepEqual(
+      [webm.kind, webm.mime, webm.name, webm.width, webm.height],
+      ['video', 'video/webm', 'clip.webm', 160, 120],
+    );
+    assert.ok(webm.durationMs !== null && Math.abs(webm.durationMs - 1000) < 200);
+    const mp4 = await run(fixture('clip.mp4'), 'clip.MOV');
+    assert.deepEqual(
+      [mp4.kind, mp4.mime, mp4.name, mp4.width, mp4.height],
+      ['video', 'video/mp4', 'clip.mp4', 160, 120],
+    );
+    assert.equal(mp4.sha256, sha256(fixture('clip.mp4')), 'video bytes are stored as sent');
+  });
+
+  it('stores a damaged video as sent, unmeasured: audio and video are not decoded', async () => {
+    const clip = fs.readFileSync(path.join(FIXTURES, 'clip.webm'));
+    const damaged = Buffer.concat([clip.subarray(0, 200), Buffer.alloc(300, 0xff)]);
+    const r = await run(damaged, 'clip.webm');
+    assert.deepEqual([r.kind, r.mime], ['video', 'video/webm']);
+    assert.equal(r.size, damaged.length);
   });
 
   it('keeps anything else as a file, bytes untouched, under its given name', async () => {

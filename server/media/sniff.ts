@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import type { MediaKind } from '../../protocol/media.ts';
 
@@ -78,7 +79,17 @@ export function audioOnly(container: Container): Sniffed {
 /** Types a browser could render as a document (scripts included): a file of such a type is recorded as bytes. */
 const DOCUMENT_LIKE = /^text\/|xml|html|javascript|ecmascript/i;
 
-export function fromFileType(found: { ext: string; mime: string } | undefined): Sniffed {
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The type file-type names, as the pipeline takes it. Bytes that start with PNG's signature but that
+ * file-type does not take for a PNG (its chunks are damaged) are a PNG all the same — a damaged one, which
+ * the image step refuses as `media_corrupt` — rather than a file that claims to be an image.
+ */
+export function fromFileType(found: { ext: string; mime: string } | undefined, head?: Uint8Array): Sniffed {
+  if (!found && head && PNG_SIGNATURE.equals(head.subarray(0, PNG_SIGNATURE.length))) {
+    found = { ext: 'png', mime: 'image/png' };
+  }
   const accepted = found ? ACCEPTED[found.ext] : undefined;
   if (accepted) return { ...accepted, container: accepted.container ?? null };
   if (!found) return { kind: 'file', mime: 'application/octet-stream', ext: null, container: null };
@@ -97,10 +108,18 @@ function unknownUnlessSystem(e: unknown): undefined {
 
 /** The kind the first bytes tell (for the size limit while the upload streams). */
 export async function sniffHead(head: Uint8Array): Promise<Sniffed> {
-  return fromFileType(await fileTypeFromBuffer(head).catch(unknownUnlessSystem));
+  return fromFileType(await fileTypeFromBuffer(head).catch(unknownUnlessSystem), head);
 }
 
 /** What the whole file is (file-type may read past the first bytes, e.g. after a long ID3 tag). */
 export async function sniffFile(path: string): Promise<Sniffed> {
-  return fromFileType(await fileTypeFromFile(path).catch(unknownUnlessSystem));
+  const found = await fileTypeFromFile(path).catch(unknownUnlessSystem);
+  if (found) return fromFileType(found);
+  const file = await fs.promises.open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(PNG_SIGNATURE.length), 0, PNG_SIGNATURE.length, 0);
+    return fromFileType(undefined, buffer.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
 }
