@@ -55,6 +55,7 @@ import { fetchRemote } from './media/remote.ts';
 import { MAX_UPLOAD_BYTES, mediaRoutes } from './media/routes.ts';
 import { Media } from './media/service.ts';
 import { MediaSweeper } from './media/sweeper.ts';
+import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
@@ -292,7 +293,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     attachments: new SavedAttachments(storage),
     optins,
   };
-  const commerce = new CommerceService(storage);
+  // A return's photos shown as the thread's media are (media's pure view).
+  const commerce = new CommerceService(storage, attachmentView);
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);
@@ -474,6 +476,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       refusalsPerMinute: config.rates.requestsPerMinute,
     },
     core.flows.orderRequests,
+    // A return's photos for the merchant's server: signed links on the origin it called.
+    (req, id, variant) => core.media.service.signedUrl(id, variant, ownOrigin(req, config.publicOrigin)),
   );
   orderPanelRoutes(app, core.flows.orderPanel);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);

@@ -96,8 +96,24 @@ for (const backend of backends) {
       assert.equal(photos[0]?.url, `/api/media/${b.id}`);
       assert.deepEqual(r.body.order.requests.at(-1)?.photos, photos, 'the card’s view');
       assert.deepEqual((await requestsOf(order)).at(-1)?.photos, photos, 'read again');
+      // The merchant's server (a page token, no session) gets them as signed links it reads as they are.
       const merchant = await api('GET', `/api/commerce/orders/${order.number}`);
-      assert.deepEqual((merchant.body as unknown as OrderResponse).order.requests.at(-1)?.photos, photos);
+      const forServer = (merchant.body as unknown as OrderResponse).order.requests.at(-1)?.photos ?? [];
+      assert.deepEqual(
+        forServer.map((p) => ({ ...p, url: '', thumbnailUrl: '' })),
+        photos.map((p) => ({ ...p, url: '', thumbnailUrl: '' })),
+      );
+      assert.match(forServer[0]?.url ?? '', new RegExp(`^${s.url}/api/media/${b.id}\\?expires=\\d+&sig=`));
+      assert.equal((await readMedia(s.url, forServer[0]?.url ?? '', null)).status, 200);
+      assert.equal((await readMedia(s.url, forServer[0]?.thumbnailUrl ?? '', null)).status, 200);
+      const answered = await api('POST', `/api/commerce/orders/${order.number}/requests/${r.body.request.id}/answer`, {
+        decision: 'accept',
+      });
+      assert.equal(answered.status, 200, JSON.stringify(answered.body));
+      const answer = answered.body as unknown as OrderRequestResponse;
+      assert.match(answer.request.photos[0]?.url ?? '', /^http:.*sig=/);
+      assert.match(answer.order.requests.at(-1)?.photos[0]?.url ?? '', /^http:.*sig=/);
+      assert.equal((await requestsOf(order)).at(-1)?.photos[0]?.url, photos[0]?.url, 'people’s stay paths');
       // Bound to the order's thread: the customer and the page's people read them; nobody else.
       const record = await s.comptoir.storage.reader.media.mediaById(a.id);
       assert.equal(record?.conversationId, shop.conversationId);

@@ -15,7 +15,6 @@ import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { expectedTotal } from './policy.ts';
-import { presentOrder } from './presenter.ts';
 import {
   automatic,
   changedItems,
@@ -244,7 +243,7 @@ export class OrderRequests {
     }
     if (!closed) return change;
     const aggregate = { ...change.aggregate, order, requests };
-    return { ...change, aggregate, view: presentOrder(aggregate, uow.now) };
+    return { ...change, aggregate, view: this.commerce.present(aggregate, uow.now) };
   }
 
   /** The order became returned: its accepted returns are applied. */

@@ -11,7 +11,6 @@ import type {
   RequestPolicyResponse,
 } from '../../protocol/order-requests.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
-import { presentRequest } from '../commerce/presenter.ts';
 import type { OrderRequestEvent, OrderRequests } from '../commerce/requests.ts';
 import { type Answer, type CommerceService, fingerprintOf, type OrderCall } from '../commerce/service.ts';
 import type { OrderRecord, OrderRequestRecord } from '../commerce/store.ts';
@@ -82,7 +81,7 @@ export class OrderRequestFlows {
       // The apps hear of it as it now is: accepted, or applied already, by the page's policy.
       await this.notifyAppsIn(uow, order, request, 'requested');
       await announceOrderIn(uow, change);
-      return { request: presentRequest(request), order: change.view };
+      return { request: this.commerce.presentRequest(request), order: change.view };
     });
   }
 
@@ -200,7 +199,7 @@ export class OrderRequestFlows {
     } else change = await this.commerce.touchIn(uow, order);
     await this.pageSaysIn(uow, order, request, message, actorId);
     await announceOrderIn(uow, change);
-    return { request: presentRequest(request), order: change.view };
+    return { request: this.commerce.presentRequest(request), order: change.view };
   }
 
   /**
@@ -228,7 +227,7 @@ export class OrderRequestFlows {
   private async settleIn(uow: UnitOfWork, order: OrderRecord, request: OrderRequestRecord) {
     const change = await this.commerce.touchIn(uow, order);
     await announceOrderIn(uow, change);
-    return { request: presentRequest(request), order: change.view };
+    return { request: this.commerce.presentRequest(request), order: change.view };
   }
 
   /** One of the page's people, or the same 404 as an unknown order. */
@@ -287,7 +286,7 @@ export class OrderRequestFlows {
       psid: order.data.psid,
       action,
       orderNumber: order.number,
-      request: presentRequest(request),
+      request: this.commerce.presentRequest(request),
       at: uow.now,
     };
     await uow.emit({ event, scope: { scope: `page:${order.pageId}` }, audience: [] });
