@@ -261,6 +261,43 @@ for (const backend of backends) {
   });
 }
 
+describe('the Send API’s media within the page’s upload rate', () => {
+  let s: TestServer;
+  let remote: RemoteFiles;
+  before(async () => {
+    remote = await startRemoteFiles({ '/a.png': { type: 'image/png', body: await png(8, 8) } });
+    s = await serverOn(backends[0] as (typeof backends)[number], {
+      RATE_GRAPH_CALLS_PER_SECOND: '1000',
+      WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+      RATE_UPLOADS_PER_MINUTE: '2',
+    });
+  });
+  after(async () => {
+    await remote.close();
+    await s.close();
+  });
+
+  it('answers 613 past the page’s uploads per minute (media’s rate), as Messenger’s rate limit', async () => {
+    const owner = await signUp(s.url);
+    const customer = await signUp(s.url);
+    const pageId = await makePage(owner, 'Rate', `rate${process.pid}m`);
+    const app = await makeApp(owner, 'Bot');
+    const token = await connectApp(owner, app.id, pageId);
+    const { psid } = await writeToPage(s, customer, pageId);
+    const send = () =>
+      graphCall(s.url, 'POST', '/me/messages', {
+        token,
+        body: {
+          recipient: { id: psid },
+          message: { attachment: { type: 'image', payload: { url: remote.url('/a.png') } } },
+        },
+      });
+    assert.equal((await send()).status, 200);
+    assert.equal((await send()).status, 200);
+    assertGraphError(await send(), 613);
+  });
+});
+
 /**
  * Streams a multipart form (boundary `b0undary`) of `total` bytes: `head`, then filler — never its end —
  * and answers what the server said, even when it answers and closes before the body is all sent.

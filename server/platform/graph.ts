@@ -62,8 +62,8 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
             : graph.param('body', error instanceof Error ? error.message : 'invalid')
           : toGraphError(error);
       if (e.status >= 500) req.log.error({ err: error }, 'graph request failed');
-      // A body refused before its end (an upload over its limit): the rest is not read, the connection closed.
-      if (!req.raw.readableEnded) reply.header('connection', 'close');
+      // A form refused before its end (an upload over its limit): the rest is not read, the connection closed.
+      if (req.isMultipart() && !req.raw.readableEnded) reply.header('connection', 'close');
       return reply.status(e.status).send(e.toBody());
     });
 
