@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { address, commerceLimits, type OrderStatus, type OrderView } from './commerce.ts';
+import type { AttachmentView } from './media.ts';
 import type { MessageView } from './views.ts';
 
 /**
@@ -33,6 +34,8 @@ export const requestLimits = {
   note: 1000,
   /** Requests per order over its life (a flood of requests is refused: too_many_requests). */
   perOrder: 50,
+  /** Photos on a return (what arrived damaged, the wrong item…). */
+  photos: 4,
 } as const;
 
 const storable = (s: z.ZodString) => s.refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
@@ -71,6 +74,15 @@ export const createRequestBody = z.discriminatedUnion('kind', [
       .max(commerceLimits.items)
       .optional(),
     note,
+    /**
+     * Photos the customer uploaded first (`POST /api/media`, their own, not sent yet or already in the
+     * order's thread): they go into the thread with the request, and the request shows them.
+     */
+    photoIds: z
+      .array(z.string().min(1).max(64))
+      .max(requestLimits.photos, `at most ${requestLimits.photos} photos`)
+      .refine((ids) => new Set(ids).size === ids.length, 'a photo is given once')
+      .optional(),
   }),
 ]);
 export type CreateRequestBody = z.infer<typeof createRequestBody>;
@@ -166,6 +178,8 @@ export interface OrderRequestView {
   reason: ReturnReason | null;
   items: { item: number; quantity: number }[] | null;
   note: string | null;
+  /** The customer's photos of a return (images), in the order given; [] when none. */
+  photos: AttachmentView[];
   history: RequestStepView[];
   createdAt: string;
   updatedAt: string;

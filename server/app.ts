@@ -37,6 +37,7 @@ import { ownOrigin, registerGuards } from './http/guards.ts';
 import { registerOpenApi } from './http/openapi/document.ts';
 import { trustFunction } from './http/proxy.ts';
 import './http/types.ts';
+import { PageMedia } from './flows/page-media.ts';
 import { registerWeb } from './http/web.ts';
 import { CannedReplies } from './inbox/canned.ts';
 import { inboxRoutes } from './inbox/routes.ts';
@@ -54,6 +55,7 @@ import { fetchRemote } from './media/remote.ts';
 import { MAX_UPLOAD_BYTES, mediaRoutes } from './media/routes.ts';
 import { Media } from './media/service.ts';
 import { MediaSweeper } from './media/sweeper.ts';
+import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
@@ -65,6 +67,7 @@ import { pagesRoutes } from './pages/routes.ts';
 import { PagesService } from './pages/service.ts';
 import { SavedAttachments } from './platform/attachments.ts';
 import { graphRoutes } from './platform/graph.ts';
+import { GraphMedia } from './platform/graph-media.ts';
 import { HandoverService } from './platform/handover.ts';
 import { optinRoutes } from './platform/optin-routes.ts';
 import { OptinsService } from './platform/optins.ts';
@@ -77,6 +80,7 @@ import { Committer } from './storage/commit.ts';
 import { openStorage, withStorageErrors } from './storage/index.ts';
 import type { Storage } from './storage/types.ts';
 import { DeliveryDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
+import { listeningOrigin, WebhookMediaUrls } from './webhooks/media-urls.ts';
 import { DeliveryPlanner } from './webhooks/planner.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { WebhookDeliveries } from './webhooks/service.ts';
@@ -100,7 +104,13 @@ export interface Core {
    * Webhook deliveries: the planner (follows the log, records deliveries), the dispatcher (sends them),
    * the owner's view of them. The server starts the first two; the CLI never does.
    */
-  webhooks: { planner: DeliveryPlanner; dispatcher: DeliveryDispatcher; deliveries: WebhookDeliveries };
+  webhooks: {
+    planner: DeliveryPlanner;
+    dispatcher: DeliveryDispatcher;
+    deliveries: WebhookDeliveries;
+    /** Media links in the events sent (their origin: PUBLIC_ORIGIN, else the server's own address). */
+    mediaUrls: WebhookMediaUrls;
+  };
   /** Orders and shipments: their state machine and totals (server/commerce/). */
   commerce: CommerceService;
   /** The Graph API's own: the handover protocol (thread owners), attachments saved for reuse. */
@@ -165,6 +175,8 @@ export interface CoreOptions {
   webhooks?: Partial<Omit<DispatcherOptions, 'allowance' | 'secretOf'>> & { now?: () => number };
   /** The clock of the Send API's messaging window (tests move it). */
   graphClock?: () => number;
+  /** A media URL's fetch deadline (default MEDIA_FETCH_TIMEOUT_MS; tests shorten it). */
+  mediaFetchTimeoutMs?: number;
 }
 
 /** A media URL's fetch (Graph API attachments by URL, content apps' results): redirects and body included. */
@@ -230,7 +242,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new ImageGate(ingest, config.media.imageConcurrency).run,
     (url) =>
       fetchRemote(url, {
-        timeoutMs: MEDIA_FETCH_TIMEOUT_MS,
+        timeoutMs: options.mediaFetchTimeoutMs ?? MEDIA_FETCH_TIMEOUT_MS,
         maxBytes: MAX_UPLOAD_BYTES,
         allowPrivate: config.webhookAllowPrivate,
         ...(options.apps?.resolve ? { resolve: options.apps.resolve } : {}),
@@ -278,10 +290,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   );
   const platform = {
     handover: new HandoverService(storage, committer),
-    attachments: new SavedAttachments(storage, committer),
+    attachments: new SavedAttachments(storage),
     optins,
   };
-  const commerce = new CommerceService(storage);
+  // A return's photos shown as the thread's media are (media's pure view).
+  const commerce = new CommerceService(storage, attachmentView);
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);
@@ -299,7 +312,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   inboxService.searchExtensions.push((pageId, query) => orderPanel.search(pageId, query));
   const flows = {
     orders,
-    orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover),
+    orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover, {
+      // A return's photos: the customer's uploads, claimed into the order's thread as a message's are.
+      claimIn: (uow, input) => media.claimIn(uow, { ...input, actorId: null }),
+    }),
     orderPanel,
     displayName: new DisplayNameFlow(committer, accounts, conversations),
     pages: new PageFlows(committer, accounts, pages, conversations, referrals),
@@ -310,6 +326,10 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     businessInbox,
   };
   const w = options.webhooks ?? {};
+  const mediaUrls = new WebhookMediaUrls(
+    (id, variant, origin) => media.signedUrl(id, variant, origin),
+    config.publicOrigin,
+  );
   const dispatcher = new DeliveryDispatcher(
     storage,
     committer,
@@ -327,6 +347,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       ...(options.apps?.resolve ? { resolve: options.apps.resolve } : {}),
       ...w,
       secretOf: (appId) => apps.secretOf(appId),
+      // Media in events: signed links made at each POST (webhooks/media-urls.ts).
+      present: (event) => mediaUrls.present(event),
     },
     w.now,
   );
@@ -335,7 +357,12 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   });
   apps.onWebhookSet = (appId) => dispatcher.wake(appId);
   apps.onTokensChanged = () => platform.handover.forget();
-  const webhooks = { planner, dispatcher, deliveries: new WebhookDeliveries(storage, committer, apps) };
+  const webhooks = {
+    planner,
+    dispatcher,
+    deliveries: new WebhookDeliveries(storage, committer, apps, (event) => mediaUrls.present(event)),
+    mediaUrls,
+  };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
@@ -449,6 +476,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       refusalsPerMinute: config.rates.requestsPerMinute,
     },
     core.flows.orderRequests,
+    // A return's photos for the merchant's server: signed links on the origin it called.
+    (req, id, variant) => core.media.service.signedUrl(id, variant, ownOrigin(req, config.publicOrigin)),
   );
   orderPanelRoutes(app, core.flows.orderPanel);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
@@ -467,6 +496,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       profiles: core.profiles,
       handover: core.platform.handover,
       attachments: core.platform.attachments,
+      media: new GraphMedia(new PageMedia(core.media.service, committer), core.platform.attachments),
       signal: (s) => bus.signal(s),
       receipts: core.flows.orders,
       standing: (pageId, userId, fresh) => core.platform.optins.standingOf(pageId, userId, fresh),
@@ -485,6 +515,8 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   core.media.sweeper.start();
   core.flows.businessInbox.start();
   await core.webhooks.planner.start();
+  // Without PUBLIC_ORIGIN, webhooks' media links name the address the server listens on.
+  core.webhooks.mediaUrls.listening = () => listeningOrigin(app.server.address());
   core.webhooks.dispatcher.start();
   const stopDiagnostics = config.diagnosticsEveryS
     ? startDiagnostics(log, config.diagnosticsEveryS, committer)

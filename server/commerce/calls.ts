@@ -4,6 +4,7 @@ import { commerceLimits } from '../../protocol/commerce.ts';
 import { AppError } from '../errors.ts';
 import { addressKey } from '../lib/address.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
+import { withPhotoLinks } from './presenter.ts';
 import type { Answer, OrderCall } from './service.ts';
 
 /**
@@ -65,10 +66,25 @@ export function pageCall(tokens: PageTokens, rates: OrdersApiRates) {
   };
 }
 
+/** A photo's link for the merchant's server that made the call (app.ts: media's signed link, on its origin). */
+export type PhotoLinks = (req: FastifyRequest, id: string, variant: 'original' | 'thumbnail') => string;
+
+/** What a merchant's call is answered: its requests' photos as signed links (presenter.ts withPhotoLinks). */
+export const forMerchant = <T>(req: FastifyRequest, links: PhotoLinks, body: T): T =>
+  withPhotoLinks(body, (id, variant) => links(req, id, variant));
+
 export const send = <T>(reply: FastifyReply, answer: Answer<T> & { replayed: boolean }) => {
   if (answer.replayed) reply.header('idempotent-replayed', 'true');
   return reply.status(answer.status).send(answer.body);
 };
+
+/** Sends a merchant's call its answer, its requests' photos linked for its server. */
+export const sendToMerchant = <T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  links: PhotoLinks,
+  answer: Answer<T> & { replayed: boolean },
+) => send(reply, { ...answer, body: forMerchant(req, links, answer.body) });
 
 /** The query a merchant's call may carry: the token, nothing else. */
 export const tokenQuery = z.strictObject({ access_token: z.string().max(512).optional() });

@@ -1,4 +1,6 @@
 import type { OrderView, ShipmentStatus, ShipmentView, TimelineEntryView } from '../../protocol/commerce.ts';
+import type { MediaRef } from '../../protocol/content.ts';
+import type { AttachmentView } from '../../protocol/media.ts';
 import type { OrderRequestView } from '../../protocol/order-requests.ts';
 import { subtotalOf } from './policy.ts';
 import { customerActions, deliveredAt } from './requests-policy.ts';
@@ -6,8 +8,14 @@ import type { OrderAggregate, OrderRequestRecord } from './store.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * How people are shown a photo the request keeps (a port: app.ts gives media's pure view, whose same-origin
+ * URLs the customer and the page's people read with their session). Commerce imports no other domain.
+ */
+export type PhotoViews = (ref: MediaRef) => AttachmentView;
+
 /** A customer's request on an order, as the order's view carries it. */
-export function presentRequest(r: OrderRequestRecord): OrderRequestView {
+export function presentRequest(r: OrderRequestRecord, photos: PhotoViews): OrderRequestView {
   return {
     id: r.id,
     orderId: r.orderId,
@@ -17,6 +25,8 @@ export function presentRequest(r: OrderRequestRecord): OrderRequestView {
     reason: r.reason,
     items: r.items,
     note: r.note,
+    // Read by the customer and the page's people as the thread's media are (same-origin paths).
+    photos: r.photos.map(photos),
     history: r.history.map((h) => ({ ...h, at: iso(h.at) })),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
@@ -29,6 +39,7 @@ export function presentRequest(r: OrderRequestRecord): OrderRequestView {
  */
 export function presentOrder(
   { order, shipments, timeline, requests, policy, refunds }: OrderAggregate,
+  photos: PhotoViews,
   now = Date.now(),
 ): OrderView {
   const d = order.data;
@@ -77,12 +88,37 @@ export function presentOrder(
     placedAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
     version: order.version,
-    requests: requests.map(presentRequest),
+    requests: requests.map((r) => presentRequest(r, photos)),
     customerActions: customerActions(policy, {
       status: order.status,
       deliveredAt: deliveredAt(timeline),
       requests,
       now,
     }),
+  };
+}
+
+/** A photo's link for a merchant's server: absolute and signed, read with no session (app.ts: media's). */
+export type PhotoLink = (id: string, variant: 'original' | 'thumbnail') => string;
+
+/**
+ * An answer for a merchant's server (the Orders API: a page token, no session): the photos of its order's
+ * requests, and of its request, as signed links in place of the people's same-origin paths. Made at each
+ * answer — a kept answer sent again (Idempotency-Key) gets fresh links.
+ */
+export function withPhotoLinks<T>(body: T, link: PhotoLink): T {
+  const linked = (p: AttachmentView): AttachmentView => ({
+    ...p,
+    url: link(p.id, 'original'),
+    thumbnailUrl: p.thumbnailUrl === null ? null : link(p.id, 'thumbnail'),
+  });
+  const request = (r: OrderRequestView): OrderRequestView =>
+    r.photos.length === 0 ? r : { ...r, photos: r.photos.map(linked) };
+  const b = body as { order?: OrderView; request?: OrderRequestView };
+  if (typeof body !== 'object' || body === null || (!b.order?.requests && !b.request?.photos)) return body;
+  return {
+    ...body,
+    ...(b.order?.requests ? { order: { ...b.order, requests: b.order.requests.map(request) } } : {}),
+    ...(b.request?.photos ? { request: request(b.request) } : {}),
   };
 }

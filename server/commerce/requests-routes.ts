@@ -18,7 +18,7 @@ import {
 } from '../../protocol/order-requests.ts';
 import { idParams } from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
-import { send, tokenQuery } from './calls.ts';
+import { type PhotoLinks, sendToMerchant, tokenQuery } from './calls.ts';
 import type { Answer, OrderCall } from './service.ts';
 
 /** What the routes call: the requests flow (flows/order-requests.ts), which puts each step in the thread. */
@@ -61,6 +61,7 @@ export function orderRequestRoutes(
   app: FastifyInstance,
   flows: RequestsApi,
   pageOf: (req: FastifyRequest) => Promise<OrderCall>,
+  links: PhotoLinks,
 ) {
   const open = { config: { auth: false, perAddress: false } };
   const me = (req: FastifyRequest) => authOf(req).user.id;
@@ -92,7 +93,12 @@ export function orderRequestRoutes(
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const p = parse(answerParams, req.params);
-    return send(reply, await flows.answer(call, p.number, p.requestId, parse(answerRequestBody, req.body)));
+    return sendToMerchant(
+      req,
+      reply,
+      links,
+      await flows.answer(call, p.number, p.requestId, parse(answerRequestBody, req.body)),
+    );
   });
 
   app.get('/api/commerce/policy', open, async (req) => {

@@ -1,4 +1,5 @@
 import type { UpdateOrderBody } from '../../protocol/commerce.ts';
+import type { MediaRef } from '../../protocol/content.ts';
 import type {
   AnswerRequestBody,
   CreateRequestBody,
@@ -14,7 +15,6 @@ import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { expectedTotal } from './policy.ts';
-import { presentOrder } from './presenter.ts';
 import {
   automatic,
   changedItems,
@@ -91,6 +91,8 @@ export class OrderRequests {
     uow: UnitOfWork,
     order: OrderRecord,
     body: CreateRequestBody,
+    /** A return's photos, already claimed into the order's thread (flows/order-requests.ts). */
+    photos: MediaRef[] = [],
   ): Promise<{ request: OrderRequestRecord; automatic: boolean }> {
     const aggregate = await uow.tx.commerce.aggregate(order);
     const ctx = contextOf(aggregate, uow.now);
@@ -113,6 +115,7 @@ export class OrderRequests {
       reason: body.kind === 'return' ? body.reason : null,
       items,
       note,
+      photos,
       history: [{ at: uow.now, by: 'customer', state: 'requested', text: note }],
       createdAt: uow.now,
       updatedAt: uow.now,
@@ -240,7 +243,7 @@ export class OrderRequests {
     }
     if (!closed) return change;
     const aggregate = { ...change.aggregate, order, requests };
-    return { ...change, aggregate, view: presentOrder(aggregate, uow.now) };
+    return { ...change, aggregate, view: this.commerce.present(aggregate, uow.now) };
   }
 
   /** The order became returned: its accepted returns are applied. */

@@ -23,7 +23,15 @@ import {
 } from '../../protocol/commerce.ts';
 import { idParams } from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
-import { type OrdersApiRates, type PageTokens, pageCall, send, tokenQuery } from './calls.ts';
+import {
+  forMerchant,
+  type OrdersApiRates,
+  type PageTokens,
+  type PhotoLinks,
+  pageCall,
+  sendToMerchant,
+  tokenQuery,
+} from './calls.ts';
 import { orderRequestRoutes, type RequestsApi } from './requests-routes.ts';
 import type { Answer, OrderCall } from './service.ts';
 
@@ -52,6 +60,8 @@ export function commerceRoutes(
   tokens: PageTokens,
   rates: OrdersApiRates,
   requests: RequestsApi,
+  /** A request's photos for the merchant's server: signed links (it has no session). */
+  links: PhotoLinks,
 ) {
   // No session: a page access token, limited per app and page rather than per address.
   const open = { config: { auth: false, perAddress: false } };
@@ -60,49 +70,54 @@ export function commerceRoutes(
   app.post('/api/commerce/orders', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
-    return send(reply, await flows.create(call, parse(createOrderBody, req.body)));
+    return sendToMerchant(req, reply, links, await flows.create(call, parse(createOrderBody, req.body)));
   });
 
   app.get('/api/commerce/orders/:number', open, async (req) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
-    return { order: await flows.get(call.pageId, number) };
+    return forMerchant(req, links, { order: await flows.get(call.pageId, number) });
   });
 
   app.patch('/api/commerce/orders/:number', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
-    return send(reply, await flows.update(call, number, parse(updateOrderBody, req.body)));
+    return sendToMerchant(req, reply, links, await flows.update(call, number, parse(updateOrderBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/cancel', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
-    return send(reply, await flows.cancel(call, number, parse(cancelOrderBody, req.body)));
+    return sendToMerchant(req, reply, links, await flows.cancel(call, number, parse(cancelOrderBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/shipments', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
-    return send(reply, await flows.ship(call, number, parse(createShipmentBody, req.body)));
+    return sendToMerchant(req, reply, links, await flows.ship(call, number, parse(createShipmentBody, req.body)));
   });
 
   app.post('/api/commerce/orders/:number/shipments/:shipmentId/events', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number, shipmentId } = parse(shipmentParams, req.params);
-    return send(reply, await flows.track(call, number, shipmentId, parse(trackingEventBody, req.body)));
+    return sendToMerchant(
+      req,
+      reply,
+      links,
+      await flows.track(call, number, shipmentId, parse(trackingEventBody, req.body)),
+    );
   });
 
   app.post('/api/commerce/orders/:number/refunds', open, async (req, reply) => {
     parse(tokenQuery, req.query);
     const call = await pageOf(req);
     const { number } = parse(orderParams, req.params);
-    return send(reply, await flows.refund(call, number, parse(refundBody, req.body)));
+    return sendToMerchant(req, reply, links, await flows.refund(call, number, parse(refundBody, req.body)));
   });
 
   // The order as a person sees it in a thread (its customer, or the people who run its page): a card
@@ -113,5 +128,5 @@ export function commerceRoutes(
   });
 
   // Customers' requests on orders: the same token, rate and Idempotency-Key for the page's answers.
-  orderRequestRoutes(app, requests, pageOf);
+  orderRequestRoutes(app, requests, pageOf, links);
 }

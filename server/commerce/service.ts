@@ -8,7 +8,7 @@ import type {
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
-import { defaultRequestPolicy } from '../../protocol/order-requests.ts';
+import { defaultRequestPolicy, type OrderRequestView } from '../../protocol/order-requests.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
@@ -23,8 +23,16 @@ import {
   shipmentItems,
   statusFromShipments,
 } from './policy.ts';
-import { presentOrder } from './presenter.ts';
-import type { OrderAggregate, OrderData, OrderRecord, RefundRecord, ShipmentRecord, TimelineRecord } from './store.ts';
+import { type PhotoViews, presentOrder, presentRequest } from './presenter.ts';
+import type {
+  OrderAggregate,
+  OrderData,
+  OrderRecord,
+  OrderRequestRecord,
+  RefundRecord,
+  ShipmentRecord,
+  TimelineRecord,
+} from './store.ts';
 
 /** The person an order is for, as the flow resolved them: their account, their id for the page, their thread. */
 export interface Customer {
@@ -109,7 +117,21 @@ export const fingerprintOf = (operation: string, body: unknown): string =>
  * or pages beyond ids: the flow resolves the customer and posts the messages.
  */
 export class CommerceService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** A request's photos as people see them (media's view: app.ts). */
+    private readonly photos: PhotoViews,
+  ) {}
+
+  /** An order's view, as the API answers it and `order.updated` carries it (presenter.ts). */
+  present(aggregate: OrderAggregate, now = Date.now()): OrderView {
+    return presentOrder(aggregate, this.photos, now);
+  }
+
+  /** A request's view. */
+  presentRequest(request: OrderRequestRecord): OrderRequestView {
+    return presentRequest(request, this.photos);
+  }
 
   /**
    * Runs `work` once per (page, key): the same request again answers what it answered the first time;
@@ -155,7 +177,7 @@ export class CommerceService {
     const r = this.storage.reader.commerce;
     const order = await r.orderByNumber(pageId, number);
     if (!order) throw new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
-    return presentOrder(await r.aggregate(order));
+    return this.present(await r.aggregate(order));
   }
 
   /** An order by id, for those the flow found may see it (its customer, the page's people). */
@@ -164,7 +186,7 @@ export class CommerceService {
   }
 
   async view(order: OrderRecord): Promise<OrderView> {
-    return presentOrder(await this.storage.reader.commerce.aggregate(order));
+    return this.present(await this.storage.reader.commerce.aggregate(order));
   }
 
   /** Checks an order's content (currency, totals); the schema checked the rest. */
@@ -231,7 +253,7 @@ export class CommerceService {
       existing.total === input.total &&
       canonical(existing.data) === canonical(data);
     const aggregate = await uow.tx.commerce.aggregate(existing);
-    if (same) return { aggregate, view: presentOrder(aggregate), shipment: null, changed: false };
+    if (same) return { aggregate, view: this.present(aggregate), shipment: null, changed: false };
     if (!editable(existing.status))
       throw new AppError(
         'order_not_editable',
@@ -470,7 +492,7 @@ export class CommerceService {
     const aggregate = await uow.tx.commerce.aggregate(existing);
     const shipment = aggregate.shipments.find((s) => s.id === shipmentId);
     if (!shipment) throw new AppError('shipment_not_found', undefined, { field: 'shipmentId' });
-    return { aggregate, view: presentOrder(aggregate), shipment, changed: false };
+    return { aggregate, view: this.present(aggregate), shipment, changed: false };
   }
 
   /**
@@ -506,6 +528,6 @@ export class CommerceService {
   /** The change made: the order as written, with the aggregate kept current (timelineIn), and its view. */
   private changed(aggregate: OrderAggregate, order: OrderRecord, shipment: ShipmentRecord | null): OrderChange {
     const after = { ...aggregate, order };
-    return { aggregate: after, view: presentOrder(after), shipment, changed: true };
+    return { aggregate: after, view: this.present(after), shipment, changed: true };
   }
 }

@@ -199,6 +199,7 @@ export function commerceContract(ctx: ContractContext) {
       reason: null,
       items: null,
       note: 'Un seul, merci',
+      photos: [],
       history: [{ at: 2000, by: 'customer', state: 'requested', text: 'Un seul, merci' }],
       createdAt: 2000,
       updatedAt: 2000,
@@ -211,6 +212,22 @@ export function commerceContract(ctx: ContractContext) {
       reason: 'damaged',
       items: [{ item: 0, quantity: 2 }],
       note: null,
+      // The photos as the request's message stores them (a media id need not exist here: JSON, no key).
+      photos: [
+        {
+          id: 'media01',
+          kind: 'image',
+          mime: 'image/jpeg',
+          name: 'carton.jpg',
+          size: 48_213,
+          width: 1200,
+          height: 900,
+          durationMs: null,
+          voice: false,
+          waveform: null,
+          thumbnail: true,
+        },
+      ],
       history: [{ at: 3000, by: 'customer', state: 'requested', text: null }],
       createdAt: 3000,
       updatedAt: 3000,
@@ -236,7 +253,8 @@ export function commerceContract(ctx: ContractContext) {
       ],
     );
     assert.deepEqual(await reader().requestsOf(o.id), seen);
-    assert.deepEqual((await reader().requestsOf(o.id))[1], ret);
+    assert.deepEqual((await reader().requestsOf(o.id))[1], ret, 'its photos too');
+    assert.deepEqual((await reader().requestsOf(o.id))[0]?.photos, [], 'none: an empty list');
     assert.equal((await reader().requestsOf(o.id))[0]?.updatedAt, 2500);
     const aggregate = await reader().aggregate(o);
     assert.deepEqual(aggregate.requests, seen);

@@ -1,4 +1,5 @@
 import type { OrderStatus, ShipmentStatus, TimelineEntryView } from '../../protocol/commerce.ts';
+import type { MediaRef } from '../../protocol/content.ts';
 import {
   defaultRequestPolicy,
   type RequestedChange,
@@ -105,6 +106,8 @@ export interface OrderRequestRecord {
   reason: ReturnReason | null;
   items: { item: number; quantity: number }[] | null;
   note: string | null;
+  /** The customer's photos (a return's), as the thread's message stores them: media never change. */
+  photos: MediaRef[];
   history: (Omit<RequestStepView, 'at'> & { at: number })[];
   createdAt: number;
   updatedAt: number;
@@ -230,12 +233,13 @@ interface RequestRow {
   reason: string | null;
   items: string | null;
   note: string | null;
+  photos: string | null;
   history: string;
   created_at: number | string;
   updated_at: number | string;
 }
 
-const REQUEST = 'id, order_id, kind, state, change, reason, items, note, history, created_at, updated_at';
+const REQUEST = 'id, order_id, kind, state, change, reason, items, note, photos, history, created_at, updated_at';
 const json = <T>(v: string | null): T | null => (v === null ? null : (JSON.parse(v) as T));
 const toRequest = (r: RequestRow): OrderRequestRecord => ({
   id: r.id,
@@ -246,6 +250,7 @@ const toRequest = (r: RequestRow): OrderRequestRecord => ({
   reason: r.reason as ReturnReason | null,
   items: json<{ item: number; quantity: number }[]>(r.items),
   note: r.note,
+  photos: json<MediaRef[]>(r.photos) ?? [],
   history: JSON.parse(r.history) as OrderRequestRecord['history'],
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
@@ -367,7 +372,7 @@ export class CommerceStore implements CommerceWrites {
 
   async insertRequest(q: OrderRequestRecord) {
     await this.db.run(
-      `INSERT INTO order_requests (${REQUEST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO order_requests (${REQUEST}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       q.id,
       q.orderId,
       q.kind,
@@ -376,6 +381,7 @@ export class CommerceStore implements CommerceWrites {
       q.reason,
       q.items === null ? null : JSON.stringify(q.items),
       q.note,
+      q.photos.length === 0 ? null : JSON.stringify(q.photos),
       JSON.stringify(q.history),
       q.createdAt,
       q.updatedAt,

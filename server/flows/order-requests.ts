@@ -1,3 +1,4 @@
+import type { MediaRef } from '../../protocol/content.ts';
 import type {
   AnswerRequestBody,
   ContactSupportBody,
@@ -10,7 +11,6 @@ import type {
   RequestPolicyResponse,
 } from '../../protocol/order-requests.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
-import { presentRequest } from '../commerce/presenter.ts';
 import type { OrderRequestEvent, OrderRequests } from '../commerce/requests.ts';
 import { type Answer, type CommerceService, fingerprintOf, type OrderCall } from '../commerce/service.ts';
 import type { OrderRecord, OrderRequestRecord } from '../commerce/store.ts';
@@ -21,6 +21,17 @@ import type { PagesService } from '../pages/service.ts';
 import type { HandoverService } from '../platform/handover.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import { announceOrderIn } from './orders.ts';
+
+/**
+ * A return's photos, as media claims a message's (a port: app.ts wires media's `claim`): the customer's
+ * uploads bound to the order's thread, in the request's job.
+ */
+export interface RequestPhotos {
+  claimIn(
+    uow: UnitOfWork,
+    input: { ids: readonly string[]; ownerId: string; conversationId: string },
+  ): Promise<MediaRef[]>;
+}
 
 /**
  * Customers' requests on their orders, in the order's thread, each way read top to bottom and each ONE job
@@ -46,12 +57,14 @@ export class OrderRequestFlows {
     private readonly pages: PagesService,
     private readonly messages: MessagesService,
     private readonly handover: HandoverService,
+    private readonly photos: RequestPhotos,
   ) {}
 
   async ask(userId: string, orderId: string, body: CreateRequestBody): Promise<OrderRequestResponse> {
     return this.committer.run(async (uow) => {
       const order = await this.requests.customersOrderIn(uow, userId, orderId);
-      const asked = await this.requests.askIn(uow, order, body);
+      const photos = await this.photosIn(uow, order, body);
+      const asked = await this.requests.askIn(uow, order, body, photos);
       let request = asked.request;
       await this.customerSaysIn(uow, order, request, askText(order, request));
       if (!asked.automatic) {
@@ -68,7 +81,7 @@ export class OrderRequestFlows {
       // The apps hear of it as it now is: accepted, or applied already, by the page's policy.
       await this.notifyAppsIn(uow, order, request, 'requested');
       await announceOrderIn(uow, change);
-      return { request: presentRequest(request), order: change.view };
+      return { request: this.commerce.presentRequest(request), order: change.view };
     });
   }
 
@@ -186,14 +199,35 @@ export class OrderRequestFlows {
     } else change = await this.commerce.touchIn(uow, order);
     await this.pageSaysIn(uow, order, request, message, actorId);
     await announceOrderIn(uow, change);
-    return { request: presentRequest(request), order: change.view };
+    return { request: this.commerce.presentRequest(request), order: change.view };
+  }
+
+  /**
+   * A return's photos: the customer's own uploads (`media_not_found` for any other id, as for a message's),
+   * claimed into the order's thread — where the customer and the page's people read them — images only.
+   */
+  private async photosIn(uow: UnitOfWork, order: OrderRecord, body: CreateRequestBody): Promise<MediaRef[]> {
+    const ids = body.kind === 'return' ? (body.photoIds ?? []) : [];
+    if (ids.length === 0) return [];
+    const refs = await this.photos.claimIn(uow, {
+      ids,
+      ownerId: order.customerId,
+      conversationId: order.conversationId,
+    });
+    const notImage = refs.findIndex((r) => r.kind !== 'image');
+    if (notImage >= 0)
+      throw new AppError('bad_request', `Invalid request: photoIds.${notImage}: not an image`, {
+        field: `photoIds.${notImage}`,
+        fields: { [`photoIds.${notImage}`]: 'not an image' },
+      });
+    return refs;
   }
 
   /** What a customer's step leaves the order: one version up, to both members. */
   private async settleIn(uow: UnitOfWork, order: OrderRecord, request: OrderRequestRecord) {
     const change = await this.commerce.touchIn(uow, order);
     await announceOrderIn(uow, change);
-    return { request: presentRequest(request), order: change.view };
+    return { request: this.commerce.presentRequest(request), order: change.view };
   }
 
   /** One of the page's people, or the same 404 as an unknown order. */
@@ -252,7 +286,7 @@ export class OrderRequestFlows {
       psid: order.data.psid,
       action,
       orderNumber: order.number,
-      request: presentRequest(request),
+      request: this.commerce.presentRequest(request),
       at: uow.now,
     };
     await uow.emit({ event, scope: { scope: `page:${order.pageId}` }, audience: [] });

@@ -8,6 +8,7 @@ import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import type { SavedAttachments } from './attachments.ts';
 import { graph } from './graph-errors.ts';
+import type { GraphMedia } from './graph-media.ts';
 import type { HandoverService } from './handover.ts';
 import type { Standing } from './optins-store.ts';
 import { graphField } from './send-body.ts';
@@ -49,7 +50,10 @@ export interface GraphDeps {
   storage: Storage;
   messages: MessagesService;
   handover: HandoverService;
+  /** The page's saved attachments (their 15-digit ids). */
   attachments: SavedAttachments;
+  /** Media the apps send and save: fetched from URLs, uploaded, claimed by messages (graph-media.ts). */
+  media: GraphMedia;
   /** The person's standing with the page (blocked, updates stopped, opted in): cached, `fresh` reads it again. */
   standing: (pageId: string, userId: string, fresh: boolean) => Promise<Standing>;
   /** The Send API's cache of PSIDs, threads and the messaging window (threads.ts). */

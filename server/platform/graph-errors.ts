@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AppError, toAppError } from '../errors.ts';
+import { AppError, toAppError } from '../errors.ts';
 import { SendBodyError } from './send-body.ts';
 
 /**
@@ -75,12 +75,42 @@ export const graph = {
     new GraphError(400, 100, `(#100) Tried accessing nonexisting field (${field.slice(0, 64)}) on node type (${node})`),
 };
 
+/**
+ * What media refused, as a Graph error naming the field: a URL that could not be fetched (unreachable, a
+ * private address, an error status, too slow) is Messenger's `100 / 2018008`; a file too large for its
+ * kind `100 / 2018109`; bytes that are no valid file of their kind (corrupt, a decompression bomb, a name
+ * that says another type) `100 / 2018047`, Messenger's "upload attachment failure".
+ */
+export function mediaError(e: unknown, field: string): unknown {
+  return e instanceof AppError ? (mediaGraphError(e, field) ?? e) : e;
+}
+
+function mediaGraphError(e: AppError, field: string): GraphError | null {
+  switch (e.id) {
+    case 'media_fetch_failed':
+      return graph.param(field, `Failed to fetch the file from the url: ${e.message}`, 2018008);
+    case 'media_too_large':
+      return graph.param(field, `Attachment size exceeds allowable limit: ${e.message}`, 2018109);
+    case 'media_corrupt':
+    case 'media_type_mismatch':
+    case 'media_too_many_pixels':
+      return graph.param(field, `Upload attachment failure: ${e.message}`, 2018047);
+    case 'media_not_found':
+      return graph.param(field, 'no such attachment');
+    default:
+      return null;
+  }
+}
+
 /** Any error thrown on a Graph route, as a Graph error. */
 export function toGraphError(e: unknown): GraphError {
   if (e instanceof GraphError) return e;
   if (e instanceof SendBodyError)
     return graph.param(e.field, e.message.replace(/^\(#100\) param [^:]+: /, ''), e.subcode);
   const err: AppError = toAppError(e);
+  // Media refused past the route's own reading (the claim in the send's job): the message's attachment.
+  const media = mediaGraphError(err, 'message[attachment]');
+  if (media) return media;
   switch (err.id) {
     case 'rate_limited':
       return graph.rate();

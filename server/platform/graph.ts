@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newId } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
+import type { MediaRecord } from '../media/types.ts';
 import { attachmentRoutes } from './graph-attachments.ts';
-import { formBody, multipartBody, refuseUploads } from './graph-body.ts';
-import { edgePaths, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
+import { formBody } from './graph-body.ts';
+import { edgePaths, type Grant, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
 import { GraphError, graph, toGraphError } from './graph-errors.ts';
+import { readUploadForm, registerForms, takesFiles } from './graph-form.ts';
 import { handoverRoutes } from './graph-handover.ts';
 import { claimUserRef, consentAllows, releaseUserRef } from './graph-optin.ts';
 import { profileRoutes } from './graph-profile.ts';
 import { messengerProfileRoutes } from './profile.ts';
-import { attachmentIdsIn, readSendBody } from './send-body.ts';
+import { attachmentIdsIn, FILE_FIELD, readSendBody } from './send-body.ts';
 
 export interface GraphOptions {
   /** Graph API calls per second, per app and page (a burst of ten seconds' worth). */
@@ -48,13 +50,8 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
     g.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, formBody(String(body)));
     });
-    // Within the body limit (a larger body is refused first, 413 → 100 / 2018109), then read whole.
-    g.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
-      multipartBody(String(req.headers['content-type']), body as Buffer).then(
-        (fields) => done(null, fields),
-        (e: Error) => done(e),
-      );
-    });
+    // Multipart forms, streamed: a file goes to media's pipeline, never whole in memory (graph-form.ts).
+    registerForms(g);
     g.setErrorHandler((error, req, reply) => {
       // Fastify's own refusals (a body that is not JSON, too large, an unknown content type) are bad input.
       const status = (error as { statusCode?: unknown }).statusCode;
@@ -65,14 +62,34 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
             : graph.param('body', error instanceof Error ? error.message : 'invalid')
           : toGraphError(error);
       if (e.status >= 500) req.log.error({ err: error }, 'graph request failed');
+      // A form refused before its end (an upload over its limit): the rest is not read, the connection closed.
+      if (req.isMultipart() && !req.raw.readableEnded) reply.header('connection', 'close');
       return reply.status(e.status).send(e.toBody());
     });
 
     const send = async (req: FastifyRequest, reply: FastifyReply) => {
       const grant = await pageCall(req);
-      refuseUploads(req.body);
-      const saved = await deps.attachments.urls(grant.pageId, attachmentIdsIn(req.body));
-      const body = readSendBody(req.body, (id) => saved.get(id) ?? null);
+      if (!req.isMultipart()) return sendBody(reply, grant, req.body, null);
+      // A multipart call's file is stored as it arrives (the recipient may come after it: clients send
+      // `message`, `filedata`, then `recipient`), and deleted if the message is not sent.
+      let uploaded: MediaRecord | null = null;
+      try {
+        const form = await readUploadForm(req, async (file, before) => {
+          uploaded = await deps.media.upload(grant, file, reusableIn(before.message));
+        });
+        const stored = uploaded as MediaRecord | null;
+        if (stored !== null && reusableIn(form.fields.message) && !stored.reusable)
+          throw graph.param(FILE_FIELD, 'with is_reusable, the message field comes before the file');
+        return await sendBody(reply, grant, form.fields, stored);
+      } catch (e) {
+        await deps.media.discard(uploaded);
+        throw e;
+      }
+    };
+
+    const sendBody = async (reply: FastifyReply, grant: Grant, raw: unknown, uploaded: MediaRecord | null) => {
+      const saved = await deps.attachments.find(grant.pageId, attachmentIdsIn(raw));
+      const body = readSendBody(raw, (id) => saved.get(id) ?? null, uploaded !== null);
       // A PSID, or the user_ref of a checkout's opt-in (graph-optin.ts): the first message to a user_ref
       // opens the person's thread with the page (and their PSID).
       let userId: string;
@@ -93,7 +110,7 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         conversationId = (await deps.storage.reader.messaging.conversationByDirectKey(key))?.id ?? null;
       }
       try {
-        return await deliver(reply, grant, body, userId, conversationId, psid);
+        return await deliver(reply, grant, body, userId, conversationId, psid, uploaded);
       } catch (e) {
         if (claimed?.first) await releaseUserRef(deps.committer, grant.pageId, claimed.userRef);
         throw e;
@@ -102,11 +119,12 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
 
     const deliver = async (
       reply: FastifyReply,
-      grant: { appId: string; pageId: string },
+      grant: Grant,
       body: ReturnType<typeof readSendBody>,
       userId: string,
       known: string | null,
       psid: string | null,
+      uploaded: MediaRecord | null,
     ) => {
       // Only the thread's owner answers it (handover protocol); the other apps stand by.
       if ((await deps.handover.owner(grant.pageId, userId)) !== grant.appId) throw graph.threadControlled();
@@ -158,34 +176,56 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
           psid === null ? { message_id: `m_${sent.id}` } : { recipient_id: psid, message_id: `m_${sent.id}` },
         );
       }
-      const sent = await deps.messages.send(
-        grant.pageId,
-        {
-          conversationId,
-          clientId: `graph-${newId()}`,
-          freshClientId: true, // unique: never a retry of another, nothing to look up
-          consentChecked: true, // the person's standing with the page was read above
-          text: message.text,
-          // The sending app, named in the echo its webhook (and the page's other apps) receive.
-          content: { ...message.content, appId: grant.appId },
-        },
-        null,
-        false,
-      );
+      const input = {
+        conversationId,
+        clientId: `graph-${newId()}`,
+        freshClientId: true, // unique: never a retry of another, nothing to look up
+        consentChecked: true, // the person's standing with the page was read above
+        text: message.text,
+        // The sending app, named in the echo its webhook (and the page's other apps) receive.
+        content: { ...message.content, appId: grant.appId },
+      };
+      let id: string;
+      let attachmentId: string | null = null;
+      if (message.media === null) {
+        id = (await deps.messages.send(grant.pageId, input, null, false)).message.id;
+      } else {
+        // Media: stored first (fetched, or the call's file), then claimed by the message in its job, with
+        // the page's saved attachment when the call asked is_reusable (Messenger answers its id).
+        const stored = await deps.media.forMessage(grant, message.media, uploaded);
+        let unkept: boolean;
+        try {
+          ({ id, attachmentId, unkept } = await deps.committer.run(async (uow) => {
+            const saved = await stored.saveIn(uow);
+            const sent = await deps.messages.sendIn(uow, grant.pageId, { ...input, mediaIds: [stored.mediaId] });
+            return { id: sent.message.id, ...saved };
+          }));
+        } catch (e) {
+          await deps.media.discard(stored.fetched);
+          throw e;
+        }
+        if (unkept) await deps.media.discard(stored.fetched);
+      }
       // Messenger leaves recipient_id out of the answer to a send to a user_ref.
-      return reply.send(
-        psid === null
-          ? { message_id: `m_${sent.message.id}` }
-          : { recipient_id: psid, message_id: `m_${sent.message.id}` },
-      );
+      return reply.send({
+        ...(psid === null ? {} : { recipient_id: psid }),
+        message_id: `m_${id}`,
+        ...(attachmentId === null ? {} : { attachment_id: attachmentId }),
+      });
     };
 
-    for (const path of edgePaths('messages')) g.post(path, open, send);
+    for (const path of edgePaths('messages')) g.post(takesFiles(path), open, send);
     messengerProfileRoutes(g, pageCall, deps.profiles);
     handoverRoutes(g, pageCall, deps);
     profileRoutes(g, pageCall, deps.storage);
     attachmentRoutes(g, pageCall, deps);
   });
+}
+
+/** Whether a `message` field asks its attachment to be saved for reuse (`is_reusable: true`). */
+function reusableIn(message: unknown): boolean {
+  const payload = (message as { attachment?: { payload?: { is_reusable?: unknown } } } | null)?.attachment?.payload;
+  return typeof payload === 'object' && payload !== null && payload.is_reusable === true;
 }
 
 /** The token from `?access_token=` or `Authorization: Bearer`, its grant, and its proof when one is sent. */

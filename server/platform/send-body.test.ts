@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attachmentIdsIn, readSendBody, SendBodyError } from './send-body.ts';
+import { type AttachmentIds, attachmentIdsIn, readSendBody, SendBodyError } from './send-body.ts';
 
-const refused = (body: unknown, field: string, subcode: number | null = null) =>
+const refused = (
+  body: unknown,
+  field: string,
+  subcode: number | null = null,
+  o: { saved?: AttachmentIds; upload?: boolean } = {},
+) =>
   assert.throws(
-    () => readSendBody(body),
+    () => readSendBody(body, o.saved, o.upload),
     (e: unknown) => {
       assert.ok(e instanceof SendBodyError, String(e));
       assert.equal(e.field, field, e.message);
@@ -43,6 +48,7 @@ describe('the Send API body', () => {
           ],
           metadata: 'm1',
         },
+        media: null,
       },
     });
     assert.deepEqual(readSendBody({ recipient: { user_ref: 'ref-1' }, message: { text: 'x' } }).recipient, {
@@ -125,14 +131,51 @@ describe('the Send API body', () => {
       [t.template.orderNumber, t.template.timestamp, t.template.address?.postalCode, t.template.summary.totalCost],
       ['12345', 1428444852, '69001', 56.14],
     );
-    const image = readSendBody(
-      { ...to, message: { attachment: { type: 'image', payload: { attachment_id: '77' } } } },
-      (id) => (id === '77' ? 'https://media.example/77.png' : null),
+    // A media template by a saved attachment: the URL it was saved from (templates show URLs).
+    const saved = { url: 'https://media.example/77.png', mediaId: 'm77' };
+    const template = readSendBody(
+      {
+        ...to,
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: 77 }] },
+          },
+        },
+      },
+      (id) => (id === '77' ? saved : null),
     );
-    assert.deepEqual(image.message, {
+    const t2 = template.message?.content?.attachment;
+    assert.ok(t2?.type === 'template' && t2.template.templateType === 'media');
+    assert.equal(t2.template.elements[0]?.url, 'https://media.example/77.png');
+  });
+
+  it('reads an image, audio, video or file attachment as media to store: by URL, saved, or the call’s file', () => {
+    const attach = (payload: object, type = 'image') => ({ ...to, message: { attachment: { type, payload } } });
+    assert.deepEqual(readSendBody(attach({ url: 'https://x.example/a.png', is_reusable: true })).message, {
       text: '',
-      content: { attachment: { type: 'image', url: 'https://media.example/77.png' } },
+      content: null,
+      media: { type: 'image', source: { from: 'url', url: 'https://x.example/a.png', reusable: true } },
     });
+    assert.deepEqual(readSendBody(attach({ url: 'https://x.example/a.pdf' }, 'file')).message?.media, {
+      type: 'file',
+      source: { from: 'url', url: 'https://x.example/a.pdf', reusable: false },
+    });
+    const saved = { url: null, mediaId: 'm77' };
+    assert.deepEqual(
+      readSendBody(attach({ attachment_id: 77 }, 'video'), (id) => (id === '77' ? saved : null)).message?.media,
+      { type: 'video', source: { from: 'saved', attachmentId: '77', saved } },
+    );
+    const uploaded = readSendBody(
+      {
+        ...attach({ is_reusable: true }, 'audio'),
+        message: { ...attach({ is_reusable: true }, 'audio').message, quick_replies: [{ content_type: 'user_email' }] },
+      },
+      undefined,
+      true,
+    ).message;
+    assert.deepEqual(uploaded?.media, { type: 'audio', source: { from: 'upload', reusable: true } });
+    assert.deepEqual(uploaded?.content, { quickReplies: [{ contentType: 'user_email' }] }, 'with quick replies');
   });
 
   it('refuses each bad field by its name, as the Graph API does', () => {
@@ -190,7 +233,57 @@ describe('the Send API body', () => {
     );
     refused(
       { ...to, message: { attachment: { type: 'image', payload: { url: 'ftp://x.example/a' } } } },
-      'message[attachment][url]',
+      'message[attachment][payload][url]',
+    );
+    refused(
+      { ...to, message: { attachment: { type: 'image', payload: { url: `https://x.example/${'a'.repeat(2048)}` } } } },
+      'message[attachment][payload][url]',
+    );
+    refused(
+      {
+        ...to,
+        message: { attachment: { type: 'image', payload: { url: 'https://x.example/a', attachment_id: '1' } } },
+      },
+      'message[attachment][payload]',
+    );
+    // The call's file: with an image, audio, video or file attachment only, and without a url or an id.
+    const upload = { upload: true };
+    refused(
+      { ...to, message: { attachment: { type: 'image', payload: { url: 'https://x.example/a' } } } },
+      'filedata',
+      null,
+      upload,
+    );
+    refused({ ...to, message: { text: 'x' } }, 'filedata', null, upload);
+    refused({ ...to, sender_action: 'typing_on' }, 'filedata', null, upload);
+    refused(
+      {
+        ...to,
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'button', text: 'x', buttons: [{ type: 'postback', title: 'b', payload: 'p' }] },
+          },
+        },
+      },
+      'filedata',
+      null,
+      upload,
+    );
+    // A media template takes a saved attachment that has a URL; one uploaded as a file has none.
+    refused(
+      {
+        ...to,
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'media', elements: [{ media_type: 'image', attachment_id: '9' }] },
+          },
+        },
+      },
+      'message[attachment][payload][elements][0][attachment_id]',
+      null,
+      { saved: () => ({ url: null, mediaId: 'm9' }) },
     );
     refused({ ...to, message: { text: 'x', metadata: 'm'.repeat(1001) } }, 'message[metadata]');
   });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import {
-  type Attachment,
   type Button,
+  url as httpUrl,
   type MessageContent,
   messageContent,
   type QuickReply,
   type Template,
 } from '../../protocol/content.ts';
+import type { MediaKind } from '../../protocol/media.ts';
 
 /**
  * The Send API's body as Messenger clients send it (snake_case, docs/PLATFORM.md), read into what Comptoir
@@ -21,14 +22,43 @@ export const senderActions = ['typing_on', 'typing_off', 'mark_seen'] as const;
 
 export type Recipient = { id: string } | { userRef: string };
 
+/**
+ * An attachment the Send API saved for the page (me/message_attachments, graph-attachments.ts): its stored
+ * media, and the URL it was saved from — or only that URL, for one saved before Comptoir stored media.
+ */
+export interface SavedAttachment {
+  url: string | null;
+  mediaId: string | null;
+}
+
+/**
+ * Where a message's media comes from (graph-media.ts stores it, then the message carries it): fetched from
+ * its URL, a saved attachment, or the file the call uploaded (multipart `filedata`). `reusable` (the
+ * payload's `is_reusable`): the page keeps it, and the answer carries its `attachment_id`.
+ */
+export type MediaSource =
+  | { from: 'url'; url: string; reusable: boolean }
+  | { from: 'saved'; attachmentId: string; saved: SavedAttachment }
+  | { from: 'upload'; reusable: boolean };
+
 export interface SendRequest {
   recipient: Recipient;
   messagingType: (typeof messagingTypes)[number];
   tag: (typeof messageTags)[number] | null;
-  /** A message to send, or null for a sender action. */
-  message: { text: string; content: MessageContent | null } | null;
+  /**
+   * A message to send, or null for a sender action. `media`: an image, audio, video or file attachment,
+   * stored before the message is sent (its `type` is what the app said; the kind comes from the bytes).
+   */
+  message: {
+    text: string;
+    content: MessageContent | null;
+    media: { type: MediaKind; source: MediaSource } | null;
+  } | null;
   senderAction: (typeof senderActions)[number] | null;
 }
+
+/** The multipart field of a file, as Messenger's clients send it. */
+export const FILE_FIELD = 'filedata';
 
 /** A refused field: `field` as the Graph API names it, `message` what is wrong. */
 export class SendBodyError extends Error {
@@ -74,7 +104,7 @@ const wireTemplate = z.discriminatedUnion('template_type', [
       z.looseObject({
         media_type: z.enum(['image', 'video']),
         url: str.optional(),
-        attachment_id: str.optional(),
+        attachment_id: z.union([str, z.number()]).optional(),
         buttons: z.array(wireButton).optional(),
       }),
     ),
@@ -172,10 +202,10 @@ function refuse(error: z.ZodError, prefix: readonly PropertyKey[] = [], wire = f
 }
 
 /**
- * Media sent by `attachment_id` (saved with me/message_attachments): the caller resolves it to its URL, or
- * answers null (unknown id, or another page's: refused naming the field).
+ * Attachments by `attachment_id` (saved with me/message_attachments), loaded by the caller first
+ * (attachmentIdsIn): null for an unknown id or another page's (refused naming the field).
  */
-export type AttachmentIds = (id: string) => string | null;
+export type AttachmentIds = (id: string) => SavedAttachment | null;
 
 /**
  * The `attachment_id`s a body names (its attachment's, its media template's elements'), so that the caller
@@ -201,8 +231,11 @@ function addAttachmentId(ids: Set<string>, o: unknown) {
   if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
 }
 
-/** Reads a Send API body; throws SendBodyError naming the first wrong field. */
-export function readSendBody(raw: unknown, attachments: AttachmentIds = () => null): SendRequest {
+/**
+ * Reads a Send API body; throws SendBodyError naming the first wrong field. `upload`: the call came with
+ * a file (multipart `filedata`), which its attachment must then take.
+ */
+export function readSendBody(raw: unknown, attachments: AttachmentIds = () => null, upload = false): SendRequest {
   const parsed = wireBody.safeParse(raw);
   if (!parsed.success) refuse(parsed.error);
   const b = parsed.data;
@@ -224,7 +257,10 @@ export function readSendBody(raw: unknown, attachments: AttachmentIds = () => nu
     message: null,
     senderAction: b.sender_action ?? null,
   };
-  if (!b.message) return request;
+  if (!b.message) {
+    if (upload) throw new SendBodyError(FILE_FIELD, 'a file is sent with a message');
+    return request;
+  }
   const m = b.message;
   const text = m.text ?? '';
   if (m.text !== undefined && m.attachment)
@@ -234,37 +270,65 @@ export function readSendBody(raw: unknown, attachments: AttachmentIds = () => nu
   if (!m.attachment && text.trim() === '')
     throw new SendBodyError('message', 'Message cannot be empty, must provide valid attachment or text', 2018034);
   const content: MessageContent = {};
-  if (m.attachment) content.attachment = readAttachment(m.attachment, attachments);
+  let media: NonNullable<SendRequest['message']>['media'] = null;
+  if (m.attachment?.type === 'template')
+    content.attachment = { type: 'template', template: readTemplate(m.attachment.payload, attachments) };
+  else if (m.attachment) media = { type: m.attachment.type, source: mediaSource(m.attachment, attachments, upload) };
+  if (upload && media?.source.from !== 'upload')
+    throw new SendBodyError(FILE_FIELD, 'a file is sent with an image, audio, video or file attachment');
   if (m.quick_replies) content.quickReplies = m.quick_replies.map(readQuickReply);
   if (m.metadata !== undefined) content.metadata = m.metadata;
   const checked = messageContent.safeParse(content);
   if (!checked.success) refuse(checked.error, ['message'], true);
-  request.message = { text, content: Object.keys(content).length > 0 ? checked.data : null };
+  request.message = { text, content: Object.keys(content).length > 0 ? checked.data : null, media };
   return request;
 }
 
 type WireAttachment = z.infer<typeof wireAttachment>;
 type WireButton = z.infer<typeof wireButton>;
 
-function readAttachment(a: WireAttachment, attachments: AttachmentIds): Attachment {
-  if (a.type === 'template') return { type: 'template', template: readTemplate(a.payload, attachments) };
-  return {
-    type: a.type,
-    url: mediaUrl(a.payload.url, a.payload.attachment_id, 'message[attachment][payload]', attachments),
-  };
+const PAYLOAD = 'message[attachment][payload]';
+
+/** An image, audio, video or file attachment: by its URL, a saved one, or the call's file — one of them. */
+function mediaSource(
+  a: Extract<WireAttachment, { payload: { is_reusable?: boolean } }>,
+  attachments: AttachmentIds,
+  upload: boolean,
+): MediaSource {
+  const { url, attachment_id: id, is_reusable } = a.payload;
+  const given = [url !== undefined, id !== undefined, upload].filter(Boolean).length;
+  if (given === 0) throw new SendBodyError(PAYLOAD, 'a url, an attachment_id or a file (filedata) is required');
+  if (given > 1)
+    throw new SendBodyError(upload ? FILE_FIELD : PAYLOAD, 'one of a url, an attachment_id or a file, not several');
+  if (url !== undefined) {
+    const checked = httpUrl.safeParse(url);
+    if (!checked.success) throw new SendBodyError(`${PAYLOAD}[url]`, checked.error.issues[0]?.message ?? 'invalid');
+    return { from: 'url', url, reusable: is_reusable === true };
+  }
+  if (id !== undefined) {
+    const saved = attachments(String(id));
+    if (saved === null) throw new SendBodyError(`${PAYLOAD}[attachment_id]`, 'no such attachment');
+    return { from: 'saved', attachmentId: String(id), saved };
+  }
+  return { from: 'upload', reusable: is_reusable === true };
 }
 
-function mediaUrl(
-  url: string | undefined,
-  id: string | number | undefined,
-  field: string,
-  attachments: AttachmentIds,
-): string {
+/**
+ * A media template's element by its URL, or by a saved attachment's: the URL it was saved from. One
+ * uploaded as a file has none — Comptoir shows media templates by URL (docs/PLATFORM.md).
+ */
+function elementUrl(url: string | undefined, id: string | number | undefined, i: number, attachments: AttachmentIds) {
+  const field = `${PAYLOAD}[elements][${i}]`;
   if (url !== undefined) return url;
   if (id === undefined) throw new SendBodyError(field, 'a url or an attachment_id is required');
   const found = attachments(String(id));
   if (found === null) throw new SendBodyError(`${field}[attachment_id]`, 'no such attachment');
-  return found;
+  if (found.url === null)
+    throw new SendBodyError(
+      `${field}[attachment_id]`,
+      'an attachment uploaded as a file is sent as the message’s attachment; a media template takes one saved from a URL',
+    );
+  return found.url;
 }
 
 const readButton = (b: WireButton): Button =>
@@ -312,7 +376,7 @@ function readTemplate(t: z.infer<typeof wireTemplate>, attachments: AttachmentId
         templateType: 'media',
         elements: t.elements.map((e, i) => ({
           mediaType: e.media_type,
-          url: mediaUrl(e.url, e.attachment_id, `message[attachment][payload][elements][${i}]`, attachments),
+          url: elementUrl(e.url, e.attachment_id, i, attachments),
           ...opt('buttons', e.buttons?.map(readButton)),
         })),
       };

@@ -179,6 +179,7 @@ export function platformContract(ctx: ContractContext) {
       appId: a,
       type: 'image',
       url: 'https://example.org/café.png',
+      mediaId: null,
       createdAt: 1000,
     };
     const video: AttachmentRecord = { ...saved, id: uid('att'), type: 'video', url: 'https://example.org/v.mp4' };
@@ -199,5 +200,62 @@ export function platformContract(ctx: ContractContext) {
       write((tx) => tx.platform.insertAttachment({ ...video, id: uid('att'), type: 'template' as 'image' })),
       'only media types',
     );
+  });
+
+  it('maps a saved attachment to its media; one saved by URL only keeps the media of its first use, once', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const { owner, pageId } = await world();
+    const a = await app(owner.id, 'Alpha');
+    const media = (id: string) => ({
+      id,
+      ownerId: pageId,
+      appId: a,
+      conversationId: null,
+      reusable: true,
+      kind: 'image' as const,
+      mime: 'image/png',
+      name: 'menu.png',
+      size: 10,
+      width: 1,
+      height: 1,
+      durationMs: null,
+      voice: false,
+      waveform: null,
+      key: `key${id}`,
+      thumbnailKey: null,
+      sha256: 'ab'.repeat(32),
+      createdAt: 1,
+    });
+    const [m1, m2, m3] = [uid('med'), uid('med'), uid('med')];
+    await write(async (tx) => {
+      for (const id of [m1, m2, m3]) await tx.media.insertMedia(media(id));
+    });
+    const uploaded: AttachmentRecord = {
+      id: uid('att'),
+      pageId,
+      appId: a,
+      type: 'image',
+      url: null,
+      mediaId: m1,
+      createdAt: 1000,
+    };
+    const legacy: AttachmentRecord = { ...uploaded, id: uid('att'), url: 'https://example.org/old.png', mediaId: null };
+    await write(async (tx) => {
+      assert.equal(await tx.platform.insertAttachment(uploaded), true);
+      assert.equal(await tx.platform.insertAttachment(legacy), true);
+    });
+    assert.deepEqual(await reader().attachmentsByIds(pageId, [uploaded.id]), [uploaded]);
+    assert.equal(await write((tx) => tx.platform.setAttachmentMedia(pageId, legacy.id, m2)), true);
+    assert.equal(
+      await write((tx) => tx.platform.setAttachmentMedia(pageId, legacy.id, m3)),
+      false,
+      'the first use’s media stays',
+    );
+    assert.equal(await write((tx) => tx.platform.setAttachmentMedia(pageId, uploaded.id, m3)), false);
+    assert.equal(await write((tx) => tx.platform.setAttachmentMedia('another-page', legacy.id, m3)), false);
+    assert.deepEqual(await reader().attachmentsByIds(pageId, [legacy.id]), [{ ...legacy, mediaId: m2 }]);
+    // Neither a URL nor media: refused; media that does not exist: refused.
+    await assert.rejects(write((tx) => tx.platform.insertAttachment({ ...legacy, id: uid('att'), url: null })));
+    await assert.rejects(write((tx) => tx.platform.insertAttachment({ ...uploaded, id: uid('att'), mediaId: 'nope' })));
   });
 }

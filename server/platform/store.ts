@@ -28,13 +28,19 @@ export interface PageReceivers {
   apps: ReceiverApp[];
 }
 
-/** An attachment an app saved for its page (me/message_attachments). */
+/**
+ * An attachment an app saved for its page (me/message_attachments, or a send with is_reusable): its
+ * reusable media and the URL it came from (null: a file uploaded with the call) — or, saved before media
+ * storage, only its URL (its media is fetched at its next use and kept: setAttachmentMedia).
+ */
 export interface AttachmentRecord {
+  /** 15 digits: what apps send again as `attachment_id`. */
   id: string;
   pageId: string;
   appId: string;
   type: 'image' | 'audio' | 'video' | 'file';
-  url: string;
+  url: string | null;
+  mediaId: string | null;
   createdAt: number;
 }
 
@@ -61,6 +67,11 @@ export interface PlatformWrites extends PlatformReads {
   setThreadOwner(pageId: string, userId: string, appId: string, at: number): Promise<void>;
   /** Saves an attachment; false when its id is taken (the caller draws another). */
   insertAttachment(attachment: AttachmentRecord): Promise<boolean>;
+  /**
+   * Keeps the media fetched for an attachment saved with its URL only; false when it has media already
+   * (another call's first use kept its own first).
+   */
+  setAttachmentMedia(pageId: string, id: string, mediaId: string): Promise<boolean>;
 }
 
 /** The methods of PlatformWrites that write (the group committer counts them). */
@@ -68,6 +79,7 @@ export const platformWrites = [
   'setPrimaryReceiver',
   'setThreadOwner',
   'insertAttachment',
+  'setAttachmentMedia',
 ] as const satisfies readonly Exclude<keyof PlatformWrites, keyof PlatformReads>[];
 
 /** A row of the receivers query: the choice, a connected app, or (threadOwners) a thread's stored owner. */
@@ -83,8 +95,9 @@ interface AttachmentRow {
   page_id: string;
   app_id: string;
   type: string;
-  url: string;
-  created_at: number;
+  url: string | null;
+  media_id: string | null;
+  created_at: number | string;
 }
 const toAttachment = (r: AttachmentRow): AttachmentRecord => ({
   id: r.id,
@@ -92,7 +105,8 @@ const toAttachment = (r: AttachmentRow): AttachmentRecord => ({
   appId: r.app_id,
   type: r.type as AttachmentRecord['type'],
   url: r.url,
-  createdAt: r.created_at,
+  mediaId: r.media_id,
+  createdAt: Number(r.created_at),
 });
 
 /** The receivers of a page from its rows: the choice first, then the apps. */
@@ -142,15 +156,17 @@ export class PlatformStore implements PlatformWrites {
                SELECT 'owner' AS kind, app_id, user_id AS name, NULL AS connected_at
                  FROM thread_owners WHERE page_id = ? AND ${t.inText('user_id')}`,
       storedOwner: 'SELECT app_id FROM thread_owners WHERE page_id = ? AND user_id = ?',
-      attachments: `SELECT id, page_id, app_id, type, url, created_at FROM page_attachments
+      attachments: `SELECT id, page_id, app_id, type, url, media_id, created_at FROM page_attachments
                      WHERE page_id = ? AND ${t.inText('id')}`,
       setPrimary: `INSERT INTO page_primary_receivers (page_id, app_id, updated_by, updated_at) VALUES (?, ?, ?, ?)
                    ON CONFLICT (page_id) DO UPDATE SET app_id = excluded.app_id, updated_by = excluded.updated_by,
                      updated_at = excluded.updated_at`,
       setOwner: `INSERT INTO thread_owners (page_id, user_id, app_id, updated_at) VALUES (?, ?, ?, ?)
                  ON CONFLICT (page_id, user_id) DO UPDATE SET app_id = excluded.app_id, updated_at = excluded.updated_at`,
-      insertAttachment: `INSERT INTO page_attachments (id, page_id, app_id, type, url, created_at)
-                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      insertAttachment: `INSERT INTO page_attachments (id, page_id, app_id, type, url, media_id, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      setAttachmentMedia: `UPDATE page_attachments SET media_id = ?
+                            WHERE page_id = ? AND id = ? AND media_id IS NULL`,
     };
   }
 
@@ -189,6 +205,10 @@ export class PlatformStore implements PlatformWrites {
     await this.db.run(this.q.setOwner, pageId, userId, appId, at);
   }
   async insertAttachment(a: AttachmentRecord) {
-    return (await this.db.run(this.q.insertAttachment, a.id, a.pageId, a.appId, a.type, a.url, a.createdAt)) === 1;
+    const q = this.q.insertAttachment;
+    return (await this.db.run(q, a.id, a.pageId, a.appId, a.type, a.url, a.mediaId, a.createdAt)) === 1;
+  }
+  async setAttachmentMedia(pageId: string, id: string, mediaId: string) {
+    return (await this.db.run(this.q.setAttachmentMedia, mediaId, pageId, id)) === 1;
   }
 }

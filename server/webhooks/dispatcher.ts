@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   resolve?: Resolve;
   /** The app secret that signs an app's deliveries. */
   secretOf(appId: string): Promise<string>;
+  /** A recorded event as it is sent, at each POST (media-urls.ts: its attachments' signed URLs). */
+  present?: (event: unknown) => unknown;
 }
 
 /** The most of an answer kept for the delivery log. */
@@ -240,7 +242,8 @@ export class DeliveryDispatcher {
   ): Promise<Attempt> {
     const started = this.now();
     const t0 = performance.now();
-    const items = batch.map((d) => ({ pageId: d.pageId, standby: d.standby, event: JSON.parse(d.body) as unknown }));
+    const present = this.o.present ?? ((e: unknown) => e);
+    const items = batch.map((d) => ({ pageId: d.pageId, standby: d.standby, event: present(JSON.parse(d.body)) }));
     const body = Buffer.from(asciiJson(envelope(items, started)), 'latin1');
     this.stats.posts++;
     try {

@@ -96,3 +96,55 @@ test('a Get Started postback carries the short link’s referral stored with it;
   const [plain] = webhookEventsOf(created, lookups({ postback: { payload: 'GET_STARTED' } }));
   assert.deepEqual(plain?.event.postback, { title: 'Get Started', payload: 'GET_STARTED', mid: 'm_msg01' });
 });
+
+test('a message’s media are its attachments, recorded by media id — the person’s and the page’s echo alike', () => {
+  const view = (id: string, kind: 'image' | 'file') => ({
+    id,
+    kind,
+    mime: kind === 'image' ? 'image/png' : 'application/pdf',
+    name: kind === 'image' ? 'photo.png' : 'menu.pdf',
+    size: 10,
+    width: null,
+    height: null,
+    durationMs: null,
+    voice: false,
+    waveform: null,
+    url: `/api/media/${id}`,
+    thumbnailUrl: null,
+  });
+  const message = (senderId: string): MessageView => ({
+    id: 'msg02',
+    conversationId: 'conv01',
+    seq: 2,
+    senderId,
+    clientId: 'client-0002',
+    text: 'Voici',
+    replyTo: null,
+    createdAt: new Date(at).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    attachments: [view('media01', 'image'), view('media02', 'file')],
+  });
+  const recorded = [
+    { type: 'image', payload: { media_id: 'media01' } },
+    { type: 'file', payload: { media_id: 'media02' } },
+  ];
+  const [fromPerson] = webhookEventsOf(
+    logged({ type: 'message.created', conversationId: 'conv01', message: message(person) }),
+    lookups(),
+  );
+  assert.equal(fromPerson?.field, 'messages');
+  assert.deepEqual(fromPerson?.event.message, { mid: 'm_msg02', text: 'Voici', attachments: recorded });
+  const [echo] = webhookEventsOf(
+    logged({ type: 'message.created', conversationId: 'conv01', message: message(page) }),
+    lookups({ appId: 'app01' }),
+  );
+  assert.equal(echo?.field, 'message_echoes');
+  assert.deepEqual(echo?.event.message, {
+    is_echo: true,
+    app_id: 'app01',
+    mid: 'm_msg02',
+    text: 'Voici',
+    attachments: recorded,
+  });
+});

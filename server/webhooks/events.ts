@@ -3,6 +3,7 @@ import type { DomainEvent } from '../../protocol/events.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import type { OptinEvent } from '../platform/optins.ts';
 import type { ReferralEvent, StoredReferral } from '../platform/referrals.ts';
+import { MEDIA_ID } from './media-urls.ts';
 import type { PlannableEvent } from './store.ts';
 
 /**
@@ -166,25 +167,39 @@ export function optinEventOf(e: OptinEvent): WebhookEvent {
 const wireReferral = (r: StoredReferral) => ({ ref: r.ref, source: r.source, type: 'OPEN_THREAD' });
 
 function personMessage(m: MessageView): Record<string, unknown> {
+  const attachments = attachmentsOf(m);
   return {
     mid: mid(m.id),
     ...(m.text !== null && m.text !== '' ? { text: m.text } : {}),
     ...(m.quickReply ? { quick_reply: { payload: m.quickReply.payload } } : {}),
     ...(m.replyTo ? { reply_to: { mid: mid(m.replyTo.id) } } : {}),
-    ...(m.attachment ? { attachments: [wireAttachment(m.attachment)] } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
 }
 
 function echo(m: MessageView, content: MessageContent | null): Record<string, unknown> {
+  const attachments = attachmentsOf(m);
   return {
     is_echo: true,
     ...(content?.appId ? { app_id: content.appId } : {}),
     ...(content?.metadata !== undefined ? { metadata: content.metadata } : {}),
     mid: mid(m.id),
     ...(m.text !== null && m.text !== '' ? { text: m.text } : {}),
-    ...(m.attachment ? { attachments: [wireAttachment(m.attachment)] } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
     ...(m.quickReplies ? { quick_replies: m.quickReplies.map(wireQuickReply) } : {}),
   };
+}
+
+/**
+ * A message's attachments as Messenger sends them: its uploaded files first (each `{type, payload:
+ * {media_id}}` as recorded — the dispatcher puts a signed URL in its place at each POST: media-urls.ts),
+ * then its attachment by URL or its template.
+ */
+function attachmentsOf(m: MessageView): Record<string, unknown>[] {
+  return [
+    ...(m.attachments ?? []).map((a) => ({ type: a.kind, payload: { [MEDIA_ID]: a.id } })),
+    ...(m.attachment ? [wireAttachment(m.attachment)] : []),
+  ];
 }
 
 /** An attachment as Messenger names it: `{type, payload}`, the payload's keys in snake_case. */

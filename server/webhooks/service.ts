@@ -23,6 +23,8 @@ export class WebhookDeliveries {
     private readonly storage: Storage,
     private readonly committer: Committer,
     private readonly apps: AppsService,
+    /** A recorded event as the app is sent it (media-urls.ts: its attachments' signed URLs). */
+    private readonly present: (event: unknown) => unknown = (e) => e,
   ) {}
 
   async list(ownerId: string, appId: string, before: string | null, limit: number) {
@@ -32,7 +34,7 @@ export class WebhookDeliveries {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      deliveries: page.map(presentDelivery),
+      deliveries: page.map((d) => presentDelivery(d, this.present)),
       next: rows.length > limit && last ? `${last.eventPos}.${last.part}` : null,
     };
   }
@@ -41,7 +43,7 @@ export class WebhookDeliveries {
     const { app } = await this.apps.get(ownerId, appId);
     const d = await this.storage.reader.webhooks.deliveryById(app.id, deliveryId);
     if (!d) throw new AppError('delivery_not_found');
-    return presentDelivery(d);
+    return presentDelivery(d, this.present);
   }
 
   /** Sends the delivery's event again, as a new delivery (a new id) after those pending. */
@@ -83,7 +85,8 @@ function parseCursor(text: string): { eventPos: number; part: number } {
   return { eventPos: Number(m[1]), part: Number(m[2]) };
 }
 
-export function presentDelivery(d: DeliveryRecord): DeliveryView {
+/** A delivery for its app's owner: its event as it is sent (`present`), with fresh links to its media. */
+export function presentDelivery(d: DeliveryRecord, present: (event: unknown) => unknown): DeliveryView {
   return {
     id: d.id,
     field: d.field,
@@ -99,6 +102,6 @@ export function presentDelivery(d: DeliveryRecord): DeliveryView {
     latencyMs: d.latencyMs,
     error: d.lastError,
     responseSnippet: d.responseSnippet,
-    event: JSON.parse(d.body) as unknown,
+    event: present(JSON.parse(d.body)),
   };
 }

@@ -1,21 +1,16 @@
 /**
- * PENDING — enable after merging the requests server (rename to order-requests.test.ts): it needs
- * `POST /api/orders/:id/requests`, `…/reply`, `…/withdraw`, the merchant's
- * `POST /api/commerce/orders/:number/requests/:requestId/answer`, `OrderView.customerActions` from the
- * page's policy and the thread's `content.orderRequest` messages. Written against protocol/order-requests.ts
- * and the default policy (`defaultRequestPolicy`); both tests passed in Chromium on a trial merge of this
- * branch with the requests server's branch (h-req at 62f10c7, itself merged with main).
- *
  * The customer's requests in the web app, in Chromium: Cleo asks to remove an item with the keyboard (the
  * Change dialog, Enter sends); the card shows her request in place and the thread a line naming it; the
  * shop asks a question through the Orders API, Cleo answers it on the card, then withdraws the request;
  * the page's inbox follows read-only. The shop moves the order on while Change is open: the server's
  * refusal shows in the dialog. Cleo cancels the order (automatic by default); in French. After delivery,
- * she returns part of an order (reason, items, note), the shop accepts it, and Contact support hands the
- * thread to the page's inbox with her words.
+ * she returns part of an order (reason, items, note, a photo of what arrived — uploaded with its progress,
+ * a second one removed), the page's people see the photo in the inbox's order panel and open it full
+ * size, the shop accepts it, and Contact support hands the thread to the page's inbox with her words.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { e2eSuite, eventually, RECONNECT_MS, waitFocus } from './browser.ts';
 import { card, openInboxOn, openPageConversation, orderBody, ordersApi, shopOf } from './shops.ts';
 
@@ -215,6 +210,25 @@ test('after delivery the customer returns part of the order and contacts support
   assert.equal(await back.nth(1).inputValue(), '1', 'everything goes back unless changed');
   await back.nth(1).fill('0');
   await form.getByTestId('order-form-note').fill('Pas le bon affinage');
+  // Photos: two chosen, each uploaded at once and shown; the second removed with the keyboard.
+  const photo = (r: number, g: number, b: number) =>
+    sharp({ create: { width: 640, height: 480, channels: 3, background: { r, g, b } } })
+      .png()
+      .toBuffer();
+  await form.getByTestId('order-form-photo-input').setInputFiles([
+    { name: 'meule.png', mimeType: 'image/png', buffer: await photo(200, 160, 40) },
+    { name: 'carton.png', mimeType: 'image/png', buffer: await photo(90, 60, 30) },
+  ]);
+  const chosen = form.getByTestId('order-form-photo');
+  await eventually(async () =>
+    assert.deepEqual(await chosen.evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))), [
+      'done',
+      'done',
+    ]),
+  );
+  await chosen.nth(1).getByTestId('order-form-photo-remove').focus();
+  await cleo.page.keyboard.press('Enter');
+  await eventually(async () => assert.equal(await chosen.count(), 1));
   await form.getByTestId('order-form-note').press('Enter');
   await form.waitFor({ state: 'detached' });
   const asked = mine.getByTestId('order-request').last();
@@ -227,6 +241,27 @@ test('after delivery the customer returns part of the order and contacts support
   assert.match(what, /Comté 18 mois × 2/);
   assert.doesNotMatch(what, /Beurre/);
   assert.match((await asked.textContent()) ?? '', /You asked.*Pas le bon affinage/s, 'her note, in the history');
+  // Her photo is on her card: one, loaded (her session reads it).
+  const shown = asked.getByTestId('order-request-photos').locator('img');
+  await eventually(async () => assert.equal(await shown.count(), 1));
+  await eventually(async () => assert.ok(await shown.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)));
+  assert.equal(await shown.getAttribute('alt'), 'meule.png');
+
+  // The page's people see it in the inbox's order panel, and open it full size in a new tab.
+  const panelPhotos = inbox.getByTestId('panel-request-photos');
+  await panelPhotos.waitFor({ timeout: RECONNECT_MS });
+  const thumb = panelPhotos.locator('img');
+  await eventually(async () => assert.ok(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)));
+  const link = panelPhotos.getByTestId('panel-request-photos-link');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  const [full] = await Promise.all([inbox.context().waitForEvent('page'), link.click()]);
+  await full.waitForLoadState();
+  const size = await full.evaluate(() => {
+    const img = document.querySelector('img');
+    return img ? [img.naturalWidth, img.naturalHeight] : null;
+  });
+  assert.deepEqual(size, [640, 480], 'the original, full size');
+  await full.close();
 
   // The shop accepts it through the Orders API: in place, on both cards.
   const requestId = await asked.getAttribute('data-request-id');

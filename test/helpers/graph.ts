@@ -31,7 +31,7 @@ export interface GraphCallOptions {
   /** JSON (default), form fields each holding JSON, or a raw body with its content type. */
   body?: unknown;
   form?: boolean;
-  raw?: { contentType: string; body: string };
+  raw?: { contentType: string; body: string | Buffer };
 }
 
 /** Calls the Graph API as a bot does, over plain HTTP. */
@@ -46,10 +46,10 @@ export async function graphCall<T = Record<string, unknown>>(
   if (o.proof !== undefined) q.set('appsecret_proof', o.proof);
   const headers: Record<string, string> = {};
   if (o.bearer && o.token) headers.authorization = `Bearer ${o.token}`;
-  let payload: string | null = null;
+  let payload: string | Uint8Array<ArrayBuffer> | null = null;
   if (o.raw) {
     headers['content-type'] = o.raw.contentType;
-    payload = o.raw.body;
+    payload = typeof o.raw.body === 'string' ? o.raw.body : new Uint8Array(o.raw.body);
   } else if (o.body !== undefined && o.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     const f = new URLSearchParams();
@@ -80,15 +80,21 @@ export function assertGraphError(a: GraphAnswer<unknown>, code: number, subcode?
   if (message) assert.match(a.body.error?.message ?? '', message);
 }
 
-/** A multipart/form-data body of text fields and files, as clients send uploads. */
-export function multipart(parts: { name: string; value: string; filename?: string; type?: string }[]) {
+/** A multipart/form-data body of text fields and files (their bytes as given), as clients send uploads. */
+export function multipart(parts: { name: string; value: string | Buffer; filename?: string; type?: string }[]) {
   const boundary = `----comptoir${Math.random().toString(16).slice(2)}`;
-  const chunks = parts.map(
-    (p) =>
+  const chunks = parts.flatMap((p) => [
+    Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n` +
-      `${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n${p.value}\r\n`,
-  );
-  return { contentType: `multipart/form-data; boundary=${boundary}`, body: `${chunks.join('')}--${boundary}--\r\n` };
+        `${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+    ),
+    typeof p.value === 'string' ? Buffer.from(p.value) : p.value,
+    Buffer.from('\r\n'),
+  ]);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]),
+  };
 }
 
 /** A page made by `owner` (its admin). */

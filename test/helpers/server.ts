@@ -28,6 +28,7 @@ export async function startServer(
     apps?: CoreOptions['apps'];
     graphClock?: CoreOptions['graphClock'];
     webhooks?: CoreOptions['webhooks'];
+    mediaFetchTimeoutMs?: number;
   } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
@@ -48,6 +49,7 @@ export async function startServer(
     ...(options.apps ? { apps: options.apps } : {}),
     ...(options.graphClock ? { graphClock: options.graphClock } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.mediaFetchTimeoutMs ? { mediaFetchTimeoutMs: options.mediaFetchTimeoutMs } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = comptoir.app.server.address() as { port: number };

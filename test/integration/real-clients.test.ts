@@ -15,6 +15,7 @@ import type { MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../helpers/backends.ts';
 import { SocketClient, signUp } from '../helpers/client.ts';
 import { type PageWithCustomer, pageWithCustomer } from '../helpers/platform.ts';
+import { png, startRemoteFiles } from '../helpers/remote-files.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { until } from '../helpers/until.ts';
 
@@ -243,11 +244,20 @@ for (const backend of backends) {
       const back = await client.sendText(f.psid, 'Je reprends la main');
       assert.match(back.messageId, /^m_/);
 
-      const saved = await client.uploadAttachment('image', 'https://shop.example.org/comte.jpg', { isReusable: true });
-      assert.match(String(saved.attachmentId), /^[0-9]+$/);
-      const image = await client.sendImage(f.psid, { attachmentId: String(saved.attachmentId) });
-      const stored = await s.comptoir.storage.reader.messaging.messageById(image.messageId.slice(2));
-      assert.deepEqual(stored?.content?.attachment, { type: 'image', url: 'https://shop.example.org/comte.jpg' });
+      // A saved attachment: fetched from the shop's server (on 127.0.0.1 here), stored, sent by its id.
+      const cdn = await startRemoteFiles({ '/comte.png': { type: 'image/png', body: await png(60, 40) } });
+      try {
+        const saved = await client.uploadAttachment('image', cdn.url('/comte.png'), { isReusable: true });
+        assert.match(String(saved.attachmentId), /^[0-9]+$/);
+        const image = await client.sendImage(f.psid, { attachmentId: String(saved.attachmentId) });
+        const stored = await s.comptoir.storage.reader.messaging.messageById(image.messageId.slice(2));
+        assert.deepEqual(
+          stored?.content?.media?.map((m) => [m.kind, m.width, m.height]),
+          [['image', 60, 40]],
+        );
+      } finally {
+        await cdn.close();
+      }
     });
 
     it('a messaging-api-messenger client sends text with metadata, typing and mark_seen; Graph errors come back as its errors', async (t) => {

@@ -111,7 +111,10 @@ const requestDescription =
   'A request moves requested → accepted → applied (a change or cancellation as it is accepted, a return once ' +
   'the order is marked returned), requested → rejected, requested ⇄ needs_info, and to withdrawn by the ' +
   'customer. Which requests a customer may make is the page’s policy (`/api/commerce/policy`); a refusal ' +
-  'names its rule (docs/COMMERCE.md, "Customer requests").';
+  'names its rule (docs/COMMERCE.md, "Customer requests"). A return may carry up to 4 photos (`photoIds`: the ' +
+  'customer’s own uploads from `POST /api/media`, images), claimed into the order’s thread; any other id is ' +
+  '`404 media_not_found` and nothing is stored (docs/COMMERCE.md, "Photos"). The Orders API answers a ' +
+  'merchant’s server the photos as signed links.';
 const panelDescription =
   'For the people who run the page, signed in; anyone else gets `404 order_not_found`, as for an unknown order. ' +
   'The same change as the Orders API’s, in the same flow. An `Idempotency-Key` header makes it safe to retry ' +
@@ -276,6 +279,7 @@ export const operations: Operation[] = [
       'invalid_transition',
       'totals_mismatch',
       'page_blocked',
+      'media_not_found',
     ],
   },
   {

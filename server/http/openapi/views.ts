@@ -218,6 +218,7 @@ const views = {
       reason: nullable(oneOf(returnReasons)),
       items: nullable(arrayOf(ref('ItemQuantity'))),
       note: nullable(string),
+      photos: arrayOf(ref('AttachmentView')),
       history: arrayOf(ref('RequestStepView')),
       createdAt: time,
       updatedAt: time,

@@ -90,7 +90,15 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'deliveriesOf') return ['x', null, 10];
   if (['insertPage', 'upsertPageMember', 'insertAttachment'].includes(name)) return [record];
   if (
-    ['insertOrder', 'updateOrder', 'insertShipment', 'appendTimeline', 'saveIdempotencyKey', 'aggregate'].includes(name)
+    [
+      'insertOrder',
+      'updateOrder',
+      'insertShipment',
+      'appendTimeline',
+      'saveIdempotencyKey',
+      'aggregate',
+      'insertRequest',
+    ].includes(name)
   )
     return [record];
   if (name === 'threadOwners' || name === 'attachmentsByIds') return ['x', ['x']];

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { AnswerRequestBody, OrderRequestView } from '../../../protocol/order-requests.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { RequestPhotos } from '../ui/OrderPhotos.tsx';
 
 /** The page's answers to a request, as the panel offers them. */
 const decisions = [
@@ -69,6 +70,7 @@ export function PanelRequest({
           {line}
         </p>
       ))}
+      <RequestPhotos photos={request.photos} testId="panel-request-photos" />
       {request.state === 'requested' && (
         <div className="order-panel-form">
           <label htmlFor={`${id}-message`}>{t('orders.panel.request.message')}</label>

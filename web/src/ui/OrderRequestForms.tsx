@@ -1,11 +1,13 @@
-import { useId, useState } from 'react';
+import { useId, useReducer, useState } from 'react';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import { type ReturnReason, requestLimits, returnReasons } from '../../../protocol/order-requests.ts';
 import { ordersApi } from '../api/orders.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Store } from '../state/store.ts';
 import type { State } from '../state/types.ts';
+import { PhotoField } from './OrderPhotos.tsx';
 import { applyAnswer, NoteField, QuantityField, RequestDialog } from './OrderRequestDialog.tsx';
+import { photosReducer } from './order-photos.ts';
 import {
   type AddressDraft,
   addressDraftOf,
@@ -171,20 +173,21 @@ export function CancelForm({ order, store, onClose }: FormProps) {
   );
 }
 
-/** Return or report a problem: a reason, what goes back (everything unless changed), a note. */
+/** Return or report a problem: a reason, what goes back (everything unless changed), a note, photos. */
 export function ReturnForm({ order, store, onClose }: FormProps) {
   const { t } = useI18n();
   const reasonId = useId();
   const [reason, setReason] = useState<ReturnReason>('damaged');
   const [quantities, setQuantities] = useState(() => order.items.map((i) => String(i.quantity)));
   const [note, setNote] = useState('');
+  const [photos, dispatchPhotos] = useReducer(photosReducer, []);
   const done = useDone(onClose, 'sent');
   return (
     <RequestDialog
       form="return"
       title={t('orderRequest.form.return.title', { number: order.number })}
       submitLabel={t('orderRequest.form.return.submit')}
-      send={() => send(store, order, returnRequest(order, { reason, quantities, note }))}
+      send={() => send(store, order, returnRequest(order, { reason, quantities, note, photos }))}
       onDone={done}
       onClose={onClose}
     >
@@ -220,6 +223,7 @@ export function ReturnForm({ order, store, onClose }: FormProps) {
         <p className="field-hint">{t('orderRequest.form.returnHint')}</p>
       </fieldset>
       <NoteField label={t('orderRequest.form.note')} value={note} onChange={setNote} />
+      <PhotoField photos={photos} dispatch={dispatchPhotos} />
     </RequestDialog>
   );
 }

@@ -5,6 +5,7 @@ import { ordersApi } from '../api/orders.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import type { Store } from '../state/store.ts';
 import type { State } from '../state/types.ts';
+import { RequestPhotos } from './OrderPhotos.tsx';
 import { applyAnswer, enterSubmits, failureText } from './OrderRequestDialog.tsx';
 import { addressText, canWithdraw, questionOf, stepKind } from './order-requests.ts';
 
@@ -100,6 +101,7 @@ function Request({
         </span>
       </div>
       <Asked order={order} request={r} />
+      <RequestPhotos photos={r.photos} testId="order-request-photos" tabbable={tabbable} />
       {question?.text && (
         <p className="order-request-question" data-testid="order-request-question">
           {t('orderRequest.question', { who: shop, text: question.text })}

@@ -7,6 +7,8 @@ import {
   requestLimits,
 } from '../../../protocol/order-requests.ts';
 
+import { type Photo, photoIdsOf } from './order-photos.ts';
+
 /**
  * What the order card's request forms send, made from what the customer typed (pure, tested without a
  * browser): only what differs from the order is asked; what cannot be sent is a problem the form shows.
@@ -32,7 +34,9 @@ export type DraftProblem =
   | 'quantity_invalid'
   | 'address_incomplete'
   | 'nothing_to_return'
-  | 'note_too_long';
+  | 'note_too_long'
+  | 'photos_uploading'
+  | 'photo_failed';
 
 export type Drafted = { body: CreateRequestBody; problem?: undefined } | { problem: DraftProblem; body?: undefined };
 
@@ -143,7 +147,7 @@ export function cancelRequest(note: string): Drafted {
  */
 export function returnRequest(
   order: OrderView,
-  draft: { reason: ReturnReason; quantities: string[]; note: string },
+  draft: { reason: ReturnReason; quantities: string[]; note: string; photos?: readonly Photo[] },
 ): Drafted {
   const back: number[] = [];
   for (const [i, text] of draft.quantities.entries()) {
@@ -155,12 +159,15 @@ export function returnRequest(
   const all = order.items.every((item, i) => back[i] === item.quantity);
   const note = noteOf(draft.note);
   if (typeof note === 'string') return { problem: note };
+  const photos = photoIdsOf(draft.photos ?? []);
+  if ('problem' in photos) return { problem: photos.problem };
   return {
     body: {
       kind: 'return',
       reason: draft.reason,
       ...(all ? {} : { items: back.flatMap((quantity, item) => (quantity > 0 ? [{ item, quantity }] : [])) }),
       ...note,
+      ...(photos.photoIds.length > 0 ? { photoIds: photos.photoIds } : {}),
     },
   };
 }

@@ -51,6 +51,7 @@ export const requestFixture = (extra: Partial<OrderRequestView>): OrderRequestVi
   reason: null,
   items: null,
   note: null,
+  photos: [],
   history: [{ at: '2026-12-01T11:00:00.000Z', by: 'customer', state: 'requested', text: null }],
   createdAt: '2026-12-01T11:00:00.000Z',
   updatedAt: '2026-12-01T11:00:00.000Z',
