@@ -1,7 +1,7 @@
 import { type Dispatch, useEffect, useId, useRef } from 'react';
 import type { AttachmentView } from '../../../protocol/media.ts';
 import { requestLimits } from '../../../protocol/order-requests.ts';
-import { uploadMedia } from '../api/uploads.ts';
+import { type Upload, UploadAborted, uploadMedia } from '../api/media.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { IconClose, IconPlus } from './Icons.tsx';
@@ -18,7 +18,7 @@ export function PhotoField({ photos, dispatch }: { photos: readonly Photo[]; dis
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   // Uploads under way, to stop with their photo (removed, or the form closed); the previews to let go of.
-  const uploads = useRef(new Map<string, AbortController>());
+  const uploads = useRef(new Map<string, Upload>());
   const previews = useRef(new Map<string, string>());
   useEffect(() => {
     const running = uploads.current;
@@ -34,16 +34,16 @@ export function PhotoField({ photos, dispatch }: { photos: readonly Photo[]; dis
       const key = crypto.randomUUID();
       const preview = URL.createObjectURL(file);
       previews.current.set(key, preview);
-      const controller = new AbortController();
-      uploads.current.set(key, controller);
       dispatch({ type: 'add', key, name: file.name, preview });
-      uploadMedia(file, {
-        signal: controller.signal,
-        onProgress: (progress) => dispatch({ type: 'progress', key, progress }),
-      }).then(
-        ({ attachment }) => dispatch({ type: 'done', key, attachment }),
+      const upload = uploadMedia(file, {
+        name: file.name,
+        onProgress: (sent) => dispatch({ type: 'progress', key, progress: file.size > 0 ? sent / file.size : 1 }),
+      });
+      uploads.current.set(key, upload);
+      upload.done.then(
+        (attachment) => dispatch({ type: 'done', key, attachment }),
         (e: unknown) => {
-          if (!controller.signal.aborted) dispatch({ type: 'failed', key, error: errorIdOf(e) });
+          if (!(e instanceof UploadAborted)) dispatch({ type: 'failed', key, error: errorIdOf(e) });
         },
       );
     }
