@@ -93,7 +93,7 @@ export class Media implements MediaService {
     }
   }
 
-  async uploadFromUrl(input: { ownerId: string; appId?: string | null; url: string }): Promise<MediaRecord> {
+  async uploadFromUrl(input: Parameters<MediaService['uploadFromUrl']>[0]): Promise<MediaRecord> {
     // Admitted like an upload before anything is fetched, and again by upload() for the bytes themselves.
     this.check(input.ownerId);
     const fetched = await this.fetchRemote(input.url);
@@ -103,6 +103,7 @@ export class Media implements MediaService {
       body: fetched.body,
       declaredLength: fetched.contentLength,
       name: nameInUrl(input.url),
+      reusable: input.reusable ?? false,
     });
   }
 
@@ -116,7 +117,7 @@ export class Media implements MediaService {
       ownerId: input.ownerId,
       appId: input.appId ?? null,
       conversationId: null,
-      reusable: false,
+      reusable: input.reusable ?? false,
       kind: f.kind,
       mime: f.mime,
       name: f.name,

@@ -103,12 +103,19 @@ export interface MediaService {
     declaredLength?: number | null;
     name?: string | null;
     voice?: { durationMs: number; waveform: number[] | null } | null;
+    /** Saved for reuse (a page's saved attachment, MediaRecord.reusable): never bound, each send claims a copy. */
+    reusable?: boolean;
   }): Promise<MediaRecord>;
   /**
    * Fetches a URL server-side (lib/outbound.ts: no private addresses, no redirects to them, time and size
    * limits) and uploads what it answers, as `upload` does; `media_fetch_failed` names why it failed.
    */
-  uploadFromUrl(input: { ownerId: string; appId?: string | null; url: string }): Promise<MediaRecord>;
+  uploadFromUrl(input: {
+    ownerId: string;
+    appId?: string | null;
+    url: string;
+    reusable?: boolean;
+  }): Promise<MediaRecord>;
   /**
    * Inside a send's transaction: the media `ids` become the message's (in order). Each must be the
    * sender's (`ownerId`) and either not sent yet or already in this conversation; any other id answers
