@@ -1,6 +1,7 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
+import { type ComposeReads, type ComposeWrites, composeWrites } from '../compose/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
 import {
@@ -35,6 +36,7 @@ export interface Reads {
   readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
+  readonly compose: ComposeReads;
 }
 
 /** The reader: committed data only. */
@@ -49,6 +51,7 @@ export interface Reader extends Reads {
   readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
+  readonly compose: ComposeReads;
 }
 
 /**
@@ -109,6 +112,7 @@ export interface Tx extends Reads, TxBatching {
   readonly inbox: InboxWrites;
   readonly commerce: CommerceWrites;
   readonly optins: OptinsWrites;
+  readonly compose: ComposeWrites;
 }
 
 export interface Storage {
@@ -154,6 +158,7 @@ export const txWrites = {
   inbox: inboxWrites,
   commerce: commerceWrites,
   optins: optinsWrites,
+  compose: composeWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -171,5 +176,6 @@ type Missing =
   | Unlisted<PlatformWrites, PlatformReads, typeof platformWrites>
   | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
-  | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>;
+  | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
+  | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

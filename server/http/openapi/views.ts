@@ -182,6 +182,11 @@ const views = {
       order: ref('OrderMessageView'),
       orderRequest: ref('OrderRequestMessageView'),
       csat: objectSchema<{ questionId: string }>({ questionId: string }, {}),
+      via: objectSchema<{ appId: string; name: string }>(
+        { appId: string, name: string },
+        {},
+        'The content app its media was picked in, named as it was then: shown as "via <name>".',
+      ),
     },
     {
       attachment: true,
@@ -192,6 +197,7 @@ const views = {
       order: true,
       orderRequest: true,
       csat: true,
+      via: true,
     },
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
