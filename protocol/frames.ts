@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.ts';
 import type { DomainEvent, Signal } from './events.ts';
-import { clientId, cursor, id, messageText, oneTap, oneTapMessage, seq, tap } from './schemas.ts';
+import { attachmentIds, clientId, cursor, id, messageText, oneTap, oneTapMessage, seq, tap } from './schemas.ts';
 import type { MessageView } from './views.ts';
 
 /**
@@ -23,6 +23,8 @@ export const clientFrame = z.discriminatedUnion('type', [
       clientId,
       text: messageText,
       replyToId: id.optional(),
+      /** Uploaded media (`POST /api/media`), at most 10; with some, the text (their caption) may be empty. */
+      attachmentIds: attachmentIds.optional(),
       /** A quick reply the person tapped (the text is its title). */
       quickReply: tap.optional(),
       /** A postback button the person tapped: a template's, the persistent menu's, Get Started (the text is its title). */

@@ -27,6 +27,12 @@ export const password = z.string().min(limits.password.min).max(limits.password.
 export const clientId = z.string().min(limits.clientId.min).max(limits.clientId.max).regex(limits.clientId.pattern);
 /** Message text: length is checked by the service so that it can answer `message_too_long`. */
 export const messageText = storable(z.string());
+/**
+ * Uploaded media a message carries (`POST /api/media` answered their ids), in order. How many is checked by
+ * the service (at most mediaLimits.perMessage), so that it can answer `too_many_attachments`; the frame
+ * and body size limits bound the list meanwhile.
+ */
+export const attachmentIds = z.array(id);
 export const groupTitle = storable(z.string().trim().min(limits.groupTitle.min).max(limits.groupTitle.max));
 
 export const signUpBody = z.strictObject({
@@ -72,6 +78,8 @@ export const sendMessageBody = z
     clientId,
     text: messageText,
     replyToId: id.optional(),
+    /** Uploaded media; with some, the text (their caption) may be empty. */
+    attachmentIds: attachmentIds.optional(),
     quickReply: tap.optional(),
     postback: tap.optional(),
   })

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { limits } from '../protocol/limits.ts';
@@ -45,6 +46,14 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import type { Resolve } from './lib/outbound.ts';
 import { RateLimiter } from './lib/ratelimit.ts';
 import { keyFromFile, SecretBox } from './lib/secrets.ts';
+import { openBlobStore } from './media/blobs/index.ts';
+import { configureSharp, ImageGate } from './media/images-gate.ts';
+import { MediaLinks } from './media/links.ts';
+import { ingest } from './media/pipeline.ts';
+import { fetchRemote } from './media/remote.ts';
+import { MAX_UPLOAD_BYTES, mediaRoutes } from './media/routes.ts';
+import { Media } from './media/service.ts';
+import { MediaSweeper } from './media/sweeper.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
@@ -98,6 +107,8 @@ export interface Core {
   platform: { handover: HandoverService; attachments: SavedAttachments; optins: OptinsService };
   /** The business inbox: page threads' state, notes, labels, canned replies, targets, satisfaction. */
   inbox: { service: InboxService; canned: CannedReplies };
+  /** Uploaded media: the service (uploads, claims, reads) and the sweeper of unsent uploads. */
+  media: { service: Media; sweeper: MediaSweeper };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -156,6 +167,9 @@ export interface CoreOptions {
   graphClock?: () => number;
 }
 
+/** A media URL's fetch (Graph API attachments by URL, content apps' results): redirects and body included. */
+const MEDIA_FETCH_TIMEOUT_MS = 30_000;
+
 /** The server's key for sealed secrets: SECRETS_KEY, or the key file (made on first use). */
 function secretBox(config: Config): SecretBox {
   if (config.secrets.key) return new SecretBox(config.secrets.key);
@@ -206,6 +220,25 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const referrals = new Referrals();
   const optins = new OptinsService(storage, committer);
   const inboxService = new InboxService(storage, committer);
+  configureSharp();
+  const blobs = openBlobStore(config.media.store);
+  const media = new Media(
+    storage,
+    committer,
+    blobs,
+    new MediaLinks(box.derive('media-links'), config.media.urlTtlSeconds, config.publicOrigin),
+    new ImageGate(ingest, config.media.imageConcurrency).run,
+    (url) =>
+      fetchRemote(url, {
+        timeoutMs: MEDIA_FETCH_TIMEOUT_MS,
+        maxBytes: MAX_UPLOAD_BYTES,
+        allowPrivate: config.webhookAllowPrivate,
+        ...(options.apps?.resolve ? { resolve: options.apps.resolve } : {}),
+      }),
+    log,
+    { tmpDir: path.join(config.dataDir, 'tmp', 'media'), uploadsPerMinute: config.media.uploadsPerMinute },
+  );
+  const mediaSweeper = new MediaSweeper(storage, committer, blobs, log);
   // Made once messages exists (it sends the satisfaction question); messages calls it in its jobs.
   let businessInbox: BusinessInbox | null = null;
   const messages = new MessagesService(
@@ -221,6 +254,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
     // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
     { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
+    // A message's uploads: claimed in its send's job, deleted with it.
+    media,
   );
   businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
   const feed = new EventFeed(storage, committer, replay);
@@ -304,12 +339,14 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const close = async () => {
     retention?.stop();
+    mediaSweeper.stop();
     businessInbox.stop();
     planner.stop();
     await dispatcher.stop();
     await committer.drain();
     await bus.close();
     await storage.close();
+    await blobs.close();
   };
   return {
     log,
@@ -327,6 +364,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     platform,
     commerce,
     inbox: { service: inboxService, canned },
+    media: { service: media, sweeper: mediaSweeper },
     feed,
     flows,
     replay,
@@ -415,6 +453,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   orderPanelRoutes(app, core.flows.orderPanel);
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
+  mediaRoutes(app, core.media.service, sessions, cookie);
   graphRoutes(
     app,
     {
@@ -443,6 +482,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   });
 
   core.retention?.start();
+  core.media.sweeper.start();
   core.flows.businessInbox.start();
   await core.webhooks.planner.start();
   core.webhooks.dispatcher.start();

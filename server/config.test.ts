@@ -63,3 +63,51 @@ describe('configuration of apps', () => {
     assert.equal(loadConfig({}).rates.webhookVerificationsPerHour, 30);
   });
 });
+
+describe('configuration of media', () => {
+  it('keeps media in <DATA_DIR>/media by default, or in MEDIA_DIR', () => {
+    const c = loadConfig({ DATA_DIR: '/srv/comptoir' });
+    assert.deepEqual(c.media.store, { kind: 'local', dir: '/srv/comptoir/media' });
+    assert.equal(c.media.urlTtlSeconds, 3600);
+    assert.equal(c.media.uploadsPerMinute, 30);
+    assert.ok(c.media.imageConcurrency >= 1);
+    assert.deepEqual(loadConfig({ MEDIA_DIR: '/var/media' }).media.store, { kind: 'local', dir: '/var/media' });
+  });
+
+  it('reads an S3 store, and refuses one without a bucket or with half its credentials', () => {
+    const c = loadConfig({
+      MEDIA_STORE: 's3',
+      MEDIA_S3_BUCKET: 'photos',
+      MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      MEDIA_S3_ACCESS_KEY_ID: 'id',
+      MEDIA_S3_SECRET_ACCESS_KEY: 'secret',
+      MEDIA_S3_FORCE_PATH_STYLE: 'true',
+    });
+    assert.deepEqual(c.media.store, {
+      kind: 's3',
+      bucket: 'photos',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
+    assert.throws(
+      () => loadConfig({ MEDIA_STORE: 's3' }),
+      (e: Error) => e instanceof ConfigError && /MEDIA_S3_BUCKET/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ MEDIA_STORE: 's3', MEDIA_S3_BUCKET: 'b', MEDIA_S3_ACCESS_KEY_ID: 'id' }),
+      /MEDIA_S3_SECRET_ACCESS_KEY/,
+    );
+    for (const [name, value] of [
+      ['MEDIA_STORE', 'ftp'],
+      ['MEDIA_URL_TTL_SECONDS', '0'],
+      ['MEDIA_S3_FORCE_PATH_STYLE', 'yes'],
+      ['RATE_UPLOADS_PER_MINUTE', '-3'],
+      ['MEDIA_IMAGE_CONCURRENCY', '0'],
+    ] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), new RegExp(name), `${name}=${value}`);
+    }
+  });
+});

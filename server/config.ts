@@ -144,6 +144,28 @@ const envSchema = z.object({
   RATE_CONTENT_APP_QUERIES_PER_MINUTE: positiveInt.default(60),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
+  /** Where uploaded media are kept: `local` (a directory, MEDIA_DIR) or `s3` (a bucket, MEDIA_S3_*). */
+  MEDIA_STORE: z.enum(['local', 's3']).default('local'),
+  /** Default: `<DATA_DIR>/media`. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_S3_BUCKET: z.string().trim().min(1).optional(),
+  /** An S3-compatible server (MinIO, Garage, R2…); unset: AWS. */
+  MEDIA_S3_ENDPOINT: z.url().optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Unset: the AWS SDK's default credentials (environment, instance role). */
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** `endpoint/bucket/key` addressing (most self-hosted S3 servers need it). */
+  MEDIA_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** How long a signed link to an attachment (webhooks, apps) stays valid, and how long browsers cache one. */
+  MEDIA_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
+  /**
+   * Images decoded and re-encoded at once (each takes a core while it runs). Default: half the cores, at
+   * least one — one on two cores, so that uploads never take the core messages need.
+   */
+  MEDIA_IMAGE_CONCURRENCY: positiveInt.max(64).default(Math.max(1, Math.floor(availableParallelism() / 2))),
+  /** Uploads one account may make per minute. */
+  RATE_UPLOADS_PER_MINUTE: positiveInt.default(30),
   /** Where the built web app is; the server serves it when it exists. */
   WEB_DIST: z.string().min(1).optional(),
 });
@@ -188,12 +210,31 @@ export interface Config {
   webhooks: { timeoutMs: number; retryForMs: number; disableAfterMs: number; logKeepMs: number };
   /** Content apps: a query's deadline, queries per account per minute. */
   contentApps: { timeoutMs: number; queriesPerMinute: number };
+  /** Uploaded media: where their bytes are kept, signed links' lifetime, images processed at once. */
+  media: {
+    store: MediaStoreConfig;
+    urlTtlSeconds: number;
+    imageConcurrency: number;
+    uploadsPerMinute: number;
+  };
   maxSocketsPerAccount: number;
   maxSocketsPerAddress: number;
   maxQueuedBytes: number;
   webDist: string;
   diagnosticsEveryS: number | null;
 }
+
+export type MediaStoreConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      endpoint: string | null;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {}
 
@@ -256,11 +297,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.CONTENT_APP_TIMEOUT_SECONDS * 1000,
       queriesPerMinute: e.RATE_CONTENT_APP_QUERIES_PER_MINUTE,
     },
+    media: {
+      store: mediaStore(e, dataDir),
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      imageConcurrency: e.MEDIA_IMAGE_CONCURRENCY,
+      uploadsPerMinute: e.RATE_UPLOADS_PER_MINUTE,
+    },
     maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
     diagnosticsEveryS: e.COMPTOIR_DIAGNOSTICS ?? null,
+  };
+}
+
+function mediaStore(e: z.infer<typeof envSchema>, dataDir: string): MediaStoreConfig {
+  if (e.MEDIA_STORE === 'local')
+    return { kind: 'local', dir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')) };
+  if (!e.MEDIA_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: MEDIA_STORE=s3 needs MEDIA_S3_BUCKET, the bucket media are kept in');
+  }
+  if ((e.MEDIA_S3_ACCESS_KEY_ID === undefined) !== (e.MEDIA_S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY go together (or neither, for the default credentials)',
+    );
+  }
+  return {
+    kind: 's3',
+    bucket: e.MEDIA_S3_BUCKET,
+    region: e.MEDIA_S3_REGION,
+    endpoint: e.MEDIA_S3_ENDPOINT ?? null,
+    accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID ?? null,
+    secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY ?? null,
+    forcePathStyle: e.MEDIA_S3_FORCE_PATH_STYLE === 'true',
   };
 }
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseAllowance } from './ip.ts';
-import { get, OutboundError, type Resolve, request, resolveTarget } from './outbound.ts';
+import { get, getStream, OutboundError, type Resolve, request, resolveTarget } from './outbound.ts';
 
 const failure = (e: unknown) => (e instanceof OutboundError ? e.failure : e);
 const loopbackOnly = parseAllowance('127.0.0.1');
@@ -18,6 +18,7 @@ describe('outbound requests', () => {
     server = http.createServer((req, res) => {
       hits.push(`${req.headers.host} ${req.url}`);
       if (req.url === '/silent') return; // never answers
+      if (req.url === '/stall') return res.writeHead(200).write('part'); // the headers and a part, then nothing
       if (req.url === '/redirect') {
         res.writeHead(302, { location: `http://127.0.0.1:${port}/elsewhere` });
         return res.end();
@@ -130,6 +131,27 @@ describe('outbound requests', () => {
       reason: 'connection',
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('streams a body (getStream): answered at the headers, the deadline still covering the body', async () => {
+    const target = await resolveTarget(at('/'), loopbackOnly, { timeoutMs: 1000 });
+    const big = await getStream(target, { timeoutMs: 2000, url: at('/big') });
+    assert.equal(big.status, 200);
+    assert.equal(Buffer.concat(await big.body.toArray()).length, 100_000, 'the whole body, unbounded');
+    const redirect = await getStream(target, { timeoutMs: 2000, url: at('/redirect') });
+    assert.equal(redirect.status, 302, 'no redirect followed');
+    assert.equal(redirect.headers.location, `http://127.0.0.1:${port}/elsewhere`);
+    redirect.body.destroy();
+    const stalled = await getStream(target, { timeoutMs: 200, url: at('/stall') });
+    assert.equal(stalled.status, 200);
+    assert.deepEqual(failure(await stalled.body.toArray().catch((e) => e)), { reason: 'timeout', timeoutMs: 200 });
+    assert.deepEqual(failure(await getStream(target, { timeoutMs: 200, url: at('/silent') }).catch((e) => e)), {
+      reason: 'timeout',
+      timeoutMs: 200,
+    });
+    const dropped = await getStream(target, { timeoutMs: 2000, url: at('/drop') }).catch((e) => e);
+    assert.deepEqual(failure(dropped), { reason: 'connection', code: 'ECONNRESET' });
+    assert.throws(() => getStream(target, { timeoutMs: 100, url: new URL('http://other.example/') }), /not the target/);
   });
 
   it('tells a failure on a kept-alive connection before any answer (the endpoint may have closed it as idle)', async () => {

@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
 import { type PrivateAllowance, parseIp, type RefusedKind, refusedKind } from './ip.ts';
 
 /**
@@ -139,14 +140,7 @@ export interface RequestOptions extends GetOptions {
 export function request(target: Target, o: RequestOptions): Promise<Answer> {
   const url = o.url ?? target.url;
   if (url.host !== target.url.host) throw new Error('request(): the URL is not the target');
-  const pinned: LookupFunction = (_hostname, options, callback) => {
-    const all = (options as { all?: boolean }).all === true;
-    if (all) (callback as unknown as (e: null, a: Address[]) => void)(null, target.addresses);
-    else {
-      const first = target.addresses[0] as Address;
-      callback(null, first.address, first.family);
-    }
-  };
+  const pinned = pinnedLookup(target);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
@@ -196,6 +190,71 @@ export function request(target: Target, o: RequestOptions): Promise<Answer> {
     }, o.timeoutMs);
     req.on('error', (e) => finish(() => reject(connectionError(e, !answered && req.reusedSocket))));
     req.end(o.body);
+  });
+}
+
+/** A `lookup` for the request that answers the target's checked addresses, whatever DNS says now. */
+function pinnedLookup(target: Target): LookupFunction {
+  return (_hostname, options, callback) => {
+    const all = (options as { all?: boolean }).all === true;
+    if (all) (callback as unknown as (e: null, a: Address[]) => void)(null, target.addresses);
+    else {
+      const first = target.addresses[0] as Address;
+      callback(null, first.address, first.family);
+    }
+  };
+}
+
+export interface Streamed {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /**
+   * The body as it arrives. The exchange's deadline still runs: when it passes before the body's end, the
+   * body is destroyed with a timeout OutboundError; a connection cut mid-body is an error of the body too.
+   * The caller reads it to its end or destroys it.
+   */
+  body: Readable;
+}
+
+/**
+ * GETs a checked target as `get` does — its addresses only, no redirect followed, one deadline for the
+ * whole exchange — but answers once the headers arrive, with the body as a stream (for bodies too large to
+ * hold, such as media). Throws OutboundError when no answer comes in time or the connection fails.
+ */
+export function getStream(target: Target, o: Omit<GetOptions, 'maxBytes'>): Promise<Streamed> {
+  const url = o.url ?? target.url;
+  if (url.host !== target.url.host) throw new Error('getStream(): the URL is not the target');
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise<Streamed>((resolve, reject) => {
+    let response: http.IncomingMessage | null = null;
+    const timeout = () => new OutboundError({ reason: 'timeout', timeoutMs: o.timeoutMs });
+    const req = client.request(
+      url,
+      {
+        method: 'GET',
+        lookup: pinnedLookup(target),
+        agent: false,
+        headers: { 'user-agent': 'Comptoir', accept: '*/*', ...o.headers },
+      },
+      (res) => {
+        response = res;
+        res.once('close', () => clearTimeout(timer));
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      },
+    );
+    const timer = setTimeout(() => {
+      if (response) response.destroy(timeout());
+      else {
+        reject(timeout());
+        req.destroy();
+      }
+    }, o.timeoutMs);
+    req.on('error', (e) => {
+      if (response) return; // the body reports it
+      clearTimeout(timer);
+      reject(connectionError(e));
+    });
+    req.end();
   });
 }
 

@@ -47,6 +47,16 @@ describe('SecretBox', () => {
     assert.throws(() => box.open(sealed, 'app:2'), SecretBoxError);
   });
 
+  it('derives a key per purpose: stable for a key, different across purposes and keys, never the key', () => {
+    const key = randomBytes(32);
+    const a = new SecretBox(key).derive('media-links');
+    assert.equal(a.length, 32);
+    assert.deepEqual(new SecretBox(key).derive('media-links'), a, 'the same key and purpose: the same key');
+    assert.notDeepEqual(new SecretBox(key).derive('other'), a);
+    assert.notDeepEqual(new SecretBox(randomBytes(32)).derive('media-links'), a);
+    assert.notDeepEqual(a, key);
+  });
+
   it('takes keys of 32 bytes only', () => {
     assert.throws(() => new SecretBox(randomBytes(16)), /32 bytes/);
     assert.throws(() => new SecretBox(Buffer.alloc(0)), /32 bytes/);

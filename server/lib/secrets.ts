@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -40,6 +40,15 @@ export class SecretBox {
     cipher.setAAD(aad(context));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `${VERSION}.${Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url')}`;
+  }
+
+  /**
+   * A key for another use of the server's secret (signing media links: media/links.ts), derived from it
+   * with HKDF-SHA256 under the purpose's name: one purpose's key tells nothing of another's nor of the
+   * server key, and a rotated server key changes them all.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `comptoir:${VERSION}:${purpose}`, KEY_BYTES));
   }
 
   /** The plaintext; throws SecretBoxError when the value was altered, or sealed under another key or context. */

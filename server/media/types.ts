@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { MediaRef } from '../../protocol/content.ts';
 import type { AttachmentView, MediaKind } from '../../protocol/media.ts';
 import type { Tx } from '../storage/types.ts';
+import type { MediaRecord } from './store.ts';
 
 /**
  * The media domain's seams (docs/MEDIA.md): where bytes live (BlobStore: local disk or S3), what the
@@ -23,7 +24,10 @@ export interface BlobStore {
   readonly kind: 'local' | 's3';
   /** Stores `body` under `key` (replacing nothing: keys are never reused). Resolves once it is durable. */
   put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void>;
-  /** The object's bytes (a range of them when given; the range is within the object); null when absent. */
+  /**
+   * The object's bytes (a range of them when given; the range is within the object) and the whole object's
+   * size (not the range's); null when absent.
+   */
   get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
   /** The object's size, or null when absent. */
   stat(key: string): Promise<{ size: number } | null>;
@@ -66,38 +70,8 @@ export type Ingest = (
   options: { tmpDir: string; name?: string | null; declaredLength?: number | null; signal?: AbortSignal },
 ) => Promise<Ingested>;
 
-/** One upload, as the database keeps it (table `media`, migration 0020). */
-export interface MediaRecord {
-  /** Random, unguessable (newId()); access is checked on every read regardless. */
-  id: string;
-  /** The account that uploaded it: a person, or a page (its apps upload as the page). */
-  ownerId: string;
-  /** The app that uploaded it for its page, if any. */
-  appId: string | null;
-  /** The conversation it was first sent in; null until then (then only its owner may read or send it). */
-  conversationId: string | null;
-  /**
-   * A page's saved attachment (the Graph API's `me/message_attachments`, or `is_reusable`): it is never
-   * bound itself; each send binds a copy (a new record, same stored bytes), and the sweeper of unsent
-   * uploads leaves it alone.
-   */
-  reusable: boolean;
-  kind: MediaKind;
-  mime: string;
-  name: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  voice: boolean;
-  waveform: number[] | null;
-  /** BlobStore keys of the file and of its thumbnail (images). */
-  key: string;
-  thumbnailKey: string | null;
-  /** The sha-256 of the stored file, hex. */
-  sha256: string;
-  createdAt: number;
-}
+/** One upload, as the database keeps it: defined beside its store (store.ts), whose module the storage composes. */
+export type { MediaRecord } from './store.ts';
 
 /** Who reads a media file: a signed-in account (by session or page token), or the bearer of a signed URL. */
 export type MediaReader = { accountId: string } | { signature: { expires: number; sig: string } };
@@ -130,7 +104,19 @@ export interface MediaService {
    * `media_not_found` (another person's upload is never revealed). Binds the unsent ones to the conversation;
    * a reusable one is copied (a new id bound to the conversation, the same stored bytes).
    */
-  claim(tx: Tx, input: { ids: readonly string[]; ownerId: string; conversationId: string }): Promise<MediaRef[]>;
+  claim(
+    tx: Tx,
+    input: {
+      ids: readonly string[];
+      ownerId: string;
+      conversationId: string;
+      /**
+       * A page's message written by one of its people (the business inbox): that person's own uploads may
+       * be sent too (they upload with their session, then send as the page).
+       */
+      actorId?: string | null;
+    },
+  ): Promise<MediaRef[]>;
   /** What a message stores of a record. */
   ref(record: MediaRecord): MediaRef;
   /** The view people get (same-origin URLs; access by their session). */

@@ -28,6 +28,7 @@ export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls,
           clientId: f.clientId,
           text: f.text,
           replyToId: f.replyToId,
+          mediaIds: f.attachmentIds,
           tap: tapOf(f),
           // On a page's socket, the member answering as the page (the business inbox's first response).
           ...(ctx.actorId !== ctx.userId ? { actorId: ctx.actorId } : {}),

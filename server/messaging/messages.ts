@@ -1,4 +1,4 @@
-import type { MessageContent } from '../../protocol/content.ts';
+import type { MediaRef, MessageContent } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import { limits } from '../../protocol/limits.ts';
 import type { MessageView } from '../../protocol/views.ts';
@@ -26,6 +26,11 @@ export interface SendInput {
   content?: MessageContent | null | undefined;
   /** A person's tap on a page's quick reply or postback button (taps.ts): `text` is its title. */
   tap?: Tap | undefined;
+  /**
+   * Uploaded media the message carries (`attachmentIds`), in order: claimed in the send's job (the
+   * MessageMedia port); with some, `text` is their caption and may be empty.
+   */
+  mediaIds?: readonly string[] | undefined;
   /**
    * The client id was made by the server for this one call (the Graph API's sends, which carry no
    * idempotency key): no earlier message can have it, so it is not looked up.
@@ -100,6 +105,22 @@ export interface ThreadActivity {
   ): Promise<void>;
 }
 
+/**
+ * What a message's uploaded media ask of the media domain (a port: app.ts wires media/service.ts), in the
+ * send's or the delete's job: the sender's uploads become the message's (checked, then bound to the
+ * conversation; `media_not_found` for anything not theirs to send), and a deleted message's are deleted.
+ */
+export interface MessageMedia {
+  claimIn(
+    uow: UnitOfWork,
+    input: { ids: readonly string[]; ownerId: string; conversationId: string; actorId: string | null },
+  ): Promise<MediaRef[]>;
+  releaseIn(uow: UnitOfWork, ids: readonly string[]): Promise<void>;
+}
+
+/** Attachments on one message: checked before the job (the media port checks again in it). */
+const MAX_ATTACHMENTS = 10;
+
 /** Checks a text and answers it trimmed. */
 function cleanText(text: string): string {
   if (text.length > limits.messageText.max) {
@@ -125,7 +146,18 @@ export class MessagesService {
     private readonly directSends: DirectSends | null = null,
     /** A page thread's state in the business inbox (flows/business-inbox.ts). */
     private readonly threadActivity: ThreadActivity | null = null,
+    /** Uploaded media in messages (media/service.ts). */
+    private readonly media: MessageMedia | null = null,
   ) {}
+
+  /** The text as stored: null when empty beside an attachment or media (a caption may be empty). */
+  private textOf(input: SendInput, content: MessageContent | null): string | null {
+    if ((input.mediaIds?.length ?? 0) > MAX_ATTACHMENTS) {
+      throw new AppError('too_many_attachments', undefined, { max: MAX_ATTACHMENTS });
+    }
+    const carries = Boolean(content?.attachment) || (input.mediaIds?.length ?? 0) > 0;
+    return carries && input.text.trim() === '' ? null : cleanText(input.text);
+  }
 
   private throttle(userId: string) {
     const wait = this.rate.take(userId);
@@ -139,7 +171,7 @@ export class MessagesService {
   async send(userId: string, input: SendInput, origin: Origin | null = null, limited = true): Promise<SendResult> {
     const tap = input.tap;
     const content = tap ? tapContent(tap) : (input.content ?? null);
-    const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
+    const text = this.textOf(input, content);
     if (limited) this.throttle(userId);
     // The idempotency lookup, made for the whole batch at once where that saves round trips.
     const hint = input.freshClientId ? undefined : { clientId: { senderId: userId, clientId: input.clientId } };
@@ -152,7 +184,7 @@ export class MessagesService {
    */
   async sendIn(uow: UnitOfWork, userId: string, input: SendInput, origin: Origin | null = null): Promise<SendResult> {
     const content = input.tap ? tapContent(input.tap) : (input.content ?? null);
-    const text = content?.attachment && input.text.trim() === '' ? null : cleanText(input.text);
+    const text = this.textOf(input, content);
     return this.sendJob(uow, userId, input, content, text, origin);
   }
 
@@ -184,8 +216,19 @@ export class MessagesService {
         if (!quoted || quoted.conversationId !== conversationId || quoted.seq <= readsFrom(state, userId))
           throw new AppError('message_not_found', 'The message you reply to is not in this conversation');
       }
-      // The thread's first message takes what waited for it (the pages' short links).
       let stored = content;
+      // The sender's uploads become the message's: checked (all of them) before anything is written.
+      if (input.mediaIds && input.mediaIds.length > 0) {
+        if (!this.media) throw new AppError('media_not_found');
+        const media = await this.media.claimIn(uow, {
+          ids: input.mediaIds,
+          ownerId: userId,
+          conversationId,
+          actorId: input.actorId ?? null,
+        });
+        stored = { ...stored, media };
+      }
+      // The thread's first message takes what waited for it (the pages' short links).
       if (state.lastSeq === 0 && state.kind === 'direct' && this.firstMessages) {
         const postback = tap?.kind === 'postback' ? tap.payload : null;
         const members = [...state.members.keys()];
@@ -287,6 +330,13 @@ export class MessagesService {
         messageSeq: m.seq,
       });
       const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
+      // A deleted message's uploads go with it (rows now, their bytes once committed).
+      if (next.deletedAt !== null && m.content?.media && this.media) {
+        await this.media.releaseIn(
+          uow,
+          m.content.media.map((r) => r.id),
+        );
+      }
       await uow.tx.messaging.updateMessage(
         m.id,
         next.text,

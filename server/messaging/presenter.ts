@@ -1,6 +1,7 @@
 import type { ConversationView, MemberView, MessageView, QuoteView, UserView } from '../../protocol/views.ts';
 import { iso, presentUser } from '../accounts/presenter.ts';
 import type { UserRecord } from '../accounts/store.ts';
+import { attachmentView } from '../media/views.ts';
 import type { ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
 
 const QUOTE_CHARS = 200;
@@ -26,6 +27,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   // What it carries besides text, never once deleted; a bot's metadata is never shown to people.
   const c = m.deletedAt === null ? m.content : null;
   if (c?.attachment) view.attachment = c.attachment;
+  if (c?.media) view.attachments = c.media.map(attachmentView);
   if (c?.quickReplies) view.quickReplies = c.quickReplies;
   if (c?.quickReply) view.quickReply = c.quickReply;
   if (c?.postback) view.postback = c.postback;

@@ -62,9 +62,9 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
   });
 
   app.post<Id>('/api/conversations/:id/messages', async (req, reply) => {
-    const { quickReply, postback, ...body } = parse(schemas.sendMessageBody, req.body);
+    const { quickReply, postback, attachmentIds, ...body } = parse(schemas.sendMessageBody, req.body);
     const tap = tapOf({ quickReply, postback });
-    const r = await messages.send(me(req), { conversationId: idOf(req.params), ...body, tap });
+    const r = await messages.send(me(req), { conversationId: idOf(req.params), ...body, tap, mediaIds: attachmentIds });
     return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
   });
 

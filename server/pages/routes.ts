@@ -49,6 +49,8 @@ export interface PageInboxPort {
       clientId: string;
       text: string;
       replyToId?: string | undefined;
+      /** Uploads of the person answering as the page (`POST /api/media`), sent as the page's. */
+      mediaIds?: readonly string[] | undefined;
       /** Taps are people's: sent as the page, they are refused (`not_a_person`). */
       quickReply?: { payload: string } | undefined;
       postback?: { payload: string } | undefined;
@@ -189,8 +191,8 @@ export function pagesRoutes(
 
   app.post('/api/pages/:id/conversations/:conversationId/messages', async (req, reply) => {
     const p = parse(threadParams, req.params);
-    const body = parse(schemas.sendMessageBody, req.body);
-    const r = await inbox.send(me(req), p.id, { conversationId: p.conversationId, ...body });
+    const { attachmentIds, ...body } = parse(schemas.sendMessageBody, req.body);
+    const r = await inbox.send(me(req), p.id, { conversationId: p.conversationId, ...body, mediaIds: attachmentIds });
     return reply.status(r.created ? 201 : 200).send({ message: r.message } satisfies MessageResponse);
   });
 

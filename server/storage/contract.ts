@@ -7,6 +7,7 @@ import { commerceContract } from '../commerce/store.contract.ts';
 import { composeContract } from '../compose/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { inboxContract } from '../inbox/store.contract.ts';
+import { mediaContract } from '../media/store.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { optinsContract } from '../platform/optins-store.contract.ts';
@@ -100,6 +101,7 @@ export function storageContract(
     commerceContract(ctx);
     optinsContract(ctx);
     composeContract(ctx);
+    mediaContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -4,6 +4,7 @@ import { type CommerceReads, type CommerceWrites, commerceWrites } from '../comm
 import { type ComposeReads, type ComposeWrites, composeWrites } from '../compose/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
+import { type MediaReads, type MediaWrites, mediaWrites } from '../media/store.ts';
 import {
   type MessagingReader,
   type MessagingReads,
@@ -37,6 +38,7 @@ export interface Reads {
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
+  readonly media: MediaReads;
 }
 
 /** The reader: committed data only. */
@@ -52,6 +54,7 @@ export interface Reader extends Reads {
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
+  readonly media: MediaReads;
 }
 
 /**
@@ -113,6 +116,7 @@ export interface Tx extends Reads, TxBatching {
   readonly commerce: CommerceWrites;
   readonly optins: OptinsWrites;
   readonly compose: ComposeWrites;
+  readonly media: MediaWrites;
 }
 
 export interface Storage {
@@ -159,6 +163,7 @@ export const txWrites = {
   commerce: commerceWrites,
   optins: optinsWrites,
   compose: composeWrites,
+  media: mediaWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -177,5 +182,6 @@ type Missing =
   | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
-  | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>;
+  | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>
+  | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

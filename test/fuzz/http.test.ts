@@ -225,9 +225,16 @@ async function beforeRequest(route: Route, input: Input, w: World): Promise<Befo
 
 /** Checks one answer against what the request was and who sent it. */
 async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, w: World, what: string) {
+  const ok = a.status < 300 || a.status === 304;
+  if (route.file && ok) {
+    // A file's bytes: only to someone who may read it (no fuzzed signature is ever valid).
+    const readers = w.mediaReaders.get(input.params.id ?? '');
+    assert.ok(b.me !== null && readers?.has(b.me), `a file read by someone who may not: ${what}`);
+    assert.ok([200, 206, 304].includes(a.status), `${a.status}: ${what}`);
+    return;
+  }
   assertWellFormed(a, what);
   const id = errorIdOf(a);
-  const ok = a.status < 300;
   // Refused for its origin (or, before any hook, for a URL that cannot be decoded).
   if (input.origin === 'foreign' && UNSAFE.has(route.method))
     assert.ok(id === 'forbidden_origin' || id === 'bad_request', `a write from another origin: ${what}`);
@@ -236,7 +243,8 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
   if (route.auth && b.me === null && sameRoute) {
     assert.ok(!ok, `signed out yet ${a.status}: ${what}`);
     assert.ok(
-      ['unauthenticated', 'forbidden_origin', 'not_found', 'bad_request'].includes(id ?? ''),
+      // A signed link's fields answer media_link_expired without a session (docs/MEDIA.md).
+      ['unauthenticated', 'forbidden_origin', 'not_found', 'bad_request', 'media_link_expired'].includes(id ?? ''),
       `signed out, answered ${id}: ${what}`,
     );
   }

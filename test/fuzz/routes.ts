@@ -31,6 +31,8 @@ export interface Route {
   body?: (w: World) => fc.Arbitrary<unknown>;
   /** Tables an accepted request may change (none for reads). */
   touches: string[];
+  /** Its successes are a file's bytes (200, 206, 304), not JSON: a media read, `:id` one of `World.media`. */
+  file?: boolean;
 }
 
 /** An element of a pool that grows as the fuzzing goes (picked by index, so a seed picks the same). */
@@ -275,6 +277,40 @@ const inboxParams = (w: World) => fc.record({ id: pageId(w), conversationId: pag
 /** Who acts on pages: the admin (ana), the agent (ben), the customer (cat), the stranger with a page of her own (eve). */
 const pageActors: readonly Name[] = ['ana', 'ana', 'ben', 'ben', 'cat', 'eve'];
 
+/** `POST /api/media`'s query: a name (odd ones too), a voice clip's fields, right, wrong or half there. */
+const uploadQuery = fc
+  .record({
+    name: opt(
+      fc.oneof(fc.constantFrom('photo.jpg', 'notes.txt', 'clip.mp4', 'a.pdf'), oddText(20), nearLimit(250, 260)),
+    ),
+    voice: opt(fc.constantFrom('1', '0', 'yes')),
+    durationMs: opt(fc.oneof(fc.integer({ min: -5, max: 16 * 60_000 }).map(String), oddText(5))),
+    waveform: opt(fc.oneof(fc.constantFrom('0,128,255', '256', '1,,2'), oddText(10), nearLimit(250, 260))),
+  })
+  .map((q) =>
+    Object.entries(q)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]): [string, string] => [k, v as string]),
+  );
+/** A media read's query: none mostly (the session reads), else a signed link's fields, odd or half there. */
+const mediaQuery = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<[string, string][]>([]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        opt(fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }).map(String), oddText(8))),
+        opt(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), oddText(50))),
+      )
+      .map(([expires, sig]) => {
+        const q: [string, string][] = [];
+        if (expires !== undefined) q.push(['expires', expires]);
+        if (sig !== undefined) q.push(['sig', sig]);
+        return q;
+      }),
+  },
+  { weight: 1, arbitrary: fc.constant<[string, string][]>([['other', '1']]) },
+);
 const historyQuery = fc.oneof(
   fc.tuple(opt(fc.integer({ min: 1, max: 40 })), opt(fc.integer({ min: 1, max: 100 }))).map(([before, limit]) => {
     const q: [string, string][] = [];
@@ -896,6 +932,33 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: conversationId(w) }),
     body: receiptBody,
     touches: ['members', 'events'],
+  },
+  // Media: uploads (any bytes: the fuzzed bodies are files too), reads by session or signed link.
+  {
+    method: 'POST',
+    path: '/api/media',
+    auth: true,
+    query: () => uploadQuery,
+    body: () => fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), jsonEdge),
+    touches: ['media'],
+  },
+  {
+    method: 'GET',
+    path: '/api/media/:id',
+    auth: true,
+    file: true,
+    params: (w) => fc.record({ id: idFrom(() => w.media) }),
+    query: () => mediaQuery,
+    touches: [],
+  },
+  {
+    method: 'GET',
+    path: '/api/media/:id/thumbnail',
+    auth: true,
+    file: true,
+    params: (w) => fc.record({ id: idFrom(() => w.media) }),
+    query: () => mediaQuery,
+    touches: [],
   },
   {
     method: 'GET',

@@ -12,7 +12,9 @@ import type {
 import type { DomainEvent } from '../../protocol/events.ts';
 import { webhookFields } from '../../protocol/schemas.ts';
 import type { MessageView, PageView, SelfView } from '../../protocol/views.ts';
+import { stillImage } from '../../server/media/fixtures.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import { uploaded } from '../helpers/media.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { rawRequest } from './harness.ts';
@@ -76,6 +78,9 @@ export class World {
   readonly sentBy = new Map<string, string[]>();
   /** Client ids already used, with where: a retry must add nothing. */
   readonly clientIds: { clientId: string; conversationId: string; senderId: string }[] = [];
+  /** Uploaded media, and who may read each (its owner, the members of the one-to-one conversation it was sent in). */
+  readonly media: string[] = [];
+  readonly mediaReaders = new Map<string, Set<string>>();
   /** Developer apps, and who owns each. */
   readonly apps: string[] = [];
   readonly appOwners = new Map<string, string>();
@@ -152,6 +157,26 @@ export class World {
     await send(cat, eveCat.id, 'cat to eve');
     await send(ben, left.id, 'before ana left');
     assert.equal((await ana.http.delete(`/api/conversations/${left.id}/members/${ana.user.id}`)).status, 204);
+    // Media: ana's photo sent to ben, an upload of hers never sent, eve's file sent to cat (one-to-one
+    // conversations only: their members never change, so who may read each stays known).
+    const photo = await uploaded(s.url, ana, await stillImage('jpeg', 64, 48));
+    const withPhoto = await ana.http.post<{ message: MessageView }>(`/api/conversations/${direct.id}/messages`, {
+      clientId: `seed-${Math.random().toString(36).slice(2, 12)}`,
+      text: 'a photo',
+      attachmentIds: [photo.id],
+    });
+    assert.equal(withPhoto.status, 201, JSON.stringify(withPhoto.body));
+    const unsent = await uploaded(s.url, ana, Buffer.from('a draft'));
+    const evesFile = await uploaded(s.url, eve, Buffer.from('for cat'));
+    const toCat = await eve.http.post<{ message: MessageView }>(`/api/conversations/${eveCat.id}/messages`, {
+      clientId: `seed-${Math.random().toString(36).slice(2, 12)}`,
+      text: '',
+      attachmentIds: [evesFile.id],
+    });
+    assert.equal(toCat.status, 201, JSON.stringify(toCat.body));
+    w.addMedia(photo.id, ana, ben);
+    w.addMedia(unsent.id, ana);
+    w.addMedia(evesFile.id, eve, cat);
     for (const p of [ana, eve]) {
       const r = await p.http.post<{ app: { id: string } }>('/api/apps', { name: `${p.name}'s bot` });
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -226,6 +251,11 @@ export class World {
     const mine = this.sentBy.get(senderId) ?? [];
     mine.push(id);
     this.sentBy.set(senderId, mine);
+  }
+
+  addMedia(id: string, ...readers: Member[]) {
+    this.media.push(id);
+    this.mediaReaders.set(id, new Set(readers.map((r) => r.user.id)));
   }
 
   addApp(id: string, ownerId: string) {

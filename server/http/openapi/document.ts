@@ -23,7 +23,12 @@ const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
 /** The errors a route gives besides its own: from the guards (http/guards.ts), the body parser, storage. */
 export function errorsOf(op: Operation): ErrorId[] {
   const ids = new Set<ErrorId>();
-  const inputs = op.path.includes(':') || op.query !== undefined || op.body !== undefined || UNSAFE.has(op.method);
+  const inputs =
+    op.path.includes(':') ||
+    op.query !== undefined ||
+    op.body !== undefined ||
+    op.rawBody !== undefined ||
+    UNSAFE.has(op.method);
   if (inputs) ids.add('bad_request');
   if (UNSAFE.has(op.method)) {
     for (const id of ['forbidden_origin', 'invalid_json', 'unsupported_media_type', 'payload_too_large'] as const)
@@ -99,25 +104,34 @@ function describe(op: Operation) {
   const ok: Record<string, unknown> = {};
   for (const [status, name] of Object.entries(op.ok)) {
     const setsCookie = op.path === '/api/auth/signup' || op.path === '/api/auth/signin';
+    if (name === 'file') {
+      ok[status] = {
+        description: status === '206' ? 'The range asked for (`Content-Range` says which)' : 'The file',
+        content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+      };
+      continue;
+    }
     ok[status] =
-      name === null
-        ? op.path === '/api/openapi.json'
-          ? { description: 'This document', content: json({ type: 'object' }) }
-          : { description: 'Done; no body' }
-        : {
-            description: setsCookie ? 'Signed in: the session cookie is set' : 'Done',
-            ...(setsCookie
-              ? {
-                  headers: {
-                    'Set-Cookie': {
-                      description: `\`${SESSION_COOKIE}\` (\`__Host-${SESSION_COOKIE}\` under https) and the device cookie`,
-                      schema: { type: 'string' },
+      name === null && status === '304'
+        ? { description: 'Not modified: the ETag matched' }
+        : name === null
+          ? op.path === '/api/openapi.json'
+            ? { description: 'This document', content: json({ type: 'object' }) }
+            : { description: 'Done; no body' }
+          : {
+              description: setsCookie ? 'Signed in: the session cookie is set' : 'Done',
+              ...(setsCookie
+                ? {
+                    headers: {
+                      'Set-Cookie': {
+                        description: `\`${SESSION_COOKIE}\` (\`__Host-${SESSION_COOKIE}\` under https) and the device cookie`,
+                        schema: { type: 'string' },
+                      },
                     },
-                  },
-                }
-              : {}),
-            content: json(ref(name)),
-          };
+                  }
+                : {}),
+              content: json(ref(name)),
+            };
   }
   return {
     operationId: operationId(op),
@@ -130,6 +144,15 @@ function describe(op: Operation) {
         ? { security: [{ pageAccessToken: [] }, { pageAccessTokenQuery: [] }] }
         : {}),
     ...(parameters.length ? { parameters } : {}),
+    ...(op.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            description: op.rawBody,
+            content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+        }
+      : {}),
     ...(op.body
       ? {
           requestBody: {

@@ -9,6 +9,7 @@ import {
   updateOrderBody,
 } from '../../../protocol/commerce.ts';
 import type { ErrorId } from '../../../protocol/errors.ts';
+import { uploadMediaQuery } from '../../../protocol/media.ts';
 import {
   answerRequestBody,
   contactSupportBody,
@@ -19,6 +20,7 @@ import {
 import * as schemas from '../../../protocol/schemas.ts';
 import { tokenQuery } from '../../commerce/calls.ts';
 import { withdrawRequestBody } from '../../commerce/requests-routes.ts';
+import { signedQuery } from '../../media/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
 import { inboxOperations } from './inbox-operations.ts';
@@ -41,8 +43,13 @@ export interface Operation {
   auth?: false | 'pageToken';
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Success answers by status: the schema of the body, or null for an empty one (204). */
-  ok: { [status: number]: SchemaName | null };
+  /** A raw body (a file's bytes, any type, streamed) rather than JSON: what it is. */
+  rawBody?: string;
+  /**
+   * Success answers by status: the schema of the body, null for an empty one (204, 304), or `file` for a
+   * file's bytes in its own type.
+   */
+  ok: { [status: number]: SchemaName | 'file' | null };
   /** The errors of this route's own rules (beyond those every route of its kind may give). */
   errors?: ErrorId[];
 }
@@ -57,6 +64,7 @@ export const tags = {
   webhooks: 'Webhook deliveries',
   commerce: 'Orders and shipments (a page access token)',
   optins: 'Opt-in at checkout and your control over pages',
+  media: 'Uploaded media: images, video, audio, voice clips, files',
   meta: 'This description',
 } as const;
 export type Tag = keyof typeof tags;
@@ -73,7 +81,23 @@ const send: ErrorId[] = [
   'not_page_conversation',
   'quick_reply_not_offered',
   'postback_not_offered',
+  'media_not_found',
+  'too_many_attachments',
 ];
+
+/** Reading a media file: by session (checked by the route itself) or by signed link. */
+const readMedia: ErrorId[] = [
+  'unauthenticated',
+  'session_expired',
+  'media_not_found',
+  'media_link_expired',
+  'range_not_satisfiable',
+];
+const mediaReadDescription =
+  'With the session cookie (its owner, the members of the conversation it was sent in, the people of a page ' +
+  'in it), or without a session by a signed link (`expires`, `sig`: webhooks and apps get those). Range ' +
+  'requests (`bytes=a-b`, `a-`, `-n`) answer 206; a range past the end 416 with `Content-Range: bytes */size`; ' +
+  'several ranges the whole file. `If-None-Match` with its ETag (its SHA-256) answers 304. docs/MEDIA.md.';
 
 /** Every Orders API change: a page access token, an optional Idempotency-Key. */
 const orderChange: ErrorId[] = ['invalid_token', 'idempotency_key_reused'];
@@ -751,6 +775,44 @@ export const operations: Operation[] = [
   },
   // The business inbox (server/inbox/routes.ts)
   ...inboxOperations,
+  // Uploaded media (server/media/routes.ts)
+  {
+    method: 'post',
+    path: '/api/media',
+    tag: 'media',
+    summary: 'Upload a file (its raw bytes as the body); send it in a message with `attachmentIds`',
+    description:
+      'The type comes from the bytes, never the name nor the Content-Type; the limits are per type (an image ' +
+      '25 MB, a video 100 MB, audio 25 MB, any other file 100 MB); images are re-encoded without their metadata ' +
+      'and given a thumbnail. An upload not sent within 24 hours is deleted. At most `RATE_UPLOADS_PER_MINUTE` ' +
+      'per minute and 4 at once per account. A voice clip (`voice=1`) must be audio and says its `durationMs`.',
+    query: uploadMediaQuery,
+    rawBody: 'The file’s bytes, streamed (any Content-Type: it is only a hint).',
+    ok: { 201: 'UploadMediaResponse' },
+    errors: ['media_too_large', 'media_type_mismatch', 'media_corrupt', 'media_too_many_pixels'],
+  },
+  {
+    method: 'get',
+    path: '/api/media/:id',
+    tag: 'media',
+    summary: 'Read an uploaded file, whole or by range',
+    description: mediaReadDescription,
+    auth: false,
+    query: signedQuery,
+    ok: { 200: 'file', 206: 'file', 304: null },
+    errors: readMedia,
+  },
+  {
+    method: 'get',
+    path: '/api/media/:id/thumbnail',
+    tag: 'media',
+    summary: 'Read the thumbnail of an uploaded image (WebP)',
+    description: mediaReadDescription,
+    auth: false,
+    query: signedQuery,
+    ok: { 200: 'file', 206: 'file', 304: null },
+    errors: readMedia,
+  },
   // Developer apps (server/apps/routes.ts)
   {
     method: 'post',

@@ -4,7 +4,7 @@ import { orderStatuses, shipmentStatuses } from '../../../protocol/commerce.ts';
 import { attachment, quickReply } from '../../../protocol/content.ts';
 import { type ErrorBody, errorIds } from '../../../protocol/errors.ts';
 import type { DomainEvent, DomainEventType } from '../../../protocol/events.ts';
-import { type AttachmentView, mediaKinds } from '../../../protocol/media.ts';
+import { type AttachmentView, mediaKinds, type UploadMediaResponse } from '../../../protocol/media.ts';
 import type * as o from '../../../protocol/optins.ts';
 import type * as r from '../../../protocol/order-requests.ts';
 import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
@@ -511,6 +511,7 @@ const answers = {
   ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
   MessagesResponse: objectSchema<api.MessagesResponse>({ messages: arrayOf(ref('MessageView')), hasMore: boolean }, {}),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
+  UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
   EventsResponse: objectSchema<api.EventsResponse>(
     {
       events: arrayOf(

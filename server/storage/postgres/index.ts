@@ -5,6 +5,7 @@ import { CommerceStore } from '../../commerce/store.ts';
 import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
+import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -35,6 +36,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     compose: new ComposeStore(new PgDb(sql, () => t.flush())),
+    media: new MediaStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -102,6 +104,7 @@ export class PostgresStorage implements Storage {
       commerce: new CommerceStore(db),
       optins: new OptinsStore(db),
       compose: new ComposeStore(db),
+      media: new MediaStore(db),
     };
     this.leases = new SharedLeases(db);
   }

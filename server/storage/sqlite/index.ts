@@ -7,6 +7,7 @@ import { CommerceStore } from '../../commerce/store.ts';
 import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
+import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
@@ -100,6 +101,7 @@ export class SqliteStorage implements Storage {
       commerce: new CommerceStore(flushed),
       optins: new OptinsStore(flushed),
       compose: new ComposeStore(flushed),
+      media: new MediaStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -115,6 +117,7 @@ export class SqliteStorage implements Storage {
       commerce: new CommerceStore(rdb),
       optins: new OptinsStore(rdb),
       compose: new ComposeStore(rdb),
+      media: new MediaStore(rdb),
     };
   }
 

@@ -1,0 +1,78 @@
+import { mediaLimits } from '../../protocol/media.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Committer } from '../storage/commit.ts';
+import type { Storage } from '../storage/types.ts';
+import type { BlobStore } from './types.ts';
+
+const HOUR = 3_600_000;
+/** Uploads handled per round: a transaction stays short, other writes go on between rounds. */
+const PER_ROUND = 100;
+
+/**
+ * Uploads never sent in a message are deleted (docs/MEDIA.md, "Sweeper"): once an hour (and a minute after
+ * start), those made more than `mediaLimits.unsentHours` + 1 hour ago — their blobs, then their rows. A
+ * send refuses an upload older than `unsentHours` (Media.claim), so the hour between the two means an
+ * upload being swept can no longer be sent: blobs are never deleted under a message. A saved (reusable)
+ * attachment is never swept.
+ */
+export class MediaSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly committer: Committer,
+    private readonly blobs: BlobStore,
+    private readonly log: Logger,
+  ) {}
+
+  start(firstAfterMs = 60_000, everyMs = HOUR) {
+    const tick = (delay: number) => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        void this.run()
+          .catch((err: unknown) => this.log.error({ err }, 'the sweep of unsent media failed'))
+          .finally(() => tick(everyMs));
+      }, delay);
+      this.timer.unref();
+    };
+    tick(firstAfterMs);
+  }
+
+  /** Deletes every unsent upload past its age; answers how many. One run at a time. */
+  run(now = Date.now()): Promise<number> {
+    this.running ??= this.sweep(now - (mediaLimits.unsentHours + 1) * HOUR).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async sweep(cutoff: number): Promise<number> {
+    let total = 0;
+    while (!this.stopped) {
+      const batch = await this.storage.reader.media.unsentBefore(cutoff, PER_ROUND);
+      if (batch.length === 0) break;
+      // An unsent upload's blobs are its own (only a saved attachment's copies share theirs).
+      for (const m of batch) {
+        await this.blobs.delete(m.key);
+        if (m.thumbnailKey) await this.blobs.delete(m.thumbnailKey);
+      }
+      const ids = batch.map((m) => m.id);
+      total += await this.committer.run(async ({ tx }) => {
+        const still = (await tx.media.mediaByIds(ids)).filter((m) => m.conversationId === null && !m.reusable);
+        return tx.media.deleteMedia(still.map((m) => m.id));
+      });
+      if (batch.length < PER_ROUND) break;
+    }
+    if (total > 0) this.log.info({ deleted: total }, 'unsent media swept');
+    return total;
+  }
+
+  /** No run starts after this; the one under way, if any, is awaited by Core.close (committer.drain). */
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
