@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import { composeLimits } from '../../protocol/compose.ts';
+import { Readable } from 'node:stream';
 import { AppError } from '../errors.ts';
 import { Lru } from '../lib/lru.ts';
 
@@ -10,9 +9,9 @@ import { Lru } from '../lib/lru.ts';
  * `/api/compose-apps/<app>/preview/<token>` for that person only — the token an HMAC of the person, the app
  * and the URL under a key of this process, remembered (bounded LRU) for 15 minutes after the answer was last
  * shown, so a token is no way to make Comptoir fetch anything the app did not return to that person. Opening
- * one fetches the URL (SSRF-safe, `RemoteFetch`), checks the first bytes are an image (GIF, PNG, JPEG, WebP)
- * or a video (MP4, WebM) — whatever the app's Content-Type says — and streams it, cut at 8 MiB (an app that
- * announces more is refused before anything is sent).
+ * one fetches the URL (SSRF-safe, `RemoteFetch`, which also cuts the body past 8 MiB and refuses one
+ * announced larger), checks the first bytes are an image (GIF, PNG, JPEG, WebP) or a video (MP4, WebM) —
+ * whatever the app's Content-Type says — and streams it.
  */
 
 /**
@@ -20,7 +19,7 @@ import { Lru } from '../lib/lru.ts';
  * redirect to one, a deadline, a 2xx answer or `media_fetch_failed` naming why): the body streamed, never
  * buffered whole, and the length the app announced.
  */
-export type RemoteFetch = (url: string) => Promise<{ body: Readable; declaredLength: number | null }>;
+export type RemoteFetch = (url: string) => Promise<{ body: Readable; contentLength: number | null }>;
 
 /** A preview as served: its type from its bytes, its bytes streamed. */
 export interface Preview {
@@ -70,34 +69,16 @@ export class Previews {
     const link = this.links.get(token);
     if (!link || link.userId !== userId || link.appId !== appId || link.until <= this.now())
       throw new AppError('not_found', 'No such preview (or it expired): search again');
-    const max = composeLimits.previewBytes;
-    const failed = (why: string, details: Record<string, unknown>) =>
-      new AppError('app_query_failed', `The preview could not be fetched: ${why}`, details);
     const fetched = await this.fetch(link.url);
-    const length = fetched.declaredLength;
-    if (length !== null && length > max) {
-      fetched.body.destroy();
-      throw failed(`it is larger than ${max / 1024 / 1024} MiB`, { reason: 'too_large', maxBytes: max });
-    }
     const head = await readHead(fetched.body, 16);
     const mime = previewType(head.bytes);
     if (!mime) {
-      fetched.body.destroy();
-      throw failed('it is not a GIF, PNG, JPEG, WebP, MP4 or WebM file', { reason: 'type' });
+      head.rest.destroy();
+      throw new AppError('app_query_failed', 'The preview is not a GIF, PNG, JPEG, WebP, MP4 or WebM file', {
+        reason: 'type',
+      });
     }
-    let seen = 0;
-    const capped = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        seen += chunk.length;
-        // Past the cap the answer stops: the browser sees a cut preview, the server holds nothing more.
-        if (seen > max) done(new Error('preview larger than allowed'));
-        else done(null, chunk);
-      },
-    });
-    const body = head.rest.pipe(capped);
-    head.rest.on('error', (e) => capped.destroy(e));
-    capped.on('close', () => head.rest.destroy());
-    return { mime, length, body };
+    return { mime, length: fetched.contentLength, body: head.rest };
   }
 }
 

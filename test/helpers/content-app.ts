@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { ComposeQuery } from '../../protocol/compose.ts';
+import type { Person } from './client.ts';
 
 /** One query the app received: its body, and whether its signature checks against the app secret. */
 export interface ReceivedQuery {
@@ -146,3 +147,34 @@ export async function startContentApp(): Promise<TestContentApp> {
   app.iconUrl = `${app.origin}/icon.png`;
   return app;
 }
+
+/** A content app made by `dev` on a Comptoir, its extension pointing at `app` (the app told its secret). */
+export async function composeApp(
+  dev: Person,
+  app: TestContentApp,
+  name = 'GIF Box',
+  kinds: readonly string[] = ['gif'],
+): Promise<{ appId: string; secret: string }> {
+  const made = await dev.http.post<{ app: { id: string }; secret: string }>('/api/apps', { name });
+  if (made.status !== 201) throw new Error(`app: ${made.status} ${JSON.stringify(made.body)}`);
+  app.secret = made.body.secret;
+  const set = await dev.http.put(`/api/apps/${made.body.app.id}/compose-extension`, {
+    name,
+    iconUrl: app.iconUrl,
+    kinds,
+    queryUrl: app.queryUrl,
+  });
+  if (set.status !== 200) throw new Error(`extension: ${set.status} ${JSON.stringify(set.body)}`);
+  return { appId: made.body.app.id, secret: made.body.secret };
+}
+
+/** A Comptoir that may call content apps (and fetch their media) on 127.0.0.1, with roomy rates. */
+export const contentAppEnv = {
+  WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+  RATE_WEBHOOK_VERIFICATIONS_PER_HOUR: '1000',
+  RATE_MESSAGES_PER_SECOND: '1000',
+  RATE_MESSAGES_BURST: '1000',
+  RATE_UPLOADS_PER_MINUTE: '1000',
+  RATE_CONTENT_APP_QUERIES_PER_MINUTE: '1000',
+  CONTENT_APP_TIMEOUT_SECONDS: '2',
+};
