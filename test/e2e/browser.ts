@@ -58,6 +58,12 @@ const LAUNCH_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * A fake microphone and camera (a beep and a test pattern), granted without asking: for the tests that record
+ * (`e2eSuite({ fakeMedia: true })`). Other files launch without them.
+ */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
 interface Env {
   browser: Browser;
   server: TestServer;
@@ -77,6 +83,8 @@ export function e2eSuite(
     env?: Record<string, string>;
     /** The server's options beyond its environment (e.g. shorter webhook delays). */
     server?: Parameters<typeof startServer>[1];
+    /** Launch Chromium with a fake microphone and camera (FAKE_MEDIA_ARGS). */
+    fakeMedia?: boolean;
   } = {},
 ): {
   test: (name: string, fn: (s: Scene) => Promise<void>, opts?: SuiteTestOptions) => void;
@@ -92,7 +100,11 @@ export function e2eSuite(
         throw new Error(`web/dist is not built: run \`npx vite build --config web/vite.config.ts\` first`);
       }
       const [browser, server] = await Promise.all([
-        chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS }),
+        chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          headless: true,
+          args: options.fakeMedia ? [...LAUNCH_ARGS, ...FAKE_MEDIA_ARGS] : LAUNCH_ARGS,
+        }),
         startServer({ WEB_DIST, RATE_SIGNUPS_PER_HOUR: '1000', ...options.env }, options.server),
       ]);
       env = { browser, server };

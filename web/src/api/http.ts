@@ -85,14 +85,19 @@ export async function request<T>(
   } catch {
     data = null;
   }
-  if (!res.ok) {
-    const err = (data as { error?: Partial<ErrorBody> } | null)?.error;
-    const id = isErrorId(err?.id) ? err.id : 'unknown';
-    if (res.status === 401 && !opts.quiet401 && (id === 'unauthenticated' || id === 'session_expired'))
-      onUnauthenticated?.();
-    throw new ApiError(id, res.status, err?.message ?? res.statusText, err?.details);
-  }
+  if (!res.ok) throw failure(res.status, res.statusText, data, opts.quiet401);
   return data as T;
+}
+
+/**
+ * The ApiError of a failed answer (its `{error: {id, message, details}}` body, parsed or null); a 401 for a
+ * session that is gone also tells the app (unless `quiet401`). Shared by fetch and the uploads (api/media.ts).
+ */
+export function failure(status: number, statusText: string, data: unknown, quiet401 = false): ApiError {
+  const err = (data as { error?: Partial<ErrorBody> } | null)?.error;
+  const id = isErrorId(err?.id) ? err.id : 'unknown';
+  if (status === 401 && !quiet401 && (id === 'unauthenticated' || id === 'session_expired')) onUnauthenticated?.();
+  return new ApiError(id, status, err?.message ?? statusText, err?.details);
 }
 
 const enc = encodeURIComponent;

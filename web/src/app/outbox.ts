@@ -1,7 +1,19 @@
 import { limits } from '../../../protocol/limits.ts';
+import type { AttachmentView } from '../../../protocol/media.ts';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
+import { type Upload, UploadAborted, uploadMedia } from '../api/media.ts';
 import { newClientId } from '../lib/clientId.ts';
-import { addPending, discardPending, markPendingAgain } from '../state/local.ts';
+import { errorIdOf } from '../lib/errors.ts';
+import { releasePreviews } from '../lib/previews.ts';
+import { type VoiceClip, voiceFileName } from '../lib/recorder.ts';
+import {
+  addPending,
+  discardPending,
+  markFailed,
+  markPendingAgain,
+  uploadDone,
+  uploadProgress,
+} from '../state/local.ts';
 import { store } from '../state/store.ts';
 import type { OutboxItem, Tap } from '../state/types.ts';
 import { socket } from './connection.ts';
@@ -11,10 +23,14 @@ import { socket } from './connection.ts';
  * with its clientId as `ref`. Until the server acknowledges it (ack, or a message.created carrying the same
  * clientId), it is re-sent with the same clientId after every reconnection; the server dedupes.
  * The outbox survives a reload of this tab (sessionStorage).
+ *
+ * A message with attachments carries the ids of files already uploaded (the composer sends once its tray's
+ * uploads are done), re-sent with the same clientId and ids. A voice clip is the one upload that runs in
+ * the outbox: its message waits, pending, until the clip is uploaded, and is sent then.
  */
 
 function transmit(item: OutboxItem): void {
-  if (item.status !== 'pending' || !socket.isReady()) return;
+  if (item.status !== 'pending' || item.upload || !socket.isReady()) return;
   socket.send({
     type: 'send',
     ref: item.clientId,
@@ -23,6 +39,7 @@ function transmit(item: OutboxItem): void {
     text: item.text,
     ...(item.replyToId ? { replyToId: item.replyToId } : {}),
     ...(item.tap ? { [item.tap.kind]: { payload: item.tap.payload } } : {}),
+    ...(item.attachments?.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
   });
 }
 
@@ -35,22 +52,80 @@ export function quoteOf(message: MessageView): QuoteView {
   };
 }
 
-/** Queues a message; returns false (and queues nothing) for empty or too long text. */
-export function sendMessage(conversationId: string, text: string, replyTo: MessageView | null): boolean {
-  if (text.trim() === '' || text.length > limits.messageText.max) return false;
+/**
+ * Queues a message; returns false (and queues nothing) for too long text, or empty text without
+ * attachments. With attachments (uploaded), the text is their caption and may be empty.
+ */
+export function sendMessage(
+  conversationId: string,
+  text: string,
+  replyTo: MessageView | null,
+  attachments: readonly AttachmentView[] = [],
+): boolean {
+  const blank = text.trim() === '';
+  if ((blank && attachments.length === 0) || text.length > limits.messageText.max) return false;
   const item: OutboxItem = {
     clientId: newClientId(),
     conversationId,
-    text,
+    text: blank ? '' : text,
     replyToId: replyTo?.id ?? null,
     replyTo: replyTo ? quoteOf(replyTo) : null,
     createdAt: new Date().toISOString(),
     status: 'pending',
     error: null,
+    ...(attachments.length ? { attachments: [...attachments] } : {}),
   };
   store.update((s) => addPending(s, item));
   transmit(item);
   return true;
+}
+
+/** Voice clips of pending messages, by clientId, with their running upload. */
+const clips = new Map<string, { clip: VoiceClip; upload: Upload | null }>();
+
+function uploadClip(clientId: string): void {
+  const held = clips.get(clientId);
+  if (!held) return;
+  const { clip } = held;
+  const upload = uploadMedia(clip.blob, {
+    name: voiceFileName(clip.mime),
+    voice: { durationMs: clip.durationMs, waveform: clip.waveform },
+    onProgress: (sent) => store.update((s) => uploadProgress(s, clientId, sent)),
+  });
+  held.upload = upload;
+  upload.done.then(
+    (attachment) => {
+      clips.delete(clientId);
+      store.update((s) => uploadDone(s, clientId, attachment));
+      const item = store.getSnapshot().outbox.find((o) => o.clientId === clientId);
+      if (item) transmit(item);
+    },
+    (e: unknown) => {
+      held.upload = null;
+      if (!(e instanceof UploadAborted)) store.update((s) => markFailed(s, clientId, errorIdOf(e)));
+    },
+  );
+}
+
+/**
+ * A voice clip as a message: pending at once (its bubble shows the clip's waveform and the upload's
+ * progress), uploaded with its duration and waveform, then sent like any message with attachments.
+ */
+export function sendVoice(conversationId: string, clip: VoiceClip, replyTo: MessageView | null): void {
+  const item: OutboxItem = {
+    clientId: newClientId(),
+    conversationId,
+    text: '',
+    replyToId: replyTo?.id ?? null,
+    replyTo: replyTo ? quoteOf(replyTo) : null,
+    createdAt: new Date().toISOString(),
+    status: 'pending',
+    error: null,
+    upload: { sent: 0, total: clip.blob.size, durationMs: clip.durationMs, waveform: clip.waveform },
+  };
+  clips.set(item.clientId, { clip, upload: null });
+  store.update((s) => addPending(s, item));
+  uploadClip(item.clientId);
 }
 
 /**
@@ -81,10 +156,14 @@ export function flushOutbox(): void {
 export function retrySend(clientId: string): void {
   store.update((s) => markPendingAgain(s, clientId));
   const item = store.getSnapshot().outbox.find((o) => o.clientId === clientId);
-  if (item) transmit(item);
+  if (item?.upload) {
+    if (!clips.get(clientId)?.upload) uploadClip(clientId);
+  } else if (item) transmit(item);
 }
 
 export function discardSend(clientId: string): void {
+  clips.get(clientId)?.upload?.abort();
+  clips.delete(clientId);
   store.update((s) => discardPending(s, clientId));
 }
 
@@ -108,7 +187,11 @@ export function restoreOutbox(userId: string): void {
         typeof item.conversationId === 'string' &&
         typeof item.text === 'string' &&
         (item.tap === undefined ||
-          ((item.tap.kind === 'quickReply' || item.tap.kind === 'postback') && typeof item.tap.payload === 'string'))
+          ((item.tap.kind === 'quickReply' || item.tap.kind === 'postback') && typeof item.tap.payload === 'string')) &&
+        (item.attachments === undefined ||
+          (Array.isArray(item.attachments) && item.attachments.every((a) => typeof a?.id === 'string'))) &&
+        // A voice clip's bytes did not survive the reload: its message cannot be sent.
+        item.upload === undefined
       ) {
         store.update((s) => addPending(s, item));
       }
@@ -130,8 +213,14 @@ export function forgetOutbox(): void {
   lastSaved = null;
 }
 
+let previewsFor: OutboxItem[] | null = null;
 store.subscribe(() => {
   const { outbox } = store.getSnapshot();
+  if (outbox !== previewsFor) {
+    // A sent image's local preview is let go once its message is no longer pending (acknowledged, discarded).
+    previewsFor = outbox;
+    releasePreviews(new Set(outbox.flatMap((o) => o.attachments?.map((a) => a.id) ?? [])));
+  }
   if (!persistedFor || outbox === lastSaved) return;
   lastSaved = outbox;
   try {

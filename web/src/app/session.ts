@@ -10,6 +10,7 @@ import { applySignal, markFailed, nextTypingExpiry, pruneTyping, setMe, signedOu
 import { conversationTitle } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import { showToast } from '../ui/toasts.ts';
+import { clearTrays } from './attachments.ts';
 import { setSocketHooks, socket } from './connection.ts';
 import { flushOutbox, forgetOutbox, isOutboxRef, restoreOutbox } from './outbox.ts';
 import { noteDelivered, resetReceipts, syncReceipts } from './receipts.ts';
@@ -80,6 +81,7 @@ export function endSession(expired: boolean): void {
   socket.stop();
   resetReceipts();
   forgetOutbox();
+  clearTrays();
   if (expired) authNotice = 'sessionEnded';
   store.update(signedOut);
   if (typeof history !== 'undefined') navigate(null, { replace: true });

@@ -73,3 +73,41 @@ export function formatMoney(locale: Locale, minor: number, currency: string): st
   }
   return f.format(minor / 10 ** exponentOf(currency));
 }
+
+const units = new Map<string, Intl.NumberFormat>();
+const KB = 1024;
+/**
+ * A file's size as the person's language writes it: bytes under 1 KB (by the catalogue, for the plural),
+ * then kB, MB, GB at powers of 1024 — the base protocol/media.ts's limits are written in —, one decimal
+ * under 10: 1536 → "1.5 kB" / "1,5 ko", 25 MB → "25 MB" / "25 Mo". Returns null for bytes (the caller
+ * words them).
+ */
+export function formatBytes(locale: Locale, bytes: number): string | null {
+  if (!Number.isFinite(bytes) || bytes < KB) return null;
+  const steps = ['kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes / KB;
+  let i = 0;
+  while (value >= KB && i < steps.length - 1) {
+    value /= KB;
+    i++;
+  }
+  const unit = steps[i] ?? 'gigabyte';
+  const digits = value < 10 ? 1 : 0;
+  const key = `${locale}|${unit}|${digits}`;
+  let f = units.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits });
+    units.set(key, f);
+  }
+  return f.format(value);
+}
+
+/** A duration as media players show it: 0:07, 1:02, 1:02:03 (rounded down to the second; never negative). */
+export function formatDuration(ms: number): string {
+  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

@@ -1,6 +1,7 @@
 import type { ErrorId } from '../../../protocol/errors.ts';
 import { limits } from '../../../protocol/limits.ts';
 import { type Catalogue, en, type MessageKey } from './en.ts';
+import { formatBytes } from './format.ts';
 import { fr } from './fr.ts';
 import type { Params } from './types.ts';
 
@@ -76,4 +77,9 @@ export function translateError(locale: Locale, id: ErrorId | 'network' | 'unknow
 export type Translate = (key: MessageKey, params?: Params) => string;
 export function makeTranslate(locale: Locale): Translate {
   return (key, params) => translate(locale, key, params);
+}
+
+/** A file's size in the locale's words: formatBytes from 1 kB, the catalogue below (for the plural). */
+export function sizeText(locale: Locale, bytes: number): string {
+  return formatBytes(locale, bytes) ?? translate(locale, 'media.size.bytes', { count: Math.max(0, bytes) });
 }

@@ -2,7 +2,7 @@ import { useMemo, useSyncExternalStore } from 'react';
 import type { ErrorId } from '../../../protocol/errors.ts';
 import { formatDateTime, formatDay, formatListStamp, formatTime } from './format.ts';
 import { getLocale, subscribeLocale } from './locale.ts';
-import { type Locale, makeTranslate, type Translate, translateError } from './translate.ts';
+import { type Locale, makeTranslate, sizeText, type Translate, translateError } from './translate.ts';
 
 export interface I18n {
   locale: Locale;
@@ -13,6 +13,8 @@ export interface I18n {
   dateTime: (iso: string) => string;
   day: (iso: string) => string;
   stamp: (iso: string) => string;
+  /** A file's size: "512 bytes", "1.5 kB", "25 MB" / "512 octets", "1,5 ko", "25 Mo". */
+  size: (bytes: number) => string;
 }
 
 export function useI18n(): I18n {
@@ -26,6 +28,7 @@ export function useI18n(): I18n {
       dateTime: (iso) => formatDateTime(locale, iso),
       day: (iso) => formatDay(locale, iso),
       stamp: (iso) => formatListStamp(locale, iso),
+      size: (bytes) => sizeText(locale, bytes),
     }),
     [locale],
   );

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { MessageAttachment, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { MessageMedia } from '../ui/MessageMedia.tsx';
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
@@ -35,6 +36,9 @@ export const InboxMessage = memo(function InboxMessage({
   const { t, te, time } = useI18n();
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
   const quote = message?.replyTo;
+  // A customer's photos, files, voice clips (the caption under them).
+  const files = message ? (deleted ? undefined : message.attachments) : pending?.attachments;
+  const media = files && files.length > 0 ? files : null;
 
   return (
     <article
@@ -50,7 +54,7 @@ export const InboxMessage = memo(function InboxMessage({
         {quote && (
           <blockquote className="inbox-quote" data-testid="message-quote">
             <span className="inbox-quote-name">{quoteName}</span>
-            <span>{quote.deleted || quote.text === null ? t('message.quote.deleted') : quote.text}</span>
+            <span>{quote.deleted ? t('message.quote.deleted') : (quote.text ?? t('sidebar.preview.attachment'))}</span>
           </blockquote>
         )}
         {!deleted && message?.order ? (
@@ -61,13 +65,16 @@ export const InboxMessage = memo(function InboxMessage({
             {!deleted && message?.orderRequest && (
               <OrderRequestLine request={message.orderRequest} store={session.store} />
             )}
-            <div className="inbox-msg-text" data-testid="message-text">
-              {deleted || (text === null && !message?.attachment) ? (
+            {media && <MessageMedia attachments={media} tabbable />}
+            {deleted || (text === null && !message?.attachment && !media) ? (
+              <div className="inbox-msg-text" data-testid="message-text">
                 <em>{t('message.deleted')}</em>
-              ) : text !== null ? (
+              </div>
+            ) : text !== null && (text !== '' || !media) ? (
+              <div className="inbox-msg-text" data-testid="message-text">
                 <MessageText text={text} />
-              ) : null}
-            </div>
+              </div>
+            ) : null}
           </>
         )}
         {!deleted && message?.attachment && !message.order && (

@@ -3,6 +3,7 @@ import { loadMyPages } from '../app/pages.ts';
 import { go, navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
+import { attachmentsSummary } from '../lib/media.ts';
 import { inboxPreview } from '../state/inbox.ts';
 import { conversationIds, conversationTitle } from '../state/selectors.ts';
 import { shallowEqual, useStore, useStoreOf } from '../state/store.ts';
@@ -252,18 +253,22 @@ const InboxItem = memo(function InboxItem({
   const pageId = session.pageId;
   const title = conversationTitle(conv, pageId) ?? t('conversation.unknownUser');
   const preview = inboxPreview(conv, pageId);
+  const said =
+    preview.kind === 'attachment'
+      ? t('sidebar.preview.attachment')
+      : preview.kind === 'media'
+        ? attachmentsSummary(preview.attachments, t)
+        : preview.kind === 'text'
+          ? preview.text
+          : null;
   const text =
     preview.kind === 'none'
       ? t('sidebar.preview.none')
-      : preview.kind === 'deleted'
+      : preview.kind === 'deleted' || said === null
         ? t('sidebar.preview.deleted')
-        : preview.kind === 'attachment'
-          ? preview.fromPage
-            ? t('inbox.preview.page', { name: pageName, text: t('sidebar.preview.attachment') })
-            : t('sidebar.preview.attachment')
-          : preview.fromPage
-            ? t('inbox.preview.page', { name: pageName, text: preview.text })
-            : preview.text;
+        : preview.fromPage
+          ? t('inbox.preview.page', { name: pageName, text: said })
+          : said;
   const route = { view: 'inbox', pageId, conversationId: id } as const;
   const other = conv.members.find((m) => m.user.id !== pageId)?.user;
   return (

@@ -3,24 +3,39 @@ import { limits } from '../../../protocol/limits.ts';
 import type { PersistentMenu } from '../../../protocol/profile.ts';
 import type { MessageView } from '../../../protocol/views.ts';
 import { editMessage } from '../app/actions.ts';
-import { sendMessage } from '../app/outbox.ts';
+import { addFiles, takeAttachments, trays } from '../app/attachments.ts';
+import { sendMessage, sendVoice } from '../app/outbox.ts';
 import { composerChanged, stopTyping } from '../app/typing.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { IconClose, IconEdit, IconMenu, IconReply, IconSend } from '../ui/Icons.tsx';
+import { previewText } from '../lib/media.ts';
+import { canRecord, type RecordFailure } from '../lib/recorder.ts';
+import { useStoreOf } from '../state/store.ts';
+import { canSend, type TrayEntry } from '../state/tray.ts';
+import { IconClose, IconEdit, IconMenu, IconMic, IconReply, IconSend } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import type { OnTap } from '../ui/MessageAttachment.tsx';
+import { AttachButton, AttachmentTray } from './AttachmentTray.tsx';
+import { VoiceRecorder } from './VoiceRecorder.tsx';
 import './composer.css';
 
 export type ComposerMode = { kind: 'reply'; message: MessageView } | { kind: 'edit'; message: MessageView } | null;
 
 export interface ComposerHandle {
   focus(): void;
+  /** Files dropped on the thread: into the tray, uploading at once. */
+  addFiles(files: readonly File[]): void;
 }
 
-/** Drafts survive switching conversations (not reloads). */
+/** Drafts survive switching conversations (not reloads); so do trays (app/attachments.ts). */
 const drafts = new Map<string, string>();
 const COUNTER_FROM = limits.messageText.max - 500;
+const noEntries: readonly TrayEntry[] = [];
+const recordFailures: Record<RecordFailure, 'voice.denied' | 'voice.noDevice' | 'voice.failed'> = {
+  denied: 'voice.denied',
+  no_device: 'voice.noDevice',
+  failed: 'voice.failed',
+};
 
 export const Composer = forwardRef<
   ComposerHandle,
@@ -43,10 +58,23 @@ export const Composer = forwardRef<
   const draftBeforeEdit = useRef('');
   const menuButtonRef = useRef<HTMLButtonElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [recording, setRecording] = useState(false);
+  const tray = useStoreOf(trays, (all) => all[conversationId] ?? noEntries);
   // The page may take its answers from its menu only (composer_input_disabled): no text input then.
   const inputDisabled = menu?.composerInputDisabled === true && mode?.kind !== 'edit';
+  const editing = mode?.kind === 'edit';
 
-  useImperativeHandle(ref, () => ({ focus: () => (areaRef.current ?? menuButtonRef.current)?.focus() }), []);
+  const attach = (files: readonly File[]) => {
+    if (files.length === 0 || inputDisabled || editing) return;
+    setError(addFiles(conversationId, files) ? null : te('too_many_attachments'));
+  };
+
+  const attachRef = useRef(attach);
+  attachRef.current = attach;
+  useImperativeHandle(ref, () => ({
+    focus: () => (areaRef.current ?? menuButtonRef.current)?.focus(),
+    addFiles: (files) => attachRef.current(files),
+  }));
 
   const menuItems: MenuItem[] = (menu?.callToActions ?? []).flatMap((item, i): MenuItem[] => {
     if (item.type === 'postback') {
@@ -113,10 +141,19 @@ export const Composer = forwardRef<
 
   const tooLong = text.length > limits.messageText.max;
   const empty = text.trim() === '';
+  const sendable = editing ? !empty : canSend(tray, text);
 
   const submit = async () => {
     if (busy) return;
-    if (empty) {
+    if (!editing && tray.some((e) => e.status === 'uploading')) {
+      setError(t('composer.waitUploads'));
+      return;
+    }
+    if (!editing && tray.some((e) => e.status === 'failed')) {
+      setError(t('composer.fixUploads'));
+      return;
+    }
+    if (empty && (editing || tray.length === 0)) {
       setError(te('message_empty'));
       return;
     }
@@ -140,12 +177,28 @@ export const Composer = forwardRef<
       }
       return;
     }
-    sendMessage(conversationId, text, mode?.kind === 'reply' ? mode.message : null);
+    sendMessage(conversationId, text, mode?.kind === 'reply' ? mode.message : null, takeAttachments(conversationId));
     stopTyping();
     drafts.delete(conversationId);
     setText('');
     setMode(null);
     areaRef.current?.focus();
+  };
+
+  // Pasted files (a screenshot, files copied in a file manager) go to the tray; pasted text stays text.
+  const onPaste = (e: React.ClipboardEvent<HTMLTextAreaElement>) => {
+    if (editing) return;
+    const files = [...e.clipboardData.files];
+    if (files.length === 0) return;
+    e.preventDefault();
+    attach(files);
+  };
+
+  const sendClip = (clip: Parameters<typeof sendVoice>[1]) => {
+    setRecording(false);
+    sendVoice(conversationId, clip, mode?.kind === 'reply' ? mode.message : null);
+    if (mode?.kind === 'reply') setMode(null);
+    requestAnimationFrame(() => areaRef.current?.focus());
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
@@ -178,7 +231,9 @@ export const Composer = forwardRef<
           <IconReply size={16} />
           <div className="composer-banner-body">
             <strong>{t('composer.replyingTo', { name: bannerName })}</strong>
-            <span className="composer-banner-text">{mode.message.text ?? t('message.deleted')}</span>
+            <span className="composer-banner-text">
+              {previewText(mode.message, t) ?? t('sidebar.preview.attachment')}
+            </span>
           </div>
           <button type="button" className="icon-button" onClick={cancelMode} aria-label={t('composer.cancelReply')}>
             <IconClose size={16} />
@@ -197,69 +252,104 @@ export const Composer = forwardRef<
           </button>
         </div>
       )}
-      <div className={`composer-row${inputDisabled ? ' composer-row-menu-only' : ''}`}>
-        {menuItems.length > 0 && (
-          <div className="composer-menu">
-            <button
-              ref={menuButtonRef}
-              type="button"
-              className="icon-button composer-menu-button"
-              data-testid="persistent-menu-button"
-              aria-label={t('composer.menu')}
-              aria-haspopup="menu"
-              aria-expanded={menuOpen}
-              onClick={() => setMenuOpen((o) => !o)}
-            >
-              <IconMenu size={20} />
-              {inputDisabled && <span className="composer-menu-label">{t('composer.menu')}</span>}
-            </button>
-            {menuOpen && (
-              <Menu
-                items={menuItems}
-                label={t('composer.menu')}
-                onClose={() => setMenuOpen(false)}
-                anchorRef={menuButtonRef}
-                align="start"
-                above
-                testId="persistent-menu"
+      {!editing && !inputDisabled && (
+        <AttachmentTray conversationId={conversationId} entries={tray} onEmptied={() => areaRef.current?.focus()} />
+      )}
+      {recording ? (
+        <VoiceRecorder
+          onSend={sendClip}
+          onCancel={() => {
+            setRecording(false);
+            requestAnimationFrame(() => areaRef.current?.focus());
+          }}
+          onFailure={(reason) => {
+            setRecording(false);
+            setError(t(recordFailures[reason]));
+            requestAnimationFrame(() => areaRef.current?.focus());
+          }}
+        />
+      ) : (
+        <div className={`composer-row${inputDisabled ? ' composer-row-menu-only' : ''}`}>
+          {menuItems.length > 0 && (
+            <div className="composer-menu">
+              <button
+                ref={menuButtonRef}
+                type="button"
+                className="icon-button composer-menu-button"
+                data-testid="persistent-menu-button"
+                aria-label={t('composer.menu')}
+                aria-haspopup="menu"
+                aria-expanded={menuOpen}
+                onClick={() => setMenuOpen((o) => !o)}
+              >
+                <IconMenu size={20} />
+                {inputDisabled && <span className="composer-menu-label">{t('composer.menu')}</span>}
+              </button>
+              {menuOpen && (
+                <Menu
+                  items={menuItems}
+                  label={t('composer.menu')}
+                  onClose={() => setMenuOpen(false)}
+                  anchorRef={menuButtonRef}
+                  align="start"
+                  above
+                  testId="persistent-menu"
+                />
+              )}
+            </div>
+          )}
+          {inputDisabled ? (
+            <p className="composer-menu-only" data-testid="composer-input-disabled">
+              {t('composer.inputDisabled')}
+            </p>
+          ) : (
+            <>
+              {!editing && <AttachButton onFiles={attach} />}
+              <label htmlFor={`composer-${conversationId}`} className="sr-only">
+                {t('composer.label')}
+              </label>
+              <textarea
+                id={`composer-${conversationId}`}
+                ref={areaRef}
+                data-testid="composer"
+                className="composer-input"
+                rows={1}
+                value={text}
+                placeholder={!editing && tray.length > 0 ? t('composer.placeholderCaption') : t('composer.placeholder')}
+                onChange={(e) => change(e.target.value)}
+                onKeyDown={onKeyDown}
+                onPaste={onPaste}
+                aria-describedby={`composer-hint-${conversationId}`}
+                aria-invalid={tooLong || undefined}
               />
-            )}
-          </div>
-        )}
-        {inputDisabled ? (
-          <p className="composer-menu-only" data-testid="composer-input-disabled">
-            {t('composer.inputDisabled')}
-          </p>
-        ) : (
-          <>
-            <label htmlFor={`composer-${conversationId}`} className="sr-only">
-              {t('composer.label')}
-            </label>
-            <textarea
-              id={`composer-${conversationId}`}
-              ref={areaRef}
-              data-testid="composer"
-              className="composer-input"
-              rows={1}
-              value={text}
-              placeholder={t('composer.placeholder')}
-              onChange={(e) => change(e.target.value)}
-              onKeyDown={onKeyDown}
-              aria-describedby={`composer-hint-${conversationId}`}
-              aria-invalid={tooLong || undefined}
-            />
-            <button
-              type="submit"
-              className="send-button"
-              data-testid="send-button"
-              disabled={empty || tooLong || busy}
-              aria-label={mode?.kind === 'edit' ? t('composer.save') : t('composer.send')}
-            >
-              <IconSend size={20} />
-            </button>
-          </>
-        )}
-      </div>
+              {!editing && canRecord() && (
+                <button
+                  type="button"
+                  className="icon-button composer-tool"
+                  data-testid="record-button"
+                  aria-label={t('composer.record')}
+                  title={t('composer.record')}
+                  onClick={() => {
+                    setError(null);
+                    setRecording(true);
+                  }}
+                >
+                  <IconMic size={20} />
+                </button>
+              )}
+              <button
+                type="submit"
+                className="send-button"
+                data-testid="send-button"
+                disabled={!sendable || tooLong || busy}
+                aria-label={mode?.kind === 'edit' ? t('composer.save') : t('composer.send')}
+              >
+                <IconSend size={20} />
+              </button>
+            </>
+          )}
+        </div>
+      )}
       <div className="composer-footer">
         <span id={`composer-hint-${conversationId}`} className="composer-hint">
           {error ? (

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { previewText } from '../lib/media.ts';
 import { displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
@@ -27,14 +28,16 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   /** A conversation with a business page: its name, with the "Page" mark. */
   const page = pageOf(conv, meId);
   const last = conv.lastMessage;
+  // The text, else what was sent ("Photo", "Voice message (0:12)"…), else a page's template.
+  const body = last ? previewText(last, t) : null;
   let preview: string;
   if (!last) preview = t('sidebar.preview.none');
-  else if (last.deletedAt || (last.text === null && !last.attachment)) preview = t('sidebar.preview.deleted');
-  else if (last.text === null) preview = t('sidebar.preview.attachment');
-  else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: last.text });
-  else if (conv.kind === 'group' && senderName)
-    preview = t('sidebar.preview.sender', { name: senderName, text: last.text });
-  else preview = last.text;
+  else if (last.deletedAt || (last.text === null && !last.attachment && !last.attachments?.length))
+    preview = t('sidebar.preview.deleted');
+  else if (body === null) preview = t('sidebar.preview.attachment');
+  else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: body });
+  else if (conv.kind === 'group' && senderName) preview = t('sidebar.preview.sender', { name: senderName, text: body });
+  else preview = body;
   const unread = conv.unread;
 
   return (

@@ -1,12 +1,14 @@
 import { memo, useRef, useState } from 'react';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { previewText } from '../lib/media.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import type { OutboxItem } from '../state/types.ts';
 import { IconEdit, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
+import { MessageMedia, VoiceUploading } from '../ui/MessageMedia.tsx';
 import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
@@ -42,6 +44,8 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const [menuOpen, setMenuOpen] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
+  const files = message ? (deleted ? undefined : message.attachments) : pending?.attachments;
+  const media = files && files.length > 0 ? files : null;
 
   const items: MenuItem[] = [];
   if (message && !deleted) {
@@ -80,12 +84,11 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   };
 
   const quote = props.quote;
-  const quoteText = quote ? (quote.local ? (quote.local.deletedAt ? null : quote.local.text) : quote.quote.text) : null;
-  const quoteDeleted = quote
-    ? quote.local
-      ? quote.local.deletedAt !== null
-      : quote.quote.deleted || quote.quote.text === null
-    : false;
+  // A quoted message without text carries something else: what (its local copy says), else that it does.
+  const quoteText = quote
+    ? ((quote.local ? previewText(quote.local, t) : quote.quote.text) ?? t('sidebar.preview.attachment'))
+    : null;
+  const quoteDeleted = quote ? (quote.local ? quote.local.deletedAt !== null : quote.quote.deleted) : false;
 
   return (
     <article
@@ -122,13 +125,18 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
           ) : (
             <>
               {!deleted && message?.orderRequest && <OrderRequestLine request={message.orderRequest} store={store} />}
-              <div className="msg-text" data-testid="message-text">
-                {deleted || (text === null && !message?.attachment) ? (
+              {media && <MessageMedia attachments={media} tabbable={props.tabbable} />}
+              {pending?.upload && <VoiceUploading upload={pending.upload} />}
+              {/* The text; under media, their caption (absent when empty). */}
+              {deleted || (text === null && !message?.attachment && !media) ? (
+                <div className="msg-text" data-testid="message-text">
                   <em>{t('message.deleted')}</em>
-                ) : text !== null ? (
+                </div>
+              ) : text !== null && (text !== '' || (!media && !pending?.upload)) ? (
+                <div className="msg-text" data-testid="message-text">
                   <MessageText text={text} />
-                ) : null}
-              </div>
+                </div>
+              ) : null}
             </>
           )}
           {!deleted && message?.attachment && !message.order && (

@@ -59,6 +59,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const [panelOpen, setPanelOpen] = useState(false);
   const [atBottom, setAtBottom] = useState(true);
   const composerRef = useRef<ComposerHandle>(null);
+  const [dropping, setDropping] = useState(false);
+  const dragDepth = useRef(0);
   const titleOf = useConversationTitle();
 
   const loaded = thread?.loaded ?? false;
@@ -124,6 +126,34 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
 
   const title = titleOf(conv);
   const page = pageOf(conv, meId);
+
+  // Files dragged from the device onto the pane go to the composer's tray; the pane shows a drop zone meanwhile.
+  const draggingFiles = (e: React.DragEvent) => !removed && [...e.dataTransfer.types].includes('Files');
+  const drag = {
+    onDragEnter: (e: React.DragEvent) => {
+      if (!draggingFiles(e)) return;
+      e.preventDefault();
+      dragDepth.current++;
+      setDropping(true);
+    },
+    onDragOver: (e: React.DragEvent) => {
+      if (!draggingFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: () => {
+      dragDepth.current = Math.max(0, dragDepth.current - 1);
+      if (dragDepth.current === 0) setDropping(false);
+    },
+    onDrop: (e: React.DragEvent) => {
+      dragDepth.current = 0;
+      setDropping(false);
+      if (!draggingFiles(e)) return;
+      e.preventDefault();
+      composerRef.current?.addFiles([...e.dataTransfer.files]);
+      composerRef.current?.focus();
+    },
+  };
   const subtitle = typing
     ? t('sidebar.typing')
     : conv.kind === 'group'
@@ -133,7 +163,12 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
         : t('conversation.direct');
 
   return (
-    <section className="thread-pane" aria-labelledby="thread-title">
+    <section className="thread-pane" aria-labelledby="thread-title" {...drag}>
+      {dropping && (
+        <div className="drop-zone" data-testid="drop-zone" aria-hidden="true">
+          {t('composer.drop')}
+        </div>
+      )}
       <header className="thread-header">
         <BackButton label={t('thread.back')} />
         <Avatar id={page?.id ?? conv.id} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />

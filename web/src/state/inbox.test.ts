@@ -40,6 +40,27 @@ describe('a page’s inbox state', () => {
     assert.deepEqual(s.conversations, {});
   });
 
+  test('a customer’s photo without a caption is listed as media (words chosen by the view), with one as text', () => {
+    const photo = {
+      id: 'ph',
+      kind: 'image' as const,
+      mime: 'image/jpeg',
+      name: 'broken.jpg',
+      size: 10,
+      width: 4,
+      height: 3,
+      durationMs: null,
+      voice: false,
+      waveform: null,
+      url: '/api/media/ph',
+      thumbnailUrl: null,
+    };
+    const bare = withAna({ lastMessage: msg(1, ana.id, { text: null, attachments: [photo] }) });
+    assert.deepEqual(inboxPreview(bare, page.id), { kind: 'media', fromPage: false, attachments: [photo] });
+    const captioned = withAna({ lastMessage: msg(1, ana.id, { text: 'It arrived  broken', attachments: [photo] }) });
+    assert.deepEqual(inboxPreview(captioned, page.id), { kind: 'text', fromPage: false, text: 'It arrived broken' });
+  });
+
   test('a person’s message is unread for the page; the page’s own (an agent’s, its bot’s) is not', () => {
     let s = ready();
     assert.equal(conversationTitle(s.conversations.c1 as ConversationView, page.id), 'Ana', 'the person’s name');

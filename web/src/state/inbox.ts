@@ -1,3 +1,4 @@
+import type { AttachmentView } from '../../../protocol/media.ts';
 import type { ConversationView, PageView, SelfView } from '../../../protocol/views.ts';
 import { setMe } from './local.ts';
 import { type FailReason, initialState, type State } from './types.ts';
@@ -44,14 +45,20 @@ export type InboxPreview =
   | { kind: 'none' }
   | { kind: 'deleted' }
   | { kind: 'attachment'; fromPage: boolean }
+  /** Uploaded files without a caption (a customer's photo): the list says what they are (lib/media.ts). */
+  | { kind: 'media'; fromPage: boolean; attachments: AttachmentView[] }
   | { kind: 'text'; fromPage: boolean; text: string };
 
 /** The last message of a conversation as the inbox lists it: the page's own (agents' or its bot's) marked so. */
 export function inboxPreview(conv: ConversationView, pageId: string): InboxPreview {
   const last = conv.lastMessage;
   if (!last) return { kind: 'none' };
-  if (last.deletedAt || (last.text === null && !last.attachment)) return { kind: 'deleted' };
+  if (last.deletedAt || (last.text === null && !last.attachment && !last.attachments?.length))
+    return { kind: 'deleted' };
   const fromPage = last.senderId === pageId;
+  const text = last.text?.replace(/\s+/g, ' ').trim() ?? '';
+  // Uploaded files without a caption (the server stores none: text null).
+  if (text === '' && last.attachments?.length) return { kind: 'media', fromPage, attachments: last.attachments };
   if (last.text === null) return { kind: 'attachment', fromPage };
-  return { kind: 'text', fromPage, text: last.text.replace(/\s+/g, ' ').trim() };
+  return { kind: 'text', fromPage, text };
 }

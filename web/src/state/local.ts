@@ -1,4 +1,5 @@
 import type { Signal } from '../../../protocol/events.ts';
+import type { AttachmentView } from '../../../protocol/media.ts';
 import type { MessageView, SelfView } from '../../../protocol/views.ts';
 import { applyReceipt, applyUser } from './apply.ts';
 import { myMember } from './conversation.ts';
@@ -40,6 +41,22 @@ export function markFailed(state: State, clientId: string, error: FailReason): S
 
 export function markPendingAgain(state: State, clientId: string): State {
   return mapOutbox(state, clientId, (o) => (o.status === 'pending' ? o : { ...o, status: 'pending', error: null }));
+}
+
+/** A pending message's voice clip has sent `sent` bytes. */
+export function uploadProgress(state: State, clientId: string, sent: number): State {
+  return mapOutbox(state, clientId, (o) =>
+    o.upload && o.upload.sent !== sent ? { ...o, upload: { ...o.upload, sent: Math.min(o.upload.total, sent) } } : o,
+  );
+}
+
+/** A pending message's voice clip is uploaded: it now carries the attachment, and may be sent. */
+export function uploadDone(state: State, clientId: string, attachment: AttachmentView): State {
+  return mapOutbox(state, clientId, (o) => {
+    if (!o.upload) return o;
+    const { upload: _, ...rest } = o;
+    return { ...rest, attachments: [...(o.attachments ?? []), attachment] };
+  });
 }
 
 export function discardPending(state: State, clientId: string): State {

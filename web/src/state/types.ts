@@ -1,5 +1,6 @@
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { ErrorId } from '../../../protocol/errors.ts';
+import type { AttachmentView } from '../../../protocol/media.ts';
 import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
   AppPageView,
@@ -34,6 +35,21 @@ export interface OutboxItem {
   error: FailReason | null;
   /** A tap on what a page offered (a quick reply, a postback button): `text` is its title. */
   tap?: Tap;
+  /** Uploaded files it carries (their ids are sent; `text` is their caption, maybe empty). */
+  attachments?: AttachmentView[];
+  /**
+   * A voice clip still uploading: the message is sent once it is uploaded (it then moves to `attachments`).
+   * Its bytes live in this tab only, so such an item is not restored after a reload.
+   */
+  upload?: VoiceUpload;
+}
+
+/** A voice clip being uploaded for a pending message: what its bubble shows meanwhile. */
+export interface VoiceUpload {
+  sent: number;
+  total: number;
+  durationMs: number;
+  waveform: number[];
 }
 
 /** What a person taps in a conversation with a page: sent as `quickReply` or `postback` with its title as text. */

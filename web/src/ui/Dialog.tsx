@@ -14,13 +14,17 @@ export function Dialog({
   footer,
   size = 'medium',
   testId,
+  onKeyDown: onKey,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
-  size?: 'small' | 'medium';
+  /** `large`: a media viewer. */
+  size?: 'small' | 'medium' | 'large';
   testId?: string;
+  /** Keys the dialog's content handles wherever focus is inside it (Escape and Tab stay the dialog's). */
+  onKeyDown?: (e: React.KeyboardEvent<HTMLDialogElement>) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -65,6 +69,7 @@ export function Dialog({
       onCloseRef.current();
       return;
     }
+    if (e.key !== 'Tab') onKey?.(e);
     if (e.key !== 'Tab' || !ref.current) return;
     const focusables = [
       ...ref.current.querySelectorAll<HTMLElement>(
