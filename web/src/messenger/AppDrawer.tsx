@@ -244,19 +244,20 @@ function AppList(p: {
 /** Every content app of the server, each turned on or off for me. */
 function ManageApps(p: { apps: ComposeAppView[] | null; onBack: () => void; onClose: () => void }) {
   const { t, te } = useI18n();
-  const [busy, setBusy] = useState<string | null>(null);
+  /** The switches being saved, shown in their new position meanwhile (back if the server refuses). */
+  const [saving, setSaving] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<string | null>(null);
   const back = useRef<HTMLButtonElement>(null);
   useEffect(() => back.current?.focus(), []);
   const toggle = async (a: ComposeAppView, on: boolean) => {
-    setBusy(a.appId);
+    setSaving((s) => ({ ...s, [a.appId]: on }));
     setError(null);
     try {
       await setComposeAppEnabled(a.appId, on);
     } catch (e) {
       setError(te(errorIdOf(e)));
     } finally {
-      setBusy(null);
+      setSaving(({ [a.appId]: _, ...rest }) => rest);
     }
   };
   return (
@@ -282,8 +283,8 @@ function ManageApps(p: { apps: ComposeAppView[] | null; onBack: () => void; onCl
                 type="checkbox"
                 data-testid="app-manage-toggle"
                 data-app-id={a.appId}
-                checked={a.enabled}
-                disabled={busy === a.appId}
+                checked={saving[a.appId] ?? a.enabled}
+                disabled={a.appId in saving}
                 onChange={(e) => void toggle(a, e.target.checked)}
               />
               <img className="app-icon" src={a.icon} alt="" width={28} height={28} />

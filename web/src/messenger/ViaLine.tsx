@@ -13,15 +13,17 @@ import './appdrawer.css';
  */
 export function ViaLine({
   message,
+  via,
   own,
   tabbable,
 }: {
-  message: MessageView & { via: { appId: string; name: string } };
+  message: MessageView;
+  via: NonNullable<MessageView['via']>;
   own: boolean;
   tabbable: boolean;
 }) {
   const { t, te } = useI18n();
-  const app = useStoreOf(composeApps, (s) => s.apps?.find((a) => a.appId === message.via.appId));
+  const app = useStoreOf(composeApps, (s) => s.apps?.find((a) => a.appId === via.appId));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => ensureComposeApps(), []);
@@ -29,7 +31,7 @@ export function ViaLine({
 
   return (
     <div className="msg-via" data-testid="message-via">
-      <span className="msg-via-name">{t('compose.via', { name: message.via.name })}</span>
+      <span className="msg-via-name">{t('compose.via', { name: via.name })}</span>
       {!own && app?.enabled && (
         <button
           type="button"
