@@ -42,7 +42,7 @@ const previewParams = z.strictObject({
   appId: z.string().min(1).max(64),
   token: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
 });
-const iconQuery = z.strictObject({ v: z.string().max(20).optional() });
+export const iconQuery = z.strictObject({ v: z.string().max(20).optional() });
 
 /** The request's language for the app: the first of Accept-Language that is a plain tag, else English. */
 export function localeOf(req: FastifyRequest, given: string | undefined): string {

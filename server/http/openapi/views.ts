@@ -10,6 +10,7 @@ import type * as r from '../../../protocol/order-requests.ts';
 import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
+import { composeAnswers, composeViews } from './compose-views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
 import {
   arrayOf,
@@ -377,6 +378,7 @@ const views = {
     {},
   ),
   ...inboxViews,
+  ...composeViews,
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -574,6 +576,7 @@ const answers = {
   DeliveryResponse: objectSchema<api.DeliveryResponse>({ delivery: ref('DeliveryView') }, {}),
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
   ...inboxAnswers,
+  ...composeAnswers,
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */
