@@ -293,6 +293,42 @@ describe('media over HTTP', () => {
   });
 });
 
+describe('media by URL', () => {
+  let s: TestServer;
+  let origin: http.Server;
+  let base: string;
+  before(async () => {
+    s = await startServer({ WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' });
+    const jpeg = await stillImage('jpeg', 200, 100);
+    origin = http.createServer((req, res) => {
+      if (req.url === '/pics/cat.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+      else res.writeHead(404).end('no');
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(origin.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    await s.close();
+    await new Promise((resolve) => origin.close(resolve));
+  });
+
+  it('fetches a URL server-side through the same pipeline, named after its path; a failure stores nothing', async () => {
+    const ana = await signUp(s.url);
+    const media = s.comptoir.media.service;
+    const r = await media.uploadFromUrl({ ownerId: ana.user.id, url: `${base}/pics/cat.jpg` });
+    assert.deepEqual([r.kind, r.mime, r.name, r.width, r.height], ['image', 'image/jpeg', 'cat.jpg', 200, 100]);
+    assert.equal((await readMedia(s.url, `/api/media/${r.id}`, ana)).status, 200);
+    const rows = mediaRows(s);
+    await assert.rejects(media.uploadFromUrl({ ownerId: ana.user.id, url: `${base}/missing.jpg` }), {
+      id: 'media_fetch_failed',
+    });
+    await assert.rejects(media.uploadFromUrl({ ownerId: ana.user.id, url: 'file:///etc/passwd' }), {
+      id: 'media_fetch_failed',
+    });
+    assert.equal(mediaRows(s), rows);
+  });
+});
+
 describe('media limits per account', () => {
   let s: TestServer;
   before(async () => {

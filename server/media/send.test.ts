@@ -139,6 +139,41 @@ for (const backend of backends) {
       assert.equal((await lastMessages(ana, direct.id)).length, before + 2, 'only the two accepted');
     });
 
+    it('refuses an upload older than a day (the sweeper may be deleting it)', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = await up(ana);
+      const record = await s.comptoir.storage.reader.media.mediaById(a.id);
+      assert.ok(record);
+      const old = { ...record, id: `${record.id.slice(0, -3)}old`, createdAt: Date.now() - 24 * 3_600_000 - 60_000 };
+      await s.comptoir.committer.run(({ tx }) => tx.media.insertMedia(old));
+      const r = await send(ana, direct.id, 'late', [old.id]);
+      assert.deepEqual([r.status, r.body.error.id], [404, 'media_not_found']);
+      assert.equal((await send(ana, direct.id, 'in time', [a.id])).status, 201);
+    });
+
+    it('sends a saved (reusable) attachment as a copy each time, in any conversation; the sweeper leaves it', async (t) => {
+      if (skip) return t.skip(skip);
+      const a = await up(ana);
+      const record = await s.comptoir.storage.reader.media.mediaById(a.id);
+      assert.ok(record);
+      // Saved for reuse (as the Graph API's saved attachments are): same bytes, never bound itself.
+      const saved = { ...record, id: `${record.id.slice(0, -5)}saved`, reusable: true, createdAt: 1000 };
+      await s.comptoir.committer.run(({ tx }) => tx.media.insertMedia(saved));
+      const other = await startDirect(ana, eve);
+      const one = (await send(ana, direct.id, '', [saved.id])).body.message.attachments?.[0];
+      const two = (await send(ana, other.id, '', [saved.id])).body.message.attachments?.[0];
+      assert.ok(one && two);
+      assert.notEqual(one.id, saved.id);
+      assert.notEqual(two.id, one.id);
+      assert.equal((await readMedia(s.url, one.url, ben)).status, 200);
+      assert.equal((await readMedia(s.url, two.url, eve)).status, 200);
+      assert.equal((await readMedia(s.url, one.url, eve)).error, 'media_not_found');
+      assert.equal((await s.comptoir.storage.reader.media.mediaById(saved.id))?.conversationId, null);
+      await s.comptoir.media.sweeper.run(Date.now() + 26 * 3_600_000);
+      assert.ok(await s.comptoir.storage.reader.media.mediaById(saved.id), 'a saved attachment is never swept');
+      assert.ok(await s.comptoir.media.service.blobs.stat(record.key));
+    });
+
     it('answers a resend by client id with the same message, claiming nothing twice', async (t) => {
       if (skip) return t.skip(skip);
       const a = await up(ana);
@@ -175,7 +210,10 @@ for (const backend of backends) {
       assert.equal((await readMedia(s.url, a.url, ana)).error, 'media_not_found');
       assert.equal(await s.comptoir.storage.reader.media.mediaById(a.id), null);
       const blobs = s.comptoir.media.service.blobs;
-      for (let i = 0; i < 50 && (await blobs.stat(record.key)); i++) await new Promise((r) => setTimeout(r, 10));
+      // Their bytes go once the delete is committed, a moment after the answer.
+      const gone = async () =>
+        (await blobs.stat(record.key)) === null && (await blobs.stat(record.thumbnailKey as string)) === null;
+      for (let i = 0; i < 100 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 10));
       assert.equal(await blobs.stat(record.key), null);
       assert.equal(await blobs.stat(record.thumbnailKey as string), null);
     });

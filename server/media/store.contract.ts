@@ -128,6 +128,8 @@ export function mediaContract(ctx: ContractContext) {
     });
     const keys = [saved.key, saved.thumbnailKey as string, 'keyNobodyHas'];
     assert.deepEqual((await reader().keysInUse(keys)).sort(), [saved.key, saved.thumbnailKey].sort());
+    assert.equal((await reader().keysInUse(keys, [copy.id])).length, 2, 'the saved one names them too');
+    assert.deepEqual(await reader().keysInUse(keys, [copy.id, saved.id]), [], 'no row but those');
     await write((tx) => tx.media.deleteMedia([copy.id]));
     assert.equal((await reader().keysInUse(keys)).length, 2, 'the saved one still names them');
     await write((tx) => tx.media.deleteMedia([saved.id]));

@@ -45,8 +45,8 @@ export interface MediaReads {
   mediaByIds(ids: readonly string[]): Promise<MediaRecord[]>;
   /** Uploads never sent and not saved for reuse, made before `cutoff`, oldest first (the sweeper's). */
   unsentBefore(cutoff: number, limit: number): Promise<MediaRecord[]>;
-  /** Of these blob keys, those some row still names (as its file or its thumbnail). */
-  keysInUse(keys: readonly string[]): Promise<string[]>;
+  /** Of these blob keys, those some row still names (as its file or its thumbnail), rows `exceptIds` aside. */
+  keysInUse(keys: readonly string[], exceptIds?: readonly string[]): Promise<string[]>;
 }
 
 export interface MediaWrites extends MediaReads {
@@ -124,8 +124,8 @@ export class MediaStore implements MediaWrites {
       byIds: `SELECT ${COLUMNS} FROM media WHERE ${t.inText('id')}`,
       unsent: `SELECT ${COLUMNS} FROM media WHERE conversation_id IS NULL AND reusable = ${t.false} AND created_at < ?
                 ORDER BY created_at, id LIMIT ?`,
-      keysInUse: `SELECT blob_key AS k FROM media WHERE ${t.inText('blob_key')}
-                  UNION SELECT thumbnail_key AS k FROM media WHERE ${t.inText('thumbnail_key')}`,
+      keysInUse: `SELECT blob_key AS k FROM media WHERE ${t.inText('blob_key')} AND NOT ${t.inText('id')}
+                  UNION SELECT thumbnail_key AS k FROM media WHERE ${t.inText('thumbnail_key')} AND NOT ${t.inText('id')}`,
       insert: `INSERT INTO media (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       bind: `UPDATE media SET conversation_id = ?
               WHERE ${t.inText('id')} AND conversation_id IS NULL AND reusable = ${t.false}`,
@@ -146,9 +146,10 @@ export class MediaStore implements MediaWrites {
   async unsentBefore(cutoff: number, limit: number) {
     return (await this.db.all<MediaRow>(this.q.unsent, cutoff, limit)).map(toRecord);
   }
-  async keysInUse(keys: readonly string[]) {
+  async keysInUse(keys: readonly string[], exceptIds: readonly string[] = []) {
     if (keys.length === 0) return [];
-    return (await this.db.all<{ k: string }>(this.q.keysInUse, keys, keys)).map((r) => r.k);
+    const except = exceptIds.filter((id) => !hasNul(id));
+    return (await this.db.all<{ k: string }>(this.q.keysInUse, keys, except, keys, except)).map((r) => r.k);
   }
 
   async insertMedia(m: MediaRecord) {

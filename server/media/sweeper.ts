@@ -10,7 +10,8 @@ const PER_ROUND = 100;
 
 /**
  * Uploads never sent in a message are deleted (docs/MEDIA.md, "Sweeper"): once an hour (and a minute after
- * start), those made more than `mediaLimits.unsentHours` + 1 hour ago — their blobs, then their rows. A
+ * start), those made more than `mediaLimits.unsentHours` + 1 hour ago — their blobs (those no other row
+ * shares), then their rows. A
  * send refuses an upload older than `unsentHours` (Media.claim), so the hour between the two means an
  * upload being swept can no longer be sent: blobs are never deleted under a message. A saved (reusable)
  * attachment is never swept.
@@ -53,12 +54,11 @@ export class MediaSweeper {
     while (!this.stopped) {
       const batch = await this.storage.reader.media.unsentBefore(cutoff, PER_ROUND);
       if (batch.length === 0) break;
-      // An unsent upload's blobs are its own (only a saved attachment's copies share theirs).
-      for (const m of batch) {
-        await this.blobs.delete(m.key);
-        if (m.thumbnailKey) await this.blobs.delete(m.thumbnailKey);
-      }
       const ids = batch.map((m) => m.id);
+      // Bytes another row shares (a saved attachment made from this upload, its copies) are kept.
+      const keys = batch.flatMap((m) => (m.thumbnailKey ? [m.key, m.thumbnailKey] : [m.key]));
+      const shared = new Set(await this.storage.reader.media.keysInUse(keys, ids));
+      for (const key of keys) if (!shared.has(key)) await this.blobs.delete(key);
       total += await this.committer.run(async ({ tx }) => {
         const still = (await tx.media.mediaByIds(ids)).filter((m) => m.conversationId === null && !m.reusable);
         return tx.media.deleteMedia(still.map((m) => m.id));

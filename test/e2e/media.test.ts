@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { MessagesResponse } from '../../protocol/api.ts';
 import type { AttachmentView } from '../../protocol/media.ts';
+import { formatDuration } from '../../web/src/i18n/format.ts';
 import {
   conversationItem,
   e2eSuite,
@@ -225,7 +226,7 @@ test('a voice clip recorded with the microphone, in French: sent with its length
     await alice.page.getByTestId('voice-cancel').getAttribute('aria-label'),
     'Annuler l’enregistrement (Échap)',
   );
-  await eventually(async () => assert.equal(await alice.page.getByTestId('voice-time').textContent(), '0:01'), {
+  await eventually(async () => assert.equal(await alice.page.getByTestId('voice-time').textContent(), '0:02'), {
     timeout: 5000,
   });
   await alice.page.getByRole('button', { name: 'Envoyer le message vocal' }).click();
@@ -254,7 +255,8 @@ test('a voice clip recorded with the microphone, in French: sent with its length
   const player = lastMedia(bob.page).getByTestId('audio-player');
   await player.waitFor();
   const total = (await player.getByTestId('audio-time').textContent())?.split(' / ')[1];
-  assert.match(total ?? '', /^0:0[1-9]$/, 'the duration is shown before playing');
+  assert.equal(total, formatDuration(clip.durationMs ?? 0, true), 'the clip’s length is shown before playing');
+  assert.match(total ?? '', /^0:0[1-9]$/);
   assert.equal(await player.locator('.audio-bar').count(), clip.waveform.length);
   await player.getByTestId('audio-play').click();
   await eventually(async () =>
@@ -270,6 +272,17 @@ test('a voice clip recorded with the microphone, in French: sent with its length
     },
     { timeout: 10_000 },
   );
+
+  // A refused microphone is said in plain words. The fake UI grants every request, so the refusal is the
+  // browser's own error, raised where getUserMedia would raise it.
+  await alice.page.evaluate(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await record.click();
+  await alice.page.getByText('L’accès au micro a été refusé.', { exact: false }).waitFor();
+  assert.equal(await alice.page.getByTestId('voice-recorder').count(), 0, 'back to the input');
+  assert.equal(await messages(alice.page).count(), 1);
 });
 
 test('a file shows as a card with its size and downloads under its name', async (s) => {

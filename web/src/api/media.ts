@@ -41,14 +41,32 @@ export function uploadQuery(opts: Pick<UploadOptions, 'name' | 'voice'>): string
   return s ? `?${s}` : '';
 }
 
+/**
+ * Uploads of this tab on the wire at once. The server takes 4 per account at a time and refuses a fifth
+ * (server/media/service.ts): 3 here leaves one for another device, and ten files picked together queue
+ * instead of failing.
+ */
+export const UPLOADS_AT_ONCE = 3;
+let running = 0;
+const queue: (() => void)[] = [];
+
+function startQueued(): void {
+  while (running < UPLOADS_AT_ONCE && queue.length > 0) {
+    running++;
+    queue.shift()?.();
+  }
+}
+
 export function uploadMedia(body: Blob, opts: UploadOptions = {}): Upload {
   const xhr = new XMLHttpRequest();
+  let state: 'queued' | 'sending' | 'over' = 'queued';
+  let refuse: (e: Error) => void = () => {};
+  const begin = () => {
+    state = 'sending';
+    send(xhr, body, opts);
+  };
   const done = new Promise<AttachmentView>((resolve, reject) => {
-    xhr.open('POST', `/api/media${uploadQuery(opts)}`);
-    xhr.setRequestHeader('Accept', 'application/json');
-    // Only a hint: the server reads the type from the bytes.
-    xhr.setRequestHeader('Content-Type', body.type || 'application/octet-stream');
-    xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded);
+    refuse = reject;
     xhr.onload = () => {
       let data: unknown = null;
       try {
@@ -62,7 +80,35 @@ export function uploadMedia(body: Blob, opts: UploadOptions = {}): Upload {
     };
     xhr.onerror = () => reject(new ApiError('network', 0, 'network error'));
     xhr.onabort = () => reject(new UploadAborted());
-    xhr.send(body);
   });
-  return { done, abort: () => xhr.abort() };
+  // However it ends, its place goes to the next upload in line.
+  const finish = () => {
+    if (state === 'sending') {
+      running--;
+      startQueued();
+    }
+    state = 'over';
+  };
+  done.then(finish, finish);
+  queue.push(begin);
+  startQueued();
+  return {
+    done,
+    abort: () => {
+      if (state === 'sending') xhr.abort();
+      else if (state === 'queued') {
+        queue.splice(queue.indexOf(begin), 1);
+        refuse(new UploadAborted());
+      }
+    },
+  };
+}
+
+function send(xhr: XMLHttpRequest, body: Blob, opts: UploadOptions): void {
+  xhr.open('POST', `/api/media${uploadQuery(opts)}`);
+  xhr.setRequestHeader('Accept', 'application/json');
+  // Only a hint: the server reads the type from the bytes.
+  xhr.setRequestHeader('Content-Type', body.type || 'application/octet-stream');
+  xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded);
+  xhr.send(body);
 }

@@ -30,7 +30,8 @@ const { store } = await import('../state/store.ts');
 const { socket } = await import('./connection.ts');
 await import('./session.ts');
 const { sendMessage, sendVoice, retrySend, discardSend, restoreOutbox } = await import('./outbox.ts');
-const { addFiles, removeUpload, retryUpload, takeAttachments, trays } = await import('./attachments.ts');
+const { addFiles, clearTrays, removeUpload, retryUpload, takeAttachments, trays } = await import('./attachments.ts');
+const { UPLOADS_AT_ONCE } = await import('../api/media.ts');
 const { localPreview } = await import('../lib/previews.ts');
 
 const ws = () => FakeSocket.all[FakeSocket.all.length - 1] as FakeSocket;
@@ -57,11 +58,14 @@ const view = (id: string, extra: Partial<AttachmentView> = {}): AttachmentView =
 });
 const settle = () => new Promise((r) => setImmediate(r));
 
-beforeEach(() => {
+beforeEach(async () => {
+  // What a test left uploading is stopped, so that its places on the wire are free again.
+  clearTrays();
+  for (const o of store.getSnapshot().outbox) discardSend(o.clientId);
+  await settle();
   mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   FakeSocket.all = [];
   FakeXhr.all = [];
-  trays.update(() => ({}));
   store.update(() =>
     stateWith(
       [
@@ -140,12 +144,31 @@ test('a network failure can be retried; removing an upload under way aborts it',
   assert.equal(tray().length, 1, 'the aborted upload leaves no error behind');
 });
 
-test('at most ten files; one over the largest limit is refused without being sent', () => {
+test('at most ten files, three on the wire at once (the rest wait their turn); one too large is never sent', async () => {
   const files = Array.from({ length: 12 }, (_, i) => new File(['x'], `${i}.txt`));
   assert.equal(addFiles('c1', files), false, 'some were left out');
   assert.equal(tray().length, 10);
-  assert.equal(FakeXhr.all.length, 10);
-  trays.update(() => ({}));
+  assert.ok(tray().every((e) => e.status === 'uploading'));
+  const sent = () => FakeXhr.all.filter((x) => x.method === 'POST');
+  assert.equal(sent().length, UPLOADS_AT_ONCE);
+  sent()[0]?.answer(201, { attachment: view('q0') });
+  await settle();
+  assert.equal(sent().length, UPLOADS_AT_ONCE + 1, 'the next in line starts');
+  assert.equal(sent().at(-1)?.query.get('name'), '3.txt', 'in the order added');
+  sent()[1]?.fail();
+  await settle();
+  assert.equal(sent().length, UPLOADS_AT_ONCE + 2, 'a failure frees its place too');
+  // One waiting in line and removed is never sent.
+  removeUpload('c1', tray()[9]?.key ?? '');
+  for (let i = 2; i < 12; i++) {
+    sent()[i]?.answer(201, { attachment: view(`q${i}`) });
+    await settle();
+  }
+  assert.deepEqual(
+    sent().map((x) => x.query.get('name')),
+    ['0.txt', '1.txt', '2.txt', '3.txt', '4.txt', '5.txt', '6.txt', '7.txt', '8.txt'],
+  );
+  clearTrays();
   FakeXhr.all = [];
   const huge = { name: 'huge.bin', size: 200 * 1024 * 1024, type: '' } as unknown as File;
   addFiles('c1', [huge]);

@@ -31,4 +31,10 @@ test('durations as players show them', () => {
   assert.equal(formatDuration(3_723_000), '1:02:03');
   assert.equal(formatDuration(-5), '0:00');
   assert.equal(formatDuration(Number.POSITIVE_INFINITY), '0:00');
+  // A clip's length: to the nearest second, never 0:00 when it has one.
+  assert.equal(formatDuration(960, true), '0:01');
+  assert.equal(formatDuration(120, true), '0:01');
+  assert.equal(formatDuration(12_400, true), '0:12');
+  assert.equal(formatDuration(12_600, true), '0:13');
+  assert.equal(formatDuration(0, true), '0:00');
 });

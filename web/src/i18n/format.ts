@@ -102,9 +102,13 @@ export function formatBytes(locale: Locale, bytes: number): string | null {
   return f.format(value);
 }
 
-/** A duration as media players show it: 0:07, 1:02, 1:02:03 (rounded down to the second; never negative). */
-export function formatDuration(ms: number): string {
-  const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+/**
+ * A duration as media players show it: 0:07, 1:02, 1:02:03. A time elapsed is rounded down to the second; a
+ * clip's length (`length`) to the nearest, and at least 0:01 (a clip of 0.96 s is not "0:00" long).
+ */
+export function formatDuration(ms: number, length = false): string {
+  const positive = Number.isFinite(ms) && ms > 0;
+  const total = !positive ? 0 : length ? Math.max(1, Math.round(ms / 1000)) : Math.floor(ms / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;

@@ -54,7 +54,7 @@ export const InboxMessage = memo(function InboxMessage({
         {quote && (
           <blockquote className="inbox-quote" data-testid="message-quote">
             <span className="inbox-quote-name">{quoteName}</span>
-            <span>{quote.deleted ? t('message.quote.deleted') : (quote.text ?? t('sidebar.preview.attachment'))}</span>
+            <span>{quote.deleted ? t('message.quote.deleted') : quote.text || t('sidebar.preview.attachment')}</span>
           </blockquote>
         )}
         {!deleted && message?.order ? (
@@ -66,15 +66,15 @@ export const InboxMessage = memo(function InboxMessage({
               <OrderRequestLine request={message.orderRequest} store={session.store} />
             )}
             {media && <MessageMedia attachments={media} tabbable />}
-            {deleted || (text === null && !message?.attachment && !media) ? (
+            {!(media && !text) && (
               <div className="inbox-msg-text" data-testid="message-text">
-                <em>{t('message.deleted')}</em>
+                {deleted || (text === null && !message?.attachment) ? (
+                  <em>{t('message.deleted')}</em>
+                ) : text !== null ? (
+                  <MessageText text={text} />
+                ) : null}
               </div>
-            ) : text !== null && (text !== '' || !media) ? (
-              <div className="inbox-msg-text" data-testid="message-text">
-                <MessageText text={text} />
-              </div>
-            ) : null}
+            )}
           </>
         )}
         {!deleted && message?.attachment && !message.order && (

@@ -23,7 +23,7 @@ export function attachmentsSummary(attachments: readonly AttachmentView[], t: Tr
       return t('media.summary.video');
     case 'audio':
       return first.voice
-        ? t('media.summary.voice', { duration: formatDuration(first.durationMs ?? 0) })
+        ? t('media.summary.voice', { duration: formatDuration(first.durationMs ?? 0, true) })
         : t('media.summary.audio', { name: first.name });
     case 'file':
       return t('media.summary.file', { name: first.name });

@@ -87,7 +87,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const quote = props.quote;
   // A quoted message without text carries something else: what (its local copy says), else that it does.
   const quoteText = quote
-    ? ((quote.local ? previewText(quote.local, t) : quote.quote.text) ?? t('sidebar.preview.attachment'))
+    ? (quote.local ? previewText(quote.local, t) : quote.quote.text) || t('sidebar.preview.attachment')
     : null;
   const quoteDeleted = quote ? (quote.local ? quote.local.deletedAt !== null : quote.quote.deleted) : false;
 
@@ -132,16 +132,16 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
                 <ViaLine message={message} via={message.via} own={own} tabbable={props.tabbable} />
               )}
               {pending?.upload && <VoiceUploading upload={pending.upload} />}
-              {/* The text; under media, their caption (absent when empty). */}
-              {deleted || (text === null && !message?.attachment && !media) ? (
+              {/* The text; under media, their caption (none when empty). */}
+              {!((media || pending?.upload) && !text) && (
                 <div className="msg-text" data-testid="message-text">
-                  <em>{t('message.deleted')}</em>
+                  {deleted || (text === null && !message?.attachment) ? (
+                    <em>{t('message.deleted')}</em>
+                  ) : text !== null ? (
+                    <MessageText text={text} />
+                  ) : null}
                 </div>
-              ) : text !== null && (text !== '' || (!media && !pending?.upload)) ? (
-                <div className="msg-text" data-testid="message-text">
-                  <MessageText text={text} />
-                </div>
-              ) : null}
+              )}
             </>
           )}
           {!deleted && message?.attachment && !message.order && (

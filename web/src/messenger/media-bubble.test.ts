@@ -91,6 +91,12 @@ test('my pending message shows its attachments; a reply quotes a photo as what i
     quote: { quote: { id: 'm1', senderId: me.id, text: null, deleted: false }, local: undefined, senderName: 'You' },
   });
   assert.match(remote, /class="msg-quote-text">Sent an attachment</);
+  // As the server quotes one: its text empty.
+  const served = bubble({
+    message: msg(2, ana.id, { text: 'Nice' }),
+    quote: { quote: { id: 'm1', senderId: me.id, text: '', deleted: false }, local: undefined, senderName: 'You' },
+  });
+  assert.match(served, /class="msg-quote-text">Sent an attachment</);
   const deleted = bubble({
     message: msg(2, ana.id, { text: 'Nice' }),
     quote: { quote: { id: 'm1', senderId: me.id, text: null, deleted: true }, local: undefined, senderName: 'You' },

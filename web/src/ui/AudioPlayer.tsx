@@ -98,7 +98,7 @@ export function AudioPlayer({
   };
 
   const elapsed = formatDuration(position);
-  const length = formatDuration(total);
+  const length = formatDuration(total, true);
   return (
     <div className={`audio-player${voice ? ' audio-player-voice' : ''}`} data-testid="audio-player">
       {src && (
