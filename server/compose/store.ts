@@ -2,7 +2,7 @@ import type { ComposeKind } from '../../protocol/compose.ts';
 import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
 /**
- * What the content apps store keeps (migration 0022), written once for both backends (storage/sql.ts): each
+ * What the content apps store keeps (migration 0023), written once for both backends (storage/sql.ts): each
  * app's compose extension (its icon as Comptoir re-encoded it), and the content apps each person enabled.
  * Times are milliseconds since the epoch.
  */
