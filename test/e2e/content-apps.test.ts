@@ -3,7 +3,7 @@
  * Comptoir's API by its developer: Alice turns it on, searches "cat" and picks a GIF — Bob sees it "via GIF
  * Box" with "Enable GIF Box" (he has not turned it on); once he has, "Reply with GIF Box" opens the drawer
  * on his answer and Alice sees it. `@gifbox yes` searches inline and Enter sends a result. A slow app shows
- * that it is slow, then its error in words.
+ * that it is slow, then its error in words. The console sets an app’s compose extension.
  */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
@@ -205,5 +205,48 @@ test('a slow app shows it is slow, then says in words that it did not answer; Re
     assert.equal(await error.count(), 0);
   } finally {
     await slow.close();
+  }
+});
+
+test('the console sets an app’s compose extension: an icon it cannot fetch is said in words, then it saves', async (s) => {
+  const app: TestContentApp = await startContentApp();
+  try {
+    const dev = await s.person('Dev');
+    const http = await dev.http();
+    const made = await http.post<{ app: { id: string }; secret: string }>('/api/apps', { name: 'Sticker shop' });
+    app.secret = made.body.secret;
+    const page = dev.page;
+    await page.goto(`/console/apps/${made.body.app.id}`);
+    const section = page.getByTestId('console-extension');
+    await section.getByTestId('console-extension-none').waitFor();
+    await section.getByTestId('console-extension-edit').click();
+    // The form starts from the app's name; the keyboard goes from field to field.
+    assert.equal(await section.getByTestId('console-extension-name').inputValue(), 'Sticker shop');
+    await section.getByTestId('console-extension-iconUrl').fill(`${app.origin}/missing.png`);
+    await section.getByTestId('console-extension-kind-image').check();
+    await section.getByTestId('console-extension-queryUrl').fill(app.queryUrl);
+    await section.getByTestId('console-extension-save').click();
+    const problem = section.getByTestId('console-extension-iconUrl-error');
+    await problem.waitFor({ timeout: 10_000 });
+    assert.match((await problem.textContent()) ?? '', /answered 404 instead of the image/);
+    await waitFocus(page, 'console-extension-iconUrl');
+
+    await section.getByTestId('console-extension-iconUrl').fill(app.iconUrl);
+    await section.getByTestId('console-extension-save').click();
+    await section.getByTestId('console-extension-saved').waitFor({ timeout: 10_000 });
+    assert.equal(await section.getByTestId('console-extension-name').textContent(), 'Sticker shop');
+    assert.equal(await section.getByTestId('console-extension-query-url').textContent(), app.queryUrl);
+    await eventually(async () =>
+      assert.ok(
+        await section.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth === 128),
+        'Comptoir’s copy of the icon is shown',
+      ),
+    );
+    const stored = await http.get<{ extension: { kinds: string[] } }>(
+      `/api/apps/${made.body.app.id}/compose-extension`,
+    );
+    assert.deepEqual(stored.body.extension.kinds, ['gif', 'image']);
+  } finally {
+    await app.close();
   }
 });
