@@ -222,5 +222,10 @@ export const messageContent = z.strictObject({
    * (its text is for notifications and the apps; the app shows the question in the person's language).
    */
   csat: z.strictObject({ questionId: z.string().max(64) }).optional(),
+  /**
+   * Set by the server only (flows/content-apps.ts): the message's media was picked in a content app
+   * (protocol/compose.ts), named here as it was then — shown as "via <name>"; a Send API body never carries it.
+   */
+  via: z.strictObject({ appId: z.string().max(64), name: z.string().max(30) }).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

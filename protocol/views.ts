@@ -194,6 +194,8 @@ export interface MessageView {
   orderRequest?: OrderRequestMessageView;
   /** The page's satisfaction question (docs/INBOX.md): shown in the person's language, with its 1–5 answers. */
   csat?: { questionId: string };
+  /** The content app its media was picked in (docs/PLATFORM.md, "Content apps"), as it was named then. */
+  via?: { appId: string; name: string };
 }
 
 export type ConversationKind = 'direct' | 'group';

@@ -5,6 +5,8 @@
  * the shop's origin whitelisted for the checkbox plugin and its webhook subscribed to `messaging_optins`.
  * Run again, it reuses all of it: the accounts sign in, the page and app are found, a token that still works
  * is kept (the app's secret and token are shown once by Comptoir, so they are kept in `<dir>/demo.json`).
+ * The example content app (examples/gif-app) sets itself up as the admin's second app (its own state in
+ * `<dir>/gif-app.json`); `enableContentApp` turns it on for the three people.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -149,6 +151,18 @@ export async function seedDemo(base: string, dir: string): Promise<{ state: Demo
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return { state, admin };
+}
+
+/** The content app is on in the three people's composers. */
+export async function enableContentApp(base: string, appId: string): Promise<void> {
+  for (const p of Object.values(DEMO_PEOPLE)) {
+    const s = await person(base, p);
+    expect(
+      `turning the content app on for ${p.username}`,
+      await s.call('PUT', `/api/compose-apps/${appId}/enabled`),
+      200,
+    );
+  }
 }
 
 /** Once the shop listens: its origins may frame the plugin, and its webhook gets the opt-ins. */

@@ -1,21 +1,27 @@
 /**
- * `npm run demo`: Comptoir and the example shop (examples/shop) together, seeded, in a minute.
+ * `npm run demo`: Comptoir, the example shop (examples/shop) and the example content app (examples/gif-app)
+ * together, seeded, in a minute.
  *
  * Comptoir starts as `npm start` starts it (`comptoir start`: the web app built if needed, migrations, serve)
  * but with its own data directory (`.demo/`, or DEMO_DIR) and database, so it never touches the user's data;
- * the demo seeds it through the public API (scripts/demo-seed.ts), starts the shop in this process, connects
- * the two, and prints where to click. Run again, it reuses what it made. Ctrl-C stops both.
+ * the demo seeds it through the public API (scripts/demo-seed.ts), starts the shop and the GIF Box in this
+ * process, connects them, turns the GIF Box on for the seeded people, and prints where to click. Run again,
+ * it reuses what it made. Ctrl-C stops them all.
  *
- * Environment: DEMO_DIR (default .demo), DEMO_COMPTOIR_PORT (3300), DEMO_SHOP_PORT (3301) — 0 picks free
- * ports —, DEMO_NO_BUILD=1 serves without building the web app (tests).
+ * Environment: DEMO_DIR (default .demo), DEMO_COMPTOIR_PORT (3300), DEMO_SHOP_PORT (3301), DEMO_GIF_APP_PORT
+ * (3302) — 0 picks free ports —, DEMO_NO_BUILD=1 serves without building the web app (tests).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setUpInComptoir } from '../examples/gif-app/comptoir.ts';
+import { loadGifAppConfig } from '../examples/gif-app/config.ts';
+import { drawIcon, generateLibrary } from '../examples/gif-app/generate.ts';
+import { createGifAppServer, type GifAppServer } from '../examples/gif-app/server.ts';
 import { loadShopConfig } from '../examples/shop/config.ts';
 import { createShopServer, type ShopServer } from '../examples/shop/server.ts';
-import { connectShop, DEMO_PAGE, DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from './demo-seed.ts';
+import { connectShop, DEMO_PAGE, DEMO_PASSWORD, DEMO_PEOPLE, enableContentApp, seedDemo } from './demo-seed.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const dir = path.resolve(process.env.DEMO_DIR ?? path.join(root, '.demo'));
@@ -92,17 +98,20 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const comptoirPort = port('DEMO_COMPTOIR_PORT', 3300) || (await freePort());
   const shopPort = port('DEMO_SHOP_PORT', 3301) || (await freePort());
+  const gifPort = port('DEMO_GIF_APP_PORT', 3302) || (await freePort());
   const relative = path.relative(process.cwd(), dir);
   const rel = relative && !relative.startsWith('..') ? relative : dir;
   console.log(`Starting the Comptoir demo (its data in ${rel}/, never your own)…`);
 
   let comptoir: ChildProcess | null = null;
   let shop: ShopServer | null = null;
+  let gifApp: GifAppServer | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await shop?.close();
+    await gifApp?.close();
     if (comptoir && comptoir.exitCode === null && comptoir.signalCode === null) {
       const exited = new Promise((r) => comptoir?.once('exit', r));
       comptoir.kill('SIGTERM');
@@ -151,6 +160,23 @@ async function main(): Promise<void> {
       webhook: `http://${HOST}:${shopPort}/webhook`,
     });
 
+    // The content app: margot's second app, set up through the API once it listens, on for everyone.
+    const gifConfig = loadGifAppConfig({
+      COMPTOIR_URL: api,
+      COMPTOIR_USERNAME: DEMO_PEOPLE.admin.username,
+      COMPTOIR_PASSWORD: DEMO_PASSWORD,
+      GIF_APP_STATE_FILE: path.join(dir, 'gif-app.json'),
+      GIF_APP_HOST: HOST,
+      GIF_APP_PORT: String(gifPort),
+    });
+    gifApp = createGifAppServer(gifConfig, await generateLibrary(), await drawIcon());
+    const gifUrl = await gifApp.listen();
+    const { appId: gifAppId } = await setUpInComptoir(
+      { ...(gifConfig.setup as NonNullable<typeof gifConfig.setup>), appUrl: gifUrl, name: gifConfig.name },
+      (secret) => gifApp?.setSecret(secret),
+    );
+    await enableContentApp(api, gifAppId);
+
     const c = DEMO_PEOPLE.customer.username;
     console.log(`
 The Comptoir demo is running. Ctrl-C stops it.
@@ -158,6 +184,7 @@ The Comptoir demo is running. Ctrl-C stops it.
   Comptoir       ${publicComptoir}
   Example shop   ${publicShop}
   Shop admin     ${publicShop}/admin   (no password: a demo on your machine)
+  GIF Box        http://${HOST}:${gifPort}   (a content app, on for everyone)
   Page inbox     ${publicComptoir}/inbox/${state.pageId}
 
   Accounts, all with the password "${DEMO_PASSWORD}":
@@ -176,6 +203,9 @@ The Comptoir demo is running. Ctrl-C stops it.
      in the same conversation, and the receipt card changes in place. Once delivered,
      ${c} can ask for a return from the card; ${DEMO_PEOPLE.agent.username} answers it in the panel.
   And: a note written in the page inbox reaches the team only, never ${c}.
+  5. In any conversation, the composer's Apps button (four squares) opens the GIF Box:
+     search "cat", pick a GIF, and it arrives "via GIF Box"; typing "@gifbox yes" searches
+     too. The other side answers with "Reply with GIF Box" under it.
 
   Data: ${rel}/ (delete it to start afresh). Comptoir's log: ${rel}/comptoir.log
 `);

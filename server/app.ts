@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { composeLimits } from '../protocol/compose.ts';
 import { limits } from '../protocol/limits.ts';
 import { Passwords } from './accounts/passwords.ts';
 import { accountsRoutes } from './accounts/routes.ts';
@@ -15,12 +17,19 @@ import { orderPanelRoutes } from './commerce/panel-routes.ts';
 import { OrderRequests } from './commerce/requests.ts';
 import { commerceRoutes } from './commerce/routes.ts';
 import { CommerceService } from './commerce/service.ts';
+import { AppCaller } from './compose/caller.ts';
+import { ComposeExtensions } from './compose/extensions.ts';
+import { fetchIcon } from './compose/icon.ts';
+import { Previews } from './compose/previews.ts';
+import { AppQueries } from './compose/query.ts';
+import { composeRoutes } from './compose/routes.ts';
 import { type Config, ConfigError } from './config.ts';
 import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
 import { BusinessInbox } from './flows/business-inbox.ts';
+import { ContentApps } from './flows/content-apps.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
 import { PageHandover } from './flows/handover.ts';
 import { OptinFlows } from './flows/optins.ts';
@@ -119,6 +128,8 @@ export interface Core {
   inbox: { service: InboxService; canned: CannedReplies };
   /** Uploaded media: the service (uploads, claims, reads) and the sweeper of unsent uploads. */
   media: { service: Media; sweeper: MediaSweeper };
+  /** Content apps' compose extensions, and the queries to them (server/compose/). */
+  compose: { extensions: ComposeExtensions; queries: AppQueries };
   /** One person's feed of the event log: socket catch-ups and GET /api/events. */
   feed: EventFeed;
   /** What spans several domains, each read top to bottom in server/flows/. */
@@ -138,6 +149,8 @@ export interface Core {
     optins: OptinFlows;
     /** The business inbox across domains: messages' effects on threads, the satisfaction question, snoozes. */
     businessInbox: BusinessInbox;
+    /** Content apps: a person's search, its previews, a result sent as their message (flows/content-apps.ts). */
+    contentApps: ContentApps;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -190,6 +203,46 @@ function secretBox(config: Config): SecretBox {
   } catch (e) {
     throw new ConfigError(`Invalid configuration: SECRETS_KEY_FILE: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Content apps (server/compose/): their extensions, the queries and previews, every request to an app's host
+ * through one AppCaller under the webhooks' allowance. The person is known to each app by a pseudonym of
+ * their own for it (an HMAC under a key derived from the server's).
+ */
+function contentApps(
+  config: Config,
+  options: CoreOptions,
+  storage: Storage,
+  committer: Committer,
+  box: SecretBox,
+  apps: AppsService,
+) {
+  const resolve = options.apps?.resolve ? { resolve: options.apps.resolve } : {};
+  const caller = new AppCaller({ allowance: config.webhookAllowPrivate, ...resolve });
+  const timeoutMs = config.contentApps.timeoutMs;
+  const extensions = new ComposeExtensions(storage, committer, (url) => fetchIcon(caller, url, timeoutMs), {
+    setsPerHour: config.rates.webhookVerificationsPerHour,
+    listed: 200,
+  });
+  const userKey = box.derive('content-app-users');
+  const queries = new AppQueries(
+    caller,
+    (appId) => apps.secretOf(appId),
+    (appId, userId) => createHmac('sha256', userKey).update(`${appId}\n${userId}`).digest('hex').slice(0, 32),
+    { timeoutMs, perMinute: config.contentApps.queriesPerMinute, cacheEntries: 5000 },
+  );
+  const previews = new Previews(
+    (url) =>
+      fetchRemote(url, {
+        timeoutMs,
+        maxBytes: composeLimits.previewBytes,
+        allowPrivate: config.webhookAllowPrivate,
+        ...resolve,
+      }),
+    { entries: 20_000 },
+  );
+  return { extensions, queries, previews };
 }
 
 /** Opens and migrates storage, and wires the domains together. */
@@ -310,6 +363,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const orderPanel = new OrderPanel(storage, commerce, orders);
   // The inbox's search finds conversations by order and tracking number too.
   inboxService.searchExtensions.push((pageId, query) => orderPanel.search(pageId, query));
+  const compose = contentApps(config, options, storage, committer, box, apps);
   const flows = {
     orders,
     orderRequests: new OrderRequestFlows(committer, commerce, orderRequests, pages, messages, platform.handover, {
@@ -324,6 +378,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pageApps: new PageApps(storage, pages),
     optins: new OptinFlows(optins, pages),
     businessInbox,
+    contentApps: new ContentApps(
+      storage,
+      compose.extensions,
+      compose.queries,
+      compose.previews,
+      media,
+      messages,
+      committer,
+    ),
   };
   const w = options.webhooks ?? {};
   const mediaUrls = new WebhookMediaUrls(
@@ -392,6 +455,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     commerce,
     inbox: { service: inboxService, canned },
     media: { service: media, sweeper: mediaSweeper },
+    compose: { extensions: compose.extensions, queries: compose.queries },
     feed,
     flows,
     replay,
@@ -483,6 +547,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   optinRoutes(app, core.flows.optins, core.platform.optins, core.pages, sessions, cookie);
   webhookRoutes(app, core.webhooks.deliveries);
   mediaRoutes(app, core.media.service, sessions, cookie);
+  composeRoutes(app, core.compose.extensions, core.flows.contentApps, config.publicOrigin);
   graphRoutes(
     app,
     {

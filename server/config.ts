@@ -138,6 +138,10 @@ const envSchema = z.object({
   WEBHOOK_DISABLE_AFTER_HOURS: positiveInt.max(24 * 7).default(8),
   /** How long finished deliveries stay in the apps' delivery logs. */
   WEBHOOK_LOG_DAYS: positiveInt.max(365).default(7),
+  /** A content app's query: its deadline in seconds (connection, answer, body). Its hosts follow WEBHOOK_ALLOW_PRIVATE. */
+  CONTENT_APP_TIMEOUT_SECONDS: positiveInt.max(60).default(10),
+  /** Content app queries one account may have sent to apps per minute (answers Comptoir kept are not counted). */
+  RATE_CONTENT_APP_QUERIES_PER_MINUTE: positiveInt.default(60),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
   /** Where uploaded media are kept: `local` (a directory, MEDIA_DIR) or `s3` (a bucket, MEDIA_S3_*). */
@@ -204,6 +208,8 @@ export interface Config {
   webhookAllowPrivate: PrivateAllowance;
   /** Webhook deliveries: a POST's deadline, how long one is retried, when a failing endpoint is disabled, how long the log keeps them. */
   webhooks: { timeoutMs: number; retryForMs: number; disableAfterMs: number; logKeepMs: number };
+  /** Content apps: a query's deadline, queries per account per minute. */
+  contentApps: { timeoutMs: number; queriesPerMinute: number };
   /** Uploaded media: where their bytes are kept, signed links' lifetime, images processed at once. */
   media: {
     store: MediaStoreConfig;
@@ -286,6 +292,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryForMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
       logKeepMs: e.WEBHOOK_LOG_DAYS * 24 * 3_600_000,
+    },
+    contentApps: {
+      timeoutMs: e.CONTENT_APP_TIMEOUT_SECONDS * 1000,
+      queriesPerMinute: e.RATE_CONTENT_APP_QUERIES_PER_MINUTE,
     },
     media: {
       store: mediaStore(e, dataDir),

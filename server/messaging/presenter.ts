@@ -34,6 +34,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.order) view.order = c.order;
   if (c?.orderRequest) view.orderRequest = c.orderRequest;
   if (c?.csat) view.csat = c.csat;
+  if (c?.via) view.via = c.via;
   return view;
 }
 

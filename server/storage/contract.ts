@@ -4,6 +4,7 @@ import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
 import { commerceContract } from '../commerce/store.contract.ts';
+import { composeContract } from '../compose/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { inboxContract } from '../inbox/store.contract.ts';
 import { mediaContract } from '../media/store.contract.ts';
@@ -99,6 +100,7 @@ export function storageContract(
     inboxContract(ctx);
     commerceContract(ctx);
     optinsContract(ctx);
+    composeContract(ctx);
     mediaContract(ctx);
     transactionContract(ctx);
 

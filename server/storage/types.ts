@@ -1,6 +1,7 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
 import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
+import { type ComposeReads, type ComposeWrites, composeWrites } from '../compose/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
 import { type InboxReads, type InboxWrites, inboxWrites } from '../inbox/store.ts';
 import { type MediaReads, type MediaWrites, mediaWrites } from '../media/store.ts';
@@ -36,6 +37,7 @@ export interface Reads {
   readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
+  readonly compose: ComposeReads;
   readonly media: MediaReads;
 }
 
@@ -51,6 +53,7 @@ export interface Reader extends Reads {
   readonly inbox: InboxReads;
   readonly commerce: CommerceReads;
   readonly optins: OptinsReads;
+  readonly compose: ComposeReads;
   readonly media: MediaReads;
 }
 
@@ -112,6 +115,7 @@ export interface Tx extends Reads, TxBatching {
   readonly inbox: InboxWrites;
   readonly commerce: CommerceWrites;
   readonly optins: OptinsWrites;
+  readonly compose: ComposeWrites;
   readonly media: MediaWrites;
 }
 
@@ -158,6 +162,7 @@ export const txWrites = {
   inbox: inboxWrites,
   commerce: commerceWrites,
   optins: optinsWrites,
+  compose: composeWrites,
   media: mediaWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
@@ -177,5 +182,6 @@ type Missing =
   | Unlisted<InboxWrites, InboxReads, typeof inboxWrites>
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
+  | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>
   | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

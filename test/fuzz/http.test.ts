@@ -13,6 +13,7 @@ import type {
   PagesResponse,
   WebhookResponse,
 } from '../../protocol/api.ts';
+import type { ComposeAppsResponse, ComposeResultsResponse } from '../../protocol/compose.ts';
 import type {
   CannedReplyResponse,
   InboxLabelsResponse,
@@ -38,7 +39,7 @@ import {
 } from './harness.ts';
 import { type Actor, actorOf, plausibleActorOf, type Route, routeName, routes } from './routes.ts';
 import { describeDiff, diffRows, pageInvariants, unknownToPage } from './rows.ts';
-import { type Snapshot, World } from './world.ts';
+import { names, type Snapshot, World } from './world.ts';
 
 /**
  * Fuzzing the HTTP API on both backends: every route of docs/PROTOCOL.md, with well-shaped input near the
@@ -228,7 +229,12 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
   const ok = a.status < 300 || a.status === 304;
   if (route.file && ok) {
     // A file's bytes: only to someone who may read it (no fuzzed signature is ever valid).
-    const readers = w.mediaReaders.get(input.params.id ?? '');
+    const readers =
+      route.file === 'signed-in'
+        ? new Set(names.map((n) => w.user(n).id))
+        : route.file === 'preview'
+          ? new Set([w.previews.get(input.params.token ?? '')])
+          : w.mediaReaders.get(input.params.id ?? '');
     assert.ok(b.me !== null && readers?.has(b.me), `a file read by someone who may not: ${what}`);
     assert.ok([200, 206, 304].includes(a.status), `${a.status}: ${what}`);
     return;
@@ -268,6 +274,7 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         'delivery_not_found',
         'webhook_not_set',
         'app_not_connected',
+        'app_icon_failed',
       ].includes(id ?? ''),
       `an app not theirs went past its ownership check (${id}): ${what}`,
     );
@@ -536,6 +543,33 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
     case 'GET /api/openapi.json':
       assert.match(String(body.openapi), /^3\.1\./, what);
       break;
+    case 'GET /api/compose-apps/:appId/results':
+      // Each preview a link of Comptoir's for this person (never the app's URL).
+      for (const r of (body as unknown as ComposeResultsResponse).results) {
+        assert.match(r.previewUrl, /^\/api\/compose-apps\/[^/]+\/preview\/[A-Za-z0-9_-]+$/, what);
+        w.previews.set(r.previewUrl.split('/').pop() ?? '', b.me);
+      }
+      break;
+    case 'POST /api/compose-apps/:appId/send': {
+      const m = body.message as MessageView;
+      const sent = sentBody(input) as { clientId: string; conversationId: string };
+      assert.deepEqual([m.clientId, m.conversationId, m.senderId], [sent.clientId, sent.conversationId, b.me], what);
+      assert.ok(await reader.messaging.member(m.conversationId, b.me), `sent where not a member: ${what}`);
+      assert.equal(m.via?.appId, input.params.appId, `not via the app: ${what}`);
+      assert.ok(await reader.compose.isEnabled(b.me, input.params.appId ?? ''), `an app not turned on: ${what}`);
+      if (a.status === 201) {
+        w.addMessage(m.id, b.me);
+        w.clientIds.push({ clientId: sent.clientId, conversationId: m.conversationId, senderId: b.me });
+      }
+      break;
+    }
+    case 'GET /api/compose-apps':
+      for (const app of (body as unknown as ComposeAppsResponse).apps)
+        assert.equal(app.enabled, await reader.compose.isEnabled(b.me, app.appId), what);
+      break;
+    case 'PUT /api/apps/:id/compose-extension':
+      assert.equal(w.appOwners.get(input.params.id ?? ''), b.me, `another's app given an extension: ${what}`);
+      break;
     case 'PUT /api/apps/:id/webhook': {
       const hook = (body as unknown as WebhookResponse).webhook;
       assert.equal(hook.verified, true, what);
@@ -598,6 +632,9 @@ function runsOf(route: Route): number {
   if (route.path.startsWith('/api/auth/sign') && route.method === 'POST') return 12;
   // Its well-formed answers need the app's owner, a valid body and a callback that answers: more runs.
   if (route.path === '/api/apps/:id/webhook' && route.method === 'PUT') return 50;
+  // A content app's send and extension: the member, the result of a search and a body all valid at once.
+  if (route.path === '/api/compose-apps/:appId/send' || route.path === '/api/apps/:id/compose-extension')
+    return route.method === 'GET' ? 25 : 50;
   if (isPageRoute(route)) return route.method === 'GET' ? 15 : 20;
   // An app's page tokens and delivery log: their owner and a known app must meet; more runs.
   if (/^\/api\/apps\/:id\/(pages|deliveries|webhook\/test)/.test(route.path)) return 35;

@@ -3,6 +3,7 @@ import { limits } from '../../protocol/limits.ts';
 import { webhookFields } from '../../protocol/schemas.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { jsonEdge, nearLimit, numericParam, oddKey, oddText } from './arbitraries.ts';
+import { composeRoutes } from './compose-routes.ts';
 import { type Name, names, type World } from './world.ts';
 
 /**
@@ -31,8 +32,12 @@ export interface Route {
   body?: (w: World) => fc.Arbitrary<unknown>;
   /** Tables an accepted request may change (none for reads). */
   touches: string[];
-  /** Its successes are a file's bytes (200, 206, 304), not JSON: a media read, `:id` one of `World.media`. */
-  file?: boolean;
+  /**
+   * Its successes are a file's bytes (200, 206, 304), not JSON: `true`, a media read (`:id` one of
+   * `World.media`, for its readers only); `signed-in`, for anyone signed in (a content app's icon);
+   * `preview`, a content app's preview for the person its `:token` was made for only.
+   */
+  file?: true | 'signed-in' | 'preview';
 }
 
 /** An element of a pool that grows as the fuzzing goes (picked by index, so a seed picks the same). */
@@ -1417,6 +1422,8 @@ export const routes: Route[] = [
     // Stopping or blocking revokes the person's opt-ins with the page.
     touches: ['page_consents', 'optins'],
   },
+  // Content apps (server/compose/routes.ts): test/fuzz/compose-routes.ts.
+  ...composeRoutes,
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

@@ -14,6 +14,7 @@ import { webhookFields } from '../../protocol/schemas.ts';
 import type { MessageView, PageView, SelfView } from '../../protocol/views.ts';
 import { stillImage } from '../../server/media/fixtures.ts';
 import { createGroup, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import { composeApp, startContentApp, type TestContentApp } from '../helpers/content-app.ts';
 import { uploaded } from '../helpers/media.ts';
 import { type Receiver, startReceiver } from '../helpers/receiver.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -64,8 +65,10 @@ export interface Snapshot {
  *   her own.
  * - ana's app is connected to ana's page and eve's to eve's, each with a webhook on the receiver (every
  *   field): ana's app has deliveries in its log (cat's message, the page's answer).
+ * - a content app runs on 127.0.0.1 (test/helpers/content-app.ts): ana's third app is it (its compose
+ *   extension set), and ana and ben turned it on and searched it (its previews' links are theirs).
  * The pools (conversations, messages, users, used client ids, pages, conversations with pages, ana's
- * deliveries and cursors of her log) grow as fuzzed requests succeed.
+ * deliveries and cursors of her log, preview links) grow as fuzzed requests succeed.
  */
 export class World {
   readonly people = {} as Record<Name, Member>;
@@ -103,6 +106,10 @@ export class World {
   /** The business inbox's labels and canned replies, as fuzzed requests make them (of any page). */
   readonly inboxLabels: string[] = [];
   readonly cannedReplies: string[] = [];
+  /** The content app, ana's app that is it, and preview links by token with the person each was made for. */
+  contentApp!: TestContentApp;
+  composeAppId = '';
+  readonly previews = new Map<string, string>();
   private rowReader!: RowReader;
 
   private constructor(readonly s: TestServer) {}
@@ -114,6 +121,7 @@ export class World {
     } catch (e) {
       // Else its receiver would keep the test process alive after the failure.
       await w.receiver?.close();
+      await w.contentApp?.close();
       throw e;
     }
     return w;
@@ -183,6 +191,17 @@ export class World {
       w.addApp(r.body.app.id, p.user.id);
     }
     w.receiver = await startReceiver();
+    w.contentApp = await startContentApp();
+    w.composeAppId = (await composeApp(ana, w.contentApp)).appId;
+    w.addApp(w.composeAppId, ana.user.id);
+    for (const p of [ana, ben]) {
+      assert.equal((await p.http.put(`/api/compose-apps/${w.composeAppId}/enabled`)).status, 200);
+      const found = await p.http.get<{ results: { previewUrl: string }[] }>(
+        `/api/compose-apps/${w.composeAppId}/results?q=cat`,
+      );
+      assert.equal(found.status, 200, JSON.stringify(found.body));
+      w.addPreviews(found.body.results, p.user.id);
+    }
 
     const tag = Math.random().toString(36).slice(2, 8);
     w.page = await w.createPage(ana, { name: 'Boulangerie Émile', username: `page_${tag}`, description: 'Pain' });
@@ -256,6 +275,11 @@ export class World {
   addMedia(id: string, ...readers: Member[]) {
     this.media.push(id);
     this.mediaReaders.set(id, new Set(readers.map((r) => r.user.id)));
+  }
+
+  /** The preview links of a content app's answer, made for `userId`. */
+  addPreviews(results: readonly { previewUrl: string }[], userId: string) {
+    for (const r of results) this.previews.set(r.previewUrl.split('/').pop() ?? '', userId);
   }
 
   addApp(id: string, ownerId: string) {
@@ -376,6 +400,7 @@ export class World {
 
   async close() {
     await this.receiver?.close();
+    await this.contentApp?.close();
     await this.rowReader.close();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run demo` (scripts/demo.ts) as a newcomer runs it, on free ports and in a temporary directory: it
- * starts Comptoir and the example shop, seeds them and prints where to click; the printed accounts sign in,
- * the shop is connected to the page (its origin may frame the plugin, its webhook is subscribed); Ctrl-C
- * (SIGINT) stops both. Run again on the same directory, it reuses what it made.
+ * starts Comptoir, the example shop and the example content app (the GIF Box), seeds them and prints where
+ * to click; the printed accounts sign in, the shop is connected to the page (its origin may frame the
+ * plugin, its webhook is subscribed), the GIF Box is on for every seeded person and answers a search;
+ * Ctrl-C (SIGINT) stops them all. Run again on the same directory, it reuses what it made.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { AppResponse } from '../../protocol/api.ts';
+import type { ComposeAppsResponse, ComposeResultsResponse } from '../../protocol/compose.ts';
 import { HttpClient } from '../helpers/client.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -22,6 +24,7 @@ interface Running {
   output: () => string;
   comptoir: string;
   shop: string;
+  gifBox: string;
   pageId: string;
   exited: Promise<number | null>;
 }
@@ -35,6 +38,7 @@ function startDemo(): Promise<Running> {
       DEMO_DIR: tmp.dir,
       DEMO_COMPTOIR_PORT: '0',
       DEMO_SHOP_PORT: '0',
+      DEMO_GIF_APP_PORT: '0',
       DEMO_NO_BUILD: '1',
       // The user's own settings must not reach the demo's Comptoir.
       DATABASE_URL: 'postgres://nobody@127.0.0.1:1/not-the-demo',
@@ -50,10 +54,11 @@ function startDemo(): Promise<Running> {
       out += chunk;
       const comptoir = /Comptoir {7}(http:\/\/localhost:\d+)/.exec(out)?.[1];
       const shop = /Example shop {3}(http:\/\/localhost:\d+)/.exec(out)?.[1];
+      const gifBox = /GIF Box {8}(http:\/\/[\d.]+:\d+)/.exec(out)?.[1];
       const pageId = /Page inbox .*\/inbox\/(\w+)/.exec(out)?.[1];
-      if (comptoir && shop && pageId && /Ctrl-C stops it/.test(out)) {
+      if (comptoir && shop && gifBox && pageId && /Ctrl-C stops it/.test(out)) {
         clearTimeout(timer);
-        resolve({ child, output: () => out, comptoir, shop, pageId, exited });
+        resolve({ child, output: () => out, comptoir, shop, gifBox, pageId, exited });
       }
     };
     child.stdout?.on('data', onData);
@@ -76,12 +81,14 @@ async function stopDemo(d: Running): Promise<void> {
   d.child.kill('SIGINT');
   assert.equal(await d.exited, 0, d.output());
   await assert.rejects(fetch(d.shop), 'the shop stopped');
+  await assert.rejects(fetch(d.gifBox), 'the GIF Box stopped');
   await assert.rejects(fetch(`${d.comptoir}/api/instance`), 'Comptoir stopped');
 }
 
-test('npm run demo: Comptoir and the shop, seeded and connected; Ctrl-C stops both; a second run reuses it all', async () => {
+test('npm run demo: Comptoir, the shop and the GIF Box, seeded and connected; Ctrl-C stops them all; a second run reuses it all', async () => {
   const first = await startDemo();
   let state: { appId: string; pageToken: string };
+  let gifAppId = '';
   try {
     assert.match(first.output(), /the password "fromage de garde 2026"/);
     // Its own data directory: the user's DATABASE_URL and DATA_DIR were not used.
@@ -111,6 +118,18 @@ test('npm run demo: Comptoir and the shop, seeded and connected; Ctrl-C stops bo
     const home = await fetch(first.shop);
     assert.equal(home.status, 200);
     assert.match(await home.text(), /Fromagerie Demo/);
+
+    // The GIF Box: margot's content app, on for the customer, answering her search through Comptoir.
+    const gif = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'gif-app.json'), 'utf8')) as { appId: string };
+    gifAppId = gif.appId;
+    const apps = await cleo.get<ComposeAppsResponse>('/api/compose-apps');
+    assert.deepEqual(
+      apps.body.apps.map((a) => [a.appId, a.name, a.enabled]),
+      [[gif.appId, 'GIF Box', true]],
+    );
+    const found = await cleo.get<ComposeResultsResponse>(`/api/compose-apps/${gif.appId}/results?q=cat`);
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.ok(found.body.results.length > 0);
     const q = new URLSearchParams({ page_id: first.pageId, user_ref: 'demo-test-1', origin: first.shop });
     const frame = await fetch(`${first.comptoir}/plugins/checkbox?${q}`);
     assert.equal(frame.status, 200, await frame.text());
@@ -126,6 +145,15 @@ test('npm run demo: Comptoir and the shop, seeded and connected; Ctrl-C stops bo
     const again = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'demo.json'), 'utf8'));
     assert.equal(again.appId, state.appId);
     assert.equal(again.pageToken, state.pageToken);
+    const gifAgain = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'gif-app.json'), 'utf8')) as { appId: string };
+    const cleo = await signIn(second.comptoir, 'cleo');
+    const apps = await cleo.get<ComposeAppsResponse>('/api/compose-apps');
+    assert.deepEqual(
+      apps.body.apps.map((a) => [a.appId, a.enabled]),
+      [[gifAgain.appId, true]],
+      'still on',
+    );
+    assert.equal(gifAgain.appId, gifAppId, 'the same GIF Box');
     const margot = await signIn(second.comptoir, 'margot');
     const mine = await margot.get<{ pages: unknown[] }>('/api/me/pages');
     assert.equal(mine.body.pages.length, 1);

@@ -6,7 +6,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { defaultRequestPolicy } from '../../../protocol/order-requests.ts';
 import type { AppView, UserView } from '../../../protocol/views.ts';
-import { HttpClient, type Person, signUp } from '../../../test/helpers/client.ts';
+import { HttpClient, type Person, signUp, startDirect } from '../../../test/helpers/client.ts';
+import { contentAppEnv, startContentApp } from '../../../test/helpers/content-app.ts';
 import { startServer, type TestServer } from '../../../test/helpers/server.ts';
 import { openApiDocument, openApiPath, registeredApiRoutes } from './document.ts';
 import { objectSchema, string, time } from './schema.ts';
@@ -398,6 +399,52 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('GET', '/api/conversations', undefined, 401);
     assert.ok(checkedAnswers >= 50, `${checkedAnswers} answers checked`);
     assert.ok(acceptedBodies >= 15, `${acceptedBodies} request bodies checked`);
+  });
+
+  it('matches what content apps’ routes answer (against a real app on 127.0.0.1)', async () => {
+    const server = await startServer(contentAppEnv);
+    const app = await startContentApp();
+    try {
+      const dev = await signUp(server.url);
+      const ana = await signUp(server.url);
+      const bob = await signUp(server.url);
+      const d = new Checked(dev.http);
+      const a = new Checked(ana.http);
+      const made = await d.call<{ app: { id: string }; secret: string }>('POST', '/api/apps', { name: 'Gifs' }, 201);
+      const appId = made.body.app.id;
+      app.secret = made.body.secret;
+      await d.call('GET', `/api/apps/${appId}/compose-extension`, undefined, 200);
+      const extension = { name: 'GIF Box', iconUrl: app.iconUrl, kinds: ['gif'], queryUrl: app.queryUrl };
+      await d.call('PUT', `/api/apps/${appId}/compose-extension`, extension, 200);
+      await d.call(
+        'PUT',
+        `/api/apps/${appId}/compose-extension`,
+        { ...extension, iconUrl: `${app.origin}/x.png` },
+        400,
+      );
+      await a.call('GET', '/api/compose-apps', undefined, 200);
+      await a.call('GET', `/api/compose-apps/${appId}/results?q=cat`, undefined, 409);
+      await a.call('PUT', `/api/compose-apps/${appId}/enabled`, undefined, 200);
+      await a.call('GET', `/api/compose-apps/${appId}/results?q=cat`, undefined, 200);
+      const conversation = await startDirect(ana, bob);
+      const send = { conversationId: conversation.id, clientId: 'openapi-content-1', resultId: 'cat-1', q: 'cat' };
+      await a.call('POST', `/api/compose-apps/${appId}/send`, send, 201);
+      await a.call('POST', `/api/compose-apps/${appId}/send`, send, 200);
+      await a.call(
+        'POST',
+        `/api/compose-apps/${appId}/send`,
+        { ...send, clientId: 'openapi-content-2', resultId: 'x' },
+        404,
+      );
+      app.answer = () => ({ status: 200, body: 'garbage' });
+      await a.call('GET', `/api/compose-apps/${appId}/results?q=garbage`, undefined, 502);
+      await a.call('DELETE', `/api/compose-apps/${appId}/enabled`, undefined, 200);
+      await d.call('DELETE', `/api/apps/${appId}/compose-extension`, undefined, 204);
+      await a.call('PUT', `/api/compose-apps/${appId}/enabled`, undefined, 404);
+    } finally {
+      await app.close();
+      await server.close();
+    }
   });
 });
 

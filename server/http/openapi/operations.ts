@@ -23,6 +23,7 @@ import { withdrawRequestBody } from '../../commerce/requests-routes.ts';
 import { signedQuery } from '../../media/routes.ts';
 import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } from '../../platform/optin-routes.ts';
 import { listQuery, testBody } from '../../webhooks/routes.ts';
+import { composeOperations } from './compose-operations.ts';
 import { inboxOperations } from './inbox-operations.ts';
 import type { SchemaName } from './views.ts';
 
@@ -65,6 +66,7 @@ export const tags = {
   commerce: 'Orders and shipments (a page access token)',
   optins: 'Opt-in at checkout and your control over pages',
   media: 'Uploaded media: images, video, audio, voice clips, files',
+  compose: 'Content apps: search one from the composer, send what it finds',
   meta: 'This description',
 } as const;
 export type Tag = keyof typeof tags;
@@ -877,6 +879,8 @@ export const operations: Operation[] = [
     ok: { 204: null },
     errors: ['app_not_found', 'page_not_found'],
   },
+  // Content apps (server/compose/routes.ts)
+  ...composeOperations,
   // Webhook deliveries (server/webhooks/routes.ts)
   {
     method: 'get',

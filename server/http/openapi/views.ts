@@ -10,6 +10,7 @@ import type * as r from '../../../protocol/order-requests.ts';
 import { requestKinds, requestPolicyBody, requestStates, returnReasons } from '../../../protocol/order-requests.ts';
 import { greeting, type PageProfileView, persistentMenu } from '../../../protocol/profile.ts';
 import type * as v from '../../../protocol/views.ts';
+import { composeAnswers, composeViews } from './compose-views.ts';
 import { inboxAnswers, inboxEvents, inboxViews } from './inbox-views.ts';
 import {
   arrayOf,
@@ -182,6 +183,11 @@ const views = {
       order: ref('OrderMessageView'),
       orderRequest: ref('OrderRequestMessageView'),
       csat: objectSchema<{ questionId: string }>({ questionId: string }, {}),
+      via: objectSchema<{ appId: string; name: string }>(
+        { appId: string, name: string },
+        {},
+        'The content app its media was picked in, named as it was then: shown as "via <name>".',
+      ),
     },
     {
       attachment: true,
@@ -192,6 +198,7 @@ const views = {
       order: true,
       orderRequest: true,
       csat: true,
+      via: true,
     },
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
@@ -372,6 +379,7 @@ const views = {
     {},
   ),
   ...inboxViews,
+  ...composeViews,
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -569,6 +577,7 @@ const answers = {
   DeliveryResponse: objectSchema<api.DeliveryResponse>({ delivery: ref('DeliveryView') }, {}),
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
   ...inboxAnswers,
+  ...composeAnswers,
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

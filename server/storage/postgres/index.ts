@@ -2,6 +2,7 @@ import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
+import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
 import { MediaStore } from '../../media/store.ts';
@@ -34,6 +35,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     inbox: new InboxStore(new PgDb(sql, () => t.flush())),
     commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
+    compose: new ComposeStore(new PgDb(sql, () => t.flush())),
     media: new MediaStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
@@ -101,6 +103,7 @@ export class PostgresStorage implements Storage {
       inbox: new InboxStore(db),
       commerce: new CommerceStore(db),
       optins: new OptinsStore(db),
+      compose: new ComposeStore(db),
       media: new MediaStore(db),
     };
     this.leases = new SharedLeases(db);

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
+import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
 import { InboxStore } from '../../inbox/store.ts';
 import { MediaStore } from '../../media/store.ts';
@@ -99,6 +100,7 @@ export class SqliteStorage implements Storage {
       inbox: new InboxStore(flushed),
       commerce: new CommerceStore(flushed),
       optins: new OptinsStore(flushed),
+      compose: new ComposeStore(flushed),
       media: new MediaStore(flushed),
     };
     const rs = new Statements(this.readerDb);
@@ -114,6 +116,7 @@ export class SqliteStorage implements Storage {
       inbox: new InboxStore(rdb),
       commerce: new CommerceStore(rdb),
       optins: new OptinsStore(rdb),
+      compose: new ComposeStore(rdb),
       media: new MediaStore(rdb),
     };
   }

@@ -7,13 +7,14 @@ import { IconBack } from '../ui/Icons.tsx';
 import { loadApp } from './actions.ts';
 import { CredentialsSection } from './CredentialsSection.tsx';
 import { DeliveriesSection } from './DeliveriesSection.tsx';
+import { ExtensionSection } from './ExtensionSection.tsx';
 import type { Once } from './OnceDialog.tsx';
 import { PagesSection } from './PagesSection.tsx';
 import { WebhookSection } from './WebhookSection.tsx';
 
 /**
  * One app, read again when opened, as a column of sections that each stand alone: its id and secret, the
- * pages it is connected to, its webhook, its webhook's delivery log. (A section is a component reading its
+ * pages it is connected to, its webhook, its webhook's delivery log, its compose extension (a content app). (A section is a component reading its
  * own slice of the state.)
  */
 export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (once: Once) => void }) {
@@ -75,6 +76,7 @@ export function AppDetail({ appId, onShowOnce }: { appId: string; onShowOnce: (o
       <PagesSection appId={appId} onShowOnce={onShowOnce} />
       <WebhookSection appId={appId} />
       <DeliveriesSection appId={appId} />
+      <ExtensionSection appId={appId} />
     </section>
   );
 }

@@ -15,6 +15,7 @@ import { canSend, type TrayEntry } from '../state/tray.ts';
 import { IconClose, IconEdit, IconMenu, IconMic, IconReply, IconSend } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import type { OnTap } from '../ui/MessageAttachment.tsx';
+import { AppDrawer, type AppDrawerHandle } from './AppDrawer.tsx';
 import { AttachButton, AttachmentTray } from './AttachmentTray.tsx';
 import { VoiceRecorder } from './VoiceRecorder.tsx';
 import './composer.css';
@@ -201,8 +202,11 @@ export const Composer = forwardRef<
     requestAnimationFrame(() => areaRef.current?.focus());
   };
 
+  const drawerRef = useRef<AppDrawerHandle>(null);
   const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.nativeEvent.isComposing) return;
+    // `@app query`: the content app's inline search takes Enter, ↑ and Escape.
+    if (drawerRef.current?.composerKey(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       void submit();
@@ -305,6 +309,16 @@ export const Composer = forwardRef<
           ) : (
             <>
               {!editing && <AttachButton onFiles={attach} />}
+              {!editing && (
+                <AppDrawer
+                  ref={drawerRef}
+                  conversationId={conversationId}
+                  text={text}
+                  nameOf={nameOf}
+                  onInlineSent={() => change('')}
+                  focusComposer={() => areaRef.current?.focus()}
+                />
+              )}
               <label htmlFor={`composer-${conversationId}`} className="sr-only">
                 {t('composer.label')}
               </label>

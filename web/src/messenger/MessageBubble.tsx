@@ -14,6 +14,7 @@ import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
 import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
+import { ViaLine } from './ViaLine.tsx';
 
 export interface BubbleProps {
   /** A stored message, or a pending/failed one from the outbox. */
@@ -126,6 +127,10 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
             <>
               {!deleted && message?.orderRequest && <OrderRequestLine request={message.orderRequest} store={store} />}
               {media && <MessageMedia attachments={media} tabbable={props.tabbable} />}
+              {!deleted && message?.via && (
+                // Picked in a content app: "via …", and Reply with / Enable for the others.
+                <ViaLine message={message} via={message.via} own={own} tabbable={props.tabbable} />
+              )}
               {pending?.upload && <VoiceUploading upload={pending.upload} />}
               {/* The text; under media, their caption (none when empty). */}
               {!((media || pending?.upload) && !text) && (
