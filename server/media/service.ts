@@ -107,6 +107,11 @@ export class Media implements MediaService {
     });
   }
 
+  /** A temporary file of the pipeline into the blob store: taken as it is where the store can (local disk), else streamed. */
+  private putFile(key: string, file: string, meta: { contentType: string; size: number }): Promise<void> {
+    return this.blobs.adopt ? this.blobs.adopt(key, file, meta) : this.blobs.put(key, fs.createReadStream(file), meta);
+  }
+
   /** The checked upload's file and thumbnail into the blob store, then its row; on any failure, nothing kept. */
   private async store(input: UploadInput, f: Ingested): Promise<MediaRecord> {
     if (input.voice && f.kind !== 'audio') {
@@ -135,10 +140,10 @@ export class Media implements MediaService {
     const put: string[] = [];
     try {
       put.push(record.key);
-      await this.blobs.put(record.key, fs.createReadStream(f.path), { contentType: f.mime, size: f.size });
+      await this.putFile(record.key, f.path, { contentType: f.mime, size: f.size });
       if (f.thumbnail && record.thumbnailKey) {
         put.push(record.thumbnailKey);
-        await this.blobs.put(record.thumbnailKey, fs.createReadStream(f.thumbnail.path), {
+        await this.putFile(record.thumbnailKey, f.thumbnail.path, {
           contentType: f.thumbnail.mime,
           size: f.thumbnail.size,
         });

@@ -25,6 +25,12 @@ export interface BlobStore {
   /** Stores `body` under `key` (replacing nothing: keys are never reused). Resolves once it is durable. */
   put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void>;
   /**
+   * Takes a finished file on this machine as the object `key` (the file is gone afterwards), when the store
+   * can do better than reading it through `put`: local disk renames it into place when it lies on the same
+   * file system (one write of the bytes instead of two). Stores without it are given the file through `put`.
+   */
+  adopt?(key: string, file: string, meta: { contentType: string; size: number }): Promise<void>;
+  /**
    * The object's bytes (a range of them when given; the range is within the object) and the whole object's
    * size (not the range's); null when absent.
    */

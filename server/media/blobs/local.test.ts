@@ -39,3 +39,24 @@ it('local store: fans keys out in two levels of directories, leaves no part behi
     tmp.cleanup();
   }
 });
+
+it('local store: adopts a finished file by renaming it into place (the file gone, the object whole), refuses a wrong size', async () => {
+  const tmp = tempDir('comptoir-blobs-');
+  try {
+    const store = new LocalBlobStore(path.join(tmp.dir, 'media'));
+    const file = path.join(tmp.dir, 'upload.tmp');
+    fs.writeFileSync(file, 'the bytes');
+    const inode = fs.statSync(file).ino;
+    await store.adopt('adopted12345', file, { contentType: 'text/plain', size: 9 });
+    assert.equal(fs.existsSync(file), false, 'the file is the object now');
+    assert.equal(fs.statSync(store.pathOf('adopted12345')).ino, inode, 'renamed, not copied');
+    const got = await store.get('adopted12345', { start: 4, end: 8 });
+    assert.equal(Buffer.concat(await (got?.body ?? Readable.from([])).toArray()).toString(), 'bytes');
+    fs.writeFileSync(file, 'short');
+    await assert.rejects(store.adopt('adopted67890', file, { contentType: 'text/plain', size: 9 }));
+    assert.equal(await store.stat('adopted67890'), null, 'nothing stored under the key');
+    await store.close();
+  } finally {
+    tmp.cleanup();
+  }
+});

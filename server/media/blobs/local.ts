@@ -13,7 +13,9 @@ const STALE_PART_MS = 60 * 60 * 1000;
  * Media on local disk (the default), under `MEDIA_DIR`: an object is a file at `ab/cd/<key>`, where `abcd`
  * starts the SHA-256 of its key, so that no directory grows past a few thousand entries. A put streams to a
  * file in `.parts/` (the same file system), which is flushed to disk and then renamed into place: a crash
- * at any moment leaves either no object under the key or the whole of it, never a part.
+ * at any moment leaves either no object under the key or the whole of it, never a part. An upload that
+ * already waits in a file of the same file system (the pipeline's temporary file) is flushed and renamed
+ * into place (adopt): its bytes are written once.
  */
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local' as const;
@@ -59,6 +61,30 @@ export class LocalBlobStore implements BlobStore {
     } finally {
       await fs.promises.rm(part, { force: true });
     }
+  }
+
+  async adopt(key: string, file: string, meta: { contentType: string; size: number }): Promise<void> {
+    const { size } = await fs.promises.stat(file);
+    if (size !== meta.size) throw new Error(`media blob ${key}: ${size} bytes in the file, ${meta.size} expected`);
+    const final = this.pathOf(key);
+    // The file's data reaches the disk before the rename makes it the object, as put's part file does.
+    const handle = await fs.promises.open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.mkdir(path.dirname(final), { recursive: true });
+    try {
+      await fs.promises.rename(file, final);
+    } catch (e) {
+      // Another file system (MEDIA_DIR elsewhere than DATA_DIR): copied through put, then the file removed.
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      await this.put(key, fs.createReadStream(file), meta);
+      await fs.promises.rm(file, { force: true });
+      return;
+    }
+    await syncDirectory(path.dirname(final));
   }
 
   async get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null> {
