@@ -1,9 +1,9 @@
+import { HourlyJob } from '../lib/hourly.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Committer } from '../storage/commit.ts';
 
 /** Events deleted per transaction: a batch stays short, other writes go on between batches. */
 const ROWS_PER_JOB = 1000;
-const HOUR = 60 * 60 * 1000;
 
 /**
  * Event log retention (`EVENT_RETENTION_DAYS`): events older than that are deleted, oldest first, a
@@ -13,40 +13,32 @@ const HOUR = 60 * 60 * 1000;
  * reloads its conversation list. Membership periods that ended before the floor go with them.
  */
 export class LogRetention {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = false;
+  private readonly job: HourlyJob;
 
   constructor(
     private readonly committer: Committer,
     readonly keepMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.job = new HourlyJob((now) => this.trim(now - this.keepMs), log, 'event log retention failed');
+  }
 
-  start(firstAfterMs = 60_000, everyMs = HOUR) {
-    const tick = (delay: number) => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        void this.run()
-          .catch((err: unknown) => this.log.error({ err }, 'event log retention failed'))
-          .finally(() => tick(everyMs));
-      }, delay);
-      this.timer.unref();
-    };
-    tick(firstAfterMs);
+  start(firstAfterMs?: number, everyMs?: number) {
+    this.job.start(firstAfterMs, everyMs);
   }
 
   /** Deletes every event older than the retention; answers how many. One run at a time. */
   run(now = Date.now()): Promise<number> {
-    this.running ??= this.trim(now - this.keepMs).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.run(now);
+  }
+
+  stop() {
+    this.job.stop();
   }
 
   private async trim(createdBefore: number): Promise<number> {
     let total = 0;
-    while (!this.stopped) {
+    while (!this.job.stopped) {
       const n = await this.committer.run(({ tx }) => tx.events.trimLog(createdBefore, ROWS_PER_JOB));
       total += n;
       if (n < ROWS_PER_JOB) break;
@@ -54,12 +46,5 @@ export class LogRetention {
     }
     if (total > 0) this.log.info({ deleted: total }, 'event log trimmed');
     return total;
-  }
-
-  /** No run starts after this; the one under way, if any, is awaited by Core.close (committer.drain). */
-  stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
   }
 }

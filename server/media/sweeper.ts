@@ -1,4 +1,5 @@
 import { mediaLimits } from '../../protocol/media.ts';
+import { HourlyJob } from '../lib/hourly.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Committer } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
@@ -17,41 +18,37 @@ const PER_ROUND = 100;
  * attachment is never swept.
  */
 export class MediaSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = false;
+  private readonly job: HourlyJob;
 
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
     private readonly blobs: BlobStore,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.job = new HourlyJob(
+      (now) => this.sweep(now - (mediaLimits.unsentHours + 1) * HOUR),
+      log,
+      'the sweep of unsent media failed',
+    );
+  }
 
-  start(firstAfterMs = 60_000, everyMs = HOUR) {
-    const tick = (delay: number) => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        void this.run()
-          .catch((err: unknown) => this.log.error({ err }, 'the sweep of unsent media failed'))
-          .finally(() => tick(everyMs));
-      }, delay);
-      this.timer.unref();
-    };
-    tick(firstAfterMs);
+  start(firstAfterMs?: number, everyMs?: number) {
+    this.job.start(firstAfterMs, everyMs);
   }
 
   /** Deletes every unsent upload past its age; answers how many. One run at a time. */
   run(now = Date.now()): Promise<number> {
-    this.running ??= this.sweep(now - (mediaLimits.unsentHours + 1) * HOUR).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.run(now);
+  }
+
+  stop() {
+    this.job.stop();
   }
 
   private async sweep(cutoff: number): Promise<number> {
     let total = 0;
-    while (!this.stopped) {
+    while (!this.job.stopped) {
       const batch = await this.storage.reader.media.unsentBefore(cutoff, PER_ROUND);
       if (batch.length === 0) break;
       const ids = batch.map((m) => m.id);
@@ -67,12 +64,5 @@ export class MediaSweeper {
     }
     if (total > 0) this.log.info({ deleted: total }, 'unsent media swept');
     return total;
-  }
-
-  /** No run starts after this; the one under way, if any, is awaited by Core.close (committer.drain). */
-  stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
   }
 }
