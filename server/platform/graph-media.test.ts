@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { MessengerClient } from 'messaging-api-messenger';
 import sharp from 'sharp';
@@ -16,7 +15,7 @@ import {
   multipart,
   writeToPage,
 } from '../../test/helpers/graph.ts';
-import { readMedia } from '../../test/helpers/media.ts';
+import { readMedia, streamBody } from '../../test/helpers/media.ts';
 import { brokenPng, filesUnder, png, type RemoteFiles, startRemoteFiles } from '../../test/helpers/remote-files.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
@@ -302,7 +301,7 @@ describe('the Send API’s media within the page’s upload rate', () => {
  * Streams a multipart form (boundary `b0undary`) of `total` bytes: `head`, then filler — never its end —
  * and answers what the server said, even when it answers and closes before the body is all sent.
  */
-function streamForm(
+async function streamForm(
   url: string,
   head: Buffer,
   total: number,
@@ -311,37 +310,10 @@ function streamForm(
   body: { error?: { code: number; error_subcode?: number } };
   connection: string | undefined;
 }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=b0undary' },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: JSON.parse(Buffer.concat(chunks).toString()),
-          connection: res.headers.connection,
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', () => {}); // the server may close once it answered: the answer stands
-    const chunk = Buffer.alloc(256 * 1024, 7);
-    const write = () => {
-      while (sent < total) {
-        const piece = sent === 0 ? head : chunk.subarray(0, Math.min(chunk.length, total - sent));
-        sent += piece.length;
-        if (!req.write(piece)) {
-          req.once('drain', write);
-          return;
-        }
-      }
-      req.end();
-    };
-    write();
-  });
+  const r = await streamBody(url, { 'content-type': 'multipart/form-data; boundary=b0undary' }, head, total);
+  return {
+    status: r.status,
+    body: r.body as { error?: { code: number; error_subcode?: number } },
+    connection: r.connection,
+  };
 }

@@ -63,25 +63,42 @@ export async function readMedia(
  * Streams `total` bytes to `POST /api/media` in chunks (no Content-Length: chunked), starting with `head`,
  * and answers the status and body the server sent — even when it answers and closes before the upload ends.
  */
-export function streamUpload(
+export async function streamUpload(
   baseUrl: string,
   who: Person,
   head: Buffer,
   total: number,
 ): Promise<{ status: number; body: { error?: { id: string } }; sent: number }> {
-  const url = new URL('/api/media', baseUrl);
+  const headers = { 'content-type': 'application/octet-stream', cookie: who.http.cookie ?? '' };
+  const r = await streamBody(new URL('/api/media', baseUrl), headers, head, total);
+  return { status: r.status, body: r.body as { error?: { id: string } }, sent: r.sent };
+}
+
+/**
+ * POSTs `total` bytes in chunks (no Content-Length): `head`, then filler; answers what the server said
+ * (status, JSON body, its Connection header, the bytes written by then) — even when it answers and closes
+ * before the body is all sent, as it does when it cuts an oversize upload off.
+ */
+export function streamBody(
+  url: URL | string,
+  headers: Record<string, string>,
+  head: Buffer,
+  total: number,
+): Promise<{ status: number; body: unknown; sent: number; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     let sent = 0;
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', cookie: who.http.cookie ?? '' },
-    });
+    const req = http.request(url, { method: 'POST', headers });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, sent });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text ? JSON.parse(text) : {},
+          sent,
+          connection: res.headers.connection,
+        });
       });
       res.on('error', reject);
     });
