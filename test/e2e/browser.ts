@@ -386,12 +386,20 @@ export async function expectTexts(page: Page, expected: string[], timeout = WAIT
   await eventually(async () => assert.deepEqual(await messageTexts(page), expected), { timeout });
 }
 
-export async function waitStatus(b: Locator, status: string, timeout = WAIT_MS): Promise<void> {
-  await eventually(async () => assert.equal(await b.getAttribute('data-status', { timeout }), status), {
-    timeout,
-    message: 'message data-status',
-  });
+/** Waits until a message's status is `status`, or one of them (`acked`: the server has it, seen or not). */
+export async function waitStatus(b: Locator, status: string | readonly string[], timeout = WAIT_MS): Promise<void> {
+  const wanted = typeof status === 'string' ? [status] : status;
+  await eventually(
+    async () => {
+      const now = await b.getAttribute('data-status', { timeout });
+      assert.ok(now !== null && wanted.includes(now), `data-status ${now}, expected ${wanted.join(' or ')}`);
+    },
+    { timeout, message: 'message data-status' },
+  );
 }
+
+/** The statuses of a message the server has acknowledged: sent, and then delivered or read by the others. */
+export const acked = ['sent', 'delivered', 'read'] as const;
 
 /** Types in the composer and presses Enter. */
 export async function send(page: Page, text: string): Promise<void> {
