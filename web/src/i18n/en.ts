@@ -940,6 +940,7 @@ export const en = {
   // Issue 9 defects (d1).
   'group.removeConfirm.title': 'Remove {name} from the group?',
   'group.removeConfirm.body': 'They will no longer receive its messages.',
+  'connection.offlineShort': 'Offline',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

@@ -960,4 +960,5 @@ export const fr: Catalogue = {
   // Issue 9 défauts (d1).
   'group.removeConfirm.title': 'Retirer {name} du groupe ?',
   'group.removeConfirm.body': 'Cette personne ne recevra plus ses messages.',
+  'connection.offlineShort': 'Hors ligne',
 };
