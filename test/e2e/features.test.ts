@@ -128,7 +128,7 @@ test('a group: create with two others, "seen by", rename, remove a member', asyn
   for (const p of [ben, cleo]) {
     await dialog.getByTestId('add-member-search').fill(p.username);
     await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"]`).click();
-    await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"][aria-pressed="true"]`).waitFor();
+    await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"][aria-checked="true"]`).waitFor();
   }
   await dialog.getByTestId('group-create-submit').click();
   await dialog.waitFor({ state: 'detached' });

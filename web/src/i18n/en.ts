@@ -941,6 +941,9 @@ export const en = {
   'group.removeConfirm.title': 'Remove {name} from the group?',
   'group.removeConfirm.body': 'They will no longer receive its messages.',
   'connection.offlineShort': 'Offline',
+  'newGroup.picked': '{name} picked.',
+  'newGroup.unpicked': '{name} no longer picked.',
+  'newGroup.alreadyPicked': '{name} is already picked. To remove them, use their × or their box.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

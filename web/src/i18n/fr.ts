@@ -961,4 +961,7 @@ export const fr: Catalogue = {
   'group.removeConfirm.title': 'Retirer {name} du groupe ?',
   'group.removeConfirm.body': 'Cette personne ne recevra plus ses messages.',
   'connection.offlineShort': 'Hors ligne',
+  'newGroup.picked': 'Ajouté à la sélection : {name}.',
+  'newGroup.unpicked': 'Retiré de la sélection : {name}.',
+  'newGroup.alreadyPicked': '{name} est déjà dans la sélection. Pour l’en retirer, utilisez sa croix ou sa case.',
 };
