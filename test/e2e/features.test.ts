@@ -128,7 +128,7 @@ test('a group: create with two others, "seen by", rename, remove a member', asyn
   for (const p of [ben, cleo]) {
     await dialog.getByTestId('add-member-search').fill(p.username);
     await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"]`).click();
-    await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"][aria-pressed="true"]`).waitFor();
+    await dialog.locator(`[data-testid="people-result"][data-user-id="${p.id}"][aria-checked="true"]`).waitFor();
   }
   await dialog.getByTestId('group-create-submit').click();
   await dialog.waitFor({ state: 'detached' });
@@ -192,6 +192,7 @@ test('a group: create with two others, "seen by", rename, remove a member', asyn
   // Ana removes Cleo: gone from the members; Cleo's list loses the group and her thread turns read-only.
   assert.equal(await panel.getByTestId('member-item').count(), 3);
   await panel.locator(`[data-testid="member-item"][data-user-id="${cleo.id}"]`).getByTestId('remove-member').click();
+  await ana.page.getByTestId('confirm-remove-member').click();
   await eventually(async () => assert.equal(await panel.getByTestId('member-item').count(), 2));
   assert.equal(await panel.locator(`[data-testid="member-item"][data-user-id="${cleo.id}"]`).count(), 0);
   await panel.getByRole('button', { name: 'Close' }).click();

@@ -937,6 +937,13 @@ export const en = {
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',
+  // Issue 9 defects (d1).
+  'group.removeConfirm.title': 'Remove {name} from the group?',
+  'group.removeConfirm.body': 'They will no longer receive its messages.',
+  'connection.offlineShort': 'Offline',
+  'newGroup.picked': '{name} picked.',
+  'newGroup.unpicked': '{name} no longer picked.',
+  'newGroup.alreadyPicked': '{name} is already picked. To remove them, use their × or their box.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

@@ -957,4 +957,11 @@ export const fr: Catalogue = {
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
+  // Issue 9 défauts (d1).
+  'group.removeConfirm.title': 'Retirer {name} du groupe ?',
+  'group.removeConfirm.body': 'Cette personne ne recevra plus ses messages.',
+  'connection.offlineShort': 'Hors ligne',
+  'newGroup.picked': 'Ajouté à la sélection : {name}.',
+  'newGroup.unpicked': 'Retiré de la sélection : {name}.',
+  'newGroup.alreadyPicked': '{name} est déjà dans la sélection. Pour l’en retirer, utilisez sa croix ou sa case.',
 };

@@ -113,13 +113,18 @@ export const Composer = forwardRef<
 
   useEffect(() => () => stopTyping(), []);
 
-  // Grow with the text, up to a limit (CSS max-height).
+  // Grow with the text, up to a limit (CSS max-height). While measuring, the box around the field keeps its
+  // height: collapsing it for a moment would let the thread above grow and clamp its scroll position, and
+  // the latest messages would slip under the grown composer.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
   useLayoutEffect(() => {
     const el = areaRef.current;
-    if (!el) return;
+    const box = el?.parentElement;
+    if (!el || !box) return;
+    box.style.minHeight = `${box.offsetHeight}px`;
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
+    box.style.minHeight = '';
   }, [text]);
 
   const change = (value: string) => {

@@ -7,11 +7,16 @@ import { errorIdOf } from '../lib/errors.ts';
 import { isAdmin } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePeopleSearch } from './useSearch.ts';
 
-/** Group info: rename (admins), members with roles, add people, remove (admins), leave. Live from events. */
+/**
+ * Group info: rename (admins), members with roles, add people, remove (admins), leave. Live from events.
+ * Removing someone and leaving ask first: one click never does either, and the list shifting after a removal
+ * cannot put another Remove button under the pointer for a second click to hit.
+ */
 export function GroupPanel({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
   const conv = useStore((s) => s.conversations[conversationId]);
   const removed = useStore((s) => s.removed[conversationId]);
@@ -25,6 +30,8 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
   /** The history setting as just chosen, shown at once until the server's answer replaces it. */
   const [pendingHistory, setPendingHistory] = useState<HistoryVisibility | null>(null);
   const search = usePeopleSearch(query);
+  /** What waits for confirmation: removing this person, or leaving. */
+  const [confirm, setConfirm] = useState<{ remove: UserView } | 'leave' | null>(null);
 
   if (!conv || removed) {
     return null;
@@ -141,7 +148,7 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
                 className="button button-small button-danger-outline"
                 data-testid="remove-member"
                 disabled={busy}
-                onClick={() => void run(() => removeMember(conversationId, m.user.id))}
+                onClick={() => setConfirm({ remove: m.user })}
                 aria-label={t('group.remove', { name: m.user.displayName })}
               >
                 {t('group.removeShort')}
@@ -183,16 +190,34 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
           className="button button-danger-outline"
           data-testid="leave-group"
           disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              await leaveGroup(conversationId);
-              onClose();
-            })
-          }
+          onClick={() => setConfirm('leave')}
         >
           {t('group.leave')}
         </button>
       </div>
+      {confirm === 'leave' && (
+        <ConfirmDialog
+          title={t('group.leaveConfirm.title')}
+          body={t('group.leaveConfirm.body')}
+          confirmLabel={t('group.leave')}
+          confirmTestId="confirm-leave-group"
+          onConfirm={async () => {
+            await leaveGroup(conversationId);
+            onClose();
+          }}
+          onClose={() => setConfirm(null)}
+        />
+      )}
+      {confirm !== null && confirm !== 'leave' && (
+        <ConfirmDialog
+          title={t('group.removeConfirm.title', { name: confirm.remove.displayName })}
+          body={t('group.removeConfirm.body')}
+          confirmLabel={t('group.removeShort')}
+          confirmTestId="confirm-remove-member"
+          onConfirm={() => removeMember(conversationId, confirm.remove.id)}
+          onClose={() => setConfirm(null)}
+        />
+      )}
     </Dialog>
   );
 }

@@ -20,8 +20,23 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const search = usePeopleSearch(query);
 
-  const toggle = (u: UserView) =>
-    setPicked((list) => (list.some((p) => p.id === u.id) ? list.filter((p) => p.id !== u.id) : [...list, u]));
+  /** What the last pick did, said to screen readers and shown: who was added, removed or already there. */
+  const [said, setSaid] = useState('');
+  const isPicked = (u: UserView) => picked.some((p) => p.id === u.id);
+  const pick = (u: UserView) => {
+    if (isPicked(u)) {
+      setSaid(t('newGroup.alreadyPicked', { name: u.displayName }));
+      return;
+    }
+    setPicked((list) => [...list, u]);
+    setSaid(t('newGroup.picked', { name: u.displayName }));
+  };
+  const unpick = (u: UserView) => {
+    setPicked((list) => list.filter((p) => p.id !== u.id));
+    setSaid(t('newGroup.unpicked', { name: u.displayName }));
+  };
+  /** A click (or Space) on a result's checkbox: explicit, either way. */
+  const toggle = (u: UserView) => (isPicked(u) ? unpick(u) : pick(u));
 
   const canSubmit = title.trim().length >= limits.groupTitle.min && !busy;
   const submit = async () => {
@@ -95,17 +110,21 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           maxLength={limits.userSearch.queryMax}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            // Enter in the search field picks the single result rather than submitting the form.
+            // Enter in the search field picks the single result rather than submitting the form; it never
+            // un-picks (a second Enter says the person is already picked).
             if (e.key === 'Enter') {
               e.preventDefault();
               const only = search.results.length === 1 ? search.results[0] : undefined;
-              if (only) toggle(only);
+              if (only) pick(only);
             }
           }}
           autoComplete="off"
         />
         <p className="field-hint" aria-live="polite">
           {t('newGroup.selected', { count: picked.length })}
+        </p>
+        <p className="field-hint" role="status" data-testid="group-pick-status">
+          {said}
         </p>
         {picked.length > 0 && (
           <ul className="chips">
@@ -116,7 +135,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
                 <button
                   type="button"
                   className="chip-remove"
-                  onClick={() => toggle(u)}
+                  onClick={() => unpick(u)}
                   aria-label={t('newGroup.unselect', { name: u.displayName })}
                 >
                   <IconClose size={14} />
@@ -129,7 +148,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           search={search}
           query={query}
           onPick={toggle}
-          isSelected={(u) => picked.some((p) => p.id === u.id)}
+          isSelected={isPicked}
           labelFor={(u) => `${u.displayName} (@${u.username})`}
         />
         {error && (

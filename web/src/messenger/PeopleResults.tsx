@@ -2,9 +2,13 @@ import type { ReactNode } from 'react';
 import type { UserView } from '../../../protocol/views.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { IconTicks } from '../ui/Icons.tsx';
 import type { PeopleSearch } from './useSearch.ts';
 
-/** A list of people found, each a button (`people-result`). */
+/**
+ * A list of people found, each a button (`people-result`). With `isSelected` (a picker), each is a checkbox
+ * (`role="checkbox"`, aria-checked) with a visible box ticked for who is picked.
+ */
 export function PeopleResults({
   search,
   query,
@@ -48,7 +52,7 @@ export function PeopleResults({
                 data-testid="people-result"
                 data-user-id={u.id}
                 disabled={isDisabled?.(u)}
-                aria-pressed={isSelected ? isSelected(u) : undefined}
+                {...(isSelected && { role: 'checkbox', 'aria-checked': isSelected(u) })}
                 onClick={() => onPick(u)}
                 onKeyDown={onKeyDown}
                 aria-label={labelFor(u)}
@@ -59,6 +63,11 @@ export function PeopleResults({
                   <span className="member-username">@{u.username}</span>
                 </span>
                 {renderAction?.(u)}
+                {isSelected && (
+                  <span className="person-check" data-testid="pick-mark" aria-hidden="true">
+                    {isSelected(u) && <IconTicks double={false} size={14} />}
+                  </span>
+                )}
               </button>
             </li>
           ))}

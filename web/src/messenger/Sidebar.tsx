@@ -8,7 +8,7 @@ import { errorIdOf } from '../lib/errors.ts';
 import { conversationIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
-import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
+import { ConnectionNote, ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { IconClose, IconCode, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
@@ -88,7 +88,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
       <header className="sidebar-header">
         {me && <Avatar id={me.id} name={me.displayName} size={32} />}
         <h1 className="sidebar-title">{t('app.name')}</h1>
-        <ConnectionStatus />
+        <ConnectionStatus compact />
         <button
           type="button"
           className="icon-button"
@@ -169,6 +169,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           )}
         </span>
       </header>
+      <ConnectionNote />
       <search className="sidebar-search">
         <label htmlFor="people-search" className="sr-only">
           {t('sidebar.search.label')}

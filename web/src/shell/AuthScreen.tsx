@@ -10,8 +10,22 @@ import { LanguageSelect } from '../ui/LanguageSelect.tsx';
 import './auth.css';
 
 type Mode = 'signIn' | 'signUp';
+type FieldName = 'username' | 'displayName' | 'password';
+type FieldErrors = Partial<Record<FieldName, string>>;
 
-/** Sign in / sign up, switchable; server errors shown through the catalogue. */
+const FIELD_IDS: Record<FieldName, string> = {
+  username: 'auth-username',
+  displayName: 'auth-display-name',
+  password: 'auth-password',
+};
+
+/** The field a server refusal is about, to mark it. */
+const FIELD_OF_ERROR: Partial<Record<string, FieldName>> = { username_taken: 'username', weak_password: 'password' };
+
+/**
+ * Sign in / sign up, switchable; server errors shown through the catalogue. Sign-up checks every field at
+ * once: each one in error is marked (aria-invalid, red) and says why under it (aria-describedby).
+ */
 export function AuthScreen() {
   const { t, te } = useI18n();
   const [mode, setMode] = useState<Mode>('signIn');
@@ -21,6 +35,9 @@ export function AuthScreen() {
   const [error, setError] = useState<string | null>(() =>
     getAuthNotice() === 'sessionEnded' ? t('auth.sessionEnded') : null,
   );
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  /** The field a server refusal (shown in `error`) is about. */
+  const [errorField, setErrorField] = useState<FieldName | null>(null);
   const [busy, setBusy] = useState(false);
   /** Whether this server takes sign-ups (its operator may have closed them). */
   const [signupOpen, setSignupOpen] = useState(true);
@@ -41,28 +58,39 @@ export function AuthScreen() {
     };
   }, []);
 
-  const validate = (): string | null => {
-    if (mode === 'signIn') return username.trim() && password ? null : te('bad_request');
+  /** Sign-up: every field's problem at once. */
+  const validateSignUp = (): FieldErrors => {
+    const problems: FieldErrors = {};
     const u = username.trim().toLowerCase();
     if (u.length < limits.username.min || u.length > limits.username.max || !limits.username.pattern.test(u)) {
-      return t('auth.invalid.username', { min: limits.username.min, max: limits.username.max });
+      problems.username = t('auth.invalid.username', { min: limits.username.min, max: limits.username.max });
     }
-    const d = displayName.trim();
-    if (d.length > limits.displayName.max) {
-      return t('auth.invalid.displayName', { min: limits.displayName.min, max: limits.displayName.max });
+    if (displayName.trim().length > limits.displayName.max) {
+      problems.displayName = t('auth.invalid.displayName', {
+        min: limits.displayName.min,
+        max: limits.displayName.max,
+      });
     }
     if (password.length < limits.password.min || password.length > limits.password.max) {
-      return t('auth.invalid.password', { min: limits.password.min });
+      problems.password = t('auth.invalid.password', { min: limits.password.min });
     }
-    return null;
+    return problems;
   };
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (busy) return;
-    const problem = validate();
-    if (problem) {
-      setError(problem);
+    setErrorField(null);
+    if (mode === 'signIn' && !(username.trim() && password)) {
+      setError(te('bad_request'));
+      return;
+    }
+    const problems = mode === 'signUp' ? validateSignUp() : {};
+    setFieldErrors(problems);
+    const first = (['username', 'displayName', 'password'] as const).find((f) => problems[f]);
+    if (first) {
+      setError(null);
+      document.getElementById(FIELD_IDS[first])?.focus();
       return;
     }
     setBusy(true);
@@ -71,14 +99,46 @@ export function AuthScreen() {
       if (mode === 'signIn') await signIn(username.trim(), password);
       else await signUp(username.trim().toLowerCase(), password, displayName);
     } catch (err) {
-      setError(te(errorIdOf(err)));
+      const id = errorIdOf(err);
+      setError(te(id));
+      const field = mode === 'signUp' ? FIELD_OF_ERROR[id] : undefined;
+      setErrorField(field ?? null);
       setBusy(false);
+      if (field) document.getElementById(FIELD_IDS[field])?.focus();
     }
   };
 
   const switchMode = () => {
     setMode((m) => (m === 'signIn' ? 'signUp' : 'signIn'));
     setError(null);
+    setFieldErrors({});
+    setErrorField(null);
+  };
+
+  /** A field's state for screen readers: invalid or not, described by its problem first, then its hint. */
+  const fieldA11y = (field: FieldName, hint: boolean) => {
+    const own = fieldErrors[field] ? `${FIELD_IDS[field]}-error` : null;
+    const server = errorField === field ? 'auth-error' : null;
+    const described = [own, server, hint ? `${FIELD_IDS[field]}-hint` : null].filter(Boolean).join(' ');
+    return {
+      'aria-invalid': own || server ? true : undefined,
+      'aria-describedby': described || undefined,
+    };
+  };
+  const fieldError = (field: FieldName) =>
+    fieldErrors[field] ? (
+      <p
+        id={`${FIELD_IDS[field]}-error`}
+        className="form-error auth-field-error"
+        data-testid={`${FIELD_IDS[field]}-error`}
+      >
+        {fieldErrors[field]}
+      </p>
+    ) : null;
+  /** Typing in a field clears its problem (checked again on the next submit). */
+  const edited = (field: FieldName) => {
+    if (fieldErrors[field]) setFieldErrors(({ [field]: _, ...rest }) => rest);
+    if (errorField === field) setErrorField(null);
   };
 
   const signUpMode = mode === 'signUp';
@@ -121,10 +181,14 @@ export function AuthScreen() {
             spellCheck={false}
             value={username}
             maxLength={signUpMode ? limits.username.max : 256}
-            onChange={(e) => setUsername(e.target.value)}
-            aria-describedby={signUpMode ? 'auth-username-hint' : undefined}
+            onChange={(e) => {
+              setUsername(e.target.value);
+              edited('username');
+            }}
+            {...fieldA11y('username', signUpMode)}
             required
           />
+          {fieldError('username')}
           {signUpMode && (
             <p id="auth-username-hint" className="field-hint">
               {t('auth.username.hint', { min: limits.username.min, max: limits.username.max })}
@@ -142,9 +206,13 @@ export function AuthScreen() {
                 autoComplete="name"
                 value={displayName}
                 maxLength={limits.displayName.max}
-                onChange={(e) => setDisplayName(e.target.value)}
-                aria-describedby="auth-display-name-hint"
+                onChange={(e) => {
+                  setDisplayName(e.target.value);
+                  edited('displayName');
+                }}
+                {...fieldA11y('displayName', true)}
               />
+              {fieldError('displayName')}
               <p id="auth-display-name-hint" className="field-hint">
                 {t('auth.displayName.hint')}
               </p>
@@ -161,17 +229,21 @@ export function AuthScreen() {
             autoComplete={signUpMode ? 'new-password' : 'current-password'}
             value={password}
             maxLength={signUpMode ? limits.password.max : 1024}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-describedby={signUpMode ? 'auth-password-hint' : undefined}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              edited('password');
+            }}
+            {...fieldA11y('password', signUpMode)}
             required
           />
+          {fieldError('password')}
           {signUpMode && (
             <p id="auth-password-hint" className="field-hint">
               {t('auth.password.hint', { min: limits.password.min })}
             </p>
           )}
           {error && (
-            <p className="form-error auth-error" data-testid="auth-error" role="alert">
+            <p id="auth-error" className="form-error auth-error" data-testid="auth-error" role="alert">
               {error}
             </p>
           )}

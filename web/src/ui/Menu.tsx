@@ -1,5 +1,6 @@
-import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
 import './menu.css';
+import { clippingRoom, placeMenu } from './menu-position.ts';
 
 export interface MenuItem {
   key: string;
@@ -14,7 +15,8 @@ export interface MenuItem {
 }
 
 /**
- * A `role="menu"` popup: focus goes to the first item, ↑/↓/Home/End move, Enter/Space select, Escape or Tab
+ * A `role="menu"` popup, placed on screen next to its button (fixed, flipped above or shifted sideways so
+ * that every item stays in view, following the button when the page scrolls): focus goes to the first item, ↑/↓/Home/End move, Enter/Space select, Escape or Tab
  * close and give focus back to the button that opened it.
  */
 export function Menu({
@@ -31,13 +33,52 @@ export function Menu({
   onClose: () => void;
   anchorRef: RefObject<HTMLElement | null>;
   align?: 'start' | 'end';
-  /** Opens above its button (one at the bottom of the screen). */
+  /** Opens above its button when there is room (one at the bottom of the screen). */
   above?: boolean;
   testId?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
+
+  // Before paint (and before focus moves in): where all of it shows, then again on scroll and resize.
+  useLayoutEffect(() => {
+    const place = () => {
+      const menu = ref.current;
+      const anchor = anchorRef.current;
+      if (!menu || !anchor) return;
+      menu.style.position = 'fixed';
+      menu.style.maxHeight = '';
+      const viewport = { top: 0, left: 0, bottom: window.innerHeight, right: window.innerWidth };
+      const at = placeMenu(
+        anchor.getBoundingClientRect(),
+        { width: menu.offsetWidth, height: menu.offsetHeight },
+        clippingRoom(anchor, viewport),
+        viewport,
+        align,
+        above,
+      );
+      Object.assign(menu.style, {
+        top: `${at.top}px`,
+        left: `${at.left}px`,
+        right: 'auto',
+        bottom: 'auto',
+        maxHeight: at.maxHeight === null ? '' : `${at.maxHeight}px`,
+      });
+      menu.dataset.side = at.side;
+    };
+    // Not when the menu scrolls inside itself.
+    const onScroll = (e: Event) => {
+      if (e.target !== ref.current) place();
+    };
+    place();
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', onScroll, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', onScroll, true);
+    };
+  }, [anchorRef, align, above]);
 
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
