@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventsResponse } from '../../protocol/api.ts';
+import type { EventsResponse, MessagesResponse } from '../../protocol/api.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
@@ -178,6 +178,30 @@ for (const backend of backends) {
         (await ben.http.post(`/api/conversations/${group.id}/members`, { userIds: [carol.user.id] })).status,
         200,
         'she left on her own: any member may add her back',
+      );
+    });
+
+    it('names in history pages the people who wrote or are quoted, members or not', async (t) => {
+      if (skip) return t.skip(skip);
+      const group = await createGroup(ana, 'Who signs', [ben, carol]);
+      const carols = (await send(carol, group.id, 'carol, before leaving')).body.message;
+      await send(ana, group.id, 'quoting carol', carols.id);
+      assert.equal((await carol.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      const page = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages`);
+      assert.equal(page.status, 200);
+      const names = Object.fromEntries(page.body.users.map((u) => [u.id, u.displayName]));
+      assert.deepEqual(names, { [ana.user.id]: ana.user.displayName, [carol.user.id]: carol.user.displayName });
+      // A page with one message names its sender only; an older page names its own.
+      const latest = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages?limit=1`);
+      assert.deepEqual(
+        latest.body.users.map((u) => u.id).sort(),
+        [ana.user.id, carol.user.id].sort(),
+        'the quoted sender too',
+      );
+      const older = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages?before=2`);
+      assert.deepEqual(
+        older.body.users.map((u) => u.id),
+        [carol.user.id],
       );
     });
 

@@ -512,7 +512,10 @@ const answers = {
     {},
   ),
   ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
-  MessagesResponse: objectSchema<api.MessagesResponse>({ messages: arrayOf(ref('MessageView')), hasMore: boolean }, {}),
+  MessagesResponse: objectSchema<api.MessagesResponse>(
+    { messages: arrayOf(ref('MessageView')), hasMore: boolean, users: arrayOf(ref('UserView')) },
+    {},
+  ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
   UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
   EventsResponse: objectSchema<api.EventsResponse>(
