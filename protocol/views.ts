@@ -215,6 +215,13 @@ export interface MemberView {
   readSeq: number;
 }
 
+/** A former member's receipts (ConversationView.formerMembers). */
+export interface FormerMemberView {
+  user: UserView;
+  deliveredSeq: number;
+  readSeq: number;
+}
+
 export interface ConversationView {
   id: string;
   kind: ConversationKind;
@@ -226,6 +233,12 @@ export interface ConversationView {
   /** seq of the latest message, 0 when there is none. */
   lastSeq: number;
   members: MemberView[];
+  /**
+   * People who left or were removed, with the watermarks they reached while members (those who received
+   * something the viewer may read): their receipts keep counting for what they saw, so ticks and "Seen by"
+   * never go backwards.
+   */
+  formerMembers: FormerMemberView[];
   lastMessage: MessageView | null;
   /** Messages from others after the viewer's read watermark, not deleted. */
   unread: number;

@@ -205,6 +205,46 @@ for (const backend of backends) {
       );
     });
 
+    it('keeps the receipts of who left or was removed, for what they saw, and shows newcomers none', async (t) => {
+      if (skip) return t.skip(skip);
+      const [dan, eve] = [await signUp(s.url), await signUp(s.url)];
+      const group = await createGroup(dan, 'Receipts stay', [ben, carol]);
+      const seq = (await send(dan, group.id, 'read by everyone')).body.message.seq;
+      for (const p of [ben, carol]) {
+        assert.equal((await p.http.post(`/api/conversations/${group.id}/receipts`, { readSeq: seq })).status, 204);
+      }
+      assert.equal((await dan.http.delete(`/api/conversations/${group.id}/members/${ben.user.id}`)).status, 204);
+      assert.equal((await carol.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      const former = (c: ConversationView | undefined) =>
+        c?.formerMembers.map((f) => [f.user.displayName, f.deliveredSeq, f.readSeq]);
+      const expected = [
+        [ben.user.displayName, seq, seq],
+        [carol.user.displayName, seq, seq],
+      ];
+      assert.deepEqual(former(await listed(dan, group.id)), expected, 'in the list');
+      const one = await dan.http.get<{ conversation: ConversationView }>(`/api/conversations/${group.id}`);
+      assert.deepEqual(former(one.body.conversation), expected, 'in the conversation');
+      assert.deepEqual(
+        one.body.conversation.members.map((m) => m.user.id),
+        [dan.user.id],
+      );
+      // Eve, added under history 'joined', sees nothing from before: not who read it either.
+      const a = await SocketClient.live(s.wsUrl, dan);
+      assert.equal(
+        (await dan.http.post(`/api/conversations/${group.id}/members`, { userIds: [eve.user.id] })).status,
+        200,
+      );
+      const snapshot = await a.next((f) => f.type === 'event' && f.event.type === 'conversation.joined');
+      assert.ok(snapshot.type === 'event' && snapshot.event.type === 'conversation.joined');
+      assert.deepEqual(former(snapshot.event.conversation), [], 'the snapshot newcomers get');
+      assert.deepEqual(former(await listed(eve, group.id)), []);
+      assert.deepEqual(former(await listed(dan, group.id)), expected, 'Dan still knows');
+      // Ben added back is a member again, not a former one.
+      await dan.http.post(`/api/conversations/${group.id}/members`, { userIds: [ben.user.id] });
+      assert.deepEqual(former(await listed(dan, group.id)), [expected[1]]);
+      a.close();
+    });
+
     it('limits the groups and additions one account can make', async (t) => {
       if (skip) return t.skip(skip);
       const busy = await signUp(s.url);

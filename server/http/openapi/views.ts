@@ -355,6 +355,11 @@ const views = {
     { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
     {},
   ),
+  FormerMemberView: objectSchema<v.FormerMemberView>(
+    { user: ref('UserView'), deliveredSeq: integer, readSeq: integer },
+    {},
+    'Someone who left or was removed, with the receipts they reached while a member.',
+  ),
   ConversationView: objectSchema<v.ConversationView>(
     {
       id: string,
@@ -365,6 +370,7 @@ const views = {
       lastActivityAt: time,
       lastSeq: integer,
       members: arrayOf(ref('MemberView')),
+      formerMembers: arrayOf(ref('FormerMemberView')),
       lastMessage: nullable(ref('MessageView')),
       unread: integer,
     },

@@ -42,6 +42,7 @@ const withAna: ConversationView = {
   lastActivityAt: '2024-01-01T09:00:00.000Z',
   lastSeq: 0,
   members: [member(ana), member(pageUser)],
+  formerMembers: [],
   lastMessage: null,
   unread: 0,
 };

@@ -39,6 +39,7 @@ export function conv(extra: Partial<ConversationView> = {}): ConversationView {
     lastActivityAt: '2024-01-01T09:00:00.000Z',
     lastSeq: 0,
     members: [member(me, 0, 0, 'admin'), member(ana), member(ben)],
+    formerMembers: [],
     lastMessage: null,
     unread: 0,
     ...extra,

@@ -25,6 +25,7 @@ const withAna = (extra: Partial<ConversationView> = {}): ConversationView => ({
   lastSeq: 0,
   members: [member(ana), member(pageUser)],
   lastMessage: null,
+  formerMembers: [],
   unread: 0,
   ...extra,
 });

@@ -1,4 +1,4 @@
-import type { ConversationView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
+import type { ConversationView, FormerMemberView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
 import { byActivity } from './conversation.ts';
 import type { OutboxItem, State } from './types.ts';
 
@@ -37,15 +37,24 @@ export function findUser(conv: ConversationView | undefined, userId: string): Us
 }
 
 /**
- * Ticks of one of my stored messages: read when every other member has read it, delivered when every
- * other member's devices have it, sent otherwise (also when no one else is there).
+ * Who a message of mine went to: the other members, and the former members who received it before they
+ * left or were removed (their receipts keep counting for what they saw: ticks never go backwards).
+ */
+function recipients(conv: ConversationView, seq: number, meId: string | undefined): FormerMemberView[] {
+  const former = conv.formerMembers.filter((f) => f.user.id !== meId && Math.max(f.deliveredSeq, f.readSeq) >= seq);
+  return [...otherMembers(conv, meId), ...former];
+}
+
+/**
+ * Ticks of one of my stored messages: read when everyone it went to has read it, delivered when all
+ * their devices have it, sent otherwise (also when no one else is there).
  */
 export function ownMessageStatus(
   conv: ConversationView,
   message: MessageView,
   meId: string,
 ): 'sent' | 'delivered' | 'read' {
-  const others = otherMembers(conv, meId);
+  const others = recipients(conv, message.seq, meId);
   if (others.length === 0) return 'sent';
   if (others.every((m) => m.readSeq >= message.seq)) return 'read';
   if (others.every((m) => Math.max(m.deliveredSeq, m.readSeq) >= message.seq)) return 'delivered';
@@ -62,9 +71,9 @@ export function messageStatus(
   return ownMessageStatus(conv, message, meId);
 }
 
-/** Other members who have read up to `seq`, in member order. */
+/** Others who have read up to `seq`: members in member order, then former members. */
 export function seenBy(conv: ConversationView, seq: number, meId: string | undefined): UserView[] {
-  return otherMembers(conv, meId)
+  return recipients(conv, seq, meId)
     .filter((m) => m.readSeq >= seq)
     .map((m) => m.user);
 }
