@@ -228,6 +228,11 @@ export interface ConversationView {
   /** Group name; null for one-to-one conversations (show the other person's name). */
   title: string | null;
   history: HistoryVisibility;
+  /**
+   * Who started it. A one-to-one conversation without messages is listed for them only: the other
+   * person meets it with its first message.
+   */
+  createdBy: string;
   createdAt: string;
   lastActivityAt: string;
   /** seq of the latest message, 0 when there is none. */

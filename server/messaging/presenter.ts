@@ -72,6 +72,7 @@ export function presentConversation(
     kind: c.kind,
     title: c.title,
     history: c.history,
+    createdBy: c.createdBy,
     createdAt: iso(c.createdAt),
     lastActivityAt: iso(c.lastActivityAt),
     lastSeq: c.lastSeq,

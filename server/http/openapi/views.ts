@@ -366,6 +366,7 @@ const views = {
       kind: oneOf(['direct', 'group']),
       title: nullable(string),
       history: oneOf(['joined', 'full']),
+      createdBy: string,
       createdAt: time,
       lastActivityAt: time,
       lastSeq: integer,

@@ -38,6 +38,7 @@ const withAna: ConversationView = {
   kind: 'direct',
   title: null,
   history: 'full',
+  createdBy: 'u-ana',
   createdAt: '2024-01-01T09:00:00.000Z',
   lastActivityAt: '2024-01-01T09:00:00.000Z',
   lastSeq: 0,

@@ -35,6 +35,7 @@ export function conv(extra: Partial<ConversationView> = {}): ConversationView {
     kind: 'group',
     title: 'Team',
     history: 'joined',
+    createdBy: 'u-me',
     createdAt: '2024-01-01T09:00:00.000Z',
     lastActivityAt: '2024-01-01T09:00:00.000Z',
     lastSeq: 0,

@@ -94,6 +94,19 @@ test('ticks never go backwards: receipts of members who left or were removed kee
   assert.deepEqual([status(), seen(), s.users[ana.id]?.displayName], ['read', ['Ana'], 'Ana']);
 });
 
+test('a one-to-one conversation someone else opened is listed for me with its first message only', () => {
+  const direct = (id: string, createdBy: string, lastSeq: number) =>
+    conv({ id, kind: 'direct', title: null, createdBy, lastSeq, members: [member(me), member(ana)] });
+  let s = stateWith([direct('by-ana', ana.id, 0), direct('by-me', me.id, 0), conv({ id: 'group', createdBy: ana.id })]);
+  assert.deepEqual(conversationIds(s).sort(), ['by-me', 'group']);
+  s = applyEvent(s, {
+    type: 'message.created',
+    conversationId: 'by-ana',
+    message: msg(1, ana.id, { conversationId: 'by-ana' }),
+  });
+  assert.deepEqual(conversationIds(s).sort(), ['by-ana', 'by-me', 'group']);
+});
+
 test('titles: group title, or the other person for a direct conversation', () => {
   assert.equal(conversationTitle(conv({ title: 'Team' }), me.id), 'Team');
   assert.equal(conversationTitle(conv({ title: '  ' }), me.id), null);

@@ -12,9 +12,19 @@ export type MessageStatus = OwnStatus | 'received';
 
 /** Conversations shown in the list (not the ones I left), latest activity first. */
 export function conversationList(state: State): ConversationView[] {
+  // A page's inbox lists every thread of the page (the business inbox decides what it shows).
+  const meId = state.me?.kind === 'page' ? undefined : state.me?.id;
   return Object.values(state.conversations)
-    .filter((c) => !(c.id in state.removed))
+    .filter((c) => !(c.id in state.removed) && !(meId && awaitsFirstMessage(c, meId)))
     .sort(byActivity);
+}
+
+/**
+ * A one-to-one conversation someone else opened without writing yet: not in my list until its first
+ * message (opening a conversation tells the other person nothing).
+ */
+function awaitsFirstMessage(c: ConversationView, meId: string | undefined): boolean {
+  return c.kind === 'direct' && c.lastSeq === 0 && c.createdBy !== meId;
 }
 
 /** Ids of the conversations shown in the list, in list order. */
