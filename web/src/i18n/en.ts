@@ -937,6 +937,9 @@ export const en = {
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',
+  // Issue 9, defect 8: the unread divider and its jump control.
+  'thread.unreadDivider': 'New messages',
+  'thread.jumpToUnread': 'Jump to the first unread message',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

@@ -957,4 +957,7 @@ export const fr: Catalogue = {
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
+  // Issue 9, defect 8: the unread divider and its jump control.
+  'thread.unreadDivider': 'Nouveaux messages',
+  'thread.jumpToUnread': 'Aller au premier message non lu',
 };
