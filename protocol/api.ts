@@ -46,6 +46,11 @@ export interface ConversationResponse {
 export interface MessagesResponse {
   messages: MessageView[];
   hasMore: boolean;
+  /**
+   * The people the page mentions (its senders, the senders of the messages it quotes), members or not:
+   * someone who left still signs their old messages.
+   */
+  users: UserView[];
 }
 export interface MessageResponse {
   message: MessageView;

@@ -215,17 +215,35 @@ export interface MemberView {
   readSeq: number;
 }
 
+/** A former member's receipts (ConversationView.formerMembers). */
+export interface FormerMemberView {
+  user: UserView;
+  deliveredSeq: number;
+  readSeq: number;
+}
+
 export interface ConversationView {
   id: string;
   kind: ConversationKind;
   /** Group name; null for one-to-one conversations (show the other person's name). */
   title: string | null;
   history: HistoryVisibility;
+  /**
+   * Who started it. A one-to-one conversation without messages is listed for them only: the other
+   * person meets it with its first message.
+   */
+  createdBy: string;
   createdAt: string;
   lastActivityAt: string;
   /** seq of the latest message, 0 when there is none. */
   lastSeq: number;
   members: MemberView[];
+  /**
+   * People who left or were removed, with the watermarks they reached while members (those who received
+   * something the viewer may read): their receipts keep counting for what they saw, so ticks and "Seen by"
+   * never go backwards.
+   */
+  formerMembers: FormerMemberView[];
   lastMessage: MessageView | null;
   /** Messages from others after the viewer's read watermark, not deleted. */
   unread: number;

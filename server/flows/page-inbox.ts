@@ -1,3 +1,4 @@
+import type { MessagesResponse } from '../../protocol/api.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
 import type { MessagesService, SendInput } from '../messaging/messages.ts';
@@ -31,7 +32,7 @@ export class PageInbox {
     conversationId: string,
     before: number | undefined,
     limit: number,
-  ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  ): Promise<MessagesResponse> {
     return this.messages.history(await this.pages.actAs(userId, pageId), conversationId, before, limit);
   }
 

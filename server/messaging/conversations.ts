@@ -41,8 +41,9 @@ export class ConversationsService {
     }
     const users = await this.usersMap([...userIds]);
     const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
-    const conversations = items.map((it) =>
-      presentConversation(
+    const conversations = items.map((it) => {
+      const me = it.members.find((m) => m.userId === userId);
+      return presentConversation(
         it.conversation,
         it.members,
         users,
@@ -53,8 +54,9 @@ export class ConversationsService {
             )
           : null,
         it.unread,
-      ),
-    );
+        me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq,
+      );
+    });
     // Not past what is on disk: the events of a batch not yet durable come in the catch-up afterwards.
     return { cursor: Math.min(cursor, this.committer.durablePosition), conversations };
   }
@@ -71,6 +73,7 @@ export class ConversationsService {
       await this.usersMap(members.map((m) => m.userId)),
       c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
+      visibleFrom(c, me),
     );
   }
 
@@ -348,7 +351,8 @@ export class ConversationsService {
       members.map((m) => m.userId),
       uow,
     );
-    const conversation = presentConversation(c, members, users, null, 0);
+    // Former members as the newcomers may see them (members already there know them).
+    const conversation = presentConversation(c, members, users, null, 0, visibleFromSeq);
     const pos = await uow.emit({
       event: { type: 'conversation.joined', conversationId, conversation, userIds: [...userIds] },
       scope: { conversationId },

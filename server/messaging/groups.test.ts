@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventsResponse } from '../../protocol/api.ts';
+import type { EventsResponse, MessagesResponse } from '../../protocol/api.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type { ConversationView, MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
@@ -179,6 +179,70 @@ for (const backend of backends) {
         200,
         'she left on her own: any member may add her back',
       );
+    });
+
+    it('names in history pages the people who wrote or are quoted, members or not', async (t) => {
+      if (skip) return t.skip(skip);
+      const group = await createGroup(ana, 'Who signs', [ben, carol]);
+      const carols = (await send(carol, group.id, 'carol, before leaving')).body.message;
+      await send(ana, group.id, 'quoting carol', carols.id);
+      assert.equal((await carol.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      const page = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages`);
+      assert.equal(page.status, 200);
+      const names = Object.fromEntries(page.body.users.map((u) => [u.id, u.displayName]));
+      assert.deepEqual(names, { [ana.user.id]: ana.user.displayName, [carol.user.id]: carol.user.displayName });
+      // A page with one message names its sender only; an older page names its own.
+      const latest = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages?limit=1`);
+      assert.deepEqual(
+        latest.body.users.map((u) => u.id).sort(),
+        [ana.user.id, carol.user.id].sort(),
+        'the quoted sender too',
+      );
+      const older = await ben.http.get<MessagesResponse>(`/api/conversations/${group.id}/messages?before=2`);
+      assert.deepEqual(
+        older.body.users.map((u) => u.id),
+        [carol.user.id],
+      );
+    });
+
+    it('keeps the receipts of who left or was removed, for what they saw, and shows newcomers none', async (t) => {
+      if (skip) return t.skip(skip);
+      const [dan, eve] = [await signUp(s.url), await signUp(s.url)];
+      const group = await createGroup(dan, 'Receipts stay', [ben, carol]);
+      const seq = (await send(dan, group.id, 'read by everyone')).body.message.seq;
+      for (const p of [ben, carol]) {
+        assert.equal((await p.http.post(`/api/conversations/${group.id}/receipts`, { readSeq: seq })).status, 204);
+      }
+      assert.equal((await dan.http.delete(`/api/conversations/${group.id}/members/${ben.user.id}`)).status, 204);
+      assert.equal((await carol.http.delete(`/api/conversations/${group.id}/members/${carol.user.id}`)).status, 204);
+      const former = (c: ConversationView | undefined) =>
+        c?.formerMembers.map((f) => [f.user.displayName, f.deliveredSeq, f.readSeq]);
+      const expected = [
+        [ben.user.displayName, seq, seq],
+        [carol.user.displayName, seq, seq],
+      ];
+      assert.deepEqual(former(await listed(dan, group.id)), expected, 'in the list');
+      const one = await dan.http.get<{ conversation: ConversationView }>(`/api/conversations/${group.id}`);
+      assert.deepEqual(former(one.body.conversation), expected, 'in the conversation');
+      assert.deepEqual(
+        one.body.conversation.members.map((m) => m.user.id),
+        [dan.user.id],
+      );
+      // Eve, added under history 'joined', sees nothing from before: not who read it either.
+      const a = await SocketClient.live(s.wsUrl, dan);
+      assert.equal(
+        (await dan.http.post(`/api/conversations/${group.id}/members`, { userIds: [eve.user.id] })).status,
+        200,
+      );
+      const snapshot = await a.next((f) => f.type === 'event' && f.event.type === 'conversation.joined');
+      assert.ok(snapshot.type === 'event' && snapshot.event.type === 'conversation.joined');
+      assert.deepEqual(former(snapshot.event.conversation), [], 'the snapshot newcomers get');
+      assert.deepEqual(former(await listed(eve, group.id)), []);
+      assert.deepEqual(former(await listed(dan, group.id)), expected, 'Dan still knows');
+      // Ben added back is a member again, not a former one.
+      await dan.http.post(`/api/conversations/${group.id}/members`, { userIds: [ben.user.id] });
+      assert.deepEqual(former(await listed(dan, group.id)), [expected[1]]);
+      a.close();
     });
 
     it('limits the groups and additions one account can make', async (t) => {

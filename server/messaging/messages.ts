@@ -1,7 +1,9 @@
+import type { MessagesResponse } from '../../protocol/api.ts';
 import type { MediaRef, MessageContent } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import { limits } from '../../protocol/limits.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import { presentUser } from '../accounts/presenter.ts';
 import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -375,7 +377,7 @@ export class MessagesService {
     conversationId: string,
     before: number | undefined,
     limit: number,
-  ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+  ): Promise<MessagesResponse> {
     const r = this.storage.reader;
     const from = await this.readableFrom(userId, conversationId);
     const rows = (await r.messaging.messagesBefore(conversationId, before ?? null, limit + 1)).filter(
@@ -385,7 +387,10 @@ export class MessagesService {
     const page = hasMore ? rows.slice(1) : rows;
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
     const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
-    return { messages: presentMessages(page, quoted), hasMore };
+    // Who signs them, members or not (someone who left still signs their old messages).
+    const mentioned = new Set([...page, ...quoted.values()].map((m) => m.senderId));
+    const users = (await r.accounts.usersByIds([...mentioned])).map(presentUser);
+    return { messages: presentMessages(page, quoted), hasMore, users };
   }
 
   /**

@@ -55,22 +55,34 @@ export function presentMember(m: MemberRecord, users: Map<string, UserRecord>): 
   };
 }
 
+/**
+ * One conversation as a viewer sees it; `readsFrom`: the seq after which they read messages (views.ts's
+ * visibleFrom). Former members come with their receipts when they received something the viewer reads.
+ */
 export function presentConversation(
   c: ConversationRecord,
   members: MemberRecord[],
   users: Map<string, UserRecord>,
   lastMessage: MessageView | null,
   unread: number,
+  readsFrom: number,
 ): ConversationView {
   return {
     id: c.id,
     kind: c.kind,
     title: c.title,
     history: c.history,
+    createdBy: c.createdBy,
     createdAt: iso(c.createdAt),
     lastActivityAt: iso(c.lastActivityAt),
     lastSeq: c.lastSeq,
     members: members.filter((m) => m.active).map((m) => presentMember(m, users)),
+    formerMembers: members
+      .filter((m) => !m.active && Math.max(m.deliveredSeq, m.readSeq) > readsFrom)
+      .map((m) => {
+        const { user, deliveredSeq, readSeq } = presentMember(m, users);
+        return { user, deliveredSeq, readSeq };
+      }),
     lastMessage,
     unread,
   };

@@ -58,9 +58,11 @@ test('two people sign up, find each other and chat live: ticks pending → sent 
   await recordStatuses(ana.page);
   await recordStatuses(ben.page);
 
-  // Ana finds Ben with the people search and starts their conversation; it shows up in Ben's list live.
+  // Ana finds Ben with the people search and opens their conversation: nothing in Ben's list until she
+  // writes (opening a conversation tells the other person nothing); her first message brings it, live.
   const convId = await startDirect(ana, ben);
-  await conversationItem(ben.page, convId).waitFor();
+  await stays(async () => assert.equal(await conversationItem(ben.page, convId).count(), 0), 600);
+  assert.equal(await conversationItem(ana.page, convId).count(), 1, 'in the list of the one who opened it');
 
   // Ana writes while Ben is on his list: delivered to Ben's device, unread there, not read.
   await send(ana.page, 'Hello Ben!');

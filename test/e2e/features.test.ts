@@ -302,8 +302,6 @@ test('message text: links are safe new-tab anchors, javascript: URLs and markup 
     assert.equal(await p.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
   }
   const convId = await startDirect(ana, ben);
-  await conversationItem(ben.page, convId).waitFor();
-  await openConversation(ben.page, convId);
 
   const texts = [
     'Docs at https://example.com/guide?x=1&y=2 (see section 2).',
@@ -314,6 +312,8 @@ test('message text: links are safe new-tab anchors, javascript: URLs and markup 
     '<a href="javascript:window.__pwned=5">html link</a>',
   ];
   for (const text of texts) await send(ana.page, text);
+  await conversationItem(ben.page, convId).waitFor();
+  await openConversation(ben.page, convId);
   for (const page of [ana.page, ben.page]) {
     await expectTexts(page, texts);
     const thread = page.getByTestId('thread');
@@ -342,9 +342,11 @@ test('message text: links are safe new-tab anchors, javascript: URLs and markup 
 
 test('keyboard only: sign in, open a conversation, reply then cancel with Escape, send', async (s) => {
   const ben = await s.person('Ben');
-  // Kai's account and a conversation with Ben exist already (made through the API).
+  // Kai's account and Ben's conversation with him exist already (made through the API).
   const kai = await apiSignUp(s.url, `kai_${process.pid % 10000}_${Date.now() % 100000}`, PASSWORD);
-  const r = await kai.http.post<{ conversation: { id: string } }>('/api/conversations/direct', { userId: ben.id });
+  const r = await (await ben.http()).post<{ conversation: { id: string } }>('/api/conversations/direct', {
+    userId: kai.user.id,
+  });
   assert.equal(r.status, 201);
   const convId = r.body.conversation.id;
   await conversationItem(ben.page, convId).waitFor();
@@ -453,6 +455,7 @@ test('narrow screen (400×800): the list and the thread one at a time, with a ba
 test('settings: display name seen by the other person, sessions with this device, revoke, sign out', async (s) => {
   const [ana, ben] = await s.peopleNamed('Ana', 'Ben');
   const convId = await startDirect(ana, ben);
+  await send(ana.page, 'Hello Ben');
   await conversationItem(ben.page, convId).waitFor();
   await openConversation(ben.page, convId);
   assert.equal(await threadTitle(ben.page), ana.displayName);

@@ -355,16 +355,23 @@ const views = {
     { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
     {},
   ),
+  FormerMemberView: objectSchema<v.FormerMemberView>(
+    { user: ref('UserView'), deliveredSeq: integer, readSeq: integer },
+    {},
+    'Someone who left or was removed, with the receipts they reached while a member.',
+  ),
   ConversationView: objectSchema<v.ConversationView>(
     {
       id: string,
       kind: oneOf(['direct', 'group']),
       title: nullable(string),
       history: oneOf(['joined', 'full']),
+      createdBy: string,
       createdAt: time,
       lastActivityAt: time,
       lastSeq: integer,
       members: arrayOf(ref('MemberView')),
+      formerMembers: arrayOf(ref('FormerMemberView')),
       lastMessage: nullable(ref('MessageView')),
       unread: integer,
     },
@@ -512,7 +519,10 @@ const answers = {
     {},
   ),
   ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
-  MessagesResponse: objectSchema<api.MessagesResponse>({ messages: arrayOf(ref('MessageView')), hasMore: boolean }, {}),
+  MessagesResponse: objectSchema<api.MessagesResponse>(
+    { messages: arrayOf(ref('MessageView')), hasMore: boolean, users: arrayOf(ref('UserView')) },
+    {},
+  ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
   UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
   EventsResponse: objectSchema<api.EventsResponse>(

@@ -944,6 +944,9 @@ export const en = {
   'newGroup.picked': '{name} picked.',
   'newGroup.unpicked': '{name} no longer picked.',
   'newGroup.alreadyPicked': '{name} is already picked. To remove them, use their × or their box.',
+  // Issue 9, defect 8: the unread divider and its jump control.
+  'thread.unreadDivider': 'New messages',
+  'thread.jumpToUnread': 'Jump to the first unread message',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

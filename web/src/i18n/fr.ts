@@ -964,4 +964,7 @@ export const fr: Catalogue = {
   'newGroup.picked': 'Ajouté à la sélection : {name}.',
   'newGroup.unpicked': 'Retiré de la sélection : {name}.',
   'newGroup.alreadyPicked': '{name} est déjà dans la sélection. Pour l’en retirer, utilisez sa croix ou sa case.',
+  // Issue 9, defect 8: the unread divider and its jump control.
+  'thread.unreadDivider': 'Nouveaux messages',
+  'thread.jumpToUnread': 'Aller au premier message non lu',
 };

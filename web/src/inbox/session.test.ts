@@ -38,10 +38,12 @@ const withAna: ConversationView = {
   kind: 'direct',
   title: null,
   history: 'full',
+  createdBy: 'u-ana',
   createdAt: '2024-01-01T09:00:00.000Z',
   lastActivityAt: '2024-01-01T09:00:00.000Z',
   lastSeq: 0,
   members: [member(ana), member(pageUser)],
+  formerMembers: [],
   lastMessage: null,
   unread: 0,
 };

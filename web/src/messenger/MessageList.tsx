@@ -9,6 +9,7 @@ import { lastOwnMessage, messageStatus, quickRepliesMessageId, seenBy, type Thre
 import { IconDown } from '../ui/Icons.tsx';
 import type { OnTap } from '../ui/MessageAttachment.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
+import { useFirstUnread } from './useFirstUnread.ts';
 
 const BOTTOM_SLACK_PX = 48;
 
@@ -62,6 +63,23 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     null,
   );
   const onAtBottomChange = props.onAtBottomChange;
+  const firstKey = keyOf(items[0]);
+  // The "New messages" divider: the conversation opens there, and a control jumps back to it.
+  const firstUnread = useFirstUnread(conversationId, conv, meId);
+  const dividerKey = useMemo(() => {
+    if (firstUnread === null) return null;
+    // Not before the first unread is loaded: the divider would sit on a later message.
+    const oldest = messages[0];
+    if (props.hasMore && (!oldest || oldest.seq > firstUnread)) return null;
+    const first = items.find(
+      (i) => i.kind === 'message' && i.message.seq >= firstUnread && i.message.senderId !== meId,
+    );
+    return first ? keyOf(first) : null;
+  }, [items, messages, props.hasMore, firstUnread, meId]);
+  /** The conversation whose view still has to be put at its divider (once its first unread is loaded). */
+  const seeking = useRef<string | null>(null);
+  const [seek, setSeek] = useState(0);
+  const [unreadAbove, setUnreadAbove] = useState(false);
 
   const updateBottom = useCallback(() => {
     const el = scrollRef.current;
@@ -77,7 +95,20 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
       onAtBottomChange(bottom);
     }
     if (bottom) setUnseen(0);
+    const divider = el.querySelector('[data-testid="unread-divider"]');
+    setUnreadAbove(
+      divider ? divider.getBoundingClientRect().top < el.getBoundingClientRect().top : seeking.current === null,
+    );
   }, [onAtBottomChange]);
+
+  /** Puts the divider at the top of the view; false when it is not drawn (its message not loaded yet). */
+  const toDivider = useCallback(() => {
+    const el = scrollRef.current;
+    const divider = el?.querySelector('[data-testid="unread-divider"]');
+    if (!el || !divider) return false;
+    el.scrollTop += divider.getBoundingClientRect().top - el.getBoundingClientRect().top - 8;
+    return true;
+  }, []);
 
   const scrollToBottom = useCallback(
     (smooth = false) => {
@@ -105,6 +136,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
       setAtBottom(true);
       setUnseen(0);
       onAtBottomChange(true);
+      seeking.current = firstUnread === null ? null : conversationId;
     } else if (first !== p.first && last === p.last && items.length > p.count) {
       el.scrollTop = p.top + (el.scrollHeight - p.height);
     } else if (last !== p.last) {
@@ -117,6 +149,11 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
         const added = items.slice(oldIndex + 1).filter((i) => senderOf(i, meId) !== meId).length;
         if (added > 0) setUnseen((n) => n + added);
       }
+    }
+    // Opening with unread messages: at the divider, once drawn (or at the bottom when none is loaded).
+    if (seeking.current === conversationId && props.loaded) {
+      if (toDivider()) seeking.current = null;
+      else if (!props.hasMore) seeking.current = null;
     }
     prev.current = {
       cid: conversationId,
@@ -138,7 +175,25 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     meId,
     onAtBottomChange,
     updateBottom,
+    firstUnread,
+    toDivider,
   ]);
+
+  // The first unread message is older than what is loaded: older pages until it is.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new first message (a page loaded) re-checks
+  useEffect(() => {
+    if (seeking.current !== conversationId || !props.loaded || !props.hasMore || dividerKey !== null) return;
+    loadOlder(conversationId).catch((e: unknown) => {
+      seeking.current = null;
+      setOlderError(te(errorIdOf(e)));
+    });
+  }, [conversationId, firstKey, props.loaded, props.hasMore, dividerKey, seek, te]);
+
+  const jumpToUnread = () => {
+    if (toDivider()) return;
+    seeking.current = conversationId;
+    setSeek((n) => n + 1);
+  };
 
   // Stay at the bottom when the pane resizes (composer grows, keyboard opens, window resized).
   useEffect(() => {
@@ -154,7 +209,6 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   }, []);
 
   // Reaching the top loads older messages. Re-armed whenever the first message changes.
-  const firstKey = keyOf(items[0]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new first message re-arms the observer
   useEffect(() => {
     const root = scrollRef.current;
@@ -244,6 +298,13 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     lastDay = dk;
     prevItem = item;
     const key = keyOf(item);
+    if (key === dividerKey) {
+      rows.push(
+        <div className="unread-sep" key="unread-divider" data-testid="unread-divider">
+          <span>{t('thread.unreadDivider')}</span>
+        </div>,
+      );
+    }
     if (item.kind === 'message') {
       const m = item.message;
       const q = m.replyTo;
@@ -330,6 +391,14 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           {rows}
         </div>
       </div>
+      {firstUnread !== null && unreadAbove && (
+        <button type="button" className="jump-unread" data-testid="jump-to-unread" onClick={jumpToUnread}>
+          <span className="jump-unread-icon" aria-hidden="true">
+            <IconDown size={16} />
+          </span>
+          <span>{t('thread.jumpToUnread')}</span>
+        </button>
+      )}
       {!atBottom && (
         <button
           type="button"

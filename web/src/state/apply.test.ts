@@ -5,7 +5,7 @@ import type { DomainEvent } from '../../../protocol/events.ts';
 import { advanceCursor, applyEvent, applyEventFrame, applyMessage, applyOrder } from './apply.ts';
 import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { addPending, applyHistory, markFailed, markReadLocally } from './local.ts';
-import { threadItems } from './selectors.ts';
+import { displayNameOf, threadItems } from './selectors.ts';
 import type { State } from './types.ts';
 
 const created = (m: ReturnType<typeof msg>): DomainEvent => ({
@@ -21,6 +21,19 @@ function assertIdempotent(s: State, event: DomainEvent) {
   assert.deepEqual(twice, once, `${event.type} applied twice differs`);
   assert.equal(twice, once, `${event.type} applied twice should return the same object`);
 }
+
+describe('history pages', () => {
+  test('remember who signs them: someone who left keeps their name after a reload', () => {
+    const s = applyHistory(
+      stateWith([conv()]),
+      'c1',
+      { messages: [msg(1, cat.id), msg(2, ana.id)], hasMore: false, users: [cat, ana] },
+      'latest',
+    );
+    assert.equal(displayNameOf(s.users, s.conversations.c1, cat.id), 'Cat', 'Cat left the group before the reload');
+    assert.equal(displayNameOf(s.users, s.conversations.c1, ana.id), 'Ana');
+  });
+});
 
 describe('message.created', () => {
   test('bumps lastSeq, lastMessage, activity and unread for someone else’s message', () => {
@@ -180,7 +193,7 @@ describe('receipts', () => {
       [1, 2, 3].map((n) => created(msg(n, ana.id))),
     );
     assert.equal(s.conversations.c1?.unread, 3);
-    s = applyHistory(s, 'c1', { messages: s.threads.c1?.messages ?? [], hasMore: false }, 'latest');
+    s = applyHistory(s, 'c1', { messages: s.threads.c1?.messages ?? [], hasMore: false, users: [] }, 'latest');
     s = applyEvent(s, rc(me.id, 3, 2));
     assert.equal(s.conversations.c1?.unread, 1);
     s = applyEvent(s, rc(me.id, 3, 3));

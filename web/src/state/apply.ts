@@ -2,7 +2,7 @@ import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
-import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead } from './conversation.ts';
+import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead, withoutMember } from './conversation.ts';
 import { forgetPage, renameMyPage, upsertMyPage } from './pages.ts';
 import { emptyThread, findMessage, upsertMessage } from './thread.ts';
 import type { State } from './types.ts';
@@ -16,7 +16,7 @@ function withConversation(state: State, conv: ConversationView): State {
   if (state.conversations[conv.id] === conv) return state;
   return rememberUsers(
     { ...state, conversations: { ...state.conversations, [conv.id]: conv } },
-    conv.members.map((m) => m.user),
+    [...conv.members, ...conv.formerMembers].map((m) => m.user),
   );
 }
 
@@ -171,8 +171,18 @@ export function applyEvent(state: State, event: DomainEvent): State {
       if (old && old.role === event.role && old.user.displayName === event.user.displayName) return state;
       const members = conv.members.slice();
       if (old) members[at] = { ...old, user: event.user, role: event.role };
-      else members.push({ user: event.user, role: event.role, deliveredSeq: 0, readSeq: 0 });
-      return withConversation(state, { ...conv, members });
+      else {
+        // Back again: what they saw before still counts (the server keeps it too).
+        const was = conv.formerMembers.find((f) => f.user.id === event.user.id);
+        members.push({
+          user: event.user,
+          role: event.role,
+          deliveredSeq: was?.deliveredSeq ?? 0,
+          readSeq: was?.readSeq ?? 0,
+        });
+      }
+      const formerMembers = conv.formerMembers.filter((f) => f.user.id !== event.user.id);
+      return withConversation(state, { ...conv, members, formerMembers });
     }
     case 'member.removed': {
       const conv = state.conversations[event.conversationId];
@@ -194,7 +204,7 @@ export function applyEvent(state: State, event: DomainEvent): State {
       }
       if (!conv?.members.some((m) => m.user.id === event.userId)) return state;
       const next = clearTyping(state, event.conversationId, event.userId);
-      return withConversation(next, { ...conv, members: conv.members.filter((m) => m.user.id !== event.userId) });
+      return withConversation(next, withoutMember(conv, event.userId));
     }
     case 'member.role_changed': {
       const conv = state.conversations[event.conversationId];
@@ -263,7 +273,7 @@ export function applySnapshot(state: State, snapshot: ConversationsResponse): St
   for (const c of snapshot.conversations) conversations[c.id] = c;
   return rememberUsers(
     { ...state, conversations, removed: {}, threads: {}, cursor: snapshot.cursor },
-    snapshot.conversations.flatMap((c) => c.members.map((m) => m.user)),
+    snapshot.conversations.flatMap((c) => [...c.members, ...c.formerMembers].map((m) => m.user)),
   );
 }
 

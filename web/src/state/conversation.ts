@@ -1,4 +1,4 @@
-import type { ConversationView, MemberView, MessageView } from '../../../protocol/views.ts';
+import type { ConversationView, FormerMemberView, MemberView, MessageView } from '../../../protocol/views.ts';
 import { isNewerVersion } from './thread.ts';
 import type { Thread } from './types.ts';
 
@@ -18,6 +18,39 @@ export function mergeMember(existing: MemberView | undefined, incoming: MemberVi
     deliveredSeq: Math.max(existing.deliveredSeq, incoming.deliveredSeq, readSeq),
     readSeq,
   };
+}
+
+/**
+ * Former members' receipts, what we knew and what came, each person once with the furthest watermarks;
+ * without the people who are members again.
+ */
+function mergeFormer(
+  known: readonly FormerMemberView[],
+  incoming: readonly FormerMemberView[],
+  members: readonly MemberView[],
+): FormerMemberView[] {
+  const byId = new Map<string, FormerMemberView>();
+  for (const f of [...known, ...incoming]) {
+    const old = byId.get(f.user.id);
+    const readSeq = Math.max(old?.readSeq ?? 0, f.readSeq);
+    byId.set(f.user.id, {
+      user: f.user,
+      deliveredSeq: Math.max(old?.deliveredSeq ?? 0, f.deliveredSeq, readSeq),
+      readSeq,
+    });
+  }
+  for (const m of members) byId.delete(m.user.id);
+  return [...byId.values()];
+}
+
+/** Someone left or was removed: their receipts stay, for what they saw (ticks never go backwards). */
+export function withoutMember(conv: ConversationView, userId: string): ConversationView {
+  const gone = conv.members.find((m) => m.user.id === userId);
+  if (!gone) return conv;
+  const members = conv.members.filter((m) => m.user.id !== userId);
+  const { user, deliveredSeq, readSeq } = gone;
+  const kept = deliveredSeq > 0 || readSeq > 0 ? [{ user, deliveredSeq, readSeq }] : [];
+  return { ...conv, members, formerMembers: mergeFormer(conv.formerMembers, kept, members) };
 }
 
 /**
@@ -42,6 +75,7 @@ export function mergeConversation(
     lastActivityAt: later(existing.lastActivityAt, incoming.lastActivityAt),
     unread: newer.unread,
     members,
+    formerMembers: mergeFormer(existing.formerMembers, incoming.formerMembers, members),
   };
 }
 

@@ -20,11 +20,13 @@ const withAna = (extra: Partial<ConversationView> = {}): ConversationView => ({
   kind: 'direct',
   title: null,
   history: 'full',
+  createdBy: 'u-ana',
   createdAt: '2024-01-01T09:00:00.000Z',
   lastActivityAt: '2024-01-01T09:00:00.000Z',
   lastSeq: 0,
   members: [member(ana), member(pageUser)],
   lastMessage: null,
+  formerMembers: [],
   unread: 0,
   ...extra,
 });

@@ -1,7 +1,7 @@
 import type { Signal } from '../../../protocol/events.ts';
 import type { AttachmentView } from '../../../protocol/media.ts';
-import type { MessageView, SelfView } from '../../../protocol/views.ts';
-import { applyReceipt, applyUser } from './apply.ts';
+import type { MessageView, SelfView, UserView } from '../../../protocol/views.ts';
+import { applyReceipt, applyUser, rememberUsers } from './apply.ts';
 import { myMember } from './conversation.ts';
 import { emptyThread, mergePage } from './thread.ts';
 import type { ConnectionState, FailReason, OutboxItem, State } from './types.ts';
@@ -115,12 +115,13 @@ export function markReadLocally(state: State, conversationId: string, seq: numbe
 export function applyHistory(
   state: State,
   conversationId: string,
-  page: { messages: MessageView[]; hasMore: boolean },
+  page: { messages: MessageView[]; hasMore: boolean; users: readonly UserView[] },
   kind: 'latest' | 'older',
 ): State {
   const thread = state.threads[conversationId] ?? emptyThread;
   const merged = mergePage(thread, page.messages, page.hasMore, kind);
-  return { ...state, threads: { ...state.threads, [conversationId]: merged } };
+  // The page's senders, members or not: someone who left still signs their old messages.
+  return rememberUsers({ ...state, threads: { ...state.threads, [conversationId]: merged } }, page.users);
 }
 
 /** Back to the sign-in screen: forget everything about the account. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ana, ben, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
+import type { DomainEvent } from '../../../protocol/events.ts';
+import type { ConversationView } from '../../../protocol/views.ts';
+import { applyEvent, applySnapshot } from './apply.ts';
+import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { applySignal, pruneTyping } from './local.ts';
 import {
   conversationIds,
@@ -38,6 +41,70 @@ test('seen by lists the other members whose read watermark reached the message',
   );
   assert.deepEqual(seenBy(c, 7, me.id), []);
   assert.equal(lastOwnMessage([msg(1, me.id), msg(2, ana.id), msg(3, me.id, { deletedAt: 'x' })], me.id)?.seq, 1);
+});
+
+test('ticks never go backwards: receipts of members who left or were removed keep counting for what they saw', () => {
+  const removed = (userId: string, reason: 'removed' | 'left'): DomainEvent => ({
+    type: 'member.removed',
+    conversationId: 'c1',
+    userId,
+    by: reason === 'left' ? userId : me.id,
+    reason,
+  });
+  const mine = msg(5, me.id);
+  let s = stateWith([conv({ lastSeq: 6, members: [member(me, 6, 6, 'admin'), member(ana, 5, 5), member(ben, 6, 6)] })]);
+  const status = () => messageStatus(s.conversations.c1, mine, me.id);
+  const seen = () => seenBy(s.conversations.c1 as ConversationView, 5, me.id).map((u) => u.displayName);
+  assert.deepEqual([status(), seen()], ['read', ['Ana', 'Ben']]);
+  s = applyEvent(s, removed(ana.id, 'removed'));
+  s = applyEvent(s, removed(ben.id, 'left'));
+  assert.deepEqual([status(), seen()], ['read', ['Ana', 'Ben']], 'both gone: still read, still seen by them');
+  // A message after they went counts the members only; one Ana never received stays one tick.
+  assert.equal(messageStatus(s.conversations.c1, msg(7, me.id), me.id), 'sent');
+  assert.deepEqual(
+    seenBy(s.conversations.c1 as ConversationView, 6, me.id).map((u) => u.displayName),
+    ['Ben'],
+  );
+  // A newcomer's snapshot (which shows them no former member) does not drop what we knew.
+  const joined = conv({ lastSeq: 6, members: [member(me, 6, 6, 'admin'), member(cat, 6, 6)] });
+  s = applyEvent(s, { type: 'conversation.joined', conversationId: 'c1', conversation: joined, userIds: [cat.id] });
+  assert.deepEqual(
+    seenBy(s.conversations.c1 as ConversationView, 5, me.id).map((u) => u.displayName),
+    ['Cat', 'Ana', 'Ben'],
+  );
+  assert.equal(status(), 'read', 'kept over a snapshot without them');
+  // Ana added back: she is a member again, once, with what she had seen.
+  s = applyEvent(s, { type: 'member.added', conversationId: 'c1', user: ana, role: 'member', by: me.id });
+  assert.deepEqual([status(), seen()], ['read', ['Cat', 'Ana', 'Ben']]);
+  assert.deepEqual(
+    s.conversations.c1?.formerMembers.map((f) => f.user.id),
+    [ben.id],
+  );
+  // After a reload, the server's list brings them (and their names).
+  s = applySnapshot(s, {
+    cursor: 200,
+    conversations: [
+      conv({
+        lastSeq: 6,
+        members: [member(me, 6, 6, 'admin')],
+        formerMembers: [{ user: ana, deliveredSeq: 5, readSeq: 5 }],
+      }),
+    ],
+  });
+  assert.deepEqual([status(), seen(), s.users[ana.id]?.displayName], ['read', ['Ana'], 'Ana']);
+});
+
+test('a one-to-one conversation someone else opened is listed for me with its first message only', () => {
+  const direct = (id: string, createdBy: string, lastSeq: number) =>
+    conv({ id, kind: 'direct', title: null, createdBy, lastSeq, members: [member(me), member(ana)] });
+  let s = stateWith([direct('by-ana', ana.id, 0), direct('by-me', me.id, 0), conv({ id: 'group', createdBy: ana.id })]);
+  assert.deepEqual(conversationIds(s).sort(), ['by-me', 'group']);
+  s = applyEvent(s, {
+    type: 'message.created',
+    conversationId: 'by-ana',
+    message: msg(1, ana.id, { conversationId: 'by-ana' }),
+  });
+  assert.deepEqual(conversationIds(s).sort(), ['by-ana', 'by-me', 'group']);
 });
 
 test('titles: group title, or the other person for a direct conversation', () => {

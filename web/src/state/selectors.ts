@@ -1,4 +1,4 @@
-import type { ConversationView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
+import type { ConversationView, FormerMemberView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
 import { byActivity } from './conversation.ts';
 import type { OutboxItem, State } from './types.ts';
 
@@ -12,9 +12,19 @@ export type MessageStatus = OwnStatus | 'received';
 
 /** Conversations shown in the list (not the ones I left), latest activity first. */
 export function conversationList(state: State): ConversationView[] {
+  // A page's inbox lists every thread of the page (the business inbox decides what it shows).
+  const meId = state.me?.kind === 'page' ? undefined : state.me?.id;
   return Object.values(state.conversations)
-    .filter((c) => !(c.id in state.removed))
+    .filter((c) => !(c.id in state.removed) && !(meId && awaitsFirstMessage(c, meId)))
     .sort(byActivity);
+}
+
+/**
+ * A one-to-one conversation someone else opened without writing yet: not in my list until its first
+ * message (opening a conversation tells the other person nothing).
+ */
+function awaitsFirstMessage(c: ConversationView, meId: string | undefined): boolean {
+  return c.kind === 'direct' && c.lastSeq === 0 && c.createdBy !== meId;
 }
 
 /** Ids of the conversations shown in the list, in list order. */
@@ -37,15 +47,24 @@ export function findUser(conv: ConversationView | undefined, userId: string): Us
 }
 
 /**
- * Ticks of one of my stored messages: read when every other member has read it, delivered when every
- * other member's devices have it, sent otherwise (also when no one else is there).
+ * Who a message of mine went to: the other members, and the former members who received it before they
+ * left or were removed (their receipts keep counting for what they saw: ticks never go backwards).
+ */
+function recipients(conv: ConversationView, seq: number, meId: string | undefined): FormerMemberView[] {
+  const former = conv.formerMembers.filter((f) => f.user.id !== meId && Math.max(f.deliveredSeq, f.readSeq) >= seq);
+  return [...otherMembers(conv, meId), ...former];
+}
+
+/**
+ * Ticks of one of my stored messages: read when everyone it went to has read it, delivered when all
+ * their devices have it, sent otherwise (also when no one else is there).
  */
 export function ownMessageStatus(
   conv: ConversationView,
   message: MessageView,
   meId: string,
 ): 'sent' | 'delivered' | 'read' {
-  const others = otherMembers(conv, meId);
+  const others = recipients(conv, message.seq, meId);
   if (others.length === 0) return 'sent';
   if (others.every((m) => m.readSeq >= message.seq)) return 'read';
   if (others.every((m) => Math.max(m.deliveredSeq, m.readSeq) >= message.seq)) return 'delivered';
@@ -62,9 +81,9 @@ export function messageStatus(
   return ownMessageStatus(conv, message, meId);
 }
 
-/** Other members who have read up to `seq`, in member order. */
+/** Others who have read up to `seq`: members in member order, then former members. */
 export function seenBy(conv: ConversationView, seq: number, meId: string | undefined): UserView[] {
-  return otherMembers(conv, meId)
+  return recipients(conv, seq, meId)
     .filter((m) => m.readSeq >= seq)
     .map((m) => m.user);
 }
