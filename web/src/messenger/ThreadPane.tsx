@@ -8,6 +8,7 @@ import { navigate } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import {
+  avatarIdOf,
   displayNameOf,
   forLanguage,
   lastOwnMessage,
@@ -171,7 +172,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
       )}
       <header className="thread-header">
         <BackButton label={t('thread.back')} />
-        <Avatar id={page?.id ?? conv.id} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
+        <Avatar id={avatarIdOf(conv, meId)} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
         <div className="thread-heading">
           <div className="thread-title-line">
             <h2 id="thread-title">{title}</h2>
