@@ -64,6 +64,15 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const dragDepth = useRef(0);
   const titleOf = useConversationTitle();
 
+  // Opening a conversation (a click, Enter on the list or a search result, Alt+↑/↓) puts the cursor in the
+  // composer — except on touch screens, where the keyboard would pop up over the messages.
+  const hasConv = !!conv;
+  useEffect(() => {
+    if (!hasConv || window.matchMedia('(pointer: coarse)').matches) return;
+    const frame = requestAnimationFrame(() => composerRef.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, [hasConv]);
+
   const loaded = thread?.loaded ?? false;
   useEffect(() => {
     if (!conv || loaded || removed || loadError) return;
