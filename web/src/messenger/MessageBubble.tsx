@@ -41,7 +41,7 @@ export interface BubbleProps {
 }
 
 export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
-  const { message, pending, own, status, t, te, time } = { ...props, ...useI18n() };
+  const { message, pending, own, status, t, te, time, fullDate } = { ...props, ...useI18n() };
   const [menuOpen, setMenuOpen] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
@@ -157,7 +157,9 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
                 {t('message.edited')}
               </span>
             )}
-            <time dateTime={createdAt}>{time(createdAt)}</time>
+            <time dateTime={createdAt} title={fullDate(createdAt)}>
+              {time(createdAt)}
+            </time>
             {own && <StatusIcon status={status} label={statusLabel} className="msg-status" />}
           </div>
         </div>
