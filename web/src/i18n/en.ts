@@ -937,6 +937,8 @@ export const en = {
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',
+  // Issue 9's defects (settings, search, messages).
+  'settings.session.activeNow': 'Active now',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

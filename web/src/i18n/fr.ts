@@ -957,4 +957,6 @@ export const fr: Catalogue = {
   'error.webhook_verification_failed': 'Le webhook n’a pas répondu à la demande de vérification avec son défi.',
   'error.storage_unavailable': 'Le serveur n’a pas pu l’enregistrer pour l’instant. Veuillez réessayer.',
   'error.internal': 'Le serveur a rencontré un problème.',
+  // Issue 9's defects (settings, search, messages).
+  'settings.session.activeNow': 'Actif maintenant',
 };
