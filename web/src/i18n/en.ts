@@ -159,7 +159,7 @@ export const en = {
   'message.seenBy': 'Seen by {names}',
   'message.quote.deleted': 'The original message was deleted',
   'message.quote.goto': 'Go to the quoted message from {name}',
-  'message.from': 'From {name} at {time}',
+  'message.from': '{name}, at {time}',
 
   'order.title': 'Order {number}',
   'order.from': 'from {merchant}',
@@ -939,6 +939,7 @@ export const en = {
   'error.internal': 'The server ran into a problem.',
   // Issue 9's defects (settings, search, messages).
   'settings.session.activeNow': 'Active now',
+  'message.fromYou': 'You, at {time}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

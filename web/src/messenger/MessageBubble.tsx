@@ -102,7 +102,11 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
       data-status={status}
       tabIndex={props.tabbable ? 0 : -1}
       onKeyDown={onKeyDown}
-      aria-label={t('message.from', { name: own ? t('message.you') : props.senderName, time: time(createdAt) })}
+      aria-label={
+        own
+          ? t('message.fromYou', { time: time(createdAt) })
+          : t('message.from', { name: props.senderName, time: time(createdAt) })
+      }
     >
       {props.showSender && !own && <div className="msg-sender">{props.senderName}</div>}
       <div className="msg-row">
