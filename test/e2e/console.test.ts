@@ -505,7 +505,7 @@ test('the console in French; someone else’s app is not found', async (s) => {
   await page.getByTestId('new-app-submit').click();
   const dialog = page.getByTestId('once-dialog');
   await dialog.waitFor();
-  assert.equal((await dialog.locator('h2').textContent())?.trim(), 'Le secret de « Robot »');
+  assert.equal((await dialog.locator('h2').textContent())?.trim(), 'Le secret de «\u00a0Robot\u00a0»');
   assert.match((await dialog.getByTestId('once-warning').textContent()) ?? '', /vous ne le reverrez pas/);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
@@ -524,7 +524,7 @@ test('the console in French; someone else’s app is not found', async (s) => {
   await log.getByTestId('console-deliveries-test').click();
   assert.equal(
     (await log.getByTestId('console-deliveries-error').textContent())?.trim(),
-    'Définissez et vérifiez d’abord le webhook de l’app : les renvois et les événements de test lui sont envoyés.',
+    'Définissez et vérifiez d’abord le webhook de l’app\u00a0: les renvois et les événements de test lui sont envoyés.',
   );
 
   // Dan's app, by its address: not found, and nothing of it shown.

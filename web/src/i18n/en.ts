@@ -159,7 +159,7 @@ export const en = {
   'message.seenBy': 'Seen by {names}',
   'message.quote.deleted': 'The original message was deleted',
   'message.quote.goto': 'Go to the quoted message from {name}',
-  'message.from': 'From {name} at {time}',
+  'message.from': '{name}, at {time}',
 
   'order.title': 'Order {number}',
   'order.from': 'from {merchant}',
@@ -937,16 +937,16 @@ export const en = {
   'error.webhook_verification_failed': 'The webhook did not answer the verification request with its challenge.',
   'error.storage_unavailable': 'The server could not store this right now. Please retry.',
   'error.internal': 'The server ran into a problem.',
-  // Issue 9 defects (d1).
   'group.removeConfirm.title': 'Remove {name} from the group?',
   'group.removeConfirm.body': 'They will no longer receive its messages.',
   'connection.offlineShort': 'Offline',
   'newGroup.picked': '{name} picked.',
   'newGroup.unpicked': '{name} no longer picked.',
   'newGroup.alreadyPicked': '{name} is already picked. To remove them, use their × or their box.',
-  // Issue 9, defect 8: the unread divider and its jump control.
   'thread.unreadDivider': 'New messages',
   'thread.jumpToUnread': 'Jump to the first unread message',
+  'settings.session.activeNow': 'Active now',
+  'message.fromYou': 'You, at {time}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

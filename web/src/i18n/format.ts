@@ -18,12 +18,21 @@ export function dayKey(iso: string): string {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
 
+/**
+ * A time of day, in the language's usual clock — 24 h in French ("03:12"), 12 h in English ("3:12 AM") —
+ * the same style everywhere: alone, in `formatDateTime` and in `formatFullDate`.
+ */
 export function formatTime(locale: Locale, iso: string): string {
-  return dtf(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return dtf(locale, { timeStyle: 'short' }).format(new Date(iso));
 }
 
 export function formatDateTime(locale: Locale, iso: string): string {
   return dtf(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** The full date and time, for a message time's hover: "Wednesday, December 2, 2026 at 3:11 AM". */
+export function formatFullDate(locale: Locale, iso: string): string {
+  return dtf(locale, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** "today" / "yesterday" are left to the caller (they are catalogue entries); this formats other days. */
@@ -43,12 +52,23 @@ export function dayRelation(iso: string, now: Date = new Date()): DayRelation {
   return 'other';
 }
 
-/** Short stamp for the conversation list: time today, weekday this week, date otherwise. */
-export function formatListStamp(locale: Locale, iso: string, now: Date = new Date()): string {
+/** Calendar days from `iso`'s day to `now`'s, in local time (0 today, 1 yesterday; negative ahead). */
+function daysAgo(iso: string, now: Date): number {
   const d = new Date(iso);
-  if (dayRelation(iso, now) === 'today') return formatTime(locale, iso);
-  const ageDays = (now.getTime() - d.getTime()) / 86_400_000;
-  if (ageDays < 6) return dtf(locale, { weekday: 'short' }).format(d);
+  const midnight = (x: Date) => Date.UTC(x.getFullYear(), x.getMonth(), x.getDate());
+  return Math.round((midnight(now) - midnight(d)) / 86_400_000);
+}
+
+/**
+ * Short stamp for the conversation list: the time today (or ahead, a clock a little off), `yesterday` (the
+ * catalogue's word) yesterday, the weekday within the last week, else the date.
+ */
+export function formatListStamp(locale: Locale, iso: string, yesterday: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  const ago = daysAgo(iso, now);
+  if (ago <= 0) return formatTime(locale, iso);
+  if (ago === 1) return yesterday;
+  if (ago < 7) return dtf(locale, { weekday: 'short' }).format(d);
   if (d.getFullYear() === now.getFullYear()) return dtf(locale, { day: 'numeric', month: 'short' }).format(d);
   return dtf(locale, { dateStyle: 'short' }).format(d);
 }

@@ -69,3 +69,35 @@ test('language detection: fr* is French, anything else English', () => {
   assert.equal(detectLocale(['FR-be']), 'fr');
   assert.equal(detectLocale(['fri']), 'en');
 });
+
+/** Every sentence of a catalogue: its strings and each plural form. */
+function sentences(catalogue: Record<string, unknown>): [string, string][] {
+  return Object.entries(catalogue).flatMap(([key, value]) =>
+    typeof value === 'string'
+      ? [[key, value] as [string, string]]
+      : Object.values(value as Record<string, string>).map((v) => [key, v] as [string, string]),
+  );
+}
+
+test('French typography: a no-break space before « : » and inside « », a narrow one before « ; ? ! »', () => {
+  for (const [key, value] of sentences(fr)) {
+    // A colon in a URL ("https://") or a time ("03:16") is not punctuation.
+    for (const m of value.matchAll(/(.?):(?!\/\/|\d)/g)) assert.match(m[1] ?? '', /[\u00a0\u202f]/, `${key}: ${value}`);
+    for (const m of value.matchAll(/(.?)[;?!]/g)) assert.equal(m[1], '\u202f', `${key}: ${value}`);
+    for (const m of value.matchAll(/«(.?)/g)) assert.equal(m[1], '\u00a0', `${key}: ${value}`);
+    for (const m of value.matchAll(/(.?)»/g)) assert.equal(m[1], '\u00a0', `${key}: ${value}`);
+  }
+  // English puts no space between a word and them.
+  for (const [key, value] of sentences(en)) assert.doesNotMatch(value, /\w\s[;:?!](\s|$)/, `${key}: ${value}`);
+});
+
+test('French wording a new user met: agreement, and the screen-reader label of a message', () => {
+  assert.equal(translate('fr', 'sidebar.search.none'), 'Aucune personne trouvée.');
+  assert.equal(translate('fr', 'message.fromYou', { time: '03:16' }), 'Vous, à 03:16');
+  assert.equal(translate('fr', 'message.from', { name: 'Anaïs' }).startsWith('Anaïs, à'), true);
+  assert.equal(translate('en', 'message.fromYou', { time: '3:16 AM' }), 'You, at 3:16 AM');
+  // A date after a participle takes "le": "Connecté le 2 déc. 2026", not "Connecté 2 déc. 2026".
+  for (const key of ['settings.session.created', 'console.apps.created', 'console.webhook.state.verified'] as const) {
+    assert.match(translate('fr', key, { time: 'X', date: 'X' }), / le X$/, key);
+  }
+});

@@ -33,7 +33,7 @@ export const InboxMessage = memo(function InboxMessage({
   quoteName: string;
   session: InboxSession;
 }) {
-  const { t, te, time } = useI18n();
+  const { t, te, time, fullDate } = useI18n();
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
   const quote = message?.replyTo;
   // A customer's photos, files, voice clips (the caption under them).
@@ -84,7 +84,9 @@ export const InboxMessage = memo(function InboxMessage({
         <div className="inbox-msg-meta">
           {own && <span className="sr-only">{t('inbox.sentAs', { name: senderName })}</span>}
           {message?.editedAt && !deleted && <span>{t('message.edited')}</span>}
-          <time dateTime={createdAt}>{time(createdAt)}</time>
+          <time dateTime={createdAt} title={fullDate(createdAt)}>
+            {time(createdAt)}
+          </time>
           {own && <StatusIcon status={status} label={statusLabel} className="inbox-status" />}
         </div>
       </div>

@@ -26,7 +26,8 @@ test('javascript:, data: and other schemes never become links', () => {
     'click javascript://example.com/%0Aalert(1)',
     'data:text/html,<script>alert(1)</script>',
     'ftp://example.com/file',
-    'mailto:a@b.c',
+    'mailto:javascript:alert(1)',
+    'mailto:alert(1)',
     'vbscript:msgbox',
   ]) {
     assert.deepEqual(links(text), [], text);
@@ -65,6 +66,56 @@ test('the scheme must start a word, and a host is required', () => {
   assert.deepEqual(links('xhttps://example.com'), []);
   assert.deepEqual(links('https://'), []);
   assert.equal(links('HTTPS://Example.com/Path')[0]?.href, 'https://example.com/Path');
+});
+
+test('www. addresses become https links; the text stays as written, trailing punctuation left out', () => {
+  assert.deepEqual(linkify('see www.example.org.'), [
+    { kind: 'text', text: 'see ' },
+    { kind: 'link', text: 'www.example.org', href: 'https://www.example.org/' },
+    { kind: 'text', text: '.' },
+  ]);
+  assert.deepEqual(links('(at www.example.org/a_(b)?x=1!)'), [
+    { kind: 'link', text: 'www.example.org/a_(b)?x=1', href: 'https://www.example.org/a_(b)?x=1' },
+  ]);
+  assert.equal(links('WWW.Example.ORG, then')[0]?.href, 'https://www.example.org/');
+  // Not web addresses: no domain after www., part of a longer word, host or address, or user info.
+  for (const text of [
+    'www.',
+    'www.example',
+    'awww.example.org',
+    'mail.www.example.org',
+    'me@www.example.org',
+    'www.example.org@evil.example',
+    'www.example.org:pass@evil.example',
+  ]) {
+    assert.deepEqual(links(text), [], text);
+  }
+  // Inside a URL it is the URL's.
+  assert.deepEqual(links('https://x.org/www.example.org'), [
+    { kind: 'link', text: 'https://x.org/www.example.org', href: 'https://x.org/www.example.org' },
+  ]);
+  // A lookalike host shows in punycode here too.
+  assert.deepEqual(links('www.p\u0430ypal.com/login'), [
+    { kind: 'link', text: 'www.xn--pypal-4ve.com/login', href: 'https://www.xn--pypal-4ve.com/login' },
+  ]);
+});
+
+test('mailto: addresses become links, without the punctuation after them; anything else after mailto: stays text', () => {
+  assert.deepEqual(linkify('write to mailto:ana@example.org.'), [
+    { kind: 'text', text: 'write to ' },
+    { kind: 'link', text: 'mailto:ana@example.org', href: 'mailto:ana@example.org' },
+    { kind: 'text', text: '.' },
+  ]);
+  assert.deepEqual(links('(mailto:ana@example.org?subject=Hi)'), [
+    { kind: 'link', text: 'mailto:ana@example.org?subject=Hi', href: 'mailto:ana@example.org?subject=Hi' },
+  ]);
+  for (const text of ['mailto:', 'mailto:ana', 'mailto:ana@example', 'mailto:a@b@c.org', 'xmailto:ana@example.org']) {
+    assert.deepEqual(links(text), [], text);
+  }
+  // A domain mixing scripts is shown (and linked) in punycode.
+  assert.deepEqual(links('mailto:pay@p\u0430ypal.com'), [
+    { kind: 'link', text: 'mailto:pay@xn--pypal-4ve.com', href: 'mailto:pay@xn--pypal-4ve.com' },
+  ]);
 });
 
 test('text around links is kept exactly', () => {

@@ -1,8 +1,9 @@
 import { mixesScripts } from './scripts.ts';
 
 /**
- * Splits message text into plain-text runs and web links. Only `http:` and `https:` URLs become links;
- * everything else (including `javascript:`, `data:` and markup) stays text, rendered as text by React.
+ * Splits message text into plain-text runs and links. `http:` and `https:` URLs, web addresses written
+ * without a scheme (`www.example.org`, linked as https) and `mailto:` addresses become links; everything
+ * else (including `javascript:`, `data:` and markup) stays text, rendered as text by React.
  * A link's text is the URL as written, except that bidirectional controls are dropped (from the href
  * too) and a host mixing scripts is shown in punycode, as in the href. Linear in the length of the text.
  */
@@ -15,7 +16,11 @@ export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: str
  */
 export const MAX_LINK_LENGTH = 2048;
 
-const urlPattern = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+const urlPattern = /\b(?:https?:\/\/|www\.|mailto:)[^\s<>"'`]+/gi;
+/** Before a `www.`, these mean it is part of something else (a longer host, a path, an address). */
+const NOT_BEFORE_WWW = /[./@:\\_-]/;
+/** A `mailto:` address: one `@`, a dotted domain, then maybe `?subject=…`. */
+const MAIL_ADDRESS = /^([^\s@/\\?#]+)@([^\s@/\\?#]+\.[^\s@/\\?#]+)(\?.*)?$/s;
 const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '»', '”', '’']);
 const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 /** Bidirectional controls (embeddings, overrides, isolates, marks): they could show a link reversed. */
@@ -110,6 +115,35 @@ function linkText(written: string, url: URL): string {
   return written.slice(0, start) + url.hostname + written.slice(end);
 }
 
+/** A `www.` address as a link (https), or null when it is not one: a host with a dot after `www.`, no user info. */
+function wwwLink(written: string): { text: string; href: string } | null {
+  const authority = written.split(/[/?#\\]/, 1)[0] ?? '';
+  if (authority.includes('@')) return null;
+  const parsed = parseWebUrl(`https://${written}`);
+  if (!parsed || !/^www\.[^.]+\.[^.]+/.test(parsed.hostname)) return null;
+  return { text: linkText(`https://${written}`, parsed).replace(/^https:\/\//, ''), href: parsed.href };
+}
+
+/** A `mailto:` link, or null when what follows is not an address; a domain mixing scripts shows in punycode. */
+function mailtoLink(written: string): { text: string; href: string } | null {
+  const match = MAIL_ADDRESS.exec(written.slice('mailto:'.length));
+  if (!match) return null;
+  const [, local = '', domain = '', query = ''] = match;
+  const ascii = asciiHost(domain);
+  if (!ascii?.includes('.')) return null;
+  const normalised = `mailto:${local}@${ascii}${query}`;
+  return { text: mixesScripts(percentDecoded(domain)) ? normalised : written, href: normalised };
+}
+
+/** The link a match makes, or null when it is not one. */
+function linkOf(written: string): { text: string; href: string } | null {
+  const scheme = written.slice(0, 7).toLowerCase();
+  if (scheme === 'mailto:') return mailtoLink(written);
+  if (scheme.startsWith('www.')) return wwwLink(written);
+  const parsed = parseWebUrl(written);
+  return parsed ? { text: linkText(written, parsed), href: parsed.href } : null;
+}
+
 export function linkify(text: string): Segment[] {
   const out: Segment[] = [];
   let last = 0;
@@ -122,14 +156,17 @@ export function linkify(text: string): Segment[] {
   for (const match of text.matchAll(urlPattern)) {
     const start = match.index;
     // A scheme glued to preceding letters ("xhttp://") is not a link start: \b allows it, so check.
-    if (start > 0 && /[A-Za-z0-9]/.test(text[start - 1] ?? '')) continue;
+    const before = text[start - 1] ?? '';
+    if (start > 0 && /[A-Za-z0-9]/.test(before)) continue;
+    // "mail.www.example.org", "a@www.example.org", "/www.x/": part of something else.
+    if (/^www\./i.test(match[0]) && NOT_BEFORE_WWW.test(before)) continue;
     const span = match[0].slice(0, urlLength(match[0]));
     const url = span.replace(BIDI, '');
     if (url.length <= 'https://'.length - 1 || url.length > MAX_LINK_LENGTH) continue;
-    const parsed = parseWebUrl(url);
-    if (!parsed) continue;
+    const link = linkOf(url);
+    if (!link) continue;
     pushText(text.slice(last, start));
-    out.push({ kind: 'link', text: linkText(url, parsed), href: parsed.href });
+    out.push({ kind: 'link', ...link });
     last = start + span.length;
   }
   pushText(text.slice(last));

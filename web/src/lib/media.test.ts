@@ -39,7 +39,7 @@ test('what a caption-less message carries, in words, in both languages', () => {
   );
   assert.equal(
     attachmentsSummary([a({ kind: 'file', mime: 'application/pdf', name: 'devis.pdf' })], fr),
-    'Fichier : devis.pdf',
+    'Fichier\u00a0: devis.pdf',
   );
   assert.equal(attachmentsSummary([a({}), a({ kind: 'file', id: 'f' })], en), '2 attachments');
   assert.equal(attachmentsSummary([a({}), a({ kind: 'file', id: 'f' })], fr), '2 pièces jointes');

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { previewText } from '../lib/media.ts';
-import { displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
+import { avatarIdOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
@@ -54,7 +54,7 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           navigate(conv.id);
         }}
       >
-        <Avatar id={page?.id ?? conv.id} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
+        <Avatar id={avatarIdOf(conv, meId)} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title">{title}</span>

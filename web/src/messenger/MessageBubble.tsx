@@ -41,7 +41,7 @@ export interface BubbleProps {
 }
 
 export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
-  const { message, pending, own, status, t, te, time } = { ...props, ...useI18n() };
+  const { message, pending, own, status, t, te, time, fullDate } = { ...props, ...useI18n() };
   const [menuOpen, setMenuOpen] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
@@ -102,7 +102,11 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
       data-status={status}
       tabIndex={props.tabbable ? 0 : -1}
       onKeyDown={onKeyDown}
-      aria-label={t('message.from', { name: own ? t('message.you') : props.senderName, time: time(createdAt) })}
+      aria-label={
+        own
+          ? t('message.fromYou', { time: time(createdAt) })
+          : t('message.from', { name: props.senderName, time: time(createdAt) })
+      }
     >
       {props.showSender && !own && <div className="msg-sender">{props.senderName}</div>}
       <div className="msg-row">
@@ -157,7 +161,9 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
                 {t('message.edited')}
               </span>
             )}
-            <time dateTime={createdAt}>{time(createdAt)}</time>
+            <time dateTime={createdAt} title={fullDate(createdAt)}>
+              {time(createdAt)}
+            </time>
             {own && <StatusIcon status={status} label={statusLabel} className="msg-status" />}
           </div>
         </div>

@@ -1,4 +1,4 @@
-import { forwardRef, useImperativeHandle, useRef, useState } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { limits } from '../../../protocol/limits.ts';
 import type { PageView, UserView } from '../../../protocol/views.ts';
 import { startDirect } from '../app/actions.ts';
@@ -45,6 +45,13 @@ function moveInResults(e: React.KeyboardEvent<HTMLElement>): void {
   else buttons[at - 1]?.focus();
 }
 
+/** Opens the first search result (a person, else a page), as a click would; false when there is none. */
+function openFirstResult(): boolean {
+  const first = document.querySelector<HTMLElement>('.sidebar .search-results .person:not(:disabled)');
+  first?.click();
+  return !!first;
+}
+
 export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & SidebarActions>(function Sidebar(
   { activeId, onOpenSettings, onNewGroup, onNewPage, onMyPages, onConsole },
   ref,
@@ -60,6 +67,14 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
   const searchRef = useRef<HTMLInputElement>(null);
   const menuRef = useRef<HTMLButtonElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
+  /** The query for which Enter was pressed before its results came: the first one opens when they do. */
+  const [enterFor, setEnterFor] = useState<string | null>(null);
+  const searching = search.searching || pageSearch.searching;
+  useEffect(() => {
+    if (enterFor === null || searching) return;
+    setEnterFor(null);
+    if (enterFor === query) openFirstResult();
+  }, [enterFor, query, searching]);
 
   useImperativeHandle(
     ref,
@@ -195,6 +210,10 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
             if (e.key === 'Escape' && query) {
               e.preventDefault();
               setQuery('');
+            } else if (e.key === 'Enter' && query.trim()) {
+              e.preventDefault();
+              if (searching) setEnterFor(query);
+              else openFirstResult();
             } else if (e.key === 'ArrowDown') {
               const first = document.querySelector<HTMLElement>('.sidebar .search-results .person:not(:disabled)');
               if (first) {

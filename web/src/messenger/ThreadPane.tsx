@@ -8,6 +8,7 @@ import { navigate } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import {
+  avatarIdOf,
   displayNameOf,
   forLanguage,
   lastOwnMessage,
@@ -62,6 +63,15 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const [dropping, setDropping] = useState(false);
   const dragDepth = useRef(0);
   const titleOf = useConversationTitle();
+
+  // Opening a conversation (a click, Enter on the list or a search result, Alt+↑/↓) puts the cursor in the
+  // composer — except on touch screens, where the keyboard would pop up over the messages.
+  const hasConv = !!conv;
+  useEffect(() => {
+    if (!hasConv || window.matchMedia('(pointer: coarse)').matches) return;
+    const frame = requestAnimationFrame(() => composerRef.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, [hasConv]);
 
   const loaded = thread?.loaded ?? false;
   useEffect(() => {
@@ -171,7 +181,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
       )}
       <header className="thread-header">
         <BackButton label={t('thread.back')} />
-        <Avatar id={page?.id ?? conv.id} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
+        <Avatar id={avatarIdOf(conv, meId)} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
         <div className="thread-heading">
           <div className="thread-title-line">
             <h2 id="thread-title">{title}</h2>

@@ -148,7 +148,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
                 <strong>{describeAgent(s.userAgent) ?? t('settings.session.unknownAgent')}</strong>
                 {s.current && <span className="role-badge role-admin">{t('settings.session.current')}</span>}
                 <span className="field-hint">
-                  {t('settings.session.lastSeen', { time: dateTime(s.lastSeenAt) })}
+                  {/* This device is in use: its stored last activity is as old as the last sign-in or refresh. */}
+                  {s.current
+                    ? t('settings.session.activeNow')
+                    : t('settings.session.lastSeen', { time: dateTime(s.lastSeenAt) })}
                   {s.ip ? ` · ${s.ip}` : ''}
                 </span>
               </div>

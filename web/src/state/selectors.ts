@@ -209,3 +209,12 @@ export function displayNameOf(
 ): string | null {
   return findUser(conv, userId)?.displayName ?? users[userId]?.displayName ?? null;
 }
+
+/**
+ * Whose colour a conversation's avatar takes: the other person (or page) of a one-to-one, so a person has
+ * the same avatar everywhere (list, thread header, search, group members); the group itself otherwise.
+ */
+export function avatarIdOf(conv: ConversationView, meId: string | undefined): string {
+  if (conv.kind !== 'direct') return conv.id;
+  return otherMembers(conv, meId)[0]?.user.id ?? conv.id;
+}

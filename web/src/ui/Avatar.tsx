@@ -7,10 +7,19 @@ function hueOf(id: string): number {
   return hues[h % hues.length] ?? 210;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The first character as a person sees it (an emoji with its modifiers, a letter with its accents). */
+function firstGrapheme(word: string): string {
+  for (const { segment } of graphemes.segment(word)) return segment;
+  return '';
+}
+
+/** The first letters of the first and last words, each a whole grapheme: "Ana 🎉" → "A🎉", never half an emoji. */
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '?';
-  const second = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  const first = parts[0] ? firstGrapheme(parts[0]) : '?';
+  const second = parts.length > 1 ? firstGrapheme(parts[parts.length - 1] ?? '') : '';
   return (first + second).toUpperCase();
 }
 

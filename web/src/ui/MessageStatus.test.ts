@@ -26,7 +26,7 @@ test('the page’s satisfaction question is shown in the person’s language; an
   const question = message({ csat: { questionId: 'q1' } });
   assert.equal(
     messageFacts(question, null, 'received', i18n('fr')).text,
-    'Comment évaluez-vous l’aide reçue ? (1 = mauvaise, 5 = excellente)',
+    'Comment évaluez-vous l’aide reçue\u202f? (1 = mauvaise, 5 = excellente)',
   );
   assert.equal(
     messageFacts(question, null, 'received', i18n('en')).text,

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { linkify } from '../lib/linkify.ts';
 
 /**
- * Message text as React text nodes, with http(s) links as safe anchors. Never raw HTML. A link is laid out
+ * Message text as React text nodes, with web and mailto links as safe anchors. Never raw HTML. A link is laid out
  * left to right and isolated (`dir="ltr"`), so bidi controls in the text around it cannot reorder it.
  */
 export const MessageText = memo(function MessageText({ text }: { text: string }) {

@@ -208,7 +208,7 @@ test('in French: buttons, states, the shop’s question and the request’s line
     assert.match(html, />Retourner ou signaler un problème</);
     assert.match(html, />Contacter le service client</);
     assert.match(html, />Précisions demandées</);
-    assert.match(html, /Fromagerie Lucie demande : Pourquoi \?/);
+    assert.match(html, /Fromagerie Lucie demande\u00a0: Pourquoi \?/);
     assert.match(html, />Votre réponse</);
     assert.match(html, />Retirer</);
     assert.match(html, /Vous avez demandé/);
