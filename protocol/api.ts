@@ -1,6 +1,7 @@
 import type { DomainEvent } from './events.ts';
 import type { PageProfileView } from './profile.ts';
 import type {
+  ActivityView,
   AppPageView,
   AppView,
   ConversationView,
@@ -51,6 +52,12 @@ export interface MessagesResponse {
    * someone who left still signs their old messages.
    */
   users: UserView[];
+  /**
+   * A group's activity lines among these messages (created, renamed, people added, removed, left…): those
+   * after the page's oldest message up to its newest — from the start of what the reader may see when the
+   * page is the first — oldest first. The people they name are in `users`.
+   */
+  activity: ActivityView[];
 }
 export interface MessageResponse {
   message: MessageView;

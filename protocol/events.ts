@@ -1,6 +1,7 @@
 import type { OrderView } from './commerce.ts';
 import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
+  ActivityView,
   ConversationView,
   HistoryVisibility,
   MemberRole,
@@ -29,13 +30,22 @@ export type DomainEvent =
    * People joined (the conversation was created, or people were added): the conversation as it now is —
    * its members, no messages — once, to everyone in it. `userIds` joined; for them it starts here.
    */
-  | { type: 'conversation.joined'; conversationId: string; conversation: ConversationView; userIds: string[] }
+  | {
+      type: 'conversation.joined';
+      conversationId: string;
+      conversation: ConversationView;
+      userIds: string[];
+      /** The group's activity lines this made (created; people added), for the members already there too. */
+      activity?: ActivityView[];
+    }
   | {
       type: 'conversation.updated';
       conversationId: string;
       title: string | null;
       history: HistoryVisibility;
       by: string;
+      /** Its line in the thread (absent from events logged before lines existed). */
+      activity?: ActivityView[];
     }
   | {
       type: 'member.added';
@@ -43,6 +53,7 @@ export type DomainEvent =
       user: UserView;
       role: MemberRole;
       by: string;
+      activity?: ActivityView[];
     }
   | {
       type: 'member.removed';
@@ -51,8 +62,15 @@ export type DomainEvent =
       by: string;
       /** `left` when the member left on their own. */
       reason: 'removed' | 'left';
+      activity?: ActivityView[];
     }
-  | { type: 'member.role_changed'; conversationId: string; userId: string; role: MemberRole }
+  | {
+      type: 'member.role_changed';
+      conversationId: string;
+      userId: string;
+      role: MemberRole;
+      activity?: ActivityView[];
+    }
   | { type: 'user.updated'; conversationId: string | null; user: UserView }
   | { type: 'session.revoked'; conversationId: null; sessionId: string }
   /**

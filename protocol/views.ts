@@ -198,6 +198,28 @@ export interface MessageView {
   via?: { appId: string; name: string };
 }
 
+/**
+ * What happened to a group besides its messages, shown as a line in its thread (docs/PROTOCOL.md,
+ * "Group activity"): created, renamed, its history setting changed, someone added, removed, left, made
+ * admin. It sits after the message `afterSeq` (0: before the first).
+ */
+export interface ActivityView {
+  id: string;
+  conversationId: string;
+  afterSeq: number;
+  at: string;
+  kind: ActivityKind;
+  /** Who did it (for `left`, the person who left; for `admin`, the member who left the group to them). */
+  actorId: string;
+  /** Who was added, removed, left or made admin; null for `created`, `renamed`, `history`. */
+  targetId: string | null;
+  /** The group's name, for `created` and `renamed`. */
+  title: string | null;
+  /** The new setting, for `history`. */
+  history: HistoryVisibility | null;
+}
+export type ActivityKind = 'created' | 'renamed' | 'history' | 'added' | 'removed' | 'left' | 'admin';
+
 export type ConversationKind = 'direct' | 'group';
 /**
  * What a group's members see of the messages sent before they joined: `joined`, only what follows their

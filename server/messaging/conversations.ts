@@ -1,5 +1,12 @@
 import { limits } from '../../protocol/limits.ts';
-import type { ConversationView, HistoryVisibility, MemberRole, UserView } from '../../protocol/views.ts';
+import type {
+  ActivityKind,
+  ActivityView,
+  ConversationView,
+  HistoryVisibility,
+  MemberRole,
+  UserView,
+} from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
@@ -7,10 +14,10 @@ import { newId } from '../lib/ids.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
-import { presentConversation, presentMessage } from './presenter.ts';
+import { presentActivity, presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
 import type { ConversationStates } from './state.ts';
-import type { ConversationRecord, MemberRecord } from './store.ts';
+import type { ActivityRecord, ConversationRecord, MemberRecord } from './store.ts';
 import { lastMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
@@ -23,6 +30,9 @@ export interface PagePeers {
 }
 
 export class ConversationsService {
+  /** The time of the last activity line made here: lines of one job (or one millisecond) keep their order. */
+  private lastActivityAt = 0;
+
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
@@ -141,10 +151,12 @@ export class ConversationsService {
       () =>
         this.committer.run(async (uow) => {
           const c = this.newConversation(uow, 'group', title, null, userId, history);
-          await this.create(uow, c, [
-            { userId, role: 'admin' },
-            ...others.map((o) => ({ userId: o, role: 'member' as const })),
-          ]);
+          await this.create(
+            uow,
+            c,
+            [{ userId, role: 'admin' }, ...others.map((o) => ({ userId: o, role: 'member' as const }))],
+            async () => [await this.recordActivity(uow, c.id, 0, { kind: 'created', actorId: userId, title })],
+          );
           return c.id;
         }),
       true,
@@ -169,8 +181,17 @@ export class ConversationsService {
       if (title !== c.title && title !== null) await uow.tx.messaging.updateConversationTitle(conversationId, title);
       if (history !== c.history) await uow.tx.messaging.setConversationHistory(conversationId, history);
       state.history = history;
+      const activity: ActivityView[] = [];
+      if (title !== c.title && title !== null)
+        activity.push(
+          await this.recordActivity(uow, conversationId, state.lastSeq, { kind: 'renamed', actorId: userId, title }),
+        );
+      if (history !== c.history)
+        activity.push(
+          await this.recordActivity(uow, conversationId, state.lastSeq, { kind: 'history', actorId: userId, history }),
+        );
       await uow.emit({
-        event: { type: 'conversation.updated', conversationId, title, history, by: userId },
+        event: { type: 'conversation.updated', conversationId, title, history, by: userId, activity },
         scope: { conversationId },
         audience: [...state.members.keys()],
       });
@@ -197,13 +218,27 @@ export class ConversationsService {
         if (users.size !== added.length) throw new AppError('user_not_found');
         const before = [...state.members.keys()];
         const from = state.history === 'joined' ? state.lastSeq : 0;
+        const lines: ActivityView[] = [];
         for (const id of added) {
           const u = users.get(id) as UserRecord;
           await uow.tx.messaging.upsertMember(
             this.memberRow(conversationId, id, 'member', state.lastSeq, from, uow.now),
           );
+          const line = await this.recordActivity(uow, conversationId, state.lastSeq, {
+            kind: 'added',
+            actorId: userId,
+            targetId: id,
+          });
+          lines.push(line);
           await uow.emit({
-            event: { type: 'member.added', conversationId, user: presentUser(u), role: 'member', by: userId },
+            event: {
+              type: 'member.added',
+              conversationId,
+              user: presentUser(u),
+              role: 'member',
+              by: userId,
+              activity: [line],
+            },
             scope: { conversationId },
             audience: before,
           });
@@ -213,7 +248,7 @@ export class ConversationsService {
           state.visibleFrom.set(id, from);
           state.former.delete(id);
         }
-        await this.announceJoin(uow, conversationId, added, from);
+        await this.announceJoin(uow, conversationId, added, from, lines);
       }),
     );
     return this.get(userId, conversationId);
@@ -229,6 +264,11 @@ export class ConversationsService {
       if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
       const audience = [...state.members.keys()];
       await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
+      const line = await this.recordActivity(uow, conversationId, state.lastSeq, {
+        kind: leaving ? 'left' : 'removed',
+        actorId: userId,
+        targetId,
+      });
       const pos = await uow.emit({
         event: {
           type: 'member.removed',
@@ -236,6 +276,7 @@ export class ConversationsService {
           userId: targetId,
           by: userId,
           reason: leaving ? 'left' : 'removed',
+          activity: [line],
         },
         scope: { conversationId },
         audience,
@@ -252,14 +293,49 @@ export class ConversationsService {
         if (heir) {
           await uow.tx.messaging.setMemberRole(conversationId, heir.userId, 'admin');
           state.members.set(heir.userId, 'admin');
+          const promoted = await this.recordActivity(uow, conversationId, state.lastSeq, {
+            kind: 'admin',
+            actorId: targetId,
+            targetId: heir.userId,
+          });
           await uow.emit({
-            event: { type: 'member.role_changed', conversationId, userId: heir.userId, role: 'admin' },
+            event: {
+              type: 'member.role_changed',
+              conversationId,
+              userId: heir.userId,
+              role: 'admin',
+              activity: [promoted],
+            },
             scope: { conversationId },
             audience: [...state.members.keys()],
           });
         }
       }
     });
+  }
+
+  /** A group's activity line, stored in the job that made the change, after its latest message. */
+  private async recordActivity(
+    uow: UnitOfWork,
+    conversationId: string,
+    afterSeq: number,
+    what: { kind: ActivityKind; actorId: string; targetId?: string; title?: string; history?: HistoryVisibility },
+  ): Promise<ActivityView> {
+    const at = Math.max(uow.now, this.lastActivityAt + 1);
+    this.lastActivityAt = at;
+    const record: ActivityRecord = {
+      id: newId(at),
+      conversationId,
+      afterSeq,
+      at,
+      kind: what.kind,
+      actorId: what.actorId,
+      targetId: what.targetId ?? null,
+      title: what.title ?? null,
+      history: what.history ?? null,
+    };
+    await uow.tx.messaging.insertActivity(record);
+    return presentActivity(record);
   }
 
   private newConversation(
@@ -304,8 +380,15 @@ export class ConversationsService {
     };
   }
 
-  private async create(uow: UnitOfWork, c: ConversationRecord, members: { userId: string; role: MemberRole }[]) {
+  private async create(
+    uow: UnitOfWork,
+    c: ConversationRecord,
+    members: { userId: string; role: MemberRole }[],
+    /** Its first activity lines (a group's "created"), once the conversation exists. */
+    firstLines?: () => Promise<ActivityView[]>,
+  ) {
     await uow.tx.messaging.insertConversation(c);
+    const activity = await firstLines?.();
     for (const m of members) await uow.tx.messaging.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, 0, uow.now));
     this.states.forget(c.id);
     await this.announceJoin(
@@ -313,6 +396,7 @@ export class ConversationsService {
       c.id,
       members.map((m) => m.userId),
       0,
+      activity,
     );
   }
 
@@ -343,6 +427,7 @@ export class ConversationsService {
     conversationId: string,
     userIds: readonly string[],
     visibleFromSeq: number,
+    activity?: ActivityView[],
   ) {
     const c = await uow.tx.messaging.conversationById(conversationId);
     if (!c) throw new AppError('conversation_not_found');
@@ -354,7 +439,13 @@ export class ConversationsService {
     // Former members as the newcomers may see them (members already there know them).
     const conversation = presentConversation(c, members, users, null, 0, visibleFromSeq);
     const pos = await uow.emit({
-      event: { type: 'conversation.joined', conversationId, conversation, userIds: [...userIds] },
+      event: {
+        type: 'conversation.joined',
+        conversationId,
+        conversation,
+        userIds: [...userIds],
+        ...(activity?.length ? { activity } : {}),
+      },
       scope: { conversationId },
       audience: members.filter((m) => m.active).map((m) => m.userId),
     });

@@ -12,11 +12,11 @@ import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
-import { presentMessage, presentMessages } from './presenter.ts';
+import { presentActivity, presentMessage, presentMessages } from './presenter.ts';
 import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
 import type { MessageRecord } from './store.ts';
 import { checkTap, type PageOffers, type Tap, tapContent } from './taps.ts';
-import { messageView, visibleFrom } from './views.ts';
+import { messageView, readableActivity, visibleFrom } from './views.ts';
 
 export interface SendInput {
   conversationId: string;
@@ -379,18 +379,31 @@ export class MessagesService {
     limit: number,
   ): Promise<MessagesResponse> {
     const r = this.storage.reader;
-    const from = await this.readableFrom(userId, conversationId);
+    const { member, history, from } = await this.readAccess(userId, conversationId);
     const rows = (await r.messaging.messagesBefore(conversationId, before ?? null, limit + 1)).filter(
       (m) => m.seq > from,
     );
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
+    // The group's lines among them: after the page's first message (from the start when it is the first
+    // page) up to the next page's first.
+    const activity = await readableActivity(
+      r,
+      member,
+      history,
+      hasMore ? (page[0]?.seq ?? from) : from,
+      before === undefined ? Number.MAX_SAFE_INTEGER : before - 1,
+    );
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
     const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
-    // Who signs them, members or not (someone who left still signs their old messages).
+    // Who signs them and who the lines name, members or not (someone who left still signs their old messages).
     const mentioned = new Set([...page, ...quoted.values()].map((m) => m.senderId));
+    for (const a of activity) {
+      mentioned.add(a.actorId);
+      if (a.targetId) mentioned.add(a.targetId);
+    }
     const users = (await r.accounts.usersByIds([...mentioned])).map(presentUser);
-    return { messages: presentMessages(page, quoted), hasMore, users };
+    return { messages: presentMessages(page, quoted), hasMore, users, activity: activity.map(presentActivity) };
   }
 
   /**
@@ -398,11 +411,17 @@ export class MessagesService {
    * answers (their joining, when the group's history is `joined`; 0 otherwise).
    */
   async readableFrom(userId: string, conversationId: string): Promise<number> {
+    return (await this.readAccess(userId, conversationId)).from;
+  }
+
+  private async readAccess(userId: string, conversationId: string) {
     const r = this.storage.reader;
-    const me = requireActiveRow(await r.messaging.member(conversationId, userId));
+    const member = requireActiveRow(await r.messaging.member(conversationId, userId));
     const history =
-      this.states.peek(conversationId)?.history ?? (await r.messaging.conversationById(conversationId))?.history;
-    return visibleFrom({ history: history ?? 'joined' }, me);
+      this.states.peek(conversationId)?.history ??
+      (await r.messaging.conversationById(conversationId))?.history ??
+      'joined';
+    return { member, history, from: visibleFrom({ history }, member) };
   }
 
   /** Active members of a conversation the person is in (for typing signals); throws like a read. */

@@ -1,10 +1,31 @@
-import type { ConversationView, MemberView, MessageView, QuoteView, UserView } from '../../protocol/views.ts';
+import type {
+  ActivityView,
+  ConversationView,
+  MemberView,
+  MessageView,
+  QuoteView,
+  UserView,
+} from '../../protocol/views.ts';
 import { iso, presentUser } from '../accounts/presenter.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { attachmentView } from '../media/views.ts';
-import type { ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
+import type { ActivityRecord, ConversationRecord, MemberRecord, MessageRecord } from './store.ts';
 
 const QUOTE_CHARS = 200;
+
+export function presentActivity(a: ActivityRecord): ActivityView {
+  return {
+    id: a.id,
+    conversationId: a.conversationId,
+    afterSeq: a.afterSeq,
+    at: iso(a.at),
+    kind: a.kind,
+    actorId: a.actorId,
+    targetId: a.targetId,
+    title: a.title,
+    history: a.history,
+  };
+}
 
 export function presentQuote(m: MessageRecord): QuoteView {
   const deleted = m.deletedAt !== null;

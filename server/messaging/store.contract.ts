@@ -268,4 +268,72 @@ export function messagingContract(ctx: ContractContext) {
       'a transaction finds its own messages',
     );
   });
+
+  it("keeps a group's activity lines and reads them between two seqs, in order", async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const group = await conversation([a.id, b.id], 'group');
+    const other = await conversation([a.id, b.id], 'group');
+    const line = (id: string, conversationId: string, afterSeq: number, at: number, extra: object = {}) =>
+      write((tx) =>
+        tx.messaging.insertActivity({
+          id,
+          conversationId,
+          afterSeq,
+          at,
+          kind: 'added',
+          actorId: a.id,
+          targetId: b.id,
+          title: null,
+          history: null,
+          ...extra,
+        }),
+      );
+    const ids = {
+      created: uid('act'),
+      renamed: uid('act'),
+      added: uid('act'),
+      late: uid('act'),
+      elsewhere: uid('act'),
+    };
+    await line(ids.late, group, 7, 50);
+    await line(ids.added, group, 3, 40);
+    await line(ids.created, group, 0, 10, { kind: 'created', targetId: null, title: 'Trip' });
+    await line(ids.renamed, group, 3, 30, { kind: 'renamed', targetId: null, title: 'Été ☀️' });
+    await line(ids.elsewhere, other, 3, 20, { kind: 'history', targetId: null, history: 'full' });
+    const r = ctx.storage().reader.messaging;
+    const all = await r.activityBetween(group, 0, Number.MAX_SAFE_INTEGER, 100);
+    assert.deepEqual(
+      all.map((x) => x.id),
+      [ids.created, ids.renamed, ids.added, ids.late],
+    );
+    assert.deepEqual(all[0], {
+      id: ids.created,
+      conversationId: group,
+      afterSeq: 0,
+      at: 10,
+      kind: 'created',
+      actorId: a.id,
+      targetId: null,
+      title: 'Trip',
+      history: null,
+    });
+    assert.equal(all[1]?.title, 'Été ☀️');
+    assert.deepEqual(
+      (await r.activityBetween(group, 3, 6, 100)).map((x) => x.id),
+      [ids.renamed, ids.added],
+    );
+    assert.deepEqual(
+      (await r.activityBetween(group, 0, 7, 2)).map((x) => x.id),
+      [ids.created, ids.renamed],
+    );
+    assert.deepEqual(await r.activityBetween(group, 8, 100, 100), []);
+    assert.equal((await r.activityBetween(other, 0, 10, 100))[0]?.history, 'full');
+    assert.deepEqual(await r.activityBetween('nobody\0', 0, 10, 100), []);
+    // A line names a kind it knows, in the conversation it belongs to.
+    await assert.rejects(line(uid('act'), group, 1, 1, { kind: 'exploded' }));
+    await assert.rejects(line(uid('act'), 'no-such-conversation', 1, 1));
+  });
 }

@@ -1,5 +1,5 @@
 import type { MessageContent } from '../../protocol/content.ts';
-import type { ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
+import type { ActivityKind, ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
 import { escapeLike } from '../lib/text.ts';
 import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
@@ -60,6 +60,19 @@ export interface MessageRecord {
   eventPositions: number[];
 }
 
+/** A group's activity line (protocol/views.ts ActivityView): it sits after the message `afterSeq`. */
+export interface ActivityRecord {
+  id: string;
+  conversationId: string;
+  afterSeq: number;
+  at: number;
+  kind: ActivityKind;
+  actorId: string;
+  targetId: string | null;
+  title: string | null;
+  history: HistoryVisibility | null;
+}
+
 /** A conversation of one person's list, with what the list shows. */
 export interface ConversationListItem {
   conversation: ConversationRecord;
@@ -101,6 +114,11 @@ export interface MessagingReads {
     fragment: string,
     limit: number,
   ): Promise<MessageRecord[]>;
+  /**
+   * A group's activity lines with `from <= afterSeq <= to`, oldest first (by afterSeq, then time), at most
+   * `limit`.
+   */
+  activityBetween(conversationId: string, from: number, to: number, limit: number): Promise<ActivityRecord[]>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -133,6 +151,7 @@ export interface MessagingWrites extends MessagingReads {
     eventPositions: readonly number[],
     content: MessageContent | null,
   ): Promise<void>;
+  insertActivity(activity: ActivityRecord): Promise<void>;
 }
 
 /** The methods of MessagingWrites that write (the group committer counts them). */
@@ -147,6 +166,7 @@ export const messagingWrites = [
   'advanceWatermarks',
   'insertMessage',
   'updateMessage',
+  'insertActivity',
 ] as const satisfies readonly Exclude<keyof MessagingWrites, keyof MessagingReads>[];
 
 export const CONVERSATION_COLUMNS =
@@ -288,6 +308,11 @@ export function messagingSql(t: SqlText) {
                       edited_at, deleted_at, event_positions, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     updateMessage:
       'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ?, content = ? WHERE id = ?',
+    activityBetween: `SELECT id, conversation_id, after_seq, at, kind, actor_id, target_id, title, history
+                        FROM conversation_activity WHERE conversation_id = ? AND after_seq >= ? AND after_seq <= ?
+                       ORDER BY after_seq, at, id${t.bytes} LIMIT ?`,
+    insertActivity: `INSERT INTO conversation_activity (id, conversation_id, after_seq, at, kind, actor_id, target_id,
+                       title, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   };
 }
 
@@ -458,4 +483,47 @@ export class MessagingStore implements MessagingWrites {
       id,
     );
   }
+
+  async activityBetween(conversationId: string, from: number, to: number, limit: number) {
+    if (hasNul(conversationId)) return [];
+    const rows = await this.db.all<ActivityRow>(this.q.activityBetween, conversationId, from, to, limit);
+    return rows.map(toActivity);
+  }
+  async insertActivity(a: ActivityRecord) {
+    await this.db.run(
+      this.q.insertActivity,
+      a.id,
+      a.conversationId,
+      a.afterSeq,
+      a.at,
+      a.kind,
+      a.actorId,
+      a.targetId,
+      a.title,
+      a.history,
+    );
+  }
 }
+
+interface ActivityRow {
+  id: string;
+  conversation_id: string;
+  after_seq: number;
+  at: number;
+  kind: string;
+  actor_id: string;
+  target_id: string | null;
+  title: string | null;
+  history: string | null;
+}
+const toActivity = (r: ActivityRow): ActivityRecord => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  afterSeq: Number(r.after_seq),
+  at: Number(r.at),
+  kind: r.kind as ActivityKind,
+  actorId: r.actor_id,
+  targetId: r.target_id,
+  title: r.title,
+  history: r.history as HistoryVisibility | null,
+});

@@ -846,7 +846,7 @@ export const routes: Route[] = [
           history: opt(history),
         })
         .map(defined),
-    touches: ['conversations', 'members', 'member_periods', 'events'],
+    touches: ['conversations', 'members', 'member_periods', 'events', 'conversation_activity'],
   },
   {
     method: 'GET',
@@ -869,7 +869,7 @@ export const routes: Route[] = [
         fc.record({ history }),
         fc.record({ title: opt(title), history: opt(history) }).map(defined),
       ),
-    touches: ['conversations', 'events'],
+    touches: ['conversations', 'events', 'conversation_activity'],
   },
   {
     method: 'POST',
@@ -891,7 +891,7 @@ export const routes: Route[] = [
           fc.constantFrom(256, 257).map((n) => Array.from({ length: n }, (_, i) => `nobody-${i}`)),
         ),
       }),
-    touches: ['members', 'member_periods', 'events'],
+    touches: ['members', 'member_periods', 'events', 'conversation_activity'],
   },
   {
     method: 'GET',
@@ -1299,7 +1299,7 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w), userId: userId(w) }),
-    touches: ['members', 'member_periods', 'events'],
+    touches: ['members', 'member_periods', 'events', 'conversation_activity'],
   },
   {
     method: 'POST',

@@ -355,6 +355,21 @@ const views = {
     { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
     {},
   ),
+  ActivityView: objectSchema<v.ActivityView>(
+    {
+      id: string,
+      conversationId: string,
+      afterSeq: integer,
+      at: time,
+      kind: oneOf(['created', 'renamed', 'history', 'added', 'removed', 'left', 'admin']),
+      actorId: string,
+      targetId: nullable(string),
+      title: nullable(string),
+      history: nullable(oneOf(['joined', 'full'])),
+    },
+    {},
+    "A group's activity line: it sits in the thread after the message `afterSeq` (0: before the first).",
+  ),
   FormerMemberView: objectSchema<v.FormerMemberView>(
     { user: ref('UserView'), deliveredSeq: integer, readSeq: integer },
     {},
@@ -421,12 +436,20 @@ const events: { [T in DomainEventType]: JsonSchema } = {
       conversationId: string,
       conversation: ref('ConversationView'),
       userIds: arrayOf(string),
+      activity: arrayOf(ref('ActivityView')),
     },
-    {},
+    { activity: true },
   ),
   'conversation.updated': objectSchema<Of<'conversation.updated'>>(
-    { type: literal('conversation.updated'), conversationId: string, title: nullable(string), history, by: string },
-    {},
+    {
+      type: literal('conversation.updated'),
+      conversationId: string,
+      title: nullable(string),
+      history,
+      by: string,
+      activity: arrayOf(ref('ActivityView')),
+    },
+    { activity: true },
   ),
   'member.added': objectSchema<Of<'member.added'>>(
     {
@@ -435,8 +458,9 @@ const events: { [T in DomainEventType]: JsonSchema } = {
       user: ref('UserView'),
       role: role(['admin', 'member']),
       by: string,
+      activity: arrayOf(ref('ActivityView')),
     },
-    {},
+    { activity: true },
   ),
   'member.removed': objectSchema<Of<'member.removed'>>(
     {
@@ -445,12 +469,19 @@ const events: { [T in DomainEventType]: JsonSchema } = {
       userId: string,
       by: string,
       reason: oneOf(['removed', 'left']),
+      activity: arrayOf(ref('ActivityView')),
     },
-    {},
+    { activity: true },
   ),
   'member.role_changed': objectSchema<Of<'member.role_changed'>>(
-    { type: literal('member.role_changed'), conversationId: string, userId: string, role: role(['admin', 'member']) },
-    {},
+    {
+      type: literal('member.role_changed'),
+      conversationId: string,
+      userId: string,
+      role: role(['admin', 'member']),
+      activity: arrayOf(ref('ActivityView')),
+    },
+    { activity: true },
   ),
   'user.updated': objectSchema<Of<'user.updated'>>(
     { type: literal('user.updated'), conversationId: nullable(string), user: ref('UserView') },
@@ -520,7 +551,12 @@ const answers = {
   ),
   ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
   MessagesResponse: objectSchema<api.MessagesResponse>(
-    { messages: arrayOf(ref('MessageView')), hasMore: boolean, users: arrayOf(ref('UserView')) },
+    {
+      messages: arrayOf(ref('MessageView')),
+      hasMore: boolean,
+      users: arrayOf(ref('UserView')),
+      activity: arrayOf(ref('ActivityView')),
+    },
     {},
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),

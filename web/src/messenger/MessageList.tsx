@@ -1,13 +1,15 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { ConversationView, MessageView } from '../../../protocol/views.ts';
+import type { ActivityView, ConversationView, MessageView } from '../../../protocol/views.ts';
 import { loadOlder } from '../app/history.ts';
 import { discardSend, retrySend } from '../app/outbox.ts';
 import { dayKey, dayRelation } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
+import { placeActivity } from '../state/activity.ts';
 import { lastOwnMessage, messageStatus, quickRepliesMessageId, seenBy, type ThreadItem } from '../state/selectors.ts';
 import { IconDown } from '../ui/Icons.tsx';
 import type { OnTap } from '../ui/MessageAttachment.tsx';
+import { ActivityLine } from './ActivityLine.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 import { useFirstUnread } from './useFirstUnread.ts';
 
@@ -42,6 +44,8 @@ export interface MessageListProps {
   onTap?: OnTap | undefined;
   /** Shown instead of "no messages yet" in an empty thread (a page's greeting and Get Started button). */
   empty?: React.ReactNode;
+  /** A group's activity lines (created, renamed, added, removed, left…), placed after the message they followed. */
+  activity?: readonly ActivityView[];
 }
 
 /**
@@ -168,6 +172,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     items,
     conv,
     messages,
+    props.activity,
     props.hasMore,
     props.loaded,
     nameOf,
@@ -279,23 +284,35 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   const rows: React.ReactNode[] = [];
   let lastDay = '';
   let prevItem: ThreadItem | undefined;
+  const placed = placeActivity(messages, props.activity ?? [], props.loaded && !props.hasMore);
+  const daySeparator = (created: string) => {
+    const dk = dayKey(created);
+    if (dk === lastDay) return;
+    const rel = dayRelation(created);
+    rows.push(
+      <div className="day-sep" key={`day-${dk}`}>
+        <span>{rel === 'today' ? t('thread.today') : rel === 'yesterday' ? t('thread.yesterday') : day(created)}</span>
+      </div>,
+    );
+    lastDay = dk;
+  };
+  const lines = (list: readonly ActivityView[] | undefined) => {
+    for (const a of list ?? []) {
+      daySeparator(a.at);
+      rows.push(<ActivityLine key={`activity-${a.id}`} activity={a} meId={meId} nameOf={nameOf} />);
+      // The next message starts a new run: its sender is named again.
+      prevItem = undefined;
+    }
+  };
+  lines(placed.top);
   for (const item of items) {
     const created = createdAtOf(item);
     const dk = dayKey(created);
-    if (dk !== lastDay) {
-      const rel = dayRelation(created);
-      rows.push(
-        <div className="day-sep" key={`day-${dk}`}>
-          <span>
-            {rel === 'today' ? t('thread.today') : rel === 'yesterday' ? t('thread.yesterday') : day(created)}
-          </span>
-        </div>,
-      );
-    }
+    const newDay = dk !== lastDay;
+    daySeparator(created);
     const sender = senderOf(item, meId);
     const own = sender === meId;
-    const newRun = !prevItem || senderOf(prevItem, meId) !== sender || dk !== lastDay;
-    lastDay = dk;
+    const newRun = !prevItem || senderOf(prevItem, meId) !== sender || newDay;
     prevItem = item;
     const key = keyOf(item);
     if (key === dividerKey) {
@@ -330,6 +347,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           onDiscard={discardSend}
         />,
       );
+      lines(placed.after.get(m.id));
     } else {
       const p = item.item;
       const q = p.replyTo;

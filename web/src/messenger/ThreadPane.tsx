@@ -42,6 +42,7 @@ const noMessages: MessageView[] = [];
 export function ThreadPane({ conversationId }: { conversationId: string }) {
   const conv = useStore((s) => s.conversations[conversationId]);
   const thread = useStore((s) => s.threads[conversationId]);
+  const activity = useStore((s) => s.activity[conversationId]);
   const pending = useStore((s) => pendingSends(s, conversationId), shallowEqual);
   const meId = useStore((s) => s.me?.id ?? '');
   const removed = useStore((s) => s.removed[conversationId]);
@@ -227,6 +228,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
           pageId={removed ? null : pageId}
           onTap={onTap}
           empty={welcome}
+          activity={activity}
         />
       )}
       {removed ? (

@@ -2,6 +2,7 @@ import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
+import { withActivity } from './activity.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead, withoutMember } from './conversation.ts';
 import { forgetPage, renameMyPage, upsertMyPage } from './pages.ts';
 import { emptyThread, findMessage, upsertMessage } from './thread.ts';
@@ -130,6 +131,20 @@ export function applyOrder(state: State, order: OrderView): State {
 }
 
 export function applyEvent(state: State, event: DomainEvent): State {
+  // A group's activity line comes with the change it tells of.
+  switch (event.type) {
+    case 'conversation.joined':
+    case 'conversation.updated':
+    case 'member.added':
+    case 'member.removed':
+    case 'member.role_changed':
+      return withActivity(applyChange(state, event), event.conversationId, event.activity);
+    default:
+      return applyChange(state, event);
+  }
+}
+
+function applyChange(state: State, event: DomainEvent): State {
   switch (event.type) {
     case 'order.updated':
       return applyOrder(state, event.order);
@@ -272,7 +287,7 @@ export function applySnapshot(state: State, snapshot: ConversationsResponse): St
   const conversations: Record<string, ConversationView> = {};
   for (const c of snapshot.conversations) conversations[c.id] = c;
   return rememberUsers(
-    { ...state, conversations, removed: {}, threads: {}, cursor: snapshot.cursor },
+    { ...state, conversations, removed: {}, threads: {}, activity: {}, cursor: snapshot.cursor },
     snapshot.conversations.flatMap((c) => [...c.members, ...c.formerMembers].map((m) => m.user)),
   );
 }

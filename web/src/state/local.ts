@@ -1,6 +1,7 @@
 import type { Signal } from '../../../protocol/events.ts';
 import type { AttachmentView } from '../../../protocol/media.ts';
-import type { MessageView, SelfView, UserView } from '../../../protocol/views.ts';
+import type { ActivityView, MessageView, SelfView, UserView } from '../../../protocol/views.ts';
+import { withActivity } from './activity.ts';
 import { applyReceipt, applyUser, rememberUsers } from './apply.ts';
 import { myMember } from './conversation.ts';
 import { emptyThread, mergePage } from './thread.ts';
@@ -115,13 +116,15 @@ export function markReadLocally(state: State, conversationId: string, seq: numbe
 export function applyHistory(
   state: State,
   conversationId: string,
-  page: { messages: MessageView[]; hasMore: boolean; users: readonly UserView[] },
+  page: { messages: MessageView[]; hasMore: boolean; users: readonly UserView[]; activity?: readonly ActivityView[] },
   kind: 'latest' | 'older',
 ): State {
   const thread = state.threads[conversationId] ?? emptyThread;
   const merged = mergePage(thread, page.messages, page.hasMore, kind);
-  // The page's senders, members or not: someone who left still signs their old messages.
-  return rememberUsers({ ...state, threads: { ...state.threads, [conversationId]: merged } }, page.users);
+  // The page's senders and the people its activity lines name, members or not: someone who left still
+  // signs their old messages.
+  const next = rememberUsers({ ...state, threads: { ...state.threads, [conversationId]: merged } }, page.users);
+  return withActivity(next, conversationId, page.activity);
 }
 
 /** Back to the sign-in screen: forget everything about the account. */
@@ -144,5 +147,8 @@ export function signedOut(state: State): State {
     apps: null,
     deliveries: {},
     pageApps: {},
+    pageProfiles: {},
+    orders: {},
+    activity: {},
   };
 }

@@ -3,6 +3,7 @@ import type { ErrorId } from '../../../protocol/errors.ts';
 import type { AttachmentView } from '../../../protocol/media.ts';
 import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
+  ActivityView,
   AppPageView,
   AppView,
   ConversationView,
@@ -132,6 +133,8 @@ export interface State {
    * `GET /api/orders/:id`, the highest `version` kept (an order card shows this, else its snapshot).
    */
   orders: Record<string, OrderView>;
+  /** Each group's activity lines (created, renamed, added, removed, left…) as far as seen, by conversation id. */
+  activity: Record<string, ActivityView[]>;
 }
 
 export function initialState(): State {
@@ -155,5 +158,6 @@ export function initialState(): State {
     deliveries: {},
     pageApps: {},
     orders: {},
+    activity: {},
   };
 }
