@@ -130,3 +130,8 @@ export interface HandoverResponse {
 export interface ThreadControlResponse {
   threadControl: ThreadControlView;
 }
+
+/** `PATCH /api/conversations/:id/settings`: the person's own settings of the conversation, as they now are. */
+export interface ConversationSettingsResponse {
+  settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'>;
+}

@@ -164,6 +164,21 @@ export const setWebhookBody = z.strictObject({
   fields: webhookFieldList,
 });
 
+/**
+ * A person's own settings of a conversation (at least one): `mutedUntil` an ISO time in the future
+ * (`MUTED_FOREVER` for "Always") or null to unmute; `pinned`; `archived`.
+ */
+export const conversationSettingsBody = z
+  .strictObject({
+    mutedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine(
+    (b) => b.mutedUntil !== undefined || b.pinned !== undefined || b.archived !== undefined,
+    'mutedUntil, pinned or archived',
+  );
+
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;

@@ -947,6 +947,8 @@ export const en = {
   'thread.jumpToUnread': 'Jump to the first unread message',
   'settings.session.activeNow': 'Active now',
   'message.fromYou': 'You, at {time}',
+  'error.too_many_pinned': 'You can pin at most 5 conversations. Unpin one first.',
+  'error.not_forwardable': 'This message cannot be forwarded.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

@@ -967,4 +967,6 @@ export const fr: Catalogue = {
   'thread.jumpToUnread': 'Aller au premier message non lu',
   'settings.session.activeNow': 'Actif maintenant',
   'message.fromYou': 'Vous, à {time}',
+  'error.too_many_pinned': 'Vous pouvez épingler 5 conversations au plus. Désépinglez-en une d’abord.',
+  'error.not_forwardable': 'Ce message ne peut pas être transféré.',
 };
