@@ -77,7 +77,13 @@ export type DomainEvent =
       mutedUntil: string | null;
       pinnedAt: string | null;
       archived: boolean;
-    };
+    }
+  /**
+   * The person deleted a message for themselves: to their own devices only. `unread`: the conversation's
+   * unread count for them once it is hidden. It carries no copy of any message (deleting one for everyone
+   * erases every copy in the log): a client that showed it as the last message reads the conversation again.
+   */
+  | { type: 'message.hidden'; conversationId: string; messageId: string; seq: number; unread: number };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -98,6 +104,7 @@ export const domainEventTypes = [
   ...inboxEventTypes,
   'order.updated',
   'conversation.settings_updated',
+  'message.hidden',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

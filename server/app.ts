@@ -67,6 +67,7 @@ import { MediaSweeper } from './media/sweeper.ts';
 import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
+import { HiddenMessages } from './messaging/hidden.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { type ChatManagement, messagingRoutes } from './messaging/routes.ts';
@@ -465,7 +466,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     replay,
     retention,
     close,
-    chat: { settings: conversationSettings },
+    chat: { settings: conversationSettings, hidden: new HiddenMessages(committer, states) },
   };
 }
 
@@ -478,7 +479,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
-  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
+  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,

@@ -12,7 +12,7 @@ import type { GroupQuotas } from './quotas.ts';
 import { presentSettings } from './settings.ts';
 import type { ConversationStates } from './state.ts';
 import type { ConversationRecord, MemberRecord } from './store.ts';
-import { lastMessageView, visibleFrom } from './views.ts';
+import { lastVisibleMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
 /**
@@ -39,6 +39,23 @@ export class ConversationsService {
     for (const it of items) {
       for (const m of it.members) userIds.add(m.userId);
       if (it.lastMessage?.replyToId) quoteIds.add(it.lastMessage.replyToId);
+    }
+    // A last message the person deleted for themselves gives way to the one before it (hidden.ts).
+    const lastIds = items.flatMap((it) => (it.lastMessage ? [it.lastMessage.id] : []));
+    const hidden = new Set(await this.storage.reader.messaging.hiddenAmong(userId, lastIds));
+    for (const it of items) {
+      if (!it.lastMessage || !hidden.has(it.lastMessage.id)) continue;
+      const me = it.members.find((m) => m.userId === userId);
+      const from = me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq;
+      const [before] = await this.storage.reader.messaging.visibleMessagesBefore(
+        it.conversation.id,
+        userId,
+        from,
+        null,
+        1,
+      );
+      it.lastMessage = before ?? null;
+      if (before?.replyToId) quoteIds.add(before.replyToId);
     }
     const users = await this.usersMap([...userIds]);
     const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
@@ -76,7 +93,7 @@ export class ConversationsService {
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
+      c.lastSeq > visibleFrom(c, me) ? await lastVisibleMessageView(r, c.id, userId, visibleFrom(c, me)) : null,
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
       visibleFrom(c, me),
       presentSettings(await r.messaging.settingsOf(conversationId, userId), c),

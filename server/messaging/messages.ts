@@ -323,11 +323,13 @@ export class MessagesService {
         next.deletedAt !== null
           ? { type: 'message.deleted', conversationId: m.conversationId, message }
           : { type: 'message.edited', conversationId: m.conversationId, message };
+      // Not to those who deleted it for themselves (hidden.ts): the event feed skips it for them likewise.
+      const hiders = new Set(await uow.tx.messaging.hiddenBy(m.id));
       const pos = await uow.emit({
         event,
         scope: { conversationId: m.conversationId },
         // Not to newcomers who may not read the message (history 'joined'): replays skip it likewise.
-        audience: state ? membersWhoSee(state, m.seq) : [],
+        audience: state ? membersWhoSee(state, m.seq).filter((u) => !hiders.has(u)) : [],
         origin,
         messageSeq: m.seq,
       });
@@ -380,9 +382,8 @@ export class MessagesService {
   ): Promise<MessagesResponse> {
     const r = this.storage.reader;
     const from = await this.readableFrom(userId, conversationId);
-    const rows = (await r.messaging.messagesBefore(conversationId, before ?? null, limit + 1)).filter(
-      (m) => m.seq > from,
-    );
+    // Without what they may not read, nor what they deleted for themselves (hidden.ts).
+    const rows = await r.messaging.visibleMessagesBefore(conversationId, userId, from, before ?? null, limit + 1);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];

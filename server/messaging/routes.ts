@@ -10,16 +10,20 @@ import type {
 import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
+import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
 import type { ConversationSettingsService } from './settings.ts';
 import { tapOf } from './taps.ts';
 
 type Id = { Params: { id: string } };
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
+const emptyBody = z.strictObject({});
 
 /** Chat management: each person's own settings of a conversation (settings.ts). */
 export interface ChatManagement {
   settings: ConversationSettingsService;
+  /** Delete for me (hidden.ts). */
+  hidden: HiddenMessages;
 }
 
 export function messagingRoutes(
@@ -101,5 +105,11 @@ export function messagingRoutes(
   app.patch<Id>('/api/conversations/:id/settings', async (req): Promise<ConversationSettingsResponse> => {
     const change = parse(schemas.conversationSettingsBody, req.body);
     return { settings: await chat.settings.update(me(req), idOf(req.params), change) };
+  });
+
+  app.post<Id>('/api/messages/:id/hide', async (req, reply) => {
+    parse(emptyBody, req.body ?? {});
+    await chat.hidden.hide(me(req), idOf(req.params));
+    return reply.status(204).send();
   });
 }

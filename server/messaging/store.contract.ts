@@ -319,6 +319,8 @@ export function messagingContract(ctx: ContractContext) {
     await write((tx) => tx.messaging.hideMessage({ ...hide, messageId: m2.id, seq: 2 }));
     assert.equal(await r.isHidden(a.id, m4.id), true);
     assert.equal(await r.isHidden(b.id, m4.id), false);
+    assert.deepEqual(await r.hiddenBy(m4.id), [a.id]);
+    assert.deepEqual(await r.hiddenBy(m3.id), []);
     assert.deepEqual((await r.hiddenAmong(a.id, [m1.id, m2.id, m4.id])).sort(), [m2.id, m4.id].sort());
     assert.deepEqual(
       (await r.visibleMessagesBefore(c, a.id, 0, null, 10)).map((m) => m.seq),

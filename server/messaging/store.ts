@@ -133,6 +133,8 @@ export interface MessagingReads {
   isHidden(userId: string, messageId: string): Promise<boolean>;
   /** Which of these messages the person deleted for themselves. */
   hiddenAmong(userId: string, messageIds: readonly string[]): Promise<string[]>;
+  /** Who deleted this message for themselves. */
+  hiddenBy(messageId: string): Promise<string[]>;
   /**
    * Like messagesBefore, without the messages `userId` deleted for themselves and those at or below
    * `afterSeq` (what they may not read): up to `limit`, oldest first.
@@ -370,6 +372,7 @@ export function messagingSql(t: SqlText) {
                    WHERE s.user_id = ? AND s.pinned_at IS NOT NULL AND m.active = ${t.true}`,
     isHidden: 'SELECT 1 AS one FROM hidden_messages WHERE user_id = ? AND message_id = ?',
     hiddenAmong: `SELECT message_id FROM hidden_messages WHERE user_id = ? AND ${t.inText('message_id')}`,
+    hiddenBy: 'SELECT user_id FROM hidden_messages WHERE message_id = ?',
     latestVisibleMessages: `${MESSAGE} WHERE conversation_id = ? AND seq > ? AND ${NOT_HIDDEN}
                               ORDER BY seq DESC LIMIT ?`,
     visibleMessagesBefore: `${MESSAGE} WHERE conversation_id = ? AND seq > ? AND seq < ? AND ${NOT_HIDDEN}
@@ -492,6 +495,10 @@ export class MessagingStore implements MessagingWrites {
     const keys = messageIds.filter((id) => !hasNul(id));
     if (hasNul(userId) || keys.length === 0) return [];
     return (await this.db.all<{ message_id: string }>(this.q.hiddenAmong, userId, keys)).map((r) => r.message_id);
+  }
+  async hiddenBy(messageId: string) {
+    if (hasNul(messageId)) return [];
+    return (await this.db.all<{ user_id: string }>(this.q.hiddenBy, messageId)).map((r) => r.user_id);
   }
   async visibleMessagesBefore(
     conversationId: string,

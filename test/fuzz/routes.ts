@@ -1448,6 +1448,14 @@ export const routes: Route[] = [
       ),
     touches: ['conversation_settings', 'events'],
   },
+  {
+    method: 'POST',
+    path: '/api/messages/:id/hide',
+    auth: true,
+    idKind: 'message',
+    params: (w) => fc.record({ id: messageId(w) }),
+    touches: ['hidden_messages', 'events'],
+  },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

@@ -118,6 +118,7 @@ function shaped(w: World, seat: Seat): fc.Arbitrary<Record<string, unknown>> {
       },
       { weight: 2, arbitrary: fc.record({ type: fc.constant('edit'), ref, messageId, text }) },
       { weight: 1, arbitrary: fc.record({ type: fc.constant('delete'), ref, messageId }) },
+      { weight: 1, arbitrary: fc.record({ type: fc.constant('hide'), ref, messageId }) },
       { weight: 2, arbitrary: receipt },
       {
         weight: 2,

@@ -1000,4 +1000,16 @@ export const operations: Operation[] = [
     ok: { 200: 'ConversationSettingsResponse' },
     errors: ['too_many_pinned', ...conversation],
   },
+  {
+    method: 'post',
+    path: '/api/messages/:id/hide',
+    tag: 'conversations',
+    summary: 'Delete a message for yourself',
+    description:
+      'Any message you may read, someone else’s or a deleted one too: your history pages, last message and unread ' +
+      'count skip it from then on, its later edits are not sent to you, and your devices receive `message.hidden`. ' +
+      'The other members still see it. Hiding it again changes nothing.',
+    ok: { 204: null },
+    errors: ['message_not_found', ...conversation],
+  },
 ];

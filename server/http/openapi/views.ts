@@ -489,6 +489,11 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     {},
     'Your own settings of a conversation changed (to your devices only).',
   ),
+  'message.hidden': objectSchema<Of<'message.hidden'>>(
+    { type: literal('message.hidden'), conversationId: string, messageId: string, seq: integer, unread: integer },
+    {},
+    'You deleted a message for yourself (to your devices only); `unread`: your unread count there now.',
+  ),
 };
 
 /** Opt-in at checkout (protocol/optins.ts). */

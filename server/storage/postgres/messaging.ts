@@ -296,6 +296,10 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     return super.hiddenAmong(userId, messageIds);
   }
+  override async hiddenBy(messageId: string) {
+    await this.t.flush();
+    return super.hiddenBy(messageId);
+  }
   override async visibleMessagesBefore(
     conversationId: string,
     userId: string,

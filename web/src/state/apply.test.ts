@@ -417,3 +417,40 @@ describe('conversation.settings_updated', () => {
     assert.equal(afterMute.conversations.c1?.archived, false);
   });
 });
+
+describe('message.hidden', () => {
+  const hidden = (messageId: string, seq: number, unread: number): DomainEvent => ({
+    type: 'message.hidden',
+    conversationId: 'c1',
+    messageId,
+    seq,
+    unread,
+  });
+  const loaded = () =>
+    applyHistory(
+      stateWith([conv({ lastSeq: 3, lastMessage: msg(3, ana.id), unread: 3 })]),
+      'c1',
+      { messages: [msg(1, ana.id), msg(2, ana.id), msg(3, ana.id)], hasMore: false, users: [ana] },
+      'latest',
+    );
+
+  test('takes the message out of my thread; the one before becomes the last; the unread count follows', () => {
+    const s = applyEvent(loaded(), hidden(msg(3, ana.id).id, 3, 2));
+    assert.deepEqual(
+      s.threads.c1?.messages.map((m) => m.seq),
+      [1, 2],
+    );
+    assert.equal(s.conversations.c1?.lastMessage?.seq, 2);
+    assert.equal(s.conversations.c1?.unread, 2);
+  });
+
+  test('without the thread loaded, the last message is dropped (the app reads the conversation again)', () => {
+    const s = applyEvent(
+      stateWith([conv({ lastSeq: 3, lastMessage: msg(3, ana.id), unread: 3 })]),
+      hidden(msg(3, ana.id).id, 3, 2),
+    );
+    assert.equal(s.conversations.c1?.lastMessage, null);
+  });
+
+  test('is idempotent', () => assertIdempotent(loaded(), hidden(msg(2, ana.id).id, 2, 2)));
+});

@@ -247,7 +247,34 @@ export function applyEvent(state: State, event: DomainEvent): State {
       const { mutedUntil, pinnedAt, archived } = event;
       return withConversation(state, { ...conv, mutedUntil, pinnedAt, archived });
     }
+    case 'message.hidden':
+      return applyHidden(state, event.conversationId, event.messageId, event.unread);
   }
+}
+
+/**
+ * A message I deleted for myself: out of the thread; the list's last message becomes the one before it
+ * when the thread holds it (otherwise none: the app reads the conversation again), and the unread count
+ * the server gave (never up).
+ */
+export function applyHidden(state: State, conversationId: string, messageId: string, unread: number): State {
+  let next = state;
+  const thread = next.threads[conversationId];
+  if (thread?.messages.some((m) => m.id === messageId)) {
+    const messages = thread.messages.filter((m) => m.id !== messageId);
+    next = { ...next, threads: { ...next.threads, [conversationId]: { ...thread, messages } } };
+  }
+  const conv = next.conversations[conversationId];
+  if (!conv) return next;
+  let c = conv;
+  if (c.lastMessage?.id === messageId) {
+    const hiddenSeq = c.lastMessage.seq;
+    const rest = next.threads[conversationId]?.messages ?? [];
+    const before = rest.filter((m) => m.seq < hiddenSeq).at(-1);
+    c = { ...c, lastMessage: before ?? null };
+  }
+  if (unread < c.unread) c = { ...c, unread };
+  return c === conv ? next : withConversation(next, c);
 }
 
 /** A person's (or a page's) new display name, everywhere they appear. */

@@ -20,3 +20,5 @@ CREATE TABLE hidden_messages (
   PRIMARY KEY (user_id, message_id)
 );
 CREATE INDEX hidden_messages_conversation ON hidden_messages(user_id, conversation_id, seq);
+-- Who hid a message: its edits and deletion are not sent to them.
+CREATE INDEX hidden_messages_message ON hidden_messages(message_id);
