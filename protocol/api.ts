@@ -135,3 +135,7 @@ export interface ThreadControlResponse {
 export interface ConversationSettingsResponse {
   settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'>;
 }
+/** `POST /api/messages/:id/forward`: the forwarded copies, one per conversation, in the order asked. */
+export interface ForwardResponse {
+  messages: MessageView[];
+}

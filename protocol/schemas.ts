@@ -179,6 +179,16 @@ export const conversationSettingsBody = z
     'mutedUntil, pinned or archived',
   );
 
+/** Forward a message to up to `limits.forwardTargets` conversations, each once; `clientId` names the forward. */
+export const forwardBody = z.strictObject({
+  clientId,
+  conversationIds: z
+    .array(id)
+    .min(1)
+    .max(limits.forwardTargets.max)
+    .refine((ids) => new Set(ids).size === ids.length, 'each conversation once'),
+});
+
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;

@@ -196,6 +196,8 @@ export interface MessageView {
   csat?: { questionId: string };
   /** The content app its media was picked in (docs/PLATFORM.md, "Content apps"), as it was named then. */
   via?: { appId: string; name: string };
+  /** A forward of another message (its text and media): shown "Forwarded". */
+  forwarded?: true;
 }
 
 export type ConversationKind = 'direct' | 'group';

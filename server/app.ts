@@ -66,6 +66,7 @@ import { Media } from './media/service.ts';
 import { MediaSweeper } from './media/sweeper.ts';
 import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
+import { ForwardService } from './messaging/forward.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { HiddenMessages } from './messaging/hidden.ts';
 import { MessagesService } from './messaging/messages.ts';
@@ -466,7 +467,20 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     replay,
     retention,
     close,
-    chat: { settings: conversationSettings, hidden: new HiddenMessages(committer, states) },
+    chat: {
+      settings: conversationSettings,
+      hidden: new HiddenMessages(committer, states),
+      forward: new ForwardService(
+        committer,
+        states,
+        messages,
+        media,
+        new RateLimiter(
+          config.rates.messagesBurst,
+          (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000,
+        ),
+      ),
+    },
   };
 }
 

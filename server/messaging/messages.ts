@@ -118,6 +118,11 @@ export interface MessageMedia {
     input: { ids: readonly string[]; ownerId: string; conversationId: string; actorId: string | null },
   ): Promise<MediaRef[]>;
   releaseIn(uow: UnitOfWork, ids: readonly string[]): Promise<void>;
+  /** A forward's copies of a message's media, in the target conversation (forward.ts). */
+  copyIn(
+    uow: UnitOfWork,
+    input: { refs: readonly MediaRef[]; ownerId: string; conversationId: string },
+  ): Promise<MediaRef[]>;
 }
 
 /** Attachments on one message: checked before the job (the media port checks again in it). */
@@ -157,7 +162,8 @@ export class MessagesService {
     if ((input.mediaIds?.length ?? 0) > MAX_ATTACHMENTS) {
       throw new AppError('too_many_attachments', undefined, { max: MAX_ATTACHMENTS });
     }
-    const carries = Boolean(content?.attachment) || (input.mediaIds?.length ?? 0) > 0;
+    const carries =
+      Boolean(content?.attachment) || (input.mediaIds?.length ?? 0) > 0 || (content?.media?.length ?? 0) > 0;
     return carries && input.text.trim() === '' ? null : cleanText(input.text);
   }
 

@@ -35,6 +35,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.orderRequest) view.orderRequest = c.orderRequest;
   if (c?.csat) view.csat = c.csat;
   if (c?.via) view.via = c.via;
+  if (c?.forwarded) view.forwarded = true;
   return view;
 }
 

@@ -4,12 +4,14 @@ import type {
   ConversationResponse,
   ConversationSettingsResponse,
   ConversationsResponse,
+  ForwardResponse,
   MessageResponse,
   MessagesResponse,
 } from '../../protocol/api.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
+import type { ForwardService } from './forward.ts';
 import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
 import type { ConversationSettingsService } from './settings.ts';
@@ -24,6 +26,7 @@ export interface ChatManagement {
   settings: ConversationSettingsService;
   /** Delete for me (hidden.ts). */
   hidden: HiddenMessages;
+  forward: ForwardService;
 }
 
 export function messagingRoutes(
@@ -111,5 +114,11 @@ export function messagingRoutes(
     parse(emptyBody, req.body ?? {});
     await chat.hidden.hide(me(req), idOf(req.params));
     return reply.status(204).send();
+  });
+
+  app.post<Id>('/api/messages/:id/forward', async (req, reply) => {
+    const body = parse(schemas.forwardBody, req.body);
+    const r = await chat.forward.forward(me(req), idOf(req.params), body.conversationIds, body.clientId);
+    return reply.status(r.created ? 201 : 200).send({ messages: r.messages } satisfies ForwardResponse);
   });
 }

@@ -1456,6 +1456,23 @@ export const routes: Route[] = [
     params: (w) => fc.record({ id: messageId(w) }),
     touches: ['hidden_messages', 'events'],
   },
+  {
+    method: 'POST',
+    path: '/api/messages/:id/forward',
+    auth: true,
+    idKind: 'message',
+    params: (w) => fc.record({ id: messageId(w) }),
+    body: (w) =>
+      fc.record({
+        clientId: clientIdArb(w),
+        conversationIds: fc.oneof(
+          fc.uniqueArray(conversationId(w), { minLength: 1, maxLength: 6 }),
+          fc.array(conversationId(w), { maxLength: 3 }),
+        ),
+      }),
+    // Each copy is a send (messaging's send path) with copies of the media.
+    touches: ['messages', 'conversations', 'members', 'events', 'media', 'page_scoped_ids', 'inbox_threads'],
+  },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

@@ -1012,4 +1012,18 @@ export const operations: Operation[] = [
     ok: { 204: null },
     errors: ['message_not_found', ...conversation],
   },
+  {
+    method: 'post',
+    path: '/api/messages/:id/forward',
+    tag: 'conversations',
+    summary: 'Forward a message to up to 5 of your conversations',
+    description:
+      'A new message of yours in each conversation, `forwarded: true`, with the text and the media (each copy its ' +
+      'own record: deleting one never breaks another), sent as any message (every rule of a send applies). ' +
+      '`201` with the copies, `200` when a retry with the same `clientId` found them all made. Templates, quick ' +
+      'replies, orders and the taps on them are `not_forwardable`; all the copies or none.',
+    body: schemas.forwardBody,
+    ok: { 200: 'ForwardResponse', 201: 'ForwardResponse' },
+    errors: ['message_deleted', 'not_forwardable', 'page_blocked', ...conversation, ...send],
+  },
 ];

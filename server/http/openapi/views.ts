@@ -188,6 +188,7 @@ const views = {
         {},
         'The content app its media was picked in, named as it was then: shown as "via <name>".',
       ),
+      forwarded: { type: 'boolean', const: true, description: 'A forward of another message: shown "Forwarded".' },
     },
     {
       attachment: true,
@@ -199,6 +200,7 @@ const views = {
       orderRequest: true,
       csat: true,
       via: true,
+      forwarded: true,
     },
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
@@ -543,6 +545,7 @@ const answers = {
     {},
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
+  ForwardResponse: objectSchema<api.ForwardResponse>({ messages: arrayOf(ref('MessageView')) }, {}),
   ConversationSettingsResponse: objectSchema<api.ConversationSettingsResponse>(
     { settings: objectSchema({ mutedUntil: nullable(time), pinnedAt: nullable(time), archived: boolean }, {}) },
     {},

@@ -1,4 +1,4 @@
-import type { ConversationSettingsResponse } from '../../../protocol/api.ts';
+import type { ConversationSettingsResponse, ForwardResponse } from '../../../protocol/api.ts';
 import { request } from './http.ts';
 
 /**
@@ -11,4 +11,6 @@ export const chatApi = {
   settings: (conversationId: string, change: { mutedUntil?: string | null; pinned?: boolean; archived?: boolean }) =>
     request<ConversationSettingsResponse>('PATCH', `/api/conversations/${enc(conversationId)}/settings`, change),
   hide: (messageId: string) => request<void>('POST', `/api/messages/${enc(messageId)}/hide`, {}),
+  forward: (messageId: string, clientId: string, conversationIds: string[]) =>
+    request<ForwardResponse>('POST', `/api/messages/${enc(messageId)}/forward`, { clientId, conversationIds }),
 };

@@ -1,6 +1,7 @@
 import { chatApi } from '../api/chat.ts';
 import { api } from '../api/http.ts';
-import { applyHidden, upsertConversation } from '../state/apply.ts';
+import { newClientId } from '../lib/clientId.ts';
+import { applyHidden, applyMessage, upsertConversation } from '../state/apply.ts';
 import { store } from '../state/store.ts';
 
 /**
@@ -27,6 +28,23 @@ export async function hideMessage(conversationId: string, messageId: string): Pr
     return applyHidden(s, conversationId, messageId, conv?.unread ?? 0);
   });
   refreshLastMessage(conversationId);
+}
+
+/** Forward a message to conversations (at most 5): each copy shows at once where it went. */
+export async function forwardMessage(messageId: string, conversationIds: string[]): Promise<number> {
+  const { messages } = await chatApi.forward(messageId, newClientId(), conversationIds);
+  store.update((s) => messages.reduce(applyMessage, s));
+  return messages.length;
+}
+
+/** "Copy text": the message's text to the clipboard; false when the browser refused. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
