@@ -158,7 +158,9 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
           AND (e.message_seq IS NULL OR e.message_seq > p.visible_from_seq OR c.history = 'full')
           AND (e.message_seq IS NULL OR e.type = 'message.created' OR NOT EXISTS (
                 SELECT 1 FROM hidden_messages h
-                 WHERE h.user_id = p.user_id AND h.conversation_id = e.conversation_id AND h.seq = e.message_seq))
+                  JOIN messages m ON m.conversation_id = h.conversation_id AND m.seq = h.seq
+                 WHERE h.user_id = p.user_id AND h.conversation_id = e.conversation_id AND h.seq = e.message_seq
+                   AND m.sender_id <> p.user_id))
        UNION ALL
        SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? AND pos > ? AND pos <= ?
        ORDER BY 1 LIMIT ?`,

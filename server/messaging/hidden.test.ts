@@ -111,6 +111,16 @@ for (const backend of backends) {
       sock.send({ type: 'hide', ref: 'h1', messageId: early.id });
       const ack = await sock.next((f) => f.type === 'ack' && f.ref === 'h1');
       assert.ok(ack.type === 'ack' && typeof ack.pos === 'number');
+      // One's own message, hidden, then edited anyway (the API allows it): the author's change is acknowledged
+      // by its event, live and in the feed.
+      const own = await say(ben, g.id, 'mine, hidden');
+      const head = await s.comptoir.storage.reader.events.headPosition();
+      assert.equal((await hide(ben, own.id)).status, 204);
+      sock.send({ type: 'edit', ref: 'e1', messageId: own.id, text: 'mine, edited' });
+      const edited = await sock.next((f) => f.type === 'ack' && f.ref === 'e1');
+      assert.ok(edited.type === 'ack' && typeof edited.pos === 'number');
+      const feed = await ben.http.get<EventsResponse>(`/api/events?after=${head}`);
+      assert.ok(feed.body.events.some((e) => e.pos === (edited.type === 'ack' ? edited.pos : -1)));
       sock.send({ type: 'hide', ref: 'h2', messageId: 'nope' });
       const err = await sock.next((f) => f.type === 'error' && f.ref === 'h2');
       assert.equal(err.type === 'error' && err.error.id, 'message_not_found');

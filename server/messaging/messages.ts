@@ -329,8 +329,10 @@ export class MessagesService {
         next.deletedAt !== null
           ? { type: 'message.deleted', conversationId: m.conversationId, message }
           : { type: 'message.edited', conversationId: m.conversationId, message };
-      // Not to those who deleted it for themselves (hidden.ts): the event feed skips it for them likewise.
+      // Not to those who deleted it for themselves (hidden.ts) — but to its author, who makes the change (and is
+      // acknowledged by its event): the event feed skips it for the others likewise.
       const hiders = new Set(await uow.tx.messaging.hiddenBy(m.id));
+      hiders.delete(m.senderId);
       const pos = await uow.emit({
         event,
         scope: { conversationId: m.conversationId },
