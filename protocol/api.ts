@@ -137,3 +137,12 @@ export interface HandoverResponse {
 export interface ThreadControlResponse {
   threadControl: ThreadControlView;
 }
+
+/** `PATCH /api/conversations/:id/settings`: the person's own settings of the conversation, as they now are. */
+export interface ConversationSettingsResponse {
+  settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'>;
+}
+/** `POST /api/messages/:id/forward`: the forwarded copies, one per conversation, in the order asked. */
+export interface ForwardResponse {
+  messages: MessageView[];
+}

@@ -227,5 +227,10 @@ export const messageContent = z.strictObject({
    * (protocol/compose.ts), named here as it was then — shown as "via <name>"; a Send API body never carries it.
    */
   via: z.strictObject({ appId: z.string().max(64), name: z.string().max(30) }).optional(),
+  /**
+   * Set by the server only (messaging/forward.ts): the message is a forward of another one — its text and
+   * its media (each a copy of its own) — shown "Forwarded"; a Send API body never carries it.
+   */
+  forwarded: z.literal(true).optional(),
 });
 export type MessageContent = z.infer<typeof messageContent>;

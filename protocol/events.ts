@@ -84,7 +84,24 @@ export type DomainEvent =
    * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
    * order as it now is, to both members of their conversation, so that its card changes in place.
    */
-  | { type: 'order.updated'; conversationId: string; order: OrderView };
+  | { type: 'order.updated'; conversationId: string; order: OrderView }
+  /**
+   * The person changed their own settings of a conversation (mute, pin, archive): to their own devices
+   * only. The settings as they now are (ConversationView's fields of the same names).
+   */
+  | {
+      type: 'conversation.settings_updated';
+      conversationId: string;
+      mutedUntil: string | null;
+      pinnedAt: string | null;
+      archived: boolean;
+    }
+  /**
+   * The person deleted a message for themselves: to their own devices only. `unread`: the conversation's
+   * unread count for them once it is hidden. It carries no copy of any message (deleting one for everyone
+   * erases every copy in the log): a client that showed it as the last message reads the conversation again.
+   */
+  | { type: 'message.hidden'; conversationId: string; messageId: string; seq: number; unread: number };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -104,6 +121,8 @@ export const domainEventTypes = [
   'page.membership_changed',
   ...inboxEventTypes,
   'order.updated',
+  'conversation.settings_updated',
+  'message.hidden',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

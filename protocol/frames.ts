@@ -44,6 +44,8 @@ export const clientFrame = z.discriminatedUnion('type', [
     .refine((f) => f.deliveredSeq !== undefined || f.readSeq !== undefined, 'deliveredSeq or readSeq'),
   z.strictObject({ type: z.literal('typing'), conversationId: id, typing: z.boolean() }),
   z.strictObject({ type: z.literal('ping'), ref }),
+  /** Delete a message for yourself (any message you may read). */
+  z.strictObject({ type: z.literal('hide'), ref, messageId: id }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -56,6 +58,7 @@ export const clientFrameTypes: readonly ClientFrameType[] = [
   'receipt',
   'typing',
   'ping',
+  'hide',
 ];
 
 export type ServerFrame =

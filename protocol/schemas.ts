@@ -164,6 +164,31 @@ export const setWebhookBody = z.strictObject({
   fields: webhookFieldList,
 });
 
+/**
+ * A person's own settings of a conversation (at least one): `mutedUntil` an ISO time in the future
+ * (`MUTED_FOREVER` for "Always") or null to unmute; `pinned`; `archived`.
+ */
+export const conversationSettingsBody = z
+  .strictObject({
+    mutedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine(
+    (b) => b.mutedUntil !== undefined || b.pinned !== undefined || b.archived !== undefined,
+    'mutedUntil, pinned or archived',
+  );
+
+/** Forward a message to up to `limits.forwardTargets` conversations, each once; `clientId` names the forward. */
+export const forwardBody = z.strictObject({
+  clientId,
+  conversationIds: z
+    .array(id)
+    .min(1)
+    .max(limits.forwardTargets.max)
+    .refine((ids) => new Set(ids).size === ids.length, 'each conversation once'),
+});
+
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;

@@ -196,6 +196,8 @@ export interface MessageView {
   csat?: { questionId: string };
   /** The content app its media was picked in (docs/PLATFORM.md, "Content apps"), as it was named then. */
   via?: { appId: string; name: string };
+  /** A forward of another message (its text and media): shown "Forwarded". */
+  forwarded?: true;
 }
 
 /**
@@ -269,4 +271,14 @@ export interface ConversationView {
   lastMessage: MessageView | null;
   /** Messages from others after the viewer's read watermark, not deleted. */
   unread: number;
+  /**
+   * The viewer's own settings of the conversation (nobody else sees them; `conversation.settings_updated`
+   * tells their devices). `mutedUntil`: notifications are off until then (ISO time; `MUTED_FOREVER` for
+   * "Always"), null when not muted — compare with the clock (`isMuted`), a mute that has run out is not
+   * cleared. `pinnedAt`: pinned (at most `limits.pinnedConversations`), listed first, the latest pinned on top.
+   * `archived`: out of the main list, until a message arrives while not muted (Telegram's rule).
+   */
+  mutedUntil: string | null;
+  pinnedAt: string | null;
+  archived: boolean;
 }

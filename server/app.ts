@@ -66,10 +66,13 @@ import { Media } from './media/service.ts';
 import { MediaSweeper } from './media/sweeper.ts';
 import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
+import { ForwardService } from './messaging/forward.ts';
 import { messagingFrames } from './messaging/frames.ts';
+import { HiddenMessages } from './messaging/hidden.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
-import { messagingRoutes } from './messaging/routes.ts';
+import { type ChatManagement, messagingRoutes } from './messaging/routes.ts';
+import { ConversationSettingsService } from './messaging/settings.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
@@ -158,6 +161,8 @@ export interface Core {
   retention: LogRetention | null;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
+  /** Chat management: each person's mute, pin and archive of a conversation (messaging/settings.ts). */
+  chat: ChatManagement;
 }
 
 /** A running Comptoir: the core and its transport. */
@@ -281,6 +286,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
     { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
   );
+  const conversationSettings = new ConversationSettingsService(committer, states);
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
   const optins = new OptinsService(storage, committer);
@@ -461,6 +467,20 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     replay,
     retention,
     close,
+    chat: {
+      settings: conversationSettings,
+      hidden: new HiddenMessages(committer, states),
+      forward: new ForwardService(
+        committer,
+        states,
+        messages,
+        media,
+        new RateLimiter(
+          config.rates.messagesBurst,
+          (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000,
+        ),
+      ),
+    },
   };
 }
 
@@ -473,7 +493,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
-  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
+  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,
@@ -514,7 +534,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   // Before the domains' routes: it notes each /api route, for the test that holds the description to them.
   registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
-  messagingRoutes(app, conversations, messages);
+  messagingRoutes(app, conversations, messages, core.chat);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

@@ -156,6 +156,11 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
         WHERE p.user_id = ? AND (p.to_pos IS NULL OR p.to_pos > ?) AND p.from_pos <= ?
           AND e.pos > ? AND e.pos <= ? AND e.pos >= p.from_pos AND (p.to_pos IS NULL OR e.pos <= p.to_pos)
           AND (e.message_seq IS NULL OR e.message_seq > p.visible_from_seq OR c.history = 'full')
+          AND (e.message_seq IS NULL OR e.type = 'message.created' OR NOT EXISTS (
+                SELECT 1 FROM hidden_messages h
+                  JOIN messages m ON m.conversation_id = h.conversation_id AND m.seq = h.seq
+                 WHERE h.user_id = p.user_id AND h.conversation_id = e.conversation_id AND h.seq = e.message_seq
+                   AND m.sender_id <> p.user_id))
        UNION ALL
        SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = ? AND pos > ? AND pos <= ?
        ORDER BY 1 LIMIT ?`,

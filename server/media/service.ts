@@ -234,6 +234,35 @@ export class Media implements MediaService {
   }
 
   /**
+   * The MessageMedia port of messaging, in a forward's job: a record of its own for each of a message's
+   * media, in the target conversation and owned by the forwarder, naming the same stored bytes (as a saved
+   * attachment's copies do). Deleting either message deletes its own records only; the bytes go once no
+   * record names them (deleteBlobs). `media_not_found` when a source record is gone.
+   */
+  async copyIn(
+    uow: UnitOfWork,
+    input: { refs: readonly MediaRef[]; ownerId: string; conversationId: string },
+  ): Promise<MediaRef[]> {
+    const found = new Map((await uow.tx.media.mediaByIds(input.refs.map((r) => r.id))).map((m) => [m.id, m]));
+    const copies: MediaRecord[] = [];
+    for (const ref of input.refs) {
+      const m = found.get(ref.id);
+      if (!m) throw new AppError('media_not_found');
+      copies.push({
+        ...m,
+        id: newId(uow.now),
+        ownerId: input.ownerId,
+        appId: null,
+        reusable: false,
+        conversationId: input.conversationId,
+        createdAt: uow.now,
+      });
+    }
+    for (const copy of copies) await uow.tx.media.insertMedia(copy);
+    return copies.map(mediaRef);
+  }
+
+  /**
    * The MessageMedia port of messaging: a deleted message's uploads are deleted with it — their rows in its
    * job, their bytes once it committed (those no other row shares: a saved attachment keeps its own).
    */

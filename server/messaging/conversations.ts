@@ -16,9 +16,10 @@ import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentActivity, presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
+import { presentSettings } from './settings.ts';
 import type { ConversationStates } from './state.ts';
 import type { ActivityRecord, ConversationRecord, MemberRecord } from './store.ts';
-import { lastMessageView, visibleFrom } from './views.ts';
+import { lastVisibleMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
 /**
@@ -49,8 +50,28 @@ export class ConversationsService {
       for (const m of it.members) userIds.add(m.userId);
       if (it.lastMessage?.replyToId) quoteIds.add(it.lastMessage.replyToId);
     }
+    // A last message the person deleted for themselves gives way to the one before it (hidden.ts).
+    const lastIds = items.flatMap((it) => (it.lastMessage ? [it.lastMessage.id] : []));
+    const hidden = new Set(await this.storage.reader.messaging.hiddenAmong(userId, lastIds));
+    for (const it of items) {
+      if (!it.lastMessage || !hidden.has(it.lastMessage.id)) continue;
+      const me = it.members.find((m) => m.userId === userId);
+      const from = me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq;
+      const [before] = await this.storage.reader.messaging.visibleMessagesBefore(
+        it.conversation.id,
+        userId,
+        from,
+        null,
+        1,
+      );
+      it.lastMessage = before ?? null;
+      if (before?.replyToId) quoteIds.add(before.replyToId);
+    }
     const users = await this.usersMap([...userIds]);
     const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
+    const settings = new Map(
+      (await this.storage.reader.messaging.settingsOfUser(userId)).map((s) => [s.conversationId, s]),
+    );
     const conversations = items.map((it) => {
       const me = it.members.find((m) => m.userId === userId);
       return presentConversation(
@@ -65,6 +86,7 @@ export class ConversationsService {
           : null,
         it.unread,
         me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq,
+        presentSettings(settings.get(it.conversation.id), it.conversation),
       );
     });
     // Not past what is on disk: the events of a batch not yet durable come in the catch-up afterwards.
@@ -81,9 +103,10 @@ export class ConversationsService {
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
+      c.lastSeq > visibleFrom(c, me) ? await lastVisibleMessageView(r, c.id, userId, visibleFrom(c, me)) : null,
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
       visibleFrom(c, me),
+      presentSettings(await r.messaging.settingsOf(conversationId, userId), c),
     );
   }
 
@@ -264,6 +287,8 @@ export class ConversationsService {
       if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
       const audience = [...state.members.keys()];
       await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
+      // One's own settings of it (mute, pin, archive) go with the membership.
+      await uow.tx.messaging.deleteSettings(conversationId, targetId);
       const line = await this.recordActivity(uow, conversationId, state.lastSeq, {
         kind: leaving ? 'left' : 'removed',
         actorId: userId,

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import { RateLimiter, takeAll } from '../lib/ratelimit.ts';
 import type { FrameHandlers } from '../realtime/registry.ts';
+import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
 import { tapOf } from './taps.ts';
 
@@ -13,7 +14,12 @@ export type MessagingCalls = Pick<MessagesService, 'send' | 'edit' | 'delete' | 
  * message and the position of the event it caused (null when nothing changed), which the gateway turns
  * into the ack (realtime/acks.ts); a receipt and a typing signal answer nothing.
  */
-export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls, limits: { typingPer10s: number }) {
+export function messagingFrames(
+  frames: FrameHandlers,
+  messages: MessagingCalls,
+  limits: { typingPer10s: number },
+  chat: { hidden: Pick<HiddenMessages, 'hide'> },
+) {
   // Typing fans out to every member: limited per member and per conversation, not only per socket. A
   // signal refused by one bucket takes nothing from the other (one member cannot spend everyone's).
   const typingPerMember = new RateLimiter(limits.typingPer10s, 10_000);
@@ -53,5 +59,7 @@ export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls,
         audience.filter((u) => u !== ctx.userId),
         { type: 'typing', conversationId: f.conversationId, userId: ctx.userId, typing: f.typing },
       );
-    });
+    })
+    // Delete for me (hidden.ts): acknowledged in place of its `message.hidden` event on this socket.
+    .register('hide', (ctx, f) => chat.hidden.hide(ctx.userId, f.messageId, ctx.origin));
 }

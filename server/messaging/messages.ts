@@ -118,6 +118,11 @@ export interface MessageMedia {
     input: { ids: readonly string[]; ownerId: string; conversationId: string; actorId: string | null },
   ): Promise<MediaRef[]>;
   releaseIn(uow: UnitOfWork, ids: readonly string[]): Promise<void>;
+  /** A forward's copies of a message's media, in the target conversation (forward.ts). */
+  copyIn(
+    uow: UnitOfWork,
+    input: { refs: readonly MediaRef[]; ownerId: string; conversationId: string },
+  ): Promise<MediaRef[]>;
 }
 
 /** Attachments on one message: checked before the job (the media port checks again in it). */
@@ -157,7 +162,8 @@ export class MessagesService {
     if ((input.mediaIds?.length ?? 0) > MAX_ATTACHMENTS) {
       throw new AppError('too_many_attachments', undefined, { max: MAX_ATTACHMENTS });
     }
-    const carries = Boolean(content?.attachment) || (input.mediaIds?.length ?? 0) > 0;
+    const carries =
+      Boolean(content?.attachment) || (input.mediaIds?.length ?? 0) > 0 || (content?.media?.length ?? 0) > 0;
     return carries && input.text.trim() === '' ? null : cleanText(input.text);
   }
 
@@ -323,11 +329,15 @@ export class MessagesService {
         next.deletedAt !== null
           ? { type: 'message.deleted', conversationId: m.conversationId, message }
           : { type: 'message.edited', conversationId: m.conversationId, message };
+      // Not to those who deleted it for themselves (hidden.ts) — but to its author, who makes the change (and is
+      // acknowledged by its event): the event feed skips it for the others likewise.
+      const hiders = new Set(await uow.tx.messaging.hiddenBy(m.id));
+      hiders.delete(m.senderId);
       const pos = await uow.emit({
         event,
         scope: { conversationId: m.conversationId },
         // Not to newcomers who may not read the message (history 'joined'): replays skip it likewise.
-        audience: state ? membersWhoSee(state, m.seq) : [],
+        audience: state ? membersWhoSee(state, m.seq).filter((u) => !hiders.has(u)) : [],
         origin,
         messageSeq: m.seq,
       });
@@ -380,9 +390,8 @@ export class MessagesService {
   ): Promise<MessagesResponse> {
     const r = this.storage.reader;
     const { member, history, from } = await this.readAccess(userId, conversationId);
-    const rows = (await r.messaging.messagesBefore(conversationId, before ?? null, limit + 1)).filter(
-      (m) => m.seq > from,
-    );
+    // Without what they may not read, nor what they deleted for themselves (hidden.ts).
+    const rows = await r.messaging.visibleMessagesBefore(conversationId, userId, from, before ?? null, limit + 1);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
     // The group's lines among them: after the page's first message (from the start when it is the first

@@ -56,6 +56,7 @@ export function presentMessage(m: MessageRecord, quoted: MessageRecord | null): 
   if (c?.orderRequest) view.orderRequest = c.orderRequest;
   if (c?.csat) view.csat = c.csat;
   if (c?.via) view.via = c.via;
+  if (c?.forwarded) view.forwarded = true;
   return view;
 }
 
@@ -76,6 +77,8 @@ export function presentMember(m: MemberRecord, users: Map<string, UserRecord>): 
   };
 }
 
+const noSettings = { mutedUntil: null, pinnedAt: null, archived: false } as const;
+
 /**
  * One conversation as a viewer sees it; `readsFrom`: the seq after which they read messages (views.ts's
  * visibleFrom). Former members come with their receipts when they received something the viewer reads.
@@ -87,6 +90,8 @@ export function presentConversation(
   lastMessage: MessageView | null,
   unread: number,
   readsFrom: number,
+  /** The viewer's own settings (settings.ts); none in what is sent to several people. */
+  settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'> = noSettings,
 ): ConversationView {
   return {
     id: c.id,
@@ -106,5 +111,8 @@ export function presentConversation(
       }),
     lastMessage,
     unread,
+    mutedUntil: settings.mutedUntil,
+    pinnedAt: settings.pinnedAt,
+    archived: settings.archived,
   };
 }

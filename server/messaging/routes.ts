@@ -2,20 +2,39 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type {
   ConversationResponse,
+  ConversationSettingsResponse,
   ConversationsResponse,
+  ForwardResponse,
   MessageResponse,
   MessagesResponse,
 } from '../../protocol/api.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
+import type { ForwardService } from './forward.ts';
+import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
+import type { ConversationSettingsService } from './settings.ts';
 import { tapOf } from './taps.ts';
 
 type Id = { Params: { id: string } };
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
+const emptyBody = z.strictObject({});
 
-export function messagingRoutes(app: FastifyInstance, conversations: ConversationsService, messages: MessagesService) {
+/** Chat management: each person's own settings of a conversation (settings.ts). */
+export interface ChatManagement {
+  settings: ConversationSettingsService;
+  /** Delete for me (hidden.ts). */
+  hidden: HiddenMessages;
+  forward: ForwardService;
+}
+
+export function messagingRoutes(
+  app: FastifyInstance,
+  conversations: ConversationsService,
+  messages: MessagesService,
+  chat: ChatManagement,
+) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
 
@@ -84,5 +103,22 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
     const body = parse(schemas.receiptBody, req.body);
     await messages.receipt(me(req), idOf(req.params), body.deliveredSeq, body.readSeq);
     return reply.status(204).send();
+  });
+
+  app.patch<Id>('/api/conversations/:id/settings', async (req): Promise<ConversationSettingsResponse> => {
+    const change = parse(schemas.conversationSettingsBody, req.body);
+    return { settings: await chat.settings.update(me(req), idOf(req.params), change) };
+  });
+
+  app.post<Id>('/api/messages/:id/hide', async (req, reply) => {
+    parse(emptyBody, req.body ?? {});
+    await chat.hidden.hide(me(req), idOf(req.params));
+    return reply.status(204).send();
+  });
+
+  app.post<Id>('/api/messages/:id/forward', async (req, reply) => {
+    const body = parse(schemas.forwardBody, req.body);
+    const r = await chat.forward.forward(me(req), idOf(req.params), body.conversationIds, body.clientId);
+    return reply.status(r.created ? 201 : 200).send({ messages: r.messages } satisfies ForwardResponse);
   });
 }

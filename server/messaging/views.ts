@@ -16,6 +16,20 @@ export async function lastMessageView(reads: Reads, c: ConversationRecord): Prom
 }
 
 /**
+ * The latest message of a conversation one person sees: not before `from` (what they may read), not one
+ * they deleted for themselves; null when there is none.
+ */
+export async function lastVisibleMessageView(
+  reads: Reads,
+  conversationId: string,
+  userId: string,
+  from: number,
+): Promise<MessageView | null> {
+  const [last] = await reads.messaging.visibleMessagesBefore(conversationId, userId, from, null, 1);
+  return last ? messageView(reads, last) : null;
+}
+
+/**
  * The seq after which a member may read a conversation's messages: from their (last) joining on when its
  * history is `joined`, everything when it is `full`.
  */

@@ -98,7 +98,8 @@ test('reply, edit and delete for everyone, seen live on the other side', async (
     ),
   );
 
-  // Ana deletes it for everyone: both sides show it deleted, the quote says so, no actions remain on it.
+  // Ana deletes it for everyone: both sides show it deleted, the quote says so, and of its actions only
+  // "Delete for me" remains (chat management).
   await messageAction(ana.page, 'Are we on for Saturday?', 'delete');
   await ana.page.getByTestId('confirm-delete').click();
   const deleted = ['This message was deleted', 'Yes, 8 pm'];
@@ -106,7 +107,12 @@ test('reply, edit and delete for everyone, seen live on the other side', async (
   await expectTexts(ben.page, deleted);
   for (const page of [ana.page, ben.page]) {
     const gone = bubble(page, 'This message was deleted');
-    assert.equal(await gone.getByTestId('message-actions').count(), 0);
+    await gone.getByTestId('message-actions').click();
+    assert.deepEqual(
+      await page.getByRole('menuitem').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))),
+      ['action-delete-for-me'],
+    );
+    await page.keyboard.press('Escape');
     assert.equal(await gone.getByTestId('edited-label').count(), 0);
     await eventually(async () =>
       assert.match(

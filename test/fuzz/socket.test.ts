@@ -17,7 +17,7 @@ import { describeDiff, diffRows, pageInvariants } from './rows.ts';
 import { type Name, type Snapshot, World } from './world.ts';
 
 /**
- * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete,
+ * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete, hide,
  * receipt, typing, ping), unknown types, mutated frames, damaged JSON, binary and oversized frames, on a
  * live socket and before hello. Properties, for every batch of frames:
  * 1. each is answered as PROTOCOL.md says — an `error` with a catalogued id (never `internal`), an `ack`,
@@ -118,6 +118,7 @@ function shaped(w: World, seat: Seat): fc.Arbitrary<Record<string, unknown>> {
       },
       { weight: 2, arbitrary: fc.record({ type: fc.constant('edit'), ref, messageId, text }) },
       { weight: 1, arbitrary: fc.record({ type: fc.constant('delete'), ref, messageId }) },
+      { weight: 1, arbitrary: fc.record({ type: fc.constant('hide'), ref, messageId }) },
       { weight: 2, arbitrary: receipt },
       {
         weight: 2,
@@ -398,7 +399,11 @@ for (const backend of backends) {
           assert.deepEqual(now.views, before.views, `what people see changed: ${what()}`);
         }
         for (const table of diff.keys())
-          assert.ok(['messages', 'conversations', 'members', 'events'].includes(table), `${table}: ${what()}`);
+          assert.ok(
+            // hidden_messages: a `hide` frame (delete for me), the seat's own (below).
+            ['messages', 'conversations', 'members', 'events', 'hidden_messages'].includes(table),
+            `${table}: ${what()}`,
+          );
         // Frames act as the seat: its messages, its watermarks, and no one else's.
         for (const r of diff.get('messages')?.added ?? [])
           assert.equal(
@@ -406,6 +411,8 @@ for (const backend of backends) {
             me,
             `a message not from ${seat.name}: ${what()}`,
           );
+        for (const r of diff.get('hidden_messages')?.added ?? [])
+          assert.equal((JSON.parse(r) as { user_id: string }).user_id, me, `hidden for another: ${what()}`);
         const d = diff.get('members');
         for (const r of [...(d?.removed ?? []), ...(d?.added ?? [])])
           assert.equal((JSON.parse(r) as { user_id: string }).user_id, me, `another's watermarks moved: ${what()}`);

@@ -985,4 +985,45 @@ export const operations: Operation[] = [
     ok: { 200: 'PageConsentResponse' },
     errors: ['page_not_found'],
   },
+  // Chat management (server/messaging/settings.ts)
+  {
+    method: 'patch',
+    path: '/api/conversations/:id/settings',
+    tag: 'conversations',
+    summary: 'Mute, pin or archive a conversation, for yourself',
+    description:
+      '`mutedUntil`: an ISO time in the future (`9999-12-31T23:59:59.999Z` for "Always"), or null to unmute. ' +
+      'At most 5 pinned conversations (`too_many_pinned`). Pinning unarchives, archiving unpins. An archived ' +
+      'conversation returns to the main list when a message arrives while it is not muted. Your devices receive ' +
+      '`conversation.settings_updated`; nobody else learns anything.',
+    body: schemas.conversationSettingsBody,
+    ok: { 200: 'ConversationSettingsResponse' },
+    errors: ['too_many_pinned', ...conversation],
+  },
+  {
+    method: 'post',
+    path: '/api/messages/:id/hide',
+    tag: 'conversations',
+    summary: 'Delete a message for yourself',
+    description:
+      'Any message you may read, someone else’s or a deleted one too: your history pages, last message and unread ' +
+      'count skip it from then on, its later edits are not sent to you, and your devices receive `message.hidden`. ' +
+      'The other members still see it. Hiding it again changes nothing.',
+    ok: { 204: null },
+    errors: ['message_not_found', ...conversation],
+  },
+  {
+    method: 'post',
+    path: '/api/messages/:id/forward',
+    tag: 'conversations',
+    summary: 'Forward a message to up to 5 of your conversations',
+    description:
+      'A new message of yours in each conversation, `forwarded: true`, with the text and the media (each copy its ' +
+      'own record: deleting one never breaks another), sent as any message (every rule of a send applies). ' +
+      '`201` with the copies, `200` when a retry with the same `clientId` found them all made. Templates, quick ' +
+      'replies, orders and the taps on them are `not_forwardable`; all the copies or none.',
+    body: schemas.forwardBody,
+    ok: { 200: 'ForwardResponse', 201: 'ForwardResponse' },
+    errors: ['message_deleted', 'not_forwardable', 'page_blocked', ...conversation, ...send],
+  },
 ];

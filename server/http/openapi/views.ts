@@ -188,6 +188,7 @@ const views = {
         {},
         'The content app its media was picked in, named as it was then: shown as "via <name>".',
       ),
+      forwarded: { type: 'boolean', const: true, description: 'A forward of another message: shown "Forwarded".' },
     },
     {
       attachment: true,
@@ -199,6 +200,7 @@ const views = {
       orderRequest: true,
       csat: true,
       via: true,
+      forwarded: true,
     },
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
@@ -389,6 +391,9 @@ const views = {
       formerMembers: arrayOf(ref('FormerMemberView')),
       lastMessage: nullable(ref('MessageView')),
       unread: integer,
+      mutedUntil: nullable(time),
+      pinnedAt: nullable(time),
+      archived: boolean,
     },
     {},
   ),
@@ -506,6 +511,22 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
     {},
   ),
+  'conversation.settings_updated': objectSchema<Of<'conversation.settings_updated'>>(
+    {
+      type: literal('conversation.settings_updated'),
+      conversationId: string,
+      mutedUntil: nullable(time),
+      pinnedAt: nullable(time),
+      archived: boolean,
+    },
+    {},
+    'Your own settings of a conversation changed (to your devices only).',
+  ),
+  'message.hidden': objectSchema<Of<'message.hidden'>>(
+    { type: literal('message.hidden'), conversationId: string, messageId: string, seq: integer, unread: integer },
+    {},
+    'You deleted a message for yourself (to your devices only); `unread`: your unread count there now.',
+  ),
 };
 
 /** Opt-in at checkout (protocol/optins.ts). */
@@ -560,6 +581,11 @@ const answers = {
     {},
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
+  ForwardResponse: objectSchema<api.ForwardResponse>({ messages: arrayOf(ref('MessageView')) }, {}),
+  ConversationSettingsResponse: objectSchema<api.ConversationSettingsResponse>(
+    { settings: objectSchema({ mutedUntil: nullable(time), pinnedAt: nullable(time), archived: boolean }, {}) },
+    {},
+  ),
   UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
   EventsResponse: objectSchema<api.EventsResponse>(
     {

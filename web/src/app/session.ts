@@ -11,6 +11,7 @@ import { conversationTitle } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import { showToast } from '../ui/toasts.ts';
 import { clearTrays } from './attachments.ts';
+import { refreshLastMessage } from './chat.ts';
 import { setSocketHooks, socket } from './connection.ts';
 import { flushOutbox, forgetOutbox, isOutboxRef, restoreOutbox } from './outbox.ts';
 import { noteDelivered, resetReceipts, syncReceipts } from './receipts.ts';
@@ -141,6 +142,7 @@ function onFrame(frame: ServerFrame): void {
         showToast(translate(locale, 'group.removedToast', { title }));
       }
       if (ev.type === 'message.created') scheduleTypingPrune();
+      if (ev.type === 'message.hidden') refreshLastMessage(ev.conversationId);
       return;
     }
     case 'ready':

@@ -1,11 +1,14 @@
-import { memo } from 'react';
+import { memo, useRef, useState } from 'react';
+import { isMuted } from '../../../protocol/limits.ts';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { previewText } from '../lib/media.ts';
 import { avatarIdOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { IconMore, IconMuted, IconPin } from '../ui/Icons.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
+import { ConversationMenu } from './ConversationMenu.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 
 /**
@@ -23,7 +26,10 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   });
   const titleOf = useConversationTitle();
   const { t, stamp } = useI18n();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuRef = useRef<HTMLButtonElement>(null);
   if (!conv) return null;
+  const muted = isMuted(conv.mutedUntil, Date.now());
   const title = titleOf(conv);
   /** A conversation with a business page: its name, with the "Page" mark. */
   const page = pageOf(conv, meId);
@@ -41,7 +47,7 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   const unread = conv.unread;
 
   return (
-    <li>
+    <li className="conversation-row">
       <a
         href={pathFor({ view: 'messenger', conversationId: conv.id })}
         className={`conversation-item${active ? ' active' : ''}${unread > 0 ? ' has-unread' : ''}`}
@@ -53,12 +59,34 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           e.preventDefault();
           navigate(conv.id);
         }}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          setMenuOpen(true);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+            e.preventDefault();
+            setMenuOpen(true);
+          }
+        }}
       >
         <Avatar id={avatarIdOf(conv, meId)} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title">{title}</span>
             {page && <PageBadge />}
+            {muted && (
+              <span className="conversation-mark" data-testid="muted-mark" title={t('chat.muted')}>
+                <IconMuted size={14} />
+                <span className="sr-only">{t('chat.muted')}</span>
+              </span>
+            )}
+            {conv.pinnedAt && (
+              <span className="conversation-mark" data-testid="pinned-mark" title={t('chat.pinned')}>
+                <IconPin size={14} />
+                <span className="sr-only">{t('chat.pinned')}</span>
+              </span>
+            )}
             <time className="conversation-time" dateTime={conv.lastActivityAt}>
               {stamp(conv.lastActivityAt)}
             </time>
@@ -71,7 +99,11 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
             )}
             {unread > 0 && (
               <>
-                <span className="unread-badge" data-testid="unread-badge" aria-hidden="true">
+                <span
+                  className={`unread-badge${muted ? ' unread-muted' : ''}`}
+                  data-testid="unread-badge"
+                  aria-hidden="true"
+                >
                   {unread}
                 </span>
                 <span className="sr-only">{t('sidebar.unread', { count: unread })}</span>
@@ -80,6 +112,21 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           </span>
         </span>
       </a>
+      <button
+        ref={menuRef}
+        type="button"
+        className="icon-button conversation-menu-button"
+        data-testid="conversation-menu-button"
+        aria-label={t('chat.menuFor', { title })}
+        aria-haspopup="menu"
+        aria-expanded={menuOpen}
+        onClick={() => setMenuOpen((o) => !o)}
+      >
+        <IconMore size={18} />
+      </button>
+      {menuOpen && (
+        <ConversationMenu conv={conv} muted={muted} anchorRef={menuRef} onClose={() => setMenuOpen(false)} />
+      )}
     </li>
   );
 });

@@ -1,11 +1,13 @@
 import { memo, useRef, useState } from 'react';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
+import { copyText, hideMessage } from '../app/chat.ts';
 import { useI18n } from '../i18n/useI18n.ts';
+import { errorIdOf } from '../lib/errors.ts';
 import { previewText } from '../lib/media.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import type { OutboxItem } from '../state/types.ts';
-import { IconEdit, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
+import { IconCopy, IconEdit, IconForward, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { MessageMedia, VoiceUploading } from '../ui/MessageMedia.tsx';
@@ -14,6 +16,8 @@ import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
 import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
+import { showToast } from '../ui/toasts.ts';
+import { ForwardDialog } from './ForwardDialog.tsx';
 import { ViaLine } from './ViaLine.tsx';
 
 export interface BubbleProps {
@@ -43,6 +47,7 @@ export interface BubbleProps {
 export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const { message, pending, own, status, t, te, time, fullDate } = { ...props, ...useI18n() };
   const [menuOpen, setMenuOpen] = useState(false);
+  const [forwarding, setForwarding] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
   const files = message ? (deleted ? undefined : message.attachments) : pending?.attachments;
@@ -74,6 +79,41 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
         danger: true,
       });
     }
+    // Chat management: forward (text and people's media, not what a page's bot made), copy the text.
+    if (isForwardable(message)) {
+      items.push({
+        key: 'forward',
+        label: t('message.forward'),
+        icon: <IconForward size={16} />,
+        onSelect: () => setForwarding(true),
+        testId: 'action-forward',
+      });
+    }
+    const copyable = message.text;
+    if (copyable) {
+      items.push({
+        key: 'copy',
+        label: t('message.copyText'),
+        icon: <IconCopy size={16} />,
+        onSelect: () =>
+          void copyText(copyable).then((ok) => showToast(ok ? t('message.copied') : t('message.copyFailed'), 2500)),
+        testId: 'action-copy',
+      });
+    }
+  }
+  if (message) {
+    items.push({
+      key: 'delete-for-me',
+      label: t('message.deleteForMe'),
+      icon: <IconTrash size={16} />,
+      onSelect: () =>
+        void hideMessage(message.conversationId, message.id).then(
+          () => showToast(t('message.hiddenToast'), 2500),
+          (e: unknown) => showToast(te(errorIdOf(e))),
+        ),
+      testId: 'action-delete-for-me',
+      danger: true,
+    });
   }
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
@@ -122,6 +162,12 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
               <span className="msg-quote-name">{quote.senderName}</span>
               <span className="msg-quote-text">{quoteDeleted ? t('message.quote.deleted') : quoteText}</span>
             </button>
+          )}
+          {!deleted && message?.forwarded && (
+            <div className="msg-forwarded" data-testid="forwarded-label">
+              <IconForward size={12} />
+              {t('message.forwarded')}
+            </div>
           )}
           {!deleted && message?.order ? (
             // An order's card or shipping update, in the app's language (its text is for notifications).
@@ -202,6 +248,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
           onDiscard={() => props.onDiscard(pending.clientId)}
         />
       )}
+      {forwarding && message && <ForwardDialog message={message} onClose={() => setForwarding(false)} />}
       {props.seenBy && (
         <div className="msg-seen" data-testid="seen-by">
           {props.seenBy}
@@ -210,3 +257,8 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
     </article>
   );
 });
+
+/** Text and people's media may be forwarded; what a page's bot made for the person may not (the server agrees). */
+function isForwardable(m: MessageView): boolean {
+  return !(m.attachment || m.quickReplies || m.quickReply || m.postback || m.order || m.orderRequest || m.csat);
+}

@@ -5,17 +5,28 @@ import { startDirect } from '../app/actions.ts';
 import { openPageConversation } from '../app/pages.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { conversationIds } from '../state/selectors.ts';
+import { archivedConversationIds, mainConversationIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionNote, ConnectionStatus } from '../ui/ConnectionStatus.tsx';
-import { IconClose, IconCode, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
+import {
+  IconArchive,
+  IconBack,
+  IconClose,
+  IconCode,
+  IconMore,
+  IconPlus,
+  IconSearch,
+  IconSettings,
+  IconStore,
+} from '../ui/Icons.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
 import { PageResults } from './PageResults.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePageSearch, usePeopleSearch } from './useSearch.ts';
 import './sidebar.css';
+import './chat.css';
 
 export interface SidebarHandle {
   focusSearch(): void;
@@ -57,8 +68,11 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
   ref,
 ) {
   const me = useStore((s) => s.me);
-  /** The list's order only: each item reads its own conversation. */
-  const list = useStore(conversationIds, shallowEqual);
+  /** The list's order only: each item reads its own conversation. Pinned on top; the archived apart. */
+  const main = useStore(mainConversationIds, shallowEqual);
+  const archived = useStore(archivedConversationIds, shallowEqual);
+  const [showArchived, setShowArchived] = useState(false);
+  const list = showArchived ? archived : main;
   const { t, te } = useI18n();
   const [query, setQuery] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
@@ -260,9 +274,36 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           )}
         </div>
       )}
-      <nav className="conversation-nav" aria-label={t('sidebar.label')}>
+      <nav className="conversation-nav" aria-label={showArchived ? t('chat.archivedTitle') : t('sidebar.label')}>
+        {showArchived ? (
+          <div className="archived-header">
+            <button
+              type="button"
+              className="icon-button"
+              data-testid="archived-back"
+              aria-label={t('chat.backToChats')}
+              title={t('chat.backToChats')}
+              onClick={() => setShowArchived(false)}
+            >
+              <IconBack size={18} />
+            </button>
+            <h2>{t('chat.archivedTitle')}</h2>
+          </div>
+        ) : (
+          archived.length > 0 && (
+            <button
+              type="button"
+              className="archived-row"
+              data-testid="archived-row"
+              onClick={() => setShowArchived(true)}
+            >
+              <IconArchive size={20} />
+              <span>{t('chat.archivedRow', { count: archived.length })}</span>
+            </button>
+          )
+        )}
         {list.length === 0 ? (
-          <p className="sidebar-empty">{t('sidebar.empty')}</p>
+          <p className="sidebar-empty">{showArchived ? t('chat.archivedEmpty') : t('sidebar.empty')}</p>
         ) : (
           <ul className="conversation-list">
             {list.map((id) => (

@@ -9,7 +9,7 @@ import { ShortLink } from '../messenger/ShortLink.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
 import { PagesDialogs } from '../pages/PagesDialogs.tsx';
-import { conversationList, totalUnread } from '../state/selectors.ts';
+import { mainConversationIds, totalUnread } from '../state/selectors.ts';
 import { store, useStore } from '../state/store.ts';
 import { IconChat } from '../ui/Icons.tsx';
 import { Toasts } from '../ui/Toasts.tsx';
@@ -66,14 +66,15 @@ function Messenger({
         return;
       }
       if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
-        const list = conversationList(store.getSnapshot());
+        // In the list's order: the pinned first, the archived apart (chat management).
+        const list = mainConversationIds(store.getSnapshot());
         if (list.length === 0) return;
         e.preventDefault();
-        const at = list.findIndex((c) => c.id === conversationId);
+        const at = list.indexOf(conversationId ?? '');
         const next =
           e.key === 'ArrowUp' ? (at <= 0 ? list.length - 1 : at - 1) : at < 0 || at >= list.length - 1 ? 0 : at + 1;
         const target = list[next];
-        if (target) navigate(target.id);
+        if (target) navigate(target);
       }
     };
     window.addEventListener('keydown', onKey);

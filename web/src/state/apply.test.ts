@@ -384,3 +384,73 @@ describe('order.updated', () => {
 
   test('is idempotent', () => assertIdempotent(stateWith([conv()]), updated(order(1, 'placed'))));
 });
+
+describe('conversation.settings_updated', () => {
+  const settings = (over: Partial<Extract<DomainEvent, { type: 'conversation.settings_updated' }>>): DomainEvent => ({
+    type: 'conversation.settings_updated',
+    conversationId: 'c1',
+    mutedUntil: null,
+    pinnedAt: null,
+    archived: false,
+    ...over,
+  });
+
+  test('sets my mute, pin and archive of the conversation', () => {
+    const s = applyEvent(
+      stateWith([conv()]),
+      settings({ mutedUntil: '9999-12-31T23:59:59.999Z', pinnedAt: '2024-01-02T00:00:00.000Z' }),
+    );
+    assert.equal(s.conversations.c1?.mutedUntil, '9999-12-31T23:59:59.999Z');
+    assert.equal(s.conversations.c1?.pinnedAt, '2024-01-02T00:00:00.000Z');
+    assert.equal(applyEvent(s, settings({})).conversations.c1?.pinnedAt, null);
+  });
+
+  test('is idempotent', () => assertIdempotent(stateWith([conv()]), settings({ archived: true })));
+
+  test('a new message brings an archived conversation back, unless it came while muted', () => {
+    const archived = applyEvent(stateWith([conv()]), settings({ archived: true }));
+    assert.equal(applyEvent(archived, created(msg(1, ana.id))).conversations.c1?.archived, false);
+    const muted = applyEvent(archived, settings({ archived: true, mutedUntil: '2024-01-01T10:30:00.000Z' }));
+    const during = applyEvent(muted, created(msg(1, ana.id))); // sent at 10:01
+    assert.equal(during.conversations.c1?.archived, true);
+    const afterMute = applyEvent(during, created(msg(40, ana.id))); // sent at 10:40
+    assert.equal(afterMute.conversations.c1?.archived, false);
+  });
+});
+
+describe('message.hidden', () => {
+  const hidden = (messageId: string, seq: number, unread: number): DomainEvent => ({
+    type: 'message.hidden',
+    conversationId: 'c1',
+    messageId,
+    seq,
+    unread,
+  });
+  const loaded = () =>
+    applyHistory(
+      stateWith([conv({ lastSeq: 3, lastMessage: msg(3, ana.id), unread: 3 })]),
+      'c1',
+      { messages: [msg(1, ana.id), msg(2, ana.id), msg(3, ana.id)], hasMore: false, users: [ana] },
+      'latest',
+    );
+
+  test('takes the message out of my thread; the one before becomes the last; the unread count follows', () => {
+    const s = applyEvent(loaded(), hidden(msg(3, ana.id).id, 3, 2));
+    assert.deepEqual(
+      s.threads.c1?.messages.map((m) => m.seq),
+      [1, 2],
+    );
+    assert.equal(s.conversations.c1?.lastMessage?.seq, 2);
+    assert.equal(s.conversations.c1?.unread, 2);
+  });
+
+  test('without the thread loaded, the last message is dropped (the app reads the conversation again)', () => {
+    const s = applyEvent(
+      stateWith([conv({ lastSeq: 3, lastMessage: msg(3, ana.id), unread: 3 })]),
+      hidden(msg(3, ana.id).id, 3, 2),
+    );
+    assert.equal(s.conversations.c1?.lastMessage, null);
+  });
+
+  test('is idempotent', () => assertIdempotent(loaded(), hidden(msg(2, ana.id).id, 2, 2)));
+});

@@ -67,6 +67,8 @@ export function applyMessage(state: State, message: MessageView): State {
     const countsAsUnread = message.senderId !== meId && !message.deletedAt && message.seq > readSeq;
     next = withConversation(next, {
       ...conv,
+      // An archived conversation comes back with a message, unless it came while muted (as the server says).
+      archived: conv.archived && stillArchived(conv, message),
       lastSeq: message.seq,
       lastMessage: message,
       lastActivityAt:
@@ -76,6 +78,11 @@ export function applyMessage(state: State, message: MessageView): State {
   }
   // A member's own message implies their watermarks reach it (docs/PROTOCOL.md, Receipts).
   return applyReceipt(next, cid, message.senderId, message.seq, message.seq);
+}
+
+/** Whether an archived conversation stays archived as `message` arrives: only while it is muted. */
+function stillArchived(conv: ConversationView, message: MessageView): boolean {
+  return conv.mutedUntil !== null && Date.parse(message.createdAt) <= Date.parse(conv.mutedUntil);
 }
 
 /** An edited or deleted message. */
@@ -245,7 +252,44 @@ function applyChange(state: State, event: DomainEvent): State {
     case 'inbox.canned_replies_updated':
       // The business inbox's own state (web/src/inbox/work.ts) takes these; the conversations do not change.
       return state;
+    case 'conversation.settings_updated': {
+      const conv = state.conversations[event.conversationId];
+      if (
+        !conv ||
+        (conv.mutedUntil === event.mutedUntil && conv.pinnedAt === event.pinnedAt && conv.archived === event.archived)
+      )
+        return state;
+      const { mutedUntil, pinnedAt, archived } = event;
+      return withConversation(state, { ...conv, mutedUntil, pinnedAt, archived });
+    }
+    case 'message.hidden':
+      return applyHidden(state, event.conversationId, event.messageId, event.unread);
   }
+}
+
+/**
+ * A message I deleted for myself: out of the thread; the list's last message becomes the one before it
+ * when the thread holds it (otherwise none: the app reads the conversation again), and the unread count
+ * the server gave (never up).
+ */
+export function applyHidden(state: State, conversationId: string, messageId: string, unread: number): State {
+  let next = state;
+  const thread = next.threads[conversationId];
+  if (thread?.messages.some((m) => m.id === messageId)) {
+    const messages = thread.messages.filter((m) => m.id !== messageId);
+    next = { ...next, threads: { ...next.threads, [conversationId]: { ...thread, messages } } };
+  }
+  const conv = next.conversations[conversationId];
+  if (!conv) return next;
+  let c = conv;
+  if (c.lastMessage?.id === messageId) {
+    const hiddenSeq = c.lastMessage.seq;
+    const rest = next.threads[conversationId]?.messages ?? [];
+    const before = rest.filter((m) => m.seq < hiddenSeq).at(-1);
+    c = { ...c, lastMessage: before ?? null };
+  }
+  if (unread < c.unread) c = { ...c, unread };
+  return c === conv ? next : withConversation(next, c);
 }
 
 /** A person's (or a page's) new display name, everywhere they appear. */

@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { ConversationView } from '../../../protocol/views.ts';
 import { applyEvent, applySnapshot } from './apply.ts';
 import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { applySignal, pruneTyping } from './local.ts';
 import {
+  archivedConversationIds,
   conversationIds,
   conversationList,
   conversationTitle,
   forLanguage,
   lastOwnMessage,
+  mainConversationIds,
   messageStatus,
   pendingSends,
   quickRepliesMessageId,
@@ -200,4 +202,18 @@ test('a page’s greeting or menu for the app’s language, else its default one
   assert.equal(forLanguage(entries, 'en')?.text, 'Hello');
   assert.equal(forLanguage([{ locale: 'en_US', text: 'Hi' }], 'fr'), null);
   assert.equal(forLanguage(null, 'en'), null);
+});
+
+describe('the list with chat management', () => {
+  test('pinned on top (the latest pinned first), then by activity; the archived apart', () => {
+    const s = stateWith([
+      conv({ id: 'old', lastActivityAt: '2024-01-01T09:00:00.000Z' }),
+      conv({ id: 'new', lastActivityAt: '2024-01-03T09:00:00.000Z' }),
+      conv({ id: 'pin1', lastActivityAt: '2024-01-01T08:00:00.000Z', pinnedAt: '2024-01-05T00:00:00.000Z' }),
+      conv({ id: 'pin2', lastActivityAt: '2024-01-01T07:00:00.000Z', pinnedAt: '2024-01-06T00:00:00.000Z' }),
+      conv({ id: 'gone', lastActivityAt: '2024-01-04T09:00:00.000Z', archived: true }),
+    ]);
+    assert.deepEqual(mainConversationIds(s), ['pin2', 'pin1', 'new', 'old']);
+    assert.deepEqual(archivedConversationIds(s), ['gone']);
+  });
 });

@@ -218,3 +218,29 @@ export function avatarIdOf(conv: ConversationView, meId: string | undefined): st
   if (conv.kind !== 'direct') return conv.id;
   return otherMembers(conv, meId)[0]?.user.id ?? conv.id;
 }
+
+/** Pinned first, the latest pinned on top; then latest activity first. */
+export function byPinThenActivity(a: ConversationView, b: ConversationView): number {
+  if (a.pinnedAt !== null || b.pinnedAt !== null) {
+    if (a.pinnedAt === null) return 1;
+    if (b.pinnedAt === null) return -1;
+    const d = Date.parse(b.pinnedAt) - Date.parse(a.pinnedAt);
+    if (d !== 0) return d;
+  }
+  return byActivity(a, b);
+}
+
+/** The main list (chat management): what is not archived, the pinned ones on top. */
+export function mainConversationIds(state: State): string[] {
+  return conversationList(state)
+    .filter((c) => !c.archived)
+    .sort(byPinThenActivity)
+    .map((c) => c.id);
+}
+
+/** The archived conversations, latest activity first. */
+export function archivedConversationIds(state: State): string[] {
+  return conversationList(state)
+    .filter((c) => c.archived)
+    .map((c) => c.id);
+}

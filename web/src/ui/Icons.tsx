@@ -213,3 +213,30 @@ export const IconAudio = (p: IconProps) => (
     <circle cx="17" cy="16" r="3" />
   </Svg>
 );
+export const IconPin = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 17v5" />
+    <path d="M9 3h6l-1 7 4 3v2H6v-2l4-3z" />
+  </Svg>
+);
+export const IconMuted = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+    <path d="M18 8a6 6 0 0 0-9.3-5" />
+    <path d="M6.3 6.3A6 6 0 0 0 6 8c0 7-3 9-3 9h14" />
+    <path d="m2 2 20 20" />
+  </Svg>
+);
+export const IconArchive = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="3" y="4" width="18" height="5" rx="1" />
+    <path d="M5 9v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V9" />
+    <path d="M10 13h4" />
+  </Svg>
+);
+export const IconForward = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="m15 5 6 6-6 6" />
+    <path d="M21 11H10a6 6 0 0 0-6 6v2" />
+  </Svg>
+);
