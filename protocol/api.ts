@@ -11,8 +11,10 @@ import type {
   PageMemberView,
   PageRole,
   PageView,
+  PresenceView,
   SelfView,
   SessionView,
+  SettingsView,
   ThreadControlView,
   UserView,
   WebhookView,
@@ -129,4 +131,13 @@ export interface HandoverResponse {
 /** `GET|POST /api/pages/:id/conversations/:conversationId/thread-control`. */
 export interface ThreadControlResponse {
   threadControl: ThreadControlView;
+}
+
+/** `GET /api/presence?userIds=…`: of the people asked, those who share a conversation with you. */
+export interface PresenceResponse {
+  presence: PresenceView[];
+}
+/** `GET` and `PATCH /api/me/settings`. */
+export interface SettingsResponse {
+  settings: SettingsView;
 }

@@ -43,3 +43,8 @@ export const limits = {
 export const TYPING_TTL_MS = 6000;
 /** A client sends `typing` at most this often while the person keeps typing. */
 export const TYPING_RESEND_MS = 3000;
+
+/** People asked about at once in `GET /api/presence?userIds=…` (comma-separated). */
+export const PRESENCE_QUERY_MAX = 200;
+/** After a person's last socket closes, they still show online this long (a reload does not flap). */
+export const PRESENCE_GRACE_MS = 10_000;

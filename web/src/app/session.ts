@@ -168,7 +168,8 @@ function onFrame(frame: ServerFrame): void {
       return;
     case 'signal':
       if (frame.signal.type === 'typing') {
-        store.update((s) => applySignal(s, frame.signal, Date.now(), TYPING_TTL_MS));
+        const signal = frame.signal;
+        store.update((s) => applySignal(s, signal, Date.now(), TYPING_TTL_MS));
         scheduleTypingPrune();
       }
       return;
