@@ -12,7 +12,9 @@ import { store } from '../state/store.ts';
 import { showToast } from '../ui/toasts.ts';
 import { clearTrays } from './attachments.ts';
 import { setSocketHooks, socket } from './connection.ts';
+import { onMessageEvent, startNotifications } from './notifications.ts';
 import { flushOutbox, forgetOutbox, isOutboxRef, restoreOutbox } from './outbox.ts';
+import { clearPresence, onPresenceSignal, presenceOfNewPeers, refreshPresence } from './presence.ts';
 import { noteDelivered, resetReceipts, syncReceipts } from './receipts.ts';
 import { navigate } from './router.ts';
 import { stopTyping } from './typing.ts';
@@ -47,6 +49,7 @@ async function enter(user: SelfView, sessionId: string): Promise<void> {
   const snapshot = await api.conversations();
   store.update((s) => ({ ...applySnapshot(s, snapshot), phase: 'ready' }));
   restoreOutbox(user.id);
+  startNotifications();
   socket.start();
 }
 
@@ -82,6 +85,7 @@ export function endSession(expired: boolean): void {
   resetReceipts();
   forgetOutbox();
   clearTrays();
+  clearPresence();
   if (expired) authNotice = 'sessionEnded';
   store.update(signedOut);
   if (typeof history !== 'undefined') navigate(null, { replace: true });
@@ -127,6 +131,8 @@ function scheduleTypingPrune(): void {
 function onFrame(frame: ServerFrame): void {
   switch (frame.type) {
     case 'event': {
+      // Before it is applied: the conversation's state (open, muted, removed) as the message found it.
+      onMessageEvent(frame.event, socket.isReady());
       const before = store.getSnapshot();
       store.update((s) => applyEventFrame(s, frame.pos, frame.event));
       const ev = frame.event;
@@ -141,12 +147,16 @@ function onFrame(frame: ServerFrame): void {
         showToast(translate(locale, 'group.removedToast', { title }));
       }
       if (ev.type === 'message.created') scheduleTypingPrune();
+      if (ev.type === 'conversation.joined' || (ev.type === 'message.created' && ev.message.seq === 1))
+        presenceOfNewPeers();
       return;
     }
     case 'ready':
       store.update((s) => advanceCursor(s, frame.cursor));
       flushOutbox();
       syncReceipts();
+      // Presence is never replayed: read it again whenever the socket is (back) live.
+      void refreshPresence();
       return;
     case 'ack': {
       const m = frame.message;
@@ -171,7 +181,7 @@ function onFrame(frame: ServerFrame): void {
         const signal = frame.signal;
         store.update((s) => applySignal(s, signal, Date.now(), TYPING_TTL_MS));
         scheduleTypingPrune();
-      }
+      } else if (frame.signal.type === 'presence') onPresenceSignal(frame.signal);
       return;
     case 'reset':
       void resync();
