@@ -133,6 +133,10 @@ export interface ThreadControlResponse {
   threadControl: ThreadControlView;
 }
 
+/** `PATCH /api/conversations/:id/settings`: the person's own settings of the conversation, as they now are. */
+export interface ConversationSettingsResponse {
+  settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'>;
+}
 /** `GET /api/presence?userIds=…`: of the people asked, those who share a conversation with you. */
 export interface PresenceResponse {
   presence: PresenceView[];

@@ -95,6 +95,8 @@ export const errorIds = [
   'range_not_satisfiable',
   'storage_unavailable',
   'internal',
+  'too_many_pinned',
+  'not_forwardable',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

@@ -67,7 +67,18 @@ export type DomainEvent =
    * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
    * order as it now is, to both members of their conversation, so that its card changes in place.
    */
-  | { type: 'order.updated'; conversationId: string; order: OrderView };
+  | { type: 'order.updated'; conversationId: string; order: OrderView }
+  /**
+   * The person changed their own settings of a conversation (mute, pin, archive): to their own devices
+   * only. The settings as they now are (ConversationView's fields of the same names).
+   */
+  | {
+      type: 'conversation.settings_updated';
+      conversationId: string;
+      mutedUntil: string | null;
+      pinnedAt: string | null;
+      archived: boolean;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -87,6 +98,7 @@ export const domainEventTypes = [
   'page.membership_changed',
   ...inboxEventTypes,
   'order.updated',
+  'conversation.settings_updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

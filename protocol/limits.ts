@@ -37,12 +37,23 @@ export const limits = {
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */
   httpBodyBytes: 64 * 1024,
+  /** Conversations one person may pin (`too_many_pinned` past it). */
+  pinnedConversations: { max: 5 },
+  /** Conversations one message may be forwarded to at once. */
+  forwardTargets: { max: 5 },
 } as const;
 
 /** Milliseconds a typing indicator stays up after the last `typing` frame. */
 export const TYPING_TTL_MS = 6000;
 /** A client sends `typing` at most this often while the person keeps typing. */
 export const TYPING_RESEND_MS = 3000;
+
+/** `mutedUntil` of a conversation muted "Always": the latest time ISO 8601 writes with four digits. */
+export const MUTED_FOREVER = '9999-12-31T23:59:59.999Z';
+/** Whether a conversation's `mutedUntil` silences it at `now` (ms since the epoch). */
+export function isMuted(mutedUntil: string | null | undefined, now: number): boolean {
+  return mutedUntil != null && Date.parse(mutedUntil) > now;
+}
 
 /** People asked about at once in `GET /api/presence?userIds=…` (comma-separated). */
 export const PRESENCE_QUERY_MAX = 200;

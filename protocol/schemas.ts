@@ -164,6 +164,20 @@ export const setWebhookBody = z.strictObject({
   fields: webhookFieldList,
 });
 
+/**
+ * A person's own settings of a conversation (at least one): `mutedUntil` an ISO time in the future
+ * (`MUTED_FOREVER` for "Always") or null to unmute; `pinned`; `archived`.
+ */
+export const conversationSettingsBody = z
+  .strictObject({
+    mutedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine(
+    (b) => b.mutedUntil !== undefined || b.pinned !== undefined || b.archived !== undefined,
+    'mutedUntil, pinned or archived',
+  );
 /** `GET /api/presence?userIds=a,b,c`: 1 to PRESENCE_QUERY_MAX ids, comma-separated (repeated ones count once). */
 export const presenceQuery = z.strictObject({
   userIds: z

@@ -247,6 +247,16 @@ export interface ConversationView {
   lastMessage: MessageView | null;
   /** Messages from others after the viewer's read watermark, not deleted. */
   unread: number;
+  /**
+   * The viewer's own settings of the conversation (nobody else sees them; `conversation.settings_updated`
+   * tells their devices). `mutedUntil`: notifications are off until then (ISO time; `MUTED_FOREVER` for
+   * "Always"), null when not muted — compare with the clock (`isMuted`), a mute that has run out is not
+   * cleared. `pinnedAt`: pinned (at most `limits.pinnedConversations`), listed first, the latest pinned on top.
+   * `archived`: out of the main list, until a message arrives while not muted (Telegram's rule).
+   */
+  mutedUntil: string | null;
+  pinnedAt: string | null;
+  archived: boolean;
 }
 
 /**

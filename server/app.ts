@@ -69,7 +69,8 @@ import { ConversationsService } from './messaging/conversations.ts';
 import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
-import { messagingRoutes } from './messaging/routes.ts';
+import { type ChatManagement, messagingRoutes } from './messaging/routes.ts';
+import { ConversationSettingsService } from './messaging/settings.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
@@ -162,6 +163,8 @@ export interface Core {
   presence: PresenceService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
+  /** Chat management: each person's mute, pin and archive of a conversation (messaging/settings.ts). */
+  chat: ChatManagement;
 }
 
 /** A running Comptoir: the core and its transport. */
@@ -287,6 +290,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
     { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
   );
+  const conversationSettings = new ConversationSettingsService(committer, states);
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
   const optins = new OptinsService(storage, committer);
@@ -470,6 +474,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     retention,
     presence,
     close,
+    chat: { settings: conversationSettings },
   };
 }
 
@@ -523,7 +528,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   // Before the domains' routes: it notes each /api route, for the test that holds the description to them.
   registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
-  messagingRoutes(app, conversations, messages);
+  messagingRoutes(app, conversations, messages, core.chat);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

@@ -140,6 +140,8 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
+  too_many_pinned: { status: 409, message: 'You can pin at most 5 conversations' },
+  not_forwardable: { status: 400, message: 'This message cannot be forwarded' },
 };
 
 export class AppError extends Error {

@@ -9,6 +9,7 @@ import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
+import { presentSettings } from './settings.ts';
 import type { ConversationStates } from './state.ts';
 import type { ConversationRecord, MemberRecord } from './store.ts';
 import { lastMessageView, visibleFrom } from './views.ts';
@@ -41,6 +42,9 @@ export class ConversationsService {
     }
     const users = await this.usersMap([...userIds]);
     const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
+    const settings = new Map(
+      (await this.storage.reader.messaging.settingsOfUser(userId)).map((s) => [s.conversationId, s]),
+    );
     const conversations = items.map((it) => {
       const me = it.members.find((m) => m.userId === userId);
       return presentConversation(
@@ -55,6 +59,7 @@ export class ConversationsService {
           : null,
         it.unread,
         me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq,
+        presentSettings(settings.get(it.conversation.id), it.conversation),
       );
     });
     // Not past what is on disk: the events of a batch not yet durable come in the catch-up afterwards.
@@ -74,6 +79,7 @@ export class ConversationsService {
       c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
       visibleFrom(c, me),
+      presentSettings(await r.messaging.settingsOf(conversationId, userId), c),
     );
   }
 
@@ -229,6 +235,8 @@ export class ConversationsService {
       if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
       const audience = [...state.members.keys()];
       await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
+      // One's own settings of it (mute, pin, archive) go with the membership.
+      await uow.tx.messaging.deleteSettings(conversationId, targetId);
       const pos = await uow.emit({
         event: {
           type: 'member.removed',

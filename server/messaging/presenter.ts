@@ -55,6 +55,8 @@ export function presentMember(m: MemberRecord, users: Map<string, UserRecord>): 
   };
 }
 
+const noSettings = { mutedUntil: null, pinnedAt: null, archived: false } as const;
+
 /**
  * One conversation as a viewer sees it; `readsFrom`: the seq after which they read messages (views.ts's
  * visibleFrom). Former members come with their receipts when they received something the viewer reads.
@@ -66,6 +68,8 @@ export function presentConversation(
   lastMessage: MessageView | null,
   unread: number,
   readsFrom: number,
+  /** The viewer's own settings (settings.ts); none in what is sent to several people. */
+  settings: Pick<ConversationView, 'mutedUntil' | 'pinnedAt' | 'archived'> = noSettings,
 ): ConversationView {
   return {
     id: c.id,
@@ -85,5 +89,8 @@ export function presentConversation(
       }),
     lastMessage,
     unread,
+    mutedUntil: settings.mutedUntil,
+    pinnedAt: settings.pinnedAt,
+    archived: settings.archived,
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type {
   ConversationResponse,
+  ConversationSettingsResponse,
   ConversationsResponse,
   MessageResponse,
   MessagesResponse,
@@ -10,12 +11,23 @@ import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
 import type { MessagesService } from './messages.ts';
+import type { ConversationSettingsService } from './settings.ts';
 import { tapOf } from './taps.ts';
 
 type Id = { Params: { id: string } };
 const memberParams = z.strictObject({ id: schemas.id, userId: schemas.id });
 
-export function messagingRoutes(app: FastifyInstance, conversations: ConversationsService, messages: MessagesService) {
+/** Chat management: each person's own settings of a conversation (settings.ts). */
+export interface ChatManagement {
+  settings: ConversationSettingsService;
+}
+
+export function messagingRoutes(
+  app: FastifyInstance,
+  conversations: ConversationsService,
+  messages: MessagesService,
+  chat: ChatManagement,
+) {
   const me = (req: FastifyRequest) => authOf(req).user.id;
   const idOf = (params: unknown) => parse(schemas.idParams, params).id;
 
@@ -84,5 +96,10 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
     const body = parse(schemas.receiptBody, req.body);
     await messages.receipt(me(req), idOf(req.params), body.deliveredSeq, body.readSeq);
     return reply.status(204).send();
+  });
+
+  app.patch<Id>('/api/conversations/:id/settings', async (req): Promise<ConversationSettingsResponse> => {
+    const change = parse(schemas.conversationSettingsBody, req.body);
+    return { settings: await chat.settings.update(me(req), idOf(req.params), change) };
   });
 }

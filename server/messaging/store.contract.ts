@@ -268,4 +268,73 @@ export function messagingContract(ctx: ContractContext) {
       'a transaction finds its own messages',
     );
   });
+
+  it("keeps each person's own settings of a conversation, and counts their pinned ones while members", async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const one = await conversation([a.id, b.id]);
+    const two = await conversation([a.id, b.id]);
+    const r = ctx.storage().reader.messaging;
+    assert.equal(await r.settingsOf(one, a.id), null);
+    const settings = {
+      conversationId: one,
+      userId: a.id,
+      mutedUntil: 253402300799999,
+      pinnedAt: 5,
+      archivedAt: null,
+      archivedSeq: 0,
+    };
+    await write((tx) => tx.messaging.putSettings(settings));
+    await write((tx) => tx.messaging.putSettings({ ...settings, conversationId: two, pinnedAt: 6 }));
+    assert.deepEqual(await r.settingsOf(one, a.id), settings);
+    assert.equal(await r.settingsOf(one, b.id), null, 'only their own');
+    assert.equal(await r.pinnedCount(a.id), 2);
+    assert.equal(await r.pinnedCount(b.id), 0);
+    await write((tx) => tx.messaging.putSettings({ ...settings, pinnedAt: null, archivedAt: 9, archivedSeq: 3 }));
+    assert.deepEqual(await r.settingsOf(one, a.id), { ...settings, pinnedAt: null, archivedAt: 9, archivedSeq: 3 });
+    await write((tx) => tx.messaging.deactivateMember(two, a.id, false));
+    assert.equal(await r.pinnedCount(a.id), 0, 'a conversation left does not count');
+    await write((tx) => tx.messaging.deleteSettings(two, a.id));
+    assert.deepEqual(
+      (await r.settingsOfUser(a.id)).map((s) => s.conversationId),
+      [one],
+    );
+  });
+
+  it('hides a message for one person: their pages, unread count and list skip it', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const b = user();
+    await addUsers(a, b);
+    const c = await conversation([a.id, b.id]);
+    for (let seq = 1; seq <= 4; seq++) await post(c, b.id, seq);
+    const r = ctx.storage().reader.messaging;
+    const [m1, m2, m3, m4] = await r.messagesBefore(c, null, 10);
+    assert.ok(m1 && m2 && m3 && m4);
+    const hide = { userId: a.id, messageId: m4.id, conversationId: c, seq: 4, hiddenAt: 1 };
+    await write((tx) => tx.messaging.hideMessage(hide));
+    await write((tx) => tx.messaging.hideMessage(hide)); // twice: nothing more
+    await write((tx) => tx.messaging.hideMessage({ ...hide, messageId: m2.id, seq: 2 }));
+    assert.equal(await r.isHidden(a.id, m4.id), true);
+    assert.equal(await r.isHidden(b.id, m4.id), false);
+    assert.deepEqual((await r.hiddenAmong(a.id, [m1.id, m2.id, m4.id])).sort(), [m2.id, m4.id].sort());
+    assert.deepEqual(
+      (await r.visibleMessagesBefore(c, a.id, 0, null, 10)).map((m) => m.seq),
+      [1, 3],
+    );
+    assert.deepEqual(
+      (await r.visibleMessagesBefore(c, a.id, 1, 4, 10)).map((m) => m.seq),
+      [3],
+    );
+    assert.deepEqual(
+      (await r.visibleMessagesBefore(c, b.id, 0, null, 2)).map((m) => m.seq),
+      [3, 4],
+    );
+    assert.equal(await r.unreadCount(c, a.id, 0), 2);
+    assert.equal(await r.unreadCount(c, b.id, 0), 0, 'their own messages');
+    const item = (await r.conversationList(a.id)).items.find((i) => i.conversation.id === c);
+    assert.equal(item?.unread, 2, 'the list counts what is not hidden');
+  });
 }

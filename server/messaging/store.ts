@@ -60,6 +60,28 @@ export interface MessageRecord {
   eventPositions: number[];
 }
 
+/**
+ * One person's own settings of a conversation (settings.ts): muted until (ms; MUTED_FOREVER's time for
+ * "Always"), pinned since, archived since and the conversation's last seq then. No row: none set.
+ */
+export interface SettingsRecord {
+  conversationId: string;
+  userId: string;
+  mutedUntil: number | null;
+  pinnedAt: number | null;
+  archivedAt: number | null;
+  archivedSeq: number;
+}
+
+/** A message one person deleted for themselves (hidden.ts). */
+export interface HiddenRecord {
+  userId: string;
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  hiddenAt: number;
+}
+
 /** A conversation of one person's list, with what the list shows. */
 export interface ConversationListItem {
   conversation: ConversationRecord;
@@ -101,6 +123,27 @@ export interface MessagingReads {
     fragment: string,
     limit: number,
   ): Promise<MessageRecord[]>;
+  /** The person's settings of a conversation; null when they never set any. */
+  settingsOf(conversationId: string, userId: string): Promise<SettingsRecord | null>;
+  /** All the person's settings rows (of every conversation, active membership or not). */
+  settingsOfUser(userId: string): Promise<SettingsRecord[]>;
+  /** How many conversations the person pinned among those they are an active member of. */
+  pinnedCount(userId: string): Promise<number>;
+  /** Whether the person deleted this message for themselves. */
+  isHidden(userId: string, messageId: string): Promise<boolean>;
+  /** Which of these messages the person deleted for themselves. */
+  hiddenAmong(userId: string, messageIds: readonly string[]): Promise<string[]>;
+  /**
+   * Like messagesBefore, without the messages `userId` deleted for themselves and those at or below
+   * `afterSeq` (what they may not read): up to `limit`, oldest first.
+   */
+  visibleMessagesBefore(
+    conversationId: string,
+    userId: string,
+    afterSeq: number,
+    before: number | null,
+    limit: number,
+  ): Promise<MessageRecord[]>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -133,6 +176,12 @@ export interface MessagingWrites extends MessagingReads {
     eventPositions: readonly number[],
     content: MessageContent | null,
   ): Promise<void>;
+  /** Stores (inserts or replaces) a person's settings of a conversation. */
+  putSettings(settings: SettingsRecord): Promise<void>;
+  /** Forgets a person's settings of a conversation (they left it). */
+  deleteSettings(conversationId: string, userId: string): Promise<void>;
+  /** Hides a message for one person (nothing when it already is). */
+  hideMessage(hidden: HiddenRecord): Promise<void>;
 }
 
 /** The methods of MessagingWrites that write (the group committer counts them). */
@@ -147,6 +196,9 @@ export const messagingWrites = [
   'advanceWatermarks',
   'insertMessage',
   'updateMessage',
+  'putSettings',
+  'deleteSettings',
+  'hideMessage',
 ] as const satisfies readonly Exclude<keyof MessagingWrites, keyof MessagingReads>[];
 
 export const CONVERSATION_COLUMNS =
@@ -238,6 +290,28 @@ export const toMessage = (r: MessageRow): MessageRecord => ({
   eventPositions: positionsFromText(r.event_positions),
 });
 
+export const SETTINGS_COLUMNS = 'conversation_id, user_id, muted_until, pinned_at, archived_at, archived_seq';
+export interface SettingsRow {
+  conversation_id: string;
+  user_id: string;
+  muted_until: number | null;
+  pinned_at: number | null;
+  archived_at: number | null;
+  archived_seq: number;
+}
+export const toSettings = (r: SettingsRow): SettingsRecord => ({
+  conversationId: r.conversation_id,
+  userId: r.user_id,
+  mutedUntil: r.muted_until,
+  pinnedAt: r.pinned_at,
+  archivedAt: r.archived_at,
+  archivedSeq: r.archived_seq,
+});
+
+/** Not a message the person (the `?` it takes) deleted for themselves. */
+export const NOT_HIDDEN =
+  'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ? AND h.message_id = messages.id)';
+
 const MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
 const MEMBER = `SELECT ${MEMBER_COLUMNS} FROM members`;
 const CONVERSATION = `SELECT ${CONVERSATION_COLUMNS} FROM conversations`;
@@ -258,7 +332,8 @@ export function messagingSql(t: SqlText) {
     messagesBefore: `${MESSAGE} WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     messageAt: `${MESSAGE} WHERE conversation_id = ? AND seq = ?`,
     unreadCount: `SELECT count(*) AS n FROM messages
-                   WHERE conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL`,
+                   WHERE conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL
+                     AND ${NOT_HIDDEN}`,
     messagesReplyingTo: `${MESSAGE} WHERE reply_to_id = ? ORDER BY seq`,
     // Backwards from the newest: the person's last message is usually among the last few.
     lastMessageAt:
@@ -288,6 +363,25 @@ export function messagingSql(t: SqlText) {
                       edited_at, deleted_at, event_positions, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     updateMessage:
       'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ?, content = ? WHERE id = ?',
+    settingsOf: `SELECT ${SETTINGS_COLUMNS} FROM conversation_settings WHERE conversation_id = ? AND user_id = ?`,
+    settingsOfUser: `SELECT ${SETTINGS_COLUMNS} FROM conversation_settings WHERE user_id = ?`,
+    pinnedCount: `SELECT count(*) AS n FROM conversation_settings s
+                    JOIN members m ON m.conversation_id = s.conversation_id AND m.user_id = s.user_id
+                   WHERE s.user_id = ? AND s.pinned_at IS NOT NULL AND m.active = ${t.true}`,
+    isHidden: 'SELECT 1 AS one FROM hidden_messages WHERE user_id = ? AND message_id = ?',
+    hiddenAmong: `SELECT message_id FROM hidden_messages WHERE user_id = ? AND ${t.inText('message_id')}`,
+    latestVisibleMessages: `${MESSAGE} WHERE conversation_id = ? AND seq > ? AND ${NOT_HIDDEN}
+                              ORDER BY seq DESC LIMIT ?`,
+    visibleMessagesBefore: `${MESSAGE} WHERE conversation_id = ? AND seq > ? AND seq < ? AND ${NOT_HIDDEN}
+                              ORDER BY seq DESC LIMIT ?`,
+    putSettings: `INSERT INTO conversation_settings (conversation_id, user_id, muted_until, pinned_at, archived_at,
+                    archived_seq) VALUES (?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (user_id, conversation_id) DO UPDATE SET muted_until = excluded.muted_until,
+                    pinned_at = excluded.pinned_at, archived_at = excluded.archived_at,
+                    archived_seq = excluded.archived_seq`,
+    deleteSettings: 'DELETE FROM conversation_settings WHERE conversation_id = ? AND user_id = ?',
+    hideMessage: `INSERT INTO hidden_messages (user_id, message_id, conversation_id, seq, hidden_at)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, message_id) DO NOTHING`,
   };
 }
 
@@ -352,7 +446,7 @@ export class MessagingStore implements MessagingWrites {
   }
   async unreadCount(conversationId: string, userId: string, afterSeq: number) {
     if (hasNul(conversationId)) return 0;
-    return (await this.db.one<{ n: number }>(this.q.unreadCount, conversationId, afterSeq, userId))?.n ?? 0;
+    return (await this.db.one<{ n: number }>(this.q.unreadCount, conversationId, afterSeq, userId, userId))?.n ?? 0;
   }
   async messagesReplyingTo(messageId: string) {
     if (hasNul(messageId)) return [];
@@ -375,6 +469,61 @@ export class MessagingStore implements MessagingWrites {
     const pattern = `%${escapeLike(fragment)}%`;
     const rows = await this.db.all<MessageRow>(this.q.messagesWithContent, conversationId, senderId, pattern, limit);
     return rows.map(toMessage);
+  }
+
+  async settingsOf(conversationId: string, userId: string) {
+    if (hasNul(conversationId) || hasNul(userId)) return null;
+    const r = await this.db.one<SettingsRow>(this.q.settingsOf, conversationId, userId);
+    return r ? toSettings(r) : null;
+  }
+  async settingsOfUser(userId: string) {
+    if (hasNul(userId)) return [];
+    return (await this.db.all<SettingsRow>(this.q.settingsOfUser, userId)).map(toSettings);
+  }
+  async pinnedCount(userId: string) {
+    if (hasNul(userId)) return 0;
+    return Number((await this.db.one<{ n: number }>(this.q.pinnedCount, userId))?.n ?? 0);
+  }
+  async isHidden(userId: string, messageId: string) {
+    if (hasNul(userId) || hasNul(messageId)) return false;
+    return (await this.db.one<{ one: number }>(this.q.isHidden, userId, messageId)) !== undefined;
+  }
+  async hiddenAmong(userId: string, messageIds: readonly string[]) {
+    const keys = messageIds.filter((id) => !hasNul(id));
+    if (hasNul(userId) || keys.length === 0) return [];
+    return (await this.db.all<{ message_id: string }>(this.q.hiddenAmong, userId, keys)).map((r) => r.message_id);
+  }
+  async visibleMessagesBefore(
+    conversationId: string,
+    userId: string,
+    afterSeq: number,
+    before: number | null,
+    limit: number,
+  ) {
+    if (hasNul(conversationId) || hasNul(userId)) return [];
+    const rows =
+      before === null
+        ? await this.db.all<MessageRow>(this.q.latestVisibleMessages, conversationId, afterSeq, userId, limit)
+        : await this.db.all<MessageRow>(this.q.visibleMessagesBefore, conversationId, afterSeq, before, userId, limit);
+    return rows.reverse().map(toMessage);
+  }
+
+  async putSettings(s: SettingsRecord) {
+    await this.db.run(
+      this.q.putSettings,
+      s.conversationId,
+      s.userId,
+      s.mutedUntil,
+      s.pinnedAt,
+      s.archivedAt,
+      s.archivedSeq,
+    );
+  }
+  async deleteSettings(conversationId: string, userId: string) {
+    await this.db.run(this.q.deleteSettings, conversationId, userId);
+  }
+  async hideMessage(h: HiddenRecord) {
+    await this.db.run(this.q.hideMessage, h.userId, h.messageId, h.conversationId, h.seq, h.hiddenAt);
   }
 
   async insertConversation(c: ConversationRecord) {

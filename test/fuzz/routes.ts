@@ -1299,7 +1299,8 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w), userId: userId(w) }),
-    touches: ['members', 'member_periods', 'events'],
+    // One's own settings of the conversation go with the membership.
+    touches: ['members', 'member_periods', 'events', 'conversation_settings'],
   },
   {
     method: 'POST',
@@ -1424,6 +1425,29 @@ export const routes: Route[] = [
   },
   // Content apps (server/compose/routes.ts): test/fuzz/compose-routes.ts.
   ...composeRoutes,
+  // Chat management (server/messaging/settings.ts).
+  {
+    method: 'PATCH',
+    path: '/api/conversations/:id/settings',
+    auth: true,
+    idKind: 'conversation',
+    params: (w) => fc.record({ id: conversationId(w) }),
+    body: () =>
+      fc.record(
+        {
+          mutedUntil: fc.oneof(
+            fc.constant(null),
+            fc.constantFrom('9999-12-31T23:59:59.999Z', '2001-01-01T00:00:00Z', '2999-01-01T00:00:00+02:00', 'always'),
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            jsonEdge,
+          ),
+          pinned: fc.oneof(fc.boolean(), jsonEdge),
+          archived: fc.oneof(fc.boolean(), jsonEdge),
+        },
+        { requiredKeys: [] },
+      ),
+    touches: ['conversation_settings', 'events'],
+  },
   // Presence (server/presence/routes.ts): people's ids, strangers' and none, comma-separated, near the limit.
   {
     method: 'GET',

@@ -986,6 +986,21 @@ export const operations: Operation[] = [
     ok: { 200: 'PageConsentResponse' },
     errors: ['page_not_found'],
   },
+  // Chat management (server/messaging/settings.ts)
+  {
+    method: 'patch',
+    path: '/api/conversations/:id/settings',
+    tag: 'conversations',
+    summary: 'Mute, pin or archive a conversation, for yourself',
+    description:
+      '`mutedUntil`: an ISO time in the future (`9999-12-31T23:59:59.999Z` for "Always"), or null to unmute. ' +
+      'At most 5 pinned conversations (`too_many_pinned`). Pinning unarchives, archiving unpins. An archived ' +
+      'conversation returns to the main list when a message arrives while it is not muted. Your devices receive ' +
+      '`conversation.settings_updated`; nobody else learns anything.',
+    body: schemas.conversationSettingsBody,
+    ok: { 200: 'ConversationSettingsResponse' },
+    errors: ['too_many_pinned', ...conversation],
+  },
   // Presence (server/presence/routes.ts)
   {
     method: 'get',

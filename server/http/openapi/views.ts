@@ -374,6 +374,9 @@ const views = {
       formerMembers: arrayOf(ref('FormerMemberView')),
       lastMessage: nullable(ref('MessageView')),
       unread: integer,
+      mutedUntil: nullable(time),
+      pinnedAt: nullable(time),
+      archived: boolean,
     },
     {},
   ),
@@ -475,6 +478,17 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
     {},
   ),
+  'conversation.settings_updated': objectSchema<Of<'conversation.settings_updated'>>(
+    {
+      type: literal('conversation.settings_updated'),
+      conversationId: string,
+      mutedUntil: nullable(time),
+      pinnedAt: nullable(time),
+      archived: boolean,
+    },
+    {},
+    'Your own settings of a conversation changed (to your devices only).',
+  ),
 };
 
 /** Opt-in at checkout (protocol/optins.ts). */
@@ -524,6 +538,10 @@ const answers = {
     {},
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
+  ConversationSettingsResponse: objectSchema<api.ConversationSettingsResponse>(
+    { settings: objectSchema({ mutedUntil: nullable(time), pinnedAt: nullable(time), archived: boolean }, {}) },
+    {},
+  ),
   UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
   EventsResponse: objectSchema<api.EventsResponse>(
     {

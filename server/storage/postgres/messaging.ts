@@ -5,6 +5,7 @@ import {
   type ConversationRecord,
   type ConversationRow,
   contentFromText,
+  type HiddenRecord,
   MEMBER_COLUMNS,
   MESSAGE_COLUMNS,
   type MemberRecord,
@@ -14,6 +15,7 @@ import {
   type MessagingReader,
   MessagingStore,
   positionsFromText,
+  type SettingsRecord,
   toConversation,
   toMember,
   toMessage,
@@ -37,7 +39,9 @@ const LIST = `
          lm.deleted_at AS lm_deleted_at, lm.event_positions AS lm_event_positions, lm.content AS lm_content,
          (SELECT count(*) FROM messages u
            WHERE u.conversation_id = c.id AND u.seq > me.read_seq AND u.sender_id <> me.user_id
-             AND u.deleted_at IS NULL) AS unread
+             AND u.deleted_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = me.user_id AND h.message_id = u.id))
+           AS unread
     FROM members me
     JOIN conversations c ON c.id = me.conversation_id
     LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq AND c.last_seq <> 0
@@ -272,6 +276,36 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     return super.messagesWithContent(conversationId, senderId, fragment, limit);
   }
+  override async settingsOf(conversationId: string, userId: string) {
+    await this.t.flush();
+    return super.settingsOf(conversationId, userId);
+  }
+  override async settingsOfUser(userId: string) {
+    await this.t.flush();
+    return super.settingsOfUser(userId);
+  }
+  override async pinnedCount(userId: string) {
+    await this.t.flush();
+    return super.pinnedCount(userId);
+  }
+  override async isHidden(userId: string, messageId: string) {
+    await this.t.flush();
+    return super.isHidden(userId, messageId);
+  }
+  override async hiddenAmong(userId: string, messageIds: readonly string[]) {
+    await this.t.flush();
+    return super.hiddenAmong(userId, messageIds);
+  }
+  override async visibleMessagesBefore(
+    conversationId: string,
+    userId: string,
+    afterSeq: number,
+    before: number | null,
+    limit: number,
+  ) {
+    await this.t.flush();
+    return super.visibleMessagesBefore(conversationId, userId, afterSeq, before, limit);
+  }
   override async conversationById(id: string) {
     return this.bumped(await super.conversationById(id));
   }
@@ -346,6 +380,19 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     await super.updateMessage(id, text, editedAt, deletedAt, eventPositions, content);
     this.t.forget();
+  }
+
+  override async putSettings(settings: SettingsRecord) {
+    await this.t.flush();
+    await super.putSettings(settings);
+  }
+  override async deleteSettings(conversationId: string, userId: string) {
+    await this.t.flush();
+    await super.deleteSettings(conversationId, userId);
+  }
+  override async hideMessage(hidden: HiddenRecord) {
+    await this.t.flush();
+    await super.hideMessage(hidden);
   }
 
   // Deferred: sent with the batch's other rows.

@@ -56,6 +56,9 @@ const leavesMessagesAndMembersAlone: Name[] = [
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
+  'messaging.putSettings',
+  'messaging.deleteSettings',
+  'messaging.hideMessage',
 ];
 
 /** A connection that records statements and answers nothing. */
@@ -78,6 +81,7 @@ const argsOf = (name: string): unknown[] => {
   if (['insertApp', 'insertPageToken'].includes(name)) return [record];
   if (name === 'upsertWebhook') return [new Proxy({}, { get: (_, k) => (k === 'fields' ? ['messages'] : 'x') })];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
+  if (name === 'hiddenAmong') return ['x', ['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];

@@ -43,7 +43,7 @@ export class SqliteMessagingReader extends MessagingStore implements MessagingRe
           conversation,
           members,
           lastMessage: last ? toMessage(last) : null,
-          unread: me ? (s.one<{ n: number }>(q.unreadCount, id, me.readSeq, userId)?.n ?? 0) : 0,
+          unread: me ? (s.one<{ n: number }>(q.unreadCount, id, me.readSeq, userId, userId)?.n ?? 0) : 0,
         });
       }
       items.sort((a, b) => b.conversation.lastActivityAt - a.conversation.lastActivityAt);

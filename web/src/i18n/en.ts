@@ -947,6 +947,8 @@ export const en = {
   'thread.jumpToUnread': 'Jump to the first unread message',
   'settings.session.activeNow': 'Active now',
   'message.fromYou': 'You, at {time}',
+  'error.too_many_pinned': 'You can pin at most 5 conversations. Unpin one first.',
+  'error.not_forwardable': 'This message cannot be forwarded.',
   'notifications.title': 'Notifications',
   'notifications.banner': 'Get a desktop notification when a message arrives.',
   'notifications.turnOn': 'Turn on desktop notifications',

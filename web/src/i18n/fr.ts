@@ -967,6 +967,8 @@ export const fr: Catalogue = {
   'thread.jumpToUnread': 'Aller au premier message non lu',
   'settings.session.activeNow': 'Actif maintenant',
   'message.fromYou': 'Vous, à {time}',
+  'error.too_many_pinned': 'Vous pouvez épingler 5 conversations au plus. Désépinglez-en une d’abord.',
+  'error.not_forwardable': 'Ce message ne peut pas être transféré.',
   'notifications.title': 'Notifications',
   'notifications.banner': 'Recevez une notification sur le bureau à l’arrivée d’un message.',
   'notifications.turnOn': 'Activer les notifications sur le bureau',

@@ -46,6 +46,9 @@ const withAna: ConversationView = {
   formerMembers: [],
   lastMessage: null,
   unread: 0,
+  mutedUntil: null,
+  pinnedAt: null,
+  archived: false,
 };
 const list = { cursor: 5, conversations: [withAna] };
 const ws = () => FakeSocket.all[FakeSocket.all.length - 1] as FakeSocket;

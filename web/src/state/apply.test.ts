@@ -384,3 +384,36 @@ describe('order.updated', () => {
 
   test('is idempotent', () => assertIdempotent(stateWith([conv()]), updated(order(1, 'placed'))));
 });
+
+describe('conversation.settings_updated', () => {
+  const settings = (over: Partial<Extract<DomainEvent, { type: 'conversation.settings_updated' }>>): DomainEvent => ({
+    type: 'conversation.settings_updated',
+    conversationId: 'c1',
+    mutedUntil: null,
+    pinnedAt: null,
+    archived: false,
+    ...over,
+  });
+
+  test('sets my mute, pin and archive of the conversation', () => {
+    const s = applyEvent(
+      stateWith([conv()]),
+      settings({ mutedUntil: '9999-12-31T23:59:59.999Z', pinnedAt: '2024-01-02T00:00:00.000Z' }),
+    );
+    assert.equal(s.conversations.c1?.mutedUntil, '9999-12-31T23:59:59.999Z');
+    assert.equal(s.conversations.c1?.pinnedAt, '2024-01-02T00:00:00.000Z');
+    assert.equal(applyEvent(s, settings({})).conversations.c1?.pinnedAt, null);
+  });
+
+  test('is idempotent', () => assertIdempotent(stateWith([conv()]), settings({ archived: true })));
+
+  test('a new message brings an archived conversation back, unless it came while muted', () => {
+    const archived = applyEvent(stateWith([conv()]), settings({ archived: true }));
+    assert.equal(applyEvent(archived, created(msg(1, ana.id))).conversations.c1?.archived, false);
+    const muted = applyEvent(archived, settings({ archived: true, mutedUntil: '2024-01-01T10:30:00.000Z' }));
+    const during = applyEvent(muted, created(msg(1, ana.id))); // sent at 10:01
+    assert.equal(during.conversations.c1?.archived, true);
+    const afterMute = applyEvent(during, created(msg(40, ana.id))); // sent at 10:40
+    assert.equal(afterMute.conversations.c1?.archived, false);
+  });
+});

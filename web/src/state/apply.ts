@@ -66,6 +66,8 @@ export function applyMessage(state: State, message: MessageView): State {
     const countsAsUnread = message.senderId !== meId && !message.deletedAt && message.seq > readSeq;
     next = withConversation(next, {
       ...conv,
+      // An archived conversation comes back with a message, unless it came while muted (as the server says).
+      archived: conv.archived && stillArchived(conv, message),
       lastSeq: message.seq,
       lastMessage: message,
       lastActivityAt:
@@ -75,6 +77,11 @@ export function applyMessage(state: State, message: MessageView): State {
   }
   // A member's own message implies their watermarks reach it (docs/PROTOCOL.md, Receipts).
   return applyReceipt(next, cid, message.senderId, message.seq, message.seq);
+}
+
+/** Whether an archived conversation stays archived as `message` arrives: only while it is muted. */
+function stillArchived(conv: ConversationView, message: MessageView): boolean {
+  return conv.mutedUntil !== null && Date.parse(message.createdAt) <= Date.parse(conv.mutedUntil);
 }
 
 /** An edited or deleted message. */
@@ -230,6 +237,16 @@ export function applyEvent(state: State, event: DomainEvent): State {
     case 'inbox.canned_replies_updated':
       // The business inbox's own state (web/src/inbox/work.ts) takes these; the conversations do not change.
       return state;
+    case 'conversation.settings_updated': {
+      const conv = state.conversations[event.conversationId];
+      if (
+        !conv ||
+        (conv.mutedUntil === event.mutedUntil && conv.pinnedAt === event.pinnedAt && conv.archived === event.archived)
+      )
+        return state;
+      const { mutedUntil, pinnedAt, archived } = event;
+      return withConversation(state, { ...conv, mutedUntil, pinnedAt, archived });
+    }
   }
 }
 

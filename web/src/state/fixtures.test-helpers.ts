@@ -43,6 +43,9 @@ export function conv(extra: Partial<ConversationView> = {}): ConversationView {
     formerMembers: [],
     lastMessage: null,
     unread: 0,
+    mutedUntil: null,
+    pinnedAt: null,
+    archived: false,
     ...extra,
   };
 }

@@ -28,6 +28,9 @@ const withAna = (extra: Partial<ConversationView> = {}): ConversationView => ({
   lastMessage: null,
   formerMembers: [],
   unread: 0,
+  mutedUntil: null,
+  pinnedAt: null,
+  archived: false,
   ...extra,
 });
 const ready = (convs: ConversationView[] = [withAna()]) =>

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../../protocol/events.ts';
-import type { ConversationView, MessageView } from '../../../protocol/views.ts';
+import { isMuted } from '../../../protocol/limits.ts';
+import type { MessageView } from '../../../protocol/views.ts';
 import type { Translate } from '../i18n/translate.ts';
 import { previewText } from '../lib/media.ts';
 import { conversationList, conversationTitle, displayNameOf } from './selectors.ts';
@@ -25,17 +26,6 @@ export interface NotifyContext {
 }
 
 /**
- * Whether a conversation is muted at `now`: `mutedUntil` in the future, or a value that is no date (muted
- * until unmuted). The field comes with chat management (mute); a conversation without it is not muted.
- */
-export function isMuted(conv: ConversationView, now: number): boolean {
-  const until = (conv as ConversationView & { mutedUntil?: string | null }).mutedUntil;
-  if (until === undefined || until === null) return false;
-  const at = Date.parse(until);
-  return Number.isNaN(at) || at > now;
-}
-
-/**
  * A desktop notification (and its sound) for this event? Only a new message from someone else (never my
  * own, sent from another device), live, in a conversation I am still in and have not muted, not deleted
  * — and not when I am looking at it (the tab visible with that conversation open).
@@ -47,13 +37,13 @@ export function shouldNotify(state: State, event: DomainEvent, ctx: NotifyContex
   if (!me || m.senderId === me.id || m.deletedAt) return false;
   const conv = state.conversations[event.conversationId];
   if (!conv || event.conversationId in state.removed) return false;
-  if (isMuted(conv, ctx.now)) return false;
+  if (isMuted(conv.mutedUntil, ctx.now)) return false;
   return !(ctx.tabVisible && ctx.openConversationId === event.conversationId);
 }
 
 /** Unread messages of the conversations in the list that are not muted: the tab title's and icon's count. */
 export function badgeCount(state: State, now: number): number {
-  return conversationList(state).reduce((n, c) => (isMuted(c, now) ? n : n + c.unread), 0);
+  return conversationList(state).reduce((n, c) => (isMuted(c.mutedUntil, now) ? n : n + c.unread), 0);
 }
 
 /** "(3) Comptoir", or the name alone with nothing unread. */
