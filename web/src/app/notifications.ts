@@ -148,8 +148,16 @@ function unlockSound() {
   }
 }
 
-/** Plays the chime (about a quarter of a second, quiet). */
+/** Plays the chime (about a quarter of a second, quiet); a failing audio device is no reason to stop. */
 export function playChime(): void {
+  try {
+    chime();
+  } catch (err) {
+    console.warn('chime', err);
+  }
+}
+
+function chime(): void {
   if (!audio) unlockSound();
   const ctx = audio;
   if (!ctx) return;
@@ -173,8 +181,16 @@ export function playChime(): void {
 
 // ——— A new event ———
 
-/** Called for every event frame, before it is applied; `live`: the socket's catch-up is over. */
+/** Called for every event frame, before it is applied; `live`: the socket's catch-up is over. Never throws. */
 export function onMessageEvent(event: DomainEvent, live: boolean): void {
+  try {
+    notifyOf(event, live);
+  } catch (err) {
+    console.warn('notification', err);
+  }
+}
+
+function notifyOf(event: DomainEvent, live: boolean): void {
   if (event.type !== 'message.created' || !leader) return;
   const state = store.getSnapshot();
   const open = shownHere();
@@ -195,7 +211,8 @@ export function onMessageEvent(event: DomainEvent, live: boolean): void {
       navigate(conversationId);
       n.close();
     };
-  } catch {
+  } catch (err) {
     // Some browsers allow notifications only from a service worker: the sound and the title count remain.
+    console.warn('notification', err);
   }
 }
