@@ -42,6 +42,7 @@ const hookNotifications = `(() => {
   window.Notification = Recording;
 })();`;
 
+const icon = (page: Page) => page.locator('link[rel="icon"]').getAttribute('href');
 const notes = (page: Page) => page.evaluate(() => (window as unknown as { __notes: Recorded[] }).__notes);
 
 async function post(from: Person, conversationId: string, text: string) {
@@ -74,6 +75,7 @@ test('a new message elsewhere notifies with sender and text; the open one and a 
   // Granted before: nothing to offer, nothing asked. What was there before the tab opened notifies nothing.
   assert.equal(await page.getByTestId('notification-banner').count(), 0);
   await eventually(async () => assert.equal(await page.title(), '(2) Comptoir'));
+  await eventually(async () => assert.match((await icon(page)) ?? '', /^data:image\/png/), { message: 'a badge' });
   await openConversation(page, withBen);
   await eventually(async () => assert.equal(await page.title(), '(1) Comptoir'), { message: 'Ben’s is read' });
   assert.deepEqual(await notes(page), [], 'no notification for messages of before (catch-up, the list)');
@@ -104,6 +106,7 @@ test('a new message elsewhere notifies with sender and text; the open one and a 
   const mute = await (await ana.http()).patch(`/api/conversations/${withCat}/settings`, { mutedUntil: MUTED_FOREVER });
   assert.equal(mute.status, 200, JSON.stringify(mute.body));
   await eventually(async () => assert.equal(await page.title(), 'Comptoir'), { message: 'muted: not counted' });
+  assert.match((await icon(page)) ?? '', /^data:image\/svg/, 'the icon without its badge');
   await post(cat, withCat, 'Muted hello');
   await conversationItem(page, withCat).getByText('Muted hello').waitFor();
   await stays(async () => {
@@ -116,6 +119,25 @@ test('a new message elsewhere notifies with sender and text; the open one and a 
     (window as unknown as { __noteObjects: Notification[] }).__noteObjects[1]?.dispatchEvent(new Event('click')),
   );
   await page.waitForURL(new RegExp(`/c/${encodeURIComponent(withCat)}$`));
+
+  // Two tabs of one browser: one notification, from the first tab; the second takes over when it closes.
+  assert.equal(
+    (await (await ana.http()).patch(`/api/conversations/${withCat}/settings`, { mutedUntil: null })).status,
+    200,
+  );
+  await openConversation(page, withBen);
+  const second = await ana.newPage();
+  await post(cat, withCat, 'Two tabs');
+  await eventually(async () => assert.equal((await notes(page)).length, 3));
+  await stays(async () => assert.deepEqual(await notes(second), [], 'the second tab stays quiet'), 500);
+  await page.close();
+  await post(cat, withCat, 'One tab left');
+  await eventually(async () =>
+    assert.deepEqual(
+      (await notes(second)).map((n) => n.body),
+      ['One tab left'],
+    ),
+  );
 });
 
 test('permission is offered, never asked on load; the banner can be dismissed for good', async (s) => {
