@@ -203,5 +203,34 @@ for (const backend of backends) {
       assert.equal((await anon.get('/api/me/settings')).status, 401);
       assert.equal((await anon.patch('/api/me/settings', { showPresence: false })).status, 401);
     });
+
+    it('a socket acting as a page makes nobody online; the heartbeat marks who is online as seen', async (t) => {
+      if (skip) return t.skip(skip);
+      const eve = await signUp(s.url);
+      await startDirect(eve, ana);
+      const page = await eve.http.post<{ page: { id: string } }>('/api/pages', {
+        name: 'Eve’s shop',
+        username: `eveshop${process.pid}${Date.now() % 100000}`,
+      });
+      assert.equal(page.status, 201, JSON.stringify(page.body));
+      const from = anaSocket.frames.length;
+      const asPage = await SocketClient.connect(
+        `${s.wsUrl}?page=${encodeURIComponent(page.body.page.id)}`,
+        eve.http.cookie,
+      );
+      sockets.push(asPage);
+      asPage.send({ type: 'hello', cursor: null });
+      await asPage.next((f) => f.type === 'ready');
+      await sleep(150);
+      assert.deepEqual(presenceSignals(anaSocket, from), [], 'acting as her page, eve is not online');
+      assert.equal((await ask(ana, eve))[eve.user.id]?.state, 'offline');
+      const own = await live(eve);
+      await anaSocket.next(presenceOf(eve.user.id, 'online'), 5000, from);
+      const before = Date.now();
+      s.comptoir.presence.beat();
+      await until('the heartbeat marked eve as seen', async () => ((await lastSeenStored(eve)) ?? 0) >= before, 5000);
+      assert.equal((await ask(ana, eve))[eve.user.id]?.state, 'online', 'still online');
+      own.close();
+    });
   });
 }
