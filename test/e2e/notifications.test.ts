@@ -131,6 +131,16 @@ test('a new message elsewhere notifies with sender and text; the open one and a 
   await eventually(async () => assert.equal((await notes(page)).length, 3));
   await stays(async () => assert.deepEqual(await notes(second), [], 'the second tab stays quiet'), 500);
   await page.close();
+  // The browser hands the notifier's lock to the second tab once the first is gone.
+  await eventually(async () =>
+    assert.deepEqual(
+      await second.evaluate(async () => {
+        const q = await navigator.locks.query();
+        return [q.held?.map((l) => l.name), q.pending?.length];
+      }),
+      [['comptoir-notifier'], 0],
+    ),
+  );
   await post(cat, withCat, 'One tab left');
   await eventually(async () =>
     assert.deepEqual(
