@@ -12,8 +12,10 @@ import type {
   PageMemberView,
   PageRole,
   PageView,
+  PresenceView,
   SelfView,
   SessionView,
+  SettingsView,
   ThreadControlView,
   UserView,
   WebhookView,
@@ -145,4 +147,12 @@ export interface ConversationSettingsResponse {
 /** `POST /api/messages/:id/forward`: the forwarded copies, one per conversation, in the order asked. */
 export interface ForwardResponse {
   messages: MessageView[];
+}
+/** `GET /api/presence?userIds=…`: of the people asked, those who share a conversation with you. */
+export interface PresenceResponse {
+  presence: PresenceView[];
+}
+/** `GET` and `PATCH /api/me/settings`. */
+export interface SettingsResponse {
+  settings: SettingsView;
 }

@@ -8,6 +8,7 @@ import type {
   MessageView,
   PageRole,
   PageView,
+  PresenceView,
   UserView,
 } from './views.ts';
 
@@ -128,10 +129,17 @@ type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 /** Ephemeral signals: never stored, never replayed. */
-export type Signal = {
-  type: 'typing';
-  conversationId: string;
-  userId: string;
-  /** false when the person stopped typing (sent, cleared the composer). */
-  typing: boolean;
-};
+export type Signal =
+  | {
+      type: 'typing';
+      conversationId: string;
+      userId: string;
+      /** false when the person stopped typing (sent, cleared the composer). */
+      typing: boolean;
+    }
+  /**
+   * Someone you share a conversation with came online or went offline (after a short grace, so that a reload
+   * does not flap), or changed who may see it (`hidden`): never stored, never replayed — the initial state
+   * is `GET /api/presence`. Sent only to people who share a conversation with them and show their own.
+   */
+  | ({ type: 'presence' } & PresenceView);

@@ -54,3 +54,8 @@ export const MUTED_FOREVER = '9999-12-31T23:59:59.999Z';
 export function isMuted(mutedUntil: string | null | undefined, now: number): boolean {
   return mutedUntil != null && Date.parse(mutedUntil) > now;
 }
+
+/** People asked about at once in `GET /api/presence?userIds=…` (comma-separated). */
+export const PRESENCE_QUERY_MAX = 200;
+/** After a person's last socket closes, they still show online this long (a reload does not flap). */
+export const PRESENCE_GRACE_MS = 10_000;

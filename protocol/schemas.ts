@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contentLimits } from './content.ts';
-import { limits } from './limits.ts';
+import { limits, PRESENCE_QUERY_MAX } from './limits.ts';
 import { type WebhookField, webhookFields } from './webhooks.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
@@ -178,6 +178,16 @@ export const conversationSettingsBody = z
     (b) => b.mutedUntil !== undefined || b.pinned !== undefined || b.archived !== undefined,
     'mutedUntil, pinned or archived',
   );
+/** `GET /api/presence?userIds=a,b,c`: 1 to PRESENCE_QUERY_MAX ids, comma-separated (repeated ones count once). */
+export const presenceQuery = z.strictObject({
+  userIds: z
+    .string()
+    .max(PRESENCE_QUERY_MAX * 65)
+    .transform((v) => [...new Set(v.split(','))])
+    .pipe(z.array(id).min(1).max(PRESENCE_QUERY_MAX)),
+});
+/** `PATCH /api/me/settings`: what changes. */
+export const updateSettingsBody = z.strictObject({ showPresence: z.boolean() });
 
 /** Forward a message to up to `limits.forwardTargets` conversations, each once; `clientId` names the forward. */
 export const forwardBody = z.strictObject({

@@ -282,3 +282,21 @@ export interface ConversationView {
   pinnedAt: string | null;
   archived: boolean;
 }
+
+/**
+ * Whether a person is online, as a viewer may see it: `online` while at least one of their sockets is open
+ * (with a short grace after the last one closes), else `offline` since `lastSeenAt` (null if never seen);
+ * `hidden` when they or the viewer turned `showPresence` off.
+ */
+export interface PresenceView {
+  userId: string;
+  state: 'online' | 'offline' | 'hidden';
+  /** When they were last online; null while online, hidden, or never seen. */
+  lastSeenAt: string | null;
+}
+
+/** A person's own settings (`GET`, `PATCH /api/me/settings`). */
+export interface SettingsView {
+  /** Others see whether you are online and when you were last seen; off: you see nobody's either. */
+  showPresence: boolean;
+}

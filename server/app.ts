@@ -85,6 +85,8 @@ import { optinRoutes } from './platform/optin-routes.ts';
 import { OptinsService } from './platform/optins.ts';
 import { Referrals } from './platform/referrals.ts';
 import { PageThreads } from './platform/threads.ts';
+import { presenceRoutes } from './presence/routes.ts';
+import { type PresenceOptions, PresenceService } from './presence/service.ts';
 import { Gateway } from './realtime/gateway.ts';
 import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
@@ -159,6 +161,8 @@ export interface Core {
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
   retention: LogRetention | null;
+  /** Who is online and who may see it (the gateway tells it of sockets); last seen, the privacy setting. */
+  presence: PresenceService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
   /** Chat management: each person's mute, pin and archive of a conversation (messaging/settings.ts). */
@@ -195,6 +199,8 @@ export interface CoreOptions {
   graphClock?: () => number;
   /** A media URL's fetch deadline (default MEDIA_FETCH_TIMEOUT_MS; tests shorten it). */
   mediaFetchTimeoutMs?: number;
+  /** Presence's grace after the last socket closes (default 10 s) and heartbeat (tests shorten them). */
+  presence?: PresenceOptions;
 }
 
 /** A media URL's fetch (Graph API attachments by URL, content apps' results): redirects and body included. */
@@ -433,7 +439,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     mediaUrls,
   };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
+  const presence = new PresenceService(storage, committer, (s) => bus.signal(s), log, options.presence);
   const close = async () => {
+    await presence.stop();
     retention?.stop();
     mediaSweeper.stop();
     businessInbox.stop();
@@ -466,6 +474,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     flows,
     replay,
     retention,
+    presence,
     close,
     chat: {
       settings: conversationSettings,
@@ -495,7 +504,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const frames = new FrameHandlers();
   messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat);
   const gateway = new Gateway(
-    { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
+    { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions, presence: core.presence },
     log,
     {
       perAccount: config.maxSocketsPerAccount,
@@ -568,6 +577,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   webhookRoutes(app, core.webhooks.deliveries);
   mediaRoutes(app, core.media.service, sessions, cookie);
   composeRoutes(app, core.compose.extensions, core.flows.contentApps, config.publicOrigin);
+  presenceRoutes(app, core.presence);
   graphRoutes(
     app,
     {

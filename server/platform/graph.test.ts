@@ -173,7 +173,7 @@ for (const backend of backends) {
         200,
       );
       const typing = await live.next((f) => f.type === 'signal');
-      assert.ok(typing.type === 'signal');
+      assert.ok(typing.type === 'signal' && typing.signal.type === 'typing');
       assert.deepEqual([typing.signal.userId, typing.signal.typing], [pageId, true]);
       await customer.http.post(`/api/conversations/${conversationId}/messages`, {
         clientId: `g-${Date.now()}-y`,

@@ -50,6 +50,11 @@ export interface GatewayPorts {
   signal: (s: PublishedSignal) => void;
   /** When a session ends, as stored now (its expiry slides with use); null once ended or revoked. */
   sessions: { endsAt(sessionId: string): Promise<number | null> };
+  /**
+   * Told when a person's own socket opens and closes (not one acting as a page): who is online
+   * (presence/service.ts). Optional: without it nobody is counted.
+   */
+  presence?: { opened(userId: string): void; closed(userId: string): void };
 }
 
 /**
@@ -65,6 +70,7 @@ export class Gateway implements EventConsumer {
   private readonly handlers: FrameHandlers;
   private readonly publishSignal: (s: PublishedSignal) => void;
   private readonly sessions: GatewayPorts['sessions'];
+  private readonly presence: GatewayPorts['presence'];
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
   private readonly byAddress = new Map<string, number>();
@@ -91,6 +97,7 @@ export class Gateway implements EventConsumer {
     this.handlers = ports.handlers;
     this.publishSignal = ports.signal;
     this.sessions = ports.sessions;
+    this.presence = ports.presence;
     // A burst of ten seconds' worth of frames, refilled continuously.
     this.frameRate = new RateLimiter(limits.framesPerSecond * 10, 10_000);
     this.helloRate = new RateLimiter(budgets.hellosPerMinute, 60_000);
@@ -141,6 +148,7 @@ export class Gateway implements EventConsumer {
     });
     ws.on('error', (err) => this.log.debug({ err, connection: conn.id }, 'socket error'));
     ws.on('close', () => this.forget(conn));
+    if (conn.userId === conn.actorId) this.presence?.opened(conn.userId);
   }
 
   /** The people's sockets, as the gateway holds them (for tests and diagnostics: a copy to read). */
@@ -306,6 +314,7 @@ export class Gateway implements EventConsumer {
     this.frameRate.reset(conn.id);
     this.helloRate.reset(conn.id);
     this.outbound.forget(conn);
+    if (conn.userId === conn.actorId) this.presence?.closed(conn.userId);
   }
 
   /**

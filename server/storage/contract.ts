@@ -12,6 +12,7 @@ import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { optinsContract } from '../platform/optins-store.contract.ts';
 import { platformContract } from '../platform/store.contract.ts';
+import { presenceContract } from '../presence/store.contract.ts';
 import { webhooksContract } from '../webhooks/store.contract.ts';
 import { type ContractContext, fixtures } from './contract-fixtures.ts';
 import { transactionContract } from './contract-tx.ts';
@@ -102,6 +103,7 @@ export function storageContract(
     optinsContract(ctx);
     composeContract(ctx);
     mediaContract(ctx);
+    presenceContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

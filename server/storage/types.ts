@@ -14,6 +14,7 @@ import {
 import { type PagesReads, type PagesWrites, pagesWrites } from '../pages/store.ts';
 import { type OptinsReads, type OptinsWrites, optinsWrites } from '../platform/optins-store.ts';
 import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
+import { type PresenceReads, type PresenceWrites, presenceWrites } from '../presence/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
 
 /**
@@ -39,6 +40,7 @@ export interface Reads {
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
   readonly media: MediaReads;
+  readonly presence: PresenceReads;
 }
 
 /** The reader: committed data only. */
@@ -55,6 +57,7 @@ export interface Reader extends Reads {
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
   readonly media: MediaReads;
+  readonly presence: PresenceReads;
 }
 
 /**
@@ -117,6 +120,7 @@ export interface Tx extends Reads, TxBatching {
   readonly optins: OptinsWrites;
   readonly compose: ComposeWrites;
   readonly media: MediaWrites;
+  readonly presence: PresenceWrites;
 }
 
 export interface Storage {
@@ -164,6 +168,7 @@ export const txWrites = {
   optins: optinsWrites,
   compose: composeWrites,
   media: mediaWrites,
+  presence: presenceWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -183,5 +188,6 @@ type Missing =
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
   | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>
-  | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>;
+  | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>
+  | Unlisted<PresenceWrites, PresenceReads, typeof presenceWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

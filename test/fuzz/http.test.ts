@@ -11,6 +11,7 @@ import type {
   PageConversationResponse,
   PageMembersResponse,
   PagesResponse,
+  PresenceResponse,
   WebhookResponse,
 } from '../../protocol/api.ts';
 import type { ComposeAppsResponse, ComposeResultsResponse } from '../../protocol/compose.ts';
@@ -316,6 +317,19 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
       for (const u of users) {
         assert.ok(u.kind === undefined, `a page among people: ${JSON.stringify(u)} ${what}`);
         assert.equal((await reader.accounts.userById(u.id))?.kind, 'person', `not a person: ${u.id} ${what}`);
+      }
+      break;
+    }
+    case 'GET /api/presence': {
+      // Only people who now share a conversation with the viewer, each once; never the viewer nor a page.
+      const shared = new Set<string>();
+      for (const c of await reader.messaging.conversationIdsOfUser(b.me))
+        for (const m of await reader.messaging.membersOf(c)) if (m.active && m.userId !== b.me) shared.add(m.userId);
+      const presence = (body as unknown as PresenceResponse).presence;
+      assert.equal(new Set(presence.map((p) => p.userId)).size, presence.length, `twice: ${what}`);
+      for (const p of presence) {
+        assert.ok(shared.has(p.userId), `presence of someone who shares nothing: ${p.userId} ${what}`);
+        assert.equal((await reader.accounts.userById(p.userId))?.kind, 'person', `not a person: ${p.userId} ${what}`);
       }
       break;
     }

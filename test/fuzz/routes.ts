@@ -1473,6 +1473,39 @@ export const routes: Route[] = [
     // Each copy is a send (messaging's send path) with copies of the media.
     touches: ['messages', 'conversations', 'members', 'events', 'media', 'page_scoped_ids', 'inbox_threads'],
   },
+  // Presence (server/presence/routes.ts): people's ids, strangers' and none, comma-separated, near the limit.
+  {
+    method: 'GET',
+    path: '/api/presence',
+    auth: true,
+    query: (w) =>
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: fc.array(userId(w), { minLength: 1, maxLength: 5 }).map((ids) => [['userIds', ids.join(',')]]),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(0, 1, 199, 200, 201)
+            .map((n) => [['userIds', Array.from({ length: n }, (_, i) => `u${i}`).join(',')]]),
+        },
+        { weight: 1, arbitrary: queryOf(['userIds']) },
+      ) as fc.Arbitrary<[string, string][]>,
+    touches: [],
+  },
+  { method: 'GET', path: '/api/me/settings', auth: true, query: () => noQuery, touches: [] },
+  {
+    method: 'PATCH',
+    path: '/api/me/settings',
+    auth: true,
+    body: () =>
+      fc.oneof(
+        { weight: 3, arbitrary: fc.record({ showPresence: fc.boolean() }) },
+        fc.record({ showPresence: fc.constantFrom('yes', 1, null, 'false') }),
+      ),
+    touches: ['users'],
+  },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

@@ -13,10 +13,11 @@ export type Rows = Map<string, string[]>;
  * What the server writes in the background, after a request and apart from it, left out of the
  * snapshots: the webhook planner's position in the log and the deliveries it records, the dispatcher's
  * leases and its record of a failing endpoint (server/webhooks/). They follow from what requests stored
- * (tested in server/webhooks/*.test.ts), not from a request itself.
+ * (tested in server/webhooks/*.test.ts), not from a request itself. Likewise a person's last seen, marked
+ * when their sockets closed a grace ago and by the presence heartbeat (server/presence/presence.test.ts).
  */
 const BACKGROUND_TABLES = new Set(['consumer_positions', 'webhook_deliveries', 'leases']);
-const BACKGROUND_COLUMNS: Record<string, string[]> = { app_webhooks: ['failing_since'] };
+const BACKGROUND_COLUMNS: Record<string, string[]> = { app_webhooks: ['failing_since'], users: ['last_seen_at'] };
 const withoutBackground = (table: string, row: Record<string, unknown>) => {
   for (const column of BACKGROUND_COLUMNS[table] ?? []) delete row[column];
   return JSON.stringify(row);

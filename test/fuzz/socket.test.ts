@@ -423,7 +423,11 @@ for (const backend of backends) {
         const received = (c: SocketClient, from: number) =>
           c.frames.slice(from).flatMap((f) => {
             const id =
-              f.type === 'event' ? f.event.conversationId : f.type === 'signal' ? f.signal.conversationId : null;
+              f.type === 'event'
+                ? f.event.conversationId
+                : f.type === 'signal' && f.signal.type === 'typing'
+                  ? f.signal.conversationId
+                  : null;
             return id ? [{ id, f }] : [];
           });
         for (const { id, f } of received(sock, from))

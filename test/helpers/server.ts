@@ -29,6 +29,7 @@ export async function startServer(
     graphClock?: CoreOptions['graphClock'];
     webhooks?: CoreOptions['webhooks'];
     mediaFetchTimeoutMs?: number;
+    presence?: CoreOptions['presence'];
   } = {},
 ): Promise<TestServer> {
   const tmp = options.dataDir ? null : tempDir();
@@ -50,6 +51,7 @@ export async function startServer(
     ...(options.graphClock ? { graphClock: options.graphClock } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.mediaFetchTimeoutMs ? { mediaFetchTimeoutMs: options.mediaFetchTimeoutMs } : {}),
+    ...(options.presence ? { presence: options.presence } : {}),
   });
   await comptoir.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = comptoir.app.server.address() as { port: number };

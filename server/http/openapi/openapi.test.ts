@@ -197,6 +197,13 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('POST', '/api/conversations/direct', { userId: bob.user.id }, 200);
     const id = direct.body.conversation.id;
     await ada.call('POST', `/api/conversations/${id}/messages`, { clientId: 'openapi-1', text: 'Hello Bob' }, 201);
+    // Presence: bob (never seen), online or hidden; a stranger's id left out; the setting both ways.
+    await ada.call('GET', `/api/presence?userIds=${bob.user.id},nobody`, undefined, 200);
+    await ada.call('GET', '/api/presence?userIds=', undefined, 400);
+    await ada.call('GET', '/api/me/settings', undefined, 200);
+    await b.call('PATCH', '/api/me/settings', { showPresence: false }, 200);
+    await ada.call('GET', `/api/presence?userIds=${bob.user.id}`, undefined, 200);
+    await b.call('PATCH', '/api/me/settings', { showPresence: true }, 200);
     const again = await ada.call<{ message: { id: string } }>(
       'POST',
       `/api/conversations/${id}/messages`,

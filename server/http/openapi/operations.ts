@@ -68,6 +68,7 @@ export const tags = {
   media: 'Uploaded media: images, video, audio, voice clips, files',
   compose: 'Content apps: search one from the composer, send what it finds',
   meta: 'This description',
+  presence: 'Presence (online, last seen) and the setting that hides it',
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -1025,5 +1026,36 @@ export const operations: Operation[] = [
     body: schemas.forwardBody,
     ok: { 200: 'ForwardResponse', 201: 'ForwardResponse' },
     errors: ['message_deleted', 'not_forwardable', 'page_blocked', ...conversation, ...send],
+  },
+  // Presence (server/presence/routes.ts)
+  {
+    method: 'get',
+    path: '/api/presence',
+    tag: 'presence',
+    summary: 'Whether people are online, or when they were last seen',
+    description:
+      'Of the people named (`userIds`, comma-separated, at most 200), those who now share a conversation with ' +
+      'you, each `online`, `offline` (since `lastSeenAt`) or `hidden` (their setting or yours); the others are ' +
+      'left out. Changes come live as `presence` signals on the socket.',
+    query: schemas.presenceQuery,
+    ok: { 200: 'PresenceResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/me/settings',
+    tag: 'presence',
+    summary: 'Your settings',
+    ok: { 200: 'SettingsResponse' },
+  },
+  {
+    method: 'patch',
+    path: '/api/me/settings',
+    tag: 'presence',
+    summary: 'Change your settings: `showPresence`',
+    description:
+      '`showPresence: false`: nobody sees whether you are online or when you were last seen, and you see ' +
+      'nobody’s (as on the well-known messengers); the people you share a conversation with are told at once.',
+    body: schemas.updateSettingsBody,
+    ok: { 200: 'SettingsResponse' },
   },
 ];

@@ -650,6 +650,14 @@ const answers = {
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
   ...inboxAnswers,
   ...composeAnswers,
+  PresenceView: objectSchema<v.PresenceView>(
+    { userId: string, state: oneOf(['online', 'offline', 'hidden']), lastSeenAt: nullable(time) },
+    {},
+    '`hidden`: the person or the viewer turned `showPresence` off; `lastSeenAt` is set when `offline` (null if never seen).',
+  ),
+  PresenceResponse: objectSchema<api.PresenceResponse>({ presence: arrayOf(ref('PresenceView')) }, {}),
+  SettingsView: objectSchema<v.SettingsView>({ showPresence: boolean }, {}),
+  SettingsResponse: objectSchema<api.SettingsResponse>({ settings: ref('SettingsView') }, {}),
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

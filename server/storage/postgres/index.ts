@@ -9,6 +9,7 @@ import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
+import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -37,6 +38,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     optins: new OptinsStore(new PgDb(sql, () => t.flush())),
     compose: new ComposeStore(new PgDb(sql, () => t.flush())),
     media: new MediaStore(new PgDb(sql, () => t.flush())),
+    presence: new PresenceStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -105,6 +107,7 @@ export class PostgresStorage implements Storage {
       optins: new OptinsStore(db),
       compose: new ComposeStore(db),
       media: new MediaStore(db),
+      presence: new PresenceStore(db),
     };
     this.leases = new SharedLeases(db);
   }

@@ -11,6 +11,7 @@ import { MediaStore } from '../../media/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { OptinsStore } from '../../platform/optins-store.ts';
 import { PlatformStore } from '../../platform/store.ts';
+import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
@@ -102,6 +103,7 @@ export class SqliteStorage implements Storage {
       optins: new OptinsStore(flushed),
       compose: new ComposeStore(flushed),
       media: new MediaStore(flushed),
+      presence: new PresenceStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -118,6 +120,7 @@ export class SqliteStorage implements Storage {
       optins: new OptinsStore(rdb),
       compose: new ComposeStore(rdb),
       media: new MediaStore(rdb),
+      presence: new PresenceStore(rdb),
     };
   }
 

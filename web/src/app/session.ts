@@ -13,7 +13,9 @@ import { showToast } from '../ui/toasts.ts';
 import { clearTrays } from './attachments.ts';
 import { refreshLastMessage } from './chat.ts';
 import { setSocketHooks, socket } from './connection.ts';
+import { onMessageEvent, startNotifications } from './notifications.ts';
 import { flushOutbox, forgetOutbox, isOutboxRef, restoreOutbox } from './outbox.ts';
+import { clearPresence, onPresenceSignal, presenceOfNewPeers, refreshPresence } from './presence.ts';
 import { noteDelivered, resetReceipts, syncReceipts } from './receipts.ts';
 import { navigate } from './router.ts';
 import { stopTyping } from './typing.ts';
@@ -48,6 +50,7 @@ async function enter(user: SelfView, sessionId: string): Promise<void> {
   const snapshot = await api.conversations();
   store.update((s) => ({ ...applySnapshot(s, snapshot), phase: 'ready' }));
   restoreOutbox(user.id);
+  startNotifications();
   socket.start();
 }
 
@@ -83,6 +86,7 @@ export function endSession(expired: boolean): void {
   resetReceipts();
   forgetOutbox();
   clearTrays();
+  clearPresence();
   if (expired) authNotice = 'sessionEnded';
   store.update(signedOut);
   if (typeof history !== 'undefined') navigate(null, { replace: true });
@@ -128,6 +132,8 @@ function scheduleTypingPrune(): void {
 function onFrame(frame: ServerFrame): void {
   switch (frame.type) {
     case 'event': {
+      // Before it is applied: the conversation's state (open, muted, removed) as the message found it.
+      onMessageEvent(frame.event, socket.isReady());
       const before = store.getSnapshot();
       store.update((s) => applyEventFrame(s, frame.pos, frame.event));
       const ev = frame.event;
@@ -143,12 +149,16 @@ function onFrame(frame: ServerFrame): void {
       }
       if (ev.type === 'message.created') scheduleTypingPrune();
       if (ev.type === 'message.hidden') refreshLastMessage(ev.conversationId);
+      if (ev.type === 'conversation.joined' || (ev.type === 'message.created' && ev.message.seq === 1))
+        presenceOfNewPeers();
       return;
     }
     case 'ready':
       store.update((s) => advanceCursor(s, frame.cursor));
       flushOutbox();
       syncReceipts();
+      // Presence is never replayed: read it again whenever the socket is (back) live.
+      void refreshPresence();
       return;
     case 'ack': {
       const m = frame.message;
@@ -170,9 +180,10 @@ function onFrame(frame: ServerFrame): void {
       return;
     case 'signal':
       if (frame.signal.type === 'typing') {
-        store.update((s) => applySignal(s, frame.signal, Date.now(), TYPING_TTL_MS));
+        const signal = frame.signal;
+        store.update((s) => applySignal(s, signal, Date.now(), TYPING_TTL_MS));
         scheduleTypingPrune();
-      }
+      } else if (frame.signal.type === 'presence') onPresenceSignal(frame.signal);
       return;
     case 'reset':
       void resync();

@@ -1001,6 +1001,25 @@ export const en = {
   'forward.send': 'Forward',
   'forward.none': 'No conversation found.',
   'forward.done': { one: 'Forwarded to {count} conversation.', other: 'Forwarded to {count} conversations.' },
+  'notifications.title': 'Notifications',
+  'notifications.banner': 'Get a desktop notification when a message arrives.',
+  'notifications.turnOn': 'Turn on desktop notifications',
+  'notifications.dismiss': 'Not now',
+  'notifications.desktop': 'Desktop notifications on this device',
+  'notifications.desktop.hint':
+    'For new messages while this tab is hidden or another conversation is open. Muted conversations stay silent.',
+  'notifications.denied': 'Blocked by the browser: allow notifications for this site in its settings.',
+  'notifications.unsupported': 'This browser cannot show desktop notifications.',
+  'notifications.sound': 'Play a sound for new messages',
+  'notifications.someone': 'Someone',
+  'notifications.inGroup': '{name} in {group}',
+  'privacy.title': 'Privacy',
+  'privacy.showPresence': 'Show when I am online and when I was last seen',
+  'privacy.showPresence.hint': 'Turned off, you will not see whether others are online either.',
+  'presence.online': 'Online',
+  'presence.lastSeenToday': 'Last seen today at {time}',
+  'presence.lastSeenYesterday': 'Last seen yesterday at {time}',
+  'presence.lastSeenOn': 'Last seen {date}',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

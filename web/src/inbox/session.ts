@@ -268,7 +268,8 @@ export class InboxSession {
       }
       case 'signal':
         if (frame.signal.type === 'typing') {
-          this.store.update((s) => applySignal(s, frame.signal, Date.now(), TYPING_TTL_MS));
+          const signal = frame.signal;
+          this.store.update((s) => applySignal(s, signal, Date.now(), TYPING_TTL_MS));
           this.scheduleTypingPrune();
         }
         return;

@@ -10,6 +10,7 @@ import { IconMore, IconMuted, IconPin } from '../ui/Icons.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
 import { ConversationMenu } from './ConversationMenu.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
+import { useOnline } from './usePresenceText.ts';
 
 /**
  * One entry of the conversation list: a link to `/c/<id>`. It reads its own conversation, typing flag
@@ -25,6 +26,12 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
     return lastSender ? displayNameOf(s.users, s.conversations[id], lastSender) : null;
   });
   const titleOf = useConversationTitle();
+  const peerId = useStore((s) => {
+    const c = s.conversations[id];
+    if (c?.kind !== 'direct') return null;
+    return c.members.find((m) => m.user.id !== meId && m.user.kind !== 'page')?.user.id ?? null;
+  });
+  const online = useOnline(peerId);
   const { t, stamp } = useI18n();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLButtonElement>(null);
@@ -70,7 +77,16 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           }
         }}
       >
-        <Avatar id={avatarIdOf(conv, meId)} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
+        <span className="avatar-wrap">
+          <Avatar
+            id={avatarIdOf(conv, meId)}
+            name={title}
+            size={44}
+            group={conv.kind === 'group'}
+            page={page !== null}
+          />
+          {online && <span className="presence-dot" data-testid="presence-dot" aria-hidden="true" />}
+        </span>
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title">{title}</span>
@@ -91,6 +107,7 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
               {stamp(conv.lastActivityAt)}
             </time>
           </span>
+          {online && <span className="sr-only">{t('presence.online')}</span>}
           <span className="conversation-bottom">
             {typing ? (
               <span className="conversation-preview conversation-typing">{t('sidebar.typing')}</span>

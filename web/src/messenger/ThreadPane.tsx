@@ -30,6 +30,7 @@ import { PageConsentMenu } from './PageConsentMenu.tsx';
 import { PageWelcome } from './PageWelcome.tsx';
 import { TypingIndicator } from './TypingIndicator.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
+import { usePresenceText } from './usePresenceText.ts';
 import { useReadTracker } from './useReadTracker.ts';
 import './thread.css';
 
@@ -50,6 +51,13 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const users = useStore((s) => s.users);
   // Expired signals are pruned from the store on time, so reading the clock here is enough.
   const typing = useStore((s) => typingUsers(s, conversationId, Date.now()).length > 0);
+  // A one-to-one conversation with a person: whether they are online, or when they were last seen.
+  const peerId = useStore((s) => {
+    const c = s.conversations[conversationId];
+    if (c?.kind !== 'direct') return null;
+    return c.members.find((m) => m.user.id !== meId && m.user.kind !== 'page')?.user.id ?? null;
+  });
+  const presenceText = usePresenceText(peerId);
   // The page on the other side, if any: its profile (greeting, Get Started, menu), read whenever it opens.
   const pageId = useStore((s) => pageOf(s.conversations[conversationId], s.me?.id)?.id ?? null);
   const profile = useStore((s) => (pageId ? s.pageProfiles[pageId] : undefined));
@@ -137,6 +145,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
 
   const title = titleOf(conv);
   const page = pageOf(conv, meId);
+  const presence = presenceText;
 
   // Files dragged from the device onto the pane go to the composer's tray; the pane shows a drop zone meanwhile.
   const draggingFiles = (e: React.DragEvent) => !removed && [...e.dataTransfer.types].includes('Files');
@@ -171,7 +180,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
       ? t('conversation.members', { count: conv.members.length })
       : page
         ? t('conversation.page', { username: page.username })
-        : t('conversation.direct');
+        : (presence ?? t('conversation.direct'));
 
   return (
     <section className="thread-pane" aria-labelledby="thread-title" {...drag}>
@@ -188,7 +197,9 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
             <h2 id="thread-title">{title}</h2>
             {page && <PageBadge />}
           </div>
-          <p className="thread-subtitle">{subtitle}</p>
+          <p className="thread-subtitle" data-testid="thread-subtitle" aria-live="polite">
+            {subtitle}
+          </p>
         </div>
         {conv.kind === 'group' && !removed && (
           <button

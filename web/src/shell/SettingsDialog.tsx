@@ -9,7 +9,9 @@ import { errorIdOf } from '../lib/errors.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import { NotificationsSection } from './NotificationsSection.tsx';
 import { PageUpdatesSection } from './PageUpdatesSection.tsx';
+import { PrivacySection } from './PrivacySection.tsx';
 
 /** Best-effort short name of a browser from its user agent. */
 function describeAgent(ua: string | null): string | null {
@@ -183,6 +185,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       </section>
 
       <PageUpdatesSection />
+
+      <NotificationsSection />
+
+      <PrivacySection />
 
       <div className="dialog-danger-zone">
         <button

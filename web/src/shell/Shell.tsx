@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTabBadge } from '../app/badge.ts';
 import { go, navigate, useRoute } from '../app/router.ts';
 import { ConsoleView } from '../console/ConsoleView.tsx';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -9,10 +10,11 @@ import { ShortLink } from '../messenger/ShortLink.tsx';
 import { Sidebar, type SidebarHandle } from '../messenger/Sidebar.tsx';
 import { ThreadPane } from '../messenger/ThreadPane.tsx';
 import { PagesDialogs } from '../pages/PagesDialogs.tsx';
-import { mainConversationIds, totalUnread } from '../state/selectors.ts';
-import { store, useStore } from '../state/store.ts';
+import { mainConversationIds } from '../state/selectors.ts';
+import { store } from '../state/store.ts';
 import { IconChat } from '../ui/Icons.tsx';
 import { Toasts } from '../ui/Toasts.tsx';
+import { NotificationBanner } from './NotificationBanner.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import './layout.css';
 
@@ -81,10 +83,8 @@ function Messenger({
     return () => window.removeEventListener('keydown', onKey);
   }, [conversationId]);
 
-  const unread = useStore(totalUnread);
-  useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) ${t('app.name')}` : t('app.name');
-  }, [t, unread]);
+  // "(3) Comptoir" and the icon's badge: unread messages of the conversations not muted.
+  useTabBadge(t('app.name'));
 
   return (
     <div className={`shell ${conversationId || link ? 'shell-thread-open' : 'shell-list-open'}`}>
@@ -101,6 +101,7 @@ function Messenger({
         onConsole={() => go({ view: 'console', appId: null })}
       />
       <main className="main-pane">
+        <NotificationBanner />
         {conversationId ? (
           <ThreadPane key={conversationId} conversationId={conversationId} />
         ) : link ? (

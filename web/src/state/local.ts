@@ -66,7 +66,12 @@ export function discardPending(state: State, clientId: string): State {
 }
 
 /** A typing signal from someone else; `now` in ms. */
-export function applySignal(state: State, signal: Signal, now: number, ttlMs: number): State {
+export function applySignal(
+  state: State,
+  signal: Extract<Signal, { type: 'typing' }>,
+  now: number,
+  ttlMs: number,
+): State {
   if (signal.userId === state.me?.id) return state;
   const current = state.typing[signal.conversationId] ?? {};
   if (signal.typing) {
