@@ -3,6 +3,7 @@ import type { PageProfileView } from './profile.ts';
 import type {
   AppPageView,
   AppView,
+  BlockView,
   ConversationView,
   DeliveryView,
   HandoverView,
@@ -129,4 +130,13 @@ export interface HandoverResponse {
 /** `GET|POST /api/pages/:id/conversations/:conversationId/thread-control`. */
 export interface ThreadControlResponse {
   threadControl: ThreadControlView;
+}
+
+/** `GET /api/blocks`: the people the signed-in person blocks, latest first. */
+export interface BlocksResponse {
+  blocks: BlockView[];
+}
+/** `POST /api/blocks`: the block, made now or earlier. */
+export interface BlockResponse {
+  block: BlockView;
 }

@@ -95,6 +95,10 @@ export const errorIds = [
   'range_not_satisfiable',
   'storage_unavailable',
   'internal',
+  'blocked',
+  'you_blocked_user',
+  'cannot_block_self',
+  'cannot_block_page',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

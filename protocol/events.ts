@@ -1,6 +1,7 @@
 import type { OrderView } from './commerce.ts';
 import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
+  BlockView,
   ConversationView,
   HistoryVisibility,
   MemberRole,
@@ -66,7 +67,12 @@ export type DomainEvent =
    * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
    * order as it now is, to both members of their conversation, so that its card changes in place.
    */
-  | { type: 'order.updated'; conversationId: string; order: OrderView };
+  | { type: 'order.updated'; conversationId: string; order: OrderView }
+  /**
+   * To the blocker's own devices only (the blocked person is told nothing): they now block this person
+   * (`block` set), or no longer do (`block` null, `userId` the person unblocked).
+   */
+  | { type: 'block.updated'; conversationId: null; userId: string; block: BlockView | null };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -86,6 +92,7 @@ export const domainEventTypes = [
   'page.membership_changed',
   ...inboxEventTypes,
   'order.updated',
+  'block.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -164,6 +164,11 @@ export const setWebhookBody = z.strictObject({
   fields: webhookFieldList,
 });
 
+/** `POST /api/blocks`: the person to block. */
+export const blockBody = z.strictObject({ userId: id });
+/** `DELETE /api/blocks/:userId`. */
+export const blockParams = z.strictObject({ userId: id });
+
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;
 export type SignInBody = z.infer<typeof signInBody>;

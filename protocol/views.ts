@@ -248,3 +248,10 @@ export interface ConversationView {
   /** Messages from others after the viewer's read watermark, not deleted. */
   unread: number;
 }
+
+/** A person the viewer blocks (`GET /api/blocks`, `block.updated`): who, and since when. */
+export interface BlockView {
+  user: UserView;
+  /** When the block was made (ISO 8601). */
+  at: string;
+}

@@ -11,6 +11,8 @@ import { SessionsService } from './accounts/sessions.ts';
 import { appsRoutes } from './apps/routes.ts';
 import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
+import { blocksRoutes } from './blocks/routes.ts';
+import { BlocksService } from './blocks/service.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import { orderPanelRoutes } from './commerce/panel-routes.ts';
@@ -156,6 +158,8 @@ export interface Core {
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
   retention: LogRetention | null;
+  /** People's blocks (server/blocks/). */
+  blocks: BlocksService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
 }
@@ -274,12 +278,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   });
   const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
   const profiles = new MessengerProfiles(storage, committer);
+  // People's blocks: asked by messaging when a one-to-one conversation starts and on each of its messages.
+  const blocks = new BlocksService(storage, committer);
   const conversations = new ConversationsService(
     storage,
     committer,
     states,
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
     { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
+    blocks,
   );
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
@@ -315,8 +322,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
-    // A page's message to a person who blocked it is refused.
-    optins,
+    // A page's message to a person who blocked it is refused; so is a message between people when
+    // either blocks the other.
+    {
+      checkSendIn: async (uow, senderId, memberIds) => {
+        const ids = [...memberIds];
+        await optins.checkSendIn(uow, senderId, ids);
+        await blocks.checkSendIn(uow, senderId, ids);
+      },
+    },
     // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
     { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
     // A message's uploads: claimed in its send's job, deleted with it.
@@ -460,6 +474,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     flows,
     replay,
     retention,
+    blocks,
     close,
   };
 }
@@ -473,7 +488,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
-  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
+  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.blocks);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,
@@ -515,6 +530,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
+  blocksRoutes(app, core.blocks);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

@@ -140,6 +140,13 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
+  blocked: { status: 403, message: 'You cannot message this person or start a conversation with them' },
+  you_blocked_user: { status: 403, message: 'You blocked this person: unblock them to write to them' },
+  cannot_block_self: { status: 400, message: 'You cannot block yourself' },
+  cannot_block_page: {
+    status: 400,
+    message: 'A page is blocked from its conversation (POST /api/pages/:id/consent with {"blocked": true})',
+  },
 };
 
 export class AppError extends Error {

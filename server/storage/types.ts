@@ -1,5 +1,6 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
+import { type BlocksReads, type BlocksWrites, blocksWrites } from '../blocks/store.ts';
 import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
 import { type ComposeReads, type ComposeWrites, composeWrites } from '../compose/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
@@ -39,6 +40,7 @@ export interface Reads {
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
   readonly media: MediaReads;
+  readonly blocks: BlocksReads;
 }
 
 /** The reader: committed data only. */
@@ -55,6 +57,7 @@ export interface Reader extends Reads {
   readonly optins: OptinsReads;
   readonly compose: ComposeReads;
   readonly media: MediaReads;
+  readonly blocks: BlocksReads;
 }
 
 /**
@@ -117,6 +120,7 @@ export interface Tx extends Reads, TxBatching {
   readonly optins: OptinsWrites;
   readonly compose: ComposeWrites;
   readonly media: MediaWrites;
+  readonly blocks: BlocksWrites;
 }
 
 export interface Storage {
@@ -164,6 +168,7 @@ export const txWrites = {
   optins: optinsWrites,
   compose: composeWrites,
   media: mediaWrites,
+  blocks: blocksWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -183,5 +188,6 @@ type Missing =
   | Unlisted<CommerceWrites, CommerceReads, typeof commerceWrites>
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
   | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>
-  | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>;
+  | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>
+  | Unlisted<BlocksWrites, BlocksReads, typeof blocksWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -387,6 +387,7 @@ const views = {
   ),
   ...inboxViews,
   ...composeViews,
+  BlockView: objectSchema<v.BlockView>({ user: ref('UserView'), at: time }, {}, 'A person you block, since `at`.'),
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -473,6 +474,15 @@ const events: { [T in DomainEventType]: JsonSchema } = {
   ...inboxEvents,
   'order.updated': objectSchema<Of<'order.updated'>>(
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
+    {},
+  ),
+  'block.updated': objectSchema<Of<'block.updated'>>(
+    {
+      type: literal('block.updated'),
+      conversationId: { type: 'null' },
+      userId: string,
+      block: nullable(ref('BlockView')),
+    },
     {},
   ),
 };
@@ -588,6 +598,8 @@ const answers = {
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
   ...inboxAnswers,
   ...composeAnswers,
+  BlocksResponse: objectSchema<api.BlocksResponse>({ blocks: arrayOf(ref('BlockView')) }, {}),
+  BlockResponse: objectSchema<api.BlockResponse>({ block: ref('BlockView') }, {}),
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

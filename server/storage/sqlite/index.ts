@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { BlocksStore } from '../../blocks/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
@@ -102,6 +103,7 @@ export class SqliteStorage implements Storage {
       optins: new OptinsStore(flushed),
       compose: new ComposeStore(flushed),
       media: new MediaStore(flushed),
+      blocks: new BlocksStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -118,6 +120,7 @@ export class SqliteStorage implements Storage {
       optins: new OptinsStore(rdb),
       compose: new ComposeStore(rdb),
       media: new MediaStore(rdb),
+      blocks: new BlocksStore(rdb),
     };
   }
 

@@ -144,5 +144,6 @@ export function signedOut(state: State): State {
     apps: null,
     deliveries: {},
     pageApps: {},
+    blocks: null,
   };
 }

@@ -218,3 +218,12 @@ export function avatarIdOf(conv: ConversationView, meId: string | undefined): st
   if (conv.kind !== 'direct') return conv.id;
   return otherMembers(conv, meId)[0]?.user.id ?? conv.id;
 }
+
+/** Whether I block the other person of this one-to-one conversation (a person's, not a page's). */
+export function blocksPeer(state: State, conversationId: string): boolean {
+  const conv = state.conversations[conversationId];
+  const blocks = state.blocks;
+  if (conv?.kind !== 'direct' || !blocks) return false;
+  const meId = state.me?.id;
+  return conv.members.some((m) => m.user.id !== meId && m.user.id in blocks);
+}

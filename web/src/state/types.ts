@@ -5,6 +5,7 @@ import type { PageProfileView } from '../../../protocol/profile.ts';
 import type {
   AppPageView,
   AppView,
+  BlockView,
   ConversationView,
   DeliveryView,
   MessageView,
@@ -132,6 +133,8 @@ export interface State {
    * `GET /api/orders/:id`, the highest `version` kept (an order card shows this, else its snapshot).
    */
   orders: Record<string, OrderView>;
+  /** The people I block, by their id (`GET /api/blocks`, then `block.updated`); null until first loaded. */
+  blocks: Record<string, BlockView> | null;
 }
 
 export function initialState(): State {
@@ -155,5 +158,6 @@ export function initialState(): State {
     deliveries: {},
     pageApps: {},
     orders: {},
+    blocks: null,
   };
 }
