@@ -397,8 +397,12 @@ for (const backend of backends) {
           assert.equal(diff.size, 0, `rows changed without an event:\n${describeDiff(diff)}\n${what()}`);
           assert.deepEqual(now.views, before.views, `what people see changed: ${what()}`);
         }
+        // member_periods: a one-to-one conversation's first message brings it to the other person.
         for (const table of diff.keys())
-          assert.ok(['messages', 'conversations', 'members', 'events'].includes(table), `${table}: ${what()}`);
+          assert.ok(
+            ['messages', 'conversations', 'members', 'events', 'member_periods'].includes(table),
+            `${table}: ${what()}`,
+          );
         // Frames act as the seat: its messages, its watermarks, and no one else's.
         for (const r of diff.get('messages')?.added ?? [])
           assert.equal(
