@@ -48,6 +48,7 @@ export function blocksContract(ctx: ContractContext) {
     assert.deepEqual(inside, [ana.id]);
     assert.equal(await write((tx) => tx.blocks.deleteBlock(ana.id, ben.id)), true);
     assert.equal(await write((tx) => tx.blocks.deleteBlock(ana.id, ben.id)), false, 'nothing left to delete');
+    assert.equal(await write((tx) => tx.blocks.deleteBlock(ana.id, 'x\u0000')), false, 'a NUL deletes nothing');
     assert.deepEqual(await reader().blockedIdsOf(ana.id), [cy.id]);
     assert.ok(await reader().block(ben.id, ana.id), 'the other direction stays');
   });

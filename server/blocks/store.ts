@@ -80,6 +80,8 @@ export class BlocksStore implements BlocksWrites {
     return (await this.db.run(this.q.insert, b.blockerId, b.blockedId, b.createdAt)) === 1;
   }
   async deleteBlock(blockerId: string, blockedId: string) {
+    // A NUL names nobody (PostgreSQL refuses it in any text).
+    if (hasNul(blockerId) || hasNul(blockedId)) return false;
     return (await this.db.run(this.q.delete, blockerId, blockedId)) === 1;
   }
 }
