@@ -37,6 +37,8 @@ export const limits = {
   frameBytes: 16 * 1024,
   /** Bytes in one HTTP request body. */
   httpBodyBytes: 64 * 1024,
+  /** The people one person may block (`GET /api/blocks` lists them all). */
+  blocks: { max: 1000 },
 } as const;
 
 /** Milliseconds a typing indicator stays up after the last `typing` frame. */

@@ -1,3 +1,4 @@
+import { limits } from '../../protocol/limits.ts';
 import type { BlockView } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import { AppError } from '../errors.ts';
@@ -19,7 +20,7 @@ import type { BlockRecord } from './store.ts';
  */
 
 /** The most people a person may block (the list is one page). */
-export const MAX_BLOCKS = 1000;
+const MAX_BLOCKS = limits.blocks.max;
 
 const NONE: ReadonlySet<string> = new Set();
 

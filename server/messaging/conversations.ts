@@ -392,7 +392,7 @@ export class ConversationsService {
 
 /**
  * A one-to-one conversation someone else opened and nobody wrote in yet: not the viewer's until its first
- * message (docs/PROTOCOL.md, "Conversations").
+ * message (docs/PROTOCOL.md, `POST /api/conversations/direct`).
  */
 export function awaitsFirstMessage(c: { kind: string; lastSeq: number; createdBy: string }, userId: string): boolean {
   return c.kind === 'direct' && c.lastSeq === 0 && c.createdBy !== userId;
