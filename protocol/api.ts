@@ -4,6 +4,7 @@ import type {
   ActivityView,
   AppPageView,
   AppView,
+  BlockView,
   ConversationView,
   DeliveryView,
   HandoverView,
@@ -155,4 +156,12 @@ export interface PresenceResponse {
 /** `GET` and `PATCH /api/me/settings`. */
 export interface SettingsResponse {
   settings: SettingsView;
+}
+/** `GET /api/blocks`: the people the signed-in person blocks, latest first. */
+export interface BlocksResponse {
+  blocks: BlockView[];
+}
+/** `POST /api/blocks`: the block, made now or earlier. */
+export interface BlockResponse {
+  block: BlockView;
 }

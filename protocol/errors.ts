@@ -97,6 +97,10 @@ export const errorIds = [
   'internal',
   'too_many_pinned',
   'not_forwardable',
+  'blocked',
+  'you_blocked_user',
+  'cannot_block_self',
+  'cannot_block_page',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

@@ -2,6 +2,7 @@ import type { OrderView } from './commerce.ts';
 import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
   ActivityView,
+  BlockView,
   ConversationView,
   HistoryVisibility,
   MemberRole,
@@ -102,7 +103,12 @@ export type DomainEvent =
    * unread count for them once it is hidden. It carries no copy of any message (deleting one for everyone
    * erases every copy in the log): a client that showed it as the last message reads the conversation again.
    */
-  | { type: 'message.hidden'; conversationId: string; messageId: string; seq: number; unread: number };
+  | { type: 'message.hidden'; conversationId: string; messageId: string; seq: number; unread: number }
+  /**
+   * To the blocker's own devices only (the blocked person is told nothing): they now block this person
+   * (`block` set), or no longer do (`block` null, `userId` the person unblocked).
+   */
+  | { type: 'block.updated'; conversationId: null; userId: string; block: BlockView | null };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -124,6 +130,7 @@ export const domainEventTypes = [
   'order.updated',
   'conversation.settings_updated',
   'message.hidden',
+  'block.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -41,6 +41,8 @@ export const limits = {
   pinnedConversations: { max: 5 },
   /** Conversations one message may be forwarded to at once. */
   forwardTargets: { max: 5 },
+  /** The people one person may block (`GET /api/blocks` lists them all). */
+  blocks: { max: 1000 },
 } as const;
 
 /** Milliseconds a typing indicator stays up after the last `typing` frame. */

@@ -198,6 +198,10 @@ export const forwardBody = z.strictObject({
     .max(limits.forwardTargets.max)
     .refine((ids) => new Set(ids).size === ids.length, 'each conversation once'),
 });
+/** `POST /api/blocks`: the person to block. */
+export const blockBody = z.strictObject({ userId: id });
+/** `DELETE /api/blocks/:userId`. */
+export const blockParams = z.strictObject({ userId: id });
 
 export type SignUpBody = z.infer<typeof signUpBody>;
 export type CreatePageBody = z.infer<typeof createPageBody>;

@@ -300,3 +300,10 @@ export interface SettingsView {
   /** Others see whether you are online and when you were last seen; off: you see nobody's either. */
   showPresence: boolean;
 }
+
+/** A person the viewer blocks (`GET /api/blocks`, `block.updated`): who, and since when. */
+export interface BlockView {
+  user: UserView;
+  /** When the block was made (ISO 8601). */
+  at: string;
+}

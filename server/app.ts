@@ -11,6 +11,8 @@ import { SessionsService } from './accounts/sessions.ts';
 import { appsRoutes } from './apps/routes.ts';
 import { AppsService, hashPageToken, type PageAccess } from './apps/service.ts';
 import { WebhookVerifier } from './apps/webhooks.ts';
+import { blocksRoutes } from './blocks/routes.ts';
+import { BlocksService } from './blocks/service.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import { orderPanelRoutes } from './commerce/panel-routes.ts';
@@ -163,6 +165,8 @@ export interface Core {
   retention: LogRetention | null;
   /** Who is online and who may see it (the gateway tells it of sockets); last seen, the privacy setting. */
   presence: PresenceService;
+  /** People's blocks (server/blocks/). */
+  blocks: BlocksService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
   /** Chat management: each person's mute, pin and archive of a conversation (messaging/settings.ts). */
@@ -285,12 +289,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   });
   const pages = new PagesService(storage, committer, { pagesPerHour: config.rates.pagesPerHour });
   const profiles = new MessengerProfiles(storage, committer);
+  // People's blocks: asked by messaging when a one-to-one conversation starts and on each of its messages.
+  const blocks = new BlocksService(storage, committer);
   const conversations = new ConversationsService(
     storage,
     committer,
     states,
     new GroupQuotas({ groupsPerHour: config.rates.groupsPerHour, memberAddsPerHour: config.rates.memberAddsPerHour }),
     { meetIn: (uow, personId, pageId) => pages.psidIn(uow, pageId, personId) },
+    blocks,
   );
   const conversationSettings = new ConversationSettingsService(committer, states);
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
@@ -327,8 +334,15 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
-    // A page's message to a person who blocked it is refused.
-    optins,
+    // A page's message to a person who blocked it is refused; so is a message between people when
+    // either blocks the other.
+    {
+      checkSendIn: async (uow, senderId, memberIds) => {
+        const ids = [...memberIds];
+        await optins.checkSendIn(uow, senderId, ids);
+        await blocks.checkSendIn(uow, senderId, ids);
+      },
+    },
     // A page thread's message moves its state in the business inbox (reopens it, stops its timer).
     { directMessageIn: (uow, m) => businessInbox?.directMessageIn(uow, m) ?? Promise.resolve() },
     // A message's uploads: claimed in its send's job, deleted with it.
@@ -440,6 +454,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   };
   const retention = config.eventRetentionMs === null ? null : new LogRetention(committer, config.eventRetentionMs, log);
   const presence = new PresenceService(storage, committer, (s) => bus.signal(s), log, options.presence);
+  presence.setBlocks(blocks);
   const close = async () => {
     await presence.stop();
     retention?.stop();
@@ -475,6 +490,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     replay,
     retention,
     presence,
+    blocks,
     close,
     chat: {
       settings: conversationSettings,
@@ -502,7 +518,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   const { log, bus, committer, accounts, sessions, conversations, messages } = core;
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
-  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat);
+  messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat, core.blocks);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions, presence: core.presence },
     log,
@@ -544,6 +560,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages, core.chat);
+  blocksRoutes(app, core.blocks);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

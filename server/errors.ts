@@ -142,6 +142,13 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
   too_many_pinned: { status: 409, message: 'You can pin at most 5 conversations' },
   not_forwardable: { status: 400, message: 'This message cannot be forwarded' },
+  blocked: { status: 403, message: 'You cannot message this person or start a conversation with them' },
+  you_blocked_user: { status: 403, message: 'You blocked this person: unblock them to write to them' },
+  cannot_block_self: { status: 400, message: 'You cannot block yourself' },
+  cannot_block_page: {
+    status: 400,
+    message: 'A page is blocked from its conversation (POST /api/pages/:id/consent with {"blocked": true})',
+  },
 };
 
 export class AppError extends Error {

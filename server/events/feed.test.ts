@@ -33,6 +33,8 @@ for (const backend of backends) {
     it("sends people's clients only the people's events: not live, not replayed, not over HTTP", async (t) => {
       if (skip) return t.skip(skip);
       const conv = await startDirect(ana, ben);
+      // Ben meets the conversation with its first message (docs/PROTOCOL.md): written before the test starts.
+      await ana.http.post(`/api/conversations/${conv.id}/messages`, { clientId: `feed-${Date.now()}`, text: 'hi' });
       const start = await s.comptoir.feed.head();
       const anaSocket = await SocketClient.live(s.wsUrl, ana, start);
       const benSocket = await SocketClient.live(s.wsUrl, ben, start);

@@ -30,6 +30,14 @@ export interface PagePeers {
   meetIn(uow: UnitOfWork, personId: string, pageId: string): Promise<unknown>;
 }
 
+/**
+ * What starting a one-to-one conversation asks of the blocks domain (a port: app.ts wires blocks'
+ * `checkStartIn`), in its job: someone the other person blocks cannot start one with them (`blocked`).
+ */
+export interface DirectStarts {
+  checkStartIn(uow: UnitOfWork, userId: string, otherId: string): Promise<void>;
+}
+
 export class ConversationsService {
   /** The time of the last activity line made here: lines of one job (or one millisecond) keep their order. */
   private lastActivityAt = 0;
@@ -40,6 +48,8 @@ export class ConversationsService {
     private readonly states: ConversationStates,
     private readonly quotas: GroupQuotas,
     private readonly pagePeers: PagePeers | null = null,
+    /** People's blocks (server/blocks/). */
+    private readonly directStarts: DirectStarts | null = null,
   ) {}
 
   async list(userId: string): Promise<{ cursor: number; conversations: ConversationView[] }> {
@@ -72,7 +82,11 @@ export class ConversationsService {
     const settings = new Map(
       (await this.storage.reader.messaging.settingsOfUser(userId)).map((s) => [s.conversationId, s]),
     );
-    const conversations = items.map((it) => {
+    // A one-to-one conversation someone else opened without writing is not listed until its first message
+    // (a page's inbox lists every thread of the page).
+    const page = users.get(userId)?.kind === 'page';
+    const listed = items.filter((it) => page || !awaitsFirstMessage(it.conversation, userId));
+    const conversations = listed.map((it) => {
       const me = it.members.find((m) => m.userId === userId);
       return presentConversation(
         it.conversation,
@@ -141,6 +155,8 @@ export class ConversationsService {
     if (!other) throw new AppError('user_not_found');
     const directKey = [userId, otherId].sort().join(':');
     const result = await this.committer.run(async (uow) => {
+      // Someone the other person blocks cannot start a conversation with them, nor open theirs again.
+      await this.directStarts?.checkStartIn(uow, userId, otherId);
       // With a page (whichever route opened it): the page knows the person by an id of its own.
       if (other.kind === 'page' && this.pagePeers) await this.pagePeers.meetIn(uow, userId, otherId);
       const existing = await uow.tx.messaging.conversationByDirectKey(directKey);
@@ -149,10 +165,17 @@ export class ConversationsService {
         return { id: existing.id, created: false };
       }
       const c = this.newConversation(uow, 'direct', null, directKey, userId, 'full');
-      await this.create(uow, c, [
-        { userId, role: 'member' },
-        { userId: otherId, role: 'member' },
-      ]);
+      // Opening a conversation with a person tells them nothing: they meet it with its first message
+      // (announceFirstMessageIn). A page's people see every thread of the page at once.
+      await this.create(
+        uow,
+        c,
+        [
+          { userId, role: 'member' },
+          { userId: otherId, role: 'member' },
+        ],
+        other.kind === 'page' ? undefined : [userId],
+      );
       await inSameJob?.(uow, { id: c.id, lastSeq: 0 });
       return { id: c.id, created: true };
     });
@@ -178,6 +201,7 @@ export class ConversationsService {
             uow,
             c,
             [{ userId, role: 'admin' }, ...others.map((o) => ({ userId: o, role: 'member' as const }))],
+            undefined,
             async () => [await this.recordActivity(uow, c.id, 0, { kind: 'created', actorId: userId, title })],
           );
           return c.id;
@@ -271,7 +295,7 @@ export class ConversationsService {
           state.visibleFrom.set(id, from);
           state.former.delete(id);
         }
-        await this.announceJoin(uow, conversationId, added, from, lines);
+        await this.announceJoin(uow, conversationId, added, from, undefined, lines);
       }),
     );
     return this.get(userId, conversationId);
@@ -405,10 +429,12 @@ export class ConversationsService {
     };
   }
 
+  /** `announced`: who is told now (all the members unless given). */
   private async create(
     uow: UnitOfWork,
     c: ConversationRecord,
     members: { userId: string; role: MemberRole }[],
+    announced?: readonly string[],
     /** Its first activity lines (a group's "created"), once the conversation exists. */
     firstLines?: () => Promise<ActivityView[]>,
   ) {
@@ -416,13 +442,7 @@ export class ConversationsService {
     const activity = await firstLines?.();
     for (const m of members) await uow.tx.messaging.upsertMember(this.memberRow(c.id, m.userId, m.role, 0, 0, uow.now));
     this.states.forget(c.id);
-    await this.announceJoin(
-      uow,
-      c.id,
-      members.map((m) => m.userId),
-      0,
-      activity,
-    );
+    await this.announceJoin(uow, c.id, announced ?? members.map((m) => m.userId), 0, announced, activity);
   }
 
   /**
@@ -452,29 +472,10 @@ export class ConversationsService {
     conversationId: string,
     userIds: readonly string[],
     visibleFromSeq: number,
+    audience?: readonly string[],
     activity?: ActivityView[],
   ) {
-    const c = await uow.tx.messaging.conversationById(conversationId);
-    if (!c) throw new AppError('conversation_not_found');
-    const members = await uow.tx.messaging.membersOf(conversationId);
-    const users = await this.usersMap(
-      members.map((m) => m.userId),
-      uow,
-    );
-    // Former members as the newcomers may see them (members already there know them).
-    const conversation = presentConversation(c, members, users, null, 0, visibleFromSeq);
-    const pos = await uow.emit({
-      event: {
-        type: 'conversation.joined',
-        conversationId,
-        conversation,
-        userIds: [...userIds],
-        ...(activity?.length ? { activity } : {}),
-      },
-      scope: { conversationId },
-      audience: members.filter((m) => m.active).map((m) => m.userId),
-    });
-    for (const userId of userIds) await uow.tx.events.openPeriod(conversationId, userId, pos, visibleFromSeq);
+    await announceJoinIn(uow, conversationId, userIds, visibleFromSeq, audience, activity);
   }
 
   private async requireUsers(ids: readonly string[]) {
@@ -493,4 +494,65 @@ export class ConversationsService {
     const rows = await (uow ? uow.tx : this.storage.reader).accounts.usersByIds(ids);
     return new Map(rows.map((u) => [u.id, u]));
   }
+}
+
+/**
+ * A one-to-one conversation someone else opened and nobody wrote in yet: not the viewer's until its first
+ * message (docs/PROTOCOL.md, `POST /api/conversations/direct`).
+ */
+export function awaitsFirstMessage(c: { kind: string; lastSeq: number; createdBy: string }, userId: string): boolean {
+  return c.kind === 'direct' && c.lastSeq === 0 && c.createdBy !== userId;
+}
+
+/**
+ * Tells the conversation's members (`audience`: its active members unless given) that `userIds` joined,
+ * with one snapshot of it, and opens their view of its events there (ConversationsService.announceJoin).
+ */
+export async function announceJoinIn(
+  uow: UnitOfWork,
+  conversationId: string,
+  userIds: readonly string[],
+  visibleFromSeq: number,
+  audience?: readonly string[],
+  /** The group's activity lines this made (created; people added). */
+  activity?: ActivityView[],
+): Promise<void> {
+  const c = await uow.tx.messaging.conversationById(conversationId);
+  if (!c) throw new AppError('conversation_not_found');
+  const members = await uow.tx.messaging.membersOf(conversationId);
+  const users = new Map(
+    (await uow.tx.accounts.usersByIds(members.map((m) => m.userId))).map((u): [string, UserRecord] => [u.id, u]),
+  );
+  // Former members as the newcomers may see them (members already there know them).
+  const conversation = presentConversation(c, members, users, null, 0, visibleFromSeq);
+  const pos = await uow.emit({
+    event: {
+      type: 'conversation.joined',
+      conversationId,
+      conversation,
+      userIds: [...userIds],
+      ...(activity?.length ? { activity } : {}),
+    },
+    scope: { conversationId },
+    audience: audience ? [...audience] : members.filter((m) => m.active).map((m) => m.userId),
+  });
+  for (const userId of userIds) await uow.tx.events.openPeriod(conversationId, userId, pos, visibleFromSeq);
+}
+
+/**
+ * The first message of a one-to-one conversation between people, in its job and before its event: the
+ * members its opener did not announce it to (startDirect) meet it now — `conversation.joined` naming them,
+ * to every member, their view of its events starting there.
+ */
+export async function announceFirstMessageIn(
+  uow: UnitOfWork,
+  conversationId: string,
+  createdBy: string,
+  memberIds: readonly string[],
+): Promise<void> {
+  const others = memberIds.filter((id) => id !== createdBy);
+  if (others.length === 0) return;
+  // A page was told when the conversation was opened (its people see every thread of the page).
+  const people = (await uow.tx.accounts.usersByIds(others)).filter((u) => u.kind !== 'page').map((u) => u.id);
+  if (people.length > 0) await announceJoinIn(uow, conversationId, people, 0);
 }

@@ -14,11 +14,17 @@ export type MessagingCalls = Pick<MessagesService, 'send' | 'edit' | 'delete' | 
  * message and the position of the event it caused (null when nothing changed), which the gateway turns
  * into the ack (realtime/acks.ts); a receipt and a typing signal answer nothing.
  */
+/** What typing signals ask of people's blocks (server/blocks/): who blocks the typist or is blocked by them. */
+export interface TypingBlocks {
+  relatedTo(userId: string): Promise<ReadonlySet<string>>;
+}
+
 export function messagingFrames(
   frames: FrameHandlers,
   messages: MessagingCalls,
   limits: { typingPer10s: number },
   chat: { hidden: Pick<HiddenMessages, 'hide'> },
+  blocks: TypingBlocks | null = null,
 ) {
   // Typing fans out to every member: limited per member and per conversation, not only per socket. A
   // signal refused by one bucket takes nothing from the other (one member cannot spend everyone's).
@@ -54,9 +60,11 @@ export function messagingFrames(
         [typingPerConversation, f.conversationId],
       ]);
       if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: Math.ceil(wait / 1000) });
-      // To the other members: not to the typist's own devices either.
+      // To the other members: not to the typist's own devices either, nor between people when one blocks
+      // the other.
+      const related = blocks ? await blocks.relatedTo(ctx.userId) : null;
       ctx.signal(
-        audience.filter((u) => u !== ctx.userId),
+        audience.filter((u) => u !== ctx.userId && !related?.has(u)),
         { type: 'typing', conversationId: f.conversationId, userId: ctx.userId, typing: f.typing },
       );
     })

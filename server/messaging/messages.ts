@@ -10,6 +10,7 @@ import { newId } from '../lib/ids.ts';
 import type { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
+import { announceFirstMessageIn } from './conversations.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentActivity, presentMessage, presentMessages } from './presenter.ts';
@@ -236,6 +237,9 @@ export class MessagesService {
         });
         stored = { ...stored, media };
       }
+      // The other person meets a one-to-one conversation with its first message (conversations.ts).
+      if (state.lastSeq === 0 && state.kind === 'direct')
+        await announceFirstMessageIn(uow, conversationId, state.createdBy, [...state.members.keys()]);
       // The thread's first message takes what waited for it (the pages' short links).
       if (state.lastSeq === 0 && state.kind === 'direct' && this.firstMessages) {
         const postback = tap?.kind === 'postback' ? tap.payload : null;

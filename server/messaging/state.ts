@@ -22,6 +22,8 @@ export interface ConversationState {
   id: string;
   kind: ConversationKind;
   history: HistoryVisibility;
+  /** Who opened it (a one-to-one conversation is announced to the other person with its first message). */
+  createdBy: string;
   lastSeq: number;
   /** Active members and their role. */
   members: Map<string, MemberRole>;
@@ -57,6 +59,7 @@ export class ConversationStates {
       id: c.id,
       kind: c.kind,
       history: c.history,
+      createdBy: c.createdBy,
       lastSeq: c.lastSeq,
       members,
       visibleFrom,

@@ -29,6 +29,11 @@ export interface PresenceOptions {
  * Who is online is known per process: with several processes behind one database, each knows its own
  * sockets (a distributed bus would carry the counts — not built yet, as the bus itself).
  */
+/** What presence asks of people's blocks: who blocks this person or is blocked by them. */
+export interface PresenceBlocks {
+  relatedTo(userId: string): Promise<ReadonlySet<string>>;
+}
+
 export class PresenceService {
   /** Open sockets per person. */
   private readonly sockets = new Map<string, number>();
@@ -42,6 +47,8 @@ export class PresenceService {
   private readonly graceMs: number;
   private readonly now: () => number;
   private stopped = false;
+  /** People's blocks (server/blocks/, given by app.ts): between a blocker and who they block, nothing shows. */
+  private blocks: PresenceBlocks | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -54,6 +61,11 @@ export class PresenceService {
     this.now = options.now ?? Date.now;
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  /** Who blocks whom: neither sees the other's presence (as with typing). */
+  setBlocks(blocks: PresenceBlocks): void {
+    this.blocks = blocks;
   }
 
   /** A socket of this person opened (the gateway's port). */
@@ -138,7 +150,8 @@ export class PresenceService {
     void (async () => {
       const [me] = await this.storage.reader.presence.presenceOf([userId]);
       if (!me?.showPresence && signal.type === 'presence' && signal.state !== 'hidden') return;
-      const audience = await this.storage.reader.presence.presenceAudience(userId);
+      const related = this.blocks ? await this.blocks.relatedTo(userId) : null;
+      const audience = (await this.storage.reader.presence.presenceAudience(userId)).filter((id) => !related?.has(id));
       if (audience.length > 0) this.signal({ signal, audience, exceptConnection: null });
     })().catch((err: unknown) => this.log.warn({ err, userId }, 'presence not announced'));
   }
@@ -153,8 +166,10 @@ export class PresenceService {
     if (shared.length === 0) return [];
     const [viewer] = await reader.presenceOf([viewerId]);
     const records = await reader.presenceOf(shared);
+    const related = this.blocks ? await this.blocks.relatedTo(viewerId) : null;
     return records.map((r) => {
-      if (!viewer?.showPresence || !r.showPresence) return { userId: r.userId, state: 'hidden', lastSeenAt: null };
+      if (!viewer?.showPresence || !r.showPresence || related?.has(r.userId))
+        return { userId: r.userId, state: 'hidden', lastSeenAt: null };
       if (this.online.has(r.userId)) return { userId: r.userId, state: 'online', lastSeenAt: null };
       const mark = this.seen.get(r.userId);
       const at = mark !== undefined && (r.lastSeenAt === null || mark > r.lastSeenAt) ? mark : r.lastSeenAt;

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { accountsContract } from '../accounts/store.contract.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { appsContract } from '../apps/store.contract.ts';
+import { blocksContract } from '../blocks/store.contract.ts';
 import { commerceContract } from '../commerce/store.contract.ts';
 import { composeContract } from '../compose/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
@@ -104,6 +105,7 @@ export function storageContract(
     composeContract(ctx);
     mediaContract(ctx);
     presenceContract(ctx);
+    blocksContract(ctx);
     transactionContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {

@@ -1,5 +1,6 @@
 import { type AccountsReads, type AccountsWrites, accountsWrites } from '../accounts/store.ts';
 import { type AppsReads, type AppsWrites, appsWrites } from '../apps/store.ts';
+import { type BlocksReads, type BlocksWrites, blocksWrites } from '../blocks/store.ts';
 import { type CommerceReads, type CommerceWrites, commerceWrites } from '../commerce/store.ts';
 import { type ComposeReads, type ComposeWrites, composeWrites } from '../compose/store.ts';
 import { type EventsReader, type EventsReads, type EventsWrites, eventsWrites } from '../events/store.ts';
@@ -41,6 +42,7 @@ export interface Reads {
   readonly compose: ComposeReads;
   readonly media: MediaReads;
   readonly presence: PresenceReads;
+  readonly blocks: BlocksReads;
 }
 
 /** The reader: committed data only. */
@@ -58,6 +60,7 @@ export interface Reader extends Reads {
   readonly compose: ComposeReads;
   readonly media: MediaReads;
   readonly presence: PresenceReads;
+  readonly blocks: BlocksReads;
 }
 
 /**
@@ -121,6 +124,7 @@ export interface Tx extends Reads, TxBatching {
   readonly compose: ComposeWrites;
   readonly media: MediaWrites;
   readonly presence: PresenceWrites;
+  readonly blocks: BlocksWrites;
 }
 
 export interface Storage {
@@ -169,6 +173,7 @@ export const txWrites = {
   compose: composeWrites,
   media: mediaWrites,
   presence: presenceWrites,
+  blocks: blocksWrites,
 } as const satisfies { [K in keyof Reads]: readonly string[] };
 
 /** The domains' stores, by name: `reader[name]`, `tx[name]`. */
@@ -189,5 +194,6 @@ type Missing =
   | Unlisted<OptinsWrites, OptinsReads, typeof optinsWrites>
   | Unlisted<ComposeWrites, ComposeReads, typeof composeWrites>
   | Unlisted<MediaWrites, MediaReads, typeof mediaWrites>
-  | Unlisted<PresenceWrites, PresenceReads, typeof presenceWrites>;
+  | Unlisted<PresenceWrites, PresenceReads, typeof presenceWrites>
+  | Unlisted<BlocksWrites, BlocksReads, typeof blocksWrites>;
 export const allWritesListed: [Missing] extends [never] ? true : Missing = true;

@@ -909,8 +909,9 @@ export const routes: Route[] = [
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
     body: sendBody,
-    // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts).
-    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids', 'inbox_threads'],
+    // A thread's first message takes a short link's ref waiting with the page-scoped id (platform/referrals.ts),
+    // and brings a one-to-one conversation to the person who did not open it (their member period).
+    touches: ['messages', 'conversations', 'members', 'events', 'page_scoped_ids', 'inbox_threads', 'member_periods'],
   },
   {
     method: 'PATCH',
@@ -1505,6 +1506,22 @@ export const routes: Route[] = [
         fc.record({ showPresence: fc.constantFrom('yes', 1, null, 'false') }),
       ),
     touches: ['users'],
+  },
+  // Blocking people (server/blocks/routes.ts).
+  { method: 'GET', path: '/api/blocks', auth: true, query: () => noQuery, touches: [] },
+  {
+    method: 'POST',
+    path: '/api/blocks',
+    auth: true,
+    body: (w) => fc.record({ userId: userId(w) }),
+    touches: ['blocks', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/blocks/:userId',
+    auth: true,
+    params: (w) => fc.record({ userId: userId(w) }),
+    touches: ['blocks', 'events'],
   },
 ];
 

@@ -398,10 +398,11 @@ for (const backend of backends) {
           assert.equal(diff.size, 0, `rows changed without an event:\n${describeDiff(diff)}\n${what()}`);
           assert.deepEqual(now.views, before.views, `what people see changed: ${what()}`);
         }
+        // member_periods: a one-to-one conversation's first message brings it to the other person.
         for (const table of diff.keys())
           assert.ok(
             // hidden_messages: a `hide` frame (delete for me), the seat's own (below).
-            ['messages', 'conversations', 'members', 'events', 'hidden_messages'].includes(table),
+            ['messages', 'conversations', 'members', 'events', 'hidden_messages', 'member_periods'].includes(table),
             `${table}: ${what()}`,
           );
         // Frames act as the seat: its messages, its watermarks, and no one else's.

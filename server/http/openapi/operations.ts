@@ -69,6 +69,7 @@ export const tags = {
   compose: 'Content apps: search one from the composer, send what it finds',
   meta: 'This description',
   presence: 'Presence (online, last seen) and the setting that hides it',
+  blocks: 'Blocking people',
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -485,9 +486,12 @@ export const operations: Operation[] = [
     path: '/api/conversations/direct',
     tag: 'conversations',
     summary: 'Start (201) or find (200) your one-to-one conversation with someone',
+    description:
+      'The other person meets it with its first message (until then it is not in their list, their feed or ' +
+      'their sockets). `blocked`: they block you.',
     body: schemas.startDirectBody,
     ok: { 200: 'ConversationResponse', 201: 'ConversationResponse' },
-    errors: ['user_not_found'],
+    errors: ['user_not_found', 'blocked'],
   },
   {
     method: 'post',
@@ -548,7 +552,7 @@ export const operations: Operation[] = [
     summary: 'Send a message (201), or get the original back (200) when its clientId was used already',
     body: schemas.sendMessageBody,
     ok: { 200: 'MessageResponse', 201: 'MessageResponse' },
-    errors: [...conversation, ...send],
+    errors: [...conversation, ...send, 'blocked', 'you_blocked_user'],
   },
   {
     method: 'patch',
@@ -1057,5 +1061,34 @@ export const operations: Operation[] = [
       'nobody’s (as on the well-known messengers); the people you share a conversation with are told at once.',
     body: schemas.updateSettingsBody,
     ok: { 200: 'SettingsResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/blocks',
+    tag: 'blocks',
+    summary: 'The people you block, latest first',
+    ok: { 200: 'BlocksResponse' },
+  },
+  {
+    method: 'post',
+    path: '/api/blocks',
+    tag: 'blocks',
+    summary: 'Block a person (again: the earlier block is answered)',
+    description:
+      'They can no longer start a one-to-one conversation with you nor write in yours (`blocked`); you cannot ' +
+      'write to them either until you unblock them (`you_blocked_user`). Groups are not affected. Your devices ' +
+      'get `block.updated`; the person is told nothing. A page is blocked from its conversation instead ' +
+      '(`POST /api/pages/:id/consent`).',
+    body: schemas.blockBody,
+    ok: { 200: 'BlockResponse' },
+    errors: ['user_not_found', 'cannot_block_self', 'cannot_block_page'],
+  },
+  {
+    method: 'delete',
+    path: '/api/blocks/:userId',
+    tag: 'blocks',
+    summary: 'Unblock a person (not blocked: nothing happens)',
+    ok: { 204: null },
+    errors: ['cannot_block_self'],
   },
 ];

@@ -407,6 +407,7 @@ const views = {
   ),
   ...inboxViews,
   ...composeViews,
+  BlockView: objectSchema<v.BlockView>({ user: ref('UserView'), at: time }, {}, 'A person you block, since `at`.'),
 } satisfies Record<string, JsonSchema>;
 
 type Of<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
@@ -526,6 +527,15 @@ const events: { [T in DomainEventType]: JsonSchema } = {
     { type: literal('message.hidden'), conversationId: string, messageId: string, seq: integer, unread: integer },
     {},
     'You deleted a message for yourself (to your devices only); `unread`: your unread count there now.',
+  ),
+  'block.updated': objectSchema<Of<'block.updated'>>(
+    {
+      type: literal('block.updated'),
+      conversationId: { type: 'null' },
+      userId: string,
+      block: nullable(ref('BlockView')),
+    },
+    {},
   ),
 };
 
@@ -658,6 +668,8 @@ const answers = {
   PresenceResponse: objectSchema<api.PresenceResponse>({ presence: arrayOf(ref('PresenceView')) }, {}),
   SettingsView: objectSchema<v.SettingsView>({ showPresence: boolean }, {}),
   SettingsResponse: objectSchema<api.SettingsResponse>({ settings: ref('SettingsView') }, {}),
+  BlocksResponse: objectSchema<api.BlocksResponse>({ blocks: arrayOf(ref('BlockView')) }, {}),
+  BlockResponse: objectSchema<api.BlockResponse>({ block: ref('BlockView') }, {}),
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { BlocksStore } from '../../blocks/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
@@ -39,6 +40,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     compose: new ComposeStore(new PgDb(sql, () => t.flush())),
     media: new MediaStore(new PgDb(sql, () => t.flush())),
     presence: new PresenceStore(new PgDb(sql, () => t.flush())),
+    blocks: new BlocksStore(new PgDb(sql, () => t.flush())),
     prepare: (batch) => t.prepare(batch),
     flush: () => t.flush(),
   };
@@ -108,6 +110,7 @@ export class PostgresStorage implements Storage {
       compose: new ComposeStore(db),
       media: new MediaStore(db),
       presence: new PresenceStore(db),
+      blocks: new BlocksStore(db),
     };
     this.leases = new SharedLeases(db);
   }

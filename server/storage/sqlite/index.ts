@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AccountsStore } from '../../accounts/store.ts';
 import { AppsStore } from '../../apps/store.ts';
+import { BlocksStore } from '../../blocks/store.ts';
 import { CommerceStore } from '../../commerce/store.ts';
 import { ComposeStore } from '../../compose/store.ts';
 import { EventsStore } from '../../events/store.ts';
@@ -104,6 +105,7 @@ export class SqliteStorage implements Storage {
       compose: new ComposeStore(flushed),
       media: new MediaStore(flushed),
       presence: new PresenceStore(flushed),
+      blocks: new BlocksStore(flushed),
     };
     const rs = new Statements(this.readerDb);
     const rdb = new SqliteDb(rs);
@@ -121,6 +123,7 @@ export class SqliteStorage implements Storage {
       compose: new ComposeStore(rdb),
       media: new MediaStore(rdb),
       presence: new PresenceStore(rdb),
+      blocks: new BlocksStore(rdb),
     };
   }
 

@@ -2,6 +2,8 @@ import type {
   AppResponse,
   AppSecretResponse,
   AppsResponse,
+  BlockResponse,
+  BlocksResponse,
   ConversationResponse,
   ConversationsResponse,
   DeliveriesResponse,
@@ -208,4 +210,9 @@ export const api = {
     request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/deliveries/${enc(deliveryId)}/replay`, {}),
   testWebhook: (id: string, pageId?: string) =>
     request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/webhook/test`, pageId ? { pageId } : {}),
+
+  // Blocking people.
+  blocks: () => request<BlocksResponse>('GET', '/api/blocks'),
+  block: (userId: string) => request<BlockResponse>('POST', '/api/blocks', { userId }),
+  unblock: (userId: string) => request<void>('DELETE', `/api/blocks/${enc(userId)}`),
 };

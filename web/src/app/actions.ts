@@ -1,6 +1,6 @@
 import type { HistoryVisibility, UserView } from '../../../protocol/views.ts';
 import { api } from '../api/http.ts';
-import { applyEvent, applyMessageChange, applyUser, upsertConversation } from '../state/apply.ts';
+import { applyBlock, applyEvent, applyMessageChange, applyUser, upsertConversation } from '../state/apply.ts';
 import { store } from '../state/store.ts';
 import { navigate } from './router.ts';
 
@@ -60,4 +60,15 @@ export async function deleteMessage(messageId: string): Promise<void> {
 export async function updateDisplayName(displayName: string): Promise<void> {
   const { user } = await api.updateMe(displayName);
   store.update((s) => applyUser(s, user));
+}
+
+/** Blocks a person: they can no longer write to me, nor I to them, until I unblock them. */
+export async function blockUser(userId: string): Promise<void> {
+  const { block } = await api.block(userId);
+  store.update((s) => applyBlock(s, userId, block));
+}
+
+export async function unblockUser(userId: string): Promise<void> {
+  await api.unblock(userId);
+  store.update((s) => applyBlock(s, userId, null));
 }

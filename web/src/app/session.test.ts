@@ -13,7 +13,13 @@ const fetched: string[] = [];
 let conversationsAnswer: unknown = { cursor: 50, conversations: [] };
 g.fetch = async (url: string) => {
   fetched.push(url);
-  return new Response(JSON.stringify(conversationsAnswer), {
+  // The reload reads the blocks beside the list; presence is read after `ready`.
+  const answer = url.startsWith('/api/blocks')
+    ? { blocks: [] }
+    : url.startsWith('/api/presence')
+      ? { presence: [] }
+      : conversationsAnswer;
+  return new Response(JSON.stringify(answer), {
     status: 200,
     headers: { 'content-type': 'application/json' },
   });
@@ -158,12 +164,16 @@ test('replayed events at or below the cursor change nothing', () => {
   assert.equal(store.getSnapshot(), before);
 });
 
+/** Lets the reload's requests (the list, the blocks) answer: a few turns of the event loop, at most 50. */
+async function settled(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !done(); i++) await new Promise((r) => setImmediate(r));
+}
+
 test('reset reloads the conversation list and says hello with its cursor', async () => {
   connect();
   conversationsAnswer = { cursor: 3, conversations: [conv({ id: 'c9', title: 'Fresh' })] };
   ws().receive({ type: 'reset', reason: 'cursor_ahead' });
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await settled(() => store.getSnapshot().cursor === 3);
   const s = store.getSnapshot();
   assert.ok(fetched.includes('/api/conversations'));
   assert.deepEqual(Object.keys(s.conversations), ['c9']);
@@ -176,8 +186,7 @@ test('a cursor older than what the log keeps (cursor_expired) reloads the same w
   sendMessage('c1', 'written while away', null);
   conversationsAnswer = { cursor: 900, conversations: [conv({ id: 'c1', title: 'Still here' })] };
   ws().receive({ type: 'reset', reason: 'cursor_expired' });
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await settled(() => store.getSnapshot().cursor === 900);
   const s = store.getSnapshot();
   assert.equal(s.cursor, 900);
   assert.equal(s.conversations.c1?.title, 'Still here');

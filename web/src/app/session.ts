@@ -5,7 +5,14 @@ import { ApiError, api, setUnauthenticatedHandler } from '../api/http.ts';
 import { getLocale } from '../i18n/locale.ts';
 import { translate } from '../i18n/translate.ts';
 import { backoffDelay } from '../lib/backoff.ts';
-import { advanceCursor, applyEventFrame, applyMessage, applyMessageChange, applySnapshot } from '../state/apply.ts';
+import {
+  advanceCursor,
+  applyBlocks,
+  applyEventFrame,
+  applyMessage,
+  applyMessageChange,
+  applySnapshot,
+} from '../state/apply.ts';
 import { applySignal, markFailed, nextTypingExpiry, pruneTyping, setMe, signedOut } from '../state/local.ts';
 import { conversationTitle } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
@@ -47,8 +54,11 @@ export async function boot(attempt = 0): Promise<void> {
 async function enter(user: SelfView, sessionId: string): Promise<void> {
   authNotice = null;
   store.update((s) => setMe(s, user, sessionId));
-  const snapshot = await api.conversations();
-  store.update((s) => ({ ...applySnapshot(s, snapshot), phase: 'ready' }));
+  const [snapshot, blocks] = await Promise.all([api.conversations(), api.blocks().catch(() => null)]);
+  store.update((s) => {
+    const next = { ...applySnapshot(s, snapshot), phase: 'ready' as const };
+    return blocks ? applyBlocks(next, blocks.blocks) : next;
+  });
   restoreOutbox(user.id);
   startNotifications();
   socket.start();
@@ -102,8 +112,8 @@ async function resync(attempt = 0): Promise<void> {
   if (resyncing && attempt === 0) return;
   resyncing = true;
   try {
-    const snapshot = await api.conversations();
-    store.update((s) => applySnapshot(s, snapshot));
+    const [snapshot, blocks] = await Promise.all([api.conversations(), api.blocks().catch(() => null)]);
+    store.update((s) => (blocks ? applyBlocks(applySnapshot(s, snapshot), blocks.blocks) : applySnapshot(s, snapshot)));
     resyncing = false;
     socket.rehello();
   } catch (e) {

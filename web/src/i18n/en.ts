@@ -1020,6 +1020,25 @@ export const en = {
   'presence.lastSeenToday': 'Last seen today at {time}',
   'presence.lastSeenYesterday': 'Last seen yesterday at {time}',
   'presence.lastSeenOn': 'Last seen {date}',
+  'error.blocked': 'You can’t message this person or start a conversation with them.',
+  'error.you_blocked_user': 'You blocked this person. Unblock them to write to them.',
+  'error.cannot_block_self': 'You can’t block yourself.',
+  'error.cannot_block_page': 'A page is blocked from its conversation’s menu.',
+  'block.menu': 'Options for {name}',
+  'block.block': 'Block {name}',
+  'block.unblock': 'Unblock {name}',
+  'block.blockShort': 'Block',
+  'block.unblockShort': 'Unblock',
+  'block.confirm.title': 'Block {name}?',
+  'block.confirm.body':
+    '{name} will no longer be able to message you or start a conversation with you, and you won’t be able to message them until you unblock them. Groups you share are not affected. They are not told.',
+  'block.confirm': 'Block',
+  'block.done': 'You blocked {name}.',
+  'block.undone': 'You unblocked {name}.',
+  'block.notice': 'You blocked this person.',
+  'settings.blocked.title': 'Blocked people',
+  'settings.blocked.hint': 'They can’t message you or start a conversation with you. Groups are not affected.',
+  'settings.blocked.none': 'You haven’t blocked anyone.',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

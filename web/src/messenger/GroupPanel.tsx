@@ -9,6 +9,7 @@ import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
+import { MemberBlockButton } from './BlockControls.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePeopleSearch } from './useSearch.ts';
 
@@ -142,6 +143,7 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
             <span className={`role-badge role-${m.role}`}>
               {m.role === 'admin' ? t('group.admin') : t('group.member')}
             </span>
+            {m.user.id !== meId && m.user.kind !== 'page' && <MemberBlockButton user={m.user} disabled={busy} />}
             {admin && m.user.id !== meId && (
               <button
                 type="button"

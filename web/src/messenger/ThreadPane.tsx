@@ -9,9 +9,11 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import {
   avatarIdOf,
+  blocksPeer,
   displayNameOf,
   forLanguage,
   lastOwnMessage,
+  otherMembers,
   pageOf,
   pendingSends,
   threadItemsOf,
@@ -23,6 +25,7 @@ import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { IconBack, IconUsers } from '../ui/Icons.tsx';
 import { PageBadge } from '../ui/PageBadge.tsx';
+import { BlockedNotice, BlockMenu } from './BlockControls.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
 import { GroupPanel } from './GroupPanel.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -62,6 +65,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const pageId = useStore((s) => pageOf(s.conversations[conversationId], s.me?.id)?.id ?? null);
   const profile = useStore((s) => (pageId ? s.pageProfiles[pageId] : undefined));
   const myName = useStore((s) => s.me?.displayName ?? '');
+  // I block the other person of this one-to-one conversation: a notice replaces the composer.
+  const iBlockPeer = useStore((s) => blocksPeer(s, conversationId));
   const { t, te, locale } = useI18n();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [mode, setMode] = useState<ComposerMode>(null);
@@ -146,6 +151,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const title = titleOf(conv);
   const page = pageOf(conv, meId);
   const presence = presenceText;
+  // The other person of a one-to-one conversation (not a page: pages are blocked from PageConsentMenu).
+  const peer = conv.kind === 'direct' && !page ? (otherMembers(conv, meId)[0]?.user ?? null) : null;
 
   // Files dragged from the device onto the pane go to the composer's tray; the pane shows a drop zone meanwhile.
   const draggingFiles = (e: React.DragEvent) => !removed && [...e.dataTransfer.types].includes('Files');
@@ -214,6 +221,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
           </button>
         )}
         {page && !removed && <PageConsentMenu key={page.id} pageId={page.id} pageName={title} />}
+        {peer && !removed && <BlockMenu key={peer.id} user={peer} />}
       </header>
       {loadError && !loaded ? (
         <div className="thread-placeholder" role="alert">
@@ -246,6 +254,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
         <p className="thread-readonly" role="status">
           {t('thread.notMember')}
         </p>
+      ) : peer && iBlockPeer ? (
+        <BlockedNotice user={peer} />
       ) : (
         <>
           <TypingIndicator conversationId={conversationId} />

@@ -9,6 +9,7 @@ import { errorIdOf } from '../lib/errors.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import { BlockedSection } from './BlockedSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PageUpdatesSection } from './PageUpdatesSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
@@ -185,6 +186,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       </section>
 
       <PageUpdatesSection />
+      <BlockedSection />
 
       <NotificationsSection />
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
-import { advanceCursor, applyEvent, applyEventFrame, applyMessage, applyOrder } from './apply.ts';
+import { advanceCursor, applyBlocks, applyEvent, applyEventFrame, applyMessage, applyOrder } from './apply.ts';
 import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { addPending, applyHistory, markFailed, markReadLocally } from './local.ts';
-import { displayNameOf, threadItems } from './selectors.ts';
+import { blocksPeer, displayNameOf, threadItems } from './selectors.ts';
 import type { State } from './types.ts';
 
 const created = (m: ReturnType<typeof msg>): DomainEvent => ({
@@ -453,4 +453,29 @@ describe('message.hidden', () => {
   });
 
   test('is idempotent', () => assertIdempotent(loaded(), hidden(msg(2, ana.id).id, 2, 2)));
+});
+describe('block.updated', () => {
+  const made = { user: ben, at: '2026-01-02T03:04:05.000Z' };
+  const blocked: DomainEvent = { type: 'block.updated', conversationId: null, userId: ben.id, block: made };
+  const unblocked: DomainEvent = { type: 'block.updated', conversationId: null, userId: ben.id, block: null };
+  const direct = conv({ id: 'd1', kind: 'direct', title: null, members: [member(me), member(ben)] });
+
+  test('keeps whom I block, and forgets them when I unblock', () => {
+    let s = applyEvent(stateWith([direct]), blocked);
+    assert.deepEqual(s.blocks, { [ben.id]: made });
+    assert.equal(blocksPeer(s, 'd1'), true, 'the composer gives way to the notice');
+    s = applyEvent(s, unblocked);
+    assert.deepEqual(s.blocks, {});
+    assert.equal(blocksPeer(s, 'd1'), false);
+  });
+
+  test('a listed block is replaced by the same event without change', () => {
+    const s = applyBlocks(stateWith([direct]), [made]);
+    assert.equal(applyEvent(s, blocked), s);
+  });
+
+  test('is idempotent', () => {
+    assertIdempotent(stateWith([direct]), blocked);
+    assertIdempotent(applyEvent(stateWith([direct]), blocked), unblocked);
+  });
 });

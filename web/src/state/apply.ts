@@ -1,7 +1,7 @@
 import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
-import type { ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
+import type { BlockView, ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
 import { withActivity } from './activity.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead, withoutMember } from './conversation.ts';
 import { forgetPage, renameMyPage, upsertMyPage } from './pages.ts';
@@ -264,6 +264,8 @@ function applyChange(state: State, event: DomainEvent): State {
     }
     case 'message.hidden':
       return applyHidden(state, event.conversationId, event.messageId, event.unread);
+    case 'block.updated':
+      return applyBlock(state, event.userId, event.block);
   }
 }
 
@@ -290,6 +292,20 @@ export function applyHidden(state: State, conversationId: string, messageId: str
   }
   if (unread < c.unread) c = { ...c, unread };
   return c === conv ? next : withConversation(next, c);
+}
+
+/** I block `userId` now (`block` set) or no longer (null); the list as `GET /api/blocks` answers it. */
+export function applyBlock(state: State, userId: string, block: BlockView | null): State {
+  const known = state.blocks ?? {};
+  if (block ? known[userId]?.at === block.at : !(userId in known))
+    return state.blocks ? state : { ...state, blocks: known };
+  const { [userId]: _, ...rest } = known;
+  return { ...state, blocks: block ? { ...rest, [userId]: block } : rest };
+}
+
+/** The people I block, as `GET /api/blocks` answered. */
+export function applyBlocks(state: State, blocks: readonly BlockView[]): State {
+  return { ...state, blocks: Object.fromEntries(blocks.map((b) => [b.user.id, b])) };
 }
 
 /** A person's (or a page's) new display name, everywhere they appear. */

@@ -155,5 +155,6 @@ export function signedOut(state: State): State {
     pageProfiles: {},
     orders: {},
     activity: {},
+    blocks: null,
   };
 }

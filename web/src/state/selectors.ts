@@ -244,3 +244,12 @@ export function archivedConversationIds(state: State): string[] {
     .filter((c) => c.archived)
     .map((c) => c.id);
 }
+
+/** Whether I block the other person of this one-to-one conversation (a person's, not a page's). */
+export function blocksPeer(state: State, conversationId: string): boolean {
+  const conv = state.conversations[conversationId];
+  const blocks = state.blocks;
+  if (conv?.kind !== 'direct' || !blocks) return false;
+  const meId = state.me?.id;
+  return conv.members.some((m) => m.user.id !== meId && m.user.id in blocks);
+}

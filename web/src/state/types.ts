@@ -6,6 +6,7 @@ import type {
   ActivityView,
   AppPageView,
   AppView,
+  BlockView,
   ConversationView,
   DeliveryView,
   MessageView,
@@ -135,6 +136,8 @@ export interface State {
   orders: Record<string, OrderView>;
   /** Each group's activity lines (created, renamed, added, removed, left…) as far as seen, by conversation id. */
   activity: Record<string, ActivityView[]>;
+  /** The people I block, by their id (`GET /api/blocks`, then `block.updated`); null until first loaded. */
+  blocks: Record<string, BlockView> | null;
 }
 
 export function initialState(): State {
@@ -159,5 +162,6 @@ export function initialState(): State {
     pageApps: {},
     orders: {},
     activity: {},
+    blocks: null,
   };
 }
