@@ -95,6 +95,8 @@ export const errorIds = [
   'range_not_satisfiable',
   'storage_unavailable',
   'internal',
+  'wrong_password',
+  'account_deleted',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

@@ -140,6 +140,8 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
+  wrong_password: { status: 403, message: 'Your current password is not right' },
+  account_deleted: { status: 410, message: 'This account was deleted' },
 };
 
 export class AppError extends Error {
