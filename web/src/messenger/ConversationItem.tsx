@@ -2,9 +2,10 @@ import { memo } from 'react';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { previewText } from '../lib/media.ts';
-import { avatarIdOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
+import { avatarIdOf, avatarUserOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { shownName } from '../ui/names.ts';
 import { PageBadge } from '../ui/PageBadge.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
 
@@ -36,7 +37,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
     preview = t('sidebar.preview.deleted');
   else if (body === null) preview = t('sidebar.preview.attachment');
   else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: body });
-  else if (conv.kind === 'group' && senderName) preview = t('sidebar.preview.sender', { name: senderName, text: body });
+  else if (conv.kind === 'group' && senderName !== null)
+    preview = t('sidebar.preview.sender', { name: shownName(senderName, t), text: body });
   else preview = body;
   const unread = conv.unread;
 
@@ -54,7 +56,14 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
           navigate(conv.id);
         }}
       >
-        <Avatar id={avatarIdOf(conv, meId)} name={title} size={44} group={conv.kind === 'group'} page={page !== null} />
+        <Avatar
+          id={avatarIdOf(conv, meId)}
+          name={title}
+          size={44}
+          group={conv.kind === 'group'}
+          page={page !== null}
+          user={avatarUserOf(conv, meId)}
+        />
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title">{title}</span>

@@ -9,6 +9,7 @@ import { errorIdOf } from '../lib/errors.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import { AccountSection } from './AccountSection.tsx';
 import { PageUpdatesSection } from './PageUpdatesSection.tsx';
 
 /** Best-effort short name of a browser from its user agent. */
@@ -183,6 +184,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       </section>
 
       <PageUpdatesSection />
+
+      <AccountSection />
 
       <div className="dialog-danger-zone">
         <button
