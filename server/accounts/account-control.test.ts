@@ -222,6 +222,18 @@ describe('account control', () => {
       assert.equal((await p.http.get('/api/me')).status, 200);
     });
 
+    it('deleting an account twice (two requests racing, or an operator after the person) is a clear error', async () => {
+      const p = await signUp(s.url);
+      const flow = s.comptoir.flows.accountDeletion;
+      const [first, second] = await Promise.allSettled([flow.delete(p.user.id), flow.delete(p.user.id)]);
+      assert.equal(first.status, 'fulfilled');
+      assert.equal(second.status === 'rejected' && (second.reason as { id: string }).id, 'account_deleted');
+      await assert.rejects(flow.delete(p.user.id), { id: 'account_deleted' });
+      await assert.rejects(flow.delete('nobody'), { id: 'user_not_found' });
+      const me = await p.http.get<Err>('/api/me');
+      assert.deepEqual([me.status, me.body.error.id], [401, 'session_expired']);
+    });
+
     it('refuses the last admin of a page, naming it; once someone else is admin, their membership goes', async () => {
       const owner = await signUp(s.url);
       const { pageId, appId, token } = await pageWithApp(owner.http, 'Boulangerie Martin');
