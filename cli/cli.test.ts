@@ -202,6 +202,20 @@ describe('comptoir command', () => {
     assert.match(none.stderr, /standard input/);
   });
 
+  it('deletes an account: it no longer signs in, its name is free; an unknown one is refused', async () => {
+    assert.equal(comptoir(['user', 'create', '--username', 'leaving'], env, 'a long password to leave\n').code, 0);
+    const r = comptoir(['user', 'delete', '--username', 'Leaving', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const { deleted } = JSON.parse(r.stdout) as { deleted: { id: string } };
+    assert.match(deleted.id, /^[0-9a-z]{26}$/);
+    const again = comptoir(['user', 'delete', '--username', 'leaving', '--json'], env);
+    assert.equal(again.code, 1);
+    assert.equal(JSON.parse(again.stdout).error.id, 'user_not_found');
+    assert.equal(comptoir(['user', 'delete'], env).code, 2, '--username is required');
+    // The name is free again.
+    assert.equal(comptoir(['user', 'create', '--username', 'leaving'], env, 'another long password\n').code, 0);
+  });
+
   it('refuses a password on the command line', () => {
     const r = comptoir(['user', 'create', '--username', 'leaky', '--password', 'a long password'], env);
     assert.equal(r.code, 2);

@@ -31,6 +31,10 @@ Commands:
                              (twice) in a terminal, or read from the first line of standard input:
                                comptoir user create --username margot < password.txt
                              --json prints the account as JSON
+  user delete --username U [--json]
+                             Delete that person's account, as they can in Settings (no password
+                             asked): sessions ended, profile erased, groups and pages left; their
+                             messages remain, from "Deleted account" (docs/SECURITY.md)
   page create --owner USERNAME --name NAME --username PAGEUSERNAME [--description D] [--json]
                              Create a business page run by that person (its admin); --json prints
                              {"page":{"id","username","name"}}
@@ -144,6 +148,22 @@ export const commands: Record<string, Command> = {
       } finally {
         await core.close();
       }
+    },
+  },
+
+  'user delete': {
+    options: { username: { type: 'string' }, json: { type: 'boolean' } },
+    async run(config, values) {
+      const o = required(values, 'username');
+      const user = await withCore(config, async (core) => {
+        const found = await core.storage.reader.accounts.userByUsername(o.username.trim().toLowerCase());
+        if (found?.kind !== 'person') throw new CliError('user_not_found', `No person is named ${o.username}`);
+        await core.flows.accountDeletion.delete(found.id);
+        return found;
+      });
+      if (values.json) process.stdout.write(`${JSON.stringify({ deleted: { id: user.id } })}\n`);
+      else process.stdout.write(`Deleted the account of ${user.username} (${user.id})\n`);
+      return 0;
     },
   },
 

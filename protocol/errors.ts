@@ -101,6 +101,8 @@ export const errorIds = [
   'you_blocked_user',
   'cannot_block_self',
   'cannot_block_page',
+  'wrong_password',
+  'account_deleted',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

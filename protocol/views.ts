@@ -13,6 +13,23 @@ export interface UserView {
   displayName: string;
   /** Set on the account a business page speaks through: the other side of a conversation with a page. */
   kind?: 'page';
+  /**
+   * The person's profile photo (an image upload claimed as their avatar): readable by any signed-in
+   * account, `thumbnailUrl` being the 480 px square-fitting variant to show in avatars. Absent: initials.
+   */
+  avatar?: AvatarView;
+  /**
+   * The person deleted their account: `username` and `displayName` are empty, clients show "Deleted
+   * account" and a neutral avatar; their messages remain.
+   */
+  deleted?: true;
+}
+
+/** A profile photo: where to read it (same-origin paths, read by the session). */
+export interface AvatarView {
+  id: string;
+  url: string;
+  thumbnailUrl: string;
 }
 
 export type PageRole = 'admin' | 'agent';

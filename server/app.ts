@@ -30,6 +30,7 @@ import { EventFeed } from './events/feed.ts';
 import { ReplayBudget } from './events/replay-budget.ts';
 import { LogRetention } from './events/retention.ts';
 import { eventsRoutes } from './events/routes.ts';
+import { AccountDeletionFlow } from './flows/account-deletion.ts';
 import { BusinessInbox } from './flows/business-inbox.ts';
 import { ContentApps } from './flows/content-apps.ts';
 import { DisplayNameFlow } from './flows/display-name.ts';
@@ -42,6 +43,7 @@ import { OrderFlows } from './flows/orders.ts';
 import { PageApps } from './flows/page-apps.ts';
 import { PageInbox } from './flows/page-inbox.ts';
 import { PageFlows } from './flows/pages.ts';
+import { ProfilePhotoFlow } from './flows/profile-photo.ts';
 import type { CookiePolicy } from './http/cookies.ts';
 import { frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { ownOrigin, registerGuards } from './http/guards.ts';
@@ -158,6 +160,10 @@ export interface Core {
     businessInbox: BusinessInbox;
     /** Content apps: a person's search, its previews, a result sent as their message (flows/content-apps.ts). */
     contentApps: ContentApps;
+    /** A person's profile photo, set or removed and announced (flows/profile-photo.ts). */
+    profilePhoto: ProfilePhotoFlow;
+    /** Deleting an account across every domain, in one job (flows/account-deletion.ts). */
+    accountDeletion: AccountDeletionFlow;
   };
   /** Events of the log one account may have replayed per second (catch-ups and GET /api/events). */
   replay: ReplayBudget;
@@ -334,12 +340,13 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     { postbacksIn: (uow, pageId) => profiles.postbacksIn(uow, pageId) },
     // A thread's first message takes the short link's ref that waited for it (its Get Started tap carries it).
     referrals,
-    // A page's message to a person who blocked it is refused; so is a message between people when
-    // either blocks the other.
+    // A page's message to a person who blocked it is refused; so is a message to a deleted account, and a
+    // message between people when either blocks the other.
     {
       checkSendIn: async (uow, senderId, memberIds) => {
         const ids = [...memberIds];
         await optins.checkSendIn(uow, senderId, ids);
+        await accounts.checkReachable(senderId, ids);
         await blocks.checkSendIn(uow, senderId, ids);
       },
     },
@@ -413,6 +420,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
       messages,
       committer,
     ),
+    profilePhoto: new ProfilePhotoFlow(committer, accounts, conversations, media),
+    accountDeletion: new AccountDeletionFlow(committer, accounts, conversations, pages, apps, media),
   };
   const w = options.webhooks ?? {};
   const mediaUrls = new WebhookMediaUrls(
@@ -558,7 +567,11 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   app.get('/healthz', { config: { auth: false } }, async () => ({ ok: true }));
   // Before the domains' routes: it notes each /api route, for the test that holds the description to them.
   registerOpenApi(app);
-  accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
+  accountsRoutes(app, accounts, cookie, {
+    rename: (auth, name) => core.flows.displayName.run(auth, name),
+    setAvatar: (auth, mediaId) => core.flows.profilePhoto.run(auth, mediaId),
+    deleteAccount: (auth, password, ip) => core.flows.accountDeletion.run(auth, password, ip),
+  });
   messagingRoutes(app, conversations, messages, core.chat);
   blocksRoutes(app, core.blocks);
   eventsRoutes(app, core.feed);

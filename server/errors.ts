@@ -149,6 +149,8 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     status: 400,
     message: 'A page is blocked from its conversation (POST /api/pages/:id/consent with {"blocked": true})',
   },
+  wrong_password: { status: 403, message: 'Your current password is not right' },
+  account_deleted: { status: 410, message: 'This account was deleted' },
 };
 
 export class AppError extends Error {

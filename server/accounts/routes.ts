@@ -4,6 +4,7 @@ import { limits } from '../../protocol/limits.ts';
 import * as schemas from '../../protocol/schemas.ts';
 import {
   type CookiePolicy,
+  clearDeviceCookie,
   clearSessionCookie,
   DEVICE_COOKIE,
   readCookie,
@@ -23,6 +24,10 @@ const open = { config: { auth: false } };
 export interface AccountsFlows {
   /** The display-name change, announced in every conversation of the person (flows/display-name.ts). */
   rename(auth: AuthContext, displayName: string): Promise<UserRecord>;
+  /** The profile photo set (an upload's id) or removed (null), announced as a rename is (flows/profile-photo.ts). */
+  setAvatar(auth: AuthContext, mediaId: string | null): Promise<UserRecord>;
+  /** The account deleted, the password asked again (flows/account-deletion.ts). */
+  deleteAccount(auth: AuthContext, password: string, ip: string | null): Promise<void>;
 }
 
 export function accountsRoutes(
@@ -76,6 +81,29 @@ export function accountsRoutes(
     const body = parse(schemas.updateProfileBody, req.body);
     return { user: presentSelf(await flows.rename(authOf(req), body.displayName)) };
   });
+
+  app.post('/api/me/password', async (req, reply) => {
+    const body = parse(schemas.changePasswordBody, req.body);
+    await accounts.changePassword(authOf(req), body, req.ip);
+    return reply.status(204).send();
+  });
+
+  app.delete('/api/me', async (req, reply) => {
+    const body = parse(schemas.deleteAccountBody, req.body);
+    await flows.deleteAccount(authOf(req), body.password, req.ip);
+    clearSessionCookie(reply, req, cookie);
+    clearDeviceCookie(reply, req, cookie);
+    return reply.status(204).send();
+  });
+
+  app.put('/api/me/avatar', async (req) => {
+    const body = parse(schemas.setAvatarBody, req.body);
+    return { user: presentSelf(await flows.setAvatar(authOf(req), body.mediaId)) };
+  });
+
+  app.delete('/api/me/avatar', async (req) => ({
+    user: presentSelf(await flows.setAvatar(authOf(req), null)),
+  }));
 
   app.get(
     '/api/sessions',

@@ -1,8 +1,9 @@
-import type { SignUpBody } from '../../protocol/schemas.ts';
+import type { ChangePasswordBody, SignUpBody } from '../../protocol/schemas.ts';
 import type { UserView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
 import { addressKey } from '../lib/address.ts';
 import { newId, newToken } from '../lib/ids.ts';
+import { Lru } from '../lib/lru.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
@@ -13,6 +14,9 @@ import { SignInGuard } from './signin-guard.ts';
 import type { DeviceRecord, SessionRecord, UserRecord } from './store.ts';
 
 export type { AuthContext, DeviceInfo } from './sessions.ts';
+
+/** How long an account read as not deleted is taken to be so by checkReachable (another process may delete it). */
+const ALIVE_FOR_MS = 5_000;
 
 /** What a successful sign-up or sign-in gives the browser: a session, and a device token when new. */
 export interface SignedIn {
@@ -36,6 +40,9 @@ export class AccountsService {
   private readonly guard: SignInGuard;
   private readonly signUps: RateLimiter;
   private readonly profileChanges: RateLimiter;
+  /** Accounts known to be deleted (final), and until when others are known not to be (checkReachable). */
+  private readonly deleted = new Set<string>();
+  private readonly alive = new Lru<string, number>(100_000);
 
   constructor(
     private readonly storage: Storage,
@@ -118,8 +125,9 @@ export class AccountsService {
     let known: DeviceRecord | null;
     try {
       user = await this.storage.reader.accounts.userByUsername(name);
-      // A page's account has no password: it is answered as an unknown name (same work, same answer).
-      if (user?.kind === 'page') user = null;
+      // A page's account has no password: it is answered as an unknown name (same work, same answer), and
+      // so is a deleted account (its username is a tombstone already: this is belt and braces).
+      if (user?.kind === 'page' || user?.deletedAt != null) user = null;
       known = user && cookie ? await this.storage.reader.accounts.deviceByTokenHash(hashToken(cookie)) : null;
     } catch (e) {
       early?.settle('unchecked');
@@ -146,6 +154,114 @@ export class AccountsService {
       else if (knownDevice) await tx.accounts.touchDevice(knownDevice.id, now);
     });
     return { user, token, session, deviceToken: fresh?.token ?? null };
+  }
+
+  /**
+   * Checks the signed-in person's password within the sign-in limits (the same buckets as signing in to
+   * their username from this address: a stolen session cannot guess it faster than a stranger could), as
+   * read now from the database (a change made on another device counts). `wrong_password` when wrong.
+   */
+  async reauthenticate(auth: AuthContext, password: string, ip: string | null): Promise<UserRecord> {
+    const user = await this.storage.reader.accounts.userById(auth.user.id);
+    if (!user || user.deletedAt != null) throw new AppError('account_deleted');
+    const attempt = this.guard.begin(user.username, addressKey(ip), null);
+    let ok: boolean;
+    try {
+      ok = await this.passwords.verify(user.passwordHash, password);
+    } catch (e) {
+      attempt.settle('unchecked');
+      throw e;
+    }
+    attempt.settle(ok ? 'right' : 'wrong');
+    if (!ok) throw new AppError('wrong_password');
+    return user;
+  }
+
+  /**
+   * Changes the password: the current one checked (reauthenticate), the new one held to sign-up's rules
+   * and hashed with argon2id; with `signOutOtherDevices`, every other session is revoked in the same job
+   * (their sockets closed), this one stays. All of it commits, or nothing (`wrong_password` when another
+   * change committed since the check).
+   */
+  async changePassword(auth: AuthContext, body: ChangePasswordBody, ip: string | null): Promise<void> {
+    const user = await this.reauthenticate(auth, body.currentPassword, ip);
+    await checkPasswordStrength(body.newPassword, [user.username, user.displayName]);
+    const passwordHash = await this.passwords.hash(body.newPassword);
+    const updated = await this.committer.run(async (uow) => {
+      const current = await uow.tx.accounts.userById(user.id);
+      if (!current || current.deletedAt != null) throw new AppError('account_deleted');
+      if (current.passwordHash !== user.passwordHash) throw new AppError('wrong_password');
+      await uow.tx.accounts.updatePasswordHash(user.id, passwordHash);
+      if (body.signOutOtherDevices) await this.sessions.revokeAllIn(uow, user.id, auth.session.id);
+      return { ...current, passwordHash };
+    });
+    this.sessions.userChanged(updated);
+  }
+
+  /**
+   * The accounts step of deleting an account (flows/account-deletion.ts runs it in its job, after the
+   * other domains'): every session revoked (their sockets closed), every device forgotten, the row erased
+   * to a tombstone (accounts/store.ts eraseUser), the person's own devices told. Answers the tombstone.
+   */
+  async eraseIn(uow: UnitOfWork, userId: string): Promise<UserRecord> {
+    const current = await uow.tx.accounts.userById(userId);
+    if (!current || current.deletedAt != null) throw new AppError('account_deleted');
+    await this.sessions.revokeAllIn(uow, userId, null);
+    await uow.tx.accounts.deleteDevicesOfUser(userId);
+    await uow.tx.accounts.eraseUser(userId, uow.now);
+    const erased = (await uow.tx.accounts.userById(userId)) as UserRecord;
+    uow.afterCommit(() => this.sessions.userChanged(erased));
+    return erased;
+  }
+
+  /**
+   * The accounts step of a profile-photo change (flows/profile-photo.ts runs it in its job): the row
+   * points at the new photo (null: none) and the person's own devices are told. Answers the person and
+   * the photo it replaced (the flow deletes it); `changed` false when it was already that one.
+   */
+  async setAvatarIn(
+    uow: UnitOfWork,
+    userId: string,
+    mediaId: string | null,
+  ): Promise<{ user: UserRecord; previous: string | null; changed: boolean }> {
+    const current = await uow.tx.accounts.userById(userId);
+    if (!current || current.deletedAt != null) throw new AppError('account_deleted');
+    const previous = current.avatarMediaId ?? null;
+    const user = { ...current, avatarMediaId: mediaId };
+    if (previous === mediaId) return { user, previous: null, changed: false };
+    await uow.tx.accounts.setAvatar(userId, mediaId);
+    await uow.emit({
+      event: { type: 'user.updated', conversationId: null, user: presentUser(user) },
+      scope: { userId },
+      audience: [userId],
+    });
+    return { user, previous, changed: true };
+  }
+
+  /**
+   * Refuses (`account_deleted`) a message to a one-to-one conversation whose other person deleted their
+   * account: it stays, read-only. Read from committed data (PostgreSQL's deferred writes stay deferred); a
+   * deletion is final, so it is remembered.
+   */
+  async checkReachable(senderId: string, memberIds: Iterable<string>): Promise<void> {
+    const others = [...memberIds].filter((id) => id !== senderId);
+    if (others.some((id) => this.deleted.has(id))) throw new AppError('account_deleted');
+    const now = Date.now();
+    const unknown = others.filter((id) => (this.alive.get(id) ?? 0) < now);
+    if (unknown.length === 0) return;
+    for (const u of await this.storage.reader.accounts.usersByIds(unknown)) {
+      if (u.deletedAt != null) {
+        this.deleted.add(u.id);
+        throw new AppError('account_deleted');
+      }
+      this.alive.set(u.id, now + ALIVE_FOR_MS);
+    }
+  }
+
+  /** A deletion committed here: remembered at once (another process's is seen within ALIVE_FOR_MS). */
+  noteDeleted(userId: string) {
+    this.deleted.add(userId);
+    this.alive.delete(userId);
   }
 
   async signOut(auth: AuthContext): Promise<void> {

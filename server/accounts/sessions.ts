@@ -3,7 +3,7 @@ import type { SessionView } from '../../protocol/views.ts';
 import { AppError } from '../errors.ts';
 import { newId, newToken } from '../lib/ids.ts';
 import { Lru } from '../lib/lru.ts';
-import type { Committer } from '../storage/commit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { presentSession } from './presenter.ts';
 import type { SessionRecord, UserRecord } from './store.ts';
@@ -148,15 +148,32 @@ export class SessionsService {
   }
 
   async revoke(userId: string, sessionId: string): Promise<void> {
-    await this.committer.run(async (uow) => {
-      await uow.tx.accounts.revokeSession(sessionId, uow.now);
-      await uow.emit({
-        event: { type: 'session.revoked', conversationId: null, sessionId },
-        scope: { userId },
-        audience: [userId],
-      });
-      uow.afterCommit(() => this.forget(sessionId));
+    await this.committer.run((uow) => this.revokeIn(uow, userId, sessionId));
+  }
+
+  /** A revocation as a step of a job: the row, the event that closes the device's sockets, the cache after commit. */
+  async revokeIn(uow: UnitOfWork, userId: string, sessionId: string): Promise<void> {
+    await uow.tx.accounts.revokeSession(sessionId, uow.now);
+    await uow.emit({
+      event: { type: 'session.revoked', conversationId: null, sessionId },
+      scope: { userId },
+      audience: [userId],
     });
+    uow.afterCommit(() => this.forget(sessionId));
+  }
+
+  /**
+   * In a job: revokes every live session of the person but `keep` (null: all of them); answers how many.
+   * Each device's sockets are closed by the gateway on its `session.revoked`.
+   */
+  async revokeAllIn(uow: UnitOfWork, userId: string, keep: string | null): Promise<number> {
+    let n = 0;
+    for (const s of await uow.tx.accounts.sessionsOfUser(userId)) {
+      if (s.id === keep || s.revokedAt !== null) continue;
+      await this.revokeIn(uow, userId, s.id);
+      n++;
+    }
+    return n;
   }
 
   private forget(sessionId: string) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
+import { tombstoneUsername } from './store.ts';
 
 /** The accounts store: people, sessions, devices. Run on both backends by the storage contract (contract.ts). */
 export function accountsContract(ctx: ContractContext) {
@@ -102,5 +103,77 @@ export function accountsContract(ctx: ContractContext) {
       write((tx) => tx.accounts.insertDevice({ ...d, id: uid('d') })),
       'a token hash is unique',
     );
+  });
+
+  it('changes a password hash, sets and clears a photo, erases a person to a tombstone, forgets their devices', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user({ displayName: 'Gaëlle Tombe' });
+    const viewer = user();
+    await addUsers(a, viewer);
+    await conversation([viewer.id, a.id]);
+    const reader = () => ctx.storage().reader.accounts;
+    await write((tx) => tx.accounts.updatePasswordHash(a.id, 'h2'));
+    assert.equal((await reader().userById(a.id))?.passwordHash, 'h2');
+    const photo = uid('med');
+    await write(async (tx) => {
+      await tx.media.insertMedia({
+        id: photo,
+        ownerId: a.id,
+        appId: null,
+        conversationId: null,
+        reusable: false,
+        kind: 'image',
+        mime: 'image/png',
+        name: 'a.png',
+        size: 10,
+        width: 1,
+        height: 1,
+        durationMs: null,
+        voice: false,
+        waveform: null,
+        key: `k${photo}`,
+        thumbnailKey: `t${photo}`,
+        sha256: 'ab'.repeat(32),
+        // Recent: the media contract's sweeper test counts the old unsent uploads.
+        createdAt: 1_700_000_000_000,
+      });
+      await tx.accounts.setAvatar(a.id, photo);
+    });
+    assert.equal((await reader().userById(a.id))?.avatarMediaId, photo);
+    await write((tx) => tx.accounts.setAvatar(a.id, null));
+    assert.equal((await reader().userById(a.id))?.avatarMediaId, undefined, 'none: absent');
+    await write((tx) => tx.accounts.setAvatar(a.id, photo));
+    const devices = [1, 2].map((n) => ({
+      id: uid('d'),
+      userId: a.id,
+      tokenHash: uid('dh'),
+      createdAt: n,
+      lastUsedAt: n,
+    }));
+    await write(async (tx) => {
+      for (const d of devices) await tx.accounts.insertDevice(d);
+    });
+    assert.deepEqual(await reader().devicesOfUser(a.id), devices);
+    assert.deepEqual(
+      (await reader().searchUsers('gaelle', 10, viewer.id)).map((u) => u.id),
+      [a.id],
+    );
+
+    assert.equal(await write((tx) => tx.accounts.deleteDevicesOfUser(a.id)), 2);
+    await write((tx) => tx.accounts.eraseUser(a.id, 77));
+    assert.deepEqual(await reader().devicesOfUser(a.id), []);
+    assert.deepEqual(await reader().userById(a.id), {
+      id: a.id,
+      kind: 'person',
+      username: tombstoneUsername(a.id),
+      displayName: '',
+      passwordHash: '',
+      createdAt: a.createdAt,
+      deletedAt: 77,
+    });
+    assert.equal(await reader().userByUsername(a.username), null, 'the username is free');
+    assert.deepEqual(await reader().searchUsers('gaelle', 10, viewer.id), [], 'nobody finds a deleted account');
+    assert.deepEqual(await reader().searchUsers(tombstoneUsername(a.id), 10, viewer.id), []);
+    await addUsers(user({ username: a.username }));
   });
 }

@@ -14,7 +14,14 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** The person's profile photo (an upload claimed as an avatar, media/); null or absent: none. */
+  avatarMediaId?: string | null;
+  /** When the person deleted their account (the row is a tombstone: nothing of them left); null or absent: not. */
+  deletedAt?: number | null;
 }
+
+/** The username a deleted account's row keeps: no sign-up can choose it (protocol/limits.ts), so the name is free. */
+export const tombstoneUsername = (userId: string) => `~deleted~${userId}`;
 
 export interface SessionRecord {
   id: string;
@@ -54,6 +61,8 @@ export interface AccountsReads {
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
   /** Most recently seen first. */
   sessionsOfUser(userId: string): Promise<SessionRecord[]>;
+  /** The person's devices (browsers that signed in), oldest first. */
+  devicesOfUser(userId: string): Promise<DeviceRecord[]>;
 }
 
 export interface AccountsWrites extends AccountsReads {
@@ -65,6 +74,16 @@ export interface AccountsWrites extends AccountsReads {
   revokeSession(sessionId: string, revokedAt: number): Promise<void>;
   insertDevice(device: DeviceRecord): Promise<void>;
   touchDevice(deviceId: string, lastUsedAt: number): Promise<void>;
+  updatePasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** Sets or clears (null) the person's profile photo. */
+  setAvatar(userId: string, mediaId: string | null): Promise<void>;
+  /**
+   * Erases a person (account deletion): display name and its folding emptied, the username replaced by
+   * its tombstone, no password hash, no photo, `deleted_at` set. The row stays: messages name their sender.
+   */
+  eraseUser(userId: string, deletedAt: number): Promise<void>;
+  /** Forgets the person's devices (their cookies are worth nothing afterwards); answers how many. */
+  deleteDevicesOfUser(userId: string): Promise<number>;
 }
 
 /** The methods of AccountsWrites that write (the group committer counts them). */
@@ -76,9 +95,13 @@ export const accountsWrites = [
   'revokeSession',
   'insertDevice',
   'touchDevice',
+  'updatePasswordHash',
+  'setAvatar',
+  'eraseUser',
+  'deleteDevicesOfUser',
 ] as const satisfies readonly Exclude<keyof AccountsWrites, keyof AccountsReads>[];
 
-const USER_COLUMNS = 'id, kind, username, display_name, password_hash, created_at';
+const USER_COLUMNS = 'id, kind, username, display_name, password_hash, created_at, avatar_media_id, deleted_at';
 interface UserRow {
   id: string;
   kind: string;
@@ -86,15 +109,23 @@ interface UserRow {
   display_name: string;
   password_hash: string;
   created_at: number;
+  avatar_media_id: string | null;
+  deleted_at: number | string | null;
 }
-export const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  kind: r.kind === 'page' ? 'page' : 'person',
-  username: r.username,
-  displayName: r.display_name,
-  passwordHash: r.password_hash,
-  createdAt: r.created_at,
-});
+export const toUser = (r: UserRow): UserRecord => {
+  const u: UserRecord = {
+    id: r.id,
+    kind: r.kind === 'page' ? 'page' : 'person',
+    username: r.username,
+    displayName: r.display_name,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+  };
+  // Set only when there is one: a record without them reads as it was written.
+  if (r.avatar_media_id !== null) u.avatarMediaId = r.avatar_media_id;
+  if (r.deleted_at !== null) u.deletedAt = Number(r.deleted_at);
+  return u;
+};
 
 const SESSION_COLUMNS = 'id, user_id, token_hash, user_agent, ip, created_at, last_seen_at, expires_at, revoked_at';
 interface SessionRow {
@@ -149,7 +180,7 @@ export class AccountsStore implements AccountsWrites {
       usersByIds: `${USER} WHERE ${t.inText('id')} ORDER BY id${t.bytes}`,
       // Usernames are lower case (protocol/limits.ts): LIKE being case-sensitive in PostgreSQL (not in
       // SQLite, for ASCII) changes nothing.
-      search: `${USER} WHERE id <> ? AND kind = 'person' AND (
+      search: `${USER} WHERE id <> ? AND kind = 'person' AND deleted_at IS NULL AND (
            username = ?
            OR ((username LIKE ? ESCAPE '\\' OR display_name_folded LIKE ? ESCAPE '\\')
                AND id IN (SELECT o.user_id FROM members me JOIN members o ON o.conversation_id = me.conversation_id
@@ -201,6 +232,14 @@ export class AccountsStore implements AccountsWrites {
     if (hasNul(userId)) return [];
     const rows = await this.db.all<SessionRow>(`${SESSION} WHERE user_id = ? ORDER BY last_seen_at DESC`, userId);
     return rows.map(toSession);
+  }
+  async devicesOfUser(userId: string) {
+    if (hasNul(userId)) return [];
+    const rows = await this.db.all<DeviceRow>(
+      `SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id = ? ORDER BY created_at, id`,
+      userId,
+    );
+    return rows.map(toDevice);
   }
 
   async insertUser(u: UserRecord) {
@@ -262,5 +301,23 @@ export class AccountsStore implements AccountsWrites {
   }
   async touchDevice(deviceId: string, lastUsedAt: number) {
     await this.db.run('UPDATE devices SET last_used_at = ? WHERE id = ?', lastUsedAt, deviceId);
+  }
+  async updatePasswordHash(userId: string, passwordHash: string) {
+    await this.db.run('UPDATE users SET password_hash = ? WHERE id = ?', passwordHash, userId);
+  }
+  async setAvatar(userId: string, mediaId: string | null) {
+    await this.db.run('UPDATE users SET avatar_media_id = ? WHERE id = ?', mediaId, userId);
+  }
+  async eraseUser(userId: string, deletedAt: number) {
+    await this.db.run(
+      `UPDATE users SET username = ?, display_name = '', display_name_folded = '', password_hash = '',
+              avatar_media_id = NULL, deleted_at = ? WHERE id = ?`,
+      tombstoneUsername(userId),
+      deletedAt,
+      userId,
+    );
+  }
+  async deleteDevicesOfUser(userId: string) {
+    return this.db.run('DELETE FROM devices WHERE user_id = ?', userId);
   }
 }

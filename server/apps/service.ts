@@ -5,7 +5,7 @@ import { newId } from '../lib/ids.ts';
 import { Lru } from '../lib/lru.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import { type SecretBox, SecretBoxError } from '../lib/secrets.ts';
-import type { Committer } from '../storage/commit.ts';
+import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import type { AppRecord, PageTokenRecord, WebhookRecord } from './store.ts';
 import { type WebhookVerifier, webhookUrl } from './webhooks.ts';
@@ -262,6 +262,30 @@ export class AppsService {
       await this.ownedIn(tx.apps, ownerId, appId);
       await tx.apps.deleteWebhook(appId);
     });
+  }
+
+  /**
+   * The apps step of an account deletion (flows/account-deletion.ts), in its job: every app the person
+   * owns stops — each page token revoked (the Send API refuses it at once here, within GRANT_TTL_MS in
+   * another process), each webhook removed (nothing more is delivered). Nobody can reach the apps again
+   * (only their owner could). Answers their ids.
+   */
+  async retireAllOfOwnerIn(uow: UnitOfWork, ownerId: string): Promise<string[]> {
+    const apps = await uow.tx.apps.appsOfOwner(ownerId);
+    for (const app of apps) {
+      for (const token of await uow.tx.apps.activePageTokensOf(app.id)) {
+        await uow.tx.apps.revokePageTokens(app.id, token.pageId, uow.now);
+      }
+      await uow.tx.apps.deleteWebhook(app.id);
+    }
+    if (apps.length > 0) {
+      uow.afterCommit(() => {
+        this.grants.clear();
+        this.onTokensChanged();
+        for (const app of apps) this.onWebhookSet(app.id);
+      });
+    }
+    return apps.map((a) => a.id);
   }
 
   /** The app if `ownerId` owns it; `app_not_found` otherwise, whether or not it exists. */

@@ -296,4 +296,51 @@ export function eventsContract(ctx: ContractContext) {
     assert.equal(await ctx.storage().reader.events.consumerPosition(name), 55);
     assert.equal(await ctx.storage().reader.events.consumerPosition(ctx.uid('other')), 0, 'one position per consumer');
   });
+
+  it('reads the events of some types in some conversations and user scopes, in pages', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    const page = user({ kind: 'page', passwordHash: '' });
+    await addUsers(a, page);
+    const c = ctx.uid('c');
+    const other = ctx.uid('c');
+    const start = await ctx.storage().reader.events.headPosition();
+    const add = (e: { conversationId?: string; userId?: string; type: string }) =>
+      write((tx) =>
+        tx.events.appendEvent({
+          conversationId: e.conversationId ?? null,
+          userId: e.userId ?? null,
+          type: e.type,
+          payload: '{}',
+          createdAt: 1,
+        }),
+      );
+    const joined = await add({ conversationId: c, type: 'conversation.joined' });
+    await add({ conversationId: c, type: 'message.created' });
+    await add({ conversationId: other, type: 'member.added' });
+    const inbox = await add({ userId: page.id, type: 'inbox.thread_updated' });
+    const mine = await add({ userId: a.id, type: 'user.updated' });
+    const added = await add({ conversationId: c, type: 'member.added' });
+    const types = ['conversation.joined', 'member.added', 'user.updated', 'inbox.thread_updated'];
+    const scopes = { conversationIds: [c], userIds: [a.id, page.id] };
+    const read = (after: number, limit: number) =>
+      ctx.storage().reader.events.eventsOfTypesIn(scopes, types, after, limit);
+    assert.deepEqual(
+      (await read(start, 100)).map((e) => e.pos),
+      [joined, inbox, mine, added],
+    );
+    assert.deepEqual(
+      (await read(start, 2)).map((e) => e.pos),
+      [joined, inbox],
+    );
+    assert.deepEqual(
+      (await read(inbox, 100)).map((e) => e.pos),
+      [mine, added],
+    );
+    assert.deepEqual(
+      await ctx.storage().reader.events.eventsOfTypesIn({ conversationIds: [], userIds: [] }, types, 0, 10),
+      [],
+    );
+    assert.deepEqual(await ctx.storage().reader.events.eventsOfTypesIn(scopes, [], 0, 10), []);
+  });
 }

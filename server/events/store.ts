@@ -57,6 +57,17 @@ export interface EventsReads {
   eventsAt(positions: readonly number[]): Promise<EventRecord[]>;
   /** Where a consumer of the log stopped (0 when it never ran). */
   consumerPosition(name: string): Promise<number>;
+  /**
+   * Events of these `types` after `after`, addressed to one of `conversationIds` or one of `userIds`, in
+   * pos order, at most `limit`: what an account deletion reads to rewrite the copies of a person's profile
+   * (flows/account-deletion.ts).
+   */
+  eventsOfTypesIn(
+    scopes: { conversationIds: readonly string[]; userIds: readonly string[] },
+    types: readonly string[],
+    after: number,
+    limit: number,
+  ): Promise<EventRecord[]>;
 }
 
 export interface EventsReader extends EventsReads {
@@ -141,6 +152,9 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
     const t = sqlText(db.dialect);
     this.q = {
       eventsAt: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${t.inInt('pos')} ORDER BY pos`,
+      eventsOfTypesIn: `SELECT ${EVENT_COLUMNS} FROM events
+         WHERE (${t.inText('conversation_id')} OR ${t.inText('user_id')}) AND ${t.inText('type')} AND pos > ?
+         ORDER BY pos LIMIT ?`,
       // One index seek per membership period (and one for the person's own events).
       nextVisiblePos: `SELECT min(n) AS pos FROM (
          SELECT (SELECT e.pos FROM events e
@@ -170,6 +184,18 @@ export class EventsStore implements EventsWrites, EventsReader, EventWindows<Eve
   async eventsAt(positions: readonly number[]) {
     if (positions.length === 0) return [];
     return (await this.db.all<EventRow>(this.q.eventsAt, positions)).map(toEvent);
+  }
+  async eventsOfTypesIn(
+    scopes: { conversationIds: readonly string[]; userIds: readonly string[] },
+    types: readonly string[],
+    after: number,
+    limit: number,
+  ) {
+    const conversations = scopes.conversationIds.filter((id) => !hasNul(id));
+    const users = scopes.userIds.filter((id) => !hasNul(id));
+    if ((conversations.length === 0 && users.length === 0) || types.length === 0) return [];
+    const rows = await this.db.all<EventRow>(this.q.eventsOfTypesIn, conversations, users, [...types], after, limit);
+    return rows.map(toEvent);
   }
   async consumerPosition(name: string) {
     if (hasNul(name)) return 0;

@@ -55,3 +55,9 @@ export function setDeviceCookie(reply: FastifyReply, req: FastifyRequest, token:
   const secure = policy.secure(req);
   reply.setCookie(cookieName(DEVICE_COOKIE, secure), token, options(secure, DEVICE_MAX_AGE_S));
 }
+
+/** Clears the device cookie (its device was forgotten: the account was deleted). */
+export function clearDeviceCookie(reply: FastifyReply, req: FastifyRequest, policy: CookiePolicy) {
+  const secure = policy.secure(req);
+  reply.clearCookie(cookieName(DEVICE_COOKIE, secure), { ...options(secure, 0), maxAge: undefined });
+}

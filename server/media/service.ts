@@ -202,6 +202,8 @@ export class Media implements MediaService {
     const records = ids.map((id) => {
       const m = found.get(id);
       if (!m || !owners.has(m.ownerId)) throw new AppError('media_not_found');
+      // A profile photo is never a message's (it is deleted when replaced).
+      if (m.avatar) throw new AppError('media_not_found');
       if (m.conversationId !== null && m.conversationId !== conversationId) throw new AppError('media_not_found');
       // Past this age the sweeper may be deleting it (it waits an hour more): never sent now.
       if (m.conversationId === null && !m.reusable && m.createdAt < now - mediaLimits.unsentHours * HOUR) {
@@ -223,6 +225,26 @@ export class Media implements MediaService {
     }
     await tx.media.bindMedia(toBind, conversationId);
     return refs;
+  }
+
+  /**
+   * In a profile-photo change's job (flows/profile-photo.ts): the person's own upload becomes their
+   * avatar — an image with a thumbnail, never sent, not saved for reuse, younger than the sweeper's age;
+   * `media_not_found` for anything else that is not theirs or not there, `media_type_mismatch` for
+   * anything but an image. Answers the record.
+   */
+  async claimAvatarIn(uow: UnitOfWork, input: { id: string; ownerId: string }): Promise<MediaRecord> {
+    const m = await uow.tx.media.mediaById(input.id);
+    if (!m || m.ownerId !== input.ownerId || m.reusable) throw new AppError('media_not_found');
+    if (m.avatar) return m;
+    if (m.conversationId !== null || m.createdAt < this.now() - mediaLimits.unsentHours * HOUR) {
+      throw new AppError('media_not_found');
+    }
+    if (m.kind !== 'image' || m.thumbnailKey === null) {
+      throw new AppError('media_type_mismatch', 'A profile photo must be an image');
+    }
+    if (!(await uow.tx.media.markAvatar(m.id))) throw new AppError('media_not_found');
+    return { ...m, avatar: true };
   }
 
   /** The MessageMedia port of messaging: claim in a send's job. */

@@ -136,4 +136,29 @@ export function mediaContract(ctx: ContractContext) {
     assert.deepEqual(await reader().keysInUse(keys), []);
     assert.deepEqual(await reader().keysInUse([]), []);
   });
+
+  it('marks an unsent upload as a profile photo: never bound, never swept, once', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const ana = user();
+    await addUsers(ana);
+    const c = await conversation([ana.id]);
+    // As old as the sweeper's own test's: an avatar never shows among the unsent.
+    const photo = record(ana.id, { createdAt: 997 });
+    const sent = record(ana.id, { createdAt: 5000 });
+    const saved = record(ana.id, { createdAt: 5000, reusable: true });
+    await write(async (tx) => {
+      for (const m of [photo, sent, saved]) await tx.media.insertMedia(m);
+      await tx.media.bindMedia([sent.id], c);
+    });
+    assert.equal(await write((tx) => tx.media.markAvatar(photo.id)), true);
+    assert.equal(await write((tx) => tx.media.markAvatar(photo.id)), false, 'once');
+    assert.equal(await write((tx) => tx.media.markAvatar(sent.id)), false, 'not one sent');
+    assert.equal(await write((tx) => tx.media.markAvatar(saved.id)), false, 'not one saved for reuse');
+    assert.equal(await write((tx) => tx.media.markAvatar('nope')), false);
+    assert.deepEqual(await reader().mediaById(photo.id), { ...photo, avatar: true });
+    assert.equal((await reader().mediaById(sent.id))?.avatar, undefined);
+    assert.ok(!(await reader().unsentBefore(2000, 100)).some((m) => m.id === photo.id), 'never swept');
+    assert.equal(await write((tx) => tx.media.bindMedia([photo.id], c)), 0, 'never bound');
+    assert.equal(await write((tx) => tx.media.deleteMedia([photo.id, sent.id, saved.id])), 3);
+  });
 }

@@ -37,6 +37,11 @@ export interface MediaRecord {
   /** The sha-256 of the stored file, hex. */
   sha256: string;
   createdAt: number;
+  /**
+   * Claimed as its owner's profile photo (migration 0026): never sent in a message, never swept as unsent,
+   * readable by any signed-in account (access.ts). Absent: false.
+   */
+  avatar?: boolean;
 }
 
 export interface MediaReads {
@@ -58,13 +63,20 @@ export interface MediaWrites extends MediaReads {
   bindMedia(ids: readonly string[], conversationId: string): Promise<number>;
   /** Deletes the rows (their blobs are the caller's to delete, once no row names them); answers how many. */
   deleteMedia(ids: readonly string[]): Promise<number>;
+  /**
+   * Claims an unsent, non-reusable upload as its owner's profile photo (`avatar`); answers whether it did
+   * (false: already sent, saved for reuse, or gone).
+   */
+  markAvatar(id: string): Promise<boolean>;
 }
 
 /** The methods of MediaWrites that write (the group committer counts them). */
-export const mediaWrites = ['insertMedia', 'bindMedia', 'deleteMedia'] as const satisfies readonly Exclude<
-  keyof MediaWrites,
-  keyof MediaReads
->[];
+export const mediaWrites = [
+  'insertMedia',
+  'bindMedia',
+  'deleteMedia',
+  'markAvatar',
+] as const satisfies readonly Exclude<keyof MediaWrites, keyof MediaReads>[];
 
 interface MediaRow {
   id: string;
@@ -85,14 +97,20 @@ interface MediaRow {
   thumbnail_key: string | null;
   sha256: string;
   created_at: number | string;
+  avatar: boolean | number;
 }
 
 const COLUMNS =
   'id, owner_id, app_id, conversation_id, reusable, kind, mime, name, size, width, height, duration_ms, voice, ' +
-  'waveform, blob_key, thumbnail_key, sha256, created_at';
+  'waveform, blob_key, thumbnail_key, sha256, created_at, avatar';
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
-const toRecord = (r: MediaRow): MediaRecord => ({
+const toRecord = (r: MediaRow): MediaRecord => {
+  const record = baseRecord(r);
+  if (r.avatar) record.avatar = true;
+  return record;
+};
+const baseRecord = (r: MediaRow): MediaRecord => ({
   id: r.id,
   ownerId: r.owner_id,
   appId: r.app_id,
@@ -122,13 +140,16 @@ export class MediaStore implements MediaWrites {
     this.q = {
       byId: `SELECT ${COLUMNS} FROM media WHERE id = ?`,
       byIds: `SELECT ${COLUMNS} FROM media WHERE ${t.inText('id')}`,
-      unsent: `SELECT ${COLUMNS} FROM media WHERE conversation_id IS NULL AND reusable = ${t.false} AND created_at < ?
+      unsent: `SELECT ${COLUMNS} FROM media WHERE conversation_id IS NULL AND reusable = ${t.false} AND avatar = ${t.false}
+                AND created_at < ?
                 ORDER BY created_at, id LIMIT ?`,
       keysInUse: `SELECT blob_key AS k FROM media WHERE ${t.inText('blob_key')} AND NOT ${t.inText('id')}
                   UNION SELECT thumbnail_key AS k FROM media WHERE ${t.inText('thumbnail_key')} AND NOT ${t.inText('id')}`,
-      insert: `INSERT INTO media (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      insert: `INSERT INTO media (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       bind: `UPDATE media SET conversation_id = ?
-              WHERE ${t.inText('id')} AND conversation_id IS NULL AND reusable = ${t.false}`,
+              WHERE ${t.inText('id')} AND conversation_id IS NULL AND reusable = ${t.false} AND avatar = ${t.false}`,
+      markAvatar: `UPDATE media SET avatar = ${t.true}
+              WHERE id = ? AND conversation_id IS NULL AND reusable = ${t.false} AND avatar = ${t.false}`,
       delete: `DELETE FROM media WHERE ${t.inText('id')}`,
     };
   }
@@ -173,6 +194,7 @@ export class MediaStore implements MediaWrites {
       m.thumbnailKey,
       m.sha256,
       m.createdAt,
+      m.avatar ?? false,
     );
   }
   async bindMedia(ids: readonly string[], conversationId: string) {
@@ -182,5 +204,9 @@ export class MediaStore implements MediaWrites {
   async deleteMedia(ids: readonly string[]) {
     if (ids.length === 0) return 0;
     return this.db.run(this.q.delete, ids);
+  }
+  async markAvatar(id: string) {
+    if (hasNul(id)) return false;
+    return (await this.db.run(this.q.markAvatar, id)) > 0;
   }
 }

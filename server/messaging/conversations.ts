@@ -153,6 +153,7 @@ export class ConversationsService {
     if (otherId === userId) throw new AppError('bad_request', 'Start a conversation with someone else');
     const other = await this.storage.reader.accounts.userById(otherId);
     if (!other) throw new AppError('user_not_found');
+    if (other.deletedAt != null) throw new AppError('account_deleted');
     const directKey = [userId, otherId].sort().join(':');
     const result = await this.committer.run(async (uow) => {
       // Someone the other person blocks cannot start a conversation with them, nor open theirs again.
@@ -303,64 +304,83 @@ export class ConversationsService {
 
   /** Removes someone (admins), or leaves (anyone, `targetId` = yourself). */
   async removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
-    await this.committer.run(async (uow) => {
-      const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
-      requireGroup(state);
-      const leaving = targetId === userId;
-      if (!leaving) requireAdmin(state, userId);
-      if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
-      const audience = [...state.members.keys()];
-      await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
-      // One's own settings of it (mute, pin, archive) go with the membership.
-      await uow.tx.messaging.deleteSettings(conversationId, targetId);
-      const line = await this.recordActivity(uow, conversationId, state.lastSeq, {
-        kind: leaving ? 'left' : 'removed',
-        actorId: userId,
-        targetId,
-      });
-      const pos = await uow.emit({
-        event: {
-          type: 'member.removed',
-          conversationId,
-          userId: targetId,
-          by: userId,
-          reason: leaving ? 'left' : 'removed',
-          activity: [line],
-        },
-        scope: { conversationId },
-        audience,
-      });
-      await uow.tx.events.closePeriod(conversationId, targetId, pos);
-      const wasAdmin = state.members.get(targetId) === 'admin';
-      state.members.delete(targetId);
-      state.visibleFrom.delete(targetId);
-      state.former.set(targetId, leaving ? 'left' : 'removed');
-      // A group keeps an admin while it has members: the longest-standing member takes over.
-      if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
-        const rows = (await uow.tx.messaging.membersOf(conversationId)).filter((m) => m.active);
-        const heir = rows[0];
-        if (heir) {
-          await uow.tx.messaging.setMemberRole(conversationId, heir.userId, 'admin');
-          state.members.set(heir.userId, 'admin');
-          const promoted = await this.recordActivity(uow, conversationId, state.lastSeq, {
-            kind: 'admin',
-            actorId: targetId,
-            targetId: heir.userId,
-          });
-          await uow.emit({
-            event: {
-              type: 'member.role_changed',
-              conversationId,
-              userId: heir.userId,
-              role: 'admin',
-              activity: [promoted],
-            },
-            scope: { conversationId },
-            audience: [...state.members.keys()],
-          });
-        }
-      }
+    await this.committer.run((uow) => this.removeIn(uow, userId, conversationId, targetId));
+  }
+
+  /**
+   * The messaging step of an account deletion (flows/account-deletion.ts), in its job: the person leaves
+   * every group they are in (`member.removed`, reason `left`; an heir admin named as on leaving). Their
+   * one-to-one conversations stay, for the other person, read-only (accounts' checkReachable refuses
+   * a message to a deleted account). Answers the groups left.
+   */
+  async leaveAllGroupsIn(uow: UnitOfWork, userId: string): Promise<string[]> {
+    const left: string[] = [];
+    for (const conversationId of await uow.tx.messaging.conversationIdsOfUser(userId)) {
+      const state = await this.states.load(uow.tx, conversationId);
+      if (state?.kind !== 'group') continue;
+      await this.removeIn(uow, userId, conversationId, userId);
+      left.push(conversationId);
+    }
+    return left;
+  }
+
+  private async removeIn(uow: UnitOfWork, userId: string, conversationId: string, targetId: string): Promise<void> {
+    const state = requireMember(await this.states.load(uow.tx, conversationId), userId);
+    requireGroup(state);
+    const leaving = targetId === userId;
+    if (!leaving) requireAdmin(state, userId);
+    if (!state.members.has(targetId)) throw new AppError('user_not_found', 'This person is not a member');
+    const audience = [...state.members.keys()];
+    await uow.tx.messaging.deactivateMember(conversationId, targetId, !leaving);
+    // One's own settings of it (mute, pin, archive) go with the membership.
+    await uow.tx.messaging.deleteSettings(conversationId, targetId);
+    const line = await this.recordActivity(uow, conversationId, state.lastSeq, {
+      kind: leaving ? 'left' : 'removed',
+      actorId: userId,
+      targetId,
     });
+    const pos = await uow.emit({
+      event: {
+        type: 'member.removed',
+        conversationId,
+        userId: targetId,
+        by: userId,
+        reason: leaving ? 'left' : 'removed',
+        activity: [line],
+      },
+      scope: { conversationId },
+      audience,
+    });
+    await uow.tx.events.closePeriod(conversationId, targetId, pos);
+    const wasAdmin = state.members.get(targetId) === 'admin';
+    state.members.delete(targetId);
+    state.visibleFrom.delete(targetId);
+    state.former.set(targetId, leaving ? 'left' : 'removed');
+    // A group keeps an admin while it has members: the longest-standing member takes over.
+    if (wasAdmin && state.members.size > 0 && ![...state.members.values()].includes('admin')) {
+      const rows = (await uow.tx.messaging.membersOf(conversationId)).filter((m) => m.active);
+      const heir = rows[0];
+      if (heir) {
+        await uow.tx.messaging.setMemberRole(conversationId, heir.userId, 'admin');
+        state.members.set(heir.userId, 'admin');
+        const promoted = await this.recordActivity(uow, conversationId, state.lastSeq, {
+          kind: 'admin',
+          actorId: targetId,
+          targetId: heir.userId,
+        });
+        await uow.emit({
+          event: {
+            type: 'member.role_changed',
+            conversationId,
+            userId: heir.userId,
+            role: 'admin',
+            activity: [promoted],
+          },
+          scope: { conversationId },
+          audience: [...state.members.keys()],
+        });
+      }
+    }
   }
 
   /** A group's activity line, stored in the job that made the change, after its latest message. */
@@ -485,6 +505,8 @@ export class ConversationsService {
       const known = new Set(found.map((u) => u.id));
       throw new AppError('user_not_found', undefined, { missing: ids.filter((id) => !known.has(id)) });
     }
+    const deleted = found.filter((u) => u.deletedAt != null).map((u) => u.id);
+    if (deleted.length > 0) throw new AppError('account_deleted', undefined, { userIds: deleted });
     // A page talks with people one to one (its conversations); it is never added to a group.
     const pages = found.filter((u) => u.kind === 'page').map((u) => u.id);
     if (pages.length > 0) throw new AppError('not_a_person', undefined, { userIds: pages });

@@ -43,6 +43,12 @@ export function messagingContract(ctx: ContractContext) {
     await write((tx) => tx.messaging.setConversationHistory(direct, 'full'));
     assert.equal((await ctx.storage().reader.messaging.conversationById(direct))?.history, 'full');
     assert.equal((await ctx.storage().reader.messaging.conversationIdsOfUser(b.id)).includes(direct), false);
+    assert.equal(
+      (await ctx.storage().reader.messaging.conversationIdsEverOfUser(b.id)).includes(direct),
+      true,
+      'a former membership counts among those ever held',
+    );
+    assert.deepEqual(await ctx.storage().reader.messaging.conversationIdsEverOfUser('nobody'), []);
     await write((tx) =>
       tx.messaging.upsertMember(
         member(direct, b.id, { role: 'admin', deliveredSeq: 3, readSeq: 2, visibleFromSeq: 2 }),

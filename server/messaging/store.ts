@@ -112,6 +112,8 @@ export interface MessagingReads {
   member(conversationId: string, userId: string): Promise<MemberRecord | null>;
   /** Ids of the conversations a user is an active member of. */
   conversationIdsOfUser(userId: string): Promise<string[]>;
+  /** Ids of every conversation a user is or ever was a member of (former memberships too). */
+  conversationIdsEverOfUser(userId: string): Promise<string[]>;
   messageById(id: string): Promise<MessageRecord | null>;
   messagesByIds(ids: readonly string[]): Promise<MessageRecord[]>;
   messageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null>;
@@ -347,6 +349,7 @@ export function messagingSql(t: SqlText) {
     member: `${MEMBER} WHERE conversation_id = ? AND user_id = ?`,
     conversationIdsOfUser: `SELECT conversation_id FROM members WHERE user_id = ? AND active = ${t.true}
                              ORDER BY conversation_id${t.bytes}`,
+    conversationIdsEverOfUser: `SELECT conversation_id FROM members WHERE user_id = ? ORDER BY conversation_id${t.bytes}`,
     messageById: `${MESSAGE} WHERE id = ?`,
     messagesByIds: `${MESSAGE} WHERE ${t.inText('id')} ORDER BY id${t.bytes}`,
     messageByClientId: `${MESSAGE} WHERE sender_id = ? AND client_id = ?`,
@@ -446,6 +449,11 @@ export class MessagingStore implements MessagingWrites {
   async conversationIdsOfUser(userId: string) {
     if (hasNul(userId)) return [];
     const rows = await this.db.all<{ conversation_id: string }>(this.q.conversationIdsOfUser, userId);
+    return rows.map((r) => r.conversation_id);
+  }
+  async conversationIdsEverOfUser(userId: string) {
+    if (hasNul(userId)) return [];
+    const rows = await this.db.all<{ conversation_id: string }>(this.q.conversationIdsEverOfUser, userId);
     return rows.map((r) => r.conversation_id);
   }
   async messageById(id: string) {

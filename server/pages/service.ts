@@ -153,6 +153,31 @@ export class PagesService {
   }
 
   /**
+   * The pages step of an account deletion (flows/account-deletion.ts), in its job: the person stops
+   * helping run every page (each told, `page.membership_changed` role null). Refused first, before any
+   * write, when they are the last admin of a page: `last_page_admin` naming it (`details.page`: its id,
+   * username and name) — they must make someone else admin, or have the page deleted, first. Answers the
+   * pages they left.
+   */
+  async leaveAllIn(uow: UnitOfWork, userId: string): Promise<string[]> {
+    const mine = await uow.tx.pages.pagesOfUser(userId);
+    for (const { page, role } of mine) {
+      if (role !== 'admin') continue;
+      const admins = (await uow.tx.pages.pageMembers(page.id)).filter((m) => m.role === 'admin' && m.userId !== userId);
+      if (admins.length === 0) {
+        throw new AppError('last_page_admin', `You are the last admin of the page “${page.name}” (@${page.username})`, {
+          page: { id: page.id, username: page.username, name: page.name },
+        });
+      }
+    }
+    for (const { page } of mine) {
+      await uow.tx.pages.deletePageMember(page.id, userId);
+      await this.announceMembershipIn(uow, page.id, userId, null);
+    }
+    return mine.map((m) => m.page.id);
+  }
+
+  /**
    * Lets a person act as the page (its inbox, its socket): they must help run it, with either role.
    * Answers the page's account id, which the inbox reads and answers as.
    */

@@ -303,6 +303,13 @@ async function checkAnswer(route: Route, input: Input, b: Before, a: RawAnswer, 
         `revoked another's session`,
       );
       break;
+    case 'PUT /api/me/avatar': {
+      // A profile photo is readable by anyone signed in from now on (server/media/access.ts).
+      const id = (body.user as UserView).avatar?.id;
+      assert.equal(id, (sentBody(input) as { mediaId: string }).mediaId, `the photo set: ${what}`);
+      w.mediaReaders.set(id ?? '', new Set(names.map((n) => w.user(n).id)));
+      break;
+    }
     case 'GET /api/sessions': {
       const mine = new Set((await reader.accounts.sessionsOfUser(b.me)).map((s) => s.id));
       for (const s of body.sessions as SessionView[]) assert.ok(mine.has(s.id), `another's session listed: ${what}`);

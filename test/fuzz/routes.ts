@@ -745,6 +745,50 @@ export const routes: Route[] = [
     body: () => fc.record({ displayName }),
     touches: ['users', 'events'],
   },
+  // Account control: the fuzzed passwords are never the actor's (the world's people stay), so these
+  // exercise the refusals — wrong_password, weak_password, bad bodies, the sign-in limits.
+  {
+    method: 'POST',
+    path: '/api/me/password',
+    auth: true,
+    body: () =>
+      fc.record(
+        {
+          currentPassword: fc.oneof(fc.string({ maxLength: 40 }), oddText(20), nearLimit(1000, 1030)),
+          newPassword: fc.oneof(fc.string({ maxLength: 40 }), nearLimit(limits.password.min, limits.password.max + 4)),
+          signOutOtherDevices: opt(fc.oneof(fc.boolean(), jsonEdge)),
+        },
+        { requiredKeys: ['currentPassword', 'newPassword'] },
+      ),
+    touches: ['users', 'sessions', 'events'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/me',
+    auth: true,
+    body: () => fc.record({ password: fc.oneof(fc.string({ maxLength: 40 }), oddText(20), nearLimit(1000, 1030)) }),
+    touches: [
+      'users',
+      'sessions',
+      'devices',
+      'members',
+      'member_periods',
+      'events',
+      'page_members',
+      'page_tokens',
+      'app_webhooks',
+      'media',
+      'conversations',
+    ],
+  },
+  {
+    method: 'PUT',
+    path: '/api/me/avatar',
+    auth: true,
+    body: (w) => fc.record({ mediaId: idFrom(() => w.media) }),
+    touches: ['users', 'media', 'events'],
+  },
+  { method: 'DELETE', path: '/api/me/avatar', auth: true, touches: ['users', 'media', 'events'] },
   { method: 'GET', path: '/api/sessions', auth: true, query: () => noQuery, touches: [] },
   // An order as a card in a thread shows it (the Orders API itself takes a page token: orders.test.ts).
   {

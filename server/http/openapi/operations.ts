@@ -451,6 +451,47 @@ export const operations: Operation[] = [
     ok: { 200: 'UserResponse' },
   },
   {
+    method: 'post',
+    path: '/api/me/password',
+    tag: 'accounts',
+    summary:
+      'Change your password: the current one checked within the sign-in limits, the new one held to ' +
+      'sign-up’s rules; `signOutOtherDevices` revokes every other session (their sockets close), this one stays',
+    body: schemas.changePasswordBody,
+    ok: { 204: null },
+    errors: ['wrong_password', 'weak_password', 'rate_limited'],
+  },
+  {
+    method: 'delete',
+    path: '/api/me',
+    tag: 'accounts',
+    summary:
+      'Delete your account (your password again): sessions revoked, devices forgotten, profile and photo ' +
+      'erased, groups left; your messages remain, from "Deleted account" (docs/SECURITY.md)',
+    body: schemas.deleteAccountBody,
+    ok: { 204: null },
+    errors: ['wrong_password', 'last_page_admin', 'account_deleted', 'rate_limited'],
+  },
+  {
+    method: 'put',
+    path: '/api/me/avatar',
+    tag: 'accounts',
+    summary:
+      'Set your profile photo: an image you uploaded (`POST /api/media`); the photo it replaces is deleted, ' +
+      'everyone who shares a conversation with you sees it at once',
+    body: schemas.setAvatarBody,
+    ok: { 200: 'UserResponse' },
+    errors: ['media_not_found', 'media_type_mismatch', 'rate_limited'],
+  },
+  {
+    method: 'delete',
+    path: '/api/me/avatar',
+    tag: 'accounts',
+    summary: 'Remove your profile photo (it is deleted; initials are shown again)',
+    ok: { 200: 'UserResponse' },
+    errors: ['rate_limited'],
+  },
+  {
     method: 'get',
     path: '/api/sessions',
     tag: 'accounts',

@@ -51,13 +51,34 @@ const views = {
     'The body of every error answer, under `error`.',
   ),
   UserView: objectSchema<v.UserView>(
-    { id: string, username: string, displayName: string, kind: literal('page') },
-    { kind: true },
-    '`kind: "page"` on the account a business page speaks through.',
+    {
+      id: string,
+      username: string,
+      displayName: string,
+      kind: literal('page'),
+      avatar: ref('AvatarView'),
+      deleted: literal(true),
+    },
+    { kind: true, avatar: true, deleted: true },
+    '`kind: "page"` on the account a business page speaks through; `avatar`: the profile photo, if any; ' +
+      '`deleted: true` on a deleted account (empty username and display name: show "Deleted account").',
   ),
   SelfView: objectSchema<v.SelfView>(
-    { id: string, username: string, displayName: string, kind: literal('page'), createdAt: time },
-    { kind: true },
+    {
+      id: string,
+      username: string,
+      displayName: string,
+      kind: literal('page'),
+      avatar: ref('AvatarView'),
+      deleted: literal(true),
+      createdAt: time,
+    },
+    { kind: true, avatar: true, deleted: true },
+  ),
+  AvatarView: objectSchema<v.AvatarView>(
+    { id: string, url: string, thumbnailUrl: string },
+    {},
+    'A profile photo, readable by any signed-in account; `thumbnailUrl` is its 480 px variant.',
   ),
   SessionView: objectSchema<v.SessionView>(
     {

@@ -114,6 +114,11 @@ export const api = {
   me: () => request<MeResponse>('GET', '/api/me', undefined, { quiet401: true }),
   updateMe: (displayName: string) => request<{ user: SelfView }>('PATCH', '/api/me', { displayName }),
   sessions: () => request<SessionsResponse>('GET', '/api/sessions'),
+  changePassword: (body: { currentPassword: string; newPassword: string; signOutOtherDevices: boolean }) =>
+    request<void>('POST', '/api/me/password', body),
+  deleteAccount: (password: string) => request<void>('DELETE', '/api/me', { password }),
+  setAvatar: (mediaId: string) => request<{ user: SelfView }>('PUT', '/api/me/avatar', { mediaId }),
+  removeAvatar: () => request<{ user: SelfView }>('DELETE', '/api/me/avatar'),
   revokeSession: (id: string) => request<void>('DELETE', `/api/sessions/${enc(id)}`),
   searchUsers: (q: string) => request<UsersResponse>('GET', `/api/users?q=${enc(q)}`),
   conversations: () => request<ConversationsResponse>('GET', '/api/conversations'),

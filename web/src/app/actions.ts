@@ -57,6 +57,12 @@ export async function deleteMessage(messageId: string): Promise<void> {
   store.update((s) => applyMessageChange(s, message));
 }
 
+/** The person's new profile photo (an upload of theirs), or none (null): seen at once here, live elsewhere. */
+export async function updateAvatar(mediaId: string | null): Promise<void> {
+  const { user } = mediaId === null ? await api.removeAvatar() : await api.setAvatar(mediaId);
+  store.update((s) => applyUser(s, user));
+}
+
 export async function updateDisplayName(displayName: string): Promise<void> {
   const { user } = await api.updateMe(displayName);
   store.update((s) => applyUser(s, user));

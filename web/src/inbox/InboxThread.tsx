@@ -14,6 +14,7 @@ import {
 } from '../state/selectors.ts';
 import { shallowEqual, useStoreOf } from '../state/store.ts';
 import { IconBack } from '../ui/Icons.tsx';
+import { shownName } from '../ui/names.ts';
 import { InboxComposer } from './InboxComposer.tsx';
 import { InboxMessage } from './InboxMessage.tsx';
 import type { InboxSession } from './session.ts';
@@ -156,9 +157,8 @@ export function InboxThread({
     );
   }
 
-  const title = conversationTitle(conv, pageId) ?? t('conversation.unknownUser');
-  const nameOf = (userId: string) =>
-    userId === pageId ? pageName : (displayNameOf(users, conv, userId) ?? t('conversation.unknownUser'));
+  const title = shownName(conversationTitle(conv, pageId), t);
+  const nameOf = (userId: string) => (userId === pageId ? pageName : shownName(displayNameOf(users, conv, userId), t));
   const [typist] = typing;
 
   return (

@@ -10,6 +10,7 @@ import { shallowEqual, useStore, useStoreOf } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { IconBack, IconInbox } from '../ui/Icons.tsx';
+import { shownName } from '../ui/names.ts';
 import { InboxThread } from './InboxThread.tsx';
 import { OrderPanel } from './OrderPanel.tsx';
 import { InboxSession } from './session.ts';
@@ -228,7 +229,7 @@ function ThreadOrders({ session, conversationId }: { session: InboxSession; conv
   const { t } = useI18n();
   const conv = useStoreOf(session.store, (s) => s.conversations[conversationId]);
   if (!conv) return null;
-  const name = conversationTitle(conv, session.pageId) ?? t('conversation.unknownUser');
+  const name = shownName(conversationTitle(conv, session.pageId), t);
   return <OrderPanel session={session} conversationId={conversationId} customerName={name} />;
 }
 
@@ -251,7 +252,7 @@ const InboxItem = memo(function InboxItem({
   if (!conv) return null;
   const timers = work ? timersOf(work, settings, Date.now()) : null;
   const pageId = session.pageId;
-  const title = conversationTitle(conv, pageId) ?? t('conversation.unknownUser');
+  const title = shownName(conversationTitle(conv, pageId), t);
   const preview = inboxPreview(conv, pageId);
   const said =
     preview.kind === 'attachment'
@@ -285,7 +286,7 @@ const InboxItem = memo(function InboxItem({
           go(route);
         }}
       >
-        <Avatar id={other?.id ?? id} name={title} size={40} />
+        <Avatar id={other?.id ?? id} name={title} size={40} user={other ?? null} />
         <span className="inbox-item-body">
           <span className="inbox-item-top">
             <span className="inbox-item-name" data-testid="inbox-item-name">

@@ -3,10 +3,11 @@ import { isMuted } from '../../../protocol/limits.ts';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { previewText } from '../lib/media.ts';
-import { avatarIdOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
+import { avatarIdOf, avatarUserOf, displayNameOf, pageOf, someoneTyping } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { IconMore, IconMuted, IconPin } from '../ui/Icons.tsx';
+import { shownName } from '../ui/names.ts';
 import { PageBadge } from '../ui/PageBadge.tsx';
 import { ConversationMenu } from './ConversationMenu.tsx';
 import { useConversationTitle } from './useConversationTitle.ts';
@@ -49,7 +50,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
     preview = t('sidebar.preview.deleted');
   else if (body === null) preview = t('sidebar.preview.attachment');
   else if (last.senderId === meId) preview = t('sidebar.preview.you', { text: body });
-  else if (conv.kind === 'group' && senderName) preview = t('sidebar.preview.sender', { name: senderName, text: body });
+  else if (conv.kind === 'group' && senderName !== null)
+    preview = t('sidebar.preview.sender', { name: shownName(senderName, t), text: body });
   else preview = body;
   const unread = conv.unread;
 
@@ -84,6 +86,7 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
             size={44}
             group={conv.kind === 'group'}
             page={page !== null}
+            user={avatarUserOf(conv, meId)}
           />
           {online && <span className="presence-dot" data-testid="presence-dot" aria-hidden="true" />}
         </span>

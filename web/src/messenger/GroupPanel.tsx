@@ -135,7 +135,7 @@ export function GroupPanel({ conversationId, onClose }: { conversationId: string
       <ul className="member-list">
         {members.map((m) => (
           <li key={m.user.id} className="member-item" data-testid="member-item" data-user-id={m.user.id}>
-            <Avatar id={m.user.id} name={m.user.displayName} size={32} />
+            <Avatar id={m.user.id} name={m.user.displayName} size={32} user={m.user} />
             <span className="member-name">
               {m.user.id === meId ? t('group.you', { name: m.user.displayName }) : m.user.displayName}
               <span className="member-username">@{m.user.username}</span>

@@ -9,6 +9,7 @@ import { placeActivity } from '../state/activity.ts';
 import { lastOwnMessage, messageStatus, quickRepliesMessageId, seenBy, type ThreadItem } from '../state/selectors.ts';
 import { IconDown } from '../ui/Icons.tsx';
 import type { OnTap } from '../ui/MessageAttachment.tsx';
+import { shownName } from '../ui/names.ts';
 import { ActivityLine } from './ActivityLine.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 import { useFirstUnread } from './useFirstUnread.ts';
@@ -249,7 +250,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   const quickRepliesId = useMemo(() => (pageId ? quickRepliesMessageId(items, pageId) : null), [items, pageId]);
   const seenText = useMemo(() => {
     if (conv.kind !== 'group' || !lastOwn) return null;
-    const names = seenBy(conv, lastOwn.seq, meId).map((u) => u.displayName);
+    const names = seenBy(conv, lastOwn.seq, meId).map((u) => shownName(u.displayName, t));
     return names.length ? t('message.seenBy', { names: names.join(', ') }) : null;
   }, [conv, lastOwn, meId, t]);
 

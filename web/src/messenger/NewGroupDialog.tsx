@@ -130,7 +130,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           <ul className="chips">
             {picked.map((u) => (
               <li key={u.id} className="chip">
-                <Avatar id={u.id} name={u.displayName} size={22} />
+                <Avatar id={u.id} name={u.displayName} size={22} user={u} />
                 <span>{u.displayName}</span>
                 <button
                   type="button"

@@ -57,7 +57,7 @@ export function PeopleResults({
                 onKeyDown={onKeyDown}
                 aria-label={labelFor(u)}
               >
-                <Avatar id={u.id} name={u.displayName} size={32} />
+                <Avatar id={u.id} name={u.displayName} size={32} user={u} />
                 <span className="person-name">
                   {u.displayName}
                   <span className="member-username">@{u.username}</span>

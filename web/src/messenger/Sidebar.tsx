@@ -115,7 +115,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
   return (
     <aside className="sidebar" aria-label={t('sidebar.label')}>
       <header className="sidebar-header">
-        {me && <Avatar id={me.id} name={me.displayName} size={32} />}
+        {me && <Avatar id={me.id} name={me.displayName} size={32} user={me} />}
         <h1 className="sidebar-title">{t('app.name')}</h1>
         <ConnectionStatus compact />
         <button

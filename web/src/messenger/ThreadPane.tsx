@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import {
   avatarIdOf,
+  avatarUserOf,
   blocksPeer,
   displayNameOf,
   forLanguage,
@@ -18,12 +19,14 @@ import {
   pendingSends,
   threadItemsOf,
   typingUsers,
+  withDeletedAccount,
 } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import type { Tap } from '../state/types.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { IconBack, IconUsers } from '../ui/Icons.tsx';
+import { shownName } from '../ui/names.ts';
 import { PageBadge } from '../ui/PageBadge.tsx';
 import { BlockedNotice, BlockMenu } from './BlockControls.tsx';
 import { Composer, type ComposerHandle, type ComposerMode } from './Composer.tsx';
@@ -98,8 +101,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   const lastOwn = useMemo(() => lastOwnMessage(messages, meId), [messages, meId]);
 
   const nameOf = useCallback(
-    (userId: string) =>
-      userId === meId ? t('message.you') : (displayNameOf(users, conv, userId) ?? t('conversation.unknownUser')),
+    (userId: string) => (userId === meId ? t('message.you') : shownName(displayNameOf(users, conv, userId), t)),
     [users, conv, meId, t],
   );
 
@@ -198,7 +200,14 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
       )}
       <header className="thread-header">
         <BackButton label={t('thread.back')} />
-        <Avatar id={avatarIdOf(conv, meId)} name={title} size={36} group={conv.kind === 'group'} page={page !== null} />
+        <Avatar
+          id={avatarIdOf(conv, meId)}
+          name={title}
+          size={36}
+          group={conv.kind === 'group'}
+          page={page !== null}
+          user={avatarUserOf(conv, meId)}
+        />
         <div className="thread-heading">
           <div className="thread-title-line">
             <h2 id="thread-title">{title}</h2>
@@ -253,6 +262,10 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
       {removed ? (
         <p className="thread-readonly" role="status">
           {t('thread.notMember')}
+        </p>
+      ) : withDeletedAccount(conv, meId) ? (
+        <p className="thread-readonly" role="status" data-testid="thread-deleted-account">
+          {t('thread.deletedAccount')}
         </p>
       ) : peer && iBlockPeer ? (
         <BlockedNotice user={peer} />

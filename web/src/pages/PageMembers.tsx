@@ -78,7 +78,7 @@ export function PageMembers({ pageId, admin, meId }: { pageId: string; admin: bo
               data-user-id={m.user.id}
               data-role={m.role}
             >
-              <Avatar id={m.user.id} name={m.user.displayName} size={32} />
+              <Avatar id={m.user.id} name={m.user.displayName} size={32} user={m.user} />
               <span className="member-name">
                 {name}
                 <span className="member-username">@{m.user.username}</span>

@@ -9,6 +9,7 @@ import { errorIdOf } from '../lib/errors.ts';
 import { useStore } from '../state/store.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { LanguageSelect } from '../ui/LanguageSelect.tsx';
+import { AccountSection } from './AccountSection.tsx';
 import { BlockedSection } from './BlockedSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PageUpdatesSection } from './PageUpdatesSection.tsx';
@@ -191,6 +192,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       <NotificationsSection />
 
       <PrivacySection />
+
+      <AccountSection />
 
       <div className="dialog-danger-zone">
         <button

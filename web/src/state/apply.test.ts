@@ -479,3 +479,56 @@ describe('block.updated', () => {
     assertIdempotent(applyEvent(stateWith([direct]), blocked), unblocked);
   });
 });
+
+describe('account control (user.updated)', () => {
+  const photo = { id: 'p1', url: '/api/media/p1', thumbnailUrl: '/api/media/p1/thumbnail' };
+
+  test('a profile photo reaches every conversation, the people met and my own profile; removed, it goes', () => {
+    const s0 = applyHistory(
+      stateWith([conv(), conv({ id: 'c2', kind: 'direct', title: null, members: [member(me), member(ana)] })]),
+      'c1',
+      { messages: [msg(1, ana.id)], hasMore: false, users: [ana] },
+      'latest',
+    );
+    const set: DomainEvent = { type: 'user.updated', conversationId: 'c1', user: { ...ana, avatar: photo } };
+    assertIdempotent(s0, set);
+    const s1 = applyEvent(s0, set);
+    for (const c of ['c1', 'c2']) {
+      assert.deepEqual(s1.conversations[c]?.members.find((m) => m.user.id === ana.id)?.user.avatar, photo, c);
+    }
+    assert.deepEqual(s1.users[ana.id]?.avatar, photo);
+    const removed = applyEvent(s1, { type: 'user.updated', conversationId: 'c1', user: ana });
+    assert.equal(removed.conversations.c1?.members.find((m) => m.user.id === ana.id)?.user.avatar, undefined);
+    assert.equal(removed.users[ana.id]?.avatar, undefined);
+
+    const mine = applyEvent(s0, { type: 'user.updated', conversationId: null, user: { ...me, avatar: photo } });
+    assert.deepEqual(mine.me?.avatar, photo);
+    assert.equal(mine.me?.createdAt, s0.me?.createdAt, 'my profile keeps what only I see');
+    const mineRemoved = applyEvent(mine, { type: 'user.updated', conversationId: null, user: me });
+    assert.equal(mineRemoved.me?.avatar, undefined);
+    assert.ok(!('avatar' in (mineRemoved.me ?? {})));
+  });
+
+  test('a deleted account: no name left, marked deleted, in members, former members and the people met', () => {
+    const s0 = applyHistory(
+      stateWith([conv({ formerMembers: [{ user: cat, deliveredSeq: 1, readSeq: 1 }] })]),
+      'c1',
+      { messages: [msg(1, cat.id), msg(2, ana.id)], hasMore: false, users: [cat, ana] },
+      'latest',
+    );
+    const tombstone = (u: typeof ana) => ({ id: u.id, username: '', displayName: '', deleted: true as const });
+    for (const u of [ana, cat]) {
+      const e: DomainEvent = { type: 'user.updated', conversationId: 'c1', user: tombstone(u) };
+      assertIdempotent(s0, e);
+    }
+    const s1 = applyAll(s0, [
+      { type: 'user.updated', conversationId: 'c1', user: tombstone(ana) },
+      { type: 'user.updated', conversationId: 'c1', user: tombstone(cat) },
+    ]);
+    assert.deepEqual(s1.conversations.c1?.members.find((m) => m.user.id === ana.id)?.user, tombstone(ana));
+    assert.deepEqual(s1.conversations.c1?.formerMembers[0]?.user, tombstone(cat));
+    assert.equal(displayNameOf(s1.users, s1.conversations.c1, ana.id), '', 'an empty name: "Deleted account"');
+    assert.equal(displayNameOf(s1.users, s1.conversations.c1, cat.id), '');
+    assert.equal(s1.users[cat.id]?.deleted, true);
+  });
+});

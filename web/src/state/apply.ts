@@ -26,9 +26,9 @@ export function rememberUsers(state: State, users: readonly UserView[]): State {
   let dir = state.users;
   for (const u of users) {
     const known = dir[u.id];
-    if (known && known.displayName === u.displayName && known.username === u.username) continue;
+    if (known && sameProfile(known, u)) continue;
     if (dir === state.users) dir = { ...dir };
-    dir[u.id] = { id: u.id, username: u.username, displayName: u.displayName };
+    dir[u.id] = profileOf(u);
   }
   return dir === state.users ? state : { ...state, users: dir };
 }
@@ -308,20 +308,56 @@ export function applyBlocks(state: State, blocks: readonly BlockView[]): State {
   return { ...state, blocks: Object.fromEntries(blocks.map((b) => [b.user.id, b])) };
 }
 
-/** A person's (or a page's) new display name, everywhere they appear. */
-export function applyUser(state: State, user: { id: string; username: string; displayName: string }): State {
+/** What a client keeps of a person: their names, their photo, whether they deleted their account. */
+function profileOf(u: UserView): UserView {
+  const view: UserView = { id: u.id, username: u.username, displayName: u.displayName };
+  if (u.kind) view.kind = u.kind;
+  if (u.avatar) view.avatar = { id: u.avatar.id, url: u.avatar.url, thumbnailUrl: u.avatar.thumbnailUrl };
+  if (u.deleted) view.deleted = true;
+  return view;
+}
+
+function sameProfile(a: UserView, b: UserView): boolean {
+  return (
+    a.displayName === b.displayName &&
+    a.username === b.username &&
+    a.avatar?.thumbnailUrl === b.avatar?.thumbnailUrl &&
+    a.deleted === b.deleted
+  );
+}
+
+/** A person's (or a page's) new profile — display name, photo, deletion — everywhere they appear. */
+export function applyUser(state: State, user: UserView): State {
   let conversations = state.conversations;
   for (const conv of Object.values(state.conversations)) {
-    const at = conv.members.findIndex((m) => m.user.id === user.id);
-    const old = conv.members[at];
-    if (!old || (old.user.displayName === user.displayName && old.user.username === user.username)) continue;
-    const members = conv.members.slice();
-    members[at] = { ...old, user: { ...old.user, username: user.username, displayName: user.displayName } };
+    const changed = <M extends { user: UserView }>(list: M[]): M[] | null => {
+      const at = list.findIndex((m) => m.user.id === user.id);
+      const old = list[at];
+      if (!old || sameProfile(old.user, user)) return null;
+      const next = list.slice();
+      next[at] = { ...old, user: { ...profileOf(user), ...(old.user.kind ? { kind: old.user.kind } : {}) } };
+      return next;
+    };
+    const members = changed(conv.members);
+    const formerMembers = changed(conv.formerMembers);
+    if (!members && !formerMembers) continue;
     if (conversations === state.conversations) conversations = { ...conversations };
-    conversations[conv.id] = { ...conv, members };
+    conversations[conv.id] = {
+      ...conv,
+      ...(members ? { members } : {}),
+      ...(formerMembers ? { formerMembers } : {}),
+    };
   }
   let me = state.me;
-  if (me && me.id === user.id && me.displayName !== user.displayName) me = { ...me, displayName: user.displayName };
+  if (me && me.id === user.id && !sameProfile(me, user)) {
+    const { avatar: _, ...rest } = me;
+    me = {
+      ...rest,
+      username: user.username,
+      displayName: user.displayName,
+      ...(user.avatar ? { avatar: profileOf(user).avatar } : {}),
+    };
+  }
   const next = conversations === state.conversations && me === state.me ? state : { ...state, conversations, me };
   const known = state.users[user.id] ? rememberUsers(next, [user]) : next;
   // A page's account: its name is the page's name.

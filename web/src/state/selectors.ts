@@ -210,6 +210,22 @@ export function displayNameOf(
   return findUser(conv, userId)?.displayName ?? users[userId]?.displayName ?? null;
 }
 
+/** The other person (or page) of a one-to-one conversation, whose photo its avatar shows; null for a group. */
+export function avatarUserOf(conv: ConversationView, meId: string | undefined): UserView | null {
+  if (conv.kind !== 'direct') return null;
+  return otherMembers(conv, meId)[0]?.user ?? null;
+}
+
+/** A person as we know them: from the conversation, else from anyone we have met. */
+export function userOf(users: State['users'], conv: ConversationView | undefined, userId: string): UserView | null {
+  return findUser(conv, userId) ?? users[userId] ?? null;
+}
+
+/** A one-to-one conversation whose other person deleted their account: it stays, read-only. */
+export function withDeletedAccount(conv: ConversationView | undefined, meId: string | undefined): boolean {
+  return conv?.kind === 'direct' && otherMembers(conv, meId).some((m) => m.user.deleted === true);
+}
+
 /**
  * Whose colour a conversation's avatar takes: the other person (or page) of a one-to-one, so a person has
  * the same avatar everywhere (list, thread header, search, group members); the group itself otherwise.

@@ -1,4 +1,7 @@
-/** Initials on a colour derived from the id: no images needed. */
+import { useState } from 'react';
+import type { UserView } from '../../../protocol/views.ts';
+
+/** Initials on a colour derived from the id; a profile photo over them once it loads (initials on error). */
 const hues = [210, 250, 280, 330, 10, 30, 150, 180];
 
 function hueOf(id: string): number {
@@ -29,6 +32,7 @@ export function Avatar({
   size = 40,
   group = false,
   page = false,
+  user = null,
 }: {
   id: string;
   name: string;
@@ -36,14 +40,46 @@ export function Avatar({
   group?: boolean;
   /** A business page: a rounded square with a small mark, told apart from people at a glance. */
   page?: boolean;
+  /** The person shown, when one is: their photo (over the initials), or a neutral avatar once deleted. */
+  user?: UserView | null;
 }) {
+  const deleted = user?.deleted === true;
+  const photo = deleted ? null : (user?.avatar?.thumbnailUrl ?? null);
   return (
     <span
-      className={`avatar${group ? ' avatar-group' : ''}${page ? ' avatar-page' : ''}`}
+      className={`avatar${group ? ' avatar-group' : ''}${page ? ' avatar-page' : ''}${deleted ? ' avatar-deleted' : ''}`}
       style={{ width: size, height: size, fontSize: size * 0.38, ['--avatar-hue' as string]: String(hueOf(id)) }}
       aria-hidden="true"
+      data-photo={photo ? 'true' : undefined}
     >
-      {initials(name)}
+      {deleted ? <DeletedMark /> : initials(name)}
+      {photo && <Photo key={photo} src={photo} />}
     </span>
+  );
+}
+
+/** The photo, shown once loaded: the initials stay under it while it loads, and instead of it if it fails. */
+function Photo({ src }: { src: string }) {
+  const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
+  if (state === 'failed') return null;
+  return (
+    <img
+      className={`avatar-photo${state === 'loaded' ? ' loaded' : ''}`}
+      src={src}
+      alt=""
+      draggable={false}
+      onLoad={() => setState('loaded')}
+      onError={() => setState('failed')}
+    />
+  );
+}
+
+/** A neutral silhouette: a deleted account has no name to take initials from. */
+function DeletedMark() {
+  return (
+    <svg viewBox="0 0 24 24" width="60%" height="60%" fill="currentColor" aria-hidden="true">
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4 20c0-4 3.6-6 8-6s8 2 8 6z" />
+    </svg>
   );
 }
