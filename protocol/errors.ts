@@ -95,6 +95,7 @@ export const errorIds = [
   'range_not_satisfiable',
   'storage_unavailable',
   'internal',
+  'reaction_limit',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

@@ -66,7 +66,21 @@ export type DomainEvent =
    * An order of the page with the person changed (placed, updated, shipped, tracked, cancelled…): the
    * order as it now is, to both members of their conversation, so that its card changes in place.
    */
-  | { type: 'order.updated'; conversationId: string; order: OrderView };
+  | { type: 'order.updated'; conversationId: string; order: OrderView }
+  /**
+   * A person put (`on`) or took back an emoji reaction on a message (`messageId`, at `seq` in the
+   * conversation), to the members who may read that message. Adding one that is there, or removing one
+   * that is not, makes no event.
+   */
+  | {
+      type: 'reaction.updated';
+      conversationId: string;
+      messageId: string;
+      seq: number;
+      userId: string;
+      emoji: string;
+      on: boolean;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -86,6 +100,7 @@ export const domainEventTypes = [
   'page.membership_changed',
   ...inboxEventTypes,
   'order.updated',
+  'reaction.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.ts';
 import type { DomainEvent, Signal } from './events.ts';
-import { attachmentIds, clientId, cursor, id, messageText, oneTap, oneTapMessage, seq, tap } from './schemas.ts';
+import {
+  attachmentIds,
+  clientId,
+  cursor,
+  id,
+  messageText,
+  oneTap,
+  oneTapMessage,
+  reactionEmoji,
+  seq,
+  tap,
+} from './schemas.ts';
 import type { MessageView } from './views.ts';
 
 /**
@@ -44,6 +55,8 @@ export const clientFrame = z.discriminatedUnion('type', [
     .refine((f) => f.deliveredSeq !== undefined || f.readSeq !== undefined, 'deliveredSeq or readSeq'),
   z.strictObject({ type: z.literal('typing'), conversationId: id, typing: z.boolean() }),
   z.strictObject({ type: z.literal('ping'), ref }),
+  /** Puts (`on: true`) or takes back an emoji reaction on a message; the emoji is checked by the server. */
+  z.strictObject({ type: z.literal('react'), ref, messageId: id, emoji: reactionEmoji, on: z.boolean() }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -56,6 +69,7 @@ export const clientFrameTypes: readonly ClientFrameType[] = [
   'receipt',
   'typing',
   'ping',
+  'react',
 ];
 
 export type ServerFrame =

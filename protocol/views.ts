@@ -196,6 +196,18 @@ export interface MessageView {
   csat?: { questionId: string };
   /** The content app its media was picked in (docs/PLATFORM.md, "Content apps"), as it was named then. */
   via?: { appId: string; name: string };
+  /**
+   * Emoji reactions, the emoji reacted with first coming first, each with who reacted (in the order they
+   * did). Absent when there are none, and in events (`reaction.updated` events change them).
+   */
+  reactions?: ReactionView[];
+}
+
+/** One emoji on a message: how many people reacted with it, and who (in the order they did). */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  userIds: string[];
 }
 
 export type ConversationKind = 'direct' | 'group';

@@ -66,10 +66,11 @@ import { Media } from './media/service.ts';
 import { MediaSweeper } from './media/sweeper.ts';
 import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
-import { messagingFrames } from './messaging/frames.ts';
+import { messagingFrames, reactionFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
-import { messagingRoutes } from './messaging/routes.ts';
+import { ReactionsService } from './messaging/reactions.ts';
+import { messagingRoutes, reactionRoutes } from './messaging/routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
@@ -156,6 +157,8 @@ export interface Core {
   replay: ReplayBudget;
   /** Event log retention; null when the log keeps everything (EVENT_RETENTION_DAYS=0). */
   retention: LogRetention | null;
+  /** Emoji reactions on messages (messaging/reactions.ts). */
+  reactions: ReactionsService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
 }
@@ -323,6 +326,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     media,
   );
   businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
+  const reactions = new ReactionsService(
+    committer,
+    states,
+    new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
+  );
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {
@@ -460,6 +468,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     flows,
     replay,
     retention,
+    reactions,
     close,
   };
 }
@@ -474,6 +483,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
   messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s });
+  reactionFrames(frames, core.reactions);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions },
     log,
@@ -515,6 +525,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   registerOpenApi(app);
   accountsRoutes(app, accounts, cookie, { rename: (auth, name) => core.flows.displayName.run(auth, name) });
   messagingRoutes(app, conversations, messages);
+  reactionRoutes(app, core.reactions);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

@@ -140,6 +140,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   webhook_verification_failed: { status: 400, message: 'The webhook did not answer the verification request' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; try again', reportable: true },
   internal: { status: 500, message: 'Something went wrong on our side', reportable: true },
+  reaction_limit: { status: 409, message: 'This message has as many different reactions as it may' },
 };
 
 export class AppError extends Error {

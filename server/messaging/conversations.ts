@@ -1,5 +1,5 @@
 import { limits } from '../../protocol/limits.ts';
-import type { ConversationView, HistoryVisibility, MemberRole, UserView } from '../../protocol/views.ts';
+import type { ConversationView, HistoryVisibility, MemberRole, MessageView, UserView } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import type { UserRecord } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
@@ -9,6 +9,7 @@ import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
+import { withReactions } from './reactions.ts';
 import type { ConversationStates } from './state.ts';
 import type { ConversationRecord, MemberRecord } from './store.ts';
 import { lastMessageView, visibleFrom } from './views.ts';
@@ -41,18 +42,27 @@ export class ConversationsService {
     }
     const users = await this.usersMap([...userIds]);
     const quotes = new Map((await this.storage.reader.messaging.messagesByIds([...quoteIds])).map((m) => [m.id, m]));
+    const lastMessages = await withReactions(
+      this.storage.reader,
+      items.flatMap((it) =>
+        it.lastMessage
+          ? [
+              presentMessage(
+                it.lastMessage,
+                it.lastMessage.replyToId ? (quotes.get(it.lastMessage.replyToId) ?? null) : null,
+              ),
+            ]
+          : [],
+      ),
+    );
+    const lastById = new Map(lastMessages.map((m) => [m.conversationId, m]));
     const conversations = items.map((it) => {
       const me = it.members.find((m) => m.userId === userId);
       return presentConversation(
         it.conversation,
         it.members,
         users,
-        it.lastMessage
-          ? presentMessage(
-              it.lastMessage,
-              it.lastMessage.replyToId ? (quotes.get(it.lastMessage.replyToId) ?? null) : null,
-            )
-          : null,
+        lastById.get(it.conversation.id) ?? null,
         it.unread,
         me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq,
       );
@@ -71,10 +81,14 @@ export class ConversationsService {
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null,
+      await this.lastWithReactions(c.lastSeq > visibleFrom(c, me) ? await lastMessageView(r, c) : null),
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
       visibleFrom(c, me),
     );
+  }
+
+  private async lastWithReactions(last: MessageView | null): Promise<MessageView | null> {
+    return last ? ((await withReactions(this.storage.reader, [last]))[0] ?? last) : null;
   }
 
   /**

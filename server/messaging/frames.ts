@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import { RateLimiter, takeAll } from '../lib/ratelimit.ts';
 import type { FrameHandlers } from '../realtime/registry.ts';
 import type { MessagesService } from './messages.ts';
+import type { ReactionsService } from './reactions.ts';
 import { tapOf } from './taps.ts';
 
 /** What the socket frames of messaging call. */
@@ -54,4 +55,15 @@ export function messagingFrames(frames: FrameHandlers, messages: MessagingCalls,
         { type: 'typing', conversationId: f.conversationId, userId: ctx.userId, typing: f.typing },
       );
     });
+}
+
+/**
+ * The `react` frame: puts or takes back an emoji reaction. Acked in place of its `reaction.updated` event
+ * (`{ref, pos}`), or at once (`{ref}`) when nothing changed.
+ */
+export function reactionFrames(frames: FrameHandlers, reactions: Pick<ReactionsService, 'react'>) {
+  frames.register('react', async (ctx, f) => {
+    const r = await reactions.react(ctx.userId, { messageId: f.messageId, emoji: f.emoji, on: f.on }, ctx.origin);
+    return { pos: r.pos };
+  });
 }

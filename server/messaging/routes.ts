@@ -10,6 +10,7 @@ import * as schemas from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import type { ConversationsService } from './conversations.ts';
 import type { MessagesService } from './messages.ts';
+import type { ReactionsService } from './reactions.ts';
 import { tapOf } from './taps.ts';
 
 type Id = { Params: { id: string } };
@@ -85,4 +86,20 @@ export function messagingRoutes(app: FastifyInstance, conversations: Conversatio
     await messages.receipt(me(req), idOf(req.params), body.deliveredSeq, body.readSeq);
     return reply.status(204).send();
   });
+}
+
+/**
+ * Emoji reactions over HTTP, as over the socket (`react`): `PUT` puts one, `DELETE` takes it back; both
+ * answer the message with its reactions as they now are, whether or not anything changed.
+ */
+export function reactionRoutes(app: FastifyInstance, reactions: ReactionsService) {
+  const path = '/api/conversations/:id/messages/:messageId/reactions/:emoji';
+  const react = async (req: FastifyRequest, on: boolean): Promise<MessageResponse> => {
+    const p = parse(schemas.reactionParams, req.params);
+    const userId = authOf(req).user.id;
+    const r = await reactions.react(userId, { messageId: p.messageId, emoji: p.emoji, on, conversationId: p.id });
+    return { message: r.message };
+  };
+  app.put(path, (req) => react(req, true));
+  app.delete(path, (req) => react(req, false));
 }

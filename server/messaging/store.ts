@@ -60,6 +60,15 @@ export interface MessageRecord {
   eventPositions: number[];
 }
 
+/** One person's emoji on one message; `pos` is its reaction.updated event's, which orders them. */
+export interface ReactionRecord {
+  messageId: string;
+  userId: string;
+  emoji: string;
+  pos: number;
+  createdAt: number;
+}
+
 /** A conversation of one person's list, with what the list shows. */
 export interface ConversationListItem {
   conversation: ConversationRecord;
@@ -101,6 +110,8 @@ export interface MessagingReads {
     fragment: string,
     limit: number,
   ): Promise<MessageRecord[]>;
+  /** The reactions on these messages, in the order they were put (pos). */
+  reactionsOf(messageIds: readonly string[]): Promise<ReactionRecord[]>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -133,6 +144,10 @@ export interface MessagingWrites extends MessagingReads {
     eventPositions: readonly number[],
     content: MessageContent | null,
   ): Promise<void>;
+  insertReaction(reaction: ReactionRecord): Promise<void>;
+  deleteReaction(messageId: string, userId: string, emoji: string): Promise<void>;
+  /** Every reaction on a message (deleted for everyone). */
+  deleteReactionsOf(messageId: string): Promise<void>;
 }
 
 /** The methods of MessagingWrites that write (the group committer counts them). */
@@ -147,6 +162,9 @@ export const messagingWrites = [
   'advanceWatermarks',
   'insertMessage',
   'updateMessage',
+  'insertReaction',
+  'deleteReaction',
+  'deleteReactionsOf',
 ] as const satisfies readonly Exclude<keyof MessagingWrites, keyof MessagingReads>[];
 
 export const CONVERSATION_COLUMNS =
@@ -288,6 +306,12 @@ export function messagingSql(t: SqlText) {
                       edited_at, deleted_at, event_positions, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     updateMessage:
       'UPDATE messages SET text = ?, edited_at = ?, deleted_at = ?, event_positions = ?, content = ? WHERE id = ?',
+    reactionsOf: `SELECT message_id, user_id, emoji, pos, created_at FROM message_reactions
+                   WHERE ${t.inText('message_id')} ORDER BY pos`,
+    insertReaction: `INSERT INTO message_reactions (message_id, user_id, emoji, pos, created_at)
+                     VALUES (?, ?, ?, ?, ?)`,
+    deleteReaction: 'DELETE FROM message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?',
+    deleteReactionsOf: 'DELETE FROM message_reactions WHERE message_id = ?',
   };
 }
 
@@ -458,4 +482,34 @@ export class MessagingStore implements MessagingWrites {
       id,
     );
   }
+
+  async reactionsOf(messageIds: readonly string[]): Promise<ReactionRecord[]> {
+    const keys = messageIds.filter((id) => !hasNul(id));
+    if (keys.length === 0) return [];
+    const rows = await this.db.all<ReactionRow>(this.q.reactionsOf, keys);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      userId: r.user_id,
+      emoji: r.emoji,
+      pos: Number(r.pos),
+      createdAt: Number(r.created_at),
+    }));
+  }
+  async insertReaction(r: ReactionRecord) {
+    await this.db.run(this.q.insertReaction, r.messageId, r.userId, r.emoji, r.pos, r.createdAt);
+  }
+  async deleteReaction(messageId: string, userId: string, emoji: string) {
+    await this.db.run(this.q.deleteReaction, messageId, userId, emoji);
+  }
+  async deleteReactionsOf(messageId: string) {
+    await this.db.run(this.q.deleteReactionsOf, messageId);
+  }
+}
+
+interface ReactionRow {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  pos: number | string;
+  created_at: number | string;
 }

@@ -188,6 +188,7 @@ const views = {
         {},
         'The content app its media was picked in, named as it was then: shown as "via <name>".',
       ),
+      reactions: arrayOf(ref('ReactionView')),
     },
     {
       attachment: true,
@@ -199,7 +200,13 @@ const views = {
       orderRequest: true,
       csat: true,
       via: true,
+      reactions: true,
     },
+  ),
+  ReactionView: objectSchema<v.ReactionView>(
+    { emoji: string, count: integer, userIds: arrayOf(string) },
+    {},
+    'One emoji on a message: how many reacted with it, and who, in the order they did.',
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
     { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },
@@ -473,6 +480,18 @@ const events: { [T in DomainEventType]: JsonSchema } = {
   ...inboxEvents,
   'order.updated': objectSchema<Of<'order.updated'>>(
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
+    {},
+  ),
+  'reaction.updated': objectSchema<Of<'reaction.updated'>>(
+    {
+      type: literal('reaction.updated'),
+      conversationId: string,
+      messageId: string,
+      seq: integer,
+      userId: string,
+      emoji: string,
+      on: boolean,
+    },
     {},
   ),
 };

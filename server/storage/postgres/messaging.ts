@@ -14,6 +14,7 @@ import {
   type MessagingReader,
   MessagingStore,
   positionsFromText,
+  type ReactionRecord,
   toConversation,
   toMember,
   toMessage,
@@ -346,6 +347,26 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     await super.updateMessage(id, text, editedAt, deletedAt, eventPositions, content);
     this.t.forget();
+  }
+
+  // Reactions: sent at once after the pending rows (a reaction names a message the batch may have inserted);
+  // they change neither messages nor members, so nothing is read again.
+
+  override async reactionsOf(messageIds: readonly string[]) {
+    await this.t.flush();
+    return super.reactionsOf(messageIds);
+  }
+  override async insertReaction(r: ReactionRecord) {
+    await this.t.flush();
+    await super.insertReaction(r);
+  }
+  override async deleteReaction(messageId: string, userId: string, emoji: string) {
+    await this.t.flush();
+    await super.deleteReaction(messageId, userId, emoji);
+  }
+  override async deleteReactionsOf(messageId: string) {
+    await this.t.flush();
+    await super.deleteReactionsOf(messageId);
   }
 
   // Deferred: sent with the batch's other rows.

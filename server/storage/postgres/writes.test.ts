@@ -56,6 +56,9 @@ const leavesMessagesAndMembersAlone: Name[] = [
   'messaging.insertConversation',
   'messaging.updateConversationTitle',
   'messaging.setConversationHistory',
+  'messaging.insertReaction',
+  'messaging.deleteReaction',
+  'messaging.deleteReactionsOf',
 ];
 
 /** A connection that records statements and answers nothing. */
@@ -75,9 +78,10 @@ const record = new Proxy({}, { get: () => 'x' });
 const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
+  if (name === 'insertReaction') return [{ messageId: 'x', userId: 'x', emoji: 'x', pos: 1, createdAt: 1 }];
   if (['insertApp', 'insertPageToken'].includes(name)) return [record];
   if (name === 'upsertWebhook') return [new Proxy({}, { get: (_, k) => (k === 'fields' ? ['messages'] : 'x') })];
-  if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
+  if (name === 'messagesByIds' || name === 'usersByIds' || name === 'reactionsOf') return [['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
