@@ -328,6 +328,8 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           onQuoteClick={jumpTo}
           onRetry={retrySend}
           onDiscard={discardSend}
+          meId={meId}
+          nameOf={nameOf}
         />,
       );
     } else {
