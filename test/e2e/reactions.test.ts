@@ -3,6 +3,7 @@
  * Ben adds the same emoji from the chip (2 on both); Ana takes hers back (1); after a reload it is still
  * there; Ana's second device, offline meanwhile, catches up when it comes back. The picker is used with
  * the keyboard too (arrows, Enter, Escape), its fuller grid searched by name, in English and in French.
+ * A page's people see a customer's reactions in the inbox, live.
  */
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
@@ -17,6 +18,7 @@ import {
   waitConnection,
   waitOnline,
 } from './browser.ts';
+import { openInboxOn, openPageConversation, shopOf } from './shops.ts';
 
 const { test } = e2eSuite();
 
@@ -188,4 +190,24 @@ test('in French: the picker, its search by French name, and who reacted', async 
   await expectCount(anaMsg, '💔', 1);
   assert.match((await chip(anaMsg, '💔').getAttribute('aria-label')) ?? '', /^Ben \S+ a réagi avec 💔$/);
   assert.equal(await chip(msg, '💔').getAttribute('aria-label'), 'Vous avez réagi avec 💔');
+});
+
+test("the page's inbox shows the customer's reactions live, read-only", async (s) => {
+  const [owner, cleo] = await s.peopleNamed('Owner', 'Cleo');
+  const shop = await shopOf(owner, 'Fromagerie');
+  const cid = await openPageConversation(cleo, shop);
+  await send(cleo.page, 'Avez-vous du comté ?');
+  const inbox = await openInboxOn(owner, shop, cid);
+  const inInbox = inbox.locator('[data-testid="message"]').filter({ hasText: 'Avez-vous du comté ?' });
+  await inInbox.waitFor();
+
+  const mine = bubble(cleo.page, 'Avez-vous du comté ?');
+  await openPicker(cleo.page, mine);
+  await cleo.page.locator('[data-testid="reaction-quick"][data-emoji="🙏"]').click();
+  await expectCount(inInbox, '🙏', 1);
+  const shown = chip(inInbox, '🙏');
+  assert.equal(await shown.evaluate((e) => e.tagName), 'LI', 'shown, not a button to press');
+  assert.match((await shown.getAttribute('title')) ?? '', /^Cleo \S+ reacted 🙏$/);
+  await chip(mine, '🙏').click();
+  await expectCount(inInbox, '🙏', 0);
 });

@@ -14,8 +14,8 @@ import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
 import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
+import { ReactionChips } from '../ui/ReactionChips.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
-import { ReactionChips } from './reactions/ReactionChips.tsx';
 import { ReactionPicker } from './reactions/ReactionPicker.tsx';
 import { ViaLine } from './ViaLine.tsx';
 

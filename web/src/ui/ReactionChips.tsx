@@ -1,7 +1,7 @@
-import type { ReactionView } from '../../../../protocol/views.ts';
-import type { Translate } from '../../i18n/translate.ts';
-import { useI18n } from '../../i18n/useI18n.ts';
-import './reactions.css';
+import type { ReactionView } from '../../../protocol/views.ts';
+import type { Translate } from '../i18n/translate.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import './reaction-chips.css';
 
 /** "Ana, Ben reacted ❤️" / "You and Ana reacted ❤️" — who reacted with one emoji, me first as "You". */
 export function reactedLabel(
@@ -23,7 +23,8 @@ export function reactedLabel(
 
 /**
  * A message's reactions under its bubble: one chip per emoji with its count, pressed when it holds mine;
- * pressing one puts mine or takes it back. Its label and tooltip say who reacted.
+ * pressing one puts mine or takes it back. Its label and tooltip say who reacted. Without `onToggle` (the
+ * business inbox, where the page's people read them) the chips are shown, not pressed.
  */
 export function ReactionChips({
   reactions,
@@ -36,9 +37,36 @@ export function ReactionChips({
   meId: string;
   nameOf: (userId: string) => string;
   tabbable: boolean;
-  onToggle: (emoji: string, on: boolean) => void;
+  onToggle?: (emoji: string, on: boolean) => void;
 }) {
   const { t, locale } = useI18n();
+  if (!onToggle) {
+    return (
+      <ul className="msg-reactions msg-reactions-static" aria-label={t('reactions.list')} data-testid="reactions">
+        {reactions.map((r) => {
+          const label = reactedLabel(r, meId, nameOf, t, locale);
+          return (
+            <li
+              key={r.emoji}
+              className="reaction-chip"
+              data-testid="reaction-chip"
+              data-emoji={r.emoji}
+              data-count={r.count}
+              title={label}
+            >
+              <span className="sr-only">{label}</span>
+              <span className="reaction-chip-emoji" aria-hidden="true">
+                {r.emoji}
+              </span>
+              <span className="reaction-chip-count" aria-hidden="true">
+                {r.count}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    );
+  }
   return (
     <ul className="msg-reactions" aria-label={t('reactions.list')} data-testid="reactions">
       {reactions.map((r) => {
