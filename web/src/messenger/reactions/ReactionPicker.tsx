@@ -13,8 +13,8 @@ const buttonsOf = (root: HTMLElement | null) =>
  * The reaction picker: a dialog next to its button with the six quick reactions, and "More emoji" for the
  * whole grid by category with a search by name (English or French). Keyboard: arrows move between the
  * emoji (and from the search field down into them), Enter or Space picks, Escape closes and gives focus
- * back to the button that opened it. `mine`: the emoji I already put on the message (shown pressed;
- * picking one takes it back).
+ * back to the button that opened it; focus leaving it closes it. `mine`: the emoji I already put on the
+ * message (shown pressed; picking one takes it back).
  */
 export function ReactionPicker({
   anchorRef,
@@ -164,6 +164,11 @@ export function ReactionPicker({
       aria-labelledby={titleId}
       data-testid="reaction-picker"
       onKeyDown={onKeyDown}
+      // Focus leaving it (Tab past its last control, a click elsewhere) closes it.
+      onBlur={(e) => {
+        const to = e.relatedTarget as Node | null;
+        if (to && !ref.current?.contains(to) && !anchorRef.current?.contains(to)) onClose();
+      }}
     >
       <h2 id={titleId} className="sr-only">
         {t('reactions.picker')}
