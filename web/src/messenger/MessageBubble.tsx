@@ -63,16 +63,6 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
     if (message) void react(message.conversationId, message.id, emoji, on);
   };
   const mine = new Set((message?.reactions ?? []).filter((r) => meId && r.userIds.includes(meId)).map((r) => r.emoji));
-  if (message && !deleted && canReact) {
-    items.push({
-      key: 'react',
-      label: t('reactions.react'),
-      icon: <IconSmile size={16} />,
-      // After the menu has closed (and given focus back), the picker opens and takes it.
-      onSelect: () => setTimeout(() => setPickerOpen(true), 0),
-      testId: 'action-react',
-    });
-  }
   if (message && !deleted) {
     items.push({
       key: 'reply',
@@ -81,6 +71,16 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
       onSelect: () => props.onReply(message),
       testId: 'action-reply',
     });
+    if (canReact) {
+      items.push({
+        key: 'react',
+        label: t('reactions.react'),
+        icon: <IconSmile size={16} />,
+        // After the menu has closed (and given focus back), the picker opens and takes it.
+        onSelect: () => setTimeout(() => setPickerOpen(true), 0),
+        testId: 'action-react',
+      });
+    }
     if (own) {
       items.push({
         key: 'edit',
