@@ -103,6 +103,7 @@ export const errorIds = [
   'cannot_block_page',
   'wrong_password',
   'account_deleted',
+  'reaction_limit',
 ] as const;
 
 export type ErrorId = (typeof errorIds)[number];

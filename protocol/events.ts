@@ -108,7 +108,21 @@ export type DomainEvent =
    * To the blocker's own devices only (the blocked person is told nothing): they now block this person
    * (`block` set), or no longer do (`block` null, `userId` the person unblocked).
    */
-  | { type: 'block.updated'; conversationId: null; userId: string; block: BlockView | null };
+  | { type: 'block.updated'; conversationId: null; userId: string; block: BlockView | null }
+  /**
+   * A person put (`on`) or took back an emoji reaction on a message (`messageId`, at `seq` in the
+   * conversation), to the members who may read that message. Adding one that is there, or removing one
+   * that is not, makes no event.
+   */
+  | {
+      type: 'reaction.updated';
+      conversationId: string;
+      messageId: string;
+      seq: number;
+      userId: string;
+      emoji: string;
+      on: boolean;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -131,6 +145,7 @@ export const domainEventTypes = [
   'conversation.settings_updated',
   'message.hidden',
   'block.updated',
+  'reaction.updated',
 ] as const satisfies readonly DomainEventType[];
 type Unlisted = Exclude<DomainEventType, (typeof domainEventTypes)[number]>;
 export const allDomainEventTypesListed: [Unlisted] extends [never] ? true : Unlisted = true;

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.ts';
 import type { DomainEvent, Signal } from './events.ts';
-import { attachmentIds, clientId, cursor, id, messageText, oneTap, oneTapMessage, seq, tap } from './schemas.ts';
+import {
+  attachmentIds,
+  clientId,
+  cursor,
+  id,
+  messageText,
+  oneTap,
+  oneTapMessage,
+  reactionEmoji,
+  seq,
+  tap,
+} from './schemas.ts';
 import type { MessageView } from './views.ts';
 
 /**
@@ -46,6 +57,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), ref }),
   /** Delete a message for yourself (any message you may read). */
   z.strictObject({ type: z.literal('hide'), ref, messageId: id }),
+  /** Puts (`on: true`) or takes back an emoji reaction on a message; the emoji is checked by the server. */
+  z.strictObject({ type: z.literal('react'), ref, messageId: id, emoji: reactionEmoji, on: z.boolean() }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -59,6 +72,7 @@ export const clientFrameTypes: readonly ClientFrameType[] = [
   'typing',
   'ping',
   'hide',
+  'react',
 ];
 
 export type ServerFrame =

@@ -43,6 +43,12 @@ export const limits = {
   forwardTargets: { max: 5 },
   /** The people one person may block (`GET /api/blocks` lists them all). */
   blocks: { max: 1000 },
+  /**
+   * Emoji reactions: one emoji is one RGI emoji grapheme of at most `emojiBytes` UTF-8 bytes; a person
+   * puts at most `perPerson` different emojis on one message, and one message carries at most
+   * `perMessage` different emojis (from everyone).
+   */
+  reactions: { emojiBytes: 32, perPerson: 10, perMessage: 20 },
 } as const;
 
 /** Milliseconds a typing indicator stays up after the last `typing` frame. */

@@ -225,3 +225,10 @@ export type CreateGroupBody = z.infer<typeof createGroupBody>;
 export type SendMessageBody = z.infer<typeof sendMessageBody>;
 export type SetWebhookBody = z.infer<typeof setWebhookBody>;
 export type ThreadControlBody = z.infer<typeof threadControlBody>;
+
+/**
+ * The emoji of a reaction, over the socket and in the reaction routes' path: the service checks that it
+ * is one emoji (protocol/reactions.ts) and answers `bad_request` naming `emoji` otherwise.
+ */
+export const reactionEmoji = z.string().min(1).max(64);
+export const reactionParams = z.strictObject({ id, messageId: id, emoji: reactionEmoji });

@@ -215,6 +215,18 @@ export interface MessageView {
   via?: { appId: string; name: string };
   /** A forward of another message (its text and media): shown "Forwarded". */
   forwarded?: true;
+  /**
+   * Emoji reactions, the emoji reacted with first coming first, each with who reacted (in the order they
+   * did). Absent when there are none, and in events (`reaction.updated` events change them).
+   */
+  reactions?: ReactionView[];
+}
+
+/** One emoji on a message: how many people reacted with it, and who (in the order they did). */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  userIds: string[];
 }
 
 /**

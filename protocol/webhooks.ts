@@ -15,5 +15,7 @@ export const webhookFields = [
   'standby',
   /** Comptoir-native: a customer's request on an order (protocol/order-requests.ts, docs/COMMERCE.md). */
   'order_requests',
+  /** A person's emoji reaction on a page's message, put or taken back (Messenger's `message_reactions`). */
+  'message_reactions',
 ] as const;
 export type WebhookField = (typeof webhookFields)[number];

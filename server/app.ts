@@ -71,11 +71,12 @@ import { MediaSweeper } from './media/sweeper.ts';
 import { attachmentView } from './media/views.ts';
 import { ConversationsService } from './messaging/conversations.ts';
 import { ForwardService } from './messaging/forward.ts';
-import { messagingFrames } from './messaging/frames.ts';
+import { messagingFrames, reactionFrames } from './messaging/frames.ts';
 import { HiddenMessages } from './messaging/hidden.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
-import { type ChatManagement, messagingRoutes } from './messaging/routes.ts';
+import { ReactionsService } from './messaging/reactions.ts';
+import { type ChatManagement, messagingRoutes, reactionRoutes } from './messaging/routes.ts';
 import { ConversationSettingsService } from './messaging/settings.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
@@ -173,6 +174,8 @@ export interface Core {
   presence: PresenceService;
   /** People's blocks (server/blocks/). */
   blocks: BlocksService;
+  /** Emoji reactions on messages (messaging/reactions.ts). */
+  reactions: ReactionsService;
   /** Finishes the writes under way, then closes the bus and the database. */
   close(): Promise<void>;
   /** Chat management: each person's mute, pin and archive of a conversation (messaging/settings.ts). */
@@ -356,6 +359,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     media,
   );
   businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
+  const reactions = new ReactionsService(
+    committer,
+    states,
+    new RateLimiter(config.rates.messagesBurst, (config.rates.messagesBurst / config.rates.messagesPerSecond) * 1000),
+  );
   const feed = new EventFeed(storage, committer, replay);
   /** Who may connect an app to a page: its admins. */
   const pageAccess = {
@@ -500,6 +508,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     retention,
     presence,
     blocks,
+    reactions,
     close,
     chat: {
       settings: conversationSettings,
@@ -528,6 +537,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   // The gateway knows no domain: each registers its socket frames, as it registers its routes.
   const frames = new FrameHandlers();
   messagingFrames(frames, messages, { typingPer10s: config.rates.typingPer10s }, core.chat, core.blocks);
+  reactionFrames(frames, core.reactions);
   const gateway = new Gateway(
     { feed: core.feed, handlers: frames, signal: (s) => bus.signal(s), sessions, presence: core.presence },
     log,
@@ -574,6 +584,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   });
   messagingRoutes(app, conversations, messages, core.chat);
   blocksRoutes(app, core.blocks);
+  reactionRoutes(app, core.reactions);
   eventsRoutes(app, core.feed);
   pagesRoutes(
     app,

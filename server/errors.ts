@@ -151,6 +151,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   },
   wrong_password: { status: 403, message: 'Your current password is not right' },
   account_deleted: { status: 410, message: 'This account was deleted' },
+  reaction_limit: { status: 409, message: 'This message has as many different reactions as it may' },
 };
 
 export class AppError extends Error {

@@ -5,6 +5,7 @@ import type {
   ConversationView,
   HistoryVisibility,
   MemberRole,
+  MessageView,
   UserView,
 } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
@@ -16,6 +17,7 @@ import type { Storage } from '../storage/types.ts';
 import { requireActiveRow, requireAdmin, requireGroup, requireMember } from './policy.ts';
 import { presentActivity, presentConversation, presentMessage } from './presenter.ts';
 import type { GroupQuotas } from './quotas.ts';
+import { withReactions } from './reactions.ts';
 import { presentSettings } from './settings.ts';
 import type { ConversationStates } from './state.ts';
 import type { ActivityRecord, ConversationRecord, MemberRecord } from './store.ts';
@@ -86,18 +88,27 @@ export class ConversationsService {
     // (a page's inbox lists every thread of the page).
     const page = users.get(userId)?.kind === 'page';
     const listed = items.filter((it) => page || !awaitsFirstMessage(it.conversation, userId));
+    const lastMessages = await withReactions(
+      this.storage.reader,
+      listed.flatMap((it) =>
+        it.lastMessage
+          ? [
+              presentMessage(
+                it.lastMessage,
+                it.lastMessage.replyToId ? (quotes.get(it.lastMessage.replyToId) ?? null) : null,
+              ),
+            ]
+          : [],
+      ),
+    );
+    const lastById = new Map(lastMessages.map((m) => [m.conversationId, m]));
     const conversations = listed.map((it) => {
       const me = it.members.find((m) => m.userId === userId);
       return presentConversation(
         it.conversation,
         it.members,
         users,
-        it.lastMessage
-          ? presentMessage(
-              it.lastMessage,
-              it.lastMessage.replyToId ? (quotes.get(it.lastMessage.replyToId) ?? null) : null,
-            )
-          : null,
+        lastById.get(it.conversation.id) ?? null,
         it.unread,
         me ? visibleFrom(it.conversation, me) : it.conversation.lastSeq,
         presentSettings(settings.get(it.conversation.id), it.conversation),
@@ -117,11 +128,17 @@ export class ConversationsService {
       c,
       members,
       await this.usersMap(members.map((m) => m.userId)),
-      c.lastSeq > visibleFrom(c, me) ? await lastVisibleMessageView(r, c.id, userId, visibleFrom(c, me)) : null,
+      await this.lastWithReactions(
+        c.lastSeq > visibleFrom(c, me) ? await lastVisibleMessageView(r, c.id, userId, visibleFrom(c, me)) : null,
+      ),
       await r.messaging.unreadCount(conversationId, userId, Math.max(me.readSeq, visibleFrom(c, me))),
       visibleFrom(c, me),
       presentSettings(await r.messaging.settingsOf(conversationId, userId), c),
     );
+  }
+
+  private async lastWithReactions(last: MessageView | null): Promise<MessageView | null> {
+    return last ? ((await withReactions(this.storage.reader, [last]))[0] ?? last) : null;
   }
 
   /**

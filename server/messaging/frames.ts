@@ -3,6 +3,7 @@ import { RateLimiter, takeAll } from '../lib/ratelimit.ts';
 import type { FrameHandlers } from '../realtime/registry.ts';
 import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
+import type { ReactionsService } from './reactions.ts';
 import { tapOf } from './taps.ts';
 
 /** What the socket frames of messaging call. */
@@ -70,4 +71,15 @@ export function messagingFrames(
     })
     // Delete for me (hidden.ts): acknowledged in place of its `message.hidden` event on this socket.
     .register('hide', (ctx, f) => chat.hidden.hide(ctx.userId, f.messageId, ctx.origin));
+}
+
+/**
+ * The `react` frame: puts or takes back an emoji reaction. Acked in place of its `reaction.updated` event
+ * (`{ref, pos}`), or at once (`{ref}`) when nothing changed.
+ */
+export function reactionFrames(frames: FrameHandlers, reactions: Pick<ReactionsService, 'react'>) {
+  frames.register('react', async (ctx, f) => {
+    const r = await reactions.react(ctx.userId, { messageId: f.messageId, emoji: f.emoji, on: f.on }, ctx.origin);
+    return { pos: r.pos };
+  });
 }

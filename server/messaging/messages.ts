@@ -14,6 +14,7 @@ import { announceFirstMessageIn } from './conversations.ts';
 import { rewriteEarlierCopies } from './erase.ts';
 import { requireActiveRow, requireMember } from './policy.ts';
 import { presentActivity, presentMessage, presentMessages } from './presenter.ts';
+import { withReactions } from './reactions.ts';
 import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
 import type { MessageRecord } from './store.ts';
 import { checkTap, type PageOffers, type Tap, tapContent } from './taps.ts';
@@ -346,6 +347,8 @@ export class MessagesService {
         messageSeq: m.seq,
       });
       const stored = { ...next, eventPositions: [...m.eventPositions, pos] };
+      // A deleted message's reactions go with it.
+      if (next.deletedAt !== null) await uow.tx.messaging.deleteReactionsOf(m.id);
       // A deleted message's uploads go with it (rows now, their bytes once committed).
       if (next.deletedAt !== null && m.content?.media && this.media) {
         await this.media.releaseIn(
@@ -409,14 +412,17 @@ export class MessagesService {
     );
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
     const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
-    // Who signs them and who the lines name, members or not (someone who left still signs their old messages).
+    const messages = await withReactions(r, presentMessages(page, quoted));
+    // Who signs them, who the lines name and who reacted, members or not (someone who left still signs
+    // their old messages).
     const mentioned = new Set([...page, ...quoted.values()].map((m) => m.senderId));
     for (const a of activity) {
       mentioned.add(a.actorId);
       if (a.targetId) mentioned.add(a.targetId);
     }
+    for (const m of messages) for (const x of m.reactions ?? []) for (const id of x.userIds) mentioned.add(id);
     const users = (await r.accounts.usersByIds([...mentioned])).map(presentUser);
-    return { messages: presentMessages(page, quoted), hasMore, users, activity: activity.map(presentActivity) };
+    return { messages, hasMore, users, activity: activity.map(presentActivity) };
   }
 
   /**

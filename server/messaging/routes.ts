@@ -14,6 +14,7 @@ import type { ConversationsService } from './conversations.ts';
 import type { ForwardService } from './forward.ts';
 import type { HiddenMessages } from './hidden.ts';
 import type { MessagesService } from './messages.ts';
+import type { ReactionsService } from './reactions.ts';
 import type { ConversationSettingsService } from './settings.ts';
 import { tapOf } from './taps.ts';
 
@@ -121,4 +122,20 @@ export function messagingRoutes(
     const r = await chat.forward.forward(me(req), idOf(req.params), body.conversationIds, body.clientId);
     return reply.status(r.created ? 201 : 200).send({ messages: r.messages } satisfies ForwardResponse);
   });
+}
+
+/**
+ * Emoji reactions over HTTP, as over the socket (`react`): `PUT` puts one, `DELETE` takes it back; both
+ * answer the message with its reactions as they now are, whether or not anything changed.
+ */
+export function reactionRoutes(app: FastifyInstance, reactions: ReactionsService) {
+  const path = '/api/conversations/:id/messages/:messageId/reactions/:emoji';
+  const react = async (req: FastifyRequest, on: boolean): Promise<MessageResponse> => {
+    const p = parse(schemas.reactionParams, req.params);
+    const userId = authOf(req).user.id;
+    const r = await reactions.react(userId, { messageId: p.messageId, emoji: p.emoji, on, conversationId: p.id });
+    return { message: r.message };
+  };
+  app.put(path, (req) => react(req, true));
+  app.delete(path, (req) => react(req, false));
 }

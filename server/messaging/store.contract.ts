@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts';
+import { reactionsContract } from './reactions.contract.ts';
 import type { MessageRecord } from './store.ts';
 
 /** The messaging store: conversations, members, messages, the conversation list. Run on both backends by the storage contract (contract.ts). */
@@ -413,4 +414,6 @@ export function messagingContract(ctx: ContractContext) {
     const item = (await r.conversationList(a.id)).items.find((i) => i.conversation.id === c);
     assert.equal(item?.unread, 2, 'the list counts what is not hidden');
   });
+
+  reactionsContract(ctx);
 }

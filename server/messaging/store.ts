@@ -95,6 +95,15 @@ export interface HiddenRecord {
   hiddenAt: number;
 }
 
+/** One person's emoji on one message; `pos` is its reaction.updated event's, which orders them. */
+export interface ReactionRecord {
+  messageId: string;
+  userId: string;
+  emoji: string;
+  pos: number;
+  createdAt: number;
+}
+
 /** A conversation of one person's list, with what the list shows. */
 export interface ConversationListItem {
   conversation: ConversationRecord;
@@ -166,6 +175,8 @@ export interface MessagingReads {
     before: number | null,
     limit: number,
   ): Promise<MessageRecord[]>;
+  /** The reactions on these messages, in the order they were put (pos). */
+  reactionsOf(messageIds: readonly string[]): Promise<ReactionRecord[]>;
 }
 
 export interface MessagingReader extends MessagingReads {
@@ -205,6 +216,10 @@ export interface MessagingWrites extends MessagingReads {
   deleteSettings(conversationId: string, userId: string): Promise<void>;
   /** Hides a message for one person (nothing when it already is). */
   hideMessage(hidden: HiddenRecord): Promise<void>;
+  insertReaction(reaction: ReactionRecord): Promise<void>;
+  deleteReaction(messageId: string, userId: string, emoji: string): Promise<void>;
+  /** Every reaction on a message (deleted for everyone). */
+  deleteReactionsOf(messageId: string): Promise<void>;
 }
 
 /** The methods of MessagingWrites that write (the group committer counts them). */
@@ -223,6 +238,9 @@ export const messagingWrites = [
   'putSettings',
   'deleteSettings',
   'hideMessage',
+  'insertReaction',
+  'deleteReaction',
+  'deleteReactionsOf',
 ] as const satisfies readonly Exclude<keyof MessagingWrites, keyof MessagingReads>[];
 
 export const CONVERSATION_COLUMNS =
@@ -413,6 +431,12 @@ export function messagingSql(t: SqlText) {
     deleteSettings: 'DELETE FROM conversation_settings WHERE conversation_id = ? AND user_id = ?',
     hideMessage: `INSERT INTO hidden_messages (user_id, message_id, conversation_id, seq, hidden_at)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, message_id) DO NOTHING`,
+    reactionsOf: `SELECT message_id, user_id, emoji, pos, created_at FROM message_reactions
+                   WHERE ${t.inText('message_id')} ORDER BY pos`,
+    insertReaction: `INSERT INTO message_reactions (message_id, user_id, emoji, pos, created_at)
+                     VALUES (?, ?, ?, ?, ?)`,
+    deleteReaction: 'DELETE FROM message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?',
+    deleteReactionsOf: 'DELETE FROM message_reactions WHERE message_id = ?',
   };
 }
 
@@ -667,6 +691,35 @@ export class MessagingStore implements MessagingWrites {
       a.history,
     );
   }
+  async reactionsOf(messageIds: readonly string[]): Promise<ReactionRecord[]> {
+    const keys = messageIds.filter((id) => !hasNul(id));
+    if (keys.length === 0) return [];
+    const rows = await this.db.all<ReactionRow>(this.q.reactionsOf, keys);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      userId: r.user_id,
+      emoji: r.emoji,
+      pos: Number(r.pos),
+      createdAt: Number(r.created_at),
+    }));
+  }
+  async insertReaction(r: ReactionRecord) {
+    await this.db.run(this.q.insertReaction, r.messageId, r.userId, r.emoji, r.pos, r.createdAt);
+  }
+  async deleteReaction(messageId: string, userId: string, emoji: string) {
+    await this.db.run(this.q.deleteReaction, messageId, userId, emoji);
+  }
+  async deleteReactionsOf(messageId: string) {
+    await this.db.run(this.q.deleteReactionsOf, messageId);
+  }
+}
+
+interface ReactionRow {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  pos: number | string;
+  created_at: number | string;
 }
 
 interface ActivityRow {

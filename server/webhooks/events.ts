@@ -33,7 +33,23 @@ export interface Lookups {
     afterSeq: number,
     toSeq: number,
   ): { id: string; senderId: string; createdAt: number }[];
+  /** For a reaction: who sent the message reacted to (null when it is gone). */
+  senderOf?(messageId: string): string | null;
 }
+
+/** Messenger's names of the reactions it knows; any other emoji is `other` (its `emoji` says which). */
+const REACTION_NAMES: Record<string, string> = {
+  '❤️': 'love',
+  '😆': 'smile',
+  '😂': 'smile',
+  '😮': 'wow',
+  '😢': 'sad',
+  '😠': 'angry',
+  '😡': 'angry',
+  '👍': 'like',
+  '👎': 'dislike',
+};
+export const reactionName = (emoji: string) => REACTION_NAMES[emoji] ?? 'other';
 
 export const mid = (messageId: string) => `m_${messageId}`;
 
@@ -131,6 +147,27 @@ export function webhookEventsOf(e: PlannableEvent, lookups: Lookups): PlannedEve
             recipient: page,
             timestamp: e.createdAt,
             delivery: { ...(mids.length > 0 ? { mids } : {}), watermark: last.createdAt },
+          },
+        },
+      ];
+    }
+    case 'reaction.updated': {
+      // The person reacted to (or took back their reaction on) one of the page's messages.
+      if (event.userId !== e.personId || lookups.senderOf?.(event.messageId) !== e.pageId) return [];
+      return [
+        {
+          field: 'message_reactions',
+          pageId: e.pageId,
+          event: {
+            sender: person,
+            recipient: page,
+            timestamp: e.createdAt,
+            reaction: {
+              reaction: reactionName(event.emoji),
+              emoji: event.emoji,
+              action: event.on ? 'react' : 'unreact',
+              mid: mid(event.messageId),
+            },
           },
         },
       ];

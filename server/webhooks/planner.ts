@@ -35,6 +35,7 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   'message.created': ['messages', 'messaging_postbacks', 'message_echoes'],
   'message.edited': ['message_edits'],
   'receipt.updated': ['message_reads', 'message_deliveries'],
+  'reaction.updated': ['message_reactions'],
 };
 
 /**
@@ -304,7 +305,17 @@ export class DeliveryPlanner {
         page.filter((m) => m.seq > after).map((m) => ({ id: m.id, senderId: m.senderId, createdAt: m.createdAt })),
       );
     }
+    // Reactions go to the page's apps for the page's own messages: who sent each message reacted to.
+    const reacted = events.flatMap((e) =>
+      e.type === 'reaction.updated' && e.pageId !== null
+        ? [(JSON.parse(e.payload) as { messageId: string }).messageId]
+        : [],
+    );
+    const senders = new Map<string, string>();
+    for (const m of reacted.length > 0 ? await r.messaging.messagesByIds([...new Set(reacted)]) : [])
+      senders.set(m.id, m.senderId);
     const lookups: Lookups = {
+      senderOf: (id) => senders.get(id) ?? null,
       contentOf: (id) => contents.get(id) ?? null,
       messagesBetween: (c, after, to) => between.get(`${c}:${after}:${to}`) ?? [],
     };

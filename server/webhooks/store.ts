@@ -194,7 +194,7 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
 });
 
 /** The types of a conversation's events that may become deliveries (webhooks/events.ts). */
-const CONVERSATION_TYPES = ['message.created', 'message.edited', 'receipt.updated'];
+const CONVERSATION_TYPES = ['message.created', 'message.edited', 'receipt.updated', 'reaction.updated'];
 
 /** Whether an event of the log is a candidate for the planner: what `candidateEvents` selects, in memory. */
 export function isCandidate(e: Pick<CandidateEvent, 'type' | 'conversationId' | 'scope'>): boolean {

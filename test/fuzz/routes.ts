@@ -90,6 +90,14 @@ const noQuery = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.tuple(oddKey, oddText(8)), { maxLength: 2 }) },
 );
 
+/** A reaction's emoji: mostly a real one (several code points too), else text, two of them, near the limits. */
+export const reactionEmojiArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('👍', '❤️', '\u2764', '😂', '👍🏽', '🏳️‍🌈', '🇫🇷', '👨‍👩‍👧‍👦', '1️⃣') },
+  { weight: 1, arbitrary: fc.constantFrom('👍👍', 'a', ':+1:', '\u200d', '\ud83d', '👨‍👩‍👧‍👦👨‍👩‍👧‍👦') },
+  { weight: 1, arbitrary: nearLimit(1, 64) },
+  { weight: 1, arbitrary: oddText(20) },
+);
+
 const conversationId = (w: World) => idFrom(() => w.conversations);
 const messageId = (w: World) => idFrom(() => w.messages);
 const userId = (w: World) => idFrom(() => w.users);
@@ -972,8 +980,19 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'message',
     params: (w) => fc.record({ id: messageId(w) }),
-    touches: ['messages', 'events'],
+    // Its reactions go with it.
+    touches: ['messages', 'events', 'message_reactions'],
   },
+  ...(['PUT', 'DELETE'] as const).map(
+    (method): Route => ({
+      method,
+      path: '/api/conversations/:id/messages/:messageId/reactions/:emoji',
+      auth: true,
+      idKind: 'conversation',
+      params: (w) => fc.record({ id: conversationId(w), messageId: messageId(w), emoji: reactionEmojiArb }),
+      touches: ['message_reactions', 'events'],
+    }),
+  ),
   {
     method: 'POST',
     path: '/api/conversations/:id/receipts',

@@ -12,13 +12,15 @@ import type { TestServer } from '../helpers/server.ts';
 import { until } from '../helpers/until.ts';
 import { encodeAny, jsonEdge, mutated, nearLimit, oddKey, oddText, padded, textMutation } from './arbitraries.ts';
 import { acceptableErrorId, fuzzParams, fuzzServer, isPlainObject, rawRequest, Stats, Watch } from './harness.ts';
-import { clientIdArb, idFrom, pick } from './routes.ts';
+import { clientIdArb, idFrom, pick, reactionEmojiArb } from './routes.ts';
 import { describeDiff, diffRows, pageInvariants } from './rows.ts';
 import { type Name, type Snapshot, World } from './world.ts';
 
 /**
  * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete, hide,
  * receipt, typing, ping), unknown types, mutated frames, damaged JSON, binary and oversized frames, on a
+ * Fuzzing the WebSocket gateway on both backends: every client frame type (hello, send, edit, delete,
+ * receipt, typing, ping, react), unknown types, mutated frames, damaged JSON, binary and oversized frames, on a
  * live socket and before hello. Properties, for every batch of frames:
  * 1. each is answered as PROTOCOL.md says — an `error` with a catalogued id (never `internal`), an `ack`,
  *    a `pong` — at most once per ref; the socket stays open and answers a ping and a hello afterwards;
@@ -130,6 +132,16 @@ function shaped(w: World, seat: Seat): fc.Arbitrary<Record<string, unknown>> {
       },
       { weight: 1, arbitrary: fc.record({ type: fc.constant('ping'), ref }) },
       { weight: 1, arbitrary: unknown },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          type: fc.constant('react'),
+          ref,
+          messageId,
+          emoji: reactionEmojiArb,
+          on: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: jsonEdge }),
+        }),
+      },
     )
     .map(drop);
 }
@@ -381,7 +393,12 @@ for (const backend of backends) {
             assert.equal(event.userId, me, what());
             continue;
           }
-          assert.ok(event.type.startsWith('message.'), `a ${event.type} event from frames: ${what()}`);
+          assert.ok(
+            event.type.startsWith('message.') || event.type === 'reaction.updated',
+            `a ${event.type} event from frames: ${what()}`,
+          );
+          if (event.type === 'reaction.updated')
+            assert.equal(event.userId, me, `not ${seat.name}'s reaction: ${what()}`);
           eventPos.add(pos);
           if (event.type === 'message.created') {
             const clientId = (event as { message: { clientId: string } }).message.clientId;
@@ -402,7 +419,16 @@ for (const backend of backends) {
         for (const table of diff.keys())
           assert.ok(
             // hidden_messages: a `hide` frame (delete for me), the seat's own (below).
-            ['messages', 'conversations', 'members', 'events', 'hidden_messages', 'member_periods'].includes(table),
+            // message_reactions: a `react` frame.
+            [
+              'messages',
+              'conversations',
+              'members',
+              'events',
+              'hidden_messages',
+              'member_periods',
+              'message_reactions',
+            ].includes(table),
             `${table}: ${what()}`,
           );
         // Frames act as the seat: its messages, its watermarks, and no one else's.

@@ -1132,4 +1132,20 @@ export const operations: Operation[] = [
     ok: { 204: null },
     errors: ['cannot_block_self'],
   },
+  // Emoji reactions (server/messaging/routes.ts, reactionRoutes)
+  ...(['put', 'delete'] as const).map(
+    (method): Operation => ({
+      method,
+      path: '/api/conversations/:id/messages/:messageId/reactions/:emoji',
+      tag: 'conversations',
+      summary: method === 'put' ? 'React to a message with an emoji' : 'Take back your emoji reaction on a message',
+      description:
+        '`emoji`: one emoji (Unicode RGI, ZWJ sequences, skin tones and flags included; at most 32 UTF-8 bytes), ' +
+        'percent-encoded in the path; else `400 bad_request` naming `emoji`. A symbol without its emoji ' +
+        'variation selector (U+2764) is taken as its emoji form (U+2764 U+FE0F). Idempotent: putting one you put, ' +
+        'or taking back one you did not, changes nothing. Answers the message with its reactions as they now are.',
+      ok: { 200: 'MessageResponse' },
+      errors: ['message_not_found', 'message_deleted', 'reaction_limit', 'not_member'],
+    }),
+  ),
 ];

@@ -210,6 +210,7 @@ const views = {
         'The content app its media was picked in, named as it was then: shown as "via <name>".',
       ),
       forwarded: { type: 'boolean', const: true, description: 'A forward of another message: shown "Forwarded".' },
+      reactions: arrayOf(ref('ReactionView')),
     },
     {
       attachment: true,
@@ -222,7 +223,13 @@ const views = {
       csat: true,
       via: true,
       forwarded: true,
+      reactions: true,
     },
+  ),
+  ReactionView: objectSchema<v.ReactionView>(
+    { emoji: string, count: integer, userIds: arrayOf(string) },
+    {},
+    'One emoji on a message: how many reacted with it, and who, in the order they did.',
   ),
   OrderRequestMessageView: objectSchema<r.OrderRequestMessageView>(
     { orderId: string, requestId: string, kind: oneOf(requestKinds), state: oneOf(requestStates) },
@@ -555,6 +562,18 @@ const events: { [T in DomainEventType]: JsonSchema } = {
       conversationId: { type: 'null' },
       userId: string,
       block: nullable(ref('BlockView')),
+    },
+    {},
+  ),
+  'reaction.updated': objectSchema<Of<'reaction.updated'>>(
+    {
+      type: literal('reaction.updated'),
+      conversationId: string,
+      messageId: string,
+      seq: integer,
+      userId: string,
+      emoji: string,
+      on: boolean,
     },
     {},
   ),

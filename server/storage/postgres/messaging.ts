@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EventsStore, type NewEvent } from '../../events/store.ts';
 import {
+  type ActivityRecord,
   type ConversationListItem,
   type ConversationRecord,
   type ConversationRow,
@@ -15,6 +16,7 @@ import {
   type MessagingReader,
   MessagingStore,
   positionsFromText,
+  type ReactionRecord,
   type SettingsRecord,
   toConversation,
   toMember,
@@ -310,6 +312,14 @@ export class PgMessagingTx extends MessagingStore {
     await this.t.flush();
     return super.visibleMessagesBefore(conversationId, userId, afterSeq, before, limit);
   }
+  override async activityBetween(conversationId: string, from: number, to: number, limit: number) {
+    await this.t.flush();
+    return super.activityBetween(conversationId, from, to, limit);
+  }
+  override async conversationIdsEverOfUser(userId: string) {
+    await this.t.flush();
+    return super.conversationIdsEverOfUser(userId);
+  }
   override async conversationById(id: string) {
     return this.bumped(await super.conversationById(id));
   }
@@ -346,6 +356,10 @@ export class PgMessagingTx extends MessagingStore {
 
   // Writes sent at once, after the pending ones (those that change messages or members then forget()).
 
+  override async insertActivity(a: ActivityRecord) {
+    await this.t.flush();
+    await super.insertActivity(a);
+  }
   override async insertConversation(c: ConversationRecord) {
     await this.t.flush();
     await super.insertConversation(c);
@@ -397,6 +411,25 @@ export class PgMessagingTx extends MessagingStore {
   override async hideMessage(hidden: HiddenRecord) {
     await this.t.flush();
     await super.hideMessage(hidden);
+  }
+  // Reactions: sent at once after the pending rows (a reaction names a message the batch may have inserted);
+  // they change neither messages nor members, so nothing is read again.
+
+  override async reactionsOf(messageIds: readonly string[]) {
+    await this.t.flush();
+    return super.reactionsOf(messageIds);
+  }
+  override async insertReaction(r: ReactionRecord) {
+    await this.t.flush();
+    await super.insertReaction(r);
+  }
+  override async deleteReaction(messageId: string, userId: string, emoji: string) {
+    await this.t.flush();
+    await super.deleteReaction(messageId, userId, emoji);
+  }
+  override async deleteReactionsOf(messageId: string) {
+    await this.t.flush();
+    await super.deleteReactionsOf(messageId);
   }
 
   // Deferred: sent with the batch's other rows.

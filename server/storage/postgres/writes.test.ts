@@ -59,6 +59,10 @@ const leavesMessagesAndMembersAlone: Name[] = [
   'messaging.putSettings',
   'messaging.deleteSettings',
   'messaging.hideMessage',
+  'messaging.insertReaction',
+  'messaging.deleteReaction',
+  'messaging.deleteReactionsOf',
+  'messaging.insertActivity',
 ];
 
 /** A connection that records statements and answers nothing. */
@@ -78,12 +82,16 @@ const record = new Proxy({}, { get: () => 'x' });
 const argsOf = (name: string): unknown[] => {
   if (['insertUser', 'insertSession', 'insertDevice', 'insertConversation', 'upsertMember'].includes(name))
     return [record];
+  if (name === 'insertReaction') return [{ messageId: 'x', userId: 'x', emoji: 'x', pos: 1, createdAt: 1 }];
   if (['insertApp', 'insertPageToken'].includes(name)) return [record];
   if (name === 'upsertWebhook') return [new Proxy({}, { get: (_, k) => (k === 'fields' ? ['messages'] : 'x') })];
   if (name === 'messagesByIds' || name === 'usersByIds') return [['x']];
   if (name === 'hiddenAmong') return ['x', ['x']];
+  if (name === 'messagesByIds' || name === 'usersByIds' || name === 'reactionsOf') return [['x']];
   if (name === 'updateMessage') return ['x', 'x', 1, null, [1], null];
   if (name === 'eventsAt') return [[1]];
+  if (name === 'eventsOfTypesIn') return [{ conversationIds: ['x'], userIds: ['x'] }, ['user.updated'], 0, 10];
+  if (name === 'insertActivity') return [record];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
   if (name === 'insertDeliveries') return [[record]];
   if (name === 'markDelivered') return [['x'], record];

@@ -139,6 +139,12 @@ export const api = {
     ),
   editMessage: (id: string, text: string) => request<MessageResponse>('PATCH', `/api/messages/${enc(id)}`, { text }),
   deleteMessage: (id: string) => request<MessageResponse>('DELETE', `/api/messages/${enc(id)}`),
+  /** Puts (`on`) or takes back my emoji reaction on a message: the message with its reactions as they now are. */
+  react: (conversationId: string, messageId: string, emoji: string, on: boolean) =>
+    request<MessageResponse>(
+      on ? 'PUT' : 'DELETE',
+      `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}/reactions/${enc(emoji)}`,
+    ),
   /** An order shown in one of my threads (as its customer, or for a page I run), as it now is. */
   order: (id: string) => request<OrderResponse>('GET', `/api/orders/${enc(id)}`),
 

@@ -9,6 +9,7 @@ import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
 import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
+import { ReactionChips } from '../ui/ReactionChips.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 import type { InboxSession } from './session.ts';
 
@@ -24,6 +25,7 @@ export const InboxMessage = memo(function InboxMessage({
   senderName,
   quoteName,
   session,
+  nameOf,
 }: {
   message: MessageView | null;
   pending: OutboxItem | null;
@@ -32,6 +34,8 @@ export const InboxMessage = memo(function InboxMessage({
   senderName: string;
   quoteName: string;
   session: InboxSession;
+  /** People's names, for who reacted to the message. */
+  nameOf?: (userId: string) => string;
 }) {
   const { t, te, time, fullDate } = useI18n();
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
@@ -90,6 +94,10 @@ export const InboxMessage = memo(function InboxMessage({
           {own && <StatusIcon status={status} label={statusLabel} className="inbox-status" />}
         </div>
       </div>
+      {!deleted && nameOf && message?.reactions && message.reactions.length > 0 && (
+        // What the customer (and the page) reacted with; the page's people read them here.
+        <ReactionChips reactions={message.reactions} meId="" nameOf={nameOf} tabbable={false} />
+      )}
       {status === 'failed' && pending && (
         <SendFailure
           className="inbox-failure"

@@ -236,6 +236,7 @@ export function InboxThread({
                     senderName={nameOf(item.message.senderId)}
                     quoteName={item.message.replyTo ? nameOf(item.message.replyTo.senderId) : ''}
                     session={session}
+                    nameOf={nameOf}
                   />,
                 ]
               ) : (

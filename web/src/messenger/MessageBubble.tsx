@@ -1,13 +1,14 @@
 import { memo, useRef, useState } from 'react';
 import type { MessageView, QuoteView } from '../../../protocol/views.ts';
 import { copyText, hideMessage } from '../app/chat.ts';
+import { react } from '../app/reactions.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { previewText } from '../lib/media.ts';
 import type { MessageStatus } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import type { OutboxItem } from '../state/types.ts';
-import { IconCopy, IconEdit, IconForward, IconMore, IconReply, IconTrash } from '../ui/Icons.tsx';
+import { IconCopy, IconEdit, IconForward, IconMore, IconReply, IconSmile, IconTrash } from '../ui/Icons.tsx';
 import { Menu, type MenuItem } from '../ui/Menu.tsx';
 import { MessageAttachment, type OnTap, QuickReplies } from '../ui/MessageAttachment.tsx';
 import { MessageMedia, VoiceUploading } from '../ui/MessageMedia.tsx';
@@ -15,9 +16,11 @@ import { messageFacts, StatusIcon } from '../ui/MessageStatus.tsx';
 import { MessageText } from '../ui/MessageText.tsx';
 import { OrderCard } from '../ui/OrderCard.tsx';
 import { OrderRequestLine } from '../ui/OrderRequestLine.tsx';
+import { ReactionChips } from '../ui/ReactionChips.tsx';
 import { SendFailure } from '../ui/SendFailure.tsx';
 import { showToast } from '../ui/toasts.ts';
 import { ForwardDialog } from './ForwardDialog.tsx';
+import { ReactionPicker } from './reactions/ReactionPicker.tsx';
 import { ViaLine } from './ViaLine.tsx';
 
 export interface BubbleProps {
@@ -42,18 +45,29 @@ export interface BubbleProps {
   onQuoteClick: (messageId: string) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Me, and people's names: a stored message then shows its reactions and offers to react. */
+  meId?: string;
+  nameOf?: (userId: string) => string;
 }
 
 export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const { message, pending, own, status, t, te, time, fullDate } = { ...props, ...useI18n() };
   const [menuOpen, setMenuOpen] = useState(false);
   const [forwarding, setForwarding] = useState(false);
+  const [pickerOpen, setPickerOpen] = useState(false);
   const moreRef = useRef<HTMLButtonElement>(null);
+  const reactRef = useRef<HTMLButtonElement>(null);
   const { text, deleted, createdAt, clientId, statusLabel } = messageFacts(message, pending, status, { t, te });
   const files = message ? (deleted ? undefined : message.attachments) : pending?.attachments;
   const media = files && files.length > 0 ? files : null;
 
   const items: MenuItem[] = [];
+  const { meId, nameOf } = props;
+  const canReact = Boolean(message && !deleted && meId && nameOf);
+  const onReact = (emoji: string, on: boolean) => {
+    if (message) void react(message.conversationId, message.id, emoji, on);
+  };
+  const mine = new Set((message?.reactions ?? []).filter((r) => meId && r.userIds.includes(meId)).map((r) => r.emoji));
   if (message && !deleted) {
     items.push({
       key: 'reply',
@@ -62,6 +76,16 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
       onSelect: () => props.onReply(message),
       testId: 'action-reply',
     });
+    if (canReact) {
+      items.push({
+        key: 'react',
+        label: t('reactions.react'),
+        icon: <IconSmile size={16} />,
+        // After the menu has closed (and given focus back), the picker opens and takes it.
+        onSelect: () => setTimeout(() => setPickerOpen(true), 0),
+        testId: 'action-react',
+      });
+    }
     if (own) {
       items.push({
         key: 'edit',
@@ -215,6 +239,31 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
         </div>
         {items.length > 0 && (
           <div className="msg-actions">
+            {canReact && (
+              <button
+                ref={reactRef}
+                type="button"
+                className="icon-button msg-react"
+                data-testid="message-react"
+                aria-label={t('reactions.reactTo')}
+                title={t('reactions.reactTo')}
+                aria-haspopup="dialog"
+                aria-expanded={pickerOpen}
+                tabIndex={props.tabbable ? 0 : -1}
+                onClick={() => setPickerOpen((o) => !o)}
+              >
+                <IconSmile size={18} />
+              </button>
+            )}
+            {pickerOpen && canReact && (
+              <ReactionPicker
+                anchorRef={reactRef}
+                mine={mine}
+                align={own ? 'end' : 'start'}
+                onPick={(emoji) => onReact(emoji, !mine.has(emoji))}
+                onClose={() => setPickerOpen(false)}
+              />
+            )}
             <button
               ref={moreRef}
               type="button"
@@ -240,6 +289,15 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
           </div>
         )}
       </div>
+      {canReact && meId && nameOf && message?.reactions && message.reactions.length > 0 && (
+        <ReactionChips
+          reactions={message.reactions}
+          meId={meId}
+          nameOf={nameOf}
+          tabbable={props.tabbable}
+          onToggle={onReact}
+        />
+      )}
       {status === 'failed' && pending && (
         <SendFailure
           className="msg-failure"

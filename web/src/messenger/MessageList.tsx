@@ -346,6 +346,8 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           onQuoteClick={jumpTo}
           onRetry={retrySend}
           onDiscard={discardSend}
+          meId={meId}
+          nameOf={nameOf}
         />,
       );
       lines(placed.after.get(m.id));

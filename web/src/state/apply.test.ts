@@ -532,3 +532,91 @@ describe('account control (user.updated)', () => {
     assert.equal(s1.users[cat.id]?.deleted, true);
   });
 });
+
+describe('reaction.updated', () => {
+  const reacted = (userId: string, emoji: string, on = true, messageId = 'm1'): DomainEvent => ({
+    type: 'reaction.updated',
+    conversationId: 'c1',
+    messageId,
+    seq: 1,
+    userId,
+    emoji,
+    on,
+  });
+  const loaded = () =>
+    applyHistory(
+      stateWith([conv({ lastSeq: 1, lastMessage: msg(1, ana.id) })]),
+      'c1',
+      { messages: [msg(1, ana.id)], hasMore: false, users: [] },
+      'latest',
+    );
+  const reactionsOf = (s: State) => s.threads.c1?.messages[0]?.reactions;
+
+  test('counts each person once per emoji, first emoji first, people in order', () => {
+    const s = applyAll(loaded(), [reacted(ana.id, '❤️'), reacted(ben.id, '😂'), reacted(me.id, '❤️')]);
+    assert.deepEqual(reactionsOf(s), [
+      { emoji: '❤️', count: 2, userIds: [ana.id, me.id] },
+      { emoji: '😂', count: 1, userIds: [ben.id] },
+    ]);
+    assert.deepEqual(s.conversations.c1?.lastMessage?.reactions, reactionsOf(s), 'the list’s last message too');
+  });
+
+  test('is idempotent: the same event twice does not count twice, for putting and for taking back', () => {
+    const base = applyEvent(loaded(), reacted(ana.id, '❤️'));
+    assertIdempotent(base, reacted(ana.id, '❤️'));
+    assertIdempotent(base, reacted(ben.id, '❤️'));
+    assertIdempotent(base, reacted(ana.id, '❤️', false));
+    assertIdempotent(base, reacted(ben.id, '👍', false));
+    assert.equal(reactionsOf(applyEvent(base, reacted(ana.id, '❤️')))?.[0]?.count, 1);
+  });
+
+  test('taking the last one back removes the emoji, then the reactions', () => {
+    const s = applyAll(loaded(), [
+      reacted(ana.id, '❤️'),
+      reacted(ben.id, '❤️'),
+      reacted(ana.id, '😮'),
+      reacted(ana.id, '❤️', false),
+    ]);
+    assert.deepEqual(reactionsOf(s), [
+      { emoji: '❤️', count: 1, userIds: [ben.id] },
+      { emoji: '😮', count: 1, userIds: [ana.id] },
+    ]);
+    const none = applyAll(s, [reacted(ben.id, '❤️', false), reacted(ana.id, '😮', false)]);
+    assert.equal(reactionsOf(none), undefined);
+    assert.equal('reactions' in (none.threads.c1?.messages[0] ?? {}), false);
+  });
+
+  test('a catch-up replaying events a history page already holds converges', () => {
+    const page = {
+      messages: [msg(1, ana.id, { reactions: [{ emoji: '❤️', count: 1, userIds: [ben.id] }] })],
+      hasMore: false,
+      users: [],
+    };
+    const s = applyHistory(stateWith([conv({ lastSeq: 1 })]), 'c1', page, 'latest');
+    const replayed = applyAll(s, [reacted(ben.id, '❤️'), reacted(ana.id, '❤️'), reacted(ana.id, '❤️', false)]);
+    assert.deepEqual(reactionsOf(replayed), [{ emoji: '❤️', count: 1, userIds: [ben.id] }]);
+  });
+
+  test('an edit keeps the reactions; a deletion drops them and later reactions are ignored', () => {
+    const s = applyEvent(loaded(), reacted(ben.id, '👍'));
+    const edited = applyEvent(s, {
+      type: 'message.edited',
+      conversationId: 'c1',
+      message: msg(1, ana.id, { text: 'changed', editedAt: '2024-01-01T12:00:00.000Z' }),
+    });
+    assert.equal(edited.threads.c1?.messages[0]?.text, 'changed');
+    assert.deepEqual(reactionsOf(edited), [{ emoji: '👍', count: 1, userIds: [ben.id] }]);
+    const deleted = applyEvent(edited, {
+      type: 'message.deleted',
+      conversationId: 'c1',
+      message: msg(1, ana.id, { text: null, deletedAt: '2024-01-01T12:01:00.000Z' }),
+    });
+    assert.equal(reactionsOf(deleted), undefined);
+    assert.equal(applyEvent(deleted, reacted(cat.id, '👍')), deleted);
+  });
+
+  test('a message not loaded is left alone (its history page brings its reactions)', () => {
+    const s = stateWith([conv()]);
+    assert.equal(applyEvent(s, reacted(ana.id, '👍', true, 'm9')), s);
+  });
+});

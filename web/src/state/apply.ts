@@ -1,7 +1,7 @@
 import type { ConversationsResponse } from '../../../protocol/api.ts';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
-import type { BlockView, ConversationView, MessageView, UserView } from '../../../protocol/views.ts';
+import type { BlockView, ConversationView, MessageView, ReactionView, UserView } from '../../../protocol/views.ts';
 import { withActivity } from './activity.ts';
 import { mergeConversation, myMember, setMemberWatermarks, unreadAfterRead, withoutMember } from './conversation.ts';
 import { forgetPage, renameMyPage, upsertMyPage } from './pages.ts';
@@ -266,6 +266,8 @@ function applyChange(state: State, event: DomainEvent): State {
       return applyHidden(state, event.conversationId, event.messageId, event.unread);
     case 'block.updated':
       return applyBlock(state, event.userId, event.block);
+    case 'reaction.updated':
+      return applyReaction(state, event);
   }
 }
 
@@ -324,6 +326,73 @@ function sameProfile(a: UserView, b: UserView): boolean {
     a.avatar?.thumbnailUrl === b.avatar?.thumbnailUrl &&
     a.deleted === b.deleted
   );
+}
+
+/** One person's emoji put on (`on`) or taken off a message: a set per emoji, so applying it twice changes nothing. */
+export interface ReactionChange {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  emoji: string;
+  on: boolean;
+}
+
+/** A message's reactions after one change; the same array when it changes nothing. */
+export function changeReactions(
+  reactions: ReactionView[] | undefined,
+  userId: string,
+  emoji: string,
+  on: boolean,
+): ReactionView[] | undefined {
+  const list = reactions ?? [];
+  const at = list.findIndex((r) => r.emoji === emoji);
+  const found = list[at];
+  const has = found?.userIds.includes(userId) ?? false;
+  if (has === on) return reactions;
+  if (on) {
+    if (!found) return [...list, { emoji, count: 1, userIds: [userId] }];
+    const next = list.slice();
+    next[at] = { emoji, count: found.count + 1, userIds: [...found.userIds, userId] };
+    return next;
+  }
+  const rest = (found as ReactionView).userIds.filter((id) => id !== userId);
+  const next = list.slice();
+  if (rest.length === 0) next.splice(at, 1);
+  else next[at] = { emoji, count: rest.length, userIds: rest };
+  return next.length > 0 ? next : undefined;
+}
+
+function reactedMessage(message: MessageView, change: ReactionChange): MessageView {
+  if (message.id !== change.messageId || message.deletedAt !== null) return message;
+  const reactions = changeReactions(message.reactions, change.userId, change.emoji, change.on);
+  if (reactions === message.reactions) return message;
+  const { reactions: _, ...rest } = message;
+  return reactions ? { ...rest, reactions } : rest;
+}
+
+/**
+ * A reaction put or taken back, on the loaded copy of the message and on the conversation's last message.
+ * A message not loaded is left: its history page brings its reactions.
+ */
+export function applyReaction(state: State, change: ReactionChange): State {
+  let next = state;
+  const thread = state.threads[change.conversationId];
+  const at = thread ? thread.messages.findIndex((m) => m.id === change.messageId) : -1;
+  const known = thread?.messages[at];
+  if (thread && known) {
+    const changed = reactedMessage(known, change);
+    if (changed !== known) {
+      const messages = thread.messages.slice();
+      messages[at] = changed;
+      next = { ...next, threads: { ...next.threads, [change.conversationId]: { ...thread, messages } } };
+    }
+  }
+  const conv = next.conversations[change.conversationId];
+  if (conv?.lastMessage && conv.lastMessage.id === change.messageId) {
+    const last = reactedMessage(conv.lastMessage, change);
+    if (last !== conv.lastMessage) next = withConversation(next, { ...conv, lastMessage: last });
+  }
+  return next;
 }
 
 /** A person's (or a page's) new profile — display name, photo, deletion — everywhere they appear. */

@@ -27,6 +27,16 @@ export function canInsert(thread: Thread, seq: number): boolean {
   return oldest === undefined || seq >= oldest.seq;
 }
 
+/**
+ * The newer version of a message, keeping the reactions of the copy it replaces when it carries none of
+ * its own (events' messages never do: `reaction.updated` moves them); a deleted message has none.
+ */
+export function newerVersion(incoming: MessageView, existing: MessageView): MessageView {
+  if (incoming.reactions !== undefined || existing.reactions === undefined || incoming.deletedAt !== null)
+    return incoming;
+  return { ...incoming, reactions: existing.reactions };
+}
+
 /** Inserts or updates one message; returns the same thread when nothing changes. */
 export function upsertMessage(thread: Thread, message: MessageView): Thread {
   const list = thread.messages;
@@ -35,7 +45,7 @@ export function upsertMessage(thread: Thread, message: MessageView): Thread {
     const existing = list[at] as MessageView;
     if (!isNewerVersion(message, existing)) return thread;
     const messages = list.slice();
-    messages[at] = message;
+    messages[at] = newerVersion(message, existing);
     return { ...thread, messages };
   }
   if (!canInsert(thread, message.seq)) return thread;
@@ -62,7 +72,8 @@ export function mergePage(thread: Thread, page: MessageView[], hasMore: boolean,
   }
   for (const m of page) {
     const existing = byId.get(m.id);
-    if (!existing || isNewerVersion(m, existing)) byId.set(m.id, m);
+    if (!existing) byId.set(m.id, m);
+    else if (isNewerVersion(m, existing)) byId.set(m.id, newerVersion(m, existing));
   }
   const bySeq = new Map<number, MessageView>();
   for (const m of byId.values()) if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);

@@ -240,3 +240,11 @@ export const IconForward = (p: IconProps) => (
     <path d="M21 11H10a6 6 0 0 0-6 6v2" />
   </Svg>
 );
+export const IconSmile = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
+    <circle cx="9" cy="10" r="1" fill="currentColor" />
+    <circle cx="15" cy="10" r="1" fill="currentColor" />
+  </Svg>
+);
