@@ -51,6 +51,8 @@ export interface MessagesResponse {
    * someone who left still signs their old messages.
    */
   users: UserView[];
+  /** Set on pages read `after` or `around` a seq: whether newer messages follow the page. */
+  hasNewer?: boolean;
 }
 export interface MessageResponse {
   message: MessageView;
@@ -129,4 +131,25 @@ export interface HandoverResponse {
 /** `GET|POST /api/pages/:id/conversations/:conversationId/thread-control`. */
 export interface ThreadControlResponse {
   threadControl: ThreadControlView;
+}
+
+/** A piece of a message's text with the matched words: offsets in UTF-16 code units, [start, end). */
+export interface SearchSnippetView {
+  text: string;
+  matches: [number, number][];
+}
+/** One message a search found, with its conversation and where the words matched. */
+export interface MessageSearchResult {
+  message: MessageView;
+  conversation: { id: string; kind: 'direct' | 'group'; title: string | null };
+  snippet: SearchSnippetView;
+}
+/**
+ * `GET /api/search/messages`: newest first; `nextCursor` (the `before` of the next page) is null after the
+ * last page. `users`: the senders of the results.
+ */
+export interface MessageSearchResponse {
+  results: MessageSearchResult[];
+  users: UserView[];
+  nextCursor: string | null;
 }

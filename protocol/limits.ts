@@ -43,3 +43,10 @@ export const limits = {
 export const TYPING_TTL_MS = 6000;
 /** A client sends `typing` at most this often while the person keeps typing. */
 export const TYPING_RESEND_MS = 3000;
+
+/**
+ * Message search (GET /api/search/messages): a query of at most `queryMax` characters, of which the first
+ * `terms` words count; `results` per page by default, `pageMax` at most; a result's snippet is about
+ * `snippet` characters of the message around its first match.
+ */
+export const messageSearch = { queryMin: 1, queryMax: 200, terms: 8, results: 20, pageMax: 50, snippet: 120 } as const;

@@ -70,6 +70,8 @@ import { messagingFrames } from './messaging/frames.ts';
 import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { messagingRoutes } from './messaging/routes.ts';
+import { MessageSearchService } from './messaging/search.ts';
+import { messageSearchRoutes } from './messaging/search-routes.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
 import { pagesRoutes } from './pages/routes.ts';
@@ -548,6 +550,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   webhookRoutes(app, core.webhooks.deliveries);
   mediaRoutes(app, core.media.service, sessions, cookie);
   composeRoutes(app, core.compose.extensions, core.flows.contentApps, config.publicOrigin);
+  messageSearchRoutes(app, new MessageSearchService(core.storage));
   graphRoutes(
     app,
     {

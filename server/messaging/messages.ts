@@ -385,12 +385,52 @@ export class MessagesService {
     );
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
+    return { ...(await this.pageOf(page)), hasMore };
+  }
+
+  /** A page of history paging forward: the `limit` messages after seq `after`, oldest first. */
+  async historyAfter(userId: string, conversationId: string, after: number, limit: number): Promise<MessagesResponse> {
+    const from = await this.readableFrom(userId, conversationId);
+    const rows = await this.storage.reader.messaging.messagesAfter(conversationId, Math.max(after, from), limit + 1);
+    const hasNewer = rows.length > limit;
+    const page = hasNewer ? rows.slice(0, limit) : rows;
+    // Older ones exist when the page does not start at the first message the person may read.
+    const hasMore = (page[0]?.seq ?? after + 1) > from + 1;
+    return { ...(await this.pageOf(page)), hasMore, hasNewer };
+  }
+
+  /**
+   * A window of history around seq `around` (a search result opened in its thread), oldest first: about
+   * half the page before it, the message, and the rest after it.
+   */
+  async historyAround(
+    userId: string,
+    conversationId: string,
+    around: number,
+    limit: number,
+  ): Promise<MessagesResponse> {
+    const r = this.storage.reader;
+    const from = await this.readableFrom(userId, conversationId);
+    const at = Math.max(around, from + 1);
+    const olderWanted = Math.floor((limit - 1) / 2);
+    const older = (await r.messaging.messagesBefore(conversationId, at, olderWanted + 1)).filter((m) => m.seq > from);
+    const hasMore = older.length > olderWanted;
+    const before = hasMore ? older.slice(1) : older;
+    const newer = await r.messaging.messagesAfter(conversationId, at - 1, limit - before.length + 1);
+    const hasNewer = newer.length > limit - before.length;
+    const page = [...before, ...(hasNewer ? newer.slice(0, limit - before.length) : newer)];
+    return { ...(await this.pageOf(page)), hasMore, hasNewer };
+  }
+
+  /** A page's messages presented, with the messages they quote and who signs them. */
+  private async pageOf(page: MessageRecord[]): Promise<Omit<MessagesResponse, 'hasMore'>> {
+    const r = this.storage.reader;
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
     const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
     // Who signs them, members or not (someone who left still signs their old messages).
     const mentioned = new Set([...page, ...quoted.values()].map((m) => m.senderId));
     const users = (await r.accounts.usersByIds([...mentioned])).map(presentUser);
-    return { messages: presentMessages(page, quoted), hasMore, users };
+    return { messages: presentMessages(page, quoted), users };
   }
 
   /**

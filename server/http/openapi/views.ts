@@ -520,8 +520,8 @@ const answers = {
   ),
   ConversationResponse: objectSchema<api.ConversationResponse>({ conversation: ref('ConversationView') }, {}),
   MessagesResponse: objectSchema<api.MessagesResponse>(
-    { messages: arrayOf(ref('MessageView')), hasMore: boolean, users: arrayOf(ref('UserView')) },
-    {},
+    { messages: arrayOf(ref('MessageView')), hasMore: boolean, users: arrayOf(ref('UserView')), hasNewer: boolean },
+    { hasNewer: true },
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
   UploadMediaResponse: objectSchema<UploadMediaResponse>({ attachment: ref('AttachmentView') }, {}),
@@ -588,6 +588,33 @@ const answers = {
   DeliveryQueuedResponse: objectSchema<api.DeliveryQueuedResponse>({ queued: literal(true) }, {}),
   ...inboxAnswers,
   ...composeAnswers,
+  MessageSearchResponse: objectSchema<api.MessageSearchResponse>(
+    {
+      results: arrayOf(
+        objectSchema<api.MessageSearchResult>(
+          {
+            message: ref('MessageView'),
+            conversation: objectSchema<api.MessageSearchResult['conversation']>(
+              { id: string, kind: oneOf(['direct', 'group']), title: nullable(string) },
+              {},
+            ),
+            snippet: objectSchema<api.SearchSnippetView>(
+              {
+                text: string,
+                matches: arrayOf({ type: 'array', items: integer, minItems: 2, maxItems: 2 }),
+              },
+              {},
+              'Where the words matched in `text`: [start, end) offsets in UTF-16 code units, in order.',
+            ),
+          },
+          {},
+        ),
+      ),
+      users: arrayOf(ref('UserView')),
+      nextCursor: nullable(string),
+    },
+    {},
+  ),
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */
