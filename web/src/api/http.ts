@@ -10,6 +10,7 @@ import type {
   InstanceResponse,
   MeResponse,
   MessageResponse,
+  MessageSearchResponse,
   MessagesResponse,
   MyPagesResponse,
   PageAccessTokenResponse,
@@ -208,4 +209,15 @@ export const api = {
     request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/deliveries/${enc(deliveryId)}/replay`, {}),
   testWebhook: (id: string, pageId?: string) =>
     request<DeliveryQueuedResponse>('POST', `/api/apps/${enc(id)}/webhook/test`, pageId ? { pageId } : {}),
+  /** A window of history holding seq `around` (a search result), or the page `after` a seq (newer). */
+  messagesAround: (id: string, around: number, limit = 50) =>
+    request<MessagesResponse>('GET', `/api/conversations/${enc(id)}/messages?limit=${limit}&around=${around}`),
+  messagesAfter: (id: string, after: number, limit = 50) =>
+    request<MessagesResponse>('GET', `/api/conversations/${enc(id)}/messages?limit=${limit}&after=${after}`),
+  /** Full-text search of my messages, newest first; `before` is the `nextCursor` of the page before. */
+  searchMessages: (q: string, before?: string, limit = 20) =>
+    request<MessageSearchResponse>(
+      'GET',
+      `/api/search/messages?q=${enc(q)}&limit=${limit}${before !== undefined ? `&before=${enc(before)}` : ''}`,
+    ),
 };

@@ -947,6 +947,13 @@ export const en = {
   'thread.jumpToUnread': 'Jump to the first unread message',
   'settings.session.activeNow': 'Active now',
   'message.fromYou': 'You, at {time}',
+  'search.messages': 'Messages',
+  'search.messages.searching': 'Searching messages…',
+  'search.messages.none': 'No messages found.',
+  'search.messages.more': 'More messages',
+  'search.messages.result': '{sender} in {conversation}, {date}: {text}',
+  'search.messages.from': '{sender}:',
+  'search.loadingNewer': 'Loading newer messages…',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

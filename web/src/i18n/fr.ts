@@ -967,4 +967,11 @@ export const fr: Catalogue = {
   'thread.jumpToUnread': 'Aller au premier message non lu',
   'settings.session.activeNow': 'Actif maintenant',
   'message.fromYou': 'Vous, à {time}',
+  'search.messages': 'Messages',
+  'search.messages.searching': 'Recherche dans les messages…',
+  'search.messages.none': 'Aucun message trouvé.',
+  'search.messages.more': 'Plus de messages',
+  'search.messages.result': '{sender} dans {conversation}, {date} : {text}',
+  'search.messages.from': '{sender} :',
+  'search.loadingNewer': 'Chargement des messages plus récents…',
 };

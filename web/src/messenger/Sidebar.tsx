@@ -1,17 +1,18 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import { limits } from '../../../protocol/limits.ts';
+import { messageSearch } from '../../../protocol/limits.ts';
 import type { PageView, UserView } from '../../../protocol/views.ts';
 import { startDirect } from '../app/actions.ts';
 import { openPageConversation } from '../app/pages.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { conversationIds } from '../state/selectors.ts';
+import { conversationIds, conversationIdsMatching } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionNote, ConnectionStatus } from '../ui/ConnectionStatus.tsx';
 import { IconClose, IconCode, IconMore, IconPlus, IconSearch, IconSettings, IconStore } from '../ui/Icons.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
+import { MessageResults } from './MessageResults.tsx';
 import { PageResults } from './PageResults.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePageSearch, usePeopleSearch } from './useSearch.ts';
@@ -59,8 +60,10 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
   const me = useStore((s) => s.me);
   /** The list's order only: each item reads its own conversation. */
   const list = useStore(conversationIds, shallowEqual);
-  const { t, te } = useI18n();
   const [query, setQuery] = useState('');
+  /** Typing filters the list at once, by title and members' names (the server searches messages). */
+  const shown = useStore((s) => conversationIdsMatching(s, query), shallowEqual);
+  const { t, te } = useI18n();
   const [startError, setStartError] = useState<string | null>(null);
   const search = usePeopleSearch(query);
   const pageSearch = usePageSearch(query);
@@ -200,7 +203,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           data-testid="people-search"
           placeholder={t('sidebar.search.placeholder')}
           value={query}
-          maxLength={limits.userSearch.queryMax}
+          maxLength={messageSearch.queryMax}
           autoComplete="off"
           onChange={(e) => {
             setQuery(e.target.value);
@@ -253,6 +256,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
             onPick={(p: PageView) => void start(() => openPageConversation(p))}
             onKeyDown={moveInResults}
           />
+          <MessageResults query={query} onOpened={() => setQuery('')} onKeyDown={moveInResults} />
           {startError && (
             <p className="form-error" role="alert">
               {startError}
@@ -265,7 +269,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           <p className="sidebar-empty">{t('sidebar.empty')}</p>
         ) : (
           <ul className="conversation-list">
-            {list.map((id) => (
+            {(query.trim() ? shown : list).map((id) => (
               <ConversationItem key={id} id={id} active={id === activeId} />
             ))}
           </ul>
