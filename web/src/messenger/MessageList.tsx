@@ -201,7 +201,8 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   // A search result: once its message is drawn, centred in view and highlighted briefly.
   // biome-ignore lint/correctness/useExhaustiveDependencies: each page loaded may draw it
   useLayoutEffect(() => {
-    if (!jump) return;
+    // Not in a sparse cache (messages seen in events): in the window around it, or a loaded run.
+    if (!jump || !props.loaded) return;
     const el = scrollRef.current?.querySelector<HTMLElement>(`#${CSS.escape(`msg-${jump.messageId}`)}`);
     if (!el) return;
     el.scrollIntoView({ block: 'center' });
@@ -210,7 +211,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     el.focus({ preventScroll: true });
     clearJump(jump.messageId);
     updateBottom();
-  }, [jump, items, updateBottom]);
+  }, [jump, items, updateBottom, props.loaded]);
 
   // Reaching the bottom of a window opened at a search result loads newer messages, up to the live tail.
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new last message re-arms the observer
