@@ -13,7 +13,7 @@
  * by membership after"), and French words with accents.
  *
  * Measured: QUERIES (200) searches by PEOPLE (200) people, each an active member of PER_PERSON (50)
- * conversations (among CONVERSATIONS), through MessageSearchService.search (the route's service: terms,
+ * conversations (among CONVERSATIONS; overlapping, about half the conversations have no searcher), through MessageSearchService.search (the route's service: terms,
  * memberships, the index query, snippets, presentation) on the storage's reader, one at a time. Four kinds
  * in turn: a common word, a rare word, two words with the last one a prefix ("souv" → souvenir), and the
  * word common elsewhere. p50 and p99 per backend and per kind.
@@ -66,8 +66,19 @@ const ACCENTED = ['café', 'crème', 'été', 'déjà', 'garçon', 'noël', 'sou
 /** Zipf-like: word i with weight 1/(i+1), drawn by inverting the harmonic sum approximately. */
 const zipf = (r: () => number) => Math.floor(Math.exp(r() * Math.log(VOCABULARY + 1))) - 1;
 
-/** Conversation c's members: the searcher who has it (if any) and a second person. */
-const searcherOf = (c: number) => (c < PEOPLE * PER_PERSON ? Math.floor(c / PER_PERSON) : -1);
+/**
+ * The searchers: person p is in the PER_PERSON conversations from p × STEP on, so they overlap and about
+ * half the conversations (those past the last searcher's) have no searcher at all.
+ */
+const STEP = Math.max(1, Math.floor(CONVERSATIONS / (2 * PEOPLE)));
+function searchersOf(c: number): number[] {
+  const out: number[] = [];
+  for (let p = Math.max(0, Math.floor((c - PER_PERSON + 1) / STEP)); p < PEOPLE && p * STEP <= c; p++) {
+    if (c < p * STEP + PER_PERSON) out.push(p);
+  }
+  return out;
+}
+const SEARCHERS = Array.from({ length: CONVERSATIONS }, (_, c) => searchersOf(c));
 
 function textOf(r: () => number, c: number): string {
   const n = 6 + Math.floor(r() * 7);
@@ -75,7 +86,7 @@ function textOf(r: () => number, c: number): string {
   for (let i = 0; i < n; i++)
     words.push(r() < 0.1 ? (ACCENTED[Math.floor(r() * ACCENTED.length)] as string) : word(zipf(r)));
   if (r() < 0.2) words.splice(Math.floor(r() * words.length), 0, 'Bonjour');
-  if (searcherOf(c) < 0 && r() < 0.33) words.push('lointain');
+  if ((SEARCHERS[c]?.length ?? 0) === 0 && r() < 0.33) words.push('lointain');
   return words.join(' ');
 }
 
@@ -112,10 +123,9 @@ async function seedPeople(storage: Storage, x: Ids) {
     await storage.transaction(async (tx) => {
       for (let c = from; c < Math.min(CONVERSATIONS, from + 1000); c++) {
         const id = x.conversations[c] as string;
-        // Its searcher (PER_PERSON consecutive conversations each, spread in time like all others), and someone.
-        const searcher = searcherOf(c);
+        // Its searchers (their conversations spread in time like all the others) and someone.
         const other = x.users[c % 1000] as string;
-        const members = searcher >= 0 ? [x.people[searcher] as string, other] : [other];
+        const members = [...(SEARCHERS[c] ?? []).map((p) => x.people[p] as string), other];
         await tx.messaging.insertConversation({
           id,
           kind: 'group',
@@ -153,8 +163,11 @@ function* messages(x: Ids) {
   for (let seq = 1; i < MESSAGES; seq++) {
     for (let c = 0; c < CONVERSATIONS && i < MESSAGES; c++, i++) {
       const at = t0 + i * 10;
+      const searchers = SEARCHERS[c] ?? [];
       const sender =
-        searcherOf(c) >= 0 && r() < 0.5 ? (x.people[searcherOf(c)] as string) : (x.users[c % 1000] as string);
+        searchers.length > 0 && r() < 0.5
+          ? (x.people[searchers[Math.floor(r() * searchers.length)] as number] as string)
+          : (x.users[c % 1000] as string);
       yield [newId(at), x.conversations[c] as string, seq, sender, textOf(r, c), at] as const;
     }
   }
@@ -213,7 +226,7 @@ function queries(x: Ids) {
   const r = random(7);
   return Array.from({ length: QUERIES }, (_, i) => {
     const kind = KINDS[i % KINDS.length] as Kind;
-    const person = Math.floor(r() * Math.min(PEOPLE, Math.ceil(CONVERSATIONS / PER_PERSON)));
+    const person = Math.floor(r() * PEOPLE);
     const q =
       kind === 'common'
         ? 'bonjour'
