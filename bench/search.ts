@@ -241,7 +241,10 @@ function queries(x: Ids) {
 
 interface Figures {
   all: number[];
+  /** This process's CPU time per query (ms): SQLite's whole work, PostgreSQL's client side only. */
+  cpu: number[];
   byKind: Map<Kind, number[]>;
+  cpuByKind: Map<Kind, number[]>;
   results: number;
 }
 
@@ -251,27 +254,48 @@ async function measure(storage: Storage, x: Ids): Promise<Figures> {
   // Warm the caches with a few queries first (not counted).
   for (const w of qs.slice(0, 8)) await service.search(w.userId, { q: w.q, limit: 20 });
   const all: number[] = [];
+  const cpu: number[] = [];
   const byKind = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
+  const cpuByKind = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
   let results = 0;
   for (const one of qs) {
     const t = performance.now();
+    const c = process.cpuUsage();
     const r = await service.search(one.userId, { q: one.q, limit: 20 });
     const ms = performance.now() - t;
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+    cpuByKind.get(one.kind)?.push((used.user + used.system) / 1000);
     results += r.results.length;
     all.push(ms);
     byKind.get(one.kind)?.push(ms);
   }
-  return { all, byKind, results };
+  return { all, cpu, byKind, cpuByKind, results };
 }
 
 async function main() {
   const x = ids();
   const dir = benchDataDir('comptoir-bench-search-');
-  const rows: (string | number)[][] = [['backend', 'kind', 'queries', 'p50 ms', 'p99 ms', 'seed s']];
+  const rows: (string | number)[][] = [
+    ['backend', 'kind', 'queries', 'p50 ms', 'p99 ms', 'cpu p50 ms', 'cpu p99 ms', 'seed s'],
+  ];
   const out: Record<string, number> = {};
   const report = (name: string, f: Figures, seedS: number) => {
-    rows.push([name, 'all', f.all.length, round(median(f.all)), round(percentile(f.all, 99)), round(seedS, 1)]);
-    for (const [k, xs] of f.byKind) rows.push([name, k, xs.length, round(median(xs)), round(percentile(xs, 99)), '']);
+    const cpu = [round(median(f.cpu)), round(percentile(f.cpu, 99))];
+    rows.push([name, 'all', f.all.length, round(median(f.all)), round(percentile(f.all, 99)), ...cpu, round(seedS, 1)]);
+    for (const [k, xs] of f.byKind) {
+      const c = f.cpuByKind.get(k) ?? [];
+      rows.push([
+        name,
+        k,
+        xs.length,
+        round(median(xs)),
+        round(percentile(xs, 99)),
+        round(median(c)),
+        round(percentile(c, 99)),
+        '',
+      ]);
+    }
     console.error(`${name}: ${f.results} results in ${f.all.length} queries`);
   };
 
@@ -290,6 +314,7 @@ async function main() {
     report('sqlite', f, seedS);
     out.search_p99_ms = round(percentile(f.all, 99));
     out.search_p50_ms = round(median(f.all));
+    out.search_cpu_p99_ms = round(percentile(f.cpu, 99));
     for (const [k, xs] of f.byKind) out[`${k}_p99_ms`] = round(percentile(xs, 99));
   }
   if (WHICH === 'postgres' || WHICH === 'both') {
