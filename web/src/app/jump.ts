@@ -45,6 +45,7 @@ export function useJumpTarget(conversationId: string): JumpTarget | null {
       return () => listeners.delete(l);
     },
     () => target,
+    () => null,
   );
   return t?.conversationId === conversationId ? t : null;
 }

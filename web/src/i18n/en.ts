@@ -83,7 +83,7 @@ export const en = {
   'connection.offline': 'Offline. Messages will be sent when you are back online.',
 
   'sidebar.label': 'Conversations',
-  'sidebar.search.label': 'Search people and pages',
+  'sidebar.search.label': 'Search people, pages and messages',
   'sidebar.search.placeholder': 'Search people and pages (Ctrl+K)',
   'sidebar.search.none': 'No one found.',
   'sidebar.search.hint': 'To find someone new, type their exact username.',
