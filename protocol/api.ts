@@ -61,6 +61,8 @@ export interface MessagesResponse {
    * page is the first — oldest first. The people they name are in `users`.
    */
   activity: ActivityView[];
+  /** Set on pages read `after` or `around` a seq: whether newer messages follow the page. */
+  hasNewer?: boolean;
 }
 export interface MessageResponse {
   message: MessageView;
@@ -164,4 +166,24 @@ export interface BlocksResponse {
 /** `POST /api/blocks`: the block, made now or earlier. */
 export interface BlockResponse {
   block: BlockView;
+}
+/** A piece of a message's text with the matched words: offsets in UTF-16 code units, [start, end). */
+export interface SearchSnippetView {
+  text: string;
+  matches: [number, number][];
+}
+/** One message a search found, with its conversation and where the words matched. */
+export interface MessageSearchResult {
+  message: MessageView;
+  conversation: { id: string; kind: 'direct' | 'group'; title: string | null };
+  snippet: SearchSnippetView;
+}
+/**
+ * `GET /api/search/messages`: newest first; `nextCursor` (the `before` of the next page) is null after the
+ * last page. `users`: the senders of the results.
+ */
+export interface MessageSearchResponse {
+  results: MessageSearchResult[];
+  users: UserView[];
+  nextCursor: string | null;
 }

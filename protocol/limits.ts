@@ -67,3 +67,9 @@ export function isMuted(mutedUntil: string | null | undefined, now: number): boo
 export const PRESENCE_QUERY_MAX = 200;
 /** After a person's last socket closes, they still show online this long (a reload does not flap). */
 export const PRESENCE_GRACE_MS = 10_000;
+/**
+ * Message search (GET /api/search/messages): a query of at most `queryMax` characters, of which the first
+ * `terms` words count; `results` per page by default, `pageMax` at most; a result's snippet is about
+ * `snippet` characters of the message around its first match.
+ */
+export const messageSearch = { queryMin: 1, queryMax: 200, terms: 8, results: 20, pageMax: 50, snippet: 120 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contentLimits } from './content.ts';
-import { limits, PRESENCE_QUERY_MAX } from './limits.ts';
+import { limits, messageSearch, PRESENCE_QUERY_MAX } from './limits.ts';
 import { type WebhookField, webhookFields } from './webhooks.ts';
 
 /** Zod schemas for what clients send, over HTTP and over the socket. Shared with the web app. */
@@ -232,3 +232,30 @@ export type ThreadControlBody = z.infer<typeof threadControlBody>;
  */
 export const reactionEmoji = z.string().min(1).max(64);
 export const reactionParams = z.strictObject({ id, messageId: id, emoji: reactionEmoji });
+/**
+ * `GET /api/search/messages`: `q` is plain words (never query syntax), at most messageSearch.queryMax
+ * characters, with at least one letter or digit (the service checks that); `before` the last result's
+ * `cursor`.
+ */
+export const messageSearchQuery = z.strictObject({
+  q: storable(z.string().trim().min(messageSearch.queryMin).max(messageSearch.queryMax)),
+  conversationId: id.optional(),
+  before: id.optional(),
+  limit: z.coerce.number().int().min(1).max(messageSearch.pageMax).default(messageSearch.results),
+});
+/**
+ * A person's page of a thread's history: the latest, `before` a seq (older), `after` a seq (newer: paging
+ * forward from a window), or `around` a seq (a window that holds it: a search result opened in its
+ * thread). One of them at most.
+ */
+export const threadHistoryQuery = z
+  .strictObject({
+    before: z.coerce.number().int().min(1).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+    around: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(limits.historyPage.max).default(limits.historyPage.default),
+  })
+  .refine((q) => [q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, {
+    message: 'at most one of before, after and around',
+    path: ['around'],
+  });

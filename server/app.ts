@@ -77,6 +77,8 @@ import { MessagesService } from './messaging/messages.ts';
 import { GroupQuotas } from './messaging/quotas.ts';
 import { ReactionsService } from './messaging/reactions.ts';
 import { type ChatManagement, messagingRoutes, reactionRoutes } from './messaging/routes.ts';
+import { MessageSearchService } from './messaging/search.ts';
+import { messageSearchRoutes } from './messaging/search-routes.ts';
 import { ConversationSettingsService } from './messaging/settings.ts';
 import { ConversationStates } from './messaging/state.ts';
 import { MessengerProfiles } from './pages/profile.ts';
@@ -619,6 +621,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   mediaRoutes(app, core.media.service, sessions, cookie);
   composeRoutes(app, core.compose.extensions, core.flows.contentApps, config.publicOrigin);
   presenceRoutes(app, core.presence);
+  messageSearchRoutes(app, new MessageSearchService(core.storage));
   graphRoutes(
     app,
     {

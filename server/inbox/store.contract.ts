@@ -148,6 +148,10 @@ export function inboxContract(ctx: ContractContext) {
     assert.deepEqual(await found('benoit'), [b.conversationId]);
     assert.deepEqual(await found('parcel 42'), [a.conversationId]);
     assert.deepEqual(await found('100%'), [], 'LIKE characters are literal');
+    // Through the full-text index: words without diacritics, the last one as a prefix; never syntax.
+    assert.deepEqual(await found('Parcél 4'), [a.conversationId]);
+    assert.deepEqual(await found('"parcel" (42*'), [a.conversationId]);
+    assert.deepEqual(await found('#'), []);
     assert.deepEqual(await found('zzz', [c.conversationId]), [c.conversationId]);
   });
 

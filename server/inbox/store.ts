@@ -1,5 +1,6 @@
 import type { InboxFilter, InboxStatus } from '../../protocol/inbox.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
+import { ftsMatch, searchTerms, tsQuery } from '../lib/search.ts';
 import { escapeLike, fold } from '../lib/text.ts';
 import { type Db, hasNul, sqlText } from '../storage/sql.ts';
 
@@ -293,12 +294,18 @@ export class InboxStore implements InboxWrites {
       unassigned: "t.status <> 'resolved' AND t.assignee_id IS NULL",
       bot: `t.status <> 'resolved' AND ${bot}`,
     };
+    // Message text through the full-text index (lib/search.ts): FTS5's expression ANDed with the thread's
+    // conversation in the index; PostgreSQL's tsvector in the thread's messages (deleted ones are in neither).
+    const words =
+      db.dialect === 'sqlite'
+        ? `EXISTS (SELECT 1 FROM message_search WHERE message_search MATCH (? || ' AND conv : "' || t.conversation_id || '"'))`
+        : `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = t.conversation_id AND m.deleted_at IS NULL
+                     AND m.search @@ to_tsquery('simple', ?))`;
     const list = (filter: string) => `${THREAD} JOIN users u ON u.id = t.person_id
        WHERE t.page_id = ? AND ${filter}
          AND (CAST(? AS TEXT) IS NULL
               OR u.display_name_folded LIKE ? ESCAPE '\\'
-              OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = t.conversation_id
-                            AND m.deleted_at IS NULL AND lower(m.text) LIKE ? ESCAPE '\\')
+              OR (CAST(? AS TEXT) IS NOT NULL AND ${words})
               OR ${t.inText('t.conversation_id')})
          AND (CAST(? AS TEXT) IS NULL
               OR EXISTS (SELECT 1 FROM inbox_thread_labels l WHERE l.conversation_id = t.conversation_id AND l.label_id = ?))
@@ -360,15 +367,17 @@ export class InboxStore implements InboxWrites {
     if (hasNul(q.pageId) || hasNul(q.meId) || (q.labelId !== null && hasNul(q.labelId))) return [];
     const search = q.search === null ? null : fold(q.search);
     const like = search === null ? null : `%${escapeLike(search)}%`;
-    // Names are matched folded (users.display_name_folded); message text lower-cased, as it is stored.
-    const textLike = q.search === null ? null : `%${escapeLike(q.search.toLowerCase())}%`;
+    // Names are matched folded (users.display_name_folded); message text by its words (the last a prefix).
+    const terms = q.search === null ? [] : searchTerms(q.search);
+    const words = terms.length === 0 ? null : this.db.dialect === 'sqlite' ? ftsMatch(terms, null) : tsQuery(terms);
     const args = [q.pageId, ...filterArgs(q.filter, q.meId, q.bots)];
     const rows = await this.db.all<ThreadRow>(
       this.list[q.filter],
       ...args,
       search,
       like,
-      textLike,
+      words,
+      words,
       q.alsoIds.filter((id) => !hasNul(id)),
       q.labelId,
       q.labelId,

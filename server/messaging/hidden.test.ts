@@ -68,6 +68,15 @@ for (const backend of backends) {
       assert.deepEqual(seen.slice(0, 2), ['one', 'three']);
       assert.ok(!seen.includes('two'));
       assert.deepEqual((await texts(ben, c.id)).slice(0, 3), ['one', 'two', 'three'], 'ben still sees it');
+      // Nor does her search find it; Ben's does.
+      const found = async (p: Person) =>
+        (
+          await p.http.get<{ results: { message: { id: string } }[] }>(
+            `/api/search/messages?q=two&conversationId=${c.id}`,
+          )
+        ).body.results.map((x) => x.message.id);
+      assert.deepEqual(await found(ana), []);
+      assert.deepEqual(await found(ben), [two.id]);
       // Hiding the last one: the list shows the one before it.
       const marker = await say(ben, c.id, 'last');
       await hide(ana, marker.id);

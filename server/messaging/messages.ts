@@ -2,7 +2,7 @@ import type { MessagesResponse } from '../../protocol/api.ts';
 import type { MediaRef, MessageContent } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import { limits } from '../../protocol/limits.ts';
-import type { MessageView } from '../../protocol/views.ts';
+import type { HistoryVisibility, MessageView } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import type { Origin } from '../bus/types.ts';
 import { AppError } from '../errors.ts';
@@ -16,7 +16,7 @@ import { requireActiveRow, requireMember } from './policy.ts';
 import { presentActivity, presentMessage, presentMessages } from './presenter.ts';
 import { withReactions } from './reactions.ts';
 import { type ConversationStates, membersWhoSee, readsFrom } from './state.ts';
-import type { MessageRecord } from './store.ts';
+import type { MemberRecord, MessageRecord } from './store.ts';
 import { checkTap, type PageOffers, type Tap, tapContent } from './taps.ts';
 import { messageView, readableActivity, visibleFrom } from './views.ts';
 
@@ -396,25 +396,89 @@ export class MessagesService {
     limit: number,
   ): Promise<MessagesResponse> {
     const r = this.storage.reader;
-    const { member, history, from } = await this.readAccess(userId, conversationId);
+    const access = await this.readAccess(userId, conversationId);
+    const { from } = access;
     // Without what they may not read, nor what they deleted for themselves (hidden.ts).
     const rows = await r.messaging.visibleMessagesBefore(conversationId, userId, from, before ?? null, limit + 1);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(1) : rows;
     // The group's lines among them: after the page's first message (from the start when it is the first
     // page) up to the next page's first.
-    const activity = await readableActivity(
-      r,
-      member,
-      history,
+    const lines = [
       hasMore ? (page[0]?.seq ?? from) : from,
       before === undefined ? Number.MAX_SAFE_INTEGER : before - 1,
+    ];
+    return { ...(await this.pageOf(access, page, lines[0] as number, lines[1] as number)), hasMore };
+  }
+
+  /** A page of history paging forward: the `limit` messages after seq `after`, oldest first. */
+  async historyAfter(userId: string, conversationId: string, after: number, limit: number): Promise<MessagesResponse> {
+    const access = await this.readAccess(userId, conversationId);
+    const { from } = access;
+    const rows = await this.storage.reader.messaging.messagesAfter(conversationId, Math.max(after, from), limit + 1);
+    const hasNewer = rows.length > limit;
+    const page = await this.withoutHidden(userId, hasNewer ? rows.slice(0, limit) : rows);
+    // Older ones exist when the page does not start at the first message the person may read.
+    const hasMore = (page[0]?.seq ?? after + 1) > from + 1;
+    const last = hasNewer ? (rows[limit - 1]?.seq ?? after) : Number.MAX_SAFE_INTEGER;
+    return { ...(await this.pageOf(access, page, Math.max(after + 1, from), last)), hasMore, hasNewer };
+  }
+
+  /**
+   * A window of history around seq `around` (a search result opened in its thread), oldest first: about
+   * half the page before it, the message, and the rest after it.
+   */
+  async historyAround(
+    userId: string,
+    conversationId: string,
+    around: number,
+    limit: number,
+  ): Promise<MessagesResponse> {
+    const r = this.storage.reader;
+    const access = await this.readAccess(userId, conversationId);
+    const { from } = access;
+    const at = Math.max(around, from + 1);
+    const olderWanted = Math.floor((limit - 1) / 2);
+    const older = (await r.messaging.messagesBefore(conversationId, at, olderWanted + 1)).filter((m) => m.seq > from);
+    const hasMore = older.length > olderWanted;
+    const before = hasMore ? older.slice(1) : older;
+    const newer = await r.messaging.messagesAfter(conversationId, at - 1, limit - before.length + 1);
+    const hasNewer = newer.length > limit - before.length;
+    const rows = [...before, ...(hasNewer ? newer.slice(0, limit - before.length) : newer)];
+    const first = hasMore ? (rows[0]?.seq ?? from) : from;
+    const last = hasNewer ? (rows[rows.length - 1]?.seq ?? at) : Number.MAX_SAFE_INTEGER;
+    const page = await this.withoutHidden(userId, rows);
+    return { ...(await this.pageOf(access, page, first, last)), hasMore, hasNewer };
+  }
+
+  /** Without the messages the person deleted for themselves (hidden.ts). */
+  private async withoutHidden(userId: string, rows: MessageRecord[]): Promise<MessageRecord[]> {
+    if (rows.length === 0) return rows;
+    const hidden = new Set(
+      await this.storage.reader.messaging.hiddenAmong(
+        userId,
+        rows.map((m) => m.id),
+      ),
     );
+    return hidden.size === 0 ? rows : rows.filter((m) => !hidden.has(m.id));
+  }
+
+  /**
+   * A page's messages presented — with the messages they quote, their reactions — the group's activity
+   * lines with `from <= afterSeq <= to`, and who signs, reacted or is named, members or not (someone who
+   * left still signs their old messages).
+   */
+  private async pageOf(
+    access: { member: MemberRecord; history: HistoryVisibility },
+    page: MessageRecord[],
+    from: number,
+    to: number,
+  ): Promise<Omit<MessagesResponse, 'hasMore'>> {
+    const r = this.storage.reader;
+    const activity = await readableActivity(r, access.member, access.history, from, to);
     const quoteIds = [...new Set(page.map((m) => m.replyToId).filter((id): id is string => id !== null))];
     const quoted = new Map((await r.messaging.messagesByIds(quoteIds)).map((m) => [m.id, m]));
     const messages = await withReactions(r, presentMessages(page, quoted));
-    // Who signs them, who the lines name and who reacted, members or not (someone who left still signs
-    // their old messages).
     const mentioned = new Set([...page, ...quoted.values()].map((m) => m.senderId));
     for (const a of activity) {
       mentioned.add(a.actorId);
@@ -422,7 +486,7 @@ export class MessagesService {
     }
     for (const m of messages) for (const x of m.reactions ?? []) for (const id of x.userIds) mentioned.add(id);
     const users = (await r.accounts.usersByIds([...mentioned])).map(presentUser);
-    return { messages, hasMore, users, activity: activity.map(presentActivity) };
+    return { messages, users, activity: activity.map(presentActivity) };
   }
 
   /**

@@ -77,7 +77,9 @@ export function messagingRoutes(
   });
 
   app.get<Id>('/api/conversations/:id/messages', async (req): Promise<MessagesResponse> => {
-    const q = parse(schemas.historyQuery, req.query);
+    const q = parse(schemas.threadHistoryQuery, req.query);
+    if (q.after !== undefined) return messages.historyAfter(me(req), idOf(req.params), q.after, q.limit);
+    if (q.around !== undefined) return messages.historyAround(me(req), idOf(req.params), q.around, q.limit);
     return messages.history(me(req), idOf(req.params), q.before, q.limit);
   });
 

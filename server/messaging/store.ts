@@ -1,5 +1,6 @@
 import type { MessageContent } from '../../protocol/content.ts';
 import type { ActivityKind, ConversationKind, HistoryVisibility, MemberRole } from '../../protocol/views.ts';
+import { ftsMatch, tsQuery } from '../lib/search.ts';
 import { escapeLike } from '../lib/text.ts';
 import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
 
@@ -177,7 +178,32 @@ export interface MessagingReads {
   ): Promise<MessageRecord[]>;
   /** The reactions on these messages, in the order they were put (pos). */
   reactionsOf(messageIds: readonly string[]): Promise<ReactionRecord[]>;
+  /** Up to `limit` messages with seq > after, oldest first (a thread paging forward from a window). */
+  messagesAfter(conversationId: string, after: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Full-text search (server/lib/search.ts): up to `limit` messages, newest first, older than the message
+   * `before` when given, that contain every term (the last as a prefix), in the conversations given where
+   * `userId` is an active member and may read them (history 'joined': after their joining); never a deleted
+   * message.
+   */
+  searchMessages(q: MessageSearchQuery): Promise<MessageRecord[]>;
 }
+
+export interface MessageSearchQuery {
+  userId: string;
+  conversationIds: readonly string[];
+  /** Folded words (searchTerms), at least one. */
+  terms: readonly string[];
+  /** A message id: the results after it (older). */
+  before: string | null;
+  limit: number;
+}
+
+/**
+ * Above this many conversations the FTS5 expression does not name them (it would grow with each): the
+ * index is walked newest first and the memberships filter what it finds.
+ */
+export const SEARCH_CONVERSATIONS_IN_INDEX = 500;
 
 export interface MessagingReader extends MessagingReads {
   /**
@@ -355,6 +381,30 @@ export const NOT_HIDDEN =
   'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = ? AND h.message_id = messages.id)';
 
 const MESSAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
+const M_COLUMNS = MESSAGE_COLUMNS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
+/** What a search result must pass besides the words: an active member, who may read that message. */
+const READABLE = `JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ?
+  JOIN conversations c ON c.id = m.conversation_id`;
+const READABLE_WHERE = (t: SqlText) =>
+  `mb.active = ${t.true} AND m.deleted_at IS NULL AND (c.history = 'full' OR m.seq > mb.visible_from_seq)`;
+
+/** The search statements of each backend: FTS5 newest first by rowid; PostgreSQL's tsvector by id. */
+function searchSql(t: SqlText) {
+  if (t.true === '1') {
+    const q = (cursor: string) => `SELECT ${M_COLUMNS} FROM message_search s
+        JOIN messages m ON m.rowid = s.rowid ${READABLE}
+       WHERE message_search MATCH ? ${cursor} AND ${READABLE_WHERE(t)}
+       ORDER BY s.rowid DESC LIMIT ?`;
+    return { first: q(''), next: q('AND s.rowid < (SELECT rowid FROM messages WHERE id = ?)') };
+  }
+  const q = (cursor: string) => `SELECT ${M_COLUMNS} FROM messages m ${READABLE}
+     WHERE ${t.inText('m.conversation_id')} AND m.search @@ to_tsquery('simple', ?) ${cursor}
+       AND ${READABLE_WHERE(t)}
+     ORDER BY m.id${t.bytes} DESC LIMIT ?`;
+  return { first: q(''), next: q(`AND m.id${t.bytes} < (SELECT id FROM messages WHERE id = ?)`) };
+}
 const MEMBER = `SELECT ${MEMBER_COLUMNS} FROM members`;
 const CONVERSATION = `SELECT ${CONVERSATION_COLUMNS} FROM conversations`;
 
@@ -374,6 +424,8 @@ export function messagingSql(t: SqlText) {
     latestMessages: `${MESSAGE} WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
     messagesBefore: `${MESSAGE} WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     messageAt: `${MESSAGE} WHERE conversation_id = ? AND seq = ?`,
+    messagesAfter: `${MESSAGE} WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    search: searchSql(t),
     unreadCount: `SELECT count(*) AS n FROM messages
                    WHERE conversation_id = ? AND seq > ? AND sender_id <> ? AND deleted_at IS NULL
                      AND ${NOT_HIDDEN}`,
@@ -503,6 +555,29 @@ export class MessagingStore implements MessagingWrites {
         ? await this.db.all<MessageRow>(this.q.latestMessages, conversationId, limit)
         : await this.db.all<MessageRow>(this.q.messagesBefore, conversationId, before, limit);
     return rows.reverse().map(toMessage);
+  }
+  async messagesAfter(conversationId: string, after: number, limit: number) {
+    if (hasNul(conversationId)) return [];
+    return (await this.db.all<MessageRow>(this.q.messagesAfter, conversationId, after, limit)).map(toMessage);
+  }
+  async searchMessages(q: MessageSearchQuery) {
+    const ids = q.conversationIds.filter((id) => !hasNul(id));
+    if (ids.length === 0 || q.terms.length === 0 || hasNul(q.userId) || (q.before !== null && hasNul(q.before))) {
+      return [];
+    }
+    const cursor = q.before === null ? [] : [q.before];
+    const statement = q.before === null ? this.q.search.first : this.q.search.next;
+    const rows =
+      this.db.dialect === 'sqlite'
+        ? await this.db.all<MessageRow>(
+            statement,
+            q.userId,
+            ftsMatch(q.terms, ids.length > SEARCH_CONVERSATIONS_IN_INDEX ? null : ids),
+            ...cursor,
+            q.limit,
+          )
+        : await this.db.all<MessageRow>(statement, q.userId, ids, tsQuery(q.terms), ...cursor, q.limit);
+    return rows.map(toMessage);
   }
   async unreadCount(conversationId: string, userId: string, afterSeq: number) {
     if (hasNul(conversationId)) return 0;

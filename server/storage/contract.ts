@@ -9,6 +9,7 @@ import { composeContract } from '../compose/store.contract.ts';
 import { eventsContract } from '../events/store.contract.ts';
 import { inboxContract } from '../inbox/store.contract.ts';
 import { mediaContract } from '../media/store.contract.ts';
+import { messageSearchContract } from '../messaging/search.contract.ts';
 import { messagingContract } from '../messaging/store.contract.ts';
 import { pagesContract } from '../pages/store.contract.ts';
 import { optinsContract } from '../platform/optins-store.contract.ts';
@@ -107,6 +108,7 @@ export function storageContract(
     presenceContract(ctx);
     blocksContract(ctx);
     transactionContract(ctx);
+    messageSearchContract(ctx);
 
     it('keeps everything across a reopen', async (t) => {
       if (skip) return t.skip(skip);

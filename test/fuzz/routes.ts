@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { limits } from '../../protocol/limits.ts';
+import { limits, messageSearch } from '../../protocol/limits.ts';
 import { webhookFields } from '../../protocol/schemas.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { jsonEdge, nearLimit, numericParam, oddKey, oddText } from './arbitraries.ts';
@@ -333,6 +333,58 @@ const historyQuery = fc.oneof(
   }),
   queryOf(['before', 'limit']),
 );
+/** A person's thread history: also `after` and `around` a seq (a window opened at a search result), or both. */
+const threadHistoryQuery = fc.oneof(
+  historyQuery,
+  fc
+    .tuple(
+      fc.constantFrom('after', 'around', 'before'),
+      fc.integer({ min: 0, max: 40 }),
+      opt(fc.integer({ min: 1, max: 100 })),
+    )
+    .map(([key, at, limit]) => {
+      const q: [string, string][] = [[key, String(at)]];
+      if (limit !== undefined) q.push(['limit', String(limit)]);
+      return q;
+    }),
+  queryOf(['after', 'around', 'before', 'limit']),
+);
+/** Message search: words, FTS5 and tsquery syntax, quotes, near the limits, a cursor and a conversation. */
+const messageSearchQuery = (w: World) =>
+  fc.oneof(
+    fc
+      .tuple(
+        fc.oneof(
+          oddText(20),
+          nearLimit(messageSearch.queryMin, messageSearch.queryMax),
+          fc.constantFrom(
+            'message',
+            'mess',
+            '"',
+            '*',
+            'NEAR(a b)',
+            '(',
+            '-x',
+            'body:x',
+            '^a',
+            "a' & b:*",
+            '  ',
+            'café',
+          ),
+        ),
+        opt(conversationId(w)),
+        opt(messageId(w)),
+        opt(fc.integer({ min: 0, max: 60 })),
+      )
+      .map(([q, conversation, before, limit]) => {
+        const out: [string, string][] = [['q', q]];
+        if (conversation !== undefined) out.push(['conversationId', conversation]);
+        if (before !== undefined) out.push(['before', before]);
+        if (limit !== undefined) out.push(['limit', String(limit)]);
+        return out;
+      }),
+    queryOf(['q', 'conversationId', 'before', 'limit']),
+  );
 const sendBody = (w: World) => fc.record({ clientId: clientIdArb(w), text, replyToId: opt(messageId(w)) }).map(defined);
 /** A receiver of a page in the handover protocol: the inbox, an app (connected or not), or odd. */
 const receiverId = (w: World) =>
@@ -951,7 +1003,7 @@ export const routes: Route[] = [
     auth: true,
     idKind: 'conversation',
     params: (w) => fc.record({ id: conversationId(w) }),
-    query: () => historyQuery,
+    query: () => threadHistoryQuery,
     touches: [],
   },
   {
@@ -1586,6 +1638,7 @@ export const routes: Route[] = [
     params: (w) => fc.record({ userId: userId(w) }),
     touches: ['blocks', 'events'],
   },
+  { method: 'GET', path: '/api/search/messages', auth: true, query: messageSearchQuery, touches: [] },
 ];
 
 export const routeName = (r: Route) => `${r.method} ${r.path}`;

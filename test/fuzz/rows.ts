@@ -17,6 +17,11 @@ export type Rows = Map<string, string[]>;
  * when their sockets closed a grace ago and by the presence heartbeat (server/presence/presence.test.ts).
  */
 const BACKGROUND_TABLES = new Set(['consumer_positions', 'webhook_deliveries', 'leases']);
+/**
+ * The full-text index of messages (SQLite's FTS5 table and its shadow tables): kept by triggers from the
+ * messages table, it changes exactly when `messages` does (server/storage/migrations/sqlite/0024).
+ */
+const isDerived = (table: string) => table === 'message_search' || table.startsWith('message_search_');
 const BACKGROUND_COLUMNS: Record<string, string[]> = { app_webhooks: ['failing_since'], users: ['last_seen_at'] };
 const withoutBackground = (table: string, row: Record<string, unknown>) => {
   for (const column of BACKGROUND_COLUMNS[table] ?? []) delete row[column];
@@ -37,7 +42,7 @@ export async function openRows(database: Config['database']): Promise<RowReader>
       }[]
     )
       .map((t) => t.name)
-      .filter((t) => !BACKGROUND_TABLES.has(t));
+      .filter((t) => !BACKGROUND_TABLES.has(t) && !isDerived(t));
     return {
       snapshot: async () => {
         const rows: Rows = new Map();

@@ -582,7 +582,10 @@ export const operations: Operation[] = [
     path: '/api/conversations/:id/messages',
     tag: 'conversations',
     summary: 'A page of history, oldest first',
-    query: schemas.historyQuery,
+    description:
+      'The latest messages, or those `before` a seq (older), `after` a seq (newer: `hasNewer` says whether more ' +
+      'follow), or `around` a seq (a window holding it, to open a search result in its thread).',
+    query: schemas.threadHistoryQuery,
     ok: { 200: 'MessagesResponse' },
     errors: conversation,
   },
@@ -1148,4 +1151,17 @@ export const operations: Operation[] = [
       errors: ['message_not_found', 'message_deleted', 'reaction_limit', 'not_member'],
     }),
   ),
+  {
+    method: 'get',
+    path: '/api/search/messages',
+    tag: 'conversations',
+    summary: 'Search your messages: newest first, with a snippet and where the words matched',
+    description:
+      '`q` is plain words (any punctuation or operator is a separator, never query syntax); every word must ' +
+      'match, the last one as a prefix. Only conversations you are an active member of, only what you may ' +
+      'read there, never a deleted message. `before`: the previous page’s `nextCursor`.',
+    query: schemas.messageSearchQuery,
+    ok: { 200: 'MessageSearchResponse' },
+    errors: ['bad_request', 'conversation_not_found', 'not_member'],
+  },
 ];

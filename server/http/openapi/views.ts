@@ -627,8 +627,9 @@ const answers = {
       hasMore: boolean,
       users: arrayOf(ref('UserView')),
       activity: arrayOf(ref('ActivityView')),
+      hasNewer: boolean,
     },
-    {},
+    { hasNewer: true },
   ),
   MessageResponse: objectSchema<api.MessageResponse>({ message: ref('MessageView') }, {}),
   ForwardResponse: objectSchema<api.ForwardResponse>({ messages: arrayOf(ref('MessageView')) }, {}),
@@ -710,6 +711,33 @@ const answers = {
   SettingsResponse: objectSchema<api.SettingsResponse>({ settings: ref('SettingsView') }, {}),
   BlocksResponse: objectSchema<api.BlocksResponse>({ blocks: arrayOf(ref('BlockView')) }, {}),
   BlockResponse: objectSchema<api.BlockResponse>({ block: ref('BlockView') }, {}),
+  MessageSearchResponse: objectSchema<api.MessageSearchResponse>(
+    {
+      results: arrayOf(
+        objectSchema<api.MessageSearchResult>(
+          {
+            message: ref('MessageView'),
+            conversation: objectSchema<api.MessageSearchResult['conversation']>(
+              { id: string, kind: oneOf(['direct', 'group']), title: nullable(string) },
+              {},
+            ),
+            snippet: objectSchema<api.SearchSnippetView>(
+              {
+                text: string,
+                matches: arrayOf({ type: 'array', items: integer, minItems: 2, maxItems: 2 }),
+              },
+              {},
+              'Where the words matched in `text`: [start, end) offsets in UTF-16 code units, in order.',
+            ),
+          },
+          {},
+        ),
+      ),
+      users: arrayOf(ref('UserView')),
+      nextCursor: nullable(string),
+    },
+    {},
+  ),
 } satisfies Record<string, JsonSchema>;
 
 /** `components.schemas` of the document. */

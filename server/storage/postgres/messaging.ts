@@ -13,6 +13,7 @@ import {
   type MemberRow,
   type MessageRecord,
   type MessageRow,
+  type MessageSearchQuery,
   type MessagingReader,
   MessagingStore,
   positionsFromText,
@@ -311,6 +312,14 @@ export class PgMessagingTx extends MessagingStore {
   ) {
     await this.t.flush();
     return super.visibleMessagesBefore(conversationId, userId, afterSeq, before, limit);
+  }
+  override async messagesAfter(conversationId: string, after: number, limit: number) {
+    await this.t.flush();
+    return super.messagesAfter(conversationId, after, limit);
+  }
+  override async searchMessages(q: MessageSearchQuery) {
+    await this.t.flush();
+    return super.searchMessages(q);
   }
   override async activityBetween(conversationId: string, from: number, to: number, limit: number) {
     await this.t.flush();

@@ -92,6 +92,7 @@ const argsOf = (name: string): unknown[] => {
   if (name === 'eventsAt') return [[1]];
   if (name === 'eventsOfTypesIn') return [{ conversationIds: ['x'], userIds: ['x'] }, ['user.updated'], 0, 10];
   if (name === 'insertActivity') return [record];
+  if (name === 'searchMessages') return [{ userId: 'x', conversationIds: ['x'], terms: ['x'], before: null, limit: 1 }];
   if (name === 'saveConsumerPosition') return ['x', 1, 1];
   if (name === 'insertDeliveries') return [[record]];
   if (name === 'markDelivered') return [['x'], record];

@@ -12,6 +12,7 @@ import type {
   InstanceResponse,
   MeResponse,
   MessageResponse,
+  MessageSearchResponse,
   MessagesResponse,
   MyPagesResponse,
   PageAccessTokenResponse,
@@ -226,4 +227,15 @@ export const api = {
   blocks: () => request<BlocksResponse>('GET', '/api/blocks'),
   block: (userId: string) => request<BlockResponse>('POST', '/api/blocks', { userId }),
   unblock: (userId: string) => request<void>('DELETE', `/api/blocks/${enc(userId)}`),
+  /** A window of history holding seq `around` (a search result), or the page `after` a seq (newer). */
+  messagesAround: (id: string, around: number, limit = 50) =>
+    request<MessagesResponse>('GET', `/api/conversations/${enc(id)}/messages?limit=${limit}&around=${around}`),
+  messagesAfter: (id: string, after: number, limit = 50) =>
+    request<MessagesResponse>('GET', `/api/conversations/${enc(id)}/messages?limit=${limit}&after=${after}`),
+  /** Full-text search of my messages, newest first; `before` is the `nextCursor` of the page before. */
+  searchMessages: (q: string, before?: string, limit = 20) =>
+    request<MessageSearchResponse>(
+      'GET',
+      `/api/search/messages?q=${enc(q)}&limit=${limit}${before !== undefined ? `&before=${enc(before)}` : ''}`,
+    ),
 };

@@ -83,7 +83,7 @@ export const en = {
   'connection.offline': 'Offline. Messages will be sent when you are back online.',
 
   'sidebar.label': 'Conversations',
-  'sidebar.search.label': 'Search people and pages',
+  'sidebar.search.label': 'Search people, pages and messages',
   'sidebar.search.placeholder': 'Search people and pages (Ctrl+K)',
   'sidebar.search.none': 'No one found.',
   'sidebar.search.hint': 'To find someone new, type their exact username.',
@@ -1087,6 +1087,13 @@ export const en = {
   'reactions.category.objects': 'Objects',
   'reactions.category.symbols': 'Symbols and hearts',
   'reactions.category.flags': 'Flags',
+  'search.messages': 'Messages',
+  'search.messages.searching': 'Searching messages…',
+  'search.messages.none': 'No messages found.',
+  'search.messages.more': 'More messages',
+  'search.messages.result': '{sender} in {conversation}, {date}: {text}',
+  'search.messages.from': '{sender}:',
+  'search.loadingNewer': 'Loading newer messages…',
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

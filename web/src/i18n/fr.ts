@@ -87,7 +87,7 @@ export const fr: Catalogue = {
   'connection.offline': 'Hors ligne. Les messages partiront dès le retour de la connexion.',
 
   'sidebar.label': 'Conversations',
-  'sidebar.search.label': 'Rechercher des personnes et des pages',
+  'sidebar.search.label': 'Rechercher des personnes, des pages et des messages',
   'sidebar.search.placeholder': 'Personnes et pages (Ctrl+K)',
   'sidebar.search.none': 'Aucune personne trouvée.',
   'sidebar.search.hint': 'Pour trouver quelqu’un de nouveau, tapez son nom d’utilisateur exact.',
@@ -1108,4 +1108,11 @@ export const fr: Catalogue = {
   'reactions.category.objects': 'Objets',
   'reactions.category.symbols': 'Symboles et cœurs',
   'reactions.category.flags': 'Drapeaux',
+  'search.messages': 'Messages',
+  'search.messages.searching': 'Recherche dans les messages…',
+  'search.messages.none': 'Aucun message trouvé.',
+  'search.messages.more': 'Plus de messages',
+  'search.messages.result': '{sender} dans {conversation}, {date} : {text}',
+  'search.messages.from': '{sender} :',
+  'search.loadingNewer': 'Chargement des messages plus récents…',
 };

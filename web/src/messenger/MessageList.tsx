@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ActivityView, ConversationView, MessageView } from '../../../protocol/views.ts';
-import { loadOlder } from '../app/history.ts';
+import { loadLatest, loadNewer, loadOlder } from '../app/history.ts';
+import { clearJump, useJumpTarget } from '../app/jump.ts';
 import { discardSend, retrySend } from '../app/outbox.ts';
 import { dayKey, dayRelation } from '../i18n/format.ts';
 import { useI18n } from '../i18n/useI18n.ts';
@@ -33,6 +34,8 @@ export interface MessageListProps {
   items: ThreadItem[];
   messages: MessageView[];
   hasMore: boolean;
+  /** A window opened at a search result: newer messages follow it (loaded scrolling down). */
+  hasNewer?: boolean;
   loaded: boolean;
   meId: string;
   nameOf: (userId: string) => string;
@@ -62,11 +65,23 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   const [atBottom, setAtBottom] = useState(true);
   const [unseen, setUnseen] = useState(0);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [loadingNewer, setLoadingNewer] = useState(false);
+  const [newerError, setNewerError] = useState<string | null>(null);
+  const bottomRef = useRef<HTMLDivElement>(null);
+  const hasNewer = props.hasNewer ?? false;
+  /** The message to bring into view (a search result), until it is drawn. */
+  const jump = useJumpTarget(conversationId);
   const [olderError, setOlderError] = useState<string | null>(null);
   const [activeKey, setActiveKey] = useState<string | null>(null);
-  const prev = useRef<{ cid: string; first: string; last: string; count: number; height: number; top: number } | null>(
-    null,
-  );
+  const prev = useRef<{
+    cid: string;
+    first: string;
+    last: string;
+    count: number;
+    height: number;
+    top: number;
+    windowed: boolean;
+  } | null>(null);
   const onAtBottomChange = props.onAtBottomChange;
   const firstKey = keyOf(items[0]);
   // The "New messages" divider: the conversation opens there, and a control jumps back to it.
@@ -141,13 +156,15 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
       setAtBottom(true);
       setUnseen(0);
       onAtBottomChange(true);
-      seeking.current = firstUnread === null ? null : conversationId;
+      // Opened at a search result: there, not at the divider.
+      seeking.current = firstUnread === null || jump !== null ? null : conversationId;
     } else if (first !== p.first && last === p.last && items.length > p.count) {
       el.scrollTop = p.top + (el.scrollHeight - p.height);
     } else if (last !== p.last) {
       const newest = items[items.length - 1];
       const mine = newest !== undefined && senderOf(newest, meId) === meId;
-      if (atBottomRef.current || (mine && newest?.kind === 'pending')) {
+      // A window's newer pages come in below the reader, who keeps their place.
+      if ((atBottomRef.current && !p.windowed) || (mine && newest?.kind === 'pending')) {
         el.scrollTop = el.scrollHeight;
       } else if (items.length > p.count) {
         const oldIndex = items.findIndex((i) => keyOf(i) === p.last);
@@ -167,6 +184,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
       count: items.length,
       height: el.scrollHeight,
       top: el.scrollTop,
+      windowed: hasNewer,
     };
     updateBottom();
   }, [
@@ -183,7 +201,44 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
     updateBottom,
     firstUnread,
     toDivider,
+    hasNewer,
   ]);
+
+  // A search result: once its message is drawn, centred in view and highlighted briefly.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each page loaded may draw it
+  useLayoutEffect(() => {
+    // Not in a sparse cache (messages seen in events): in the window around it, or a loaded run.
+    if (!jump || !props.loaded) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`#${CSS.escape(`msg-${jump.messageId}`)}`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.add('msg-highlight');
+    setTimeout(() => el.classList.remove('msg-highlight'), 2000);
+    el.focus({ preventScroll: true });
+    clearJump(jump.messageId);
+    updateBottom();
+  }, [jump, items, updateBottom, props.loaded]);
+
+  // Reaching the bottom of a window opened at a search result loads newer messages, up to the live tail.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new last message re-arms the observer
+  useEffect(() => {
+    const root = scrollRef.current;
+    const target = bottomRef.current;
+    if (!root || !target || !props.loaded || !hasNewer || newerError || jump) return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        io.disconnect();
+        setLoadingNewer(true);
+        loadNewer(conversationId)
+          .catch((e: unknown) => setNewerError(te(errorIdOf(e))))
+          .finally(() => setLoadingNewer(false));
+      },
+      { root, rootMargin: '0px 0px 300px 0px' },
+    );
+    io.observe(target);
+    return () => io.disconnect();
+  }, [conversationId, keyOf(items[items.length - 1]), props.loaded, hasNewer, newerError, jump, te]);
 
   // The first unread message is older than what is loaded: older pages until it is.
   // biome-ignore lint/correctness/useExhaustiveDependencies: each new first message (a page loaded) re-checks
@@ -285,7 +340,7 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
   const rows: React.ReactNode[] = [];
   let lastDay = '';
   let prevItem: ThreadItem | undefined;
-  const placed = placeActivity(messages, props.activity ?? [], props.loaded && !props.hasMore);
+  const placed = placeActivity(messages, props.activity ?? [], props.loaded && !props.hasMore, hasNewer);
   const daySeparator = (created: string) => {
     const dk = dayKey(created);
     if (dk === lastDay) return;
@@ -410,6 +465,17 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           {props.loaded && items.length === 0 && (props.empty ?? <p className="thread-empty">{t('thread.empty')}</p>)}
           {!props.loaded && items.length === 0 && <p className="thread-loading">{t('common.loading')}</p>}
           {rows}
+          <div ref={bottomRef} className="thread-bottom">
+            {loadingNewer && <p className="thread-loading">{t('search.loadingNewer')}</p>}
+            {newerError && (
+              <p className="thread-error">
+                {newerError}{' '}
+                <button type="button" className="link-button" onClick={() => setNewerError(null)}>
+                  {t('common.retry')}
+                </button>
+              </p>
+            )}
+          </div>
         </div>
       </div>
       {firstUnread !== null && unreadAbove && (
@@ -420,11 +486,18 @@ export const MessageList = memo(function MessageList(props: MessageListProps) {
           <span>{t('thread.jumpToUnread')}</span>
         </button>
       )}
-      {!atBottom && (
+      {(!atBottom || hasNewer) && (
         <button
           type="button"
           className="jump-button"
-          onClick={() => scrollToBottom(true)}
+          data-testid="jump-to-latest"
+          onClick={() => {
+            if (!hasNewer) return scrollToBottom(true);
+            // A window far from the newest: the latest page replaces it, then the view goes to its end.
+            loadLatest(conversationId)
+              .then(() => requestAnimationFrame(() => scrollToBottom()))
+              .catch((e: unknown) => setNewerError(te(errorIdOf(e))));
+          }}
           aria-label={t('thread.jumpToLatest')}
         >
           {unseen > 0 && <span>{t('thread.newMessages', { count: unseen })}</span>}

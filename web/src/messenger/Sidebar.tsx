@@ -1,11 +1,11 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import { limits } from '../../../protocol/limits.ts';
+import { messageSearch } from '../../../protocol/limits.ts';
 import type { PageView, UserView } from '../../../protocol/views.ts';
 import { startDirect } from '../app/actions.ts';
 import { openPageConversation } from '../app/pages.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
-import { archivedConversationIds, mainConversationIds } from '../state/selectors.ts';
+import { archivedConversationIds, conversationIdsMatching, mainConversationIds } from '../state/selectors.ts';
 import { shallowEqual, useStore } from '../state/store.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ConnectionNote, ConnectionStatus } from '../ui/ConnectionStatus.tsx';
@@ -22,6 +22,7 @@ import {
 } from '../ui/Icons.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ConversationItem } from './ConversationItem.tsx';
+import { MessageResults } from './MessageResults.tsx';
 import { PageResults } from './PageResults.tsx';
 import { PeopleResults } from './PeopleResults.tsx';
 import { usePageSearch, usePeopleSearch } from './useSearch.ts';
@@ -73,8 +74,10 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
   const archived = useStore(archivedConversationIds, shallowEqual);
   const [showArchived, setShowArchived] = useState(false);
   const list = showArchived ? archived : main;
-  const { t, te } = useI18n();
   const [query, setQuery] = useState('');
+  /** Typing filters the list at once, by title and members' names (the server searches messages). */
+  const shown = useStore((s) => conversationIdsMatching(s, query), shallowEqual);
+  const { t, te } = useI18n();
   const [startError, setStartError] = useState<string | null>(null);
   const search = usePeopleSearch(query);
   const pageSearch = usePageSearch(query);
@@ -214,7 +217,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           data-testid="people-search"
           placeholder={t('sidebar.search.placeholder')}
           value={query}
-          maxLength={limits.userSearch.queryMax}
+          maxLength={messageSearch.queryMax}
           autoComplete="off"
           onChange={(e) => {
             setQuery(e.target.value);
@@ -267,6 +270,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
             onPick={(p: PageView) => void start(() => openPageConversation(p))}
             onKeyDown={moveInResults}
           />
+          <MessageResults query={query} onOpened={() => setQuery('')} onKeyDown={moveInResults} />
           {startError && (
             <p className="form-error" role="alert">
               {startError}
@@ -306,7 +310,7 @@ export const Sidebar = forwardRef<SidebarHandle, { activeId: string | null } & S
           <p className="sidebar-empty">{showArchived ? t('chat.archivedEmpty') : t('sidebar.empty')}</p>
         ) : (
           <ul className="conversation-list">
-            {list.map((id) => (
+            {(query.trim() ? shown : list).map((id) => (
               <ConversationItem key={id} id={id} active={id === activeId} />
             ))}
           </ul>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageView } from '../../../protocol/views.ts';
 import { deleteMessage } from '../app/actions.ts';
 import { loadLatest } from '../app/history.ts';
+import { useJumpTarget } from '../app/jump.ts';
 import { sendTap } from '../app/outbox.ts';
 import { loadPageProfile } from '../app/pages.ts';
 import { navigate } from '../app/router.ts';
@@ -91,10 +92,13 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
   }, [hasConv]);
 
   const loaded = thread?.loaded ?? false;
+  const hasNewer = thread?.hasNewer ?? false;
+  // Opened at a search result: the window around it is loading (app/jump.ts), not the latest page.
+  const jumping = useJumpTarget(conversationId) !== null;
   useEffect(() => {
-    if (!conv || loaded || removed || loadError) return;
+    if (!conv || loaded || removed || loadError || jumping) return;
     loadLatest(conversationId).catch((e: unknown) => setLoadError(te(errorIdOf(e))));
-  }, [conversationId, conv, loaded, removed, loadError, te]);
+  }, [conversationId, conv, loaded, removed, loadError, te, jumping]);
 
   const messages = thread?.messages ?? noMessages;
   const items = useMemo(() => threadItemsOf(messages, pending, conversationId), [messages, pending, conversationId]);
@@ -105,7 +109,8 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
     [users, conv, meId, t],
   );
 
-  useReadTracker(conversationId, atBottom, conv?.lastSeq ?? 0, !!conv && !removed && loaded);
+  // In a window opened at a search result, the bottom of the window is not the newest message.
+  useReadTracker(conversationId, atBottom && !hasNewer, conv?.lastSeq ?? 0, !!conv && !removed && loaded);
 
   useEffect(() => {
     // Without it the thread works as any other: no greeting, no menu (a failed read is not worth a notice).
@@ -246,6 +251,7 @@ export function ThreadPane({ conversationId }: { conversationId: string }) {
           items={items}
           messages={messages}
           hasMore={thread?.hasMore ?? false}
+          hasNewer={hasNewer}
           loaded={loaded}
           meId={meId}
           nameOf={nameOf}

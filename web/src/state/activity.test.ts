@@ -89,6 +89,11 @@ describe('activity lines', () => {
       ],
     );
     assert.deepEqual(
+      [...placeActivity([msg(1), msg(2)], lines, true, true).after.keys()],
+      ['m1'],
+      'in a window short of the live tail, lines after its newest message wait',
+    );
+    assert.deepEqual(
       placeActivity([], lines, true).top.map((a) => a.id),
       lines.map((a) => a.id),
       'a group without messages yet shows its lines',

@@ -30,15 +30,20 @@ export interface Placed {
 /**
  * Places lines among messages (sorted by seq). A line older than the first loaded message shows only when
  * nothing older is left to load (`complete`): otherwise the page that brings its message brings it too.
+ * Likewise a line after a message newer than the last loaded one waits while newer ones are to load
+ * (`windowed`: a search result's window, not yet joined to the live tail).
  */
 export function placeActivity(
   messages: readonly { id: string; seq: number }[],
   lines: readonly ActivityView[],
   complete: boolean,
+  windowed = false,
 ): Placed {
   const placed: Placed = { top: [], after: new Map() };
+  const newest = messages[messages.length - 1]?.seq ?? 0;
   let i = -1;
   for (const line of lines) {
+    if (windowed && line.afterSeq > newest) break;
     while (i + 1 < messages.length && (messages[i + 1] as { seq: number }).seq <= line.afterSeq) i++;
     const anchor = messages[i];
     if (!anchor) {

@@ -4,7 +4,7 @@ import type { ActivityView, MessageView, SelfView, UserView } from '../../../pro
 import { withActivity } from './activity.ts';
 import { applyReceipt, applyUser, rememberUsers } from './apply.ts';
 import { myMember } from './conversation.ts';
-import { emptyThread, mergePage } from './thread.ts';
+import { appendNewer, emptyThread, mergePage, windowPage } from './thread.ts';
 import type { ConnectionState, FailReason, OutboxItem, State } from './types.ts';
 
 /** Pure state changes that come from this client rather than from server events. */
@@ -125,7 +125,9 @@ export function applyHistory(
   kind: 'latest' | 'older',
 ): State {
   const thread = state.threads[conversationId] ?? emptyThread;
-  const merged = mergePage(thread, page.messages, page.hasMore, kind);
+  const merged = mergePage({ ...thread, hasNewer: false }, page.messages, page.hasMore, kind);
+  if (kind === 'older' && thread.hasNewer) merged.hasNewer = true;
+  else delete merged.hasNewer;
   // The page's senders and the people its activity lines name, members or not: someone who left still
   // signs their old messages.
   const next = rememberUsers({ ...state, threads: { ...state.threads, [conversationId]: merged } }, page.users);
@@ -157,4 +159,22 @@ export function signedOut(state: State): State {
     activity: {},
     blocks: null,
   };
+}
+
+/**
+ * A window of history around a search result (`around`), or the page after it (`newer`), with the page's
+ * senders. A window replaces the thread unless the thread already holds the message in its loaded run.
+ */
+export function applyWindow(
+  state: State,
+  conversationId: string,
+  page: { messages: MessageView[]; hasMore: boolean; hasNewer?: boolean; users: readonly UserView[] },
+  kind: 'around' | 'newer',
+): State {
+  const thread = state.threads[conversationId] ?? emptyThread;
+  const next =
+    kind === 'around'
+      ? windowPage(page.messages, page.hasMore, page.hasNewer ?? false)
+      : appendNewer(thread, page.messages, page.hasNewer ?? false);
+  return rememberUsers({ ...state, threads: { ...state.threads, [conversationId]: next } }, page.users);
 }

@@ -269,3 +269,25 @@ export function blocksPeer(state: State, conversationId: string): boolean {
   const meId = state.me?.id;
   return conv.members.some((m) => m.user.id !== meId && m.user.id in blocks);
 }
+
+/** Lower case without diacritics, for matching what a person types. */
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The conversation list filtered by what is typed in the search box: a group's title or any member's
+ * name (display name or username) contains it, diacritics and case aside. Same order as the list.
+ */
+export function conversationIdsMatching(state: State, query: string): string[] {
+  const q = folded(query.trim());
+  if (!q) return conversationIds(state);
+  const meId = state.me?.id;
+  return conversationList(state)
+    .filter(
+      (c) =>
+        folded(conversationTitle(c, meId) ?? '').includes(q) ||
+        otherMembers(c, meId).some(
+          (m) => folded(m.user.displayName).includes(q) || folded(m.user.username).includes(q),
+        ),
+    )
+    .map((c) => c.id);
+}

@@ -22,6 +22,11 @@ export function isNewerVersion(incoming: MessageView, existing: MessageView): bo
 
 /** Whether a message may be put in the thread without creating a hole before the oldest loaded one. */
 export function canInsert(thread: Thread, seq: number): boolean {
+  // A window (opened at a search result) takes no message past its newest: the next newer page brings it.
+  if (thread.loaded && thread.hasNewer) {
+    const newest = thread.messages[thread.messages.length - 1];
+    if (newest === undefined || seq > newest.seq) return false;
+  }
   if (!thread.loaded || !thread.hasMore) return true;
   const oldest = thread.messages[0];
   return oldest === undefined || seq >= oldest.seq;
@@ -80,7 +85,34 @@ export function mergePage(thread: Thread, page: MessageView[], hasMore: boolean,
   const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   let more = kind === 'latest' && extendsRun ? thread.hasMore : hasMore;
   if (messages.length === 0 || messages[0]?.seq === 1) more = false;
+  // A latest page ends at the newest message: any window it extended has joined the live tail.
   return { messages, loaded: true, hasMore: more };
+}
+
+/**
+ * A window of history around a search result (oldest first), replacing what the thread held unless it
+ * already holds that run contiguously; `hasNewer`: the window does not reach the newest message.
+ */
+export function windowPage(page: MessageView[], hasMore: boolean, hasNewer: boolean): Thread {
+  const messages = [...page].sort((a, b) => a.seq - b.seq);
+  return { messages, loaded: true, hasMore: hasMore && messages[0]?.seq !== 1, hasNewer };
+}
+
+/** A newer page (oldest first) appended to a window; once it reaches the newest message the window is live. */
+export function appendNewer(thread: Thread, page: MessageView[], hasNewer: boolean): Thread {
+  const newest = thread.messages[thread.messages.length - 1]?.seq ?? 0;
+  const byId = new Map(thread.messages.map((m) => [m.id, m]));
+  for (const m of page) {
+    const existing = byId.get(m.id);
+    if (!existing || isNewerVersion(m, existing)) byId.set(m.id, m);
+  }
+  const bySeq = new Map<number, MessageView>();
+  for (const m of byId.values()) if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
+  // Only a page that follows the window (no hole): one that does not is ignored.
+  const first = page[0]?.seq;
+  if (first !== undefined && first > newest + 1) return thread;
+  const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  return { messages, loaded: true, hasMore: thread.hasMore, hasNewer };
 }
 
 export function findMessage(thread: Thread | undefined, id: string): MessageView | undefined {

@@ -91,6 +91,12 @@ export interface Thread {
   loaded: boolean;
   /** Older messages exist on the server before the first loaded one. */
   hasMore: boolean;
+  /**
+   * A window opened at a search result: `messages` is one contiguous run that does not reach the newest
+   * message; newer pages follow it until it joins the live tail (then false). Live messages past the
+   * window wait for those pages.
+   */
+  hasNewer?: boolean;
 }
 
 export interface State {
