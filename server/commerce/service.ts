@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
+import { AggregateCache } from './aggregates.ts';
 import {
   canShipFrom,
   checkCurrency,
@@ -121,7 +122,39 @@ export class CommerceService {
     private readonly storage: Storage,
     /** A request's photos as people see them (media's view: app.ts). */
     private readonly photos: PhotoViews,
+    /** The parts of recently changed orders (aggregates.ts); none by default. */
+    readonly aggregates: AggregateCache = new AggregateCache(0),
   ) {}
+
+  /**
+   * The order's aggregate at the start of a step, the order just read in the job: its parts as the
+   * order's last change left them when they are kept at this version (aggregates.ts), else read. Only
+   * for the first read of a job's order — a step that wrote the order's parts earlier in the same job
+   * reads them with `uow.tx.commerce.aggregate`.
+   */
+  private async aggregateIn(uow: UnitOfWork, order: OrderRecord): Promise<OrderAggregate> {
+    const kept = this.aggregates.get(order);
+    if (!kept) return uow.tx.commerce.aggregate(order);
+    const policy = (await uow.tx.commerce.requestPolicy(order.pageId)) ?? defaultRequestPolicy;
+    if (this.aggregates.check) this.aggregates.verify(order, kept, await uow.tx.commerce.aggregate(order));
+    return {
+      order,
+      shipments: kept.shipments,
+      timeline: kept.timeline,
+      requests: kept.requests,
+      refunds: kept.refunds,
+      policy,
+    };
+  }
+
+  /**
+   * The order as its job leaves it, kept (aggregates.ts) once the job is durable: called with the change
+   * a flow announces, last in its job (flows/orders.ts announceOrderIn).
+   */
+  keepIn(uow: UnitOfWork, change: OrderChange) {
+    const { aggregate } = change;
+    uow.afterCommit(() => this.aggregates.put(aggregate));
+  }
 
   /** An order's view, as the API answers it and `order.updated` carries it (presenter.ts). */
   present(aggregate: OrderAggregate, now = Date.now()): OrderView {
@@ -362,7 +395,7 @@ export class CommerceService {
           rule: 'shipments only before everything is shipped, never once cancelled',
         },
       );
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const items = shipmentItems(
       existing.data.items,
       before.shipments.flatMap((s) => s.items),
@@ -403,7 +436,7 @@ export class CommerceService {
     body: TrackingEventBody,
   ): Promise<OrderChange> {
     const existing = await this.requireIn(uow, pageId, number);
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const shipment = before.shipments.find((s) => s.id === shipmentId);
     if (!shipment) throw new AppError('shipment_not_found', undefined, { field: 'shipmentId' });
     if (existing.status === 'cancelled' || existing.status === 'returned')
@@ -458,7 +491,7 @@ export class CommerceService {
     body: { amount: number; reason?: string | undefined },
   ): Promise<OrderChange & { refund: RefundRecord }> {
     const existing = await this.requireIn(uow, pageId, number);
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const refunded = before.refunds.reduce((sum, r) => sum + r.amount, 0);
     if (refunded + body.amount > existing.total)
       throw new AppError(
