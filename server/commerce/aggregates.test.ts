@@ -144,6 +144,17 @@ for (const backend of backends) {
       );
     });
 
+    it('places one order per number, however many calls with it arrive at once (409 order_number_taken to the others)', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      const answers = await Promise.all(Array.from({ length: 4 }, () => api('POST', '/api/commerce/orders', body)));
+      assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409, 409]);
+      for (const a of answers.filter((x) => x.status === 409))
+        assert.equal((a.body as { error: { id: string } }).error.id, 'order_number_taken');
+      const mine = await s.comptoir.storage.reader.commerce.ordersOfCustomer(shop.pageId, shop.customer.user.id, 500);
+      assert.equal(mine.filter((o) => o.number === body.number).length, 1);
+    });
+
     it('a write to an order’s parts that does not raise its version fails the next change (check mode), instead of using stale parts', async (t) => {
       if (skip) return t.skip(skip);
       const body = orderBody(shop.psid);

@@ -236,10 +236,13 @@ export class CommerceService {
       });
   }
 
-  /** A new order, placed: order_number_taken when the page has one with this number. */
+  /**
+   * A new order, placed. Its callers have found the number free in this job, before their first write
+   * (requireNumberFreeIn, receiptIn): it is not read again; should the row be there anyway, the
+   * insert writes nothing and the job fails with order_number_taken.
+   */
   async placeIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
     this.check(input);
-    await this.requireNumberFreeIn(uow, pageId, input.number);
     const order: OrderRecord = {
       id: newId(uow.now),
       pageId,
@@ -254,7 +257,10 @@ export class CommerceService {
       createdAt: uow.now,
       updatedAt: uow.now,
     };
-    await uow.tx.commerce.insertOrder(order);
+    if (!(await uow.tx.commerce.insertOrder(order)))
+      throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
+        field: 'number',
+      });
     const aggregate: OrderAggregate = {
       order,
       shipments: [],
