@@ -24,9 +24,10 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * The parts of recently changed orders (shipments, timeline, requests, refunds), keyed by the order's id
- * AND version, so that the next change of an order does not read them again: a tracking event read its
- * order's four part tables on every call (a fifth of the server's time in bench:commerce).
+ * The parts of recently changed orders that have a shipment (shipments, timeline, requests, refunds),
+ * keyed by the order's id AND version, so that the next change of an order does not read them again: a
+ * tracking event read its order's four part tables on every call (a fifth of the server's time in
+ * bench:commerce).
  *
  * Why it is safe: every write to an order's parts raises the order's version in the same job (the steps
  * of service.ts and requests.ts end in `changed`/`touchIn`), and an entry is kept only after its batch is

@@ -149,11 +149,13 @@ export class CommerceService {
 
   /**
    * The order as its job leaves it, kept (aggregates.ts) once the job is durable: called with the change
-   * a flow announces, last in its job (flows/orders.ts announceOrderIn).
+   * a flow announces, last in its job (flows/orders.ts announceOrderIn). Only an order with a shipment:
+   * its tracking events are the changes that follow one another; an order placed and not shipped yet
+   * changes seldom, and would only push those out of the cache.
    */
   keepIn(uow: UnitOfWork, change: OrderChange) {
     const { aggregate } = change;
-    uow.afterCommit(() => this.aggregates.put(aggregate));
+    if (aggregate.shipments.length > 0) uow.afterCommit(() => this.aggregates.put(aggregate));
   }
 
   /** An order's view, as the API answers it and `order.updated` carries it (presenter.ts). */
