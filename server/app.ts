@@ -15,6 +15,7 @@ import { blocksRoutes } from './blocks/routes.ts';
 import { BlocksService } from './blocks/service.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
+import { AggregateCache } from './commerce/aggregates.ts';
 import { orderPanelRoutes } from './commerce/panel-routes.ts';
 import { OrderRequests } from './commerce/requests.ts';
 import { commerceRoutes } from './commerce/routes.ts';
@@ -390,7 +391,11 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     optins,
   };
   // A return's photos shown as the thread's media are (media's pure view).
-  const commerce = new CommerceService(storage, attachmentView);
+  const commerce = new CommerceService(
+    storage,
+    attachmentView,
+    new AggregateCache(config.orderCache.size, config.orderCache.check),
+  );
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);

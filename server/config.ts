@@ -168,6 +168,13 @@ const envSchema = z.object({
   RATE_UPLOADS_PER_MINUTE: positiveInt.default(30),
   /** Where the built web app is; the server serves it when it exists. */
   WEB_DIST: z.string().min(1).optional(),
+  /**
+   * Orders whose parts (shipments, timeline, requests, refunds) the server keeps after their last change,
+   * so that the next one does not read them again (commerce/aggregates.ts); 0: none.
+   */
+  ORDER_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+  /** `true` (the tests): every use of a kept order is checked against the database; a difference fails. */
+  ORDER_CACHE_CHECK: z.enum(['true', 'false']).default('false'),
 });
 
 export interface Config {
@@ -210,6 +217,8 @@ export interface Config {
   webhooks: { timeoutMs: number; retryForMs: number; disableAfterMs: number; logKeepMs: number };
   /** Content apps: a query's deadline, queries per account per minute. */
   contentApps: { timeoutMs: number; queriesPerMinute: number };
+  /** Recently changed orders kept in memory (commerce/aggregates.ts), and whether each use is checked. */
+  orderCache: { size: number; check: boolean };
   /** Uploaded media: where their bytes are kept, signed links' lifetime, images processed at once. */
   media: {
     store: MediaStoreConfig;
@@ -297,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.CONTENT_APP_TIMEOUT_SECONDS * 1000,
       queriesPerMinute: e.RATE_CONTENT_APP_QUERIES_PER_MINUTE,
     },
+    orderCache: { size: e.ORDER_CACHE_SIZE, check: e.ORDER_CACHE_CHECK === 'true' },
     media: {
       store: mediaStore(e, dataDir),
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,

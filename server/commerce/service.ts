@@ -13,6 +13,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
+import { AggregateCache } from './aggregates.ts';
 import {
   canShipFrom,
   checkCurrency,
@@ -121,7 +122,41 @@ export class CommerceService {
     private readonly storage: Storage,
     /** A request's photos as people see them (media's view: app.ts). */
     private readonly photos: PhotoViews,
+    /** The parts of recently changed orders (aggregates.ts); none by default. */
+    readonly aggregates: AggregateCache = new AggregateCache(0),
   ) {}
+
+  /**
+   * The order's aggregate at the start of a step, the order just read in the job: its parts as the
+   * order's last change left them when they are kept at this version (aggregates.ts), else read. Only
+   * for the first read of a job's order — a step that wrote the order's parts earlier in the same job
+   * reads them with `uow.tx.commerce.aggregate`.
+   */
+  private async aggregateIn(uow: UnitOfWork, order: OrderRecord): Promise<OrderAggregate> {
+    const kept = this.aggregates.get(order);
+    if (!kept) return uow.tx.commerce.aggregate(order);
+    const policy = (await uow.tx.commerce.requestPolicy(order.pageId)) ?? defaultRequestPolicy;
+    if (this.aggregates.check) this.aggregates.verify(order, kept, await uow.tx.commerce.aggregate(order));
+    return {
+      order,
+      shipments: kept.shipments,
+      timeline: kept.timeline,
+      requests: kept.requests,
+      refunds: kept.refunds,
+      policy,
+    };
+  }
+
+  /**
+   * The order as its job leaves it, kept (aggregates.ts) once the job is durable: called with the change
+   * a flow announces, last in its job (flows/orders.ts announceOrderIn). Only an order with a shipment:
+   * its tracking events are the changes that follow one another; an order placed and not shipped yet
+   * changes seldom, and would only push those out of the cache.
+   */
+  keepIn(uow: UnitOfWork, change: OrderChange) {
+    const { aggregate } = change;
+    if (aggregate.shipments.length > 0) uow.afterCommit(() => this.aggregates.put(aggregate));
+  }
 
   /** An order's view, as the API answers it and `order.updated` carries it (presenter.ts). */
   present(aggregate: OrderAggregate, now = Date.now()): OrderView {
@@ -203,10 +238,13 @@ export class CommerceService {
       });
   }
 
-  /** A new order, placed: order_number_taken when the page has one with this number. */
+  /**
+   * A new order, placed. Its callers have found the number free in this job, before their first write
+   * (requireNumberFreeIn, receiptIn): it is not read again; should the row be there anyway, the
+   * insert writes nothing and the job fails with order_number_taken.
+   */
   async placeIn(uow: UnitOfWork, pageId: string, customer: Customer, input: OrderInput): Promise<OrderChange> {
     this.check(input);
-    await this.requireNumberFreeIn(uow, pageId, input.number);
     const order: OrderRecord = {
       id: newId(uow.now),
       pageId,
@@ -221,7 +259,10 @@ export class CommerceService {
       createdAt: uow.now,
       updatedAt: uow.now,
     };
-    await uow.tx.commerce.insertOrder(order);
+    if (!(await uow.tx.commerce.insertOrder(order)))
+      throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
+        field: 'number',
+      });
     const aggregate: OrderAggregate = {
       order,
       shipments: [],
@@ -362,7 +403,7 @@ export class CommerceService {
           rule: 'shipments only before everything is shipped, never once cancelled',
         },
       );
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const items = shipmentItems(
       existing.data.items,
       before.shipments.flatMap((s) => s.items),
@@ -403,7 +444,7 @@ export class CommerceService {
     body: TrackingEventBody,
   ): Promise<OrderChange> {
     const existing = await this.requireIn(uow, pageId, number);
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const shipment = before.shipments.find((s) => s.id === shipmentId);
     if (!shipment) throw new AppError('shipment_not_found', undefined, { field: 'shipmentId' });
     if (existing.status === 'cancelled' || existing.status === 'returned')
@@ -458,7 +499,7 @@ export class CommerceService {
     body: { amount: number; reason?: string | undefined },
   ): Promise<OrderChange & { refund: RefundRecord }> {
     const existing = await this.requireIn(uow, pageId, number);
-    const before = await uow.tx.commerce.aggregate(existing);
+    const before = await this.aggregateIn(uow, existing);
     const refunded = before.refunds.reduce((sum, r) => sum + r.amount, 0);
     if (refunded + body.amount > existing.total)
       throw new AppError(

@@ -80,7 +80,7 @@ export class OrderRequestFlows {
       await this.pageSaysIn(uow, order, request, null, null);
       // The apps hear of it as it now is: accepted, or applied already, by the page's policy.
       await this.notifyAppsIn(uow, order, request, 'requested');
-      await announceOrderIn(uow, change);
+      await announceOrderIn(uow, this.commerce, change);
       return { request: this.commerce.presentRequest(request), order: change.view };
     });
   }
@@ -198,7 +198,7 @@ export class OrderRequestFlows {
       change = await this.requests.applyIn(uow, order, request, body.prices);
     } else change = await this.commerce.touchIn(uow, order);
     await this.pageSaysIn(uow, order, request, message, actorId);
-    await announceOrderIn(uow, change);
+    await announceOrderIn(uow, this.commerce, change);
     return { request: this.commerce.presentRequest(request), order: change.view };
   }
 
@@ -226,7 +226,7 @@ export class OrderRequestFlows {
   /** What a customer's step leaves the order: one version up, to both members. */
   private async settleIn(uow: UnitOfWork, order: OrderRecord, request: OrderRequestRecord) {
     const change = await this.commerce.touchIn(uow, order);
-    await announceOrderIn(uow, change);
+    await announceOrderIn(uow, this.commerce, change);
     return { request: this.commerce.presentRequest(request), order: change.view };
   }
 

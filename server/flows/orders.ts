@@ -421,7 +421,7 @@ export class OrderFlows {
   }
 
   private announceIn(uow: UnitOfWork, change: OrderChange) {
-    return announceOrderIn(uow, change);
+    return announceOrderIn(uow, this.commerce, change);
   }
 
   private withShipment(change: OrderChange): ShipmentResponse {
@@ -431,8 +431,12 @@ export class OrderFlows {
   }
 }
 
-/** The order as it now is, to both members of its thread: the card changes in place on every device. */
-export async function announceOrderIn(uow: UnitOfWork, change: OrderChange) {
+/**
+ * The order as it now is, to both members of its thread: the card changes in place on every device. Last
+ * in its job: the order's next change starts from this aggregate (kept by commerce once durable).
+ */
+export async function announceOrderIn(uow: UnitOfWork, commerce: CommerceService, change: OrderChange) {
+  commerce.keepIn(uow, change);
   const { order } = change.aggregate;
   await uow.emit({
     event: { type: 'order.updated', conversationId: order.conversationId, order: change.view },

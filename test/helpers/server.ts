@@ -42,6 +42,8 @@ export async function startServer(
     RATE_SIGNUPS_PER_HOUR: '1000',
     RATE_REQUESTS_PER_MINUTE: '100000',
     WEB_DIST: path.join(dataDir, 'no-web'),
+    // Every use of a kept order is checked against the database (commerce/aggregates.ts).
+    ORDER_CACHE_CHECK: 'true',
     ...env,
   });
   const comptoir = await build(config, {
