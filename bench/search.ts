@@ -29,6 +29,7 @@ import { newId } from '../server/lib/ids.ts';
 import { MessageSearchService } from '../server/messaging/search.ts';
 import { PostgresStorage } from '../server/storage/postgres/index.ts';
 import { SqliteStorage } from '../server/storage/sqlite/index.ts';
+import { INDEX_NEW_MESSAGES, MOVE_INDEX_MARK } from '../server/storage/sqlite/messaging.ts';
 import type { Storage } from '../server/storage/types.ts';
 import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
 import { benchDataDir } from './lib/processes.ts';
@@ -180,8 +181,13 @@ async function seedSqlite(file: string, x: Ids) {
   const insert = db.prepare(`INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, reply_to_id,
       created_at, edited_at, deleted_at, event_positions, content) VALUES (?, ?, ?, ?, NULL, ?, NULL, ?, NULL, NULL, '', NULL)`);
   let batch: (readonly [string, string, number, string, string, number])[] = [];
+  // Indexed as the server indexes a transaction's messages: one statement after its rows (migration 0031).
+  const index = db.prepare(INDEX_NEW_MESSAGES);
+  const mark = db.prepare(MOVE_INDEX_MARK);
   const flush = db.transaction((rows: typeof batch) => {
     for (const m of rows) insert.run(m[0], m[1], m[2], m[3], m[4], m[5]);
+    index.run();
+    mark.run();
   });
   for (const m of messages(x)) {
     batch.push(m);

@@ -9,7 +9,7 @@ import { type ContractContext, fixtures } from '../storage/contract-fixtures.ts'
  * backends by the storage contract (contract.ts).
  */
 export function messageSearchContract(ctx: ContractContext) {
-  const { write, user, addUsers, member, conversation, post } = fixtures(ctx);
+  const { write, user, addUsers, member, message, conversation, post } = fixtures(ctx);
   const search = (userId: string, conversationIds: string[], q: string, before: string | null = null, limit = 20) =>
     ctx.storage().reader.messaging.searchMessages({ userId, conversationIds, terms: searchTerms(q), before, limit });
   const texts = async (p: Promise<{ text: string | null }[]>) => (await p).map((m) => m.text);
@@ -72,6 +72,44 @@ export function messageSearchContract(ctx: ContractContext) {
     await write((tx) => tx.messaging.updateMessage(n.id, null, null, 9100, [], null));
     assert.deepEqual(await texts(search(a.id, [c], 'mardi')), []);
     assert.deepEqual(await texts(search(a.id, [c], 'aussi')), []);
+  });
+
+  it('search: what a transaction writes is found in it and after it, what it rolls back never', async (t) => {
+    if (ctx.skip()) return t.skip(String(ctx.skip()));
+    const a = user();
+    await addUsers(a);
+    const c = await conversation([a.id]);
+    const m1 = message(c, a.id, 1, { text: 'lundi matin' });
+    const m2 = message(c, a.id, 2, { text: 'lundi soir' });
+    const m3 = message(c, a.id, 3, { text: 'lundi midi' });
+    const inside = await write(async (tx) => {
+      for (const m of [m1, m2, m3]) await tx.messaging.insertMessage(m);
+      // Edited and deleted before the transaction ends (SQLite indexes a transaction's messages at its end).
+      await tx.messaging.updateMessage(m1.id, 'mardi matin', 9000, null, [], null);
+      await tx.messaging.updateMessage(m3.id, null, null, 9100, [], null);
+      const q = { userId: a.id, conversationIds: [c], before: null, limit: 20 };
+      return {
+        lundi: (await tx.messaging.searchMessages({ ...q, terms: searchTerms('lundi') })).map((m) => m.text),
+        mardi: (await tx.messaging.searchMessages({ ...q, terms: searchTerms('mardi') })).map((m) => m.text),
+      };
+    });
+    assert.deepEqual(inside, { lundi: ['lundi soir'], mardi: ['mardi matin'] });
+    assert.deepEqual(await texts(search(a.id, [c], 'lundi')), ['lundi soir']);
+    assert.deepEqual(await texts(search(a.id, [c], 'mardi')), ['mardi matin'], 'indexed once, with its edit');
+    // A transaction rolled back leaves nothing in the index; the message after it is found.
+    await assert.rejects(
+      write(async (tx) => {
+        await tx.messaging.insertMessage(message(c, a.id, 4, { text: 'fantôme lundi' }));
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    await post(c, a.id, 4, { text: 'vrai lundi' });
+    assert.deepEqual(await texts(search(a.id, [c], 'lundi')), ['vrai lundi', 'lundi soir']);
+    assert.deepEqual(await search(a.id, [c], 'fantome'), []);
+    // Edits after the commit still rewrite the entry.
+    await write((tx) => tx.messaging.updateMessage(m2.id, 'mercredi soir', 9200, null, [], null));
+    assert.deepEqual(await texts(search(a.id, [c], 'soir')), ['mercredi soir']);
   });
 
   it('search: only active memberships, only what history lets the person read', async (t) => {

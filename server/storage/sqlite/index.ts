@@ -153,6 +153,7 @@ export class SqliteStorage implements Storage {
     try {
       const result = await fn(this.tx);
       this.messagingTx.flushDeferred();
+      this.messagingTx.indexNewMessages();
       this.ws.run('COMMIT');
       return result;
     } catch (e) {

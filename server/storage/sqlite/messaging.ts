@@ -2,7 +2,9 @@ import {
   type ConversationListItem,
   type ConversationRow,
   type MemberRow,
+  type MessageRecord,
   type MessageRow,
+  type MessageSearchQuery,
   type MessagingReader,
   MessagingStore,
   toConversation,
@@ -52,6 +54,14 @@ export class SqliteMessagingReader extends MessagingStore implements MessagingRe
   }
 }
 
+/** The readable messages after the index's mark, into the index (the same rows 0024's backfill took). */
+export const INDEX_NEW_MESSAGES = `INSERT INTO message_search (rowid, body, conv)
+  SELECT rowid, text, conversation_id FROM messages
+   WHERE rowid > (SELECT indexed_to FROM message_search_state)
+     AND text IS NOT NULL AND text <> '' AND deleted_at IS NULL`;
+export const MOVE_INDEX_MARK =
+  'UPDATE message_search_state SET indexed_to = (SELECT coalesce(max(rowid), 0) FROM messages)';
+
 /**
  * A transaction's messaging store. The batch's bumps of one conversation become one UPDATE, and its
  * watermark moves of one member another, written before any read of conversations or members and before
@@ -64,6 +74,8 @@ export class SqliteMessagingTx extends MessagingStore {
     string,
     { conversationId: string; userId: string; deliveredSeq: number; readSeq: number }
   >();
+  /** Messages were inserted that the full-text index does not hold yet (migration 0031). */
+  private unindexed = false;
 
   constructor(
     db: SqliteDb,
@@ -108,6 +120,29 @@ export class SqliteMessagingTx extends MessagingStore {
   discardDeferred() {
     this.bumps.clear();
     this.marks.clear();
+    this.unindexed = false;
+  }
+
+  override async insertMessage(message: MessageRecord) {
+    await super.insertMessage(message);
+    this.unindexed = true;
+  }
+
+  /**
+   * Puts the messages inserted since the last call into the full-text index, in one statement, and moves
+   * the index's mark past them (migration 0031): called before COMMIT and before a search in the
+   * transaction. A message inserted then rolled back (a job's savepoint) is simply not there to index.
+   */
+  indexNewMessages() {
+    if (!this.unindexed) return;
+    this.s.run(INDEX_NEW_MESSAGES);
+    this.s.run(MOVE_INDEX_MARK);
+    this.unindexed = false;
+  }
+
+  override async searchMessages(q: MessageSearchQuery) {
+    this.indexNewMessages();
+    return super.searchMessages(q);
   }
 
   // Reads of conversations and members see the deferred updates.
