@@ -244,11 +244,18 @@ export class AccountsService {
    * deletion is final, so it is remembered.
    */
   async checkReachable(senderId: string, memberIds: Iterable<string>): Promise<void> {
-    const others = [...memberIds].filter((id) => id !== senderId);
-    if (others.some((id) => this.deleted.has(id))) throw new AppError('account_deleted');
+    // On every one-to-one message: the caches, without allocating, in the usual case.
     const now = Date.now();
-    const unknown = others.filter((id) => (this.alive.get(id) ?? 0) < now);
-    if (unknown.length === 0) return;
+    let unknown: string[] | null = null;
+    for (const id of memberIds) {
+      if (id === senderId) continue;
+      if (this.deleted.has(id)) throw new AppError('account_deleted');
+      if ((this.alive.get(id) ?? 0) < now) {
+        unknown ??= [];
+        unknown.push(id);
+      }
+    }
+    if (unknown === null) return;
     for (const u of await this.storage.reader.accounts.usersByIds(unknown)) {
       if (u.deletedAt != null) {
         this.deleted.add(u.id);

@@ -54,6 +54,8 @@ export class BusinessInbox implements ThreadActivity {
       return;
     }
     // A page's message without a member behind it (its bot): nothing, and nothing read in the job.
+    // Between two people (most messages) the cache answers without a call that waits.
+    if (this.kinds.get(m.senderId) === false && this.kinds.get(otherId) === false) return;
     if (await this.isPage(m.senderId)) return;
     if (await this.isPage(otherId)) {
       await this.inbox.customerMessageIn(uow, otherId, m.senderId, m.conversationId, m.quickReplyPayload);

@@ -264,7 +264,8 @@ export class OptinsService {
    * refused (`page_blocked`) — from the Send API, the page inbox or a socket acting as the page alike.
    */
   async checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void> {
-    if (!(await this.isPage(senderId))) return;
+    // A person's message (most of them): known from the cache without a call that waits.
+    if (this.pageAccounts.get(senderId) === false || !(await this.isPage(senderId))) return;
     for (const id of memberIds) {
       if (id === senderId) continue;
       if ((await uow.tx.optins.consent(senderId, id))?.blockedAt != null) throw new AppError('page_blocked');

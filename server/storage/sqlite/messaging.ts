@@ -123,9 +123,9 @@ export class SqliteMessagingTx extends MessagingStore {
     this.unindexed = false;
   }
 
-  override async insertMessage(message: MessageRecord) {
-    await super.insertMessage(message);
+  override insertMessage(message: MessageRecord) {
     this.unindexed = true;
+    return super.insertMessage(message);
   }
 
   /**
