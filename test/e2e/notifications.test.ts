@@ -173,3 +173,27 @@ test('permission is offered, never asked on load; the banner can be dismissed fo
     false,
   );
 });
+
+test('a mute that ends brings the count and the conversation back, with no event to say so', async (s) => {
+  const [ana, ben] = await s.peopleNamed('Ana', 'Ben');
+  const withBen = (
+    await (await ben.http()).post<{ conversation: { id: string } }>('/api/conversations/direct', { userId: ana.id })
+  ).body.conversation.id;
+  await post(ben, withBen, 'Unread while muted');
+  const page = ana.page;
+  await page.reload();
+  await conversationItem(page, withBen).getByText('Unread while muted').waitFor();
+  await eventually(async () => assert.equal(await page.title(), '(1) Comptoir'));
+  // Muted for three seconds (the API takes any time to come; the menu offers 8 hours, a week, always).
+  const until = new Date(Date.now() + 3_000).toISOString();
+  const mute = await (await ana.http()).patch(`/api/conversations/${withBen}/settings`, { mutedUntil: until });
+  assert.equal(mute.status, 200, JSON.stringify(mute.body));
+  await eventually(async () => assert.equal(await page.title(), 'Comptoir'), { message: 'muted: not counted' });
+  await conversationItem(page, withBen).getByTestId('muted-mark').waitFor();
+  // Nothing happens meanwhile: no event, no message. The mute's end alone brings both back.
+  await eventually(async () => assert.equal(await page.title(), '(1) Comptoir'), {
+    message: 'counted again when the mute ends',
+    timeout: 8_000,
+  });
+  await conversationItem(page, withBen).getByTestId('muted-mark').waitFor({ state: 'detached' });
+});

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { badgeCount, badgeText, titleWithCount } from '../state/notify.ts';
+import { badgeCount, badgeText, nextMuteEnd, titleWithCount } from '../state/notify.ts';
 import { useStore } from '../state/store.ts';
+import { useRenderAt } from './render-at.ts';
 
 /**
  * The tab's title "(3) Comptoir" and a red badge with the count on its icon: the unread messages of the
@@ -8,6 +9,8 @@ import { useStore } from '../state/store.ts';
  */
 export function useTabBadge(name: string): void {
   const count = useStore((s) => badgeCount(s, Date.now()));
+  // A mute ending brings its conversation's unread messages back into the count.
+  useRenderAt(useStore((s) => nextMuteEnd(s, Date.now())));
   useEffect(() => {
     document.title = titleWithCount(name, count);
     setIconBadge(badgeText(count));

@@ -1,5 +1,6 @@
 import { memo, useRef, useState } from 'react';
 import { isMuted } from '../../../protocol/limits.ts';
+import { useRenderAt } from '../app/render-at.ts';
 import { navigate, pathFor } from '../app/router.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { previewText } from '../lib/media.ts';
@@ -36,6 +37,8 @@ export const ConversationItem = memo(function ConversationItem({ id, active }: {
   const { t, stamp } = useI18n();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLButtonElement>(null);
+  // The muted mark goes when the mute ends, with no event to say so.
+  useRenderAt(conv?.mutedUntil ? Date.parse(conv.mutedUntil) : null);
   if (!conv) return null;
   const muted = isMuted(conv.mutedUntil, Date.now());
   const title = titleOf(conv);

@@ -10,6 +10,7 @@ import {
   badgeCount,
   badgeText,
   type NotifyContext,
+  nextMuteEnd,
   notificationContent,
   shouldNotify,
   titleWithCount,
@@ -76,6 +77,16 @@ test('shouldNotify and the badge: a muted conversation is silent and not counted
   assert.equal(badgeCount(s, Date.parse(later) + 1), 7, 'counted again once the mute ended');
   const left = { ...s, removed: { c2: 'left' as const } };
   assert.equal(badgeCount(left, NOW), 1, 'nor those of a conversation I left');
+  // The count changes when the mute ends, with no event: the badge is drawn again then.
+  assert.equal(nextMuteEnd(s, NOW), Date.parse(later));
+  assert.equal(nextMuteEnd(s, Date.parse(later)), null, 'none ends after');
+  const sooner = new Date(NOW + 60_000).toISOString();
+  const two = stateWith([
+    muted(direct('c1', { unread: 4, lastSeq: 4 }), later),
+    muted(direct('c3', { unread: 1, lastSeq: 1 }), sooner),
+    muted(direct('c4', { unread: 0, lastSeq: 1 }), new Date(NOW + 1_000).toISOString()),
+  ]);
+  assert.equal(nextMuteEnd(two, NOW), Date.parse(sooner), 'the first to end, among those with unread messages');
 });
 
 test('the title and the icon badge say the count, cleared at 0', () => {

@@ -46,6 +46,20 @@ export function badgeCount(state: State, now: number): number {
   return conversationList(state).reduce((n, c) => (isMuted(c.mutedUntil, now) ? n : n + c.unread), 0);
 }
 
+/**
+ * When the first mute now running ends (epoch ms; null: none ends): the count changes then without any
+ * event, so the tab's title and icon are drawn again at that moment (app/badge.ts).
+ */
+export function nextMuteEnd(state: State, now: number): number | null {
+  let next: number | null = null;
+  for (const c of conversationList(state)) {
+    if (c.mutedUntil === null || c.unread === 0) continue;
+    const end = Date.parse(c.mutedUntil);
+    if (end > now && (next === null || end < next)) next = end;
+  }
+  return next;
+}
+
 /** "(3) Comptoir", or the name alone with nothing unread. */
 export function titleWithCount(name: string, count: number): string {
   return count > 0 ? `(${count}) ${name}` : name;
