@@ -37,7 +37,9 @@ export interface SendInput {
   mediaIds?: readonly string[] | undefined;
   /**
    * The client id was made by the server for this one call (the Graph API's sends, which carry no
-   * idempotency key): no earlier message can have it, so it is not looked up.
+   * idempotency key; an order's updates in its thread): no earlier message can have it, so it is not looked
+   * up, nor stored — a message without a client id stays out of the (sender, client id) index, one page
+   * fewer written per message (docs/BENCHMARKS.md, bench:commerce, session 8).
    */
   freshClientId?: boolean | undefined;
   /**
@@ -254,7 +256,7 @@ export class MessagesService {
         conversationId,
         seq,
         senderId: userId,
-        clientId,
+        clientId: input.freshClientId ? null : clientId,
         text,
         replyToId: quoted?.id ?? null,
         createdAt: uow.now,
