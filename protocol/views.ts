@@ -188,6 +188,10 @@ export interface MessageView {
   /** Position of the message in its conversation: 1, 2, 3… without gaps. */
   seq: number;
   senderId: string;
+  /**
+   * The sender's own id for the send (idempotency); null for what the server sends itself (an order's
+   * updates, the Graph API's sends), which no client retries.
+   */
   clientId: string | null;
   /** null once deleted for everyone. */
   text: string | null;
