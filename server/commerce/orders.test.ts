@@ -397,6 +397,11 @@ for (const backend of backends) {
         ['receipt', 'shipment', 'shipment', 'tracking', 'tracking', 'tracking', 'tracking'],
       );
       assert.ok(updates.every((m) => m.senderId === shop.pageId && m.conversationId === shop.conversationId));
+      // Made by the server, never retried by a client: no client id stored (nor indexed).
+      assert.deepEqual(
+        updates.map((m) => m.clientId),
+        updates.map(() => null),
+      );
       // The receipt carries the order as placed; an update only what it announces, not the order again.
       assert.equal(updates[0]?.order?.snapshot?.version, 1);
       assert.equal(updates[0]?.order?.update, null);
