@@ -1,38 +1,79 @@
 // The SQLite checkpointer, in its own thread, so that the event loop of the server never runs a
 // checkpoint. A checkpoint copies the WAL into the database file and fsyncs both (PASSIVE: it never
-// blocks the writer). On the disks we measured, an fsync from any thread can stall the writer's next
-// WAL write for tens of milliseconds, so checkpoints are few: as soon as writes pause for `idleMs`, and
-// at least every `maxIntervalMs` under a steady stream of writes. Under such a stream the WAL is never
-// fully checkpointed between two commits, so SQLite never starts it over: past `restartBytes`, a
-// RESTART checkpoint makes the next commit write from its start again (the writer meanwhile gets
-// SQLITE_BUSY and retries a moment later without blocking; see SqliteStorage.begin).
+// blocks the writer). It runs as soon as writes pause for `idleMs`; under a steady stream of writes, each
+// time the WAL has grown by a quarter of `restartBytes` (read from the WAL-index header in the -shm file,
+// https://sqlite.org/walformat.html), and at least every `maxIntervalMs`.
+//
+// Under such a stream SQLite would never start the WAL over: it does so only when a write transaction
+// begins on a WAL checkpointed to its last frame, and the writer always commits more while a checkpoint
+// runs. Left alone the file grows by every frame written (gigabytes), each new page of it zeroed by the
+// kernel. So once a checkpoint has caught up with what the WAL held when it started, and the WAL is past
+// `restartBytes`, the worker asks the writer for a pause (`{ restart: 'ready' }`); the writer answers
+// `'paused'` at the start of its next transaction and waits; the worker checkpoints the few frames written
+// since — nothing else writes now — and answers `'caught-up'`; the writer's next commit then writes from
+// the start of the file again. A checkpoint that took long left a long tail: it is followed at once by
+// another, so that the pause only covers a short one.
 import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 const { path, idleMs, maxIntervalMs, restartBytes, pollMs } = workerData;
+/** A checkpoint this quick leaves a tail short enough to be checkpointed during a pause of the writer. */
+const QUICK_MS = 4;
+/** Checkpoints in a row to shorten the tail before the pause is asked for anyway. */
+const MAX_CATCH_UPS = 4;
+
 const db = new Database(path);
 db.pragma('busy_timeout = 200');
+const frameBytes = db.pragma('page_size', { simple: true }) + 24;
+const streamFrames = Math.max(1, Math.floor(restartBytes / 4 / frameBytes));
 let timer = null;
+/** The WAL's frames when the last checkpoint ran (fewer now: the WAL was started over since). */
+let framesAtCheckpoint = 0;
 let version = db.pragma('data_version', { simple: true });
 let lastChange = Date.now();
 let lastCheckpoint = Date.now();
 let dirty = false;
+/** A pause asked of the writer and not yet answered. */
+let asked = false;
 
-function walBytes() {
+/**
+ * The frames in the WAL now: `mxFrame` of the WAL-index header (the first 48 bytes of the -shm file, in
+ * the machine's byte order); null if it cannot be read.
+ */
+const shm = Buffer.alloc(48);
+let shmFd = null;
+function walFrames() {
   try {
-    return fs.statSync(`${path}-wal`).size;
+    shmFd ??= fs.openSync(`${path}-shm`, 'r');
+    if (fs.readSync(shmFd, shm, 0, 48, 0) < 48) return null;
+    return os.endianness() === 'LE' ? shm.readUInt32LE(16) : shm.readUInt32BE(16);
   } catch {
-    return 0;
+    return null;
   }
 }
 
+/** A PASSIVE checkpoint: whether it copied every frame the WAL held when it started, and that many. */
 function checkpoint() {
   lastCheckpoint = Date.now();
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-  if (r && r.busy === 0 && r.checkpointed === r.log) {
-    dirty = Date.now() - lastChange < idleMs; // writes during the checkpoint leave work for later
-    if (walBytes() > restartBytes) db.pragma('wal_checkpoint(RESTART)');
+  framesAtCheckpoint = r?.log ?? 0;
+  const caughtUp = r !== undefined && r.busy === 0 && r.checkpointed === r.log;
+  if (caughtUp) dirty = Date.now() - lastChange < idleMs; // writes during the checkpoint leave work for later
+  return { caughtUp, frames: r?.log ?? 0, ms: Date.now() - lastCheckpoint };
+}
+
+/** Checkpoints; past `restartBytes`, shortens the tail, then asks the writer for its pause. */
+function checkpointAndMaybeRestart() {
+  for (let i = 0; ; i++) {
+    const r = checkpoint();
+    if (!r.caughtUp || asked || r.frames * frameBytes < restartBytes) return;
+    if (r.ms <= QUICK_MS || i + 1 >= MAX_CATCH_UPS) {
+      asked = true;
+      parentPort?.postMessage({ restart: 'ready' });
+      return;
+    }
   }
 }
 
@@ -46,7 +87,11 @@ function tick() {
     dirty = true;
   }
   if (!dirty) return;
-  if (now - lastChange >= idleMs || now - lastCheckpoint >= maxIntervalMs) checkpoint();
+  if (now - lastChange >= idleMs || now - lastCheckpoint >= maxIntervalMs) return checkpointAndMaybeRestart();
+  const frames = walFrames();
+  if (frames === null) return;
+  if (frames < framesAtCheckpoint) framesAtCheckpoint = 0; // the WAL was started over
+  if (frames - framesAtCheckpoint >= streamFrames) checkpointAndMaybeRestart();
 }
 
 const run = () => {
@@ -60,8 +105,21 @@ const run = () => {
 timer = setTimeout(run, pollMs);
 
 parentPort?.on('message', (m) => {
+  if (m === 'paused') {
+    // The writer waits: this checkpoint reaches the WAL's last frame, and its next commit restarts it.
+    asked = false;
+    let caughtUp = false;
+    try {
+      caughtUp = checkpoint().caughtUp;
+    } catch (err) {
+      parentPort?.postMessage({ error: String(err) });
+    }
+    parentPort?.postMessage({ restart: caughtUp ? 'caught-up' : 'behind' });
+    return;
+  }
   if (m !== 'close') return;
   if (timer) clearTimeout(timer);
+  if (shmFd !== null) fs.closeSync(shmFd);
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } finally {

@@ -51,21 +51,56 @@ export class WalSync {
   }
 }
 
+/** The checkpointer thread, as the writer sees it. */
+export interface Checkpointer {
+  /** The checkpointer has caught up with a long WAL and asks the writer for a pause to restart it. */
+  readonly restartWanted: boolean;
+  /**
+   * Called by the writer between two transactions when `restartWanted`: resolves once the checkpointer
+   * has copied the WAL's last frames (the writer's next commit then writes from the start of the file),
+   * or after `timeoutMs` whatever happened — the writer never waits longer.
+   */
+  pause(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Starts the checkpointer thread (checkpoint-worker.mjs). */
 export function startCheckpointer(
   dbPath: string,
   options: { idleMs: number; maxIntervalMs: number; restartBytes: number; pollMs: number },
   onError: (message: string) => void,
-) {
+): Checkpointer {
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
     workerData: { path: dbPath, ...options },
   });
+  let restartWanted = false;
+  let caughtUp: (() => void) | null = null;
   worker.on('message', (m: unknown) => {
-    if (typeof m === 'object' && m !== null && 'error' in m) onError(String((m as { error: unknown }).error));
+    if (typeof m !== 'object' || m === null) return;
+    if ('error' in m) onError(String((m as { error: unknown }).error));
+    const restart = 'restart' in m ? (m as { restart: unknown }).restart : undefined;
+    if (restart === 'ready') restartWanted = true;
+    else if (restart !== undefined) caughtUp?.();
   });
   worker.on('error', (err) => onError(String(err)));
   worker.unref();
   return {
+    get restartWanted() {
+      return restartWanted;
+    },
+    pause: (timeoutMs) => {
+      restartWanted = false;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => done(), timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          caughtUp = null;
+          resolve();
+        };
+        caughtUp = done;
+        worker.postMessage('paused');
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         worker.ref(); // keep the process alive until the last checkpoint is done

@@ -18,7 +18,7 @@ import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
-import { startCheckpointer, WalSync } from './durability.ts';
+import { type Checkpointer, startCheckpointer, WalSync } from './durability.ts';
 import { SqliteMessagingReader, SqliteMessagingTx } from './messaging.ts';
 import { Statements } from './statements.ts';
 
@@ -32,12 +32,18 @@ export interface SqliteOptions {
   synchronous: 'FULL' | 'NORMAL';
   /** A checkpoint runs once writes have paused this long (default 500 ms)… */
   checkpointIdleMs?: number;
-  /** …and at least this often while they go on (default 30 s). */
+  /** …and under a steady stream each time the WAL grew by a quarter of walRestartBytes, and at least this often (default 30 s). */
   checkpointMaxIntervalMs?: number;
-  /** WAL size past which the checkpointer forces it to start over (default 256 MiB). */
+  /**
+   * WAL size past which, once a checkpoint has caught up, the writer pauses a moment so that its next
+   * commit starts the WAL over (default 256 MiB; the file is kept up to twice that size, for reuse).
+   */
   walRestartBytes?: number;
   onError?: (message: string) => void;
 }
+
+/** The longest the writer waits for the checkpointer when it pauses to start the WAL over. */
+const PAUSE_TIMEOUT_MS = 50;
 
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
@@ -49,7 +55,7 @@ export class SqliteStorage implements Storage {
   private readonly messagingTx: SqliteMessagingTx;
   private readonly ws: Statements;
   private readonly walSync: WalSync | null;
-  private readonly checkpointer: { close: () => Promise<void> } | null;
+  private readonly checkpointer: Checkpointer | null;
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:';
@@ -68,7 +74,9 @@ export class SqliteStorage implements Storage {
     // Never sleep in SQLite's busy handler on the event loop: a busy writer lock (the checkpointer
     // restarting the WAL, another process) makes transaction() retry a moment later instead.
     this.writer.pragma('busy_timeout = 0');
-    this.writer.pragma('journal_size_limit = 67108864');
+    const restartBytes = options.walRestartBytes ?? 256 * 1024 * 1024;
+    // The WAL file is reused from its start (never zeroed again by the kernel); larger, it is cut back.
+    this.writer.pragma(`journal_size_limit = ${2 * restartBytes}`);
     this.walSync = !memory && options.synchronous === 'FULL' ? new WalSync(options.path) : null;
     this.checkpointer = memory
       ? null
@@ -77,8 +85,8 @@ export class SqliteStorage implements Storage {
           {
             idleMs: options.checkpointIdleMs ?? 500,
             maxIntervalMs: options.checkpointMaxIntervalMs ?? 30_000,
-            restartBytes: options.walRestartBytes ?? 256 * 1024 * 1024,
-            pollMs: 100,
+            restartBytes,
+            pollMs: 50,
           },
           options.onError ?? (() => {}),
         );
@@ -165,6 +173,8 @@ export class SqliteStorage implements Storage {
 
   /** BEGIN IMMEDIATE, retried without blocking while another connection holds the write lock. */
   private async begin() {
+    // Between two transactions: the checkpointer's pause to start the WAL over (a few milliseconds).
+    if (this.checkpointer?.restartWanted) await this.checkpointer.pause(PAUSE_TIMEOUT_MS);
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
