@@ -405,7 +405,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pages,
     conversations,
     messages,
-    (pageId, userId, fresh) => optins.standingOf(pageId, userId, fresh),
+    (pageId, userId, uow) => optins.standingOf(pageId, userId, false, uow),
     orderRequests,
   );
   const orderPanel = new OrderPanel(storage, commerce, orders);

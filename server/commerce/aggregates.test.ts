@@ -63,10 +63,21 @@ describe('the cache of order aggregates', () => {
     assert.deepEqual(cache.stats, { hits: 1, misses: 2 });
   });
 
+  it('gives the order row kept only at its version', () => {
+    const cache = new AggregateCache(10);
+    cache.put(aggregateAt(2));
+    assert.deepEqual(cache.order('o1', 2), aggregateAt(2).order);
+    assert.equal(cache.order('o1', 1), null, 'an older version');
+    assert.equal(cache.order('o1', 3), null, 'a newer version: the row changed since');
+    assert.equal(cache.order('o2', 2), null, 'another order');
+  });
+
   it('keeps nothing at size 0', () => {
     const cache = new AggregateCache(0);
+    assert.equal(cache.enabled, false);
     cache.put(aggregateAt(1));
     assert.equal(cache.get(aggregateAt(1).order), null);
+    assert.equal(cache.order('o1', 1), null);
   });
 
   it('in check mode, freezes what it keeps and refuses parts that differ from the tables', () => {
@@ -81,6 +92,13 @@ describe('the cache of order aggregates', () => {
     assert.doesNotThrow(() => cache.verify(a.order, kept, aggregateAt(1)));
     const written = { ...aggregateAt(1), refunds: [{ id: 'r', orderId: 'o1', amount: 5, reason: null, createdAt: 2 }] };
     assert.throws(() => cache.verify(a.order, kept, written), /did not raise its version/);
+    const row = cache.order('o1', 1);
+    assert.ok(row);
+    assert.throws(() => {
+      (row.data.items as unknown[]).push('a step changing a kept row in place');
+    }, TypeError);
+    assert.doesNotThrow(() => cache.verifyOrder(row, aggregateAt(1).order));
+    assert.throws(() => cache.verifyOrder(row, { ...aggregateAt(1).order, total: 1 }), /did not raise its version/);
   });
 });
 
@@ -153,6 +171,28 @@ for (const backend of backends) {
         assert.equal((a.body as { error: { id: string } }).error.id, 'order_number_taken');
       const mine = await s.comptoir.storage.reader.commerce.ordersOfCustomer(shop.pageId, shop.customer.user.id, 500);
       assert.equal(mine.filter((o) => o.number === body.number).length, 1);
+    });
+
+    it('a write to an order’s row that does not raise its version fails the next change (check mode), instead of using the row kept', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
+      const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
+        carrier: 'Colissimo',
+        trackingNumber: '6A3',
+      });
+      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
+      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, body.number);
+      assert.ok(row);
+      // A step that forgets the version: the order is cancelled, its version stays the one kept.
+      await s.comptoir.committer.run(({ tx }) => tx.commerce.updateOrderState({ ...row, status: 'cancelled' }));
+      const r = await api('POST', `/api/commerce/orders/${body.number}/shipments/${shipmentId}/events`, {
+        status: 'in_transit',
+      });
+      assert.equal(r.status, 500, JSON.stringify(r.body));
+      assert.equal((r.body as { error: { id: string } }).error.id, 'internal');
+      const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
+      assert.equal(read.order.shipments[0]?.status, 'label_created');
     });
 
     it('a write to an order’s parts that does not raise its version fails the next change (check mode), instead of using stale parts', async (t) => {

@@ -5,7 +5,7 @@ import type { OrderAggregate, OrderRecord } from './store.ts';
 /** What the cache keeps of an aggregate: its parts, as they were at the order's version. */
 type Parts = Pick<OrderAggregate, 'shipments' | 'timeline' | 'requests' | 'refunds'>;
 interface Entry extends Parts {
-  version: number;
+  order: OrderRecord;
 }
 
 const partsOf = (a: Parts): Parts => ({
@@ -24,10 +24,10 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * The parts of recently changed orders that have a shipment (shipments, timeline, requests, refunds),
- * keyed by the order's id AND version, so that the next change of an order does not read them again: a
- * tracking event read its order's four part tables on every call (a fifth of the server's time in
- * bench:commerce).
+ * Recently changed orders that have a shipment — the order row and its parts (shipments, timeline,
+ * requests, refunds) — keyed by the order's id AND version, so that the next change of an order does not
+ * read them again: a tracking event read its order's four part tables on every call (a fifth of the
+ * server's time in bench:commerce), and parsed the row's data (now it reads only the row's version).
  *
  * Why it is safe: every write to an order's parts raises the order's version in the same job (the steps
  * of service.ts and requests.ts end in `changed`/`touchIn`), and an entry is kept only after its batch is
@@ -52,10 +52,15 @@ export class AggregateCache {
     this.entries = size > 0 ? new Lru(size) : null;
   }
 
+  /** Whether anything is ever kept (size > 0). */
+  get enabled() {
+    return this.entries !== null;
+  }
+
   /** The parts of `order` at its version, or null. */
   get(order: OrderRecord): Parts | null {
     const e = this.entries?.get(order.id);
-    if (!e || e.version !== order.version) {
+    if (!e || e.order.version !== order.version) {
       this.stats.misses++;
       return null;
     }
@@ -63,12 +68,27 @@ export class AggregateCache {
     return e;
   }
 
+  /** The order row itself as kept at this version (its data not parsed again), or null. */
+  order(id: string, version: number): OrderRecord | null {
+    const e = this.entries?.get(id);
+    return e && e.order.version === version ? e.order : null;
+  }
+
   /** Keeps the aggregate's parts at its order's version (once its job is durable). */
   put(aggregate: OrderAggregate) {
     if (!this.entries) return;
     const parts = partsOf(aggregate);
-    const entry: Entry = { version: aggregate.order.version, ...(this.check ? deepFreeze(parts) : parts) };
+    const kept = { order: aggregate.order, ...parts };
+    const entry: Entry = this.check ? deepFreeze(kept) : kept;
     this.entries.set(aggregate.order.id, entry);
+  }
+
+  /** Check mode: throws when the order row kept differs from the one the table holds. */
+  verifyOrder(kept: OrderRecord, read: OrderRecord | null) {
+    if (!isDeepStrictEqual(kept, read))
+      throw new Error(
+        `order ${kept.id} v${kept.version}: the row kept differs from the table's — a write to it did not raise its version`,
+      );
   }
 
   /** Check mode: throws when `kept` differs from what the tables hold. */

@@ -43,19 +43,7 @@ export function presentOrder(
   now = Date.now(),
 ): OrderView {
   const d = order.data;
-  const shipmentViews: ShipmentView[] = shipments.map((s) => ({
-    id: s.id,
-    carrier: s.carrier,
-    trackingNumber: s.trackingNumber,
-    trackingUrl: s.trackingUrl,
-    items: s.items,
-    status: s.status,
-    createdAt: iso(s.createdAt),
-    updatedAt: iso(s.updatedAt),
-    events: timeline
-      .filter((t) => t.shipmentId === s.id)
-      .map((t) => ({ status: t.status as ShipmentStatus, place: t.place, description: t.description, at: iso(t.at) })),
-  }));
+  // Each line's time formatted once: the timeline and its shipment's events show the same lines.
   const entries: TimelineEntryView[] = timeline.map((t) => ({
     at: iso(t.at),
     kind: t.kind,
@@ -64,6 +52,28 @@ export function presentOrder(
     place: t.place,
     description: t.description,
   }));
+  const shipmentViews: ShipmentView[] = shipments.map((s) => {
+    const events: ShipmentView['events'] = [];
+    for (const [i, t] of timeline.entries())
+      if (t.shipmentId === s.id)
+        events.push({
+          status: t.status as ShipmentStatus,
+          place: t.place,
+          description: t.description,
+          at: (entries[i] as TimelineEntryView).at,
+        });
+    return {
+      id: s.id,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      trackingUrl: s.trackingUrl,
+      items: s.items,
+      status: s.status,
+      createdAt: iso(s.createdAt),
+      updatedAt: iso(s.updatedAt),
+      events,
+    };
+  });
   return {
     id: order.id,
     pageId: order.pageId,

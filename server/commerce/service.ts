@@ -200,10 +200,24 @@ export class CommerceService {
     return { ...answer, replayed: false };
   }
 
-  /** The page's order by number (never another page's): order_not_found otherwise. */
+  /**
+   * The page's order by number (never another page's): order_not_found otherwise. Its id and version read
+   * first when orders are kept (aggregates.ts): the row kept at that version is the row.
+   */
   async requireIn(uow: UnitOfWork, pageId: string, number: string): Promise<OrderRecord> {
+    const notFound = () => new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
+    if (this.aggregates.enabled) {
+      const head = await uow.tx.commerce.orderVersionByNumber(pageId, number);
+      if (!head) throw notFound();
+      const kept = this.aggregates.order(head.id, head.version);
+      if (kept) {
+        if (this.aggregates.check)
+          this.aggregates.verifyOrder(kept, await uow.tx.commerce.orderByNumber(pageId, number));
+        return kept;
+      }
+    }
     const order = await uow.tx.commerce.orderByNumber(pageId, number);
-    if (!order) throw new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
+    if (!order) throw notFound();
     return order;
   }
 
@@ -384,7 +398,7 @@ export class CommerceService {
     const existing = await this.requireIn(uow, pageId, number);
     checkOrderMove(existing.status, 'cancelled');
     const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrder(order);
+    await uow.tx.commerce.updateOrderState(order);
     const aggregate = await uow.tx.commerce.aggregate(existing);
     await this.timelineIn(uow, aggregate, { kind: 'status', status: 'cancelled', description: reason });
     return this.changed(aggregate, order, null);
@@ -423,7 +437,7 @@ export class CommerceService {
     await uow.tx.commerce.insertShipment(shipment);
     const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrder(order);
+    await uow.tx.commerce.updateOrderState(order);
     const aggregate = { ...before, shipments: [...before.shipments, shipment] };
     await this.timelineIn(uow, aggregate, {
       kind: 'shipment',
@@ -464,7 +478,7 @@ export class CommerceService {
     const shipments = before.shipments.map((s) => (s.id === shipment.id ? moved : s));
     const status = statusFromShipments(existing.status, existing.data.items, shipments);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrder(order);
+    await uow.tx.commerce.updateOrderState(order);
     const aggregate = { ...before, shipments };
     await this.timelineIn(uow, aggregate, {
       kind: 'tracking',
@@ -484,7 +498,7 @@ export class CommerceService {
    */
   async touchIn(uow: UnitOfWork, existing: OrderRecord): Promise<OrderChange> {
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrder(order);
+    await uow.tx.commerce.updateOrderState(order);
     return this.changed(await uow.tx.commerce.aggregate(order), order, null);
   }
 
@@ -516,7 +530,7 @@ export class CommerceService {
     };
     await uow.tx.commerce.insertRefund(refund);
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrder(order);
+    await uow.tx.commerce.updateOrderState(order);
     const aggregate = { ...before, refunds: [...before.refunds, refund] };
     await this.timelineIn(uow, aggregate, { kind: 'refund', status: existing.status, description: refund.reason });
     return { ...this.changed(aggregate, order, null), refund };

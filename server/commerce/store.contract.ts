@@ -70,6 +70,9 @@ export function commerceContract(ctx: ContractContext) {
     assert.equal((await reader().orderByNumber(w.otherPageId, o.number))?.pageId, w.otherPageId);
     assert.equal(await reader().orderByNumber(w.pageId, 'nope'), null);
     assert.equal(await reader().orderByNumber(w.pageId, 'a\u0000b'), null);
+    assert.deepEqual(await reader().orderVersionByNumber(w.pageId, o.number), { id: o.id, version: o.version });
+    assert.equal(await reader().orderVersionByNumber(w.pageId, 'nope'), null);
+    assert.equal(await reader().orderVersionByNumber(w.pageId, 'a\u0000b'), null);
     assert.equal(await reader().orderById('nope'), null);
   });
 
@@ -120,6 +123,20 @@ export function commerceContract(ctx: ContractContext) {
     const back = await reader().aggregate((await reader().orderById(o.id)) as OrderRecord);
     assert.deepEqual(back, seen);
     assert.deepEqual(back.shipments, [{ ...shipment, status: 'in_transit', updatedAt: 3000 }]);
+    // A move writes the state only: whatever `data` the record carries, the stored one stays.
+    await write((tx) =>
+      tx.commerce.updateOrderState({
+        ...seen.order,
+        status: 'delivered',
+        version: 4,
+        updatedAt: 4000,
+        total: 1,
+        data: { ...seen.order.data, paymentMethod: 'not written' },
+      }),
+    );
+    const moved = (await reader().orderById(o.id)) as OrderRecord;
+    assert.deepEqual(moved, { ...seen.order, status: 'delivered', version: 4, updatedAt: 4000 });
+    await write((tx) => tx.commerce.updateOrderState(seen.order));
     assert.deepEqual(
       back.timeline.map((e) => [e.seq, e.kind, e.status, e.shipmentId, e.place]),
       [

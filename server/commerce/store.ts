@@ -127,6 +127,8 @@ export interface OrderAggregate {
 export interface CommerceReads {
   orderById(id: string): Promise<OrderRecord | null>;
   orderByNumber(pageId: string, number: string): Promise<OrderRecord | null>;
+  /** The id and version of the page's order with this number: enough to find it kept (aggregates.ts). */
+  orderVersionByNumber(pageId: string, number: string): Promise<{ id: string; version: number } | null>;
   /** The order, its shipments (oldest first), its timeline (in order) and its refunds (oldest first). */
   aggregate(order: OrderRecord): Promise<OrderAggregate>;
   /** A person's orders with a page, newest first. */
@@ -148,6 +150,8 @@ export interface CommerceWrites extends CommerceReads {
   insertOrder(order: OrderRecord): Promise<boolean>;
   /** Writes the order's status, currency, total, data, version and time. */
   updateOrder(order: OrderRecord): Promise<void>;
+  /** Its status, version and time only: what a shipment's move or a request changes (the data stays). */
+  updateOrderState(order: OrderRecord): Promise<void>;
   insertShipment(shipment: ShipmentRecord): Promise<void>;
   updateShipmentStatus(id: string, status: ShipmentStatus, at: number): Promise<void>;
   appendTimeline(entry: TimelineRecord): Promise<void>;
@@ -163,6 +167,7 @@ export interface CommerceWrites extends CommerceReads {
 export const commerceWrites = [
   'insertOrder',
   'updateOrder',
+  'updateOrderState',
   'insertShipment',
   'updateShipmentStatus',
   'appendTimeline',
@@ -321,6 +326,16 @@ export class CommerceStore implements CommerceWrites {
       number,
     );
     return r ? toOrder(r) : null;
+  }
+
+  async orderVersionByNumber(pageId: string, number: string) {
+    if (hasNul(pageId) || hasNul(number)) return null;
+    const r = await this.db.one<{ id: string; version: number | string }>(
+      'SELECT id, version FROM orders WHERE page_id = ? AND number = ?',
+      pageId,
+      number,
+    );
+    return r ? { id: r.id, version: Number(r.version) } : null;
   }
 
   async aggregate(order: OrderRecord): Promise<OrderAggregate> {
@@ -485,6 +500,16 @@ export class CommerceStore implements CommerceWrites {
       o.currency,
       o.total,
       JSON.stringify(o.data),
+      o.version,
+      o.updatedAt,
+      o.id,
+    );
+  }
+
+  async updateOrderState(o: OrderRecord) {
+    await this.db.run(
+      'UPDATE orders SET status = ?, version = ?, updated_at = ? WHERE id = ?',
+      o.status,
       o.version,
       o.updatedAt,
       o.id,

@@ -70,8 +70,8 @@ export class OrderFlows {
     private readonly pages: PagesService,
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
-    /** The person's standing with the page, cached (OptinsService.standingOf); `fresh` reads it again. */
-    private readonly standing: (pageId: string, userId: string, fresh: boolean) => Promise<Standing>,
+    /** The person's standing with the page, cached (OptinsService.standingOf), a miss read in the job. */
+    private readonly standing: (pageId: string, userId: string, uow: UnitOfWork) => Promise<Standing>,
     private readonly requests: OrderRequests,
   ) {}
 
@@ -334,7 +334,7 @@ export class OrderFlows {
     }
     // The standing as this process last read it (at most a second old, forgotten on its own changes);
     // read afresh in the job before refusing.
-    const known = await this.standing(pageId, userId, false);
+    const known = await this.standing(pageId, userId, uow);
     if (known.blockedAt !== null || known.updatesStoppedAt !== null) {
       const standing = await uow.tx.optins.standing(pageId, userId);
       if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
@@ -414,7 +414,7 @@ export class OrderFlows {
    */
   private async updatesWantedIn(uow: UnitOfWork, change: OrderChange): Promise<boolean> {
     const { pageId, customerId } = change.aggregate.order;
-    const known = await this.standing(pageId, customerId, false);
+    const known = await this.standing(pageId, customerId, uow);
     if (known.updatesStoppedAt === null && known.blockedAt === null) return true;
     const standing = await uow.tx.optins.standing(pageId, customerId);
     return standing.updatesStoppedAt === null && standing.blockedAt === null;

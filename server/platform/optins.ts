@@ -222,13 +222,20 @@ export class OptinsService {
   /**
    * The person's standing with the page as the Send API asks it on every call: read at most once a second,
    * and again at once after any change this process makes to it; `fresh` reads it anyway (before refusing).
-   * Another process's change (PostgreSQL) is seen within STANDING_TTL_MS.
+   * Another process's change (PostgreSQL) is seen within STANDING_TTL_MS. Asked in a job (`uow`), it is
+   * read in the job's transaction — on SQLite the writer's pages are warm, where the reader's were just
+   * invalidated by the last commit — and kept once that is committed.
    */
-  async standingOf(pageId: string, userId: string, fresh = false): Promise<Standing> {
+  async standingOf(pageId: string, userId: string, fresh = false, uow?: UnitOfWork): Promise<Standing> {
     const key = `${pageId}:${userId}`;
     const now = Date.now();
     const known = fresh ? undefined : this.standings.get(key);
     if (known && now - known.at < STANDING_TTL_MS) return known.standing;
+    if (uow) {
+      const standing = await uow.tx.optins.standing(pageId, userId);
+      uow.afterCommit(() => this.standings.set(key, { at: now, standing }));
+      return standing;
+    }
     const standing = await this.storage.reader.optins.standing(pageId, userId);
     this.standings.set(key, { at: now, standing });
     return standing;
