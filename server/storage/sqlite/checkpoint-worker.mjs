@@ -1,7 +1,7 @@
 // The SQLite checkpointer, in its own thread, so that the event loop of the server never runs a
 // checkpoint. A checkpoint copies the WAL into the database file and fsyncs both (PASSIVE: it never
 // blocks the writer). It runs as soon as writes pause for `idleMs`; under a steady stream of writes, each
-// time the WAL has grown by a quarter of `restartBytes` (read from the WAL-index header in the -shm file,
+// time the WAL has grown by `restartBytes` (read from the WAL-index header in the -shm file,
 // https://sqlite.org/walformat.html), and at least every `maxIntervalMs`.
 //
 // Under such a stream SQLite would never start the WAL over: it does so only when a write transaction
@@ -27,7 +27,8 @@ const MAX_CATCH_UPS = 4;
 const db = new Database(path);
 db.pragma('busy_timeout = 200');
 const frameBytes = db.pragma('page_size', { simple: true }) + 24;
-const streamFrames = Math.max(1, Math.floor(restartBytes / 4 / frameBytes));
+// Not more often: each checkpoint's fsyncs can stall the writer's next WAL write (docs/ARCHITECTURE.md).
+const streamFrames = Math.max(1, Math.floor(restartBytes / frameBytes));
 let timer = null;
 /** The WAL's frames when the last checkpoint ran (fewer now: the WAL was started over since). */
 let framesAtCheckpoint = 0;

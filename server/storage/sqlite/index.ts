@@ -32,7 +32,7 @@ export interface SqliteOptions {
   synchronous: 'FULL' | 'NORMAL';
   /** A checkpoint runs once writes have paused this long (default 500 ms)… */
   checkpointIdleMs?: number;
-  /** …and under a steady stream each time the WAL grew by a quarter of walRestartBytes, and at least this often (default 30 s). */
+  /** …and under a steady stream each time the WAL grew by walRestartBytes, and at least this often (default 30 s). */
   checkpointMaxIntervalMs?: number;
   /**
    * WAL size past which, once a checkpoint has caught up, the writer pauses a moment so that its next
