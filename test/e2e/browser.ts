@@ -411,9 +411,15 @@ export async function send(page: Page, text: string): Promise<void> {
 /** From `a`'s list: finds `b` with the people search and starts (or opens) their one-to-one. Returns its id. */
 export async function startDirect(a: Person, b: Person): Promise<string> {
   const page = a.page;
+  const before = page.url();
   await page.getByTestId('people-search').fill(b.username);
   await page.locator(`[data-testid="people-result"][data-user-id="${b.id}"]`).click();
-  await page.waitForURL(/\/c\/[^/]+$/);
+  // Another conversation may be open already: its URL is not the answer (a race that gave its id).
+  try {
+    await page.waitForURL((url) => /\/c\/[^/]+$/.test(url.pathname) && url.href !== before, { timeout: 5000 });
+  } catch {
+    await page.waitForURL(/\/c\/[^/]+$/); // the conversation with b was the one open
+  }
   await page.getByTestId('composer').waitFor();
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
   assert.ok(id, 'conversation id in the URL');
