@@ -15,7 +15,7 @@
  *   3. tracking: CONCURRENCY loops post the shipments' tracking events (`POST …/shipments/:id/events`):
  *      four in_transit scans at different places, out_for_delivery, delivered — each shipment's in order,
  *      a loop's shipments in turn; counted: events accepted per second, latency, and the order cards
- *      updated on the customers' sockets (`order.updated`) per second.
+ *      updated on the customers' sockets (`order.tracked`: the change, applied in place) per second.
  * Prints a table of the rounds and their medians, then one line `RESULT {json}`.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5, each measured window), BENCH_PAGES (10),
@@ -237,7 +237,7 @@ async function tracking(
   // Loop w works shipments w, w + CONCURRENCY, …, each in turn, one scan at a time.
   const mine = Array.from({ length: CONCURRENCY }, (_, w) => shipments.filter((_, i) => i % CONCURRENCY === w));
   const turn = new Array<number>(CONCURRENCY).fill(0);
-  const result = await measure(pid, sockets, 'order.updated', 201, (w) => {
+  const result = await measure(pid, sockets, 'order.tracked', 201, (w) => {
     const list = mine[w] as typeof shipments;
     for (let tries = 0; tries < list.length; tries++) {
       const t = ((turn[w] ?? 0) + 1) % list.length;

@@ -274,6 +274,52 @@ export interface OrderView {
   customerActions: CustomerActionsView;
 }
 
+/**
+ * A tracking event's change to an order, as `order.tracked` carries it: what moved (the order's status,
+ * the shipment's, the lines the timeline gained, what the customer may now ask), not the whole order
+ * again. It applies to the order at `version - 1` exactly (applyOrderTracked); a client that holds another
+ * version, or none, reads the order (`GET /api/orders/:id`).
+ */
+export interface OrderTrackedView {
+  orderId: string;
+  version: number;
+  status: OrderStatus;
+  updatedAt: string;
+  shipment: { id: string; status: ShipmentStatus; updatedAt: string };
+  /** The lines added at the end of the timeline: the tracking event, and the order's new status if it moved. */
+  entries: TimelineEntryView[];
+  customerActions: CustomerActionsView;
+}
+
+/**
+ * The order a tracking change makes of the order before it (`order.version === change.version - 1`), as
+ * the server's presenter would show it; null when the change is not for that version (a client then reads
+ * the order). Shared by the server (its tests compare both ways) and the clients.
+ */
+export function applyOrderTracked(order: OrderView, change: OrderTrackedView): OrderView | null {
+  if (order.id !== change.orderId || order.version !== change.version - 1) return null;
+  const { shipment } = change;
+  let found = false;
+  const shipments = order.shipments.map((s) => {
+    if (s.id !== shipment.id) return s;
+    found = true;
+    const events = change.entries
+      .filter((e) => e.shipmentId === s.id)
+      .map((e) => ({ status: e.status as ShipmentStatus, place: e.place, description: e.description, at: e.at }));
+    return { ...s, status: shipment.status, updatedAt: shipment.updatedAt, events: [...s.events, ...events] };
+  });
+  if (!found) return null;
+  return {
+    ...order,
+    status: change.status,
+    updatedAt: change.updatedAt,
+    version: change.version,
+    shipments,
+    timeline: [...order.timeline, ...change.entries],
+    customerActions: change.customerActions,
+  };
+}
+
 /** What a shipping update announces: the parcel, and for a tracking event where and when it was seen. */
 export interface ShippingUpdateView {
   /** The order's number. */

@@ -1,4 +1,4 @@
-import type { OrderView } from './commerce.ts';
+import type { OrderTrackedView, OrderView } from './commerce.ts';
 import { type InboxEvent, inboxEventTypes } from './inbox.ts';
 import type {
   ActivityView,
@@ -88,6 +88,13 @@ export type DomainEvent =
    */
   | { type: 'order.updated'; conversationId: string; order: OrderView }
   /**
+   * A tracking event moved an order's shipment: the change only (OrderTrackedView: the statuses, the new
+   * timeline lines), not the whole order — the most frequent change of an order, kept small in the log and
+   * on the wire. A client holding the order at `version - 1` applies it (applyOrderTracked); any other
+   * reads the order.
+   */
+  | { type: 'order.tracked'; conversationId: string; change: OrderTrackedView }
+  /**
    * The person changed their own settings of a conversation (mute, pin, archive): to their own devices
    * only. The settings as they now are (ConversationView's fields of the same names).
    */
@@ -142,6 +149,7 @@ export const domainEventTypes = [
   'page.membership_changed',
   ...inboxEventTypes,
   'order.updated',
+  'order.tracked',
   'conversation.settings_updated',
   'message.hidden',
   'block.updated',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MessagesResponse } from '../../protocol/api.ts';
-import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
+import {
+  applyOrderTracked,
+  type OrderResponse,
+  type OrderView,
+  type ShipmentResponse,
+} from '../../protocol/commerce.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type HttpAnswer, HttpClient, SocketClient, signUp } from '../../test/helpers/client.ts';
@@ -234,6 +239,78 @@ for (const backend of backends) {
       assert.equal(stranger.frames.filter(isOrder(created.order.id)).length, 0);
       assert.equal(owner.frames.filter(isOrder(created.order.id)).length, 0);
       for (const socket of [customer, inbox, stranger, owner]) socket.ws.close();
+    });
+
+    it('sends a tracking event as its change alone (order.tracked), which brings the order held to the version answered', async (t) => {
+      if (skip) return t.skip(skip);
+      const customer = await SocketClient.live(s.wsUrl, shop.customer);
+      const inbox = await SocketClient.connect(
+        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
+        shop.owner.http.cookie,
+      );
+      inbox.send({ type: 'hello', cursor: null });
+      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      const body = orderBody(shop.psid);
+      const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
+      await api('POST', '/api/commerce/orders', body);
+      // Two shipments: a change moves its own and leaves the other's as it was.
+      const first = (
+        await api('POST', `${path}/shipments`, {
+          carrier: 'DHL',
+          trackingNumber: 'T1',
+          items: [{ item: 0, quantity: 2 }],
+        })
+      ).body as unknown as ShipmentResponse;
+      const second = (await api('POST', `${path}/shipments`, { carrier: 'UPS', trackingNumber: 'T2' }))
+        .body as unknown as ShipmentResponse;
+      const answers: OrderView[] = [];
+      for (const [shipment, status, place] of [
+        [first.shipment.id, 'in_transit', 'Lyon'],
+        [second.shipment.id, 'in_transit', null],
+        [first.shipment.id, 'delivered', 'Paris'],
+        [second.shipment.id, 'delivered', 'Paris'], // the order's status moves too: two new lines
+      ] as const) {
+        const r = await api('POST', `${path}/shipments/${shipment}/events`, { status, ...(place ? { place } : {}) });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        answers.push((r.body as unknown as ShipmentResponse).order);
+      }
+      const isTracked = (f: ServerFrame) =>
+        f.type === 'event' && f.event.type === 'order.tracked' && f.event.change.orderId === second.order.id;
+      for (const socket of [customer, inbox]) {
+        // The order as the shipment's order.updated brought it, then each change applied in turn.
+        const shippedFrame = await socket.next(
+          (f) =>
+            f.type === 'event' && f.event.type === 'order.updated' && f.event.order.version === second.order.version,
+        );
+        let held =
+          shippedFrame.type === 'event' && shippedFrame.event.type === 'order.updated'
+            ? shippedFrame.event.order
+            : null;
+        for (const answer of answers) {
+          const frame = await socket.next(
+            (f) =>
+              isTracked(f) &&
+              f.type === 'event' &&
+              f.event.type === 'order.tracked' &&
+              f.event.change.version === answer.version,
+          );
+          assert.ok(frame.type === 'event' && frame.event.type === 'order.tracked');
+          assert.ok(!('order' in frame.event), 'the change only, not the order');
+          assert.ok(held);
+          held = applyOrderTracked(held, frame.event.change);
+          assert.deepEqual(held, answer);
+        }
+        const last = socket.frames.filter(isTracked).at(-1);
+        assert.ok(last?.type === 'event' && last.event.type === 'order.tracked');
+        assert.deepEqual(
+          last.event.change.entries.map((e) => e.kind),
+          ['tracking', 'status'],
+        );
+        // A change is for the version before it only: any other held version is not changed by it.
+        assert.equal(applyOrderTracked(second.order, last.event.change), null);
+      }
+      assert.deepEqual((await api('GET', path)).body, { order: answers.at(-1) });
+      for (const socket of [customer, inbox]) socket.ws.close();
     });
 
     it('answers the same request under the same Idempotency-Key with the first answer, and 409 for another body', async (t) => {

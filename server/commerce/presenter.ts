@@ -1,4 +1,10 @@
-import type { OrderView, ShipmentStatus, ShipmentView, TimelineEntryView } from '../../protocol/commerce.ts';
+import type {
+  OrderTrackedView,
+  OrderView,
+  ShipmentStatus,
+  ShipmentView,
+  TimelineEntryView,
+} from '../../protocol/commerce.ts';
 import type { MediaRef } from '../../protocol/content.ts';
 import type { AttachmentView } from '../../protocol/media.ts';
 import type { OrderRequestView } from '../../protocol/order-requests.ts';
@@ -105,6 +111,24 @@ export function presentOrder(
       requests,
       now,
     }),
+  };
+}
+
+/**
+ * A tracking event's change, from the order's view after it: the statuses, the shipment's time, the last
+ * `added` timeline lines (the event's, and the order's status when it moved), what the customer may ask.
+ */
+export function presentTracked(view: OrderView, shipmentId: string, added: number): OrderTrackedView {
+  const shipment = view.shipments.find((s) => s.id === shipmentId);
+  if (!shipment) throw new Error(`shipment ${shipmentId} is not in order ${view.id}`);
+  return {
+    orderId: view.id,
+    version: view.version,
+    status: view.status,
+    updatedAt: view.updatedAt,
+    shipment: { id: shipment.id, status: shipment.status, updatedAt: shipment.updatedAt },
+    entries: view.timeline.slice(view.timeline.length - added),
+    customerActions: view.customerActions,
   };
 }
 

@@ -4,6 +4,7 @@ import type {
   CreateOrderBody,
   CreateShipmentBody,
   OrderStatus,
+  OrderTrackedView,
   OrderView,
   TrackingEventBody,
   UpdateOrderBody,
@@ -24,7 +25,7 @@ import {
   shipmentItems,
   statusFromShipments,
 } from './policy.ts';
-import { type PhotoViews, presentOrder, presentRequest } from './presenter.ts';
+import { type PhotoViews, presentOrder, presentRequest, presentTracked } from './presenter.ts';
 import type {
   OrderAggregate,
   OrderData,
@@ -52,6 +53,8 @@ export interface OrderChange {
   shipment: ShipmentRecord | null;
   /** false when nothing changed (a receipt sent again as it was). */
   changed: boolean;
+  /** A tracking event's change alone (what `order.tracked` carries), when that is all that moved. */
+  tracked?: OrderTrackedView;
 }
 
 /** An Orders API call: the page its token is for, and its Idempotency-Key (null: none). */
@@ -489,7 +492,9 @@ export class CommerceService {
       at,
     });
     if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
-    return this.changed(aggregate, order, moved);
+    const change = this.changed(aggregate, order, moved);
+    const added = aggregate.timeline.length - before.timeline.length;
+    return { ...change, tracked: presentTracked(change.view, moved.id, added) };
   }
 
   /**

@@ -56,7 +56,8 @@ const shipmentWords: Record<string, string> = {
  *   receipt card, as the page's message (messaging: the page inbox and the apps' echoes follow from its
  *   event) → `order.updated` to both members;
  * - a shipment or a tracking event → the order moves (commerce) → a shipping update in the same thread
- *   → `order.updated`, so every device changes the card in place;
+ *   → `order.updated` (a tracking event: `order.tracked`, the change alone), so every device changes the
+ *   card in place;
  * - an update or a cancellation → the order (commerce) → `order.updated`;
  * - an app sends a receipt template (Send API) → the page's order with that number, created or updated
  *   (never a second one) → the receipt, as that order's card → `order.updated`.
@@ -432,15 +433,18 @@ export class OrderFlows {
 }
 
 /**
- * The order as it now is, to both members of its thread: the card changes in place on every device. Last
- * in its job: the order's next change starts from this aggregate (kept by commerce once durable).
+ * The order's change, to both members of its thread: the card changes in place on every device — a
+ * tracking event's change alone (`order.tracked`), any other the order as it now is (`order.updated`).
+ * Last in its job: the order's next change starts from this aggregate (kept by commerce once durable).
  */
 export async function announceOrderIn(uow: UnitOfWork, commerce: CommerceService, change: OrderChange) {
   commerce.keepIn(uow, change);
-  const { order } = change.aggregate;
+  const { conversationId, customerId, pageId } = change.aggregate.order;
   await uow.emit({
-    event: { type: 'order.updated', conversationId: order.conversationId, order: change.view },
-    scope: { conversationId: order.conversationId },
-    audience: [order.customerId, order.pageId],
+    event: change.tracked
+      ? { type: 'order.tracked', conversationId, change: change.tracked }
+      : { type: 'order.updated', conversationId, order: change.view },
+    scope: { conversationId },
+    audience: [customerId, pageId],
   });
 }

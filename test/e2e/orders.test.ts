@@ -96,3 +96,55 @@ test('an order created through the API appears in the thread; tracking updates i
   await eventually(async () => assert.equal(await cardStatus(cleo.page), 'Livrée'), { timeout: RECONNECT_MS });
   assert.equal((await card(cleo.page).getByTestId('order-total').textContent())?.replace(/\s/g, ' ').trim(), '34,30 €');
 });
+
+test('a card whose read of the order crossed a tracking change reads the order again', async (s) => {
+  const [ana, cleo] = await s.peopleNamed('Ana', 'Cleo');
+  const shop = await shopOf(ana, 'Fromagerie Lucie');
+  const conversationId = await openPageConversation(cleo, shop);
+  const psid = await env().server.comptoir.storage.reader.pages.psidOf(shop.id, cleo.id);
+  assert.ok(psid && conversationId);
+  const number = `FX-${Date.now() % 1_000_000}`;
+  const placed = (await orders(shop, 'POST', '', orderBody(psid, number))) as { order: { id: string } };
+  const shipped = (await orders(shop, 'POST', `/${number}/shipments`, {
+    carrier: 'Colissimo',
+    trackingNumber: '6A777',
+  })) as { shipment: { id: string } };
+  await eventually(async () => assert.equal(await cardStatus(cleo.page), 'Shipped'), { timeout: RECONNECT_MS });
+
+  // After a reload the card reads the order (GET /api/orders/:id); that read is answered with the order as
+  // it was before a tracking event, after the event's change (`order.tracked`) reached the page: the change
+  // found no order to apply to, and the read that arrives is already behind.
+  let reached: () => void = () => {};
+  const readHeld = new Promise<void>((r) => {
+    reached = r;
+  });
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let reads = 0;
+  await cleo.page.route(`**/api/orders/${placed.order.id}`, async (route) => {
+    if (++reads > 1) return route.continue();
+    const stale = await route.fetch();
+    reached();
+    await held;
+    await route.fulfill({ response: stale });
+  });
+  await cleo.page.reload();
+  await readHeld;
+  const updates = cleo.page.getByTestId('shipping-update');
+  await updates.first().waitFor({ timeout: RECONNECT_MS });
+  await orders(shop, 'POST', `/${number}/shipments/${shipped.shipment.id}/events`, {
+    status: 'in_transit',
+    place: 'Lyon',
+  });
+  await eventually(async () => assert.equal(await updates.count(), 2), { timeout: RECONNECT_MS });
+  await cleo.page.waitForTimeout(300); // the order's change follows its shipping update in the same frame batch
+  release();
+  await eventually(
+    async () =>
+      assert.equal((await card(cleo.page).getByTestId('shipment-status').textContent())?.trim(), 'In transit'),
+    { timeout: RECONNECT_MS },
+  );
+  assert.ok(reads >= 2, 'the order was read again');
+});

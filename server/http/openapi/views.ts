@@ -381,6 +381,22 @@ const views = {
     {},
     'An order as it now is: amounts in minor units of `currency` (ISO 4217).',
   ),
+  OrderTrackedView: objectSchema<c.OrderTrackedView>(
+    {
+      orderId: string,
+      version: integer,
+      status: oneOf(orderStatuses),
+      updatedAt: time,
+      shipment: objectSchema<c.OrderTrackedView['shipment']>(
+        { id: string, status: oneOf(shipmentStatuses), updatedAt: time },
+        {},
+      ),
+      entries: arrayOf(ref('TimelineEntryView')),
+      customerActions: ref('CustomerActionsView'),
+    },
+    {},
+    'A tracking event’s change to an order (applies to the order at `version - 1`): its status, the shipment’s, the timeline lines added, what the customer may now ask.',
+  ),
   MemberView: objectSchema<v.MemberView>(
     { user: ref('UserView'), role: role(['admin', 'member']), deliveredSeq: integer, readSeq: integer },
     {},
@@ -539,6 +555,11 @@ const events: { [T in DomainEventType]: JsonSchema } = {
   'order.updated': objectSchema<Of<'order.updated'>>(
     { type: literal('order.updated'), conversationId: string, order: ref('OrderView') },
     {},
+  ),
+  'order.tracked': objectSchema<Of<'order.tracked'>>(
+    { type: literal('order.tracked'), conversationId: string, change: ref('OrderTrackedView') },
+    {},
+    'A tracking event moved an order’s shipment: the change only; a client holding the order at `version - 1` applies it, any other reads the order.',
   ),
   'conversation.settings_updated': objectSchema<Of<'conversation.settings_updated'>>(
     {

@@ -11,7 +11,7 @@ import { useStoreOf } from '../state/store.ts';
 
 import { CancelForm, RefundForm } from './OrderPanelForms.tsx';
 import { PanelRequest } from './OrderPanelRequest.tsx';
-import { cancellable, newestOrders, refundable, requestsOf, unknownOrders } from './orders.ts';
+import { cancellable, newestOrders, refundable, requestsOf, staleOrders, unknownOrders } from './orders.ts';
 import type { InboxSession } from './session.ts';
 
 /** What one order's actions report, in place: an error, or what was done (said to screen readers). */
@@ -25,7 +25,7 @@ const none: Outcome = { error: null, done: null };
  * The order panel beside an open conversation of the page's inbox: the customer's orders with the page —
  * status, total, items, shipments and their tracking, refunds, the customer's requests — and what an
  * agent does with them: cancel (confirmed), record a refund, resend tracking, answer a request. Live: the
- * page's `order.updated` events (the inbox session's store) replace an order's view with a newer one, and
+ * page's `order.updated` and `order.tracked` events (the inbox session's store) bring an order's newer view, and
  * an order the list does not hold yet has the list read again. Errors are shown beside what failed.
  */
 export function OrderPanel({
@@ -43,6 +43,7 @@ export function OrderPanel({
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(true);
   const live = useStoreOf(session.store, (s) => s.orders);
+  const heads = useStoreOf(session.store, (s) => s.orderHeads);
   /** The page's orders (from events) the last read already knew of: no need to read again for them. */
   const seen = useRef<Set<string>>(new Set());
   const headingId = useId();
@@ -65,8 +66,11 @@ export function OrderPanel({
     void load();
   }, [load]);
 
-  // A new order of the page, live: it may be this customer's; the list is read again (debounced).
-  const missing = list ? unknownOrders(list, live, pageId, seen.current).join(',') : '';
+  // A new order of the page, live: it may be this customer's; the list is read again (debounced). So it is
+  // when a tracking change came for a listed order at a version the store did not hold.
+  const missing = list
+    ? [...unknownOrders(list, live, pageId, seen.current), ...staleOrders(list, live, heads)].join(',')
+    : '';
   useEffect(() => {
     if (!missing) return;
     const timer = setTimeout(() => void load(), 250);

@@ -8,6 +8,7 @@ import {
   newestOrders,
   refundable,
   requestsOf,
+  staleOrders,
   unknownOrders,
 } from './orders.ts';
 
@@ -71,6 +72,14 @@ describe('the order panel', () => {
     assert.deepEqual(unknownOrders(list, live, 'p1', new Set()), ['c']);
     assert.deepEqual(unknownOrders(list, live, 'p1', new Set(['c'])), []);
     assert.deepEqual(unknownOrders(list, { d: order('d', 1, { pageId: 'p2' }) }, 'p1', new Set()), []);
+  });
+
+  it('reads the list again for a listed order a tracking change announced a version of that no view has', () => {
+    const list = [order('a', 2), order('b', 1)];
+    const live = { b: order('b', 4) };
+    // a: announced 3, held 2 (list); b: announced 4, held 4 (live); c: not listed.
+    assert.deepEqual(staleOrders(list, live, { a: 3, b: 4, c: 9 }), ['a']);
+    assert.deepEqual(staleOrders(list, live, {}), []);
   });
 
   it('offers cancel before shipping, a refund while some is left, and the requests when carried', () => {

@@ -49,6 +49,20 @@ export function unknownOrders(
     .map((o) => o.id);
 }
 
+/**
+ * Ids of the listed orders a tracking change announced a version of that the store could not apply (it
+ * held an older one: `State.orderHeads`): the list is read again.
+ */
+export function staleOrders(
+  list: readonly OrderView[],
+  live: Readonly<Record<string, OrderView>>,
+  heads: Readonly<Record<string, number>>,
+): string[] {
+  return newestOrders(list, live)
+    .filter((o) => (heads[o.id] ?? 0) > o.version)
+    .map((o) => o.id);
+}
+
 /** An order is cancelled by hand before anything is shipped. */
 export const cancellable = (o: OrderView): boolean => o.status === 'placed' || o.status === 'processing';
 

@@ -385,6 +385,102 @@ describe('order.updated', () => {
   test('is idempotent', () => assertIdempotent(stateWith([conv()]), updated(order(1, 'placed'))));
 });
 
+describe('order.tracked', () => {
+  const shipment = {
+    id: 's1',
+    carrier: 'DHL',
+    trackingNumber: 'T1',
+    trackingUrl: null,
+    items: [],
+    status: 'label_created' as const,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    events: [],
+  };
+  const shipped = (version: number): OrderView => ({
+    id: 'o1',
+    pageId: 'p1',
+    number: 'A-1',
+    status: 'shipped',
+    customer: { psid: '1234567890123456' },
+    currency: 'EUR',
+    items: [{ title: 'Comté', subtitle: null, quantity: 1, unitPrice: 1250, imageUrl: null }],
+    subtotal: 1250,
+    adjustments: [],
+    taxes: [],
+    shippingCost: 0,
+    total: 1250,
+    shippingAddress: null,
+    paymentMethod: null,
+    merchantName: null,
+    orderUrl: null,
+    shipments: [shipment, { ...shipment, id: 's2' }],
+    timeline: [],
+    refunds: [],
+    refunded: 0,
+    placedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version,
+    requests: [],
+    customerActions: { changeAddress: false, changeItems: false, cancel: false, return: false },
+  });
+  const at = '2026-01-02T00:00:00.000Z';
+  const tracked = (version: number): DomainEvent => ({
+    type: 'order.tracked',
+    conversationId: 'c1',
+    change: {
+      orderId: 'o1',
+      version,
+      status: 'delivered',
+      updatedAt: at,
+      shipment: { id: 's1', status: 'delivered', updatedAt: at },
+      entries: [
+        { at, kind: 'tracking', status: 'delivered', shipmentId: 's1', place: 'Paris', description: null },
+        { at, kind: 'status', status: 'delivered', shipmentId: null, place: null, description: null },
+      ],
+      customerActions: { changeAddress: false, changeItems: false, cancel: false, return: true },
+    },
+  });
+
+  test('moves the order held at the version before: statuses, its shipment, the timeline, the actions', () => {
+    const s = applyEvent(applyOrder(stateWith([conv()]), shipped(4)), tracked(5));
+    const o = s.orders.o1;
+    assert.equal(o?.version, 5);
+    assert.equal(o?.status, 'delivered');
+    assert.equal(o?.updatedAt, at);
+    assert.deepEqual(o?.shipments[0]?.events, [{ status: 'delivered', place: 'Paris', description: null, at }]);
+    assert.equal(o?.shipments[0]?.status, 'delivered');
+    assert.deepEqual(o?.shipments[1], { ...shipment, id: 's2' }, 'the other shipment as it was');
+    assert.deepEqual(
+      o?.timeline.map((e) => e.kind),
+      ['tracking', 'status'],
+    );
+    assert.equal(o?.customerActions.return, true);
+    assert.deepEqual(s.orderHeads, {});
+  });
+
+  test('notes the version as the order’s head when it holds another version, or none; a read then clears it', () => {
+    let s = applyEvent(applyOrder(stateWith([conv()]), shipped(3)), tracked(5)); // v4 never came: a gap
+    assert.equal(s.orders.o1?.version, 3, 'the change is not guessed onto another version');
+    assert.deepEqual(s.orderHeads, { o1: 5 });
+    s = applyOrder(s, shipped(4)); // a read that is still behind keeps the head
+    assert.deepEqual(s.orderHeads, { o1: 5 });
+    s = applyOrder(s, { ...shipped(5), status: 'delivered' });
+    assert.deepEqual(s.orderHeads, {});
+    assert.equal(s.orders.o1?.status, 'delivered');
+    const none = applyEvent(stateWith([conv()]), tracked(2));
+    assert.deepEqual(none.orders, {});
+    assert.deepEqual(none.orderHeads, { o1: 2 });
+  });
+
+  test('ignores a change the order held already has', () => {
+    const s = applyOrder(stateWith([conv()]), shipped(5));
+    assert.equal(applyEvent(s, tracked(5)), s);
+  });
+
+  test('is idempotent', () => assertIdempotent(applyOrder(stateWith([conv()]), shipped(4)), tracked(5)));
+});
+
 describe('conversation.settings_updated', () => {
   const settings = (over: Partial<Extract<DomainEvent, { type: 'conversation.settings_updated' }>>): DomainEvent => ({
     type: 'conversation.settings_updated',

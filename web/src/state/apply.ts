@@ -1,5 +1,5 @@
 import type { ConversationsResponse } from '../../../protocol/api.ts';
-import type { OrderView } from '../../../protocol/commerce.ts';
+import { applyOrderTracked, type OrderTrackedView, type OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
 import type { BlockView, ConversationView, MessageView, ReactionView, UserView } from '../../../protocol/views.ts';
 import { withActivity } from './activity.ts';
@@ -134,7 +134,30 @@ export function applyReceipt(
 export function applyOrder(state: State, order: OrderView): State {
   const known = state.orders[order.id];
   if (known && known.version >= order.version) return state;
-  return { ...state, orders: { ...state.orders, [order.id]: order } };
+  return withOrder(state, order);
+}
+
+/** The order held at its new version, its announced head forgotten once reached. */
+function withOrder(state: State, order: OrderView): State {
+  const orders = { ...state.orders, [order.id]: order };
+  const head = state.orderHeads[order.id];
+  if (head === undefined || head > order.version) return { ...state, orders };
+  const { [order.id]: _, ...orderHeads } = state.orderHeads;
+  return { ...state, orders, orderHeads };
+}
+
+/**
+ * A tracking event's change: applied to the order held at the version before it. Otherwise (the order not
+ * held, or held at an older version: a read raced the change) its version is noted as the order's head,
+ * and whoever shows the order reads it again.
+ */
+export function applyTracked(state: State, change: OrderTrackedView): State {
+  const known = state.orders[change.orderId];
+  if (known && known.version >= change.version) return state;
+  const next = known ? applyOrderTracked(known, change) : null;
+  if (next) return withOrder(state, next);
+  if ((state.orderHeads[change.orderId] ?? 0) >= change.version) return state;
+  return { ...state, orderHeads: { ...state.orderHeads, [change.orderId]: change.version } };
 }
 
 export function applyEvent(state: State, event: DomainEvent): State {
@@ -155,6 +178,8 @@ function applyChange(state: State, event: DomainEvent): State {
   switch (event.type) {
     case 'order.updated':
       return applyOrder(state, event.order);
+    case 'order.tracked':
+      return applyTracked(state, event.change);
     case 'message.created':
       return applyMessage(state, event.message);
     case 'message.edited':

@@ -156,6 +156,7 @@ export function signedOut(state: State): State {
     pageApps: {},
     pageProfiles: {},
     orders: {},
+    orderHeads: {},
     activity: {},
     blocks: null,
   };

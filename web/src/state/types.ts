@@ -136,10 +136,16 @@ export interface State {
    */
   pageApps: Record<string, PageAppView[]>;
   /**
-   * The orders shown in my threads, as they now are, by id: from `order.updated` events and
+   * The orders shown in my threads, as they now are, by id: from `order.updated` and `order.tracked` events and
    * `GET /api/orders/:id`, the highest `version` kept (an order card shows this, else its snapshot).
    */
   orders: Record<string, OrderView>;
+  /**
+   * For an order an `order.tracked` change could not be applied to (not held, or held at an older version
+   * than the change's base: a read raced it), the version announced: whoever shows the order reads it
+   * again (OrderCard, the inbox's order panel). Dropped once an order of that version is held.
+   */
+  orderHeads: Record<string, number>;
   /** Each group's activity lines (created, renamed, added, removed, left…) as far as seen, by conversation id. */
   activity: Record<string, ActivityView[]>;
   /** The people I block, by their id (`GET /api/blocks`, then `block.updated`); null until first loaded. */
@@ -167,6 +173,7 @@ export function initialState(): State {
     deliveries: {},
     pageApps: {},
     orders: {},
+    orderHeads: {},
     activity: {},
     blocks: null,
   };

@@ -13,12 +13,15 @@ import { OrderRequests, type OrderViewer } from './OrderRequests.tsx';
 import './order.css';
 
 /**
- * The order as the card shows it: the newest of what the store holds (from `order.updated` events and
- * the read below) and the message's snapshot. Asks once for the order as it now is, so that a card shown
- * from history is not stale; later changes come as events.
+ * The order as the card shows it: the newest of what the store holds (from `order.updated` and
+ * `order.tracked` events and the read below) and the message's snapshot. Asks for the order as it now is
+ * once, so that a card shown from history is not stale, and again when a change came that the store could
+ * not apply (its head: a tracking change to a version it did not hold); other changes come as events.
  */
 function useOrder(store: Store<State>, orderId: string, placed: OrderView): OrderView {
   const live = useStoreOf(store, (s) => s.orders[orderId]);
+  const head = useStoreOf(store, (s) => s.orderHeads[orderId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new head is the reason to read again
   useEffect(() => {
     let gone = false;
     api.order(orderId).then(
@@ -30,7 +33,7 @@ function useOrder(store: Store<State>, orderId: string, placed: OrderView): Orde
     return () => {
       gone = true;
     };
-  }, [store, orderId]);
+  }, [store, orderId, head]);
   return complete(live && live.version >= placed.version ? live : placed);
 }
 
