@@ -396,6 +396,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     attachmentView,
     new AggregateCache(config.orderCache.size, config.orderCache.check),
   );
+  committer.onRollback(() => commerce.aggregates.forgetHeads());
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
 import { defaultRequestPolicy } from '../../protocol/order-requests.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
@@ -60,7 +62,7 @@ describe('the cache of order aggregates', () => {
     assert.equal(cache.get(aggregateAt(1).order), null, 'an older version');
     assert.equal(cache.get(aggregateAt(3).order), null, 'a newer version: the order changed since');
     assert.deepEqual(cache.get(aggregateAt(2).order)?.timeline, aggregateAt(2).timeline);
-    assert.deepEqual(cache.stats, { hits: 1, misses: 2 });
+    assert.deepEqual(cache.stats, { hits: 1, misses: 2, heads: 0 });
   });
 
   it('gives the order row kept only at its version', () => {
@@ -102,6 +104,32 @@ describe('the cache of order aggregates', () => {
   });
 });
 
+describe('what the writer knows of orders (heads)', () => {
+  const o = { pageId: 'p1', number: 'A-1', id: 'o1', version: 3 };
+  it('gives the version a job wrote or read while no other connection wrote, and nothing once one did', () => {
+    const cache = new AggregateCache(10);
+    assert.equal(cache.head('p1', 'A-1', 0), null);
+    cache.noteHead(o);
+    assert.deepEqual(cache.head('p1', 'A-1', 0), { id: 'o1', version: 3 });
+    assert.equal(cache.head('p2', 'A-1', 0), null, 'another page’s order of that number');
+    assert.equal(cache.head('p1', 'A-1', 1), null, 'another connection wrote: forgotten');
+    cache.noteHead(o);
+    assert.equal(cache.head('p1', 'A-1', 1)?.version, 3);
+  });
+
+  it('knows nothing when the backend cannot tell (PostgreSQL), nor after a rollback, nor at size 0', () => {
+    const cache = new AggregateCache(10);
+    cache.head('p1', 'A-1', 0);
+    cache.noteHead(o);
+    assert.equal(cache.head('p1', 'A-1', null), null);
+    cache.forgetHeads();
+    assert.equal(cache.head('p1', 'A-1', 0), null);
+    const none = new AggregateCache(0);
+    none.noteHead(o);
+    assert.equal(none.head('p1', 'A-1', 0), null);
+  });
+});
+
 for (const backend of backends) {
   describe(`orders kept between their changes (${backend.name})`, () => {
     let s: TestServer;
@@ -132,6 +160,7 @@ for (const backend of backends) {
       const body = orderBody(shop.psid);
       assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
       const hits = cache.stats.hits;
+      const heads = cache.stats.heads;
       const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
         carrier: 'Colissimo',
         trackingNumber: '6A1',
@@ -153,6 +182,8 @@ for (const backend of backends) {
       }
       // An order is kept once shipped: the three events each found it (checked against the tables each time).
       assert.equal(cache.stats.hits - hits, 3);
+      // On SQLite the writer knew each one's version (no other connection writes); PostgreSQL reads it.
+      assert.equal(cache.stats.heads - heads, backend.name === 'sqlite' ? 3 : 0);
       const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
       assert.deepEqual(last?.order, read.order);
       assert.equal(read.order.status, 'delivered');
@@ -195,6 +226,29 @@ for (const backend of backends) {
       assert.equal(read.order.shipments[0]?.status, 'label_created');
     });
 
+    it('an order another connection changed is read again, not taken as the writer last saw it', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
+      const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
+        carrier: 'Colissimo',
+        trackingNumber: '6A4',
+      });
+      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
+      const events = `/api/commerce/orders/${body.number}/shipments/${shipmentId}/events`;
+      assert.equal((await api('POST', events, { status: 'in_transit' })).status, 201);
+      // Another process (here a connection of its own; on PostgreSQL, another Comptoir) cancels the order.
+      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, body.number);
+      assert.ok(row);
+      await outside(s, row.id);
+      const r = await api('POST', events, { status: 'out_for_delivery' });
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal((r.body as { error: { id: string } }).error.id, 'invalid_transition');
+      const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
+      assert.equal(read.order.status, 'cancelled');
+      assert.equal(read.order.version, row.version + 1);
+    });
+
     it('a write to an order’s parts that does not raise its version fails the next change (check mode), instead of using stale parts', async (t) => {
       if (skip) return t.skip(skip);
       const body = orderBody(shop.psid);
@@ -222,4 +276,26 @@ for (const backend of backends) {
       );
     });
   });
+}
+
+/** Cancels an order the way another process would: on a connection of its own, its version raised. */
+async function outside(s: TestServer, orderId: string) {
+  const sql = "UPDATE orders SET status = 'cancelled', version = version + 1 WHERE id = ";
+  const { database } = s.config;
+  if (database.kind === 'sqlite') {
+    const db = new Database(database.path);
+    try {
+      db.prepare(`${sql}?`).run(orderId);
+    } finally {
+      db.close();
+    }
+  } else {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(`${sql}$1`, [orderId]);
+    } finally {
+      await client.end();
+    }
+  }
 }

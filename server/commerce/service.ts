@@ -205,13 +205,16 @@ export class CommerceService {
 
   /**
    * The page's order by number (never another page's): order_not_found otherwise. Its id and version read
-   * first when orders are kept (aggregates.ts): the row kept at that version is the row.
+   * first when orders are kept (aggregates.ts) — unless the writer knows them (`head`: no other connection
+   * wrote since its jobs last wrote or read the order) — and the row kept at that version is the row.
    */
   async requireIn(uow: UnitOfWork, pageId: string, number: string): Promise<OrderRecord> {
     const notFound = () => new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
     if (this.aggregates.enabled) {
-      const head = await uow.tx.commerce.orderVersionByNumber(pageId, number);
+      const known = this.aggregates.head(pageId, number, this.storage.externalWrites());
+      const head = known ?? (await uow.tx.commerce.orderVersionByNumber(pageId, number));
       if (!head) throw notFound();
+      if (!known) this.aggregates.noteHead({ pageId, number, ...head });
       const kept = this.aggregates.order(head.id, head.version);
       if (kept) {
         if (this.aggregates.check)
@@ -280,6 +283,7 @@ export class CommerceService {
       throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
         field: 'number',
       });
+    this.aggregates.noteHead(order);
     const aggregate: OrderAggregate = {
       order,
       shipments: [],
@@ -330,6 +334,7 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
+    this.aggregates.noteHead(order);
     await this.timelineIn(uow, aggregate, { kind: 'updated', status: order.status });
     return this.changed(aggregate, order, null);
   }
@@ -390,6 +395,7 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await uow.tx.commerce.updateOrder(order);
+    this.aggregates.noteHead(order);
     const aggregate = await uow.tx.commerce.aggregate(existing);
     if (touchesContent) await this.timelineIn(uow, aggregate, { kind: 'updated', status: existing.status });
     if (status !== undefined) await this.timelineIn(uow, aggregate, { kind: 'status', status });
@@ -402,6 +408,7 @@ export class CommerceService {
     checkOrderMove(existing.status, 'cancelled');
     const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrderState(order);
+    this.aggregates.noteHead(order);
     const aggregate = await uow.tx.commerce.aggregate(existing);
     await this.timelineIn(uow, aggregate, { kind: 'status', status: 'cancelled', description: reason });
     return this.changed(aggregate, order, null);
@@ -441,6 +448,7 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrderState(order);
+    this.aggregates.noteHead(order);
     const aggregate = { ...before, shipments: [...before.shipments, shipment] };
     await this.timelineIn(uow, aggregate, {
       kind: 'shipment',
@@ -482,6 +490,7 @@ export class CommerceService {
     const status = statusFromShipments(existing.status, existing.data.items, shipments);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrderState(order);
+    this.aggregates.noteHead(order);
     const aggregate = { ...before, shipments };
     await this.timelineIn(uow, aggregate, {
       kind: 'tracking',
@@ -504,6 +513,7 @@ export class CommerceService {
   async touchIn(uow: UnitOfWork, existing: OrderRecord): Promise<OrderChange> {
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrderState(order);
+    this.aggregates.noteHead(order);
     return this.changed(await uow.tx.commerce.aggregate(order), order, null);
   }
 
@@ -536,6 +546,7 @@ export class CommerceService {
     await uow.tx.commerce.insertRefund(refund);
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
     await uow.tx.commerce.updateOrderState(order);
+    this.aggregates.noteHead(order);
     const aggregate = { ...before, refunds: [...before.refunds, refund] };
     await this.timelineIn(uow, aggregate, { kind: 'refund', status: existing.status, description: refund.reason });
     return { ...this.changed(aggregate, order, null), refund };

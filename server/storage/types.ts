@@ -140,6 +140,14 @@ export interface Storage {
    * and publishes a batch only then, while the next batch may already run.
    */
   durable(): Promise<void>;
+  /**
+   * How many times a transaction of this process found, as it began, that another connection had written
+   * since this process's last transaction (SQLite: `PRAGMA data_version`, read after each BEGIN); null
+   * when the backend cannot tell (PostgreSQL: other processes may write at any moment). While it stays the
+   * same, what this process's jobs last wrote or read of a row is still the row: a cache of it may be used
+   * without reading it again (commerce: an order's version, CommerceService.requireIn).
+   */
+  externalWrites(): number | null;
   /** Named leases shared by every process using this database (storage/leases.ts). */
   readonly leases: Leases;
   migrate(): Promise<void>;

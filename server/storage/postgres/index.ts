@@ -161,6 +161,11 @@ export class PostgresStorage implements Storage {
   }
 
   /** A COMMIT on PostgreSQL returns once the commit is durable (synchronous_commit): nothing to wait for. */
+  /** Other processes may write at any moment, unseen: never known (Storage.externalWrites). */
+  externalWrites(): null {
+    return null;
+  }
+
   durable(): Promise<void> {
     return Promise.resolve();
   }

@@ -56,6 +56,9 @@ export class SqliteStorage implements Storage {
   private readonly ws: Statements;
   private readonly walSync: WalSync | null;
   private readonly checkpointer: Checkpointer | null;
+  /** `PRAGMA data_version` as the last transaction began, and how many times another connection changed it. */
+  private dataVersion: number | null = null;
+  private external = 0;
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:';
@@ -179,6 +182,13 @@ export class SqliteStorage implements Storage {
     for (;;) {
       try {
         this.ws.run('BEGIN IMMEDIATE');
+        // Unchanged by this connection's own commits and by the checkpointer's PASSIVE checkpoints: a
+        // change means another connection wrote (a TRUNCATE checkpoint counts too: harmless).
+        const version = this.ws.one<{ data_version: number }>('PRAGMA data_version')?.data_version ?? 0;
+        if (version !== this.dataVersion) {
+          if (this.dataVersion !== null) this.external++;
+          this.dataVersion = version;
+        }
         return;
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -190,6 +200,10 @@ export class SqliteStorage implements Storage {
 
   durable(): Promise<void> {
     return this.walSync ? this.walSync.durable() : Promise.resolve();
+  }
+
+  externalWrites(): number {
+    return this.external;
   }
 
   async close() {
