@@ -406,7 +406,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     pages,
     conversations,
     messages,
-    (pageId, userId, uow) => optins.standingOf(pageId, userId, false, uow),
+    (pageId, userId, uow) => optins.standingOf(pageId, userId, { uow }),
     orderRequests,
   );
   const orderPanel = new OrderPanel(storage, commerce, orders);
@@ -644,7 +644,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
       media: new GraphMedia(new PageMedia(core.media.service, committer), core.platform.attachments),
       signal: (s) => bus.signal(s),
       receipts: core.flows.orders,
-      standing: (pageId, userId, fresh) => core.platform.optins.standingOf(pageId, userId, fresh),
+      standing: (pageId, userId, fresh) => core.platform.optins.standingOf(pageId, userId, { fresh }),
       committer,
       openThread: async (personId, pageId) => (await conversations.startDirect(personId, pageId)).conversation.id,
     },

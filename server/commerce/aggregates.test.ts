@@ -153,6 +153,20 @@ for (const backend of backends) {
       if (!skip) await s.close();
     });
 
+    /** A new order of the shop, shipped: its number, its shipment's id, and where its tracking events go. */
+    async function shippedOrder(trackingNumber: string) {
+      const body = orderBody(shop.psid);
+      const { number } = body;
+      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
+      const shipped = await api('POST', `/api/commerce/orders/${number}/shipments`, {
+        carrier: 'Colissimo',
+        trackingNumber,
+      });
+      assert.equal(shipped.status, 201, JSON.stringify(shipped.body));
+      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
+      return { number, shipmentId, events: `/api/commerce/orders/${number}/shipments/${shipmentId}/events` };
+    }
+
     it('tracking events start from the order as its last change left it, and answer what a read answers', async (t) => {
       if (skip) return t.skip(skip);
       const cache = s.comptoir.commerce.aggregates;
@@ -206,69 +220,50 @@ for (const backend of backends) {
 
     it('a write to an order’s row that does not raise its version fails the next change (check mode), instead of using the row kept', async (t) => {
       if (skip) return t.skip(skip);
-      const body = orderBody(shop.psid);
-      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
-      const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
-        carrier: 'Colissimo',
-        trackingNumber: '6A3',
-      });
-      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
-      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, body.number);
+      const { number, events } = await shippedOrder('6A3');
+      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, number);
       assert.ok(row);
       // A step that forgets the version: the order is cancelled, its version stays the one kept.
       await s.comptoir.committer.run(({ tx }) => tx.commerce.updateOrderState({ ...row, status: 'cancelled' }));
-      const r = await api('POST', `/api/commerce/orders/${body.number}/shipments/${shipmentId}/events`, {
+      const r = await api('POST', events, {
         status: 'in_transit',
       });
       assert.equal(r.status, 500, JSON.stringify(r.body));
       assert.equal((r.body as { error: { id: string } }).error.id, 'internal');
-      const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
+      const read = (await api('GET', `/api/commerce/orders/${number}`)).body as unknown as OrderResponse;
       assert.equal(read.order.shipments[0]?.status, 'label_created');
     });
 
     it('an order another connection changed is read again, not taken as the writer last saw it', async (t) => {
       if (skip) return t.skip(skip);
-      const body = orderBody(shop.psid);
-      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
-      const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
-        carrier: 'Colissimo',
-        trackingNumber: '6A4',
-      });
-      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
-      const events = `/api/commerce/orders/${body.number}/shipments/${shipmentId}/events`;
+      const { number, events } = await shippedOrder('6A4');
       assert.equal((await api('POST', events, { status: 'in_transit' })).status, 201);
       // Another process (here a connection of its own; on PostgreSQL, another Comptoir) cancels the order.
-      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, body.number);
+      const row = await s.comptoir.storage.reader.commerce.orderByNumber(shop.pageId, number);
       assert.ok(row);
       await outside(s, row.id);
       const r = await api('POST', events, { status: 'out_for_delivery' });
       assert.equal(r.status, 409, JSON.stringify(r.body));
       assert.equal((r.body as { error: { id: string } }).error.id, 'invalid_transition');
-      const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
+      const read = (await api('GET', `/api/commerce/orders/${number}`)).body as unknown as OrderResponse;
       assert.equal(read.order.status, 'cancelled');
       assert.equal(read.order.version, row.version + 1);
     });
 
     it('a write to an order’s parts that does not raise its version fails the next change (check mode), instead of using stale parts', async (t) => {
       if (skip) return t.skip(skip);
-      const body = orderBody(shop.psid);
-      assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
-      const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
-        carrier: 'Colissimo',
-        trackingNumber: '6A2',
-      });
-      const shipmentId = (shipped.body as unknown as ShipmentResponse).shipment.id;
+      const { number, shipmentId, events } = await shippedOrder('6A2');
       // A step that forgets the version: the shipment moves, the order stays at the version kept.
       await s.comptoir.committer.run(({ tx }) =>
         tx.commerce.updateShipmentStatus(shipmentId, 'in_transit', Date.now()),
       );
-      const r = await api('POST', `/api/commerce/orders/${body.number}/shipments/${shipmentId}/events`, {
+      const r = await api('POST', events, {
         status: 'out_for_delivery',
       });
       assert.equal(r.status, 500, JSON.stringify(r.body));
       assert.equal((r.body as { error: { id: string } }).error.id, 'internal');
       // Nothing of the refused event was written: the shipment's only event is its label.
-      const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
+      const read = (await api('GET', `/api/commerce/orders/${number}`)).body as unknown as OrderResponse;
       assert.equal(read.order.shipments[0]?.status, 'in_transit');
       assert.deepEqual(
         read.order.shipments[0]?.events.map((e) => e.status),

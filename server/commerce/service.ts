@@ -204,26 +204,32 @@ export class CommerceService {
   }
 
   /**
-   * The page's order by number (never another page's): order_not_found otherwise. Its id and version read
-   * first when orders are kept (aggregates.ts) — unless the writer knows them (`head`: no other connection
-   * wrote since its jobs last wrote or read the order) — and the row kept at that version is the row.
+   * The page's order by number (never another page's): order_not_found otherwise. When orders are kept
+   * (aggregates.ts), the row kept at the order's version is the row: a version the writer knows (`head`:
+   * SQLite, no other connection wrote since its jobs last wrote or read the order), or on PostgreSQL one
+   * read first. Otherwise the row is read.
    */
   async requireIn(uow: UnitOfWork, pageId: string, number: string): Promise<OrderRecord> {
     const notFound = () => new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
     if (this.aggregates.enabled) {
-      const known = this.aggregates.head(pageId, number, this.storage.externalWrites());
-      const head = known ?? (await uow.tx.commerce.orderVersionByNumber(pageId, number));
-      if (!head) throw notFound();
-      if (!known) this.aggregates.noteHead({ pageId, number, ...head });
-      const kept = this.aggregates.order(head.id, head.version);
-      if (kept) {
-        if (this.aggregates.check)
-          this.aggregates.verifyOrder(kept, await uow.tx.commerce.orderByNumber(pageId, number));
-        return kept;
+      const external = this.storage.externalWrites();
+      const known = this.aggregates.head(pageId, number, external);
+      // Not known on SQLite (first use since the start, another connection wrote): the row is read once,
+      // below. On PostgreSQL its version first, the row kept at that version spares reading its data.
+      if (known || external === null) {
+        const head = known ?? (await uow.tx.commerce.orderVersionByNumber(pageId, number));
+        if (!head) throw notFound();
+        const kept = this.aggregates.order(head.id, head.version);
+        if (kept) {
+          if (this.aggregates.check)
+            this.aggregates.verifyOrder(kept, await uow.tx.commerce.orderByNumber(pageId, number));
+          return kept;
+        }
       }
     }
     const order = await uow.tx.commerce.orderByNumber(pageId, number);
     if (!order) throw notFound();
+    this.aggregates.noteHead(order);
     return order;
   }
 

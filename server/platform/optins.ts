@@ -226,7 +226,11 @@ export class OptinsService {
    * read in the job's transaction — on SQLite the writer's pages are warm, where the reader's were just
    * invalidated by the last commit — and kept once that is committed.
    */
-  async standingOf(pageId: string, userId: string, fresh = false, uow?: UnitOfWork): Promise<Standing> {
+  async standingOf(
+    pageId: string,
+    userId: string,
+    { fresh = false, uow }: { fresh?: boolean; uow?: UnitOfWork } = {},
+  ): Promise<Standing> {
     const key = `${pageId}:${userId}`;
     const now = Date.now();
     const known = fresh ? undefined : this.standings.get(key);

@@ -13,10 +13,9 @@
 // since — nothing else writes now — and answers `'caught-up'`; the writer's next commit then writes from
 // the start of the file again. A checkpoint that took long left a long tail: it is followed at once by
 // another, so that the pause only covers a short one.
-import fs from 'node:fs';
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { walIndex } from './wal-index.mjs';
 
 const { path, idleMs, maxIntervalMs, restartBytes, pollMs } = workerData;
 /** A checkpoint this quick leaves a tail short enough to be checkpointed during a pause of the writer. */
@@ -39,21 +38,9 @@ let dirty = false;
 /** A pause asked of the writer and not yet answered. */
 let asked = false;
 
-/**
- * The frames in the WAL now: `mxFrame` of the WAL-index header (the first 48 bytes of the -shm file, in
- * the machine's byte order); null if it cannot be read.
- */
-const shm = Buffer.alloc(48);
-let shmFd = null;
-function walFrames() {
-  try {
-    shmFd ??= fs.openSync(`${path}-shm`, 'r');
-    if (fs.readSync(shmFd, shm, 0, 48, 0) < 48) return null;
-    return os.endianness() === 'LE' ? shm.readUInt32LE(16) : shm.readUInt32BE(16);
-  } catch {
-    return null;
-  }
-}
+/** The frames in the WAL now (its WAL-index header), null if it cannot be read. */
+const walIndexHeader = walIndex(path);
+const walFrames = () => walIndexHeader.frames();
 
 /** A PASSIVE checkpoint: whether it copied every frame the WAL held when it started, and that many. */
 function checkpoint() {
@@ -120,7 +107,7 @@ parentPort?.on('message', (m) => {
   }
   if (m !== 'close') return;
   if (timer) clearTimeout(timer);
-  if (shmFd !== null) fs.closeSync(shmFd);
+  walIndexHeader.close();
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } finally {

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 import { SqliteStorage } from './index.ts';
+import { walIndex } from './wal-index.mjs';
 
 const RESTART_BYTES = 4 * 1024 * 1024;
 /** What the stream writes: without restarts the WAL file would be at least this large. */
@@ -29,9 +30,8 @@ describe('SQLite WAL under a steady stream of writes', () => {
       let pos = 0;
       // The WAL's frame count (mxFrame, in the WAL-index header of the -shm file): it falls when the WAL
       // is started over.
-      const shm = fs.openSync(`${file}-shm`, 'r');
-      const header = Buffer.alloc(48);
-      const frames = () => (fs.readSync(shm, header, 0, 48, 0) === 48 ? header.readUInt32LE(16) : 0);
+      const header = walIndex(file);
+      const frames = () => header.frames() ?? 0;
       let restarts = 0;
       let before = 0;
       // Back to back, never idle: without restarts the WAL would hold every frame written.
@@ -60,7 +60,7 @@ describe('SQLite WAL under a steady stream of writes', () => {
         if (now < before) restarts++;
         before = now;
       }
-      fs.closeSync(shm);
+      header.close();
       assert.ok(written >= STREAM_BYTES, `the stream wrote ${written} bytes in 60 s`);
       // How soon each restart comes depends on how fast the checkpointer's thread runs beside the stream
       // (a busy machine: later): started over again and again, the file below what was written — without
