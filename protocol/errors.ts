@@ -76,6 +76,7 @@ export const errorIds = [
   'idempotency_key_reused',
   'invalid_transition',
   'order_not_editable',
+  'order_changed',
   'totals_mismatch',
   'unknown_currency',
   'shipment_items_invalid',

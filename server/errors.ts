@@ -114,6 +114,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
   },
   invalid_transition: { status: 409, message: 'This change of state is not allowed' },
   order_not_editable: { status: 409, message: 'The order can no longer be changed this way' },
+  order_changed: { status: 409, message: 'The order changed while this change was made: read it and try again' },
   totals_mismatch: {
     status: 400,
     message: 'total: must equal the items (quantity × unit price) + adjustments + taxes + shipping cost',

@@ -339,8 +339,7 @@ export class CommerceService {
       version: existing.version + 1,
       updatedAt: uow.now,
     };
-    await uow.tx.commerce.updateOrder(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'all');
     await this.timelineIn(uow, aggregate, { kind: 'updated', status: order.status });
     return this.changed(aggregate, order, null);
   }
@@ -400,8 +399,7 @@ export class CommerceService {
       version: existing.version + 1,
       updatedAt: uow.now,
     };
-    await uow.tx.commerce.updateOrder(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'all');
     const aggregate = await uow.tx.commerce.aggregate(existing);
     if (touchesContent) await this.timelineIn(uow, aggregate, { kind: 'updated', status: existing.status });
     if (status !== undefined) await this.timelineIn(uow, aggregate, { kind: 'status', status });
@@ -413,8 +411,7 @@ export class CommerceService {
     const existing = await this.requireIn(uow, pageId, number);
     checkOrderMove(existing.status, 'cancelled');
     const order = { ...existing, status: 'cancelled' as const, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrderState(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'state');
     const aggregate = await uow.tx.commerce.aggregate(existing);
     await this.timelineIn(uow, aggregate, { kind: 'status', status: 'cancelled', description: reason });
     return this.changed(aggregate, order, null);
@@ -453,8 +450,7 @@ export class CommerceService {
     await uow.tx.commerce.insertShipment(shipment);
     const status = statusFromShipments(existing.status, existing.data.items, [...before.shipments, shipment]);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrderState(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'state');
     const aggregate = { ...before, shipments: [...before.shipments, shipment] };
     await this.timelineIn(uow, aggregate, {
       kind: 'shipment',
@@ -495,8 +491,7 @@ export class CommerceService {
     const shipments = before.shipments.map((s) => (s.id === shipment.id ? moved : s));
     const status = statusFromShipments(existing.status, existing.data.items, shipments);
     const order = { ...existing, status, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrderState(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'state');
     const aggregate = { ...before, shipments };
     await this.timelineIn(uow, aggregate, {
       kind: 'tracking',
@@ -518,8 +513,7 @@ export class CommerceService {
    */
   async touchIn(uow: UnitOfWork, existing: OrderRecord): Promise<OrderChange> {
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrderState(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'state');
     return this.changed(await uow.tx.commerce.aggregate(order), order, null);
   }
 
@@ -551,8 +545,7 @@ export class CommerceService {
     };
     await uow.tx.commerce.insertRefund(refund);
     const order = { ...existing, version: existing.version + 1, updatedAt: uow.now };
-    await uow.tx.commerce.updateOrderState(order);
-    this.aggregates.noteHead(order);
+    await this.writeOrder(uow, order, 'state');
     const aggregate = { ...before, refunds: [...before.refunds, refund] };
     await this.timelineIn(uow, aggregate, { kind: 'refund', status: existing.status, description: refund.reason });
     return { ...this.changed(aggregate, order, null), refund };
@@ -600,6 +593,18 @@ export class CommerceService {
     };
     await uow.tx.commerce.appendTimeline(line);
     aggregate.timeline = [...aggregate.timeline, line];
+  }
+
+  /**
+   * Writes the order (`all` of it, or its `state`: status, version, time) over the version before it, and
+   * notes that version as the writer's (aggregates.ts). Another process changed the order since this job
+   * read it (PostgreSQL: several Comptoirs on one database): `order_changed`, nothing of the job kept.
+   */
+  private async writeOrder(uow: UnitOfWork, order: OrderRecord, what: 'all' | 'state') {
+    const written =
+      what === 'all' ? await uow.tx.commerce.updateOrder(order) : await uow.tx.commerce.updateOrderState(order);
+    if (!written) throw new AppError('order_changed', undefined, { field: 'number', version: order.version - 1 });
+    this.aggregates.noteHead(order);
   }
 
   /** The change made: the order as written, with the aggregate kept current (timelineIn), and its view. */

@@ -115,7 +115,7 @@ export function commerceContract(ctx: ContractContext) {
         description: 'Hub',
         at: 2500,
       });
-      await tx.commerce.updateOrder({ ...o, status: 'shipped', version: 3, updatedAt: 3000 });
+      assert.equal(await tx.commerce.updateOrder({ ...o, status: 'shipped', version: 2, updatedAt: 3000 }), true);
       return tx.commerce.aggregate((await tx.commerce.orderById(o.id)) as OrderRecord);
     });
     assert.equal(seen.order.status, 'shipped');
@@ -124,19 +124,31 @@ export function commerceContract(ctx: ContractContext) {
     assert.deepEqual(back, seen);
     assert.deepEqual(back.shipments, [{ ...shipment, status: 'in_transit', updatedAt: 3000 }]);
     // A move writes the state only: whatever `data` the record carries, the stored one stays.
-    await write((tx) =>
+    const state = await write((tx) =>
       tx.commerce.updateOrderState({
         ...seen.order,
         status: 'delivered',
-        version: 4,
+        version: 3,
         updatedAt: 4000,
         total: 1,
         data: { ...seen.order.data, paymentMethod: 'not written' },
       }),
     );
+    assert.equal(state, true);
     const moved = (await reader().orderById(o.id)) as OrderRecord;
-    assert.deepEqual(moved, { ...seen.order, status: 'delivered', version: 4, updatedAt: 4000 });
-    await write((tx) => tx.commerce.updateOrderState(seen.order));
+    assert.deepEqual(moved, { ...seen.order, status: 'delivered', version: 3, updatedAt: 4000 });
+    // Each write goes over the version before it: one over another (a process that read the order before
+    // this change; a version skipped) writes nothing.
+    assert.equal(await write((tx) => tx.commerce.updateOrderState({ ...seen.order, status: 'cancelled' })), false);
+    assert.equal(
+      await write((tx) => tx.commerce.updateOrder({ ...seen.order, status: 'returned', version: 3 })),
+      false,
+    );
+    assert.equal(
+      await write((tx) => tx.commerce.updateOrderState({ ...moved, status: 'returned', version: 5 })),
+      false,
+    );
+    assert.deepEqual(await reader().orderById(o.id), moved);
     assert.deepEqual(
       back.timeline.map((e) => [e.seq, e.kind, e.status, e.shipmentId, e.place]),
       [

@@ -148,10 +148,14 @@ export interface CommerceReads {
 export interface CommerceWrites extends CommerceReads {
   /** Inserts an order; false when the page already has one with this number. */
   insertOrder(order: OrderRecord): Promise<boolean>;
-  /** Writes the order's status, currency, total, data, version and time. */
-  updateOrder(order: OrderRecord): Promise<void>;
-  /** Its status, version and time only: what a shipment's move or a request changes (the data stays). */
-  updateOrderState(order: OrderRecord): Promise<void>;
+  /**
+   * Writes the order's status, currency, total, data, version and time — only over the version before it
+   * (`order.version - 1`): false, and nothing written, when the stored order is at another version (another
+   * process changed it since it was read).
+   */
+  updateOrder(order: OrderRecord): Promise<boolean>;
+  /** Its status, version and time only (the data stays), what a shipment's move or a request changes: as updateOrder. */
+  updateOrderState(order: OrderRecord): Promise<boolean>;
   insertShipment(shipment: ShipmentRecord): Promise<void>;
   updateShipmentStatus(id: string, status: ShipmentStatus, at: number): Promise<void>;
   appendTimeline(entry: TimelineRecord): Promise<void>;
@@ -494,8 +498,8 @@ export class CommerceStore implements CommerceWrites {
   }
 
   async updateOrder(o: OrderRecord) {
-    await this.db.run(
-      'UPDATE orders SET status = ?, currency = ?, total = ?, data = ?, version = ?, updated_at = ? WHERE id = ?',
+    const n = await this.db.run(
+      'UPDATE orders SET status = ?, currency = ?, total = ?, data = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?',
       o.status,
       o.currency,
       o.total,
@@ -503,17 +507,21 @@ export class CommerceStore implements CommerceWrites {
       o.version,
       o.updatedAt,
       o.id,
+      o.version - 1,
     );
+    return n === 1;
   }
 
   async updateOrderState(o: OrderRecord) {
-    await this.db.run(
-      'UPDATE orders SET status = ?, version = ?, updated_at = ? WHERE id = ?',
+    const n = await this.db.run(
+      'UPDATE orders SET status = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?',
       o.status,
       o.version,
       o.updatedAt,
       o.id,
+      o.version - 1,
     );
+    return n === 1;
   }
 
   async insertShipment(s: ShipmentRecord) {

@@ -145,6 +145,9 @@ export function toGraphError(e: unknown): GraphError {
       return graph.param('filedata', 'The attachment is too large', 2018109);
     case 'storage_unavailable':
       return new GraphError(503, 2, 'Service temporarily unavailable', null, 'OAuthException');
+    // Another process changed the receipt's order at the same moment: sent again, it applies.
+    case 'order_changed':
+      return new GraphError(503, 2, err.message, null, 'OAuthException');
     default:
       return err.status >= 500
         ? new GraphError(500, 1, 'An unknown error occurred', null, 'OAuthException')

@@ -104,7 +104,8 @@ const mediaReadDescription =
   'several ranges the whole file. `If-None-Match` with its ETag (its SHA-256) answers 304. docs/MEDIA.md.';
 
 /** Every Orders API change: a page access token, an optional Idempotency-Key. */
-const orderChange: ErrorId[] = ['invalid_token', 'idempotency_key_reused'];
+/** What any call that changes an order may answer (order_changed: another process changed it meanwhile). */
+const orderChange: ErrorId[] = ['invalid_token', 'idempotency_key_reused', 'order_changed'];
 const orderDescription =
   'Authenticated by a page access token (`Authorization: Bearer <token>` or `?access_token=`), as the Graph ' +
   'API is. An `Idempotency-Key` header (1–255 printable characters) makes it safe to retry: the same key with ' +
@@ -136,7 +137,14 @@ export const operations: Operation[] = [
     query: tokenQuery,
     body: createOrderBody,
     ok: { 201: 'OrderResponse' },
-    errors: [...orderChange, 'customer_not_found', 'order_number_taken', 'totals_mismatch', 'unknown_currency'],
+    errors: [
+      'invalid_token',
+      'idempotency_key_reused',
+      'customer_not_found',
+      'order_number_taken',
+      'totals_mismatch',
+      'unknown_currency',
+    ],
   },
   {
     method: 'get',

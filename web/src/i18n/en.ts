@@ -935,6 +935,7 @@ export const en = {
   'error.idempotency_key_reused': 'This idempotency key was used for another request.',
   'error.invalid_transition': 'This change of state is not allowed.',
   'error.order_not_editable': 'The order can no longer be changed this way.',
+  'error.order_changed': 'The order changed at the same moment. Try again.',
   'error.totals_mismatch': 'The total does not add up.',
   'error.unknown_currency': 'This currency is unknown.',
   'error.shipment_items_invalid': 'The shipment holds more than what is left to ship.',

@@ -955,6 +955,7 @@ export const fr: Catalogue = {
   'error.idempotency_key_reused': 'Cette clé d’idempotence a servi pour une autre requête.',
   'error.invalid_transition': 'Ce changement d’état n’est pas permis.',
   'error.order_not_editable': 'La commande ne peut plus être modifiée de cette façon.',
+  'error.order_changed': 'La commande a changé au même moment. Réessayez.',
   'error.totals_mismatch': 'Le total ne correspond pas à la somme des montants.',
   'error.unknown_currency': 'Cette devise est inconnue.',
   'error.shipment_items_invalid': 'L’envoi contient plus que ce qu’il reste à expédier.',
