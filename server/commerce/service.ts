@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import type {
-  Address,
-  CreateOrderBody,
-  CreateShipmentBody,
-  OrderStatus,
-  OrderTrackedView,
-  OrderView,
-  TrackingEventBody,
-  UpdateOrderBody,
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type Address,
+  applyOrderTracked,
+  type CreateOrderBody,
+  type CreateShipmentBody,
+  type OrderStatus,
+  type OrderTrackedView,
+  type OrderView,
+  type TrackingEventBody,
+  type UpdateOrderBody,
 } from '../../protocol/commerce.ts';
 import { defaultRequestPolicy, type OrderRequestView } from '../../protocol/order-requests.ts';
 import { AppError } from '../errors.ts';
@@ -503,8 +505,14 @@ export class CommerceService {
     });
     if (status !== existing.status) await this.timelineIn(uow, aggregate, { kind: 'status', status });
     const change = this.changed(aggregate, order, moved);
-    const added = aggregate.timeline.length - before.timeline.length;
-    return { ...change, tracked: presentTracked(change.view, moved.id, added) };
+    const tracked = presentTracked(change.view, moved.id, aggregate.timeline.length - before.timeline.length);
+    // Check mode (the tests): the change alone, applied to the order as it was, makes the order as it is.
+    if (this.aggregates.check) {
+      const made = applyOrderTracked(this.present({ ...before, order: existing }), tracked);
+      if (!isDeepStrictEqual(made, change.view))
+        throw new Error(`order ${order.id} v${order.version}: order.tracked does not make the order's view`);
+    }
+    return { ...change, tracked };
   }
 
   /**
