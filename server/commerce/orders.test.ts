@@ -62,6 +62,17 @@ for (const backend of backends) {
       if (!skip) await s.close();
     });
 
+    /** A socket of the shop's inbox (the page's people), past its hello. */
+    async function inboxSocket() {
+      const inbox = await SocketClient.connect(
+        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
+        shop.owner.http.cookie,
+      );
+      inbox.send({ type: 'hello', cursor: null });
+      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      return inbox;
+    }
+
     it('creates an order: 201, its view, and its receipt card in the customer’s thread', async (t) => {
       if (skip) return t.skip(skip);
       const body = orderBody(shop.psid);
@@ -204,12 +215,7 @@ for (const backend of backends) {
       if (skip) return t.skip(skip);
       const other = await pageWithCustomer(s, shop.owner); // another page's customer, the same owner
       const customer = await SocketClient.live(s.wsUrl, shop.customer);
-      const inbox = await SocketClient.connect(
-        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
-        shop.owner.http.cookie,
-      );
-      inbox.send({ type: 'hello', cursor: null });
-      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      const inbox = await inboxSocket();
       const stranger = await SocketClient.live(s.wsUrl, other.customer);
       const owner = await SocketClient.live(s.wsUrl, shop.owner); // runs the page, but as themselves
       const isOrder = (id: string) => (f: ServerFrame) =>
@@ -244,12 +250,7 @@ for (const backend of backends) {
     it('sends a tracking event as its change alone (order.tracked), which brings the order held to the version answered', async (t) => {
       if (skip) return t.skip(skip);
       const customer = await SocketClient.live(s.wsUrl, shop.customer);
-      const inbox = await SocketClient.connect(
-        `${s.wsUrl}?page=${encodeURIComponent(shop.pageId)}`,
-        shop.owner.http.cookie,
-      );
-      inbox.send({ type: 'hello', cursor: null });
-      await inbox.next((f) => f.type === 'ready' || f.type === 'reset');
+      const inbox = await inboxSocket();
       const body = orderBody(shop.psid);
       const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
       await api('POST', '/api/commerce/orders', body);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OrderView } from '../../../protocol/commerce.ts';
 import type { DomainEvent } from '../../../protocol/events.ts';
+import { orderFixture } from '../ui/order.test-helpers.ts';
 import { advanceCursor, applyBlocks, applyEvent, applyEventFrame, applyMessage, applyOrder } from './apply.ts';
 import { ana, ben, cat, conv, me, member, msg, pending, stateWith } from './fixtures.test-helpers.ts';
 import { addPending, applyHistory, markFailed, markReadLocally } from './local.ts';
@@ -344,33 +345,7 @@ describe('cursor', () => {
 });
 
 describe('order.updated', () => {
-  const order = (version: number, status: OrderView['status']): OrderView => ({
-    id: 'o1',
-    pageId: 'p1',
-    number: 'A-1',
-    status,
-    customer: { psid: '1234567890123456' },
-    currency: 'EUR',
-    items: [{ title: 'Comté', subtitle: null, quantity: 1, unitPrice: 1250, imageUrl: null }],
-    subtotal: 1250,
-    adjustments: [],
-    taxes: [],
-    shippingCost: 0,
-    total: 1250,
-    shippingAddress: null,
-    paymentMethod: null,
-    merchantName: null,
-    orderUrl: null,
-    shipments: [],
-    timeline: [],
-    refunds: [],
-    refunded: 0,
-    placedAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    version,
-    requests: [],
-    customerActions: { changeAddress: false, changeItems: false, cancel: false, return: false },
-  });
+  const order = (version: number, status: OrderView['status']): OrderView => orderFixture({ status, version });
   const updated = (o: OrderView): DomainEvent => ({ type: 'order.updated', conversationId: 'c1', order: o });
 
   test('keeps the newest version of an order, whatever the order events and reads arrive in', () => {
@@ -397,33 +372,8 @@ describe('order.tracked', () => {
     updatedAt: '2026-01-01T00:00:00.000Z',
     events: [],
   };
-  const shipped = (version: number): OrderView => ({
-    id: 'o1',
-    pageId: 'p1',
-    number: 'A-1',
-    status: 'shipped',
-    customer: { psid: '1234567890123456' },
-    currency: 'EUR',
-    items: [{ title: 'Comté', subtitle: null, quantity: 1, unitPrice: 1250, imageUrl: null }],
-    subtotal: 1250,
-    adjustments: [],
-    taxes: [],
-    shippingCost: 0,
-    total: 1250,
-    shippingAddress: null,
-    paymentMethod: null,
-    merchantName: null,
-    orderUrl: null,
-    shipments: [shipment, { ...shipment, id: 's2' }],
-    timeline: [],
-    refunds: [],
-    refunded: 0,
-    placedAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    version,
-    requests: [],
-    customerActions: { changeAddress: false, changeItems: false, cancel: false, return: false },
-  });
+  const shipped = (version: number): OrderView =>
+    orderFixture({ status: 'shipped', shipments: [shipment, { ...shipment, id: 's2' }], version });
   const at = '2026-01-02T00:00:00.000Z';
   const tracked = (version: number): DomainEvent => ({
     type: 'order.tracked',
