@@ -18,7 +18,17 @@ import type {
  * change and published after it commits; sockets receive them in `event` frames, in order of `pos`.
  */
 export type DomainEvent =
-  | { type: 'message.created'; conversationId: string; message: MessageView }
+  | {
+      type: 'message.created';
+      conversationId: string;
+      message: MessageView;
+      /**
+       * The change of an order the message announces, made in the same job: a page's shipping update of a
+       * tracking event carries it here rather than in an `order.tracked` event of its own (one event, one
+       * frame). Applied as `order.tracked`'s change is; not part of the message (its row, its history).
+       */
+      orderChange?: OrderTrackedView;
+    }
   | { type: 'message.edited'; conversationId: string; message: MessageView }
   | { type: 'message.deleted'; conversationId: string; message: MessageView }
   | {
@@ -91,7 +101,9 @@ export type DomainEvent =
    * A tracking event moved an order's shipment: the change only (OrderTrackedView: the statuses, the new
    * timeline lines), not the whole order — the most frequent change of an order, kept small in the log and
    * on the wire. A client holding the order at `version - 1` applies it (applyOrderTracked); any other
-   * reads the order.
+   * reads the order. When the event posted a shipping update in the thread, its `message.created` carries
+   * the change instead (`orderChange`); this event comes alone when it posted none (the customer stopped
+   * the page's updates).
    */
   | { type: 'order.tracked'; conversationId: string; change: OrderTrackedView }
   /**

@@ -247,7 +247,7 @@ for (const backend of backends) {
       for (const socket of [customer, inbox, stranger, owner]) socket.ws.close();
     });
 
-    it('sends a tracking event as its change alone (order.tracked), which brings the order held to the version answered', async (t) => {
+    it('sends a tracking event’s change alone, with its shipping update (or as order.tracked when none is posted), bringing the order held to the version answered', async (t) => {
       if (skip) return t.skip(skip);
       const customer = await SocketClient.live(s.wsUrl, shop.customer);
       const inbox = await inboxSocket();
@@ -264,19 +264,32 @@ for (const backend of backends) {
       ).body as unknown as ShipmentResponse;
       const second = (await api('POST', `${path}/shipments`, { carrier: 'UPS', trackingNumber: 'T2' }))
         .body as unknown as ShipmentResponse;
-      const answers: OrderView[] = [];
-      for (const [shipment, status, place] of [
-        [first.shipment.id, 'in_transit', 'Lyon'],
-        [second.shipment.id, 'in_transit', null],
-        [first.shipment.id, 'delivered', 'Paris'],
-        [second.shipment.id, 'delivered', 'Paris'], // the order's status moves too: two new lines
+      const consent = (updates: 'stopped' | 'allowed') =>
+        shop.customer.http.post(`/api/pages/${shop.pageId}/consent`, { updates });
+      const answers: { order: OrderView; posted: boolean }[] = [];
+      for (const [shipment, status, place, posted] of [
+        [first.shipment.id, 'in_transit', 'Lyon', true],
+        [second.shipment.id, 'in_transit', null, true],
+        [first.shipment.id, 'delivered', 'Paris', false], // the customer stopped the page's updates
+        [second.shipment.id, 'delivered', 'Paris', true], // the order's status moves too: two new lines
       ] as const) {
+        if (!posted) assert.equal((await consent('stopped')).status, 200);
         const r = await api('POST', `${path}/shipments/${shipment}/events`, { status, ...(place ? { place } : {}) });
+        if (!posted) assert.equal((await consent('allowed')).status, 200);
         assert.equal(r.status, 201, JSON.stringify(r.body));
-        answers.push((r.body as unknown as ShipmentResponse).order);
+        answers.push({ order: (r.body as unknown as ShipmentResponse).order, posted });
       }
-      const isTracked = (f: ServerFrame) =>
-        f.type === 'event' && f.event.type === 'order.tracked' && f.event.change.orderId === second.order.id;
+      /** The order's change a frame carries: with its shipping update, or alone. */
+      const changeOf = (f: ServerFrame) => {
+        if (f.type !== 'event') return null;
+        const c =
+          f.event.type === 'message.created'
+            ? f.event.orderChange
+            : f.event.type === 'order.tracked'
+              ? f.event.change
+              : null;
+        return c?.orderId === second.order.id ? c : null;
+      };
       for (const socket of [customer, inbox]) {
         // The order as the shipment's order.updated brought it, then each change applied in turn.
         const shippedFrame = await socket.next(
@@ -287,30 +300,34 @@ for (const backend of backends) {
           shippedFrame.type === 'event' && shippedFrame.event.type === 'order.updated'
             ? shippedFrame.event.order
             : null;
-        for (const answer of answers) {
-          const frame = await socket.next(
-            (f) =>
-              isTracked(f) &&
-              f.type === 'event' &&
-              f.event.type === 'order.tracked' &&
-              f.event.change.version === answer.version,
-          );
-          assert.ok(frame.type === 'event' && frame.event.type === 'order.tracked');
-          assert.ok(!('order' in frame.event), 'the change only, not the order');
-          assert.ok(held);
-          held = applyOrderTracked(held, frame.event.change);
+        for (const { order: answer, posted } of answers) {
+          const frame = await socket.next((f) => changeOf(f)?.version === answer.version);
+          assert.ok(frame.type === 'event');
+          // With the shipping update posted in the thread, or alone when none was.
+          assert.equal(frame.event.type, posted ? 'message.created' : 'order.tracked');
+          if (frame.event.type === 'message.created') assert.equal(frame.event.message.order?.kind, 'tracking');
+          const change = changeOf(frame);
+          assert.ok(held && change);
+          held = applyOrderTracked(held, change);
           assert.deepEqual(held, answer);
         }
-        const last = socket.frames.filter(isTracked).at(-1);
-        assert.ok(last?.type === 'event' && last.event.type === 'order.tracked');
+        // One event per tracking event: the change rides with its update, never twice.
+        assert.equal(socket.frames.filter((f) => changeOf(f) !== null).length, answers.length);
+        const last = changeOf(socket.frames.filter((f) => changeOf(f) !== null).at(-1) as ServerFrame);
         assert.deepEqual(
-          last.event.change.entries.map((e) => e.kind),
+          last?.entries.map((e) => e.kind),
           ['tracking', 'status'],
         );
         // A change is for the version before it only: any other held version is not changed by it.
-        assert.equal(applyOrderTracked(second.order, last.event.change), null);
+        assert.ok(last);
+        assert.equal(applyOrderTracked(second.order, last), null);
       }
-      assert.deepEqual((await api('GET', path)).body, { order: answers.at(-1) });
+      assert.deepEqual((await api('GET', path)).body, { order: answers.at(-1)?.order });
+      // The message of the update carries no order change of its own (it is not part of the message).
+      const history = await shop.customer.http.get<MessagesResponse>(
+        `/api/conversations/${shop.conversationId}/messages`,
+      );
+      assert.ok(history.body.messages.every((m) => !JSON.stringify(m).includes('orderChange')));
       for (const socket of [customer, inbox]) socket.ws.close();
     });
 

@@ -4,6 +4,7 @@ import type {
   CustomerRef,
   OrderMessageView,
   OrderResponse,
+  OrderTrackedView,
   OrderView,
   RefundBody,
   RefundResponse,
@@ -56,8 +57,8 @@ const shipmentWords: Record<string, string> = {
  *   receipt card, as the page's message (messaging: the page inbox and the apps' echoes follow from its
  *   event) → `order.updated` to both members;
  * - a shipment or a tracking event → the order moves (commerce) → a shipping update in the same thread
- *   → `order.updated` (a tracking event: `order.tracked`, the change alone), so every device changes the
- *   card in place;
+ *   → `order.updated` (a tracking event: its change alone, carried by the update's `message.created`, or
+ *   `order.tracked` when no update is posted), so every device changes the card in place;
  * - an update or a cancellation → the order (commerce) → `order.updated`;
  * - an app sends a receipt template (Send API) → the page's order with that number, created or updated
  *   (never a second one) → the receipt, as that order's card → `order.updated`.
@@ -214,13 +215,22 @@ export class OrderFlows {
         () => fingerprintOf(`track ${number} ${shipmentId}`, body),
         async () => {
           const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
-          if (await this.updatesWantedIn(uow, change))
-            await this.postIn(uow, change, 'tracking', {
-              place: body.place ?? null,
-              description: body.description ?? null,
-              at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
-            });
-          await this.announceIn(uow, change);
+          // The shipping update's message.created carries the order's change: one event for both.
+          const posted = await this.updatesWantedIn(uow, change);
+          if (posted)
+            await this.postIn(
+              uow,
+              change,
+              'tracking',
+              {
+                place: body.place ?? null,
+                description: body.description ?? null,
+                at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
+              },
+              null,
+              change.tracked,
+            );
+          await this.announceIn(uow, change, posted);
           return { status: 201, body: this.withShipment(change) };
         },
       ),
@@ -357,6 +367,8 @@ export class OrderFlows {
     kind: OrderMessageView['kind'],
     seen: { place: string | null; description: string | null; at: number } | null = null,
     refund: RefundView | null = null,
+    /** The order's change, carried by the message's event (a tracking event's shipping update). */
+    orderChange?: OrderTrackedView,
   ) {
     const { view, shipment } = change;
     const update: ShippingUpdateView | null =
@@ -405,6 +417,7 @@ export class OrderFlows {
       freshClientId: true,
       text,
       content,
+      orderChange,
     });
   }
 
@@ -421,8 +434,8 @@ export class OrderFlows {
     return standing.updatesStoppedAt === null && standing.blockedAt === null;
   }
 
-  private announceIn(uow: UnitOfWork, change: OrderChange) {
-    return announceOrderIn(uow, this.commerce, change);
+  private announceIn(uow: UnitOfWork, change: OrderChange, carried = false) {
+    return announceOrderIn(uow, this.commerce, change, carried);
   }
 
   private withShipment(change: OrderChange): ShipmentResponse {
@@ -434,11 +447,18 @@ export class OrderFlows {
 
 /**
  * The order's change, to both members of its thread: the card changes in place on every device — a
- * tracking event's change alone (`order.tracked`), any other the order as it now is (`order.updated`).
- * Last in its job: the order's next change starts from this aggregate (kept by commerce once durable).
+ * tracking event's change alone (`order.tracked`; nothing more when its shipping update's `message.created`
+ * `carried` it), any other the order as it now is (`order.updated`). Last in its job: the order's next
+ * change starts from this aggregate (kept by commerce once durable).
  */
-export async function announceOrderIn(uow: UnitOfWork, commerce: CommerceService, change: OrderChange) {
+export async function announceOrderIn(
+  uow: UnitOfWork,
+  commerce: CommerceService,
+  change: OrderChange,
+  carried = false,
+) {
   commerce.keepIn(uow, change);
+  if (carried && change.tracked) return;
   const { conversationId, customerId, pageId } = change.aggregate.order;
   await uow.emit({
     event: change.tracked

@@ -1,4 +1,5 @@
 import type { MessagesResponse } from '../../protocol/api.ts';
+import type { OrderTrackedView } from '../../protocol/commerce.ts';
 import type { MediaRef, MessageContent } from '../../protocol/content.ts';
 import type { DomainEvent } from '../../protocol/events.ts';
 import { limits } from '../../protocol/limits.ts';
@@ -53,6 +54,11 @@ export interface SendInput {
    * read would send the batch's deferred writes early, for every message of a bot.
    */
   consentChecked?: boolean | undefined;
+  /**
+   * The change of an order the message announces, made in the same job (a page's shipping update:
+   * flows/orders.ts): carried by the message's `message.created` event, never stored with the message.
+   */
+  orderChange?: OrderTrackedView | undefined;
 }
 
 export interface SendResult {
@@ -267,7 +273,9 @@ export class MessagesService {
       };
       const message = presentMessage(record, quoted);
       const pos = await uow.emit({
-        event: { type: 'message.created', conversationId, message },
+        event: input.orderChange
+          ? { type: 'message.created', conversationId, message, orderChange: input.orderChange }
+          : { type: 'message.created', conversationId, message },
         scope: { conversationId },
         audience: [...state.members.keys()],
         origin,

@@ -459,8 +459,14 @@ const history = oneOf(['joined', 'full']);
 /** Every domain event a person's feed may hold: one schema each, `tsc` fails when a type is missing. */
 const events: { [T in DomainEventType]: JsonSchema } = {
   'message.created': objectSchema<Of<'message.created'>>(
-    { type: literal('message.created'), conversationId: string, message: ref('MessageView') },
-    {},
+    {
+      type: literal('message.created'),
+      conversationId: string,
+      message: ref('MessageView'),
+      orderChange: ref('OrderTrackedView'),
+    },
+    { orderChange: true },
+    'A message was posted; a shipping update of a tracking event carries the order’s change with it (`orderChange`, as `order.tracked`).',
   ),
   'message.edited': objectSchema<Of<'message.edited'>>(
     { type: literal('message.edited'), conversationId: string, message: ref('MessageView') },

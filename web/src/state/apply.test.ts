@@ -429,6 +429,23 @@ describe('order.tracked', () => {
   });
 
   test('is idempotent', () => assertIdempotent(applyOrder(stateWith([conv()]), shipped(4)), tracked(5)));
+
+  test('a shipping update’s message.created carries the change: the message joins the thread, the order moves', () => {
+    const change = tracked(5);
+    assert.ok(change.type === 'order.tracked');
+    const update = msg(1, 'p1', { text: 'Order A-1: delivered' });
+    const created: DomainEvent = {
+      type: 'message.created',
+      conversationId: 'c1',
+      message: update,
+      orderChange: change.change,
+    };
+    const s = applyEvent(applyOrder(stateWith([conv()]), shipped(4)), created);
+    assert.equal(s.orders.o1?.version, 5);
+    assert.equal(s.orders.o1?.status, 'delivered');
+    assert.equal(s.conversations.c1?.lastMessage?.id, update.id);
+    assertIdempotent(applyOrder(stateWith([conv()]), shipped(4)), created);
+  });
 });
 
 describe('conversation.settings_updated', () => {

@@ -180,8 +180,10 @@ function applyChange(state: State, event: DomainEvent): State {
       return applyOrder(state, event.order);
     case 'order.tracked':
       return applyTracked(state, event.change);
-    case 'message.created':
-      return applyMessage(state, event.message);
+    case 'message.created': {
+      const next = applyMessage(state, event.message);
+      return event.orderChange ? applyTracked(next, event.orderChange) : next;
+    }
     case 'message.edited':
     case 'message.deleted':
       return applyMessageChange(state, event.message);
