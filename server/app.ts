@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { composeLimits } from '../protocol/compose.ts';
 import { limits } from '../protocol/limits.ts';
+import { AccountKinds } from './accounts/kinds.ts';
 import { Passwords } from './accounts/passwords.ts';
 import { accountsRoutes } from './accounts/routes.ts';
 import { AccountsService } from './accounts/service.ts';
@@ -314,7 +315,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const conversationSettings = new ConversationSettingsService(committer, states);
   const replay = new ReplayBudget(config.rates.catchupEventsPerSecond);
   const referrals = new Referrals();
-  const optins = new OptinsService(storage, committer);
+  // Which accounts are pages: one answer kept for the process, shared by those who check every message.
+  const accountKinds = new AccountKinds(storage.reader.accounts);
+  const optins = new OptinsService(storage, committer, accountKinds);
   const inboxService = new InboxService(storage, committer);
   configureSharp();
   const blobs = openBlobStore(config.media.store);
@@ -361,7 +364,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     // A message's uploads: claimed in its send's job, deleted with it.
     media,
   );
-  businessInbox = new BusinessInbox(inboxService, messages, bus, log, storage.reader.accounts);
+  businessInbox = new BusinessInbox(inboxService, messages, bus, log, accountKinds);
   const reactions = new ReactionsService(
     committer,
     states,

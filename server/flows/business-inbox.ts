@@ -1,10 +1,9 @@
 import type { SetInboxStatusBody } from '../../protocol/inbox.ts';
 import { csatPayload } from '../../protocol/inbox.ts';
-import type { AccountsReads } from '../accounts/store.ts';
+import type { AccountKinds } from '../accounts/kinds.ts';
 import type { EventBus } from '../bus/types.ts';
 import type { InboxService } from '../inbox/service.ts';
 import type { Logger } from '../lib/logger.ts';
-import { Lru } from '../lib/lru.ts';
 import type { MessagesService, ThreadActivity } from '../messaging/messages.ts';
 import type { HandoverEvent } from '../platform/handover.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
@@ -22,8 +21,6 @@ export const CSAT_QUESTION = 'How would you rate the help you received? (1 = poo
  * - snoozed threads wake when their time comes.
  */
 export class BusinessInbox implements ThreadActivity {
-  /** Which accounts are pages: a kind never changes, so the answer is kept. */
-  private readonly kinds = new Lru<string, boolean>(100_000);
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
 
@@ -32,8 +29,8 @@ export class BusinessInbox implements ThreadActivity {
     private readonly messages: MessagesService,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    /** Accounts' kinds, read from committed data (an account exists before any message to it). */
-    private readonly accounts: Pick<AccountsReads, 'userById'>,
+    /** Which accounts are pages (accounts/kinds.ts). */
+    private readonly kinds: AccountKinds,
   ) {}
 
   async directMessageIn(
@@ -55,9 +52,9 @@ export class BusinessInbox implements ThreadActivity {
     }
     // A page's message without a member behind it (its bot): nothing, and nothing read in the job.
     // Between two people (most messages) the cache answers without a call that waits.
-    if (this.kinds.get(m.senderId) === false && this.kinds.get(otherId) === false) return;
-    if (await this.isPage(m.senderId)) return;
-    if (await this.isPage(otherId)) {
+    if (this.kinds.known(m.senderId) === false && this.kinds.known(otherId) === false) return;
+    if (await this.kinds.isPage(m.senderId)) return;
+    if (await this.kinds.isPage(otherId)) {
       await this.inbox.customerMessageIn(uow, otherId, m.senderId, m.conversationId, m.quickReplyPayload);
     }
   }
@@ -136,19 +133,5 @@ export class BusinessInbox implements ThreadActivity {
     const delay = Math.max(10, Math.min((next ?? Number.POSITIVE_INFINITY) - Date.now(), 60_000));
     this.timer = setTimeout(() => void this.wake(), delay);
     this.timer.unref();
-  }
-
-  /**
-   * Whether the account is a page: from committed data, never the job's transaction — on PostgreSQL a read
-   * there would send the batch's held writes early, for every bot message; an account is committed before
-   * any message to or from it, and its kind never changes, so the answer is kept.
-   */
-  private async isPage(userId: string): Promise<boolean> {
-    const known = this.kinds.get(userId);
-    if (known !== undefined) return known;
-    const u = await this.accounts.userById(userId);
-    const page = u?.kind === 'page';
-    if (u) this.kinds.set(userId, page);
-    return page;
   }
 }

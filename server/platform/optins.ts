@@ -1,5 +1,6 @@
 import { isUserRef, type OptinHow, optinLimits } from '../../protocol/optins.ts';
 import { isRef } from '../../protocol/schemas.ts';
+import type { AccountKinds } from '../accounts/kinds.ts';
 import { AppError } from '../errors.ts';
 import type { ConsumerEvent } from '../events/store.ts';
 import { Lru } from '../lib/lru.ts';
@@ -79,14 +80,14 @@ export function returnUrl(returnTo: string, userRef: string): string {
 const STANDING_TTL_MS = 1000;
 
 export class OptinsService {
-  /** Whether an account is a page's (never changes: kept). */
-  private readonly pageAccounts = new Lru<string, boolean>(100_000);
   /** `page:person` → the person's standing with the page and when it was read (standingOf). */
   private readonly standings = new Lru<string, { at: number; standing: Standing }>(100_000);
 
   constructor(
     private readonly storage: Storage,
     private readonly committer: Committer,
+    /** Which accounts are pages (accounts/kinds.ts). */
+    private readonly kinds: AccountKinds,
   ) {}
 
   /**
@@ -276,25 +277,11 @@ export class OptinsService {
    */
   async checkSendIn(uow: UnitOfWork, senderId: string, memberIds: Iterable<string>): Promise<void> {
     // A person's message (most of them): known from the cache without a call that waits.
-    if (this.pageAccounts.get(senderId) === false || !(await this.isPage(senderId))) return;
+    if (this.kinds.known(senderId) === false || !(await this.kinds.isPage(senderId))) return;
     for (const id of memberIds) {
       if (id === senderId) continue;
       if ((await uow.tx.optins.consent(senderId, id))?.blockedAt != null) throw new AppError('page_blocked');
     }
-  }
-
-  /**
-   * Read from committed data (an account's kind never changes; a sender exists before its message): on
-   * PostgreSQL a read through the job's transaction would send the batch's deferred writes early.
-   */
-  private async isPage(userId: string): Promise<boolean> {
-    const known = this.pageAccounts.get(userId);
-    if (known !== undefined) return known;
-    const user = await this.storage.reader.accounts.userById(userId);
-    if (!user) return false;
-    const page = user.kind === 'page';
-    this.pageAccounts.set(userId, page);
-    return page;
   }
 
   private async consentIn(tx: Tx, pageId: string, userId: string): Promise<PageConsentRecord> {

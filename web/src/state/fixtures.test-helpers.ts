@@ -1,3 +1,4 @@
+import type { OrderView } from '../../../protocol/commerce.ts';
 import type { ConversationView, MemberView, MessageView, UserView } from '../../../protocol/views.ts';
 import { applySnapshot } from './apply.ts';
 import { initialState, type OutboxItem, type State } from './types.ts';
@@ -73,3 +74,44 @@ export function pending(clientId: string, text = 'hello', conversationId = 'c1')
     error: null,
   };
 }
+
+/** An order as the server presents it (the store's and the order card's tests: ui/order.test-helpers.ts). */
+export const orderFixture = (extra: Partial<OrderView> = {}): OrderView => ({
+  id: 'o1',
+  pageId: 'p1',
+  number: '1042',
+  status: 'placed',
+  customer: { psid: '1234567890123456' },
+  currency: 'EUR',
+  items: [
+    { title: 'Comté 18 mois', subtitle: '500 g', quantity: 2, unitPrice: 1250, imageUrl: null },
+    { title: 'Beurre demi-sel', subtitle: null, quantity: 1, unitPrice: 500, imageUrl: null },
+  ],
+  subtotal: 3000,
+  adjustments: [],
+  taxes: [],
+  shippingCost: 0,
+  total: 3000,
+  shippingAddress: {
+    name: 'Cleo',
+    street1: '1 rue de la Paix',
+    street2: null,
+    city: 'Paris',
+    postalCode: '75002',
+    state: null,
+    country: 'FR',
+  },
+  paymentMethod: null,
+  merchantName: 'Fromagerie Lucie',
+  orderUrl: null,
+  shipments: [],
+  timeline: [],
+  refunds: [],
+  refunded: 0,
+  placedAt: '2026-12-01T10:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+  version: 1,
+  requests: [],
+  customerActions: { changeAddress: true, changeItems: true, cancel: true, return: false },
+  ...extra,
+});
