@@ -190,7 +190,14 @@ describe('media over HTTP', () => {
     const expires = Number(u.searchParams.get('expires'));
     const sig = u.searchParams.get('sig') as string;
     await refused(`/api/media/${a.id}?expires=${expires + 1}&sig=${sig}`); // its time moved
-    await refused(`/api/media/${a.id}?expires=${expires}&sig=${sig.slice(0, -2)}AA`);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const other = (c: string) => (c === 'A' ? 'B' : 'A');
+    await refused(
+      `/api/media/${a.id}?expires=${expires}&sig=${sig.slice(0, 20)}${other(sig[20] as string)}${sig.slice(21)}`,
+    );
+    // The same bytes spelled another way (the last character's two spare bits): refused too.
+    const twin = alphabet[alphabet.indexOf(sig.at(-1) as string) ^ 1];
+    await refused(`/api/media/${a.id}?expires=${expires}&sig=${sig.slice(0, -1)}${twin}`);
     await refused(`/api/media/${a.id}?expires=${expires}`);
     await refused(`/api/media/${a.id}?sig=${sig}`);
     await refused(`/api/media/${a.id}?expires=soon&sig=${sig}`);
