@@ -147,7 +147,7 @@ export class OrderFlows {
           const change = await this.commerce.refundIn(uow, call.pageId, number, body);
           const refund = change.view.refunds.find((r) => r.id === change.refund.id);
           if (!refund) throw new AppError('internal', 'the refund is not in its order');
-          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', null, refund);
+          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', { refund });
           await this.announceIn(uow, change);
           return { status: 201, body: { order: change.view, refund } };
         },
@@ -170,7 +170,7 @@ export class OrderFlows {
       if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
       if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
       const last = change.aggregate.timeline.findLast((t) => t.kind === 'tracking' && t.shipmentId === shipmentId);
-      if (last) await this.postIn(uow, change, 'tracking', last);
+      if (last) await this.postIn(uow, change, 'tracking', { seen: last });
       else await this.postIn(uow, change, 'shipment');
       return this.withShipment(change);
     });
@@ -218,18 +218,14 @@ export class OrderFlows {
           // The shipping update's message.created carries the order's change: one event for both.
           const posted = await this.updatesWantedIn(uow, change);
           if (posted)
-            await this.postIn(
-              uow,
-              change,
-              'tracking',
-              {
+            await this.postIn(uow, change, 'tracking', {
+              seen: {
                 place: body.place ?? null,
                 description: body.description ?? null,
                 at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
               },
-              null,
-              change.tracked,
-            );
+              orderChange: change.tracked,
+            });
           await this.announceIn(uow, change, posted);
           return { status: 201, body: this.withShipment(change) };
         },
@@ -365,10 +361,17 @@ export class OrderFlows {
     uow: UnitOfWork,
     change: OrderChange,
     kind: OrderMessageView['kind'],
-    seen: { place: string | null; description: string | null; at: number } | null = null,
-    refund: RefundView | null = null,
-    /** The order's change, carried by the message's event (a tracking event's shipping update). */
-    orderChange?: OrderTrackedView,
+    {
+      seen = null,
+      refund = null,
+      orderChange,
+    }: {
+      /** Where and when a tracking event was seen (a shipping update). */
+      seen?: { place: string | null; description: string | null; at: number } | null;
+      refund?: RefundView | null;
+      /** The order's change, carried by the message's event (a tracking event's shipping update). */
+      orderChange?: OrderTrackedView | undefined;
+    } = {},
   ) {
     const { view, shipment } = change;
     const update: ShippingUpdateView | null =
