@@ -17,6 +17,11 @@
  *      a loop's shipments in turn; counted: events accepted per second, latency, and the order cards
  *      updated on the customers' sockets (the change, applied in place: carried by the shipping update's
  *      `message.created`) per second.
+ * Over the tracking window it also reads where the machine's CPU went: the server's main thread (its event
+ * loop: at 100 % of a core the server cannot go faster without spreading its work), the benchmark's own
+ * CPU per event (its HTTP loops and the customers' sockets share the same cores), the cores left idle, and
+ * from these the ceiling of this machine for this load: its cores over the CPU one event costs the server
+ * and the benchmark together.
  * Prints a table of the rounds and their medians, then one line `RESULT {json}`.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5, each measured window), BENCH_PAGES (10),
@@ -27,7 +32,16 @@ import http from 'node:http';
 import os from 'node:os';
 import { type BenchClient, closeAll, connectAll, sleep } from './lib/clients.ts';
 import { type BenchDatabase, openBenchDatabase } from './lib/database.ts';
-import { benchDataDir, cpuMs, type Proc, startProcess, startComptoir as startServer, stop } from './lib/processes.ts';
+import {
+  benchDataDir,
+  cpuMs,
+  machineTicks,
+  mainThreadCpuMs,
+  type Proc,
+  startProcess,
+  startComptoir as startServer,
+  stop,
+} from './lib/processes.ts';
 import { signUpMany } from './lib/seed.ts';
 import { openWithPages, pageWithApp, psidsFromHellos, request, shopServerEnv } from './lib/shops.ts';
 import { median, percentile, round, table } from './lib/stats.ts';
@@ -106,9 +120,25 @@ interface Measured {
   perS: number;
   pushedPerS: number;
   cpuUsPer: number;
+  /** The share of one core the server's main thread (its event loop) used, %. */
+  mainThreadBusy: number;
+  /** This benchmark's own CPU (its HTTP loops and the customers' sockets) per call, µs. */
+  clientCpuUsPer: number;
+  /** The share of the machine's cores nothing used, %. */
+  idle: number;
   p50: number;
   p99: number;
   failures: number;
+}
+
+/**
+ * The most calls per second this machine could serve were its cores all busy with this load and nothing
+ * else: its cores over the CPU one call costs the server and the benchmark together. The figure cannot
+ * pass it by any change that leaves that cost as it is; it nears it only if the server's work spreads over
+ * the cores (one event loop cannot use more than one).
+ */
+function ceiling(m: Measured): number {
+  return (os.cpus().length * 1e6) / (m.cpuUsPer + m.clientCpuUsPer);
 }
 
 /**
@@ -151,9 +181,15 @@ async function measure(
   const p0 = pushed();
   const t0 = performance.now();
   const cpu0 = cpuMs(serverPid);
+  const main0 = mainThreadCpuMs(serverPid);
+  const client0 = process.cpuUsage();
+  const ticks0 = machineTicks();
   await sleep(SECONDS * 1000);
   counting = false;
   const cpu = cpuMs(serverPid) - cpu0;
+  const main = mainThreadCpuMs(serverPid) - main0;
+  const client = process.cpuUsage(client0);
+  const ticks = machineTicks();
   const elapsed = performance.now() - t0;
   const p = pushed() - p0;
   stopped = true;
@@ -163,6 +199,9 @@ async function measure(
     perS: (calls / elapsed) * 1000,
     pushedPerS: (p / elapsed) * 1000,
     cpuUsPer: calls > 0 ? (cpu * 1000) / calls : Number.NaN,
+    mainThreadBusy: (main / elapsed) * 100,
+    clientCpuUsPer: calls > 0 ? (client.user + client.system) / calls : Number.NaN,
+    idle: ((ticks.idle - ticks0.idle) / Math.max(1, ticks.total - ticks0.total)) * 100,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     failures,
@@ -274,6 +313,9 @@ async function main() {
     perS: Number.NaN,
     pushedPerS: Number.NaN,
     cpuUsPer: Number.NaN,
+    mainThreadBusy: Number.NaN,
+    clientCpuUsPer: Number.NaN,
+    idle: Number.NaN,
     p50: Number.NaN,
     p99: Number.NaN,
     failures: 0,
@@ -321,6 +363,10 @@ async function main() {
     row('tracking call p50, ms', (x) => x.tracking.p50, '', 2),
     row('tracking call p99, ms', (x) => x.tracking.p99, '', 2),
     row('server CPU µs per tracking event', (x) => x.tracking.cpuUsPer),
+    row("server's main thread busy, % of a core", (x) => x.tracking.mainThreadBusy),
+    row("benchmark's own CPU µs per tracking event", (x) => x.tracking.clientCpuUsPer),
+    row('machine idle, % of its cores', (x) => x.tracking.idle),
+    row('ceiling: cores ÷ (server + benchmark CPU per event), events/s', (x) => ceiling(x.tracking)),
   ];
   process.stdout.write(
     `\n${PAGES} pages, ${CUSTOMERS} customers, ${CONCURRENCY} merchant loops; ${os.cpus().length} cores, Node ${process.version}, ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n${table(rows)}\n\n`,
@@ -335,6 +381,9 @@ async function main() {
       tracking_p99_ms: round(med((x) => x.tracking.p99)),
       server_cpu_us_per_order: Math.round(med((x) => x.orders.cpuUsPer)),
       server_cpu_us_per_tracking_event: Math.round(med((x) => x.tracking.cpuUsPer)),
+      server_main_thread_busy_pct: Math.round(med((x) => x.tracking.mainThreadBusy)),
+      bench_cpu_us_per_tracking_event: Math.round(med((x) => x.tracking.clientCpuUsPer)),
+      tracking_ceiling_per_s: Math.round(med((x) => ceiling(x.tracking))),
       rounds: ROUNDS,
     })}\n`,
   );

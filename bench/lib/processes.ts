@@ -109,8 +109,30 @@ export async function stop(p: Proc, killAfterMs = 20_000) {
 
 /** CPU time (user + system) a process has used, in ms, from /proc (10 ms resolution). */
 export function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** CPU time (user + system) a process's main thread — its event loop — has used, in ms (10 ms resolution). */
+export function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMs(file: string): number {
+  const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * The machine's CPU time so far, in clock ticks summed over its cores (/proc/stat): `idle` (idle and
+ * waiting for I/O) and `total`. Two readings give the share of the cores that nothing used between them.
+ */
+export function machineTicks(): { idle: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { idle, total };
 }
 
 /**
