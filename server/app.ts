@@ -17,6 +17,7 @@ import { BlocksService } from './blocks/service.ts';
 import { MemoryBus } from './bus/memory.ts';
 import type { EventBus } from './bus/types.ts';
 import { AggregateCache } from './commerce/aggregates.ts';
+import { OrderHeads } from './commerce/heads.ts';
 import { orderPanelRoutes } from './commerce/panel-routes.ts';
 import { OrderRequests } from './commerce/requests.ts';
 import { commerceRoutes } from './commerce/routes.ts';
@@ -398,8 +399,9 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
     storage,
     attachmentView,
     new AggregateCache(config.orderCache.size, config.orderCache.check),
+    new OrderHeads(config.orderCache.size),
   );
-  committer.onRollback(() => commerce.aggregates.forgetHeads());
+  committer.onRollback(() => commerce.heads.forget());
   const canned = new CannedReplies(storage);
   registerOrderVariables(canned, storage);
   const orderRequests = new OrderRequests(storage, commerce);

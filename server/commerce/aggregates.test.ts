@@ -10,6 +10,7 @@ import { orderBody } from '../../test/helpers/orders.ts';
 import { type PageWithCustomer, pageWithApp, pageWithCustomer } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 import { AggregateCache } from './aggregates.ts';
+import { OrderHeads } from './heads.ts';
 import type { OrderAggregate } from './store.ts';
 
 const aggregateAt = (version: number): OrderAggregate => ({
@@ -62,7 +63,7 @@ describe('the cache of order aggregates', () => {
     assert.equal(cache.get(aggregateAt(1).order), null, 'an older version');
     assert.equal(cache.get(aggregateAt(3).order), null, 'a newer version: the order changed since');
     assert.deepEqual(cache.get(aggregateAt(2).order)?.timeline, aggregateAt(2).timeline);
-    assert.deepEqual(cache.stats, { hits: 1, misses: 2, heads: 0 });
+    assert.deepEqual(cache.stats, { hits: 1, misses: 2 });
   });
 
   it('gives the order row kept only at its version', () => {
@@ -107,26 +108,26 @@ describe('the cache of order aggregates', () => {
 describe('what the writer knows of orders (heads)', () => {
   const o = { pageId: 'p1', number: 'A-1', id: 'o1', version: 3 };
   it('gives the version a job wrote or read while no other connection wrote, and nothing once one did', () => {
-    const cache = new AggregateCache(10);
-    assert.equal(cache.head('p1', 'A-1', 0), null);
-    cache.noteHead(o);
-    assert.deepEqual(cache.head('p1', 'A-1', 0), { id: 'o1', version: 3 });
-    assert.equal(cache.head('p2', 'A-1', 0), null, 'another page’s order of that number');
-    assert.equal(cache.head('p1', 'A-1', 1), null, 'another connection wrote: forgotten');
-    cache.noteHead(o);
-    assert.equal(cache.head('p1', 'A-1', 1)?.version, 3);
+    const heads = new OrderHeads(10);
+    assert.equal(heads.get('p1', 'A-1', 0), null);
+    heads.note(o);
+    assert.deepEqual(heads.get('p1', 'A-1', 0), { id: 'o1', version: 3 });
+    assert.equal(heads.get('p2', 'A-1', 0), null, 'another page’s order of that number');
+    assert.equal(heads.get('p1', 'A-1', 1), null, 'another connection wrote: forgotten');
+    heads.note(o);
+    assert.equal(heads.get('p1', 'A-1', 1)?.version, 3);
   });
 
   it('knows nothing when the backend cannot tell (PostgreSQL), nor after a rollback, nor at size 0', () => {
-    const cache = new AggregateCache(10);
-    cache.head('p1', 'A-1', 0);
-    cache.noteHead(o);
-    assert.equal(cache.head('p1', 'A-1', null), null);
-    cache.forgetHeads();
-    assert.equal(cache.head('p1', 'A-1', 0), null);
-    const none = new AggregateCache(0);
-    none.noteHead(o);
-    assert.equal(none.head('p1', 'A-1', 0), null);
+    const heads = new OrderHeads(10);
+    heads.get('p1', 'A-1', 0);
+    heads.note(o);
+    assert.equal(heads.get('p1', 'A-1', null), null);
+    heads.forget();
+    assert.equal(heads.get('p1', 'A-1', 0), null);
+    const none = new OrderHeads(0);
+    none.note(o);
+    assert.equal(none.get('p1', 'A-1', 0), null);
   });
 });
 
@@ -174,7 +175,7 @@ for (const backend of backends) {
       const body = orderBody(shop.psid);
       assert.equal((await api('POST', '/api/commerce/orders', body)).status, 201);
       const hits = cache.stats.hits;
-      const heads = cache.stats.heads;
+      const known = s.comptoir.commerce.heads.stats.known;
       const shipped = await api('POST', `/api/commerce/orders/${body.number}/shipments`, {
         carrier: 'Colissimo',
         trackingNumber: '6A1',
@@ -197,7 +198,7 @@ for (const backend of backends) {
       // An order is kept once shipped: the three events each found it (checked against the tables each time).
       assert.equal(cache.stats.hits - hits, 3);
       // On SQLite the writer knew each one's version (no other connection writes); PostgreSQL reads it.
-      assert.equal(cache.stats.heads - heads, backend.name === 'sqlite' ? 3 : 0);
+      assert.equal(s.comptoir.commerce.heads.stats.known - known, backend.name === 'sqlite' ? 3 : 0);
       const read = (await api('GET', `/api/commerce/orders/${body.number}`)).body as unknown as OrderResponse;
       assert.deepEqual(last?.order, read.order);
       assert.equal(read.order.status, 'delivered');

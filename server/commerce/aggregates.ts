@@ -8,12 +8,6 @@ interface Entry extends Parts {
   order: OrderRecord;
 }
 
-/** An order's id and version. */
-interface Head {
-  id: string;
-  version: number;
-}
-
 const partsOf = (a: Parts): Parts => ({
   shipments: a.shipments,
   timeline: a.timeline,
@@ -42,10 +36,7 @@ function deepFreeze<T>(v: T): T {
  * version of the order row the job has just read; anything else reads the tables. The page's request
  * policy changes without touching its orders: it is never kept here (read each time, one row).
  *
- * The order's version itself is read from its row on each change, unless the writer knows it (`head`):
- * every write of an order row notes its version in the job, and while the backend says no other
- * connection has written (SQLite's data_version; never on PostgreSQL, where other processes may write)
- * the version noted is the row's — as the conversations' state of messaging is (messaging/state.ts).
+ * The order's version itself is read from its row on each change, unless the writer knows it (heads.ts).
  *
  * `check` (the tests turn it on: ORDER_CACHE_CHECK): every hit is compared with the tables, and a
  * difference — a write that did not raise the version, an aggregate kept that is not what was written —
@@ -53,16 +44,8 @@ function deepFreeze<T>(v: T): T {
  */
 export class AggregateCache {
   private readonly entries: Lru<string, Entry> | null;
-  /**
-   * Each order's id and version as the writer last saw it — written or read in a job — by page and
-   * number, while no other connection writes (Storage.externalWrites unchanged: `epoch`). Unlike the
-   * entries, set inside the job (the writer's own view, committed or about to be); a rolled-back batch
-   * forgets them all (`forgetHeads`, Committer.onRollback).
-   */
-  private readonly heads: Lru<string, Head> | null;
-  private epoch: number | null = null;
-  /** Parts kept found or not; `heads`: an order's version known without reading its row. */
-  readonly stats = { hits: 0, misses: 0, heads: 0 };
+  /** Parts kept found or not. */
+  readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     /** Orders kept, the most recently changed; 0: none. */
@@ -70,33 +53,6 @@ export class AggregateCache {
     readonly check = false,
   ) {
     this.entries = size > 0 ? new Lru(size) : null;
-    this.heads = size > 0 ? new Lru(size) : null;
-  }
-
-  /**
-   * The page's order by number as the writer last saw it, while `external` (Storage.externalWrites) is
-   * what it was then; null when not known, or when the backend cannot tell (null: PostgreSQL).
-   */
-  head(pageId: string, number: string, external: number | null): Head | null {
-    if (!this.heads || external === null) return null;
-    if (external !== this.epoch) {
-      this.heads.clear();
-      this.epoch = external;
-      return null;
-    }
-    const head = this.heads.get(`${pageId}\n${number}`) ?? null;
-    if (head) this.stats.heads++;
-    return head;
-  }
-
-  /** The order as a job wrote or read it (in the job: the writer's view from now on). */
-  noteHead(order: { pageId: string; number: string; id: string; version: number }) {
-    this.heads?.set(`${order.pageId}\n${order.number}`, { id: order.id, version: order.version });
-  }
-
-  /** A batch was rolled back: what its jobs wrote is not there. */
-  forgetHeads() {
-    this.heads?.clear();
   }
 
   /** Whether anything is ever kept (size > 0). */
@@ -148,6 +104,5 @@ export class AggregateCache {
 
   clear() {
     this.entries?.clear();
-    this.heads?.clear();
   }
 }

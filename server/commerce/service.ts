@@ -17,6 +17,7 @@ import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
 import { AggregateCache } from './aggregates.ts';
+import { OrderHeads } from './heads.ts';
 import {
   canShipFrom,
   checkCurrency,
@@ -129,6 +130,8 @@ export class CommerceService {
     private readonly photos: PhotoViews,
     /** The parts of recently changed orders (aggregates.ts); none by default. */
     readonly aggregates: AggregateCache = new AggregateCache(0),
+    /** What the writer knows of orders' versions (heads.ts); nothing by default. */
+    readonly heads: OrderHeads = new OrderHeads(0),
   ) {}
 
   /**
@@ -207,7 +210,7 @@ export class CommerceService {
 
   /**
    * The page's order by number (never another page's): order_not_found otherwise. When orders are kept
-   * (aggregates.ts), the row kept at the order's version is the row: a version the writer knows (`head`:
+   * (aggregates.ts), the row kept at the order's version is the row: a version the writer knows (heads.ts:
    * SQLite, no other connection wrote since its jobs last wrote or read the order), or on PostgreSQL one
    * read first. Otherwise the row is read.
    */
@@ -215,7 +218,7 @@ export class CommerceService {
     const notFound = () => new AppError('order_not_found', `No order ${number} for this page`, { field: 'number' });
     if (this.aggregates.enabled) {
       const external = this.storage.externalWrites();
-      const known = this.aggregates.head(pageId, number, external);
+      const known = this.heads.get(pageId, number, external);
       // Not known on SQLite (first use since the start, another connection wrote): the row is read once,
       // below. On PostgreSQL its version first, the row kept at that version spares reading its data.
       if (known || external === null) {
@@ -231,7 +234,7 @@ export class CommerceService {
     }
     const order = await uow.tx.commerce.orderByNumber(pageId, number);
     if (!order) throw notFound();
-    this.aggregates.noteHead(order);
+    this.heads.note(order);
     return order;
   }
 
@@ -291,7 +294,7 @@ export class CommerceService {
       throw new AppError('order_number_taken', `number: this page already has an order ${input.number}`, {
         field: 'number',
       });
-    this.aggregates.noteHead(order);
+    this.heads.note(order);
     const aggregate: OrderAggregate = {
       order,
       shipments: [],
@@ -605,14 +608,14 @@ export class CommerceService {
 
   /**
    * Writes the order (`all` of it, or its `state`: status, version, time) over the version before it, and
-   * notes that version as the writer's (aggregates.ts). Another process changed the order since this job
+   * notes that version as the writer's (heads.ts). Another process changed the order since this job
    * read it (PostgreSQL: several Comptoirs on one database): `order_changed`, nothing of the job kept.
    */
   private async writeOrder(uow: UnitOfWork, order: OrderRecord, what: 'all' | 'state') {
     const written =
       what === 'all' ? await uow.tx.commerce.updateOrder(order) : await uow.tx.commerce.updateOrderState(order);
     if (!written) throw new AppError('order_changed', undefined, { field: 'number', version: order.version - 1 });
-    this.aggregates.noteHead(order);
+    this.heads.note(order);
   }
 
   /** The change made: the order as written, with the aggregate kept current (timelineIn), and its view. */
