@@ -4,8 +4,8 @@ import { commerceLimits } from '../../protocol/commerce.ts';
 import { AppError } from '../errors.ts';
 import { addressKey } from '../lib/address.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
+import type { Answer, OrderCall } from './idempotency.ts';
 import { withPhotoLinks } from './presenter.ts';
-import type { Answer, OrderCall } from './service.ts';
 
 /**
  * A merchant's call of the Orders API and its neighbours (requests, the panel's shared answers): the page

@@ -17,7 +17,7 @@ import {
 } from '../../protocol/commerce.ts';
 import { authOf, parse } from '../http/validate.ts';
 import { idempotencyKeyOf, send } from './calls.ts';
-import type { Answer } from './service.ts';
+import type { Answer } from './idempotency.ts';
 
 type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;
 

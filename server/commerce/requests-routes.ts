@@ -19,7 +19,7 @@ import {
 import { idParams } from '../../protocol/schemas.ts';
 import { authOf, parse } from '../http/validate.ts';
 import { type PhotoLinks, sendToMerchant, tokenQuery } from './calls.ts';
-import type { Answer, OrderCall } from './service.ts';
+import type { Answer, OrderCall } from './idempotency.ts';
 
 /** What the routes call: the requests flow (flows/order-requests.ts), which puts each step in the thread. */
 export interface RequestsApi {

@@ -32,8 +32,8 @@ import {
   sendToMerchant,
   tokenQuery,
 } from './calls.ts';
+import type { Answer, OrderCall } from './idempotency.ts';
 import { orderRequestRoutes, type RequestsApi } from './requests-routes.ts';
-import type { Answer, OrderCall } from './service.ts';
 
 type Answered<T> = Promise<Answer<T> & { replayed: boolean }>;
 

@@ -7,8 +7,9 @@ import type {
   ShipmentResponse,
 } from '../../protocol/commerce.ts';
 import { panelOrdersLimit } from '../../protocol/commerce.ts';
+import type { Answer } from '../commerce/idempotency.ts';
 import type { OrderPanelApi } from '../commerce/panel-routes.ts';
-import type { Answer, CommerceService } from '../commerce/service.ts';
+import type { CommerceService } from '../commerce/service.ts';
 import { AppError } from '../errors.ts';
 import { threadOf } from '../inbox/policy.ts';
 import type { UnitOfWork } from '../storage/commit.ts';

@@ -11,8 +11,9 @@ import type {
   RequestPolicyResponse,
 } from '../../protocol/order-requests.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
+import { type Answer, fingerprintOf, idempotentIn, type OrderCall } from '../commerce/idempotency.ts';
 import type { OrderRequestEvent, OrderRequests } from '../commerce/requests.ts';
-import { type Answer, type CommerceService, fingerprintOf, type OrderCall } from '../commerce/service.ts';
+import type { CommerceService } from '../commerce/service.ts';
 import type { OrderRecord, OrderRequestRecord } from '../commerce/store.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -115,7 +116,7 @@ export class OrderRequestFlows {
     body: AnswerRequestBody,
   ): Promise<Answer<OrderRequestResponse> & { replayed: boolean }> {
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+      idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,

@@ -17,16 +17,10 @@ import type {
 import type { MessageContent, Template } from '../../protocol/content.ts';
 import { exponentOf, toMajorUnits } from '../../protocol/currencies.ts';
 import type { MessageView } from '../../protocol/views.ts';
+import { type Answer, fingerprintOf, idempotentIn, type OrderCall } from '../commerce/idempotency.ts';
 import { orderOfReceipt, receiptOf } from '../commerce/receipts.ts';
 import type { OrderRequests } from '../commerce/requests.ts';
-import {
-  type Answer,
-  type CommerceService,
-  type Customer,
-  fingerprintOf,
-  type OrderCall,
-  type OrderChange,
-} from '../commerce/service.ts';
+import type { CommerceService, Customer, OrderChange } from '../commerce/service.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
@@ -82,7 +76,7 @@ export class OrderFlows {
     // Checked before the job: a wrong currency or total never costs a transaction.
     this.commerce.check(input);
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+      idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -138,7 +132,7 @@ export class OrderFlows {
   ): Promise<Answer<RefundResponse> & { replayed: boolean }> {
     return this.committer.run(async (uow) => {
       await check?.(uow);
-      return this.commerce.idempotentIn(
+      return idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -182,7 +176,7 @@ export class OrderFlows {
     body: CreateShipmentBody,
   ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+      idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -208,7 +202,7 @@ export class OrderFlows {
     body: TrackingEventBody,
   ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
     return this.committer.run((uow) =>
-      this.commerce.idempotentIn(
+      idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
@@ -302,7 +296,7 @@ export class OrderFlows {
   ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
     return this.committer.run(async (uow) => {
       await check?.(uow);
-      return this.commerce.idempotentIn(
+      return idempotentIn(
         uow,
         call.pageId,
         call.idempotencyKey,
