@@ -21,7 +21,7 @@
  * loop: at 100 % of a core the server cannot go faster without spreading its work), the benchmark's own
  * CPU per event (its HTTP loops and the customers' sockets share the same cores), the cores left idle, and
  * from these the ceiling of this machine for this load: its cores over the CPU one event costs the server
- * and the benchmark together.
+ * and the benchmark (and PostgreSQL, when it is the database) together.
  * Prints a table of the rounds and their medians, then one line `RESULT {json}`.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (5, each measured window), BENCH_PAGES (10),
@@ -124,6 +124,8 @@ interface Measured {
   mainThreadBusy: number;
   /** This benchmark's own CPU (its HTTP loops and the customers' sockets) per call, µs. */
   clientCpuUsPer: number;
+  /** PostgreSQL's CPU per call (its backends for this database and its background processes), µs; 0 on SQLite. */
+  databaseCpuUsPer: number;
   /** The share of the machine's cores nothing used, %. */
   idle: number;
   p50: number;
@@ -133,12 +135,12 @@ interface Measured {
 
 /**
  * The most calls per second this machine could serve were its cores all busy with this load and nothing
- * else: its cores over the CPU one call costs the server and the benchmark together. The figure cannot
- * pass it by any change that leaves that cost as it is; it nears it only if the server's work spreads over
- * the cores (one event loop cannot use more than one).
+ * else: its cores over the CPU one call costs the server, the benchmark and PostgreSQL (when it is the
+ * database) together. The figure cannot pass it by any change that leaves that cost as it is; it nears it
+ * only if the server's work spreads over the cores (one event loop cannot use more than one).
  */
 function ceiling(m: Measured): number {
-  return (os.cpus().length * 1e6) / (m.cpuUsPer + m.clientCpuUsPer);
+  return (os.cpus().length * 1e6) / (m.cpuUsPer + m.clientCpuUsPer + m.databaseCpuUsPer);
 }
 
 /**
@@ -184,8 +186,11 @@ async function measure(
   const main0 = mainThreadCpuMs(serverPid);
   const client0 = process.cpuUsage();
   const ticks0 = machineTicks();
+  const meters = database?.meters ? [database.meters.backends, database.meters.background] : [];
+  await Promise.all(meters.map((m) => m.start()));
   await sleep(SECONDS * 1000);
   counting = false;
+  const databaseMs = (await Promise.all(meters.map((m) => m.stop()))).reduce((a, b) => a + b, 0);
   const cpu = cpuMs(serverPid) - cpu0;
   const main = mainThreadCpuMs(serverPid) - main0;
   const client = process.cpuUsage(client0);
@@ -201,6 +206,7 @@ async function measure(
     cpuUsPer: calls > 0 ? (cpu * 1000) / calls : Number.NaN,
     mainThreadBusy: (main / elapsed) * 100,
     clientCpuUsPer: calls > 0 ? (client.user + client.system) / calls : Number.NaN,
+    databaseCpuUsPer: calls > 0 ? (databaseMs * 1000) / calls : Number.NaN,
     idle: ((ticks.idle - ticks0.idle) / Math.max(1, ticks.total - ticks0.total)) * 100,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -315,6 +321,7 @@ async function main() {
     cpuUsPer: Number.NaN,
     mainThreadBusy: Number.NaN,
     clientCpuUsPer: Number.NaN,
+    databaseCpuUsPer: Number.NaN,
     idle: Number.NaN,
     p50: Number.NaN,
     p99: Number.NaN,
@@ -365,8 +372,11 @@ async function main() {
     row('server CPU µs per tracking event', (x) => x.tracking.cpuUsPer),
     row("server's main thread busy, % of a core", (x) => x.tracking.mainThreadBusy),
     row("benchmark's own CPU µs per tracking event", (x) => x.tracking.clientCpuUsPer),
+    ...(db.meters ? [row('PostgreSQL CPU µs per tracking event', (x) => x.tracking.databaseCpuUsPer)] : []),
     row('machine idle, % of its cores', (x) => x.tracking.idle),
-    row('ceiling: cores ÷ (server + benchmark CPU per event), events/s', (x) => ceiling(x.tracking)),
+    row(`ceiling: cores ÷ (server + benchmark${db.meters ? ' + PostgreSQL' : ''} CPU per event), events/s`, (x) =>
+      ceiling(x.tracking),
+    ),
   ];
   process.stdout.write(
     `\n${PAGES} pages, ${CUSTOMERS} customers, ${CONCURRENCY} merchant loops; ${os.cpus().length} cores, Node ${process.version}, ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}\n${table(rows)}\n\n`,
@@ -383,6 +393,7 @@ async function main() {
       server_cpu_us_per_tracking_event: Math.round(med((x) => x.tracking.cpuUsPer)),
       server_main_thread_busy_pct: Math.round(med((x) => x.tracking.mainThreadBusy)),
       bench_cpu_us_per_tracking_event: Math.round(med((x) => x.tracking.clientCpuUsPer)),
+      ...(db.meters ? { postgres_cpu_us_per_tracking_event: Math.round(med((x) => x.tracking.databaseCpuUsPer)) } : {}),
       tracking_ceiling_per_s: Math.round(med((x) => ceiling(x.tracking))),
       rounds: ROUNDS,
     })}\n`,
