@@ -28,6 +28,7 @@ import type { MessagesService } from '../messaging/messages.ts';
 import type { PagesService } from '../pages/service.ts';
 import type { Standing } from '../platform/optins-store.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
+import type { ReadHint } from '../storage/types.ts';
 
 /** An amount for a message's text, in major units with the currency's decimals: "12.50 EUR", "1200 JPY". */
 const moneyText = (minor: number, currency: string) =>
@@ -75,28 +76,30 @@ export class OrderFlows {
     const { customer: ref, ...input } = body;
     // Checked before the job: a wrong currency or total never costs a transaction.
     this.commerce.check(input);
-    return this.committer.run((uow) =>
-      idempotentIn(
-        uow,
-        call.pageId,
-        call.idempotencyKey,
-        () => fingerprintOf('create', body),
-        async () => {
-          // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
-          await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
-          const customer = await this.customerIn(uow, call.pageId, ref);
-          const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
-          await this.postIn(uow, change, 'receipt');
-          await this.announceIn(uow, change);
-          return { status: 201, body: { order: change.view } };
-        },
-      ),
+    return this.committer.run(
+      (uow) =>
+        idempotentIn(
+          uow,
+          call.pageId,
+          call.idempotencyKey,
+          () => fingerprintOf('create', body),
+          async () => {
+            // Every check before the first write (a new thread is one): a refused job leaves nothing behind.
+            await this.commerce.requireNumberFreeIn(uow, call.pageId, input.number);
+            const customer = await this.customerIn(uow, call.pageId, ref);
+            const change = await this.commerce.placeIn(uow, call.pageId, customer, input);
+            await this.postIn(uow, change, 'receipt');
+            await this.announceIn(uow, change);
+            return { status: 201, body: { order: change.view } };
+          },
+        ),
+      orderHint(call.pageId, input.number),
     );
   }
 
   /** A merchant's change; marking the order returned applies the returns the page accepted. */
   async update(call: OrderCall, number: string, body: UpdateOrderBody) {
-    return this.change(call, `update ${number}`, body, async (uow) => {
+    return this.change(call, number, `update ${number}`, body, async (uow) => {
       if (body.status === 'returned')
         await this.requests.applyReturnsIn(uow, await this.commerce.requireIn(uow, call.pageId, number));
       return this.commerce.updateIn(uow, call.pageId, number, body);
@@ -107,6 +110,7 @@ export class OrderFlows {
   async cancel(call: OrderCall, number: string, body: { reason?: string | undefined }, check?: Check) {
     return this.change(
       call,
+      number,
       `cancel ${number}`,
       body,
       async (uow) =>
@@ -130,23 +134,26 @@ export class OrderFlows {
     body: RefundBody,
     check?: Check,
   ): Promise<Answer<RefundResponse> & { replayed: boolean }> {
-    return this.committer.run(async (uow) => {
-      await check?.(uow);
-      return idempotentIn(
-        uow,
-        call.pageId,
-        call.idempotencyKey,
-        () => fingerprintOf(`refund ${number}`, body),
-        async () => {
-          const change = await this.commerce.refundIn(uow, call.pageId, number, body);
-          const refund = change.view.refunds.find((r) => r.id === change.refund.id);
-          if (!refund) throw new AppError('internal', 'the refund is not in its order');
-          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', { refund });
-          await this.announceIn(uow, change);
-          return { status: 201, body: { order: change.view, refund } };
-        },
-      );
-    });
+    return this.committer.run(
+      async (uow) => {
+        await check?.(uow);
+        return idempotentIn(
+          uow,
+          call.pageId,
+          call.idempotencyKey,
+          () => fingerprintOf(`refund ${number}`, body),
+          async () => {
+            const change = await this.commerce.refundIn(uow, call.pageId, number, body);
+            const refund = change.view.refunds.find((r) => r.id === change.refund.id);
+            if (!refund) throw new AppError('internal', 'the refund is not in its order');
+            if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'refund', { refund });
+            await this.announceIn(uow, change);
+            return { status: 201, body: { order: change.view, refund } };
+          },
+        );
+      },
+      orderHint(call.pageId, number),
+    );
   }
 
   /**
@@ -156,18 +163,21 @@ export class OrderFlows {
    * page's updates, or blocked it: the agent is told, nothing is posted.
    */
   async resend(pageId: string, number: string, shipmentId: string, check?: Check): Promise<ShipmentResponse> {
-    return this.committer.run(async (uow) => {
-      await check?.(uow);
-      const change = await this.commerce.shipmentIn(uow, pageId, number, shipmentId);
-      const { customerId } = change.aggregate.order;
-      const standing = await uow.tx.optins.standing(pageId, customerId);
-      if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
-      if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
-      const last = change.aggregate.timeline.findLast((t) => t.kind === 'tracking' && t.shipmentId === shipmentId);
-      if (last) await this.postIn(uow, change, 'tracking', { seen: last });
-      else await this.postIn(uow, change, 'shipment');
-      return this.withShipment(change);
-    });
+    return this.committer.run(
+      async (uow) => {
+        await check?.(uow);
+        const change = await this.commerce.shipmentIn(uow, pageId, number, shipmentId);
+        const { customerId } = change.aggregate.order;
+        const standing = await uow.tx.optins.standing(pageId, customerId);
+        if (standing.blockedAt !== null) throw new AppError('page_blocked', undefined, { field: 'customer' });
+        if (standing.updatesStoppedAt !== null) throw new AppError('updates_stopped', undefined, { field: 'customer' });
+        const last = change.aggregate.timeline.findLast((t) => t.kind === 'tracking' && t.shipmentId === shipmentId);
+        if (last) await this.postIn(uow, change, 'tracking', { seen: last });
+        else await this.postIn(uow, change, 'shipment');
+        return this.withShipment(change);
+      },
+      orderHint(pageId, number),
+    );
   }
 
   async ship(
@@ -175,23 +185,25 @@ export class OrderFlows {
     number: string,
     body: CreateShipmentBody,
   ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
-    return this.committer.run((uow) =>
-      idempotentIn(
-        uow,
-        call.pageId,
-        call.idempotencyKey,
-        () => fingerprintOf(`ship ${number}`, body),
-        async () => {
-          const change = await this.requests.closeOpenIn(
-            uow,
-            await this.commerce.shipIn(uow, call.pageId, number, body),
-            'shipped',
-          );
-          if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
-          await this.announceIn(uow, change);
-          return { status: 201, body: this.withShipment(change) };
-        },
-      ),
+    return this.committer.run(
+      (uow) =>
+        idempotentIn(
+          uow,
+          call.pageId,
+          call.idempotencyKey,
+          () => fingerprintOf(`ship ${number}`, body),
+          async () => {
+            const change = await this.requests.closeOpenIn(
+              uow,
+              await this.commerce.shipIn(uow, call.pageId, number, body),
+              'shipped',
+            );
+            if (await this.updatesWantedIn(uow, change)) await this.postIn(uow, change, 'shipment');
+            await this.announceIn(uow, change);
+            return { status: 201, body: this.withShipment(change) };
+          },
+        ),
+      orderHint(call.pageId, number),
     );
   }
 
@@ -201,29 +213,31 @@ export class OrderFlows {
     shipmentId: string,
     body: TrackingEventBody,
   ): Promise<Answer<ShipmentResponse> & { replayed: boolean }> {
-    return this.committer.run((uow) =>
-      idempotentIn(
-        uow,
-        call.pageId,
-        call.idempotencyKey,
-        () => fingerprintOf(`track ${number} ${shipmentId}`, body),
-        async () => {
-          const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
-          // The shipping update's message.created carries the order's change: one event for both.
-          const posted = await this.updatesWantedIn(uow, change);
-          if (posted)
-            await this.postIn(uow, change, 'tracking', {
-              seen: {
-                place: body.place ?? null,
-                description: body.description ?? null,
-                at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
-              },
-              orderChange: change.tracked,
-            });
-          await this.announceIn(uow, change, posted);
-          return { status: 201, body: this.withShipment(change) };
-        },
-      ),
+    return this.committer.run(
+      (uow) =>
+        idempotentIn(
+          uow,
+          call.pageId,
+          call.idempotencyKey,
+          () => fingerprintOf(`track ${number} ${shipmentId}`, body),
+          async () => {
+            const change = await this.commerce.trackIn(uow, call.pageId, number, shipmentId, body);
+            // The shipping update's message.created carries the order's change: one event for both.
+            const posted = await this.updatesWantedIn(uow, change);
+            if (posted)
+              await this.postIn(uow, change, 'tracking', {
+                seen: {
+                  place: body.place ?? null,
+                  description: body.description ?? null,
+                  at: change.aggregate.timeline.findLast((t) => t.kind === 'tracking')?.at ?? uow.now,
+                },
+                orderChange: change.tracked,
+              });
+            await this.announceIn(uow, change, posted);
+            return { status: 201, body: this.withShipment(change) };
+          },
+        ),
+      orderHint(call.pageId, number),
     );
   }
 
@@ -288,26 +302,30 @@ export class OrderFlows {
 
   private change(
     call: OrderCall,
+    number: string,
     operation: string,
     body: unknown,
     work: (uow: UnitOfWork) => Promise<OrderChange>,
     /** Checked before the idempotency key is even looked up: a replay answers only who may ask. */
     check?: Check,
   ): Promise<Answer<OrderResponse> & { replayed: boolean }> {
-    return this.committer.run(async (uow) => {
-      await check?.(uow);
-      return idempotentIn(
-        uow,
-        call.pageId,
-        call.idempotencyKey,
-        () => fingerprintOf(operation, body),
-        async () => {
-          const change = await work(uow);
-          await this.announceIn(uow, change);
-          return { status: 200, body: { order: change.view } };
-        },
-      );
-    });
+    return this.committer.run(
+      async (uow) => {
+        await check?.(uow);
+        return idempotentIn(
+          uow,
+          call.pageId,
+          call.idempotencyKey,
+          () => fingerprintOf(operation, body),
+          async () => {
+            const change = await work(uow);
+            await this.announceIn(uow, change);
+            return { status: 200, body: { order: change.view } };
+          },
+        );
+      },
+      orderHint(call.pageId, number),
+    );
   }
 
   /**
@@ -448,6 +466,9 @@ export class OrderFlows {
  * `carried` it), any other the order as it now is (`order.updated`). Last in its job: the order's next
  * change starts from this aggregate (kept by commerce once durable).
  */
+/** What a job on the page's order with this number reads first (ReadHint: loaded per batch on PostgreSQL). */
+const orderHint = (pageId: string, number: string): ReadHint => ({ order: { pageId, number } });
+
 export async function announceOrderIn(
   uow: UnitOfWork,
   commerce: CommerceService,

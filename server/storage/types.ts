@@ -73,6 +73,11 @@ export interface ReadHint {
   clientId?: { senderId: string; clientId: string };
   /** The job calls member(conversationId, userId). */
   member?: { conversationId: string; userId: string };
+  /**
+   * The job changes the page's order with this number (or creates it): it reads the order's version by
+   * number, the page's request policy, and the page's consent of the order's customer.
+   */
+  order?: { pageId: string; number: string };
 }
 
 /**

@@ -15,6 +15,7 @@ import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
 import { CommitOutcomeUnknown, type Leases, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
+import { PgCommerceTx, PgOptinsTx } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
 import { Sql, types } from './sql.ts';
@@ -35,8 +36,8 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
     inbox: new InboxStore(new PgDb(sql, () => t.flush())),
-    commerce: new CommerceStore(new PgDb(sql, () => t.flush())),
-    optins: new OptinsStore(new PgDb(sql, () => t.flush())),
+    commerce: new PgCommerceTx(t.orders, sql, () => t.flush()),
+    optins: new PgOptinsTx(t.orders, sql, () => t.flush()),
     compose: new ComposeStore(new PgDb(sql, () => t.flush())),
     media: new MediaStore(new PgDb(sql, () => t.flush())),
     presence: new PresenceStore(new PgDb(sql, () => t.flush())),

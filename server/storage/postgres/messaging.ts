@@ -25,6 +25,7 @@ import {
 } from '../../messaging/store.ts';
 import { hasNul } from '../sql.ts';
 import type { ReadHint } from '../types.ts';
+import { KnownOrders } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { memberKey, PendingWrites, Positions } from './pending.ts';
 import { Sql } from './sql.ts';
@@ -162,6 +163,8 @@ const MEMBERS_BY_KEYS = `
 export class PgTxState {
   readonly pending = new PendingWrites();
   readonly positions: Positions;
+  /** What the transaction knows of the batch's orders, their pages' policies and customers' consent. */
+  readonly orders = new KnownOrders();
   /** What this transaction knows of (sender, client id) pairs: prefetched or inserted by it; null: none. */
   readonly byClientId = new Map<string, MessageRecord | null>();
   /** Member rows this transaction knows (prefetched), kept up to date by its writes; null: none. */
@@ -220,6 +223,7 @@ export class PgTxState {
         this.members.set(memberKey(r.conversation_id, r.user_id), toMember(r));
       }
     }
+    await this.orders.load(this.sql, batch.hints);
   }
 }
 
