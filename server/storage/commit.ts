@@ -335,9 +335,12 @@ export class Committer {
           if (strict) await backendTx.flush?.();
           for (const e of events) published.push(e);
           for (const h of jobHooks) hooks.push(h);
-        } catch (error) {
+        } catch (thrown) {
           // Not strict: deferred writes of earlier jobs may be the cause; strict mode will tell.
-          if (error instanceof DeferredWriteError && !strict) throw error;
+          if (thrown instanceof DeferredWriteError && !strict) throw thrown;
+          // Strict: this job's deferred writes failed; a rule they broke (an order changed by another
+          // process since it was read) is the job's answer, as it would have been had they been sent at once.
+          const error = thrown instanceof DeferredWriteError && isAppError(thrown.cause) ? thrown.cause : thrown;
           if (!isAppError(error) || writes() !== before) throw new Poisoned(i, error);
           outcomes[i] = { ok: false, error };
         }

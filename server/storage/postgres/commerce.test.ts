@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import type { OrderResponse } from '../../../protocol/commerce.ts';
+import type { OrderResponse, ShipmentResponse } from '../../../protocol/commerce.ts';
 import { defaultRequestPolicy } from '../../../protocol/order-requests.ts';
 import { backends, serverOn } from '../../../test/helpers/backends.ts';
 import { HttpClient } from '../../../test/helpers/client.ts';
 import { orderBody } from '../../../test/helpers/orders.ts';
 import { type PageWithCustomer, pageWithApp, pageWithCustomer } from '../../../test/helpers/platform.ts';
 import type { TestServer } from '../../../test/helpers/server.ts';
-import { pgTx } from './index.ts';
+import { MemoryBus } from '../../bus/memory.ts';
+import type { AppError } from '../../errors.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { Committer } from '../commit.ts';
+import { DeferredWriteError } from '../types.ts';
+import { PostgresStorage, pgTx } from './index.ts';
 import { Sql, types } from './sql.ts';
 
 const postgres = backends.find((b) => b.name === 'postgres');
@@ -148,5 +153,206 @@ describe('a PostgreSQL transaction knows the orders of its batch', () => {
       assert.equal((await tx.commerce.orderVersionByNumber(shop.pageId, order.number))?.version, order.version);
       assert.equal((await tx.commerce.requestPolicy(shop.pageId))?.returns.days, 7);
     });
+  });
+});
+
+/**
+ * What a shipment's move writes on PostgreSQL — the shipment's status, the order's new state, the timeline's
+ * lines — is held back and sent with the batch's other deferred writes in one statement; the order's state
+ * is written over the version the transaction knew, and an order another process changed in between fails
+ * the statement: nothing of it is committed, and the job is told `order_changed`.
+ */
+describe("a PostgreSQL transaction defers a shipment's move", () => {
+  let skip: string | false = false;
+  let s: TestServer;
+  let order: OrderResponse['order'];
+  let shipmentId: string;
+  let client: pg.Client;
+  const texts: string[] = [];
+
+  before(async () => {
+    skip = postgres ? await postgres.skip() : 'no PostgreSQL backend';
+    if (skip || !postgres) return;
+    s = await serverOn(postgres, { RATE_REQUESTS_PER_MINUTE: '100000' });
+    const shop = await pageWithCustomer(s);
+    const app = await pageWithApp(shop.owner.http);
+    const token = (
+      await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`)
+    ).body.pageAccessToken;
+    const api = new HttpClient(s.url);
+    const headers = { authorization: `Bearer ${token}` };
+    const placed = await api.request<OrderResponse>('POST', '/api/commerce/orders', orderBody(shop.psid), headers);
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const shipped = await api.request<ShipmentResponse>(
+      'POST',
+      `/api/commerce/orders/${placed.body.order.number}/shipments`,
+      { carrier: 'Colissimo', trackingNumber: '6A0002' },
+      headers,
+    );
+    assert.equal(shipped.status, 201, JSON.stringify(shipped.body));
+    shipmentId = shipped.body.shipment.id;
+    order = shipped.body.order;
+    const { database } = s.config;
+    client = new pg.Client({ connectionString: database.kind === 'postgres' ? database.url : '', types });
+    await client.connect();
+  });
+  after(async () => {
+    if (skip) return;
+    await client.end();
+    await s.close();
+  });
+
+  const line = (seq: number, status: 'in_transit' | 'out_for_delivery', at: number) => ({
+    orderId: order.id,
+    seq,
+    kind: 'tracking' as const,
+    status,
+    shipmentId,
+    place: 'Lyon',
+    description: null,
+    at,
+  });
+
+  it('sends nothing until the deferred writes go, then one statement; reads after it see every write', async (t) => {
+    if (skip) return t.skip(skip);
+    await client.query('BEGIN');
+    const recorded = {
+      query: (q: string | pg.QueryConfig, values?: unknown[]) => {
+        texts.push(typeof q === 'string' ? q : q.text);
+        return client.query(q as pg.QueryConfig, values);
+      },
+    };
+    try {
+      const tx = pgTx(new Sql(recorded, true));
+      await tx.prepare({ jobs: 2, hints: [{ order: { pageId: order.pageId, number: order.number } }] });
+      const row = await tx.commerce.orderByNumber(order.pageId, order.number);
+      assert.ok(row);
+      const seq = row.version; // any seq past the order's lines: checked below through the table
+      const lines = (await tx.commerce.aggregate(row)).timeline.length;
+      texts.length = 0;
+
+      // Two tracking events of the same order in one batch.
+      await tx.commerce.updateShipmentStatus(shipmentId, 'in_transit', 10);
+      assert.equal(await tx.commerce.updateOrderState({ ...row, version: row.version + 1, updatedAt: 10 }), true);
+      await tx.commerce.appendTimeline(line(seq + 100, 'in_transit', 10));
+      await tx.commerce.updateShipmentStatus(shipmentId, 'out_for_delivery', 11);
+      assert.equal(
+        await tx.commerce.updateOrderState({ ...row, status: 'shipped', version: row.version + 2, updatedAt: 11 }),
+        true,
+      );
+      await tx.commerce.appendTimeline(line(seq + 101, 'out_for_delivery', 11));
+      assert.deepEqual(texts, [], 'held back');
+      assert.equal((await tx.commerce.orderVersionByNumber(order.pageId, order.number))?.version, row.version + 2);
+      texts.length = 0;
+
+      await tx.flush();
+      assert.equal(texts.length, 1, 'one statement for all of them');
+      const after = await tx.commerce.orderByNumber(order.pageId, order.number);
+      assert.equal(after?.version, row.version + 2, 'the last state, over the first version');
+      assert.equal(after?.status, 'shipped');
+      assert.equal(after?.updatedAt, 11);
+      const aggregate = await tx.commerce.aggregate(row);
+      assert.equal(aggregate.shipments.find((x) => x.id === shipmentId)?.status, 'out_for_delivery');
+      assert.equal(aggregate.shipments.find((x) => x.id === shipmentId)?.updatedAt, 11);
+      assert.equal(aggregate.timeline.length, lines + 2);
+      assert.deepEqual(aggregate.timeline.slice(-2), [
+        line(seq + 100, 'in_transit', 10),
+        line(seq + 101, 'out_for_delivery', 11),
+      ]);
+
+      // Over a version that is not the one written: sent, and refused as the table refuses it.
+      assert.equal(await tx.commerce.updateOrderState({ ...row, version: row.version + 1, updatedAt: 12 }), false);
+
+      // A read sends what is pending first.
+      await tx.commerce.updateShipmentStatus(shipmentId, 'delivered', 12);
+      texts.length = 0;
+      const again = await tx.commerce.aggregate(row);
+      assert.match(texts[0] ?? '', /UPDATE shipments/, 'the pending move first, then the reads of the aggregate');
+      assert.equal(again.shipments.find((x) => x.id === shipmentId)?.status, 'delivered');
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it('fails the statement on an order another process changed since it was read: nothing of it is written', async (t) => {
+    if (skip) return t.skip(skip);
+    await client.query('BEGIN');
+    const other = new pg.Client({
+      connectionString: s.config.database.kind === 'postgres' ? s.config.database.url : '',
+    });
+    await other.connect();
+    try {
+      const tx = pgTx(new Sql(client, true));
+      await tx.prepare({ jobs: 1, hints: [{ order: { pageId: order.pageId, number: order.number } }] });
+      const row = await tx.commerce.orderByNumber(order.pageId, order.number);
+      assert.ok(row);
+      await other.query('UPDATE orders SET version = version + 1 WHERE id = $1', [order.id]);
+      await tx.commerce.updateShipmentStatus(shipmentId, 'in_transit', 20);
+      assert.equal(await tx.commerce.updateOrderState({ ...row, version: row.version + 1, updatedAt: 20 }), true);
+      await tx.commerce.appendTimeline(line(row.version + 200, 'in_transit', 20));
+      const failed = await tx.flush().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(failed instanceof DeferredWriteError, String(failed));
+      assert.equal((failed.cause as AppError).id, 'order_changed');
+    } finally {
+      await client.query('ROLLBACK');
+      await other.query('UPDATE orders SET version = version - 1 WHERE id = $1', [order.id]);
+      await other.end();
+    }
+    const shipment = await client.query('SELECT status FROM shipments WHERE id = $1', [shipmentId]);
+    assert.equal(shipment.rows[0].status, 'label_created');
+  });
+
+  it('through the committer: the job is told order_changed, the rest of its batch is committed', async (t) => {
+    if (skip) return t.skip(skip);
+    if (s.config.database.kind !== 'postgres') return;
+    // A second Comptoir process on the same database: its committer, its transactions.
+    const storage = await PostgresStorage.connect(s.config.database.url);
+    const log = createLogger('silent');
+    const committer = new Committer(storage, new MemoryBus(log), log);
+    const before = (await client.query('SELECT version FROM orders WHERE id = $1', [order.id])).rows[0].version;
+    let runs = 0;
+    try {
+      const hint = { order: { pageId: order.pageId, number: order.number } };
+      const outcomes = await Promise.allSettled([
+        committer.run(async ({ tx }) => {
+          runs++;
+          const row = await tx.commerce.orderByNumber(order.pageId, order.number);
+          assert.ok(row);
+          const head = await tx.commerce.orderVersionByNumber(order.pageId, order.number);
+          assert.ok(head);
+          // Another process changes the order each time this job has read it.
+          await client.query('UPDATE orders SET version = version + 1 WHERE id = $1', [order.id]);
+          await tx.commerce.updateShipmentStatus(shipmentId, 'in_transit', 30);
+          if (!(await tx.commerce.updateOrderState({ ...row, version: head.version + 1, updatedAt: 30 })))
+            throw new Error('refused at once');
+          await tx.commerce.appendTimeline(line(head.version + 300, 'in_transit', 30));
+        }, hint),
+        committer.run(({ tx }) =>
+          tx.commerce.putRequestPolicy(
+            order.pageId,
+            { ...defaultRequestPolicy, returns: { days: 9, approval: 'manual' } },
+            31,
+          ),
+        ),
+      ]);
+      assert.equal(outcomes[0].status, 'rejected');
+      assert.equal(outcomes[0].status === 'rejected' && (outcomes[0].reason as AppError).id, 'order_changed');
+      assert.equal(outcomes[1].status, 'fulfilled');
+      assert.equal(runs, 2, 'the batch, then the batch job by job');
+      assert.equal((await storage.reader.commerce.requestPolicy(order.pageId))?.returns.days, 9);
+      const shipment = await client.query('SELECT status FROM shipments WHERE id = $1', [shipmentId]);
+      assert.equal(shipment.rows[0].status, 'label_created', "nothing of the refused job's writes");
+      const lines = await client.query(
+        'SELECT count(*)::int AS n FROM order_timeline WHERE order_id = $1 AND seq >= 300',
+        [order.id],
+      );
+      assert.equal(lines.rows[0].n, 0);
+    } finally {
+      await client.query('UPDATE orders SET version = $2 WHERE id = $1', [order.id, before]);
+      await storage.close();
+    }
   });
 });

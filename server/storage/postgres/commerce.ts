@@ -1,9 +1,11 @@
+import type { ShipmentStatus } from '../../../protocol/commerce.ts';
 import type { RequestPolicy } from '../../../protocol/order-requests.ts';
-import { CommerceStore, type OrderRecord } from '../../commerce/store.ts';
+import { CommerceStore, type OrderRecord, type TimelineRecord } from '../../commerce/store.ts';
 import { OptinsStore, type PageConsentRecord } from '../../platform/optins-store.ts';
 import { hasNul } from '../sql.ts';
 import type { ReadHint } from '../types.ts';
 import { PgDb } from './db.ts';
+import type { PendingWrites } from './pending.ts';
 import type { Sql } from './sql.ts';
 
 /**
@@ -88,11 +90,15 @@ export class KnownOrders {
 /**
  * A transaction's commerce store: an order's version by number and a page's request policy answered from
  * what the transaction knows (KnownOrders), else read; the writes of orders and policies keep that
- * knowledge true. Every statement sends the pending (deferred) writes first, as every store's does.
+ * knowledge true. What a shipment's move writes — the shipment's status, the order's new state, the
+ * timeline's lines — is deferred (PendingWrites: sent with the batch's messages and events in one
+ * statement); an order's state is deferred only over a version the transaction knows, its guard checked
+ * when it is sent. Every other statement sends the pending writes first, as every store's does.
  */
 export class PgCommerceTx extends CommerceStore {
   constructor(
     private readonly known: KnownOrders,
+    private readonly pending: PendingWrites,
     sql: Sql,
     flush: () => Promise<void>,
   ) {
@@ -125,9 +131,25 @@ export class PgCommerceTx extends CommerceStore {
   }
 
   override async updateOrderState(o: OrderRecord) {
-    const written = await super.updateOrderState(o);
-    this.note(o, written);
-    return written;
+    const key = orderKey(o.pageId, o.number);
+    const head = this.known.heads.get(key);
+    if (!head || head.id !== o.id || head.version !== o.version - 1) {
+      // Not known, or over another version than the one known: sent now, and its answer is the table's.
+      const written = await super.updateOrderState(o);
+      this.note(o, written);
+      return written;
+    }
+    this.pending.orderState(o.id, o.status, o.version, o.updatedAt);
+    this.known.heads.set(key, { id: o.id, version: o.version });
+    return true;
+  }
+
+  override async updateShipmentStatus(id: string, status: ShipmentStatus, at: number) {
+    this.pending.move(id, status, at);
+  }
+
+  override async appendTimeline(entry: TimelineRecord) {
+    this.pending.line({ ...entry });
   }
 
   override async putRequestPolicy(pageId: string, policy: RequestPolicy, at: number) {

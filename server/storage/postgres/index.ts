@@ -36,7 +36,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),
     inbox: new InboxStore(new PgDb(sql, () => t.flush())),
-    commerce: new PgCommerceTx(t.orders, sql, () => t.flush()),
+    commerce: new PgCommerceTx(t.orders, t.pending, sql, () => t.flush()),
     optins: new PgOptinsTx(t.orders, sql, () => t.flush()),
     compose: new ComposeStore(new PgDb(sql, () => t.flush())),
     media: new MediaStore(new PgDb(sql, () => t.flush())),

@@ -1,3 +1,6 @@
+import type { ShipmentStatus } from '../../../protocol/commerce.ts';
+import type { TimelineRecord } from '../../commerce/store.ts';
+import { AppError } from '../../errors.ts';
 import type { NewEvent } from '../../events/store.ts';
 import { contentToText, type MessageRecord, positionsToText } from '../../messaging/store.ts';
 import { DeferredWriteError } from '../types.ts';
@@ -5,12 +8,14 @@ import type { Sql } from './sql.ts';
 
 /**
  * Everything a batch deferred, in one statement (one round trip): its messages and events inserted from
- * arrays, its conversation bumps and watermark moves as UPDATEs joined to arrays. The text does not depend
- * on the number of rows, so it is prepared once; an empty array makes its part a no-op. The four parts
- * touch four tables and none reads another's (data-modifying CTEs see one snapshot); the foreign-key
- * checks of the new messages run at the end of the statement and see the conversations as updated.
- * Bumps and watermarks only move forward (GREATEST), as bumpConversation and advanceWatermarks promise;
- * the maps hold one row per key.
+ * arrays, its conversation bumps and watermark moves as UPDATEs joined to arrays, and the changes of its
+ * orders — shipments' moves, orders' new states (each over the version the transaction knew: the answer
+ * names the orders written, so that one another process changed in between is found), timeline lines.
+ * The text does not depend on the number of rows, so it is prepared once; an empty array makes its part a
+ * no-op. The parts touch seven tables and none reads another's (data-modifying CTEs see one snapshot);
+ * the foreign-key checks of the new rows run at the end of the statement and see the conversations,
+ * orders and shipments as updated. Bumps and watermarks only move forward (GREATEST), as bumpConversation
+ * and advanceWatermarks promise; the maps hold one row per key.
  */
 const FLUSH = `
   WITH new_messages AS (
@@ -27,11 +32,27 @@ const FLUSH = `
        SET last_seq = GREATEST(c.last_seq, u.last_seq), last_activity_at = GREATEST(c.last_activity_at, u.at)
       FROM unnest($18::text[], $19::bigint[], $20::bigint[]) AS u(id, last_seq, at)
      WHERE c.id = u.id
+  ), marks AS (
+    UPDATE members m
+       SET delivered_seq = GREATEST(m.delivered_seq, u.delivered), read_seq = GREATEST(m.read_seq, u.read)
+      FROM unnest($21::text[], $22::text[], $23::bigint[], $24::bigint[]) AS u(conversation_id, user_id, delivered, read)
+     WHERE m.conversation_id = u.conversation_id AND m.user_id = u.user_id
+  ), moves AS (
+    UPDATE shipments s SET status = u.status, updated_at = u.at
+      FROM unnest($28::text[], $29::text[], $30::bigint[]) AS u(id, status, at)
+     WHERE s.id = u.id
+  ), states AS (
+    UPDATE orders o SET status = u.status, version = u.version, updated_at = u.at
+      FROM unnest($31::text[], $32::text[], $33::bigint[], $34::bigint[], $35::bigint[])
+           AS u(id, status, version, at, expected)
+     WHERE o.id = u.id AND o.version = u.expected
+    RETURNING o.id
+  ), lines AS (
+    INSERT INTO order_timeline (order_id, seq, kind, status, shipment_id, place, description, at)
+    SELECT * FROM unnest($36::text[], $37::bigint[], $38::text[], $39::text[], $40::text[], $41::text[],
+                         $42::text[], $43::bigint[])
   )
-  UPDATE members m
-     SET delivered_seq = GREATEST(m.delivered_seq, u.delivered), read_seq = GREATEST(m.read_seq, u.read)
-    FROM unnest($21::text[], $22::text[], $23::bigint[], $24::bigint[]) AS u(conversation_id, user_id, delivered, read)
-   WHERE m.conversation_id = u.conversation_id AND m.user_id = u.user_id`;
+  SELECT coalesce(array_agg(id), '{}') AS written FROM states`;
 
 export interface Bump {
   lastSeq: number;
@@ -42,6 +63,18 @@ export interface Marks {
   userId: string;
   deliveredSeq: number;
   readSeq: number;
+}
+
+/**
+ * An order's new state held back (CommerceWrites.updateOrderState): the last one the transaction wrote,
+ * over the version the order had before the first (`expected`).
+ */
+export interface OrderState {
+  id: string;
+  status: string;
+  version: number;
+  updatedAt: number;
+  expected: number;
 }
 
 export const memberKey = (conversationId: string, userId: string) => `${conversationId}\u0000${userId}`;
@@ -59,9 +92,41 @@ export class PendingWrites {
   readonly events: (NewEvent & { pos: number })[] = [];
   readonly bumps = new Map<string, Bump>();
   readonly marks = new Map<string, Marks>();
+  /** Shipments' new status and time, by shipment id (the last move wins: a move writes both columns). */
+  readonly moves = new Map<string, { status: ShipmentStatus; at: number }>();
+  /** Orders' new states, by order id. */
+  readonly states = new Map<string, OrderState>();
+  readonly lines: TimelineRecord[] = [];
 
   get empty(): boolean {
-    return this.messages.length === 0 && this.events.length === 0 && this.bumps.size === 0 && this.marks.size === 0;
+    return (
+      this.messages.length === 0 &&
+      this.events.length === 0 &&
+      this.bumps.size === 0 &&
+      this.marks.size === 0 &&
+      this.moves.size === 0 &&
+      this.states.size === 0 &&
+      this.lines.length === 0
+    );
+  }
+
+  move(shipmentId: string, status: ShipmentStatus, at: number) {
+    this.moves.set(shipmentId, { status, at });
+  }
+
+  /** The order's state at `version`, written over `version - 1` (or over what an earlier state of it in the batch was written over). */
+  orderState(id: string, status: string, version: number, updatedAt: number) {
+    const s = this.states.get(id);
+    if (!s) this.states.set(id, { id, status, version, updatedAt, expected: version - 1 });
+    else {
+      s.status = status;
+      s.version = version;
+      s.updatedAt = updatedAt;
+    }
+  }
+
+  line(entry: TimelineRecord) {
+    this.lines.push(entry);
   }
 
   bump(conversationId: string, lastSeq: number, lastActivityAt: number) {
@@ -85,7 +150,10 @@ export class PendingWrites {
 
   /**
    * Sends everything pending, in one statement. On failure the transaction is aborted (PostgreSQL refuses
-   * anything more in it) and the error names no job: DeferredWriteError.
+   * anything more in it) and the error names no job: DeferredWriteError. An order found at another version
+   * than the one its state was written over (another process changed it since this transaction read it)
+   * fails it too — the statement's writes must not be committed — with `order_changed` as its cause: the
+   * job's own error once the committer's strict mode has found the job (storage/commit.ts).
    */
   async flush(sql: Sql): Promise<void> {
     if (this.empty) return;
@@ -96,8 +164,14 @@ export class PendingWrites {
     this.bumps.clear();
     const marks = [...this.marks.values()];
     this.marks.clear();
+    const moves = [...this.moves];
+    this.moves.clear();
+    const states = [...this.states.values()];
+    this.states.clear();
+    const lines = this.lines.splice(0);
+    let written: string[];
     try {
-      await sql.run(
+      const row = await sql.one<{ written: string[] }>(
         FLUSH,
         messages.map((m) => m.id),
         messages.map((m) => m.conversationId),
@@ -126,9 +200,33 @@ export class PendingWrites {
         events.map((e) => e.messageSeq ?? null),
         events.map((e) => e.scope ?? null),
         messages.map((m) => contentToText(m.content)),
+        moves.map(([id]) => id),
+        moves.map(([, m]) => m.status),
+        moves.map(([, m]) => m.at),
+        states.map((o) => o.id),
+        states.map((o) => o.status),
+        states.map((o) => o.version),
+        states.map((o) => o.updatedAt),
+        states.map((o) => o.expected),
+        lines.map((l) => l.orderId),
+        lines.map((l) => l.seq),
+        lines.map((l) => l.kind),
+        lines.map((l) => l.status),
+        lines.map((l) => l.shipmentId),
+        lines.map((l) => l.place),
+        lines.map((l) => l.description),
+        lines.map((l) => l.at),
       );
+      written = row?.written ?? [];
     } catch (cause) {
       throw new DeferredWriteError({ cause });
+    }
+    if (written.length !== states.length) {
+      const done = new Set(written);
+      const changed = states.find((o) => !done.has(o.id)) as OrderState;
+      throw new DeferredWriteError({
+        cause: new AppError('order_changed', undefined, { field: 'number', version: changed.expected }),
+      });
     }
   }
 }

@@ -29,6 +29,8 @@ const runsWithoutSending: Partial<Record<Name, string>> = {
   'events.appendEvent': 'deferred',
   'messaging.bumpConversation': 'deferred',
   'messaging.advanceWatermarks': 'deferred',
+  'commerce.updateShipmentStatus': 'deferred',
+  'commerce.appendTimeline': 'deferred',
   'messaging.messageByClientId':
     'answered from pending and prefetched messages, else read (pending ones are not in the table)',
   'messaging.messageById': 'answered from pending messages, else read (pending ones are not in the table)',
