@@ -213,6 +213,20 @@ describe("a PostgreSQL transaction defers a shipment's move", () => {
     at,
   });
 
+  it('leaves room on the pages of orders and shipments for their updates in place (HOT): migration 0031', async (t) => {
+    if (skip) return t.skip(skip);
+    const r = await client.query<{ relname: string; reloptions: string[] | null }>(
+      "SELECT relname, reloptions FROM pg_class WHERE relname IN ('orders', 'shipments') AND relkind = 'r' ORDER BY relname",
+    );
+    assert.deepEqual(
+      r.rows.map((x) => [x.relname, x.reloptions]),
+      [
+        ['orders', ['fillfactor=70']],
+        ['shipments', ['fillfactor=70']],
+      ],
+    );
+  });
+
   it('sends nothing until the deferred writes go, then one statement; reads after it see every write', async (t) => {
     if (skip) return t.skip(skip);
     await client.query('BEGIN');
