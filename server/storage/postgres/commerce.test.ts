@@ -19,6 +19,28 @@ import { Sql, types } from './sql.ts';
 const postgres = backends.find((b) => b.name === 'postgres');
 
 /**
+ * A Comptoir on PostgreSQL with a shop (a page, its app's token, a customer), one order placed through the
+ * Orders API, and a connection of the test's own to the same database.
+ */
+async function shopWithOrder(backend: NonNullable<typeof postgres>) {
+  const s = await serverOn(backend, { RATE_REQUESTS_PER_MINUTE: '100000' });
+  const shop = await pageWithCustomer(s);
+  const app = await pageWithApp(shop.owner.http);
+  const token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
+    .body.pageAccessToken;
+  const api = new HttpClient(s.url);
+  const headers = { authorization: `Bearer ${token}` };
+  const placed = await api.request<OrderResponse>('POST', '/api/commerce/orders', orderBody(shop.psid), headers);
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const { database } = s.config;
+  assert.equal(database.kind, 'postgres');
+  const url = database.kind === 'postgres' ? database.url : '';
+  const client = new pg.Client({ connectionString: url, types });
+  await client.connect();
+  return { s, shop, api, headers, order: placed.body.order, client, url };
+}
+
+/**
  * A batch of order changes on PostgreSQL: what each job reads first — the order's version by number, the
  * page's request policy, the page's consent of the customer — is loaded for the whole batch in one query
  * (ReadHint `order`), then answered without a round trip, and kept true by the transaction's own writes.
@@ -34,23 +56,11 @@ describe('a PostgreSQL transaction knows the orders of its batch', () => {
   before(async () => {
     skip = postgres ? await postgres.skip() : 'no PostgreSQL backend';
     if (skip || !postgres) return;
-    s = await serverOn(postgres, { RATE_REQUESTS_PER_MINUTE: '100000' });
-    shop = await pageWithCustomer(s);
-    const app = await pageWithApp(shop.owner.http);
-    const token = (
-      await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`)
-    ).body.pageAccessToken;
-    const api = new HttpClient(s.url);
-    const headers = { authorization: `Bearer ${token}` };
-    const placed = await api.request<OrderResponse>('POST', '/api/commerce/orders', orderBody(shop.psid), headers);
-    assert.equal(placed.status, 201, JSON.stringify(placed.body));
-    order = placed.body.order;
+    let api: HttpClient;
+    let headers: Record<string, string>;
+    ({ s, shop, api, headers, order, client } = await shopWithOrder(postgres));
     const policy = { ...defaultRequestPolicy, returns: { days: 7, approval: 'manual' } };
     assert.equal((await api.request('PUT', '/api/commerce/policy', policy, headers)).status, 200);
-    const { database } = s.config;
-    assert.equal(database.kind, 'postgres');
-    client = new pg.Client({ connectionString: database.kind === 'postgres' ? database.url : '', types });
-    await client.connect();
   });
   after(async () => {
     if (skip) return;
@@ -168,33 +178,24 @@ describe("a PostgreSQL transaction defers a shipment's move", () => {
   let order: OrderResponse['order'];
   let shipmentId: string;
   let client: pg.Client;
+  let url: string;
   const texts: string[] = [];
 
   before(async () => {
     skip = postgres ? await postgres.skip() : 'no PostgreSQL backend';
     if (skip || !postgres) return;
-    s = await serverOn(postgres, { RATE_REQUESTS_PER_MINUTE: '100000' });
-    const shop = await pageWithCustomer(s);
-    const app = await pageWithApp(shop.owner.http);
-    const token = (
-      await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`)
-    ).body.pageAccessToken;
-    const api = new HttpClient(s.url);
-    const headers = { authorization: `Bearer ${token}` };
-    const placed = await api.request<OrderResponse>('POST', '/api/commerce/orders', orderBody(shop.psid), headers);
-    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    let api: HttpClient;
+    let headers: Record<string, string>;
+    ({ s, api, headers, order, client, url } = await shopWithOrder(postgres));
     const shipped = await api.request<ShipmentResponse>(
       'POST',
-      `/api/commerce/orders/${placed.body.order.number}/shipments`,
+      `/api/commerce/orders/${order.number}/shipments`,
       { carrier: 'Colissimo', trackingNumber: '6A0002' },
       headers,
     );
     assert.equal(shipped.status, 201, JSON.stringify(shipped.body));
     shipmentId = shipped.body.shipment.id;
     order = shipped.body.order;
-    const { database } = s.config;
-    client = new pg.Client({ connectionString: database.kind === 'postgres' ? database.url : '', types });
-    await client.connect();
   });
   after(async () => {
     if (skip) return;
@@ -321,9 +322,8 @@ describe("a PostgreSQL transaction defers a shipment's move", () => {
 
   it('through the committer: the job is told order_changed, the rest of its batch is committed', async (t) => {
     if (skip) return t.skip(skip);
-    if (s.config.database.kind !== 'postgres') return;
     // A second Comptoir process on the same database: its committer, its transactions.
-    const storage = await PostgresStorage.connect(s.config.database.url);
+    const storage = await PostgresStorage.connect(url);
     const log = createLogger('silent');
     const committer = new Committer(storage, new MemoryBus(log), log);
     const before = (await client.query('SELECT version FROM orders WHERE id = $1', [order.id])).rows[0].version;
