@@ -1,4 +1,4 @@
-import type { ShipmentStatus } from '../../../protocol/commerce.ts';
+import type { OrderStatus, ShipmentStatus } from '../../../protocol/commerce.ts';
 import type { TimelineRecord } from '../../commerce/store.ts';
 import { AppError } from '../../errors.ts';
 import type { NewEvent } from '../../events/store.ts';
@@ -71,7 +71,7 @@ export interface Marks {
  */
 export interface OrderState {
   id: string;
-  status: string;
+  status: OrderStatus;
   version: number;
   updatedAt: number;
   expected: number;
@@ -115,7 +115,7 @@ export class PendingWrites {
   }
 
   /** The order's state at `version`, written over `version - 1` (or over what an earlier state of it in the batch was written over). */
-  orderState(id: string, status: string, version: number, updatedAt: number) {
+  orderState(id: string, status: OrderStatus, version: number, updatedAt: number) {
     const s = this.states.get(id);
     if (!s) this.states.set(id, { id, status, version, updatedAt, expected: version - 1 });
     else {
