@@ -93,7 +93,7 @@ export class OrderFlows {
             return { status: 201, body: { order: change.view } };
           },
         ),
-      orderHint(call.pageId, input.number),
+      orderHint(call.pageId, input.number, 'psid' in ref ? ref.psid : undefined),
     );
   }
 
@@ -466,8 +466,11 @@ export class OrderFlows {
  * `carried` it), any other the order as it now is (`order.updated`). Last in its job: the order's next
  * change starts from this aggregate (kept by commerce once durable).
  */
-/** What a job on the page's order with this number reads first (ReadHint: loaded per batch on PostgreSQL). */
-const orderHint = (pageId: string, number: string): ReadHint => ({ order: { pageId, number } });
+/**
+ * What a job on the page's order with this number reads first — and, for a new order whose customer is
+ * named by page-scoped id, who that is (ReadHint: loaded per batch on PostgreSQL).
+ */
+const orderHint = (pageId: string, number: string, psid?: string): ReadHint => ({ order: { pageId, number, psid } });
 
 export async function announceOrderIn(
   uow: UnitOfWork,

@@ -152,8 +152,8 @@ export class ConversationsService {
    * page named them).
    */
   async directWithPageIn(uow: UnitOfWork, personId: string, pageId: string): Promise<string> {
-    const existing = await uow.tx.messaging.conversationByDirectKey([personId, pageId].sort().join(':'));
-    if (existing) return existing.id;
+    const existing = await uow.tx.messaging.directConversationId([personId, pageId].sort().join(':'));
+    if (existing) return existing;
     const c = this.newConversation(uow, 'direct', null, [personId, pageId].sort().join(':'), personId, 'full');
     await this.create(uow, c, [
       { userId: personId, role: 'member' },

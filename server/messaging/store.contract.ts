@@ -18,6 +18,25 @@ export function messagingContract(ctx: ContractContext) {
     const c = await ctx.storage().reader.messaging.conversationByDirectKey(`${a.id}:${b.id}`);
     assert.equal(c?.id, direct);
     assert.equal(c?.kind, 'direct');
+    assert.equal(await ctx.storage().reader.messaging.directConversationId(`${a.id}:${b.id}`), direct);
+    assert.equal(await ctx.storage().reader.messaging.directConversationId(`${a.id}:nobody`), null);
+    // In a transaction: the conversation it made, too.
+    const e = user();
+    await addUsers(e);
+    await write(async (tx) => {
+      await tx.messaging.insertConversation({
+        id: uid('c'),
+        kind: 'direct',
+        title: null,
+        directKey: `${a.id}:${e.id}`,
+        createdBy: a.id,
+        createdAt: 1,
+        lastActivityAt: 1,
+        lastSeq: 0,
+        history: 'full',
+      });
+      assert.ok(await tx.messaging.directConversationId(`${a.id}:${e.id}`));
+    });
     await assert.rejects(
       write((tx) =>
         tx.messaging.insertConversation({

@@ -117,6 +117,8 @@ export interface ConversationListItem {
 export interface MessagingReads {
   conversationById(id: string): Promise<ConversationRecord | null>;
   conversationByDirectKey(directKey: string): Promise<ConversationRecord | null>;
+  /** The id of the direct conversation with this key (null: none yet); once made, it never changes. */
+  directConversationId(directKey: string): Promise<string | null>;
   /** Every member row of a conversation, active or not, in order of joining. */
   membersOf(conversationId: string): Promise<MemberRecord[]>;
   member(conversationId: string, userId: string): Promise<MemberRecord | null>;
@@ -512,6 +514,11 @@ export class MessagingStore implements MessagingWrites {
     if (hasNul(directKey)) return null;
     const r = await this.db.one<ConversationRow>(this.q.conversationByDirectKey, directKey);
     return r ? toConversation(r) : null;
+  }
+  async directConversationId(directKey: string) {
+    if (hasNul(directKey)) return null;
+    const r = await this.db.one<{ id: string }>('SELECT id FROM conversations WHERE direct_key = ?', directKey);
+    return r?.id ?? null;
   }
   async membersOf(conversationId: string) {
     if (hasNul(conversationId)) return [];

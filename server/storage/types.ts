@@ -77,7 +77,15 @@ export interface ReadHint {
    * The job changes the page's order with this number (or creates it): it reads the order's version by
    * number, the page's request policy, and the page's consent of the order's customer.
    */
-  order?: { pageId: string; number: string };
+  order?: {
+    pageId: string;
+    number: string;
+    /**
+     * The job names the order's customer by this page-scoped id (a new order): it reads who that is, their
+     * standing with the page, and the id of their thread with it.
+     */
+    psid?: string | undefined;
+  };
 }
 
 /**

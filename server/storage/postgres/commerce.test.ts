@@ -9,7 +9,8 @@ import { orderBody } from '../../../test/helpers/orders.ts';
 import { type PageWithCustomer, pageWithApp, pageWithCustomer } from '../../../test/helpers/platform.ts';
 import type { TestServer } from '../../../test/helpers/server.ts';
 import { MemoryBus } from '../../bus/memory.ts';
-import type { AppError } from '../../errors.ts';
+import type { OrderRecord } from '../../commerce/store.ts';
+import { AppError } from '../../errors.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { Committer } from '../commit.ts';
 import { DeferredWriteError } from '../types.ts';
@@ -366,6 +367,218 @@ describe("a PostgreSQL transaction defers a shipment's move", () => {
       assert.equal(lines.rows[0].n, 0);
     } finally {
       await client.query('UPDATE orders SET version = $2 WHERE id = $1', [order.id, before]);
+      await storage.close();
+    }
+  });
+});
+
+/**
+ * A new order on PostgreSQL: what placing it reads — its number free, the customer the psid names, their
+ * standing with the page, their thread — comes with the batch's orders' query (ReadHint `order` with
+ * `psid`), and the order itself, over a number found free, is held back and sent with the batch's other
+ * rows. Another process's order of the same number fails that statement: nothing of it is committed, and
+ * the job is told `order_number_taken`.
+ */
+describe('a PostgreSQL transaction defers a new order', () => {
+  let skip: string | false = false;
+  let s: TestServer;
+  let shop: PageWithCustomer;
+  let order: OrderResponse['order'];
+  let client: pg.Client;
+  let url: string;
+  const texts: string[] = [];
+  const recorded = {
+    query: (q: string | pg.QueryConfig, values?: unknown[]) => {
+      texts.push(typeof q === 'string' ? q : q.text);
+      return client.query(q as pg.QueryConfig, values);
+    },
+  };
+
+  before(async () => {
+    skip = postgres ? await postgres.skip() : 'no PostgreSQL backend';
+    if (skip || !postgres) return;
+    ({ s, shop, order, client, url } = await shopWithOrder(postgres));
+  });
+  after(async () => {
+    if (skip) return;
+    await client.end();
+    await s.close();
+  });
+
+  /** A new order of this number, for the customer of the order placed in before(). */
+  async function newOrder(number: string, id: string): Promise<OrderRecord> {
+    const row = await pgTx(new Sql(client, true)).commerce.orderByNumber(order.pageId, order.number);
+    assert.ok(row);
+    return { ...row, id, number, status: 'placed', version: 1, createdAt: 40, updatedAt: 40 };
+  }
+
+  it("knows the new order's customer, their standing and their thread from the batch's one query", async (t) => {
+    if (skip) return t.skip(skip);
+    await client.query('BEGIN');
+    try {
+      const customer = shop.customer.user.id;
+      // What the tables answer, read by a transaction that was told nothing.
+      const plain = pgTx(new Sql(client, true));
+      const standing = await plain.optins.standing(shop.pageId, customer);
+      assert.notEqual(standing.optedInAt, undefined);
+      const thread = await plain.messaging.directConversationId([customer, shop.pageId].sort().join(':'));
+      assert.equal(thread, shop.conversationId);
+
+      const tx = pgTx(new Sql(recorded, true));
+      texts.length = 0;
+      await tx.prepare({
+        jobs: 2,
+        hints: [
+          { order: { pageId: shop.pageId, number: 'NEW-1', psid: shop.psid } },
+          { order: { pageId: shop.pageId, number: 'NEW-2', psid: 'nobody-has-this-psid' } },
+        ],
+      });
+      assert.equal(texts.length, 1, 'one query for the batch');
+      assert.equal(await tx.commerce.orderByNumber(shop.pageId, 'NEW-1'), null, 'the number is free');
+      assert.equal(await tx.pages.userByPsid(shop.pageId, shop.psid), customer);
+      assert.equal(await tx.pages.userByPsid(shop.pageId, 'nobody-has-this-psid'), null);
+      assert.deepEqual(await tx.optins.standing(shop.pageId, customer), standing);
+      assert.equal(await tx.optins.consent(shop.pageId, customer), null, 'the customer decided nothing');
+      assert.equal(await tx.messaging.directConversationId([customer, shop.pageId].sort().join(':')), thread);
+      assert.equal(texts.length, 1, 'answered from what the transaction knows');
+
+      // A consent written: the standing is read again, and is what was written.
+      await tx.optins.setConsent({
+        pageId: shop.pageId,
+        userId: customer,
+        updatesStoppedAt: 41,
+        blockedAt: null,
+        updatedAt: 41,
+      });
+      const n = texts.length;
+      assert.deepEqual(await tx.optins.standing(shop.pageId, customer), { ...standing, updatesStoppedAt: 41 });
+      assert.equal(texts.length, n + 1, 'read again');
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it('holds the order until the deferred writes go, then one statement; a state written over it is inserted', async (t) => {
+    if (skip) return t.skip(skip);
+    await client.query('BEGIN');
+    try {
+      const tx = pgTx(new Sql(recorded, true));
+      await tx.prepare({ jobs: 1, hints: [{ order: { pageId: order.pageId, number: 'NEW-3' } }] });
+      const placed = await newOrder('NEW-3', 'order-new-3');
+      texts.length = 0;
+      assert.equal(await tx.commerce.insertOrder(placed), true);
+      assert.deepEqual(await tx.commerce.orderVersionByNumber(order.pageId, 'NEW-3'), { id: placed.id, version: 1 });
+      // Changed in the same batch (a request applied, say): held too, over the held order.
+      assert.equal(
+        await tx.commerce.updateOrderState({ ...placed, status: 'processing', version: 2, updatedAt: 42 }),
+        true,
+      );
+      await tx.commerce.appendTimeline({
+        orderId: placed.id,
+        seq: 1,
+        kind: 'status',
+        status: 'processing',
+        shipmentId: null,
+        place: null,
+        description: null,
+        at: 42,
+      });
+      assert.deepEqual(texts, [], 'held back');
+
+      await tx.flush();
+      assert.equal(texts.length, 1, 'one statement');
+      const row = await tx.commerce.orderByNumber(order.pageId, 'NEW-3');
+      assert.deepEqual(row, { ...placed, status: 'processing', version: 2, updatedAt: 42 });
+      assert.deepEqual(
+        (await tx.commerce.aggregate(row)).timeline.map((l) => [l.seq, l.status]),
+        [[1, 'processing']],
+      );
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it("fails the statement on another process's order of the same number: nothing of it is written", async (t) => {
+    if (skip) return t.skip(skip);
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    await client.query('BEGIN');
+    try {
+      const tx = pgTx(new Sql(client, true));
+      await tx.prepare({ jobs: 1, hints: [{ order: { pageId: order.pageId, number: 'NEW-4' } }] });
+      assert.equal(await tx.commerce.insertOrder(await newOrder('NEW-4', 'order-new-4')), true);
+      await other.query(
+        `INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data, version,
+                             created_at, updated_at)
+         SELECT 'order-other-4', page_id, 'NEW-4', customer_id, conversation_id, status, currency, total, data, 1,
+                created_at, updated_at FROM orders WHERE id = $1`,
+        [order.id],
+      );
+      const failed = await tx.flush().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(failed instanceof DeferredWriteError, String(failed));
+      assert.equal((failed.cause as AppError).id, 'order_number_taken');
+      assert.equal((failed.cause as AppError).details?.field, 'number');
+    } finally {
+      await client.query('ROLLBACK');
+      await other.query("DELETE FROM orders WHERE id = 'order-other-4'");
+      await other.end();
+    }
+    const rows = await client.query("SELECT id FROM orders WHERE number = 'NEW-4'");
+    assert.equal(rows.rowCount, 0);
+  });
+
+  it('through the committer: the job is told order_number_taken, the rest of its batch is committed', async (t) => {
+    if (skip) return t.skip(skip);
+    const storage = await PostgresStorage.connect(url);
+    const log = createLogger('silent');
+    const committer = new Committer(storage, new MemoryBus(log), log);
+    const placed = await newOrder('NEW-5', 'order-new-5');
+    let runs = 0;
+    try {
+      const outcomes = await Promise.allSettled([
+        committer.run(
+          async ({ tx }) => {
+            runs++;
+            if (await tx.commerce.orderByNumber(order.pageId, 'NEW-5'))
+              throw new AppError('order_number_taken', undefined, { field: 'number' });
+            // Another process places its order of that number once this job found it free (the first time);
+            // the batch fails when its rows go, and run again job by job, the job finds the number taken.
+            if (runs === 1)
+              await client.query(
+                `INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data,
+                                     version, created_at, updated_at)
+                 SELECT 'order-other-5', page_id, 'NEW-5', customer_id, conversation_id, status, currency, total,
+                        data, 1, created_at, updated_at FROM orders WHERE id = $1`,
+                [order.id],
+              );
+            if (!(await tx.commerce.insertOrder(placed))) throw new Error('refused at once');
+          },
+          { order: { pageId: order.pageId, number: 'NEW-5' } },
+        ),
+        committer.run(({ tx }) =>
+          tx.commerce.putRequestPolicy(
+            order.pageId,
+            { ...defaultRequestPolicy, returns: { days: 11, approval: 'manual' } },
+            43,
+          ),
+        ),
+      ]);
+      assert.equal(outcomes[0].status, 'rejected');
+      assert.equal(outcomes[0].status === 'rejected' && (outcomes[0].reason as AppError).id, 'order_number_taken');
+      assert.equal(outcomes[1].status, 'fulfilled');
+      assert.equal(runs, 2, 'the batch, then the batch job by job');
+      assert.equal((await storage.reader.commerce.requestPolicy(order.pageId))?.returns.days, 11);
+      const rows = await client.query("SELECT id FROM orders WHERE number = 'NEW-5'");
+      assert.deepEqual(
+        rows.rows.map((r) => r.id),
+        ['order-other-5'],
+        "the other process's order only",
+      );
+    } finally {
+      await client.query("DELETE FROM orders WHERE id = 'order-other-5'");
       await storage.close();
     }
   });

@@ -1,7 +1,8 @@
 import type { ShipmentStatus } from '../../../protocol/commerce.ts';
 import type { RequestPolicy } from '../../../protocol/order-requests.ts';
 import { CommerceStore, type OrderRecord, type TimelineRecord } from '../../commerce/store.ts';
-import { OptinsStore, type PageConsentRecord } from '../../platform/optins-store.ts';
+import { PagesStore } from '../../pages/store.ts';
+import { type OptinRecord, OptinsStore, type PageConsentRecord, type Standing } from '../../platform/optins-store.ts';
 import { hasNul } from '../sql.ts';
 import type { ReadHint } from '../types.ts';
 import { PgDb } from './db.ts';
@@ -12,31 +13,48 @@ import type { Sql } from './sql.ts';
  * One query for a batch's orders (ReadHint `order`): each order's id and version by page and number, the
  * page's request policy, and the page's consent record for the order's customer — what a change of an
  * order reads first (requireIn; aggregateIn; the shipping update's page message, blocks.checkSendIn).
- * A key with no order still answers its page's policy.
+ * A key with no order still answers its page's policy. A new order's customer named by page-scoped id
+ * (`psid`) is looked up too — who it is, their standing with the page (latest active opt-in, consent) and
+ * their thread with it (a direct key is the two ids sorted, so it is one of the two joined here) — what
+ * placing the order reads (the flow's customerIn, directWithPageIn).
  */
 const ORDERS_BY_NUMBERS = `
-  SELECT k.page_id, k.number, o.id, o.version, o.customer_id, p.policy,
-         c.user_id AS consent_user_id, c.updates_stopped_at, c.blocked_at, c.updated_at AS consent_updated_at
-    FROM unnest($1::text[], $2::text[]) AS k(page_id, number)
+  SELECT k.page_id, k.number, k.psid, o.id, o.version, o.customer_id, p.policy, ps.user_id AS psid_user_id,
+         c.user_id AS consent_user_id, c.updates_stopped_at, c.blocked_at, c.updated_at AS consent_updated_at,
+         s.opted_in_at, d.id AS direct_id
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS k(page_id, number, psid)
     LEFT JOIN orders o ON o.page_id = k.page_id AND o.number = k.number
     LEFT JOIN order_request_policies p ON p.page_id = k.page_id
-    LEFT JOIN page_consents c ON c.page_id = o.page_id AND c.user_id = o.customer_id`;
+    LEFT JOIN page_scoped_ids ps ON ps.page_id = k.page_id AND ps.psid = k.psid
+    LEFT JOIN page_consents c ON c.page_id = k.page_id AND c.user_id = coalesce(o.customer_id, ps.user_id)
+    LEFT JOIN LATERAL (SELECT max(created_at) AS opted_in_at FROM optins
+                        WHERE ps.user_id IS NOT NULL AND user_id = ps.user_id AND page_id = k.page_id
+                          AND revoked_at IS NULL) s ON true
+    LEFT JOIN conversations d ON ps.user_id IS NOT NULL
+                             AND d.direct_key IN (ps.user_id || ':' || k.page_id, k.page_id || ':' || ps.user_id)`;
 
 interface OrderKeyRow {
   page_id: string;
   number: string;
+  psid: string | null;
   id: string | null;
   version: number | string | null;
   customer_id: string | null;
   policy: string | null;
+  psid_user_id: string | null;
   consent_user_id: string | null;
   updates_stopped_at: number | string | null;
   blocked_at: number | string | null;
   consent_updated_at: number | string | null;
+  opted_in_at: number | string | null;
+  direct_id: string | null;
 }
 
 const orderKey = (pageId: string, number: string) => `${pageId}\u0000${number}`;
 const consentKey = (pageId: string, userId: string) => `${pageId}\u0000${userId}`;
+const psidKey = (pageId: string, psid: string) => `${pageId}\u0000${psid}`;
+/** A direct conversation's key: its two members' ids, sorted (ConversationsService). */
+const directKey = (a: string, b: string) => [a, b].sort().join(':');
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 /**
@@ -52,10 +70,17 @@ export class KnownOrders {
   readonly policies = new Map<string, RequestPolicy | null>();
   /** `page\0user` → what the person decided about the page. */
   readonly consents = new Map<string, PageConsentRecord | null>();
+  /** `page\0psid` → the person the page knows by that id (null: nobody); such a pairing never changes. */
+  readonly people = new Map<string, string | null>();
+  /** `page\0user` → the person's standing with the page (forgotten on any write of opt-ins or consents). */
+  readonly standings = new Map<string, Standing>();
+  /** A direct conversation's key → its id (null: none yet; set when the transaction makes it). */
+  readonly directs = new Map<string, string | null>();
 
   async load(sql: Sql, hints: readonly ReadHint[]) {
     const pages: string[] = [];
     const numbers: string[] = [];
+    const psids: (string | null)[] = [];
     const asked = new Set<string>();
     for (const h of hints) {
       if (!h.order || hasNul(h.order.pageId) || hasNul(h.order.number)) continue;
@@ -64,25 +89,37 @@ export class KnownOrders {
       asked.add(key);
       pages.push(h.order.pageId);
       numbers.push(h.order.number);
+      const psid = h.order.psid;
+      psids.push(psid !== undefined && !hasNul(psid) && !this.people.has(psidKey(h.order.pageId, psid)) ? psid : null);
     }
     if (pages.length === 0) return;
-    for (const r of await sql.all<OrderKeyRow>(ORDERS_BY_NUMBERS, pages, numbers)) {
-      const key = orderKey(r.page_id, r.number);
-      this.heads.set(key, r.id === null ? null : { id: r.id, version: Number(r.version) });
+    const rows = await sql.all<OrderKeyRow>(ORDERS_BY_NUMBERS, pages, numbers, psids);
+    for (const r of rows) {
+      this.heads.set(orderKey(r.page_id, r.number), r.id === null ? null : { id: r.id, version: Number(r.version) });
       this.policies.set(r.page_id, r.policy === null ? null : (JSON.parse(r.policy) as RequestPolicy));
-      if (r.customer_id !== null)
-        this.consents.set(
-          consentKey(r.page_id, r.customer_id),
-          r.consent_user_id === null
-            ? null
-            : {
-                pageId: r.page_id,
-                userId: r.customer_id,
-                updatesStoppedAt: num(r.updates_stopped_at),
-                blockedAt: num(r.blocked_at),
-                updatedAt: Number(r.consent_updated_at),
-              },
-        );
+      // The consent read is the order's customer's, else (a new order) the one the psid names.
+      const customer = r.customer_id ?? r.psid_user_id;
+      const consent: PageConsentRecord | null =
+        customer === null || r.consent_user_id === null
+          ? null
+          : {
+              pageId: r.page_id,
+              userId: customer,
+              updatesStoppedAt: num(r.updates_stopped_at),
+              blockedAt: num(r.blocked_at),
+              updatedAt: Number(r.consent_updated_at),
+            };
+      if (customer !== null) this.consents.set(consentKey(r.page_id, customer), consent);
+      if (r.psid === null) continue;
+      this.people.set(psidKey(r.page_id, r.psid), r.psid_user_id);
+      if (r.psid_user_id === null) continue;
+      this.directs.set(directKey(r.psid_user_id, r.page_id), r.direct_id);
+      if (customer === r.psid_user_id)
+        this.standings.set(consentKey(r.page_id, r.psid_user_id), {
+          optedInAt: num(r.opted_in_at),
+          updatesStoppedAt: consent?.updatesStoppedAt ?? null,
+          blockedAt: consent?.blockedAt ?? null,
+        });
     }
   }
 }
@@ -117,7 +154,23 @@ export class PgCommerceTx extends CommerceStore {
     return super.requestPolicy(pageId);
   }
 
+  /** Known to be absent (the batch's orders' query found none of that number): null without a read. */
+  override async orderByNumber(pageId: string, number: string) {
+    if (this.known.heads.get(orderKey(pageId, number)) === null) return null;
+    return super.orderByNumber(pageId, number);
+  }
+
+  /**
+   * Over a number the transaction knows to be free, held and sent with the batch's other rows (another
+   * process's order of that number since fails them: order_number_taken); otherwise sent now.
+   */
   override async insertOrder(o: OrderRecord) {
+    const key = orderKey(o.pageId, o.number);
+    if (this.known.heads.get(key) === null) {
+      this.pending.order(o);
+      this.known.heads.set(key, { id: o.id, version: o.version });
+      return true;
+    }
     const inserted = await super.insertOrder(o);
     // Not inserted: the page has an order of that number already, which the next read finds.
     this.note(o, inserted);
@@ -166,8 +219,9 @@ export class PgCommerceTx extends CommerceStore {
 }
 
 /**
- * A transaction's opt-ins store: a page's consent record of a person answered from what the transaction
- * knows (KnownOrders: the customers of the batch's orders), else read; a consent written keeps it true.
+ * A transaction's opt-ins store: a page's consent record of a person, and a person's standing with a page,
+ * answered from what the transaction knows (KnownOrders: the customers of the batch's orders), else read;
+ * a write of a consent forgets that consent, and any write of opt-ins or consents every standing known.
  */
 export class PgOptinsTx extends OptinsStore {
   constructor(
@@ -184,8 +238,56 @@ export class PgOptinsTx extends OptinsStore {
     return super.consent(pageId, userId);
   }
 
+  override async standing(pageId: string, userId: string) {
+    const s = this.known.standings.get(consentKey(pageId, userId));
+    if (s !== undefined) return { ...s };
+    return super.standing(pageId, userId);
+  }
+
   override async setConsent(c: PageConsentRecord) {
+    this.known.standings.clear();
     await super.setConsent(c);
     this.known.consents.delete(consentKey(c.pageId, c.userId));
+  }
+
+  override async insertOptin(optin: OptinRecord) {
+    this.known.standings.clear();
+    return super.insertOptin(optin);
+  }
+
+  override async restoreOptin(optin: OptinRecord) {
+    this.known.standings.clear();
+    return super.restoreOptin(optin);
+  }
+
+  override async revokeOptin(pageId: string, userRef: string, at: number) {
+    this.known.standings.clear();
+    return super.revokeOptin(pageId, userRef, at);
+  }
+
+  override async revokeOptinsWith(pageId: string, userId: string, at: number) {
+    this.known.standings.clear();
+    return super.revokeOptinsWith(pageId, userId, at);
+  }
+}
+
+/**
+ * A transaction's pages store: the person a page knows by a page-scoped id answered from what the
+ * transaction knows (KnownOrders: a new order's customer), else read — a pairing of page, psid and person
+ * is never changed nor removed, and a psid nobody had is not one a job can name.
+ */
+export class PgPagesTx extends PagesStore {
+  constructor(
+    private readonly known: KnownOrders,
+    sql: Sql,
+    flush: () => Promise<void>,
+  ) {
+    super(new PgDb(sql, flush));
+  }
+
+  override async userByPsid(pageId: string, psid: string) {
+    const userId = this.known.people.get(psidKey(pageId, psid));
+    if (userId !== undefined) return userId;
+    return super.userByPsid(pageId, psid);
   }
 }

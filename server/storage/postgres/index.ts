@@ -15,7 +15,7 @@ import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
 import { CommitOutcomeUnknown, type Leases, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
-import { PgCommerceTx, PgOptinsTx } from './commerce.ts';
+import { PgCommerceTx, PgOptinsTx, PgPagesTx } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
 import { Sql, types } from './sql.ts';
@@ -31,7 +31,7 @@ export function pgTx(sql: Sql): Tx & Required<TxBatching> {
     accounts: new AccountsStore(new PgDb(sql, () => t.flush())),
     messaging: new PgMessagingTx(t),
     events: new PgEventsTx(t),
-    pages: new PagesStore(new PgDb(sql, () => t.flush())),
+    pages: new PgPagesTx(t.orders, sql, () => t.flush()),
     apps: new AppsStore(new PgDb(sql, () => t.flush())),
     webhooks: new WebhooksStore(new PgDb(sql, () => t.flush())),
     platform: new PlatformStore(new PgDb(sql, () => t.flush())),

@@ -339,6 +339,12 @@ export class PgMessagingTx extends MessagingStore {
   override async conversationByDirectKey(directKey: string) {
     return this.bumped(await super.conversationByDirectKey(directKey));
   }
+  /** Known (KnownOrders: a new order's thread; a conversation this transaction made), else read. */
+  override async directConversationId(directKey: string) {
+    const id = this.t.orders.directs.get(directKey);
+    if (id !== undefined) return id;
+    return super.directConversationId(directKey);
+  }
   override async membersOf(conversationId: string) {
     const rows = await super.membersOf(conversationId);
     return this.t.pending.marks.size === 0 ? rows : rows.map((m) => this.marked(m));
@@ -376,6 +382,7 @@ export class PgMessagingTx extends MessagingStore {
   override async insertConversation(c: ConversationRecord) {
     await this.t.flush();
     await super.insertConversation(c);
+    if (c.directKey !== null) this.t.orders.directs.set(c.directKey, c.id);
   }
   override async setConversationHistory(conversationId: string, history: ConversationRecord['history']) {
     await this.t.flush();

@@ -1,5 +1,5 @@
 import type { OrderStatus, ShipmentStatus } from '../../../protocol/commerce.ts';
-import type { TimelineRecord } from '../../commerce/store.ts';
+import type { OrderRecord, TimelineRecord } from '../../commerce/store.ts';
 import { AppError } from '../../errors.ts';
 import type { NewEvent } from '../../events/store.ts';
 import { contentToText, type MessageRecord, positionsToText } from '../../messaging/store.ts';
@@ -9,8 +9,11 @@ import type { Sql } from './sql.ts';
 /**
  * Everything a batch deferred, in one statement (one round trip): its messages and events inserted from
  * arrays, its conversation bumps and watermark moves as UPDATEs joined to arrays, and the changes of its
- * orders — shipments' moves, orders' new states (each over the version the transaction knew: the answer
- * names the orders written, so that one another process changed in between is found), timeline lines.
+ * orders — new orders (each over a number the transaction found free: another process's order of the same
+ * number fails the statement on the page's unique number), shipments' moves, orders' new states (each over
+ * the version the transaction knew: the answer names the orders written, so that one another process
+ * changed in between is found), timeline lines. An order placed and changed in the same batch is inserted
+ * as it last was (an UPDATE of the statement would not see the row its INSERT adds).
  * The text does not depend on the number of rows, so it is prepared once; an empty array makes its part a
  * no-op. The parts touch seven tables and none reads another's (data-modifying CTEs see one snapshot);
  * the foreign-key checks of the new rows run at the end of the statement and see the conversations,
@@ -51,6 +54,11 @@ const FLUSH = `
     INSERT INTO order_timeline (order_id, seq, kind, status, shipment_id, place, description, at)
     SELECT * FROM unnest($36::text[], $37::bigint[], $38::text[], $39::text[], $40::text[], $41::text[],
                          $42::text[], $43::bigint[])
+  ), new_orders AS (
+    INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data, version,
+                        created_at, updated_at)
+    SELECT * FROM unnest($44::text[], $45::text[], $46::text[], $47::text[], $48::text[], $49::text[],
+                         $50::text[], $51::bigint[], $52::text[], $53::bigint[], $54::bigint[], $55::bigint[])
   )
   SELECT coalesce(array_agg(id), '{}') AS written FROM states`;
 
@@ -77,6 +85,15 @@ export interface OrderState {
   expected: number;
 }
 
+/** The constraint of an order's number, unique per page (migrations/postgres/0016_orders.sql). */
+const ORDER_NUMBER_KEY = 'orders_page_id_number_key';
+
+const isUniqueViolation = (e: unknown, constraint: string) =>
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: unknown }).code === '23505' &&
+  (e as { constraint?: unknown }).constraint === constraint;
+
 export const memberKey = (conversationId: string, userId: string) => `${conversationId}\u0000${userId}`;
 
 /**
@@ -94,6 +111,8 @@ export class PendingWrites {
   readonly marks = new Map<string, Marks>();
   /** Shipments' new status and time, by shipment id (the last move wins: a move writes both columns). */
   readonly moves = new Map<string, { status: ShipmentStatus; at: number }>();
+  /** New orders, by id (each over a number found free in the transaction). */
+  readonly orders = new Map<string, OrderRecord>();
   /** Orders' new states, by order id. */
   readonly states = new Map<string, OrderState>();
   readonly lines: TimelineRecord[] = [];
@@ -102,6 +121,7 @@ export class PendingWrites {
     return (
       this.messages.length === 0 &&
       this.events.length === 0 &&
+      this.orders.size === 0 &&
       this.bumps.size === 0 &&
       this.marks.size === 0 &&
       this.moves.size === 0 &&
@@ -114,8 +134,23 @@ export class PendingWrites {
     this.moves.set(shipmentId, { status, at });
   }
 
-  /** The order's state at `version`, written over `version - 1` (or over what an earlier state of it in the batch was written over). */
+  /** A new order, inserted with the batch's other held rows. */
+  order(o: OrderRecord) {
+    this.orders.set(o.id, { ...o });
+  }
+
+  /**
+   * The order's state at `version`, written over `version - 1` (or over what an earlier state of it in the
+   * batch was written over); an order still held is inserted at that state.
+   */
   orderState(id: string, status: OrderStatus, version: number, updatedAt: number) {
+    const held = this.orders.get(id);
+    if (held) {
+      held.status = status;
+      held.version = version;
+      held.updatedAt = updatedAt;
+      return;
+    }
     const s = this.states.get(id);
     if (!s) this.states.set(id, { id, status, version, updatedAt, expected: version - 1 });
     else {
@@ -169,6 +204,8 @@ export class PendingWrites {
     const states = [...this.states.values()];
     this.states.clear();
     const lines = this.lines.splice(0);
+    const orders = [...this.orders.values()];
+    this.orders.clear();
     let written: string[];
     try {
       const row = await sql.one<{ written: string[] }>(
@@ -216,9 +253,29 @@ export class PendingWrites {
         lines.map((l) => l.place),
         lines.map((l) => l.description),
         lines.map((l) => l.at),
+        orders.map((o) => o.id),
+        orders.map((o) => o.pageId),
+        orders.map((o) => o.number),
+        orders.map((o) => o.customerId),
+        orders.map((o) => o.conversationId),
+        orders.map((o) => o.status),
+        orders.map((o) => o.currency),
+        orders.map((o) => o.total),
+        orders.map((o) => JSON.stringify(o.data)),
+        orders.map((o) => o.version),
+        orders.map((o) => o.createdAt),
+        orders.map((o) => o.updatedAt),
       );
       written = row?.written ?? [];
     } catch (cause) {
+      // Another process placed an order of the same number since this transaction found it free.
+      if (isUniqueViolation(cause, ORDER_NUMBER_KEY)) {
+        throw new DeferredWriteError({
+          cause: new AppError('order_number_taken', 'number: this page already has an order of this number', {
+            field: 'number',
+          }),
+        });
+      }
       throw new DeferredWriteError({ cause });
     }
     if (written.length !== states.length) {

@@ -31,11 +31,13 @@ const runsWithoutSending: Partial<Record<Name, string>> = {
   'messaging.advanceWatermarks': 'deferred',
   'commerce.updateShipmentStatus': 'deferred',
   'commerce.appendTimeline': 'deferred',
+  'commerce.insertOrder': 'deferred over a number known free; else sent after them',
   'messaging.messageByClientId':
     'answered from pending and prefetched messages, else read (pending ones are not in the table)',
   'messaging.messageById': 'answered from pending messages, else read (pending ones are not in the table)',
   'messaging.conversationById': 'pending bumps laid over the row read',
   'messaging.conversationByDirectKey': 'pending bumps laid over the row read',
+  'messaging.directConversationId': 'conversations are inserted at once, and no deferred write changes a direct key',
   'messaging.membersOf': 'pending watermarks laid over the rows read',
   'messaging.member': 'prefetched rows kept up to date, or pending watermarks laid over the row read',
   'messaging.conversationIdsOfUser': 'deferred writes never change `active`',
