@@ -27,16 +27,25 @@ export interface CpuMeter {
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The fields of /proc/<pid>/stat after the command's name; null once the process is gone. */
+function statOf(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time (user + system) a process has used, in ms, from /proc (10 ms resolution); 0 once it is gone. */
 function cpuMs(pid: number): number {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const fields = stat.split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const fields = statOf(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : 0;
+}
+
+/** CPU time, in ms, of a process's children that have ended and been waited for (cutime + cstime). */
+function endedChildrenCpuMs(pid: number): number {
+  const fields = statOf(pid);
+  return fields ? (Number(fields[13]) + Number(fields[14])) * 10 : 0;
 }
 
 export async function openBenchDatabase(kind: string | undefined): Promise<BenchDatabase> {
@@ -63,17 +72,33 @@ export async function openBenchDatabase(kind: string | undefined): Promise<Bench
     (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE ${where}`, values)).rows.map(
       (r) => r.pid,
     );
-  const meter = (where: string, values: unknown[]): CpuMeter => {
+  // The postmaster: every backend's parent, which waits for them as they end.
+  const backend = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+  const postmaster = Number(statOf(backend)?.[1] ?? 0);
+  /**
+   * `ended`: also what the processes that ended in the window used in it (the writer's connection is
+   * renewed every WRITER_RENEWED_AFTER transactions): the postmaster's ended children's CPU, less what
+   * those of them seen at the start had used by then. Any process that ended counts there (on this
+   * machine, the benchmark's database is the only one at work).
+   */
+  const meter = (where: string, values: unknown[], ended = false): CpuMeter => {
     let before = new Map<number, number>();
+    let children = 0;
     return {
       async start() {
         before = new Map((await pids(where, values)).map((pid) => [pid, cpuMs(pid)]));
+        children = endedChildrenCpuMs(postmaster);
       },
-      // A process that started during the window counts from zero; one that ended is not counted.
+      // A process that started during the window counts from zero.
       async stop() {
         let total = 0;
-        for (const pid of await pids(where, values)) total += cpuMs(pid) - (before.get(pid) ?? 0);
-        return total;
+        const live = await pids(where, values);
+        for (const pid of live) total += cpuMs(pid) - (before.get(pid) ?? 0);
+        if (!ended) return total;
+        const alive = new Set(live);
+        let endedBefore = 0;
+        for (const [pid, ms] of before) if (!alive.has(pid) && cpuMs(pid) === 0) endedBefore += ms;
+        return total + Math.max(0, endedChildrenCpuMs(postmaster) - children - endedBefore);
       },
     };
   };
@@ -82,7 +107,7 @@ export async function openBenchDatabase(kind: string | undefined): Promise<Bench
     kind: 'postgres',
     env: { DATABASE_URL: url.toString() },
     meters: {
-      backends: meter('datname = $1', [name]),
+      backends: meter('datname = $1', [name], true),
       // Shared by every database of the server, but idle but for the benchmark's writes.
       background: meter(`backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum worker')`, []),
     },

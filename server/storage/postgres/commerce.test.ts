@@ -106,7 +106,10 @@ describe('a PostgreSQL transaction knows the orders of its batch', () => {
       assert.equal(await tx.commerce.orderVersionByNumber(shop.pageId, 'NO-SUCH-ORDER'), null);
       assert.equal((await tx.commerce.requestPolicy(shop.pageId))?.returns.days, 7);
       assert.equal(await tx.optins.consent(shop.pageId, shop.customer.user.id), null, 'the customer decided nothing');
+      const standing = await tx.optins.standing(shop.pageId, shop.customer.user.id);
       assert.equal(texts.length, loaded, 'answered from what the transaction knows');
+      // The customer's standing is the table's (whether the page's updates still reach them).
+      assert.deepEqual(standing, await pgTx(new Sql(client, true)).optins.standing(shop.pageId, shop.customer.user.id));
 
       // What was not asked for is read.
       await tx.commerce.orderVersionByNumber(shop.pageId, 'ANOTHER');

@@ -13,7 +13,8 @@ import type { Sql } from './sql.ts';
  * One query for a batch's orders (ReadHint `order`): each order's id and version by page and number, the
  * page's request policy, and the page's consent record for the order's customer — what a change of an
  * order reads first (requireIn; aggregateIn; the shipping update's page message, blocks.checkSendIn).
- * A key with no order still answers its page's policy. A new order's customer named by page-scoped id
+ * A key with no order still answers its page's policy, and an order's customer their standing with the
+ * page (latest active opt-in, consent: whether the page's updates still reach them). A new order's customer named by page-scoped id
  * (`psid`) is looked up too — who it is, their standing with the page (latest active opt-in, consent) and
  * their thread with it (a direct key is the two ids sorted, so it is one of the two joined here) — what
  * placing the order reads (the flow's customerIn, directWithPageIn).
@@ -28,7 +29,7 @@ const ORDERS_BY_NUMBERS = `
     LEFT JOIN page_scoped_ids ps ON ps.page_id = k.page_id AND ps.psid = k.psid
     LEFT JOIN page_consents c ON c.page_id = k.page_id AND c.user_id = coalesce(o.customer_id, ps.user_id)
     LEFT JOIN LATERAL (SELECT max(created_at) AS opted_in_at FROM optins
-                        WHERE ps.user_id IS NOT NULL AND user_id = ps.user_id AND page_id = k.page_id
+                        WHERE user_id = coalesce(o.customer_id, ps.user_id) AND page_id = k.page_id
                           AND revoked_at IS NULL) s ON true
     LEFT JOIN conversations d ON ps.user_id IS NOT NULL
                              AND d.direct_key IN (ps.user_id || ':' || k.page_id, k.page_id || ':' || ps.user_id)`;
@@ -109,17 +110,17 @@ export class KnownOrders {
               blockedAt: num(r.blocked_at),
               updatedAt: Number(r.consent_updated_at),
             };
-      if (customer !== null) this.consents.set(consentKey(r.page_id, customer), consent);
-      if (r.psid === null) continue;
-      this.people.set(psidKey(r.page_id, r.psid), r.psid_user_id);
-      if (r.psid_user_id === null) continue;
-      this.directs.set(directKey(r.psid_user_id, r.page_id), r.direct_id);
-      if (customer === r.psid_user_id)
-        this.standings.set(consentKey(r.page_id, r.psid_user_id), {
+      if (customer !== null) {
+        this.consents.set(consentKey(r.page_id, customer), consent);
+        this.standings.set(consentKey(r.page_id, customer), {
           optedInAt: num(r.opted_in_at),
           updatesStoppedAt: consent?.updatesStoppedAt ?? null,
           blockedAt: consent?.blockedAt ?? null,
         });
+      }
+      if (r.psid === null) continue;
+      this.people.set(psidKey(r.page_id, r.psid), r.psid_user_id);
+      if (r.psid_user_id !== null) this.directs.set(directKey(r.psid_user_id, r.page_id), r.direct_id);
     }
   }
 }

@@ -60,6 +60,16 @@ export interface PostgresOptions {
 /** The key of the advisory lock that serializes processes migrating the same database. */
 const MIGRATION_LOCK = 8_301_745_612_290;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Transactions after which the writer's connection is renewed (between two transactions). Its statements
+ * are prepared once per connection, and PostgreSQL keeps a prepared statement's generic plan as it was
+ * made: made while a table was a few pages (a new install's first minutes), it scans tables that have
+ * since grown to thousands of rows — until an ANALYZE, up to minutes later. A new connection plans them
+ * again from the tables as they are: under load, every few seconds, for the cost of a connection (measured
+ * in docs/BENCHMARKS.md, session 13: a new install's first tracking round 1,137–1,223 → 1,929–2,420
+ * events/s).
+ */
+export const WRITER_RENEWED_AFTER = 100;
 
 const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INT PRIMARY KEY,
@@ -78,6 +88,8 @@ export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
   /** The writer's connection; null until the first use and after it died (the next use reconnects). */
   private writer: pg.Client | null = null;
+  /** Transactions the writer's connection has run (renewed after WRITER_RENEWED_AFTER). */
+  private writerTransactions = 0;
   /** Writer work (transactions, migrations) runs one at a time, in call order. */
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -153,11 +165,15 @@ export class PostgresStorage implements Storage {
     return this.exclusive(async () => {
       const client = await this.writerClient();
       const tx = pgTx(new Sql(client, true));
-      return this.inTransaction(client, async () => {
-        const result = await fn(tx);
-        await tx.flush(); // the deferred writes (DeferredWriteError if they fail)
-        return result;
-      });
+      try {
+        return await this.inTransaction(client, async () => {
+          const result = await fn(tx);
+          await tx.flush(); // the deferred writes (DeferredWriteError if they fail)
+          return result;
+        });
+      } finally {
+        if (++this.writerTransactions >= WRITER_RENEWED_AFTER && this.writer === client) this.discard(client);
+      }
     });
   }
 
@@ -237,6 +253,7 @@ export class PostgresStorage implements Storage {
       throw e;
     }
     this.writer = client;
+    this.writerTransactions = 0;
     return client;
   }
 

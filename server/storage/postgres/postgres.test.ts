@@ -6,7 +6,7 @@ import type { UserRecord } from '../../accounts/store.ts';
 import { storageContract } from '../contract.ts';
 import { loadMigrations } from '../migrations.ts';
 import { CommitOutcomeUnknown } from '../types.ts';
-import { PostgresStorage } from './index.ts';
+import { PostgresStorage, WRITER_RENEWED_AFTER } from './index.ts';
 
 storageContract(
   'postgres',
@@ -134,6 +134,39 @@ describe('postgres backend', () => {
       all.map((e) => e.payload),
       ['"a"', '"b"'],
     );
+  });
+
+  it("renews the writer's connection every WRITER_RENEWED_AFTER transactions, between two of them", async (t) => {
+    if (skip) return t.skip(skip);
+    const writers = async () =>
+      (
+        await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'comptoir-writer'",
+          [new URL(db.url).pathname.slice(1)],
+        )
+      ).rows.map((r) => r.pid);
+    const others = new Set(await writers()); // the writers of this suite's other storages
+    const s = await open();
+    const mine = async () => (await writers()).filter((pid) => !others.has(pid));
+    await s.transaction((tx) => tx.accounts.userById('nobody'));
+    const [first] = await mine();
+    assert.ok(first, 'a writer connection');
+    for (let i = 2; i < WRITER_RENEWED_AFTER; i++) await s.transaction((tx) => tx.accounts.userById('nobody'));
+    assert.deepEqual(await mine(), [first], 'the same connection until then');
+    // The last transaction on it commits, then the connection ends; the next one runs on a new one.
+    const u = user();
+    await s.transaction((tx) => tx.accounts.insertUser(u));
+    assert.equal((await s.transaction((tx) => tx.accounts.userById(u.id)))?.id, u.id);
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const now = await mine();
+      if (!now.includes(first)) {
+        assert.equal(now.length, 1, 'one writer connection');
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'the first connection has ended');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   });
 
   it('parses BIGINT to numbers on its own connections only', async (t) => {
