@@ -415,6 +415,16 @@ describe('a PostgreSQL transaction defers a new order', () => {
     return { ...row, id, number, status: 'placed', version: 1, createdAt: 40, updatedAt: 40 };
   }
 
+  /** Another process places an order of this number on a connection of its own (committed at once). */
+  const placeElsewhere = (on: pg.Client, id: string, number: string) =>
+    on.query(
+      `INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data, version,
+                           created_at, updated_at)
+       SELECT $1, page_id, $2, customer_id, conversation_id, status, currency, total, data, 1, created_at, updated_at
+         FROM orders WHERE id = $3`,
+      [id, number, order.id],
+    );
+
   it("knows the new order's customer, their standing and their thread from the batch's one query", async (t) => {
     if (skip) return t.skip(skip);
     await client.query('BEGIN');
@@ -510,13 +520,7 @@ describe('a PostgreSQL transaction defers a new order', () => {
       const tx = pgTx(new Sql(client, true));
       await tx.prepare({ jobs: 1, hints: [{ order: { pageId: order.pageId, number: 'NEW-4' } }] });
       assert.equal(await tx.commerce.insertOrder(await newOrder('NEW-4', 'order-new-4')), true);
-      await other.query(
-        `INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data, version,
-                             created_at, updated_at)
-         SELECT 'order-other-4', page_id, 'NEW-4', customer_id, conversation_id, status, currency, total, data, 1,
-                created_at, updated_at FROM orders WHERE id = $1`,
-        [order.id],
-      );
+      await placeElsewhere(other, 'order-other-4', 'NEW-4');
       const failed = await tx.flush().then(
         () => null,
         (e: unknown) => e,
@@ -549,14 +553,7 @@ describe('a PostgreSQL transaction defers a new order', () => {
               throw new AppError('order_number_taken', undefined, { field: 'number' });
             // Another process places its order of that number once this job found it free (the first time);
             // the batch fails when its rows go, and run again job by job, the job finds the number taken.
-            if (runs === 1)
-              await client.query(
-                `INSERT INTO orders (id, page_id, number, customer_id, conversation_id, status, currency, total, data,
-                                     version, created_at, updated_at)
-                 SELECT 'order-other-5', page_id, 'NEW-5', customer_id, conversation_id, status, currency, total,
-                        data, 1, created_at, updated_at FROM orders WHERE id = $1`,
-                [order.id],
-              );
+            if (runs === 1) await placeElsewhere(client, 'order-other-5', 'NEW-5');
             if (!(await tx.commerce.insertOrder(placed))) throw new Error('refused at once');
           },
           { order: { pageId: order.pageId, number: 'NEW-5' } },
