@@ -93,7 +93,7 @@ export class OrderFlows {
             return { status: 201, body: { order: change.view } };
           },
         ),
-      orderHint(call.pageId, input.number, 'psid' in ref ? ref.psid : undefined),
+      { ...orderHint(call.pageId, input.number, 'psid' in ref ? ref.psid : undefined), events: 2 },
     );
   }
 

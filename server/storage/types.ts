@@ -69,6 +69,11 @@ export interface Reader extends Reads {
  * reads the same with or without hints; SQLite ignores them.
  */
 export interface ReadHint {
+  /**
+   * How many events the job appends, when more than one (a new order: its receipt's `message.created` and
+   * `order.updated`): the batch's first block of event positions is taken that large (PostgreSQL).
+   */
+  events?: number;
   /** The job calls messageByClientId(senderId, clientId). */
   clientId?: { senderId: string; clientId: string };
   /** The job calls member(conversationId, userId). */

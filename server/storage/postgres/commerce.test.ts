@@ -471,6 +471,33 @@ describe('a PostgreSQL transaction defers a new order', () => {
     }
   });
 
+  it('takes the event positions of a batch of new orders (two events each, ReadHint events) in one query', async (t) => {
+    if (skip) return t.skip(skip);
+    await client.query('BEGIN');
+    try {
+      const tx = pgTx(new Sql(recorded, true));
+      await tx.prepare({
+        jobs: 3,
+        hints: [
+          { order: { pageId: order.pageId, number: 'NEW-6' }, events: 2 },
+          { order: { pageId: order.pageId, number: 'NEW-7' }, events: 2 },
+        ],
+      });
+      texts.length = 0;
+      const event = { conversationId: shop.conversationId, userId: null, type: 'test', payload: '{}', createdAt: 1 };
+      const positions: number[] = [];
+      for (let i = 0; i < 5; i++) positions.push(await tx.events.appendEvent(event));
+      assert.equal(texts.filter((q) => q.includes('events_pos_seq')).length, 1, 'one block of five');
+      assert.deepEqual(
+        positions,
+        [...positions].sort((a, b) => a - b),
+        'in order',
+      );
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
   it('holds the order until the deferred writes go, then one statement; a state written over it is inserted', async (t) => {
     if (skip) return t.skip(skip);
     await client.query('BEGIN');

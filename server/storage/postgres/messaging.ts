@@ -190,7 +190,9 @@ export class PgTxState {
 
   /** Loads what the batch's jobs declared they will read, one query per kind. */
   async prepare(batch: { jobs: number; hints: readonly ReadHint[] }) {
-    this.positions.expect(batch.jobs);
+    let extra = 0;
+    for (const h of batch.hints) if (h.events !== undefined && h.events > 1) extra += h.events - 1;
+    this.positions.expect(batch.jobs + extra);
     const senders: string[] = [];
     const clientIds: string[] = [];
     const conversations: string[] = [];

@@ -313,7 +313,7 @@ export class Positions {
 
   constructor(private readonly sql: Sql) {}
 
-  /** How many events the transaction is expected to append (its number of jobs): the first block's size. */
+  /** How many events the transaction is expected to append (its jobs', ReadHint.events): the first block's size. */
   expect(events: number) {
     if (this.block.length === 0) this.nextSize = Math.max(1, events);
   }
