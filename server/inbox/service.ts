@@ -16,6 +16,7 @@ import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { presentUser } from '../accounts/presenter.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
+import { directKeyOf } from '../messaging/store.ts';
 import type { Committer, UnitOfWork } from '../storage/commit.ts';
 import type { Reads, Storage } from '../storage/types.ts';
 import { freshThread, requireRole, threadOf } from './policy.ts';
@@ -399,7 +400,7 @@ export class InboxService {
   /** The thread's owner changed (the handover protocol): the page's people see it at once. */
   async ownerChanged(pageId: string, personId: string): Promise<void> {
     await this.committer.run(async (uow) => {
-      const conversation = await uow.tx.messaging.conversationByDirectKey([pageId, personId].sort().join(':'));
+      const conversation = await uow.tx.messaging.conversationByDirectKey(directKeyOf(pageId, personId));
       if (!conversation) return;
       const t = await uow.tx.inbox.thread(conversation.id);
       if (t) await this.emitThreadIn(uow, t);

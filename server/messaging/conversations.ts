@@ -20,7 +20,7 @@ import type { GroupQuotas } from './quotas.ts';
 import { withReactions } from './reactions.ts';
 import { presentSettings } from './settings.ts';
 import type { ConversationStates } from './state.ts';
-import type { ActivityRecord, ConversationRecord, MemberRecord } from './store.ts';
+import { type ActivityRecord, type ConversationRecord, directKeyOf, type MemberRecord } from './store.ts';
 import { lastVisibleMessageView, visibleFrom } from './views.ts';
 
 /** Conversations: starting one-to-ones, groups and their members, the list and one conversation. */
@@ -152,9 +152,9 @@ export class ConversationsService {
    * page named them).
    */
   async directWithPageIn(uow: UnitOfWork, personId: string, pageId: string): Promise<string> {
-    const existing = await uow.tx.messaging.directConversationId([personId, pageId].sort().join(':'));
+    const existing = await uow.tx.messaging.directConversationId(directKeyOf(personId, pageId));
     if (existing) return existing;
-    const c = this.newConversation(uow, 'direct', null, [personId, pageId].sort().join(':'), personId, 'full');
+    const c = this.newConversation(uow, 'direct', null, directKeyOf(personId, pageId), personId, 'full');
     await this.create(uow, c, [
       { userId: personId, role: 'member' },
       { userId: pageId, role: 'member' },
@@ -171,7 +171,7 @@ export class ConversationsService {
     const other = await this.storage.reader.accounts.userById(otherId);
     if (!other) throw new AppError('user_not_found');
     if (other.deletedAt != null) throw new AppError('account_deleted');
-    const directKey = [userId, otherId].sort().join(':');
+    const directKey = directKeyOf(userId, otherId);
     const result = await this.committer.run(async (uow) => {
       // Someone the other person blocks cannot start a conversation with them, nor open theirs again.
       await this.directStarts?.checkStartIn(uow, userId, otherId);

@@ -12,6 +12,9 @@ import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
  * storage/postgres/messaging.ts). Times are milliseconds since the epoch.
  */
 
+/** A direct conversation's key: its two members' ids, sorted, joined by ':'. */
+export const directKeyOf = (a: string, b: string): string => [a, b].sort().join(':');
+
 export interface ConversationRecord {
   id: string;
   kind: ConversationKind;
@@ -415,6 +418,7 @@ export function messagingSql(t: SqlText) {
   return {
     conversationById: `${CONVERSATION} WHERE id = ?`,
     conversationByDirectKey: `${CONVERSATION} WHERE direct_key = ?`,
+    directConversationId: 'SELECT id FROM conversations WHERE direct_key = ?',
     membersOf: `${MEMBER} WHERE conversation_id = ? ORDER BY joined_at, user_id${t.bytes}`,
     member: `${MEMBER} WHERE conversation_id = ? AND user_id = ?`,
     conversationIdsOfUser: `SELECT conversation_id FROM members WHERE user_id = ? AND active = ${t.true}
@@ -517,7 +521,7 @@ export class MessagingStore implements MessagingWrites {
   }
   async directConversationId(directKey: string) {
     if (hasNul(directKey)) return null;
-    const r = await this.db.one<{ id: string }>('SELECT id FROM conversations WHERE direct_key = ?', directKey);
+    const r = await this.db.one<{ id: string }>(this.q.directConversationId, directKey);
     return r?.id ?? null;
   }
   async membersOf(conversationId: string) {

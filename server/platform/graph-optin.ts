@@ -1,4 +1,5 @@
 import { isUserRef } from '../../protocol/optins.ts';
+import { directKeyOf } from '../messaging/store.ts';
 import type { Committer } from '../storage/commit.ts';
 import { GraphError, graph } from './graph-errors.ts';
 import type { Standing } from './optins-store.ts';
@@ -43,7 +44,7 @@ export async function claimUserRef(committer: Committer, pageId: string, userRef
     if (standing.blockedAt !== null) return graph.unavailable();
     if (optin.revokedAt !== null) return standing.updatesStoppedAt !== null ? graph.unavailable() : graph.noUser();
     if (optin.firstSentAt !== null) {
-      const thread = await tx.messaging.conversationByDirectKey([optin.userId, pageId].sort().join(':'));
+      const thread = await tx.messaging.conversationByDirectKey(directKeyOf(optin.userId, pageId));
       const wrote = thread ? await tx.messaging.lastMessageAt(thread.id, optin.userId) : null;
       if (wrote === null || wrote < optin.firstSentAt) return oneMessageToUserRef();
       return { userId: optin.userId, first: false };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newId } from '../lib/ids.ts';
 import { RateLimiter } from '../lib/ratelimit.ts';
 import type { MediaRecord } from '../media/types.ts';
+import { directKeyOf } from '../messaging/store.ts';
 import { attachmentRoutes } from './graph-attachments.ts';
 import { formBody } from './graph-body.ts';
 import { edgePaths, type Grant, type GraphAuth, type GraphDeps, open, type PageCall } from './graph-call.ts';
@@ -106,7 +107,7 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         const claim = await claimUserRef(deps.committer, grant.pageId, body.recipient.userRef);
         claimed = { userRef: body.recipient.userRef, first: claim.first };
         userId = claim.userId;
-        const key = [userId, grant.pageId].sort().join(':');
+        const key = directKeyOf(userId, grant.pageId);
         conversationId = (await deps.storage.reader.messaging.conversationByDirectKey(key))?.id ?? null;
       }
       try {

@@ -1,5 +1,6 @@
 import type { EventBus } from '../bus/types.ts';
 import { Lru } from '../lib/lru.ts';
+import { directKeyOf } from '../messaging/store.ts';
 import type { Storage } from '../storage/types.ts';
 import type { ReferralEvent } from './referrals.ts';
 
@@ -49,7 +50,7 @@ export class PageThreads {
     const r = this.storage.reader;
     const userId = await r.pages.userByPsid(pageId, psid);
     if (!userId) return null;
-    const conversation = await r.messaging.conversationByDirectKey([userId, pageId].sort().join(':'));
+    const conversation = await r.messaging.conversationByDirectKey(directKeyOf(userId, pageId));
     if (!conversation) return null;
     const thread = { userId, conversationId: conversation.id };
     this.threads.set(key, thread);

@@ -1,6 +1,7 @@
 import type { ShipmentStatus } from '../../../protocol/commerce.ts';
 import type { RequestPolicy } from '../../../protocol/order-requests.ts';
 import { CommerceStore, type OrderRecord, type TimelineRecord } from '../../commerce/store.ts';
+import { directKeyOf } from '../../messaging/store.ts';
 import { PagesStore } from '../../pages/store.ts';
 import { type OptinRecord, OptinsStore, type PageConsentRecord, type Standing } from '../../platform/optins-store.ts';
 import { hasNul } from '../sql.ts';
@@ -13,11 +14,11 @@ import type { Sql } from './sql.ts';
  * One query for a batch's orders (ReadHint `order`): each order's id and version by page and number, the
  * page's request policy, and the page's consent record for the order's customer — what a change of an
  * order reads first (requireIn; aggregateIn; the shipping update's page message, blocks.checkSendIn).
- * A key with no order still answers its page's policy, and an order's customer their standing with the
- * page (latest active opt-in, consent: whether the page's updates still reach them). A new order's customer named by page-scoped id
- * (`psid`) is looked up too — who it is, their standing with the page (latest active opt-in, consent) and
- * their thread with it (a direct key is the two ids sorted, so it is one of the two joined here) — what
- * placing the order reads (the flow's customerIn, directWithPageIn).
+ * A key with no order still answers its page's policy; the order's customer, their standing with the page
+ * (latest active opt-in, consent: whether the page's updates still reach them). A new order's customer
+ * named by page-scoped id (`psid`) is looked up too — who it is, their standing, and their thread with the
+ * page (a direct key is the two ids sorted, so it is one of the two joined here) — what placing the order
+ * reads (the flow's customerIn, directWithPageIn).
  */
 const ORDERS_BY_NUMBERS = `
   SELECT k.page_id, k.number, k.psid, o.id, o.version, o.customer_id, p.policy, ps.user_id AS psid_user_id,
@@ -54,8 +55,6 @@ interface OrderKeyRow {
 const orderKey = (pageId: string, number: string) => `${pageId}\u0000${number}`;
 const consentKey = (pageId: string, userId: string) => `${pageId}\u0000${userId}`;
 const psidKey = (pageId: string, psid: string) => `${pageId}\u0000${psid}`;
-/** A direct conversation's key: its two members' ids, sorted (ConversationsService). */
-const directKey = (a: string, b: string) => [a, b].sort().join(':');
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 /**
@@ -120,7 +119,7 @@ export class KnownOrders {
       }
       if (r.psid === null) continue;
       this.people.set(psidKey(r.page_id, r.psid), r.psid_user_id);
-      if (r.psid_user_id !== null) this.directs.set(directKey(r.psid_user_id, r.page_id), r.direct_id);
+      if (r.psid_user_id !== null) this.directs.set(directKeyOf(r.psid_user_id, r.page_id), r.direct_id);
     }
   }
 }
@@ -169,7 +168,7 @@ export class PgCommerceTx extends CommerceStore {
     const key = orderKey(o.pageId, o.number);
     if (this.known.heads.get(key) === null) {
       this.pending.order(o);
-      this.known.heads.set(key, { id: o.id, version: o.version });
+      this.note(o, true);
       return true;
     }
     const inserted = await super.insertOrder(o);
