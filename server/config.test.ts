@@ -24,10 +24,22 @@ describe('configuration', () => {
       ['EVENT_RETENTION_DAYS', '-1'],
       ['PASSWORD_HASH_CONCURRENCY', '0'],
       ['MAX_QUEUED_MB', 'lots'],
+      ['SQLITE_WAL_BATCH', 'yes'],
     ] as const) {
       assert.throws(() => loadConfig({ [name]: value }), new RegExp(name), `${name}=${value}`);
     }
     assert.equal(loadConfig({ EVENT_RETENTION_DAYS: '0' }).eventRetentionMs, null, '0 keeps the log forever');
+  });
+
+  it('writes the SQLite WAL in one write per commit unless SQLITE_WAL_BATCH=off', () => {
+    const walBatch = (env: Record<string, string>) => {
+      const { database } = loadConfig(env);
+      return database.kind === 'sqlite' ? database.walBatch : null;
+    };
+    assert.equal(walBatch({}), 'on');
+    assert.equal(walBatch({ SQLITE_WAL_BATCH: 'off' }), 'off');
+    assert.equal(walBatch({ DATABASE_URL: 'sqlite:/tmp/x.db', SQLITE_WAL_BATCH: 'off' }), 'off');
+    assert.equal(walBatch({ DATABASE_URL: 'postgres://localhost/x', SQLITE_WAL_BATCH: 'off' }), null);
   });
 });
 

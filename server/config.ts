@@ -24,6 +24,11 @@ const envSchema = z.object({
    * disk's fsync tail).
    */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
+  /**
+   * on: a transaction's WAL frames are written in one write at its commit (the walbatch VFS, built by
+   * `npm install` where a C compiler is found); off: SQLite's own two writes per frame.
+   */
+  SQLITE_WAL_BATCH: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The origin people reach the server at, e.g. https://chat.example.org. Default: the request's Host. */
   PUBLIC_ORIGIN: z.url().optional(),
@@ -181,7 +186,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'postgres'; url: string };
+  database:
+    | { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL'; walBatch: 'on' | 'off' }
+    | { kind: 'postgres'; url: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicOrigin: string | null;
   trustProxy: TrustProxy;
@@ -258,7 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
-  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS);
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS, e.SQLITE_WAL_BATCH);
   const keyDir = database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : dataDir;
   return {
     port: e.PORT,
@@ -347,13 +354,14 @@ function parseDatabaseUrl(
   url: string | undefined,
   dataDir: string,
   synchronous: 'FULL' | 'NORMAL',
+  walBatch: 'on' | 'off',
 ): Config['database'] {
-  if (!url) return { kind: 'sqlite', path: path.join(dataDir, 'comptoir.db'), synchronous };
+  if (!url) return { kind: 'sqlite', path: path.join(dataDir, 'comptoir.db'), synchronous, walBatch };
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (!file) throw new ConfigError('Invalid configuration: DATABASE_URL sqlite: needs a path');
-    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file), synchronous };
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file), synchronous, walBatch };
   }
   throw new ConfigError('Invalid configuration: DATABASE_URL must start with sqlite: or postgres://');
 }

@@ -29,8 +29,10 @@ export async function start(env: Record<string, string | undefined> = process.en
   const { app } = comptoir;
   const address = await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
+  // On SQLite: whether the WAL is written through the walbatch VFS (storage/sqlite/walbatch.ts).
+  const { walBatch } = comptoir.storage as { walBatch?: string };
   app.log.info(
-    { url: `http://${config.host}:${port}`, database: config.database.kind },
+    { url: `http://${config.host}:${port}`, database: config.database.kind, ...(walBatch ? { walBatch } : {}) },
     `Comptoir listening on http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`,
   );
   void address;

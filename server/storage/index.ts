@@ -6,7 +6,7 @@ import { type Reader, type Storage, storeNames } from './types.ts';
 export async function openStorage(db: Config['database']): Promise<Storage> {
   if (db.kind === 'sqlite') {
     const { SqliteStorage } = await import('./sqlite/index.ts');
-    return new SqliteStorage({ path: db.path, synchronous: db.synchronous });
+    return new SqliteStorage({ path: db.path, synchronous: db.synchronous, walBatch: db.walBatch });
   }
   const { PostgresStorage } = await import('./postgres/index.ts');
   return PostgresStorage.connect(db.url);

@@ -48,6 +48,8 @@ const variants: { name: string; backend: Backend; extra: Record<string, string> 
   { name: 'sqlite, synchronous=NORMAL', backend: sqlite, extra: {} },
   // FULL: each batch waits for an fdatasync of the WAL on the thread pool (durability.ts) before its acks.
   { name: 'sqlite, synchronous=FULL', backend: sqlite, extra: { SQLITE_SYNCHRONOUS: 'FULL' } },
+  // The WAL written by SQLite itself rather than one write per commit (storage/sqlite/walbatch.ts).
+  { name: 'sqlite, SQLITE_WAL_BATCH=off', backend: sqlite, extra: { SQLITE_WAL_BATCH: 'off' } },
   { name: 'postgres', backend: postgres, extra: {} },
 ];
 

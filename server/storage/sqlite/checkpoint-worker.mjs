@@ -12,7 +12,8 @@
 // `'paused'` at the start of its next transaction and waits; the worker checkpoints the few frames written
 // since — nothing else writes now — and answers `'caught-up'`; the writer's next commit then writes from
 // the start of the file again. A checkpoint that took long left a long tail: it is followed at once by
-// another, so that the pause only covers a short one.
+// another, so that the pause only covers a short one — unless the WAL is already past twice its size
+// (an overrun: the writer outruns the checkpoints), when the writer is asked at once and waits longer.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { walIndex } from './wal-index.mjs';
@@ -52,14 +53,20 @@ function checkpoint() {
   return { caughtUp, frames: r?.log ?? 0, ms: Date.now() - lastCheckpoint };
 }
 
-/** Checkpoints; past `restartBytes`, shortens the tail, then asks the writer for its pause. */
+/**
+ * Checkpoints; past `restartBytes`, shortens the tail, then asks the writer for its pause. Past twice
+ * `restartBytes` the writer writes faster than checkpoints copy (the WAL was not started over in time):
+ * catching up would only let it grow, so the pause is asked at once, as an overrun — the writer then
+ * waits as long as the checkpoint of the tail takes (within PAUSE_OVERRUN_TIMEOUT_MS, index.ts).
+ */
 function checkpointAndMaybeRestart() {
   for (let i = 0; ; i++) {
     const r = checkpoint();
     if (!r.caughtUp || asked || r.frames * frameBytes < restartBytes) return;
-    if (r.ms <= QUICK_MS || i + 1 >= MAX_CATCH_UPS) {
+    const overrun = r.frames * frameBytes >= 2 * restartBytes;
+    if (overrun || r.ms <= QUICK_MS || i + 1 >= MAX_CATCH_UPS) {
       asked = true;
-      parentPort?.postMessage({ restart: 'ready' });
+      parentPort?.postMessage({ restart: 'ready', overrun });
       return;
     }
   }

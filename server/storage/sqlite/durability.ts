@@ -53,14 +53,18 @@ export class WalSync {
 
 /** The checkpointer thread, as the writer sees it. */
 export interface Checkpointer {
-  /** The checkpointer has caught up with a long WAL and asks the writer for a pause to restart it. */
-  readonly restartWanted: boolean;
+  /**
+   * The checkpointer has caught up with a long WAL and asks the writer for a pause to restart it (an
+   * overrun: the WAL is past twice its size, the writer outruns the checkpoints and should wait longer).
+   */
+  readonly restartWanted: null | { overrun: boolean };
   /**
    * Called by the writer between two transactions when `restartWanted`: resolves once the checkpointer
-   * has copied the WAL's last frames (the writer's next commit then writes from the start of the file),
-   * or after `timeoutMs` whatever happened — the writer never waits longer.
+   * has copied the WAL's last frames (`caught-up`: the writer's next commit then writes from the start
+   * of the file; `behind`: it could not), or after `timeoutMs` whatever happened (`timeout`) — the
+   * writer never waits longer.
    */
-  pause(timeoutMs: number): Promise<void>;
+  pause(timeoutMs: number): Promise<'caught-up' | 'behind' | 'timeout'>;
   close(): Promise<void>;
 }
 
@@ -73,14 +77,14 @@ export function startCheckpointer(
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
     workerData: { path: dbPath, ...options },
   });
-  let restartWanted = false;
-  let caughtUp: (() => void) | null = null;
+  let restartWanted: null | { overrun: boolean } = null;
+  let answered: ((answer: 'caught-up' | 'behind') => void) | null = null;
   worker.on('message', (m: unknown) => {
     if (typeof m !== 'object' || m === null) return;
     if ('error' in m) onError(String((m as { error: unknown }).error));
     const restart = 'restart' in m ? (m as { restart: unknown }).restart : undefined;
-    if (restart === 'ready') restartWanted = true;
-    else if (restart !== undefined) caughtUp?.();
+    if (restart === 'ready') restartWanted = { overrun: (m as { overrun?: unknown }).overrun === true };
+    else if (restart !== undefined) answered?.(restart === 'caught-up' ? 'caught-up' : 'behind');
   });
   worker.on('error', (err) => onError(String(err)));
   worker.unref();
@@ -89,15 +93,15 @@ export function startCheckpointer(
       return restartWanted;
     },
     pause: (timeoutMs) => {
-      restartWanted = false;
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(() => done(), timeoutMs);
-        const done = () => {
+      restartWanted = null;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => done('timeout'), timeoutMs);
+        const done = (answer: 'caught-up' | 'behind' | 'timeout') => {
           clearTimeout(timer);
-          caughtUp = null;
-          resolve();
+          answered = null;
+          resolve(answer);
         };
-        caughtUp = done;
+        answered = done;
         worker.postMessage('paused');
       });
     },

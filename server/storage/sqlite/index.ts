@@ -21,6 +21,7 @@ import { SqliteDb } from './db.ts';
 import { type Checkpointer, startCheckpointer, WalSync } from './durability.ts';
 import { SqliteMessagingReader, SqliteMessagingTx } from './messaging.ts';
 import { Statements } from './statements.ts';
+import { loadWalBatch, type WalBatch } from './walbatch.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (one connection serves reads and writes). */
@@ -39,11 +40,20 @@ export interface SqliteOptions {
    * commit starts the WAL over (default 256 MiB; the file is kept up to twice that size, for reuse).
    */
   walRestartBytes?: number;
+  /** A transaction's WAL frames in one write (walbatch.ts; default on, where it was built). */
+  walBatch?: 'on' | 'off';
   onError?: (message: string) => void;
 }
 
-/** The longest the writer waits for the checkpointer when it pauses to start the WAL over. */
+/** The longest the writer waits for the checkpointer when it pauses to start the WAL over… */
 const PAUSE_TIMEOUT_MS = 50;
+/**
+ * …and when the WAL has overrun (past twice its restart size: the writer writes faster than the
+ * checkpoints copy and fsync, so the tail left for a pause never shortens). The writer then waits as long
+ * as the tail's checkpoint takes, within this: without it the WAL would grow without bound under a stream
+ * that never pauses.
+ */
+const PAUSE_OVERRUN_TIMEOUT_MS = 1000;
 
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
@@ -60,9 +70,14 @@ export class SqliteStorage implements Storage {
   private dataVersion: number | null = null;
   private external = 0;
 
+  /** Whether this process writes the WAL through the walbatch VFS (on), or SQLite writes it itself. */
+  readonly walBatch: WalBatch;
+
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:';
     if (!memory) fs.mkdirSync(path.dirname(options.path), { recursive: true });
+    // Before the first connection: the VFS is the default for connections opened after it loads.
+    this.walBatch = memory ? 'off' : loadWalBatch(options.walBatch ?? 'on');
     this.writer = new Database(options.path);
     this.writer.pragma('journal_mode = WAL');
     // Commits never fsync on the event loop: durable() does it on the thread pool (FULL), and the
@@ -177,7 +192,8 @@ export class SqliteStorage implements Storage {
   /** BEGIN IMMEDIATE, retried without blocking while another connection holds the write lock. */
   private async begin() {
     // Between two transactions: the checkpointer's pause to start the WAL over (a few milliseconds).
-    if (this.checkpointer?.restartWanted) await this.checkpointer.pause(PAUSE_TIMEOUT_MS);
+    const restart = this.checkpointer?.restartWanted;
+    if (restart) await this.checkpointer?.pause(restart.overrun ? PAUSE_OVERRUN_TIMEOUT_MS : PAUSE_TIMEOUT_MS);
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {

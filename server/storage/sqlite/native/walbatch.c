@@ -1,0 +1,462 @@
+/*
+** walbatch: a SQLite VFS over the default one that writes a transaction's WAL frames in one write.
+**
+** SQLite writes each WAL frame with two pwrite() calls (its 24-byte header, then its page): a commit of
+** a batch that dirtied 300 pages is 600 system calls on the writer's thread — the server's event loop.
+** On a virtual machine a system call costs microseconds, and appending 4,120-byte frames to a new file
+** has the kernel zero each page it starts: measured here, 5–7 µs per frame written that way, 0.3–0.6 µs
+** in one write of 40 frames (docs/ARCHITECTURE.md, "SQLite: a commit in one write").
+**
+** So this VFS keeps the appends to a WAL file in memory and writes them in one pwrite() at the moment
+** they must be in the file:
+**   - before the wal-index header that makes a commit visible is complete: SQLite writes the header's
+**     second copy, calls xShmBarrier on the database file, then writes the first copy; a reader (another
+**     connection, thread or process) takes a header only when both copies agree, so it cannot see the
+**     commit before its frames are in the file (the database file's xShmBarrier writes its WAL's frames);
+**   - before anything else touches the WAL file (a read, a write elsewhere, its size, a sync, truncation,
+**     a file control, closing): the file is then exactly what SQLite wrote.
+** A process that dies with frames in memory dies before its commit was visible or returned: recovery
+** (the next process to open the database rebuilds the wal-index from the WAL file) discards the partial
+** transaction, as after a crash in the middle of SQLite's own writes.
+**
+** A write must not fail at the barrier, where SQLite cannot be told: before keeping frames past the
+** space the file holds, the VFS allocates it (fallocate(KEEP_SIZE), in 4 MiB steps), so a full disk is
+** SQLITE_FULL on the write that needed it, as without this VFS. Where that call is not supported (not
+** Linux, a file system without it), the file's writes go straight through. A write that fails at the
+** barrier anyway (an I/O error) aborts the process: the commit is not acknowledged, and recovery
+** discards it.
+**
+** Built by scripts/build-native.mjs (npm install), loaded by server/storage/sqlite/walbatch.ts, which
+** makes it the default VFS of the process. Set COMPTOIR_SQLITE_WAL_BATCH=0 to run without it.
+*/
+#define _GNU_SOURCE
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The most frame bytes kept in memory: a transaction larger than this is written in several writes. */
+#define WB_BUFFER_MAX (8 * 1024 * 1024)
+/* How far past a kept write the WAL file's space is allocated at once. */
+#define WB_RESERVE_STEP ((sqlite3_int64)4 * 1024 * 1024)
+
+typedef struct WbFile WbFile;
+struct WbFile {
+  sqlite3_file base;   /* pMethods: wbMethods while open */
+  sqlite3_file *real;  /* the default VFS's file, allocated right after this struct */
+  int isWal;
+  /* A main database file: its name (the pointer SQLite passed, which its WAL's name leads back to),
+  ** its WAL while open, and the next in the registry. */
+  const char *zName;
+  WbFile *wal;
+  WbFile *next;
+  /* A WAL file: the database file whose barrier writes its frames; the frames kept, from bufOff; a
+  ** descriptor of its own for the one write and the allocation; the file's allocated length. */
+  WbFile *db;
+  unsigned char *buf;
+  int bufLen;
+  int bufCap;
+  sqlite3_int64 bufOff;
+  int fd;
+  sqlite3_int64 reserved;
+  int batching;
+};
+
+static sqlite3_vfs *wbOrig = 0;
+static sqlite3_vfs wbVfs;
+static WbFile *wbDatabases = 0; /* the open main database files, under SQLITE_MUTEX_STATIC_VFS1 */
+
+/* Counters for walbatch_stats(): frames kept, writes of kept frames, writes that went straight through. */
+static sqlite3_int64 wbKept = 0, wbFlushes = 0, wbDirect = 0;
+#define WB_COUNT(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
+
+/* Writes the kept frames. SQLITE_OK, or the I/O error (the frames stay kept). */
+static int wbFlush(WbFile *p) {
+  int done = 0;
+  while (done < p->bufLen) {
+    ssize_t n = pwrite(p->fd, p->buf + done, (size_t)(p->bufLen - done), (off_t)(p->bufOff + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (done > 0) {
+        memmove(p->buf, p->buf + done, (size_t)(p->bufLen - done));
+        p->bufOff += done;
+        p->bufLen -= done;
+      }
+      return errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+    }
+    done += (int)n;
+  }
+  if (p->bufLen > 0) WB_COUNT(wbFlushes);
+  p->bufOff += p->bufLen;
+  p->bufLen = 0;
+  return SQLITE_OK;
+}
+
+/* The barrier cannot report an error: a commit whose frames cannot be written must not become visible. */
+static void wbFlushOrAbort(WbFile *p) {
+  int rc = wbFlush(p);
+  if (rc != SQLITE_OK) {
+    sqlite3_log(rc, "walbatch: cannot write the WAL's frames (errno %d); aborting before the commit is visible", errno);
+    fprintf(stderr, "walbatch: cannot write the WAL's frames (errno %d); aborting before the commit is visible\n", errno);
+    abort();
+  }
+}
+
+/* Ensures the file has space up to `end`: SQLITE_OK, SQLITE_FULL, or SQLITE_NOTFOUND (not supported). */
+static int wbReserve(WbFile *p, sqlite3_int64 from, sqlite3_int64 end) {
+  if (end <= p->reserved) return SQLITE_OK;
+#ifdef __linux__
+  sqlite3_int64 upTo = ((end + WB_RESERVE_STEP - 1) / WB_RESERVE_STEP) * WB_RESERVE_STEP;
+  if (from > p->reserved) from = p->reserved;
+  for (;;) {
+    if (fallocate(p->fd, FALLOC_FL_KEEP_SIZE, (off_t)from, (off_t)(upTo - from)) == 0) break;
+    if (errno == EINTR) continue;
+    if (errno == ENOSPC || errno == EDQUOT) return SQLITE_FULL;
+    return SQLITE_NOTFOUND;
+  }
+  p->reserved = upTo;
+  return SQLITE_OK;
+#else
+  (void)from;
+  return SQLITE_NOTFOUND;
+#endif
+}
+
+/* Stops keeping this WAL's frames: what is kept is written, and every write goes straight through. */
+static int wbStopBatching(WbFile *p) {
+  int rc = wbFlush(p);
+  p->batching = 0;
+  return rc;
+}
+
+/* ---- the file methods ---- */
+
+static int wbClose(sqlite3_file *f) {
+  WbFile *p = (WbFile *)f;
+  int rc = SQLITE_OK;
+  if (p->isWal) {
+    rc = wbFlush(p);
+    if (p->db) p->db->wal = 0;
+    p->db = 0;
+    if (p->fd >= 0) close(p->fd);
+    p->fd = -1;
+    sqlite3_free(p->buf);
+    p->buf = 0;
+  } else {
+    sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_VFS1);
+    sqlite3_mutex_enter(m);
+    for (WbFile **pp = &wbDatabases; *pp; pp = &(*pp)->next) {
+      if (*pp == p) {
+        *pp = p->next;
+        break;
+      }
+    }
+    sqlite3_mutex_leave(m);
+    if (p->wal) p->wal->db = 0;
+    p->wal = 0;
+  }
+  int rc2 = p->real->pMethods->xClose(p->real);
+  return rc != SQLITE_OK ? rc : rc2;
+}
+
+/* Before any other use of a WAL file, its kept frames are written. */
+#define WB_FLUSH_FIRST(p)                      \
+  do {                                         \
+    if ((p)->isWal && (p)->bufLen > 0) {       \
+      int rcFlush = wbFlush(p);                \
+      if (rcFlush != SQLITE_OK) return rcFlush; \
+    }                                          \
+  } while (0)
+
+static int wbRead(sqlite3_file *f, void *out, int n, sqlite3_int64 off) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  return p->real->pMethods->xRead(p->real, out, n, off);
+}
+
+static int wbWrite(sqlite3_file *f, const void *data, int n, sqlite3_int64 off) {
+  WbFile *p = (WbFile *)f;
+  if (!p->isWal || !p->batching) return p->real->pMethods->xWrite(p->real, data, n, off);
+  if (p->bufLen > 0 && (off != p->bufOff + p->bufLen || p->bufLen + n > WB_BUFFER_MAX)) {
+    int rc = wbFlush(p);
+    if (rc != SQLITE_OK) return rc;
+  }
+  if (n > WB_BUFFER_MAX) {
+    WB_COUNT(wbDirect);
+    return p->real->pMethods->xWrite(p->real, data, n, off);
+  }
+  int rc = wbReserve(p, off, off + n);
+  if (rc == SQLITE_NOTFOUND) {
+    rc = wbStopBatching(p);
+    if (rc != SQLITE_OK) return rc;
+    WB_COUNT(wbDirect);
+    return p->real->pMethods->xWrite(p->real, data, n, off);
+  }
+  if (rc != SQLITE_OK) return rc;
+  if (p->bufLen == 0) p->bufOff = off;
+  if (p->bufLen + n > p->bufCap) {
+    int cap = p->bufCap ? p->bufCap : 256 * 1024;
+    while (cap < p->bufLen + n) cap *= 2;
+    if (cap > WB_BUFFER_MAX) cap = WB_BUFFER_MAX;
+    unsigned char *grown = sqlite3_realloc(p->buf, cap);
+    if (!grown) return SQLITE_NOMEM;
+    p->buf = grown;
+    p->bufCap = cap;
+  }
+  memcpy(p->buf + p->bufLen, data, (size_t)n);
+  p->bufLen += n;
+  WB_COUNT(wbKept);
+  return SQLITE_OK;
+}
+
+static int wbTruncate(sqlite3_file *f, sqlite3_int64 size) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  int rc = p->real->pMethods->xTruncate(p->real, size);
+  /* Truncation frees the space allocated past the new end. */
+  if (p->isWal && p->reserved > size) p->reserved = size;
+  return rc;
+}
+
+static int wbSync(sqlite3_file *f, int flags) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  return p->real->pMethods->xSync(p->real, flags);
+}
+
+static int wbFileSize(sqlite3_file *f, sqlite3_int64 *size) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  return p->real->pMethods->xFileSize(p->real, size);
+}
+
+static int wbLock(sqlite3_file *f, int level) {
+  WbFile *p = (WbFile *)f;
+  return p->real->pMethods->xLock(p->real, level);
+}
+
+static int wbUnlock(sqlite3_file *f, int level) {
+  WbFile *p = (WbFile *)f;
+  return p->real->pMethods->xUnlock(p->real, level);
+}
+
+static int wbCheckReservedLock(sqlite3_file *f, int *out) {
+  WbFile *p = (WbFile *)f;
+  return p->real->pMethods->xCheckReservedLock(p->real, out);
+}
+
+static int wbFileControl(sqlite3_file *f, int op, void *arg) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  if (op == SQLITE_FCNTL_VFSNAME) {
+    int rc = p->real->pMethods->xFileControl(p->real, op, arg);
+    if (rc == SQLITE_OK) *(char **)arg = sqlite3_mprintf("walbatch/%z", *(char **)arg);
+    return rc;
+  }
+  return p->real->pMethods->xFileControl(p->real, op, arg);
+}
+
+static int wbSectorSize(sqlite3_file *f) {
+  WbFile *p = (WbFile *)f;
+  return p->real->pMethods->xSectorSize(p->real);
+}
+
+static int wbDeviceCharacteristics(sqlite3_file *f) {
+  WbFile *p = (WbFile *)f;
+  return p->real->pMethods->xDeviceCharacteristics(p->real);
+}
+
+static int wbShmMap(sqlite3_file *f, int region, int size, int extend, void volatile **out) {
+  WbFile *p = (WbFile *)f;
+  if (p->real->pMethods->iVersion < 2) return SQLITE_IOERR_SHMMAP;
+  return p->real->pMethods->xShmMap(p->real, region, size, extend, out);
+}
+
+static int wbShmLock(sqlite3_file *f, int offset, int n, int flags) {
+  WbFile *p = (WbFile *)f;
+  if (p->real->pMethods->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
+  return p->real->pMethods->xShmLock(p->real, offset, n, flags);
+}
+
+/* The moment a commit's frames must be in the file: see the top of this file. */
+static void wbShmBarrier(sqlite3_file *f) {
+  WbFile *p = (WbFile *)f;
+  if (p->wal && p->wal->bufLen > 0) wbFlushOrAbort(p->wal);
+  if (p->real->pMethods->iVersion >= 2) p->real->pMethods->xShmBarrier(p->real);
+}
+
+static int wbShmUnmap(sqlite3_file *f, int deleteFlag) {
+  WbFile *p = (WbFile *)f;
+  if (p->real->pMethods->iVersion < 2) return SQLITE_OK;
+  return p->real->pMethods->xShmUnmap(p->real, deleteFlag);
+}
+
+static int wbFetch(sqlite3_file *f, sqlite3_int64 off, int n, void **out) {
+  WbFile *p = (WbFile *)f;
+  WB_FLUSH_FIRST(p);
+  if (p->real->pMethods->iVersion < 3) {
+    *out = 0;
+    return SQLITE_OK;
+  }
+  return p->real->pMethods->xFetch(p->real, off, n, out);
+}
+
+static int wbUnfetch(sqlite3_file *f, sqlite3_int64 off, void *ptr) {
+  WbFile *p = (WbFile *)f;
+  if (p->real->pMethods->iVersion < 3) return SQLITE_OK;
+  return p->real->pMethods->xUnfetch(p->real, off, ptr);
+}
+
+static const sqlite3_io_methods wbMethods = {
+    3,           wbClose,      wbRead,      wbWrite,   wbTruncate,  wbSync,
+    wbFileSize,  wbLock,       wbUnlock,    wbCheckReservedLock,    wbFileControl,
+    wbSectorSize, wbDeviceCharacteristics,  wbShmMap,  wbShmLock,   wbShmBarrier,
+    wbShmUnmap,  wbFetch,      wbUnfetch,
+};
+
+/* ---- the VFS ---- */
+
+static int wbOpen(sqlite3_vfs *vfs, sqlite3_filename zName, sqlite3_file *f, int flags, int *outFlags) {
+  (void)vfs;
+  WbFile *p = (WbFile *)f;
+  memset(p, 0, sizeof(*p));
+  p->fd = -1;
+  p->real = (sqlite3_file *)&p[1];
+  int rc = wbOrig->xOpen(wbOrig, zName, p->real, flags, outFlags);
+  if (rc != SQLITE_OK || p->real->pMethods == 0) {
+    p->base.pMethods = 0;
+    return rc;
+  }
+  p->base.pMethods = &wbMethods;
+  if ((flags & SQLITE_OPEN_MAIN_DB) && zName) {
+    p->zName = zName;
+    sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_VFS1);
+    sqlite3_mutex_enter(m);
+    p->next = wbDatabases;
+    wbDatabases = p;
+    sqlite3_mutex_leave(m);
+  } else if ((flags & SQLITE_OPEN_WAL) && zName) {
+    p->isWal = 1;
+    const char *dbName = sqlite3_filename_database(zName);
+    sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_VFS1);
+    sqlite3_mutex_enter(m);
+    for (WbFile *d = wbDatabases; d; d = d->next) {
+      if (d->zName == dbName) {
+        p->db = d;
+        d->wal = p;
+        break;
+      }
+    }
+    sqlite3_mutex_leave(m);
+    /* Its own descriptor: the one write of the kept frames, and the allocation of their space. */
+    if (p->db && (flags & SQLITE_OPEN_READWRITE)) p->fd = open(zName, O_RDWR | O_CLOEXEC);
+    p->batching = p->db != 0 && p->fd >= 0;
+  }
+  return SQLITE_OK;
+}
+
+static int wbDelete(sqlite3_vfs *v, const char *z, int syncDir) {
+  (void)v;
+  return wbOrig->xDelete(wbOrig, z, syncDir);
+}
+static int wbAccess(sqlite3_vfs *v, const char *z, int flags, int *out) {
+  (void)v;
+  return wbOrig->xAccess(wbOrig, z, flags, out);
+}
+static int wbFullPathname(sqlite3_vfs *v, const char *z, int n, char *out) {
+  (void)v;
+  return wbOrig->xFullPathname(wbOrig, z, n, out);
+}
+static void *wbDlOpen(sqlite3_vfs *v, const char *z) {
+  (void)v;
+  return wbOrig->xDlOpen(wbOrig, z);
+}
+static void wbDlError(sqlite3_vfs *v, int n, char *out) {
+  (void)v;
+  wbOrig->xDlError(wbOrig, n, out);
+}
+static void (*wbDlSym(sqlite3_vfs *v, void *h, const char *z))(void) {
+  (void)v;
+  return wbOrig->xDlSym(wbOrig, h, z);
+}
+static void wbDlClose(sqlite3_vfs *v, void *h) {
+  (void)v;
+  wbOrig->xDlClose(wbOrig, h);
+}
+static int wbRandomness(sqlite3_vfs *v, int n, char *out) {
+  (void)v;
+  return wbOrig->xRandomness(wbOrig, n, out);
+}
+static int wbSleep(sqlite3_vfs *v, int us) {
+  (void)v;
+  return wbOrig->xSleep(wbOrig, us);
+}
+static int wbCurrentTime(sqlite3_vfs *v, double *out) {
+  (void)v;
+  return wbOrig->xCurrentTime(wbOrig, out);
+}
+static int wbGetLastError(sqlite3_vfs *v, int n, char *out) {
+  (void)v;
+  return wbOrig->xGetLastError ? wbOrig->xGetLastError(wbOrig, n, out) : 0;
+}
+static int wbCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *out) {
+  (void)v;
+  return wbOrig->xCurrentTimeInt64(wbOrig, out);
+}
+
+/* walbatch_stats(): '{"kept":…,"flushes":…,"direct":…}', the process's counts since it loaded the VFS. */
+static void wbStatsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  char *json = sqlite3_mprintf("{\"kept\":%lld,\"flushes\":%lld,\"direct\":%lld}",
+                               __atomic_load_n(&wbKept, __ATOMIC_RELAXED),
+                               __atomic_load_n(&wbFlushes, __ATOMIC_RELAXED),
+                               __atomic_load_n(&wbDirect, __ATOMIC_RELAXED));
+  sqlite3_result_text(ctx, json, -1, sqlite3_free);
+}
+
+static int wbRegisterStats(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+  (void)err;
+  (void)api;
+  return sqlite3_create_function(db, "walbatch_stats", 0, SQLITE_UTF8, 0, wbStatsFunc, 0, 0);
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_walbatch_init(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+  SQLITE_EXTENSION_INIT2(api);
+  (void)err;
+  if (sqlite3_vfs_find("walbatch") == 0) {
+    wbOrig = sqlite3_vfs_find(0);
+    if (wbOrig == 0) return SQLITE_ERROR;
+    memset(&wbVfs, 0, sizeof(wbVfs));
+    wbVfs.iVersion = 2;
+    wbVfs.szOsFile = (int)sizeof(WbFile) + wbOrig->szOsFile;
+    wbVfs.mxPathname = wbOrig->mxPathname;
+    wbVfs.zName = "walbatch";
+    wbVfs.xOpen = wbOpen;
+    wbVfs.xDelete = wbDelete;
+    wbVfs.xAccess = wbAccess;
+    wbVfs.xFullPathname = wbFullPathname;
+    wbVfs.xDlOpen = wbDlOpen;
+    wbVfs.xDlError = wbDlError;
+    wbVfs.xDlSym = wbDlSym;
+    wbVfs.xDlClose = wbDlClose;
+    wbVfs.xRandomness = wbRandomness;
+    wbVfs.xSleep = wbSleep;
+    wbVfs.xCurrentTime = wbCurrentTime;
+    wbVfs.xGetLastError = wbGetLastError;
+    wbVfs.xCurrentTimeInt64 = wbCurrentTimeInt64;
+    int rc = sqlite3_vfs_register(&wbVfs, 1);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_auto_extension((void (*)(void))wbRegisterStats);
+    if (rc != SQLITE_OK) return rc;
+  }
+  int rc = wbRegisterStats(db, err, api);
+  return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
+}

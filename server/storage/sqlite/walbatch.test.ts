@@ -1,0 +1,212 @@
+/**
+ * The walbatch VFS (native/walbatch.c, walbatch.ts): a transaction's WAL frames written in one write at
+ * its commit, in the file before the commit is visible to anyone — another connection, another thread,
+ * another process using SQLite's own VFS — and nothing of a transaction that was not committed when its
+ * process died.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { tempDir } from '../../../test/helpers/tmp.ts';
+import { SqliteStorage } from './index.ts';
+import { loadWalBatch, walBatchLibrary, walBatchStats } from './walbatch.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * Whether this machine has a C compiler: `npm install` then built the VFS, and it must be loaded. Under
+ * CI=true nothing is skipped: no compiler fails there.
+ */
+function hasCompiler(): boolean {
+  if (process.env.CI === 'true') return true;
+  try {
+    execFileSync(process.env.CC || 'cc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a module in a new Node process from the repository (better-sqlite3 resolves); its stdout. */
+function node(
+  code: string,
+  args: string[] = [],
+  flags: string[] = [],
+): Promise<{ out: string; code: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', code, ...args], { cwd: root });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal === null) reject(new Error(`child exited ${code}: ${err}`));
+      else resolve({ out, code, signal });
+    });
+  });
+}
+
+/** What a process with SQLite's own VFS (no walbatch) reads from the file. */
+async function readWithOwnVfs(file: string): Promise<{ n: number; bytes: number; integrity: string }> {
+  const { out } = await node(
+    `import Database from 'better-sqlite3';
+     const db = new Database(process.argv[1], { readonly: true });
+     const r = db.prepare('SELECT count(*) AS n, coalesce(sum(length(v)), 0) AS bytes FROM t').get();
+     const integrity = db.pragma('integrity_check', { simple: true });
+     process.stdout.write(JSON.stringify({ ...r, integrity }));`,
+    [file],
+  );
+  return JSON.parse(out) as { n: number; bytes: number; integrity: string };
+}
+
+describe('the walbatch VFS', () => {
+  it('is built and is the default VFS of a process that opened a SQLite store', (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    const { dir, cleanup } = tempDir();
+    const storage = new SqliteStorage({ path: path.join(dir, 'a.db'), synchronous: 'NORMAL' });
+    try {
+      assert.equal(storage.walBatch, 'on', `expected ${walBatchLibrary()}`);
+      // Any connection opened after it writes its WAL through it.
+      const db = new Database(path.join(dir, 'b.db'));
+      db.pragma('journal_mode = WAL');
+      const before = walBatchStats(db);
+      db.exec('CREATE TABLE t (v TEXT)');
+      const after = walBatchStats(db);
+      db.close();
+      assert.ok(before && after && after.kept > before.kept && after.flushes > before.flushes);
+    } finally {
+      storage.close();
+      cleanup();
+    }
+  });
+
+  it('writes a commit of many pages in one write, and another process reads it at once', async (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    assert.equal(loadWalBatch(), 'on');
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'one-write.db');
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      const before = walBatchStats(db);
+      assert.ok(before);
+      // 300 rows of 3 kB: about 300 pages, each a frame of two writes without the VFS.
+      db.transaction(() => {
+        for (let i = 0; i < 300; i++) insert.run(String(i % 10).repeat(3000));
+      })();
+      const after = walBatchStats(db);
+      assert.ok(after);
+      assert.ok(after.kept - before.kept >= 600, `frames kept: ${after.kept - before.kept}`);
+      assert.equal(after.flushes - before.flushes, 1, 'the commit is one write');
+      assert.equal(after.direct, before.direct);
+      // Another process, on SQLite's own VFS, reads the WAL file: the frames are there.
+      assert.deepEqual(await readWithOwnVfs(file), { n: 300, bytes: 900_000, integrity: 'ok' });
+      // And so on, commit after commit (each after the last a new reader sees it whole).
+      for (let round = 1; round <= 3; round++) {
+        db.transaction(() => {
+          for (let i = 0; i < 50; i++) insert.run('x'.repeat(1000 * round));
+        })();
+        const seen = await readWithOwnVfs(file);
+        assert.equal(seen.n, 300 + 50 * round);
+      }
+    } finally {
+      db.close();
+      cleanup();
+    }
+  });
+
+  it('keeps what a killed process committed, and nothing of the transaction it was in', async (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    assert.equal(loadWalBatch(), 'on');
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'killed.db');
+    try {
+      // The child commits 20 transactions, then starts one so large that SQLite spills its pages into
+      // the WAL before the commit (a small page cache): frames the VFS keeps in memory, or writes, but
+      // never makes visible. It says so, and waits to be killed.
+      const child = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import Database from 'better-sqlite3';
+           const m = new Database(':memory:');
+           m.loadExtension(process.argv[2], 'sqlite3_walbatch_init');
+           m.close();
+           const db = new Database(process.argv[1]);
+           db.pragma('journal_mode = WAL');
+           db.pragma('synchronous = NORMAL');
+           db.pragma('wal_autocheckpoint = 0');
+           db.pragma('cache_size = 20');
+           db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+           const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+           for (let i = 0; i < 20; i++) db.transaction(() => { for (let j = 0; j < 25; j++) insert.run('c'.repeat(2000)); })();
+           db.exec('BEGIN');
+           for (let j = 0; j < 2000; j++) insert.run('u'.repeat(2000));
+           const stats = JSON.parse(db.prepare('SELECT walbatch_stats() AS s').get().s);
+           process.stdout.write('spilled ' + JSON.stringify(stats) + '\\n');
+           setInterval(() => {}, 1000);`,
+          file,
+          walBatchLibrary(),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c;
+          if (out.includes('\n')) resolve(out);
+        });
+        child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+      });
+      assert.match(line, /^spilled /);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // A new process (SQLite's own VFS) recovers the WAL: the 20 commits, not one row of the last.
+      assert.deepEqual(await readWithOwnVfs(file), { n: 500, bytes: 1_000_000, integrity: 'ok' });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('is off when SQLITE_WAL_BATCH=off: SQLite writes the WAL itself', async (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    const { dir, cleanup } = tempDir();
+    try {
+      // A process of its own: once loaded, the VFS is the default of the process that loaded it.
+      const run = (setting: string) =>
+        node(
+          `import { loadConfig } from './server/config.ts';
+           import { openStorage } from './server/storage/index.ts';
+           import Database from 'better-sqlite3';
+           const config = loadConfig({ DATA_DIR: process.argv[1], SQLITE_WAL_BATCH: process.argv[2] || undefined });
+           const storage = await openStorage(config.database);
+           const db = new Database(process.argv[1] + '/probe.db');
+           let vfs = 'walbatch';
+           try { db.prepare('SELECT walbatch_stats()').get(); } catch { vfs = 'own'; }
+           db.close();
+           await storage.close();
+           process.stdout.write(JSON.stringify({ walBatch: storage.walBatch, vfs }));`,
+          [dir, setting],
+          ['--import', 'tsx'],
+        );
+      // Off: the extension is never loaded (its function, walbatch_stats, does not exist).
+      assert.deepEqual(JSON.parse((await run('off')).out), { walBatch: 'off', vfs: 'own' });
+      assert.deepEqual(JSON.parse((await run('')).out), { walBatch: 'on', vfs: 'walbatch' });
+    } finally {
+      cleanup();
+    }
+  });
+});

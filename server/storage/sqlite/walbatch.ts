@@ -1,0 +1,60 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+/**
+ * The walbatch VFS (native/walbatch.c): a transaction's WAL frames written in one write at its commit
+ * instead of two writes per frame. Built by `npm install` (scripts/build-native.mjs) where a C compiler
+ * is found; without it SQLite writes as it always does (same files, same guarantees, more system calls).
+ */
+export type WalBatch =
+  /** Loaded: the default VFS of this process. */
+  | 'on'
+  /** Turned off (`SQLITE_WAL_BATCH=off`). */
+  | 'off'
+  /** Not built for this source (no C compiler when `npm install` ran): SQLite's own writes. */
+  | 'unavailable';
+
+const source = fileURLToPath(new URL('./native/walbatch.c', import.meta.url));
+const root = path.resolve(path.dirname(source), '../../../..');
+
+/** Where the build of this exact source is: its name carries the source's hash, so a stale build is never loaded. */
+export function walBatchLibrary(): string {
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
+  return path.join(root, '.build', `walbatch-${hash}${process.platform === 'darwin' ? '.dylib' : '.so'}`);
+}
+
+let state: WalBatch | undefined;
+
+/**
+ * Makes the walbatch VFS the process's default, once, before the first database file is opened; every
+ * connection opened after it (the writer, the readers, the checkpointer thread) uses it.
+ */
+export function loadWalBatch(setting: 'on' | 'off' = 'on'): WalBatch {
+  if (state !== 'on') state = setting === 'off' ? 'off' : load();
+  return state;
+}
+
+function load(): WalBatch {
+  const library = walBatchLibrary();
+  if (!fs.existsSync(library)) return 'unavailable';
+  const db = new Database(':memory:');
+  try {
+    // better-sqlite3 takes the entry point as a second argument (its types name only the first): the
+    // file's name, with its hash, does not give SQLite the default one.
+    const loadExtension = db.loadExtension as (this: Database.Database, file: string, entryPoint: string) => void;
+    loadExtension.call(db, library, 'sqlite3_walbatch_init');
+  } finally {
+    db.close();
+  }
+  return 'on';
+}
+
+/** The process's counts since the VFS was loaded: WAL writes kept, the writes that wrote them, writes straight through. */
+export function walBatchStats(db: Database.Database): { kept: number; flushes: number; direct: number } | null {
+  if (state !== 'on') return null;
+  const row = db.prepare('SELECT walbatch_stats() AS s').get() as { s: string };
+  return JSON.parse(row.s) as { kept: number; flushes: number; direct: number };
+}
