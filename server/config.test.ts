@@ -25,6 +25,7 @@ describe('configuration', () => {
       ['PASSWORD_HASH_CONCURRENCY', '0'],
       ['MAX_QUEUED_MB', 'lots'],
       ['SQLITE_WAL_BATCH', 'yes'],
+      ['SQLITE_CACHE_MB', '0'],
     ] as const) {
       assert.throws(() => loadConfig({ [name]: value }), new RegExp(name), `${name}=${value}`);
     }

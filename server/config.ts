@@ -29,6 +29,8 @@ const envSchema = z.object({
    * `npm install` where a C compiler is found); off: SQLite's own two writes per frame.
    */
   SQLITE_WAL_BATCH: z.enum(['on', 'off']).default('on'),
+  /** The SQLite writer connection's page cache, MiB (filled as pages are touched). */
+  SQLITE_CACHE_MB: positiveInt.max(65536).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The origin people reach the server at, e.g. https://chat.example.org. Default: the request's Host. */
   PUBLIC_ORIGIN: z.url().optional(),
@@ -187,7 +189,7 @@ export interface Config {
   host: string;
   dataDir: string;
   database:
-    | { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL'; walBatch: 'on' | 'off' }
+    | { kind: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL'; walBatch: 'on' | 'off'; cacheMb: number }
     | { kind: 'postgres'; url: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicOrigin: string | null;
@@ -265,7 +267,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
-  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, e.SQLITE_SYNCHRONOUS, e.SQLITE_WAL_BATCH);
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, {
+    synchronous: e.SQLITE_SYNCHRONOUS,
+    walBatch: e.SQLITE_WAL_BATCH,
+    cacheMb: e.SQLITE_CACHE_MB,
+  });
   const keyDir = database.kind === 'sqlite' && database.path !== ':memory:' ? path.dirname(database.path) : dataDir;
   return {
     port: e.PORT,
@@ -353,15 +359,14 @@ function mediaStore(e: z.infer<typeof envSchema>, dataDir: string): MediaStoreCo
 function parseDatabaseUrl(
   url: string | undefined,
   dataDir: string,
-  synchronous: 'FULL' | 'NORMAL',
-  walBatch: 'on' | 'off',
+  sqlite: { synchronous: 'FULL' | 'NORMAL'; walBatch: 'on' | 'off'; cacheMb: number },
 ): Config['database'] {
-  if (!url) return { kind: 'sqlite', path: path.join(dataDir, 'comptoir.db'), synchronous, walBatch };
+  if (!url) return { kind: 'sqlite', path: path.join(dataDir, 'comptoir.db'), ...sqlite };
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (!file) throw new ConfigError('Invalid configuration: DATABASE_URL sqlite: needs a path');
-    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file), synchronous, walBatch };
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file), ...sqlite };
   }
   throw new ConfigError('Invalid configuration: DATABASE_URL must start with sqlite: or postgres://');
 }

@@ -6,7 +6,12 @@ import { type Reader, type Storage, storeNames } from './types.ts';
 export async function openStorage(db: Config['database']): Promise<Storage> {
   if (db.kind === 'sqlite') {
     const { SqliteStorage } = await import('./sqlite/index.ts');
-    return new SqliteStorage({ path: db.path, synchronous: db.synchronous, walBatch: db.walBatch });
+    return new SqliteStorage({
+      path: db.path,
+      synchronous: db.synchronous,
+      walBatch: db.walBatch,
+      cacheMb: db.cacheMb,
+    });
   }
   const { PostgresStorage } = await import('./postgres/index.ts');
   return PostgresStorage.connect(db.url);
