@@ -137,6 +137,9 @@ export class DeliveryPlanner {
         conversationId: e.conversationId,
         scope: e.scope,
         payload: e.json,
+        ...(e.event.type === 'message.created'
+          ? { message: { id: e.event.message.id, senderId: e.event.message.senderId } }
+          : {}),
       });
   }
 
@@ -284,7 +287,7 @@ export class DeliveryPlanner {
     const untaken = new Set<PlannableEvent>();
     for (const e of events) {
       if (e.type !== 'message.created' || e.pageId === null) continue;
-      const m = (JSON.parse(e.payload) as { message: { id: string; senderId: string } }).message;
+      const m = e.message ?? (JSON.parse(e.payload) as { message: { id: string; senderId: string } }).message;
       if (takes(e.pageId, m.senderId === e.pageId ? ['message_echoes'] : ['messages', 'messaging_postbacks']))
         messageIds.push(m.id);
       else untaken.add(e);

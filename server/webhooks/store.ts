@@ -49,6 +49,8 @@ export interface PlannableEvent {
   pageId: string | null;
   personId: string | null;
   psid: string | null;
+  /** As CandidateEvent's. */
+  message?: { id: string; senderId: string };
 }
 
 /** An event of the log that may concern an app, as the planner first reads it: without its payload. */
@@ -60,6 +62,8 @@ export interface CandidateEvent {
   scope: string | null;
   /** The event's JSON when it is already at hand (the planner's tail); read from the log otherwise. */
   payload?: string;
+  /** A `message.created`'s message and sender, when at hand (the planner's tail): its JSON is then not parsed to find them. */
+  message?: { id: string; senderId: string };
 }
 
 /** A person↔page conversation: the page, the person, and the id the page knows the person by. */
