@@ -181,6 +181,48 @@ describe('the walbatch VFS', () => {
     }
   });
 
+  it("drops the frames of a transaction rolled back, so another writer's frames are never overwritten", async (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    assert.equal(loadWalBatch(), 'on');
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'rolled-back.db');
+    const a = new Database(file);
+    const b = new Database(file);
+    try {
+      a.pragma('journal_mode = WAL');
+      a.pragma('wal_autocheckpoint = 0');
+      b.pragma('wal_autocheckpoint = 0');
+      a.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+      // The WAL empty: undoing A's transaction then reads nothing from it (which would write what A kept).
+      a.pragma('wal_checkpoint(TRUNCATE)');
+      // A's transaction spills pages into the WAL before its end (a small cache): frames the VFS keeps.
+      a.pragma('cache_size = 10');
+      const insertA = a.prepare('INSERT INTO t (v) VALUES (?)');
+      a.exec('BEGIN');
+      for (let i = 0; i < 300; i++) insertA.run('a'.repeat(2000));
+      const kept = walBatchStats(a);
+      assert.ok(kept && kept.pending > 0, 'A keeps frames of its transaction');
+      a.exec('ROLLBACK');
+      const after = walBatchStats(a);
+      assert.ok(after);
+      assert.equal(after.pending, 0, 'dropped as the transaction ends');
+      assert.equal(after.dropped, kept.dropped + 1);
+      // B, another connection, then writes where those frames would have gone, and commits.
+      const insertB = b.prepare('INSERT INTO t (v) VALUES (?)');
+      b.transaction(() => {
+        for (let i = 0; i < 100; i++) insertB.run('b'.repeat(2000));
+      })();
+      // A reads (and writes) again: nothing it kept of the rolled-back transaction reaches the file.
+      assert.equal((a.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 100);
+      insertA.run('a2');
+      assert.deepEqual(await readWithOwnVfs(file), { n: 101, bytes: 200_002, integrity: 'ok' });
+    } finally {
+      a.close();
+      b.close();
+      cleanup();
+    }
+  });
+
   it('is off when SQLITE_WAL_BATCH=off: SQLite writes the WAL itself', async (t) => {
     if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
     const { dir, cleanup } = tempDir();

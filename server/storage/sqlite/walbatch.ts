@@ -52,9 +52,22 @@ function load(): WalBatch {
   return 'on';
 }
 
-/** The process's counts since the VFS was loaded: WAL writes kept, the writes that wrote them, writes straight through. */
-export function walBatchStats(db: Database.Database): { kept: number; flushes: number; direct: number } | null {
+/** The process's counts since the VFS was loaded (native/walbatch.c, walbatch_stats()). */
+export interface WalBatchStats {
+  /** WAL writes kept in memory. */
+  kept: number;
+  /** The writes that wrote kept ones. */
+  flushes: number;
+  /** WAL writes that went straight through (too large, or no space allocation on this file system). */
+  direct: number;
+  /** Times kept writes were dropped: a transaction that ended without committing. */
+  dropped: number;
+  /** Bytes kept now. */
+  pending: number;
+}
+
+export function walBatchStats(db: Database.Database): WalBatchStats | null {
   if (state !== 'on') return null;
   const row = db.prepare('SELECT walbatch_stats() AS s').get() as { s: string };
-  return JSON.parse(row.s) as { kept: number; flushes: number; direct: number };
+  return JSON.parse(row.s) as WalBatchStats;
 }

@@ -15,6 +15,8 @@
 **     commit before its frames are in the file (the database file's xShmBarrier writes its WAL's frames);
 **   - before anything else touches the WAL file (a read, a write elsewhere, its size, a sync, truncation,
 **     a file control, closing): the file is then exactly what SQLite wrote.
+** What is still kept when the writer releases the WAL's write lock belongs to a transaction that rolled
+** back (frames SQLite spilled before its end): it is dropped, never written over the next writer's.
 ** A process that dies with frames in memory dies before its commit was visible or returned: recovery
 ** (the next process to open the database rebuilds the wal-index from the WAL file) discards the partial
 ** transaction, as after a crash in the middle of SQLite's own writes.
@@ -70,9 +72,11 @@ static sqlite3_vfs *wbOrig = 0;
 static sqlite3_vfs wbVfs;
 static WbFile *wbDatabases = 0; /* the open main database files, under SQLITE_MUTEX_STATIC_VFS1 */
 
-/* Counters for walbatch_stats(): frames kept, writes of kept frames, writes that went straight through. */
-static sqlite3_int64 wbKept = 0, wbFlushes = 0, wbDirect = 0;
+/* Counters for walbatch_stats(): writes kept, writes of kept frames, writes that went straight through,
+** kept writes dropped (a transaction that did not commit), and the bytes kept now. */
+static sqlite3_int64 wbKept = 0, wbFlushes = 0, wbDirect = 0, wbDropped = 0, wbPending = 0;
 #define WB_COUNT(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
+#define WB_ADD(x, n) __atomic_add_fetch(&(x), (n), __ATOMIC_RELAXED)
 
 /* Writes the kept frames. SQLITE_OK, or the I/O error (the frames stay kept). */
 static int wbFlush(WbFile *p) {
@@ -85,12 +89,14 @@ static int wbFlush(WbFile *p) {
         memmove(p->buf, p->buf + done, (size_t)(p->bufLen - done));
         p->bufOff += done;
         p->bufLen -= done;
+        WB_ADD(wbPending, -(sqlite3_int64)done);
       }
       return errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
     }
     done += (int)n;
   }
   if (p->bufLen > 0) WB_COUNT(wbFlushes);
+  WB_ADD(wbPending, -(sqlite3_int64)p->bufLen);
   p->bufOff += p->bufLen;
   p->bufLen = 0;
   return SQLITE_OK;
@@ -209,6 +215,7 @@ static int wbWrite(sqlite3_file *f, const void *data, int n, sqlite3_int64 off) 
   }
   memcpy(p->buf + p->bufLen, data, (size_t)n);
   p->bufLen += n;
+  WB_ADD(wbPending, n);
   WB_COUNT(wbKept);
   return SQLITE_OK;
 }
@@ -276,9 +283,20 @@ static int wbShmMap(sqlite3_file *f, int region, int size, int extend, void vola
   return p->real->pMethods->xShmMap(p->real, region, size, extend, out);
 }
 
+/*
+** The WAL's write lock is slot 0 of the wal-index's locks. When its writer lets it go, whatever the VFS
+** still keeps for its WAL belongs to a transaction that did not commit (a commit's barrier wrote all of
+** it): frames SQLite spilled before a ROLLBACK. They are dropped before the lock is released — written
+** later they would land over the frames of the next writer (another connection or process).
+*/
 static int wbShmLock(sqlite3_file *f, int offset, int n, int flags) {
   WbFile *p = (WbFile *)f;
   if (p->real->pMethods->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
+  if (offset == 0 && (flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE) && p->wal && p->wal->bufLen > 0) {
+    WB_ADD(wbPending, -(sqlite3_int64)p->wal->bufLen);
+    WB_COUNT(wbDropped);
+    p->wal->bufLen = 0;
+  }
   return p->real->pMethods->xShmLock(p->real, offset, n, flags);
 }
 
@@ -408,14 +426,17 @@ static int wbCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *out) {
   return wbOrig->xCurrentTimeInt64(wbOrig, out);
 }
 
-/* walbatch_stats(): '{"kept":…,"flushes":…,"direct":…}', the process's counts since it loaded the VFS. */
+/* walbatch_stats(): '{"kept":…,"flushes":…,"direct":…,"dropped":…,"pending":…}', the process's counts since
+** it loaded the VFS. */
 static void wbStatsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   (void)argv;
-  char *json = sqlite3_mprintf("{\"kept\":%lld,\"flushes\":%lld,\"direct\":%lld}",
+  char *json = sqlite3_mprintf("{\"kept\":%lld,\"flushes\":%lld,\"direct\":%lld,\"dropped\":%lld,\"pending\":%lld}",
                                __atomic_load_n(&wbKept, __ATOMIC_RELAXED),
                                __atomic_load_n(&wbFlushes, __ATOMIC_RELAXED),
-                               __atomic_load_n(&wbDirect, __ATOMIC_RELAXED));
+                               __atomic_load_n(&wbDirect, __ATOMIC_RELAXED),
+                               __atomic_load_n(&wbDropped, __ATOMIC_RELAXED),
+                               __atomic_load_n(&wbPending, __ATOMIC_RELAXED));
   sqlite3_result_text(ctx, json, -1, sqlite3_free);
 }
 
