@@ -64,7 +64,7 @@ struct WbFile {
   int bufCap;
   sqlite3_int64 bufOff;
   int fd;
-  sqlite3_int64 reserved;
+  sqlite3_int64 reserved; /* -1: not known */
   int batching;
 };
 
@@ -112,12 +112,16 @@ static void wbFlushOrAbort(WbFile *p) {
   }
 }
 
-/* Ensures the file has space up to `end`: SQLITE_OK, SQLITE_FULL, or SQLITE_NOTFOUND (not supported). */
+/*
+** Ensures the file has space for [from, end): SQLITE_OK, SQLITE_FULL, or SQLITE_NOTFOUND (not supported).
+** What is known allocated (`reserved`) is forgotten as each write transaction begins (wbShmLock): another
+** connection may have truncated the file since, freeing it.
+*/
 static int wbReserve(WbFile *p, sqlite3_int64 from, sqlite3_int64 end) {
-  if (end <= p->reserved) return SQLITE_OK;
+  if (p->reserved >= 0 && end <= p->reserved) return SQLITE_OK;
 #ifdef __linux__
   sqlite3_int64 upTo = ((end + WB_RESERVE_STEP - 1) / WB_RESERVE_STEP) * WB_RESERVE_STEP;
-  if (from > p->reserved) from = p->reserved;
+  if (p->reserved >= 0 && from > p->reserved) from = p->reserved;
   for (;;) {
     if (fallocate(p->fd, FALLOC_FL_KEEP_SIZE, (off_t)from, (off_t)(upTo - from)) == 0) break;
     if (errno == EINTR) continue;
@@ -225,7 +229,7 @@ static int wbTruncate(sqlite3_file *f, sqlite3_int64 size) {
   WB_FLUSH_FIRST(p);
   int rc = p->real->pMethods->xTruncate(p->real, size);
   /* Truncation frees the space allocated past the new end. */
-  if (p->isWal && p->reserved > size) p->reserved = size;
+  if (p->isWal && p->reserved > size) p->reserved = -1;
   return rc;
 }
 
@@ -297,6 +301,8 @@ static int wbShmLock(sqlite3_file *f, int offset, int n, int flags) {
     WB_COUNT(wbDropped);
     p->wal->bufLen = 0;
   }
+  /* A write transaction begins: the file may have been truncated by another writer since the last. */
+  if (offset == 0 && (flags & SQLITE_SHM_LOCK) && (flags & SQLITE_SHM_EXCLUSIVE) && p->wal) p->wal->reserved = -1;
   return p->real->pMethods->xShmLock(p->real, offset, n, flags);
 }
 
@@ -343,6 +349,7 @@ static int wbOpen(sqlite3_vfs *vfs, sqlite3_filename zName, sqlite3_file *f, int
   WbFile *p = (WbFile *)f;
   memset(p, 0, sizeof(*p));
   p->fd = -1;
+  p->reserved = -1;
   p->real = (sqlite3_file *)&p[1];
   int rc = wbOrig->xOpen(wbOrig, zName, p->real, flags, outFlags);
   if (rc != SQLITE_OK || p->real->pMethods == 0) {
