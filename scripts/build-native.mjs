@@ -2,16 +2,14 @@
 // against the SQLite headers better-sqlite3 ships. Without a C compiler it says so and Comptoir runs on
 // SQLite's own WAL writes (server/storage/sqlite/walbatch.ts): never an install failure.
 import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { walBatchLibrary, walBatchSource } from '../server/storage/sqlite/native/library.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = path.join(root, 'server/storage/sqlite/native/walbatch.c');
-const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
-const out = path.join(root, '.build', `walbatch-${hash}${process.platform === 'darwin' ? '.dylib' : '.so'}`);
+const out = walBatchLibrary();
 
 if (process.env.SQLITE_WAL_BATCH === 'off' || process.platform === 'win32') process.exit(0);
 if (fs.existsSync(out)) process.exit(0);
@@ -29,7 +27,7 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
 try {
   const shared = process.platform === 'darwin' ? ['-dynamiclib', '-undefined', 'dynamic_lookup'] : ['-shared'];
-  execFileSync(cc, ['-O2', '-fPIC', ...shared, '-I', headers, source, '-o', tmp], { stdio: 'pipe' });
+  execFileSync(cc, ['-O2', '-fPIC', ...shared, '-I', headers, walBatchSource, '-o', tmp], { stdio: 'pipe' });
   fs.renameSync(tmp, out);
   for (const old of fs.readdirSync(path.dirname(out))) {
     if (old.startsWith('walbatch-') && path.join(path.dirname(out), old) !== out)

@@ -223,6 +223,89 @@ describe('the walbatch VFS', () => {
     }
   });
 
+  it("refuses a commit past the process's file-size limit with SQLITE_FULL at the write, and goes on", async (t) => {
+    if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
+    if (process.platform !== 'linux') return t.skip('the limit is checked where fallocate allocates ahead (Linux)');
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'limited.db');
+    try {
+      // A process limited to 8 MiB files (`ulimit -f`, as systemd's LimitFSIZE), SIGXFSZ ignored as a
+      // server would: the WAL grows commit by commit until a write would pass the limit. Without the
+      // check, fallocate(KEEP_SIZE) allocates past the limit, the write at the barrier fails (EFBIG) and
+      // the process aborts; with it, the commit that needed the space fails, like a full disk.
+      const code = `import Database from 'better-sqlite3';
+        const m = new Database(':memory:');
+        m.loadExtension(process.argv[2], 'sqlite3_walbatch_init');
+        m.close();
+        const db = new Database(process.argv[1]);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('wal_autocheckpoint = 0');
+        db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+        const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+        const count = () => db.prepare('SELECT count(*) AS n FROM t').get().n;
+        let commits = 0, error = null;
+        for (; commits < 10000; commits++) {
+          try { db.transaction(() => { for (let j = 0; j < 10; j++) insert.run('w'.repeat(3000)); })(); }
+          catch (e) { error = e.code; break; }
+        }
+        const atLimit = count();
+        // The WAL checkpointed and started over: the next commit has room again.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.transaction(() => { for (let j = 0; j < 10; j++) insert.run('x'.repeat(3000)); })();
+        const stats = JSON.parse(db.prepare('SELECT walbatch_stats() AS s').get().s);
+        process.stdout.write(JSON.stringify({ commits, error, atLimit, after: count(), direct: stats.direct,
+          integrity: db.pragma('integrity_check', { simple: true }) }));`;
+      const child = spawn(
+        'bash',
+        [
+          '-c',
+          'ulimit -f 8192 && trap "" XFSZ && exec "$0" --input-type=module -e "$1" "$2" "$3"',
+          process.execPath,
+          code,
+          file,
+          walBatchLibrary(),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const result = await new Promise<{ out: string; err: string; code: number | null; signal: string | null }>(
+        (resolve, reject) => {
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => {
+            out += c;
+          });
+          child.stderr.on('data', (c: Buffer) => {
+            err += c;
+          });
+          child.on('error', reject);
+          child.on('exit', (code, signal) => resolve({ out, err, code, signal }));
+        },
+      );
+      assert.equal(result.signal, null, `the process died (${result.signal}): ${result.err}`);
+      assert.equal(result.code, 0, result.err);
+      const seen = JSON.parse(result.out) as {
+        commits: number;
+        error: string | null;
+        atLimit: number;
+        after: number;
+        direct: number;
+        integrity: string;
+      };
+      assert.equal(seen.error, 'SQLITE_FULL');
+      assert.ok(seen.commits > 50, `commits before the limit: ${seen.commits}`);
+      assert.equal(seen.atLimit, seen.commits * 10, 'every acknowledged commit, nothing of the refused one');
+      assert.equal(seen.after, seen.atLimit + 10);
+      assert.equal(seen.direct, 0, 'the frames were kept and written in one write throughout');
+      assert.equal(seen.integrity, 'ok');
+      const read = await readWithOwnVfs(file);
+      assert.equal(read.n, seen.after);
+      assert.equal(read.integrity, 'ok');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('is off when SQLITE_WAL_BATCH=off: SQLite writes the WAL itself', async (t) => {
     if (!hasCompiler()) return t.skip('no C compiler: npm install did not build it');
     const { dir, cleanup } = tempDir();

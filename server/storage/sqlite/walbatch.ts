@@ -1,8 +1,6 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { walBatchLibrary } from './native/library.mjs';
 
 /**
  * The walbatch VFS (native/walbatch.c): a transaction's WAL frames written in one write at its commit
@@ -17,14 +15,8 @@ export type WalBatch =
   /** Not built for this source (no C compiler when `npm install` ran): SQLite's own writes. */
   | 'unavailable';
 
-const source = fileURLToPath(new URL('./native/walbatch.c', import.meta.url));
-const root = path.resolve(path.dirname(source), '../../../..');
-
 /** Where the build of this exact source is: its name carries the source's hash, so a stale build is never loaded. */
-export function walBatchLibrary(): string {
-  const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
-  return path.join(root, '.build', `walbatch-${hash}${process.platform === 'darwin' ? '.dylib' : '.so'}`);
-}
+export { walBatchLibrary };
 
 let state: WalBatch | undefined;
 

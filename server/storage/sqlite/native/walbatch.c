@@ -22,14 +22,15 @@
 ** transaction, as after a crash in the middle of SQLite's own writes.
 **
 ** A write must not fail at the barrier, where SQLite cannot be told: before keeping frames past the
-** space the file holds, the VFS allocates it (fallocate(KEEP_SIZE), in 4 MiB steps), so a full disk is
-** SQLITE_FULL on the write that needed it, as without this VFS. Where that call is not supported (not
+** space the file holds, the VFS allocates it (fallocate(KEEP_SIZE), in 4 MiB steps) within the process's
+** file-size limit (RLIMIT_FSIZE), so a full disk, or a WAL at that limit, is SQLITE_FULL on the write that
+** needed it, as without this VFS. Where that call is not supported (not
 ** Linux, a file system without it), the file's writes go straight through. A write that fails at the
 ** barrier anyway (an I/O error) aborts the process: the commit is not acknowledged, and recovery
 ** discards it.
 **
 ** Built by scripts/build-native.mjs (npm install), loaded by server/storage/sqlite/walbatch.ts, which
-** makes it the default VFS of the process. Set COMPTOIR_SQLITE_WAL_BATCH=0 to run without it.
+** makes it the default VFS of the process. Set SQLITE_WAL_BATCH=off to run without it.
 */
 #define _GNU_SOURCE
 #include "sqlite3ext.h"
@@ -40,6 +41,9 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#endif
 
 /* The most frame bytes kept in memory: a transaction larger than this is written in several writes. */
 #define WB_BUFFER_MAX (8 * 1024 * 1024)
@@ -121,6 +125,13 @@ static int wbReserve(WbFile *p, sqlite3_int64 from, sqlite3_int64 end) {
   if (p->reserved >= 0 && end <= p->reserved) return SQLITE_OK;
 #ifdef __linux__
   sqlite3_int64 upTo = ((end + WB_RESERVE_STEP - 1) / WB_RESERVE_STEP) * WB_RESERVE_STEP;
+  /* The process's file-size limit (RLIMIT_FSIZE: `ulimit -f`, systemd's LimitFSIZE) is space too, which
+  ** fallocate(KEEP_SIZE) does not check: past it, the write at the barrier would fail (EFBIG). */
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    if ((sqlite3_uint64)end > (sqlite3_uint64)limit.rlim_cur) return SQLITE_FULL;
+    if ((sqlite3_uint64)upTo > (sqlite3_uint64)limit.rlim_cur) upTo = (sqlite3_int64)limit.rlim_cur;
+  }
   if (p->reserved >= 0 && from > p->reserved) from = p->reserved;
   for (;;) {
     if (fallocate(p->fd, FALLOC_FL_KEEP_SIZE, (off_t)from, (off_t)(upTo - from)) == 0) break;
