@@ -17,8 +17,24 @@ export interface ServerProcess {
  * Comptoir as its own process (`server/main.ts`), as a user runs it, on a random port. Resolves once it
  * is listening.
  */
-export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'server', 'main.ts')], {
+export function spawnServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: {
+    /**
+     * The process's file-size limit, in KiB (`ulimit -f`, as systemd's LimitFSIZE): a disk that fills at a
+     * known size. SIGXFSZ is ignored, as a server's would be: a write past it fails with EFBIG.
+     */
+    fileSizeLimitKiB?: number;
+  } = {},
+): Promise<ServerProcess> {
+  const command = [process.execPath, ...nodeArgs, '--import', 'tsx', path.join(root, 'server', 'main.ts')];
+  const limit = options.fileSizeLimitKiB;
+  const [file, ...args] =
+    limit === undefined
+      ? command
+      : ['bash', '-c', `ulimit -f ${Math.floor(limit)} && trap "" XFSZ && exec "$@"`, 'bash', ...command];
+  const child = spawn(file as string, args, {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
