@@ -119,6 +119,16 @@ const toConsent = (r: ConsentRow): PageConsentRecord => ({
 const OPTIN = 'page_id, user_ref, user_id, ref, how, created_at, revoked_at, first_sent_at';
 const CONSENT = 'page_id, user_id, updates_stopped_at, blocked_at, updated_at';
 
+/**
+ * A person's standing with a page: their latest active opt-in (one probe of optins_active, however many
+ * checkouts they opted in at) and what they decided about the page. Exported for the plan test.
+ */
+export const STANDING = `SELECT (SELECT max(created_at) FROM optins
+                        WHERE user_id = ? AND page_id = ? AND revoked_at IS NULL) AS opted_in_at,
+                      c.updates_stopped_at, c.blocked_at
+                 FROM (SELECT 1 AS one) x
+                 LEFT JOIN page_consents c ON c.page_id = ? AND c.user_id = ?`;
+
 /** The opt-ins store on one Db: the reader's (committed data) or a transaction's (its own writes too). */
 export class OptinsStore implements OptinsWrites {
   private readonly q = {
@@ -131,11 +141,7 @@ export class OptinsStore implements OptinsWrites {
     consentsOf: `SELECT ${CONSENT} FROM page_consents
                   WHERE user_id = ? AND (updates_stopped_at IS NOT NULL OR blocked_at IS NOT NULL)
                   ORDER BY updated_at DESC, page_id LIMIT ?`,
-    standing: `SELECT (SELECT max(created_at) FROM optins
-                        WHERE user_id = ? AND page_id = ? AND revoked_at IS NULL) AS opted_in_at,
-                      c.updates_stopped_at, c.blocked_at
-                 FROM (SELECT 1 AS one) x
-                 LEFT JOIN page_consents c ON c.page_id = ? AND c.user_id = ?`,
+    standing: STANDING,
     insert: `INSERT INTO optins (${OPTIN}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     restore: `UPDATE optins SET revoked_at = NULL, first_sent_at = NULL, created_at = ?, ref = ?, how = ?
               WHERE page_id = ? AND user_ref = ? AND user_id = ?`,

@@ -20,7 +20,7 @@ import type { Sql } from './sql.ts';
  * page (a direct key is the two ids sorted, so it is one of the two joined here) — what placing the order
  * reads (the flow's customerIn, directWithPageIn).
  */
-const ORDERS_BY_NUMBERS = `
+export const ORDERS_BY_NUMBERS = `
   SELECT k.page_id, k.number, k.psid, o.id, o.version, o.customer_id, p.policy, ps.user_id AS psid_user_id,
          c.user_id AS consent_user_id, c.updates_stopped_at, c.blocked_at, c.updated_at AS consent_updated_at,
          s.opted_in_at, d.id AS direct_id
