@@ -105,6 +105,22 @@ export async function startDirect(a: Person, b: Person): Promise<ConversationVie
   return r.body.conversation;
 }
 
+/** A conversation's whole history as `p` reads it over HTTP, oldest first, page by page. */
+export async function history(p: Person, conversationId: string): Promise<MessageView[]> {
+  const all: MessageView[] = [];
+  let before: number | undefined;
+  for (;;) {
+    const q = before ? `?limit=100&before=${before}` : '?limit=100';
+    const r = await p.http.get<{ messages: MessageView[]; hasMore: boolean }>(
+      `/api/conversations/${conversationId}/messages${q}`,
+    );
+    if (r.status !== 200) throw new Error(`history failed: ${r.status} ${JSON.stringify(r.body)}`);
+    all.unshift(...r.body.messages);
+    if (!r.body.hasMore || r.body.messages.length === 0) return all;
+    before = r.body.messages[0]?.seq;
+  }
+}
+
 export async function createGroup(owner: Person, title: string, members: Person[]): Promise<ConversationView> {
   const r = await owner.http.post<{ conversation: ConversationView }>('/api/conversations/group', {
     title,

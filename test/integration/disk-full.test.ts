@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { MessageView } from '../../protocol/views.ts';
-import { HttpClient, type Person, signUp, startDirect } from '../helpers/client.ts';
+import { HttpClient, history, type Person, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -21,21 +21,6 @@ const env = (dataDir: string, extra: Record<string, string>) => ({
   RATE_REQUESTS_PER_MINUTE: '100000',
   RATE_SIGNUPS_PER_HOUR: '1000',
 });
-
-async function history(p: Person, conversationId: string): Promise<MessageView[]> {
-  const all: MessageView[] = [];
-  let before: number | undefined;
-  for (;;) {
-    const q = before ? `?limit=100&before=${before}` : '?limit=100';
-    const r = await p.http.get<{ messages: MessageView[]; hasMore: boolean }>(
-      `/api/conversations/${conversationId}/messages${q}`,
-    );
-    assert.equal(r.status, 200);
-    all.unshift(...r.body.messages);
-    if (!r.body.hasMore || r.body.messages.length === 0) return all;
-    before = r.body.messages[0]?.seq;
-  }
-}
 
 // The WAL written in one write per commit (walbatch: the limit checked as it allocates ahead), and by
 // SQLite itself (its writes fail with EFBIG).
@@ -58,7 +43,7 @@ for (const extra of [{}, { SQLITE_WAL_BATCH: 'off' }] as Record<string, string>[
       const ben = await signUp(server.url);
       const conversationId = (await startDirect(ana, ben)).id;
       const acknowledged: string[] = [];
-      let refused: { status: number; id: string; clientId: string } | null = null;
+      let refused: { status: number; id: string; clientId: string; text: string } | null = null;
       for (let i = 0; i < 20_000 && refused === null; i++) {
         const clientId = `disk-fill-${i}`;
         const text = `${i} ${'·'.repeat(3900)}`;
@@ -67,7 +52,7 @@ for (const extra of [{}, { SQLITE_WAL_BATCH: 'off' }] as Record<string, string>[
           text,
         });
         if (r.status === 201) acknowledged.push(clientId);
-        else refused = { status: r.status, id: 'error' in r.body ? r.body.error.id : '', clientId };
+        else refused = { status: r.status, id: 'error' in r.body ? r.body.error.id : '', clientId, text };
       }
       assert.ok(refused, 'the disk filled');
       assert.deepEqual([refused.status, refused.id], [503, 'storage_unavailable']);
@@ -82,9 +67,10 @@ for (const extra of [{}, { SQLITE_WAL_BATCH: 'off' }] as Record<string, string>[
         seen.map((m) => m.clientId),
         acknowledged,
       );
+      // The same message again needs the same room (a shorter one might still fit under the limit).
       const again = await ana.http.post<Err>(`/api/conversations/${conversationId}/messages`, {
         clientId: refused.clientId,
-        text: 'once there is room',
+        text: refused.text,
       });
       assert.deepEqual([again.status, again.body.error.id], [503, 'storage_unavailable']);
 
@@ -106,7 +92,7 @@ for (const extra of [{}, { SQLITE_WAL_BATCH: 'off' }] as Record<string, string>[
       await anaHttp.post('/api/auth/signin', { username: ana.user.username, password: ana.password });
       const stored = await anaHttp.post<{ message: MessageView }>(`/api/conversations/${conversationId}/messages`, {
         clientId: refused.clientId,
-        text: 'once there is room',
+        text: refused.text,
       });
       assert.equal(stored.status, 201, 'new: the refused attempt stored nothing');
     });

@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ServerFrame } from '../../protocol/frames.ts';
-import type { MessageView } from '../../protocol/views.ts';
 import { type Backend, backends } from '../helpers/backends.ts';
-import { HttpClient, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import { HttpClient, history, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -25,22 +24,6 @@ async function signIn(url: string, p: Person): Promise<Person> {
   const r = await http.post('/api/auth/signin', { username: p.user.username, password: p.password });
   assert.equal(r.status, 200);
   return { ...p, http };
-}
-
-async function history(p: Person, conversationId: string): Promise<MessageView[]> {
-  const all: MessageView[] = [];
-  let before: number | undefined;
-  for (;;) {
-    const q = before ? `?limit=100&before=${before}` : '?limit=100';
-    const page = (
-      await p.http.get<{ messages: MessageView[]; hasMore: boolean }>(
-        `/api/conversations/${conversationId}/messages${q}`,
-      )
-    ).body;
-    all.unshift(...page.messages);
-    if (!page.hasMore || page.messages.length === 0) return all;
-    before = page.messages[0]?.seq;
-  }
 }
 
 const [sqlite, postgres] = backends as [Backend, Backend];

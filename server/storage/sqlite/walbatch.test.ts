@@ -5,7 +5,7 @@
  * process died.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -30,29 +30,50 @@ function hasCompiler(): boolean {
   }
 }
 
+/** What a child process printed, and how it ended. */
+function finished(
+  child: ChildProcess,
+): Promise<{ out: string; err: string; code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c;
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ out, err, code, signal }));
+  });
+}
+
 /** Runs a module in a new Node process from the repository (better-sqlite3 resolves); its stdout. */
-function node(
+async function node(
   code: string,
   args: string[] = [],
   flags: string[] = [],
 ): Promise<{ out: string; code: number | null; signal: string | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', code, ...args], { cwd: root });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal === null) reject(new Error(`child exited ${code}: ${err}`));
-      else resolve({ out, code, signal });
-    });
-  });
+  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', code, ...args], { cwd: root });
+  const { out, err, code: exit, signal } = await finished(child);
+  if (exit !== 0 && signal === null) throw new Error(`child exited ${exit}: ${err}`);
+  return { out, code: exit, signal };
 }
+
+/**
+ * How a child process (argv: the database file, the VFS's build) starts: the VFS loaded as its default,
+ * the database in WAL mode without automatic checkpoints, a table `t (id, v)` and `insert` into it.
+ */
+const childOpens = `import Database from 'better-sqlite3';
+  const m = new Database(':memory:');
+  m.loadExtension(process.argv[2], 'sqlite3_walbatch_init');
+  m.close();
+  const db = new Database(process.argv[1]);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');`;
 
 /** What a process with SQLite's own VFS (no walbatch) reads from the file. */
 async function readWithOwnVfs(file: string): Promise<{ n: number; bytes: number; integrity: string }> {
@@ -141,17 +162,8 @@ describe('the walbatch VFS', () => {
         [
           '--input-type=module',
           '-e',
-          `import Database from 'better-sqlite3';
-           const m = new Database(':memory:');
-           m.loadExtension(process.argv[2], 'sqlite3_walbatch_init');
-           m.close();
-           const db = new Database(process.argv[1]);
-           db.pragma('journal_mode = WAL');
-           db.pragma('synchronous = NORMAL');
-           db.pragma('wal_autocheckpoint = 0');
+          `${childOpens}
            db.pragma('cache_size = 20');
-           db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-           const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
            for (let i = 0; i < 20; i++) db.transaction(() => { for (let j = 0; j < 25; j++) insert.run('c'.repeat(2000)); })();
            db.exec('BEGIN');
            for (let j = 0; j < 2000; j++) insert.run('u'.repeat(2000));
@@ -233,16 +245,7 @@ describe('the walbatch VFS', () => {
       // server would: the WAL grows commit by commit until a write would pass the limit. Without the
       // check, fallocate(KEEP_SIZE) allocates past the limit, the write at the barrier fails (EFBIG) and
       // the process aborts; with it, the commit that needed the space fails, like a full disk.
-      const code = `import Database from 'better-sqlite3';
-        const m = new Database(':memory:');
-        m.loadExtension(process.argv[2], 'sqlite3_walbatch_init');
-        m.close();
-        const db = new Database(process.argv[1]);
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        db.pragma('wal_autocheckpoint = 0');
-        db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-        const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      const code = `${childOpens}
         const count = () => db.prepare('SELECT count(*) AS n FROM t').get().n;
         let commits = 0, error = null;
         for (; commits < 10000; commits++) {
@@ -268,20 +271,7 @@ describe('the walbatch VFS', () => {
         ],
         { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      const result = await new Promise<{ out: string; err: string; code: number | null; signal: string | null }>(
-        (resolve, reject) => {
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (c: Buffer) => {
-            out += c;
-          });
-          child.stderr.on('data', (c: Buffer) => {
-            err += c;
-          });
-          child.on('error', reject);
-          child.on('exit', (code, signal) => resolve({ out, err, code, signal }));
-        },
-      );
+      const result = await finished(child);
       assert.equal(result.signal, null, `the process died (${result.signal}): ${result.err}`);
       assert.equal(result.code, 0, result.err);
       const seen = JSON.parse(result.out) as {
