@@ -23,7 +23,7 @@ export function spawnServer(
   options: {
     /**
      * The process's file-size limit, in KiB (`ulimit -f`, as systemd's LimitFSIZE): a disk that fills at a
-     * known size. SIGXFSZ is ignored, as a server's would be: a write past it fails with EFBIG.
+     * known size. Node ignores SIGXFSZ (its default would kill the process): a write past it fails with EFBIG.
      */
     fileSizeLimitKiB?: number;
   } = {},
@@ -31,9 +31,7 @@ export function spawnServer(
   const command = [process.execPath, ...nodeArgs, '--import', 'tsx', path.join(root, 'server', 'main.ts')];
   const limit = options.fileSizeLimitKiB;
   const [file, ...args] =
-    limit === undefined
-      ? command
-      : ['bash', '-c', `ulimit -f ${Math.floor(limit)} && trap "" XFSZ && exec "$@"`, 'bash', ...command];
+    limit === undefined ? command : ['bash', '-c', `ulimit -f ${Math.floor(limit)} && exec "$@"`, 'bash', ...command];
   const child = spawn(file as string, args, {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },

@@ -241,10 +241,10 @@ describe('the walbatch VFS', () => {
     const { dir, cleanup } = tempDir();
     const file = path.join(dir, 'limited.db');
     try {
-      // A process limited to 8 MiB files (`ulimit -f`, as systemd's LimitFSIZE), SIGXFSZ ignored as a
-      // server would: the WAL grows commit by commit until a write would pass the limit. Without the
-      // check, fallocate(KEEP_SIZE) allocates past the limit, the write at the barrier fails (EFBIG) and
-      // the process aborts; with it, the commit that needed the space fails, like a full disk.
+      // A process limited to 8 MiB files (`ulimit -f`, as systemd's LimitFSIZE; Node ignores SIGXFSZ, so a
+      // write past it fails with EFBIG): the WAL grows commit by commit until a write would pass the limit.
+      // Without the check, fallocate(KEEP_SIZE) allocates past the limit, the write at the barrier fails
+      // and the process aborts; with it, the commit that needed the space fails, like a full disk.
       const code = `${childOpens}
         const count = () => db.prepare('SELECT count(*) AS n FROM t').get().n;
         let commits = 0, error = null;
@@ -263,7 +263,7 @@ describe('the walbatch VFS', () => {
         'bash',
         [
           '-c',
-          'ulimit -f 8192 && trap "" XFSZ && exec "$0" --input-type=module -e "$1" "$2" "$3"',
+          'ulimit -f 8192 && exec "$0" --input-type=module -e "$1" "$2" "$3"',
           process.execPath,
           code,
           file,
