@@ -99,6 +99,14 @@ export async function signUp(baseUrl: string, name?: string, password = 'correct
   return { http, user: r.body.user, password };
 }
 
+/** Signs an existing person in on a (re)started server: the same person with a new session. */
+export async function signIn(baseUrl: string, p: Person): Promise<Person> {
+  const http = new HttpClient(baseUrl);
+  const r = await http.post('/api/auth/signin', { username: p.user.username, password: p.password });
+  if (r.status !== 200) throw new Error(`signin failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...p, http };
+}
+
 export async function startDirect(a: Person, b: Person): Promise<ConversationView> {
   const r = await a.http.post<{ conversation: ConversationView }>('/api/conversations/direct', { userId: b.user.id });
   if (r.status !== 201 && r.status !== 200) throw new Error(`direct failed: ${r.status} ${JSON.stringify(r.body)}`);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { MessageView } from '../../protocol/views.ts';
-import { HttpClient, history, type Person, signUp, startDirect } from '../helpers/client.ts';
+import { history, signIn, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -78,22 +78,19 @@ for (const extra of [{}, { SQLITE_WAL_BATCH: 'off' }] as Record<string, string>[
       server.child.kill('SIGTERM');
       await server.exited;
       server = await spawnServer(env(tmp.dir, extra));
-      const http = new HttpClient(server.url);
-      assert.equal(
-        (await http.post('/api/auth/signin', { username: ben.user.username, password: ben.password })).status,
-        200,
-      );
-      const benAgain: Person = { ...ben, http };
+      const benAgain = await signIn(server.url, ben);
       assert.deepEqual(
         (await history(benAgain, conversationId)).map((m) => m.clientId),
         acknowledged,
       );
-      const anaHttp = new HttpClient(server.url);
-      await anaHttp.post('/api/auth/signin', { username: ana.user.username, password: ana.password });
-      const stored = await anaHttp.post<{ message: MessageView }>(`/api/conversations/${conversationId}/messages`, {
-        clientId: refused.clientId,
-        text: refused.text,
-      });
+      const anaAgain = await signIn(server.url, ana);
+      const stored = await anaAgain.http.post<{ message: MessageView }>(
+        `/api/conversations/${conversationId}/messages`,
+        {
+          clientId: refused.clientId,
+          text: refused.text,
+        },
+      );
       assert.equal(stored.status, 201, 'new: the refused attempt stored nothing');
     });
   });

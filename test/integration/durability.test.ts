@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import { type Backend, backends } from '../helpers/backends.ts';
-import { HttpClient, history, type Person, SocketClient, signUp, startDirect } from '../helpers/client.ts';
+import { history, SocketClient, signIn, signUp, startDirect } from '../helpers/client.ts';
 import { type ServerProcess, spawnServer } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -17,14 +17,6 @@ const env = (dataDir: string, extra: Record<string, string>) => ({
   RATE_REQUESTS_PER_MINUTE: '100000',
   RATE_SIGNUPS_PER_HOUR: '1000',
 });
-
-/** Signs an existing person in on a (re)started server. */
-async function signIn(url: string, p: Person): Promise<Person> {
-  const http = new HttpClient(url);
-  const r = await http.post('/api/auth/signin', { username: p.user.username, password: p.password });
-  assert.equal(r.status, 200);
-  return { ...p, http };
-}
 
 const [sqlite, postgres] = backends as [Backend, Backend];
 const variants: { name: string; backend: Backend; extra: Record<string, string> }[] = [
