@@ -1,14 +1,15 @@
 /**
  * `npm test`: typecheck, lint, build the web app, then every test file — unit, integration, both storage
- * backends, browser — with node:test. Outside CI, a missing PostgreSQL or Chromium is reported in one
+ * backends, browser — with node:test, the browser files in a stream of their own beside the others. Outside CI, a missing PostgreSQL or Chromium is reported in one
  * line and those tests are skipped; under CI=true nothing is skipped (Chromium is installed with apt-get
  * when missing and we are root, and the Postgres suites fail if the database is unreachable).
  *
  * Arguments narrow the run: `npm test -- server/messaging` runs the test files under that path only
  * (and skips typecheck, lint and build unless --all is given).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.join(import.meta.dirname, '..');
@@ -90,5 +91,45 @@ if (browser) {
   if (chromium)
     run('build the web app', 'npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 }
+const testArgs = (list: string[]) => ['--import', 'tsx', '--test', '--test-reporter=spec', ...list];
+
+/**
+ * Two streams of test files, one file at a time in each: the browser tests, and everything else. Much of a
+ * test file's time is spent waiting on a child server, PostgreSQL or Chromium, so two files at a time take
+ * less time on two cores than one; but two browser files at once starve each other's Chromium (actions time
+ * out waiting for a page to settle), so they never run together. The browser stream's report is kept and
+ * printed after the other's. TEST_STREAMS=1: every file in one stream, one at a time.
+ */
+async function twoStreams(browserFiles: string[], others: string[]): Promise<void> {
+  const logPath = path.join(os.tmpdir(), `comptoir-browser-tests-${process.pid}.log`);
+  const log = fs.openSync(logPath, 'w');
+  const exit = (child: ReturnType<typeof spawn>) =>
+    new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  console.log(
+    `\n# tests: ${others.length} files, and beside them ${browserFiles.length} browser files (reported after)`,
+  );
+  const browserStream = spawn(process.execPath, testArgs(browserFiles), {
+    cwd: root,
+    env,
+    stdio: ['ignore', log, log],
+  });
+  const restStream = spawn(process.execPath, testArgs(others), { cwd: root, env, stdio: 'inherit' });
+  const [restCode, browserCode] = await Promise.all([exit(restStream), exit(browserStream)]);
+  fs.closeSync(log);
+  console.log('\n# browser tests');
+  process.stdout.write(fs.readFileSync(logPath));
+  fs.rmSync(logPath, { force: true });
+  for (const [label, code] of [
+    ['tests', restCode],
+    ['browser tests', browserCode],
+  ] as const)
+    if (code !== 0) console.error(`\n# ${label} failed (exit ${code})`);
+  if (restCode !== 0 || browserCode !== 0) process.exit(1);
+}
+
 console.log(`\n# ${files.length} test files`);
-run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);
+const browserFiles = files.filter((f) => f.startsWith('test/e2e/'));
+const others = files.filter((f) => !f.startsWith('test/e2e/'));
+if (process.env.TEST_STREAMS !== '1' && browserFiles.length > 0 && others.length > 0 && !env.COMPTOIR_SKIP_BROWSER)
+  await twoStreams(browserFiles, others);
+else run('tests', process.execPath, testArgs(files), env);
