@@ -102,6 +102,7 @@ import { FrameHandlers } from './realtime/registry.ts';
 import { attachWebSocket } from './realtime/upgrade.ts';
 import { Committer } from './storage/commit.ts';
 import { openStorage, withStorageErrors } from './storage/index.ts';
+import { StatementTimes } from './storage/statement-times.ts';
 import type { Storage } from './storage/types.ts';
 import { DeliveryDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 import { listeningOrigin, WebhookMediaUrls } from './webhooks/media-urls.ts';
@@ -278,7 +279,13 @@ function contentApps(
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const log = options.logger ?? createLogger(config.logLevel);
   const box = secretBox(config); // before anything is opened: a bad key file stops the start
-  const storage = withStorageErrors(options.storage ?? (await openStorage(config.database)));
+  const storage = withStorageErrors(
+    options.storage ??
+      (await openStorage(
+        config.database,
+        config.diagnosticsStatements ? { statementTimes: new StatementTimes() } : {},
+      )),
+  );
   await storage.migrate();
   const bus: EventBus = new MemoryBus(log);
   const committer = new Committer(
@@ -669,7 +676,7 @@ export async function build(config: Config, options: CoreOptions = {}): Promise<
   core.webhooks.mediaUrls.listening = () => listeningOrigin(app.server.address());
   core.webhooks.dispatcher.start();
   const stopDiagnostics = config.diagnosticsEveryS
-    ? startDiagnostics(log, config.diagnosticsEveryS, committer)
+    ? startDiagnostics(log, config.diagnosticsEveryS, committer, core.storage.statementTimes)
     : () => {};
 
   let closed = false;

@@ -151,6 +151,8 @@ const envSchema = z.object({
   RATE_CONTENT_APP_QUERIES_PER_MINUTE: positiveInt.default(60),
   /** Seconds between diagnostics log lines (event loop delay, GC, batches); unset: none. */
   COMPTOIR_DIAGNOSTICS: positiveInt.optional(),
+  /** `on`: each diagnostics line also names the statements that took the most time (two clock reads each). */
+  COMPTOIR_DIAGNOSTICS_STATEMENTS: z.enum(['on', 'off']).default('off'),
   /** Where uploaded media are kept: `local` (a directory, MEDIA_DIR) or `s3` (a bucket, MEDIA_S3_*). */
   MEDIA_STORE: z.enum(['local', 's3']).default('local'),
   /** Default: `<DATA_DIR>/media`. */
@@ -240,6 +242,8 @@ export interface Config {
   maxQueuedBytes: number;
   webDist: string;
   diagnosticsEveryS: number | null;
+  /** Each statement timed, for the diagnostics line (only with diagnosticsEveryS). */
+  diagnosticsStatements: boolean;
 }
 
 export type MediaStoreConfig =
@@ -331,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxQueuedBytes: e.MAX_QUEUED_MB * 1024 * 1024,
     webDist: path.resolve(e.WEB_DIST ?? path.join(import.meta.dirname, '..', 'web', 'dist')),
     diagnosticsEveryS: e.COMPTOIR_DIAGNOSTICS ?? null,
+    diagnosticsStatements: e.COMPTOIR_DIAGNOSTICS !== undefined && e.COMPTOIR_DIAGNOSTICS_STATEMENTS === 'on',
   };
 }
 

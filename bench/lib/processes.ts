@@ -80,7 +80,7 @@ const SERVER_NODE_OPTIONS = '';
 
 /**
  * A Comptoir process with this environment. BENCH_TRACE=1: the server's diagnostics (event loop delay,
- * GC, batches) every 2 s on stderr.
+ * GC, batches) every 2 s on stderr; with BENCH_STATEMENTS=1, the statements that took the most time too.
  */
 export const startComptoir = (env: Record<string, string>) =>
   startProcess(
@@ -89,6 +89,7 @@ export const startComptoir = (env: Record<string, string>) =>
       ...env,
       LOG_LEVEL: 'info',
       ...(process.env.BENCH_TRACE ? { COMPTOIR_DIAGNOSTICS: '2' } : {}),
+      ...(process.env.BENCH_TRACE && process.env.BENCH_STATEMENTS ? { COMPTOIR_DIAGNOSTICS_STATEMENTS: 'on' } : {}),
       NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS,
     },
     /listening on http:\/\/[\d.]+:(\d+)/,

@@ -1,14 +1,21 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import type { StatementTimes } from '../storage/statement-times.ts';
 import type { Logger } from './logger.ts';
+
+/** How many statements a diagnostics line names (the ones that took the most time). */
+const STATEMENTS_NAMED = 8;
 
 /**
  * `COMPTOIR_DIAGNOSTICS=<seconds>`: every interval, logs the event loop's delay (p50, p99, max), the
- * garbage collections and the committer's batches. For operators chasing latency, and for the benchmark.
+ * garbage collections and the committer's batches — and with `statements` (COMPTOIR_DIAGNOSTICS_STATEMENTS)
+ * the database's statements: all of them counted, and the ones that took the most time, each with its
+ * calls and time per call. For operators chasing latency, and for the benchmarks.
  */
 export function startDiagnostics(
   log: Logger,
   everyS: number,
   committer: { stats: { batches: number; jobs: number; retries: number } },
+  statements: StatementTimes | null = null,
 ) {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -36,6 +43,7 @@ export function startDiagnostics(
         batches: s.batches - last.batches,
         jobs: s.jobs - last.jobs,
         retries: s.retries - last.retries,
+        ...(statements ? { statements: statements.take(STATEMENTS_NAMED) } : {}),
       },
       'diagnostics',
     );

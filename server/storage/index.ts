@@ -1,9 +1,16 @@
 import type { Config } from '../config.ts';
 import { AppError, isAppError } from '../errors.ts';
+import type { StatementTimes } from './statement-times.ts';
 import { type Reader, type Storage, storeNames } from './types.ts';
 
-/** Opens the configured backend. Postgres is loaded only when asked for. */
-export async function openStorage(db: Config['database']): Promise<Storage> {
+/**
+ * Opens the configured backend. Postgres is loaded only when asked for. `statementTimes`: each statement's
+ * time counted there (COMPTOIR_DIAGNOSTICS_STATEMENTS).
+ */
+export async function openStorage(
+  db: Config['database'],
+  { statementTimes }: { statementTimes?: StatementTimes } = {},
+): Promise<Storage> {
   if (db.kind === 'sqlite') {
     const { SqliteStorage } = await import('./sqlite/index.ts');
     return new SqliteStorage({
@@ -11,10 +18,11 @@ export async function openStorage(db: Config['database']): Promise<Storage> {
       synchronous: db.synchronous,
       walBatch: db.walBatch,
       cacheMb: db.cacheMb,
+      ...(statementTimes ? { statementTimes } : {}),
     });
   }
   const { PostgresStorage } = await import('./postgres/index.ts');
-  return PostgresStorage.connect(db.url);
+  return PostgresStorage.connect(db.url, statementTimes ? { statementTimes } : {});
 }
 
 /**

@@ -17,6 +17,7 @@ import { type OptinsReads, type OptinsWrites, optinsWrites } from '../platform/o
 import { type PlatformReads, type PlatformWrites, platformWrites } from '../platform/store.ts';
 import { type PresenceReads, type PresenceWrites, presenceWrites } from '../presence/store.ts';
 import { type WebhooksReads, type WebhooksWrites, webhooksWrites } from '../webhooks/store.ts';
+import type { StatementTimes } from './statement-times.ts';
 
 /**
  * The storage as the services see it: one store per domain, each owning its tables and its records
@@ -168,6 +169,8 @@ export interface Storage {
   externalWrites(): number | null;
   /** Named leases shared by every process using this database (storage/leases.ts). */
   readonly leases: Leases;
+  /** Each statement's time, when asked for (COMPTOIR_DIAGNOSTICS_STATEMENTS: lib/diagnostics.ts); else null. */
+  readonly statementTimes: StatementTimes | null;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }

@@ -14,11 +14,12 @@ import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
+import type { StatementTimes } from '../statement-times.ts';
 import { CommitOutcomeUnknown, type Leases, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
 import { PgCommerceTx, PgOptinsTx, PgPagesTx } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
-import { Sql, types } from './sql.ts';
+import { Sql, type Timed, timed, types } from './sql.ts';
 
 /**
  * A transaction's stores, sharing what it holds back (PgTxState). Every store other than messaging and
@@ -55,6 +56,8 @@ export interface PostgresOptions {
    * stop the storage: the writer reconnects on its next transaction, the pool replaces its connections.
    */
   onConnectionError?: (error: Error, connection: 'writer' | 'reader') => void;
+  /** Counts each statement's time (COMPTOIR_DIAGNOSTICS_STATEMENTS); none by default. */
+  statementTimes?: StatementTimes;
 }
 
 /** The key of the advisory lock that serializes processes migrating the same database. */
@@ -85,6 +88,7 @@ export class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
   readonly reader: Reader;
   readonly leases: Leases;
+  readonly statementTimes: StatementTimes | null;
   private readonly pool: pg.Pool;
   /** The writer's connection; null until the first use and after it died (the next use reconnects). */
   private writer: pg.Client | null = null;
@@ -108,10 +112,12 @@ export class PostgresStorage implements Storage {
     });
     // An idle pooled connection that fails is dropped by the pool; without a listener it would crash us.
     this.pool.on('error', (err) => this.options.onConnectionError?.(err, 'reader'));
-    const db = new PgDb(new Sql(this.pool));
+    this.statementTimes = options.statementTimes ?? null;
+    const reading = this.timed('reader');
+    const db = new PgDb(new Sql(this.pool, false, reading));
     this.reader = {
       accounts: new AccountsStore(db),
-      messaging: new PgMessagingReader(this.pool),
+      messaging: new PgMessagingReader(this.pool, reading),
       events: new EventsStore(db),
       pages: new PagesStore(db),
       apps: new AppsStore(db),
@@ -164,7 +170,7 @@ export class PostgresStorage implements Storage {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const client = await this.writerClient();
-      const tx = pgTx(new Sql(client, true));
+      const tx = pgTx(new Sql(client, true, this.timed('writer')));
       try {
         return await this.inTransaction(client, async () => {
           const result = await fn(tx);
@@ -197,6 +203,17 @@ export class PostgresStorage implements Storage {
     await Promise.all([this.pool.end(), writer?.end().catch(() => {})]);
   }
 
+  /** Where a connection's statements are timed, when asked (COMPTOIR_DIAGNOSTICS_STATEMENTS). */
+  private timed(connection: 'writer' | 'reader'): Timed | null {
+    return this.statementTimes ? { of: this.statementTimes, connection } : null;
+  }
+
+  /** BEGIN or COMMIT on the writer, timed with its statements. */
+  private writerQuery(client: pg.Client, text: 'BEGIN' | 'COMMIT'): Promise<pg.QueryResult> {
+    const times = this.timed('writer');
+    return times ? timed(times, text, client.query(text)) : client.query(text);
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.turn.then(work);
     this.turn = run.catch(() => {});
@@ -206,11 +223,11 @@ export class PostgresStorage implements Storage {
   /** BEGIN … COMMIT on the writer; ROLLBACK on failure, and a connection that cannot even roll back is dropped. */
   private async inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
     try {
-      await client.query('BEGIN');
+      await this.writerQuery(client, 'BEGIN');
       const result = await fn();
       let commit: pg.QueryResult;
       try {
-        commit = await client.query('COMMIT');
+        commit = await this.writerQuery(client, 'COMMIT');
       } catch (cause) {
         // PostgreSQL answered with an error: nothing was committed. No answer at all: nobody knows.
         if ((cause as { severity?: unknown }).severity !== undefined) throw cause;

@@ -28,7 +28,7 @@ import type { ReadHint } from '../types.ts';
 import { KnownOrders } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { memberKey, PendingWrites, Positions } from './pending.ts';
-import { Sql } from './sql.ts';
+import { Sql, type Timed } from './sql.ts';
 
 const HEAD = 'SELECT coalesce(max(pos), 0) AS pos FROM events';
 
@@ -101,8 +101,11 @@ const toItem = (r: ListRow, members: MemberRecord[]): ConversationListItem => ({
 
 /** The reader's messaging store (the pool: committed data only). */
 export class PgMessagingReader extends MessagingStore implements MessagingReader {
-  constructor(private readonly pool: pg.Pool) {
-    super(new PgDb(new Sql(pool)));
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly times: Timed | null = null,
+  ) {
+    super(new PgDb(new Sql(pool, false, times)));
   }
 
   /**
@@ -119,7 +122,7 @@ export class PgMessagingReader extends MessagingStore implements MessagingReader
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const sql = new Sql(client);
+      const sql = new Sql(client, false, this.times);
       const head = await sql.one<{ pos: number }>(HEAD);
       const rows = await sql.all<ListRow>(LIST, userId);
       const memberRows = await sql.all<MemberRow>(LIST_MEMBERS, userId);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { StatementTimes } from '../statement-times.ts';
 
 /**
  * Type parsing for every connection of this backend: BIGINT (int8, oid 20; also what count(*) answers) as
@@ -7,6 +8,22 @@ import pg from 'pg';
  */
 export const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, 'text', (value: string) => Number(value));
+
+/** Where a connection's statements are timed, under its name (statement-times.ts). */
+export interface Timed {
+  of: StatementTimes;
+  connection: 'writer' | 'reader';
+}
+
+/** `answer`, its time from now counted under `text` once it settles. */
+export async function timed<T>(times: Timed, text: string, answer: Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await answer;
+  } finally {
+    times.of.note(times.connection, text, performance.now() - start);
+  }
+}
 
 /** What can run a query: the pool (one pooled connection per query) or one client. */
 export interface Queryable {
@@ -33,10 +50,13 @@ export class Sql {
   constructor(
     readonly q: Queryable,
     private readonly prepared = false,
+    /** COMPTOIR_DIAGNOSTICS_STATEMENTS: each statement's time, from sending it to its answer. */
+    private readonly times: Timed | null = null,
   ) {}
 
   private query(text: string, values: unknown[]): Promise<pg.QueryResult> {
-    return this.prepared ? this.q.query({ name: nameOf(text), text, values }) : this.q.query(text, values);
+    const sent = this.prepared ? this.q.query({ name: nameOf(text), text, values }) : this.q.query(text, values);
+    return this.times ? timed(this.times, text, sent) : sent;
   }
 
   async all<R>(text: string, ...values: unknown[]): Promise<R[]> {

@@ -16,6 +16,7 @@ import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
+import type { StatementTimes } from '../statement-times.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
 import { type Checkpointer, startCheckpointer, WalSync } from './durability.ts';
@@ -44,6 +45,8 @@ export interface SqliteOptions {
   cacheMb?: number;
   /** A transaction's WAL frames in one write (walbatch.ts; default on, where it was built). */
   walBatch?: 'on' | 'off';
+  /** Counts each statement's time (COMPTOIR_DIAGNOSTICS_STATEMENTS); none by default. */
+  statementTimes?: StatementTimes;
   onError?: (message: string) => void;
 }
 
@@ -64,6 +67,7 @@ export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   readonly reader: Reader;
   readonly leases = new MemoryLeases();
+  readonly statementTimes: StatementTimes | null;
   private readonly writer: Database.Database;
   private readonly readerDb: Database.Database;
   private readonly tx: Tx;
@@ -122,7 +126,10 @@ export class SqliteStorage implements Storage {
     // The stores of a transaction on the writer connection. Messaging defers some updates and the log's
     // statements never read them: both run as they are. Every other store's statements run after the
     // deferred updates are written, so that they see (and follow) every write made before them.
-    this.ws = new Statements(this.writer);
+    this.statementTimes = options.statementTimes ?? null;
+    const times = (connection: 'writer' | 'reader') =>
+      this.statementTimes ? { of: this.statementTimes, connection } : null;
+    this.ws = new Statements(this.writer, times('writer'));
     const raw = new SqliteDb(this.ws);
     this.messagingTx = new SqliteMessagingTx(raw, this.ws);
     const flushed = new SqliteDb(this.ws, () => this.messagingTx.flushDeferred());
@@ -142,7 +149,7 @@ export class SqliteStorage implements Storage {
       presence: new PresenceStore(flushed),
       blocks: new BlocksStore(flushed),
     };
-    const rs = new Statements(this.readerDb);
+    const rs = new Statements(this.readerDb, times('reader'));
     const rdb = new SqliteDb(rs);
     this.reader = {
       accounts: new AccountsStore(rdb),
