@@ -7,6 +7,12 @@ export interface StatementTime {
   ms: number;
 }
 
+/** Where a connection's statements are counted, under its name (each backend's statements take one). */
+export interface Timed {
+  of: StatementTimes;
+  connection: 'writer' | 'reader';
+}
+
 /** How much of a statement's text a diagnostics line carries. */
 export const STATEMENT_TEXT = 100;
 

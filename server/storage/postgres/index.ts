@@ -14,12 +14,12 @@ import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { SharedLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
-import type { StatementTimes } from '../statement-times.ts';
+import type { StatementTimes, Timed } from '../statement-times.ts';
 import { CommitOutcomeUnknown, type Leases, type Reader, type Storage, type Tx, type TxBatching } from '../types.ts';
 import { PgCommerceTx, PgOptinsTx, PgPagesTx } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { PgEventsTx, PgMessagingReader, PgMessagingTx, PgTxState } from './messaging.ts';
-import { Sql, type Timed, timed, types } from './sql.ts';
+import { Sql, timed, types } from './sql.ts';
 
 /**
  * A transaction's stores, sharing what it holds back (PgTxState). Every store other than messaging and

@@ -24,11 +24,12 @@ import {
   toMessage,
 } from '../../messaging/store.ts';
 import { hasNul } from '../sql.ts';
+import type { Timed } from '../statement-times.ts';
 import type { ReadHint } from '../types.ts';
 import { KnownOrders } from './commerce.ts';
 import { PgDb } from './db.ts';
 import { memberKey, PendingWrites, Positions } from './pending.ts';
-import { Sql, type Timed } from './sql.ts';
+import { Sql } from './sql.ts';
 
 const HEAD = 'SELECT coalesce(max(pos), 0) AS pos FROM events';
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { StatementTimes } from '../statement-times.ts';
+import type { Timed } from '../statement-times.ts';
 
 /**
  * Type parsing for every connection of this backend: BIGINT (int8, oid 20; also what count(*) answers) as
@@ -8,12 +8,6 @@ import type { StatementTimes } from '../statement-times.ts';
  */
 export const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, 'text', (value: string) => Number(value));
-
-/** Where a connection's statements are timed, under its name (statement-times.ts). */
-export interface Timed {
-  of: StatementTimes;
-  connection: 'writer' | 'reader';
-}
 
 /** `answer`, its time from now counted under `text` once it settles. */
 export async function timed<T>(times: Timed, text: string, answer: Promise<T>): Promise<T> {

@@ -16,7 +16,7 @@ import { PresenceStore } from '../../presence/store.ts';
 import { WebhooksStore } from '../../webhooks/store.ts';
 import { MemoryLeases } from '../leases.ts';
 import { loadMigrations } from '../migrations.ts';
-import type { StatementTimes } from '../statement-times.ts';
+import type { StatementTimes, Timed } from '../statement-times.ts';
 import type { Reader, Storage, Tx } from '../types.ts';
 import { SqliteDb } from './db.ts';
 import { type Checkpointer, startCheckpointer, WalSync } from './durability.ts';
@@ -127,7 +127,7 @@ export class SqliteStorage implements Storage {
     // statements never read them: both run as they are. Every other store's statements run after the
     // deferred updates are written, so that they see (and follow) every write made before them.
     this.statementTimes = options.statementTimes ?? null;
-    const times = (connection: 'writer' | 'reader') =>
+    const times = (connection: 'writer' | 'reader'): Timed | null =>
       this.statementTimes ? { of: this.statementTimes, connection } : null;
     this.ws = new Statements(this.writer, times('writer'));
     const raw = new SqliteDb(this.ws);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { StatementTimes } from '../statement-times.ts';
+import type { Timed } from '../statement-times.ts';
 
 /**
  * Prepared statements of one connection, prepared once on first use. With `times`
@@ -9,7 +9,7 @@ export class Statements {
   private readonly cache = new Map<string, Database.Statement>();
   constructor(
     readonly db: Database.Database,
-    private readonly times: { of: StatementTimes; connection: 'writer' | 'reader' } | null = null,
+    private readonly times: Timed | null = null,
   ) {}
 
   get(sql: string): Database.Statement {
