@@ -157,6 +157,20 @@ describe('the OpenAPI description of the native API', () => {
     assert.ok(compiled > 200, `${compiled} schemas`);
   });
 
+  it('lists each value of an enum once (JSON Schema forbids a repeat: fast-json-stringify refuses the document)', () => {
+    const repeated: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${at}/${i}`));
+      else if (node && typeof node === 'object') {
+        const { enum: values } = node as { enum?: unknown };
+        if (Array.isArray(values) && new Set(values).size !== values.length) repeated.push(at);
+        for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
+      }
+    };
+    walk(doc, '#');
+    assert.deepEqual(repeated, []);
+  });
+
   it('says, for each route, which error ids it may answer: an undocumented id fails the check', () => {
     const body = { error: { id: 'app_not_found', message: 'No such app' } };
     assert.throws(

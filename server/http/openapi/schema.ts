@@ -36,7 +36,8 @@ export const time: JsonSchema = { type: 'string', format: 'date-time' };
 export const nullable = (s: JsonSchema): JsonSchema => ({ oneOf: [s, { type: 'null' }] });
 export const arrayOf = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 export const literal = (value: string | boolean): JsonSchema => ({ const: value });
-export const oneOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });
+/** One of the values, each listed once (JSON Schema's `enum` must not repeat one: two lists joined may share some). */
+export const oneOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...new Set(values)] });
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 /**
