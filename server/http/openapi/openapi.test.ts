@@ -160,8 +160,9 @@ describe('the OpenAPI description of the native API', () => {
   it('lists each value of an enum once (JSON Schema forbids a repeat: fast-json-stringify refuses the document)', () => {
     const repeated: string[] = [];
     const walk = (node: unknown, at: string) => {
-      if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${at}/${i}`));
-      else if (node && typeof node === 'object') {
+      if (Array.isArray(node)) {
+        for (const [i, v] of node.entries()) walk(v, `${at}/${i}`);
+      } else if (node && typeof node === 'object') {
         const { enum: values } = node as { enum?: unknown };
         if (Array.isArray(values) && new Set(values).size !== values.length) repeated.push(at);
         for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
