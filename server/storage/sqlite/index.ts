@@ -249,6 +249,21 @@ export class SqliteStorage implements Storage {
     };
   }
 
+  /**
+   * Whether each connection plans its statements once, without their bound values (SQLite's QPSG, set on
+   * every connection by the walbatch library where it is loaded: native/walbatch.c, wbConnection).
+   */
+  plannedOnce(): { writer: boolean; reader: boolean } {
+    const of = (db: Database.Database) => {
+      try {
+        return (db.prepare('SELECT walbatch_qpsg() AS on_').get() as { on_: number }).on_ === 1;
+      } catch {
+        return false; // the library is not loaded: SQLite's defaults
+      }
+    };
+    return { writer: of(this.writer), reader: of(this.readerDb) };
+  }
+
   async close() {
     await this.checkpointer?.close();
     this.walSync?.close();

@@ -36,4 +36,18 @@ describe('the SQLite writer connection', () => {
       cleanup();
     }
   });
+
+  it('plans each statement once, without its bound values (QPSG), on the writer and the reader', async (t) => {
+    const { dir, cleanup } = tempDir();
+    const storage = new SqliteStorage({ path: path.join(dir, 'q.db'), synchronous: 'NORMAL' });
+    try {
+      // better-sqlite3 clears a statement's bindings after each call; without QPSG, SQLite then planned
+      // again, on every call, any statement whose plan weighs a bound value (native/walbatch.c).
+      if (storage.walBatch !== 'on') return t.skip(`the walbatch library is not loaded (${storage.walBatch})`);
+      assert.deepEqual(storage.plannedOnce(), { writer: true, reader: true });
+    } finally {
+      await storage.close();
+      cleanup();
+    }
+  });
 });

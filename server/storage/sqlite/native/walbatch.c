@@ -29,6 +29,9 @@
 ** barrier anyway (an I/O error) aborts the process: the commit is not acknowledged, and recovery
 ** discards it.
 **
+** Every connection the process opens once it is loaded also plans its statements without their bound values
+** (SQLite's query planner stability guarantee, QPSG): see wbConnection.
+**
 ** Built by scripts/build-native.mjs (npm install), loaded by server/storage/sqlite/walbatch.ts, which
 ** makes it the default VFS of the process. Set SQLITE_WAL_BATCH=off to run without it.
 */
@@ -458,9 +461,28 @@ static void wbStatsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text(ctx, json, -1, sqlite3_free);
 }
 
-static int wbRegisterStats(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+/* walbatch_qpsg(): 1 when this connection plans its statements without their bound values (below). */
+static void wbQpsgFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  int on = 0;
+  sqlite3_db_config(sqlite3_context_db_handle(ctx), SQLITE_DBCONFIG_ENABLE_QPSG, -1, &on);
+  sqlite3_result_int(ctx, on);
+}
+
+/* Every connection of the process, as it opens: its functions, and the query planner stability guarantee.
+** better-sqlite3 clears a statement's bindings after each call (sqlite3_clear_bindings), and SQLite expires
+** a statement whose plan may depend on a bound value when its bindings are cleared — in the SQLite that
+** better-sqlite3 13.2 bundles (3.54.1), any `col = ?` the planner weighs as a filter (a statement with
+** ORDER BY or max()), and any LIMIT ?: each such statement was parsed and planned again on every call (an order's timeline, shipments, requests and
+** refunds; a customer's standing — 111 µs per read instead of ~20; docs/BENCHMARKS.md, session 17). With
+** QPSG a statement is planned once, without the values (as PostgreSQL's generic plans), and never again. */
+static int wbConnection(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
   (void)err;
   (void)api;
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)0);
+  int rc = sqlite3_create_function(db, "walbatch_qpsg", 0, SQLITE_UTF8, 0, wbQpsgFunc, 0, 0);
+  if (rc != SQLITE_OK) return rc;
   return sqlite3_create_function(db, "walbatch_stats", 0, SQLITE_UTF8, 0, wbStatsFunc, 0, 0);
 }
 
@@ -493,9 +515,9 @@ int sqlite3_walbatch_init(sqlite3 *db, char **err, const sqlite3_api_routines *a
     wbVfs.xCurrentTimeInt64 = wbCurrentTimeInt64;
     int rc = sqlite3_vfs_register(&wbVfs, 1);
     if (rc != SQLITE_OK) return rc;
-    rc = sqlite3_auto_extension((void (*)(void))wbRegisterStats);
+    rc = sqlite3_auto_extension((void (*)(void))wbConnection);
     if (rc != SQLITE_OK) return rc;
   }
-  int rc = wbRegisterStats(db, err, api);
+  int rc = wbConnection(db, err, api);
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
 }
