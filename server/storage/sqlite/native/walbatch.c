@@ -475,7 +475,8 @@ static void wbQpsgFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 ** a statement whose plan may depend on a bound value when its bindings are cleared — in the SQLite that
 ** better-sqlite3 13.2 bundles (3.54.1), any `col = ?` the planner weighs as a filter (a statement with
 ** ORDER BY or max()), and any LIMIT ?: each such statement was parsed and planned again on every call (an order's timeline, shipments, requests and
-** refunds; a customer's standing — 111 µs per read instead of ~20; docs/BENCHMARKS.md, session 17). With
+** refunds; a customer's standing: 111 µs per read in bench:commerce, and apart 21–30 µs against 10 planned
+** once; docs/BENCHMARKS.md, session 17). With
 ** QPSG a statement is planned once, without the values (as PostgreSQL's generic plans), and never again. */
 static int wbConnection(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
   (void)err;
