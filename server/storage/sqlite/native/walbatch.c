@@ -29,8 +29,8 @@
 ** barrier anyway (an I/O error) aborts the process: the commit is not acknowledged, and recovery
 ** discards it.
 **
-** Every connection the process opens once it is loaded also plans its statements without their bound values
-** (SQLite's query planner stability guarantee, QPSG): see wbConnection.
+** Every connection the process opens once it is loaded also plans its statements without their bound
+** values (SQLite's query planner stability guarantee, QPSG): see wbConnection.
 **
 ** Built by scripts/build-native.mjs (npm install), loaded by server/storage/sqlite/walbatch.ts, which
 ** makes it the default VFS of the process. Set SQLITE_WAL_BATCH=off to run without it.
@@ -470,14 +470,14 @@ static void wbQpsgFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_int(ctx, on);
 }
 
-/* Every connection of the process, as it opens: its functions, and the query planner stability guarantee.
-** better-sqlite3 clears a statement's bindings after each call (sqlite3_clear_bindings), and SQLite expires
-** a statement whose plan may depend on a bound value when its bindings are cleared — in the SQLite that
-** better-sqlite3 13.2 bundles (3.54.1), any `col = ?` the planner weighs as a filter (a statement with
-** ORDER BY or max()), and any LIMIT ?: each such statement was parsed and planned again on every call (an order's timeline, shipments, requests and
-** refunds; a customer's standing: 111 µs per read in bench:commerce, and apart 21–30 µs against 10 planned
-** once; docs/BENCHMARKS.md, session 17). With
-** QPSG a statement is planned once, without the values (as PostgreSQL's generic plans), and never again. */
+/* Every connection of the process, as it opens: its functions, and the query planner stability
+** guarantee. better-sqlite3 clears a statement's bindings after each call (sqlite3_clear_bindings), and
+** SQLite expires a statement whose plan may depend on a bound value when its bindings are cleared — in the
+** SQLite that better-sqlite3 13.2 bundles (3.54.1), any `col = ?` the planner weighs as a filter (in a
+** statement with ORDER BY or max()) and any LIMIT ?. Each such statement was parsed and planned again on
+** every call: an order's timeline, shipments, requests and refunds; a customer's standing (111 µs per read
+** in bench:commerce; apart 21–30 µs, against 10 planned once: docs/BENCHMARKS.md, session 17). With QPSG a
+** statement is planned once, without the values (as PostgreSQL's generic plans are), and never again. */
 static int wbConnection(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
   (void)err;
   (void)api;
