@@ -1,8 +1,9 @@
 /**
  * `npm test`: typecheck, lint, build the web app, then every test file — unit, integration, both storage
  * backends, browser — with node:test, in two lanes side by side (lanes(), below). Outside CI, a missing
- * PostgreSQL or Chromium is reported in one line and those tests are skipped; under CI=true nothing is skipped (Chromium is installed with apt-get
- * when missing and we are root, and the Postgres suites fail if the database is unreachable).
+ * PostgreSQL or Chromium is reported in one line and those tests are skipped; under CI=true nothing is
+ * skipped (Chromium is installed with apt-get when missing and we are root, and the Postgres suites fail if
+ * the database is unreachable).
  *
  * Arguments narrow the run: `npm test -- server/messaging` runs the test files under that path only
  * (and skips typecheck, lint and build unless --all is given).
