@@ -93,7 +93,6 @@ if (browser) {
   if (chromium && process.env.TEST_NO_BUILD !== '1')
     run('build the web app', 'npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 }
-const testArgs = (list: string[]) => ['--import', 'tsx', '--test', '--test-reporter=spec', ...list];
 
 /** The counts node:test reports at the end of a run (test:summary), added up over the files. */
 type Counts = {
@@ -118,10 +117,12 @@ const COUNT_LINE = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms)
  * That list is the longest first, by the seconds each file took when last measured (scripts/test-times.json;
  * a file not there counts as short): the second lane starts on the long ones, and the lanes end on short
  * ones, together, whichever kind of file is slower on the day. Each lane has its reporter; the first lane's
- * report is kept and printed after the second's. TEST_STREAMS=1: every file in one stream.
+ * report is kept and printed after the second's. One lane only (`two` false: TEST_STREAMS=1, a run of one
+ * kind of file, or no Chromium): every file in turn, the browser files first — counted and checked the same
+ * way, so that a run in which no test ran fails there too.
  * TEST_TIMES=write: the files' seconds of this run written to scripts/test-times.json (a quiet machine).
  */
-async function lanes(browserFiles: string[], others: string[]): Promise<void> {
+async function lanes(browserFiles: string[], others: string[], two: boolean): Promise<void> {
   const { run: runTests } = await import('node:test');
   const { spec } = await import('node:test/reporters');
   const { PassThrough } = await import('node:stream');
@@ -132,7 +133,9 @@ async function lanes(browserFiles: string[], others: string[]): Promise<void> {
   const took = new Map<string, number>();
   const total = noCounts();
   let ok = true;
-  console.log(`\n# tests: ${browserFiles.length} browser files and ${others.length} others, in two lanes`);
+  console.log(
+    `\n# tests: ${browserFiles.length} browser files and ${others.length} others, ${two ? 'in two lanes' : 'in one lane'}`,
+  );
 
   async function lane(name: string, first: string[], next: () => string | undefined, out: NodeJS.WritableStream) {
     const events = new PassThrough({ objectMode: true });
@@ -166,15 +169,17 @@ async function lanes(browserFiles: string[], others: string[]): Promise<void> {
     return `${name}: ${files} file${files === 1 ? '' : 's'} in ${Math.round((Date.now() - started) / 1000)} s`;
   }
 
-  const log = fs.createWriteStream(logPath);
-  const [rest, browserLane] = await Promise.all([
-    lane('second lane', [], () => queue.shift(), process.stdout),
-    lane('first lane (browser files first)', [...browserFiles], () => queue.pop(), log),
-  ]);
-  console.log('\n# the first lane: browser files, then others');
-  process.stdout.write(fs.readFileSync(logPath));
-  fs.rmSync(logPath, { force: true });
-  console.log(`\n# ${browserLane}; ${rest}`);
+  if (two) {
+    const log = fs.createWriteStream(logPath);
+    const [rest, browserLane] = await Promise.all([
+      lane('second lane', [], () => queue.shift(), process.stdout),
+      lane('first lane (browser files first)', [...browserFiles], () => queue.pop(), log),
+    ]);
+    console.log('\n# the first lane: browser files, then others');
+    process.stdout.write(fs.readFileSync(logPath));
+    fs.rmSync(logPath, { force: true });
+    console.log(`\n# ${browserLane}; ${rest}`);
+  } else console.log(`\n# ${await lane('one lane', [...browserFiles], () => queue.shift(), process.stdout)}`);
   const slowest = [...took].sort((a, b) => b[1] - a[1]);
   console.log(
     `# the slowest: ${slowest
@@ -210,6 +215,8 @@ async function lanes(browserFiles: string[], others: string[]): Promise<void> {
 console.log(`\n# ${files.length} test files`);
 const browserFiles = files.filter((f) => f.startsWith('test/e2e/'));
 const others = files.filter((f) => !f.startsWith('test/e2e/'));
-if (process.env.TEST_STREAMS !== '1' && browserFiles.length > 0 && others.length > 0 && !env.COMPTOIR_SKIP_BROWSER)
-  await lanes(browserFiles, others);
-else run('tests', process.execPath, testArgs(files), env);
+await lanes(
+  browserFiles,
+  others,
+  process.env.TEST_STREAMS !== '1' && browserFiles.length > 0 && others.length > 0 && !env.COMPTOIR_SKIP_BROWSER,
+);

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 
 /**
  * `npm test`'s runner (scripts/test.ts) is what CI trusts: with a browser file among the files it runs two
- * lanes, and a failing test or a file that throws as it loads must fail the run, counted in its totals.
+ * lanes (one with TEST_STREAMS=1), and a failing test, a file that throws as it loads, or a run in which no
+ * test ran must fail the run, counted in its totals.
  */
 const root = path.join(import.meta.dirname, '..', '..');
 const files = ['test/fixtures/runner', 'test/e2e/harness.test.ts'];
@@ -15,17 +16,18 @@ const files = ['test/fixtures/runner', 'test/e2e/harness.test.ts'];
  * makes node:test's run() skip every file), and on the web app as built — a build now would empty web/dist
  * under the browser test running beside this one.
  */
-function runnerEnv(fixture: 'pass' | 'fail', inside: boolean): NodeJS.ProcessEnv {
+function runnerEnv(fixture: 'pass' | 'fail', inside: boolean, oneLane: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, COMPTOIR_RUNNER_FIXTURE: fixture, TEST_NO_BUILD: '1' };
   for (const name of ['TEST_STREAMS', 'TEST_TIMES', ...(inside ? [] : ['NODE_TEST_CONTEXT'])]) delete env[name];
+  if (oneLane) env.TEST_STREAMS = '1';
   return env;
 }
 
-function runner(fixture: 'pass' | 'fail', { inside = false } = {}) {
+function runner(fixture: 'pass' | 'fail', { inside = false, oneLane = false } = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/test.ts', ...files], {
     cwd: root,
     encoding: 'utf8',
-    env: runnerEnv(fixture, inside),
+    env: runnerEnv(fixture, inside, oneLane),
   });
   const out = `${r.stdout}${r.stderr}`;
   const count = (label: string) => Number(out.match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1]);
@@ -56,5 +58,19 @@ describe('the test runner (scripts/test.ts)', () => {
     assert.equal(r.status, 1, r.out);
     assert.match(r.out, /# no test ran/);
     assert.equal(r.count('tests'), 0, r.out);
+  });
+
+  it('in one lane (TEST_STREAMS=1): counts and fails the same way', () => {
+    const passing = runner('pass', { oneLane: true });
+    assert.equal(passing.status, 0, passing.out);
+    assert.match(passing.out, /in one lane/);
+    assert.match(passing.out, /# one lane: \d+ files in \d+ s/);
+    assert.ok(passing.count('pass') >= 4, passing.out);
+    const failing = runner('fail', { oneLane: true });
+    assert.equal(failing.status, 1, failing.out);
+    assert.equal(failing.count('fail'), 2, failing.out);
+    const none = runner('pass', { oneLane: true, inside: true });
+    assert.equal(none.status, 1, none.out);
+    assert.match(none.out, /# no test ran/);
   });
 });
