@@ -56,6 +56,13 @@ export interface WalBatchStats {
   dropped: number;
   /** Bytes kept now. */
   pending: number;
+  /**
+   * 1 when the page cache no longer walks all its pages at a commit after a B-tree page split (SQLite's
+   * page cache patched in place, native/walbatch.c wbRekey); 0 where the checks for it failed.
+   */
+  cacheFix: number;
+  /** Pages parked on the pending-byte page's number during a split, whose effect on the cache was undone. */
+  parked: number;
 }
 
 export function walBatchStats(db: Database.Database): WalBatchStats | null {

@@ -30,7 +30,8 @@
 ** discards it.
 **
 ** Every connection the process opens once it is loaded also plans its statements without their bound
-** values (SQLite's query planner stability guarantee, QPSG): see wbConnection.
+** values (SQLite's query planner stability guarantee, QPSG): see wbConnection. And the page cache's commit
+** no longer walks the whole cache after a B-tree page split: see wbRekey.
 **
 ** Built by scripts/build-native.mjs (npm install), loaded by server/storage/sqlite/walbatch.ts, which
 ** makes it the default VFS of the process. Set SQLITE_WAL_BATCH=off to run without it.
@@ -45,7 +46,12 @@ SQLITE_EXTENSION_INIT1
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #endif
 
 /* The most frame bytes kept in memory: a transaction larger than this is written in several writes. */
@@ -447,17 +453,144 @@ static int wbCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *out) {
   return wbOrig->xCurrentTimeInt64(wbOrig, out);
 }
 
-/* walbatch_stats(): '{"kept":…,"flushes":…,"direct":…,"dropped":…,"pending":…}', the process's counts since
-** it loaded the VFS. */
+/*
+** The page cache's parked page. When a B-tree page splits, SQLite (balance_nonroot) puts the new pages in
+** ascending order by swapping two pages' numbers through a temporary one: the pending-byte page's,
+** PENDING_BYTE / page size + 1 (262,145 with 4 KiB pages), which never holds data. The page cache (pcache1)
+** keeps the largest page number it has seen, `iMaxKey`, and the temporary one raises it; at the commit,
+** truncating the cache to the database's size then finds "pages" past the end and, the gap being larger
+** than its hash table, walks every slot of the table — one per cached page, 16,384 with a 64 MiB cache — on
+** every commit that split a page, in a database under 1 GiB. In bench:commerce that walk was 4.7 % of the
+** event loop (docs/BENCHMARKS.md, session 18). The three renumberings of a swap follow one another, and the
+** page parked on the temporary number leaves it at the third: so after the first, iMaxKey is set back to
+** what it was. Nothing else ever renumbers a page to the pending-byte page's number (it is never
+** allocated), and every page in the cache still has a number no larger than iMaxKey once the swap is done:
+** truncations remove what they removed before, without the walk.
+**
+** SQLite's page cache cannot be replaced from an extension (sqlite3_config is not in the extension API,
+** and must be called before SQLite starts), so the library wraps one method of it in place: the table of
+** page-cache methods in SQLite's global configuration (`sqlite3Config.pcache2`), found through the symbol
+** table of the module that holds SQLite (better-sqlite3's), and only when everything checks out: SQLite
+** 3.54.1 (whose PCache1 starts as WbPCache1 below), the module's symbols found (sqlite3Config, pcache1Fetch,
+** pcache1Rekey, pcache1Truncate) and placed where SQLite's own sqlite3_libversion_number is, and the
+** configuration holding exactly one run of pcache1's xFetch, xUnpin, xRekey, xTruncate. Otherwise SQLite
+** is left as it is (walbatch_stats().cacheFix is 0): the walk stays, nothing else changes.
+*/
+typedef struct WbPCache1 {
+  void *pGroup;
+  unsigned int *pnPurgeable;
+  int szPage;
+  int szExtra;
+  int szAlloc;
+  int bPurgeable;
+  unsigned int nMin;
+  unsigned int nMax;
+  unsigned int n90pct;
+  unsigned int iMaxKey;
+} WbPCache1;
+
+typedef void (*WbRekeyFn)(sqlite3_pcache *, sqlite3_pcache_page *, unsigned int, unsigned int);
+static WbRekeyFn wbOrigRekey = 0;
+static int wbCacheFix = 0;
+static sqlite3_int64 wbParked = 0;
+
+/* pcache1's xRekey, then iMaxKey set back if the page was only parked on the pending-byte page's number. */
+static void wbRekey(sqlite3_pcache *p, sqlite3_pcache_page *page, unsigned int iOld, unsigned int iNew) {
+  WbPCache1 *cache = (WbPCache1 *)p;
+  unsigned int before = cache->iMaxKey;
+  wbOrigRekey(p, page, iOld, iNew);
+  if (iNew > before && cache->szPage > 0 && iNew == 0x40000000u / (unsigned int)cache->szPage + 1) {
+    cache->iMaxKey = before;
+    WB_COUNT(wbParked);
+  }
+}
+
+#if defined(__linux__) && defined(__LP64__)
+/* The symbol `name` in an ELF file's symbol table (mapped at `file`, `size` bytes), or 0. */
+static const ElfW(Sym) *wbSymbol(const unsigned char *file, size_t size, const char *name) {
+  const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)file;
+  if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(ElfW(Shdr))) return 0;
+  if (eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > size) return 0;
+  const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(file + eh->e_shoff);
+  for (int i = 0; i < eh->e_shnum; i++) {
+    if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
+    const ElfW(Shdr) *strs = &sh[sh[i].sh_link];
+    if (sh[i].sh_offset + sh[i].sh_size > size || strs->sh_offset + strs->sh_size > size) return 0;
+    const ElfW(Sym) *syms = (const ElfW(Sym) *)(file + sh[i].sh_offset);
+    size_t n = sh[i].sh_size / sizeof(ElfW(Sym));
+    const char *names = (const char *)(file + strs->sh_offset);
+    for (size_t k = 0; k < n; k++) {
+      if (syms[k].st_name >= strs->sh_size || syms[k].st_value == 0) continue;
+      const char *sym = names + syms[k].st_name;
+      if (strnlen(sym, strs->sh_size - syms[k].st_name) < strs->sh_size - syms[k].st_name && strcmp(sym, name) == 0)
+        return &syms[k];
+    }
+  }
+  return 0;
+}
+
+static void wbFixPageCache(void) {
+  if (sqlite3_libversion_number() != 3054001) return;
+  void *probe = (void *)sqlite3_api->libversion_number;
+  Dl_info info;
+  if (dladdr(probe, &info) == 0 || info.dli_fname == 0 || info.dli_fbase == 0) return;
+  int fd = open(info.dli_fname, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st;
+  void *map = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_size > (off_t)sizeof(ElfW(Ehdr)))
+    map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return;
+  const unsigned char *file = map;
+  size_t size = (size_t)st.st_size;
+  if (memcmp(file, ELFMAG, SELFMAG) == 0 && file[EI_CLASS] == ELFCLASS64) {
+    const ElfW(Sym) *config = wbSymbol(file, size, "sqlite3Config");
+    const ElfW(Sym) *fetch = wbSymbol(file, size, "pcache1Fetch");
+    const ElfW(Sym) *rekey = wbSymbol(file, size, "pcache1Rekey");
+    const ElfW(Sym) *truncate = wbSymbol(file, size, "pcache1Truncate");
+    const ElfW(Sym) *version = wbSymbol(file, size, "sqlite3_libversion_number");
+    uintptr_t base = (uintptr_t)info.dli_fbase;
+    if (config && fetch && rekey && truncate && version && base + version->st_value == (uintptr_t)probe &&
+        (base + config->st_value) % sizeof(void *) == 0) {
+      void **slots = (void **)(base + config->st_value);
+      size_t n = config->st_size / sizeof(void *);
+      void *wantFetch = (void *)(base + fetch->st_value);
+      void *wantRekey = (void *)(base + rekey->st_value);
+      void *wantTruncate = (void *)(base + truncate->st_value);
+      size_t at = 0;
+      int found = 0;
+      /* sqlite3_pcache_methods2: … xFetch, xUnpin, xRekey, xTruncate … */
+      for (size_t i = 2; i + 1 < n; i++)
+        if (slots[i - 2] == wantFetch && slots[i] == wantRekey && slots[i + 1] == wantTruncate) {
+          at = i;
+          found++;
+        }
+      if (found == 1) {
+        wbOrigRekey = (WbRekeyFn)wantRekey;
+        __atomic_store_n(&slots[at], (void *)wbRekey, __ATOMIC_SEQ_CST);
+        wbCacheFix = 1;
+      }
+    }
+  }
+  munmap(map, size);
+}
+#else
+static void wbFixPageCache(void) {}
+#endif
+
+/* walbatch_stats(): '{"kept":…,"flushes":…,"direct":…,"dropped":…,"pending":…,"cacheFix":…,"parked":…}',
+** the process's counts since it loaded the VFS (cacheFix: 1 when the page cache's walk is avoided, parked:
+** the pages parked on the pending-byte page's number since, wbRekey). */
 static void wbStatsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   (void)argv;
-  char *json = sqlite3_mprintf("{\"kept\":%lld,\"flushes\":%lld,\"direct\":%lld,\"dropped\":%lld,\"pending\":%lld}",
-                               __atomic_load_n(&wbKept, __ATOMIC_RELAXED),
-                               __atomic_load_n(&wbFlushes, __ATOMIC_RELAXED),
-                               __atomic_load_n(&wbDirect, __ATOMIC_RELAXED),
-                               __atomic_load_n(&wbDropped, __ATOMIC_RELAXED),
-                               __atomic_load_n(&wbPending, __ATOMIC_RELAXED));
+  char *json = sqlite3_mprintf(
+      "{\"kept\":%lld,\"flushes\":%lld,\"direct\":%lld,\"dropped\":%lld,\"pending\":%lld,\"cacheFix\":%d,"
+      "\"parked\":%lld}",
+      __atomic_load_n(&wbKept, __ATOMIC_RELAXED), __atomic_load_n(&wbFlushes, __ATOMIC_RELAXED),
+      __atomic_load_n(&wbDirect, __ATOMIC_RELAXED), __atomic_load_n(&wbDropped, __ATOMIC_RELAXED),
+      __atomic_load_n(&wbPending, __ATOMIC_RELAXED), wbCacheFix, __atomic_load_n(&wbParked, __ATOMIC_RELAXED));
   sqlite3_result_text(ctx, json, -1, sqlite3_free);
 }
 
@@ -518,6 +651,7 @@ int sqlite3_walbatch_init(sqlite3 *db, char **err, const sqlite3_api_routines *a
     if (rc != SQLITE_OK) return rc;
     rc = sqlite3_auto_extension((void (*)(void))wbConnection);
     if (rc != SQLITE_OK) return rc;
+    wbFixPageCache();
   }
   int rc = wbConnection(db, err, api);
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
