@@ -29,10 +29,16 @@ export async function start(env: Record<string, string | undefined> = process.en
   const { app } = comptoir;
   const address = await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
-  // On SQLite: whether the WAL is written through the walbatch VFS (storage/sqlite/walbatch.ts).
-  const { walBatch } = comptoir.storage as { walBatch?: string };
+  // On SQLite: whether the WAL is written through the walbatch VFS (storage/sqlite/walbatch.ts), and
+  // whether its library keeps the page cache from walking itself at commits (native/walbatch.c, wbRekey).
+  const { walBatch, pageCacheFix } = comptoir.storage as { walBatch?: string; pageCacheFix?: boolean };
   app.log.info(
-    { url: `http://${config.host}:${port}`, database: config.database.kind, ...(walBatch ? { walBatch } : {}) },
+    {
+      url: `http://${config.host}:${port}`,
+      database: config.database.kind,
+      ...(walBatch ? { walBatch } : {}),
+      ...(pageCacheFix !== undefined ? { pageCacheFix } : {}),
+    },
     `Comptoir listening on http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`,
   );
   void address;

@@ -22,7 +22,7 @@ import { SqliteDb } from './db.ts';
 import { type Checkpointer, startCheckpointer, WalSync } from './durability.ts';
 import { SqliteMessagingReader, SqliteMessagingTx } from './messaging.ts';
 import { Statements } from './statements.ts';
-import { loadWalBatch, type WalBatch } from './walbatch.ts';
+import { loadWalBatch, type WalBatch, walBatchStats } from './walbatch.ts';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' (one connection serves reads and writes). */
@@ -81,6 +81,11 @@ export class SqliteStorage implements Storage {
 
   /** Whether this process writes the WAL through the walbatch VFS (on), or SQLite writes it itself. */
   readonly walBatch: WalBatch;
+  /**
+   * Whether SQLite's page cache no longer walks all its pages at a commit after a page split (the walbatch
+   * library's fix, native/walbatch.c wbRekey): false without the library, or where its checks failed.
+   */
+  readonly pageCacheFix: boolean;
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:';
@@ -88,6 +93,7 @@ export class SqliteStorage implements Storage {
     // Before the first connection: the VFS is the default for connections opened after it loads.
     this.walBatch = memory ? 'off' : loadWalBatch(options.walBatch ?? 'on');
     this.writer = new Database(options.path);
+    this.pageCacheFix = this.walBatch === 'on' && walBatchStats(this.writer)?.cacheFix === 1;
     this.writer.pragma('journal_mode = WAL');
     // Commits never fsync on the event loop: durable() does it on the thread pool (FULL), and the
     // checkpointer thread moves the WAL into the database file.

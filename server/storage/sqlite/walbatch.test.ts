@@ -364,13 +364,17 @@ describe('the walbatch VFS', () => {
            try { db.prepare('SELECT walbatch_stats()').get(); } catch { vfs = 'own'; }
            db.close();
            await storage.close();
-           process.stdout.write(JSON.stringify({ walBatch: storage.walBatch, vfs }));`,
+           process.stdout.write(JSON.stringify({ walBatch: storage.walBatch, vfs, pageCacheFix: storage.pageCacheFix }));`,
           [dir, setting],
           ['--import', 'tsx'],
         );
-      // Off: the extension is never loaded (its function, walbatch_stats, does not exist).
-      assert.deepEqual(JSON.parse((await run('off')).out), { walBatch: 'off', vfs: 'own' });
-      assert.deepEqual(JSON.parse((await run('')).out), { walBatch: 'on', vfs: 'walbatch' });
+      // Off: the extension is never loaded (its function, walbatch_stats, does not exist), and SQLite's page
+      // cache is as SQLite made it. On: both, the fix where better-sqlite3's prebuilt module is the one here.
+      const prebuilt = process.platform === 'linux' && process.arch === 'x64';
+      assert.deepEqual(JSON.parse((await run('off')).out), { walBatch: 'off', vfs: 'own', pageCacheFix: false });
+      const on = JSON.parse((await run('')).out) as { walBatch: string; vfs: string; pageCacheFix: boolean };
+      assert.deepEqual({ walBatch: on.walBatch, vfs: on.vfs }, { walBatch: 'on', vfs: 'walbatch' });
+      if (prebuilt) assert.equal(on.pageCacheFix, true, 'the start line says pageCacheFix: true');
     } finally {
       cleanup();
     }
