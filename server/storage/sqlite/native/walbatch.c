@@ -465,7 +465,9 @@ static int wbCurrentTimeInt64(sqlite3_vfs *v, sqlite3_int64 *out) {
 ** page parked on the temporary number leaves it at the third: so after the first, iMaxKey is set back to
 ** what it was. Nothing else ever renumbers a page to the pending-byte page's number (it is never
 ** allocated), and every page in the cache still has a number no larger than iMaxKey once the swap is done:
-** truncations remove what they removed before, without the walk.
+** truncations remove what they removed before, without the walk. A cache belongs to one connection (in
+** this multi-thread build each has a group of its own) and its methods run on the thread using the
+** connection: the wrapper reads and sets iMaxKey where pcache1 itself would.
 **
 ** SQLite's page cache cannot be replaced from an extension (sqlite3_config is not in the extension API,
 ** and must be called before SQLite starts), so the library wraps one method of it in place: the table of
