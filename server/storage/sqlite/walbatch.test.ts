@@ -75,6 +75,19 @@ const childOpens = `import Database from 'better-sqlite3';
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO t (v) VALUES (?)');`;
 
+/**
+ * A database of this process in WAL mode, never checkpointed by SQLite itself (its WAL is what these
+ * tests look at), with a table `t (id, v)`, or the columns given.
+ */
+function walTable(file: string, pragmas: string[] = [], columns = 'id INTEGER PRIMARY KEY, v TEXT NOT NULL') {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  for (const p of pragmas) db.pragma(p);
+  db.exec(`CREATE TABLE t (${columns})`);
+  return db;
+}
+
 /** What a process with SQLite's own VFS (no walbatch) reads from the file. */
 async function readWithOwnVfs(file: string): Promise<{ n: number; bytes: number; integrity: string }> {
   const { out } = await node(
@@ -114,12 +127,8 @@ describe('the walbatch VFS', () => {
     assert.equal(loadWalBatch(), 'on');
     const { dir, cleanup } = tempDir();
     const file = path.join(dir, 'one-write.db');
-    const db = new Database(file);
+    const db = walTable(file, ['synchronous = NORMAL']);
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('wal_autocheckpoint = 0');
-      db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
       const before = walBatchStats(db);
       assert.ok(before);
@@ -301,13 +310,9 @@ describe('the walbatch VFS', () => {
     assert.equal(loadWalBatch(), 'on');
     const { dir, cleanup } = tempDir();
     const file = path.join(dir, 'parked.db');
-    const db = new Database(file);
+    // Random keys in an index: its pages split all over, and balance_nonroot swaps their numbers.
+    const db = walTable(file, ['cache_size = -65536'], 'id INTEGER PRIMARY KEY, k TEXT NOT NULL, v TEXT NOT NULL');
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('wal_autocheckpoint = 0');
-      db.pragma('cache_size = -65536');
-      // Random keys in an index: its pages split all over, and balance_nonroot swaps their numbers.
-      db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v TEXT NOT NULL)');
       db.exec('CREATE INDEX t_k ON t (k)');
       const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
       let seed = 1;
