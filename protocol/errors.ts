@@ -84,6 +84,7 @@ export const errorIds = [
   'request_not_allowed',
   'request_open',
   'too_many_requests',
+  'order_limit',
   'refund_exceeds_total',
   'media_not_found',
   'media_too_large',

@@ -128,6 +128,7 @@ export const catalogue: Record<ErrorId, { status: number; message: string; repor
     message: 'This order has a request still open; the page takes one at a time',
   },
   too_many_requests: { status: 409, message: 'This order has had as many requests as it may' },
+  order_limit: { status: 409, message: 'The order has as many of these as it may' },
   refund_exceeds_total: { status: 400, message: 'amount: the order’s refunds would exceed its total' },
   media_not_found: { status: 404, message: 'No such attachment, or it is not yours to see' },
   media_too_large: { status: 413, message: 'The file is larger than allowed for its type' },

@@ -536,6 +536,65 @@ for (const backend of backends) {
       assert.equal(again.status, 409);
     });
 
+    it('never lets a new total fall below what was refunded (refund_exceeds_total naming total)', async (t) => {
+      if (skip) return t.skip(skip);
+      const body = orderBody(shop.psid);
+      await api('POST', '/api/commerce/orders', body);
+      const path = `/api/commerce/orders/${encodeURIComponent(body.number)}`;
+      assert.equal((await api('POST', `${path}/refunds`, { amount: 3000, reason: 'Goodwill' })).status, 201);
+      const before = (await api('GET', path)).body as unknown as OrderResponse;
+      // 2 × 12.50 + 5.00 − 3.00 + 2.40 with no shipping: 29.40, below the 30.00 refunded.
+      const lower = await api('PATCH', path, { shippingCost: 0, total: 2940 });
+      assert.equal(lower.status, 400, JSON.stringify(lower.body));
+      const e = (lower.body as unknown as ErrorAnswer).error;
+      assert.equal(e.id, 'refund_exceeds_total');
+      assert.match(e.message, /^total: 2940 is less than the 3000 already refunded/);
+      assert.deepEqual(e.details, { field: 'total', total: 2940, refunded: 3000 });
+      const after = (await api('GET', path)).body as unknown as OrderResponse;
+      assert.deepEqual(after.order, before.order, 'nothing written');
+      // At the refunded sum exactly, it holds.
+      const equal = await api('PATCH', path, { shippingCost: 60, total: 3000 });
+      assert.equal(equal.status, 200, JSON.stringify(equal.body));
+    });
+
+    it('bounds an order: 50 shipments, 200 tracking events a shipment (order_limit)', async (t) => {
+      if (skip) return t.skip(skip);
+      const number = `LIM-${process.pid}-${++n}`;
+      const placed = await api('POST', '/api/commerce/orders', {
+        number,
+        customer: { psid: shop.psid },
+        currency: 'EUR',
+        items: [{ title: 'Vis', quantity: 60, unitPrice: 10 }],
+        total: 600,
+      });
+      assert.equal(placed.status, 201, JSON.stringify(placed.body));
+      const path = `/api/commerce/orders/${number}`;
+      const parcel = { carrier: 'La Poste', trackingNumber: 'LP', items: [{ item: 0, quantity: 1 }] };
+      let first = '';
+      for (let i = 0; i < 50; i++) {
+        const r = await api('POST', `${path}/shipments`, parcel);
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        first ||= (r.body as unknown as ShipmentResponse).shipment.id;
+      }
+      const over = await api('POST', `${path}/shipments`, parcel);
+      assert.equal(over.status, 409, JSON.stringify(over.body));
+      assert.equal((over.body as unknown as ErrorAnswer).error.id, 'order_limit');
+      assert.deepEqual((over.body as unknown as ErrorAnswer).error.details, { field: 'shipments', limit: 50 });
+      for (let i = 0; i < 200; i++) {
+        const r = await api('POST', `${path}/shipments/${first}/events`, { status: 'in_transit', place: `Hub ${i}` });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      const more = await api('POST', `${path}/shipments/${first}/events`, { status: 'delivered' });
+      assert.equal(more.status, 409, JSON.stringify(more.body));
+      assert.equal((more.body as unknown as ErrorAnswer).error.id, 'order_limit');
+      assert.deepEqual((more.body as unknown as ErrorAnswer).error.details, { field: 'events', limit: 200 });
+      const order = ((await api('GET', path)).body as unknown as OrderResponse).order;
+      assert.equal(order.shipments.length, 50);
+      // Its label, then the 200 tracking events.
+      assert.equal(order.shipments.find((x) => x.id === first)?.events.length, 201);
+      assert.equal(order.shipments.find((x) => x.id === first)?.status, 'in_transit', 'the refused event left nothing');
+    });
+
     it('turns a receipt template sent through the Send API into the page’s order, never a duplicate', async (t) => {
       if (skip) return t.skip(skip);
       await say(shop.customer, shop.conversationId, 'Hello');

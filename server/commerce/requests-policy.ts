@@ -135,7 +135,12 @@ function cannotOpen(policy: RequestPolicy, ctx: RequestContext): Refusal | null 
     return {
       id: 'request_open',
       message: `request ${open.id} (${open.kind}) is ${open.state}: the page takes one request at a time; withdraw it or wait for its answer`,
-      details: { requestId: open.id, state: open.state },
+      details: {
+        field: 'kind',
+        rule: 'one open request at a time (the page’s policy: oneOpenRequest)',
+        requestId: open.id,
+        state: open.state,
+      },
     };
   return null;
 }

@@ -528,6 +528,120 @@ for (const backend of backends) {
       }
     });
 
+    it('closes what a change made moot: item changes when the items change, the rest when a cancellation applies', async (t) => {
+      if (skip) return t.skip(skip);
+      const manualCancel = { until: 'processing', approval: 'manual' } as const;
+      const set = await shop.api('PUT', '/api/commerce/policy', {
+        ...defaultRequestPolicy,
+        oneOpenRequest: false,
+        cancel: manualCancel,
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const states = async (order: OrderView) =>
+        (await shop.orderNow(order)).requests.map((r) => [r.kind, r.state, r.history.at(-1)?.text ?? null]);
+      const itemsOf = async (order: OrderView) => (await shop.orderNow(order)).items.map((i) => [i.title, i.quantity]);
+      const moot = 'The order’s items changed since this request: ask again on the order as it now is.';
+      try {
+        // The merchant reorders the items: "item 1" would now be the coffee.
+        const a = await shop.place();
+        const filters = await shop.ask(a, { kind: 'change', change: { items: [{ item: 1, quantity: 3 }] } });
+        assert.equal(filters.status, 201, JSON.stringify(filters.body));
+        const address = await shop.ask(a, { kind: 'change', change: { shippingAddress: newAddress } });
+        assert.equal(address.status, 201, JSON.stringify(address.body));
+        const reordered = await shop.api('PATCH', `/api/commerce/orders/${a.number}`, {
+          items: [
+            { title: 'Filtres', quantity: 1, unitPrice: 500 },
+            { title: 'Café en grains', subtitle: '1 kg', quantity: 2, unitPrice: 1250 },
+          ],
+        });
+        assert.equal(reordered.status, 200, JSON.stringify(reordered.body));
+        assert.deepEqual(await states(a), [
+          ['change', 'rejected', moot],
+          ['change', 'requested', null],
+        ]);
+        refused(await shop.answer(a, filters.body.request.id, { decision: 'accept' }), 409, 'invalid_transition');
+        assert.deepEqual(await itemsOf(a), [
+          ['Filtres', 1],
+          ['Café en grains', 2],
+        ]);
+        // An edit that leaves the items as they are closes nothing.
+        const b = await shop.place();
+        const more = await shop.ask(b, { kind: 'change', change: { items: [{ item: 1, quantity: 3 }] } });
+        assert.equal(more.status, 201, JSON.stringify(more.body));
+        assert.equal(
+          (await shop.api('PATCH', `/api/commerce/orders/${b.number}`, { paymentMethod: 'Cash' })).status,
+          200,
+        );
+        assert.deepEqual(await states(b), [['change', 'requested', null]]);
+        // Two changes of items: applying one closes the other, which named the list before it.
+        const c = await shop.place();
+        const drop = await shop.ask(c, { kind: 'change', change: { items: [{ item: 0, quantity: 0 }] } });
+        const five = await shop.ask(c, { kind: 'change', change: { items: [{ item: 1, quantity: 5 }] } });
+        assert.equal(five.status, 201, JSON.stringify(five.body));
+        const accepted = await shop.answer(c, drop.body.request.id, { decision: 'accept' });
+        assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+        assert.deepEqual(await states(c), [
+          ['change', 'applied', null],
+          ['change', 'rejected', moot],
+        ]);
+        assert.deepEqual(await itemsOf(c), [['Filtres', 1]]);
+        // A cancellation the page accepts closes the order's other open requests.
+        const d = await shop.place();
+        await shop.ask(d, { kind: 'change', change: { shippingAddress: newAddress } });
+        const cancel = await shop.ask(d, { kind: 'cancel' });
+        assert.equal(cancel.status, 201, JSON.stringify(cancel.body));
+        const yes = await shop.answer(d, cancel.body.request.id, { decision: 'accept' });
+        assert.equal(yes.status, 200, JSON.stringify(yes.body));
+        assert.equal(yes.body.order.status, 'cancelled');
+        assert.deepEqual(await states(d), [
+          ['change', 'rejected', 'The order was cancelled.'],
+          ['cancel', 'applied', null],
+        ]);
+        // The same when the page's policy cancels at once.
+        const automatic = { ...defaultRequestPolicy, oneOpenRequest: false };
+        assert.equal((await shop.api('PUT', '/api/commerce/policy', automatic)).status, 200);
+        const e = await shop.place();
+        await shop.ask(e, { kind: 'change', change: { shippingAddress: newAddress } });
+        const atOnce = await shop.ask(e, { kind: 'cancel' });
+        assert.equal(atOnce.status, 201, JSON.stringify(atOnce.body));
+        assert.equal(atOnce.body.request.state, 'applied');
+        assert.deepEqual(await states(e), [
+          ['change', 'rejected', 'The order was cancelled.'],
+          ['cancel', 'applied', null],
+        ]);
+      } finally {
+        await shop.api('PUT', '/api/commerce/policy', defaultRequestPolicy);
+      }
+    });
+
+    it('refuses a change that changes nothing, and an accepted change that would refund more than the total', async (t) => {
+      if (skip) return t.skip(skip);
+      const order = await shop.place();
+      const same = await shop.ask(order, {
+        kind: 'change',
+        change: { shippingAddress: orderBody(shop.psid).shippingAddress },
+      });
+      refused(
+        same,
+        400,
+        'bad_request',
+        /^Invalid request: change\.shippingAddress: this is the order’s address already/,
+      );
+      assert.equal(same.body.error.details?.field, 'change.shippingAddress');
+      assert.deepEqual((await shop.orderNow(order)).requests, []);
+      // 30.00 refunded; dropping the coffee would make the total 9.30.
+      assert.equal(
+        (await shop.api('POST', `/api/commerce/orders/${order.number}/refunds`, { amount: 3000 })).status,
+        201,
+      );
+      const drop = await shop.ask(order, { kind: 'change', change: { items: [{ item: 0, quantity: 0 }] } });
+      assert.equal(drop.status, 201, JSON.stringify(drop.body));
+      const before = await shop.orderNow(order);
+      const accept = await shop.answer(order, drop.body.request.id, { decision: 'accept' });
+      refused(accept, 400, 'refund_exceeds_total', /^total: 930 is less than the 3000 already refunded/);
+      assert.deepEqual(await shop.orderNow(order), before, 'nothing written: the request still requested');
+    });
+
     it('the page’s people answer in the inbox; an agent of another page learns nothing', async (t) => {
       if (skip) return t.skip(skip);
       const order = await shop.place();

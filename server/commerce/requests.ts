@@ -14,6 +14,7 @@ import type { ConsumerEvent } from '../events/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { UnitOfWork } from '../storage/commit.ts';
 import type { Storage } from '../storage/types.ts';
+import { canonical } from './idempotency.ts';
 import { expectedTotal } from './policy.ts';
 import {
   automatic,
@@ -26,7 +27,7 @@ import {
   type RequestContext,
   returnItems,
 } from './requests-policy.ts';
-import type { CommerceService, OrderChange } from './service.ts';
+import { addressOf, type CommerceService, type OrderChange } from './service.ts';
 import type { OrderAggregate, OrderRecord, OrderRequestRecord } from './store.ts';
 
 /**
@@ -100,6 +101,18 @@ export class OrderRequests {
     checkAllowed(aggregate.policy, body, ctx);
     let items: OrderRequestRecord['items'] = null;
     if (body.kind === 'change' && body.change.items) changedItems(order.data.items, body.change.items);
+    if (body.kind === 'change' && body.change.shippingAddress && !body.change.items) {
+      const current = order.data.shippingAddress;
+      if (current && canonical(addressOf(body.change.shippingAddress)) === canonical(current))
+        throw new AppError(
+          'bad_request',
+          'Invalid request: change.shippingAddress: this is the order’s address already',
+          {
+            field: 'change.shippingAddress',
+            fields: { 'change.shippingAddress': 'this is the order’s address already' },
+          },
+        );
+    }
     if (body.kind === 'return')
       items = returnItems(
         aggregate.shipments.filter((s) => s.status === 'delivered').flatMap((s) => s.items),
@@ -167,7 +180,11 @@ export class OrderRequests {
     prices: AnswerRequestBody['prices'] | undefined,
   ): Promise<OrderChange> {
     if (request.kind === 'cancel')
-      return this.commerce.cancelIn(uow, order.pageId, order.number, 'cancelled at the customer’s request');
+      return this.closeOpenIn(
+        uow,
+        await this.commerce.cancelIn(uow, order.pageId, order.number, 'cancelled at the customer’s request'),
+        'cancelled',
+      );
     const change = request.change;
     if (request.kind !== 'change' || !change) throw new AppError('internal', `a ${request.kind} is not applied here`);
     const update: UpdateOrderBody = {};
@@ -199,7 +216,16 @@ export class OrderRequests {
       });
     }
     if (change.shippingAddress) update.shippingAddress = change.shippingAddress;
-    return this.commerce.updateIn(uow, order.pageId, order.number, update);
+    return this.closeStaleIn(uow, await this.commerce.updateIn(uow, order.pageId, order.number, update));
+  }
+
+  /**
+   * The order's items changed (OrderChange.itemsChanged): its open requests to change items named them by
+   * their place in the list the customer saw, which may now name another item; they are closed, rejected
+   * by the page with the reason, for the customer to ask again on the order as it now is.
+   */
+  closeStaleIn(uow: UnitOfWork, change: OrderChange): Promise<OrderChange> {
+    return change.itemsChanged ? this.closeOpenIn(uow, change, 'items_changed') : Promise.resolve(change);
   }
 
   /**
@@ -208,12 +234,17 @@ export class OrderRequests {
    * closes open changes and cancellations (a return is asked once delivered). Each is closed by the page,
    * rejected with the reason in its history. Answers the change with the requests as they now are.
    */
-  async closeOpenIn(uow: UnitOfWork, change: OrderChange, because: 'cancelled' | 'shipped'): Promise<OrderChange> {
+  async closeOpenIn(
+    uow: UnitOfWork,
+    change: OrderChange,
+    because: 'cancelled' | 'shipped' | 'items_changed',
+  ): Promise<OrderChange> {
     const { order } = change.aggregate;
     const requests: OrderRequestRecord[] = [];
     let closed = false;
     for (const r of change.aggregate.requests) {
-      if (r.state !== 'requested' && r.state !== 'needs_info') {
+      const moot = because !== 'items_changed' || (r.kind === 'change' && r.change?.items !== undefined);
+      if ((r.state !== 'requested' && r.state !== 'needs_info') || !moot) {
         requests.push(r);
         continue;
       }
@@ -222,9 +253,11 @@ export class OrderRequests {
         ? null
         : because === 'cancelled'
           ? 'The order was cancelled.'
-          : r.kind === 'cancel'
-            ? 'The order has shipped: it can no longer be cancelled; a return can be asked once it is delivered.'
-            : 'The order has shipped: it can no longer be changed.';
+          : because === 'items_changed'
+            ? 'The order’s items changed since this request: ask again on the order as it now is.'
+            : r.kind === 'cancel'
+              ? 'The order has shipped: it can no longer be cancelled; a return can be asked once it is delivered.'
+              : 'The order has shipped: it can no longer be changed.';
       const steps: OrderRequestRecord['history'] = applied
         ? [
             { at: uow.now, by: 'page', state: 'accepted', text: null },

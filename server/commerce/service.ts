@@ -4,6 +4,7 @@ import {
   applyOrderTracked,
   type CreateOrderBody,
   type CreateShipmentBody,
+  commerceLimits,
   type OrderStatus,
   type OrderTrackedView,
   type OrderView,
@@ -58,9 +59,15 @@ export interface OrderChange {
   changed: boolean;
   /** A tracking event's change alone (what `order.tracked` carries), when that is all that moved. */
   tracked?: OrderTrackedView;
+  /**
+   * The order's items changed (the merchant's edit, a receipt sent again, an applied change): open requests
+   * to change items named them by their place in the old list (commerce/requests.ts closeStaleIn).
+   */
+  itemsChanged?: boolean;
 }
 
-const addressOf = (a: Address): NonNullable<OrderData['shippingAddress']> => ({
+/** An address as an order keeps it (absent parts null). */
+export const addressOf = (a: Address): NonNullable<OrderData['shippingAddress']> => ({
   name: a.name ?? null,
   street1: a.street1,
   street2: a.street2 ?? null,
@@ -265,6 +272,7 @@ export class CommerceService {
       canonical(existing.data) === canonical(data);
     const aggregate = await uow.tx.commerce.aggregate(existing);
     if (same) return { aggregate, view: this.present(aggregate), shipment: null, changed: false };
+    checkRefundsWithin(aggregate, input.total, 'total');
     if (!editable(existing.status))
       throw new AppError(
         'order_not_editable',
@@ -284,7 +292,10 @@ export class CommerceService {
     };
     await this.writeOrder(uow, order, 'all');
     await this.timelineIn(uow, aggregate, { kind: 'updated', status: order.status });
-    return this.changed(aggregate, order, null);
+    return {
+      ...this.changed(aggregate, order, null),
+      itemsChanged: canonical(existing.data.items) !== canonical(data.items),
+    };
   }
 
   /** A merchant's change: prices, items, address (before shipping), or the status moves made by hand. */
@@ -315,6 +326,8 @@ export class CommerceService {
       total: change.total ?? existing.total,
     };
     if (touchesContent) this.check(next);
+    const aggregate = await uow.tx.commerce.aggregate(existing);
+    if (change.total !== undefined) checkRefundsWithin(aggregate, next.total, 'total');
     const data: OrderData = {
       ...d,
       items: next.items.map((i) => ({
@@ -343,10 +356,9 @@ export class CommerceService {
       updatedAt: uow.now,
     };
     await this.writeOrder(uow, order, 'all');
-    const aggregate = await uow.tx.commerce.aggregate(existing);
     if (touchesContent) await this.timelineIn(uow, aggregate, { kind: 'updated', status: existing.status });
     if (status !== undefined) await this.timelineIn(uow, aggregate, { kind: 'status', status });
-    return this.changed(aggregate, order, null);
+    return { ...this.changed(aggregate, order, null), itemsChanged: canonical(d.items) !== canonical(data.items) };
   }
 
   /** Cancels an order before anything is shipped. */
@@ -374,6 +386,12 @@ export class CommerceService {
         },
       );
     const before = await this.aggregateIn(uow, existing);
+    if (before.shipments.length >= commerceLimits.shipments)
+      throw new AppError(
+        'order_limit',
+        `shipments: order ${number} has ${before.shipments.length} shipments, the most an order may have`,
+        { field: 'shipments', limit: commerceLimits.shipments },
+      );
     const items = shipmentItems(
       existing.data.items,
       before.shipments.flatMap((s) => s.items),
@@ -428,6 +446,14 @@ export class CommerceService {
         },
       );
     checkShipmentMove(shipment.status, body.status);
+    let events = 0;
+    for (const t of before.timeline) if (t.kind === 'tracking' && t.shipmentId === shipmentId) events++;
+    if (events >= commerceLimits.trackingEvents)
+      throw new AppError(
+        'order_limit',
+        `events: shipment ${shipmentId} has ${events} tracking events, the most a shipment may have`,
+        { field: 'events', limit: commerceLimits.trackingEvents },
+      );
     const at = body.at !== undefined ? Date.parse(body.at) : uow.now;
     const moved = { ...shipment, status: body.status, updatedAt: uow.now };
     await uow.tx.commerce.updateShipmentStatus(shipment.id, body.status, uow.now);
@@ -561,4 +587,19 @@ export class CommerceService {
     const after = { ...aggregate, order };
     return { aggregate: after, view: this.present(after), shipment, changed: true };
   }
+}
+
+/**
+ * A new total never below what was already refunded: all the order's refunds together never exceed its
+ * total (refund_exceeds_total, naming the field that sets the total).
+ */
+function checkRefundsWithin(aggregate: OrderAggregate, total: number, field: string): void {
+  let refunded = 0;
+  for (const r of aggregate.refunds) refunded += r.amount;
+  if (total < refunded)
+    throw new AppError(
+      'refund_exceeds_total',
+      `${field}: ${total} is less than the ${refunded} already refunded; the order’s refunds may not exceed its total`,
+      { field, total, refunded },
+    );
 }

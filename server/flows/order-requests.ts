@@ -135,7 +135,11 @@ export class OrderRequestFlows {
     body: AnswerRequestBody,
   ): Promise<OrderRequestResponse> {
     await this.memberOf(userId, pageId);
-    return this.committer.run((uow) => this.answerIn(uow, pageId, number, requestId, body, userId));
+    return this.committer.run(async (uow) => {
+      // Again in the job: someone removed from the page since the check above answers nothing.
+      await this.memberIn(uow, userId, pageId);
+      return this.answerIn(uow, pageId, number, requestId, body, userId);
+    });
   }
 
   /** "Contact support": the customer's message, and the thread handed to the page's inbox. */
@@ -235,6 +239,15 @@ export class OrderRequestFlows {
   private async memberOf(userId: string, pageId: string) {
     try {
       await this.pages.actAs(userId, pageId);
+    } catch (err) {
+      if (err instanceof AppError) throw new AppError('order_not_found');
+      throw err;
+    }
+  }
+
+  private async memberIn(uow: UnitOfWork, userId: string, pageId: string) {
+    try {
+      await this.pages.requireRoleIn(uow, pageId, userId, 'agent');
     } catch (err) {
       if (err instanceof AppError) throw new AppError('order_not_found');
       throw err;
