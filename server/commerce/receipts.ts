@@ -2,7 +2,17 @@ import type { OrderView } from '../../protocol/commerce.ts';
 import type { Template } from '../../protocol/content.ts';
 import { exponentOf as exponent, toMajorUnits } from '../../protocol/currencies.ts';
 import { AppError } from '../errors.ts';
+import { expectedTotal, subtotalOf } from './policy.ts';
 import type { OrderInput } from './service.ts';
+
+/** Messenger's receipt template, as the Send API read it. */
+export type ReceiptTemplate = Extract<Template, { templateType: 'receipt' }>;
+
+/** Where a receipt's fields are, in the Send API's body. */
+const PAYLOAD = 'message.attachment.payload';
+
+/** An amount in minor units as the receipt template carries it: major units, the currency's decimals (60.00). */
+const majorText = (minor: number, currency: string) => toMajorUnits(minor, currency).toFixed(exponent(currency));
 
 /*
  * An order and Messenger's receipt template, each way: what an app's receipt sent through the Send API
@@ -55,8 +65,8 @@ export function receiptOf(order: OrderView, recipientName: string): Template {
  * taken off) as an order's content in minor units; refuses, naming the field, what has more decimals than
  * the currency or a line price its quantity does not divide.
  */
-export function orderOfReceipt(r: Extract<Template, { templateType: 'receipt' }>): OrderInput {
-  const field = (name: string) => `message.attachment.payload.${name}`;
+export function orderOfReceipt(r: ReceiptTemplate): OrderInput {
+  const field = (name: string) => `${PAYLOAD}.${name}`;
   const minor = (amount: number, name: string): number => {
     const m = Math.round(amount * 10 ** exponent(r.currency));
     if (Math.abs(amount * 10 ** exponent(r.currency) - m) > 1e-6)
@@ -95,7 +105,7 @@ export function orderOfReceipt(r: Extract<Template, { templateType: 'receipt' }>
     if (subtotal !== sum)
       throw new AppError(
         'totals_mismatch',
-        `${field('summary.subtotal')}: ${r.summary.subtotal} given, the elements add up to ${sum / 10 ** exponent(r.currency)}`,
+        `${field('summary.subtotal')}: ${majorText(subtotal, r.currency)} given, but the elements add up to ${majorText(sum, r.currency)}`,
         {
           field: field('summary.subtotal'),
         },
@@ -127,4 +137,112 @@ export function orderOfReceipt(r: Extract<Template, { templateType: 'receipt' }>
     merchantName: r.merchantName,
     orderUrl: r.orderUrl,
   };
+}
+
+/** Where orderOfReceipt puts each field of the template, the other way: the order's field → the template's. */
+const templateFields: Readonly<Record<string, string>> = {
+  number: 'order_number',
+  currency: 'currency',
+  items: 'elements',
+  adjustments: 'adjustments',
+  // One tax line, made of total_tax.
+  taxes: 'summary.total_tax',
+  shippingCost: 'summary.shipping_cost',
+  total: 'summary.total_cost',
+  shippingAddress: 'address',
+  paymentMethod: 'payment_method',
+  merchantName: 'merchant_name',
+  orderUrl: 'order_url',
+};
+const elementFields: Readonly<Record<string, string>> = {
+  title: 'title',
+  subtitle: 'subtitle',
+  quantity: 'quantity',
+  // The element's price is the line's: quantity × unit price.
+  unitPrice: 'price',
+  imageUrl: 'image_url',
+};
+const adjustmentFields: Readonly<Record<string, string>> = { label: 'name', amount: 'amount' };
+const addressFields: Readonly<Record<string, string>> = {
+  // The address's name is the receipt's recipient.
+  name: 'recipient_name',
+  street1: 'address.street_1',
+  street2: 'address.street_2',
+  city: 'address.city',
+  postalCode: 'address.postal_code',
+  state: 'address.state',
+  country: 'address.country',
+};
+
+/**
+ * The receipt template's field an order's field was read from (orderOfReceipt, inverted), as the Send API's
+ * body names it: `total` → `message.attachment.payload.summary.total_cost`, `number` → `…order_number`,
+ * `items.1.unitPrice` → `…elements[1].price`, `adjustments.0.amount` → `…adjustments[0].amount`,
+ * `taxes.0.amount` → `…summary.total_tax`, `shippingAddress.postalCode` → `…address.postal_code`. A field
+ * no template field makes names the payload.
+ */
+export function receiptFieldOf(orderField: string): string {
+  const [head = '', index, leaf] = orderField.split('.');
+  const own = (fields: Readonly<Record<string, string>>, key: string | undefined) =>
+    key !== undefined && Object.hasOwn(fields, key) ? fields[key] : undefined;
+  const listed = (name: string, fields: Readonly<Record<string, string>>) => {
+    if (index === undefined || !/^[0-9]+$/.test(index)) return undefined;
+    const of = own(fields, leaf);
+    return of === undefined ? `${name}[${index}]` : `${name}[${index}].${of}`;
+  };
+  const nested =
+    index === undefined
+      ? undefined
+      : head === 'items'
+        ? listed('elements', elementFields)
+        : head === 'adjustments'
+          ? listed('adjustments', adjustmentFields)
+          : head === 'shippingAddress'
+            ? own(addressFields, index)
+            : undefined;
+  const path = nested ?? own(templateFields, head);
+  return path === undefined ? PAYLOAD : `${PAYLOAD}.${path}`;
+}
+
+/** The refusals of an order's rules a receipt may meet (policy.ts, service.ts), named by the order's fields. */
+const orderRefusals: ReadonlySet<string> = new Set([
+  'totals_mismatch',
+  'unknown_currency',
+  'order_number_taken',
+  'order_not_editable',
+  // A receipt sent again whose total is below what the order's refunds took back.
+  'refund_exceeds_total',
+]);
+
+/**
+ * An order's refusal of what a receipt made of it, as a refusal of the receipt: naming the template's field
+ * (receiptFieldOf), and quoting amounts as the template sent them — major units with the currency's decimals
+ * (`…summary.total_cost: 60.00 given, but elements (75.00) - adjustments (30.00) + … = 56.14`), where the
+ * order's rules count minor units. Any other error, or one already naming the template's field
+ * (orderOfReceipt's), is answered as it is.
+ */
+export function receiptRefusal(e: unknown, input: OrderInput): unknown {
+  if (!(e instanceof AppError) || !orderRefusals.has(e.id)) return e;
+  const named = typeof e.details?.field === 'string' ? e.details.field : '';
+  if (named.startsWith(PAYLOAD)) return e;
+  const field = receiptFieldOf(named);
+  const m = (n: number) => majorText(n, input.currency);
+  const major = (n: unknown) => (typeof n === 'number' ? toMajorUnits(n, input.currency) : n);
+  const refusal = (why: string, details: Record<string, unknown> = {}) =>
+    new AppError(e.id, `${field}: ${why}`, { ...e.details, field, ...details }, { cause: e });
+  if (e.id === 'totals_mismatch' && named === 'total') {
+    const off = -input.adjustments.reduce((s, a) => s + a.amount, 0);
+    const tax = input.taxes.reduce((s, t) => s + t.amount, 0);
+    return refusal(
+      `${m(input.total)} given, but elements (${m(subtotalOf(input.items))}) - adjustments (${m(off)}) + total_tax (${m(tax)}) + shipping_cost (${m(input.shippingCost)}) = ${m(expectedTotal(input))}`,
+      { given: major(e.details?.given), expected: major(e.details?.expected) },
+    );
+  }
+  const { total, refunded } = e.details ?? {};
+  if (e.id === 'refund_exceeds_total' && typeof total === 'number' && typeof refunded === 'number')
+    return refusal(
+      `${m(total)} is less than the ${m(refunded)} already refunded; the order’s refunds may not exceed its total`,
+      { total: major(total), refunded: major(refunded) },
+    );
+  return refusal(named !== '' && e.message.startsWith(`${named}: `) ? e.message.slice(named.length + 2) : e.message);
 }

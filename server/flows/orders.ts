@@ -14,13 +14,13 @@ import type {
   TrackingEventBody,
   UpdateOrderBody,
 } from '../../protocol/commerce.ts';
-import type { MessageContent, Template } from '../../protocol/content.ts';
+import type { MessageContent } from '../../protocol/content.ts';
 import { exponentOf, toMajorUnits } from '../../protocol/currencies.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { type Answer, fingerprintOf, idempotentIn, type OrderCall } from '../commerce/idempotency.ts';
-import { orderOfReceipt, receiptOf } from '../commerce/receipts.ts';
+import { orderOfReceipt, type ReceiptTemplate, receiptOf, receiptRefusal } from '../commerce/receipts.ts';
 import type { OrderRequests } from '../commerce/requests.ts';
-import type { CommerceService, Customer, OrderChange } from '../commerce/service.ts';
+import type { CommerceService, Customer, OrderChange, OrderInput } from '../commerce/service.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { ConversationsService } from '../messaging/conversations.ts';
@@ -102,7 +102,8 @@ export class OrderFlows {
     return this.change(call, number, `update ${number}`, body, async (uow) => {
       if (body.status === 'returned')
         await this.requests.applyReturnsIn(uow, await this.commerce.requireIn(uow, call.pageId, number));
-      return this.commerce.updateIn(uow, call.pageId, number, body);
+      // A change of items closes the open requests that named the old ones by their place.
+      return this.requests.closeStaleIn(uow, await this.commerce.updateIn(uow, call.pageId, number, body));
     });
   }
 
@@ -263,6 +264,22 @@ export class OrderFlows {
   }
 
   /**
+   * A receipt template read as the page's order and checked (amounts, currency, totals): what `receipt`
+   * checks first, and what the Send API checks before it writes anything for a receipt (the thread and PSID
+   * a first send to a user_ref opens), so that a refused receipt leaves nothing behind. Refused naming the
+   * template's field, its amounts as the template sent them (commerce/receipts.ts).
+   */
+  checkReceipt(template: ReceiptTemplate): OrderInput {
+    const input = orderOfReceipt(template);
+    try {
+      this.commerce.check(input);
+    } catch (e) {
+      throw receiptRefusal(e, input);
+    }
+    return input;
+  }
+
+  /**
    * A receipt template an app sends through the Send API, in the thread it resolved: the page's order with
    * that number, created or brought up to date (one order per number, whatever the number of receipts),
    * then the receipt as that order's card.
@@ -270,34 +287,40 @@ export class OrderFlows {
   async receipt(
     pageId: string,
     thread: { userId: string; conversationId: string; psid: string },
-    content: MessageContent & {
-      attachment: { type: 'template'; template: Extract<Template, { templateType: 'receipt' }> };
-    },
+    content: MessageContent & { attachment: { type: 'template'; template: ReceiptTemplate } },
     text: string,
   ): Promise<MessageView> {
-    const input = orderOfReceipt(content.attachment.template);
-    this.commerce.check(input);
-    return this.committer.run(async (uow) => {
-      const customer: Customer = { ...thread };
-      const change = await this.commerce.receiptIn(uow, pageId, customer, input);
-      const order: OrderMessageView = {
-        orderId: change.view.id,
-        kind: 'receipt',
-        shipmentId: null,
-        status: null,
-        snapshot: change.view,
-        update: null,
-      };
-      const sent = await this.messages.sendIn(uow, pageId, {
-        conversationId: thread.conversationId,
-        clientId: `graph-${newId()}`,
-        freshClientId: true,
-        text,
-        content: { ...content, order },
+    const input = this.checkReceipt(content.attachment.template);
+    return this.committer
+      .run(async (uow) => {
+        const customer: Customer = { ...thread };
+        // Other items than before close the open requests that named the old ones by their place.
+        const change = await this.requests.closeStaleIn(
+          uow,
+          await this.commerce.receiptIn(uow, pageId, customer, input),
+        );
+        const order: OrderMessageView = {
+          orderId: change.view.id,
+          kind: 'receipt',
+          shipmentId: null,
+          status: null,
+          snapshot: change.view,
+          update: null,
+        };
+        const sent = await this.messages.sendIn(uow, pageId, {
+          conversationId: thread.conversationId,
+          clientId: `graph-${newId()}`,
+          freshClientId: true,
+          text,
+          content: { ...content, order },
+        });
+        if (change.changed) await this.announceIn(uow, change);
+        return sent.message;
+      })
+      .catch((e: unknown) => {
+        // The order's refusals in the job (another person's number, an order shipped), as the receipt's.
+        throw receiptRefusal(e, input);
       });
-      if (change.changed) await this.announceIn(uow, change);
-      return sent.message;
-    });
   }
 
   private change(

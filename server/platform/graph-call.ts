@@ -34,6 +34,11 @@ export interface ProfilePort {
  * number, created or brought up to date, and the receipt sent as its card.
  */
 export interface ReceiptPort {
+  /**
+   * Reads the receipt as the page's order and checks it (amounts, currency, totals), refusing it as
+   * `receipt` would: called before anything is written for it (a first send to a user_ref opens a thread).
+   */
+  checkReceipt(template: Extract<Template, { templateType: 'receipt' }>): void;
   receipt(
     pageId: string,
     thread: { userId: string; conversationId: string; psid: string },

@@ -126,17 +126,19 @@ export function toGraphError(e: unknown): GraphError {
       return graph.param('message', 'Message cannot be empty, must provide valid attachment or text', 2018034);
     case 'bad_request':
       // A rule of a domain about one field (a persistent menu needs Get Started): named like the others.
-      return graph.param(typeof err.details?.field === 'string' ? err.details.field : 'body', err.message);
-    // An order's rules, on a receipt template: named by the field of the body.
+      return namedParam(err, typeof err.details?.field === 'string' ? err.details.field : 'body');
+    // An order's rules, on a receipt template: named by the template's field in the body, as the receipt's
+    // flow named it (commerce/receipts.ts receiptRefusal), its amounts as the template sent them.
     case 'totals_mismatch':
     case 'unknown_currency':
     case 'order_not_editable':
     case 'order_number_taken':
-      return graph.param(
+    case 'refund_exceeds_total':
+      return namedParam(
+        err,
         typeof err.details?.field === 'string' && err.details.field.startsWith('message.')
           ? err.details.field
-          : `message.attachment.payload.${typeof err.details?.field === 'string' ? err.details.field : 'order_number'}`,
-        err.message,
+          : 'message.attachment.payload',
       );
     case 'invalid_json':
     case 'unsupported_media_type':
@@ -153,4 +155,9 @@ export function toGraphError(e: unknown): GraphError {
         ? new GraphError(500, 1, 'An unknown error occurred', null, 'OAuthException')
         : graph.param('body', err.message);
   }
+}
+
+/** `(#100) param <field>: <why>`, the field said once when the error's message starts with it too. */
+function namedParam(err: AppError, field: string): GraphError {
+  return graph.param(field, err.message.startsWith(`${field}: `) ? err.message.slice(field.length + 2) : err.message);
 }

@@ -137,6 +137,12 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       if (verdict !== true)
         verdict = consentAllows(body, await deps.standing(grant.pageId, userId, true), await lastAt(true), now());
       if (verdict !== true) throw verdict;
+      const attachment = body.message?.content?.attachment;
+      const receipt =
+        attachment?.type === 'template' && attachment.template.templateType === 'receipt' ? attachment.template : null;
+      // A receipt refused as invalid writes nothing: checked before a first send to a user_ref opens the
+      // person's thread with the page, and their PSID.
+      if (receipt) deps.receipts.checkReceipt(receipt);
       const conversationId = known ?? (await deps.openThread(userId, grant.pageId));
       if (body.senderAction !== null) {
         if (body.senderAction === 'mark_seen') {
@@ -159,12 +165,11 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
       }
       const message = body.message;
       if (!message) throw graph.param('message', 'a message or a sender_action is required');
-      const attachment = message.content?.attachment;
-      if (attachment?.type === 'template' && attachment.template.templateType === 'receipt') {
+      if (receipt) {
         // A receipt is an order's card: the page's order with its number, created or updated (never twice).
         const content = {
           ...message.content,
-          attachment: { type: 'template' as const, template: attachment.template },
+          attachment: { type: 'template' as const, template: receipt },
           appId: grant.appId,
         };
         // To a user_ref, the thread and the person's PSID were made just now (openThread).
