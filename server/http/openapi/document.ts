@@ -4,7 +4,7 @@ import type { ErrorId } from '../../../protocol/errors.ts';
 import { id as schemasId } from '../../../protocol/schemas.ts';
 import { catalogue } from '../../errors.ts';
 import { SESSION_COOKIE } from '../cookies.ts';
-import { type Operation, operations, tags } from './operations.ts';
+import { type Header, type Operation, operations, tags } from './operations.ts';
 import { fromZod, type JsonSchema, ref } from './schema.ts';
 import { componentSchemas } from './views.ts';
 
@@ -95,13 +95,28 @@ function queryParameters(op: Operation) {
   }));
 }
 
+/** The request headers a route reads, as header parameters. */
+const headerParameters = (op: Operation) =>
+  (op.headers ?? []).map((h) => ({
+    name: h.name,
+    in: 'header',
+    description: h.description,
+    required: h.required ?? false,
+    schema: h.schema,
+  }));
+
+/** Response headers (an answer's `headers`: by name, the header's name left out). */
+const responseHeaders = (headers: readonly Header[]) =>
+  Object.fromEntries(headers.map((h) => [h.name, { description: h.description, schema: h.schema }]));
+
 function describe(op: Operation) {
   const id = fromZod(schemasId, 'input');
   const parameters = [
     ...paramsOf(op.path).map((name) => ({ name, in: 'path', required: true, schema: id })),
     ...queryParameters(op),
+    ...headerParameters(op),
   ];
-  const ok: Record<string, unknown> = {};
+  const ok: Record<string, { description: string; headers?: Record<string, unknown>; content?: unknown }> = {};
   for (const [status, name] of Object.entries(op.ok)) {
     const setsCookie = op.path === '/api/auth/signup' || op.path === '/api/auth/signin';
     if (name === 'file') {
@@ -132,6 +147,10 @@ function describe(op: Operation) {
                 : {}),
               content: json(ref(name)),
             };
+  }
+  // Headers every success answer may carry (an answer sent again under an Idempotency-Key).
+  if (op.okHeaders?.length) {
+    for (const answer of Object.values(ok)) answer.headers = { ...answer.headers, ...responseHeaders(op.okHeaders) };
   }
   return {
     operationId: operationId(op),

@@ -4,11 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { FastifyRequest } from 'fastify';
+import { commerceLimits } from '../../../protocol/commerce.ts';
 import { defaultRequestPolicy } from '../../../protocol/order-requests.ts';
 import type { AppView, UserView } from '../../../protocol/views.ts';
 import { HttpClient, type Person, signUp, startDirect } from '../../../test/helpers/client.ts';
 import { contentAppEnv, startContentApp } from '../../../test/helpers/content-app.ts';
 import { startServer, type TestServer } from '../../../test/helpers/server.ts';
+import { idempotencyKeyOf } from '../../commerce/calls.ts';
 import { openApiDocument, openApiPath, registeredApiRoutes } from './document.ts';
 import { objectSchema, string, time } from './schema.ts';
 
@@ -16,7 +19,19 @@ type Doc = {
   info: { title: string; version: string };
   paths: Record<
     string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; required: boolean; schema: { type?: string } }[];
+        responses: Record<
+          string,
+          {
+            headers?: Record<string, { schema: { type?: string } }>;
+            content?: Record<string, { schema: object }>;
+          }
+        >;
+      }
+    >
   >;
   components: { schemas: Record<string, object> };
 };
@@ -81,13 +96,65 @@ function accepts(method: string, path: string, body: unknown) {
 }
 let acceptedBodies = 0;
 
+/** The API's own headers an answer may carry: the document declares each on the answers that carry it. */
+const ownAnswerHeaders = ['Idempotent-Replayed', 'Retry-After'];
+
+/** A header's value under the schema the document gives it at `at` (a JSON pointer into the document). */
+function headerValid(at: string, schema: { type?: string }, value: string) {
+  const check = ajv.getSchema(`${DOC_ID}#/${at}`) ?? ajv.compile({ $ref: `${DOC_ID}#/${at}` });
+  return check(schema.type === 'integer' ? Number(value) : value);
+}
+
+/**
+ * Checks the headers of a call against the document: each request header it sent is a header parameter of
+ * the route (its value valid when the route took it), each of the API's own headers of its answer is
+ * declared for that status, its value valid.
+ */
+function headersConform(method: string, path: string, status: number, sent: Record<string, string>, answered: Headers) {
+  const template = templateOf(method, path);
+  const op = doc.paths[template]?.[method];
+  assert.ok(op);
+  for (const [name, value] of Object.entries(sent)) {
+    const at = (op.parameters ?? []).findIndex((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
+    const param = op.parameters?.[at];
+    assert.ok(param, `${method.toUpperCase()} ${template} declares the header parameter ${name}`);
+    if (status < 300)
+      assert.ok(
+        headerValid(pointer('paths', template, method, 'parameters', String(at), 'schema'), param.schema, value),
+        `${method.toUpperCase()} ${template}: ${name}: ${value} accepted, the document refuses it`,
+      );
+  }
+  for (const name of ownAnswerHeaders) {
+    const value = answered.get(name);
+    if (value === null) continue;
+    const declared = answerSchema(method, template, status).headers?.[name];
+    assert.ok(declared, `${method.toUpperCase()} ${template} ${status} carries ${name}: the document declares it`);
+    assert.ok(
+      headerValid(
+        pointer('paths', template, method, 'responses', String(status), 'headers', name, 'schema'),
+        declared.schema,
+        value,
+      ),
+      `${method.toUpperCase()} ${template} ${status}: ${name}: ${value} is not what the document says`,
+    );
+  }
+}
+
 /** An HTTP client whose every answer is checked against the document. */
 class Checked {
   constructor(readonly http: HttpClient) {}
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, expect?: number) {
-    const r = await this.http.request<T>(method, path, body);
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    expect?: number,
+    /** Request headers of the API's own (`Idempotency-Key`): each must be a header parameter of the route. */
+    headers: Record<string, string> = {},
+  ) {
+    const r = await this.http.request<T>(method, path, body, headers);
     if (expect !== undefined) assert.equal(r.status, expect, `${method} ${path}: ${JSON.stringify(r.body)}`);
     conforms(method.toLowerCase(), path, r.status, r.body);
+    headersConform(method.toLowerCase(), path, r.status, headers, r.headers);
     // What the server accepted, the document accepts too (the request schema is not stricter than the route).
     if (r.status < 300 && body !== undefined) accepts(method.toLowerCase(), path, body);
     checkedAnswers++;
@@ -181,6 +248,83 @@ describe('the OpenAPI description of the native API', () => {
     conforms('get', '/api/conversations/x', 404, { error: { id: 'conversation_not_found', message: '…' } });
     // And a field the interface does not have fails too.
     assert.throws(() => conforms('get', '/api/apps', 200, { apps: [], more: true }), /additional properties/);
+  });
+
+  it('declares the Idempotency-Key header on every change that takes one, and Idempotent-Replayed on its answers', () => {
+    const key = { type: 'string', minLength: 1, maxLength: commerceLimits.idempotencyKey, pattern: '^[!-~]+$' };
+    const order = '/api/commerce/orders/{number}';
+    const panel = '/api/pages/{id}/orders/{number}';
+    const takes = [
+      'post /api/commerce/orders',
+      `patch ${order}`,
+      `post ${order}/cancel`,
+      `post ${order}/refunds`,
+      `post ${order}/requests/{requestId}/answer`,
+      `post ${order}/shipments`,
+      `post ${order}/shipments/{shipmentId}/events`,
+      `post ${panel}/cancel`,
+      `post ${panel}/refunds`,
+    ];
+    const declared: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const header = op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+        if (!header) continue;
+        declared.push(`${method} ${path}`);
+        assert.equal(header.required, false, `${method} ${path}: the key may be left out`);
+        assert.deepEqual(header.schema, key, `${method} ${path}: the key's constraints are the route's`);
+        const ok = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
+        assert.ok(ok.length > 0);
+        for (const [status, answer] of ok)
+          assert.deepEqual(
+            answer.headers?.['Idempotent-Replayed']?.schema,
+            { type: 'string', enum: ['true'] },
+            `${method} ${path} ${status} declares Idempotent-Replayed`,
+          );
+      }
+    }
+    assert.deepEqual(declared.sort(), takes.sort());
+    // The tracking event answers 201 {order, shipment}, as the route does (commerce/routes.ts, flows/orders.ts track).
+    const tracking = doc.paths[`${order}/shipments/{shipmentId}/events`]?.post;
+    assert.deepEqual(
+      Object.keys(tracking?.responses ?? {}).filter((status) => status.startsWith('2')),
+      ['201'],
+    );
+    assert.deepEqual(tracking?.responses['201']?.content?.['application/json']?.schema, {
+      $ref: '#/components/schemas/ShipmentResponse',
+    });
+    const shipment = doc.components.schemas.ShipmentResponse as { properties: object; required: string[] };
+    assert.deepEqual(Object.keys(shipment.properties).sort(), ['order', 'shipment']);
+    assert.deepEqual(shipment.required.sort(), ['order', 'shipment']);
+  });
+
+  it('gives the Idempotency-Key the constraints the routes check it with (commerce/calls.ts idempotencyKeyOf)', () => {
+    const at = pointer('paths', '/api/commerce/orders', 'post', 'parameters');
+    const index = doc.paths['/api/commerce/orders']?.post?.parameters?.findIndex((p) => p.name === 'Idempotency-Key');
+    assert.ok(index !== undefined && index >= 0);
+    const check = ajv.compile({ $ref: `${DOC_ID}#/${at}/${index}/schema` });
+    const max = commerceLimits.idempotencyKey;
+    const keys = [
+      'k',
+      'order-FL-1042',
+      '!~',
+      'x'.repeat(max),
+      'x'.repeat(max + 1),
+      '',
+      'two words',
+      'tab\t',
+      'café',
+      '\x7f',
+    ];
+    for (const key of keys) {
+      let taken = true;
+      try {
+        idempotencyKeyOf({ headers: { 'idempotency-key': key } } as unknown as FastifyRequest);
+      } catch {
+        taken = false;
+      }
+      assert.equal(check(key), taken, `${JSON.stringify(key)}: the route ${taken ? 'takes' : 'refuses'} it`);
+    }
   });
 
   it('matches what a running server answers: people, conversations, messages, events, pages, apps, errors', async () => {
@@ -421,6 +565,131 @@ describe('the OpenAPI description of the native API', () => {
     await ada.call('GET', '/api/conversations', undefined, 401);
     assert.ok(checkedAnswers >= 50, `${checkedAnswers} answers checked`);
     assert.ok(acceptedBodies >= 15, `${acceptedBodies} request bodies checked`);
+  });
+
+  /** A page with an app's token, and a customer with a thread with it: what the Orders API tests below start from. */
+  async function shopWithCustomer(username: string) {
+    const owner: Person = await signUp(s.url);
+    const customer: Person = await signUp(s.url);
+    const o = new Checked(owner.http);
+    const c = new Checked(customer.http);
+    const page = await o.call<{ page: { id: string } }>('POST', '/api/pages', { name: 'Shop', username }, 201);
+    const pageId = page.body.page.id;
+    const app = await o.call<{ app: { id: string } }>('POST', '/api/apps', { name: 'Till' }, 201);
+    const connected = await o.call<{ pageAccessToken: string }>(
+      'POST',
+      `/api/apps/${app.body.app.id}/pages/${pageId}`,
+      undefined,
+      201,
+    );
+    await c.call('POST', `/api/pages/${pageId}/conversation`, undefined, 201);
+    const psid = await s.comptoir.storage.reader.pages.psidOf(pageId, customer.user.id);
+    assert.ok(psid);
+    const q = `?access_token=${encodeURIComponent(connected.body.pageAccessToken)}`;
+    return {
+      customer,
+      /** The page's owner, in its inbox. */
+      o,
+      c,
+      /** The merchant's server: the page's token in the query. */
+      merchant: new Checked(new HttpClient(s.url)),
+      q,
+      orders: `/api/commerce/orders${q}`,
+      panel: `/api/pages/${pageId}/orders`,
+      consent: `/api/pages/${pageId}/consent`,
+      order: (number: string) => ({
+        number,
+        customer: { psid },
+        currency: 'EUR',
+        items: [{ title: 'Tea', quantity: 1, unitPrice: 500 }],
+        total: 500,
+      }),
+    };
+  }
+
+  /** Checks a refusal's error id (conforms checked it is one the document lists for the route and status). */
+  async function refused(answer: Promise<{ body: unknown }>, id: string) {
+    const { body } = await answer;
+    assert.equal((body as { error?: { id?: string } }).error?.id, id, JSON.stringify(body));
+  }
+
+  it('lists what the Orders API answers a customer who stopped the page’s updates (403), blocked it (403) or deleted their account (410)', async () => {
+    const { customer, o, c, merchant, q, orders, panel, consent, order } = await shopWithCustomer(`std_${process.pid}`);
+    const path = '/api/commerce/orders/OS-1';
+    await merchant.call('POST', orders, order('OS-1'), 201);
+    const parcel = await merchant.call<{ shipment: { id: string } }>(
+      'POST',
+      `${path}/shipments${q}`,
+      { carrier: 'DHL', trackingNumber: 'JD1' },
+      201,
+    );
+    const events = `${path}/shipments/${parcel.body.shipment.id}/events${q}`;
+    await merchant.call('POST', events, { status: 'in_transit', place: 'Leeds' }, 201);
+    const resend = `${panel}/OS-1/shipments/${parcel.body.shipment.id}/resend`;
+    const placed = await merchant.call<{ order: { id: string } }>('POST', orders, order('OS-2'), 201);
+    const address = { street1: '2 High St', city: 'Leeds', postalCode: 'LS1', country: 'GB' };
+    const asked = await c.call<{ request: { id: string } }>(
+      'POST',
+      `/api/orders/${placed.body.order.id}/requests`,
+      { kind: 'change', change: { shippingAddress: address } },
+      201,
+    );
+    const answer = `/api/commerce/orders/OS-2/requests/${asked.body.request.id}/answer`;
+
+    // Updates stopped, then the page blocked: no new order (flows/orders.ts customerIn), no shipping update resent.
+    await c.call('POST', consent, { updates: 'stopped' }, 200);
+    await refused(merchant.call('POST', orders, order('OS-3'), 403), 'updates_stopped');
+    await refused(o.call('POST', resend, undefined, 403), 'updates_stopped');
+    await c.call('POST', consent, { blocked: true }, 200);
+    await refused(merchant.call('POST', orders, order('OS-3'), 403), 'page_blocked');
+    await refused(o.call('POST', resend, undefined, 403), 'page_blocked');
+    await c.call('POST', consent, { blocked: false, updates: 'allowed' }, 200);
+
+    // The account deleted: the page's messages to its thread are refused, and with them the changes that post one.
+    await c.call('DELETE', '/api/me', { password: customer.password }, 204);
+    await refused(merchant.call('POST', orders, order('OS-4'), 410), 'account_deleted');
+    const shipment = { carrier: 'DHL', trackingNumber: 'JD2' };
+    await refused(merchant.call('POST', `/api/commerce/orders/OS-2/shipments${q}`, shipment, 410), 'account_deleted');
+    await refused(merchant.call('POST', events, { status: 'delivered' }, 410), 'account_deleted');
+    await refused(merchant.call('POST', `${path}/refunds${q}`, { amount: 50 }, 410), 'account_deleted');
+    await refused(merchant.call('POST', `${answer}${q}`, { decision: 'reject' }, 410), 'account_deleted');
+    await refused(o.call('POST', `${panel}/OS-1/refunds`, { amount: 50 }, 410), 'account_deleted');
+    await refused(o.call('POST', resend, undefined, 410), 'account_deleted');
+    const asMember = `${panel}/OS-2/requests/${asked.body.request.id}/answer`;
+    await refused(o.call('POST', asMember, { decision: 'reject' }, 410), 'account_deleted');
+  });
+
+  it('declares the Idempotency-Key a retry carries, and the Idempotent-Replayed header of the answer sent again', async () => {
+    const { o, merchant, q, orders, panel, order } = await shopWithCustomer(`idem_${process.pid}`);
+    const key = (k: string) => ({ 'Idempotency-Key': k });
+    // An order: the first answer again, said to be replayed; another body under the key, or a malformed key, refused.
+    const first = await merchant.call('POST', orders, order('OI-1'), 201, key('oi-1'));
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    const again = await merchant.call('POST', orders, order('OI-1'), 201, key('oi-1'));
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, first.body);
+    await refused(merchant.call('POST', orders, order('OI-9'), 409, key('oi-1')), 'idempotency_key_reused');
+    await refused(merchant.call('POST', orders, order('OI-9'), 400, key('two words')), 'bad_request');
+    // A tracking event: 201 {order, shipment}, the same again.
+    const path = '/api/commerce/orders/OI-1';
+    const parcel = await merchant.call<{ shipment: { id: string } }>(
+      'POST',
+      `${path}/shipments${q}`,
+      { carrier: 'DHL', trackingNumber: 'JD1' },
+      201,
+      key('ship-oi-1'),
+    );
+    const events = `${path}/shipments/${parcel.body.shipment.id}/events${q}`;
+    const event = { status: 'in_transit', place: 'Leeds' };
+    const tracked = await merchant.call('POST', events, event, 201, key('track-oi-1'));
+    assert.deepEqual(Object.keys(tracked.body).sort(), ['order', 'shipment']);
+    const replayed = await merchant.call('POST', events, event, 201, key('track-oi-1'));
+    assert.equal(replayed.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(replayed.body, tracked.body);
+    // The inbox's refund takes the same keys.
+    await o.call('POST', `${panel}/OI-1/refunds`, { amount: 100 }, 201, key('refund-oi-1'));
+    const refund = await o.call('POST', `${panel}/OI-1/refunds`, { amount: 100 }, 201, key('refund-oi-1'));
+    assert.equal(refund.headers.get('idempotent-replayed'), 'true');
   });
 
   it('matches what content apps’ routes answer (against a real app on 127.0.0.1)', async () => {

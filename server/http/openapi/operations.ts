@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   cancelOrderBody,
+  commerceLimits,
   createOrderBody,
   createShipmentBody,
   panelOrdersQuery,
@@ -25,6 +26,7 @@ import { checkOptinQuery, createOptinBody, pageConsentBody, revokeOptinBody } fr
 import { listQuery, testBody } from '../../webhooks/routes.ts';
 import { composeOperations } from './compose-operations.ts';
 import { inboxOperations } from './inbox-operations.ts';
+import type { JsonSchema } from './schema.ts';
 import type { SchemaName } from './views.ts';
 
 /**
@@ -53,6 +55,19 @@ export interface Operation {
   ok: { [status: number]: SchemaName | 'file' | null };
   /** The errors of this route's own rules (beyond those every route of its kind may give). */
   errors?: ErrorId[];
+  /** Request headers the route reads, besides the session, the token and `Content-Type`: header parameters. */
+  headers?: Header[];
+  /** Headers its success answers may carry. */
+  okHeaders?: Header[];
+}
+
+/** A header a route reads (a header parameter) or that its answers carry (a response header). */
+export interface Header {
+  name: string;
+  description: string;
+  /** A request header every request must carry (default: it may be left out). */
+  required?: boolean;
+  schema: JsonSchema;
 }
 
 export const tags = {
@@ -103,14 +118,43 @@ const mediaReadDescription =
   'requests (`bytes=a-b`, `a-`, `-n`) answer 206; a range past the end 416 with `Content-Range: bytes */size`; ' +
   'several ranges the whole file. `If-None-Match` with its ETag (its SHA-256) answers 304. docs/MEDIA.md.';
 
-/** Every Orders API change: a page access token, an optional Idempotency-Key. */
+/**
+ * The Idempotency-Key of an Orders API change and of the inbox's cancel and refund (commerce/calls.ts
+ * idempotencyKeyOf: the same constraints; a malformed one is `400 bad_request` naming it).
+ */
+export const idempotencyKeyHeader: Header = {
+  name: 'Idempotency-Key',
+  description:
+    'Makes the call safe to retry: the same key (per page) with the same request answers the first answer again, ' +
+    'with `Idempotent-Replayed: true`, and does nothing twice; with another request, `409 idempotency_key_reused`. ' +
+    `1–${commerceLimits.idempotencyKey} printable ASCII characters, no spaces.`,
+  schema: { type: 'string', minLength: 1, maxLength: commerceLimits.idempotencyKey, pattern: '^[!-~]+$' },
+};
+/** What an answer kept under an Idempotency-Key carries when it is sent again (commerce/calls.ts send). */
+export const idempotentReplayedHeader: Header = {
+  name: 'Idempotent-Replayed',
+  description:
+    '`true`: this is the answer first given to the same request with the same `Idempotency-Key`, sent again ' +
+    '(nothing was done twice). Absent from a first answer.',
+  schema: { type: 'string', enum: ['true'] },
+};
+/** A change that takes an Idempotency-Key. */
+const idempotent = { headers: [idempotencyKeyHeader], okHeaders: [idempotentReplayedHeader] };
+
 /** What any call that changes an order may answer (order_changed: another process changed it meanwhile). */
 const orderChange: ErrorId[] = ['invalid_token', 'idempotency_key_reused', 'order_changed'];
+/**
+ * What posting the page's message in the customer's thread may answer (messaging's checks of a page's
+ * send): the customer deleted their account; or blocked the page in another process a moment ago, its
+ * standing not yet seen here (a block seen first posts nothing: the order still changes).
+ */
+const pageSends: ErrorId[] = ['account_deleted', 'page_blocked'];
 const orderDescription =
   'Authenticated by a page access token (`Authorization: Bearer <token>` or `?access_token=`), as the Graph ' +
-  'API is. An `Idempotency-Key` header (1–255 printable characters) makes it safe to retry: the same key with ' +
-  'the same body answers the first answer again (with `Idempotent-Replayed: true`); with another body, ' +
-  '`409 idempotency_key_reused`. Keys are per page. Amounts are integers in minor units (docs/COMMERCE.md).';
+  `API is. An \`Idempotency-Key\` header (1–${commerceLimits.idempotencyKey} printable ASCII characters, no ` +
+  'spaces) makes it safe to retry: the same key with the same body answers the first answer again (with ' +
+  '`Idempotent-Replayed: true`); with another body, `409 idempotency_key_reused`. Keys are per page. Amounts ' +
+  'are integers in minor units (docs/COMMERCE.md).';
 
 const requestDescription =
   'A request moves requested → accepted → applied (a change or cancellation as it is accepted, a return once ' +
@@ -136,6 +180,7 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: createOrderBody,
+    ...idempotent,
     ok: { 201: 'OrderResponse' },
     errors: [
       'invalid_token',
@@ -144,6 +189,11 @@ export const operations: Operation[] = [
       'order_number_taken',
       'totals_mismatch',
       'unknown_currency',
+      // The customer stopped the page's updates or blocked it (flows/orders.ts customerIn), or deleted their
+      // account (its receipt cannot be posted): no new order.
+      'updates_stopped',
+      'page_blocked',
+      'account_deleted',
     ],
   },
   {
@@ -166,6 +216,7 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: updateOrderBody,
+    ...idempotent,
     ok: { 200: 'OrderResponse' },
     errors: [
       ...orderChange,
@@ -174,6 +225,8 @@ export const operations: Operation[] = [
       'invalid_transition',
       'totals_mismatch',
       'unknown_currency',
+      // A new total below what the order's refunds already add up to.
+      'refund_exceeds_total',
     ],
   },
   {
@@ -185,6 +238,7 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: cancelOrderBody,
+    ...idempotent,
     ok: { 200: 'OrderResponse' },
     errors: [...orderChange, 'order_not_found', 'invalid_transition'],
   },
@@ -197,8 +251,17 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: createShipmentBody,
+    ...idempotent,
     ok: { 201: 'ShipmentResponse' },
-    errors: [...orderChange, 'order_not_found', 'invalid_transition', 'shipment_items_invalid'],
+    errors: [
+      ...orderChange,
+      'order_not_found',
+      'invalid_transition',
+      'shipment_items_invalid',
+      // commerceLimits.shipments an order already has.
+      'order_limit',
+      ...pageSends,
+    ],
   },
   {
     method: 'post',
@@ -209,8 +272,17 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: trackingEventBody,
+    ...idempotent,
     ok: { 201: 'ShipmentResponse' },
-    errors: [...orderChange, 'order_not_found', 'shipment_not_found', 'invalid_transition'],
+    errors: [
+      ...orderChange,
+      'order_not_found',
+      'shipment_not_found',
+      'invalid_transition',
+      // commerceLimits.trackingEvents a shipment already has.
+      'order_limit',
+      ...pageSends,
+    ],
   },
   {
     method: 'post',
@@ -221,8 +293,9 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: refundBody,
+    ...idempotent,
     ok: { 201: 'RefundResponse' },
-    errors: [...orderChange, 'order_not_found', 'refund_exceeds_total'],
+    errors: [...orderChange, 'order_not_found', 'refund_exceeds_total', ...pageSends],
   },
   // The business inbox's order panel (server/commerce/panel-routes.ts): the people who run the page.
   {
@@ -243,8 +316,9 @@ export const operations: Operation[] = [
     summary: 'Cancel an order of the page before anything is shipped (the inbox’s order panel)',
     description: panelDescription,
     body: cancelOrderBody,
+    ...idempotent,
     ok: { 200: 'OrderResponse' },
-    errors: ['order_not_found', 'invalid_transition', 'idempotency_key_reused'],
+    errors: ['order_not_found', 'invalid_transition', 'idempotency_key_reused', 'order_changed'],
   },
   {
     method: 'post',
@@ -253,8 +327,9 @@ export const operations: Operation[] = [
     summary: 'Record a refund on an order of the page (the inbox’s order panel)',
     description: panelDescription,
     body: refundBody,
+    ...idempotent,
     ok: { 201: 'RefundResponse' },
-    errors: ['order_not_found', 'refund_exceeds_total', 'idempotency_key_reused'],
+    errors: ['order_not_found', 'refund_exceeds_total', 'idempotency_key_reused', 'order_changed', ...pageSends],
   },
   {
     method: 'post',
@@ -263,7 +338,7 @@ export const operations: Operation[] = [
     summary: 'Post a shipment’s current shipping update again in the customer’s thread',
     description: 'For the people who run the page; anyone else gets `404 order_not_found`. The order does not change.',
     ok: { 200: 'ShipmentResponse' },
-    errors: ['order_not_found', 'shipment_not_found', 'updates_stopped', 'page_blocked'],
+    errors: ['order_not_found', 'shipment_not_found', 'updates_stopped', 'page_blocked', 'account_deleted'],
   },
   {
     method: 'get',
@@ -292,6 +367,9 @@ export const operations: Operation[] = [
       'totals_mismatch',
       'page_blocked',
       'media_not_found',
+      'order_changed',
+      // Accepted at once (the page's policy) and applied: a change of items whose new total is below the refunds.
+      'refund_exceeds_total',
     ],
   },
   {
@@ -301,7 +379,7 @@ export const operations: Operation[] = [
     summary: 'The customer answers the page’s question about their request (needs_info → requested)',
     body: replyRequestBody,
     ok: { 200: 'OrderRequestResponse' },
-    errors: ['order_not_found', 'request_not_found', 'invalid_transition', 'too_many_requests'],
+    errors: ['order_not_found', 'request_not_found', 'invalid_transition', 'too_many_requests', 'order_changed'],
   },
   {
     method: 'post',
@@ -310,7 +388,7 @@ export const operations: Operation[] = [
     summary: 'The customer withdraws their request while it is requested or needs_info',
     body: withdrawRequestBody,
     ok: { 200: 'OrderRequestResponse' },
-    errors: ['order_not_found', 'request_not_found', 'invalid_transition'],
+    errors: ['order_not_found', 'request_not_found', 'invalid_transition', 'order_changed'],
   },
   {
     method: 'post',
@@ -330,6 +408,7 @@ export const operations: Operation[] = [
     auth: 'pageToken',
     query: tokenQuery,
     body: answerRequestBody,
+    ...idempotent,
     ok: { 200: 'OrderRequestResponse' },
     errors: [
       ...orderChange,
@@ -339,7 +418,9 @@ export const operations: Operation[] = [
       'too_many_requests',
       'order_not_editable',
       'totals_mismatch',
+      'refund_exceeds_total',
       'page_blocked',
+      'account_deleted',
     ],
   },
   {
@@ -378,7 +459,10 @@ export const operations: Operation[] = [
       'too_many_requests',
       'order_not_editable',
       'totals_mismatch',
+      'refund_exceeds_total',
       'page_blocked',
+      'order_changed',
+      'account_deleted',
     ],
   },
   {
