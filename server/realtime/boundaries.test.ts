@@ -63,6 +63,23 @@ describe('module boundaries', () => {
     assert.deepEqual(outside, []);
   });
 
+  it('commerce imports neither the inbox nor pages (type imports included)', () => {
+    const commerce = [...graph].filter(([file]) => file.startsWith('server/commerce/'));
+    assert.ok(commerce.length > 10, `read commerce's modules (${commerce.length})`);
+    const forbidden = ['server/inbox/', 'server/pages/'];
+    const reaching = commerce.flatMap(([file, imports]) =>
+      imports.filter((i) => forbidden.some((f) => i.startsWith(f))).map((i) => `${file} → ${i}`),
+    );
+    // A type written as import('…') in a signature is an import too, which the graph above does not read.
+    const inline = commerce.flatMap(([file]) =>
+      [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)]
+        .map((m) => path.join(path.dirname(file), m[1] ?? ''))
+        .filter((i) => forbidden.some((f) => i.startsWith(f)))
+        .map((i) => `${file} → ${i}`),
+    );
+    assert.deepEqual([...reaching, ...inline], []);
+  });
+
   it('has no import circle in server/', () => {
     assert.ok(graph.size > 50, `read the modules (${graph.size})`);
     assert.equal(findCircle(graph)?.join(' → ') ?? null, null);
