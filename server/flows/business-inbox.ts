@@ -15,8 +15,9 @@ export const CSAT_QUESTION = 'How would you rate the help you received? (1 = poo
  * The business inbox across domains, each part read top to bottom:
  * - a message of a page's thread, in its job (messaging's ThreadActivity port): the customer's reopens
  *   the thread (or answers the satisfaction question); a page member's first answer stops the timer;
- * - resolving, when the page asks for satisfaction: the inbox records the question, then the page sends
- *   it to the customer as a message with 1–5 quick replies (idempotent: its client id is the question's);
+ * - resolving, when the page asks for satisfaction: in the resolve's job, the page sends the customer the
+ *   question, a message with 1–5 quick replies, and the inbox records it — neither to a customer who
+ *   blocked the page or deleted their account (the thread resolves all the same);
  * - a change of thread owner (the handover protocol, `platform.handover`): the page's open inboxes see it;
  * - snoozed threads wake when their time comes.
  */
@@ -59,31 +60,38 @@ export class BusinessInbox implements ThreadActivity {
     }
   }
 
-  /** Changes the status; a resolve the page asks satisfaction for sends the question to the customer. */
-  async setStatus(userId: string, pageId: string, conversationId: string, body: SetInboxStatusBody) {
-    const r = await this.inbox.setStatus(userId, pageId, conversationId, body);
-    if (r.csatId !== null) {
-      const csatId = r.csatId;
-      await this.messages.send(
-        pageId,
-        {
-          conversationId,
-          clientId: `csat-${csatId}`,
-          text: CSAT_QUESTION,
-          content: {
-            csat: { questionId: csatId },
-            quickReplies: [1, 2, 3, 4, 5].map((n) => ({
-              contentType: 'text' as const,
-              title: String(n),
-              payload: csatPayload(csatId, n),
-            })),
-          },
-        },
-        null,
-        false,
-      );
-    }
-    return r.thread;
+  /**
+   * Changes the status; a resolve the page asks satisfaction for sends the question to the customer, in
+   * the resolve's own job — so the thread is never resolved with a question that was not sent. A customer
+   * who blocked the page (or deleted their account) gets no message from it: not asked, and the thread
+   * resolves all the same.
+   */
+  setStatus(userId: string, pageId: string, conversationId: string, body: SetInboxStatusBody) {
+    return this.inbox.setStatus(userId, pageId, conversationId, body, (uow, q) => this.askCsatIn(uow, q));
+  }
+
+  private async askCsatIn(
+    uow: UnitOfWork,
+    q: { csatId: string; pageId: string; customerId: string; conversationId: string },
+  ): Promise<boolean> {
+    // Whom messaging's checks would refuse the send to (platform/optins.ts and accounts' checkReachable): a
+    // customer who blocked the page, or deleted their account (the conversation stays, read-only).
+    if ((await uow.tx.optins.consent(q.pageId, q.customerId))?.blockedAt != null) return false;
+    if ((await uow.tx.accounts.userById(q.customerId))?.deletedAt != null) return false;
+    await this.messages.sendIn(uow, q.pageId, {
+      conversationId: q.conversationId,
+      clientId: `csat-${q.csatId}`,
+      text: CSAT_QUESTION,
+      content: {
+        csat: { questionId: q.csatId },
+        quickReplies: [1, 2, 3, 4, 5].map((n) => ({
+          contentType: 'text' as const,
+          title: String(n),
+          payload: csatPayload(q.csatId, n),
+        })),
+      },
+    });
+    return true;
   }
 
   /** Follows the handover events and the snoozes. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventsResponse, MessagesResponse } from '../../protocol/api.ts';
+import type { EventsResponse, MessagesResponse, PageConversationResponse } from '../../protocol/api.ts';
 import type { ErrorBody } from '../../protocol/errors.ts';
 import type { ServerFrame } from '../../protocol/frames.ts';
 import type {
@@ -538,6 +538,62 @@ for (const backend of backends) {
       assert.equal(both.body.report.average, 3);
       customerLive.close();
       await owner.http.put(`${base()}/settings`, { csatEnabled: false });
+    });
+
+    it('satisfaction: a customer who blocked the page is not asked; the thread resolves all the same', async (t) => {
+      if (skip) return t.skip(skip);
+      const blocker = await signUp(s.url);
+      const conv = await blocker.http.post<PageConversationResponse>(`/api/pages/${pageId}/conversation`);
+      const convId = conv.body.conversation.id;
+      assert.equal((await say(blocker, convId, 'Je ne veux plus de vos messages')).status, 201);
+      await owner.http.put(`${base()}/settings`, { csatEnabled: true });
+      try {
+        const block = await blocker.http.post(`/api/pages/${pageId}/consent`, { blocked: true });
+        assert.equal(block.status, 200);
+        const resolved = await agent.http.put<InboxThreadResponse>(`${thread(convId)}/status`, { status: 'resolved' });
+        assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+        assert.equal(resolved.body.thread.status, 'resolved');
+        assert.equal(resolved.body.thread.csat, null, 'no question recorded');
+        const stored = await s.comptoir.storage.reader.inbox.thread(convId);
+        assert.equal(stored?.status, 'resolved');
+        assert.equal(stored?.csatId, null);
+        const history = await blocker.http.get<MessagesResponse>(`/api/conversations/${convId}/messages`);
+        assert.deepEqual(
+          history.body.messages.map((m) => m.text),
+          ['Je ne veux plus de vos messages'],
+          'nothing sent to the customer',
+        );
+        // Unblocked, a later resolve asks again, in the resolve's own job.
+        await blocker.http.post(`/api/pages/${pageId}/consent`, { blocked: false });
+        await say(blocker, convId, 'Finalement, une question');
+        const again = await agent.http.put<InboxThreadResponse>(`${thread(convId)}/status`, { status: 'resolved' });
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        assert.equal(again.body.thread.csat?.rating, null);
+        const after = await blocker.http.get<MessagesResponse>(`/api/conversations/${convId}/messages`);
+        assert.equal(typeof after.body.messages.at(-1)?.csat?.questionId, 'string');
+        assert.equal(after.body.messages.at(-1)?.quickReplies?.length, 5);
+      } finally {
+        await owner.http.put(`${base()}/settings`, { csatEnabled: false });
+      }
+    });
+
+    it('satisfaction: a customer who deleted their account is not asked either; the thread resolves', async (t) => {
+      if (skip) return t.skip(skip);
+      const gone = await signUp(s.url);
+      const conv = await gone.http.post<PageConversationResponse>(`/api/pages/${pageId}/conversation`);
+      const convId = conv.body.conversation.id;
+      assert.equal((await say(gone, convId, 'Au revoir')).status, 201);
+      await owner.http.put(`${base()}/settings`, { csatEnabled: true });
+      try {
+        assert.equal((await gone.http.request('DELETE', '/api/me', { password: gone.password })).status, 204);
+        const resolved = await agent.http.put<InboxThreadResponse>(`${thread(convId)}/status`, { status: 'resolved' });
+        assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+        assert.equal(resolved.body.thread.status, 'resolved');
+        assert.equal(resolved.body.thread.csat, null);
+        assert.equal((await s.comptoir.storage.reader.inbox.thread(convId))?.csatId, null);
+      } finally {
+        await owner.http.put(`${base()}/settings`, { csatEnabled: false });
+      }
     });
 
     it('refuses strangers, another page’s agents, unknown and foreign conversations, with nothing changed', async (t) => {

@@ -29,11 +29,15 @@ import type { BotOwnership, ThreadRecord } from './store.ts';
  */
 export type SearchExtension = (pageId: string, query: string) => Promise<string[]>;
 
-/** What resolving asked for besides the change: the satisfaction question to send, if the page asks one. */
-export interface Resolution {
-  thread: InboxThreadView;
-  csatId: string | null;
-}
+/**
+ * Sends the satisfaction question of a resolve to the customer, in the resolve's job (the flow's:
+ * flows/business-inbox.ts). Answers false when the page may not write to them (they blocked it): then
+ * nothing is asked, and nothing recorded.
+ */
+export type CsatAsker = (
+  uow: UnitOfWork,
+  question: { csatId: string; pageId: string; customerId: string; conversationId: string },
+) => Promise<boolean>;
 
 const cursorPattern = /^(\d{1,16})_([0-9A-Za-z]{1,64})$/;
 
@@ -97,14 +101,16 @@ export class InboxService {
 
   /**
    * Open, pending, snoozed (until a time to come) or resolved. Resolving ends the cycle's timer and, when
-   * the page asks for satisfaction, records the question the flow then sends (its id in `csatId`).
+   * the page asks for satisfaction, has `ask` send the question in the same job — and records it if it was
+   * sent (a customer who blocked the page is not asked; the thread resolves all the same).
    */
   async setStatus(
     userId: string,
     pageId: string,
     conversationId: string,
     body: SetInboxStatusBody,
-  ): Promise<Resolution> {
+    ask: CsatAsker | null = null,
+  ): Promise<InboxThreadView> {
     let until: number | null = null;
     if (body.status === 'snoozed') {
       until = Date.parse(body.until);
@@ -115,12 +121,12 @@ export class InboxService {
       await requireRole(uow.tx, pageId, userId, 'agent');
       const t = await threadOf(uow.tx, pageId, conversationId, uow.now);
       const next: ThreadRecord = { ...t, status: body.status, snoozedUntil: until, updatedAt: uow.now };
-      let csatId: string | null = null;
       if (body.status === 'resolved') {
         if (t.status !== 'resolved') next.resolvedAt = uow.now;
         const settings = await uow.tx.inbox.settings(pageId);
-        if (t.status !== 'resolved' && settings?.csatEnabled) {
-          csatId = newId(uow.now);
+        const csatId = t.status !== 'resolved' && settings?.csatEnabled && ask ? newId(uow.now) : null;
+        // Sent first, in this job: recorded only if it was (never "asked" without a question).
+        if (csatId && ask && (await ask(uow, { csatId, pageId, customerId: t.personId, conversationId }))) {
           await uow.tx.inbox.insertCsat({
             id: csatId,
             conversationId,
@@ -137,7 +143,7 @@ export class InboxService {
         Object.assign(next, { openedAt: uow.now, firstResponseAt: null, resolvedAt: null, csatId: null });
       }
       await uow.tx.inbox.putThread(next);
-      return { thread: await this.emitThreadIn(uow, next), csatId };
+      return this.emitThreadIn(uow, next);
     });
   }
 

@@ -125,12 +125,14 @@ function InboxBody({
   // The business inbox's filter and search decide which conversations are listed, in its order.
   const ids = order === null ? all : order.filter((id) => id in known);
 
-  // Alt+↑/↓ moves between the page's conversations, as in the messenger.
+  // Alt+↑/↓ moves between the conversations listed (the filter, label and search applied), as in the messenger.
+  const listed = useRef(ids);
+  listed.current = ids;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('dialog[open]')) return;
       if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
-      const list = conversationIds(session.store.getSnapshot());
+      const list = listed.current;
       if (list.length === 0) return;
       e.preventDefault();
       const at = conversationId ? list.indexOf(conversationId) : -1;
@@ -141,7 +143,7 @@ function InboxBody({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, pageId, conversationId]);
+  }, [pageId, conversationId]);
 
   if (status.phase === 'gone') {
     return (

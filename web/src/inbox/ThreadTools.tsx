@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type KeyboardEvent, useEffect, useState } from 'react';
 import { type InboxStatus, type InboxThreadView, inboxStatuses } from '../../../protocol/inbox.ts';
 import type { PageMemberView } from '../../../protocol/views.ts';
 import { api } from '../api/http.ts';
@@ -39,8 +39,8 @@ export function TimerBadge({ label, timer, target }: { label: string; timer: Tim
       data-testid="work-timer"
       data-overdue={timer.overdue}
     >
-      {label}: {shortDuration(timer.ms)}
-      {target !== null && <> ({t('work.timer.target', { time: shortDuration(target * 60_000) })})</>}
+      {label}: {shortDuration(t, timer.ms)}
+      {target !== null && <> ({t('work.timer.target', { time: shortDuration(t, target * 60_000) })})</>}
       {timer.overdue && <strong> · {t('work.timer.overdue')}</strong>}
     </span>
   );
@@ -57,6 +57,8 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
   const [until, setUntil] = useState('');
   // A label box shows the agent's choice at once; the server's answer settles it.
   const [labelChoice, setLabelChoice] = useState<Record<string, boolean>>({});
+  // The assignee chosen in the list, not assigned yet (null: the thread's own).
+  const [assigneeChoice, setAssigneeChoice] = useState<string | null>(null);
   const now = useNow();
 
   useEffect(() => {
@@ -82,28 +84,28 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
       setLabelChoice(({ [labelId]: _settled, ...rest }) => rest),
     );
   };
+  const assigneeId = thread.assignee?.id ?? '';
+  const assignChanged = assigneeChoice !== null && assigneeChoice !== assigneeId;
+  /** Commits the assignee chosen in the list (nothing if it is the current one). */
+  const assign = () => {
+    if (assigneeChoice === null || assigneeChoice === assigneeId) return;
+    const chosen = assigneeChoice;
+    void run(work.assign(conversationId, chosen || null)).then(() =>
+      setAssigneeChoice((c) => (c === chosen ? null : c)),
+    );
+  };
   const timers = timersOf(thread, settings, now);
   const labelOn = new Set(thread.labels.map((l) => l.id));
   const id = `work-${conversationId}`;
   return (
     <div className="work-tools" data-testid="thread-tools" data-status={thread.status}>
       <div className="work-row">
-        <label htmlFor={`${id}-status`}>{t('work.status')}</label>
-        <select
-          id={`${id}-status`}
-          data-testid="work-status"
-          value={thread.status === 'snoozed' ? 'snoozed' : thread.status}
-          onChange={(e) => {
-            const status = e.target.value as InboxStatus;
-            if (status !== 'snoozed') run(work.setStatus(conversationId, { status }));
-          }}
-        >
-          {inboxStatuses.map((s) => (
-            <option key={s} value={s} disabled={s === 'snoozed'}>
-              {t(`work.status.${s}`)}
-            </option>
-          ))}
-        </select>
+        <span id={`${id}-status`}>{t('work.status')}</span>
+        <StatusChoice
+          labelledBy={`${id}-status`}
+          status={thread.status}
+          onChoose={(status) => run(work.setStatus(conversationId, { status }))}
+        />
         {thread.snoozedUntil && (
           <span data-testid="work-snoozed">{t('work.snoozedUntil', { time: time(thread.snoozedUntil) })}</span>
         )}
@@ -131,11 +133,18 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
       </div>
       <div className="work-row">
         <label htmlFor={`${id}-assignee`}>{t('work.assignee')}</label>
+        {/* Browsing the list (arrow keys fire `change` in a closed select) only chooses; Enter or the
+            button assigns. */}
         <select
           id={`${id}-assignee`}
           data-testid="work-assignee"
-          value={thread.assignee?.id ?? ''}
-          onChange={(e) => run(work.assign(conversationId, e.target.value || null))}
+          value={assigneeChoice ?? assigneeId}
+          onChange={(e) => setAssigneeChoice(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+            e.preventDefault();
+            assign();
+          }}
         >
           <option value="">{t('work.nobody')}</option>
           {thread.assignee && !members.some((m) => m.user.id === thread.assignee?.id) && (
@@ -147,12 +156,18 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
             </option>
           ))}
         </select>
+        <button type="button" className="button" data-testid="work-assign" disabled={!assignChanged} onClick={assign}>
+          {t('work.assign')}
+        </button>
         {me && thread.assignee?.id !== me && (
           <button
             type="button"
             className="button"
             data-testid="work-assign-me"
-            onClick={() => run(work.assign(conversationId, me))}
+            onClick={() => {
+              setAssigneeChoice(null);
+              void run(work.assign(conversationId, me));
+            }}
           >
             {t('work.assignMe')}
           </button>
@@ -197,6 +212,78 @@ export function ThreadTools({ work, conversationId }: { work: InboxWork; convers
           {error}
         </p>
       )}
+    </div>
+  );
+}
+
+/** The statuses an agent sets by hand (a snooze has its own control, with its time). */
+const settable: readonly Exclude<InboxStatus, 'snoozed'>[] = inboxStatuses.filter(
+  (s): s is Exclude<InboxStatus, 'snoozed'> => s !== 'snoozed',
+);
+
+/**
+ * The thread's status as a toolbar of toggle buttons, the current one pressed: one Tab stop; the arrow keys
+ * (and Home, End) move between the buttons and commit nothing; Enter, Space or a click sets the status. (A
+ * select would commit on every arrow key — resolving a thread, and asking its customer for a rating, by
+ * browsing.)
+ */
+function StatusChoice({
+  labelledBy,
+  status,
+  onChoose,
+}: {
+  labelledBy: string;
+  status: InboxStatus;
+  onChoose: (status: Exclude<InboxStatus, 'snoozed'>) => void;
+}) {
+  const { t } = useI18n();
+  const tabStop = settable.includes(status as Exclude<InboxStatus, 'snoozed'>) ? status : settable[0];
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const last = buttons.length - 1;
+    const to =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? at >= last
+          ? 0
+          : at + 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? at <= 0
+            ? last
+            : at - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    buttons[to]?.focus();
+  };
+  return (
+    <div
+      role="toolbar"
+      aria-labelledby={labelledBy}
+      className="work-status-choice"
+      data-testid="work-status"
+      onKeyDown={onKeyDown}
+    >
+      {settable.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className={`work-status-option${status === s ? ' active' : ''}`}
+          aria-pressed={status === s}
+          tabIndex={s === tabStop ? 0 : -1}
+          data-testid={`work-status-${s}`}
+          onClick={() => {
+            if (status !== s) onChoose(s);
+          }}
+        >
+          {t(`work.status.${s}`)}
+        </button>
+      ))}
     </div>
   );
 }

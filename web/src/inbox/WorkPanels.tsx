@@ -4,7 +4,7 @@ import { inboxApi } from '../api/inbox.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { useStoreOf } from '../state/store.ts';
-import type { InboxWork } from './work.ts';
+import { csatAgentLine, type InboxWork } from './work.ts';
 
 /** The list's filters, each with its count, and the search: buttons (Tab, Enter/Space) and a field. */
 export function WorkFilters({ work }: { work: InboxWork }) {
@@ -96,8 +96,8 @@ export function CsatReport({ work }: { work: InboxWork }) {
           <h3>{t('work.csat.perAgent')}</h3>
           <ul className="work-csat-agents">
             {report.perAgent.map((a) => (
-              <li key={a.agent?.id ?? 'none'}>
-                {a.agent?.displayName ?? t('work.csat.unassigned')} — {a.count} · {a.average} / 5
+              <li key={a.agent?.id ?? 'none'} data-testid="csat-agent">
+                {csatAgentLine(t, a)}
               </li>
             ))}
           </ul>

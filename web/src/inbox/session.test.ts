@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
+import type { InboxThreadView } from '../../../protocol/inbox.ts';
 import type { ConversationView, MessageView, PageView, UserView } from '../../../protocol/views.ts';
 import { FakeSocket, installBrowserGlobals } from '../api/fake-socket.test-helpers.ts';
 import { ana, member, msg } from '../state/fixtures.test-helpers.ts';
@@ -204,4 +205,138 @@ test('reset: the list read again, then hello again with its cursor', async () =>
   ws().receive({ type: 'reset', reason: 'cursor_expired' });
   await until(() => ws().sent.filter((f) => f.type === 'hello').length === 2);
   assert.deepEqual(ws().sent.at(-1), { type: 'hello', cursor: 40 });
+});
+
+// The business inbox's side of the session (work.ts): its state follows the socket too.
+
+const threadView = (conversationId: string, lastCustomerAt: string): InboxThreadView => ({
+  conversationId,
+  pageId: 'p1',
+  customer: { id: ana.id, username: ana.username, displayName: ana.displayName },
+  status: 'open',
+  snoozedUntil: null,
+  assignee: null,
+  labels: [],
+  botOwned: false,
+  ownerAppId: '263902037430900',
+  openedAt: '2024-01-01T09:00:00.000Z',
+  firstResponseAt: null,
+  resolvedAt: null,
+  lastCustomerAt,
+  csat: null,
+});
+const counts = { all: 2, open: 2, pending: 0, resolved: 0, snoozed: 0, mine: 0, unassigned: 2, bot: 0 };
+const settingsView = (csatEnabled: boolean) => ({
+  settings: { firstResponseTargetMinutes: null, resolutionTargetMinutes: null, csatEnabled, labels: [] },
+});
+const noteView = (id: string) => ({
+  id,
+  conversationId: 'c1',
+  author: { id: 'u-bea', username: 'bea', displayName: 'Bea' },
+  text: `note ${id}`,
+  createdAt: '2024-01-01T09:30:00.000Z',
+});
+const listed = (...threads: InboxThreadView[]) => ({
+  status: 200,
+  body: { threads, nextCursor: null, counts },
+});
+const reads = (path: string) => calls.filter((c) => c.method === 'GET' && c.url.split('?')[0] === path).length;
+
+function inboxAnswers() {
+  answers['GET /api/pages/p1/inbox/settings'] = { status: 200, body: settingsView(false) };
+  answers['GET /api/pages/p1/inbox/canned-replies'] = { status: 200, body: { cannedReplies: [] } };
+  answers['GET /api/pages/p1/inbox/csat'] = {
+    status: 200,
+    body: { report: { count: 0, average: null, distribution: [0, 0, 0, 0, 0], perAgent: [] } },
+  };
+  answers['GET /api/pages/p1/inbox/threads'] = listed(
+    threadView('c2', '2024-01-01T09:40:00.000Z'),
+    threadView('c1', '2024-01-01T09:00:00.000Z'),
+  );
+  answers['GET /api/pages/p1/inbox/threads/c1'] = {
+    status: 200,
+    body: { thread: threadView('c1', '2024-01-01T09:00:00.000Z') },
+  };
+  answers['GET /api/pages/p1/inbox/threads/c1/notes'] = { status: 200, body: { notes: [] } };
+}
+
+test('a customer writes again in an open thread: it moves to the top of the list at once, without a read', async () => {
+  inboxAnswers();
+  await live();
+  await until(() => session.work.store.getSnapshot().order?.length === 2);
+  assert.deepEqual(session.work.store.getSnapshot().order, ['c2', 'c1']);
+  const listReads = reads('/api/pages/p1/inbox/threads');
+  const created = { type: 'message.created', conversationId: 'c1', message: msg(1, ana.id) } as const;
+  ws().receive({ type: 'event', pos: 6, event: created });
+  const w = session.work.store.getSnapshot();
+  assert.deepEqual(w.order, ['c1', 'c2'], 'newest customer message first');
+  assert.equal(w.threads.c1?.lastCustomerAt, msg(1, ana.id).createdAt);
+  // The same message again (a catch-up replays it): nothing moves.
+  const other = {
+    type: 'message.created',
+    conversationId: 'c2',
+    message: { ...msg(2, ana.id), conversationId: 'c2' },
+  } as const;
+  ws().receive({ type: 'event', pos: 7, event: other });
+  assert.deepEqual(session.work.store.getSnapshot().order, ['c2', 'c1']);
+  ws().receive({ type: 'event', pos: 6, event: created });
+  assert.deepEqual(session.work.store.getSnapshot().order, ['c2', 'c1']);
+  // The page's own answer moves nothing.
+  ws().receive({
+    type: 'event',
+    pos: 8,
+    event: { type: 'message.created', conversationId: 'c1', message: msg(3, 'p1') },
+  });
+  assert.deepEqual(session.work.store.getSnapshot().order, ['c2', 'c1']);
+  mock.timers.tick(1000);
+  await until(() => true);
+  assert.equal(reads('/api/pages/p1/inbox/threads'), listReads, 'no read of the list for it');
+});
+
+test('a customer writes in a thread the list does not hold while it holds only the first page: the list is read again', async () => {
+  inboxAnswers();
+  answers['GET /api/pages/p1/inbox/threads'] = {
+    status: 200,
+    body: { threads: [threadView('c2', '2024-01-01T09:40:00.000Z')], nextCursor: 'more', counts },
+  };
+  await live();
+  await until(() => session.work.store.getSnapshot().order?.length === 1);
+  const listReads = reads('/api/pages/p1/inbox/threads');
+  ws().receive({
+    type: 'event',
+    pos: 6,
+    event: { type: 'message.created', conversationId: 'c1', message: msg(1, ana.id) },
+  });
+  mock.timers.tick(300);
+  await until(() => reads('/api/pages/p1/inbox/threads') === listReads + 1);
+});
+
+test('reset: the inbox’s own state is read again too — settings, canned replies, the list, the open thread’s notes', async () => {
+  inboxAnswers();
+  await live();
+  await until(() => session.work.store.getSnapshot().report !== null);
+  await session.work.open('c1');
+  // During the gap: a note on the open thread, the page's settings and canned replies changed.
+  answers['GET /api/pages/p1/inbox/threads/c1/notes'] = { status: 200, body: { notes: [noteView('n1')] } };
+  answers['GET /api/pages/p1/inbox/settings'] = { status: 200, body: settingsView(true) };
+  answers['GET /api/pages/p1/inbox/canned-replies'] = {
+    status: 200,
+    body: { cannedReplies: [{ id: 'r1', shortcut: 'merci', text: 'Merci !', updatedAt: '2024-01-01T09:00:00.000Z' }] },
+  };
+  answers['GET /api/pages/p1/inbox/threads'] = listed(
+    threadView('c1', '2024-01-01T09:50:00.000Z'),
+    threadView('c2', '2024-01-01T09:40:00.000Z'),
+  );
+  ws().receive({ type: 'reset', reason: 'cursor_expired' });
+  await until(() => {
+    const w = session.work.store.getSnapshot();
+    return w.notes.c1?.length === 1 && w.canned.length === 1 && w.order?.[0] === 'c1';
+  });
+  const w = session.work.store.getSnapshot();
+  assert.equal(w.settings?.csatEnabled, true);
+  assert.deepEqual(w.order, ['c1', 'c2']);
+  assert.deepEqual(
+    w.notes.c1?.map((n) => n.id),
+    ['n1'],
+  );
 });

@@ -245,6 +245,8 @@ export class InboxSession {
         const ev = frame.event;
         if (ev.type.startsWith('inbox.')) this.work.onEvent(ev as InboxEvent);
         if (ev.type === 'message.created' && ev.message.senderId !== this.page.id) {
+          // The customer's: the business inbox's list follows it (newest customer message first).
+          this.work.customerWrote(ev.conversationId, ev.message.createdAt);
           this.noteDelivered(ev.conversationId, ev.message.seq);
           this.scheduleTypingPrune();
         }
@@ -295,7 +297,10 @@ export class InboxSession {
     );
   }
 
-  /** `reset`: the cursor cannot be served. The list read again, then hello with its cursor. */
+  /**
+   * `reset`: the cursor cannot be served. The list read again, then hello with its cursor; the business
+   * inbox's state is read again too (the `inbox.*` events of the gap are lost with the rest).
+   */
   private async resync(attempt = 0): Promise<void> {
     if ((this.resyncing && attempt === 0) || this.stopped) return;
     this.resyncing = true;
@@ -304,6 +309,7 @@ export class InboxSession {
       this.store.update((s) => applySnapshot(s, snapshot));
       this.resyncing = false;
       this.socket.rehello();
+      void this.work.resync();
     } catch (e) {
       this.failed(e);
       if (this.stopped || (e instanceof ApiError && e.status === 401)) {

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InboxNoteView, InboxSettingsView, InboxThreadView } from '../../../protocol/inbox.ts';
-import { applyInboxEvent, initialWork, matchCanned, shortDuration, timersOf } from './work.ts';
+import { makeTranslate } from '../i18n/translate.ts';
+import {
+  applyCustomerMessage,
+  applyInboxEvent,
+  csatAgentLine,
+  initialWork,
+  matchCanned,
+  shortDuration,
+  timersOf,
+} from './work.ts';
 
 const thread = (over: Partial<InboxThreadView> = {}): InboxThreadView => ({
   conversationId: 'c1',
@@ -64,8 +73,49 @@ describe('the business inbox’s state (web)', () => {
     const answered = timersOf(thread({ firstResponseAt: '2026-01-01T10:02:00.000Z' }), settings, now);
     assert.deepEqual(answered.firstResponse, { ms: 2 * 60_000, done: true, overdue: false });
     assert.equal(timersOf(thread(), null, now).firstResponse.overdue, false, 'no target, never overdue');
-    assert.equal(shortDuration(125 * 60_000), '2 h 05');
-    assert.equal(shortDuration(26 * 3600_000), '1 d 2 h');
+  });
+
+  it('says durations in the person’s language: "j" for days in French', () => {
+    const en = makeTranslate('en');
+    const fr = makeTranslate('fr');
+    assert.equal(shortDuration(en, 3 * 60_000 + 59_000), '3 min');
+    assert.equal(shortDuration(en, 125 * 60_000), '2 h 05');
+    assert.equal(shortDuration(en, 26 * 3600_000), '1 d 2 h');
+    assert.equal(shortDuration(fr, 3 * 60_000), '3 min');
+    assert.equal(shortDuration(fr, 125 * 60_000), '2 h 05');
+    assert.equal(shortDuration(fr, 26 * 3600_000), '1 j 2 h');
+    assert.equal(shortDuration(fr, 1500 * 24 * 3600_000), '1\u202f500 j 0 h', 'numbers in the locale’s way');
+  });
+
+  it('says each agent’s satisfaction in the person’s language, the average written the locale’s way', () => {
+    const bea = { id: 'a1', username: 'bea', displayName: 'Bea' };
+    const en = makeTranslate('en');
+    const fr = makeTranslate('fr');
+    assert.equal(csatAgentLine(en, { agent: bea, count: 2, average: 4.5 }), 'Bea — 2 answers · average 4.5 / 5');
+    assert.equal(csatAgentLine(fr, { agent: bea, count: 2, average: 4.5 }), 'Bea — 2 réponses · moyenne 4,5 / 5');
+    assert.equal(csatAgentLine(en, { agent: null, count: 1, average: 3 }), 'Unassigned — 1 answer · average 3 / 5');
+    assert.equal(
+      csatAgentLine(fr, { agent: null, count: 1, average: 3.67 }),
+      'Sans attribution — 1 réponse · moyenne 3,67 / 5',
+    );
+  });
+
+  it('a customer’s message moves their open, listed thread to the top; the same message twice, nothing more', () => {
+    const at = '2026-01-01T11:00:00.000Z';
+    const state = {
+      ...initialWork,
+      order: ['c2', 'c1'],
+      threads: { c1: thread(), c2: thread({ conversationId: 'c2', lastCustomerAt: '2026-01-01T10:30:00.000Z' }) },
+    };
+    const moved = applyCustomerMessage(state, 'c1', at);
+    assert.deepEqual(moved.order, ['c1', 'c2']);
+    assert.equal(moved.threads.c1?.lastCustomerAt, at);
+    assert.equal(applyCustomerMessage(moved, 'c1', at), moved, 'replayed: nothing');
+    assert.equal(applyCustomerMessage(state, 'c9', at), state, 'a thread not known: its own event will come');
+    // A pending, snoozed or resolved thread is reopened by the message: the server's thread_updated says so,
+    // and the list is read again then.
+    const pending = { ...state, threads: { ...state.threads, c1: thread({ status: 'pending' }) } };
+    assert.deepEqual(applyCustomerMessage(pending, 'c1', at).order, ['c2', 'c1']);
   });
 
   it('finds canned replies by shortcut first, then by text', () => {

@@ -10,6 +10,7 @@ import type {
   SetInboxStatusBody,
 } from '../../../protocol/inbox.ts';
 import { inboxApi } from '../api/inbox.ts';
+import type { Translate } from '../i18n/translate.ts';
 import { errorIdOf } from '../lib/errors.ts';
 import { createStore, type Store } from '../state/store.ts';
 
@@ -26,6 +27,8 @@ export interface WorkState {
   label: string | null;
   /** The conversations the current filter and search list, in order; null until first read. */
   order: string[] | null;
+  /** Whether the list holds only the first page of what the filter and search match. */
+  more: boolean;
   threads: Record<string, InboxThreadView>;
   counts: InboxCounts | null;
   settings: InboxSettingsView | null;
@@ -41,6 +44,7 @@ export const initialWork: WorkState = {
   search: '',
   label: null,
   order: null,
+  more: false,
   threads: {},
   counts: null,
   settings: null,
@@ -92,13 +96,39 @@ export function timersOf(
   };
 }
 
-/** "3 min", "2 h 05", "1 d 4 h": a duration, short. */
-export function shortDuration(ms: number): string {
+/** "3 min", "2 h 05", "1 d 4 h" ("1 j 4 h" in French): a duration, short, in the person's language. */
+export function shortDuration(t: Translate, ms: number): string {
   const min = Math.floor(ms / 60_000);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return t('work.duration.minutes', { minutes: min });
   const h = Math.floor(min / 60);
-  if (h < 24) return `${h} h ${String(min % 60).padStart(2, '0')}`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  if (h < 24) return t('work.duration.hours', { hours: h, minutes: String(min % 60).padStart(2, '0') });
+  return t('work.duration.days', { days: Math.floor(h / 24), hours: h % 24 });
+}
+
+/** One agent's line of the satisfaction report: "Bea — 2 answers · average 4.5 / 5" ("4,5" in French). */
+export function csatAgentLine(t: Translate, a: CsatReportView['perAgent'][number]): string {
+  return t('work.csat.agent', {
+    name: a.agent?.displayName ?? t('work.csat.unassigned'),
+    count: a.count,
+    average: a.average,
+  });
+}
+
+/**
+ * A customer's message at `at` in a conversation: its thread's last customer message moves on and, if the
+ * thread is open and listed, it goes to the top of the list ("newest customer message first") — without a
+ * read. Anything else a customer's message changes (a thread made, reopened, an answer to the satisfaction
+ * question) comes as the thread's own `inbox.thread_updated`. The same message twice changes nothing.
+ */
+export function applyCustomerMessage(state: WorkState, conversationId: string, at: string): WorkState {
+  const t = state.threads[conversationId];
+  if (!t || Date.parse(at) <= Date.parse(t.lastCustomerAt)) return state;
+  const threads = { ...state.threads, [conversationId]: { ...t, lastCustomerAt: at } };
+  const order =
+    t.status === 'open' && state.order?.includes(conversationId)
+      ? [conversationId, ...state.order.filter((id) => id !== conversationId)]
+      : state.order;
+  return { ...state, threads, order };
 }
 
 /** The canned replies whose shortcut or text holds the query (case aside), shortcut matches first. */
@@ -116,9 +146,12 @@ export class InboxWork {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private listRequest = 0;
+  /** The conversation opened last (ThreadTools): read again after a gap in the page's events. */
+  private current: string | null = null;
 
   constructor(readonly pageId: string) {}
 
+  /** The page's settings and canned replies, the list and the report. */
   async start(): Promise<void> {
     try {
       const [settings, canned] = await Promise.all([
@@ -135,6 +168,32 @@ export class InboxWork {
   stop(): void {
     this.stopped = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+  }
+
+  /**
+   * The page's socket could not catch up (`reset`): the inbox events of the gap are lost, so everything is
+   * read again — settings, canned replies, the list, the report, and the open conversation's thread and notes.
+   */
+  async resync(): Promise<void> {
+    if (this.stopped) return;
+    const current = this.current;
+    await Promise.all([
+      this.start(),
+      // Its own failure is ThreadTools' to show when it opens it again; start() reports the inbox's.
+      current ? this.open(current).catch(() => undefined) : Promise.resolve(),
+    ]);
+  }
+
+  /**
+   * A customer's message arrived (message.created, not the page's): the list follows it at once
+   * (applyCustomerMessage). A conversation the list does not hold is read again only when the list may be
+   * missing it — a search (the new text may match), or a list of the first page only.
+   */
+  customerWrote(conversationId: string, at: string): void {
+    const before = this.store.getSnapshot();
+    this.store.update((s) => applyCustomerMessage(s, conversationId, at));
+    if (before.order === null || before.order.includes(conversationId)) return;
+    if (before.more || before.search.trim() !== '') this.scheduleRefresh();
   }
 
   /** An event of the page's socket. A thread's change may move it in or out of the list: read it again. */
@@ -175,7 +234,14 @@ export class InboxWork {
       this.store.update((s) => {
         const threads = { ...s.threads };
         for (const t of r.threads) threads[t.conversationId] = t;
-        return { ...s, threads, order: r.threads.map((t) => t.conversationId), counts: r.counts, error: null };
+        return {
+          ...s,
+          threads,
+          order: r.threads.map((t) => t.conversationId),
+          more: r.nextCursor !== null,
+          counts: r.counts,
+          error: null,
+        };
       });
     } catch (e) {
       this.fail(e);
@@ -193,6 +259,7 @@ export class InboxWork {
 
   /** The thread of an opened conversation, and its notes. */
   async open(conversationId: string): Promise<void> {
+    this.current = conversationId;
     const [thread, notes] = await Promise.all([
       inboxApi.thread(this.pageId, conversationId),
       inboxApi.notes(this.pageId, conversationId),
