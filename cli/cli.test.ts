@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AppResponse, AppsResponse } from '../protocol/api.ts';
@@ -234,6 +235,23 @@ describe('comptoir command', () => {
     const badConfig = comptoir(['migrate'], { ...env, PORT: 'not-a-port' });
     assert.equal(badConfig.code, 2);
     assert.match(badConfig.stderr, /PORT/);
+  });
+
+  it('start on a port already in use: one line naming the port and PORT, exit code 1', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const r = await comptoirAsync(['start', '--no-build'], { ...env, HOST: '127.0.0.1', PORT: String(port) });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(
+        r.stderr,
+        `Port ${port} is already in use on 127.0.0.1: stop what listens there, or set PORT to another port (PORT=${port + 1} npm start).\n`,
+      );
+      assert.doesNotMatch(r.stdout, /EADDRINUSE|node:net/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('creates an app and sets its webhook while the server runs, printing JSON; the server sees both', async () => {

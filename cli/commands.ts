@@ -72,6 +72,11 @@ async function withCore<T>(config: Config, work: (core: Core) => Promise<T>): Pr
   }
 }
 
+/** Whether a listen was refused because something already listens on its port (EADDRINUSE). */
+function addressInUse(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
+
 /** The options a command cannot do without: a usage error names the first one missing. */
 function required<K extends string>(
   values: Record<string, string | boolean | undefined>,
@@ -95,7 +100,18 @@ export const commands: Record<string, Command> = {
     options: { 'no-build': { type: 'boolean' } },
     async run(config, values) {
       if (values['no-build'] !== true) await ensureWebBuild(config.webDist);
-      await start(process.env);
+      try {
+        await start(process.env);
+      } catch (e) {
+        if (!addressInUse(e)) throw e;
+        const port = config.port;
+        // One line rather than a stack trace. Exits at once: the server half started (its database open, its
+        // timers) would keep the process alive.
+        process.stderr.write(
+          `Port ${port} is already in use on ${config.host}: stop what listens there, or set PORT to another port (PORT=${port + 1} npm start).\n`,
+        );
+        process.exit(1);
+      }
       return new Promise<number>(() => {}); // serves until a signal stops the process
     },
   },

@@ -9,7 +9,8 @@
  * it reuses what it made. Ctrl-C stops them all.
  *
  * Environment: DEMO_DIR (default .demo), DEMO_COMPTOIR_PORT (3300), DEMO_SHOP_PORT (3301), DEMO_GIF_APP_PORT
- * (3302) — 0 picks free ports —, DEMO_NO_BUILD=1 serves without building the web app (tests).
+ * (3302) — 0 picks free ports; a port already taken stops the demo before anything starts, in one line
+ * naming its variable —, DEMO_NO_BUILD=1 serves without building the web app (tests).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,6 +49,34 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Something already listens on the port: the one line the demo says about it, naming the variable to change. */
+class PortInUse extends Error {
+  constructor(variable: string, port: number) {
+    super(
+      `port ${port} is already in use (another demo, or another program, listens there): stop it, or set ${variable} to another port (${variable}=0: any free one).`,
+    );
+  }
+}
+
+/** Refused at once when something listens on a port the demo needs, before anything starts. */
+function ensureFree(variable: string, p: number): Promise<void> {
+  if (p === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new PortInUse(variable, p) : e));
+    s.listen(p, HOST, () => s.close(() => resolve()));
+  });
+}
+
+/** A server's listen, a busy port said as PortInUse (it may be taken between the check and the listen). */
+async function listening<T>(variable: string, p: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (e) {
+    throw (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUse(variable, p) : e;
+  }
+}
+
 /** Variables of the user's Comptoir that must not reach the demo's (its data, its address, its keys). */
 const NOT_INHERITED = ['DATABASE_URL', 'DATA_DIR', 'PORT', 'HOST', 'PUBLIC_ORIGIN', 'SECRETS_KEY', 'SECRETS_KEY_FILE'];
 
@@ -67,17 +96,23 @@ function startComptoir(p: number): Promise<{ child: ChildProcess; url: string }>
   const args = [path.join(root, 'cli', 'bin.mjs'), 'start'];
   if (process.env.DEMO_NO_BUILD === '1') args.push('--no-build');
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(dir, 'comptoir.log'), { flags: 'a' });
+  const logName = path.join(dir, 'comptoir.log');
+  const log = fs.createWriteStream(logName, { flags: 'a' });
   return new Promise((resolve, reject) => {
     let tail = '';
     let started = false;
+    let shown = false;
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       const text = chunk.toString('utf8');
       tail = (tail + text).slice(-4000);
-      // Its log lines (JSON) go to the file; what it says to people (building the web app…) is shown.
+      // Its log lines (JSON) go to the file; what it says to people (building the web app…) is shown — but
+      // not its busy port, which names its own PORT: the demo says it with DEMO_COMPTOIR_PORT.
       for (const line of text.split('\n')) {
-        if (line.trim() && !line.startsWith('{') && !started) console.log(`  comptoir: ${line}`);
+        if (line.trim() && !line.startsWith('{') && !started && !/already in use|EADDRINUSE/.test(line)) {
+          console.log(`  comptoir: ${line}`);
+          shown = true;
+        }
       }
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(tail);
       if (m?.[1] && !started) {
@@ -89,7 +124,11 @@ function startComptoir(p: number): Promise<{ child: ChildProcess; url: string }>
     child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       log.end();
-      if (!started) reject(new Error(`Comptoir stopped (${code ?? signal}) before listening:\n${tail}`));
+      if (started) return;
+      if (/already in use|EADDRINUSE/.test(tail)) reject(new PortInUse('DEMO_COMPTOIR_PORT', p));
+      // What it said is above already; else its last words (its log's), once.
+      else if (shown) reject(new Error(`Comptoir stopped (${code ?? signal}) before listening; see ${logName}`));
+      else reject(new Error(`Comptoir stopped (${code ?? signal}) before listening:\n${tail}`));
     });
   });
 }
@@ -101,6 +140,14 @@ async function main(): Promise<void> {
   const gifPort = port('DEMO_GIF_APP_PORT', 3302) || (await freePort());
   const relative = path.relative(process.cwd(), dir);
   const rel = relative && !relative.startsWith('..') ? relative : dir;
+  try {
+    await ensureFree('DEMO_COMPTOIR_PORT', comptoirPort);
+    await ensureFree('DEMO_SHOP_PORT', shopPort);
+    await ensureFree('DEMO_GIF_APP_PORT', gifPort);
+  } catch (e) {
+    console.error(`The demo could not start: ${(e as Error).message}`);
+    process.exit(1);
+  }
   console.log(`Starting the Comptoir demo (its data in ${rel}/, never your own)…`);
 
   let comptoir: ChildProcess | null = null;
@@ -154,7 +201,8 @@ async function main(): Promise<void> {
         SHOP_NAME: DEMO_PAGE.name,
       }),
     );
-    await shop.listen();
+    const shopServer = shop;
+    await listening('DEMO_SHOP_PORT', shopPort, () => shopServer.listen());
     await connectShop(api, admin, state, {
       origins: [publicShop, `http://${HOST}:${shopPort}`],
       webhook: `http://${HOST}:${shopPort}/webhook`,
@@ -170,7 +218,8 @@ async function main(): Promise<void> {
       GIF_APP_PORT: String(gifPort),
     });
     gifApp = createGifAppServer(gifConfig, await generateLibrary(), await drawIcon());
-    const gifUrl = await gifApp.listen();
+    const gifServer = gifApp;
+    const gifUrl = await listening('DEMO_GIF_APP_PORT', gifPort, () => gifServer.listen());
     const { appId: gifAppId } = await setUpInComptoir(
       { ...(gifConfig.setup as NonNullable<typeof gifConfig.setup>), appUrl: gifUrl, name: gifConfig.name },
       (secret) => gifApp?.setSecret(secret),
@@ -198,10 +247,12 @@ The Comptoir demo is running. Ctrl-C stops it.
      arrives in ${c}'s conversation with ${DEMO_PAGE.name}.
   3. On the card, ${c} asks to change the delivery address (Change). Sign in as
      ${DEMO_PEOPLE.agent.username} in a private window, open the page inbox and the conversation: the order
-     panel beside it shows the request; Accept it, and the card shows the new address.
+     panel beside it shows the request; Accept it, and the card shows the new address
+     (so does the shop's admin).
   4. In the shop's admin, Ship the order, then add tracking events: each one arrives
      in the same conversation, and the receipt card changes in place. Once delivered,
-     ${c} can ask for a return from the card; ${DEMO_PEOPLE.agent.username} answers it in the panel.
+     ${c} can ask for a return from the card; ${DEMO_PEOPLE.agent.username} accepts it in the panel, then
+     "Mark returned" in the shop's admin (the parcel is back) applies it.
   And: a note written in the page inbox reaches the team only, never ${c}.
   5. In any conversation, the composer's Apps button (four squares) opens the GIF Box:
      search "cat", pick a GIF, and it arrives "via GIF Box"; typing "@gifbox yes" searches

@@ -18,12 +18,39 @@ export interface ShipmentView {
   status: string;
   events: TrackingEventView[];
 }
+export interface OrderItemView {
+  title: string;
+  subtitle: string | null;
+  quantity: number;
+  unitPrice: number;
+}
+export interface AddressView {
+  name: string | null;
+  street1: string;
+  street2: string | null;
+  city: string;
+  postalCode: string;
+  state: string | null;
+  country: string;
+}
+/** A customer's request on the order (change, cancel, return), as far as the shop reads it. */
+export interface OrderRequestView {
+  id: string;
+  kind: 'change' | 'cancel' | 'return';
+  state: string;
+}
 export interface OrderView {
   id: string;
   number: string;
   status: string;
+  /** The order as Comptoir now has it: a customer's accepted change may have changed items, total, address. */
+  items: OrderItemView[];
+  shippingCost: number;
   total: number;
+  refunded: number;
+  shippingAddress: AddressView | null;
   shipments: ShipmentView[];
+  requests: OrderRequestView[];
   version: number;
   updatedAt: string;
 }
@@ -97,6 +124,11 @@ export class OrdersApi {
 
   get(number: string): Promise<{ order: OrderView }> {
     return this.call('GET', `/${encodeURIComponent(number)}`);
+  }
+
+  /** A merchant's change (`PATCH`): here, `{status: "returned"}` once the parcel is back. */
+  update(number: string, change: { status: 'returned' }, idempotencyKey: string): Promise<{ order: OrderView }> {
+    return this.call('PATCH', `/${encodeURIComponent(number)}`, change, idempotencyKey);
   }
 
   ship(

@@ -233,10 +233,9 @@ export function createShopServer(config: ShopConfig): ShopServer {
     }
     const conf = /^\/confirmation\/([A-Za-z0-9_-]{1,64})$/.exec(path);
     if (method === 'GET' && conf?.[1]) {
-      const c = shop.checkout(conf[1]);
-      const order = c.placedAt ? shop.store.order(c.number) : null;
-      if (!order) return redirect(res, `/checkout/${c.id}`);
-      return html(res, 200, `Order ${order.number}`, views.confirmation(order, config.comptoirUrl), cartCount);
+      const seen = await shop.checkoutOrder(conf[1]);
+      if (!seen) return redirect(res, `/checkout/${conf[1]}`);
+      return html(res, 200, `Order ${seen.order.number}`, views.confirmation(seen, config.comptoirUrl), cartCount);
     }
 
     if (path === '/webhook') {
@@ -271,7 +270,8 @@ export function createShopServer(config: ShopConfig): ShopServer {
       if (method === 'GET' && path === '/admin') return adminPage(res, cartCount, null);
       const ship = /^\/admin\/orders\/([^/]+)\/ship$/.exec(path);
       const track = /^\/admin\/orders\/([^/]+)\/shipments\/([^/]+)\/events$/.exec(path);
-      if (method === 'POST' && (ship || track)) {
+      const returned = /^\/admin\/orders\/([^/]+)\/returned$/.exec(path);
+      if (method === 'POST' && (ship || track || returned)) {
         const f = await form(req);
         const nonce = f.get('nonce') ?? '';
         if (!/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) throw new HttpError(400, 'The form is missing its nonce.');
@@ -288,6 +288,8 @@ export function createShopServer(config: ShopConfig): ShopServer {
               },
               nonce,
             );
+          } else if (returned?.[1]) {
+            await shop.markReturned(decodeURIComponent(returned[1]), nonce);
           } else if (track?.[1] && track[2]) {
             const place = text('place');
             await shop.track(

@@ -19,6 +19,7 @@ import {
 } from '../../test/helpers/platform.ts';
 import { startServer, type TestServer } from '../../test/helpers/server.ts';
 import { until } from '../../test/helpers/until.ts';
+import { ComptoirError } from './comptoir.ts';
 import { loadShopConfig } from './config.ts';
 import { createShopServer, type ShopServer } from './server.ts';
 
@@ -114,6 +115,23 @@ const ordersApi = (path: string) =>
   fetch(`${comptoir.url}/api/commerce/orders${path}`, { headers: { authorization: `Bearer ${page.token}` } }).then(
     async (r) => ({ status: r.status, body: (await r.json()) as { order: OrderView } }),
   );
+
+/** The page's answer to a customer's request, through the Orders API (as the merchant's server, or the inbox, would). */
+async function answer(number: string, requestId: string, decision: 'accept' | 'reject') {
+  const r = await fetch(`${comptoir.url}/api/commerce/orders/${number}/requests/${requestId}/answer`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${page.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision }),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
+/** A customer's request on their order (`POST /api/orders/{id}/requests`): the request's id. */
+async function ask(customer: Person, orderId: string, body: Record<string, unknown>): Promise<string> {
+  const r = await customer.http.post<{ request: { id: string } }>(`/api/orders/${orderId}/requests`, body);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.request.id;
+}
 
 /** The customer's opt-in, as the plugin's frame records it when they tick the box. */
 async function optIn(customer: Person, userRef: string) {
@@ -363,6 +381,123 @@ test('the admin: its password; Ship and tracking events reach the customer’s t
   await new Visitor().place(d.id, '');
   const notFollowed = await v.request('POST', `/admin/orders/${d.number}/ship`, { ...ship, nonce: 'n-12345678' }, auth);
   assert.equal(notFollowed.status, 409);
+});
+
+test('the confirmation and the admin show the order as Comptoir now has it: the address the customer changed there; Comptoir unreachable is said', async () => {
+  const customer = await signUp(comptoir.url);
+  const v = new Visitor();
+  const c = await v.checkout({ comte: 1 });
+  await optIn(customer, c.userRef);
+  await v.place(c.id, c.userRef);
+  const placed = (await ordersApi(`/${c.number}`)).body.order;
+  const auth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}` };
+
+  // The customer asks, from the card, to deliver it to Lyon; the page accepts.
+  const requestId = await ask(customer, placed.id, {
+    kind: 'change',
+    change: {
+      shippingAddress: {
+        name: 'Cleo Martin',
+        street1: '8 quai Saint-Vincent',
+        postalCode: '69001',
+        city: 'Lyon',
+        country: 'FR',
+      },
+    },
+  });
+  await answer(c.number, requestId, 'accept');
+  assert.equal((await ordersApi(`/${c.number}`)).body.order.shippingAddress?.city, 'Lyon');
+
+  const confirmation = await v.request('GET', `/confirmation/${c.id}`);
+  assert.match(
+    confirmation.text,
+    /data-testid="confirmation-address">Cleo Martin, 8 quai Saint-Vincent, 69001 Lyon, FR</,
+  );
+  assert.doesNotMatch(confirmation.text, /rue de la Paix/);
+  const admin = await v.request('GET', '/admin', undefined, auth);
+  assert.match(
+    admin.text,
+    new RegExp(
+      `data-number="${c.number}"[^]*?data-testid="admin-address">Cleo Martin, 8 quai Saint-Vincent, 69001 Lyon, FR<`,
+    ),
+  );
+  assert.match(admin.text, new RegExp(`data-number="${c.number}"[^]*?data-kind="change" data-state="applied"`));
+
+  // Comptoir does not answer: the pages show what it last said, and say so.
+  const get = shop.shop.api.get;
+  shop.shop.api.get = () => Promise.reject(new ComptoirError('network', 0, 'Comptoir did not answer'));
+  try {
+    const stale = await v.request('GET', `/confirmation/${c.id}`);
+    assert.equal(stale.status, 200);
+    assert.match(stale.text, /data-testid="comptoir-unreachable">Comptoir could not be reached/);
+    assert.match(stale.text, /69001 Lyon/, 'the order as Comptoir last answered it');
+    const staleAdmin = await v.request('GET', '/admin', undefined, auth);
+    assert.match(staleAdmin.text, new RegExp(`data-number="${c.number}"[^]*?data-testid="comptoir-unreachable"`));
+  } finally {
+    shop.shop.api.get = get;
+  }
+  assert.doesNotMatch((await v.request('GET', `/confirmation/${c.id}`)).text, /comptoir-unreachable/);
+});
+
+test('the admin marks a delivered order returned: the return the page accepted is applied, the card says so', async () => {
+  const customer = await signUp(comptoir.url);
+  const v = new Visitor();
+  const c = await v.checkout({ comte: 1, beurre: 1 });
+  await optIn(customer, c.userRef);
+  await v.place(c.id, c.userRef);
+  const auth = { authorization: `Basic ${Buffer.from(`admin:${ADMIN}`).toString('base64')}` };
+  const nonceOf = (html: string) => /name="nonce" value="([\w-]+)"/.exec(html)?.[1] ?? '';
+  const adminPage = async () => (await v.request('GET', '/admin', undefined, auth)).text;
+  const block = (html: string) => html.slice(html.indexOf(`data-number="${c.number}"`)).split('</section>')[0] ?? '';
+
+  const ship = { nonce: nonceOf(await adminPage()), carrier: 'Colissimo', trackingNumber: '6A999' };
+  assert.equal((await v.request('POST', `/admin/orders/${c.number}/ship`, ship, auth)).status, 303);
+  assert.doesNotMatch(block(await adminPage()), /data-testid="mark-returned"/, 'not before delivery');
+  const shipmentId = (await ordersApi(`/${c.number}`)).body.order.shipments[0]?.id ?? '';
+  const delivered = await v.request(
+    'POST',
+    `/admin/orders/${c.number}/shipments/${shipmentId}/events`,
+    { nonce: nonceOf(await adminPage()), status: 'delivered', place: 'Paris' },
+    auth,
+  );
+  assert.equal(delivered.status, 303);
+
+  // Delivered: the customer asks to return the Comté, the page accepts.
+  const order = (await ordersApi(`/${c.number}`)).body.order;
+  assert.equal(order.status, 'delivered');
+  const requestId = await ask(customer, order.id, {
+    kind: 'return',
+    reason: 'damaged',
+    items: [{ item: 0, quantity: 1 }],
+  });
+  await answer(c.number, requestId, 'accept');
+
+  const before = block(await adminPage());
+  assert.match(before, /data-kind="return" data-state="accepted"/);
+  assert.match(before, /The customer’s return is accepted in Comptoir/);
+  assert.match(before, /data-testid="mark-returned">Mark returned</);
+  const marked = await v.request(
+    'POST',
+    `/admin/orders/${c.number}/returned`,
+    { nonce: nonceOf(await adminPage()) },
+    auth,
+  );
+  assert.equal(marked.status, 303, marked.text);
+  assert.equal(marked.location, '/admin');
+
+  const returned = (await ordersApi(`/${c.number}`)).body.order;
+  assert.equal(returned.status, 'returned');
+  assert.equal(returned.requests.find((r) => r.id === requestId)?.state, 'applied');
+  const card = await customer.http.get<{ order: OrderView }>(`/api/orders/${order.id}`);
+  assert.equal(card.body.order.status, 'returned', 'the customer’s card');
+  const after = block(await adminPage());
+  assert.match(after, /data-testid="admin-status">Returned</);
+  assert.doesNotMatch(after, /data-testid="mark-returned"/, 'once only');
+
+  // Again (a stale page): Comptoir's refusal, said plainly.
+  const again = await v.request('POST', `/admin/orders/${c.number}/returned`, { nonce: 'again-12345678' }, auth);
+  assert.equal(again.status, 400);
+  assert.match(again.text, /data-testid="admin-error">Comptoir refused it: /);
 });
 
 test('a form from another site changes nothing', async () => {

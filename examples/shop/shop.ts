@@ -26,6 +26,16 @@ const NOT_SENT: Record<string, string> = {
   page_blocked: 'The customer blocked this shop in Comptoir.',
 };
 
+/**
+ * An order to show: `order.comptoir` is Comptoir's copy (fresh, or, when `unreachable`, the last one it
+ * answered); an order not in Comptoir is the shop's alone.
+ */
+export interface Seen {
+  order: Order;
+  /** The order is in Comptoir, but Comptoir did not answer just now. */
+  unreachable: boolean;
+}
+
 export class Shop {
   private readonly placing = new Map<string, Promise<Order>>();
 
@@ -176,23 +186,41 @@ export class Shop {
     return this.keep(order, r.order);
   }
 
+  /**
+   * The order marked returned (`PATCH {status: "returned"}`) once the parcel is back: Comptoir applies the
+   * returns it accepted, and the customer's card says so.
+   */
+  async markReturned(number: string, key: string): Promise<Order> {
+    const order = this.followed(number);
+    const r = await this.api.update(number, { status: 'returned' }, `returned-${key}`);
+    return this.keep(order, r.order);
+  }
+
   /** The orders, newest first, each as Comptoir now has it (a customer may have changed it there). */
-  async orders(): Promise<Order[]> {
-    return Promise.all(
-      this.store.orders().map(async (o) => {
-        if (!o.comptoir) return o;
-        try {
-          return await this.keep(o, (await this.api.get(o.number)).order);
-        } catch {
-          return o; // Comptoir unreachable: what it last said
-        }
-      }),
-    );
+  async orders(): Promise<Seen[]> {
+    return Promise.all(this.store.orders().map((o) => this.refreshed(o)));
+  }
+
+  /** The checkout's order, as Comptoir now has it; null while it is not placed. */
+  async checkoutOrder(checkoutId: string): Promise<Seen | null> {
+    const c = this.checkout(checkoutId);
+    const order = c.placedAt ? this.store.order(c.number) : null;
+    return order ? this.refreshed(order) : null;
+  }
+
+  private async refreshed(o: Order): Promise<Seen> {
+    if (!o.comptoir) return { order: o, unreachable: false };
+    try {
+      return { order: await this.keep(o, (await this.api.get(o.number)).order), unreachable: false };
+    } catch {
+      return { order: o, unreachable: true }; // what Comptoir last said, and the page says so
+    }
   }
 
   private async keep(order: Order, view: NonNullable<Order['comptoir']>): Promise<Order> {
     const latest = this.store.order(order.number) ?? order;
-    if (latest.comptoir && latest.comptoir.version > view.version) return latest;
+    // Nothing newer (or an older answer, overtaken): nothing to write.
+    if (latest.comptoir && latest.comptoir.version >= view.version) return latest;
     const next = { ...latest, comptoir: view };
     await this.store.putOrder(next);
     return next;

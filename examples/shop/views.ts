@@ -3,7 +3,8 @@
  * keyboard), one stylesheet and one small script (/shop.css, /shop.js), everything escaped.
  */
 import { type CartLine, formatMoney, PRODUCTS, type Totals } from './catalogue.ts';
-import type { Checkout, Line, Order } from './store.ts';
+import type { Seen } from './shop.ts';
+import type { Checkout, Order } from './store.ts';
 
 export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -29,13 +30,56 @@ export function page(l: Layout, body: string): string {
 </body></html>`;
 }
 
-const lineRows = (lines: readonly Line[]) =>
+interface ShownLine {
+  title: string;
+  subtitle: string | null;
+  quantity: number;
+  unitPrice: number;
+}
+interface ShownAddress {
+  name: string | null;
+  street1: string;
+  street2?: string | null;
+  city: string;
+  postalCode: string;
+  state?: string | null;
+  country: string;
+}
+
+const lineRows = (lines: readonly ShownLine[]) =>
   lines
     .map(
       (l) =>
-        `<tr><td>${esc(l.title)} <span class="muted">${esc(l.subtitle)}</span></td><td>× ${l.quantity}</td><td class="num">${formatMoney(l.unitPrice * l.quantity)}</td></tr>`,
+        `<tr><td>${esc(l.title)}${l.subtitle ? ` <span class="muted">${esc(l.subtitle)}</span>` : ''}</td><td>× ${l.quantity}</td><td class="num">${formatMoney(l.unitPrice * l.quantity)}</td></tr>`,
     )
     .join('');
+
+const addressText = (a: ShownAddress) =>
+  [a.name, a.street1, a.street2, `${a.postalCode} ${a.city}`, a.state, a.country].filter(Boolean).join(', ');
+
+/**
+ * What the order is now: Comptoir's copy when the order is in Comptoir — the customer may have changed its
+ * address or items there, and the merchant accepted — else the shop's own, as it was placed.
+ */
+function current(o: Order): {
+  lines: readonly ShownLine[];
+  address: ShownAddress;
+  shippingCost: number;
+  total: number;
+} {
+  const v = o.comptoir;
+  if (!v) return { lines: o.lines, address: o.address, shippingCost: o.shippingCost, total: o.total };
+  return {
+    lines: v.items,
+    address: v.shippingAddress ?? o.address,
+    shippingCost: v.shippingCost,
+    total: v.total,
+  };
+}
+
+/** Said when Comptoir did not answer just now: the page shows the order as Comptoir last answered it. */
+const unreachableNote = (o: Order) =>
+  `<p class="notice" role="note" data-testid="comptoir-unreachable">Comptoir could not be reached just now: this is the order as it last answered${o.comptoir ? ` (${esc(o.comptoir.updatedAt)})` : ''}; changes made since may be missing.</p>`;
 
 const totalRows = (t: Totals) =>
   `<tr><th scope="row" colspan="2">Shipping</th><td class="num">${t.shippingCost === 0 ? 'Free' : formatMoney(t.shippingCost)}</td></tr>
@@ -153,25 +197,39 @@ const STATUS: Record<string, string> = {
 };
 export const statusWord = (s: string) => STATUS[s] ?? s;
 
-export function confirmation(o: Order, comptoirUrl: string): string {
-  const t = { subtotal: 0, shippingCost: o.shippingCost, total: o.total };
+export function confirmation({ order: o, unreachable }: Seen, comptoirUrl: string): string {
+  const now = current(o);
+  const t = { subtotal: 0, shippingCost: now.shippingCost, total: now.total };
   return `<h1>Thank you!</h1>
 <p role="status" data-testid="confirmation">Your order <strong data-testid="order-number">${esc(o.number)}</strong> is placed.</p>
 ${
   o.comptoir
-    ? `<p data-testid="comptoir-followed">Its receipt is in your <a href="${esc(comptoirUrl)}/">Comptoir</a> conversation with us; every shipment and tracking update will follow there.</p>`
+    ? `<p data-testid="comptoir-followed">Its receipt is in your <a href="${esc(comptoirUrl)}/">Comptoir</a> conversation with us; every shipment and tracking update will follow there.</p>
+<p>Status: <span data-testid="confirmation-status">${esc(statusWord(o.comptoir.status))}</span></p>`
     : `<p data-testid="comptoir-not-followed" class="muted">${esc(o.comptoirNote ?? '')}</p>`
 }
-<table><caption>Order ${esc(o.number)}</caption><tbody>${lineRows(o.lines)}</tbody><tfoot>${totalRows(t)}</tfoot></table>
-<p>Delivered to ${esc(o.address.name)}, ${esc(o.address.street1)}, ${esc(o.address.postalCode)} ${esc(o.address.city)}, ${esc(o.address.country)}.</p>
+${unreachable ? unreachableNote(o) : ''}
+<table><caption>Order ${esc(o.number)}</caption><tbody>${lineRows(now.lines)}</tbody><tfoot>${totalRows(t)}</tfoot></table>
+<p>Delivered to <span data-testid="confirmation-address">${esc(addressText(now.address))}</span>.</p>
 <p><a href="/">Back to the cheeses</a></p>`;
 }
 
+const REQUEST_KIND: Record<string, string> = { change: 'Change', cancel: 'Cancellation', return: 'Return' };
+const REQUEST_STATE: Record<string, string> = {
+  requested: 'asked, to answer in Comptoir’s inbox',
+  needs_info: 'waiting for the customer’s answer',
+  accepted: 'accepted',
+  rejected: 'refused',
+  applied: 'applied',
+  withdrawn: 'withdrawn',
+};
+
 const TRACKING = ['in_transit', 'out_for_delivery', 'delivered', 'exception'];
 
-export function admin(orders: readonly Order[], nonce: string, open: boolean, flash: string | null): string {
-  const blocks = orders.map((o) => {
+export function admin(orders: readonly Seen[], nonce: string, open: boolean, flash: string | null): string {
+  const blocks = orders.map(({ order: o, unreachable }) => {
     const v = o.comptoir;
+    const now = current(o);
     const shipments = (v?.shipments ?? [])
       .map(
         (
@@ -190,11 +248,20 @@ ${
       )
       .join('');
     const canShip = v !== null && ['placed', 'processing', 'partially_shipped'].includes(v.status);
+    const requests = (v?.requests ?? [])
+      .map(
+        (r) =>
+          `<li data-testid="admin-request" data-kind="${esc(r.kind)}" data-state="${esc(r.state)}">${esc(REQUEST_KIND[r.kind] ?? r.kind)}: ${esc(REQUEST_STATE[r.state] ?? r.state)}</li>`,
+      )
+      .join('');
+    const returnAccepted = (v?.requests ?? []).some((r) => r.kind === 'return' && r.state === 'accepted');
     return `<section class="order" data-testid="admin-order" data-number="${esc(o.number)}" aria-labelledby="o-${esc(o.number)}">
 <h2 id="o-${esc(o.number)}">${esc(o.number)} · <span data-testid="admin-status">${esc(v ? statusWord(v.status) : 'Placed')}</span></h2>
-<p>${esc(o.address.name)}, ${esc(o.address.city)} · ${formatMoney(o.total)} · <span class="muted">${esc(o.placedAt)}</span></p>
+${unreachable ? unreachableNote(o) : ''}
+<p><span data-testid="admin-address">${esc(addressText(now.address))}</span> · <span data-testid="admin-total">${formatMoney(now.total)}</span>${v && v.refunded > 0 ? ` · refunded ${formatMoney(v.refunded)}` : ''} · <span class="muted">${esc(o.placedAt)}</span></p>
 <p>${v ? 'Followed in Comptoir.' : `<span class="muted">${esc(o.comptoirNote ?? '')}</span>`}</p>
-<table><tbody>${lineRows(o.lines)}</tbody></table>
+<table><tbody>${lineRows(now.lines)}</tbody></table>
+${requests ? `<h3>Customer requests</h3><ul>${requests}</ul>` : ''}
 ${shipments ? `<h3>Shipments</h3><ul>${shipments}</ul>` : ''}
 ${
   canShip
@@ -204,6 +271,13 @@ ${
 <label>Tracking number <input name="trackingNumber" required maxlength="200" data-testid="ship-number"></label>
 <label>Tracking URL <input name="trackingUrl" type="url" maxlength="2000" data-testid="ship-url"></label>
 <button type="submit" data-testid="ship-submit">Ship</button></form>`
+    : ''
+}${
+  v?.status === 'delivered'
+    ? `<form method="post" action="/admin/orders/${esc(o.number)}/returned">
+<input type="hidden" name="nonce" value="${esc(nonce)}">
+<p class="muted small">${returnAccepted ? 'The customer’s return is accepted in Comptoir. ' : ''}Once the parcel is back, mark the order returned: Comptoir applies the returns it accepted, and the customer’s card shows it.</p>
+<button type="submit" data-testid="mark-returned">Mark returned</button></form>`
     : ''
 }</section>`;
   });

@@ -5,8 +5,9 @@
  * merchant ships and posts tracking events in the shop's admin → each arrives in the same thread as a
  * shipping update and the card changes in place, without a reload. On the way, the customer asks from the
  * card to change the delivery address and an agent accepts it in the business inbox's order panel (the
- * card shows the new address); once delivered, she asks to return it and the agent accepts the return; the
- * agent's internal note in the inbox never reaches her.
+ * card shows the new address, and so does the shop's admin); once delivered, she asks to return it, the agent
+ * accepts the return and the merchant marks the order returned in the shop's admin; the agent's internal
+ * note in the inbox never reaches her.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -73,7 +74,7 @@ async function fillAddress(tab: Page): Promise<void> {
 }
 
 test(
-  'the whole story: checkout with the opt-in → receipt in the thread → address changed on request, accepted in the inbox → shipping updates in place → a return after delivery → the agent’s note stays in the team',
+  'the whole story: checkout with the opt-in → receipt in the thread → address changed on request, accepted in the inbox, shown in the shop → shipping updates in place → a return after delivery, marked returned in the shop → the agent’s note stays in the team',
   async (s) => {
     const [margot, ben, cleo] = await s.peopleNamed('Margot', 'Ben', 'Cleo');
     const { pageId, shop, shopUrl } = await pageAndShop(margot, ben, s.url, (shopUrl) => [shopUrl]);
@@ -184,6 +185,8 @@ test(
       await shopAdmin.goto(`${shopUrl}/admin`);
       const order = shopAdmin.locator(`[data-testid="admin-order"][data-number="${number}"]`);
       assert.equal((await order.getByTestId('admin-status').textContent())?.trim(), 'Placed');
+      // The shop shows the order as Comptoir now has it: Margot ships to the address Ben accepted.
+      assert.match((await order.getByTestId('admin-address').textContent()) ?? '', /8 quai Saint-Vincent, 69001 Lyon/);
       await order.getByTestId('ship-carrier').fill('Colissimo');
       await order.getByTestId('ship-number').fill('6A12345');
       await order.getByTestId('ship-url').fill('https://example.com/track/6A12345');
@@ -252,6 +255,25 @@ test(
       assert.equal(await card(messenger).count(), 1);
       assert.equal(await card(messenger).getAttribute('data-marked'), 'yes');
 
+      // The Comté is back: Margot marks the order returned in the shop's admin; the return is applied, and
+      // Cleo's card says so, in place.
+      await shopAdmin.bringToFront();
+      await shopAdmin.reload();
+      assert.match((await order.getByTestId('admin-request').last().textContent()) ?? '', /Return: accepted/);
+      await order.getByTestId('mark-returned').click();
+      await eventually(async () =>
+        assert.equal((await order.getByTestId('admin-status').textContent())?.trim(), 'Returned'),
+      );
+      await messenger.bringToFront();
+      await eventually(
+        async () => {
+          assert.equal(await cardStatus(messenger), 'Returned');
+          assert.equal(await returned.getAttribute('data-state'), 'applied');
+        },
+        { timeout: RECONNECT_MS },
+      );
+      assert.equal(await card(messenger).getAttribute('data-marked'), 'yes');
+
       // 5. Ben, the page's agent, works the conversation in the business inbox and writes an internal note.
       await inbox.bringToFront();
       await inbox.goto(`/inbox/${pageId}`);
@@ -261,7 +283,7 @@ test(
       await inbox.locator(`[data-testid="inbox-item"][data-conversation-id="${conversationId}"]`).click();
       await inbox.getByTestId('thread-tools').waitFor();
       // The inbox shows the same order, as it now is.
-      await eventually(async () => assert.equal(await cardStatus(inbox), 'Delivered'), { timeout: RECONNECT_MS });
+      await eventually(async () => assert.equal(await cardStatus(inbox), 'Returned'), { timeout: RECONNECT_MS });
       await inbox.getByTestId('composer-mode-note').click();
       const note = 'NOTE-INTERNE : cliente fidèle, offrir la livraison la prochaine fois';
       await send(inbox, note);
@@ -271,13 +293,13 @@ test(
       await stays(async () => assert.ok(!(await messenger.content()).includes('NOTE-INTERNE')), 1000);
       await messenger.reload();
       await card(messenger).waitFor({ timeout: RECONNECT_MS });
-      await eventually(async () => assert.equal(await cardStatus(messenger), 'Delivered'), { timeout: RECONNECT_MS });
+      await eventually(async () => assert.equal(await cardStatus(messenger), 'Returned'), { timeout: RECONNECT_MS });
       assert.ok(!(await messenger.content()).includes('NOTE-INTERNE'));
     } finally {
       await shop?.close();
     }
   },
-  { timeout: 90_000 },
+  { timeout: 120_000 },
 );
 
 test(
