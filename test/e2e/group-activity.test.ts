@@ -4,7 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { conversationItem, e2eSuite, eventually, openConversation, send, waitOnline } from './browser.ts';
+import {
+  acked,
+  bubble,
+  conversationItem,
+  e2eSuite,
+  eventually,
+  openConversation,
+  send,
+  waitOnline,
+  waitStatus,
+} from './browser.ts';
 
 const { test } = e2eSuite();
 
@@ -38,6 +48,7 @@ test('a group shows who created, renamed, added, removed and left — live, afte
     assert.deepEqual(await threadRows(ben.page), [`line: ${ana.displayName} created the group “Trip”`]),
   );
   await send(ben.page, 'Hello all');
+  await waitStatus(bubble(ben.page, 'Hello all'), acked); // in the log before the rename that follows
   assert.equal((await anaHttp.patch(`/api/conversations/${convId}`, { title: 'Summer' })).status, 200);
   assert.equal((await anaHttp.post(`/api/conversations/${convId}/members`, { userIds: [cat.id] })).status, 200);
 
@@ -55,6 +66,9 @@ test('a group shows who created, renamed, added, removed and left — live, afte
   await openConversation(cat.page, convId);
   await eventually(async () => assert.deepEqual(await threadRows(cat.page), [`line: ${ana.displayName} added you`]));
   await send(cat.page, 'Thanks!');
+  // Acknowledged before she leaves: sent over her socket, the message could otherwise arrive after her
+  // leaving (HTTP), and be refused (a race seen in CI on a loaded machine).
+  await waitStatus(bubble(cat.page, 'Thanks!'), acked);
   const catHttp = await cat.http();
   assert.equal((await catHttp.delete(`/api/conversations/${convId}/members/${cat.id}`)).status, 204);
   assert.equal((await anaHttp.delete(`/api/conversations/${convId}/members/${ben.id}`)).status, 204);
