@@ -38,6 +38,8 @@ test('a customer asks, answers, withdraws and cancels on the order card; the inb
   });
   assert.equal(await mine.getByTestId('order-action-cancel').count(), 1);
   assert.equal(await mine.getByTestId('order-action-return').count(), 0);
+  // The inbox's card (the page's side) shows the same order, without the customer's buttons.
+  await card(inbox).first().waitFor({ timeout: RECONNECT_MS });
   assert.equal(await card(inbox).locator('[data-testid^="order-action-"]').count(), 0);
 
   // Change, with the keyboard: the butter removed (0), Enter sends.
