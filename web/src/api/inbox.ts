@@ -21,11 +21,16 @@ const base = (pageId: string) => `/api/pages/${enc(pageId)}/inbox`;
 const thread = (pageId: string, conversationId: string) => `${base(pageId)}/threads/${enc(conversationId)}`;
 
 export const inboxApi = {
-  threads: (pageId: string, q: { filter: InboxFilter; q?: string; label?: string; cursor?: string }) => {
+  /** A page of the list: `cursor` the previous page's `nextCursor`; `limit` up to inboxLimits.threadsPage.max. */
+  threads: (
+    pageId: string,
+    q: { filter: InboxFilter; q?: string; label?: string; cursor?: string; limit?: number },
+  ) => {
     const params = new URLSearchParams({ filter: q.filter });
     if (q.q) params.set('q', q.q);
     if (q.label) params.set('label', q.label);
     if (q.cursor) params.set('cursor', q.cursor);
+    if (q.limit !== undefined) params.set('limit', String(q.limit));
     return request<InboxThreadsResponse>('GET', `${base(pageId)}/threads?${params}`);
   },
   thread: (pageId: string, conversationId: string) =>

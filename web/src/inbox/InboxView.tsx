@@ -16,7 +16,7 @@ import { OrderPanel } from './OrderPanel.tsx';
 import { InboxSession } from './session.ts';
 import { TimerBadge } from './ThreadTools.tsx';
 import { CsatReport, WorkFilters, WorkSettings } from './WorkPanels.tsx';
-import { timersOf } from './work.ts';
+import { type InboxWork, timersOf } from './work.ts';
 import './inbox.css';
 
 /**
@@ -125,6 +125,24 @@ function InboxBody({
   // The business inbox's filter and search decide which conversations are listed, in its order.
   const ids = order === null ? all : order.filter((id) => id in known);
 
+  const listRef = useRef<HTMLDivElement>(null);
+  // After "Load more": the focus on the first conversation the page brought, or left where it is (the
+  // button) when it brought none new. Here, where the list is read in the same render as the store.
+  const [focusAfter, setFocusAfter] = useState<ReadonlySet<string> | null>(null);
+  useEffect(() => {
+    if (!focusAfter) return;
+    setFocusAfter(null);
+    // The agent went elsewhere meanwhile (the search, a filter): the focus is theirs.
+    const at = document.activeElement;
+    if (at && at !== document.body && !listRef.current?.contains(at)) return;
+    const first = ids.find((id) => !focusAfter.has(id));
+    const links = [...(listRef.current?.querySelectorAll<HTMLElement>('[data-testid="inbox-item"]') ?? [])];
+    const target = first === undefined ? undefined : links.find((a) => a.dataset.conversationId === first);
+    if (target) target.focus();
+    // Nothing new to show and the button gone (the list's end): the last conversation, not the page's top.
+    else if (!listRef.current?.contains(document.activeElement)) links.at(-1)?.focus();
+  }, [focusAfter, ids]);
+
   // Alt+↑/↓ moves between the conversations listed (the filter, label and search applied), as in the messenger.
   const listed = useRef(ids);
   listed.current = ids;
@@ -201,11 +219,14 @@ function InboxBody({
             {t('work.noMatch')}
           </p>
         ) : (
-          <ul className="inbox-items">
-            {ids.map((id) => (
-              <InboxItem key={id} session={session} id={id} active={id === conversationId} pageName={name} />
-            ))}
-          </ul>
+          <div className="inbox-items-scroll" ref={listRef}>
+            <ul className="inbox-items">
+              {ids.map((id) => (
+                <InboxItem key={id} session={session} id={id} active={id === conversationId} pageName={name} />
+              ))}
+            </ul>
+            <MoreThreads work={session.work} ids={ids} onLoaded={setFocusAfter} />
+          </div>
         )}
         <p className="inbox-shortcuts">{t('sidebar.shortcuts')}</p>
       </nav>
@@ -222,6 +243,58 @@ function InboxBody({
           </div>
         )}
       </main>
+    </div>
+  );
+}
+
+/**
+ * "Load more" at the end of the list while the server has more threads for the filter, search and label:
+ * their next page, appended (work.loadMore). `onLoaded` gets the conversations listed before, for the focus
+ * to go to the first new one; a failure is said beside the button, which stays to try again.
+ */
+function MoreThreads({
+  work,
+  ids,
+  onLoaded,
+}: {
+  work: InboxWork;
+  ids: readonly string[];
+  onLoaded: (before: ReadonlySet<string>) => void;
+}) {
+  const { t, te } = useI18n();
+  const more = useStoreOf(work.store, (s) => s.order !== null && s.more);
+  const loading = useStoreOf(work.store, (s) => s.loadingMore);
+  const [error, setError] = useState<string | null>(null);
+  if (!more && !error) return null;
+  const loadMore = async () => {
+    if (loading) return;
+    const before = new Set(ids);
+    setError(null);
+    try {
+      if (await work.loadMore()) onLoaded(before);
+    } catch (e) {
+      setError(te(errorIdOf(e)));
+    }
+  };
+  return (
+    <div className="inbox-more">
+      {more && (
+        <button
+          type="button"
+          className="button inbox-more-button"
+          data-testid="work-load-more"
+          aria-busy={loading}
+          aria-disabled={loading}
+          onClick={() => void loadMore()}
+        >
+          {loading ? t('common.loading') : t('work.more')}
+        </button>
+      )}
+      {error && (
+        <p className="form-error" role="alert" data-testid="work-load-more-error">
+          {t('work.more.failed', { error })}
+        </p>
+      )}
     </div>
   );
 }

@@ -26,6 +26,7 @@ const order = (id: string, version: number, over: Partial<OrderView> = {}): Orde
   shippingCost: 0,
   total: 1250,
   shippingAddress: null,
+  billingAddress: null,
   paymentMethod: null,
   merchantName: null,
   orderUrl: null,

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { InboxNoteView, InboxSettingsView, InboxThreadView } from '../../../protocol/inbox.ts';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import type {
+  InboxCounts,
+  InboxNoteView,
+  InboxSettingsView,
+  InboxThreadsResponse,
+  InboxThreadView,
+} from '../../../protocol/inbox.ts';
+import { inboxApi } from '../api/inbox.ts';
 import { makeTranslate } from '../i18n/translate.ts';
 import {
+  appendPage,
   applyCustomerMessage,
   applyInboxEvent,
   csatAgentLine,
+  InboxWork,
   initialWork,
   matchCanned,
   shortDuration,
+  THREADS_PAGE,
   timersOf,
 } from './work.ts';
 
@@ -129,5 +139,198 @@ describe('the business inbox’s state (web)', () => {
       matchCanned(all, '').map((x) => x.id),
       ['1', '2', '3'],
     );
+  });
+});
+
+/**
+ * The list's pages: a fake server (inboxApi.threads mocked) pages each filter's threads with `cursor` and
+ * `limit`, as the inbox's route does; its answers can be held to reorder them.
+ */
+describe('the business inbox’s list, page after page (web)', () => {
+  type Query = Parameters<typeof inboxApi.threads>[1];
+  const counts: InboxCounts = { all: 0, open: 0, pending: 0, resolved: 0, snoozed: 0, mine: 0, unassigned: 0, bot: 0 };
+  const many = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => thread({ conversationId: `${prefix}${String(i + 1).padStart(3, '0')}` }));
+  const listedIds = (prefix: string, n: number) => many(prefix, n).map((t) => t.conversationId);
+  /** What the server lists per filter (and search `q`, as `filter:q`), newest customer message first. */
+  let lists: Record<string, InboxThreadView[]>;
+  let asked: Query[];
+  /** Held answers: released by `release()`, in the order chosen. */
+  let holding: boolean;
+  let held: { q: Query; go: () => void }[];
+  const answer = (q: Query): InboxThreadsResponse => {
+    const all = lists[q.q ? `${q.filter}:${q.q}` : q.filter] ?? [];
+    const start = q.cursor ? Number(q.cursor.slice(1)) : 0;
+    const end = start + (q.limit ?? THREADS_PAGE);
+    return { threads: all.slice(start, end), nextCursor: end < all.length ? `@${end}` : null, counts };
+  };
+  const flush = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  const ids = (w: InboxWork) => w.store.getSnapshot().order ?? [];
+  let work: InboxWork;
+
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    lists = {};
+    asked = [];
+    holding = false;
+    held = [];
+    mock.method(inboxApi, 'threads', (_pageId: string, q: Query) => {
+      asked.push(q);
+      const r = answer(q);
+      if (!holding) return Promise.resolve(r);
+      return new Promise<InboxThreadsResponse>((resolve) => held.push({ q, go: () => resolve(r) }));
+    });
+    work = new InboxWork('p1');
+  });
+  afterEach(() => {
+    work.stop();
+    mock.restoreAll();
+    mock.timers.reset();
+  });
+
+  it('keeps the next page’s cursor, appends the next page with it, and a new filter starts again from the top', async () => {
+    lists = { all: many('a', 120), open: many('o', 60) };
+    await work.reload();
+    let w = work.store.getSnapshot();
+    assert.equal(ids(work).length, THREADS_PAGE);
+    assert.equal(w.cursor, '@50');
+    assert.equal(w.more, true);
+    assert.equal(await work.loadMore(), true, 'a page appended');
+    w = work.store.getSnapshot();
+    assert.deepEqual(asked.at(-1), { filter: 'all', cursor: '@50', limit: THREADS_PAGE }, 'from the cursor kept');
+    assert.deepEqual(ids(work), listedIds('a', 100), 'appended in order');
+    assert.equal(w.cursor, '@100');
+    await work.loadMore();
+    w = work.store.getSnapshot();
+    assert.deepEqual(ids(work), listedIds('a', 120), 'the 120 of them');
+    assert.equal(w.cursor, null);
+    assert.equal(w.more, false);
+    assert.equal(w.loadingMore, false);
+    const reads = asked.length;
+    assert.equal(await work.loadMore(), false);
+    assert.equal(asked.length, reads, 'at the end: nothing more is asked');
+
+    work.setFilter('open');
+    await flush();
+    assert.equal(asked.at(-1)?.cursor, undefined, 'a new filter: its first page');
+    assert.deepEqual(ids(work), listedIds('o', 50));
+    assert.equal(work.store.getSnapshot().cursor, '@50', 'the new list’s own cursor');
+  });
+
+  it('never lists a thread twice: one already listed (it moved up meanwhile) keeps its place', async () => {
+    const [c1, c2, c3] = many('c', 3) as [InboxThreadView, InboxThreadView, InboxThreadView];
+    const state = {
+      ...initialWork,
+      order: ['c003', 'c001'],
+      threads: { c001: c1, c003: c3 },
+      cursor: '@2',
+      more: true,
+    };
+    const moved = { ...c3, status: 'pending' as const };
+    const next = appendPage(state, { threads: [moved, c2], nextCursor: null, counts });
+    assert.deepEqual(next.order, ['c003', 'c001', 'c002']);
+    assert.equal(next.threads.c003?.status, 'pending', 'its view the newest read');
+    assert.equal(next.cursor, null);
+    assert.equal(next.more, false);
+
+    // Through loadMore: the server's list moved meanwhile (a thread came in at its top), so the page after
+    // the first 50 begins with one already listed.
+    lists = { all: many('a', 60) };
+    await work.reload();
+    lists.all = [thread({ conversationId: 'n001' }), ...many('a', 60)];
+    await work.loadMore();
+    const order = ids(work);
+    assert.equal(asked.at(-1)?.cursor, '@50');
+    assert.equal(new Set(order).size, order.length, 'no duplicates');
+    assert.deepEqual(order, listedIds('a', 60));
+  });
+
+  it('drops a next page that answers after the filter or the search changed', async () => {
+    lists = { all: many('a', 120), open: many('o', 60), 'all:x': many('x', 70) };
+    await work.reload();
+    holding = true;
+    const more = work.loadMore();
+    await flush();
+    assert.equal(work.store.getSnapshot().loadingMore, true);
+    assert.equal(held.length, 1);
+    holding = false;
+    work.setFilter('open');
+    await flush();
+    assert.deepEqual(ids(work), listedIds('o', 50));
+    held.shift()?.go();
+    assert.equal(await more, false, 'said not appended');
+    assert.deepEqual(ids(work), listedIds('o', 50), 'the old filter’s page is not appended');
+    assert.equal(work.store.getSnapshot().cursor, '@50', 'the new list’s cursor');
+    assert.equal(work.store.getSnapshot().loadingMore, false);
+
+    // The search typed while the next page is on its way (its read comes after a pause).
+    work.setFilter('all');
+    await flush();
+    holding = true;
+    const more2 = work.loadMore();
+    await flush();
+    holding = false;
+    work.setSearch('x');
+    held.shift()?.go();
+    assert.equal(await more2, false);
+    assert.deepEqual(ids(work), listedIds('a', 50), 'nothing appended for the old search');
+    mock.timers.tick(300);
+    await flush();
+    assert.deepEqual(asked.at(-1), { filter: 'all', q: 'x', limit: THREADS_PAGE }, 'the search: its first page');
+    assert.deepEqual(ids(work), listedIds('x', 50));
+    assert.equal(work.store.getSnapshot().cursor, '@50');
+  });
+
+  it('a live change reads the list again as long as it was, the pages loaded kept; a reload goes back to one page', async () => {
+    lists = { all: many('a', 180) };
+    await work.reload();
+    await work.loadMore();
+    await work.loadMore();
+    assert.equal(ids(work).length, 150);
+    // A thread changes: the list is read again, as far as it was shown (the server gives 100 at most a read).
+    const first = lists.all?.[0] as InboxThreadView;
+    work.onEvent({ type: 'inbox.thread_updated', conversationId: null, pageId: 'p1', thread: first });
+    const before = asked.length;
+    mock.timers.tick(300);
+    await flush();
+    assert.deepEqual(
+      asked.slice(before).map((q) => [q.cursor, q.limit]),
+      [
+        [undefined, 100],
+        ['@100', 50],
+      ],
+    );
+    assert.deepEqual(ids(work), listedIds('a', 150));
+    assert.equal(work.store.getSnapshot().cursor, '@150', 'and more still to load after them');
+
+    // A next page on its way when the change comes: the re-read waits for it, and keeps it too.
+    holding = true;
+    const more = work.loadMore();
+    await flush();
+    work.onEvent({ type: 'inbox.thread_updated', conversationId: null, pageId: 'p1', thread: first });
+    mock.timers.tick(300);
+    await flush();
+    assert.equal(held.length, 1, 'the re-read waits for the page on its way');
+    holding = false;
+    held.shift()?.go();
+    await more;
+    await flush();
+    assert.deepEqual(ids(work), listedIds('a', 180));
+    assert.deepEqual(
+      asked.slice(-2).map((q) => [q.cursor, q.limit]),
+      [
+        [undefined, 100],
+        ['@100', 80],
+      ],
+    );
+
+    // Another filter and back: the first page again.
+    work.setFilter('open');
+    work.setFilter('all');
+    await flush();
+    assert.equal(ids(work).length, THREADS_PAGE);
+    assert.equal(work.store.getSnapshot().cursor, '@50');
   });
 });

@@ -1,13 +1,15 @@
-import type {
-  CannedReplyView,
-  CsatReportView,
-  InboxCounts,
-  InboxEvent,
-  InboxFilter,
-  InboxNoteView,
-  InboxSettingsView,
-  InboxThreadView,
-  SetInboxStatusBody,
+import {
+  type CannedReplyView,
+  type CsatReportView,
+  type InboxCounts,
+  type InboxEvent,
+  type InboxFilter,
+  type InboxNoteView,
+  type InboxSettingsView,
+  type InboxThreadsResponse,
+  type InboxThreadView,
+  inboxLimits,
+  type SetInboxStatusBody,
 } from '../../../protocol/inbox.ts';
 import { inboxApi } from '../api/inbox.ts';
 import type { Translate } from '../i18n/translate.ts';
@@ -27,8 +29,12 @@ export interface WorkState {
   label: string | null;
   /** The conversations the current filter and search list, in order; null until first read. */
   order: string[] | null;
-  /** Whether the list holds only the first page of what the filter and search match. */
+  /** Whether the list holds only the first pages of what the filter and search match (`cursor` is not null). */
   more: boolean;
+  /** Where the list's next page starts (the server's `nextCursor`), for loadMore; null at the end. */
+  cursor: string | null;
+  /** The next page is being read (loadMore). */
+  loadingMore: boolean;
   threads: Record<string, InboxThreadView>;
   counts: InboxCounts | null;
   settings: InboxSettingsView | null;
@@ -45,6 +51,8 @@ export const initialWork: WorkState = {
   label: null,
   order: null,
   more: false,
+  cursor: null,
+  loadingMore: false,
   threads: {},
   counts: null,
   settings: null,
@@ -131,6 +139,32 @@ export function applyCustomerMessage(state: WorkState, conversationId: string, a
   return { ...state, threads, order };
 }
 
+/**
+ * The list's next page appended after the threads it holds. A thread already listed keeps its place (it
+ * moved up meanwhile, or a search extension found it twice): never listed twice. The cursor moves on.
+ */
+export function appendPage(state: WorkState, page: InboxThreadsResponse): WorkState {
+  const order = state.order ?? [];
+  const listed = new Set(order);
+  const threads = { ...state.threads };
+  const added: string[] = [];
+  for (const t of page.threads) {
+    threads[t.conversationId] = t;
+    if (listed.has(t.conversationId)) continue;
+    listed.add(t.conversationId);
+    added.push(t.conversationId);
+  }
+  return {
+    ...state,
+    threads,
+    order: [...order, ...added],
+    more: page.nextCursor !== null,
+    cursor: page.nextCursor,
+    counts: page.counts,
+    error: null,
+  };
+}
+
 /** The canned replies whose shortcut or text holds the query (case aside), shortcut matches first. */
 export function matchCanned(canned: readonly CannedReplyView[], query: string): CannedReplyView[] {
   const q = query.toLowerCase();
@@ -140,12 +174,28 @@ export function matchCanned(canned: readonly CannedReplyView[], query: string): 
 }
 
 const REFRESH_MS = 250;
+/** The list's page: the server's default page (inboxLimits.threadsPage). */
+export const THREADS_PAGE = inboxLimits.threadsPage.default;
+
+/** What the list is read for: its filter, search and label. A change starts the list again from its top. */
+const listKey = (s: WorkState) => JSON.stringify([s.filter, s.search.trim(), s.label]);
+const listQuery = (s: WorkState) => ({
+  filter: s.filter,
+  ...(s.search.trim() ? { q: s.search.trim() } : {}),
+  ...(s.label ? { label: s.label } : {}),
+});
 
 export class InboxWork {
   readonly store: Store<WorkState> = createStore<WorkState>(initialWork);
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** The list's reads, the latest first: an answer to an older one is stale. */
   private listRequest = 0;
+  /** The filter, search and label (listKey) the list as shown was read for; null before the first read. */
+  private listedFor: string | null = null;
+  /** The list's read under way (reload, refresh), and the next page's (loadMore). */
+  private reading: Promise<void> | null = null;
+  private moreRequest: Promise<boolean> | null = null;
   /** The conversation opened last (ThreadTools): read again after a gap in the page's events. */
   private current: string | null = null;
 
@@ -159,7 +209,8 @@ export class InboxWork {
         inboxApi.cannedReplies(this.pageId),
       ]);
       this.store.update((s) => ({ ...s, settings: settings.settings, canned: canned.cannedReplies }));
-      await Promise.all([this.reload(), this.loadReport()]);
+      // Again after a gap (resync): as many threads as were shown, the pages loaded kept (refresh).
+      await Promise.all([this.refresh(), this.loadReport()]);
     } catch (e) {
       this.fail(e);
     }
@@ -220,32 +271,116 @@ export class InboxWork {
     this.scheduleRefresh();
   }
 
-  /** The list for the current filter and search, with every filter's count. */
-  async reload(): Promise<void> {
-    const ask = ++this.listRequest;
-    const { filter, search, label } = this.store.getSnapshot();
+  /** The list for the current filter and search, from its top (its first page), with every filter's count. */
+  reload(): Promise<void> {
+    return this.read(THREADS_PAGE);
+  }
+
+  /**
+   * The list read again where it stands (a live change, a gap): as many threads as it shows — the pages
+   * loaded kept, so nothing the agent brought into view goes away — or its first page when the filter,
+   * search or label changed since it was read. A next page being loaded is waited for, and counted.
+   */
+  private async refresh(): Promise<void> {
+    const before = listKey(this.store.getSnapshot());
+    if (before === this.listedFor && this.moreRequest) await this.moreRequest.catch(() => undefined);
+    const s = this.store.getSnapshot();
+    const kept = listKey(s) === this.listedFor ? (s.order?.length ?? 0) : 0;
+    await this.read(Math.max(THREADS_PAGE, kept));
+  }
+
+  /**
+   * The list's next page, appended (appendPage: no thread twice). Nothing when the list is at its end or
+   * about to be read again for a new filter or search. Its answer is dropped if the list was read again
+   * from its top meanwhile (another filter, search or label). Resolves to whether a page was appended;
+   * rejects when it could not be read.
+   */
+  loadMore(): Promise<boolean> {
+    if (this.moreRequest) return this.moreRequest;
+    const s = this.store.getSnapshot();
+    if (this.stopped || s.cursor === null || listKey(s) !== this.listedFor) return Promise.resolve(false);
+    const p = this.readMore().finally(() => {
+      if (this.moreRequest !== p) return;
+      this.moreRequest = null;
+      this.store.update((st) => ({ ...st, loadingMore: false }));
+    });
+    this.moreRequest = p;
+    this.store.update((st) => ({ ...st, loadingMore: true }));
+    return p;
+  }
+
+  private async readMore(): Promise<boolean> {
+    // A read of the list under way: the next page from its new end.
+    if (this.reading) await this.reading;
+    const s = this.store.getSnapshot();
+    const key = listKey(s);
+    const cursor = s.cursor;
+    if (this.stopped || cursor === null || key !== this.listedFor) return false;
+    const ask = this.listRequest;
     try {
-      const r = await inboxApi.threads(this.pageId, {
-        filter,
-        ...(search.trim() ? { q: search.trim() } : {}),
-        ...(label ? { label } : {}),
-      });
-      if (this.stopped || ask !== this.listRequest) return;
-      this.store.update((s) => {
-        const threads = { ...s.threads };
-        for (const t of r.threads) threads[t.conversationId] = t;
-        return {
-          ...s,
-          threads,
-          order: r.threads.map((t) => t.conversationId),
-          more: r.nextCursor !== null,
-          counts: r.counts,
-          error: null,
-        };
-      });
+      const r = await inboxApi.threads(this.pageId, { ...listQuery(s), cursor, limit: THREADS_PAGE });
+      const now = this.store.getSnapshot();
+      if (this.stopped || ask !== this.listRequest || listKey(now) !== key || now.cursor !== cursor) return false;
+      this.store.update((st) => appendPage(st, r));
+      return true;
     } catch (e) {
       this.fail(e);
+      throw e;
     }
+  }
+
+  /**
+   * Reads the first `want` threads of the list (in pages of at most the server's maximum) and shows them,
+   * unless a later read started meanwhile or the filter, search or label changed (a read for it comes).
+   */
+  private read(want: number): Promise<void> {
+    const ask = ++this.listRequest;
+    const s = this.store.getSnapshot();
+    const key = listKey(s);
+    const query = listQuery(s);
+    const run = async () => {
+      try {
+        const threads: InboxThreadView[] = [];
+        let cursor: string | null = null;
+        let counts: InboxCounts | null = null;
+        do {
+          const limit = Math.min(want - threads.length, inboxLimits.threadsPage.max);
+          const r: InboxThreadsResponse = await inboxApi.threads(this.pageId, {
+            ...query,
+            ...(cursor ? { cursor } : {}),
+            limit,
+          });
+          if (this.stopped || ask !== this.listRequest) return;
+          threads.push(...r.threads);
+          cursor = r.nextCursor;
+          counts = r.counts;
+        } while (cursor !== null && threads.length < want);
+        if (listKey(this.store.getSnapshot()) !== key) return;
+        this.listedFor = key;
+        const next = cursor;
+        const shown = counts;
+        this.store.update((st) => {
+          const known = { ...st.threads };
+          for (const t of threads) known[t.conversationId] = t;
+          return {
+            ...st,
+            threads: known,
+            order: [...new Set(threads.map((t) => t.conversationId))],
+            more: next !== null,
+            cursor: next,
+            counts: shown,
+            error: null,
+          };
+        });
+      } catch (e) {
+        if (ask === this.listRequest) this.fail(e);
+      }
+    };
+    const p = run().finally(() => {
+      if (this.reading === p) this.reading = null;
+    });
+    this.reading = p;
+    return p;
   }
 
   async loadReport(): Promise<void> {
@@ -303,7 +438,7 @@ export class InboxWork {
   private scheduleRefresh(): void {
     if (this.stopped) return;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.reload(), REFRESH_MS);
+    this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_MS);
   }
 
   private fail(e: unknown): void {
