@@ -100,6 +100,8 @@ export const createOrderBody = z.strictObject({
   customer: customerRef,
   ...priced,
   shippingAddress: address.optional(),
+  /** Where the bill goes, when the merchant names it (same shape and checks as the shipping address). */
+  billingAddress: address.optional(),
   paymentMethod: optionalText,
   merchantName: optionalText,
   orderUrl: url.optional(),
@@ -107,7 +109,7 @@ export const createOrderBody = z.strictObject({
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
 /**
- * What may change after the order is placed. Prices, items and address: only before anything is shipped
+ * What may change after the order is placed. Prices, items and addresses: only before anything is shipped
  * (placed, processing); `status`: the moves a merchant makes by hand (processing, returned); the others
  * follow from shipments and the cancel route.
  */
@@ -121,6 +123,7 @@ export const updateOrderBody = z
     shippingCost: amount.optional(),
     total: amount.optional(),
     shippingAddress: address.optional(),
+    billingAddress: address.optional(),
     paymentMethod: optionalText,
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change');
@@ -256,6 +259,11 @@ export interface OrderView {
   shippingCost: number;
   total: number;
   shippingAddress: AddressView | null;
+  /**
+   * Where the bill goes; null when not given. The API always answers it; a receipt's snapshot stored
+   * before orders had one (a message's `OrderMessageView.snapshot`) does not carry it.
+   */
+  billingAddress: AddressView | null;
   paymentMethod: string | null;
   merchantName: string | null;
   orderUrl: string | null;

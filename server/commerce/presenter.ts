@@ -94,6 +94,8 @@ export function presentOrder(
     shippingCost: d.shippingCost,
     total: order.total,
     shippingAddress: d.shippingAddress,
+    // Orders stored before billing addresses have none in their data.
+    billingAddress: d.billingAddress ?? null,
     paymentMethod: d.paymentMethod,
     merchantName: d.merchantName,
     orderUrl: d.orderUrl,

@@ -90,6 +90,7 @@ const dataOf = (input: OrderInput, psid: string): OrderData => ({
   taxes: input.taxes,
   shippingCost: input.shippingCost,
   shippingAddress: input.shippingAddress ? addressOf(input.shippingAddress) : null,
+  billingAddress: input.billingAddress ? addressOf(input.billingAddress) : null,
   paymentMethod: input.paymentMethod ?? null,
   merchantName: input.merchantName ?? null,
   orderUrl: input.orderUrl ?? null,
@@ -265,11 +266,13 @@ export class CommerceService {
       throw new AppError('order_number_taken', `number: order ${input.number} is another person’s`, {
         field: 'number',
       });
-    const data = { ...dataOf(input, customer.psid) };
+    // A receipt (Messenger's template) has no billing address: it keeps the order's.
+    const billingAddress = existing.data.billingAddress ?? null;
+    const data = { ...dataOf(input, customer.psid), billingAddress };
     const same =
       existing.currency === input.currency &&
       existing.total === input.total &&
-      canonical(existing.data) === canonical(data);
+      canonical({ ...existing.data, billingAddress }) === canonical(data);
     const aggregate = await uow.tx.commerce.aggregate(existing);
     if (same) return { aggregate, view: this.present(aggregate), shipment: null, changed: false };
     checkRefundsWithin(aggregate, input.total, 'total');
@@ -298,7 +301,7 @@ export class CommerceService {
     };
   }
 
-  /** A merchant's change: prices, items, address (before shipping), or the status moves made by hand. */
+  /** A merchant's change: prices, items, addresses (before shipping), or the status moves made by hand. */
   async updateIn(uow: UnitOfWork, pageId: string, number: string, change: UpdateOrderBody): Promise<OrderChange> {
     const existing = await this.requireIn(uow, pageId, number);
     const { status, ...fields } = change;
@@ -307,7 +310,7 @@ export class CommerceService {
     if (touchesContent && !editable(existing.status))
       throw new AppError(
         'order_not_editable',
-        `order ${number} is ${existing.status}: items, prices and address change only before anything is shipped (placed, processing)`,
+        `order ${number} is ${existing.status}: items, prices and addresses change only before anything is shipped (placed, processing)`,
         {
           field: Object.keys(fields).find((k) => (fields as Record<string, unknown>)[k] !== undefined),
           status: existing.status,
@@ -344,6 +347,8 @@ export class CommerceService {
         change.shippingAddress !== undefined
           ? dataOf({ ...next, shippingAddress: change.shippingAddress }, d.psid).shippingAddress
           : d.shippingAddress,
+      billingAddress:
+        change.billingAddress !== undefined ? addressOf(change.billingAddress) : (d.billingAddress ?? null),
       paymentMethod: change.paymentMethod ?? d.paymentMethod,
     };
     const order: OrderRecord = {

@@ -17,6 +17,17 @@ import { type Db, hasNul, type SqlText, sqlText } from '../storage/sql.ts';
  * Times are milliseconds; amounts integers in the currency's minor units.
  */
 
+/** An address as an order keeps it (absent parts null). */
+export interface AddressData {
+  name: string | null;
+  street1: string;
+  street2: string | null;
+  city: string;
+  postalCode: string;
+  state: string | null;
+  country: string;
+}
+
 export interface OrderData {
   /** The customer's page-scoped id (what the API answers). */
   psid: string;
@@ -24,15 +35,12 @@ export interface OrderData {
   adjustments: { label: string; amount: number }[];
   taxes: { label: string; amount: number }[];
   shippingCost: number;
-  shippingAddress: {
-    name: string | null;
-    street1: string;
-    street2: string | null;
-    city: string;
-    postalCode: string;
-    state: string | null;
-    country: string;
-  } | null;
+  shippingAddress: AddressData | null;
+  /**
+   * Where the bill goes (null: not given). Absent from the data of orders stored before it — read as null;
+   * nothing to migrate: the column is JSON (no schema change on either backend).
+   */
+  billingAddress?: AddressData | null;
   paymentMethod: string | null;
   merchantName: string | null;
   orderUrl: string | null;

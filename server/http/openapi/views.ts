@@ -350,7 +350,8 @@ const views = {
     {},
     'A refund the merchant recorded, in minor units of the order’s currency.',
   ),
-  OrderView: objectSchema<c.OrderView>(
+  // billingAddress: optional in the type only for snapshots stored before it; the API always answers it.
+  OrderView: objectSchema<Omit<c.OrderView, 'billingAddress'> & Required<Pick<c.OrderView, 'billingAddress'>>>(
     {
       id: string,
       pageId: string,
@@ -365,6 +366,7 @@ const views = {
       shippingCost: integer,
       total: integer,
       shippingAddress: nullable(ref('AddressView')),
+      billingAddress: nullable(ref('AddressView')),
       paymentMethod: nullable(string),
       merchantName: nullable(string),
       orderUrl: nullable(string),

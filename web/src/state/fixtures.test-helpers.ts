@@ -101,6 +101,7 @@ export const orderFixture = (extra: Partial<OrderView> = {}): OrderView => ({
     state: null,
     country: 'FR',
   },
+  billingAddress: null,
   paymentMethod: null,
   merchantName: 'Fromagerie Lucie',
   orderUrl: null,

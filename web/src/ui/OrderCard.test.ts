@@ -99,8 +99,12 @@ test('Track: the customer opens the shipments’ timelines; the page’s team al
   assert.match(mine, /aria-expanded="false"/);
   assert.match(mine, /<div class="order-tracking" hidden=""/, 'the timeline waits for Track');
   assert.match(mine, /href="https:\/\/example\.com\/track\/6A12345"[^>]*>Follow on the carrier’s site</);
-  // aria-controls names the shipments' section.
-  const controls = /aria-controls="([^"]+)"/.exec(mine)?.[1];
+  // Track's aria-controls names the shipments' section.
+  const controls =
+    /<button[^>]*aria-controls="([^"]+)"[^>]*data-testid="order-action-track"|<button[^>]*data-testid="order-action-track"[^>]*aria-controls="([^"]+)"/
+      .exec(mine)
+      ?.slice(1)
+      .find(Boolean);
   assert.ok(controls && mine.includes(`id="${controls}"`));
   const theirs = card(shipped, 'page');
   assert.doesNotMatch(theirs, /class="order-tracking" hidden/);
@@ -249,4 +253,34 @@ test('a request’s line names the request, and its order once the store knows i
     }),
   );
   assert.match(known, /Return accepted.*order 1042/);
+});
+
+test('the billing address, under the shipping address when the order has one, in English and French', () => {
+  const billingAddress = {
+    name: 'Cleo SARL',
+    street1: '8 quai Saint-Vincent',
+    street2: null,
+    city: 'Lyon',
+    postalCode: '69001',
+    state: null,
+    country: 'FR',
+  };
+  setLocale('en');
+  const html = card(orderFixture({ billingAddress }), 'customer');
+  const shipTo = html.indexOf('data-testid="order-address"');
+  const billTo = html.indexOf('data-testid="order-billing-address"');
+  assert.ok(shipTo > 0 && billTo > shipTo, 'under the shipping address');
+  assert.match(html, /data-testid="order-billing-address">Bill to: Cleo SARL, 8 quai Saint-Vincent, 69001 Lyon, FR</);
+  // None given (null), or a snapshot stored before orders had one (no field): nothing shown.
+  assert.ok(!has(card(orderFixture({ billingAddress: null }), 'customer'), 'order-billing-address'));
+  assert.ok(!has(card(orderFixture(), 'page'), 'order-billing-address'));
+  setLocale('fr');
+  try {
+    assert.match(
+      card(orderFixture({ billingAddress }), 'page'),
+      /data-testid="order-billing-address">Facturer à\u00a0: Cleo SARL, 8 quai Saint-Vincent, 69001 Lyon, FR</,
+    );
+  } finally {
+    setLocale('en');
+  }
 });

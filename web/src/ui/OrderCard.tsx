@@ -8,6 +8,7 @@ import { applyOrder } from '../state/apply.ts';
 import { type Store, useStoreOf } from '../state/store.ts';
 import type { State } from '../state/types.ts';
 import { OrderActions } from './OrderActions.tsx';
+import { OrderHistory } from './OrderHistory.tsx';
 import { Receipt } from './OrderReceipt.tsx';
 import { OrderRequests, type OrderViewer } from './OrderRequests.tsx';
 import './order.css';
@@ -78,7 +79,10 @@ export function OrderCard({
   return update ? <ShippingUpdate message={message} update={update} /> : null;
 }
 
-/** The receipt card: the order as it now is (status, items, totals, shipments and their tracking, requests). */
+/**
+ * The receipt card: the order as it now is (status, items, totals, addresses, shipments and their tracking,
+ * its history, requests).
+ */
 function ReceiptCard({
   orderId,
   placed,
@@ -108,6 +112,7 @@ function ReceiptCard({
         </span>
       </header>
       <Receipt order={order} tracking={viewer === 'page' || tracking} tabbable={tabbable} shipmentsId={shipmentsId} />
+      <OrderHistory order={order} tabbable={tabbable} />
       <OrderRequests order={order} store={store} viewer={viewer} tabbable={tabbable} />
       {viewer === 'customer' && (
         <OrderActions

@@ -56,7 +56,10 @@ function Line({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** The receipt card's body: items, totals, payment, address, shipments (shared by messenger and inbox). */
+/**
+ * The receipt card's body: items, totals, payment, the shipping address and the billing address under it,
+ * shipments (shared by messenger and inbox).
+ */
 export function Receipt({
   order,
   tracking,
@@ -71,6 +74,8 @@ export function Receipt({
   const { t, locale } = useI18n();
   const money = (n: number) => formatMoney(locale, n, order.currency);
   const a = order.shippingAddress;
+  // A snapshot stored before orders had a billing address does not carry the field.
+  const billing = order.billingAddress ?? null;
   return (
     <>
       <ul className="order-items">
@@ -117,6 +122,11 @@ export function Receipt({
       {a && (
         <p className="order-note" data-testid="order-address">
           {t('order.shipTo', { address: addressText(a) })}
+        </p>
+      )}
+      {billing && (
+        <p className="order-note" data-testid="order-billing-address">
+          {t('order.billTo', { address: addressText(billing) })}
         </p>
       )}
       {order.shipments.length > 0 && (
