@@ -16,9 +16,8 @@ import {
 } from '../../protocol/order-requests.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
-import { orderBody } from '../../test/helpers/orders.ts';
-import { pageWithApp, pageWithCustomer } from '../../test/helpers/platform.ts';
+import type { HttpAnswer } from '../../test/helpers/client.ts';
+import { merchantOf, orderBody } from '../../test/helpers/orders.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
 type ErrorAnswer = { error: { id: string; message: string } };
@@ -28,15 +27,8 @@ const newAddress = { name: 'Ada', street1: '2 rue Neuve', city: 'Lyon', postalCo
 
 /** A page with a customer, its app's token, its request policy set to `policy`, and helpers over HTTP. */
 async function shopWith(s: TestServer, policy: RequestPolicy) {
-  const shop = await pageWithCustomer(s);
-  const app = await pageWithApp(shop.owner.http);
-  const token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
-    .body.pageAccessToken;
-  const anon = new HttpClient(s.url);
-  const api = (method: string, path: string, body?: unknown) =>
-    anon.request(method, path, body, { authorization: `Bearer ${token}` }) as Promise<
-      HttpAnswer<Record<string, unknown>>
-    >;
+  const shop = await merchantOf(s);
+  const { api } = shop;
   const set = (await api('PUT', '/api/commerce/policy', policy)) as unknown as HttpAnswer<RequestPolicyResponse>;
   assert.equal(set.status, 200, JSON.stringify(set.body));
   assert.deepEqual(set.body.policy, policy);

@@ -15,9 +15,9 @@ import pg from 'pg';
 import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, OrderView } from '../../protocol/commerce.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
-import { orderBody } from '../../test/helpers/orders.ts';
-import { graphCall, type PageWithCustomer, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
+import type { HttpAnswer } from '../../test/helpers/client.ts';
+import { merchantOf, orderBody } from '../../test/helpers/orders.ts';
+import { graphCall, say } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
 type ErrorAnswer = { error: { id: string; message: string; details?: { fields?: Record<string, string> } } };
@@ -46,7 +46,7 @@ const viewOf = (a: Partial<typeof billing> & Pick<typeof billing, 'street1' | 'c
 for (const backend of backends) {
   describe(`an order's billing address (${backend.name})`, () => {
     let s: TestServer;
-    let shop: PageWithCustomer;
+    let shop: Awaited<ReturnType<typeof merchantOf>>;
     let token: string;
     let skip: string | false = false;
     let api: (method: string, path: string, body?: unknown) => Promise<HttpAnswer<Record<string, unknown>>>;
@@ -55,12 +55,8 @@ for (const backend of backends) {
       skip = await backend.skip();
       if (skip) return;
       s = await serverOn(backend, { RATE_GRAPH_CALLS_PER_SECOND: '1000', RATE_REQUESTS_PER_MINUTE: '100000' });
-      shop = await pageWithCustomer(s);
-      const app = await pageWithApp(shop.owner.http);
-      token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
-        .body.pageAccessToken;
-      const anon = new HttpClient(s.url);
-      api = (method, path, body) => anon.request(method, path, body, { authorization: `Bearer ${token}` });
+      shop = await merchantOf(s);
+      ({ api, token } = shop);
     });
     after(async () => {
       if (!skip) await s.close();

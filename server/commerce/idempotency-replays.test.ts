@@ -9,9 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, OrderView, ShipmentResponse } from '../../protocol/commerce.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
-import { orderBody } from '../../test/helpers/orders.ts';
-import { pageWithApp, pageWithCustomer } from '../../test/helpers/platform.ts';
+import type { HttpAnswer } from '../../test/helpers/client.ts';
+import { merchantOf, orderBody } from '../../test/helpers/orders.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
 let n = 0;
@@ -28,15 +27,8 @@ const keyed = () => ({ 'idempotency-key': `replay-${process.pid}-${++n}` });
 
 /** A page with a customer and its app's token; the Orders API, the order's state as counts. */
 async function shopOf(s: TestServer) {
-  const shop = await pageWithCustomer(s);
-  const app = await pageWithApp(shop.owner.http);
-  const token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
-    .body.pageAccessToken;
-  const anon = new HttpClient(s.url);
-  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    anon.request(method, path, body, { authorization: `Bearer ${token}`, ...headers }) as Promise<
-      HttpAnswer<Record<string, unknown>>
-    >;
+  const shop = await merchantOf(s);
+  const { api } = shop;
   const place = async (): Promise<OrderView> => {
     const r = await api('POST', '/api/commerce/orders', orderBody(shop.psid));
     assert.equal(r.status, 201, JSON.stringify(r.body));

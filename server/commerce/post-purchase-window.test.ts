@@ -13,9 +13,8 @@ import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, ShipmentResponse } from '../../protocol/commerce.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
-import { orderBody } from '../../test/helpers/orders.ts';
-import { type GraphAnswer, graphCall, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
+import { merchantOf, orderBody } from '../../test/helpers/orders.ts';
+import { type GraphAnswer, graphCall, say } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 import { STANDARD_WINDOW_MS } from '../platform/window.ts';
 
@@ -47,16 +46,8 @@ for (const backend of backends) {
 
     it('posts a shipment’s and a tracking event’s shipping updates 25 hours after the customer last wrote, when a RESPONSE is refused', async (t) => {
       if (skip) return t.skip(skip);
-      const shop = await pageWithCustomer(s);
-      const app = await pageWithApp(shop.owner.http);
-      const token = (
-        await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`)
-      ).body.pageAccessToken;
-      const anon = new HttpClient(s.url);
-      const api = (method: string, path: string, body?: unknown) =>
-        anon.request(method, path, body, { authorization: `Bearer ${token}` }) as Promise<
-          HttpAnswer<Record<string, unknown>>
-        >;
+      const shop = await merchantOf(s);
+      const { api, token } = shop;
       const respond = (text: string): Promise<GraphAnswer> =>
         graphCall(s.url, 'POST', '/v19.0/me/messages', token, {
           recipient: { id: shop.psid },

@@ -11,8 +11,8 @@ import type { MessagesResponse } from '../../protocol/api.ts';
 import type { OrderResponse, OrderView } from '../../protocol/commerce.ts';
 import type { MessageView } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
-import { type HttpAnswer, HttpClient } from '../../test/helpers/client.ts';
-import { type GraphAnswer, graphCall, pageWithApp, pageWithCustomer, say } from '../../test/helpers/platform.ts';
+import { merchantOf } from '../../test/helpers/orders.ts';
+import { type GraphAnswer, graphCall, say } from '../../test/helpers/platform.ts';
 import type { TestServer } from '../../test/helpers/server.ts';
 
 let n = 0;
@@ -67,16 +67,8 @@ for (const backend of backends) {
 
     it('updates the order with the same number before it ships — the same order, its new items and total on a new card and in order.updated — and refuses a changed receipt once it shipped', async (t) => {
       if (skip) return t.skip(skip);
-      const shop = await pageWithCustomer(s);
-      const app = await pageWithApp(shop.owner.http);
-      const token = (
-        await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`)
-      ).body.pageAccessToken;
-      const anon = new HttpClient(s.url);
-      const api = (method: string, path: string, body?: unknown) =>
-        anon.request(method, path, body, { authorization: `Bearer ${token}` }) as Promise<
-          HttpAnswer<Record<string, unknown>>
-        >;
+      const shop = await merchantOf(s);
+      const { api, token } = shop;
       const send = (body: unknown): Promise<GraphAnswer> => graphCall(s.url, 'POST', '/v19.0/me/messages', token, body);
       const number = `RU-${process.pid}-${++n}`;
       const orderNow = async () => {

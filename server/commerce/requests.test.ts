@@ -12,12 +12,11 @@ import type { MessageView } from '../../protocol/views.ts';
 import { PAGE_INBOX_APP_ID } from '../../protocol/views.ts';
 import { backends, serverOn } from '../../test/helpers/backends.ts';
 import { type HttpAnswer, HttpClient, type Person, signUp } from '../../test/helpers/client.ts';
-import { orderBody } from '../../test/helpers/orders.ts';
+import { merchantOf, orderBody } from '../../test/helpers/orders.ts';
 import {
   connectedApp,
   fastWebhooks,
   type PageWithCustomer,
-  pageWithApp,
   pageWithCustomer,
   type SigningBot,
   webhookTestEnv,
@@ -27,24 +26,13 @@ import { startWebhookBot } from '../../test/helpers/webhook-bot.ts';
 
 let n = 0;
 type ErrorAnswer = { error: { id: string; message: string; details?: Record<string, unknown> } };
-type Api = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<HttpAnswer<Record<string, unknown>>>;
 
 const newAddress = { name: 'Ada', street1: '2 rue Neuve', city: 'Lyon', postalCode: '69001', country: 'FR' };
 
 /** The shop's world: a page with a customer, its app's token, and helpers over HTTP. */
 async function shopOf(s: TestServer) {
-  const shop = await pageWithCustomer(s);
-  const app = await pageWithApp(shop.owner.http);
-  const token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
-    .body.pageAccessToken;
-  const anon = new HttpClient(s.url);
-  const api: Api = (method, path, body, headers = {}) =>
-    anon.request(method, path, body, { authorization: `Bearer ${token}`, ...headers });
+  const shop = await merchantOf(s);
+  const { api } = shop;
   const place = async (): Promise<OrderView> => {
     const r = await api('POST', '/api/commerce/orders', orderBody(shop.psid));
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -74,7 +62,7 @@ async function shopOf(s: TestServer) {
       .messages;
   const orderNow = async (order: OrderView) =>
     (await shop.customer.http.get<OrderResponse>(`/api/orders/${order.id}`)).body.order;
-  return { ...shop, token, api, place, deliver, ask, answer, thread, orderNow };
+  return { ...shop, place, deliver, ask, answer, thread, orderNow };
 }
 type Shop = PageWithCustomer & Awaited<ReturnType<typeof shopOf>>;
 

@@ -1,4 +1,7 @@
 /** Orders for the server's commerce tests. */
+import { type HttpAnswer, HttpClient } from './client.ts';
+import { type PageWithCustomer, pageWithApp, pageWithCustomer } from './platform.ts';
+import type { TestServer } from './server.ts';
 
 let n = 0;
 
@@ -21,3 +24,23 @@ export const orderBody = (psid: string, number = `O-${process.pid}-${++n}`) => (
   shippingAddress: { name: 'Ada', street1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
   paymentMethod: 'Visa 4242',
 });
+
+/** The Orders API as a merchant's server calls it: its page access token on every call. */
+export type OrdersApi = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<HttpAnswer<Record<string, unknown>>>;
+
+/** A merchant: a page with a customer, an app connected to that page, its page access token, and `api`. */
+export async function merchantOf(s: TestServer): Promise<PageWithCustomer & { token: string; api: OrdersApi }> {
+  const shop = await pageWithCustomer(s);
+  const app = await pageWithApp(shop.owner.http);
+  const token = (await shop.owner.http.post<{ pageAccessToken: string }>(`/api/apps/${app.appId}/pages/${shop.pageId}`))
+    .body.pageAccessToken;
+  const anon = new HttpClient(s.url);
+  const api: OrdersApi = (method, path, body, headers = {}) =>
+    anon.request(method, path, body, { authorization: `Bearer ${token}`, ...headers });
+  return { ...shop, token, api };
+}
