@@ -184,6 +184,11 @@ export class CommerceService {
     return order;
   }
 
+  /** Whose the page's order with this number is (its customer's user id), or null: no such order. */
+  async numberOwner(pageId: string, number: string): Promise<string | null> {
+    return (await this.storage.reader.commerce.orderByNumber(pageId, number))?.customerId ?? null;
+  }
+
   /** The page's order by number, as the API answers it. */
   async get(pageId: string, number: string): Promise<OrderView> {
     const r = this.storage.reader.commerce;

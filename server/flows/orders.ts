@@ -280,6 +280,22 @@ export class OrderFlows {
   }
 
   /**
+   * A receipt that would open the person's thread with the page (a first send to a user_ref), checked
+   * before the thread and the PSID are made: as checkReceipt, and its number is not another person's order
+   * (they have no thread with the page yet, so no order of theirs has it) — refused as the job would refuse
+   * it, order_number_taken naming order_number.
+   */
+  async checkFirstReceipt(template: ReceiptTemplate, pageId: string, personId: string): Promise<void> {
+    const input = this.checkReceipt(template);
+    const owner = await this.commerce.numberOwner(pageId, input.number);
+    if (owner !== null && owner !== personId)
+      throw receiptRefusal(
+        new AppError('order_number_taken', `number: order ${input.number} is another person’s`, { field: 'number' }),
+        input,
+      );
+  }
+
+  /**
    * A receipt template an app sends through the Send API, in the thread it resolved: the page's order with
    * that number, created or brought up to date (one order per number, whatever the number of receipts),
    * then the receipt as that order's card.

@@ -39,6 +39,15 @@ export interface ReceiptPort {
    * `receipt` would: called before anything is written for it (a first send to a user_ref opens a thread).
    */
   checkReceipt(template: Extract<Template, { templateType: 'receipt' }>): void;
+  /**
+   * The same, for a receipt that would open the person's thread with the page (a first send to a
+   * user_ref): its number must not be another person's order either.
+   */
+  checkFirstReceipt(
+    template: Extract<Template, { templateType: 'receipt' }>,
+    pageId: string,
+    personId: string,
+  ): Promise<void>;
   receipt(
     pageId: string,
     thread: { userId: string; conversationId: string; psid: string },

@@ -184,6 +184,24 @@ for (const backend of backends) {
       );
     });
 
+    it('a receipt to a new user_ref with another person’s order number writes nothing either', async (t) => {
+      if (skip) return t.skip(skip);
+      const ana = await customer();
+      const number = fresh('R');
+      assert.equal((await send({ id: ana.psid }, receipt(number))).status, 200);
+      const { person, userRef } = await optedIn();
+      refused(
+        await send({ user_ref: userRef }, receipt(number)),
+        `(#100) param message.attachment.payload.order_number: order ${number} is another person’s`,
+      );
+      assert.equal(await threadWithPage(person), null, 'no empty thread with the page');
+      assert.equal(await s.comptoir.storage.reader.pages.psidOf(pageId, person.user.id), null, 'no PSID');
+      // The user_ref's one message was not used up.
+      const ok = await send({ user_ref: userRef }, receipt(fresh('R')));
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.ok(await threadWithPage(person), 'the valid receipt opened the thread');
+    });
+
     it('names order_number for a number taken or an order that can no longer change', async (t) => {
       if (skip) return t.skip(skip);
       const ana = await customer();

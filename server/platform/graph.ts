@@ -142,7 +142,8 @@ export function graphRoutes(app: FastifyInstance, deps: GraphDeps, options: Grap
         attachment?.type === 'template' && attachment.template.templateType === 'receipt' ? attachment.template : null;
       // A receipt refused as invalid writes nothing: checked before a first send to a user_ref opens the
       // person's thread with the page, and their PSID.
-      if (receipt) deps.receipts.checkReceipt(receipt);
+      if (receipt && known === null) await deps.receipts.checkFirstReceipt(receipt, grant.pageId, userId);
+      else if (receipt) deps.receipts.checkReceipt(receipt);
       const conversationId = known ?? (await deps.openThread(userId, grant.pageId));
       if (body.senderAction !== null) {
         if (body.senderAction === 'mark_seen') {
