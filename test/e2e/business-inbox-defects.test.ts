@@ -7,22 +7,11 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { e2eSuite, eventually, focusedTestId, type Person, RECONNECT_MS, send, stays } from './browser.ts';
+import { item, listed, openInbox, pageRunBy } from './inboxes.ts';
 
 const { test } = e2eSuite();
 
 type Http = Awaited<ReturnType<Person['http']>>;
-
-async function pageRunBy(owner: Person, name: string, agents: Person[]): Promise<{ id: string; username: string }> {
-  const http = await owner.http();
-  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
-  const r = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  for (const agent of agents) {
-    const added = await http.post(`/api/pages/${r.body.page.id}/members`, { username: agent.username, role: 'agent' });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-  }
-  return r.body.page;
-}
 
 /** The customer opens the page's conversation and writes in it; answers its id. */
 async function writeToPage(person: Person, page: { id: string; username: string }, text: string): Promise<string> {
@@ -34,20 +23,6 @@ async function writeToPage(person: Person, page: { id: string; username: string 
   return decodeURIComponent(new URL(person.page.url()).pathname.split('/').pop() ?? '');
 }
 
-async function openInbox(agent: Person, pageId: string): Promise<Page> {
-  const page = agent.page;
-  await page.goto(`/inbox/${pageId}`);
-  await page.locator('[data-testid="inbox-connection-status"][data-state="online"]').waitFor({ timeout: RECONNECT_MS });
-  return page;
-}
-
-const item = (page: Page, conversationId: string) =>
-  page.locator(`[data-testid="inbox-item"][data-conversation-id="${conversationId}"]`);
-/** The conversations the inbox lists, top to bottom. */
-const listed = (page: Page) =>
-  page
-    .locator('[data-testid="inbox-item"]')
-    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.conversationId ?? ''));
 const openedId = (page: Page) => decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
 
 interface ThreadState {

@@ -7,20 +7,9 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { bubble, e2eSuite, eventually, type Person, RECONNECT_MS, send, stays, WAIT_MS } from './browser.ts';
+import { item, openInbox, pageRunBy } from './inboxes.ts';
 
 const { test } = e2eSuite();
-
-async function pageRunBy(owner: Person, name: string, agents: Person[]): Promise<{ id: string; username: string }> {
-  const http = await owner.http();
-  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
-  const r = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  for (const agent of agents) {
-    const added = await http.post(`/api/pages/${r.body.page.id}/members`, { username: agent.username, role: 'agent' });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-  }
-  return r.body.page;
-}
 
 async function openPageConversation(person: Person, page: { id: string; username: string }): Promise<string> {
   await person.page.getByTestId('people-search').fill(page.username);
@@ -30,16 +19,6 @@ async function openPageConversation(person: Person, page: { id: string; username
   return decodeURIComponent(new URL(person.page.url()).pathname.split('/').pop() ?? '');
 }
 
-/** Opens the page's inbox by its address, and waits for its socket. */
-async function openInbox(agent: Person, pageId: string): Promise<Page> {
-  const page = agent.page;
-  await page.goto(`/inbox/${pageId}`);
-  await page.locator('[data-testid="inbox-connection-status"][data-state="online"]').waitFor({ timeout: RECONNECT_MS });
-  return page;
-}
-
-const item = (page: Page, conversationId: string) =>
-  page.locator(`[data-testid="inbox-item"][data-conversation-id="${conversationId}"]`);
 const count = async (page: Page, filter: string) =>
   Number((await page.getByTestId(`work-count-${filter}`).textContent())?.trim());
 
