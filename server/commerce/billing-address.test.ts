@@ -43,6 +43,26 @@ const viewOf = (a: Partial<typeof billing> & Pick<typeof billing, 'street1' | 'c
   country: a.country,
 });
 
+/** A one-line receipt template for order `number` (EUR, major units), as the Send API's body to `psid`. */
+const receiptTo = (psid: string, number: string, line: { title: string; quantity: number; price: number }) => ({
+  recipient: { id: psid },
+  messaging_type: 'RESPONSE',
+  message: {
+    attachment: {
+      type: 'template',
+      payload: {
+        template_type: 'receipt',
+        recipient_name: 'Ada Lovelace',
+        order_number: number,
+        currency: 'EUR',
+        payment_method: 'Visa 2345',
+        summary: { total_cost: line.price },
+        elements: [{ ...line, currency: 'EUR' }],
+      },
+    },
+  },
+});
+
 for (const backend of backends) {
   describe(`an order's billing address (${backend.name})`, () => {
     let s: TestServer;
@@ -203,24 +223,7 @@ for (const backend of backends) {
         billingAddress: billing,
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      const receipt = {
-        recipient: { id: shop.psid },
-        messaging_type: 'RESPONSE',
-        message: {
-          attachment: {
-            type: 'template',
-            payload: {
-              template_type: 'receipt',
-              recipient_name: 'Ada Lovelace',
-              order_number: number,
-              currency: 'EUR',
-              payment_method: 'Visa 2345',
-              summary: { total_cost: 40 },
-              elements: [{ title: 'Café en grains', quantity: 2, price: 40, currency: 'EUR' }],
-            },
-          },
-        },
-      };
+      const receipt = receiptTo(shop.psid, number, { title: 'Café en grains', quantity: 2, price: 40 });
       const send = () => graphCall(s.url, 'POST', '/v19.0/me/messages', token, receipt);
       const sent = await send();
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
@@ -260,24 +263,7 @@ for (const backend of backends) {
 
       // A receipt stored before, sent again as it was: no change (the missing key is no difference).
       const number = `BA-${process.pid}-${++n}`;
-      const receipt = {
-        recipient: { id: shop.psid },
-        messaging_type: 'RESPONSE',
-        message: {
-          attachment: {
-            type: 'template',
-            payload: {
-              template_type: 'receipt',
-              recipient_name: 'Ada Lovelace',
-              order_number: number,
-              currency: 'EUR',
-              payment_method: 'Visa 2345',
-              summary: { total_cost: 12.5 },
-              elements: [{ title: 'Filtres', quantity: 1, price: 12.5, currency: 'EUR' }],
-            },
-          },
-        },
-      };
+      const receipt = receiptTo(shop.psid, number, { title: 'Filtres', quantity: 1, price: 12.5 });
       const send = () => graphCall(s.url, 'POST', '/v19.0/me/messages', token, receipt);
       assert.equal((await send()).status, 200);
       await withoutBillingKey(s, (await read(number)).id);
