@@ -18,21 +18,9 @@ import {
   waitFocus,
   waitStatus,
 } from './browser.ts';
+import { pageRunBy } from './inboxes.ts';
 
 const { test, env } = e2eSuite();
-
-/** A page run by `owner` (its admin), with `agents` added as agents, over HTTP (pages.test.ts tests that UI). */
-async function pageRunBy(owner: Person, name: string, agents: Person[]): Promise<{ id: string; username: string }> {
-  const http = await owner.http();
-  const username = `${name.toLowerCase().replace(/[^a-z]/g, '')}_${process.pid % 10000}_${Date.now() % 100000}`;
-  const r = await http.post<{ page: { id: string; username: string } }>('/api/pages', { name, username });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  for (const agent of agents) {
-    const added = await http.post(`/api/pages/${r.body.page.id}/members`, { username: agent.username, role: 'agent' });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-  }
-  return r.body.page;
-}
 
 /** From the person's messenger: finds the page with the search and opens their conversation with it. */
 async function openPageConversation(person: Person, page: { id: string; username: string }): Promise<string> {
